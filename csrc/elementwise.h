@@ -1,0 +1,36 @@
+/* Pointwise kernels. The unary/binary/compare prototypes are expanded from
+ * kernels.def (build.py writes the matching cffi declarations from the same
+ * table); where has its own prototypes in the cdef block below.
+ *
+ * Contiguous form:  out[i] = f(x[i])           for i < n
+ * Strided form:     out (contiguous, row-major over `shape`) = f(inputs read
+ *                   through their own element strides; 0 broadcasts a dim). */
+#ifndef PAG_ELEMENTWISE_H
+#define PAG_ELEMENTWISE_H
+#include <stdint.h>
+
+#define PAG_DECL_UNARY(name, T, sfx) \
+    int pag_unary_##name##_##sfx(const T *x, T *out, int64_t n, double p0, double p1, int nthreads); \
+    int pag_unary_##name##_##sfx##_strided(const T *x, const int64_t *xstrides, T *out, \
+        const int64_t *shape, int ndim, double p0, double p1, int nthreads);
+#define PAG_DECL_BINARY(name, T, OUT, sfx) \
+    int pag_binary_##name##_##sfx(const T *a, const T *b, OUT *out, int64_t n, int nthreads); \
+    int pag_binary_##name##_##sfx##_strided(const T *a, const int64_t *astrides, const T *b, \
+        const int64_t *bstrides, OUT *out, const int64_t *shape, int ndim, int nthreads);
+
+#define PAG_UNARY(name, cost, expr) PAG_DECL_UNARY(name, float, f32) PAG_DECL_UNARY(name, double, f64)
+#define PAG_BINARY(name, cost, expr) PAG_DECL_BINARY(name, float, float, f32) PAG_DECL_BINARY(name, double, double, f64)
+#define PAG_COMPARE(name, expr) PAG_DECL_BINARY(name, float, uint8_t, f32) PAG_DECL_BINARY(name, double, uint8_t, f64)
+#include "kernels.def"
+#undef PAG_UNARY
+#undef PAG_BINARY
+#undef PAG_COMPARE
+
+/* cdef-begin */
+int pag_where_f32(const uint8_t *cond, const int64_t *cstrides, const float *a, const int64_t *astrides,
+                  const float *b, const int64_t *bstrides, float *out, const int64_t *shape, int ndim, int nthreads);
+int pag_where_f64(const uint8_t *cond, const int64_t *cstrides, const double *a, const int64_t *astrides,
+                  const double *b, const int64_t *bstrides, double *out, const int64_t *shape, int ndim, int nthreads);
+/* cdef-end */
+
+#endif

@@ -1,0 +1,2 @@
+/* matmul kernels (see matmul.h). */
+#include "common.h"

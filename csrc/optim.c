@@ -1,0 +1,2 @@
+/* optim kernels (see optim.h). */
+#include "common.h"

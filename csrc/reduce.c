@@ -1,0 +1,2 @@
+/* reduce kernels (see reduce.h). */
+#include "common.h"

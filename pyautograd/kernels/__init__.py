@@ -1,0 +1,187 @@
+"""The kernel namespace every op calls: ``kernels.<name>(arrays..., out=None)``.
+
+Kernels take and return NumPy arrays and know nothing of Tensors or graphs.
+Each name has a NumPy reference (``_numpy``) and, for hot paths, a C kernel
+(``_c``) with the same signature; the dispatcher picks one per call:
+
+* backend ``numpy``: always the reference;
+* backend ``c``: C whenever the dtype allows it (float32/float64);
+* backend ``auto`` (default): C from the measured crossover size on
+  (see ``_registry``); ``PYAUTOGRAD_C_THRESHOLD=N`` overrides every crossover
+  (0 forces C on every size, which the tests use).
+
+Select with ``PYAUTOGRAD_BACKEND=numpy|c|auto``, ``set_backend(name)`` or the
+context manager ``use_backend(name)``. If the C extension cannot be imported,
+everything runs on NumPy after one warning and ``c_available()`` is False.
+"""
+import contextlib
+import os
+import warnings
+
+import numpy as np
+
+from . import _numpy
+from ._registry import spec_for
+
+try:
+    from . import _c
+    from ._c import _marshal
+except ImportError as exc:  # a source tree without a build
+    _c = None
+    _C_IMPORT_ERROR = exc
+    warnings.warn(f"pyautograd: the C kernels could not be loaded ({exc}); running on NumPy only",
+                  RuntimeWarning, stacklevel=2)
+else:
+    _C_IMPORT_ERROR = None
+
+_BACKENDS = ("auto", "c", "numpy")
+_C_DTYPES = frozenset((np.dtype(np.float32), np.dtype(np.float64)))
+
+# name -> current C threshold (None: NumPy). One dict read per call; the
+# backend switch rewrites it.
+_limits = {}
+_specs = {}
+_state = {"backend": "auto"}
+
+
+def c_available():
+    """Whether the compiled C kernels were imported."""
+    return _c is not None
+
+
+def c_import_error():
+    """The ImportError that kept the C kernels from loading, or None."""
+    return _C_IMPORT_ERROR
+
+
+def backend():
+    """The backend in force: 'auto', 'c' or 'numpy' ('numpy' whenever C is unavailable)."""
+    return _state["backend"] if _c is not None else "numpy"
+
+
+def _env_threshold():
+    raw = os.environ.get("PYAUTOGRAD_C_THRESHOLD")
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"PYAUTOGRAD_C_THRESHOLD must be an integer, got {raw!r}") from None
+    return max(0, value)
+
+
+def _apply_limits():
+    mode = backend()
+    override = _env_threshold()
+    for name, spec in _specs.items():
+        if mode == "numpy" or _c is None or name not in _c.KERNELS:
+            _limits[name] = None
+        elif mode == "c":
+            _limits[name] = 0
+        elif override is not None:
+            _limits[name] = override
+        else:
+            _limits[name] = spec.threshold
+
+
+def set_backend(name):
+    """Selects the kernel backend for the whole process: 'auto', 'c' or 'numpy'."""
+    if name not in _BACKENDS:
+        raise ValueError(f"backend must be one of {_BACKENDS}, got {name!r}")
+    if name == "c" and _c is None:
+        raise RuntimeError(f"the C backend is not available: {_C_IMPORT_ERROR}")
+    _state["backend"] = name
+    _apply_limits()
+
+
+@contextlib.contextmanager
+def use_backend(name):
+    """Context manager that runs its body on backend `name`, then restores the previous one.
+
+    Example::
+
+        with pyautograd.kernels.use_backend("numpy"):
+            y = x.exp()     # computed by the NumPy reference
+    """
+    previous = _state["backend"]
+    set_backend(name)
+    try:
+        yield
+    finally:
+        set_backend(previous)
+
+
+def set_num_threads(n):
+    """Sets how many threads the C kernels may use (at least 1)."""
+    n = int(n)
+    if n < 1:
+        raise ValueError(f"set_num_threads expects a positive integer, got {n}")
+    if _c is not None:
+        _marshal.threads[0] = n
+
+
+def get_num_threads():
+    """The number of threads the C kernels may use."""
+    return _marshal.threads[0] if _c is not None else 1
+
+
+def _make_dispatcher(name, np_fn, c_fn, spec):
+    if c_fn is None:
+        return np_fn
+    limits = _limits
+    ndarray = np.ndarray
+    positions = spec.size_args
+    if positions == (0,):
+        def dispatch(*args, **kwargs):
+            limit = limits[name]
+            if limit is not None:
+                x = args[0]
+                if x.dtype in _C_DTYPES and x.size >= limit:
+                    return c_fn(*args, **kwargs)
+            return np_fn(*args, **kwargs)
+    else:
+        # Two inputs decide (a, b of a binary kernel; a, b of where); either
+        # may be a Python scalar, and the larger one's size counts.
+        i, j = positions
+
+        def dispatch(*args, **kwargs):
+            limit = limits[name]
+            if limit is not None:
+                a, b = args[i], args[j]
+                a_arr, b_arr = a.__class__ is ndarray, b.__class__ is ndarray
+                dt = a.dtype if a_arr else b.dtype if b_arr else None
+                if dt in _C_DTYPES and ((a_arr and a.size >= limit) or (b_arr and b.size >= limit)):
+                    return c_fn(*args, **kwargs)
+            return np_fn(*args, **kwargs)
+    dispatch.__name__ = name
+    dispatch.__qualname__ = name
+    dispatch.__doc__ = np_fn.__doc__
+    return dispatch
+
+
+def names():
+    """Every kernel name, sorted."""
+    return sorted(_specs)
+
+
+def c_names():
+    """The kernel names that have a C implementation, sorted."""
+    return sorted(_c.KERNELS) if _c is not None else []
+
+
+def _build():
+    for name, np_fn in _numpy.KERNELS.items():
+        _specs[name] = spec_for(name)
+    _apply_limits()
+    namespace = {}
+    for name, np_fn in _numpy.KERNELS.items():
+        c_fn = _c.KERNELS.get(name) if _c is not None else None
+        namespace[name] = _make_dispatcher(name, np_fn, c_fn, _specs[name])
+    return namespace
+
+
+_initial = os.environ.get("PYAUTOGRAD_BACKEND", "auto")
+if _initial not in _BACKENDS:
+    raise ValueError(f"PYAUTOGRAD_BACKEND must be one of {_BACKENDS}, got {_initial!r}")
+_state["backend"] = _initial if (_initial != "c" or _c is not None) else "numpy"
+globals().update(_build())

@@ -1,0 +1,13 @@
+"""The C backend: thin cffi wrappers over pyautograd._C, one per kernel name.
+
+Importing this package raises ImportError when the extension was not built;
+the dispatcher then falls back to NumPy with one warning. Each wrapper checks
+dtypes, shapes and memory layout and raises TypeError/ValueError naming them
+before any pointer reaches C, then turns a non-OK status into RuntimeError.
+"""
+from . import pointwise
+
+KERNELS = {}
+for _mod in (pointwise,):
+    KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
+globals().update(KERNELS)

@@ -1,0 +1,127 @@
+"""C wrappers for the pointwise kernels of csrc/kernels.def, plus where.
+
+Contiguous inputs of the output's shape take the flat entry point; anything
+else (broadcast, transposed, sliced, negative strides) takes the strided one,
+after dimensions are coalesced so the C rows are as long as possible.
+"""
+import re
+
+import numpy as np
+
+from . import _marshal as m
+
+def _read_table():
+    """[(kind, name)] for every pointwise kernel the compiled library exports.
+
+    The library is the truth (it was expanded from csrc/kernels.def); a binary
+    kernel whose output pointer is uint8_t* is a comparison returning bool.
+    """
+    table = []
+    for sym in sorted(dir(m.lib)):
+        hit = re.fullmatch(r"pag_(unary|binary)_(\w+)_f32", sym)
+        if not hit:
+            continue
+        kind, name = hit.group(1).upper(), hit.group(2)
+        if kind == "BINARY" and m.ffi.typeof(getattr(m.lib, sym)).args[2].cname == "uint8_t *":
+            kind = "COMPARE"
+        table.append((kind, name))
+    return table
+
+
+# Parameters of the unary kernels that take them, in the order the C kernel
+# receives them as p0, p1.
+PARAMS = {"leaky_relu": 1, "elu": 1, "softplus": 2, "clamp": 2}
+
+
+def _make_unary(name):
+    syms = {dt: (m.symbol("unary", name, dt), getattr(m.lib, f"pag_unary_{name}_{m.SUFFIX[dt]}_strided"))
+            for dt in m.CTYPES}
+    nparams = PARAMS.get(name, 0)
+
+    def kernel(x, *params, out=None):
+        if len(params) != nparams:
+            raise TypeError(f"{name}: takes {nparams} parameter(s), got {len(params)}")
+        dt = m.require_float(name, x)
+        out, (x,) = m.prepare_out(out, x.shape, dt, name, x)
+        p0 = float(params[0]) if nparams > 0 else 0.0
+        p1 = float(params[1]) if nparams > 1 else 0.0
+        flat, strided = syms[dt]
+        if x.flags.c_contiguous:
+            status = flat(m.ptr(x), m.out_ptr(out), x.size, p0, p1, m.threads[0])
+        else:
+            shape, (xs,) = m.coalesce(x.shape, m.elem_strides(x, x.shape))
+            status = strided(m.ptr(x), m.int64s(xs), m.out_ptr(out), m.int64s(shape), len(shape),
+                             p0, p1, m.threads[0])
+        m.check(status, name)
+        return out
+
+    kernel.__name__ = name
+    kernel.__doc__ = f"Pointwise {name} in C (float32/float64)."
+    return kernel
+
+
+def _broadcast(op, *arrays):
+    try:
+        return np.broadcast_shapes(*(a.shape for a in arrays))
+    except ValueError:
+        shapes = " and ".join(str(tuple(a.shape)) for a in arrays)
+        raise ValueError(f"{op}: shapes {shapes} cannot be broadcast together") from None
+
+
+def _make_binary(name, result_dtype=None):
+    syms = {dt: (m.symbol("binary", name, dt), getattr(m.lib, f"pag_binary_{name}_{m.SUFFIX[dt]}_strided"))
+            for dt in m.CTYPES}
+
+    def kernel(a, b, *, out=None):
+        dt = a.dtype if isinstance(a, np.ndarray) else getattr(b, "dtype", None)
+        if dt is None:
+            raise TypeError(f"{name}: at least one input must be an ndarray")
+        a, b = m.as_operand(a, dt), m.as_operand(b, dt)
+        m.require_float(name, a, b)
+        shape = a.shape if a.shape == b.shape else _broadcast(name, a, b)
+        out, (a, b) = m.prepare_out(out, shape, result_dtype or dt, name, a, b)
+        flat, strided = syms[dt]
+        if a.shape == b.shape and a.flags.c_contiguous and b.flags.c_contiguous:
+            status = flat(m.ptr(a), m.ptr(b), m.out_ptr(out), a.size, m.threads[0])
+        else:
+            cshape, (as_, bs) = m.coalesce(shape, m.elem_strides(a, shape), m.elem_strides(b, shape))
+            status = strided(m.ptr(a), m.int64s(as_), m.ptr(b), m.int64s(bs), m.out_ptr(out),
+                             m.int64s(cshape), len(cshape), m.threads[0])
+        m.check(status, name)
+        return out
+
+    kernel.__name__ = name
+    kernel.__doc__ = f"Pointwise {name} in C with NumPy broadcasting (float32/float64)."
+    return kernel
+
+
+_WHERE = {dt: getattr(m.lib, f"pag_where_{m.SUFFIX[dt]}") for dt in m.CTYPES}
+
+
+def where(cond, a, b, *, out=None):
+    """Elements of `a` where `cond` (bool) is true, else of `b`, broadcast together (C)."""
+    dt = a.dtype if isinstance(a, np.ndarray) else getattr(b, "dtype", None)
+    if dt is None:
+        raise TypeError("where: at least one of a, b must be an ndarray")
+    a, b = m.as_operand(a, dt), m.as_operand(b, dt)
+    m.require_float("where", a, b)
+    if not isinstance(cond, np.ndarray) or cond.dtype != np.bool_:
+        raise TypeError(f"where: cond must be a bool ndarray, got {getattr(cond, 'dtype', type(cond))}")
+    shape = _broadcast("where", cond, a, b)
+    out, (cond, a, b) = m.prepare_out(out, shape, dt, "where", cond, a, b)
+    cshape, (cs, as_, bs) = m.coalesce(shape, *(m.elem_strides(x, shape) for x in (cond, a, b)))
+    status = _WHERE[dt](m.ptr(cond), m.int64s(cs), m.ptr(a), m.int64s(as_),
+                        m.ptr(b), m.int64s(bs), m.out_ptr(out), m.int64s(cshape), len(cshape), m.threads[0])
+    m.check(status, "where")
+    return out
+
+
+TABLE = _read_table()
+_namespace = {"where": where}
+for _kind, _name in TABLE:
+    if _kind == "UNARY":
+        _namespace[_name] = _make_unary(_name)
+    else:
+        _namespace[_name] = _make_binary(_name, np.dtype(np.bool_) if _kind == "COMPARE" else None)
+globals().update(_namespace)
+__all__ = sorted(_namespace)

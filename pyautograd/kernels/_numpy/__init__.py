@@ -1,0 +1,12 @@
+"""The NumPy reference backend: every kernel name, written for clarity.
+
+This is the ground truth the C backend is tested against, and the path taken
+for dtypes and sizes where C does not win. Each family lives in its own module;
+this package gathers their public functions into one namespace.
+"""
+from . import pointwise
+
+KERNELS = {}
+for _mod in (pointwise,):
+    KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
+globals().update(KERNELS)

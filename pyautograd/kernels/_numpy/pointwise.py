@@ -1,0 +1,181 @@
+"""NumPy reference for the pointwise kernels of csrc/kernels.def (plus where).
+
+Inputs arrive with one common dtype (the ops layer promotes); `b` of a
+binary kernel may also be a Python scalar. `out`, when given, is a
+C-contiguous array of the result's shape and dtype.
+"""
+import math
+
+import numpy as np
+
+from .._fp import OUT_ARRAY, quiet
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def _erf_array(x):
+    # NumPy has no erf ufunc; vectorize math.erf and keep x's dtype.
+    return np.asarray(_erf(x), dtype=x.dtype) if x.ndim else x.dtype.type(math.erf(x))
+
+
+def _sigmoid(x):
+    # exp(-|x|) never overflows, so both branches are finite.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+def _softplus(x, beta, threshold):
+    bx = x * beta
+    # logaddexp(0, bx) = log1p(exp(bx)) without overflow
+    return np.where(bx > threshold, x, np.logaddexp(0, bx) / beta).astype(x.dtype, copy=False)
+
+
+def _gelu(x):
+    return 0.5 * x * (1 + _erf_array(x * x.dtype.type(0.7071067811865476)))
+
+
+def _gelu_tanh_inner(x):
+    return x.dtype.type(0.7978845608028654) * (x + x.dtype.type(0.044715) * x ** 3)
+
+
+_UNARY = {
+    "neg": np.negative,
+    "abs": np.abs,
+    "square": np.square,
+    "reciprocal": np.reciprocal,
+    "sign": np.sign,
+    "exp": np.exp,
+    "exp2": np.exp2,
+    "expm1": np.expm1,
+    "log": np.log,
+    "log2": np.log2,
+    "log10": np.log10,
+    "log1p": np.log1p,
+    "sqrt": np.sqrt,
+    "rsqrt": lambda x: 1 / np.sqrt(x),
+    "sin": np.sin,
+    "cos": np.cos,
+    "tan": np.tan,
+    "tanh": np.tanh,
+    "erf": _erf_array,
+    "floor": np.floor,
+    "ceil": np.ceil,
+    "trunc": np.trunc,
+    "round": np.rint,
+    "sigmoid": _sigmoid,
+    "logsigmoid": lambda x: np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x))),
+    "relu": lambda x: np.where(x > 0, x, np.where(np.isnan(x), x, 0)).astype(x.dtype, copy=False),
+    "gelu": _gelu,
+    "gelu_tanh": lambda x: 0.5 * x * (1 + np.tanh(_gelu_tanh_inner(x))),
+    "silu": lambda x: x * _sigmoid(x),
+}
+
+_UNARY_PARAM = {
+    "leaky_relu": lambda x, slope: np.where(x > 0, x, x * slope),
+    "elu": lambda x, alpha: np.where(x > 0, x, alpha * np.expm1(x)),
+    "softplus": _softplus,
+    "clamp": lambda x, lo, hi: np.where(x < lo, lo, np.where(x > hi, hi, x)),
+}
+
+
+def _gelu_backward(g, x):
+    cdf = 0.5 * (1 + _erf_array(x * x.dtype.type(0.7071067811865476)))
+    pdf = x.dtype.type(0.3989422804014327) * np.exp(-0.5 * x * x)
+    return g * (cdf + x * pdf)
+
+
+def _gelu_tanh_backward(g, x):
+    t = np.tanh(_gelu_tanh_inner(x))
+    k = x.dtype.type(0.7978845608028654)
+    return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + x.dtype.type(0.134145) * x * x))
+
+
+def _silu_backward(g, x):
+    s = _sigmoid(x)
+    return g * s * (1 + x * (1 - s))
+
+
+_BINARY = {
+    "add": np.add,
+    "sub": np.subtract,
+    "mul": np.multiply,
+    "div": np.true_divide,
+    "pow": np.power,
+    "maximum": np.maximum,
+    "minimum": np.minimum,
+    "relu_backward": lambda g, x: np.where(x > 0, g, 0),
+    "sigmoid_backward": lambda g, y: g * y * (1 - y),
+    "tanh_backward": lambda g, y: g * (1 - y * y),
+    "gelu_backward": _gelu_backward,
+    "gelu_tanh_backward": _gelu_tanh_backward,
+    "silu_backward": _silu_backward,
+}
+
+_COMPARE = {
+    "eq": np.equal,
+    "ne": np.not_equal,
+    "lt": np.less,
+    "le": np.less_equal,
+    "gt": np.greater,
+    "ge": np.greater_equal,
+}
+
+
+def _finish(result, dtype, out):
+    """Casts a composed result to the input dtype and writes it to `out` if given."""
+    if out is None:
+        return np.asarray(result, dtype=dtype)
+    out[...] = result
+    return out
+
+
+def _make_unary(name, fn):
+    if isinstance(fn, np.ufunc):
+        def kernel(x, *, out=None):
+            return quiet(fn, x, out=OUT_ARRAY if out is None else out)
+    else:
+        def kernel(x, *, out=None):
+            return _finish(quiet(fn, x), x.dtype, out)
+    kernel.__name__ = name
+    kernel.__doc__ = f"Pointwise {name}(x) (NumPy reference)."
+    return kernel
+
+
+def _make_unary_param(name, fn):
+    def kernel(x, *params, out=None):
+        return _finish(quiet(fn, x, *params), x.dtype, out)
+    kernel.__name__ = name
+    kernel.__doc__ = f"Pointwise {name}(x, *params) (NumPy reference)."
+    return kernel
+
+
+def _make_binary(name, fn, result_dtype=None):
+    if isinstance(fn, np.ufunc):
+        def kernel(a, b, *, out=None):
+            return quiet(fn, a, b, out=OUT_ARRAY if out is None else out)
+    else:
+        def kernel(a, b, *, out=None):
+            return _finish(quiet(fn, a, b), result_dtype or np.result_type(a, b), out)
+    kernel.__name__ = name
+    kernel.__doc__ = f"Pointwise {name}(a, b) with broadcasting (NumPy reference)."
+    return kernel
+
+
+def where(cond, a, b, *, out=None):
+    """Elements of `a` where `cond` is true, else of `b`, broadcast together (NumPy reference)."""
+    return _finish(np.where(cond, a, b), np.result_type(a, b), out)
+
+
+UNARY = tuple(_UNARY)
+UNARY_PARAM = tuple(_UNARY_PARAM)
+BINARY = tuple(_BINARY)
+COMPARE = tuple(_COMPARE)
+
+_namespace = {}
+_namespace.update({n: _make_unary(n, f) for n, f in _UNARY.items()})
+_namespace.update({n: _make_unary_param(n, f) for n, f in _UNARY_PARAM.items()})
+_namespace.update({n: _make_binary(n, f) for n, f in _BINARY.items()})
+_namespace.update({n: _make_binary(n, f, np.bool_) for n, f in _COMPARE.items()})
+_namespace["where"] = where
+globals().update(_namespace)
+__all__ = sorted(_namespace)

@@ -1,0 +1,36 @@
+"""Shared fixtures.
+
+* ``backend``: runs a test once per kernel backend ("numpy", "c"); the C runs
+  force the C path at every size (threshold 0), so small test arrays reach it.
+* ``torch``: PyTorch when importable, else the test is skipped cleanly.
+* ``rng``: a seeded NumPy Generator.
+"""
+import numpy as np
+import pytest
+
+import pyautograd.kernels as K
+
+BACKENDS = ["numpy", "c"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    """The kernel backend a test runs on; C runs skip only if the extension is absent
+    (tests/test_build.py fails in that case, so CI never passes without it)."""
+    name = request.param
+    if name == "c" and not K.c_available():
+        pytest.skip("C kernels not built (test_build.py reports this as a failure)")
+    with K.use_backend(name):
+        yield name
+
+
+@pytest.fixture
+def rng():
+    """A NumPy Generator with a fixed seed."""
+    return np.random.default_rng(1234)
+
+
+@pytest.fixture(scope="session")
+def torch():
+    """PyTorch, or a clean skip where it is not installed."""
+    return pytest.importorskip("torch")
