@@ -171,7 +171,7 @@ def c_names():
 
 def _build():
     for name, np_fn in _numpy.KERNELS.items():
-        _specs[name] = spec_for(name)
+        _specs[name] = spec_for(name, _c.SPECS if _c is not None else None)
     _apply_limits()
     namespace = {}
     for name, np_fn in _numpy.KERNELS.items():

@@ -6,6 +6,9 @@ the C path in ``auto`` mode once the deciding input has at least
 crossover sizes measured by ``python -m bench kernels`` on the development
 machine (2-core AMD EPYC, AVX2); below them NumPy's lower per-call cost wins.
 A kernel with ``threshold=None`` never takes C in ``auto`` mode.
+
+Pointwise kernels get their spec from the defaults below; every other family
+declares its specs in its C module (``_c/<family>.py``, ``SPECS``).
 """
 from dataclasses import dataclass
 
@@ -38,14 +41,11 @@ _BINARY_LIKE = {"add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "
                 "gelu_tanh_backward", "silu_backward"}
 
 
-def spec_for(name):
-    """The KernelSpec of `name` (defaults derived from its family)."""
-    if name in SPECS:
-        return SPECS[name]
+def spec_for(name, declared=None):
+    """The KernelSpec of `name`: the one its C family declares, else the pointwise default."""
+    if declared and name in declared:
+        return declared[name]
     threshold = CHEAP_POINTWISE if name in _CHEAP else COSTLY_POINTWISE
     size_args = (0, 1) if name in _BINARY_LIKE else (1, 2) if name == "where" else (0,)
     return KernelSpec(name, threshold, size_args)
 
-
-# Kernels whose dispatch differs from the pointwise defaults are listed here.
-SPECS = {}

@@ -1,0 +1,5 @@
+"""C wrappers for the linalg kernels."""
+__all__ = []
+
+# name -> KernelSpec for kernels whose dispatch differs from the pointwise defaults.
+SPECS = {}

@@ -1,0 +1,2 @@
+"""NumPy reference for the linalg kernels (see csrc/matmul.c for the C side)."""
+__all__ = []

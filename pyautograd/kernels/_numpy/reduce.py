@@ -1,0 +1,2 @@
+"""NumPy reference for the reduce kernels (see csrc/reduce.c for the C side)."""
+__all__ = []
