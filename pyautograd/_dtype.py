@@ -1,0 +1,178 @@
+"""dtypes and PyTorch's type promotion.
+
+A ``dtype`` names a NumPy dtype the way PyTorch does (``torch.float32``, with
+the aliases ``float``, ``double``, ``long``...). Promotion follows PyTorch,
+not NumPy: an integer tensor with a float16 tensor gives float16 (NumPy:
+float64), and operands are ranked in three tiers -- tensors with dimensions,
+zero-dimensional tensors, and Python numbers -- where a lower tier can only
+raise the result's *category* (bool < integer < floating), never its width.
+So a float32 tensor times a Python float stays float32, an int64 tensor plus
+a Python float becomes the default float dtype, and a float64 0-d tensor
+added to a float32 vector gives float32.
+"""
+import builtins
+
+import numpy as np
+
+
+class dtype:
+    """A tensor element type, e.g. ``pyautograd.float32``.
+
+    Attributes: ``is_floating_point``, ``is_signed``, ``itemsize``, and the
+    NumPy equivalent as ``numpy_dtype``.
+    """
+
+    __slots__ = ("name", "numpy_dtype", "is_floating_point", "is_signed", "itemsize", "_category")
+
+    def __init__(self, name, np_dtype):
+        self.name = name
+        self.numpy_dtype = np.dtype(np_dtype)
+        kind = self.numpy_dtype.kind
+        self.is_floating_point = kind == "f"
+        self.is_signed = kind in "fi"
+        self.itemsize = self.numpy_dtype.itemsize
+        self._category = {"b": 0, "u": 1, "i": 1, "f": 2}[kind]
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+    def to_complex(self):
+        raise TypeError(f"complex dtypes are not supported (from {self})")
+
+
+float16 = dtype("float16", np.float16)
+float32 = dtype("float32", np.float32)
+float64 = dtype("float64", np.float64)
+int8 = dtype("int8", np.int8)
+int16 = dtype("int16", np.int16)
+int32 = dtype("int32", np.int32)
+int64 = dtype("int64", np.int64)
+uint8 = dtype("uint8", np.uint8)
+bool = dtype("bool", np.bool_)  # noqa: A001 -- PyTorch's name
+
+ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool)
+ALIASES = {"half": float16, "float": float32, "double": float64, "short": int16,
+           "int": int32, "long": int64}
+_BY_NUMPY = {d.numpy_dtype: d for d in ALL}
+_BY_NAME = {d.name: d for d in ALL}
+_BY_NAME.update(ALIASES)
+
+_default = [float32]
+
+
+def _by_name(name):
+    return _BY_NAME[name]
+
+
+def from_numpy(np_dtype):
+    """The pyautograd dtype of a NumPy dtype; TypeError for unsupported ones."""
+    try:
+        return _BY_NUMPY[np_dtype]
+    except KeyError:
+        pass
+    try:
+        return _BY_NUMPY[np.dtype(np_dtype)]
+    except (KeyError, TypeError):
+        raise TypeError(f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only supported types are: "
+                        "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.") from None
+
+
+def to_dtype(value):
+    """Accepts a pyautograd dtype, a NumPy dtype, a Python type (float/int/bool) or a name."""
+    if value.__class__ is dtype:
+        return value
+    if value is builtins.float:
+        return _default[0]
+    if value is builtins.int:
+        return int64
+    if value is builtins.bool:
+        return bool
+    if isinstance(value, str):
+        if value in _BY_NAME:
+            return _BY_NAME[value]
+        raise TypeError(f"unknown dtype name {value!r}")
+    return from_numpy(value)
+
+
+def get_default_dtype():
+    """The dtype of floating tensors created from Python floats (float32 unless changed)."""
+    return _default[0]
+
+
+def set_default_dtype(d):
+    """Sets the default floating dtype (float32 or float64, as PyTorch allows; float16 too)."""
+    d = to_dtype(d)
+    if not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _default[0] = d
+
+
+# PyTorch's promotion of two dtypes (promoteTypes): within a category the wider
+# type wins (uint8 with a signed int goes to the next signed width that holds
+# both); across categories the higher category's type wins unchanged.
+_INT_ORDER = {uint8: 0, int8: 1, int16: 2, int32: 3, int64: 4}
+
+
+def promote_types(a, b):
+    """PyTorch's promote_types for two dtypes."""
+    if a is b:
+        return a
+    ca, cb = a._category, b._category
+    if ca != cb:
+        return a if ca > cb else b
+    if ca == 2:
+        return a if a.itemsize >= b.itemsize else b
+    if ca == 0:
+        return a
+    if {a, b} == {uint8, int8}:
+        return int16
+    if uint8 in (a, b):
+        other = b if a is uint8 else a
+        return other
+    return a if _INT_ORDER[a] >= _INT_ORDER[b] else b
+
+
+def _combine(higher, lower):
+    """Combines tier results (PyTorch's combine_categories): a lower tier only counts
+    when it raises the category."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher.is_floating_point:
+        return higher
+    if higher is bool or lower.is_floating_point:
+        return promote_types(higher, lower)
+    return higher
+
+
+def scalar_dtype(value):
+    """The dtype a Python number takes as an operand: bool, int64 or the default float."""
+    cls = value.__class__
+    if cls is builtins.float:
+        return _default[0]
+    if cls is builtins.bool:
+        return bool
+    if cls is builtins.int:
+        return int64
+    if isinstance(value, (np.floating, np.integer, np.bool_)):
+        return from_numpy(value.dtype)
+    raise TypeError(f"unsupported operand type {type(value).__name__}")
+
+
+def result_type(tensors, scalars=()):
+    """The result dtype of an op over `tensors` (objects with .dtype and .ndim) and Python `scalars`."""
+    dim = zero = wrapped = None
+    for t in tensors:
+        d = t.dtype
+        if t.ndim:
+            dim = d if dim is None else promote_types(dim, d)
+        else:
+            zero = d if zero is None else promote_types(zero, d)
+    for s in scalars:
+        d = scalar_dtype(s)
+        wrapped = d if wrapped is None else promote_types(wrapped, d)
+    return _combine(dim, _combine(zero, wrapped))

@@ -1,0 +1,180 @@
+"""The one generic path every primitive op goes through.
+
+Forward (``call``): sort the arguments into tensors and numbers, promote to
+the result dtype (PyTorch's rules), call the kernel on arrays, wrap the
+output, and -- only when grad mode is on and an input requires grad -- build
+the node, its edges and its saved values. Backward (``run_formulas``): run
+the formulas of the inputs that need a gradient, then sum each gradient down
+to its input's shape (undoing broadcasting) and cast it to the input's dtype.
+No op repeats any of this.
+"""
+import numbers
+
+import numpy as np
+
+from .. import _dtype
+from ..autograd import grad_mode
+from ..autograd.node import SavedTensor
+from .._sites import user_site
+
+Tensor = None  # set by pyautograd._tensor once the class exists (it imports this module)
+_NO_EDGE = (None, 0)
+_grad_local = grad_mode._local
+
+
+def _bad_argument(op, value):
+    return TypeError(f"{op.name}(): expected a Tensor or a number, got {type(value).__name__}")
+
+
+def _arrays(op, inputs):
+    """(arrays, tensors, numbers) for the kernel, promoted per op.promote."""
+    tensors, nums = [], []
+    for x in inputs:
+        if isinstance(x, Tensor):
+            tensors.append(x)
+        elif x is not None:
+            if not isinstance(x, (numbers.Number, np.bool_)):
+                raise _bad_argument(op, x)
+            nums.append(x)
+    if not tensors:
+        raise TypeError(f"{op.name}(): expected at least one Tensor argument")
+    if op.promote is None:
+        return [x._data if isinstance(x, Tensor) else x for x in inputs], tensors
+    if len(tensors) == 1 and not nums:
+        dt = tensors[0].dtype
+    else:
+        dt = _dtype.result_type(tensors, nums)
+    if op.promote == "float" and not dt.is_floating_point:
+        dt = _dtype.get_default_dtype()
+    npd = dt.numpy_dtype
+    arrays = []
+    for x in inputs:
+        if isinstance(x, Tensor):
+            a = x._data
+            arrays.append(a if a.dtype == npd else a.astype(npd))
+        elif x is None or x.__class__ is float or x.__class__ is int or x.__class__ is bool:
+            arrays.append(x)
+        else:  # a NumPy scalar: hand the kernel a plain Python number
+            arrays.append(x.item())
+    return arrays, tensors
+
+
+def call(op, inputs, params):
+    """Runs op forward on `inputs` (tensors or numbers) with plain `params`; builds the graph."""
+    arrays, tensors = _arrays(op, inputs)
+    out = op.forward(*arrays, *params)
+    requires = False
+    if op.differentiable and getattr(_grad_local, "enabled", True):
+        for t in tensors:
+            if t._rg:
+                requires = True
+                break
+    if op.num_outputs == 1:
+        result = Tensor._make(out, requires)
+        if op.view:
+            result._become_view_of(inputs[0])
+        if requires:
+            _record(op, inputs, params, (result,))
+        return result
+    results = tuple(Tensor._make(o, requires and i not in op.nondiff_outputs)
+                    for i, o in enumerate(out))
+    if requires:
+        _record(op, inputs, params, results)
+    return results
+
+
+def _record(op, inputs, params, results):
+    """Builds op's node: edges to the inputs' producers, saved values, input metadata."""
+    node = op.node_class()
+    edges, meta = [], []
+    for x in inputs:
+        if isinstance(x, Tensor) and x._rg:
+            fn = x.grad_fn
+            edges.append((fn, x._output_nr) if fn is not None else (x._accumulator(), 0))
+            meta.append((x._data.shape, x.dtype))
+        else:
+            edges.append(_NO_EDGE)
+            meta.append(None)
+    node.next_functions = tuple(edges)
+    node.meta = meta
+    saved = None
+    for i, (fn, needs) in enumerate(op.formulas):
+        if needs and meta[i] is not None:
+            if saved is None:
+                saved = {}
+            for name in needs:
+                if name not in saved:
+                    saved[name] = _save(op, name, inputs, params, results)
+    if saved:
+        node.saved = saved
+        node.site = user_site(3)
+    for i, r in enumerate(results):
+        if r._rg:
+            r.grad_fn = node
+            r._output_nr = i
+    if _anomaly_hook[0] is not None:
+        _anomaly_hook[0](node)
+
+
+# Set by autograd.anomaly while anomaly mode is on: called with every new node.
+_anomaly_hook = [None]
+
+
+def _save(op, name, inputs, params, results):
+    if name == "result":
+        return results[0] if op.num_outputs > 1 else SavedTensor(results[0], True)
+    if name in op.inputs:
+        x = inputs[op.inputs.index(name)]
+        return SavedTensor(x, False) if isinstance(x, Tensor) else x
+    return params[op.params.index(name)]
+
+
+def _unpack(value, node):
+    return value.unpack(node) if value.__class__ is SavedTensor else value
+
+
+def run_formulas(node, grad_outputs):
+    """Backward of a defop node: one formula per input that needs a gradient."""
+    op = node.op
+    if op.num_outputs == 1:
+        grad = grad_outputs[0]
+    else:
+        grad = tuple(g if g is not None else _zeros_for(node, i) for i, g in enumerate(grad_outputs))
+    saved = node.saved or {}
+    out = []
+    for i, (edge, (fn, needs)) in enumerate(zip(node.next_functions, op.formulas)):
+        if edge[0] is None or fn is None:
+            out.append(None)
+            continue
+        g = fn(grad, *[_unpack(saved[n], node) for n in needs])
+        if g is not None:
+            shape, dt = node.meta[i]
+            if g._data.shape != shape:
+                g = sum_to(g, shape, node, i)
+            if g.dtype is not dt:
+                g = g.to(dt)
+        out.append(g)
+    return out
+
+
+def _zeros_for(node, i):
+    from .. import _creation
+    like = node.out_meta[i]
+    return _creation.zeros(like[0], dtype=like[1])
+
+
+def sum_to(grad, shape, node=None, index=0):
+    """Sums `grad` down to `shape` (undoing broadcasting), with differentiable ops."""
+    gshape = grad._data.shape
+    lead = len(gshape) - len(shape)
+    if lead < 0 or any(s != 1 and s != g for s, g in zip(shape, gshape[lead:])):
+        where = f"Function {node.name()} returned" if node is not None else "got"
+        raise RuntimeError(f"{where} an invalid gradient at index {index} - got {list(gshape)} but "
+                           f"expected shape compatible with {list(shape)}")
+    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
+                                      if s == 1 and gshape[lead + i] != 1)
+    if dims:
+        grad = grad.sum(dims, keepdim=True)
+    if lead or grad._data.shape != tuple(shape):
+        grad = grad.reshape(shape)
+    return grad
