@@ -56,6 +56,7 @@ bool = dtype("bool", np.bool_)  # noqa: A001 -- PyTorch's name
 ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool)
 ALIASES = {"half": float16, "float": float32, "double": float64, "short": int16,
            "int": int32, "long": int64}
+half, float, double, short, int, long = float16, float32, float64, int16, int32, int64  # noqa: A001
 _BY_NUMPY = {d.numpy_dtype: d for d in ALL}
 _BY_NAME = {d.name: d for d in ALL}
 _BY_NAME.update(ALIASES)

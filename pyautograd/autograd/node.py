@@ -116,18 +116,18 @@ class Node:
 
     def register_hook(self, hook):
         """hook(grad_inputs, grad_outputs) runs after the node; may return new grad_inputs."""
-        from ..utils.hooks import RemovableHandle
+        from ..utils.hooks import HookTable, RemovableHandle
         if self._hooks is None:
-            self._hooks = {}
+            self._hooks = HookTable()
         handle = RemovableHandle(self._hooks)
         self._hooks[handle.id] = hook
         return handle
 
     def register_prehook(self, hook):
         """hook(grad_outputs) runs before the node; may return new grad_outputs."""
-        from ..utils.hooks import RemovableHandle
+        from ..utils.hooks import HookTable, RemovableHandle
         if self._pre_hooks is None:
-            self._pre_hooks = {}
+            self._pre_hooks = HookTable()
         handle = RemovableHandle(self._pre_hooks)
         self._pre_hooks[handle.id] = hook
         return handle
@@ -139,6 +139,10 @@ class Node:
             for value in saved.values():
                 if value.__class__ is SavedTensor:
                     value.release()
+                elif value.__class__ is tuple:
+                    for v in value:
+                        if v.__class__ is SavedTensor:
+                            v.release()
 
 
 class AccumulateGrad(Node):
@@ -155,5 +159,6 @@ class AccumulateGrad(Node):
 
     def apply(self, grad_outputs):
         from .engine import accumulate_into_leaf
-        accumulate_into_leaf(self.variable, grad_outputs[0])
+        if grad_outputs[0] is not None:
+            accumulate_into_leaf(self.variable, grad_outputs[0])
         return ()

@@ -29,40 +29,48 @@ def _bad_argument(op, value):
 def _arrays(op, inputs):
     """(arrays, tensors, numbers) for the kernel, promoted per op.promote."""
     tensors, nums = [], []
-    for x in inputs:
+    skip = op.skip_index
+    for i, x in enumerate(inputs):
         if isinstance(x, Tensor):
-            tensors.append(x)
+            if i not in skip:
+                tensors.append(x)
         elif x is not None:
             if not isinstance(x, (numbers.Number, np.bool_)):
                 raise _bad_argument(op, x)
             nums.append(x)
-    if not tensors:
+    tensors_all = [x for x in inputs if isinstance(x, Tensor)] if skip else tensors
+    if not tensors_all:
         raise TypeError(f"{op.name}(): expected at least one Tensor argument")
     if op.promote is None:
-        return [x._data if isinstance(x, Tensor) else x for x in inputs], tensors
+        return [x._data if isinstance(x, Tensor) else x for x in inputs], tensors_all
     if len(tensors) == 1 and not nums:
         dt = tensors[0].dtype
+    elif not tensors and not nums:
+        dt = _dtype.get_default_dtype()
     else:
         dt = _dtype.result_type(tensors, nums)
     if op.promote == "float" and not dt.is_floating_point:
         dt = _dtype.get_default_dtype()
     npd = dt.numpy_dtype
     arrays = []
-    for x in inputs:
+    for i, x in enumerate(inputs):
         if isinstance(x, Tensor):
             a = x._data
-            arrays.append(a if a.dtype == npd else a.astype(npd))
+            arrays.append(a if a.dtype == npd or i in skip else a.astype(npd))
         elif x is None or x.__class__ is float or x.__class__ is int or x.__class__ is bool:
             arrays.append(x)
         else:  # a NumPy scalar: hand the kernel a plain Python number
             arrays.append(x.item())
-    return arrays, tensors
+    return arrays, tensors_all
 
 
 def call(op, inputs, params):
     """Runs op forward on `inputs` (tensors or numbers) with plain `params`; builds the graph."""
     arrays, tensors = _arrays(op, inputs)
-    out = op.forward(*arrays, *params)
+    if op.inputs_first:
+        out = op.forward(*arrays, *params)
+    else:
+        out = op.forward(*[arrays[i] if is_input else params[i] for is_input, i in op.order])
     requires = False
     if op.differentiable and getattr(_grad_local, "enabled", True):
         for t in tensors:
@@ -97,17 +105,27 @@ def _record(op, inputs, params, results):
             meta.append(None)
     node.next_functions = tuple(edges)
     node.meta = meta
+    if op.num_outputs > 1:
+        node.out_meta = [(r._data.shape, r.dtype) for r in results]
     saved = None
-    for i, (fn, needs) in enumerate(op.formulas):
-        if needs and meta[i] is not None:
-            if saved is None:
-                saved = {}
-            for name in needs:
-                if name not in saved:
-                    saved[name] = _save(op, name, inputs, params, results)
+    if op.joint is not None:
+        needs = op.joint[1]
+        if needs:
+            saved = {name: _save(op, name, inputs, params, results) for name in needs
+                     if name not in ("input_shapes", "needs_input_grad")}
+    else:
+        for i, (fn, needs) in enumerate(op.formulas):
+            if needs and meta[i] is not None:
+                if saved is None:
+                    saved = {}
+                for name in needs:
+                    if name not in saved and name not in _SPECIAL:
+                        saved[name] = _save(op, name, inputs, params, results)
     if saved:
         node.saved = saved
         node.site = user_site(3)
+    elif op.joint is not None or any(needs for _, needs in op.formulas):
+        node.saved = saved
     for i, r in enumerate(results):
         if r._rg:
             r.grad_fn = node
@@ -122,7 +140,11 @@ _anomaly_hook = [None]
 
 def _save(op, name, inputs, params, results):
     if name == "result":
-        return results[0] if op.num_outputs > 1 else SavedTensor(results[0], True)
+        if op.num_outputs > 1:
+            return tuple(SavedTensor(r, True) for r in results)
+        return SavedTensor(results[0], True)
+    if name == op.varargs:
+        return tuple(SavedTensor(x, False) if isinstance(x, Tensor) else x for x in inputs)
     if name in op.inputs:
         x = inputs[op.inputs.index(name)]
         return SavedTensor(x, False) if isinstance(x, Tensor) else x
@@ -130,7 +152,11 @@ def _save(op, name, inputs, params, results):
 
 
 def _unpack(value, node):
-    return value.unpack(node) if value.__class__ is SavedTensor else value
+    if value.__class__ is SavedTensor:
+        return value.unpack(node)
+    if value.__class__ is tuple and value and value[0].__class__ is SavedTensor:
+        return tuple(v.unpack(node) for v in value)
+    return value
 
 
 def run_formulas(node, grad_outputs):
@@ -141,20 +167,38 @@ def run_formulas(node, grad_outputs):
     else:
         grad = tuple(g if g is not None else _zeros_for(node, i) for i, g in enumerate(grad_outputs))
     saved = node.saved or {}
+    if op.joint is not None:
+        fn, needs = op.joint
+        grads = fn(grad, *[_special(n, node) if n in _SPECIAL else _unpack(saved[n], node) for n in needs])
+        return [None if edge[0] is None or g is None else _fit(g, node, i)
+                for i, (edge, g) in enumerate(zip(node.next_functions, grads))]
     out = []
     for i, (edge, (fn, needs)) in enumerate(zip(node.next_functions, op.formulas)):
         if edge[0] is None or fn is None:
             out.append(None)
             continue
-        g = fn(grad, *[_unpack(saved[n], node) for n in needs])
-        if g is not None:
-            shape, dt = node.meta[i]
-            if g._data.shape != shape:
-                g = sum_to(g, shape, node, i)
-            if g.dtype is not dt:
-                g = g.to(dt)
-        out.append(g)
+        g = fn(grad, *[_special(n, node) if n in _SPECIAL else _unpack(saved[n], node) for n in needs])
+        out.append(None if g is None else _fit(g, node, i))
     return out
+
+
+_SPECIAL = ("input_shapes", "needs_input_grad")
+
+
+def _special(name, node):
+    if name == "input_shapes":
+        return tuple(m[0] if m is not None else None for m in node.meta)
+    return tuple(edge[0] is not None for edge in node.next_functions)
+
+
+def _fit(g, node, i):
+    """Sums a gradient down to input i's shape and casts it to its dtype."""
+    shape, dt = node.meta[i]
+    if g._data.shape != shape:
+        g = sum_to(g, shape, node, i)
+    if g.dtype is not dt:
+        g = g.to(dt)
+    return g
 
 
 def _zeros_for(node, i):

@@ -29,8 +29,12 @@ REGISTRY = {}  # name -> OpDef, every primitive op (the op database checks it)
 class OpNode(Node):
     """The backward node of a defop op; one subclass per op, named like PyTorch's (MulBackward0)."""
 
-    __slots__ = ("meta",)
+    __slots__ = ("meta", "out_meta")
     op = None
+
+    @property
+    def num_outputs(self):
+        return self.op.num_outputs
 
     def apply(self, grad_outputs):
         return _apply.run_formulas(self, grad_outputs)
@@ -40,8 +44,9 @@ class OpDef:
     """The declaration of one primitive op (see defop)."""
 
     def __init__(self, name, signature, forward, grads, node_name, promote, differentiable,
-                 view, num_outputs, out_dtype, once_differentiable, nondiff_outputs):
+                 view, num_outputs, out_dtype, once_differentiable, nondiff_outputs, promote_skip=()):
         self.name = name
+        self.promote_skip = frozenset(promote_skip)
         self.signature = signature
         self.forward = forward
         self.promote = promote
@@ -55,19 +60,36 @@ class OpDef:
         self.node_class = type(self.node_name, (OpNode,), {"__slots__": (), "op": self})
         params = list(signature.parameters)
         self.arg_names = params
-        self.inputs = tuple(n for n in params if n in grads or n in self._tensor_args(signature))
+        var = [n for n, p in signature.parameters.items() if p.kind is inspect.Parameter.VAR_POSITIONAL]
+        self.varargs = var[0] if var else None
+        tensor_args = self._tensor_args(signature)
+        self.inputs = tuple(n for n in params if n in grads or n in tensor_args or n == self.varargs)
         self.params = tuple(n for n in params if n not in self.inputs)
-        self.formulas = []
-        for name_ in self.inputs:
-            fn = grads.get(name_)
-            needs = tuple(inspect.signature(fn).parameters)[1:] if fn is not None else ()
-            for need in needs:
-                if need not in params and need != "result":
-                    raise TypeError(f"defop {name}: the formula for {name_!r} reads {need!r}, "
-                                    f"which is neither an argument of {name}{signature} nor 'result'")
-            self.formulas.append((fn, needs))
-        self.formulas = tuple(self.formulas)
-        self.saves_result = any("result" in needs for _, needs in self.formulas)
+        known = set(params) | {"result", "input_shapes", "needs_input_grad"}
+        self.joint = None
+        if "*" in grads:
+            # One formula for all inputs (shared work, or a variable number of inputs):
+            # fn(grad, *needs) -> one gradient (or None) per input.
+            self.joint = (grads["*"], self._needs(grads["*"], known, "*", signature))
+        self.formulas = tuple((grads.get(n), self._needs(grads.get(n), known, n, signature))
+                              for n in self.inputs if n != self.varargs)
+        self.saves_result = any("result" in needs for _, needs in self.formulas + ((self.joint,) if self.joint else ()))
+        # The forward takes arguments in signature order; when every tensor argument comes
+        # first (the common case) that is simply inputs + params.
+        self.inputs_first = self.varargs is not None or params[:len(self.inputs)] == list(self.inputs)
+        self.order = tuple((n in self.inputs, (self.inputs if n in self.inputs else self.params).index(n))
+                           for n in params)
+
+    def _needs(self, fn, known, input_name, signature):
+        if fn is None:
+            return ()
+        needs = tuple(inspect.signature(fn).parameters)[1:]
+        for need in needs:
+            if need not in known:
+                raise TypeError(f"defop {self.name}: the formula for {input_name!r} reads {need!r}, which is "
+                                f"not an argument of {self.name}{signature}, 'result', 'input_shapes' "
+                                f"or 'needs_input_grad'")
+        return needs
 
     @staticmethod
     def _tensor_args(signature):
@@ -83,14 +105,18 @@ def _default_node_name(name):
 
 def defop(name, signature, forward, grads=None, *, tensors=None, node_name=None, promote="common",
           differentiable=True, view=False, num_outputs=1, out_dtype=None, once_differentiable=False,
-          nondiff_outputs=(), doc=None):
+          nondiff_outputs=(), promote_skip=(), doc=None):
     """Declares a primitive op and returns its function form.
 
     name:       the PyTorch name ("mul"); the node is named from it ("MulBackward0")
                 unless ``node_name`` is given (overloads: "SumBackward1").
     signature:  the Python signature as text, e.g. "input, other, *, alpha=1".
     forward:    f(*arrays_and_params) -> array (or tuple of arrays): a kernels.* call.
-    grads:      {input name: formula(grad, *names_it_reads)}, formulas in Tensor ops.
+    grads:      {input name: formula(grad, *names_it_reads)}, formulas in Tensor ops; or
+                {"*": formula(grad, *names) -> one gradient (or None) per input} when the
+                inputs share work or are variadic ("*tensors" in the signature). Besides
+                arguments and "result", a formula may read "input_shapes" and
+                "needs_input_grad".
     tensors:    names of tensor arguments that have no formula (e.g. an index); arguments
                 named in ``grads`` are tensors too. Everything else is a plain parameter.
     promote:    "common" (PyTorch promotion over tensor and number arguments), "float"
@@ -99,13 +125,19 @@ def defop(name, signature, forward, grads=None, *, tensors=None, node_name=None,
     view:       the output is a view of the first input (shares storage and version counter).
     out_dtype:  a dtype for the output when it differs from the computation dtype (bool).
     nondiff_outputs: indices of outputs that never require grad (e.g. the indices of max).
+    promote_skip: tensor arguments left out of promotion (where's condition, an index).
     """
     grads = grads or {}
+    if not grads and tensors is None:
+        # No formulas to tell the tensors apart: every required positional argument is one.
+        tensors = tuple(p.split("=")[0].strip() for p in signature.split(",")
+                        if "=" not in p and p.strip() and not p.strip().startswith("*"))
     if name in REGISTRY:
         raise ValueError(f"op {name} is declared twice")
     sig = _parse_signature(signature, set(grads) | set(tensors or ()))
     op = OpDef(name, sig, forward, grads, node_name, promote, differentiable, view, num_outputs,
-               out_dtype, once_differentiable, tuple(nondiff_outputs))
+               out_dtype, once_differentiable, tuple(nondiff_outputs), promote_skip)
+    op.skip_index = frozenset(op.inputs.index(n) for n in promote_skip)
     REGISTRY[name] = op
     fn = _make_function(op, doc)
     op.function = fn
@@ -126,18 +158,23 @@ def _make_function(op, doc):
     """Generates a plain Python function with the op's exact signature (fast: no binding at call)."""
     parts, star = [], False
     for p in op.signature.parameters.values():
+        if p.kind is inspect.Parameter.VAR_POSITIONAL:
+            parts.append(f"*{p.name}")
+            star = True
+            continue
         if p.kind is inspect.Parameter.KEYWORD_ONLY and not star:
             parts.append("*")
             star = True
         parts.append(p.name if p.default is inspect.Parameter.empty else f"{p.name}=_default_{p.name}")
-    inputs = "".join(f"{n}, " for n in op.inputs)
+    inputs = f"*{op.varargs}, " if op.varargs else "".join(f"{n}, " for n in op.inputs)
     params = "".join(f"{n}, " for n in op.params)
     src = (f"def {op.name}({', '.join(parts)}):\n"
            f"    return _call(_op, ({inputs}), ({params}))\n")
     ns = {"_call": _apply.call, "_op": op}
     ns.update({f"_default_{p.name}": p.default for p in op.signature.parameters.values()
                if p.default is not inspect.Parameter.empty})
-    exec(src, ns)  # noqa: S102 -- generated from our own declaration
+    # Compiled under this file's name, so user-site capture sees the frame as ours.
+    exec(compile(src, __file__, "exec"), ns)  # noqa: S102 -- generated from our own declaration
     fn = ns[op.name]
     fn.__doc__ = doc or f"{op.name}({', '.join(parts)}): as PyTorch's torch.{op.name}."
     fn.__module__ = "pyautograd"

@@ -111,6 +111,19 @@ _BINARY = {
     "silu_backward": _silu_backward,
 }
 
+# Tests and logical ops: NumPy only (bool results, no float hot path to win).
+_PREDICATE = {
+    "isnan": np.isnan,
+    "isinf": np.isinf,
+    "isfinite": np.isfinite,
+    "logical_not": np.logical_not,
+}
+_LOGICAL = {
+    "logical_and": np.logical_and,
+    "logical_or": np.logical_or,
+    "logical_xor": np.logical_xor,
+}
+
 _COMPARE = {
     "eq": np.equal,
     "ne": np.not_equal,
@@ -176,6 +189,8 @@ _namespace.update({n: _make_unary(n, f) for n, f in _UNARY.items()})
 _namespace.update({n: _make_unary_param(n, f) for n, f in _UNARY_PARAM.items()})
 _namespace.update({n: _make_binary(n, f) for n, f in _BINARY.items()})
 _namespace.update({n: _make_binary(n, f, np.bool_) for n, f in _COMPARE.items()})
+_namespace.update({n: _make_unary(n, f) for n, f in _PREDICATE.items()})
+_namespace.update({n: _make_binary(n, f, np.bool_) for n, f in _LOGICAL.items()})
 _namespace["where"] = where
 globals().update(_namespace)
 __all__ = sorted(_namespace)

@@ -1,0 +1,258 @@
+"""Tensor factories: tensor, zeros, ones, full, empty, eye, arange, linspace, the
+*_like forms, random tensors, from_numpy and as_tensor."""
+import numbers
+import warnings
+
+import numpy as np
+
+from . import _dtype, _random
+from ._tensor import Tensor
+
+
+def _np_dtype(dtype, default=None):
+    if dtype is None:
+        return (default or _dtype.get_default_dtype()).numpy_dtype
+    return _dtype.to_dtype(dtype).numpy_dtype
+
+
+def _finish(data, requires_grad):
+    t = Tensor._make(data, False)
+    if requires_grad:
+        t.requires_grad = True  # validates the dtype
+    return t
+
+
+def _size(size):
+    """Accepts f(2, 3), f((2, 3)), f([2, 3]) and f(torch.Size([2, 3]))."""
+    if len(size) == 1 and not isinstance(size[0], numbers.Integral):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, numbers.Integral) or isinstance(s, bool):
+            raise TypeError(f"size must be a tuple of ints, got {type(s).__name__}")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    return tuple(int(s) for s in size)
+
+
+def _infer(data):
+    """An ndarray from Python data, with PyTorch's dtype inference."""
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
+        data = _tensors_to_lists(data)
+    arr = np.asarray(data)
+    if arr.dtype == object:
+        raise TypeError(f"could not infer dtype of {type(data).__name__} (ragged or non-numeric data)")
+    kind = arr.dtype.kind
+    if isinstance(data, np.ndarray) or isinstance(data, np.generic):
+        if kind == "f" or kind in "biu":
+            return arr
+    if kind == "f":
+        return arr.astype(_dtype.get_default_dtype().numpy_dtype)
+    if kind in "iu":
+        return arr.astype(np.int64)
+    if kind == "b":
+        return arr
+    raise TypeError(f"unsupported data type {arr.dtype}")
+
+
+def _flat(data):
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            yield from _flat(x)
+        else:
+            yield x
+
+
+def _tensors_to_lists(data):
+    if isinstance(data, Tensor):
+        if data._data.ndim:
+            return [_tensors_to_lists(Tensor._wrap(x)) for x in data._data]
+        return data._data.item()
+    if isinstance(data, (list, tuple)):
+        return [_tensors_to_lists(x) for x in data]
+    return data
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor holding a copy of `data` (nested lists, numbers, ndarrays, tensors).
+
+    Python floats become the default dtype (float32), ints int64, bools bool; an ndarray keeps
+    its dtype. Example: ``torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)``.
+    """
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone()"
+                      ".detach() or sourceTensor.clone().detach().requires_grad_(True), rather than "
+                      "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
+    arr = _infer(data)
+    arr = arr.astype(_np_dtype(dtype), copy=True) if dtype is not None else np.array(arr, copy=True)
+    return _finish(arr, requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """A tensor sharing memory with `data` when it is an ndarray or tensor of the right dtype."""
+    if isinstance(data, Tensor) and (dtype is None or _dtype.to_dtype(dtype) is data.dtype):
+        return data
+    if isinstance(data, np.ndarray) and (dtype is None or data.dtype == _np_dtype(dtype)):
+        return from_numpy(data)
+    arr = _infer(data)
+    if dtype is not None:
+        arr = arr.astype(_np_dtype(dtype), copy=False)
+    return Tensor._wrap(np.asarray(arr))
+
+
+def from_numpy(ndarray):
+    """A tensor sharing memory with `ndarray` (writes to either show in both)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _dtype.from_numpy(ndarray.dtype)  # raises for unsupported dtypes
+    return Tensor._wrap(ndarray)
+
+
+def from_dlpack(ext_tensor):
+    """A tensor sharing memory with an object that implements the DLPack protocol."""
+    return Tensor._wrap(np.from_dlpack(ext_tensor))
+
+
+def _filled(size, fill, dtype, requires_grad, default=None):
+    arr = np.full(_size(size), fill, dtype=_np_dtype(dtype, default))
+    return _finish(arr, requires_grad)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+    """A tensor of zeros of the given size."""
+    return _filled(size, 0, dtype, requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+    """A tensor of ones of the given size."""
+    return _filled(size, 1, dtype, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """An uninitialized tensor of the given size."""
+    return _finish(np.empty(_size(size), dtype=_np_dtype(dtype)), requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    """A tensor of `size` filled with `fill_value` (its dtype inferred from the value)."""
+    if dtype is None:
+        dtype = _dtype.scalar_dtype(fill_value)
+    return _filled((tuple(size),), fill_value, dtype, requires_grad)
+
+
+def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    """A 2-D tensor with ones on the diagonal."""
+    return _finish(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype)), requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+    """Values from `start` to `end` (exclusive) by `step`; integer arguments give int64."""
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    values = (start, end, step)
+    if dtype is None:
+        is_float = any(isinstance(v, float) or (isinstance(v, Tensor) and v.is_floating_point())
+                       for v in values)
+        dtype = _dtype.get_default_dtype() if is_float else _dtype.int64
+    values = [v.item() if isinstance(v, Tensor) else v for v in values]
+    n = max(0, int(np.ceil((values[1] - values[0]) / values[2])))
+    arr = (values[0] + values[2] * np.arange(n, dtype=np.float64)).astype(_np_dtype(dtype))
+    return _finish(arr, requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    """`steps` evenly spaced values from `start` to `end` inclusive."""
+    return _finish(np.linspace(start, end, int(steps)).astype(_np_dtype(dtype)), requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_grad=False):
+    """`steps` values spaced evenly on a log scale from base**start to base**end."""
+    return _finish(np.logspace(start, end, int(steps), base=base).astype(_np_dtype(dtype)), requires_grad)
+
+
+def _like(t, dtype):
+    return t.dtype if dtype is None else _dtype.to_dtype(dtype)
+
+
+def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """Zeros of `input`'s shape and dtype."""
+    return _filled((input.shape,), 0, _like(input, dtype), requires_grad)
+
+
+def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """Ones of `input`'s shape and dtype."""
+    return _filled((input.shape,), 1, _like(input, dtype), requires_grad)
+
+
+def empty_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """An uninitialized tensor of `input`'s shape and dtype."""
+    return _finish(np.empty(input._data.shape, _like(input, dtype).numpy_dtype), requires_grad)
+
+
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """`fill_value` in `input`'s shape and dtype."""
+    return _filled((input.shape,), fill_value, _like(input, dtype), requires_grad)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    """Uniform samples in [0, 1)."""
+    arr = _random.rng(generator).random(_size(size)).astype(_np_dtype(dtype))
+    return _finish(arr, requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    """Standard normal samples."""
+    arr = _random.rng(generator).standard_normal(_size(size)).astype(_np_dtype(dtype))
+    return _finish(arr, requires_grad)
+
+
+def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """Integers uniform in [low, high) (int64 unless dtype is given): randint(high, size) or
+    randint(low, high, size)."""
+    if size is None:
+        if high is None or not isinstance(high, (tuple, list)):
+            raise TypeError("randint() missing required argument 'size'")
+        low, high, size = 0, low, high
+    elif high is None:
+        low, high = 0, low
+    arr = _random.rng(generator).integers(low, high, size=_size((size,)))
+    return _finish(arr.astype(_np_dtype(dtype, _dtype.int64)), requires_grad)
+
+
+def rand_like(input, dtype=None, generator=None, requires_grad=False):
+    """Uniform samples in [0, 1) of `input`'s shape and dtype."""
+    return rand(input.shape, generator=generator, dtype=_like(input, dtype), requires_grad=requires_grad)
+
+
+def randn_like(input, dtype=None, generator=None, requires_grad=False):
+    """Standard normal samples of `input`'s shape and dtype."""
+    return randn(input.shape, generator=generator, dtype=_like(input, dtype), requires_grad=requires_grad)
+
+
+def randint_like(input, low, high=None, dtype=None, generator=None, requires_grad=False):
+    """Integers in [low, high) of `input`'s shape (its dtype unless dtype is given)."""
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, input.shape, generator=generator, dtype=_like(input, dtype),
+                   requires_grad=requires_grad)
+
+
+def normal(mean, std, size=None, *, generator=None, dtype=None, requires_grad=False):
+    """Normal samples with the given mean and std (numbers with a size, or tensors)."""
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
+    if size is None:
+        size = np.broadcast_shapes(np.shape(m), np.shape(s))
+    if dtype is None:
+        dtype = mean.dtype if isinstance(mean, Tensor) else std.dtype if isinstance(std, Tensor) else None
+    arr = _random.rng(generator).normal(m, s, size=_size((size,)))
+    return _finish(arr.astype(_np_dtype(dtype)), requires_grad)
+
+
+def randperm(n, *, generator=None, dtype=None, requires_grad=False):
+    """A random permutation of 0..n-1 (int64)."""
+    arr = _random.rng(generator).permutation(int(n))
+    return _finish(arr.astype(_np_dtype(dtype, _dtype.int64)), requires_grad)

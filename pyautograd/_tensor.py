@@ -1,0 +1,381 @@
+"""Tensor: an ndarray plus autograd metadata, with PyTorch's attributes and semantics.
+
+Storage is a NumPy array (``_data``). Autograd metadata lives in slots:
+``_rg`` (requires grad: set on leaves by the user, on op outputs by the
+graph), ``grad_fn``/``_output_nr`` (the producing node and which of its
+outputs this is), ``_grad``, the storage's version counter ``_vc`` (created
+lazily, shared with views), ``_base`` for views, and the leaf's
+AccumulateGrad node held weakly (``_acc``), so a leaf never keeps its graph
+alive. Operator methods are installed from the op declarations (ops/), not
+written here.
+"""
+import sys
+import warnings
+import weakref
+
+import numpy as np
+
+from . import _dtype
+from ._size import Size
+from .autograd import grad_mode
+from .autograd.node import AccumulateGrad
+from .autograd.version import VersionCounter
+
+_NONLEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+    "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
+    "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead.")
+
+
+class Tensor:
+    """A multi-dimensional array that can record operations for automatic differentiation.
+
+    Create tensors with ``pyautograd.tensor(data, dtype=None, requires_grad=False)`` or the
+    other factories (zeros, ones, randn, ...); see PyTorch's documentation for semantics.
+    """
+
+    __slots__ = ("_data", "_rg", "grad_fn", "_output_nr", "_grad", "_vc", "_base", "_acc",
+                 "_retains_grad", "_hooks", "_post_acc_hooks", "__weakref__", "__dict__")
+
+    __array_priority__ = 1000  # NumPy defers binary operators to us
+
+    # -- construction -------------------------------------------------------------
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("use pyautograd.tensor(data) (or zeros, ones, empty, ...) to create a tensor")
+
+    @classmethod
+    def _make(cls, data, requires_grad=False):
+        t = object.__new__(cls)
+        t._data = data
+        t._rg = requires_grad
+        t.grad_fn = None
+        t._output_nr = 0
+        t._grad = None
+        t._vc = None
+        t._base = None
+        t._acc = None
+        t._retains_grad = False
+        t._hooks = None
+        t._post_acc_hooks = None
+        return t
+
+    @classmethod
+    def _wrap(cls, data):
+        """A tensor that does not require grad around an ndarray (no copy)."""
+        return cls._make(data, False)
+
+    @classmethod
+    def _from_saved(cls, data, node, output_nr, counter):
+        t = cls._make(data, True)
+        t.grad_fn = node
+        t._output_nr = output_nr
+        t._vc = counter
+        return t
+
+    def _counter(self):
+        """The storage's version counter (created on first need; views share their base's)."""
+        vc = self._vc
+        if vc is None:
+            vc = self._vc = VersionCounter()
+        return vc
+
+    def _become_view_of(self, base):
+        """Marks self as a view of `base`: same storage, same version counter."""
+        root = base._base if base._base is not None else base
+        self._base = root
+        self._vc = root._counter()
+
+    def _accumulator(self):
+        """The AccumulateGrad node of this leaf (weakly cached: the graph owns it)."""
+        acc = self._acc() if self._acc is not None else None
+        if acc is None:
+            acc = AccumulateGrad(self)
+            self._acc = weakref.ref(acc)
+        return acc
+
+    # -- metadata -------------------------------------------------------------------
+
+    @property
+    def shape(self):
+        """The size of each dimension, as a torch.Size."""
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        """The shape (a torch.Size), or the size of dimension `dim`."""
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[self._dim(dim)]
+
+    def _dim(self, dim):
+        nd = self._data.ndim
+        lo, hi = (-nd, nd - 1) if nd else (-1, 0)
+        if not lo <= dim <= hi:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
+        return dim % nd if nd else 0
+
+    @property
+    def dtype(self):
+        """The element type, e.g. torch.float32."""
+        return _dtype.from_numpy(self._data.dtype)
+
+    @property
+    def ndim(self):
+        """The number of dimensions."""
+        return self._data.ndim
+
+    def dim(self):
+        """The number of dimensions."""
+        return self._data.ndim
+
+    def numel(self):
+        """The number of elements."""
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        """Bytes per element."""
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        """Strides in elements (a tuple), or the stride of dimension `dim`."""
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[self._dim(dim)]
+
+    def is_contiguous(self):
+        """Whether the elements are laid out contiguously in row-major order."""
+        return self._data.flags.c_contiguous
+
+    @property
+    def device(self):
+        """Always the CPU."""
+        from ._device import cpu
+        return cpu
+
+    is_cuda = False
+
+    def is_floating_point(self):
+        """Whether the dtype is a floating point type."""
+        return self._data.dtype.kind == "f"
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __hash__(self):
+        return id(self)
+
+    # -- autograd attributes ------------------------------------------------------------
+
+    @property
+    def is_leaf(self):
+        """True for tensors the user created (and any tensor that does not require grad)."""
+        return self.grad_fn is None
+
+    @property
+    def requires_grad(self):
+        """Whether gradients are computed for this tensor (settable on leaves)."""
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        value = bool(value)
+        if self.grad_fn is not None:
+            if value:
+                return
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a "
+                "computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach().")
+        if value and self._data.dtype.kind != "f":
+            raise RuntimeError(f"only Tensors of floating point dtype can require gradients "
+                               f"(this tensor is {self.dtype}; convert it first, e.g. x.float())")
+        self._rg = value
+
+    def requires_grad_(self, requires_grad=True):
+        """Sets requires_grad in place and returns self."""
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad(self):
+        """The accumulated gradient (leaves, and non-leaves after retain_grad())."""
+        if self.grad_fn is not None and not self._retains_grad and self._grad is None:
+            warnings.warn(_NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got {type(value).__name__}")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(f"assigned grad has data of a different type: expected "
+                                   f"{self.dtype}, got {value.dtype}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(f"assigned grad has data of a different size: expected "
+                                   f"{list(self._data.shape)}, got {list(value._data.shape)}")
+        self._grad = value
+
+    @property
+    def data(self):
+        """A tensor sharing this one's storage, detached from the graph."""
+        t = Tensor._make(self._data, False)
+        t._vc = self._counter()
+        return t
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+        self._data = value._data
+
+    @property
+    def _version(self):
+        """How many times the storage was modified in place."""
+        return self._vc.value if self._vc is not None else 0
+
+    def _is_view(self):
+        """Whether this tensor is a view of another."""
+        return self._base is not None
+
+    def detach(self):
+        """A new tensor sharing storage (and version counter) that does not require grad."""
+        t = Tensor._make(self._data, False)
+        t._vc = self._counter()
+        return t
+
+    def detach_(self):
+        """Detaches this tensor from the graph in place (it becomes a leaf)."""
+        if self._base is not None and self._base._rg:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self.grad_fn = None
+        self._rg = False
+        return self
+
+    def retain_grad(self):
+        """Makes backward fill .grad for this non-leaf tensor too."""
+        if not self._rg:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        from .autograd.hooks import retain_grad_hook
+        retain_grad_hook(self)
+
+    def register_hook(self, hook):
+        """hook(grad) runs when this tensor's gradient is computed; it may return a new gradient.
+
+        Returns a handle whose remove() unregisters the hook.
+        """
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        from .autograd.hooks import register_tensor_hook
+        return register_tensor_hook(self, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """hook(tensor) runs after this leaf's .grad was accumulated."""
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        from .autograd.hooks import register_post_accumulate_hook
+        return register_post_accumulate_hook(self, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Computes the gradient of this tensor w.r.t. the graph leaves (accumulated into .grad)."""
+        from .autograd.backward import backward
+        backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph,
+                 inputs=inputs)
+
+    # -- conversion -----------------------------------------------------------------------
+
+    def numpy(self, *, force=False):
+        """The data as an ndarray sharing memory; refuses a tensor that requires grad."""
+        if self._rg and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if self._rg:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        arr = self._data
+        if dtype is not None and arr.dtype != dtype:
+            return arr.astype(dtype)
+        return arr.copy() if copy else arr
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        """The data as (nested) Python lists of numbers."""
+        return self._data.tolist()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()).item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return format(self.item(), spec)
+        return object.__format__(self, spec)
+
+    def __repr__(self):
+        from ._tensor_str import format_tensor
+        fn = self.grad_fn
+        return format_tensor(self._data, dtype_name=self.dtype.name,
+                             default_float_name=_dtype.get_default_dtype().name,
+                             requires_grad=self._rg and fn is None,
+                             grad_fn_name=type(fn).__name__ if fn is not None else None)
+
+    __str__ = __repr__
+
+    def __dlpack__(self, stream=None):
+        if self._rg:
+            raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
+        return self._data.__dlpack__()
+
+    def __dlpack_device__(self):
+        return self._data.__dlpack_device__()
+
+    def __deepcopy__(self, memo):
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support "
+                               "the deepcopy protocol at the moment")
+        t = Tensor._make(self._data.copy(), self._rg)
+        if self._grad is not None:
+            t._grad = Tensor._make(self._grad._data.copy(), False)
+        memo[id(self)] = t
+        return t
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("pyautograd tensors are not picklable; use pyautograd.save (no pickle)")
+
+
+def _install():
+    from .ops import _apply
+    _apply.Tensor = Tensor
+
+
+_install()

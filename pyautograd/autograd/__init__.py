@@ -1,0 +1,8 @@
+"""pyautograd.autograd: backward, grad, grad modes (and, as they land, Function, gradcheck,
+anomaly detection, the functional API and the graph drawing)."""
+from .backward import backward, grad
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                        no_grad, set_grad_enabled)
+
+__all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
+           "is_grad_enabled", "is_inference_mode_enabled"]

@@ -1,0 +1,224 @@
+"""backward() and grad(): the iterative engine.
+
+1. From the roots, walk ``next_functions`` (iteratively: no recursion limit)
+   and count each node's incoming edges.
+2. Run a ready queue: a node runs once every gradient it will receive has
+   arrived in its per-output buffer. The first gradient for a slot is stored
+   as is; later ones are added out of place (a buffer may be a tensor someone
+   else holds).
+3. Before a node runs, the tensor hooks of its outputs run (``register_hook``,
+   then ``retain_grad``); its own pre-hooks and hooks run around it.
+4. Formulas run under grad mode = create_graph, so with create_graph=True the
+   gradients are themselves differentiable.
+5. AccumulateGrad adds into ``.grad``: the first gradient is stored (copied if
+   it might alias something the user or another leaf holds), later ones are
+   added in place, or out of place when create_graph.
+Saved tensors are released after their node runs unless retain_graph.
+"""
+from .. import kernels
+from . import grad_mode
+from .node import AccumulateGrad
+
+# Set by autograd.anomaly while anomaly mode is on: check(node, grad_inputs).
+anomaly_check = [None]
+
+
+class _Pass:
+    """State of one backward pass (what leaves were given, whether to build a graph)."""
+
+    __slots__ = ("create_graph", "given")
+
+    def __init__(self, create_graph):
+        self.create_graph = create_graph
+        self.given = set()  # ids of arrays (and their bases) handed to a .grad in this pass
+
+    def claim(self, array):
+        """Records `array` (and its base chain) as handed out; returns False if any was already."""
+        fresh = True
+        a = array
+        while a is not None:
+            if id(a) in self.given:
+                fresh = False
+            self.given.add(id(a))
+            a = a.base
+        return fresh
+
+
+def accumulate_into_leaf(leaf, grad, state=None):
+    """Adds `grad` into leaf.grad (see module notes), then runs post-accumulate hooks.
+
+    Without a pass state nothing is known about who else holds `grad`, so it is copied.
+    """
+    create_graph = state.create_graph if state is not None else False
+    old = leaf._grad
+    if old is None:
+        fresh = state.claim(grad._data) if state is not None else False
+        if create_graph:
+            leaf._grad = grad
+        else:
+            leaf._grad = grad.detach() if fresh else grad.detach().clone()
+    elif create_graph or old._rg:
+        leaf._grad = old + grad
+    elif old._data.flags.writeable and old._data.shape == grad._data.shape:
+        kernels.add(old._data, grad._data, out=old._data)
+    else:
+        leaf._grad = old.detach() + grad.detach()
+    hooks = leaf._post_acc_hooks
+    if hooks:
+        for hook in list(hooks.values()):
+            hook(leaf)
+
+
+def _run_tensor_hooks(hooks, grad):
+    for hook in list(hooks.values()):
+        new = hook(grad)
+        if new is not None:
+            grad = new
+    return grad
+
+
+def _retain(tensor, grad, state):
+    if tensor._grad is None:
+        fresh = state.claim(grad._data)
+        tensor._grad = grad if state.create_graph else (grad.detach() if fresh else grad.detach().clone())
+    else:
+        tensor._grad = tensor._grad + (grad if state.create_graph else grad.detach())
+
+
+def _dependencies(roots):
+    """{node: number of incoming edges} over the graph reachable from `roots` (iterative)."""
+    deps = {}
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is None:
+                continue
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return deps
+
+
+def _needed(roots, targets):
+    """The nodes from which a target node can be reached (only they must run)."""
+    order, seen, stack = [], set(roots), [(r, False) for r in roots]
+    while stack:  # iterative post-order
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        stack.append((node, True))
+        for nxt, _ in node.next_functions:
+            if nxt is not None and nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, False))
+    needed = set()
+    for node in order:  # children before parents
+        if node in targets or any(n in needed for n, _ in node.next_functions if n is not None):
+            needed.add(node)
+    return needed
+
+
+def execute(edges, grads, keep_graph, create_graph, capture=None):
+    """Runs backward from root `edges` [(node, output_nr)] with root gradients `grads`.
+
+    Without `capture`, every leaf reached accumulates into .grad. With `capture`
+    ({(node, output_nr): index}), only the nodes leading to those slots run, nothing
+    is accumulated, and the gradients arriving there are returned in a list.
+    """
+    roots = []
+    for node, _ in edges:
+        if node not in roots:
+            roots.append(node)
+    deps = _dependencies(roots)
+    needed = None
+    if capture is not None:
+        needed = _needed(roots, {node for node, _ in capture})
+    captured = [None] * (len(capture) if capture else 0)
+    buffers = {}
+    for (node, nr), g in zip(edges, grads):
+        _add_to_buffer(buffers, node, nr, g)
+    ready = [n for n in roots if deps.get(n, 0) == 0]
+    state = _Pass(create_graph)
+    for g in grads:
+        state.claim(g._data)
+    previous_mode = grad_mode.is_grad_enabled()
+    grad_mode._set_enabled(create_graph)
+    check = anomaly_check[0]
+    try:
+        while ready:
+            node = ready.pop()
+            slots = buffers.pop(node, None)
+            results = None
+            if slots is not None and (needed is None or node in needed):
+                results = _run_node(node, slots, state, capture, captured, keep_graph)
+                if check is not None and results:
+                    check(node, results)
+            for i, (nxt, nr) in enumerate(node.next_functions):
+                if nxt is None:
+                    continue
+                if results is not None and i < len(results) and results[i] is not None:
+                    _add_to_buffer(buffers, nxt, nr, results[i])
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0:
+                    ready.append(nxt)
+    finally:
+        grad_mode._set_enabled(previous_mode)
+    return captured
+
+
+def _add_to_buffer(buffers, node, nr, grad):
+    slots = buffers.get(node)
+    if slots is None:
+        slots = buffers[node] = [None] * node.num_outputs if node.num_outputs > 1 else [None]
+    old = slots[nr]
+    slots[nr] = grad if old is None else old + grad
+
+
+def _run_node(node, slots, state, capture, captured, keep_graph):
+    """Runs one node's hooks and backward; returns its grad_inputs (or None)."""
+    if node.__class__ is AccumulateGrad:
+        grad = slots[0]
+        leaf = node.variable
+        if leaf._hooks:
+            grad = _run_tensor_hooks(leaf._hooks, grad)
+        if capture is None:
+            accumulate_into_leaf(leaf, grad, state)
+        elif (node, 0) in capture:
+            captured[capture[(node, 0)]] = grad
+        return None
+    tensor_hooks, retained = node._tensor_hooks, node._retained
+    if tensor_hooks or retained:
+        for nr, g in enumerate(slots):
+            if g is None:
+                continue
+            if tensor_hooks and nr in tensor_hooks:
+                g = slots[nr] = _run_tensor_hooks(tensor_hooks[nr], g)
+            if retained and nr in retained:
+                t = retained[nr]()
+                if t is not None:
+                    _retain(t, g, state)
+    if capture is not None:
+        for nr, g in enumerate(slots):
+            key = (node, nr)
+            if key in capture:
+                captured[capture[key]] = g
+    if node._pre_hooks:
+        for hook in list(node._pre_hooks.values()):
+            new = hook(tuple(slots))
+            if new is not None:
+                slots = list(new)
+    results = node.apply(slots)
+    if node._hooks:
+        for hook in list(node._hooks.values()):
+            new = hook(tuple(results), tuple(slots))
+            if new is not None:
+                results = list(new)
+    if not keep_graph:
+        node.release()
+    return results
+

@@ -1,0 +1,43 @@
+"""Tensor hooks: register_hook, retain_grad and post-accumulate hooks.
+
+A non-leaf tensor's hooks live on its grad_fn node, keyed by the tensor's
+output number, because that is where its gradient is complete; the node
+holds the retained tensor only weakly, so a hook never keeps a graph (or
+the tensor) alive. A leaf's hooks live on the leaf.
+"""
+import weakref
+
+from ..utils.hooks import HookTable, RemovableHandle
+
+
+def register_tensor_hook(tensor, hook):
+    """Adds hook(grad) -> new grad or None to `tensor`; returns a RemovableHandle."""
+    node = tensor.grad_fn
+    if node is None:
+        if tensor._hooks is None:
+            tensor._hooks = HookTable()
+        table = tensor._hooks
+    else:
+        if node._tensor_hooks is None:
+            node._tensor_hooks = {}
+        table = node._tensor_hooks.setdefault(tensor._output_nr, HookTable())
+    handle = RemovableHandle(table)
+    table[handle.id] = hook
+    return handle
+
+
+def retain_grad_hook(tensor):
+    """Makes backward store `tensor`'s gradient in its .grad (after its other hooks)."""
+    node = tensor.grad_fn
+    if node._retained is None:
+        node._retained = {}
+    node._retained[tensor._output_nr] = weakref.ref(tensor)
+
+
+def register_post_accumulate_hook(tensor, hook):
+    """Adds hook(tensor), run after a leaf's .grad was accumulated."""
+    if tensor._post_acc_hooks is None:
+        tensor._post_acc_hooks = HookTable()
+    handle = RemovableHandle(tensor._post_acc_hooks)
+    tensor._post_acc_hooks[handle.id] = hook
+    return handle

@@ -1,0 +1,117 @@
+"""In-place ops: ``x.mul_(y)``, ``x += y``, ``x.zero_()`` and friends.
+
+An in-place op is the out-of-place op plus three rules (DESIGN: the mechanics
+that must be exact):
+- on a leaf that requires grad it is an error while grad mode is on (under
+  no_grad it is how optimizers and init write parameters);
+- it writes into the tensor's storage, bumps the storage's version counter
+  and records the op and the user's line, so a stale saved tensor is caught;
+- on a non-leaf it rebases the tensor's history onto the op's node. When the
+  op's backward reads the pre-mutation value, that value is saved as a copy
+  first (decided from the op's declared formulas), so the mutation cannot
+  corrupt it.
+"""
+import numpy as np
+
+from .._sites import user_site
+from ..autograd import grad_mode
+
+_LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def _reads_self(fn):
+    """Whether fn's backward formulas read its first input's value (so it must be saved)."""
+    op = getattr(fn, "op", None)
+    if op is None or not op.inputs:
+        return True  # a composite: be safe
+    first = op.inputs[0]
+    formulas = op.formulas + ((op.joint,) if op.joint else ())
+    return any(first in needs or op.varargs in needs for _, needs in formulas if needs)
+
+
+def check_writable(self, name):
+    """Raises the PyTorch errors for writing into `self` (leaf rule, overlapping memory)."""
+    if self._rg and self.grad_fn is None and grad_mode.is_grad_enabled():
+        raise RuntimeError(_LEAF_ERROR)
+    if not self._data.flags.writeable:
+        raise RuntimeError(
+            f"{name}: unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation.")
+    base = self._base
+    if base is not None and grad_mode.is_grad_enabled() and (base._rg or self._rg):
+        from .views import check_view_inplace
+        check_view_inplace(self, name)
+
+
+def _castable(src, dst):
+    kinds = "buif"
+    return kinds.index(src.kind if src.kind != "u" else "i") <= kinds.index(dst.kind if dst.kind != "u" else "i")
+
+
+def apply_inplace(self, name, fn, args, kwargs):
+    """Runs fn(self, *args) and writes the result into self (see module notes)."""
+    check_writable(self, name)
+    recording = grad_mode.is_grad_enabled()
+    source = self
+    if recording and self._rg and _reads_self(fn):
+        source = self.clone()
+    result = fn(source, *args, **kwargs)
+    if result._data.dtype != self._data.dtype and not _castable(result._data.dtype, self._data.dtype):
+        raise RuntimeError(f"result type {result.dtype.name.capitalize()} can't be cast to the desired output "
+                           f"type {self.dtype.name.capitalize()}")
+    if result._data.shape != self._data.shape:
+        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+                           f"{list(result._data.shape)}")
+    return commit(self, name, result)
+
+
+def commit(self, name, result):
+    """Writes `result` into self's storage, bumps the version, rebases history if needed."""
+    np.copyto(self._data, result._data, casting="unsafe")
+    counter = self._counter()
+    counter.bump(name, user_site(3))
+    if result._rg:
+        if self._base is not None:
+            from .views import rebase_view
+            rebase_view(self, result)
+        else:
+            self.grad_fn = result.grad_fn
+            self._output_nr = result._output_nr
+            self._rg = True
+            _repoint_saved_result(result, self)
+    return self
+
+
+def commit_raw(self, name):
+    """Records a direct write into self's storage (fill_, zero_): the version bump, and the end
+    of self's history when it had one (PyTorch: the result no longer depends on it)."""
+    self._counter().bump(name, user_site(3))
+    if self.grad_fn is not None and grad_mode.is_grad_enabled():
+        from .. import _creation
+        # Overwritten with a constant: the old history gets no gradient through self any more.
+        replacement = _creation.zeros_like(self) * 0
+        self.grad_fn = replacement.grad_fn
+        self._rg = replacement._rg
+    return self
+
+
+def _repoint_saved_result(result, self):
+    # A node that saved its own output now owns `self`'s storage: later in-place writes
+    # to self must invalidate it, as in PyTorch.
+    node = result.grad_fn
+    saved = node.saved if node is not None else None
+    if saved and "result" in saved:
+        st = saved["result"]
+        if st.__class__.__name__ == "SavedTensor" and st.data is result._data:
+            st.data = self._data
+            st.counter = self._counter()
+            st.version = st.counter.value
+
+
+def make_inplace(fn, name):
+    """The in-place method `name` (e.g. 'mul_') of the out-of-place function `fn`."""
+    def method(self, *args, **kwargs):
+        return apply_inplace(self, name, fn, args, kwargs)
+    method.__name__ = name
+    method.__doc__ = f"In-place version of {fn.__name__}: writes the result into this tensor."
+    return method

@@ -1,0 +1,38 @@
+"""Matrix products: mm, bmm, mv, dot, matmul's batched case, addmm.
+
+Gradients are products with the other operand transposed; matmul's batch
+broadcasting is undone by the generic path (summing over broadcast dims).
+"""
+from .. import kernels
+from ._opdef import defop
+
+
+def _mT(x):
+    return x.transpose(-2, -1)
+
+
+mm = defop("mm", "input, mat2", kernels.matmul,
+           grads={"input": lambda grad, mat2: grad.mm(mat2.t()),
+                  "mat2": lambda grad, input: input.t().mm(grad)})
+
+bmm = defop("bmm", "input, mat2", kernels.matmul,
+            grads={"input": lambda grad, mat2: grad.bmm(_mT(mat2)),
+                   "mat2": lambda grad, input: _mT(input).bmm(grad)})
+
+mv = defop("mv", "input, vec", kernels.matmul,
+           grads={"input": lambda grad, vec: grad.unsqueeze(-1) * vec,
+                  "vec": lambda grad, input: input.t().mv(grad)})
+
+dot = defop("dot", "input, other", kernels.matmul,
+            grads={"input": lambda grad, other: grad * other,
+                   "other": lambda grad, input: grad * input})
+
+matmul_nd = defop("matmul_nd", "input, other", kernels.matmul, node_name="UnsafeViewBackward0",
+                  grads={"input": lambda grad, other: grad.matmul(_mT(other)),
+                         "other": lambda grad, input: _mT(input).matmul(grad)})
+
+addmm = defop("addmm", "input, mat1, mat2, *, beta=1, alpha=1",
+              lambda input, mat1, mat2, beta, alpha: kernels.gemm(mat1, mat2, c=input, alpha=alpha, beta=beta),
+              grads={"input": lambda grad, beta: grad if beta == 1 else grad * beta,
+                     "mat1": lambda grad, mat2, alpha: grad.mm(mat2.t()) * alpha if alpha != 1 else grad.mm(mat2.t()),
+                     "mat2": lambda grad, mat1, alpha: mat1.t().mm(grad) * alpha if alpha != 1 else mat1.t().mm(grad)})

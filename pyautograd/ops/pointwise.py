@@ -1,0 +1,267 @@
+"""Pointwise ops: each declared once with its kernel and PyTorch's derivative formulas.
+
+Formulas follow PyTorch's derivatives.yaml, including its choices at kinks
+(relu'(0) = 0, abs'(0) = 0, maximum/minimum split the gradient at ties,
+clamp passes it at the bounds) so gradients match PyTorch's exactly.
+Fused backward kernels (tanh_backward, sigmoid_backward, threshold_backward,
+gelu_backward, silu_backward) are ops themselves, with their own formulas, so
+double backward works through them.
+"""
+import math
+
+from .. import kernels
+from ._opdef import defop
+
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+def _scaled(other, alpha):
+    if alpha == 1:
+        return other
+    return other * alpha if not hasattr(other, "dtype") else kernels.mul(other, alpha)
+
+
+# -- arithmetic ---------------------------------------------------------------------
+
+add = defop("add", "input, other, *, alpha=1",
+            lambda input, other, alpha: kernels.add(input, _scaled(other, alpha)),
+            grads={"input": lambda grad: grad,
+                   "other": lambda grad, alpha: grad if alpha == 1 else grad * alpha})
+
+sub = defop("sub", "input, other, *, alpha=1",
+            lambda input, other, alpha: kernels.sub(input, _scaled(other, alpha)),
+            grads={"input": lambda grad: grad,
+                   "other": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha})
+
+rsub = defop("rsub", "input, other, *, alpha=1",
+             lambda input, other, alpha: kernels.sub(other, _scaled(input, alpha)),
+             grads={"input": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha,
+                    "other": lambda grad: grad},
+             node_name="RsubBackward1")
+
+mul = defop("mul", "input, other", kernels.mul,
+            grads={"input": lambda grad, other: grad * other,
+                   "other": lambda grad, input: grad * input})
+
+div = defop("div", "input, other", kernels.div, promote="float",
+            grads={"input": lambda grad, other: grad / other,
+                   "other": lambda grad, input, other: -grad * input / (other * other)})
+
+neg = defop("neg", "input", kernels.neg, grads={"input": lambda grad: -grad})
+
+
+def _pow_forward(input, exponent):
+    return kernels.pow(input, exponent)
+
+
+def _pow_scalar_grad(grad, input, exponent):
+    if exponent == 0:
+        return grad * 0
+    return grad * (exponent * input ** (exponent - 1))
+
+
+pow_scalar = defop("pow_scalar", "input, exponent", _pow_forward, node_name="PowBackward0",
+                   grads={"input": _pow_scalar_grad})
+
+pow_tensor = defop(
+    "pow_tensor", "input, exponent", _pow_forward, node_name="PowBackward1",
+    grads={"input": lambda grad, input, exponent: grad * exponent * input ** (exponent - 1),
+           # PyTorch masks 0 ** e (e >= 0) whose log is -inf, so the gradient there is 0, not nan.
+           "exponent": lambda grad, input, exponent, result: where(
+               (input == 0) & (exponent >= 0), 0.0, grad * result * log(input))})
+
+
+
+def _pow_base_grad(grad, self, exponent, result):
+    # d/de b**e = b**e * log(b); PyTorch makes 0 ** e (e >= 0) contribute 0, not nan.
+    if self == 0:
+        return where(exponent >= 0, 0.0, grad * result * -math.inf)
+    return grad * result * (math.log(self) if self > 0 else math.nan)
+
+
+pow_base = defop("pow_base", "self, exponent", kernels.pow, node_name="PowBackward2",
+                 grads={"exponent": _pow_base_grad})
+
+# -- exponentials and logarithms --------------------------------------------------------
+
+exp = defop("exp", "input", kernels.exp, promote="float",
+            grads={"input": lambda grad, result: grad * result})
+exp2 = defop("exp2", "input", kernels.exp2, promote="float",
+             grads={"input": lambda grad, result: grad * result * _LN2})
+expm1 = defop("expm1", "input", kernels.expm1, promote="float",
+              grads={"input": lambda grad, result: grad * (result + 1)})
+log = defop("log", "input", kernels.log, promote="float",
+            grads={"input": lambda grad, input: grad / input})
+log2 = defop("log2", "input", kernels.log2, promote="float",
+             grads={"input": lambda grad, input: grad / (input * _LN2)})
+log10 = defop("log10", "input", kernels.log10, promote="float",
+              grads={"input": lambda grad, input: grad / (input * _LN10)})
+log1p = defop("log1p", "input", kernels.log1p, promote="float",
+              grads={"input": lambda grad, input: grad / (input + 1)})
+sqrt = defop("sqrt", "input", kernels.sqrt, promote="float",
+             grads={"input": lambda grad, result: grad / (2 * result)})
+rsqrt = defop("rsqrt", "input", kernels.rsqrt, promote="float",
+              grads={"input": lambda grad, result: -0.5 * grad * result * result * result})
+reciprocal = defop("reciprocal", "input", kernels.reciprocal, promote="float",
+                   grads={"input": lambda grad, result: -grad * result * result})
+
+# -- sign-like and rounding ---------------------------------------------------------------
+
+abs = defop("abs", "input", kernels.abs, grads={"input": lambda grad, input: grad * sign(input)})
+sign = defop("sign", "input", kernels.sign, grads={"input": lambda grad: grad * 0})
+floor = defop("floor", "input", kernels.floor, grads={"input": lambda grad: grad * 0})
+ceil = defop("ceil", "input", kernels.ceil, grads={"input": lambda grad: grad * 0})
+trunc = defop("trunc", "input", kernels.trunc, grads={"input": lambda grad: grad * 0})
+round_ = defop("round", "input", kernels.round, grads={"input": lambda grad: grad * 0})
+
+# -- trigonometric and hyperbolic -----------------------------------------------------------
+
+sin = defop("sin", "input", kernels.sin, promote="float",
+            grads={"input": lambda grad, input: grad * cos(input)})
+cos = defop("cos", "input", kernels.cos, promote="float",
+            grads={"input": lambda grad, input: -grad * sin(input)})
+tan = defop("tan", "input", kernels.tan, promote="float",
+            grads={"input": lambda grad, result: grad * (1 + result * result)})
+erf = defop("erf", "input", kernels.erf, promote="float",
+            grads={"input": lambda grad, input: grad * _TWO_OVER_SQRT_PI * exp(-(input * input))})
+
+tanh_backward = defop(
+    "tanh_backward", "grad_output, output", kernels.tanh_backward,
+    grads={"grad_output": lambda grad, output: tanh_backward(grad, output),
+           "output": lambda grad, grad_output, output: -2 * output * grad * grad_output})
+tanh = defop("tanh", "input", kernels.tanh, promote="float",
+             grads={"input": lambda grad, result: tanh_backward(grad, result)})
+
+sigmoid_backward = defop(
+    "sigmoid_backward", "grad_output, output", kernels.sigmoid_backward,
+    grads={"grad_output": lambda grad, output: sigmoid_backward(grad, output),
+           "output": lambda grad, grad_output, output: grad * grad_output * (1 - 2 * output)})
+sigmoid = defop("sigmoid", "input", kernels.sigmoid, promote="float",
+                grads={"input": lambda grad, result: sigmoid_backward(grad, result)})
+
+logsigmoid = defop("logsigmoid", "input", kernels.logsigmoid, promote="float",
+                   node_name="LogSigmoidBackward0",
+                   grads={"input": lambda grad, input: grad * sigmoid(-input)})
+
+# -- activations ------------------------------------------------------------------------------
+
+threshold_backward = defop(
+    "threshold_backward", "grad_output, self", kernels.relu_backward,
+    grads={"grad_output": lambda grad, self: threshold_backward(grad, self),
+           "self": lambda grad: grad * 0})
+relu = defop("relu", "input", kernels.relu,
+             grads={"input": lambda grad, result: threshold_backward(grad, result)})
+
+leaky_relu = defop("leaky_relu", "input, negative_slope=0.01", kernels.leaky_relu,
+                   grads={"input": lambda grad, input, negative_slope:
+                          where(input > 0, grad, grad * negative_slope)})
+
+elu = defop("elu", "input, alpha=1.0", kernels.elu,
+            grads={"input": lambda grad, input, result, alpha:
+                   where(input > 0, grad, grad * (result + alpha))})
+
+
+def _gelu_forward(input, approximate):
+    return kernels.gelu_tanh(input) if approximate == "tanh" else kernels.gelu(input)
+
+
+def _gelu_backward_forward(grad_output, self, approximate):
+    if approximate == "tanh":
+        return kernels.gelu_tanh_backward(grad_output, self)
+    return kernels.gelu_backward(grad_output, self)
+
+
+def _gelu_second(grad, grad_output, self, approximate):
+    """d/dx of gelu'(x), times the incoming gradients (the double-backward of gelu)."""
+    if approximate == "tanh":
+        k, c = math.sqrt(2.0 / math.pi), 0.044715
+        inner = k * (self + c * self * self * self)
+        t = tanh(inner)
+        dinner = k * (1 + 3 * c * self * self)
+        sech2 = 1 - t * t
+        second = sech2 * dinner + 0.5 * self * (-2 * t * sech2 * dinner * dinner
+                                                + sech2 * k * 6 * c * self)
+        return grad * grad_output * second
+    pdf = _INV_SQRT_2PI * exp(-0.5 * self * self)
+    return grad * grad_output * pdf * (2 - self * self)
+
+
+gelu_backward = defop(
+    "gelu_backward", "grad_output, self, *, approximate='none'", _gelu_backward_forward,
+    grads={"grad_output": lambda grad, self, approximate: gelu_backward(grad, self, approximate=approximate),
+           "self": _gelu_second})
+gelu = defop("gelu", "input, approximate='none'", _gelu_forward,
+             grads={"input": lambda grad, input, approximate: gelu_backward(grad, input, approximate=approximate)})
+
+
+def _silu_second(grad, grad_output, self):
+    s = sigmoid(self)
+    return grad * grad_output * s * (1 - s) * (2 + self * (1 - 2 * s))
+
+
+silu_backward = defop(
+    "silu_backward", "grad_output, self", kernels.silu_backward,
+    grads={"grad_output": lambda grad, self: silu_backward(grad, self), "self": _silu_second})
+silu = defop("silu", "input", kernels.silu,
+             grads={"input": lambda grad, input: silu_backward(grad, input)})
+
+softplus = defop("softplus", "input, beta=1.0, threshold=20.0", kernels.softplus,
+                 grads={"input": lambda grad, input, beta, threshold:
+                        where(input * beta > threshold, grad, grad * sigmoid(input * beta))})
+
+# -- clamping, max/min, where, lerp ------------------------------------------------------------
+
+
+def _in_bounds(input, lo, hi):
+    return (input >= lo) & (input <= hi)
+
+
+clamp_both = defop("clamp_both", "input, min, max", kernels.clamp, node_name="ClampBackward1",
+                   grads={"input": lambda grad, input, min, max: where(_in_bounds(input, min, max), grad, 0.0)})
+clamp_min = defop("clamp_min", "input, min", lambda input, min: kernels.clamp(input, min, math.inf),
+                  grads={"input": lambda grad, input, min: where(input >= min, grad, 0.0)})
+clamp_max = defop("clamp_max", "input, max", lambda input, max: kernels.clamp(input, -math.inf, max),
+                  grads={"input": lambda grad, input, max: where(input <= max, grad, 0.0)})
+
+
+def _tie_split(grad, mine, theirs, mine_wins):
+    # PyTorch: the winner gets the gradient, a tie splits it in half.
+    return where(mine == theirs, grad / 2, where(mine_wins, grad, 0.0))
+
+
+maximum = defop("maximum", "input, other", kernels.maximum,
+                grads={"input": lambda grad, input, other: _tie_split(grad, input, other, input > other),
+                       "other": lambda grad, input, other: _tie_split(grad, other, input, other > input)})
+minimum = defop("minimum", "input, other", kernels.minimum,
+                grads={"input": lambda grad, input, other: _tie_split(grad, input, other, input < other),
+                       "other": lambda grad, input, other: _tie_split(grad, other, input, other < input)})
+
+where = defop("where", "condition, input, other", kernels.where, promote_skip=("condition",),
+              tensors=("condition",),
+              grads={"input": lambda grad, condition: where(condition, grad, 0.0),
+                     "other": lambda grad, condition: where(condition, 0.0, grad)})
+
+lerp = defop("lerp", "input, end, weight",
+             lambda input, end, weight: kernels.add(input, kernels.mul(kernels.sub(end, input), weight)),
+             grads={"input": lambda grad, weight: grad * (1 - weight),
+                    "end": lambda grad, weight: grad * weight,
+                    "weight": lambda grad, input, end: grad * (end - input)})
+
+# -- comparisons and tests (no gradient) --------------------------------------------------------
+
+eq = defop("eq", "input, other", kernels.eq, differentiable=False)
+ne = defop("ne", "input, other", kernels.ne, differentiable=False)
+lt = defop("lt", "input, other", kernels.lt, differentiable=False)
+le = defop("le", "input, other", kernels.le, differentiable=False)
+gt = defop("gt", "input, other", kernels.gt, differentiable=False)
+ge = defop("ge", "input, other", kernels.ge, differentiable=False)
+isnan = defop("isnan", "input", kernels.isnan, differentiable=False, promote=None)
+isinf = defop("isinf", "input", kernels.isinf, differentiable=False, promote=None)
+isfinite = defop("isfinite", "input", kernels.isfinite, differentiable=False, promote=None)
+logical_not = defop("logical_not", "input", kernels.logical_not, differentiable=False, promote=None)
+logical_and = defop("logical_and", "input, other", kernels.logical_and, differentiable=False, promote=None)
+logical_or = defop("logical_or", "input, other", kernels.logical_or, differentiable=False, promote=None)
+logical_xor = defop("logical_xor", "input, other", kernels.logical_xor, differentiable=False, promote=None)
