@@ -64,9 +64,32 @@ def _arrays(op, inputs):
     return arrays, tensors_all
 
 
+def _fast_arrays(op, inputs):
+    """The common cases without promotion work: one float tensor; a float tensor with a Python
+    number; two tensors of one float dtype. Returns (arrays, tensors) or None."""
+    x = inputs[0]
+    if not isinstance(x, Tensor):
+        return None
+    a = x._data
+    if a.dtype.kind != "f":
+        return None
+    n = len(inputs)
+    if n == 1:
+        return (a,), (x,)
+    if n == 2:
+        y = inputs[1]
+        cls = y.__class__
+        if cls is float or cls is int:
+            return (a, y), (x,)
+        if isinstance(y, Tensor) and y._data.dtype == a.dtype:
+            return (a, y._data), (x, y)
+    return None
+
+
 def call(op, inputs, params):
     """Runs op forward on `inputs` (tensors or numbers) with plain `params`; builds the graph."""
-    arrays, tensors = _arrays(op, inputs)
+    got = _fast_arrays(op, inputs) if op.fast else None
+    arrays, tensors = got if got is not None else _arrays(op, inputs)
     if op.inputs_first:
         out = op.forward(*arrays, *params)
     else:
@@ -99,7 +122,7 @@ def _record(op, inputs, params, results):
         if isinstance(x, Tensor) and x._rg:
             fn = x.grad_fn
             edges.append((fn, x._output_nr) if fn is not None else (x._accumulator(), 0))
-            meta.append((x._data.shape, x.dtype))
+            meta.append((x._data.shape, x._data.dtype))
         else:
             edges.append(_NO_EDGE)
             meta.append(None)
@@ -112,7 +135,7 @@ def _record(op, inputs, params, results):
         needs = op.joint[1]
         if needs:
             saved = {name: _save(op, name, inputs, params, results) for name in needs
-                     if name not in ("input_shapes", "needs_input_grad")}
+                     if name not in _SPECIAL}
     else:
         for i, (fn, needs) in enumerate(op.formulas):
             if needs and meta[i] is not None:
@@ -121,11 +144,14 @@ def _record(op, inputs, params, results):
                 for name in needs:
                     if name not in saved and name not in _SPECIAL:
                         saved[name] = _save(op, name, inputs, params, results)
-    if saved:
+    if saved is not None:
         node.saved = saved
-        node.site = user_site(3)
-    elif op.joint is not None or any(needs for _, needs in op.formulas):
-        node.saved = saved
+        for value in saved.values():
+            if value.__class__ is SavedTensor or value.__class__ is tuple:
+                # The forward site is kept for the in-place error message (only nodes that
+                # save tensors can raise it).
+                node.site = user_site(3)
+                break
     for i, r in enumerate(results):
         if r._rg:
             r.grad_fn = node
@@ -193,18 +219,18 @@ def _special(name, node):
 
 def _fit(g, node, i):
     """Sums a gradient down to input i's shape and casts it to its dtype."""
-    shape, dt = node.meta[i]
+    shape, npd = node.meta[i]
     if g._data.shape != shape:
         g = sum_to(g, shape, node, i)
-    if g.dtype is not dt:
-        g = g.to(dt)
+    if g._data.dtype != npd:
+        g = g.to(_dtype.from_numpy(npd))
     return g
 
 
 def _zeros_for(node, i):
     from .. import _creation
-    like = node.out_meta[i]
-    return _creation.zeros(like[0], dtype=like[1])
+    shape, dt = node.out_meta[i]
+    return _creation.zeros(shape, dtype=dt)
 
 
 def sum_to(grad, shape, node=None, index=0):

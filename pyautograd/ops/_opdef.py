@@ -76,6 +76,7 @@ class OpDef:
         self.saves_result = any("result" in needs for _, needs in self.formulas + ((self.joint,) if self.joint else ()))
         # The forward takes arguments in signature order; when every tensor argument comes
         # first (the common case) that is simply inputs + params.
+        self.fast = promote in ("common", "float") and not self.promote_skip and self.varargs is None
         self.inputs_first = self.varargs is not None or params[:len(self.inputs)] == list(self.inputs)
         self.order = tuple((n in self.inputs, (self.inputs if n in self.inputs else self.params).index(n))
                            for n in params)
