@@ -36,7 +36,7 @@ class Tensor:
     """
 
     __slots__ = ("_data", "_rg", "grad_fn", "_output_nr", "_grad", "_vc", "_base", "_acc",
-                 "_retains_grad", "_hooks", "_post_acc_hooks", "__weakref__", "__dict__")
+                 "_retains_grad", "_hooks", "_post_acc_hooks", "_view_rebase", "__weakref__", "__dict__")
 
     __array_priority__ = 1000  # NumPy defers binary operators to us
 
@@ -59,6 +59,7 @@ class Tensor:
         t._retains_grad = False
         t._hooks = None
         t._post_acc_hooks = None
+        t._view_rebase = 0
         return t
 
     @classmethod
@@ -86,6 +87,7 @@ class Tensor:
         root = base._base if base._base is not None else base
         self._base = root
         self._vc = root._counter()
+        self._view_rebase = self._vc.rebases
 
     def _accumulator(self):
         """The AccumulateGrad node of this leaf (weakly cached: the graph owns it)."""

@@ -123,3 +123,13 @@ def test_story_8_derivatives_of_matrices(capsys):
     assert capsys.readouterr().out == "tensor([[4., 4., 4.],\n        [6., 6., 6.]])\n"
     with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
         F.backward()
+
+
+def test_story_5_fix_assigning_through_masks_gives_clean_gradients(capsys):
+    x = torch.tensor([0, 0.0025, 0.5, 0.8, 1], requires_grad=True)
+    gamma_x = torch.ones_like(x)
+    mask = x < 0.003;  gamma_x[mask] = 12.9 * x[mask]  # noqa: E702
+    mask = x >= 0.003; gamma_x[mask] = x[mask] ** 0.5  # noqa: E702
+    torch.mean((x - gamma_x) ** 2).backward()
+    print(x.grad)
+    assert capsys.readouterr().out == "tensor([ 0.0000,  0.1416, -0.0243, -0.0167,  0.0000])\n"

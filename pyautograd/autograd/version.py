@@ -11,12 +11,15 @@ both the saving op and the mutating op.
 class VersionCounter:
     """A mutable version number plus the last mutation's op name and user site."""
 
-    __slots__ = ("value", "op", "site")
+    __slots__ = ("value", "op", "site", "rebases")
 
     def __init__(self):
         self.value = 0
         self.op = None
         self.site = None
+        # How many times an in-place op rewrote the history of this storage; a view whose
+        # grad_fn predates the last rewrite regenerates it from its base before use.
+        self.rebases = 0
 
     def bump(self, op, site):
         """Records an in-place mutation by `op` at `site`."""

@@ -120,6 +120,8 @@ def _record(op, inputs, params, results):
     edges, meta = [], []
     for x in inputs:
         if isinstance(x, Tensor) and x._rg:
+            if x._base is not None and x._view_rebase != x._vc.rebases:
+                _regenerate(x)
             fn = x.grad_fn
             edges.append((fn, x._output_nr) if fn is not None else (x._accumulator(), 0))
             meta.append((x._data.shape, x._data.dtype))
@@ -162,6 +164,11 @@ def _record(op, inputs, params, results):
 
 # Set by autograd.anomaly while anomaly mode is on: called with every new node.
 _anomaly_hook = [None]
+
+
+def _regenerate(view):
+    from .views import regenerate
+    regenerate(view)
 
 
 def _save(op, name, inputs, params, results):

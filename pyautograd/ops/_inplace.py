@@ -37,10 +37,6 @@ def check_writable(self, name):
         raise RuntimeError(
             f"{name}: unsupported operation: more than one element of the written-to tensor refers to a "
             "single memory location. Please clone() the tensor before performing the operation.")
-    base = self._base
-    if base is not None and grad_mode.is_grad_enabled() and (base._rg or self._rg):
-        from .views import check_view_inplace
-        check_view_inplace(self, name)
 
 
 def _castable(src, dst):
@@ -71,6 +67,7 @@ def commit(self, name, result):
     counter = self._counter()
     counter.bump(name, user_site(3))
     if result._rg:
+        _repoint_saved_result(result, self)
         if self._base is not None:
             from .views import rebase_view
             rebase_view(self, result)
@@ -78,7 +75,7 @@ def commit(self, name, result):
             self.grad_fn = result.grad_fn
             self._output_nr = result._output_nr
             self._rg = True
-            _repoint_saved_result(result, self)
+            counter.rebases += 1  # views of self must regenerate their grad_fn
     return self
 
 

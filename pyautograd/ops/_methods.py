@@ -138,6 +138,16 @@ def _zero_(self):
     return _fill_(self, 0)
 
 
+def _copy_(self, src, non_blocking=False):
+    """Copies `src` (broadcast, cast to this dtype) into this tensor in place."""
+    from .._tensor import Tensor
+    from ._inplace import apply_inplace
+    from .shape import _copy_from
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
+    return apply_inplace(self, "copy_", _copy_from, (src,), {})
+
+
 def install(cls):
     """Binds every method and operator of the table onto the Tensor class."""
     for name, fn in METHODS.items():
@@ -146,3 +156,5 @@ def install(cls):
         setattr(cls, name, make_inplace(fn, _AUGMENTED_NAMES.get(name, name)))
     cls.fill_ = _fill_
     cls.zero_ = _zero_
+    cls.copy_ = _copy_
+    cls.__setitem__ = indexing.setitem

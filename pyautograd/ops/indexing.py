@@ -27,6 +27,21 @@ _index_copy = defop("_index_copy", "input, key", kernels.getitem, promote=None, 
                     grads={"input": lambda grad, input_shapes, key: index_backward(grad, input_shapes[0], key)})
 
 
+index_put = defop(
+    "index_put", "input, key, values, accumulate=False", kernels.index_put, promote=None,
+    tensors=("values",),
+    grads={"input": lambda grad, key, accumulate: grad if accumulate else index_put(grad, key, 0.0),
+           "values": lambda grad, key: _index_any(grad, key)})
+
+
+def setitem(input, key, value):
+    """input[key] = value, in place, with gradients for input's history and for value."""
+    from ._inplace import apply_inplace
+    key = normalize_key(key)
+    _check_bounds(input, key)
+    apply_inplace(input, "__setitem__", index_put, (key, value), {})
+
+
 def _is_basic(key):
     parts = key if isinstance(key, tuple) else (key,)
     return all(p is None or p is Ellipsis or isinstance(p, (numbers.Integral, slice)) for p in parts)

@@ -55,6 +55,10 @@ clone = defop("clone", "input", kernels.copy, promote=None, grads={"input": lamb
 contiguous_copy = defop("contiguous_copy", "input", kernels.copy, promote=None,
                         node_name="CloneBackward0", grads={"input": lambda grad: grad})
 
+_copy_from = defop("_copy_from", "input, src", kernels.broadcast_copy, promote=None,
+                   node_name="CopyBackwards", tensors=("input",),
+                   grads={"src": lambda grad: grad})  # the old value gets no gradient
+
 _to_copy = defop("_to_copy", "input, dtype", kernels.astype, promote=None,
                  node_name="ToCopyBackward0",
                  grads={"input": lambda grad, input: grad.to(input.dtype)})

@@ -8,7 +8,7 @@ import numpy as np
 
 __all__ = ["view", "reshape", "expand", "permute", "squeeze", "unsqueeze", "flip", "roll",
            "concatenate", "stack", "getitem", "copy", "contiguous", "astype", "tile", "diagonal",
-           "index_add_zeros", "split"]
+           "index_add_zeros", "split", "index_put", "broadcast_copy"]
 
 
 def view(x, shape):
@@ -118,3 +118,21 @@ def tile(x, reps):
 def diagonal(x, offset, axis1, axis2):
     """A read-only view of the diagonal."""
     return np.diagonal(x, offset, axis1, axis2)
+
+
+def index_put(x, key, values, accumulate):
+    """A copy of `x` with x[key] set to (or, with accumulate, incremented by) `values`."""
+    out = np.array(x, copy=True)
+    values = np.asarray(values, dtype=x.dtype)
+    if accumulate:
+        np.add.at(out, key, values)
+    else:
+        out[key] = values
+    return out
+
+
+def broadcast_copy(x, src):
+    """A new array of x's shape and dtype holding `src` broadcast to it."""
+    out = np.empty(x.shape, x.dtype)
+    out[...] = src
+    return out
