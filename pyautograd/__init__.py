@@ -32,6 +32,8 @@ from .ops.composite import (broadcast_to, cat, clamp, clip, concat, concatenate,
                             stack, sum, swapaxes, swapdims, t, transpose, true_divide, unflatten, unsqueeze)
 from .ops.linalg import addmm, bmm, dot, mv
 from .ops.shape import clone, flip, roll
+from .ops.indexing import index_add
+from .ops.indexing import index_put_op as index_put
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                                  no_grad, set_grad_enabled)
 from . import autograd

@@ -117,6 +117,8 @@ INPLACE = {f"{n}_": METHODS[n] for n in (
     "add", "sub", "mul", "div", "pow", "neg", "abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu",
     "clamp", "floor", "ceil", "trunc", "round", "sign", "sin", "cos", "reciprocal", "square", "rsqrt",
     "log1p", "expm1", "lerp", "clip")}
+METHODS.update({"index_add": indexing.index_add, "index_put": indexing.index_put_op})
+INPLACE.update({"index_add_": indexing.index_add, "index_put_": indexing.index_put_op})
 INPLACE.update({"__iadd__": P.add, "__isub__": P.sub, "__imul__": P.mul, "__itruediv__": C.div,
                 "__ipow__": C.pow})
 
@@ -131,6 +133,23 @@ def _fill_(self, value):
     check_writable(self, "fill_")
     self._data[...] = value.item() if hasattr(value, "item") else value
     return commit_raw(self, "fill_")
+
+
+def _random_fill(name, draw):
+    def method(self, *args, generator=None, **kwargs):
+        from .._random import rng
+        from ._inplace import check_writable, commit_raw
+        check_writable(self, name)
+        self._data[...] = draw(rng(generator), self._data.shape, *args, **kwargs)
+        return commit_raw(self, name)
+    method.__name__ = name
+    return method
+
+
+_uniform_ = _random_fill("uniform_", lambda g, shape, a=0.0, b=1.0: g.uniform(a, b, shape))
+_uniform_.__doc__ = "Fills this tensor in place with samples uniform in [a, b)."
+_normal_ = _random_fill("normal_", lambda g, shape, mean=0.0, std=1.0: g.normal(mean, std, shape))
+_normal_.__doc__ = "Fills this tensor in place with normal samples of the given mean and std."
 
 
 def _zero_(self):
@@ -157,4 +176,6 @@ def install(cls):
     cls.fill_ = _fill_
     cls.zero_ = _zero_
     cls.copy_ = _copy_
+    cls.uniform_ = _uniform_
+    cls.normal_ = _normal_
     cls.__setitem__ = indexing.setitem

@@ -34,6 +34,33 @@ index_put = defop(
            "values": lambda grad, key: _index_any(grad, key)})
 
 
+_index_add = defop(
+    "_index_add", "input, dim, index, source, alpha", kernels.index_add, promote=None,
+    tensors=("source",), node_name="IndexAddBackward0",
+    grads={"input": lambda grad: grad,
+           "source": lambda grad, dim, index, alpha: _index_any(grad, (slice(None),) * dim + (index,)) * alpha})
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """input with alpha * source added along `dim` at the positions in `index` (repeats add up)."""
+    from ._dims import wrap_dim
+    dim = wrap_dim(dim, input.ndim, "index_add")
+    idx = normalize_key(index)
+    if idx.ndim != 1 or idx.dtype.kind not in "iu":
+        raise IndexError("index_add(): index must be a 1-D integer tensor")
+    size = input._data.shape[dim]
+    if idx.size and (idx.min() < -size or idx.max() >= size):
+        raise IndexError(f"index_add(): index out of range for dimension {dim} with size {size}")
+    return _index_add(input, dim, idx, source, alpha)
+
+
+def index_put_op(input, indices, values, accumulate=False):
+    """torch.index_put: input with input[indices] = values (or += with accumulate)."""
+    key = normalize_key(tuple(indices))
+    _check_bounds(input, key)
+    return index_put(input, key, values, accumulate)
+
+
 def setitem(input, key, value):
     """input[key] = value, in place, with gradients for input's history and for value."""
     from ._inplace import apply_inplace

@@ -8,7 +8,7 @@ import numpy as np
 
 __all__ = ["view", "reshape", "expand", "permute", "squeeze", "unsqueeze", "flip", "roll",
            "concatenate", "stack", "getitem", "copy", "contiguous", "astype", "tile", "diagonal",
-           "index_add_zeros", "split", "index_put", "broadcast_copy"]
+           "index_add_zeros", "split", "index_put", "broadcast_copy", "index_add"]
 
 
 def view(x, shape):
@@ -135,4 +135,12 @@ def broadcast_copy(x, src):
     """A new array of x's shape and dtype holding `src` broadcast to it."""
     out = np.empty(x.shape, x.dtype)
     out[...] = src
+    return out
+
+
+def index_add(x, axis, index, source, alpha):
+    """A copy of `x` with alpha * source added at positions `index` along `axis` (repeats add up)."""
+    out = np.array(x, copy=True)
+    moved = np.moveaxis(out, axis, 0)
+    np.add.at(moved, index, np.moveaxis(np.asarray(source, x.dtype), axis, 0) * alpha)
     return out
