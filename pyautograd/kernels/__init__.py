@@ -67,7 +67,7 @@ def _env_threshold():
         value = int(raw)
     except ValueError:
         raise ValueError(f"PYAUTOGRAD_C_THRESHOLD must be an integer, got {raw!r}") from None
-    return max(0, value)
+    return value if value > 0 else 0  # not max(): this namespace exports the max kernel
 
 
 def _apply_limits():
