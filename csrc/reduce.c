@@ -1,2 +1,1052 @@
-/* reduce kernels (see reduce.h). */
+/* Reduction kernels (the API is described in reduce.h).
+ *
+ * The file is compiled once but written in two parts: the shared part below
+ * (geometry, the index walker, a vectorizable exp), then a type-generic body
+ * that this file includes from itself twice, with T = float and T = double
+ * (the part under PAG_REDUCE_BODY). That keeps one copy of every loop without
+ * multi-hundred-line macros.
+ *
+ * Axis reductions. geom_build() splits the dims into kept ones (the output,
+ * row-major) and reduced ones, drops size-1 dims and merges dims that walk as
+ * one. For order-insensitive ops it also flips negative reduced strides and
+ * sorts the reduced dims by stride, so the innermost one is the most
+ * contiguous; argmax/argmin keep the row-major order their index refers to.
+ * Then one of two walks, chosen by which side is more contiguous:
+ *   inner mode  each output reduces rows along the innermost reduced dim
+ *               (e.g. a reduce over the last axis of a C-contiguous array);
+ *   outer mode  a tile of up to TILE outputs along the innermost kept dim is
+ *               accumulated row by row, acc[j] += x[r, j] (e.g. the column sum
+ *               of a C-contiguous matrix: a vectorized row-wise accumulation,
+ *               not a strided gather).
+ * Threads take whole units (outputs or tiles) when there are enough of them;
+ * otherwise they split the reduced range and per-thread partial states are
+ * combined in order (so argmax keeps the first occurrence).
+ *
+ * Precision. Sums accumulate in double for both dtypes (float32 inputs are
+ * widened, which keeps them within ~1 ulp of the exact sum; NumPy's float32
+ * pairwise sum is within O(log n) ulp of it). Contiguous double sums run 16
+ * lanes over blocks of SUM_BLOCK elements whose totals are then added, so the
+ * error grows like that of a pairwise sum. var is two-pass (the mean, then
+ * the sum of squared deviations), logsumexp subtracts the max first.
+ */
+#ifndef PAG_REDUCE_BODY
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "common.h"
+
+#define LANES 16        /* independent accumulators in a contiguous row reduction */
+#define SUM_BLOCK 2048  /* elements per lane block before its total is banked */
+#define TILE 256        /* outputs per outer-mode tile: its accumulators stay in L1 */
+#define ARG_BLOCK 64    /* argmax scans blocks: a vector max first, the position only if it improves */
+
+enum { OP_SUM, OP_MEAN, OP_MAX, OP_MIN, OP_ARGMAX, OP_ARGMIN, OP_VAR, OP_LSE };
+enum { PK_SUM, PK_MAX, PK_MIN, PK_ARGMAX, PK_ARGMIN, PK_SQDEV, PK_EXPDEV };
+enum { SM_FWD, LSM_FWD, SM_BWD, LSM_BWD };
+enum { RED_NONE, RED_MEAN, RED_SUM };
+
+/* Below this much work (elements times a per-element cost) a reduction runs
+ * on the calling thread. Reductions only read, so they need more work than
+ * a pointwise loop before a second thread pays for its start-up. */
+#define REDUCE_OMP_MIN ((int64_t)1 << 17)
+
+static int reduce_team(int64_t work, int nthreads) {
+    return (nthreads <= 1 || work < REDUCE_OMP_MIN) ? 1 : nthreads;
+}
+
+/* ---- geometry ------------------------------------------------------------ */
+
+typedef struct {
+    int no, nr;                                   /* kept and reduced dims */
+    int64_t oshape[PAG_MAX_NDIM], ostr[PAG_MAX_NDIM];
+    int64_t rshape[PAG_MAX_NDIM], rstr[PAG_MAX_NDIM];
+    int64_t nout, nred;                           /* outputs, elements per output */
+    int64_t base;                                 /* offset added by flipping negative strides */
+    int outer;                                    /* 1: outer mode, 0: inner mode */
+    int64_t K, ntile, nunits;                     /* innermost kept extent; tiles per row; work units */
+    int64_t nin;                                  /* innermost reduced extent (inner mode rows) */
+} geom_t;
+
+/* Merges adjacent dims that walk as one; returns the new count. */
+static int coalesce_dims(int n, int64_t *shape, int64_t *str) {
+    for (int k = n - 1; k > 0; k--) {
+        if (str[k - 1] == str[k] * shape[k]) {
+            shape[k - 1] *= shape[k];
+            str[k - 1] = str[k];
+            for (int d = k; d < n - 1; d++) {
+                shape[d] = shape[d + 1];
+                str[d] = str[d + 1];
+            }
+            n--;
+        }
+    }
+    return n;
+}
+
+/* Fills g from the caller's layout; returns -1 for an invalid one. `reorder`
+ * allows flipping and sorting the reduced dims (not for argmax/argmin). */
+static int geom_build(geom_t *g, const int64_t *shape, const int64_t *strides, int ndim, int64_t mask,
+                      int reorder) {
+    if (ndim < 0 || ndim > PAG_MAX_NDIM || (ndim > 0 && !shape)) return -1;
+    if (mask < 0 || (mask >> ndim) != 0 || pag_numel(shape, ndim) < 0) return -1;
+    int64_t cstr[PAG_MAX_NDIM];
+    if (!strides) {
+        int64_t s = 1;
+        for (int d = ndim - 1; d >= 0; d--) {
+            cstr[d] = s;
+            s *= shape[d] ? shape[d] : 1;
+        }
+        strides = cstr;
+    }
+    g->no = g->nr = 0;
+    g->nout = g->nred = 1;
+    g->base = 0;
+    for (int d = 0; d < ndim; d++) {
+        int red = (int)((mask >> d) & 1);
+        if (red) g->nred *= shape[d]; else g->nout *= shape[d];
+        if (shape[d] == 1) continue;
+        if (red) {
+            g->rshape[g->nr] = shape[d];
+            g->rstr[g->nr++] = strides[d];
+        } else {
+            g->oshape[g->no] = shape[d];
+            g->ostr[g->no++] = strides[d];
+        }
+    }
+    if (reorder) {
+        for (int i = 0; i < g->nr; i++) {
+            if (g->rstr[i] < 0) {
+                g->base += (g->rshape[i] - 1) * g->rstr[i];
+                g->rstr[i] = -g->rstr[i];
+            }
+        }
+        for (int i = 1; i < g->nr; i++) {  /* insertion sort, largest stride first */
+            int64_t n = g->rshape[i], s = g->rstr[i];
+            int j = i;
+            for (; j > 0 && g->rstr[j - 1] < s; j--) {
+                g->rshape[j] = g->rshape[j - 1];
+                g->rstr[j] = g->rstr[j - 1];
+            }
+            g->rshape[j] = n;
+            g->rstr[j] = s;
+        }
+    }
+    g->no = coalesce_dims(g->no, g->oshape, g->ostr);
+    g->nr = coalesce_dims(g->nr, g->rshape, g->rstr);
+    if (g->no == 0) { g->oshape[0] = 1; g->ostr[0] = 0; g->no = 1; }
+    if (g->nr == 0) { g->rshape[0] = 1; g->rstr[0] = 0; g->nr = 1; }
+    int64_t so = g->ostr[g->no - 1], sr = g->rstr[g->nr - 1];
+    g->K = g->oshape[g->no - 1];
+    g->nin = g->rshape[g->nr - 1];
+    g->outer = g->K > 1 && (g->nred == 1 || llabs(so) < llabs(sr));
+    g->ntile = g->outer ? (g->K + TILE - 1) / TILE : 1;
+    g->nunits = g->nout == 0 ? 0 : g->outer ? (g->nout / g->K) * g->ntile : g->nout;
+    return 0;
+}
+
+/* ---- a row-major walk over some dims, tracking the element offset -------- */
+
+typedef struct {
+    int nd;
+    const int64_t *shape, *str;
+    int64_t idx[PAG_MAX_NDIM];
+    int64_t off;
+} walk_t;
+
+static void walk_init(walk_t *w, int nd, const int64_t *shape, const int64_t *str, int64_t flat) {
+    w->nd = nd;
+    w->shape = shape;
+    w->str = str;
+    w->off = 0;
+    for (int d = nd - 1; d >= 0; d--) {
+        w->idx[d] = flat % shape[d];
+        flat /= shape[d];
+        w->off += w->idx[d] * str[d];
+    }
+}
+
+PAG_INLINE void walk_next(walk_t *w) {
+    for (int d = w->nd - 1; d >= 0; d--) {
+        w->off += w->str[d];
+        if (++w->idx[d] < w->shape[d]) return;
+        w->off -= w->str[d] * w->shape[d];
+        w->idx[d] = 0;
+    }
+}
+
+/* ---- exp that the compiler can vectorize --------------------------------
+ * glibc's expf/exp only vectorize under -ffast-math, and softmax, logsumexp
+ * and cross-entropy spend most of their time in exp. x = k ln2 + r with
+ * |r| <= ln2/2 (k rounded by the 1.5 * 2^p shifter trick); exp(r) is its
+ * Taylor polynomial (degree 7 for float, 13 for double: truncation below
+ * half an ulp), and 2^k is applied as two exact powers of two, 2^(k/2) and
+ * 2^(k - k/2), so results in the subnormal range round correctly. Error
+ * about 2 ulp; overflow gives inf, underflow 0, NaN stays NaN. */
+
+PAG_INLINE float f32_from_bits(int32_t i) { float f; memcpy(&f, &i, sizeof f); return f; }
+PAG_INLINE double f64_from_bits(int64_t i) { double f; memcpy(&f, &i, sizeof f); return f; }
+PAG_INLINE int64_t f64_bits(double f) { int64_t i; memcpy(&i, &f, sizeof i); return i; }
+
+PAG_INLINE float rexp_f32(float x) {
+    const float hi = 88.7228394f, lo = -103.972084f, shifter = 12582912.0f;
+    float xc = x < lo ? lo : x;
+    xc = xc > hi ? hi : xc;
+    xc = xc == xc ? xc : 0.0f;
+    float kf = (xc * 1.44269504088896341f + shifter) - shifter;
+    float r = xc - kf * 0.693145751953125f;
+    r = r - kf * 1.428606765330187e-6f;
+    float p = 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    int32_t k = (int32_t)kf, k1 = k >> 1, k2 = k - k1;
+    float res = p * f32_from_bits((k1 + 127) << 23) * f32_from_bits((k2 + 127) << 23);
+    res = x > hi ? INFINITY : res;
+    res = x < lo ? 0.0f : res;
+    return x == x ? res : x;
+}
+
+PAG_INLINE double rexp_f64(double x) {
+    const double hi = 709.782712893384, lo = -745.1332191019412, shifter = 6755399441055744.0;
+    double xc = x < lo ? lo : x;
+    xc = xc > hi ? hi : xc;
+    xc = xc == xc ? xc : 0.0;
+    double t = xc * 1.4426950408889634 + shifter;
+    double kf = t - shifter;
+    int64_t k = f64_bits(t) - f64_bits(shifter), k1 = k >> 1, k2 = k - k1;
+    double r = xc - kf * 6.93147180369123816490e-01;
+    r = r - kf * 1.90821492927058770002e-10;
+    double p = 1.0 / 6227020800.0;
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    double res = p * f64_from_bits((k1 + 1023) << 52) * f64_from_bits((k2 + 1023) << 52);
+    res = x > hi ? INFINITY : res;
+    res = x < lo ? 0.0 : res;
+    return x == x ? res : x;
+}
+
+/* NaN-propagating "better than" for max and min: a NaN beats any number and
+ * nothing beats a NaN, so the first NaN wins (NumPy's and PyTorch's rule). */
+#define BETTER_MAX(v, b) ((v) > (b) || ((v) != (v) && (b) == (b)))
+#define BETTER_MIN(v, b) ((v) < (b) || ((v) != (v) && (b) == (b)))
+
+PAG_INLINE double lanes_total(double *a) {
+    for (int w = LANES / 2; w > 0; w /= 2)
+        for (int l = 0; l < w; l++) a[l] += a[l + w];
+    return a[0];
+}
+
+PAG_INLINE int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+static int first_pass(int op) {
+    switch (op) {
+    case OP_MAX: case OP_LSE: return PK_MAX;
+    case OP_MIN: return PK_MIN;
+    case OP_ARGMAX: return PK_ARGMAX;
+    case OP_ARGMIN: return PK_ARGMIN;
+    default: return PK_SUM;
+    }
+}
+
+static int second_pass(int op) {
+    return op == OP_VAR ? PK_SQDEV : op == OP_LSE ? PK_EXPDEV : -1;
+}
+
+/* The centre the second pass subtracts: the mean for var, the max for
+ * logsumexp (0 when the max is infinite or NaN, whose result is then exact:
+ * -inf for an all -inf slice, inf with a +inf, NaN with a NaN). */
+static double center_of(int op, double acc, double val, int64_t n) {
+    if (op == OP_VAR) return acc / (double)n;
+    return isfinite(val) ? val : 0.0;
+}
+
+static int op_cost(int op) {
+    return op == OP_LSE ? 6 : op == OP_VAR ? 2 : 1;
+}
+
+#define PAG_REDUCE_BODY
+#define T float
+#define TS f32
+#define REXP rexp_f32
+#include "reduce.c"
+#undef T
+#undef TS
+#undef REXP
+#define T double
+#define TS f64
+#define REXP rexp_f64
+#include "reduce.c"
+#undef T
+#undef TS
+#undef REXP
+#undef PAG_REDUCE_BODY
+
+#else /* PAG_REDUCE_BODY: everything below is compiled once per T */
+
+#define TN_(name, sfx) name##_##sfx
+#define TN__(name, sfx) TN_(name, sfx)
+#define TN(name) TN__(name, TS)
+
+/* ---- one strided row of n elements --------------------------------------- */
+
+static PAG_CLONES double TN(row_sum)(const T *PAG_RESTRICT x, int64_t n, int64_t s) {
+    if (s != 1) {
+        double a0 = 0.0, a1 = 0.0;
+        int64_t i = 0;
+        for (; i + 1 < n; i += 2) { a0 += x[i * s]; a1 += x[(i + 1) * s]; }
+        if (i < n) a0 += x[i * s];
+        return a0 + a1;
+    }
+    double total = 0.0;
+    for (int64_t b = 0; b < n; b += SUM_BLOCK) {
+        const T *xb = x + b;
+        int64_t m = min64(SUM_BLOCK, n - b), i = 0;
+        double acc[LANES] = {0};
+        for (; i + LANES <= m; i += LANES)
+            for (int l = 0; l < LANES; l++) acc[l] += (double)xb[i + l];
+        for (; i < m; i++) acc[0] += (double)xb[i];
+        total += lanes_total(acc);
+    }
+    return total;
+}
+
+static PAG_CLONES double TN(row_sqdev)(const T *PAG_RESTRICT x, int64_t n, int64_t s, double c) {
+    double total = 0.0;
+    for (int64_t b = 0; b < n; b += SUM_BLOCK) {
+        const T *xb = x + b * s;
+        int64_t m = min64(SUM_BLOCK, n - b), i = 0;
+        double acc[LANES] = {0};
+        if (s == 1) {
+            for (; i + LANES <= m; i += LANES)
+                for (int l = 0; l < LANES; l++) {
+                    double d = (double)xb[i + l] - c;
+                    acc[l] += d * d;
+                }
+        }
+        for (; i < m; i++) {
+            double d = (double)xb[i * s] - c;
+            acc[0] += d * d;
+        }
+        total += lanes_total(acc);
+    }
+    return total;
+}
+
+/* sum of exp(x - c), exp in T, accumulated in double */
+static PAG_CLONES double TN(row_expdev)(const T *PAG_RESTRICT x, int64_t n, int64_t s, T c) {
+    double acc = 0.0;
+    if (s == 1) {
+        PAG_PRAGMA(omp simd reduction(+:acc))
+        for (int64_t i = 0; i < n; i++) acc += (double)REXP(x[i] - c);
+    } else {
+        for (int64_t i = 0; i < n; i++) acc += (double)REXP(x[i * s] - c);
+    }
+    return acc;
+}
+
+/* max/min of a row (NaN-propagating), its first position, and the outer-mode
+ * accumulators, generated for both directions. The row max runs LANES
+ * independent blends; argmax takes a block's max first and looks for its
+ * position only when the block improves on the best so far. */
+#define PAG_GEN_EXTREME(kind, BETTER, START)                                                  \
+    static PAG_CLONES T TN(row_##kind)(const T *PAG_RESTRICT x, int64_t n, int64_t s) {         \
+        T best = (T)(START);                                                                  \
+        int64_t i = 0;                                                                        \
+        if (s == 1 && n >= LANES) {                                                           \
+            T acc[LANES];                                                                     \
+            for (int l = 0; l < LANES; l++) acc[l] = (T)(START);                              \
+            for (; i + LANES <= n; i += LANES)                                                \
+                for (int l = 0; l < LANES; l++) {                                             \
+                    T v = x[i + l];                                                           \
+                    acc[l] = BETTER(v, acc[l]) ? v : acc[l];                                  \
+                }                                                                             \
+            for (int l = 0; l < LANES; l++) best = BETTER(acc[l], best) ? acc[l] : best;      \
+        }                                                                                     \
+        for (; i < n; i++) {                                                                  \
+            T v = x[i * s];                                                                   \
+            best = BETTER(v, best) ? v : best;                                                \
+        }                                                                                     \
+        return best;                                                                          \
+    }                                                                                         \
+    static int64_t TN(row_arg##kind)(const T *x, int64_t n, int64_t s, T *bestp) {            \
+        T best = (T)(START);                                                                  \
+        int64_t at = -1;                                                                      \
+        for (int64_t b = 0; b < n; b += ARG_BLOCK) {                                          \
+            T bm = TN(row_##kind)(x + b * s, min64(ARG_BLOCK, n - b), s);                     \
+            if (at >= 0 && !BETTER(bm, best)) continue;                                       \
+            int64_t i = 0;                                                                    \
+            if (bm == bm) { while (x[(b + i) * s] != bm) i++; }                               \
+            else { while (x[(b + i) * s] == x[(b + i) * s]) i++; }                            \
+            best = bm;                                                                        \
+            at = b + i;                                                                       \
+            if (best != best) break; /* the first NaN is the answer */                        \
+        }                                                                                     \
+        *bestp = best;                                                                        \
+        return at;                                                                            \
+    }                                                                                         \
+    static PAG_CLONES void TN(acc_##kind)(T *PAG_RESTRICT val, const T *PAG_RESTRICT row,      \
+                                         int64_t jn, int64_t js) {                            \
+        if (js == 1) {                                                                        \
+            PAG_PRAGMA(omp simd)                                                              \
+            for (int64_t j = 0; j < jn; j++) {                                                \
+                T v = row[j];                                                                 \
+                val[j] = BETTER(v, val[j]) ? v : val[j];                                      \
+            }                                                                                 \
+        } else {                                                                              \
+            for (int64_t j = 0; j < jn; j++) {                                                \
+                T v = row[j * js];                                                            \
+                val[j] = BETTER(v, val[j]) ? v : val[j];                                      \
+            }                                                                                 \
+        }                                                                                     \
+    }                                                                                         \
+    static PAG_CLONES void TN(acc_arg##kind)(T *PAG_RESTRICT val, int64_t *PAG_RESTRICT idx,   \
+                                            const T *PAG_RESTRICT row, int64_t jn, int64_t js,  \
+                                            int64_t r) {                                      \
+        for (int64_t j = 0; j < jn; j++) {                                                    \
+            T v = row[j * js];                                                                \
+            int better = BETTER(v, val[j]);                                                   \
+            val[j] = better ? v : val[j];                                                     \
+            idx[j] = better ? r : idx[j];                                                     \
+        }                                                                                     \
+    }
+
+PAG_GEN_EXTREME(max, BETTER_MAX, -INFINITY)
+PAG_GEN_EXTREME(min, BETTER_MIN, INFINITY)
+
+/* ---- outer-mode accumulators: acc[j] op= row[j * js] ------------------------ */
+
+static PAG_CLONES void TN(acc_sum)(double *PAG_RESTRICT acc, const T *PAG_RESTRICT row, int64_t jn,
+                                   int64_t js) {
+    if (js == 1) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) acc[j] += (double)row[j];
+    } else {
+        for (int64_t j = 0; j < jn; j++) acc[j] += (double)row[j * js];
+    }
+}
+
+static PAG_CLONES void TN(acc_sqdev)(double *PAG_RESTRICT acc, const T *PAG_RESTRICT row,
+                                     const double *PAG_RESTRICT cen, int64_t jn, int64_t js) {
+    PAG_PRAGMA(omp simd)
+    for (int64_t j = 0; j < jn; j++) {
+        double d = (double)row[j * js] - cen[j];
+        acc[j] += d * d;
+    }
+}
+
+static PAG_CLONES void TN(acc_expdev)(double *PAG_RESTRICT acc, const T *PAG_RESTRICT row,
+                                      const T *PAG_RESTRICT cen, int64_t jn, int64_t js) {
+    if (js == 1) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) acc[j] += (double)REXP(row[j] - cen[j]);
+    } else {
+        for (int64_t j = 0; j < jn; j++) acc[j] += (double)REXP(row[j * js] - cen[j]);
+    }
+}
+
+/* ---- passes: the state of one output (inner mode) or one tile (outer mode)
+ * over the reduced flat range [r_lo, r_hi). States: acc (sums), val (max,
+ * min, the value at argmax), idx (argmax; -1 while nothing was seen). ---- */
+
+static void TN(inner_pass)(int pk, const geom_t *g, const T *x, int64_t r_lo, int64_t r_hi, double c,
+                           double *acc, T *val, int64_t *idx) {
+    const int64_t nin = g->nin, s = g->rstr[g->nr - 1];
+    double a = 0.0;
+    T v = (T)(pk == PK_MIN || pk == PK_ARGMIN ? INFINITY : -INFINITY);
+    int64_t at = -1;
+    if (r_lo < r_hi) {
+        walk_t w;
+        walk_init(&w, g->nr - 1, g->rshape, g->rstr, r_lo / nin);
+        int64_t col = r_lo % nin;
+        for (int64_t r = r_lo; r < r_hi; col = 0, walk_next(&w)) {
+            int64_t len = min64(nin - col, r_hi - r);
+            const T *row = x + w.off + col * s;
+            T m;
+            int64_t i;
+            switch (pk) {
+            case PK_SUM: a += TN(row_sum)(row, len, s); break;
+            case PK_SQDEV: a += TN(row_sqdev)(row, len, s, c); break;
+            case PK_EXPDEV: a += TN(row_expdev)(row, len, s, (T)c); break;
+            case PK_MAX: m = TN(row_max)(row, len, s); v = BETTER_MAX(m, v) ? m : v; break;
+            case PK_MIN: m = TN(row_min)(row, len, s); v = BETTER_MIN(m, v) ? m : v; break;
+            case PK_ARGMAX:
+                i = TN(row_argmax)(row, len, s, &m);
+                if (at < 0 || BETTER_MAX(m, v)) { v = m; at = r + i; }
+                break;
+            case PK_ARGMIN:
+                i = TN(row_argmin)(row, len, s, &m);
+                if (at < 0 || BETTER_MIN(m, v)) { v = m; at = r + i; }
+                break;
+            }
+            r += len;
+        }
+    }
+    *acc = a;
+    *val = v;
+    *idx = at;
+}
+
+/* x points at the tile's first element; cen holds the tile's centres (second passes). */
+static void TN(outer_pass)(int pk, const geom_t *g, const T *x, int64_t jn, int64_t r_lo, int64_t r_hi,
+                           const double *cen, double *acc, T *val, int64_t *idx) {
+    const int64_t js = g->ostr[g->no - 1];
+    const T start = (T)(pk == PK_MIN || pk == PK_ARGMIN ? INFINITY : -INFINITY);
+    T cent[TILE];
+    for (int64_t j = 0; j < jn; j++) {
+        acc[j] = 0.0;
+        val[j] = start;
+        idx[j] = -1;
+    }
+    if (r_lo >= r_hi) return;
+    if (pk == PK_EXPDEV)
+        for (int64_t j = 0; j < jn; j++) cent[j] = (T)cen[j];
+    walk_t w;
+    walk_init(&w, g->nr, g->rshape, g->rstr, r_lo);
+    if (pk == PK_ARGMAX || pk == PK_ARGMIN) {  /* the first row seeds the winners */
+        for (int64_t j = 0; j < jn; j++) {
+            val[j] = x[w.off + j * js];
+            idx[j] = r_lo;
+        }
+        walk_next(&w);
+        r_lo++;
+    }
+    for (int64_t r = r_lo; r < r_hi; r++, walk_next(&w)) {
+        const T *row = x + w.off;
+        switch (pk) {
+        case PK_SUM: TN(acc_sum)(acc, row, jn, js); break;
+        case PK_SQDEV: TN(acc_sqdev)(acc, row, cen, jn, js); break;
+        case PK_EXPDEV: TN(acc_expdev)(acc, row, cent, jn, js); break;
+        case PK_MAX: TN(acc_max)(val, row, jn, js); break;
+        case PK_MIN: TN(acc_min)(val, row, jn, js); break;
+        case PK_ARGMAX: TN(acc_argmax)(val, idx, row, jn, js, r); break;
+        case PK_ARGMIN: TN(acc_argmin)(val, idx, row, jn, js, r); break;
+        }
+    }
+}
+
+/* The final value of output o from its states. */
+static void TN(finish)(int op, int64_t o, double acc, T val, int64_t idx, double cen, int64_t n,
+                       double corr, T *out, int64_t *iout) {
+    switch (op) {
+    case OP_SUM: out[o] = (T)acc; break;
+    case OP_MEAN: out[o] = (T)(acc / (double)n); break;
+    case OP_MAX: case OP_MIN: out[o] = val; break;
+    case OP_ARGMAX: case OP_ARGMIN: iout[o] = idx; break;
+    case OP_VAR: out[o] = (T)(acc / fmax((double)n - corr, 0.0)); break;
+    case OP_LSE: out[o] = (T)(cen + log(acc)); break;
+    }
+}
+
+/* Every pass of `op` over the whole reduced range for units [u_lo, u_hi). */
+static void TN(run_units)(int op, const geom_t *g, const T *x, int64_t u_lo, int64_t u_hi, double corr,
+                          T *out, int64_t *iout) {
+    const int pk1 = first_pass(op), pk2 = second_pass(op);
+    const int64_t n = g->nred;
+    if (!g->outer) {
+        walk_t w;
+        walk_init(&w, g->no, g->oshape, g->ostr, u_lo);
+        for (int64_t o = u_lo; o < u_hi; o++, walk_next(&w)) {
+            const T *xo = x + w.off;
+            double acc, c = 0.0;
+            T val;
+            int64_t idx;
+            TN(inner_pass)(pk1, g, xo, 0, n, 0.0, &acc, &val, &idx);
+            if (pk2 >= 0) {
+                c = center_of(op, acc, (double)val, n);
+                TN(inner_pass)(pk2, g, xo, 0, n, c, &acc, &val, &idx);
+            }
+            TN(finish)(op, o, acc, val, idx, c, n, corr, out, iout);
+        }
+        return;
+    }
+    const int64_t K = g->K, js = g->ostr[g->no - 1];
+    double acc[TILE], cen[TILE];
+    T val[TILE];
+    int64_t idx[TILE];
+    for (int64_t u = u_lo; u < u_hi; u++) {
+        int64_t p = u / g->ntile, j0 = (u % g->ntile) * TILE, jn = min64(TILE, K - j0);
+        walk_t w;
+        walk_init(&w, g->no - 1, g->oshape, g->ostr, p);
+        const T *xp = x + w.off + j0 * js;
+        TN(outer_pass)(pk1, g, xp, jn, 0, n, NULL, acc, val, idx);
+        for (int64_t j = 0; j < jn; j++) cen[j] = 0.0;
+        if (pk2 >= 0) {
+            for (int64_t j = 0; j < jn; j++) cen[j] = center_of(op, acc[j], (double)val[j], n);
+            TN(outer_pass)(pk2, g, xp, jn, 0, n, cen, acc, val, idx);
+        }
+        for (int64_t j = 0; j < jn; j++)
+            TN(finish)(op, p * K + j0 + j, acc[j], val[j], idx[j], cen[j], n, corr, out, iout);
+    }
+}
+
+/* One pass over reduced range [r_lo, r_hi) for every output, into state arrays. */
+static void TN(split_chunk)(int pk, const geom_t *g, const T *x, int64_t r_lo, int64_t r_hi,
+                            const double *cen, double *acc, T *val, int64_t *idx) {
+    if (!g->outer) {
+        walk_t w;
+        walk_init(&w, g->no, g->oshape, g->ostr, 0);
+        for (int64_t o = 0; o < g->nout; o++, walk_next(&w))
+            TN(inner_pass)(pk, g, x + w.off, r_lo, r_hi, cen[o], acc + o, val + o, idx + o);
+        return;
+    }
+    const int64_t js = g->ostr[g->no - 1];
+    for (int64_t u = 0; u < g->nunits; u++) {
+        int64_t p = u / g->ntile, j0 = (u % g->ntile) * TILE, jn = min64(TILE, g->K - j0);
+        int64_t o0 = p * g->K + j0;
+        walk_t w;
+        walk_init(&w, g->no - 1, g->oshape, g->ostr, p);
+        TN(outer_pass)(pk, g, x + w.off + j0 * js, jn, r_lo, r_hi, cen + o0, acc + o0, val + o0, idx + o0);
+    }
+}
+
+/* Few outputs, long reductions: threads split the reduced range, and their
+ * partial states are combined in thread order (earlier chunks first). */
+static int TN(run_split)(int op, const geom_t *g, const T *x, double corr, T *out, int64_t *iout,
+                         int team) {
+    const int64_t nout = g->nout, n = g->nred;
+    const int64_t rows = (int64_t)team + 1;  /* team partials, then the combined state */
+    double *acc = malloc(sizeof(double) * (size_t)(rows * nout + nout));
+    T *val = malloc(sizeof(T) * (size_t)(rows * nout));
+    int64_t *idx = malloc(sizeof(int64_t) * (size_t)(rows * nout));
+    if (!acc || !val || !idx) {
+        free(acc); free(val); free(idx);
+        return PAG_ENOMEM;
+    }
+    double *cen = acc + rows * nout, *tacc = acc + team * nout;
+    T *tval = val + team * nout;
+    int64_t *tidx = idx + team * nout;
+    const int is_min = op == OP_MIN || op == OP_ARGMIN;
+    for (int64_t o = 0; o < nout; o++) cen[o] = 0.0;
+    for (int ps = 0; ps < 2; ps++) {
+        int pk = ps == 0 ? first_pass(op) : second_pass(op);
+        if (pk < 0) break;
+        for (int64_t i = 0; i < team * nout; i++) {  /* threads the runtime did not start stay empty */
+            acc[i] = 0.0;
+            val[i] = (T)(is_min ? INFINITY : -INFINITY);
+            idx[i] = -1;
+        }
+        PAG_PARALLEL_CHUNKS(n, team, {
+            int64_t k = pag_thread_num();
+            TN(split_chunk)(pk, g, x, lo, hi, cen, acc + k * nout, val + k * nout, idx + k * nout);
+        });
+        for (int64_t o = 0; o < nout; o++) {
+            double a = 0.0;
+            T v = (T)(is_min ? INFINITY : -INFINITY);
+            int64_t at = -1;
+            for (int k = 0; k < team; k++) {
+                int64_t q = k * nout + o;
+                a += acc[q];
+                int better = is_min ? BETTER_MIN(val[q], v) : BETTER_MAX(val[q], v);
+                if (pk == PK_ARGMAX || pk == PK_ARGMIN) better = idx[q] >= 0 && (at < 0 || better);
+                if (better) { v = val[q]; at = idx[q]; }
+            }
+            tacc[o] = a;
+            tval[o] = v;
+            tidx[o] = at;
+        }
+        if (ps == 0 && second_pass(op) >= 0)
+            for (int64_t o = 0; o < nout; o++) cen[o] = center_of(op, tacc[o], (double)tval[o], n);
+    }
+    for (int64_t o = 0; o < nout; o++) TN(finish)(op, o, tacc[o], tval[o], tidx[o], cen[o], n, corr, out, iout);
+    free(acc); free(val); free(idx);
+    return PAG_OK;
+}
+
+static int TN(reduce)(int op, const T *x, const int64_t *shape, const int64_t *strides, int ndim,
+                      int64_t mask, double corr, T *out, int64_t *iout, int nthreads) {
+    geom_t g;
+    if (geom_build(&g, shape, strides, ndim, mask, op != OP_ARGMAX && op != OP_ARGMIN) < 0) return PAG_EINVAL;
+    if (g.nout == 0) return PAG_OK;
+    if ((!out && !iout) || (g.nred > 0 && !x)) return PAG_EINVAL;
+    if (g.nred == 0) {  /* an empty slice: the identity, or no answer at all */
+        T fill;
+        switch (op) {
+        case OP_SUM: fill = 0; break;
+        case OP_LSE: fill = (T)-INFINITY; break;
+        case OP_MEAN: case OP_VAR: fill = (T)NAN; break;
+        default: return PAG_EINVAL;
+        }
+        for (int64_t o = 0; o < g.nout; o++) out[o] = fill;
+        return PAG_OK;
+    }
+    x += g.base;
+    int team = reduce_team(g.nout * g.nred * op_cost(op), nthreads);
+    if (team > 1 && g.nunits < 4 * (int64_t)team && g.nred >= 4 * (int64_t)team)
+        return TN(run_split)(op, &g, x, corr, out, iout, team);
+    if (team > g.nunits) team = (int)g.nunits;
+    PAG_PARALLEL_CHUNKS(g.nunits, team, TN(run_units)(op, &g, x, lo, hi, corr, out, iout));
+    return PAG_OK;
+}
+
+#define PAG_GEN_REDUCE_ENTRY(name, OP)                                                         \
+    int TN(pag_reduce_##name)(const T *x, const int64_t *shape, const int64_t *strides, int ndim, \
+                              int64_t axes_mask, T *out, int nthreads) {                      \
+        return TN(reduce)(OP, x, shape, strides, ndim, axes_mask, 0.0, out, NULL, nthreads);  \
+    }
+PAG_GEN_REDUCE_ENTRY(sum, OP_SUM)
+PAG_GEN_REDUCE_ENTRY(mean, OP_MEAN)
+PAG_GEN_REDUCE_ENTRY(max, OP_MAX)
+PAG_GEN_REDUCE_ENTRY(min, OP_MIN)
+PAG_GEN_REDUCE_ENTRY(logsumexp, OP_LSE)
+#undef PAG_GEN_REDUCE_ENTRY
+
+int TN(pag_reduce_var)(const T *x, const int64_t *shape, const int64_t *strides, int ndim, int64_t axes_mask,
+                       double correction, T *out, int nthreads) {
+    return TN(reduce)(OP_VAR, x, shape, strides, ndim, axes_mask, correction, out, NULL, nthreads);
+}
+
+int TN(pag_reduce_argmax)(const T *x, const int64_t *shape, const int64_t *strides, int ndim,
+                          int64_t axes_mask, int64_t *out, int nthreads) {
+    return TN(reduce)(OP_ARGMAX, x, shape, strides, ndim, axes_mask, 0.0, NULL, out, nthreads);
+}
+
+int TN(pag_reduce_argmin)(const T *x, const int64_t *shape, const int64_t *strides, int ndim,
+                          int64_t axes_mask, int64_t *out, int nthreads) {
+    return TN(reduce)(OP_ARGMIN, x, shape, strides, ndim, axes_mask, 0.0, NULL, out, nthreads);
+}
+
+/* ---- softmax family ---------------------------------------------------------
+ * Row mode (inner == 1): one row per task, fused: max, exp and its sum, then
+ * scale (softmax) or subtract log-sum (log_softmax). Column mode (inner > 1):
+ * the same steps on a tile of TILE columns at a time, vectorized across the
+ * columns. The output is contiguous; inputs are read through their strides. */
+
+static PAG_CLONES void TN(softmax_row)(const T *PAG_RESTRICT x, int64_t xs, T *PAG_RESTRICT y, int64_t n,
+                                       int log_out) {
+    const T m = TN(row_max)(x, n, xs);
+    if (log_out) {
+        const T ls = (T)log(TN(row_expdev)(x, n, xs, m));
+        PAG_PRAGMA(omp simd)
+        for (int64_t i = 0; i < n; i++) y[i] = (x[i * xs] - m) - ls;
+        return;
+    }
+    double s = 0.0;
+    PAG_PRAGMA(omp simd reduction(+:s))
+    for (int64_t i = 0; i < n; i++) {
+        T e = REXP(x[i * xs] - m);
+        y[i] = e;
+        s += (double)e;
+    }
+    const T inv = (T)(1.0 / s);
+    PAG_PRAGMA(omp simd)
+    for (int64_t i = 0; i < n; i++) y[i] *= inv;
+}
+
+/* grad (stride gs) and y (stride ys) of one row into o */
+static PAG_CLONES void TN(softmax_backward_row)(const T *PAG_RESTRICT g, int64_t gs, const T *PAG_RESTRICT y,
+                                                int64_t ys, T *PAG_RESTRICT o, int64_t n, int log_in) {
+    double s = 0.0;
+    if (log_in) {
+        PAG_PRAGMA(omp simd reduction(+:s))
+        for (int64_t i = 0; i < n; i++) s += (double)g[i * gs];
+        const T st = (T)s;
+        PAG_PRAGMA(omp simd)
+        for (int64_t i = 0; i < n; i++) o[i] = g[i * gs] - REXP(y[i * ys]) * st;
+        return;
+    }
+    PAG_PRAGMA(omp simd reduction(+:s))
+    for (int64_t i = 0; i < n; i++) s += (double)g[i * gs] * (double)y[i * ys];
+    const T dot = (T)s;
+    PAG_PRAGMA(omp simd)
+    for (int64_t i = 0; i < n; i++) o[i] = y[i * ys] * (g[i * gs] - dot);
+}
+
+static PAG_CLONES void TN(col_expsum)(const T *PAG_RESTRICT row, int64_t xs, const T *PAG_RESTRICT m,
+                                      T *PAG_RESTRICT y, double *PAG_RESTRICT s, int64_t jn) {
+    PAG_PRAGMA(omp simd)
+    for (int64_t j = 0; j < jn; j++) {
+        T e = REXP(row[j * xs] - m[j]);
+        if (y) y[j] = e;
+        s[j] += (double)e;
+    }
+}
+
+static PAG_CLONES void TN(col_scale)(T *PAG_RESTRICT y, const T *PAG_RESTRICT f, int64_t jn) {
+    PAG_PRAGMA(omp simd)
+    for (int64_t j = 0; j < jn; j++) y[j] *= f[j];
+}
+
+static PAG_CLONES void TN(col_logout)(const T *PAG_RESTRICT row, int64_t xs, const T *PAG_RESTRICT m,
+                                      const T *PAG_RESTRICT ls, T *PAG_RESTRICT y, int64_t jn) {
+    PAG_PRAGMA(omp simd)
+    for (int64_t j = 0; j < jn; j++) y[j] = (row[j * xs] - m[j]) - ls[j];
+}
+
+static PAG_CLONES void TN(col_dot)(const T *PAG_RESTRICT g, int64_t gs, const T *PAG_RESTRICT y, int64_t ys,
+                                   double *PAG_RESTRICT s, int64_t jn, int log_in) {
+    if (log_in) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) s[j] += (double)g[j * gs];
+    } else {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) s[j] += (double)g[j * gs] * (double)y[j * ys];
+    }
+}
+
+static PAG_CLONES void TN(col_backward)(const T *PAG_RESTRICT g, int64_t gs, const T *PAG_RESTRICT y,
+                                        int64_t ys, const T *PAG_RESTRICT s, T *PAG_RESTRICT o, int64_t jn,
+                                        int log_in) {
+    if (log_in) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) o[j] = g[j * gs] - REXP(y[j * ys]) * s[j];
+    } else {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) o[j] = y[j * ys] * (g[j * gs] - s[j]);
+    }
+}
+
+/* One tile of jn columns at (q, 0, j0): a/as is x (forward) or grad, b/bs is y (backward). */
+static void TN(softmax_cols)(int kind, const T *a, const int64_t *as, const T *b, const int64_t *bs, T *y,
+                             int64_t n, int64_t inner, int64_t jn) {
+    T m[TILE], f[TILE];
+    double s[TILE];
+    for (int64_t j = 0; j < jn; j++) s[j] = 0.0;
+    if (kind == SM_BWD || kind == LSM_BWD) {
+        const int log_in = kind == LSM_BWD;
+        for (int64_t k = 0; k < n; k++) TN(col_dot)(a + k * as[1], as[2], b + k * bs[1], bs[2], s, jn, log_in);
+        for (int64_t j = 0; j < jn; j++) f[j] = (T)s[j];
+        for (int64_t k = 0; k < n; k++)
+            TN(col_backward)(a + k * as[1], as[2], b + k * bs[1], bs[2], f, y + k * inner, jn, log_in);
+        return;
+    }
+    for (int64_t j = 0; j < jn; j++) m[j] = (T)-INFINITY;
+    for (int64_t k = 0; k < n; k++) TN(acc_max)(m, a + k * as[1], jn, as[2]);
+    const int log_out = kind == LSM_FWD;
+    for (int64_t k = 0; k < n; k++) TN(col_expsum)(a + k * as[1], as[2], m, log_out ? NULL : y + k * inner, s, jn);
+    for (int64_t j = 0; j < jn; j++) f[j] = (T)(log_out ? log(s[j]) : 1.0 / s[j]);
+    for (int64_t k = 0; k < n; k++) {
+        if (log_out) TN(col_logout)(a + k * as[1], as[2], m, f, y + k * inner, jn);
+        else TN(col_scale)(y + k * inner, f, jn);
+    }
+}
+
+static void TN(softmax_units)(int kind, const T *a, const int64_t *as, const T *b, const int64_t *bs, T *y,
+                              const int64_t *shape, int64_t u_lo, int64_t u_hi) {
+    const int64_t n = shape[1], inner = shape[2];
+    if (inner == 1) {
+        for (int64_t q = u_lo; q < u_hi; q++) {
+            const T *ar = a + q * as[0];
+            T *yr = y + q * n;
+            if (kind == SM_FWD || kind == LSM_FWD) TN(softmax_row)(ar, as[1], yr, n, kind == LSM_FWD);
+            else TN(softmax_backward_row)(ar, as[1], b + q * bs[0], bs[1], yr, n, kind == LSM_BWD);
+        }
+        return;
+    }
+    const int64_t ntile = (inner + TILE - 1) / TILE;
+    for (int64_t u = u_lo; u < u_hi; u++) {
+        int64_t q = u / ntile, j0 = (u % ntile) * TILE, jn = min64(TILE, inner - j0);
+        const T *bt = b ? b + q * bs[0] + j0 * bs[2] : NULL;
+        TN(softmax_cols)(kind, a + q * as[0] + j0 * as[2], as, bt, bs, y + q * n * inner + j0, n, inner, jn);
+    }
+}
+
+static int TN(softmax_family)(int kind, const T *a, const int64_t *as, const T *b, const int64_t *bs, T *y,
+                              const int64_t *shape, int nthreads) {
+    if (!as || !shape || ((kind == SM_BWD || kind == LSM_BWD) && !bs)) return PAG_EINVAL;
+    int64_t total = pag_numel(shape, 3);
+    if (total < 0) return PAG_EINVAL;
+    if (total == 0) return PAG_OK;
+    if (!a || !y || ((kind == SM_BWD || kind == LSM_BWD) && !b)) return PAG_EINVAL;
+    const int64_t units = shape[2] == 1 ? shape[0] : shape[0] * ((shape[2] + TILE - 1) / TILE);
+    int team = pag_team_size(total, 6, nthreads);
+    if (team > units) team = (int)units;
+    PAG_PARALLEL_CHUNKS(units, team, TN(softmax_units)(kind, a, as, b, bs, y, shape, lo, hi));
+    return PAG_OK;
+}
+
+int TN(pag_reduce_softmax)(const T *x, const int64_t *xstrides, T *out, const int64_t *shape, int nthreads) {
+    return TN(softmax_family)(SM_FWD, x, xstrides, NULL, NULL, out, shape, nthreads);
+}
+
+int TN(pag_reduce_log_softmax)(const T *x, const int64_t *xstrides, T *out, const int64_t *shape, int nthreads) {
+    return TN(softmax_family)(LSM_FWD, x, xstrides, NULL, NULL, out, shape, nthreads);
+}
+
+int TN(pag_reduce_softmax_backward)(const T *grad, const int64_t *gstrides, const T *y, const int64_t *ystrides,
+                                    T *out, const int64_t *shape, int nthreads) {
+    return TN(softmax_family)(SM_BWD, grad, gstrides, y, ystrides, out, shape, nthreads);
+}
+
+int TN(pag_reduce_log_softmax_backward)(const T *grad, const int64_t *gstrides, const T *y,
+                                        const int64_t *ystrides, T *out, const int64_t *shape, int nthreads) {
+    return TN(softmax_family)(LSM_BWD, grad, gstrides, y, ystrides, out, shape, nthreads);
+}
+
+/* ---- cross-entropy ----------------------------------------------------------
+ * Per row i with target t (PyTorch's formula, label smoothing eps, weight w,
+ * W = sum of w over all classes, lse = logsumexp of the row):
+ *   loss_i = (1 - eps) w_t (lse - z_t) + eps / C * (W lse - sum_c w_c z_c)
+ * and 0 for an ignored row. mean divides the sum by the sum of w_t over the
+ * rows not ignored (their count without weight); that is 0/0 = NaN when every
+ * row is ignored, as in PyTorch. The gradient of row i with upstream scale a:
+ *   a [p_c ((1 - eps) w_t + eps W / C) - eps w_c / C - (1 - eps) w_t [c = t]]
+ * where p = softmax(row). */
+
+typedef struct {
+    const T *z, *w;
+    const int64_t *t;
+    int64_t n, c, ld, ignore;
+    double eps, wall;   /* smoothing; sum of all class weights */
+} TN(ce_t);
+
+/* Checks targets and sums the weights of the rows not ignored; returns the
+ * first bad row or -1. */
+static int64_t TN(ce_prepass)(const TN(ce_t) *p, double *wsum) {
+    double s = 0.0;
+    for (int64_t i = 0; i < p->n; i++) {
+        int64_t t = p->t[i];
+        if (t == p->ignore) continue;
+        if (t < 0 || t >= p->c) return i;
+        s += p->w ? (double)p->w[t] : 1.0;
+    }
+    *wsum = s;
+    return -1;
+}
+
+static PAG_CLONES double TN(dot_wz)(const T *PAG_RESTRICT w, const T *PAG_RESTRICT z, int64_t c) {
+    double s = 0.0;
+    PAG_PRAGMA(omp simd reduction(+:s))
+    for (int64_t k = 0; k < c; k++) s += (double)w[k] * (double)z[k];
+    return s;
+}
+
+static void TN(ce_rows)(const TN(ce_t) *p, double *loss, int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; i++) {
+        int64_t t = p->t[i];
+        if (t == p->ignore) { loss[i] = 0.0; continue; }
+        const T *z = p->z + i * p->ld;
+        T m = TN(row_max)(z, p->c, 1);
+        double lse = (double)m + log(TN(row_expdev)(z, p->c, 1, m));
+        double wt = p->w ? (double)p->w[t] : 1.0;
+        double l = (1.0 - p->eps) * wt * (lse - (double)z[t]);
+        if (p->eps > 0.0) {
+            double wz = p->w ? TN(dot_wz)(p->w, z, p->c) : TN(row_sum)(z, p->c, 1);
+            l += p->eps / (double)p->c * (p->wall * lse - wz);
+        }
+        loss[i] = l;
+    }
+}
+
+static PAG_CLONES void TN(ce_grad_row)(const T *PAG_RESTRICT w, T *PAG_RESTRICT o, int64_t c, T coef, T kw) {
+    /* o holds exp(z - max) on entry */
+    if (w) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t k = 0; k < c; k++) o[k] = coef * o[k] - kw * w[k];
+    } else {
+        PAG_PRAGMA(omp simd)
+        for (int64_t k = 0; k < c; k++) o[k] = coef * o[k] - kw;
+    }
+}
+
+static void TN(ce_backward_rows)(const TN(ce_t) *p, const T *grad, int reduction, double wsum, T *out,
+                                 int64_t lo, int64_t hi) {
+    const int64_t c = p->c;
+    for (int64_t i = lo; i < hi; i++) {
+        int64_t t = p->t[i];
+        T *o = out + i * c;
+        if (t == p->ignore) {
+            memset(o, 0, sizeof(T) * (size_t)c);
+            continue;
+        }
+        double a = reduction == RED_NONE ? (double)grad[i] : (double)grad[0];
+        if (reduction == RED_MEAN) a /= wsum;
+        const T *z = p->z + i * p->ld;
+        T m = TN(row_max)(z, c, 1);
+        double s = 0.0;
+        PAG_PRAGMA(omp simd reduction(+:s))
+        for (int64_t k = 0; k < c; k++) {
+            T e = REXP(z[k] - m);
+            o[k] = e;
+            s += (double)e;
+        }
+        double wt = p->w ? (double)p->w[t] : 1.0;
+        double coef = a * ((1.0 - p->eps) * wt + p->eps * p->wall / (double)c) / s;
+        TN(ce_grad_row)(p->w, o, c, (T)coef, (T)(a * p->eps / (double)c));
+        o[t] -= (T)(a * (1.0 - p->eps) * wt);
+    }
+}
+
+static int TN(ce_setup)(TN(ce_t) *p, const T *logits, int64_t n, int64_t c, int64_t ld, const int64_t *target,
+                        const T *weight, int64_t ignore_index, int reduction, double eps, const void *out,
+                        int64_t *bad_row, double *wsum) {
+    if (!bad_row) return PAG_EINVAL;
+    *bad_row = -1;
+    if (n < 0 || c < 0 || reduction < RED_NONE || reduction > RED_SUM || !(eps >= 0.0 && eps <= 1.0))
+        return PAG_EINVAL;
+    if (n > 0 && c > 0 && n > INT64_MAX / c) return PAG_EINVAL;
+    if (!out || (n > 0 && (!target || (c > 0 && !logits)))) return PAG_EINVAL;
+    p->z = logits; p->w = weight; p->t = target;
+    p->n = n; p->c = c; p->ld = ld; p->ignore = ignore_index; p->eps = eps;
+    p->wall = (double)c;
+    if (weight) {
+        p->wall = 0.0;
+        for (int64_t k = 0; k < c; k++) p->wall += (double)weight[k];
+    }
+    *bad_row = TN(ce_prepass)(p, wsum);
+    return *bad_row >= 0 ? PAG_EINVAL : PAG_OK;
+}
+
+int TN(pag_reduce_cross_entropy)(const T *logits, int64_t n, int64_t c, int64_t ld, const int64_t *target,
+                                 const T *weight, int64_t ignore_index, int reduction, double label_smoothing,
+                                 T *out, int64_t *bad_row, int nthreads) {
+    TN(ce_t) p;
+    double wsum = 0.0;
+    int st = TN(ce_setup)(&p, logits, n, c, ld, target, weight, ignore_index, reduction, label_smoothing, out,
+                          bad_row, &wsum);
+    if (st != PAG_OK) return st;
+    double *loss = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+    if (!loss) return PAG_ENOMEM;
+    int team = pag_team_size(n * c, 6, nthreads);
+    if (team > n) team = n > 0 ? (int)n : 1;
+    PAG_PARALLEL_CHUNKS(n, team, TN(ce_rows)(&p, loss, lo, hi));
+    if (reduction == RED_NONE) {
+        for (int64_t i = 0; i < n; i++) out[i] = (T)loss[i];
+    } else {
+        double s = 0.0;
+        for (int64_t i = 0; i < n; i++) s += loss[i];
+        out[0] = (T)(reduction == RED_MEAN ? s / wsum : s);
+    }
+    free(loss);
+    return PAG_OK;
+}
+
+int TN(pag_reduce_cross_entropy_backward)(const T *grad, const T *logits, int64_t n, int64_t c, int64_t ld,
+                                          const int64_t *target, const T *weight, int64_t ignore_index,
+                                          int reduction, double label_smoothing, T *out, int64_t *bad_row,
+                                          int nthreads) {
+    TN(ce_t) p;
+    double wsum = 0.0;
+    int st = TN(ce_setup)(&p, logits, n, c, ld, target, weight, ignore_index, reduction, label_smoothing, out,
+                          bad_row, &wsum);
+    if (st != PAG_OK) return st;
+    if (n == 0 || c == 0) return PAG_OK;
+    if (!grad) return PAG_EINVAL;
+    int team = pag_team_size(n * c, 6, nthreads);
+    if (team > n) team = (int)n;
+    PAG_PARALLEL_CHUNKS(n, team, TN(ce_backward_rows)(&p, grad, reduction, wsum, out, lo, hi));
+    return PAG_OK;
+}
+
+#undef PAG_GEN_EXTREME
+#undef TN
+#undef TN_
+#undef TN__
+
+#endif /* PAG_REDUCE_BODY */

@@ -67,7 +67,7 @@ def _env_threshold():
         value = int(raw)
     except ValueError:
         raise ValueError(f"PYAUTOGRAD_C_THRESHOLD must be an integer, got {raw!r}") from None
-    return max(0, value)
+    return value if value > 0 else 0  # not max(): this namespace exports the max kernel
 
 
 def _apply_limits():
@@ -131,11 +131,13 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
     limits = _limits
     ndarray = np.ndarray
     positions = spec.size_args
-    if positions == (0,):
+    if len(positions) == 1:
+        (p,) = positions
+
         def dispatch(*args, **kwargs):
             limit = limits[name]
             if limit is not None:
-                x = args[0]
+                x = args[p]
                 if x.dtype in _C_DTYPES and x.size >= limit:
                     return c_fn(*args, **kwargs)
             return np_fn(*args, **kwargs)
