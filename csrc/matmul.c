@@ -1,2 +1,471 @@
-/* matmul kernels (see matmul.h). */
+/* GEMM: a packed, cache-blocked matrix product with a register-tiled
+ * micro-kernel, batched, threaded with OpenMP, and with a fused epilogue
+ * (alpha, beta * C0, bias, activation) applied while each tile of C is still
+ * in cache.
+ *
+ * The algorithm is the classic one (Goto; BLIS): for each NC-wide column
+ * panel of B and each KC-deep slice of K, B's panel is packed into NR-wide
+ * micro-panels that stay in L2/L3; for each MC-high block of A, that block is
+ * packed into MR-high micro-panels that stay in L2; the micro-kernel then
+ * walks both packed buffers with unit stride and keeps an MR x NR tile of C
+ * in registers for the whole KC loop (12 vector accumulators with AVX2).
+ * Packing also absorbs the operands' layouts (row- or column-major), so the
+ * micro-kernel exists once.
+ *
+ * Threads: the output of every batch item is cut into rectangles (tasks) that
+ * threads take one at a time; a task packs its own operands, so threads never
+ * wait on one another inside a call. See split() for how many.
+ *
+ * The dtype-specific code is written once, below the #else, and this file
+ * includes itself twice to expand it for float and for double. */
+#ifndef PAG_GEMM_TEMPLATE
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include "common.h"
+#include "vmath.h"
+
+#define PAG_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define PAG_GEMM_MR 6
+
+/* ---- per-thread packing buffers ------------------------------------------ */
+
+/* Each thread keeps one 64-byte aligned scratch buffer across calls: a fresh
+ * multi-megabyte malloc per call would be an mmap whose page faults cost more
+ * than a small GEMM. The buffer is freed when its thread exits. */
+typedef struct {
+    void *data;
+    size_t cap;
+} pack_buffer;
+
+static pthread_key_t buffer_key;
+static pthread_once_t buffer_once = PTHREAD_ONCE_INIT;
+
+static void buffer_free(void *p) {
+    pack_buffer *buf = p;
+    free(buf->data);
+    free(buf);
+}
+
+static void buffer_key_init(void) { (void)pthread_key_create(&buffer_key, buffer_free); }
+
+/* This thread's scratch buffer, at least `bytes` long, or NULL when out of memory. */
+static void *thread_buffer(size_t bytes) {
+    pthread_once(&buffer_once, buffer_key_init);
+    pack_buffer *buf = pthread_getspecific(buffer_key);
+    if (!buf) {
+        buf = calloc(1, sizeof *buf);
+        if (!buf) return NULL;
+        if (pthread_setspecific(buffer_key, buf) != 0) { free(buf); return NULL; }
+    }
+    if (buf->cap < bytes) {
+        void *p = NULL;
+        free(buf->data);
+        buf->data = NULL;
+        buf->cap = 0;
+        if (posix_memalign(&p, 64, bytes) != 0) return NULL;
+        buf->data = p;
+        buf->cap = bytes;
+    }
+    return buf->data;
+}
+
+/* ---- shape of a call -------------------------------------------------------- */
+
+/* The dtype-free part of a (batched) GEMM: sizes, element strides of every
+ * operand and how the batch is walked. Element (i, j) of op(A) is at
+ * a[i * a_rs + j * a_cs]; likewise for B and the addend C0. */
+typedef struct {
+    int64_t m, n, k;
+    int64_t a_rs, a_cs, b_rs, b_cs, c_rs, c_cs;
+    int act;
+    int batch_ndim;
+    int64_t nbatch;
+    const int64_t *batch_shape, *a_bs, *b_bs, *c_bs; /* c_bs may be NULL: no batch stride */
+} gemm_shape;
+
+/* Offset of batch item `idx` (row-major over batch_shape) for an operand with
+ * batch strides `bs`. */
+static int64_t batch_offset(const gemm_shape *s, int64_t idx, const int64_t *bs) {
+    int64_t off = 0;
+    if (!bs) return 0;
+    for (int d = s->batch_ndim - 1; d >= 0; d--) {
+        int64_t e = s->batch_shape[d];
+        off += (idx % e) * bs[d];
+        idx /= e;
+    }
+    return off;
+}
+
+/* How the work is cut: tasks = nbatch * pm * pn, where each batch item's C is
+ * split into pm bands of rows and pn bands of columns. */
+typedef struct {
+    int team, pm, pn;
+    int64_t ntasks;
+} gemm_split;
+
+/* Multiply-adds from which a product uses the thread team. Waking the team
+ * and packing twice costs ~10 us; below ~96^3 multiply-adds one core does
+ * the whole product in less than that (measured, see docs/kernels-gemm.md). */
+#define PAG_GEMM_THREAD_MIN_FMA ((int64_t)96 * 96 * 96)
+
+static int64_t gcd64(int64_t a, int64_t b) {
+    while (b) { int64_t t = a % b; a = b; b = t; }
+    return a;
+}
+
+/* Chooses the team and the cut. Every thread gets the same number of tasks
+ * (nbatch * parts is a multiple of the team); a batch item is cut along its
+ * longer side, so the operand that every part packs again is the smaller. */
+static gemm_split split(const gemm_shape *s, int nthreads, int nr) {
+    gemm_split sp = {1, 1, 1, s->nbatch};
+    double fma = (double)s->m * (double)s->n * (double)(s->k > 0 ? s->k : 1) * (double)s->nbatch;
+    if (nthreads <= 1 || fma < (double)PAG_GEMM_THREAD_MIN_FMA) return sp;
+    int64_t tiles_m = (s->m + PAG_GEMM_MR - 1) / PAG_GEMM_MR, tiles_n = (s->n + nr - 1) / nr;
+    int64_t parts = nthreads / gcd64(s->nbatch, nthreads);
+    if (s->m >= s->n) {
+        sp.pm = (int)PAG_MIN(parts, tiles_m);
+    } else {
+        sp.pn = (int)PAG_MIN(parts, tiles_n);
+    }
+    sp.ntasks = s->nbatch * sp.pm * sp.pn;
+    sp.team = (int)PAG_MIN((int64_t)nthreads, sp.ntasks);
+    return sp;
+}
+
+/* The [lo, hi) band of `part` of `parts` over n elements, cut on multiples of `unit`. */
+static void band(int64_t n, int64_t unit, int parts, int part, int64_t *lo, int64_t *hi) {
+    int64_t tiles = (n + unit - 1) / unit, t0, t1;
+    pag_chunk(tiles, parts, part, &t0, &t1);
+    *lo = PAG_MIN(t0 * unit, n);
+    *hi = PAG_MIN(t1 * unit, n);
+}
+
+/* Checks a matrix operand's layout arguments. */
+static int bad_layout(const void *p, int trans, int64_t ld, int64_t rows, int64_t cols) {
+    if (trans != 0 && trans != 1) return 1;
+    if (ld < 0) return 1;
+    return rows > 0 && cols > 0 && !p;
+}
+
+/* Element strides (row, column) of an operand given as (trans, ld). */
+static void layout_strides(int trans, int64_t ld, int64_t *rs, int64_t *cs) {
+    *rs = trans ? 1 : ld;
+    *cs = trans ? ld : 1;
+}
+
+static int bad_sizes(int64_t m, int64_t n, int64_t k) {
+    if (m < 0 || n < 0 || k < 0) return 1;
+    /* the output's element count and the flop count must fit in int64 */
+    return (m && n > INT64_MAX / m) || (m && n && k > INT64_MAX / (m * n));
+}
+
+/* ---- expand the typed code for float and double --------------------------- */
+
+#define PAG_GEMM_TEMPLATE
+#define T float
+#define SFX(name) name##_f32
+#define NR 16
+#define KC 256
+#define MC 144
+#define NC 3072
+#include "matmul.c"
+#undef T
+#undef SFX
+#undef NR
+#undef KC
+#undef MC
+#undef NC
+
+#define T double
+#define SFX(name) name##_f64
+#define NR 8
+#define KC 256
+#define MC 72
+#define NC 2048
+#include "matmul.c"
+
+#else /* ---- the typed code: T, SFX, NR, KC, MC, NC are defined -------------- */
+
+#define MR PAG_GEMM_MR
+
+typedef struct {
+    gemm_shape s;
+    const T *a, *b, *c;
+    T *out;
+    T alpha, beta;
+} SFX(gemm_args);
+
+/* Packs rows [0, mc) x columns [0, kc) of A (element (i, p) at a[i*rs + p*cs])
+ * into MR-high micro-panels: panel q holds a[q*MR + i, p] at dst[q*MR*kc + p*MR + i],
+ * zero-padded to a whole panel. */
+static PAG_CLONES void SFX(pack_a)(const T *a, int64_t rs, int64_t cs, int64_t mc, int64_t kc,
+                                  T *PAG_RESTRICT dst) {
+    for (int64_t i0 = 0; i0 < mc; i0 += MR, dst += MR * kc) {
+        const int64_t mr = PAG_MIN((int64_t)MR, mc - i0);
+        const T *src = a + i0 * rs;
+        if (mr == MR && rs == 1) {
+            for (int64_t p = 0; p < kc; p++) {
+                PAG_PRAGMA(omp simd)
+                for (int i = 0; i < MR; i++) dst[p * MR + i] = src[p * cs + i];
+            }
+        } else if (mr == MR && cs == 1) {
+            for (int64_t p = 0; p < kc; p++) {
+                for (int i = 0; i < MR; i++) dst[p * MR + i] = src[i * rs + p];
+            }
+        } else {
+            for (int64_t p = 0; p < kc; p++) {
+                for (int i = 0; i < MR; i++) dst[p * MR + i] = i < mr ? src[i * rs + p * cs] : (T)0;
+            }
+        }
+    }
+}
+
+/* Packs rows [0, kc) x columns [0, nc) of B (element (p, j) at b[p*rs + j*cs])
+ * into NR-wide micro-panels: panel q holds b[p, q*NR + j] at dst[q*NR*kc + p*NR + j],
+ * zero-padded to a whole panel. */
+static PAG_CLONES void SFX(pack_b)(const T *b, int64_t rs, int64_t cs, int64_t kc, int64_t nc,
+                                  T *PAG_RESTRICT dst) {
+    for (int64_t j0 = 0; j0 < nc; j0 += NR, dst += NR * kc) {
+        const int64_t nr = PAG_MIN((int64_t)NR, nc - j0);
+        const T *src = b + j0 * cs;
+        if (nr == NR && cs == 1) {
+            for (int64_t p = 0; p < kc; p++) {
+                PAG_PRAGMA(omp simd)
+                for (int j = 0; j < NR; j++) dst[p * NR + j] = src[p * rs + j];
+            }
+        } else if (nr == NR && rs == 1) {
+            for (int j = 0; j < NR; j++) {
+                const T *col = src + j * cs;
+                for (int64_t p = 0; p < kc; p++) dst[p * NR + j] = col[p];
+            }
+        } else {
+            for (int64_t p = 0; p < kc; p++) {
+                for (int j = 0; j < NR; j++) dst[p * NR + j] = j < nr ? src[p * rs + j * cs] : (T)0;
+            }
+        }
+    }
+}
+
+/* The activation, applied in place to n elements of one row of C. */
+PAG_INLINE void SFX(activate)(T *PAG_RESTRICT o, int64_t n, int act) {
+    switch (act) {
+    case PAG_ACT_RELU:
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < n; j++) o[j] = (o[j] > 0 || o[j] != o[j]) ? o[j] : (T)0;
+        break;
+    case PAG_ACT_GELU:
+        for (int64_t j = 0; j < n; j++) o[j] = (T)0.5 * o[j] * ((T)1 + PAG_ERF(o[j] * (T)0.70710678118654752440));
+        break;
+    case PAG_ACT_GELU_TANH:
+        for (int64_t j = 0; j < n; j++) {
+            const T x = o[j];
+            o[j] = (T)0.5 * x * ((T)1 + PAG_TANH((T)0.79788456080286535588 * (x + (T)0.044715 * x * x * x)));
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* What a macro-kernel call does with its products: which part of the K sum it
+ * holds (the first slice writes C, later ones add to it, the last one applies
+ * the activation) and the addend C0 for the block's top-left element. */
+typedef struct {
+    const T *c;
+    int64_t c_rs, c_cs;
+    T alpha, beta;
+    int act, first, last;
+} SFX(epilogue);
+
+/* One MR x NR tile: the sum over kc of packed A column times packed B row,
+ * held in registers, then the epilogue into the mr x nr valid part of C. */
+PAG_INLINE void SFX(tile)(int64_t kc, const T *PAG_RESTRICT ap, const T *PAG_RESTRICT bp,
+                          T *PAG_RESTRICT out, int64_t ldo, int64_t mr, int64_t nr,
+                          const SFX(epilogue) *e, const T *c) {
+    T acc[MR][NR];
+    for (int i = 0; i < MR; i++) {
+        __builtin_prefetch(out + i * ldo, 1);
+        for (int j = 0; j < NR; j++) acc[i][j] = 0;
+    }
+    PAG_PRAGMA(GCC unroll 4)
+    for (int64_t p = 0; p < kc; p++) {
+        for (int i = 0; i < MR; i++) {
+            const T ai = ap[p * MR + i];
+            PAG_PRAGMA(omp simd)
+            for (int j = 0; j < NR; j++) acc[i][j] += ai * bp[p * NR + j];
+        }
+    }
+    const T alpha = e->alpha, beta = e->beta;
+    if (mr == MR && nr == NR && e->first && !c && !e->act) {
+        for (int i = 0; i < MR; i++) {
+            PAG_PRAGMA(omp simd)
+            for (int j = 0; j < NR; j++) out[i * ldo + j] = alpha * acc[i][j];
+        }
+        return;
+    }
+    if (mr == MR && nr == NR && !e->first && !e->last) {
+        for (int i = 0; i < MR; i++) {
+            PAG_PRAGMA(omp simd)
+            for (int j = 0; j < NR; j++) out[i * ldo + j] += alpha * acc[i][j];
+        }
+        return;
+    }
+    /* a partial tile or a rarer epilogue: from a copy in memory, with runtime bounds */
+    T t[MR][NR];
+    for (int i = 0; i < MR; i++) {
+        for (int j = 0; j < NR; j++) t[i][j] = acc[i][j];
+    }
+    for (int64_t i = 0; i < mr; i++) {
+        T *PAG_RESTRICT o = out + i * ldo;
+        const T *row = t[i];
+        if (!e->first) {
+            PAG_PRAGMA(omp simd)
+            for (int64_t j = 0; j < nr; j++) o[j] += alpha * row[j];
+        } else if (!c) {
+            PAG_PRAGMA(omp simd)
+            for (int64_t j = 0; j < nr; j++) o[j] = alpha * row[j];
+        } else {
+            const T *cr = c + i * e->c_rs;
+            const int64_t cs = e->c_cs;
+            if (cs == 1) {
+                PAG_PRAGMA(omp simd)
+                for (int64_t j = 0; j < nr; j++) o[j] = alpha * row[j] + beta * cr[j];
+            } else {
+                for (int64_t j = 0; j < nr; j++) o[j] = alpha * row[j] + beta * cr[j * cs];
+            }
+        }
+        if (e->last && e->act != PAG_ACT_NONE) SFX(activate)(o, nr, e->act);
+    }
+}
+
+/* The block product: packed A (mc x kc) times packed B (kc x nc) into C. The
+ * B micro-panel stays in L1 while the A micro-panels stream from L2. */
+static PAG_CLONES void SFX(macro)(int64_t mc, int64_t nc, int64_t kc, const T *ap, const T *bp,
+                                 T *out, int64_t ldo, const SFX(epilogue) *e) {
+    for (int64_t jr = 0; jr < nc; jr += NR) {
+        const int64_t nr = PAG_MIN((int64_t)NR, nc - jr);
+        for (int64_t ir = 0; ir < mc; ir += MR) {
+            const int64_t mr = PAG_MIN((int64_t)MR, mc - ir);
+            const T *c = e->c ? e->c + ir * e->c_rs + jr * e->c_cs : NULL;
+            SFX(tile)(kc, ap + ir * kc, bp + jr * kc, out + ir * ldo + jr, ldo, mr, nr, e, c);
+        }
+    }
+}
+
+/* Computes rows [m0, m1) x columns [n0, n1) of batch item `bi` on the calling
+ * thread. Returns PAG_ENOMEM if the packing buffer cannot be had. */
+static int SFX(run_task)(const SFX(gemm_args) *g, int64_t bi, int64_t m0, int64_t m1,
+                         int64_t n0, int64_t n1) {
+    const gemm_shape *s = &g->s;
+    const T *a = g->a + batch_offset(s, bi, s->a_bs);
+    const T *b = g->b + batch_offset(s, bi, s->b_bs);
+    const T *c = g->c ? g->c + batch_offset(s, bi, s->c_bs) : NULL;
+    T *out = g->out + bi * s->m * s->n;
+    const int64_t ldo = s->n;
+    const int64_t kc_max = s->k > 0 ? PAG_MIN(s->k, (int64_t)KC) : 1;
+    const int64_t nc_max = (PAG_MIN(n1 - n0, (int64_t)NC) + NR - 1) / NR * NR;
+    T *abuf = thread_buffer(sizeof(T) * (size_t)((MC + nc_max) * kc_max));
+    if (!abuf) return PAG_ENOMEM;
+    T *bbuf = abuf + MC * kc_max;
+    SFX(epilogue) e = {NULL, s->c_rs, s->c_cs, g->alpha, g->beta, s->act, 0, 0};
+    for (int64_t jc = n0; jc < n1; jc += NC) {
+        const int64_t nc = PAG_MIN((int64_t)NC, n1 - jc);
+        /* k == 0 still runs one empty slice: C = beta * C0, then the activation */
+        for (int64_t pc = 0; pc == 0 || pc < s->k; pc += KC) {
+            const int64_t kc = PAG_MIN((int64_t)KC, s->k - pc);
+            SFX(pack_b)(b + pc * s->b_rs + jc * s->b_cs, s->b_rs, s->b_cs, kc, nc, bbuf);
+            e.first = pc == 0;
+            e.last = pc + kc >= s->k;
+            for (int64_t ic = m0; ic < m1; ic += MC) {
+                const int64_t mc = PAG_MIN((int64_t)MC, m1 - ic);
+                SFX(pack_a)(a + ic * s->a_rs + pc * s->a_cs, s->a_rs, s->a_cs, mc, kc, abuf);
+                e.c = c ? c + ic * s->c_rs + jc * s->c_cs : NULL;
+                SFX(macro)(mc, nc, kc, abuf, bbuf, out + ic * ldo + jc, ldo, &e);
+            }
+        }
+    }
+    return PAG_OK;
+}
+
+/* Runs task t of the split: batch item t / parts, then its band of rows and columns. */
+static int SFX(run_split_task)(const SFX(gemm_args) *g, const gemm_split *sp, int64_t t) {
+    const int parts = sp->pm * sp->pn;
+    const int part = (int)(t % parts);
+    int64_t m0, m1, n0, n1;
+    band(g->s.m, MR, sp->pm, part / sp->pn, &m0, &m1);
+    band(g->s.n, NR, sp->pn, part % sp->pn, &n0, &n1);
+    return SFX(run_task)(g, t / parts, m0, m1, n0, n1);
+}
+
+/* The driver behind every entry point: validated arguments in, all tasks run. */
+static int SFX(gemm_run)(const SFX(gemm_args) *g, int nthreads) {
+    const gemm_shape *s = &g->s;
+    if (s->m == 0 || s->n == 0 || s->nbatch == 0) return PAG_OK;
+    const gemm_split sp = split(s, nthreads, NR);
+    int status = PAG_OK;
+    if (sp.team <= 1) {
+        for (int64_t t = 0; t < sp.ntasks && status == PAG_OK; t++) status = SFX(run_split_task)(g, &sp, t);
+        return status;
+    }
+    PAG_PRAGMA(omp parallel for schedule(dynamic, 1) num_threads(sp.team))
+    for (int64_t t = 0; t < sp.ntasks; t++) {
+        if (SFX(run_split_task)(g, &sp, t) != PAG_OK) {
+            PAG_PRAGMA(omp atomic write)
+            status = PAG_ENOMEM;
+        }
+    }
+    return status;
+}
+
+/* ---- entry points ------------------------------------------------------------ */
+
+int SFX(pag_linalg_gemm)(int64_t m, int64_t n, int64_t k, double alpha, const T *a, int transa,
+                         int64_t lda, const T *b, int transb, int64_t ldb, double beta, const T *c,
+                         int64_t c_rs, int64_t c_cs, T *out, int nthreads) {
+    if (bad_sizes(m, n, k) || bad_layout(a, transa, lda, m, k) || bad_layout(b, transb, ldb, k, n))
+        return PAG_EINVAL;
+    if (m * n > 0 && !out) return PAG_EINVAL;
+    int64_t one = 1;
+    SFX(gemm_args) g = {{m, n, k, 0, 0, 0, 0, c_rs, c_cs, PAG_ACT_NONE, 1, 1, &one, NULL, NULL, NULL},
+                        a, b, c, out, (T)alpha, (T)beta};
+    layout_strides(transa, lda, &g.s.a_rs, &g.s.a_cs);
+    layout_strides(transb, ldb, &g.s.b_rs, &g.s.b_cs);
+    return SFX(gemm_run)(&g, nthreads);
+}
+
+int SFX(pag_linalg_matmul)(const int64_t *batch_shape, int batch_ndim, int64_t m, int64_t n, int64_t k,
+                           const T *a, int transa, int64_t lda, const int64_t *a_batch_strides,
+                           const T *b, int transb, int64_t ldb, const int64_t *b_batch_strides,
+                           T *out, int nthreads) {
+    const int64_t nbatch = pag_numel(batch_shape, batch_ndim);
+    if (nbatch < 0 || bad_sizes(m, n, k) || bad_layout(a, transa, lda, m, k) || bad_layout(b, transb, ldb, k, n))
+        return PAG_EINVAL;
+    if (batch_ndim > 0 && (!a_batch_strides || !b_batch_strides)) return PAG_EINVAL;
+    if (nbatch > 0 && m > 0 && n > 0 && (m * n > INT64_MAX / nbatch || !out)) return PAG_EINVAL;
+    SFX(gemm_args) g = {{m, n, k, 0, 0, 0, 0, 0, 0, PAG_ACT_NONE, batch_ndim, nbatch, batch_shape,
+                         a_batch_strides, b_batch_strides, NULL},
+                        a, b, NULL, out, (T)1, (T)0};
+    layout_strides(transa, lda, &g.s.a_rs, &g.s.a_cs);
+    layout_strides(transb, ldb, &g.s.b_rs, &g.s.b_cs);
+    return SFX(gemm_run)(&g, nthreads);
+}
+
+int SFX(pag_linalg_linear)(int64_t m, int64_t n, int64_t k, const T *x, int transx, int64_t ldx,
+                           const T *w, int transw, int64_t ldw, const T *bias, int act, T *out,
+                           int nthreads) {
+    if (bad_sizes(m, n, k) || bad_layout(x, transx, ldx, m, k) || bad_layout(w, transw, ldw, n, k))
+        return PAG_EINVAL;
+    if (act < PAG_ACT_NONE || act > PAG_ACT_GELU_TANH || (m * n > 0 && !out)) return PAG_EINVAL;
+    int64_t one = 1;
+    /* B = W^T: a row-major W is a column-major B and vice versa */
+    SFX(gemm_args) g = {{m, n, k, 0, 0, 0, 0, 0, 1, act, 1, 1, &one, NULL, NULL, NULL},
+                        x, w, bias, out, (T)1, (T)1};
+    layout_strides(transx, ldx, &g.s.a_rs, &g.s.a_cs);
+    layout_strides(!transw, ldw, &g.s.b_rs, &g.s.b_cs);
+    return SFX(gemm_run)(&g, nthreads);
+}
+
+#undef MR
+#endif

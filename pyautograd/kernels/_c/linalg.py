@@ -1,5 +1,176 @@
-"""C wrappers for the linalg kernels."""
-__all__ = []
+"""C wrappers for the linalg kernels: gemm, matmul and the fused linear layer.
 
-# name -> KernelSpec for kernels whose dispatch differs from the pointwise defaults.
-SPECS = {}
+A matrix operand reaches C without a copy when its rows or its columns are
+contiguous (a row-major array or a transposed view): it is passed as a
+pointer, a transpose flag and a leading dimension. Any other layout (step
+slices, negative strides in the matrix dims) is copied contiguous first;
+batch dimensions may have any strides, including 0 for broadcasting.
+The shape checks are the reference's (``_numpy/linalg.py``), so both backends
+accept and reject the same inputs.
+"""
+import numpy as np
+
+from .._numpy.linalg import check_out, gemm_shape, linear_shape, matmul_shape
+from .._registry import KernelSpec
+from . import _marshal as m
+
+__all__ = ["gemm", "linear", "matmul"]
+
+_GEMM = {dt: m.symbol("linalg", "gemm", dt) for dt in m.CTYPES}
+_MATMUL = {dt: m.symbol("linalg", "matmul", dt) for dt in m.CTYPES}
+_LINEAR = {dt: m.symbol("linalg", "linear", dt) for dt in m.CTYPES}
+_ACT = {None: m.lib.PAG_ACT_NONE, "relu": m.lib.PAG_ACT_RELU, "gelu": m.lib.PAG_ACT_GELU,
+        "gelu_tanh": m.lib.PAG_ACT_GELU_TANH}
+
+
+def _layout(x):
+    """(trans, ld) passing the last two dims of `x` to C as they are, or None.
+
+    trans = 0: rows contiguous, element (i, j) at i * ld + j; trans = 1: columns
+    contiguous, at j * ld + i. A dimension of extent 1 may have any stride.
+    """
+    rows, cols = x.shape[-2:]
+    if x.size == 0:  # NumPy gives empty arrays zero strides; C reads nothing of them
+        return 0, max(cols, 1)
+    item = x.itemsize
+    s0, s1 = x.strides[-2:]
+    if s0 % item or s1 % item:
+        return None
+    s0, s1 = s0 // item, s1 // item
+    if rows <= 1 and cols <= 1:
+        return 0, 1
+    if (cols <= 1 or s1 == 1) and (rows <= 1 or s0 >= 0):
+        return 0, s0 if rows > 1 else cols
+    if (rows <= 1 or s0 == 1) and s1 >= 0:
+        return 1, s1 if cols > 1 else rows
+    return None
+
+
+def _matrix(x):
+    """(x, trans, ld): x itself when C can read its layout, else a contiguous copy."""
+    layout = _layout(x)
+    if layout is None or any(s % x.itemsize for s in x.strides):
+        x = np.ascontiguousarray(x)
+        layout = _layout(x)
+    return (x,) + layout
+
+
+def _distinct_from(out, *arrays):
+    """The arrays, each copied if it shares memory with `out` (C reads them after writing out)."""
+    return [x.copy() if x is not None and np.may_share_memory(x, out) else x for x in arrays]
+
+
+def _new_out(op, out, shape, dtype):
+    if out is None:
+        return m.empty(shape, dtype)
+    check_out(op, out, shape, dtype)
+    if not out.flags.c_contiguous or not out.flags.writeable:
+        raise ValueError(f"{op}: out must be C-contiguous and writable")
+    return out
+
+
+def gemm(a, b, *, c=None, alpha=1.0, beta=0.0, out=None):
+    """alpha * a @ b + beta * c in C (float32/float64), c broadcastable to (M, N).
+
+    a and b may be row-major or transposed views (no copy); c may have any
+    strides (a bias row (N,), a column (M, 1), a scalar, or an (M, N) array,
+    which may be `out` itself for an in-place update). Returns the (M, N) result.
+    """
+    dt = m.require_float("gemm", a, b)
+    if c is not None:
+        c = m.as_operand(c, dt)
+        m.require_float("gemm", a, c)
+    rows, cols, k = gemm_shape(a, b, c)
+    if out is None:
+        out = m.empty((rows, cols), dt)
+    else:
+        out, (c,) = m.prepare_out(out, (rows, cols), dt, "gemm", c)
+        a, b = _distinct_from(out, a, b)
+    a, ta, lda = _matrix(a)
+    b, tb, ldb = _matrix(b)
+    if c is None:
+        c_ptr, c_rs, c_cs = m.ffi.NULL, 0, 0
+    else:
+        c_rs, c_cs = m.elem_strides(c, (rows, cols))
+        c_ptr = m.ptr(c)
+    status = _GEMM[dt](rows, cols, k, float(alpha), m.ptr(a), ta, lda, m.ptr(b), tb, ldb,
+                       float(beta), c_ptr, c_rs, c_cs, m.out_ptr(out), m.threads[0])
+    m.check(status, "gemm")
+    return out
+
+
+def _rows(x, k):
+    """x (..., K) as a 2-D (prod(...), K) array (a view when the strides allow)."""
+    return x.reshape(int(np.prod(x.shape[:-1])), k)
+
+
+def _fold_batch(a, k):
+    """a (..., M, K) as one (prod(...) * M, K) matrix, if that needs no copy; else None."""
+    try:
+        return np.reshape(a, (int(np.prod(a.shape[:-1])), k), copy=False)
+    except ValueError:
+        return None
+
+
+def _batch_strides(x, batch):
+    """Element strides of x's batch dims (all but the last two), broadcast to `batch`."""
+    item = x.itemsize
+    pad = len(batch) - (x.ndim - 2)
+    strides = [0] * pad
+    for n, s, target in zip(x.shape[:-2], x.strides[:-2], batch[pad:]):
+        strides.append(0 if n == 1 and target != 1 else s // item)
+    return strides
+
+
+def matmul(a, b, *, out=None):
+    """np.matmul(a, b) in C (float32/float64): 1-D promotion, batch broadcasting.
+
+    Broadcast batch dims get stride 0 and transposed matrices are read in place;
+    a batch of a's against one 2-D b runs as a single GEMM when a's rows stack.
+    """
+    dt = m.require_float("matmul", a, b)
+    out_shape, batch, rows, cols, k = matmul_shape(a, b)
+    out = _new_out("matmul", out, out_shape, dt)
+    a, b = _distinct_from(out, a, b)
+    a2 = a[None, :] if a.ndim == 1 else a
+    b2 = b[:, None] if b.ndim == 1 else b
+    if b2.ndim == 2 and a2.ndim > 2:
+        folded = _fold_batch(a2, k)
+        if folded is not None:
+            a2, rows, batch = folded, folded.shape[0], ()
+    a2, ta, lda = _matrix(a2)
+    b2, tb, ldb = _matrix(b2)
+    bshape, (abs_, bbs) = m.coalesce(batch, _batch_strides(a2, batch), _batch_strides(b2, batch))
+    status = _MATMUL[dt](m.int64s(bshape), len(bshape), rows, cols, k, m.ptr(a2), ta, lda, m.int64s(abs_),
+                         m.ptr(b2), tb, ldb, m.int64s(bbs), m.out_ptr(out), m.threads[0])
+    m.check(status, "matmul")
+    return out
+
+
+def linear(x, weight, bias=None, *, activation=None, out=None):
+    """activation(x @ weight.T + bias) in C (float32/float64), in one pass.
+
+    x (..., K), weight (M, K), bias (M,) or None; activation None, "relu",
+    "gelu" or "gelu_tanh". The bias and the activation are applied to each
+    tile of the product while it is still in cache. Returns (..., M).
+    """
+    dt = m.require_float("linear", x, weight) if bias is None else m.require_float("linear", x, weight, bias)
+    out_shape = linear_shape(x, weight, bias, activation)
+    out = _new_out("linear", out, out_shape, dt)
+    x, weight, bias = _distinct_from(out, x, weight, bias)
+    k = weight.shape[1]
+    x2, tx, ldx = _matrix(x if x.ndim == 2 else _rows(x, k))
+    w, tw, ldw = _matrix(weight)
+    bias_ptr = m.ffi.NULL if bias is None else m.ptr(np.ascontiguousarray(bias))
+    status = _LINEAR[dt](x2.shape[0], w.shape[0], k, m.ptr(x2), tx, ldx, m.ptr(w), tw, ldw,
+                         bias_ptr, _ACT[activation], m.out_ptr(out), m.threads[0])
+    m.check(status, "linear")
+    return out
+
+
+# Measured crossovers (element count of the larger operand), see docs/kernels-gemm.md.
+SPECS = {
+    "gemm": KernelSpec("gemm", 0, (0, 1)),
+    "matmul": KernelSpec("matmul", 0, (0, 1)),
+    "linear": KernelSpec("linear", 0, (0, 1)),
+}
