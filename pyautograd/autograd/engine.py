@@ -19,7 +19,8 @@ from .. import kernels
 from . import grad_mode
 from .node import AccumulateGrad
 
-# Set by autograd.anomaly while anomaly mode is on: check(node, grad_inputs).
+# Set by autograd.anomaly while anomaly mode is on:
+# check(node, grad_inputs, grad_outputs, parents) raises on NaN/Inf.
 anomaly_check = [None]
 
 
@@ -148,26 +149,30 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
     previous_mode = grad_mode.is_grad_enabled()
     grad_mode._set_enabled(create_graph)
     check = anomaly_check[0]
+    parents = {} if check is not None else None  # the first node that sent each node a gradient
     try:
         while ready:
             node = ready.pop()
             slots = buffers.pop(node, None)
             results = None
             if slots is not None and (needed is None or node in needed):
-                results = _run_node(node, slots, state, capture, captured, keep_graph)
-                if check is not None and results:
-                    check(node, results)
+                results = _run_node(node, slots, state, capture, captured, keep_graph, check, parents)
             for i, (nxt, nr) in enumerate(node.next_functions):
                 if nxt is None:
                     continue
                 if results is not None and i < len(results) and results[i] is not None:
                     _add_to_buffer(buffers, nxt, nr, results[i])
+                    if parents is not None and nxt not in parents:
+                        parents[nxt] = node
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
                     ready.append(nxt)
     finally:
         grad_mode._set_enabled(previous_mode)
+        if check is not None:
+            from .anomaly import release_locks
+            release_locks()
     return captured
 
 
@@ -179,8 +184,12 @@ def _add_to_buffer(buffers, node, nr, grad):
     slots[nr] = grad if old is None else old + grad
 
 
-def _run_node(node, slots, state, capture, captured, keep_graph):
-    """Runs one node's hooks and backward; returns its grad_inputs (or None)."""
+def _run_node(node, slots, state, capture, captured, keep_graph, check=None, parents=None):
+    """Runs one node's hooks and backward; returns its grad_inputs (or None).
+
+    The anomaly check runs before the node's saved tensors are released, so its
+    diagnosis can still read them.
+    """
     if node.__class__ is AccumulateGrad:
         grad = slots[0]
         leaf = node.variable
@@ -212,7 +221,10 @@ def _run_node(node, slots, state, capture, captured, keep_graph):
             new = hook(tuple(slots))
             if new is not None:
                 slots = list(new)
+    incoming = list(slots) if check is not None else None
     results = node.apply(slots)
+    if check is not None and results:
+        check(node, results, incoming, parents)
     if node._hooks:
         for hook in list(node._hooks.values()):
             new = hook(tuple(results), tuple(slots))

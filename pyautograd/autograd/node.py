@@ -94,7 +94,7 @@ class Node:
     """
 
     __slots__ = ("next_functions", "saved", "site", "_pre_hooks", "_hooks", "_tensor_hooks",
-                 "_retained", "__weakref__")
+                 "_retained", "anomaly_stack", "__weakref__")
 
     num_outputs = 1
 
@@ -106,6 +106,7 @@ class Node:
         self._hooks = None
         self._tensor_hooks = None
         self._retained = None
+        self.anomaly_stack = None
 
     def name(self):
         """The node's class-like name, e.g. 'MulBackward0'."""

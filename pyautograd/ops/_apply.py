@@ -94,6 +94,8 @@ def call(op, inputs, params):
         out = op.forward(*arrays, *params)
     else:
         out = op.forward(*[arrays[i] if is_input else params[i] for is_input, i in op.order])
+    if _forward_check[0] is not None:
+        _forward_check[0](op, arrays, out)
     requires = False
     if op.differentiable and getattr(_grad_local, "enabled", True):
         for t in tensors:
@@ -162,8 +164,10 @@ def _record(op, inputs, params, results):
         _anomaly_hook[0](node)
 
 
-# Set by autograd.anomaly while anomaly mode is on: called with every new node.
+# Set by autograd.anomaly while anomaly mode is on: called with every new node, and (with
+# check_forward) with every op's arrays and output.
 _anomaly_hook = [None]
+_forward_check = [None]
 
 
 def _regenerate(view):

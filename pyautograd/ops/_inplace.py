@@ -33,10 +33,23 @@ def check_writable(self, name):
     """Raises the PyTorch errors for writing into `self` (leaf rule, overlapping memory)."""
     if self._rg and self.grad_fn is None and grad_mode.is_grad_enabled():
         raise RuntimeError(_LEAF_ERROR)
-    if not self._data.flags.writeable:
+    if not self._data.flags.writeable and not _unlock_anomaly(self._data):
         raise RuntimeError(
             f"{name}: unsupported operation: more than one element of the written-to tensor refers to a "
             "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def _unlock_anomaly(arr):
+    """Anomaly mode locks saved arrays against writes that bypass the version counter; our own
+    in-place ops go through the counter, so they may write (the lock comes back afterwards)."""
+    from ..autograd import anomaly
+    return anomaly.unlock_for_write(arr)
+
+
+def _relock(arr):
+    from ..autograd import anomaly
+    if id(arr) in anomaly._locked:
+        anomaly.relock(arr)
 
 
 def _castable(src, dst):
@@ -64,6 +77,7 @@ def apply_inplace(self, name, fn, args, kwargs):
 def commit(self, name, result):
     """Writes `result` into self's storage, bumps the version, rebases history if needed."""
     np.copyto(self._data, result._data, casting="unsafe")
+    _relock(self._data)
     counter = self._counter()
     counter.bump(name, user_site(3))
     if result._rg:
@@ -82,6 +96,7 @@ def commit(self, name, result):
 def commit_raw(self, name):
     """Records a direct write into self's storage (fill_, zero_): the version bump, and the end
     of self's history when it had one (PyTorch: the result no longer depends on it)."""
+    _relock(self._data)
     self._counter().bump(name, user_site(3))
     if self.grad_fn is not None and grad_mode.is_grad_enabled():
         from .. import _creation
