@@ -36,3 +36,15 @@ addmm = defop("addmm", "input, mat1, mat2, *, beta=1, alpha=1",
               grads={"input": lambda grad, beta: grad if beta == 1 else grad * beta,
                      "mat1": lambda grad, mat2, alpha: grad.mm(mat2.t()) * alpha if alpha != 1 else grad.mm(mat2.t()),
                      "mat2": lambda grad, mat1, alpha: mat1.t().mm(grad) * alpha if alpha != 1 else mat1.t().mm(grad)})
+
+
+linear_bias = defop("linear_bias", "input, weight, bias", lambda input, weight, bias: kernels.linear(input, weight, bias),
+                    node_name="AddmmBackward0",
+                    grads={"input": lambda grad, weight: grad.mm(weight),
+                           "weight": lambda grad, input: grad.t().mm(input),
+                           "bias": lambda grad: grad.sum(0)})
+
+linear_nobias = defop("linear_nobias", "input, weight", lambda input, weight: kernels.linear(input, weight),
+                      node_name="MmBackward0",
+                      grads={"input": lambda grad, weight: grad.mm(weight),
+                             "weight": lambda grad, input: grad.t().mm(input)})
