@@ -65,13 +65,13 @@ def check_group_no_overlap(op, named):
     Sorts the arrays' byte ranges by start; a range starting before the
     furthest end seen so far overlaps the array that reached that end.
     """
-    spans = sorted((a.ctypes.data, a.ctypes.data + a.nbytes, name) for name, a in named if a.size)
+    spans = sorted((a.ctypes.data, a.ctypes.data + a.nbytes, i) for i, (_, a) in enumerate(named) if a.size)
     reach, owner = None, None
-    for start, stop, name in spans:
+    for start, stop, i in spans:
         if reach is not None and start < reach:
-            _overlap(op, owner, name)
+            _overlap(op, named[min(owner, i)][0], named[max(owner, i)][0])
         if reach is None or stop > reach:
-            reach, owner = stop, name
+            reach, owner = stop, i
 
 
 def _overlap(op, name_a, name_b):
@@ -157,8 +157,7 @@ def check_group(op, params, lists):
 
     Every list must have one entry per parameter; entry i must have params[i]'s
     shape and params[0]'s dtype, be C-contiguous, and (when written) writable.
-    Errors name the list and the index. Returns (the group's dtype or None when
-    empty, the (name, array) pairs for check_group_no_overlap).
+    Errors name the list and the index. Returns the group's dtype (None when empty).
     """
     if not isinstance(params, (list, tuple)):
         raise TypeError(f"{op}: params must be a list of numpy.ndarray, got {type(params).__name__}")
@@ -168,34 +167,49 @@ def check_group(op, params, lists):
             raise TypeError(f"{op}: {name} must be a list of numpy.ndarray, got {type(seq).__name__}")
         if len(seq) != len(params):
             raise ValueError(f"{op}: got {len(params)} params but {len(seq)} {name}")
-    named = []
     for i, param in enumerate(params):
         if i and isinstance(param, np.ndarray) and param.dtype != params[0].dtype:
             raise TypeError(f"{op}: params[{i}] has dtype {param.dtype} but params[0] has {params[0].dtype}; "
                             f"a group shares one dtype")
-        named += check_tensor_arrays(op, (f"params[{i}]", param),
-                                     [(f"{name}[{i}]", seq[i], w) for name, seq, w in lists])
-    return (params[0].dtype if params else None), named
+        check_tensor_arrays(op, (f"params[{i}]", param), [(f"{name}[{i}]", seq[i], w) for name, seq, w in lists])
+    return params[0].dtype if params else None
+
+
+def group_named(params, lists):
+    """Every array of a group as (name, array) pairs, e.g. ('exp_avgs[3]', array), for the overlap check."""
+    named = [(f"params[{i}]", p) for i, p in enumerate(params)]
+    for name, seq, _ in lists:
+        if seq is not None:
+            named += [(f"{name}[{i}]", a) for i, a in enumerate(seq)]
+    return named
+
+
+def sgd_lists(grads, momentum_buffers):
+    """The per-tensor lists of an SGD group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("momentum_buffers", momentum_buffers, True)]
+
+
+def adam_lists(grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad):
+    """The per-tensor lists of an Adam group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("exp_avgs", exp_avgs, True), ("exp_avg_sqs", exp_avg_sqs, True),
+            ("max_exp_avg_sqs", max_exp_avg_sqs if amsgrad else None, True)]
 
 
 def check_sgd_group(op, params, grads, momentum_buffers, lr, momentum, dampening, nesterov, weight_decay):
-    """All checks of sgd_step_many except overlap; returns check_group's (dtype, named)."""
+    """All checks of sgd_step_many except overlap; returns the group's dtype (None when empty)."""
     check_sgd_options(op, lr, momentum, dampening, nesterov, weight_decay)
     if momentum != 0 and momentum_buffers is None:
         _required(op, "momentum_buffers", "momentum != 0")
-    return check_group(op, params, [("grads", grads, False), ("momentum_buffers", momentum_buffers, True)])
+    return check_group(op, params, sgd_lists(grads, momentum_buffers))
 
 
 def check_adam_group(op, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad, step, lr, beta1,
                      beta2, eps, weight_decay):
-    """All checks of adam_step_many except overlap; returns (step as an int, dtype, named)."""
+    """All checks of adam_step_many except overlap; returns (step as an int, the group's dtype)."""
     step = check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
     if amsgrad and max_exp_avg_sqs is None:
         _required(op, "max_exp_avg_sqs", "amsgrad=True")
-    dtype, named = check_group(op, params, [
-        ("grads", grads, False), ("exp_avgs", exp_avgs, True), ("exp_avg_sqs", exp_avg_sqs, True),
-        ("max_exp_avg_sqs", max_exp_avg_sqs if amsgrad else None, True)])
-    return step, dtype, named
+    return step, check_group(op, params, adam_lists(grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad))
 
 
 # ---- the updates ----------------------------------------------------------------------
@@ -324,8 +338,8 @@ def sgd_step_many(params, grads, momentum_buffers=None, *, lr, momentum=0.0, dam
     index. Returns params.
     """
     op = "sgd_step_many"
-    _, named = check_sgd_group(op, params, grads, momentum_buffers, lr, momentum, dampening, nesterov, weight_decay)
-    check_group_no_overlap(op, named)
+    check_sgd_group(op, params, grads, momentum_buffers, lr, momentum, dampening, nesterov, weight_decay)
+    check_group_no_overlap(op, group_named(params, sgd_lists(grads, momentum_buffers)))
     for i, param in enumerate(params):
         buf = momentum_buffers[i] if momentum_buffers is not None else None
         sgd_step(param, grads[i], buf, lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov,
@@ -342,9 +356,10 @@ def adam_step_many(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs=None, *
     Errors name the list and the index. Returns params.
     """
     op = "adam_step_many"
-    step, _, named = check_adam_group(op, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad, step, lr,
-                                      beta1, beta2, eps, weight_decay)
-    check_group_no_overlap(op, named)
+    step, _ = check_adam_group(op, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad, step, lr, beta1,
+                               beta2, eps, weight_decay)
+    check_group_no_overlap(op, group_named(params, adam_lists(grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs,
+                                                              amsgrad)))
     for i, param in enumerate(params):
         vmax = max_exp_avg_sqs[i] if amsgrad else None
         adam_step(param, grads[i], exp_avgs[i], exp_avg_sqs[i], vmax, step=step, lr=lr, beta1=beta1, beta2=beta2,
