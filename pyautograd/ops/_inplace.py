@@ -31,8 +31,13 @@ def _reads_self(fn):
 
 def check_writable(self, name):
     """Raises the PyTorch errors for writing into `self` (leaf rule, overlapping memory)."""
-    if self._rg and self.grad_fn is None and grad_mode.is_grad_enabled():
-        raise RuntimeError(_LEAF_ERROR)
+    if grad_mode.is_grad_enabled():
+        if self._rg and self.grad_fn is None:
+            raise RuntimeError(_LEAF_ERROR)
+        base = self._base
+        if base is not None and base._rg and base.grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
     if not self._data.flags.writeable and not _unlock_anomaly(self._data):
         raise RuntimeError(
             f"{name}: unsupported operation: more than one element of the written-to tensor refers to a "
