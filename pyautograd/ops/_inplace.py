@@ -16,6 +16,9 @@ import numpy as np
 from .._sites import user_site
 from ..autograd import grad_mode
 
+# PyTorch's scalar type names, as its error messages print them.
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 _LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
@@ -71,8 +74,8 @@ def apply_inplace(self, name, fn, args, kwargs):
         source = self.clone()
     result = fn(source, *args, **kwargs)
     if result._data.dtype != self._data.dtype and not _castable(result._data.dtype, self._data.dtype):
-        raise RuntimeError(f"result type {result.dtype.name.capitalize()} can't be cast to the desired output "
-                           f"type {self.dtype.name.capitalize()}")
+        raise RuntimeError(f"result type {_SCALAR_NAMES[result.dtype.name]} can't be cast to the desired output "
+                           f"type {_SCALAR_NAMES[self.dtype.name]}")
     if result._data.shape != self._data.shape:
         raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
                            f"{list(result._data.shape)}")
