@@ -117,21 +117,13 @@ class Node:
 
     def register_hook(self, hook):
         """hook(grad_inputs, grad_outputs) runs after the node; may return new grad_inputs."""
-        from ..utils.hooks import HookTable, RemovableHandle
-        if self._hooks is None:
-            self._hooks = HookTable()
-        handle = RemovableHandle(self._hooks)
-        self._hooks[handle.id] = hook
-        return handle
+        from ..utils.hooks import add_hook
+        return add_hook(self, "_hooks", hook)
 
     def register_prehook(self, hook):
         """hook(grad_outputs) runs before the node; may return new grad_outputs."""
-        from ..utils.hooks import HookTable, RemovableHandle
-        if self._pre_hooks is None:
-            self._pre_hooks = HookTable()
-        handle = RemovableHandle(self._pre_hooks)
-        self._pre_hooks[handle.id] = hook
-        return handle
+        from ..utils.hooks import add_hook
+        return add_hook(self, "_pre_hooks", hook)
 
     def release(self):
         """Frees saved tensors (called by the engine unless retain_graph)."""

@@ -11,7 +11,7 @@ from collections import OrderedDict, namedtuple
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
-from ..utils.hooks import HookTable, RemovableHandle
+from ..utils.hooks import HookTable, RemovableHandle, zero_grads
 from .parameter import Parameter
 
 _IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -248,13 +248,7 @@ class Module:
 
     def zero_grad(self, set_to_none=True):
         """Clears every parameter's .grad (to None, or zeros in place)."""
-        for p in self.parameters():
-            if p._grad is not None:
-                if set_to_none:
-                    p._grad = None
-                else:
-                    p._grad = p._grad.detach()
-                    p._grad.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     def apply(self, fn):
         """Calls fn(module) on every descendant, children first, then self; returns self."""

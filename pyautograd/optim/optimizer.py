@@ -13,6 +13,7 @@ import numpy as np
 from .._sites import user_site
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
+from ..utils.hooks import zero_grads
 
 
 class _RequiredParameter:
@@ -64,14 +65,7 @@ class Optimizer:
 
     def zero_grad(self, set_to_none=True):
         """Clears every parameter's .grad (to None, or to zeros in place)."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p._grad is not None:
-                    if set_to_none:
-                        p._grad = None
-                    else:
-                        p._grad = p._grad.detach()
-                        p._grad.zero_()
+        zero_grads((p for g in self.param_groups for p in g["params"]), set_to_none)
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient; returns closure()'s loss if given."""
