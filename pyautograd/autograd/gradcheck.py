@@ -290,7 +290,8 @@ class _Checker:
             x = self.inputs[i]
             if x._data.dtype != np.float64:
                 warnings.warn(_NOT_DOUBLE.format(i), UserWarning, stacklevel=4)
-            if any(st == 0 and sz > 1 for st, sz in zip(x._data.strides, x._data.shape)):
+            # (NumPy gives empty arrays zero strides: nothing there can overlap.)
+            if x._data.size and any(st == 0 and sz > 1 for st, sz in zip(x._data.strides, x._data.shape)):
                 raise RuntimeError(
                     f"The {i}th input has a dimension with stride 0. gradcheck only supports inputs that "
                     f"are non-overlapping to be able to compute the numerical gradients correctly. You "
@@ -388,7 +389,7 @@ class _Checker:
                 raise GradcheckError(f"Gradient has dtype mismatch: {where} has dtype {g._data.dtype}, but "
                                      f"the input has dtype {x._data.dtype}")
         for k, (a, b) in enumerate(zip(first, second)):
-            if a.size and not np.abs(a - b).max() <= self.nondet_tol:
+            if a.size and _spread(a, b).max() > self.nondet_tol:
                 raise GradcheckError(self._nondeterminism_message(j, k, a, b, one_hot))
         return first
 
@@ -590,8 +591,7 @@ class _Checker:
 
     def _nondeterminism_message(self, j, k, a, b, one_hot):
         i = self.diff[k]
-        diff = np.abs(a - b)
-        diff[np.isnan(diff)] = np.inf
+        diff = _spread(a, b)
         r, c = np.unravel_index(int(np.argmax(diff)), a.shape)
         vector = f"grad_output one at {self._element(j, c, False)}" if one_hot else "grad_output v"
         return (f"Backward is not reentrant, i.e., running backward with same input and grad_output multiple "
@@ -599,6 +599,17 @@ class _Checker:
                 f"{self.labels.input(i)}, the two passes differ by {float(diff[r, c])!r} at "
                 f"{self._element(i, r, True)} ({vector}: {float(a[r, c])!r}, then {float(b[r, c])!r}). "
                 f"The tolerance for nondeterminism (nondet_tol) was {self.nondet_tol}.")
+
+
+def _spread(a, b):
+    """|a - b| elementwise, 0 where both agree exactly (equal infinities, NaN in both: a NaN
+    that comes back every time is deterministic), inf where only one is NaN."""
+    with np.errstate(invalid="ignore"):
+        d = np.abs(a - b)
+    same = (a == b) | (np.isnan(a) & np.isnan(b))
+    d[same] = 0.0
+    d[np.isnan(d)] = np.inf
+    return d
 
 
 def _unit(rng, n):
