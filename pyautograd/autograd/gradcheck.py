@@ -82,13 +82,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     labels = _Labels(names)
     checker = _Checker(func, inputs, labels, eps=eps, atol=atol, rtol=rtol, nondet_tol=nondet_tol,
                        check_grad_dtypes=check_grad_dtypes)
-    try:
-        checker.run(fast_mode, check_undefined_grad)
-    except GradcheckError:
-        if raise_exception:
-            raise
-        return False
-    return True
+    return _verdict(checker, fast_mode, check_undefined_grad, raise_exception)
 
 
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
@@ -138,6 +132,10 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     labels = _Labels(names, first_order=(n_in, n_out, kept))
     checker = _Checker(first_derivatives, inputs + tuple(grad_outputs), labels, eps=eps, atol=atol,
                        rtol=rtol, nondet_tol=nondet_tol, check_grad_dtypes=check_grad_dtypes)
+    return _verdict(checker, fast_mode, check_undefined_grad, raise_exception)
+
+
+def _verdict(checker, fast_mode, check_undefined_grad, raise_exception):
     try:
         checker.run(fast_mode, check_undefined_grad)
     except GradcheckError:
@@ -267,8 +265,12 @@ class _Checker:
         self.eps, self.atol, self.rtol, self.nondet_tol = eps, atol, rtol, nondet_tol
         self.check_grad_dtypes = check_grad_dtypes
         self.diff = [i for i, x in enumerate(inputs) if _is_tensor(x) and x.requires_grad]
+        # Set by run(): func's outputs at the inputs as given, their (shape, dtype), and the
+        # positions of the floating-point ones and of those that require grad.
+        self.outputs, self.meta, self.float_outs, self.diff_outs = (), [], [], []
 
     def run(self, fast_mode, check_undefined_grad):
+        """Every check; raises GradcheckError at the first failure."""
         self._check_inputs()
         self.outputs = _outputs_of(self.func(*self.inputs))
         self.meta = [(o._data.shape, o._data.dtype) for o in self.outputs]
