@@ -105,18 +105,20 @@ def samples(info, dtype, seed=0):
 
 
 def cases(test, backends=BACKENDS, with_dtypes=False, where=lambda info: True):
-    """pytest params (info, backend[, dtype]) over op_db for test `test`, each Skip of that
-    test applied as a strict xfail on its backend(s)."""
+    """pytest params (info[, backend][, dtype]) over op_db for test `test` (no backend
+    parameter when `backends` is None), each Skip of that test applied as a strict xfail on
+    its backend(s)."""
     params = []
     for info in op_db:
         if not where(info):
             continue
-        for backend in backends:
+        for backend in backends or (None,):
             marks = [pytest.mark.xfail(strict=True, reason=s.reason) for s in info.skips
-                     if s.test == test and s.backend in (None, backend)]
+                     if s.test == test and (backend is None or s.backend in (None, backend))]
             for dtype in (info.dtypes if with_dtypes else (None,)):
-                values = (info, backend) + ((dtype,) if with_dtypes else ())
-                name = f"{info.full_name}-{backend}" + (f"-{np.dtype(dtype).name}" if with_dtypes else "")
+                values = (info,) + ((backend,) if backends else ()) + ((dtype,) if with_dtypes else ())
+                name = "-".join([info.full_name] + ([backend] if backends else [])
+                                + ([np.dtype(dtype).name] if with_dtypes else []))
                 params.append(pytest.param(*values, marks=marks, id=name))
     return params
 
@@ -131,7 +133,7 @@ class Failures:
     def check(self, sample, fn):
         try:
             fn()
-        except Exception as exc:  # noqa: BLE001 -- reported below, with the sample
+        except (Exception, pytest.fail.Exception) as exc:  # noqa: BLE001 -- reported below, with the sample
             self.items.append(f"sample {sample.desc or sample.args!r}: {type(exc).__name__}: {exc}")
 
     def report(self):

@@ -82,12 +82,9 @@ def _grad_fn_names(info, sample, torch):
     assert names == expected, f"grad_fn {names}, PyTorch's {expected}"
 
 
-@pytest.mark.parametrize("info", [p.values[0] for p in cases("grad_fn", backends=("numpy",), where=_has_torch)],
-                         ids=lambda info: info.full_name)
-def test_grad_fn_names(info, torch, request):
-    for skip in info.skips:
-        if skip.test == "grad_fn":
-            request.applymarker(pytest.mark.xfail(strict=True, reason=skip.reason))
+@pytest.mark.parametrize("info", cases("grad_fn", backends=None, where=_has_torch))
+def test_grad_fn_names(info, torch):
+    """Node names do not depend on the kernel backend: checked once."""
     failures = Failures(info)
     for sample in samples(info, np.float64):
         failures.check(sample, lambda: _grad_fn_names(info, sample, torch))

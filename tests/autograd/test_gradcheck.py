@@ -146,8 +146,8 @@ def test_module_parameters_are_checked_as_inputs(xy):
     x, y = xy
 
     class Scale:
-        def __init__(self, weight):
-            self.weight = weight
+        def __init__(self, weight, mul):
+            self.weight, self.mul = weight, mul
 
         def named_parameters(self):
             return [("weight", self.weight)]
@@ -156,12 +156,13 @@ def test_module_parameters_are_checked_as_inputs(xy):
             return [self.weight]
 
         def __call__(self, inp):
-            return wrong_mul(inp, self.weight)
+            return self.mul(inp, self.weight)
 
     with pytest.raises(GradcheckError, match=r"with respect to input 1 \(parameter 'weight'\)"):
-        gradcheck(Scale(y), (x,))
+        gradcheck(Scale(y, wrong_mul), (x,))
+    assert gradcheck(Scale(y, torch.mul), (x,)) and gradgradcheck(Scale(y, torch.mul), (x,))
     y.requires_grad_(False)
-    assert gradcheck(Scale(y), (x,))  # a frozen parameter is not an input
+    assert gradcheck(Scale(y, wrong_mul), (x,))  # a frozen parameter is not an input
 
 
 # -- PyTorch's other checks ------------------------------------------------------------------

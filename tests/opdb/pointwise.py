@@ -150,13 +150,11 @@ def _np_softplus(x, beta=1.0, threshold=20.0):
 def _np_div(a, b, rounding_mode=None):
     with np.errstate(divide="ignore", invalid="ignore"):
         q = np.true_divide(a, b)
-    if rounding_mode == "trunc":
-        q = np.trunc(q)
-    elif rounding_mode == "floor":
-        q = np.floor(q)
-    else:
-        return float_result(lambda *_: q)(a, b)
-    return q if not (_is_int(a) and _is_int(b)) else q.astype(np.result_type(a, b))
+    integers = _is_int(a) and _is_int(b)
+    if rounding_mode is None:
+        return q.astype(np.float32) if integers else q  # true division of integers: the default float
+    q = np.trunc(q) if rounding_mode == "trunc" else np.floor(q)
+    return q.astype(np.result_type(a, b)) if integers else q
 
 
 def _np_clamp(x, min=None, max=None):
@@ -217,8 +215,8 @@ OPS = [
                        "TruncBackward0/FloorBackward0 (it composes div and trunc/floor)"),)),
     OpInfo("true_divide", P.true_divide, binary(other=(-3.0, 3.0, (0.0,))), ref=_np_div,
            torch_fn=_t("true_divide"), dtypes=(F32, F64, I64), covers=("div",)),
-    OpInfo("floor_divide", C.floor_divide, binary(other=(1.0, 3.0, ()), scalar=1.5), ref=lambda a, b: _np_div(a, b, "floor"),
-           torch_fn=_t("floor_divide"), dtypes=(F32, F64, I64),
+    OpInfo("floor_divide", C.floor_divide, binary(other=(1.0, 3.0, ()), scalar=1.5),
+           ref=lambda a, b: _np_div(a, b, "floor"), torch_fn=_t("floor_divide"), dtypes=(F32, F64, I64),
            skips=(Skip("vs_torch_grad", "PyTorch implements no derivative for floor_divide (pyautograd's is 0, "
                        "as for div(rounding_mode='floor'))"),
                   Skip("grad_fn", "PyTorch implements no derivative for floor_divide (NotImplemented); "
@@ -254,7 +252,8 @@ OPS = [
     _unary_info("exp", float_result(np.exp), dtypes=(F32, F64, I64), tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("exp2", np.exp2, tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("expm1", np.expm1, tolerances=_TRANSCENDENTAL_TOL),
-    _unary_info("log", float_result(np.log), low=0.2, avoid=(0.0,), dtypes=(F32, F64, I64), tolerances=_TRANSCENDENTAL_TOL),
+    _unary_info("log", float_result(np.log), low=0.2, avoid=(0.0,), dtypes=(F32, F64, I64),
+                tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("log2", np.log2, low=0.2, tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("log10", np.log10, low=0.2, tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("log1p", np.log1p, low=-0.8, tolerances=_TRANSCENDENTAL_TOL,

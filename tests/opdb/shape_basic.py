@@ -5,7 +5,7 @@ import numpy as np
 import pyautograd as P
 from pyautograd.ops import shape as S
 
-from .core import OpInfo, SampleInput, Skip, make_arg, noncontiguous
+from .core import OpInfo, SampleInput, Skip, make_arg
 
 F32, F64, I64, BOOL = np.float32, np.float64, np.int64, np.bool_
 ALL = (F32, F64, I64, BOOL)
