@@ -104,22 +104,28 @@ def _dependencies(roots):
 
 
 def _needed(roots, targets):
-    """The nodes from which a target node can be reached (only they must run)."""
-    order, seen, stack = [], set(roots), [(r, False) for r in roots]
-    while stack:  # iterative post-order
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-            continue
-        stack.append((node, True))
+    """The nodes from which a target node can be reached (only they must run).
+
+    Walks the reachable graph once to record each node's parents, then walks
+    backwards from the targets: every node met on the way leads to a target.
+    """
+    parents, seen, stack = {}, set(roots), list(roots)
+    while stack:
+        node = stack.pop()
         for nxt, _ in node.next_functions:
-            if nxt is not None and nxt not in seen:
+            if nxt is None:
+                continue
+            parents.setdefault(nxt, []).append(node)
+            if nxt not in seen:
                 seen.add(nxt)
-                stack.append((nxt, False))
-    needed = set()
-    for node in order:  # children before parents
-        if node in targets or any(n in needed for n, _ in node.next_functions if n is not None):
-            needed.add(node)
+                stack.append(nxt)
+    needed = {t for t in targets if t in seen}
+    stack = list(needed)
+    while stack:
+        for parent in parents.get(stack.pop(), ()):
+            if parent not in needed:
+                needed.add(parent)
+                stack.append(parent)
     return needed
 
 
