@@ -49,7 +49,7 @@ def div(input, other, *, rounding_mode=None):
     return q if dt.is_floating_point else q.to(dt)
 
 
-true_divide = divide = pointwise.div
+true_divide = divide = div
 
 
 def floor_divide(input, other):
