@@ -11,6 +11,7 @@ whose gradient is indexing again, so double backward works. Every index is
 checked before NumPy sees it: an out-of-range one raises IndexError naming the
 index, the dim and its size.
 """
+import math
 import numbers
 import operator
 import warnings
@@ -550,6 +551,9 @@ def masked_fill(input, mask, value):
         return _masked_fill_tensor(input, m, value)
     if not isinstance(value, (numbers.Number, np.bool_)):
         raise TypeError(f"masked_fill(): argument 'value' must be a number or a Tensor, not {type(value).__name__}")
+    if not input.dtype.is_floating_point and isinstance(value, float) and not math.isfinite(value):
+        raise RuntimeError(f"value cannot be converted to type {input.dtype.name} without overflow (masked_fill "
+                           f"of a {input.dtype.name} tensor with {value})")
     return _masked_fill(input, m, value)
 
 
