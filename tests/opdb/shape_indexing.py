@@ -399,12 +399,12 @@ def one_hot_ref(x, num_classes=-1):
 
 OPS = [
     OpInfo("split", lambda x, s, dim: pyautograd.split(x, s, dim), split_samples, ref=split_ref,
-           torch_fn=lambda x, s, dim: _torch().split(x, s, dim), covers=("split", "split_with_sizes")),
+           torch_fn=lambda x, s, dim: _torch().split(x, s, dim), covers=("split", "split_with_sizes", "_cat")),
     OpInfo("chunk", lambda x, c, dim: x.chunk(c, dim), chunk_samples, ref=chunk_ref,
            torch_fn=lambda x, c, dim: x.chunk(c, dim), covers=("split",)),
     OpInfo("unbind", lambda x, dim: pyautograd.unbind(x, dim), unbind_samples,
            ref=lambda x, dim: tuple(np.moveaxis(x, dim, 0)),
-           torch_fn=lambda x, dim: x.unbind(dim), covers=("unbind",)),
+           torch_fn=lambda x, dim: x.unbind(dim), covers=("unbind", "_stack")),
     OpInfo("repeat", lambda x, reps: x.repeat(*reps), repeat_samples, ref=lambda x, reps: np.tile(x, reps),
            torch_fn=lambda x, reps: x.repeat(*reps), covers=("repeat",)),
     OpInfo("tile", lambda x, dims: pyautograd.tile(x, dims), tile_samples, ref=lambda x, dims: np.tile(x, dims),
