@@ -20,7 +20,7 @@ from pyautograd import autograd
 from opdb.core import SampleInput
 from opdb.shape_indexing import OPS
 
-_BY_NAME = {info.name: info for info in OPS}
+_BY_NAME = {info.full_name: info for info in OPS}
 
 
 def _samples(info, dtype):
@@ -32,7 +32,7 @@ def _cases(pred=lambda info: True):
     for info in OPS:
         if pred(info):
             for k, sample in enumerate(_samples(info, info.dtypes[-1])):
-                out.append(pytest.param(info.name, k, id=f"{info.name}-{sample.desc or k}"))
+                out.append(pytest.param(info.full_name, k, id=f"{info.full_name}-{sample.desc or k}"))
     return out
 
 

@@ -13,8 +13,7 @@ def linear(input, weight, bias=None):
     if input.ndim == 2:
         return linalg.linear_bias(input, weight, bias) if bias is not None else linalg.linear_nobias(input, weight)
     if input.ndim == 1:
-        out = linear(input.unsqueeze(0), weight, bias)
-        return out.squeeze(0)
+        return linear(input.reshape(1, -1), weight, bias).reshape(-1)
     lead = input.shape[:-1]
     out = linear(input.reshape(-1, input.shape[-1]), weight, bias)
     return out.reshape(*lead, out.shape[-1])

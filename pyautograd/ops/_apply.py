@@ -212,12 +212,15 @@ def run_formulas(node, grad_outputs):
 
 
 class DelayedError(Node):
-    """Stands for the gradient of a once-differentiable op: differentiating it raises."""
+    """Stands for the gradient of a once-differentiable op: differentiating it raises.
+
+    It keeps the op's edges, so a second backward towards the op's inputs reaches it.
+    """
 
     __slots__ = ("what",)
 
-    def __init__(self, what):
-        Node.__init__(self)
+    def __init__(self, what, next_functions):
+        Node.__init__(self, next_functions)
         self.what = what
 
     def apply(self, grad_outputs):
@@ -228,7 +231,7 @@ class DelayedError(Node):
 
 def _delayed_error(g, node):
     t = Tensor._make(g._data, True)
-    t.grad_fn = DelayedError(node.name())
+    t.grad_fn = DelayedError(node.name(), node.next_functions)
     return t
 
 

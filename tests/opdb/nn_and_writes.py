@@ -6,7 +6,7 @@ import pyautograd as P
 import pyautograd.nn.functional as F
 from pyautograd.ops import shape as S
 
-from .core import OpInfo, SampleInput, make_arg
+from .core import OpInfo, SampleInput, Skip, make_arg
 
 F32, F64 = np.float32, np.float64
 
@@ -88,7 +88,8 @@ def _index_put_ref(x, i, v, accumulate=False):
 def _copy_samples(dtype, rng):
     yield SampleInput((make_arg((2, 3), dtype, rng), make_arg((3,), dtype, rng)), desc="broadcast src")
     yield SampleInput((make_arg((2, 3), dtype, rng), make_arg((2, 3), F64 if dtype == F32 else F32, rng)),
-                      desc="other dtype src", grad_args=(1,))
+                      desc="other dtype src", grad_args=(1,),
+                      skip_gradcheck="the source is float32: finite differences in float32 are too coarse")
 
 
 def _split_sizes_samples(dtype, rng):
@@ -103,6 +104,8 @@ OPS = [
     OpInfo("cross_entropy", F.cross_entropy, _ce_samples, ref=_ce_ref,
            torch_fn=lambda *a, **k: _torch().nn.functional.cross_entropy(*a, **k),
            supports_gradgrad=False, covers=("cross_entropy_fused",),
+           skips=(Skip("grad_fn", "label smoothing is fused into the one cross-entropy kernel here "
+                                  "(NllLossBackward0); PyTorch composes it, so its root is AddBackward0"),),
            tolerances={"float32": (1e-5, 1e-5)}),
     OpInfo("index_add", lambda x, d, i, s, **k: P.index_add(x, d, i, s, **k), _index_add_samples,
            ref=_index_add_ref, torch_fn=lambda x, d, i, s, **k: _torch().index_add(x, d, i, s, **k),

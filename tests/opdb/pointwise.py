@@ -19,14 +19,6 @@ F32, F64, I64, BOOL = np.float32, np.float64, np.int64, np.bool_
 FLOATS = (F32, F64)
 KINK = "on a kink: the gradient there is PyTorch's convention, not a limit"
 TIE = "on a tie: PyTorch splits the gradient; central differences see the mean of both sides"
-# autograd.grad prunes, as unable to reach an input, a node whose child was first reached
-# through another parent (engine._needed marks nodes seen when pushed, so its post-order can
-# emit a node before that child): that path's gradient is dropped. Backward formulas that
-# use a value twice (where(c, grad, grad * slope), sigmoid(x) in silu's) hit it.
-ENGINE_PRUNING = ("autograd.grad drops a gradient path: engine._needed's post-order emits a node before a "
-                  "child first pushed by another parent, so the node is pruned (fix: mark nodes seen when "
-                  "visited, not when pushed)")
-
 # -- sample generators ------------------------------------------------------------------
 
 
@@ -283,8 +275,7 @@ OPS = [
     _unary_info("relu", lambda x: np.maximum(x, 0).astype(x.dtype), avoid=(0.0,), kinks=(0.0,), torch_fn=_t("relu"),
                 dtypes=(F32, F64, I64), covers=("relu", "threshold_backward")),
     _unary_info("leaky_relu", lambda x, negative_slope=0.01: np.where(x > 0, x, x * negative_slope).astype(x.dtype),
-                avoid=(0.0,), kinks=(0.0,), variants=({}, {"negative_slope": 0.2}), torch_fn=_tf("leaky_relu"),
-                skips=(Skip("gradgradcheck", ENGINE_PRUNING),)),
+                avoid=(0.0,), kinks=(0.0,), variants=({}, {"negative_slope": 0.2}), torch_fn=_tf("leaky_relu")),
     _unary_info("elu", keep_dtype(lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.expm1(x))),
                 op=PW.elu, avoid=(0.0,), kinks=(0.0,), variants=({}, {"alpha": 0.5}), torch_fn=_tf("elu"),
                 tolerances=_TRANSCENDENTAL_TOL),
@@ -314,8 +305,7 @@ OPS = [
            ref=lambda g, x: (g * _np_sigmoid(x.astype(np.float64)) * (1 + x * (1 - _np_sigmoid(x.astype(
                np.float64))))).astype(np.result_type(g, x)),
            torch_fn=_aten("silu_backward"), tolerances=_TRANSCENDENTAL_TOL,
-           skips=(Skip("gradgradcheck", ENGINE_PRUNING),
-                  Skip("vs_torch_grad", "PyTorch implements no derivative for aten::silu_backward"),
+           skips=(Skip("vs_torch_grad", "PyTorch implements no derivative for aten::silu_backward"),
                   Skip("grad_fn", "PyTorch implements no derivative for aten::silu_backward (NotImplemented)"))),
     # clamping, maximum/minimum, where, lerp
     OpInfo("clamp", C.clamp, lambda dtype, rng: _number_bounds(dtype, rng), ref=_np_clamp, torch_fn=_t("clamp"),

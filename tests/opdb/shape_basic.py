@@ -115,19 +115,13 @@ OPS = [
         SampleInput(([make_arg((2, 3), dtype, rng), make_arg((0, 3), dtype, rng)], -2), desc="with empty"),
         SampleInput(([make_arg((3,), dtype, rng)],), desc="one tensor")],
         ref=lambda tensors, dim=0: np.concatenate(tensors, dim), torch_fn=_torch_fn("cat"), dtypes=ALL,
-        covers=("_cat",),
-        skips=_broken("cat calls _cat(*tensors, dim) but _cat's signature is '*tensors, dim': dim is "
-                      "keyword-only, so every call raises TypeError: _cat() missing 1 required keyword-only "
-                      "argument: 'dim'")),
+        covers=("_cat",)),
     OpInfo("stack", P.stack, lambda dtype, rng: [
         SampleInput(([make_arg((2, 3), dtype, rng), make_arg((2, 3), dtype, rng)], 0), desc="dim 0"),
         SampleInput(([make_arg((2,), dtype, rng), make_arg((2,), dtype, rng, noncontig=True)], -1), desc="dim -1"),
         SampleInput(([make_arg((), dtype, rng), make_arg((), dtype, rng)],), desc="0-d")],
         ref=lambda tensors, dim=0: np.stack(tensors, dim), torch_fn=_torch_fn("stack"), dtypes=ALL,
-        covers=("_stack",),
-        skips=_broken("stack calls _stack(*tensors, dim) but _stack's signature is '*tensors, dim': dim is "
-                      "keyword-only, so every call raises TypeError: _stack() missing 1 required keyword-only "
-                      "argument: 'dim'")),
+        covers=("_stack",)),
     OpInfo("clone", P.clone, _samples(((2, 3), [], {}, "2d"), ((), [], {}, "0-d"), ((3, 2), [], {}, "noncontig")),
            ref=np.copy, torch_fn=_torch_fn("clone"), dtypes=ALL),
     OpInfo("contiguous", P.contiguous, _samples(((2, 3), [], {}, "already contiguous"),
@@ -145,14 +139,10 @@ OPS = [
                                     ((2, 3), [(-1,)], {}, "noncontig")),
            ref=lambda x, dims: np.flip(x, dims), torch_fn=_torch_fn("flip"), dtypes=ALL),
     OpInfo("flip", P.flip, _samples(((), [()], {}, "0-d")), ref=lambda x, dims: x.copy(), torch_fn=_torch_fn("flip"),
-           dtypes=ALL, variant="zero_dim",
-           skips=tuple(Skip(test, "flip of a 0-d tensor returns shape (1,); PyTorch keeps shape ()")
-                       for test in ("forward", "vs_torch", "vs_torch_grad"))),
+           dtypes=ALL, variant="zero_dim"),
     OpInfo("roll", P.roll, _samples(((2, 3), [1, 1], {}, "dim 1"), ((2, 3), [(1, -1), (0, 1)], {}, "two dims"),
                                     ((2, 3), [2, None], {}, "flattened"), ((3, 2), [1, 0], {}, "noncontig")),
-           ref=np.roll, torch_fn=_torch_fn("roll"), dtypes=ALL,
-           skips=tuple(Skip(test, "roll's backward calls grad.roll(...), but Tensor has no roll method: "
-                            "AttributeError") for test in ("gradcheck", "gradgradcheck", "vs_torch_grad"))),
+           ref=np.roll, torch_fn=_torch_fn("roll"), dtypes=ALL),
     # indexing
     OpInfo("__getitem__", _method("__getitem__"), _samples(
         ((3, 4), [(slice(1, None),)], {}, "slice"), ((3, 4), [(Ellipsis, slice(None, None, 2))], {}, "step"),
@@ -164,9 +154,7 @@ OPS = [
         ((3, 4), [1], {}, "int"), ((3, 4), [(slice(None), -1)], {}, "int in dim 1"),
         ((3, 4), [(None, 0)], {}, "None"), ((3,), [(Ellipsis, None)], {}, "ellipsis None")),
         ref=lambda x, key: x[key], torch_fn=_method("__getitem__"), dtypes=ALL, variant="ints_and_none",
-        covers=("_index_view",),
-        skips=(Skip("grad_fn", "an int index is SelectBackward0 and None is UnsqueezeBackward0 in PyTorch; "
-                    "pyautograd records every basic index as SliceBackward0"),)),
+        covers=("_index_view",)),
     OpInfo("__getitem__", _method("__getitem__"), lambda dtype, rng: [
         SampleInput((make_arg((3, 4), dtype, rng), np.array([0, 2, 0])), desc="int array, repeated"),
         SampleInput((make_arg((3, 4), dtype, rng), (slice(None), np.array([[1, 3], [0, 0]]))), desc="2-d index"),
@@ -183,8 +171,7 @@ OPS = [
     OpInfo("select", P.select, _samples(((3, 4), [0, 1], {}, "dim 0"), ((3, 4), [1, -1], {}, "dim 1, index -1"),
                                         ((4,), [0, 2], {}, "1d"), ((3, 4), [1, 2], {}, "noncontig")),
            ref=lambda x, dim, index: np.take(x, index, axis=dim), torch_fn=_torch_fn("select"), dtypes=ALL,
-           covers=("_index_view",),
-           skips=(Skip("grad_fn", "select is SelectBackward0 in PyTorch; pyautograd records SliceBackward0"),)),
+           covers=("_index_view",)),
 ]
 
 
