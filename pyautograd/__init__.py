@@ -30,6 +30,9 @@ from .ops.composite import (broadcast_to, cat, clamp, clip, concat, concatenate,
                             flatten, floor_divide, is_floating_point, is_tensor, matmul, mean, mm, movedim,
                             moveaxis, narrow, numel, permute, pow, remainder, reshape, select, square, squeeze,
                             stack, sum, swapaxes, swapdims, t, transpose, true_divide, unflatten, unsqueeze)
+from .ops.composite import (all, allclose, amax, amin, any, argmax, argmin, equal, isclose, log_softmax,  # noqa: A004
+                            logsumexp, max, min, norm, prod, softmax, std, var)
+from . import return_types
 from .ops.linalg import addmm, bmm, dot, mv
 from .ops.shape import clone, flip, roll
 from .ops.indexing import index_add

@@ -22,6 +22,10 @@ class SampleInput:
     kwargs: dict = field(default_factory=dict)
     desc: str = ""
     grad_args: Optional[tuple] = None  # positions differentiated; None = every float array
+    # The sample sits where the op is not differentiable (tied maxima, a zero norm): the
+    # gradient there is a convention, so grad tests compare it with PyTorch's, not with
+    # finite differences.
+    kink: bool = False
 
 
 @dataclass(frozen=True)
