@@ -34,6 +34,9 @@ from .ops.composite import (baddbmm, chunk, cumprod, cumsum, diagonal, einsum, f
                             split_with_sizes, take_along_dim, tile, unbind)
 from .ops.indexing import (argwhere, gather, index_select, masked_fill, masked_select, nonzero, one_hot, scatter,
                            scatter_add)
+from .ops.composite import (all, allclose, amax, amin, any, argmax, argmin, equal, isclose, log_softmax,  # noqa: A004
+                            logsumexp, max, min, norm, prod, softmax, std, var)
+from . import return_types
 from .ops.linalg import addmm, bmm, dot, mv
 from .ops.shape import clone
 from .ops.indexing import index_add

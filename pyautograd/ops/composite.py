@@ -5,9 +5,12 @@ tensor or a number exponent, sum over all or some dims, clamp with one or two
 bounds), the choice is made here and each overload is a primitive of its own.
 """
 import builtins
+import math
 import numbers
+import warnings
 
-from .. import _dtype
+from .. import _dtype, return_types
+from ..autograd.grad_mode import no_grad
 from . import indexing, linalg, pointwise, reduction
 from .einsum import einsum  # noqa: F401  (a composite; its own module for its size)
 from . import shape as shape_mod
@@ -85,18 +88,15 @@ clip = clamp
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
-    """The sum over all elements, or over `dim` (an int or a tuple)."""
-    if dtype is not None:
-        input = input.to(dtype)
-    elif input.dtype.numpy_dtype.kind in "biu":
-        input = input.to(_dtype.int64)
+    """The sum over all elements, or over `dim` (an int or a tuple; empty: every dim)."""
+    input = _product_input(input, dtype)
     if dim is None:
         return reduction.sum_all(input)
-    return reduction.sum_dim(input, wrap_dims(dim, input.ndim, "sum"), bool(keepdim))
+    return reduction.sum_dim(input, _reduce_dims(dim, input.ndim, "sum"), bool(keepdim))
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
-    """The mean over all elements, or over `dim`."""
+    """The mean over all elements, or over `dim` (an int or a tuple; empty: every dim)."""
     if dtype is not None:
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
@@ -104,7 +104,312 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
                            f"point or complex dtype. Got: {input.dtype.name.capitalize()}")
     if dim is None:
         return reduction.mean_all(input)
-    return reduction.mean_dim(input, wrap_dims(dim, input.ndim, "mean"), bool(keepdim))
+    return reduction.mean_dim(input, _reduce_dims(dim, input.ndim, "mean"), bool(keepdim))
+
+
+# -- reductions -------------------------------------------------------------------------------
+
+_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
+               "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
+
+
+def _type_name(dtype):
+    """PyTorch's scalar type name of a dtype, as its messages print it ('Float', 'Long')."""
+    return _TYPE_NAMES[dtype.name]
+
+
+def _dim_list(dim, ndim, op):
+    """`dim` (an int or a sequence of ints) as a sorted tuple of non-negative dims."""
+    parts = (dim,) if isinstance(dim, numbers.Integral) else dim
+    if not isinstance(parts, (tuple, list)) or not builtins.all(
+            isinstance(d, numbers.Integral) and not isinstance(d, builtins.bool) for d in parts):
+        raise TypeError(f"{op}(): argument 'dim' must be int or tuple of ints, not {type(dim).__name__}")
+    return wrap_dims(dim, ndim, op)
+
+
+def _reduce_dims(dim, ndim, op):
+    """`dim` (an int or a sequence of ints) as a sorted tuple of dims; an empty one means every
+    dim, as in PyTorch."""
+    return _dim_list(dim, ndim, op) or tuple(range(ndim))
+
+
+def _shape_note(input):
+    return f" (input of shape {list(input._data.shape)})"
+
+
+def _require_nonempty(op, input, dims):
+    """PyTorch's errors for a reduction without identity (max, amin, argmax...) over nothing:
+    RuntimeError when no dim was given, IndexError naming the first empty reduced dim."""
+    shape = input._data.shape
+    if dims is None:
+        if input._data.size == 0:
+            raise RuntimeError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0. "
+                               f"Specify the reduction dim with the 'dim' argument.{_shape_note(input)}")
+        return
+    for d in dims:
+        if shape[d] == 0:
+            raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.{_shape_note(input)}")
+
+
+def _int_dim(op, dim):
+    if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
+        raise TypeError(f"{op}(): argument 'dim' must be int, not {type(dim).__name__}")
+    return dim
+
+
+def _product_input(input, dtype):
+    """The input of sum/prod: cast to `dtype`, or integers and bools widened to int64."""
+    if dtype is not None:
+        return input.to(dtype)
+    if input.dtype.numpy_dtype.kind in "biu":
+        return input.to(_dtype.int64)
+    return input
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """The product of all elements (ProdBackward0), or along the int `dim` (ProdBackward1)."""
+    input = _product_input(input, dtype)
+    if dim is None:
+        return reduction.prod_all(input)
+    dim = wrap_dim(_int_dim("prod", dim), input.ndim, "prod")
+    return reduction.prod_dim(input, dim, bool(keepdim))
+
+
+def _extreme(op, input, dim, keepdim, other, whole, along, binary, result_type):
+    """max/min: over all elements, along an int dim ((values, indices)), or elementwise with `other`."""
+    Tensor = _tensor_cls()
+    if isinstance(dim, Tensor):
+        dim, other = None, dim
+    if other is not None:
+        if not isinstance(other, Tensor) or dim is not None or keepdim:
+            raise _overload_error(op, other if dim is None else dim)
+        return binary(input, other)
+    if dim is None:
+        if keepdim:
+            raise TypeError(f"{op}(): keepdim=True needs a dim; {op}(input) reduces every dim to a 0-d tensor")
+        _require_nonempty(op, input, None)
+        return whole(input)
+    if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
+        raise _overload_error(op, dim)
+    d = wrap_dim(dim, input.ndim, op)
+    _require_nonempty(op, input, (d,) if input.ndim else ())
+    return result_type(along(input, d, bool(keepdim)))
+
+
+def _overload_error(op, got):
+    return TypeError(f"{op}() received an invalid combination of arguments - got ({type(got).__name__}), but "
+                     f"expected one of: (), (Tensor other), (int dim, bool keepdim = False)")
+
+
+def max(input, dim=None, keepdim=False, *, other=None):
+    """The largest element (MaxBackward1, the gradient shared by ties); along `dim`, a
+    (values, indices) named tuple (MaxBackward0, the gradient to the returned index);
+    with a tensor `other`, the elementwise maximum."""
+    return _extreme("max", input, dim, keepdim, other, reduction.max_all, reduction.max_dim,
+                    pointwise.maximum, return_types.max)
+
+
+def min(input, dim=None, keepdim=False, *, other=None):
+    """The smallest element; along `dim`, (values, indices); with `other`, the elementwise minimum."""
+    return _extreme("min", input, dim, keepdim, other, reduction.min_all, reduction.min_dim,
+                    pointwise.minimum, return_types.min)
+
+
+def _amax_amin(op, fn, input, dim, keepdim):
+    given = _dim_list(dim, input.ndim, op)
+    _require_nonempty(op, input, given if given else None)
+    return fn(input, given or tuple(range(input.ndim)), bool(keepdim))
+
+
+def amax(input, dim=(), keepdim=False):
+    """The largest values over `dim` (an int or a tuple; empty: every dim); ties share the gradient."""
+    return _amax_amin("amax", reduction.amax, input, dim, keepdim)
+
+
+def amin(input, dim=(), keepdim=False):
+    """The smallest values over `dim` (an int or a tuple; empty: every dim); ties share the gradient."""
+    return _amax_amin("amin", reduction.amin, input, dim, keepdim)
+
+
+def _arg_extreme(op, fn, input, dim, keepdim):
+    if input.dtype is _dtype.bool:
+        raise RuntimeError(f"{op}(): does not support bool input")
+    if dim is None or input.ndim == 0:
+        if dim is not None:
+            wrap_dim(_int_dim(op, dim), 0, op)
+        if input._data.size == 0:
+            raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0."
+                             f"{_shape_note(input)}")
+        return fn(input, None, bool(keepdim))
+    d = wrap_dim(_int_dim(op, dim), input.ndim, op)
+    _require_nonempty(op, input, (d,))
+    return fn(input, d, bool(keepdim))
+
+
+def argmax(input, dim=None, keepdim=False):
+    """The int64 index of the largest element (in the flattened input, or along `dim`); first of ties."""
+    return _arg_extreme("argmax", reduction.argmax, input, dim, keepdim)
+
+
+def argmin(input, dim=None, keepdim=False):
+    """The int64 index of the smallest element (in the flattened input, or along `dim`); first of ties."""
+    return _arg_extreme("argmin", reduction.argmin, input, dim, keepdim)
+
+
+def _moment(op, fn, input, dim, unbiased, keepdim, correction):
+    """var/std: sorts out PyTorch's overloads (dim, unbiased, keepdim) and (dim, *, correction)."""
+    if isinstance(dim, bool):  # var(input, unbiased)
+        if unbiased is not None:
+            raise TypeError(f"{op}() received an invalid combination of arguments - got (bool, {type(unbiased).__name__})")
+        dim, unbiased = None, dim
+    if unbiased is not None:
+        if correction is not None:
+            raise TypeError(f"{op}(): pass either unbiased or correction, not both (unbiased=True is correction=1)")
+        if not isinstance(unbiased, bool):
+            raise TypeError(f"{op}(): argument 'unbiased' must be bool, not {type(unbiased).__name__}")
+        correction = 1 if unbiased else 0
+    elif correction is None:
+        correction = 1
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"std and var only support floating point and complex dtypes (got {input.dtype})")
+    shape = input._data.shape
+    dims = None if dim is None else _reduce_dims(dim, input.ndim, op)
+    count = input._data.size if dims is None else math.prod(shape[d] for d in dims)
+    if count - correction <= 0:
+        warnings.warn(f"{op}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                      f"reduction factor (input numel divided by output numel). (reducing {count} "
+                      f"element(s) of shape {list(shape)} with correction={correction})", UserWarning, stacklevel=3)
+    return fn(input, dims, correction, bool(keepdim))
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The variance over `dim` (None: all), dividing by N - correction (default 1; unbiased=False is 0)."""
+    return _moment("var", reduction.var, input, dim, unbiased, keepdim, correction)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The standard deviation over `dim` (None: all), the square root of var."""
+    return _moment("std", reduction.std, input, dim, unbiased, keepdim, correction)
+
+
+def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """The vector ord-norm over `dim` (None or empty: every dim): ord 2, 1, inf, -inf, 0 (the count
+    of nonzeros) or any other number p, (sum |x|^p)^(1/p). As torch.linalg.vector_norm."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                           f"Got {_type_name(input.dtype)}")
+    if isinstance(ord, bool) or not isinstance(ord, numbers.Real):
+        raise TypeError(f"linalg.vector_norm(): argument 'ord' must be a number, not {type(ord).__name__}")
+    given = () if dim is None else _dim_list(dim, input.ndim, "linalg.vector_norm")
+    if math.isinf(ord):
+        shape = input._data.shape
+        if not given and input._data.size == 0:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because "
+                               f"the operation does not have an identity{_shape_note(input)}")
+        for d in given:
+            if shape[d] == 0:
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on the dimension {d} "
+                                   f"because this dimension is empty and the operation does not have an "
+                                   f"identity{_shape_note(input)}")
+    return reduction.linalg_vector_norm(input, ord, given or tuple(range(input.ndim)), bool(keepdim))
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """The norm as torch.norm: 'fro' (over at most 2 dims) and numbers are vector norms
+    (LinalgVectorNormBackward0); the gradient of the 2-norm at 0 is 0."""
+    if isinstance(p, str):
+        ndims = 1 if dim is None or isinstance(dim, numbers.Integral) else len(dim)
+        if p == "fro" and (dim is None or ndims <= 2):
+            return vector_norm(input, 2, dim, keepdim, dtype=dtype)
+        if p == "nuc":
+            raise NotImplementedError("norm(p='nuc'): the nuclear norm needs an SVD, which pyautograd does "
+                                      "not have")
+        if p == "fro":
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
+        raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+    return vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype)
+
+
+def logsumexp(input, dim, keepdim=False):
+    """log(sum(exp(input))) over `dim` (an int or a tuple), computed stably; integers become float."""
+    return reduction.logsumexp(input, _reduce_dims(dim, input.ndim, "logsumexp"), bool(keepdim))
+
+
+def _softmax_input(op, input, dim, dtype):
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"{op}\" not implemented for '{_type_name(input.dtype)}' (it needs a "
+                                  f"floating point input; pass dtype=torch.float32 or convert with .float())")
+    return input, wrap_dim(dim, input.ndim, op)
+
+
+def softmax(input, dim, dtype=None):
+    """exp(input) / sum(exp(input)) along `dim` (after casting to `dtype` if given)."""
+    return reduction._softmax(*_softmax_input("softmax", input, dim, dtype))
+
+
+def log_softmax(input, dim, dtype=None):
+    """input - logsumexp(input) along `dim` (after casting to `dtype` if given)."""
+    return reduction._log_softmax(*_softmax_input("log_softmax", input, dim, dtype))
+
+
+def _truth_dims(op, input, dim):
+    # Unlike the other reductions, all/any over an empty dim list reduce nothing (as PyTorch).
+    return None if dim is None else _dim_list(dim, input.ndim, op)
+
+
+def all(input, dim=None, keepdim=False):
+    """Whether every element (along `dim`, an int or a tuple) is nonzero: a bool tensor (uint8 for uint8)."""
+    return reduction.all_(input, _truth_dims("all", input, dim), bool(keepdim))
+
+
+def any(input, dim=None, keepdim=False):
+    """Whether some element (along `dim`, an int or a tuple) is nonzero: a bool tensor (uint8 for uint8)."""
+    return reduction.any_(input, _truth_dims("any", input, dim), bool(keepdim))
+
+
+def _require_tensors(op, input, other):
+    Tensor = _tensor_cls()
+    for i, (name, x) in enumerate((("input", input), ("other", other))):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{op}(): argument '{name}' (position {i + 1}) must be Tensor, not {type(x).__name__}")
+
+
+def equal(input, other):
+    """True if the tensors have the same shape and equal elements (NaN is unequal to itself)."""
+    _require_tensors("equal", input, other)
+    if input._data.shape != other._data.shape:
+        return False
+    return builtins.bool(reduction.all_(pointwise.eq(input, other), None, False))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise |input - other| <= atol + rtol * |other| (or equal, for infinities): a bool tensor."""
+    _require_tensors("isclose", input, other)
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"{_type_name(input.dtype)} did not match {_type_name(other.dtype)} "
+                           f"(isclose needs one dtype; convert one tensor with .to(other.dtype))")
+    for name, value in (("rtol", rtol), ("atol", atol)):
+        if value < 0:
+            raise RuntimeError(f"{name} must be greater than or equal to zero, but got {value}")
+    close = pointwise.eq(input, other)
+    if equal_nan and input.dtype.is_floating_point:
+        close = close | (pointwise.isnan(input) & pointwise.isnan(other))
+    if input.dtype is _dtype.bool or (rtol == 0 and atol == 0):
+        return close
+    with no_grad():
+        actual = (input - other).abs()
+        allowed = (other * rtol).abs() + atol
+    return close | (pointwise.isfinite(actual) & pointwise.le(actual, allowed))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True if isclose holds for every (broadcast) pair of elements."""
+    _require_tensors("allclose", input, other)
+    return builtins.bool(all(isclose(input, other, rtol, atol, equal_nan)))
 
 
 def _viewable(input, shape):
@@ -260,13 +565,13 @@ def _tensor_list(tensors, op):
 def cat(tensors, dim=0):
     """The tensors joined along `dim` (same shape elsewhere)."""
     tensors = _tensor_list(tensors, "cat")
-    nd = max(x.ndim for x in tensors)
+    nd = builtins.max(x.ndim for x in tensors)
     d = wrap_dim(dim, nd, "cat")
     parts = [x for x in tensors if not (x.ndim == 1 and x._data.shape[0] == 0)] or list(tensors[:1])
     ref = parts[0]._data.shape
     for i, x in enumerate(parts):
         s = x._data.shape
-        if len(s) != len(ref) or any(a != b for j, (a, b) in enumerate(zip(s, ref)) if j != d):
+        if len(s) != len(ref) or builtins.any(a != b for j, (a, b) in enumerate(zip(s, ref)) if j != d):
             raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
                                f"{list(ref)} but got size {list(s)} for tensor number {i} in the list.")
     return shape_mod._cat(*parts, dim=d)

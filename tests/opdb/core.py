@@ -26,6 +26,14 @@ class SampleInput:
     # points on a kink or tie, where the gradient is PyTorch's convention, not a limit, and
     # which the forward and PyTorch comparisons still check.
     skip_gradcheck: str = ""
+    # The sample sits where the op is not differentiable (tied maxima, a zero norm): the
+    # gradient there is a convention, so grad tests compare it with PyTorch's, not with
+    # finite differences (kink=True implies a skip_gradcheck reason).
+    kink: bool = False
+
+    def __post_init__(self):
+        if self.kink and not self.skip_gradcheck:
+            self.skip_gradcheck = "on a kink or tie: the gradient is PyTorch's convention (compared with PyTorch)"
 
 
 @dataclass(frozen=True)

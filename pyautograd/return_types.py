@@ -1,0 +1,31 @@
+"""Named result tuples of multi-output ops, like torch.return_types (``values, indices = x.max(1)``)."""
+
+
+def _structseq(name, fields):
+    """A tuple subclass with named fields, printed as PyTorch prints its return types."""
+
+    def __new__(cls, seq):
+        seq = tuple(seq)
+        if len(seq) != len(fields):
+            raise TypeError(f"torch.return_types.{name} takes a {len(fields)}-sequence "
+                            f"({len(seq)}-sequence given)")
+        return tuple.__new__(cls, seq)
+
+    def __repr__(self):
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
+        return f"torch.return_types.{name}(\n{body})"
+
+    def __reduce__(self):
+        return (type(self), (tuple(self),))
+
+    namespace = {"__slots__": (), "__new__": __new__, "__repr__": __repr__, "__reduce__": __reduce__,
+                 "__doc__": f"The result of {name}: ({', '.join(fields)}), a tuple with named fields.",
+                 "__module__": __name__, "n_fields": len(fields), "n_sequence_fields": len(fields),
+                 "n_unnamed_fields": 0, "_fields": tuple(fields)}
+    for i, f in enumerate(fields):
+        namespace[f] = property(lambda self, i=i: self[i], doc=f"Field {i} of the result: {f}.")
+    return type(name, (tuple,), namespace)
+
+
+max = _structseq("max", ("values", "indices"))  # noqa: A001 -- PyTorch's name
+min = _structseq("min", ("values", "indices"))  # noqa: A001 -- PyTorch's name
