@@ -36,7 +36,7 @@ from .ops.indexing import (argwhere, gather, index_select, masked_fill, masked_s
                            scatter_add)
 from .ops.composite import (all, allclose, amax, amin, any, argmax, argmin, equal, isclose, log_softmax,  # noqa: A004
                             logsumexp, max, min, norm, prod, softmax, std, var)
-from . import return_types
+from . import linalg, return_types
 from .ops.linalg import addmm, bmm, dot, mv
 from .ops.shape import clone
 from .ops.indexing import index_add

@@ -702,7 +702,7 @@ def split_with_sizes(input, split_sizes, dim=0):
     """Views of `input` cut along `dim` into pieces of the given sizes (which sum to its size)."""
     d, size = _split_dim(input, dim, "split_with_sizes")
     sizes = [int(n) for n in split_sizes]
-    if any(n < 0 for n in sizes):
+    if builtins.any(n < 0 for n in sizes):
         raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
                            f"split_sizes={sizes}")
     if builtins.sum(sizes) != size:
@@ -743,7 +743,7 @@ def repeat(input, *sizes):
                            f"tensor (repeat dims {list(sizes)}, tensor shape {list(input._data.shape)})")
     padded = (1,) * (len(sizes) - input.ndim) + input._data.shape
     out = [n * r for n, r in zip(padded, sizes)]
-    if any(r < 0 for r in sizes):
+    if builtins.any(r < 0 for r in sizes):
         bad = next(r * n for r, n in zip(sizes, padded) if r < 0)
         raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {out}")
     return shape_mod.repeat(input, sizes)

@@ -14,7 +14,7 @@ import numpy as np
 
 import pyautograd
 
-from .core import OpInfo, SampleInput
+from .core import OpInfo, SampleInput, make_arg
 
 _FLOATS = (np.float32, np.float64)
 _F32_LOOSE = {"float32": (1e-5, 1e-4)}
@@ -370,6 +370,23 @@ def _equal_ref(a, b):
 
 _WITH_INTS = _FLOATS + (np.int64,)
 
+def _vector_norm_ref(x, ord=2, dim=None, keepdim=False):
+    a = np.abs(x.astype(np.float64))
+    if ord == float("inf"):
+        r = a.max(axis=dim, keepdims=keepdim)
+    else:
+        r = (a ** ord).sum(axis=dim, keepdims=keepdim) ** (1.0 / ord)
+    return np.asarray(r, x.dtype)
+
+
+def _vector_norm_samples(dtype, rng):
+    x = make_arg((3, 4), dtype, rng, avoid=(0.0,))
+    yield SampleInput((x,), desc="2-norm of all")
+    yield SampleInput((x, 1, 1), desc="1-norm over dim 1")
+    yield SampleInput((x, float("inf"), 0, True), desc="inf-norm keepdim")
+    yield SampleInput((x, 3.0, (0, 1)), desc="3-norm over both dims")
+
+
 OPS = [
     OpInfo("prod", pyautograd.prod, _prod_samples, ref=_prod_ref,
            torch_fn=lambda x, *a, **k: x.prod(*a, **k), dtypes=_WITH_INTS, tolerances=_F32_LOOSE,
@@ -416,13 +433,21 @@ OPS = [
     OpInfo("any", pyautograd.any, _truth_samples, ref=_truth_ref(np.any),
            torch_fn=lambda x, *a, **k: x.any(*a, **k), dtypes=_FLOATS + (np.int64, np.uint8, np.bool_),
            supports_autograd=False, supports_gradgrad=False, covers=("any",)),
-    OpInfo("equal", pyautograd.equal, _equal_samples, ref=_equal_ref,
-           torch_fn=lambda a, b: a.equal(b), dtypes=_WITH_INTS,
+    # equal and allclose return Python bools (as PyTorch's); the entries wrap them in a tensor
+    # so the generic runners compare values.
+    OpInfo("equal", lambda a, b: pyautograd.tensor(pyautograd.equal(a, b)), _equal_samples,
+           ref=lambda a, b: np.asarray(_equal_ref(a, b)),
+           torch_fn=lambda a, b: __import__("torch").tensor(a.equal(b)), dtypes=_WITH_INTS,
            supports_autograd=False, supports_gradgrad=False),
     OpInfo("isclose", pyautograd.isclose, _close_samples, ref=np.isclose,
            torch_fn=lambda a, b, **k: a.isclose(b, **k), dtypes=_WITH_INTS,
            supports_autograd=False, supports_gradgrad=False),
-    OpInfo("allclose", pyautograd.allclose, _close_samples, ref=lambda a, b, **k: bool(np.allclose(a, b, **k)),
-           torch_fn=lambda a, b, **k: a.allclose(b, **k), dtypes=_WITH_INTS,
+    OpInfo("allclose", lambda a, b, **k: pyautograd.tensor(pyautograd.allclose(a, b, **k)), _close_samples,
+           ref=lambda a, b, **k: np.asarray(bool(np.allclose(a, b, **k))),
+           torch_fn=lambda a, b, **k: __import__("torch").tensor(a.allclose(b, **k)), dtypes=_WITH_INTS,
            supports_autograd=False, supports_gradgrad=False),
+    OpInfo("vector_norm", pyautograd.linalg.vector_norm, _vector_norm_samples,
+           ref=_vector_norm_ref,
+           torch_fn=lambda x, *a, **k: __import__("torch").linalg.vector_norm(x, *a, **k),
+           tolerances=_F32_LOOSE, covers=("linalg_vector_norm",)),
 ]
