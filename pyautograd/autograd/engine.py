@@ -104,16 +104,18 @@ def _dependencies(roots):
 
 def _needed(roots, targets):
     """The nodes from which a target node can be reached (only they must run)."""
-    order, seen, stack = [], set(roots), [(r, False) for r in roots]
-    while stack:  # iterative post-order
+    order, expanded, stack = [], set(), [(r, False) for r in roots]
+    while stack:  # iterative post-order: a node is finished only after all its children
         node, done = stack.pop()
         if done:
             order.append(node)
             continue
+        if node in expanded:  # also pushed by another parent, and already handled there
+            continue
+        expanded.add(node)
         stack.append((node, True))
         for nxt, _ in node.next_functions:
-            if nxt is not None and nxt not in seen:
-                seen.add(nxt)
+            if nxt is not None and nxt not in expanded:
                 stack.append((nxt, False))
     needed = set()
     for node in order:  # children before parents
