@@ -267,7 +267,7 @@ def cat(tensors, dim=0):
         if len(s) != len(ref) or any(a != b for j, (a, b) in enumerate(zip(s, ref)) if j != d):
             raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
                                f"{list(ref)} but got size {list(s)} for tensor number {i} in the list.")
-    return shape_mod._cat(*parts, d)
+    return shape_mod._cat(*parts, dim=d)
 
 
 concat = concatenate = cat
@@ -281,7 +281,7 @@ def stack(tensors, dim=0):
         if x._data.shape != ref:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} at entry 0 "
                                f"and {list(x._data.shape)} at entry {i}")
-    return shape_mod._stack(*tensors, wrap_dim(dim, len(ref) + 1, "stack"))
+    return shape_mod._stack(*tensors, dim=wrap_dim(dim, len(ref) + 1, "stack"))
 
 
 def matmul(input, other):
