@@ -268,6 +268,11 @@ class Tensor:
         from .autograd.hooks import retain_grad_hook
         retain_grad_hook(self)
 
+    @property
+    def retains_grad(self):
+        """Whether retain_grad() was called on this non-leaf tensor."""
+        return self._retains_grad
+
     def register_hook(self, hook):
         """hook(grad) runs when this tensor's gradient is computed; it may return a new gradient.
 
