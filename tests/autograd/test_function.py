@@ -287,7 +287,7 @@ def test_save_for_backward_rejects_non_tensors():
 # -- gradient validation ------------------------------------------------------------------
 
 
-def _returning(grads_fn, nargs=1):
+def _returning(grads_fn):
     class Custom(Function):
         @staticmethod
         def forward(ctx, *args):
