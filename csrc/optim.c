@@ -1,2 +1,322 @@
-/* optim kernels (see optim.h). */
+/* Fused optimizer updates (see optim.h for the contract).
+ *
+ * Each update is one pass: read param, grad and the state, write param and
+ * the state. The per-element work mirrors PyTorch's single-tensor update
+ * operation by operation (same order, same roundings, the hyperparameters
+ * rounded to the element type once), so float64 agrees with PyTorch to an ulp
+ * or two per step; the only differences are fused multiply-adds, which the
+ * AVX2/AVX-512 clones use where PyTorch's vectorized CPU kernels also may.
+ *
+ * The options (weight decay, momentum, first step, nesterov, amsgrad, lerp
+ * branch) are loop-invariant. Each hot loop is an always-inline body taking
+ * them as constants, instantiated once per combination by a switch, so every
+ * variant is a straight vectorized loop with no per-element branch on an option
+ * and no memory touched that the variant does not need. */
+#include <stdlib.h>
+
 #include "common.h"
+#include "vmath.h"
+
+/* Rough per-element prices (1 = an add) for pag_team_size: SGD is a few
+ * multiply-adds; Adam adds a square root and a division, each several adds
+ * in throughput. */
+#define SGD_COST 2
+#define ADAM_COST 8
+
+/* Index [lo, hi) of a group's concatenated elements, walked tensor by tensor:
+ * for each tensor t overlapping the range, `body` runs with t, the offset a
+ * into tensor t and the length len. */
+#define PAG_FOR_SEGMENTS(sizes, count, lo, hi, body)                          \
+    do {                                                                      \
+        int64_t start_ = 0;                                                   \
+        for (int64_t t = 0; t < (count) && start_ < (hi); t++) {              \
+            const int64_t end_ = start_ + (sizes)[t];                         \
+            if (end_ > (lo)) {                                                \
+                const int64_t a = (lo) > start_ ? (lo) - start_ : 0;          \
+                const int64_t len = ((hi) < end_ ? (hi) : end_) - start_ - a; \
+                body;                                                         \
+            }                                                                 \
+            start_ = end_;                                                    \
+        }                                                                     \
+    } while (0)
+
+/* Checks a group's sizes and the pointers of its params; returns the total
+ * element count, or -1 when a size is negative, the total byte count
+ * overflows or a tensor with elements has a NULL pointer. */
+static int64_t group_total(const int64_t *sizes, int64_t count, const void *const *ptrs, int64_t itemsize) {
+    const int64_t limit = INT64_MAX / itemsize;
+    int64_t total = 0;
+    for (int64_t t = 0; t < count; t++) {
+        if (sizes[t] < 0 || total > limit - sizes[t]) return -1;
+        if (sizes[t] > 0 && !ptrs[t]) return -1;
+        total += sizes[t];
+    }
+    return total;
+}
+
+/* Same check for a further per-tensor array of the group (sizes already valid). */
+static int group_ptrs_ok(const int64_t *sizes, int64_t count, const void *const *ptrs) {
+    if (count > 0 && !ptrs) return 0;
+    for (int64_t t = 0; t < count; t++)
+        if (sizes[t] > 0 && !ptrs[t]) return 0;
+    return 1;
+}
+
+typedef struct { uintptr_t lo, hi; } span;
+
+static int span_order(const void *a, const void *b) {
+    const uintptr_t x = ((const span *)a)->lo, y = ((const span *)b)->lo;
+    return (x > y) - (x < y);
+}
+
+/* Whether the arrays of a group are pairwise disjoint: the loops read and
+ * write every array in one pass (and promise the compiler, with restrict,
+ * that none aliases another). lists holds nlists per-tensor pointer arrays;
+ * a NULL list, a NULL entry or an empty tensor is skipped. Sorts the byte
+ * ranges by start: a range starting before the furthest end so far overlaps.
+ * Returns PAG_OK, PAG_EINVAL on overlap or PAG_ENOMEM. */
+static int group_disjoint(const void *const *const *lists, int nlists, const int64_t *sizes, int64_t count,
+                          int64_t itemsize) {
+    span local[8], *spans = local;
+    if ((int64_t)nlists * count > 8) {
+        spans = malloc(sizeof(span) * (size_t)nlists * (size_t)count);
+        if (!spans) return PAG_ENOMEM;
+    }
+    int64_t k = 0;
+    for (int l = 0; l < nlists; l++) {
+        if (!lists[l]) continue;
+        for (int64_t t = 0; t < count; t++) {
+            if (sizes[t] == 0 || !lists[l][t]) continue;
+            const uintptr_t lo = (uintptr_t)lists[l][t];
+            spans[k++] = (span){lo, lo + (uintptr_t)(sizes[t] * itemsize)};
+        }
+    }
+    qsort(spans, (size_t)k, sizeof(span), span_order);
+    int status = PAG_OK;
+    uintptr_t reach = 0;
+    for (int64_t i = 0; i < k; i++) {
+        if (i > 0 && spans[i].lo < reach) { status = PAG_EINVAL; break; }
+        if (spans[i].hi > reach) reach = spans[i].hi;
+    }
+    if (spans != local) free(spans);
+    return status;
+}
+
+/* ---- SGD ------------------------------------------------------------------- */
+
+/* Variant bits of the SGD loop. */
+#define SGD_DECAY 1    /* weight_decay != 0: grad += weight_decay * param */
+#define SGD_MOMENTUM 2 /* momentum != 0: update the buffer */
+#define SGD_FIRST 4    /* first step: the buffer becomes the gradient */
+#define SGD_NESTEROV 8 /* step along grad + momentum * buffer */
+
+#define PAG_GEN_SGD(CT, sfx)                                                                      \
+    typedef struct { CT sign, weight_decay, momentum, alpha, neg_lr; } sgd_consts_##sfx;         \
+                                                                                                  \
+    PAG_INLINE void sgd_##sfx##_body(CT *PAG_RESTRICT p, const CT *PAG_RESTRICT g,               \
+                                     CT *PAG_RESTRICT buf, int64_t n, sgd_consts_##sfx k,         \
+                                     const int variant) {                                         \
+        PAG_PRAGMA(omp simd)                                                                      \
+        for (int64_t i = 0; i < n; i++) {                                                         \
+            CT d = k.sign * g[i];                                                                 \
+            if (variant & SGD_DECAY) d = d + k.weight_decay * p[i];                               \
+            if (variant & SGD_MOMENTUM) {                                                         \
+                const CT b = (variant & SGD_FIRST) ? d : buf[i] * k.momentum + k.alpha * d;       \
+                buf[i] = b;                                                                       \
+                d = (variant & SGD_NESTEROV) ? d + k.momentum * b : b;                            \
+            }                                                                                     \
+            p[i] = p[i] + k.neg_lr * d;                                                           \
+        }                                                                                         \
+    }                                                                                             \
+                                                                                                  \
+    static PAG_CLONES void sgd_##sfx##_run(CT *p, const CT *g, CT *buf, int64_t n,               \
+                                          sgd_consts_##sfx k, int variant) {                     \
+        switch (variant) {                                                                        \
+        case 0: sgd_##sfx##_body(p, g, buf, n, k, 0); break;                                      \
+        case SGD_DECAY: sgd_##sfx##_body(p, g, buf, n, k, SGD_DECAY); break;                      \
+        SGD_MOMENTUM_CASES(sfx, 0)                                                                \
+        SGD_MOMENTUM_CASES(sfx, SGD_DECAY)                                                        \
+        }                                                                                         \
+    }                                                                                             \
+                                                                                                  \
+    static void sgd_##sfx##_range(CT *const *ps, const CT *const *gs, CT *const *bs,             \
+                                  const int64_t *sizes, int64_t count, int64_t lo, int64_t hi,   \
+                                  sgd_consts_##sfx k, int variant) {                             \
+        PAG_FOR_SEGMENTS(sizes, count, lo, hi,                                                    \
+                         sgd_##sfx##_run(ps[t] + a, gs[t] + a, bs ? bs[t] + a : NULL, len, k,     \
+                                         variant));                                               \
+    }                                                                                             \
+                                                                                                  \
+    int pag_optim_sgd_step_many_##sfx(CT *const *params, const CT *const *grads,                 \
+                                      CT *const *momentum_buffers, const int64_t *sizes,          \
+                                      int64_t count, double lr, double momentum,                  \
+                                      double dampening, double weight_decay, int nesterov,        \
+                                      int maximize, int first_step, int nthreads) {               \
+        if (count < 0 || (count > 0 && (!params || !grads || !sizes))) return PAG_EINVAL;         \
+        const int64_t total = group_total(sizes, count, (const void *const *)params, sizeof(CT)); \
+        if (total < 0 || !group_ptrs_ok(sizes, count, (const void *const *)grads)) return PAG_EINVAL; \
+        const int use_momentum = momentum != 0.0;                                                 \
+        if (use_momentum && !group_ptrs_ok(sizes, count, (const void *const *)momentum_buffers))  \
+            return PAG_EINVAL;                                                                    \
+        const void *const *lists[3] = {(const void *const *)params, (const void *const *)grads,   \
+                                       (const void *const *)momentum_buffers};                    \
+        const int disjoint = group_disjoint(lists, 3, sizes, count, sizeof(CT));                  \
+        if (disjoint != PAG_OK) return disjoint;                                                  \
+        const int variant = (weight_decay != 0.0 ? SGD_DECAY : 0)                                 \
+                            | (use_momentum ? SGD_MOMENTUM : 0)                                   \
+                            | (use_momentum && first_step ? SGD_FIRST : 0)                        \
+                            | (use_momentum && nesterov ? SGD_NESTEROV : 0);                      \
+        const sgd_consts_##sfx k = {maximize ? (CT)-1 : (CT)1, (CT)weight_decay, (CT)momentum,    \
+                                    (CT)(1.0 - dampening), (CT)(-lr)};                            \
+        CT *const *bufs = use_momentum ? momentum_buffers : NULL;                                 \
+        const int team = pag_team_size(total, SGD_COST, nthreads);                                \
+        PAG_PARALLEL_CHUNKS(total, team,                                                          \
+                            sgd_##sfx##_range(params, grads, bufs, sizes, count, lo, hi, k, variant)); \
+        return PAG_OK;                                                                            \
+    }                                                                                             \
+                                                                                                  \
+    int pag_optim_sgd_step_##sfx(CT *param, const CT *grad, CT *momentum_buffer, int64_t n,       \
+                                 double lr, double momentum, double dampening,                    \
+                                 double weight_decay, int nesterov, int maximize, int first_step, \
+                                 int nthreads) {                                                  \
+        CT *ps[1] = {param};                                                                      \
+        const CT *gs[1] = {grad};                                                                 \
+        CT *bs[1] = {momentum_buffer};                                                            \
+        const int64_t sizes[1] = {n};                                                             \
+        return pag_optim_sgd_step_many_##sfx(ps, gs, bs, sizes, 1, lr, momentum, dampening,       \
+                                             weight_decay, nesterov, maximize, first_step,        \
+                                             nthreads);                                           \
+    }
+
+/* The four momentum variants on top of a decay bit. */
+#define SGD_MOMENTUM_CASE(sfx, v) \
+    case (v): sgd_##sfx##_body(p, g, buf, n, k, (v)); break;
+#define SGD_MOMENTUM_CASES(sfx, decay)                                   \
+    SGD_MOMENTUM_CASE(sfx, (decay) | SGD_MOMENTUM)                       \
+    SGD_MOMENTUM_CASE(sfx, (decay) | SGD_MOMENTUM | SGD_FIRST)           \
+    SGD_MOMENTUM_CASE(sfx, (decay) | SGD_MOMENTUM | SGD_NESTEROV)        \
+    SGD_MOMENTUM_CASE(sfx, (decay) | SGD_MOMENTUM | SGD_FIRST | SGD_NESTEROV)
+
+PAG_GEN_SGD(float, f32)
+PAG_GEN_SGD(double, f64)
+
+/* ---- Adam / AdamW ------------------------------------------------------------ */
+
+/* Variant bits of the Adam loop. */
+#define ADAM_L2 1      /* Adam's weight decay: grad += weight_decay * param */
+#define ADAM_AMSGRAD 2 /* keep the running max of exp_avg_sq and divide by it */
+#define ADAM_SMALL 4   /* lerp weight 1 - beta1 below 0.5: PyTorch's first lerp form */
+
+/* Quantities of one step, computed in double exactly as PyTorch computes them
+ * in Python, then rounded to the element type. */
+#define PAG_GEN_ADAM(CT, sfx)                                                                     \
+    typedef struct {                                                                              \
+        CT sign, decay, weight_decay, w1, one_minus_w1, beta2, one_minus_beta2;                   \
+        CT neg_step_size, bias_correction2_sqrt, eps;                                             \
+    } adam_consts_##sfx;                                                                          \
+                                                                                                  \
+    PAG_INLINE void adam_##sfx##_body(CT *PAG_RESTRICT p, const CT *PAG_RESTRICT g,              \
+                                      CT *PAG_RESTRICT m, CT *PAG_RESTRICT v,                     \
+                                      CT *PAG_RESTRICT vmax, int64_t n, adam_consts_##sfx k,      \
+                                      const int variant) {                                        \
+        PAG_PRAGMA(omp simd)                                                                      \
+        for (int64_t i = 0; i < n; i++) {                                                         \
+            CT d = k.sign * g[i];                                                                 \
+            const CT w = p[i] * k.decay; /* AdamW's decay; k.decay is 1 otherwise */              \
+            if (variant & ADAM_L2) d = d + k.weight_decay * w;                                    \
+            const CT mi = m[i];                                                                   \
+            const CT a = (variant & ADAM_SMALL) ? mi + k.w1 * (d - mi)                            \
+                                                : d - (d - mi) * k.one_minus_w1;                  \
+            m[i] = a;                                                                             \
+            CT s = v[i] * k.beta2 + k.one_minus_beta2 * d * d;                                    \
+            v[i] = s;                                                                             \
+            if (variant & ADAM_AMSGRAD) {                                                         \
+                const CT top = vmax[i];                                                           \
+                s = (top > s || top != top) ? top : s; /* NaN-propagating max */                  \
+                vmax[i] = s;                                                                      \
+            }                                                                                     \
+            const CT denom = PAG_SQRT(s) / k.bias_correction2_sqrt + k.eps;                       \
+            p[i] = w + k.neg_step_size * a / denom;                                               \
+        }                                                                                         \
+    }                                                                                             \
+                                                                                                  \
+    static PAG_CLONES void adam_##sfx##_run(CT *p, const CT *g, CT *m, CT *v, CT *vmax,           \
+                                           int64_t n, adam_consts_##sfx k, int variant) {         \
+        switch (variant) {                                                                        \
+        case 0: adam_##sfx##_body(p, g, m, v, vmax, n, k, 0); break;                              \
+        case 1: adam_##sfx##_body(p, g, m, v, vmax, n, k, 1); break;                              \
+        case 2: adam_##sfx##_body(p, g, m, v, vmax, n, k, 2); break;                              \
+        case 3: adam_##sfx##_body(p, g, m, v, vmax, n, k, 3); break;                              \
+        case 4: adam_##sfx##_body(p, g, m, v, vmax, n, k, 4); break;                              \
+        case 5: adam_##sfx##_body(p, g, m, v, vmax, n, k, 5); break;                              \
+        case 6: adam_##sfx##_body(p, g, m, v, vmax, n, k, 6); break;                              \
+        case 7: adam_##sfx##_body(p, g, m, v, vmax, n, k, 7); break;                              \
+        }                                                                                         \
+    }                                                                                             \
+                                                                                                  \
+    static void adam_##sfx##_range(CT *const *ps, const CT *const *gs, CT *const *ms,            \
+                                   CT *const *vs, CT *const *vmaxs, const int64_t *sizes,         \
+                                   int64_t count, int64_t lo, int64_t hi, adam_consts_##sfx k,   \
+                                   int variant) {                                                 \
+        PAG_FOR_SEGMENTS(sizes, count, lo, hi,                                                    \
+                         adam_##sfx##_run(ps[t] + a, gs[t] + a, ms[t] + a, vs[t] + a,             \
+                                          vmaxs ? vmaxs[t] + a : NULL, len, k, variant));         \
+    }                                                                                             \
+                                                                                                  \
+    int pag_optim_adam_step_many_##sfx(CT *const *params, const CT *const *grads,                \
+                                       CT *const *exp_avgs, CT *const *exp_avg_sqs,               \
+                                       CT *const *max_exp_avg_sqs, const int64_t *sizes,          \
+                                       int64_t count, int64_t step, double lr, double beta1,      \
+                                       double beta2, double eps, double weight_decay,             \
+                                       int amsgrad, int decoupled_weight_decay, int maximize,     \
+                                       int nthreads) {                                            \
+        if (count < 0 || step < 1 || (count > 0 && (!params || !sizes))) return PAG_EINVAL;       \
+        const int64_t total = group_total(sizes, count, (const void *const *)params, sizeof(CT)); \
+        if (total < 0 || !group_ptrs_ok(sizes, count, (const void *const *)grads)                 \
+            || !group_ptrs_ok(sizes, count, (const void *const *)exp_avgs)                        \
+            || !group_ptrs_ok(sizes, count, (const void *const *)exp_avg_sqs)                     \
+            || (amsgrad && !group_ptrs_ok(sizes, count, (const void *const *)max_exp_avg_sqs)))   \
+            return PAG_EINVAL;                                                                    \
+        const void *const *lists[5] = {(const void *const *)params, (const void *const *)grads,   \
+                                       (const void *const *)exp_avgs,                             \
+                                       (const void *const *)exp_avg_sqs,                          \
+                                       amsgrad ? (const void *const *)max_exp_avg_sqs : NULL};    \
+        const int disjoint = group_disjoint(lists, 5, sizes, count, sizeof(CT));                  \
+        if (disjoint != PAG_OK) return disjoint;                                                  \
+        const int decay = weight_decay != 0.0;                                                    \
+        const double bias_correction1 = 1.0 - pow(beta1, (double)step);                           \
+        const double bias_correction2 = 1.0 - pow(beta2, (double)step);                           \
+        const double step_size = lr / bias_correction1;                                           \
+        const CT w1 = (CT)(1.0 - beta1);                                                          \
+        const adam_consts_##sfx k = {                                                             \
+            maximize ? (CT)-1 : (CT)1,                                                            \
+            decay && decoupled_weight_decay ? (CT)(1.0 - lr * weight_decay) : (CT)1,              \
+            (CT)weight_decay, w1, (CT)1 - w1, (CT)beta2, (CT)(1.0 - beta2), (CT)(-step_size),     \
+            (CT)pow(bias_correction2, 0.5), (CT)eps};                                             \
+        const int variant = (decay && !decoupled_weight_decay ? ADAM_L2 : 0)                      \
+                            | (amsgrad ? ADAM_AMSGRAD : 0)                                        \
+                            | ((w1 < 0 ? -w1 : w1) < (CT)0.5 ? ADAM_SMALL : 0);                   \
+        CT *const *vmaxs = amsgrad ? max_exp_avg_sqs : NULL;                                      \
+        const int team = pag_team_size(total, ADAM_COST, nthreads);                               \
+        PAG_PARALLEL_CHUNKS(total, team,                                                          \
+                            adam_##sfx##_range(params, grads, exp_avgs, exp_avg_sqs, vmaxs,       \
+                                               sizes, count, lo, hi, k, variant));                \
+        return PAG_OK;                                                                            \
+    }                                                                                             \
+                                                                                                  \
+    int pag_optim_adam_step_##sfx(CT *param, const CT *grad, CT *exp_avg, CT *exp_avg_sq,         \
+                                  CT *max_exp_avg_sq, int64_t n, int64_t step, double lr,         \
+                                  double beta1, double beta2, double eps, double weight_decay,    \
+                                  int amsgrad, int decoupled_weight_decay, int maximize,          \
+                                  int nthreads) {                                                 \
+        CT *ps[1] = {param}, *ms[1] = {exp_avg}, *vs[1] = {exp_avg_sq};                           \
+        CT *vmaxs[1] = {max_exp_avg_sq};                                                          \
+        const CT *gs[1] = {grad};                                                                 \
+        const int64_t sizes[1] = {n};                                                             \
+        return pag_optim_adam_step_many_##sfx(ps, gs, ms, vs, vmaxs, sizes, 1, step, lr, beta1,   \
+                                              beta2, eps, weight_decay, amsgrad,                  \
+                                              decoupled_weight_decay, maximize, nthreads);        \
+    }
+
+PAG_GEN_ADAM(float, f32)
+PAG_GEN_ADAM(double, f64)

@@ -1,9 +1,58 @@
-/* optim kernels: prototypes in the cdef block (filled in by the optim work). */
+/* Fused optimizer updates: one pass over the parameter, its gradient and its
+ * state replaces the dozen array-sized temporaries of the same update written
+ * as separate NumPy expressions.
+ *
+ * Every kernel updates param (and its state buffers) in place and follows
+ * PyTorch's single-tensor update (torch.optim.SGD, torch.optim.Adam/AdamW,
+ * foreach=False) operation by operation, so float64 results agree with PyTorch
+ * to rounding. Hyperparameters arrive as double and are rounded to the array's
+ * type once, as PyTorch does with a Python scalar.
+ *
+ * The single forms take one tensor of n elements. The _many forms take a
+ * parameter group: `count` tensors given by arrays of pointers and a sizes
+ * array, and split the total element count evenly over the threads (a thread's
+ * chunk may span several tensors). No two arrays may overlap.
+ *
+ * momentum_buffer(s) may be NULL when momentum == 0; max_exp_avg_sq(s) may be
+ * NULL unless amsgrad. `step` is Adam's 1-based step count, already
+ * incremented. Flags are 0 or 1. */
 #ifndef PAG_OPTIM_H
 #define PAG_OPTIM_H
 #include <stdint.h>
 
 /* cdef-begin */
+int pag_optim_sgd_step_f32(float *param, const float *grad, float *momentum_buffer, int64_t n,
+                           double lr, double momentum, double dampening, double weight_decay,
+                           int nesterov, int maximize, int first_step, int nthreads);
+int pag_optim_sgd_step_f64(double *param, const double *grad, double *momentum_buffer, int64_t n,
+                           double lr, double momentum, double dampening, double weight_decay,
+                           int nesterov, int maximize, int first_step, int nthreads);
+int pag_optim_sgd_step_many_f32(float *const *params, const float *const *grads,
+                                float *const *momentum_buffers, const int64_t *sizes, int64_t count,
+                                double lr, double momentum, double dampening, double weight_decay,
+                                int nesterov, int maximize, int first_step, int nthreads);
+int pag_optim_sgd_step_many_f64(double *const *params, const double *const *grads,
+                                double *const *momentum_buffers, const int64_t *sizes, int64_t count,
+                                double lr, double momentum, double dampening, double weight_decay,
+                                int nesterov, int maximize, int first_step, int nthreads);
+int pag_optim_adam_step_f32(float *param, const float *grad, float *exp_avg, float *exp_avg_sq,
+                            float *max_exp_avg_sq, int64_t n, int64_t step, double lr, double beta1,
+                            double beta2, double eps, double weight_decay, int amsgrad,
+                            int decoupled_weight_decay, int maximize, int nthreads);
+int pag_optim_adam_step_f64(double *param, const double *grad, double *exp_avg, double *exp_avg_sq,
+                            double *max_exp_avg_sq, int64_t n, int64_t step, double lr, double beta1,
+                            double beta2, double eps, double weight_decay, int amsgrad,
+                            int decoupled_weight_decay, int maximize, int nthreads);
+int pag_optim_adam_step_many_f32(float *const *params, const float *const *grads, float *const *exp_avgs,
+                                 float *const *exp_avg_sqs, float *const *max_exp_avg_sqs,
+                                 const int64_t *sizes, int64_t count, int64_t step, double lr,
+                                 double beta1, double beta2, double eps, double weight_decay,
+                                 int amsgrad, int decoupled_weight_decay, int maximize, int nthreads);
+int pag_optim_adam_step_many_f64(double *const *params, const double *const *grads, double *const *exp_avgs,
+                                 double *const *exp_avg_sqs, double *const *max_exp_avg_sqs,
+                                 const int64_t *sizes, int64_t count, int64_t step, double lr,
+                                 double beta1, double beta2, double eps, double weight_decay,
+                                 int amsgrad, int decoupled_weight_decay, int maximize, int nthreads);
 /* cdef-end */
 
 #endif

@@ -30,8 +30,12 @@ from .ops.composite import (broadcast_to, cat, clamp, clip, concat, concatenate,
                             flatten, floor_divide, is_floating_point, is_tensor, matmul, mean, mm, movedim,
                             moveaxis, narrow, numel, permute, pow, remainder, reshape, select, square, squeeze,
                             stack, sum, swapaxes, swapdims, t, transpose, true_divide, unflatten, unsqueeze)
+from .ops.composite import (baddbmm, chunk, cumprod, cumsum, diagonal, einsum, flip, ger, outer, roll, split,
+                            take_along_dim, tile, unbind)
+from .ops.indexing import (argwhere, gather, index_select, masked_fill, masked_select, nonzero, one_hot, scatter,
+                           scatter_add)
 from .ops.linalg import addmm, bmm, dot, mv
-from .ops.shape import clone, flip, roll
+from .ops.shape import clone
 from .ops.indexing import index_add
 from .ops.indexing import index_put_op as index_put
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,

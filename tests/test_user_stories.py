@@ -133,3 +133,54 @@ def test_story_5_fix_assigning_through_masks_gives_clean_gradients(capsys):
     torch.mean((x - gamma_x) ** 2).backward()
     print(x.grad)
     assert capsys.readouterr().out == "tensor([ 0.0000,  0.1416, -0.0243, -0.0167,  0.0000])\n"
+
+
+def test_story_6_seed_training_loop_runs_100_epochs_under_anomaly_mode():
+    import pyautograd.nn as nn
+    import pyautograd.optim as optim
+
+    class ComplexModel(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = nn.Linear(10, 20); self.fc2 = nn.Linear(20, 30)  # noqa: E702
+
+        def forward(self, x):
+            return self.fc2(torch.relu(self.fc1(x)))
+
+    model = ComplexModel(); criterion = nn.MSELoss()  # noqa: E702
+    optimizer = optim.Adam(model.parameters(), lr=0.01)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        torch.autograd.set_detect_anomaly(True)
+    try:
+        input_data = torch.randn(5, 10)
+        for epoch in range(100):
+            optimizer.zero_grad()
+            loss = criterion(model(input_data), torch.randn(5, 30))
+            loss.backward(); optimizer.step()  # noqa: E702
+    finally:
+        torch.autograd.set_detect_anomaly(False)
+    assert loss.item() == loss.item()  # finite, not NaN
+
+
+def test_story_9_training_loop_habits():
+    import pyautograd.nn as nn
+    import pyautograd.optim as optim
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 5))
+    opt = optim.SGD(model[2].parameters(), lr=0.1)  # model[0] frozen below
+    for p in model[0].parameters():
+        p.requires_grad = False
+    frozen = model[0].weight.detach().numpy().copy()
+    dataset = [(torch.randn(3, 4), torch.randint(0, 5, (3,))) for _ in range(10)]
+    losses = []
+    for data, target in dataset:
+        output = model(data)
+        loss = torch.nn.functional.cross_entropy(output, target)
+        opt.zero_grad(); loss.backward(); opt.step()  # noqa: E702
+        losses.append(loss.detach().numpy())
+        assert isinstance(loss.item(), float)
+    with torch.no_grad():
+        assert not model(dataset[0][0]).requires_grad
+    with pytest.raises(RuntimeError, match=r"Use tensor.detach\(\).numpy\(\) instead"):
+        loss.numpy()
+    assert (model[0].weight.detach().numpy() == frozen).all()

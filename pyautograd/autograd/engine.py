@@ -19,7 +19,8 @@ from .. import kernels
 from . import grad_mode
 from .node import AccumulateGrad
 
-# Set by autograd.anomaly while anomaly mode is on: check(node, grad_inputs).
+# Set by autograd.anomaly while anomaly mode is on:
+# check(node, grad_inputs, grad_outputs, parents) raises on NaN/Inf.
 anomaly_check = [None]
 
 
@@ -103,24 +104,28 @@ def _dependencies(roots):
 
 
 def _needed(roots, targets):
-    """The nodes from which a target node can be reached (only they must run)."""
-    order, expanded, stack = [], set(), [(r, False) for r in roots]
-    while stack:  # iterative post-order: a node is finished only after all its children
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-            continue
-        if node in expanded:  # also pushed by another parent, and already handled there
-            continue
-        expanded.add(node)
-        stack.append((node, True))
+    """The nodes from which a target node can be reached (only they must run).
+
+    Walks the reachable graph once to record each node's parents, then walks
+    backwards from the targets: every node met on the way leads to a target.
+    """
+    parents, seen, stack = {}, set(roots), list(roots)
+    while stack:
+        node = stack.pop()
         for nxt, _ in node.next_functions:
-            if nxt is not None and nxt not in expanded:
-                stack.append((nxt, False))
-    needed = set()
-    for node in order:  # children before parents
-        if node in targets or any(n in needed for n, _ in node.next_functions if n is not None):
-            needed.add(node)
+            if nxt is None:
+                continue
+            parents.setdefault(nxt, []).append(node)
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    needed = {t for t in targets if t in seen}
+    stack = list(needed)
+    while stack:
+        for parent in parents.get(stack.pop(), ()):
+            if parent not in needed:
+                needed.add(parent)
+                stack.append(parent)
     return needed
 
 
@@ -150,26 +155,30 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
     previous_mode = grad_mode.is_grad_enabled()
     grad_mode._set_enabled(create_graph)
     check = anomaly_check[0]
+    parents = {} if check is not None else None  # the first node that sent each node a gradient
     try:
         while ready:
             node = ready.pop()
             slots = buffers.pop(node, None)
             results = None
             if slots is not None and (needed is None or node in needed):
-                results = _run_node(node, slots, state, capture, captured, keep_graph)
-                if check is not None and results:
-                    check(node, results)
+                results = _run_node(node, slots, state, capture, captured, keep_graph, check, parents)
             for i, (nxt, nr) in enumerate(node.next_functions):
                 if nxt is None:
                     continue
                 if results is not None and i < len(results) and results[i] is not None:
                     _add_to_buffer(buffers, nxt, nr, results[i])
+                    if parents is not None and nxt not in parents:
+                        parents[nxt] = node
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
                     ready.append(nxt)
     finally:
         grad_mode._set_enabled(previous_mode)
+        if check is not None:
+            from .anomaly import release_locks
+            release_locks()
     return captured
 
 
@@ -181,8 +190,12 @@ def _add_to_buffer(buffers, node, nr, grad):
     slots[nr] = grad if old is None else old + grad
 
 
-def _run_node(node, slots, state, capture, captured, keep_graph):
-    """Runs one node's hooks and backward; returns its grad_inputs (or None)."""
+def _run_node(node, slots, state, capture, captured, keep_graph, check=None, parents=None):
+    """Runs one node's hooks and backward; returns its grad_inputs (or None).
+
+    The anomaly check runs before the node's saved tensors are released, so its
+    diagnosis can still read them.
+    """
     if node.__class__ is AccumulateGrad:
         grad = slots[0]
         leaf = node.variable
@@ -214,7 +227,10 @@ def _run_node(node, slots, state, capture, captured, keep_graph):
             new = hook(tuple(slots))
             if new is not None:
                 slots = list(new)
+    incoming = list(slots) if check is not None else None
     results = node.apply(slots)
+    if check is not None and results:
+        check(node, results, incoming, parents)
     if node._hooks:
         for hook in list(node._hooks.values()):
             new = hook(tuple(results), tuple(slots))

@@ -7,20 +7,17 @@ the tensor) alive. A leaf's hooks live on the leaf.
 """
 import weakref
 
-from ..utils.hooks import HookTable, RemovableHandle
+from ..utils.hooks import HookTable, RemovableHandle, add_hook
 
 
 def register_tensor_hook(tensor, hook):
     """Adds hook(grad) -> new grad or None to `tensor`; returns a RemovableHandle."""
     node = tensor.grad_fn
     if node is None:
-        if tensor._hooks is None:
-            tensor._hooks = HookTable()
-        table = tensor._hooks
-    else:
-        if node._tensor_hooks is None:
-            node._tensor_hooks = {}
-        table = node._tensor_hooks.setdefault(tensor._output_nr, HookTable())
+        return add_hook(tensor, "_hooks", hook)
+    if node._tensor_hooks is None:
+        node._tensor_hooks = {}
+    table = node._tensor_hooks.setdefault(tensor._output_nr, HookTable())
     handle = RemovableHandle(table)
     table[handle.id] = hook
     return handle
@@ -36,8 +33,4 @@ def retain_grad_hook(tensor):
 
 def register_post_accumulate_hook(tensor, hook):
     """Adds hook(tensor), run after a leaf's .grad was accumulated."""
-    if tensor._post_acc_hooks is None:
-        tensor._post_acc_hooks = HookTable()
-    handle = RemovableHandle(tensor._post_acc_hooks)
-    tensor._post_acc_hooks[handle.id] = hook
-    return handle
+    return add_hook(tensor, "_post_acc_hooks", hook)

@@ -94,7 +94,7 @@ class Node:
     """
 
     __slots__ = ("next_functions", "saved", "site", "_pre_hooks", "_hooks", "_tensor_hooks",
-                 "_retained", "__weakref__")
+                 "_retained", "anomaly_stack", "__weakref__")
 
     num_outputs = 1
 
@@ -106,6 +106,7 @@ class Node:
         self._hooks = None
         self._tensor_hooks = None
         self._retained = None
+        self.anomaly_stack = None
 
     def name(self):
         """The node's class-like name, e.g. 'MulBackward0'."""
@@ -116,21 +117,13 @@ class Node:
 
     def register_hook(self, hook):
         """hook(grad_inputs, grad_outputs) runs after the node; may return new grad_inputs."""
-        from ..utils.hooks import HookTable, RemovableHandle
-        if self._hooks is None:
-            self._hooks = HookTable()
-        handle = RemovableHandle(self._hooks)
-        self._hooks[handle.id] = hook
-        return handle
+        from ..utils.hooks import add_hook
+        return add_hook(self, "_hooks", hook)
 
     def register_prehook(self, hook):
         """hook(grad_outputs) runs before the node; may return new grad_outputs."""
-        from ..utils.hooks import HookTable, RemovableHandle
-        if self._pre_hooks is None:
-            self._pre_hooks = HookTable()
-        handle = RemovableHandle(self._pre_hooks)
-        self._pre_hooks[handle.id] = hook
-        return handle
+        from ..utils.hooks import add_hook
+        return add_hook(self, "_pre_hooks", hook)
 
     def release(self):
         """Frees saved tensors (called by the engine unless retain_graph)."""

@@ -14,6 +14,7 @@ Select with ``PYAUTOGRAD_BACKEND=numpy|c|auto``, ``set_backend(name)`` or the
 context manager ``use_backend(name)``. If the C extension cannot be imported,
 everything runs on NumPy after one warning and ``c_available()`` is False.
 """
+import builtins  # this module's namespace is filled with kernels named sum, max, min...
 import contextlib
 import os
 import warnings
@@ -131,7 +132,9 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
     limits = _limits
     ndarray = np.ndarray
     positions = spec.size_args
-    if len(positions) == 1:
+    if spec.grouped:
+        dispatch = _group_dispatcher(name, np_fn, c_fn, positions[0])
+    elif len(positions) == 1:
         (p,) = positions
 
         def dispatch(*args, **kwargs):
@@ -158,6 +161,23 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
     dispatch.__name__ = name
     dispatch.__qualname__ = name
     dispatch.__doc__ = np_fn.__doc__
+    return dispatch
+
+
+def _group_dispatcher(name, np_fn, c_fn, position):
+    # The argument is a list of arrays: the first one's dtype and the total
+    # size decide. Malformed lists go to NumPy, whose checks name the problem.
+    limits = _limits
+    ndarray = np.ndarray
+
+    def dispatch(*args, **kwargs):
+        limit = limits[name]
+        if limit is not None:
+            xs = args[position]
+            if (xs.__class__ in (list, tuple) and xs and xs[0].__class__ is ndarray and xs[0].dtype in _C_DTYPES
+                    and (limit == 0 or builtins.sum(x.size for x in xs if x.__class__ is ndarray) >= limit)):
+                return c_fn(*args, **kwargs)
+        return np_fn(*args, **kwargs)
     return dispatch
 
 

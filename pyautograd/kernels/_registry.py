@@ -20,11 +20,14 @@ class KernelSpec:
     name: the kernel's name in ``pyautograd.kernels``.
     threshold: element count from which C is chosen in auto mode (None: never).
     size_args: positions of the arguments whose sizes decide (the largest counts).
+    grouped: the argument at size_args[0] is a list of arrays (a parameter
+        group); their total size decides, and the first one's dtype.
     """
 
     name: str
     threshold: "int | None"
     size_args: tuple = (0,)
+    grouped: bool = False
 
 
 # Crossover sizes (elements). Cheap pointwise ops are memory bound: C wins only

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import _dtype
 from ..autograd import grad_mode
-from ..autograd.node import SavedTensor
+from ..autograd.node import Node, SavedTensor
 from .._sites import user_site
 
 Tensor = None  # set by pyautograd._tensor once the class exists (it imports this module)
@@ -94,6 +94,8 @@ def call(op, inputs, params):
         out = op.forward(*arrays, *params)
     else:
         out = op.forward(*[arrays[i] if is_input else params[i] for is_input, i in op.order])
+    if _forward_check[0] is not None:
+        _forward_check[0](op, arrays, out)
     requires = False
     if op.differentiable and getattr(_grad_local, "enabled", True):
         for t in tensors:
@@ -162,8 +164,10 @@ def _record(op, inputs, params, results):
         _anomaly_hook[0](node)
 
 
-# Set by autograd.anomaly while anomaly mode is on: called with every new node.
+# Set by autograd.anomaly while anomaly mode is on: called with every new node, and (with
+# check_forward) with every op's arrays and output.
 _anomaly_hook = [None]
+_forward_check = [None]
 
 
 def _regenerate(view):
@@ -193,8 +197,42 @@ def _unpack(value, node):
 
 
 def run_formulas(node, grad_outputs):
-    """Backward of a defop node: one formula per input that needs a gradient."""
+    """Backward of a defop node: one formula per input that needs a gradient.
+
+    A once-differentiable op runs its formulas without recording, and with create_graph its
+    gradients carry a node that raises if they are differentiated again.
+    """
     op = node.op
+    if op.once_differentiable and getattr(_grad_local, "enabled", True):
+        from ..autograd.grad_mode import no_grad
+        with no_grad():
+            grads = _run_formulas(node, grad_outputs, op)
+        return [None if g is None else _delayed_error(g, node) for g in grads]
+    return _run_formulas(node, grad_outputs, op)
+
+
+class DelayedError(Node):
+    """Stands for the gradient of a once-differentiable op: differentiating it raises."""
+
+    __slots__ = ("what",)
+
+    def __init__(self, what):
+        Node.__init__(self)
+        self.what = what
+
+    def apply(self, grad_outputs):
+        raise RuntimeError(f"trying to differentiate twice a function that was marked with "
+                           f"@once_differentiable ({self.what} has a fused backward with no derivative "
+                           f"of its own)")
+
+
+def _delayed_error(g, node):
+    t = Tensor._make(g._data, True)
+    t.grad_fn = DelayedError(node.name())
+    return t
+
+
+def _run_formulas(node, grad_outputs, op):
     if op.num_outputs == 1:
         grad = grad_outputs[0]
     else:

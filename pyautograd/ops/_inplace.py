@@ -16,6 +16,9 @@ import numpy as np
 from .._sites import user_site
 from ..autograd import grad_mode
 
+# PyTorch's scalar type names, as its error messages print them.
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 _LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
@@ -31,12 +34,30 @@ def _reads_self(fn):
 
 def check_writable(self, name):
     """Raises the PyTorch errors for writing into `self` (leaf rule, overlapping memory)."""
-    if self._rg and self.grad_fn is None and grad_mode.is_grad_enabled():
-        raise RuntimeError(_LEAF_ERROR)
-    if not self._data.flags.writeable:
+    if grad_mode.is_grad_enabled():
+        if self._rg and self.grad_fn is None:
+            raise RuntimeError(_LEAF_ERROR)
+        base = self._base
+        if base is not None and base._rg and base.grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
+    if not self._data.flags.writeable and not _unlock_anomaly(self._data):
         raise RuntimeError(
             f"{name}: unsupported operation: more than one element of the written-to tensor refers to a "
             "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def _unlock_anomaly(arr):
+    """Anomaly mode locks saved arrays against writes that bypass the version counter; our own
+    in-place ops go through the counter, so they may write (the lock comes back afterwards)."""
+    from ..autograd import anomaly
+    return anomaly.unlock_for_write(arr)
+
+
+def _relock(arr):
+    from ..autograd import anomaly
+    if id(arr) in anomaly._locked:
+        anomaly.relock(arr)
 
 
 def _castable(src, dst):
@@ -53,8 +74,8 @@ def apply_inplace(self, name, fn, args, kwargs):
         source = self.clone()
     result = fn(source, *args, **kwargs)
     if result._data.dtype != self._data.dtype and not _castable(result._data.dtype, self._data.dtype):
-        raise RuntimeError(f"result type {result.dtype.name.capitalize()} can't be cast to the desired output "
-                           f"type {self.dtype.name.capitalize()}")
+        raise RuntimeError(f"result type {_SCALAR_NAMES[result.dtype.name]} can't be cast to the desired output "
+                           f"type {_SCALAR_NAMES[self.dtype.name]}")
     if result._data.shape != self._data.shape:
         raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
                            f"{list(result._data.shape)}")
@@ -64,6 +85,7 @@ def apply_inplace(self, name, fn, args, kwargs):
 def commit(self, name, result):
     """Writes `result` into self's storage, bumps the version, rebases history if needed."""
     np.copyto(self._data, result._data, casting="unsafe")
+    _relock(self._data)
     counter = self._counter()
     counter.bump(name, user_site(3))
     if result._rg:
@@ -82,6 +104,7 @@ def commit(self, name, result):
 def commit_raw(self, name):
     """Records a direct write into self's storage (fill_, zero_): the version bump, and the end
     of self's history when it had one (PyTorch: the result no longer depends on it)."""
+    _relock(self._data)
     self._counter().bump(name, user_site(3))
     if self.grad_fn is not None and grad_mode.is_grad_enabled():
         from .. import _creation

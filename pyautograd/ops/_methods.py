@@ -73,7 +73,7 @@ def _type_method(dtype_name):
 def _iter(self):
     if self.ndim == 0:
         raise TypeError("iteration over a 0-d tensor")
-    return (indexing.select(self, 0, i) for i in range(self._data.shape[0]))
+    return iter(C.unbind(self, 0))  # as PyTorch: the items share one UnbindBackward0 node
 
 
 _UNARY = ("neg", "abs", "sign", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt",
@@ -97,8 +97,15 @@ METHODS.update({
     "float": _type_method("float32"), "double": _type_method("float64"), "half": _type_method("float16"),
     "long": _type_method("int64"), "int": _type_method("int32"), "short": _type_method("int16"),
     "bool": _type_method("bool"), "byte": _type_method("uint8"), "char": _type_method("int8"),
-    "narrow": indexing.narrow, "select": indexing.select, "flip": lambda self, *dims: C.shape_mod.flip(
-        self, tuple(d % max(self.ndim, 1) for d in C.size_args(dims))),
+    "narrow": indexing.narrow, "select": indexing.select,
+    "flip": lambda self, *dims: C.flip(self, C.size_args(dims)), "roll": C.roll,
+    "split": C.split, "split_with_sizes": C.split_with_sizes, "chunk": C.chunk, "unbind": C.unbind,
+    "repeat": C.repeat, "tile": lambda self, *dims: C.tile(self, C.size_args(dims)),
+    "diagonal": C.diagonal, "outer": C.outer, "ger": C.outer, "baddbmm": C.baddbmm,
+    "cumsum": C.cumsum, "cumprod": C.cumprod, "take_along_dim": C.take_along_dim,
+    "gather": indexing.gather, "scatter": indexing.scatter, "scatter_add": indexing.scatter_add,
+    "index_select": indexing.index_select, "masked_fill": indexing.masked_fill,
+    "masked_select": indexing.masked_select, "nonzero": indexing.nonzero, "argwhere": indexing.argwhere,
     "__getitem__": indexing.getitem, "__iter__": _iter,
     "__add__": P.add, "__radd__": P.add, "__sub__": P.sub, "__rsub__": _rsub,
     "__mul__": P.mul, "__rmul__": P.mul, "__truediv__": C.div, "__rtruediv__": _rtruediv,
@@ -119,6 +126,8 @@ INPLACE = {f"{n}_": METHODS[n] for n in (
     "log1p", "expm1", "lerp", "clip")}
 METHODS.update({"index_add": indexing.index_add, "index_put": indexing.index_put_op})
 INPLACE.update({"index_add_": indexing.index_add, "index_put_": indexing.index_put_op})
+INPLACE.update({f"{n}_": METHODS[n] for n in ("masked_fill", "scatter", "scatter_add", "cumsum", "cumprod",
+                                              "baddbmm")})
 INPLACE.update({"__iadd__": P.add, "__isub__": P.sub, "__imul__": P.mul, "__itruediv__": C.div,
                 "__ipow__": C.pow})
 

@@ -4,10 +4,12 @@ Where PyTorch has several overloads with different backward nodes (pow with a
 tensor or a number exponent, sum over all or some dims, clamp with one or two
 bounds), the choice is made here and each overload is a primitive of its own.
 """
+import builtins
 import numbers
 
 from .. import _dtype
 from . import indexing, linalg, pointwise, reduction
+from .einsum import einsum  # noqa: F401  (a composite; its own module for its size)
 from . import shape as shape_mod
 from ._dims import infer_size, size_args, wrap_dim, wrap_dims
 
@@ -366,3 +368,186 @@ def hardtanh(input, min_val=-1.0, max_val=1.0):
 getitem = indexing.getitem
 narrow = indexing.narrow
 select = indexing.select
+
+
+# -- splitting and repeating --------------------------------------------------------------------
+
+def _split_dim(input, dim, op):
+    if input.ndim == 0:
+        raise RuntimeError(f"{op} expects at least a 1-dimensional tensor")
+    d = wrap_dim(dim, input.ndim, op)
+    return d, input._data.shape[d]
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Views of `tensor` cut along `dim`: pieces of split_size_or_sections elements each (the last
+    may be smaller), or of the sizes listed in it."""
+    d, size = _split_dim(tensor, dim, "split")
+    if isinstance(split_size_or_sections, numbers.Integral):
+        split_size = int(split_size_or_sections)
+        if split_size < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size}")
+        if split_size == 0 and size != 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+        return shape_mod.mark_views(shape_mod.split(tensor, split_size, d), tensor)
+    return split_with_sizes(tensor, split_size_or_sections, d)
+
+
+def split_with_sizes(input, split_sizes, dim=0):
+    """Views of `input` cut along `dim` into pieces of the given sizes (which sum to its size)."""
+    d, size = _split_dim(input, dim, "split_with_sizes")
+    sizes = [int(n) for n in split_sizes]
+    if any(n < 0 for n in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                           f"split_sizes={sizes}")
+    if builtins.sum(sizes) != size:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
+                           f"dimension {d}), but got split_sizes={sizes}")
+    if not sizes:
+        return ()
+    return shape_mod.mark_views(shape_mod.split_with_sizes(input, tuple(sizes), d), input)
+
+
+def chunk(input, chunks, dim=0):
+    """`input` split along `dim` into `chunks` views of equal size (the last may be smaller, and
+    fewer may come back when the size does not divide)."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d, size = _split_dim(input, dim, "chunk")
+    split_size = -(-size // chunks)
+    if size == 0:
+        return split_with_sizes(input, [0] * chunks, d)
+    return split(input, split_size, d)
+
+
+def unbind(input, dim=0):
+    """The slices of `input` along `dim` (that dim removed), as a tuple of views."""
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    d = wrap_dim(dim, input.ndim, "unbind")
+    if input._data.shape[d] == 0:
+        return ()
+    return shape_mod.mark_views(shape_mod.unbind(input, d), input)
+
+
+def repeat(input, *sizes):
+    """`input` tiled sizes[i] times along each dim; extra leading sizes add new dims."""
+    sizes = size_args(sizes)
+    if len(sizes) < input.ndim:
+        raise RuntimeError(f"Number of dimensions of repeat dims can not be smaller than number of dimensions of "
+                           f"tensor (repeat dims {list(sizes)}, tensor shape {list(input._data.shape)})")
+    padded = (1,) * (len(sizes) - input.ndim) + input._data.shape
+    out = [n * r for n, r in zip(padded, sizes)]
+    if any(r < 0 for r in sizes):
+        bad = next(r * n for r, n in zip(sizes, padded) if r < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {out}")
+    return shape_mod.repeat(input, sizes)
+
+
+def tile(input, dims):
+    """`input` repeated dims[i] times along each dim; missing leading dims count as 1."""
+    dims = size_args((dims,)) if not isinstance(dims, numbers.Integral) else (int(dims),)
+    return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
+
+
+# -- diagonals and products ---------------------------------------------------------------------
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The diagonal of the (dim1, dim2) planes, as a view with that diagonal as the last dim;
+    offset > 0 is above the main diagonal, < 0 below."""
+    d1, d2 = wrap_dim(dim1, input.ndim, "diagonal"), wrap_dim(dim2, input.ndim, "diagonal")
+    if input.ndim < 2:
+        raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got {builtins.max(dim1, dim2)})"
+                         if input.ndim == 1 else "diagonal() needs a tensor of at least 2 dimensions")
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return shape_mod.diagonal(input, int(offset), d1, d2)
+
+
+def outer(input, vec2):
+    """The outer product of two vectors: out[i, j] = input[i] * vec2[j]."""
+    for name, x in (("self", input), ("vec2", vec2)):
+        if x.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {x.ndim}-D")
+    return input.reshape(input._data.shape[0], 1) * vec2
+
+
+ger = outer
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """beta * input + alpha * (batch1 @ batch2), batch by batch; input broadcasts to the result."""
+    for name, x in (("batch1", batch1), ("batch2", batch2)):
+        if x.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor (got shape {list(x._data.shape)})")
+    (b, n, m), (b2, m2, p) = batch1._data.shape, batch2._data.shape
+    if (b2, m2) != (b, m):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {m}] but got: "
+                           f"[{b2}, {m2}].")
+    dts = (input.dtype, batch1.dtype, batch2.dtype)
+    if len(set(dts)) != 1:
+        raise RuntimeError(f"Input dtypes must be the same, got: input {dts[0].name}, batch1: {dts[1].name}, "
+                           f"batch2: {dts[2].name}")
+    expand(input, b, n, p)  # validates the broadcast with PyTorch's message
+    return linalg.baddbmm(input, batch1, batch2, beta=beta, alpha=alpha)
+
+
+# -- flips, rolls, scans ----------------------------------------------------------------------------
+
+def flip(input, dims):
+    """A copy of `input` reversed along `dims`."""
+    dims = (dims,) if isinstance(dims, numbers.Integral) else tuple(dims)
+    return shape_mod.flip(input, wrap_dims(dims, input.ndim, "flip") if input.ndim else ())
+
+
+def roll(input, shifts, dims=None):
+    """`input` rolled by `shifts` along `dims` (elements leaving one end come back at the other);
+    without dims, the flattened tensor is rolled and the shape restored."""
+    shifts = (shifts,) if isinstance(shifts, numbers.Integral) else tuple(int(s) for s in shifts)
+    if dims is None:
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+        return shape_mod.roll(input, shifts[0], None)
+    dims = (dims,) if isinstance(dims, numbers.Integral) else tuple(dims)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    return shape_mod.roll(input, shifts, tuple(wrap_dim(d, input.ndim, "roll") for d in dims))
+
+
+def _scan_input(input, dim, dtype, op):
+    if dtype is not None:
+        input = to(input, dtype)
+    elif not input.dtype.is_floating_point:
+        input = to(input, _dtype.int64)  # PyTorch accumulates integers and bools in int64
+    return input, wrap_dim(dim, input.ndim, op)
+
+
+def cumsum(input, dim, *, dtype=None):
+    """The running sum along `dim` (integers and bools accumulate in int64 unless dtype is given)."""
+    input, d = _scan_input(input, dim, dtype, "cumsum")
+    return shape_mod.cumsum(input, d)
+
+
+def cumprod(input, dim, *, dtype=None):
+    """The running product along `dim` (integers and bools accumulate in int64 unless dtype is given)."""
+    input, d = _scan_input(input, dim, dtype, "cumprod")
+    return shape_mod.cumprod(input, d)
+
+
+def take_along_dim(input, indices, dim=None):
+    """input's entries at `indices` along `dim` (gather after broadcasting the other dims), or at
+    flat positions `indices` when dim is None."""
+    if indices.dtype is not _dtype.int64:
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {indices.dtype}")
+    if dim is None:
+        return indexing.gather(reshape(input, -1), 0, reshape(indices, -1))
+    if input.ndim != indices.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
+                           f"but got {input.ndim} dimensions for input, and {indices.ndim} dimensions for indices")
+    d = wrap_dim(dim, input.ndim, "take_along_dim")
+    ishape, xshape = list(indices._data.shape), list(input._data.shape)
+    wanted_x, wanted_i = list(xshape), list(ishape)
+    wanted_x[d], wanted_i[d] = ishape[d], xshape[d]
+    index_shape = indexing._broadcast_shape(tuple(wanted_x), tuple(ishape))
+    input_shape = indexing._broadcast_shape(tuple(wanted_i), tuple(xshape))
+    return indexing.gather(expand(input, input_shape), d, expand(indices, index_shape))

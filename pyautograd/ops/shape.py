@@ -4,6 +4,8 @@ indexing) and copies (reshape of a non-viewable layout, cat, stack, flip...).
 A view op's output shares its input's storage and version counter; its
 gradient is the inverse rearrangement of the incoming gradient.
 """
+import numpy as np
+
 from .. import kernels
 from ._opdef import defop
 
@@ -64,17 +66,22 @@ _to_copy = defop("_to_copy", "input, dtype", kernels.astype, promote=None,
                  grads={"input": lambda grad, input: grad.to(input.dtype)})
 
 
-def _cat_grads(grad, input_shapes, needs_input_grad, dim):
+def _cat_grads(grad, needs_input_grad, dim, sizes):
+    # Every input's size along dim is needed for the offsets, also of inputs without a gradient.
     grads, offset = [], 0
-    for shape, needed in zip(input_shapes, needs_input_grad):
-        size = shape[dim] if shape is not None and len(shape) > dim else 0
+    for size, needed in zip(sizes, needs_input_grad):
         grads.append(grad.narrow(dim, offset, size) if needed else None)
         offset += size
     return grads
 
 
-_cat = defop("_cat", "*tensors, dim", lambda *args: kernels.concatenate(args[:-1], args[-1]),
-             node_name="CatBackward0", grads={"*": _cat_grads})
+_cat_sized = defop("_cat", "*tensors, dim, sizes", lambda *args: kernels.concatenate(args[:-2], args[-2]),
+                   node_name="CatBackward0", grads={"*": _cat_grads})
+
+
+def _cat(*tensors, dim):
+    """The tensors joined along `dim` (callers check that they agree in the other dims)."""
+    return _cat_sized(*tensors, dim=dim, sizes=tuple(t._data.shape[dim] for t in tensors))
 
 _stack = defop("_stack", "*tensors, dim", lambda *args: kernels.stack(args[:-1], args[-1]),
                node_name="StackBackward0",
@@ -82,14 +89,14 @@ _stack = defop("_stack", "*tensors, dim", lambda *args: kernels.stack(args[:-1],
                       [grad.select(dim, i) if need else None for i, need in enumerate(needs_input_grad)]})
 
 flip = defop("flip", "input, dims", kernels.flip, promote=None,
-             grads={"input": lambda grad, dims: grad.flip(dims)})
+             grads={"input": lambda grad, dims: flip(grad, dims)})
 
 roll = defop("roll", "input, shifts, dims", kernels.roll, promote=None,
-             grads={"input": lambda grad, shifts, dims: grad.roll(
-                 tuple(-s for s in shifts) if isinstance(shifts, tuple) else -shifts, dims)})
+             grads={"input": lambda grad, shifts, dims: roll(
+                 grad, tuple(-s for s in shifts) if isinstance(shifts, tuple) else -shifts, dims)})
 
-tile = defop("_tile", "input, reps", kernels.tile, promote=None, node_name="RepeatBackward0",
-             grads={"input": lambda grad, input_shapes, reps: _untile(grad, input_shapes[0], reps)})
+repeat = defop("repeat", "input, repeats", kernels.tile, promote=None,
+               grads={"input": lambda grad, input_shapes, repeats: _untile(grad, input_shapes[0], repeats)})
 
 
 def _untile(grad, shape, reps):
@@ -100,3 +107,143 @@ def _untile(grad, shape, reps):
         folded += [r, s]
     axes = tuple(range(0, 2 * len(reps), 2))
     return grad.reshape(folded).sum(axes).reshape(shape)
+
+
+# -- diagonals ------------------------------------------------------------------------------
+
+diagonal_backward = defop(
+    "diagonal_backward", "grad_output, input_sizes, offset, dim1, dim2", kernels.diagonal_backward,
+    promote=None, node_name="DiagonalBackwardBackward0",
+    grads={"grad_output": lambda grad, offset, dim1, dim2: diagonal(grad, offset, dim1, dim2)})
+
+diagonal = defop("diagonal", "input, offset, dim1, dim2", kernels.diagonal, view=True, promote=None,
+                 grads={"input": lambda grad, input_shapes, offset, dim1, dim2:
+                        diagonal_backward(grad, input_shapes[0], offset, dim1, dim2)})
+
+
+# -- ops with one output per piece: split, unbind -----------------------------------------------
+
+class _OwnOutputCount:
+    """Node mixin for an op whose number of outputs varies per call: each node counts its own
+    (the engine sizes a node's gradient buffer from num_outputs)."""
+
+    __slots__ = ()
+
+    @property
+    def num_outputs(self):
+        return len(self.out_meta)
+
+
+def _variadic_outputs(fn):
+    """Lets the multi-output op `fn` return any number of outputs (see _OwnOutputCount)."""
+    op = fn.op
+    op.node_class = type(op.node_name, (_OwnOutputCount, op.node_class), {"__slots__": ()})
+    return fn
+
+
+def mark_views(outputs, input):
+    """Marks every output of a multi-output view op as a view of `input` (shared storage and
+    version counter), as the generic path does for single-output view ops."""
+    for out in outputs:
+        out._become_view_of(input)
+    return outputs
+
+
+def split_sizes(size, split_size):
+    """The piece sizes of split(split_size) over a dim of `size` (the last one may be smaller;
+    a dim of size 0 gives one empty piece)."""
+    if size == 0:
+        return [0]
+    return [split_size] * (size // split_size) + ([size % split_size] if size % split_size else [])
+
+
+def _cat_pieces(grads, dim):
+    return _cat(*grads, dim=dim) if len(grads) > 1 else grads[0]
+
+
+split = _variadic_outputs(defop(
+    "split", "input, split_size, dim",
+    lambda input, split_size, dim: kernels.split(input, split_sizes(input.shape[dim], split_size), dim),
+    promote=None, num_outputs=2, grads={"input": lambda grad, dim: _cat_pieces(grad, dim)}))
+
+split_with_sizes = _variadic_outputs(defop(
+    "split_with_sizes", "input, split_sizes, dim", kernels.split, promote=None, num_outputs=2,
+    grads={"input": lambda grad, dim: _cat_pieces(grad, dim)}))
+
+unbind = _variadic_outputs(defop(
+    "unbind", "input, dim", kernels.unbind, promote=None, num_outputs=2,
+    grads={"input": lambda grad, dim: _stack(*grad, dim=dim)}))
+
+
+# -- cumulative sums and products ----------------------------------------------------------------
+
+def _reversed_cumsum(x, dim):
+    """sum_{j >= k} x[j] along dim, for every k."""
+    if x.ndim == 0:
+        return x
+    return flip(cumsum(flip(x, (dim,)), dim), (dim,))
+
+
+cumsum = defop("cumsum", "input, dim", kernels.cumsum, promote=None,
+               grads={"input": lambda grad, dim: _reversed_cumsum(grad, dim)})
+
+
+def _cumprod_grad(grad, input, result, dim):
+    """PyTorch's cumprod_backward: exact when the input has zeros, and twice differentiable
+    when a graph of the gradient is being built."""
+    from ..autograd import grad_mode
+    if input._data.size <= 1 or input._data.shape[dim] == 1:
+        return grad
+    zeros = input._data == 0
+    if not zeros.any():
+        return _reversed_cumsum(result * grad, dim) / input
+    if grad_mode.is_grad_enabled():
+        return _cumprod_grad_by_products(grad, input, dim)
+    return _cumprod_grad_with_zeros(grad, input, result, dim, zeros)
+
+
+def _cumprod_grad_with_zeros(grad, input, result, dim, zeros):
+    """O(n) gradient when the input has zeros (not differentiable through the zero pattern).
+
+    Along dim, with z1 the first zero: for k < z1 the gradient is sum_{j>=k} g_j y_j / x_k over
+    j < z1; for k = z1 it is prod(x[:z1]) * sum_{z1 <= j < z2} g_j prod(x[z1+1:j+1]), with z2
+    the second zero; after z1 it is zero (every product includes x_z1).
+    """
+    from .indexing import _masked_fill as masked_fill
+    seen = np.cumsum(zeros, axis=dim)  # zeros at or before each position
+    before = seen == 0
+    first_zero = zeros & (seen == 1)
+    between = (seen == 1) & ~zeros
+    w = masked_fill(result * grad, ~before, 0.0)
+    head = masked_fill(_reversed_cumsum(w, dim) / masked_fill(input, ~before, 1.0), ~before, 0.0)
+    tail = masked_fill(input, ~between, 1.0).cumprod(dim) * masked_fill(grad, seen != 1, 0.0)
+    n = input._data.shape[dim]
+    prefix = masked_fill(input, ~before, 1.0).cumprod(dim).narrow(dim, n - 1, 1)
+    at_zero = masked_fill(prefix * tail.sum(dim, keepdim=True), ~first_zero, 0.0)
+    return head + at_zero
+
+
+def _cumprod_grad_by_products(grad, input, dim):
+    """O(n^2) gradient in Tensor ops, exact for every input and differentiable again:
+    d/dx_k = sum_{j >= k} g_j * prod(x[:k]) * prod(x[k+1:j+1])."""
+    n = input._data.shape[dim]
+    pieces = []
+    for k in range(n):
+        after = input.narrow(dim, k + 1, n - k - 1).cumprod(dim)
+        if k > 0:
+            until = input.narrow(dim, 0, k).cumprod(dim).narrow(dim, k - 1, 1)
+            omitted = _cat(until, until * after, dim=dim) if n - k - 1 else until
+        else:
+            omitted = _cat(_ones_like_slice(input, dim), after, dim=dim)
+        pieces.append((grad.narrow(dim, k, n - k) * omitted).sum(dim, keepdim=True))
+    return _cat(*pieces, dim=dim)
+
+
+def _ones_like_slice(input, dim):
+    from .. import _creation
+    shape = list(input._data.shape)
+    shape[dim] = 1
+    return _creation.ones(shape, dtype=input.dtype)
+
+
+cumprod = defop("cumprod", "input, dim", kernels.cumprod, promote=None, grads={"input": _cumprod_grad})

@@ -37,3 +37,25 @@ class RemovableHandle:
         self.remove()
         return False
 
+
+
+def add_hook(owner, attr, hook):
+    """Stores `hook` in the HookTable at owner.<attr> (created on first use); returns its handle."""
+    table = getattr(owner, attr)
+    if table is None:
+        table = HookTable()
+        setattr(owner, attr, table)
+    handle = RemovableHandle(table)
+    table[handle.id] = hook
+    return handle
+
+
+def zero_grads(params, set_to_none=True):
+    """Clears each parameter's .grad: to None, or to zeros in place (detached from any graph)."""
+    for p in params:
+        if p._grad is not None:
+            if set_to_none:
+                p._grad = None
+            else:
+                p._grad = p._grad.detach()
+                p._grad.zero_()

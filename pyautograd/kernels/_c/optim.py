@@ -1,5 +1,198 @@
-"""C wrappers for the optim kernels."""
-__all__ = []
+"""C wrappers for the optim kernels: fused SGD and Adam/AdamW updates, in place.
 
-# name -> KernelSpec for kernels whose dispatch differs from the pointwise defaults.
-SPECS = {}
+The signatures, semantics and argument checks are the NumPy reference's
+(``_numpy/optim.py``). A wrapper first runs a quick check of its arrays
+(exact ndarray, the group's dtype, param's shape; cffi itself refuses a
+non-contiguous or, where written, read-only buffer); anything it does not
+accept goes through the reference's full checks, which raise the same errors
+the reference raises. The one check left to C is that no two arrays overlap,
+which C does in nanoseconds; when C reports it, the reference's overlap check
+runs to name the two arrays.
+"""
+import numpy as np
+
+from pyautograd._C import ffi
+
+from .._numpy import optim as ref
+from .._registry import KernelSpec
+from . import _marshal as m
+
+__all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many"]
+
+# Crossover sizes (parameter elements) from `python -m bench kernels` on the
+# development machine. The fused C update makes one pass where NumPy makes
+# five to fifteen, and NumPy pays the same argument checks as C plus one ufunc
+# call per expression, so C wins from the smallest tensors on.
+SPECS = {
+    "sgd_step": KernelSpec("sgd_step", 0),
+    "adam_step": KernelSpec("adam_step", 0),
+    "sgd_step_many": KernelSpec("sgd_step_many", 0, grouped=True),
+    "adam_step_many": KernelSpec("adam_step_many", 0, grouped=True),
+}
+
+_SGD = {dt: (m.symbol("optim", "sgd_step", dt), m.symbol("optim", "sgd_step_many", dt)) for dt in m.CTYPES}
+_ADAM = {dt: (m.symbol("optim", "adam_step", dt), m.symbol("optim", "adam_step_many", dt)) for dt in m.CTYPES}
+_ITEM = {m.F32: "float[]", m.F64: "double[]"}
+_POINTERS = {m.F32: "float *[]", m.F64: "double *[]"}
+_BUFFER_ERRORS = (TypeError, ValueError, BufferError)
+_ndarray = np.ndarray
+
+
+def _quick_buffers(param, arrays, writable):
+    """cffi buffers of param's companions (None entries give NULL), or None if one fails the quick check.
+
+    The quick check: exact ndarrays of param's dtype (float32/float64) and
+    shape; from_buffer refuses non-contiguous and, where writable, read-only
+    arrays. None sends the caller to the full checks, which name the problem.
+    """
+    if param.__class__ is not _ndarray:
+        return None
+    dtype = param.dtype
+    item = _ITEM.get(dtype)
+    if item is None:
+        return None
+    shape = param.shape
+    for a in arrays:
+        if a is not None and (a.__class__ is not _ndarray or a.dtype is not dtype or a.shape != shape):
+            return None
+    try:
+        return [ffi.NULL if a is None else ffi.from_buffer(item, a, w) for a, w in zip(arrays, writable)]
+    except _BUFFER_ERRORS:
+        return None
+
+
+def _buffers(arrays):
+    """cffi buffers of arrays that passed the full checks (None gives NULL)."""
+    return [ffi.NULL if a is None else ffi.from_buffer(_ITEM[a.dtype], a) for a in arrays]
+
+
+def _quick_pointer_array(dtype, params, arrays, writable):
+    """A C array of pointers to each array of a group list, or None if one fails the quick check."""
+    item = _ITEM.get(dtype)
+    if item is None:
+        return None
+    for a, p in zip(arrays, params):
+        if a.__class__ is not _ndarray or a.dtype is not dtype or a.shape != p.shape:
+            return None
+    try:
+        from_buffer = ffi.from_buffer
+        return ffi.new(_POINTERS[dtype], [from_buffer(item, a, writable) for a in arrays])
+    except _BUFFER_ERRORS:
+        return None
+
+
+def _group_pointers(op, params, lists, full_check):
+    """Pointer arrays for params and each list [(name, list or None, writable)] (NULL for None).
+
+    Takes the quick path when every list passes it; otherwise (and when lists
+    is None: a required list is missing) runs full_check(), which raises for
+    bad input and returns the group's dtype, and builds the arrays plainly.
+    """
+    quick = lists is not None and params.__class__ is list and params and all(
+        seq is None or (seq.__class__ is list and len(seq) == len(params)) for _, seq, _ in lists)
+    if quick:
+        dtype = params[0].dtype if params[0].__class__ is _ndarray else None
+        out = [_quick_pointer_array(dtype, params, params, True)]
+        for _, seq, writable in lists:
+            if out[-1] is None:
+                break
+            out.append(ffi.NULL if seq is None else _quick_pointer_array(dtype, params, seq, writable))
+        if out[-1] is not None:
+            return dtype, out
+    dtype = full_check()
+    if dtype is None:
+        return None, None
+    return dtype, [ffi.NULL if seq is None else ffi.new(_POINTERS[dtype], _buffers(seq))
+                   for seq in [params] + [seq for _, seq, _ in lists]]
+
+
+def _failed(status, op, named):
+    """Raises for a non-OK status: a named overlap if that was the cause, else RuntimeError."""
+    if status == m.lib.PAG_EINVAL:
+        ref.check_group_no_overlap(op, named())
+    m.check(status, op)
+
+
+def sgd_step(param, grad, momentum_buffer=None, *, lr, momentum=0.0, dampening=0.0, nesterov=False,
+             weight_decay=0.0, maximize=False, first_step=False):
+    """One SGD step on one tensor, in place, in C (see _numpy.optim.sgd_step). Returns param."""
+    op = "sgd_step"
+    ref.check_sgd_options(op, lr, momentum, dampening, nesterov, weight_decay)
+    arrays = (param, grad, momentum_buffer)
+    bufs = None if momentum != 0 and momentum_buffer is None else _quick_buffers(param, arrays, (True, False, True))
+    if bufs is None:
+        ref.check_sgd(op, param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_decay)
+        bufs = _buffers(arrays)
+    status = _SGD[param.dtype][0](*bufs, param.size, lr, momentum, dampening, weight_decay, bool(nesterov),
+                                  bool(maximize), bool(first_step), m.threads[0])
+    if status:
+        _failed(status, op, lambda: [(n, a) for n, a in zip(("param", "grad", "momentum_buffer"), arrays)
+                                     if a is not None])
+    return param
+
+
+def adam_step(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq=None, *, step, lr, beta1, beta2, eps,
+              weight_decay=0.0, amsgrad=False, decoupled_weight_decay=False, maximize=False):
+    """One Adam/AdamW step on one tensor, in place, in C (see _numpy.optim.adam_step). Returns param."""
+    op = "adam_step"
+    step = ref.check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    arrays = (param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq if amsgrad else None)
+    bufs = None if amsgrad and max_exp_avg_sq is None else _quick_buffers(param, arrays,
+                                                                           (True, False, True, True, True))
+    if bufs is None:
+        ref.check_adam(op, param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, amsgrad, step, lr, beta1, beta2, eps,
+                       weight_decay)
+        bufs = _buffers(arrays)
+    status = _ADAM[param.dtype][0](*bufs, param.size, step, lr, beta1, beta2, eps, weight_decay, bool(amsgrad),
+                                   bool(decoupled_weight_decay), bool(maximize), m.threads[0])
+    if status:
+        names = ("param", "grad", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+        _failed(status, op, lambda: [(n, a) for n, a in zip(names, arrays) if a is not None])
+    return param
+
+
+def sgd_step_many(params, grads, momentum_buffers=None, *, lr, momentum=0.0, dampening=0.0, nesterov=False,
+                  weight_decay=0.0, maximize=False, first_step=False):
+    """sgd_step over a parameter group in one C call, threaded over the group's total element count.
+
+    See _numpy.optim.sgd_step_many. Returns params.
+    """
+    op = "sgd_step_many"
+    ref.check_sgd_options(op, lr, momentum, dampening, nesterov, weight_decay)
+    lists = ref.sgd_lists(grads, momentum_buffers)
+    if momentum != 0 and momentum_buffers is None:
+        lists = None  # the full check raises for the missing buffers
+    dtype, ptrs = _group_pointers(op, params, lists, lambda: ref.check_sgd_group(
+        op, params, grads, momentum_buffers, lr, momentum, dampening, nesterov, weight_decay))
+    if dtype is None:
+        return params
+    status = _SGD[dtype][1](*ptrs, m.int64s([p.size for p in params]), len(params), lr, momentum, dampening,
+                            weight_decay, bool(nesterov), bool(maximize), bool(first_step), m.threads[0])
+    if status:
+        _failed(status, op, lambda: ref.group_named(params, ref.sgd_lists(grads, momentum_buffers)))
+    return params
+
+
+def adam_step_many(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs=None, *, step, lr, beta1, beta2, eps,
+                   weight_decay=0.0, amsgrad=False, decoupled_weight_decay=False, maximize=False):
+    """adam_step over a parameter group in one C call, threaded over the group's total element count.
+
+    See _numpy.optim.adam_step_many. Returns params.
+    """
+    op = "adam_step_many"
+    step = ref.check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    lists = ref.adam_lists(grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad)
+    if amsgrad and max_exp_avg_sqs is None:
+        lists = None  # the full check raises for the missing running maxima
+    dtype, ptrs = _group_pointers(op, params, lists, lambda: ref.check_adam_group(
+        op, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad, step, lr, beta1, beta2, eps,
+        weight_decay)[1])
+    if dtype is None:
+        return params
+    status = _ADAM[dtype][1](*ptrs, m.int64s([p.size for p in params]), len(params), step, lr, beta1, beta2, eps,
+                             weight_decay, bool(amsgrad), bool(decoupled_weight_decay), bool(maximize),
+                             m.threads[0])
+    if status:
+        _failed(status, op, lambda: ref.group_named(params, ref.adam_lists(grads, exp_avgs, exp_avg_sqs,
+                                                                         max_exp_avg_sqs, amsgrad)))
+    return params

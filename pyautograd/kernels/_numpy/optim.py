@@ -1,2 +1,368 @@
-"""NumPy reference for the optim kernels (see csrc/optim.c for the C side)."""
-__all__ = []
+"""NumPy reference for the optim kernels (see csrc/optim.c for the C side).
+
+Fused optimizer updates, written as the plain NumPy expression sequence of
+PyTorch's single-tensor updates (torch.optim.SGD, torch.optim.Adam/AdamW with
+foreach=False), in PyTorch's operation order so float64 results agree with it
+to rounding. Every kernel updates its array arguments in place and returns
+`param` (the many-forms return `params`).
+
+The argument checks live here too, and the C wrappers call the same ones, so
+both backends accept and reject exactly the same input with the same errors.
+"""
+import operator
+
+import numpy as np
+
+from .._fp import quiet_block
+
+__all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many"]
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+# ---- argument checks (shared with the C wrappers) ------------------------------------
+
+def check_array(op, name, arr, like=None, *, writable=True):
+    """Checks one array argument of an optimizer kernel.
+
+    arr must be a C-contiguous float32/float64 ndarray (writable when the
+    kernel updates it); when `like` = (name, array) is given, arr must have
+    that array's shape and dtype. Raises TypeError/ValueError naming `op` and `name`.
+    """
+    if not isinstance(arr, np.ndarray):
+        raise TypeError(f"{op}: {name} must be a numpy.ndarray, got {type(arr).__name__}")
+    if like is None:
+        if arr.dtype not in FLOAT_DTYPES:
+            raise TypeError(f"{op}: {name} has dtype {arr.dtype}; the optimizer kernels take float32 or float64")
+    else:
+        ref_name, ref = like
+        if arr.dtype != ref.dtype:
+            raise TypeError(f"{op}: {name} has dtype {arr.dtype} but {ref_name} has {ref.dtype}; "
+                            f"all arrays of an update share one dtype")
+        if arr.shape != ref.shape:
+            raise ValueError(f"{op}: {name} has shape {arr.shape} but {ref_name} has shape {ref.shape}")
+    if not arr.flags.c_contiguous:
+        raise ValueError(f"{op}: {name} must be C-contiguous (shape {arr.shape}, strides {arr.strides})")
+    if writable and not arr.flags.writeable:
+        raise ValueError(f"{op}: {name} is read-only, but the update writes it in place")
+
+
+def check_no_overlap(op, named):
+    """Raises ValueError if two of the (name, array) pairs share memory.
+
+    The update reads and writes every array in one pass, so aliased arrays
+    would make its result depend on the order of the loop.
+    """
+    for i, (name_a, a) in enumerate(named):
+        for name_b, b in named[i + 1:]:
+            if a.size and b.size and np.may_share_memory(a, b):
+                _overlap(op, name_a, name_b)
+
+
+def check_group_no_overlap(op, named):
+    """check_no_overlap for a whole group of C-contiguous arrays, in O(n log n).
+
+    Sorts the arrays' byte ranges by start; a range starting before the
+    furthest end seen so far overlaps the array that reached that end.
+    """
+    spans = sorted((a.ctypes.data, a.ctypes.data + a.nbytes, i) for i, (_, a) in enumerate(named) if a.size)
+    reach, owner = None, None
+    for start, stop, i in spans:
+        if reach is not None and start < reach:
+            _overlap(op, named[min(owner, i)][0], named[max(owner, i)][0])
+        if reach is None or stop > reach:
+            reach, owner = stop, i
+
+
+def _overlap(op, name_a, name_b):
+    raise ValueError(f"{op}: {name_a} and {name_b} share memory; every array of an update must be "
+                     f"a separate buffer")
+
+
+def _check_range(op, name, value, ok, expected):
+    if not ok:
+        raise ValueError(f"{op}: invalid {name} {value!r} (expected {expected})")
+
+
+def check_sgd_options(op, lr, momentum, dampening, nesterov, weight_decay):
+    """Checks SGD's hyperparameters as torch.optim.SGD's constructor does."""
+    _check_range(op, "lr", lr, lr >= 0.0, "lr >= 0")
+    _check_range(op, "momentum", momentum, momentum >= 0.0, "momentum >= 0")
+    _check_range(op, "weight_decay", weight_decay, weight_decay >= 0.0, "weight_decay >= 0")
+    if nesterov and (momentum <= 0 or dampening != 0):
+        raise ValueError(f"{op}: nesterov momentum requires a momentum > 0 and zero dampening "
+                         f"(got momentum={momentum!r}, dampening={dampening!r})")
+
+
+def check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay):
+    """Checks Adam's hyperparameters as torch.optim.Adam's constructor does; returns step as an int."""
+    try:
+        step = operator.index(step)
+    except TypeError:
+        raise TypeError(f"{op}: step must be an integer, got {type(step).__name__}") from None
+    _check_range(op, "step", step, step >= 1, "the 1-based step count, already incremented: step >= 1")
+    _check_range(op, "lr", lr, lr >= 0.0, "lr >= 0")
+    _check_range(op, "eps", eps, eps >= 0.0, "eps >= 0")
+    _check_range(op, "beta1", beta1, 0.0 <= beta1 < 1.0, "0 <= beta1 < 1")
+    _check_range(op, "beta2", beta2, 0.0 <= beta2 < 1.0, "0 <= beta2 < 1")
+    _check_range(op, "weight_decay", weight_decay, weight_decay >= 0.0, "weight_decay >= 0")
+    return step
+
+
+def check_tensor_arrays(op, param, others):
+    """Checks one tensor's arrays: param = (name, array) and others = [(name, array, writable)].
+
+    Entries whose array is None are skipped. Returns the (name, array) pairs checked, param first.
+    """
+    pname, parr = param
+    check_array(op, pname, parr)
+    named = [param]
+    for name, arr, writable in others:
+        if arr is not None:
+            check_array(op, name, arr, param, writable=writable)
+            named.append((name, arr))
+    return named
+
+
+def _required(op, what, condition):
+    raise ValueError(f"{op}: {what} is required when {condition}")
+
+
+def check_sgd(op, param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_decay):
+    """All checks of sgd_step except overlap; raises TypeError/ValueError naming the op and the argument.
+
+    Returns the (name, array) pairs for check_no_overlap.
+    """
+    check_sgd_options(op, lr, momentum, dampening, nesterov, weight_decay)
+    if momentum != 0 and momentum_buffer is None:
+        _required(op, "momentum_buffer", "momentum != 0")
+    return check_tensor_arrays(op, ("param", param), [("grad", grad, False),
+                                                      ("momentum_buffer", momentum_buffer, True)])
+
+
+def check_adam(op, param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, amsgrad, step, lr, beta1, beta2, eps,
+               weight_decay):
+    """All checks of adam_step except overlap; returns (step as an int, the (name, array) pairs)."""
+    step = check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    if amsgrad and max_exp_avg_sq is None:
+        _required(op, "max_exp_avg_sq", "amsgrad=True")
+    named = check_tensor_arrays(op, ("param", param), [
+        ("grad", grad, False), ("exp_avg", exp_avg, True), ("exp_avg_sq", exp_avg_sq, True),
+        ("max_exp_avg_sq", max_exp_avg_sq if amsgrad else None, True)])
+    return step, named
+
+
+def check_group(op, params, lists):
+    """Checks a parameter group: params and the per-tensor lists [(name, list or None, writable)].
+
+    Every list must have one entry per parameter; entry i must have params[i]'s
+    shape and params[0]'s dtype, be C-contiguous, and (when written) writable.
+    Errors name the list and the index. Returns the group's dtype (None when empty).
+    """
+    if not isinstance(params, (list, tuple)):
+        raise TypeError(f"{op}: params must be a list of numpy.ndarray, got {type(params).__name__}")
+    lists = [(name, seq, w) for name, seq, w in lists if seq is not None]
+    for name, seq, _ in lists:
+        if not isinstance(seq, (list, tuple)):
+            raise TypeError(f"{op}: {name} must be a list of numpy.ndarray, got {type(seq).__name__}")
+        if len(seq) != len(params):
+            raise ValueError(f"{op}: got {len(params)} params but {len(seq)} {name}")
+    for i, param in enumerate(params):
+        if i and isinstance(param, np.ndarray) and param.dtype != params[0].dtype:
+            raise TypeError(f"{op}: params[{i}] has dtype {param.dtype} but params[0] has {params[0].dtype}; "
+                            f"a group shares one dtype")
+        check_tensor_arrays(op, (f"params[{i}]", param), [(f"{name}[{i}]", seq[i], w) for name, seq, w in lists])
+    return params[0].dtype if params else None
+
+
+def group_named(params, lists):
+    """Every array of a group as (name, array) pairs, e.g. ('exp_avgs[3]', array), for the overlap check."""
+    named = [(f"params[{i}]", p) for i, p in enumerate(params)]
+    for name, seq, _ in lists:
+        if seq is not None:
+            named += [(f"{name}[{i}]", a) for i, a in enumerate(seq)]
+    return named
+
+
+def sgd_lists(grads, momentum_buffers):
+    """The per-tensor lists of an SGD group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("momentum_buffers", momentum_buffers, True)]
+
+
+def adam_lists(grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad):
+    """The per-tensor lists of an Adam group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("exp_avgs", exp_avgs, True), ("exp_avg_sqs", exp_avg_sqs, True),
+            ("max_exp_avg_sqs", max_exp_avg_sqs if amsgrad else None, True)]
+
+
+def check_sgd_group(op, params, grads, momentum_buffers, lr, momentum, dampening, nesterov, weight_decay):
+    """All checks of sgd_step_many except overlap; returns the group's dtype (None when empty)."""
+    check_sgd_options(op, lr, momentum, dampening, nesterov, weight_decay)
+    if momentum != 0 and momentum_buffers is None:
+        _required(op, "momentum_buffers", "momentum != 0")
+    return check_group(op, params, sgd_lists(grads, momentum_buffers))
+
+
+def check_adam_group(op, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad, step, lr, beta1,
+                     beta2, eps, weight_decay):
+    """All checks of adam_step_many except overlap; returns (step as an int, the group's dtype)."""
+    step = check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    if amsgrad and max_exp_avg_sqs is None:
+        _required(op, "max_exp_avg_sqs", "amsgrad=True")
+    return step, check_group(op, params, adam_lists(grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad))
+
+
+# ---- the updates ----------------------------------------------------------------------
+
+def sgd_step(param, grad, momentum_buffer=None, *, lr, momentum=0.0, dampening=0.0, nesterov=False,
+             weight_decay=0.0, maximize=False, first_step=False):
+    """One SGD step on one tensor, in place: exactly torch.optim.SGD's single-tensor update.
+
+    Args:
+        param: the parameter (C-contiguous float32/float64), updated in place.
+        grad: its gradient (same shape and dtype), only read.
+        momentum_buffer: the momentum state, updated in place; required when momentum != 0.
+        lr, momentum, dampening, nesterov, weight_decay, maximize: as torch.optim.SGD.
+        first_step: the buffer holds no history yet: it becomes the gradient
+            (PyTorch's ``buf = grad.clone()`` when the state is empty).
+
+    Returns:
+        param.
+
+    The update: ``g = -grad if maximize else grad``; ``g = g + weight_decay * param``;
+    with momentum, ``buf = g`` on the first step, else ``buf = momentum * buf +
+    (1 - dampening) * g``, then ``g = g + momentum * buf`` (nesterov) or ``g = buf``;
+    ``param -= lr * g``.
+    """
+    check_no_overlap("sgd_step", check_sgd("sgd_step", param, grad, momentum_buffer, lr, momentum, dampening,
+                                            nesterov, weight_decay))
+    with quiet_block():
+        _sgd(param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_decay, maximize,
+             first_step)
+    return param
+
+
+def _sgd(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, maximize, first_step):
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = grad + weight_decay * param
+    if momentum != 0:
+        if first_step:
+            buf[...] = grad
+        else:
+            buf *= momentum
+            buf += (1 - dampening) * grad
+        grad = grad + momentum * buf if nesterov else buf
+    param -= lr * grad
+
+
+def adam_step(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq=None, *, step, lr, beta1, beta2, eps,
+              weight_decay=0.0, amsgrad=False, decoupled_weight_decay=False, maximize=False):
+    """One Adam (or AdamW) step on one tensor, in place: exactly torch.optim.Adam's single-tensor update.
+
+    Args:
+        param: the parameter (C-contiguous float32/float64), updated in place.
+        grad: its gradient (same shape and dtype), only read.
+        exp_avg, exp_avg_sq: the first and second moment estimates, updated in place.
+        max_exp_avg_sq: the running maximum of exp_avg_sq, updated in place;
+            required when amsgrad.
+        step: the 1-based step count, already incremented for this step.
+        lr, beta1, beta2, eps, weight_decay, amsgrad, maximize: as torch.optim.Adam.
+        decoupled_weight_decay: AdamW's decay (``param *= 1 - lr * weight_decay``)
+            instead of Adam's L2 term added to the gradient.
+
+    Returns:
+        param.
+
+    Example::
+
+        m, v = np.zeros_like(w), np.zeros_like(w)
+        for t in range(1, 11):
+            adam_step(w, grad_of(w), m, v, step=t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8)
+    """
+    step, named = check_adam("adam_step", param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, amsgrad, step, lr,
+                             beta1, beta2, eps, weight_decay)
+    check_no_overlap("adam_step", named)
+    with quiet_block():
+        _adam(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step, lr, beta1, beta2, eps, weight_decay,
+              amsgrad, decoupled_weight_decay, maximize)
+    return param
+
+
+def _lerp_(start, end, weight):
+    """start <- start + weight * (end - start) in place, in PyTorch's two forms.
+
+    PyTorch switches to ``end - (end - start) * (1 - weight)`` once |weight| >= 0.5,
+    so the result is exactly `end` at weight 1; weight is rounded to the
+    array's dtype first, as PyTorch does.
+    """
+    w = start.dtype.type(weight)
+    if abs(w) < 0.5:
+        start += w * (end - start)
+    else:
+        start[...] = end - (end - start) * (start.dtype.type(1) - w)
+
+
+def _adam(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step, lr, beta1, beta2, eps, weight_decay,
+          amsgrad, decoupled_weight_decay, maximize):
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        if decoupled_weight_decay:
+            param *= 1 - lr * weight_decay
+        else:
+            grad = grad + weight_decay * param
+    _lerp_(exp_avg, grad, 1 - beta1)
+    exp_avg_sq *= beta2
+    exp_avg_sq += (1 - beta2) * grad * grad
+    bias_correction1 = 1 - beta1 ** step
+    bias_correction2 = 1 - beta2 ** step
+    step_size = lr / bias_correction1
+    bias_correction2_sqrt = bias_correction2 ** 0.5
+    if amsgrad:
+        np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+        second_moment = max_exp_avg_sq
+    else:
+        second_moment = exp_avg_sq
+    denom = np.sqrt(second_moment) / bias_correction2_sqrt + eps
+    param += -step_size * exp_avg / denom
+
+
+def sgd_step_many(params, grads, momentum_buffers=None, *, lr, momentum=0.0, dampening=0.0, nesterov=False,
+                  weight_decay=0.0, maximize=False, first_step=False):
+    """sgd_step over a parameter group: lists of arrays, entry i updated as sgd_step would.
+
+    Every list has one entry per parameter (momentum_buffers may be None when
+    momentum == 0); all arrays share one dtype. Errors name the list and the
+    index. Returns params.
+    """
+    op = "sgd_step_many"
+    check_sgd_group(op, params, grads, momentum_buffers, lr, momentum, dampening, nesterov, weight_decay)
+    check_group_no_overlap(op, group_named(params, sgd_lists(grads, momentum_buffers)))
+    for i, param in enumerate(params):
+        buf = momentum_buffers[i] if momentum_buffers is not None else None
+        sgd_step(param, grads[i], buf, lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov,
+                 weight_decay=weight_decay, maximize=maximize, first_step=first_step)
+    return params
+
+
+def adam_step_many(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs=None, *, step, lr, beta1, beta2, eps,
+                   weight_decay=0.0, amsgrad=False, decoupled_weight_decay=False, maximize=False):
+    """adam_step over a parameter group: lists of arrays, entry i updated as adam_step would.
+
+    Every list has one entry per parameter (max_exp_avg_sqs may be None unless
+    amsgrad); all arrays share one dtype; `step` is the group's step count.
+    Errors name the list and the index. Returns params.
+    """
+    op = "adam_step_many"
+    step, _ = check_adam_group(op, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad, step, lr, beta1,
+                               beta2, eps, weight_decay)
+    check_group_no_overlap(op, group_named(params, adam_lists(grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs,
+                                                              amsgrad)))
+    for i, param in enumerate(params):
+        vmax = max_exp_avg_sqs[i] if amsgrad else None
+        adam_step(param, grads[i], exp_avgs[i], exp_avg_sqs[i], vmax, step=step, lr=lr, beta1=beta1, beta2=beta2,
+                  eps=eps, weight_decay=weight_decay, amsgrad=amsgrad, decoupled_weight_decay=decoupled_weight_decay,
+                  maximize=maximize)
+    return params

@@ -8,7 +8,8 @@ import numpy as np
 
 __all__ = ["view", "reshape", "expand", "permute", "squeeze", "unsqueeze", "flip", "roll",
            "concatenate", "stack", "getitem", "copy", "contiguous", "astype", "tile", "diagonal",
-           "index_add_zeros", "split", "index_put", "broadcast_copy", "index_add"]
+           "index_add_zeros", "split", "index_put", "broadcast_copy", "index_add", "unbind",
+           "diagonal_backward"]
 
 
 def view(x, shape):
@@ -51,7 +52,7 @@ def unsqueeze(x, axis):
 
 def flip(x, axes):
     """A copy of `x` reversed along `axes`."""
-    return np.ascontiguousarray(np.flip(x, axes))
+    return np.flip(x, axes).copy()
 
 
 def roll(x, shifts, axes):
@@ -75,6 +76,11 @@ def split(x, sizes, axis):
     return tuple(np.split(x, bounds, axis))
 
 
+def unbind(x, axis):
+    """Views of `x` at each position of `axis` (that axis removed)."""
+    return tuple(np.moveaxis(x, axis, 0))
+
+
 def getitem(x, key):
     """x[key] (a view for basic indexing, a copy for advanced indexing)."""
     return x[key]
@@ -83,16 +89,16 @@ def getitem(x, key):
 def index_add_zeros(shape, key, values, dtype):
     """Zeros of `shape` with `values` added at x[key]; repeated indices accumulate."""
     out = np.zeros(shape, dtype)
-    if _is_basic(key):
-        out[key] += values
-    else:
+    if _has_integer_array(key):
         np.add.at(out, key, values)
+    else:  # each position is addressed at most once: plain assignment is exact and faster
+        out[key] = values
     return out
 
 
-def _is_basic(key):
+def _has_integer_array(key):
     parts = key if isinstance(key, tuple) else (key,)
-    return all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice)) for p in parts)
+    return any(isinstance(p, np.ndarray) and p.dtype != np.bool_ for p in parts)
 
 
 def copy(x):
@@ -116,8 +122,32 @@ def tile(x, reps):
 
 
 def diagonal(x, offset, axis1, axis2):
-    """A read-only view of the diagonal."""
-    return np.diagonal(x, offset, axis1, axis2)
+    """The diagonal of the (axis1, axis2) planes as a view (writable when `x` is), that
+    diagonal as the last axis; `offset` > 0 is above the main diagonal, < 0 below."""
+    n1, n2 = x.shape[axis1], x.shape[axis2]
+    if offset >= 0:
+        start = (0, offset)
+        length = max(min(n1, n2 - offset), 0)
+    else:
+        start = (-offset, 0)
+        length = max(min(n1 + offset, n2), 0)
+    if length == 0:
+        start = (0, 0)  # never address past the end of an axis
+    corner = [slice(None)] * x.ndim
+    corner[axis1], corner[axis2] = slice(start[0], None), slice(start[1], None)
+    base = x[tuple(corner)]
+    keep = [d for d in range(x.ndim) if d not in (axis1, axis2)]
+    shape = tuple(x.shape[d] for d in keep) + (length,)
+    strides = tuple(x.strides[d] for d in keep) + (x.strides[axis1] + x.strides[axis2],)
+    # NumPy's own diagonal() is read-only; a strided view of the same elements is not.
+    return np.lib.stride_tricks.as_strided(base, shape, strides, writeable=x.flags.writeable)
+
+
+def diagonal_backward(grad, shape, offset, axis1, axis2):
+    """Zeros of `shape` with `grad` written on the diagonal that diagonal() would read."""
+    out = np.zeros(shape, grad.dtype)
+    diagonal(out, offset, axis1, axis2)[...] = grad
+    return out
 
 
 def index_put(x, key, values, accumulate):

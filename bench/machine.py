@@ -1,0 +1,115 @@
+"""The header of every benchmark report: what ran, on what, when.
+
+CPU model, cores, load, NumPy and the BLAS it calls, Python, pyautograd (and
+whether its C kernels loaded), PyTorch when present, the thread counts each
+library was given, and the date. Timings mean little without it.
+"""
+import datetime
+import os
+import platform
+
+import numpy as np
+
+import pyautograd
+import pyautograd.kernels as K
+
+
+def cpu_model():
+    """The CPU's model name (from /proc/cpuinfo on Linux), or platform's best guess."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def cpu_flags():
+    """The SIMD features that decide which kernel clones run (avx2, fma, avx512f), as found."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return [x for x in ("avx2", "fma", "avx512f") if x in flags]
+    except OSError:
+        pass
+    return []
+
+
+def usable_cores():
+    """Cores this process may run on (its affinity mask where the OS reports one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count()
+
+
+def blas_info():
+    """NumPy's BLAS: name and version from np.show_config, thread count from threadpoolctl if installed."""
+    info = {}
+    try:
+        deps = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        info["name"], info["version"] = deps.get("name"), deps.get("version")
+    except Exception:  # NumPy < 1.25 has no dict mode; the header just says less
+        pass
+    try:
+        import threadpoolctl
+    except ImportError:
+        env = [f"{k}={os.environ[k]}" for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+               if k in os.environ]
+        info["threads"] = ", ".join(env) if env else "library default (threadpoolctl not installed)"
+    else:
+        for pool in threadpoolctl.threadpool_info():
+            if pool.get("user_api") == "blas":
+                info["threads"] = pool.get("num_threads")
+                info.setdefault("name", pool.get("internal_api"))
+                break
+    return info
+
+
+def torch_info(torch):
+    """PyTorch's version and thread count, or None when it is not installed."""
+    if torch is None:
+        return None
+    return {"version": torch.__version__, "threads": torch.get_num_threads()}
+
+
+def describe(torch=None):
+    """The machine header as a dict (JSON-ready)."""
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {
+        "cpu": cpu_model(),
+        "cpu_flags": cpu_flags(),
+        "cores": usable_cores(),
+        "load_average_1_5_15_min": [round(x, 2) for x in load] if load else None,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "blas": blas_info(),
+        "pyautograd": pyautograd.__version__,
+        "pyautograd_c_kernels": K.c_available(),
+        "pyautograd_threads": K.get_num_threads(),
+        "torch": torch_info(torch),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def markdown(header):
+    """The header as a markdown bullet list."""
+    blas = header["blas"]
+    torch = header["torch"]
+    load = header["load_average_1_5_15_min"]
+    lines = [
+        f"- CPU: {header['cpu']} ({', '.join(header['cpu_flags']) or 'no AVX2'}), {header['cores']} cores"
+        + (f", load average {load[0]} / {load[1]} / {load[2]} (1 / 5 / 15 min)" if load else ""),
+        f"- Python {header['python']}, NumPy {header['numpy']} with {blas.get('name', '?')} "
+        f"{blas.get('version', '')} (threads: {blas.get('threads', '?')})",
+        f"- pyautograd {header['pyautograd']}, C kernels "
+        + ("loaded" if header["pyautograd_c_kernels"] else "NOT loaded (NumPy fallback)")
+        + f", {header['pyautograd_threads']} threads",
+        "- PyTorch " + (f"{torch['version']}, {torch['threads']} threads" if torch else "not installed"),
+        f"- Date: {header['date']}",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,141 @@
+"""OpInfos of the reductions (ops/reduction.py: sum, mean) and the matrix products (ops/linalg.py
+with matmul and mm from ops/composite.py)."""
+import warnings
+
+import numpy as np
+
+import pyautograd as P
+
+from .core import OpInfo, SampleInput, Skip, make_arg, noncontiguous
+
+F32, F64, I64 = np.float32, np.float64, np.int64
+# Sums and products accumulate in an order that differs between NumPy, C and PyTorch.
+_ACCUMULATE_TOL = {"float32": (1e-5, 1e-5), "float64": (1e-12, 1e-10)}
+
+
+def _torch():
+    import torch
+    return torch
+
+
+def _dtype_of(lib, name):
+    return None if name is None else getattr(lib, name)
+
+
+# -- sum, mean ------------------------------------------------------------------------------
+
+
+def _reduction_samples(allow_dtype):
+    def gen(dtype, rng):
+        def arg(shape, **kw):
+            return make_arg(shape, dtype, rng, **kw)
+        out = [SampleInput((arg((2, 3)),), desc="all"),
+               SampleInput((arg((2, 3)),), {"dim": 1}, "dim 1"),
+               SampleInput((arg((2, 3, 2)),), {"dim": (0, 2), "keepdim": True}, "dims (0, 2) keepdim"),
+               SampleInput((arg((2, 3)),), {"dim": -1, "keepdim": True}, "dim -1 keepdim"),
+               SampleInput((arg(()),), desc="0-d"),
+               SampleInput((arg(()),), {"dim": 0}, "0-d dim 0"),
+               SampleInput((arg((3, 2), noncontig=True),), {"dim": 0}, "noncontig"),
+               SampleInput((arg((0, 3)),), {"dim": 0}, "empty dim"),
+               SampleInput((arg((0, 3)),), desc="empty all")]
+        if allow_dtype and np.dtype(dtype) != np.float64:
+            out.append(SampleInput((arg((2, 3)),), {"dim": 1, "dtype": "float64"}, "dtype float64"))
+        return out
+    return gen
+
+
+def _np_reduce(fn):
+    def ref(x, dim=None, keepdim=False, dtype=None):
+        axis = None if x.ndim == 0 else dim
+        if dtype is None and x.dtype.kind in "biu" and fn is np.sum:
+            dtype = "int64"
+        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # the mean of nothing is nan, as in PyTorch
+            out = fn(x, axis=axis, keepdims=keepdim, dtype=dtype)
+        return np.asarray(out)
+    return ref
+
+
+def _call_reduction(lib_fn, lib):
+    def call(x, dim=None, keepdim=False, dtype=None):
+        return lib_fn(x, dim, keepdim, dtype=_dtype_of(lib, dtype)) if dim is not None else \
+            lib_fn(x, dtype=_dtype_of(lib, dtype))
+    return call
+
+
+OPS = [
+    OpInfo("sum", _call_reduction(P.sum, P), _reduction_samples(True), ref=_np_reduce(np.sum),
+           torch_fn=lambda *a, **k: _call_reduction(_torch().sum, _torch())(*a, **k), dtypes=(F32, F64, I64),
+           tolerances=_ACCUMULATE_TOL, covers=("sum_all", "sum_dim")),
+    OpInfo("mean", _call_reduction(P.mean, P), _reduction_samples(True), ref=_np_reduce(np.mean),
+           torch_fn=lambda *a, **k: _call_reduction(_torch().mean, _torch())(*a, **k),
+           tolerances=_ACCUMULATE_TOL, covers=("mean_all", "mean_dim")),
+]
+
+# -- matrix products ---------------------------------------------------------------------------
+
+
+def _pairs(*shapes):
+    """Samples (a, b) for each (shape_a, shape_b, desc); 'noncontig' in desc lays both out so."""
+    def gen(dtype, rng):
+        out = []
+        for sa, sb, desc in shapes:
+            a, b = make_arg(sa, dtype, rng), make_arg(sb, dtype, rng)
+            if "noncontig" in desc:
+                a, b = noncontiguous(a), noncontiguous(b)
+            if "transposed" in desc:
+                a = np.ascontiguousarray(a.T).T
+            out.append(SampleInput((a, b), desc=desc))
+        return out
+    return gen
+
+
+def _addmm_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng)
+    return [SampleInput((arg((2, 2)), arg((2, 3)), arg((3, 2))), desc="plain"),
+            SampleInput((arg((2,)), arg((2, 3)), arg((3, 2))), desc="broadcast bias"),
+            SampleInput((arg((2, 2)), arg((2, 3)), arg((3, 2))), {"beta": 0.5, "alpha": 2}, "beta and alpha"),
+            SampleInput((arg((2, 2)), noncontiguous(arg((2, 3))), arg((3, 2))), desc="noncontig")]
+
+
+def _np_addmm(input, mat1, mat2, beta=1, alpha=1):
+    return (beta * input + alpha * (mat1 @ mat2)).astype(np.result_type(input, mat1, mat2))
+
+
+OPS += [
+    OpInfo("mm", P.mm, _pairs(((2, 3), (3, 2), "2x3 @ 3x2"), ((3, 2), (2, 2), "transposed"),
+                             ((2, 3), (3, 2), "noncontig"), ((0, 3), (3, 2), "empty rows"),
+                             ((2, 0), (0, 2), "empty inner")),
+           ref=np.matmul, torch_fn=lambda a, b: _torch().mm(a, b), dtypes=(F32, F64, I64),
+           tolerances=_ACCUMULATE_TOL),
+    OpInfo("bmm", P.bmm, _pairs(((2, 2, 3), (2, 3, 2), "batch 2"), ((2, 2, 3), (2, 3, 2), "noncontig"),
+                               ((1, 2, 3), (1, 3, 1), "batch 1")),
+           ref=np.matmul, torch_fn=lambda a, b: _torch().bmm(a, b), tolerances=_ACCUMULATE_TOL),
+    OpInfo("mv", P.mv, _pairs(((2, 3), (3,), "2x3 @ 3"), ((2, 3), (3,), "noncontig"), ((0, 2), (2,), "empty")),
+           ref=np.matmul, torch_fn=lambda a, b: _torch().mv(a, b), tolerances=_ACCUMULATE_TOL),
+    OpInfo("dot", P.dot, _pairs(((3,), (3,), "3 . 3"), ((4,), (4,), "noncontig"), ((0,), (0,), "empty")),
+           ref=lambda a, b: np.asarray(np.dot(a, b)), torch_fn=lambda a, b: _torch().dot(a, b),
+           tolerances=_ACCUMULATE_TOL),
+    OpInfo("matmul", P.matmul, _pairs(((3,), (3,), "1d @ 1d"), ((2, 3), (3,), "2d @ 1d"),
+                                     ((2, 3), (3, 2), "2d @ 2d"), ((2, 2, 3), (3, 2), "3d @ 2d"),
+                                     ((2, 2, 3), (2, 3, 2), "noncontig")),
+           ref=lambda a, b: np.asarray(np.matmul(a, b)), torch_fn=lambda a, b: _torch().matmul(a, b),
+           dtypes=(F32, F64, I64), tolerances=_ACCUMULATE_TOL, covers=("dot", "mv", "mm", "matmul_nd")),
+    OpInfo("matmul", P.matmul, _pairs(((1, 2, 3), (2, 3, 2), "batch broadcast")),
+           ref=lambda a, b: np.asarray(np.matmul(a, b)), torch_fn=lambda a, b: _torch().matmul(a, b),
+           tolerances=_ACCUMULATE_TOL, variant="batch_broadcast", covers=("matmul_nd",),
+           skips=(Skip("grad_fn", "PyTorch 2.13 decomposes a batch-broadcast matmul and ends in CloneBackward0; "
+                       "pyautograd records UnsafeViewBackward0, PyTorch's name for the other batched cases"),)),
+    OpInfo("matmul", P.matmul, _pairs(((3,), (3, 2), "1d @ 2d"), ((2,), (2, 2, 3), "1d @ 3d"),
+                                     ((2, 2, 3), (3,), "3d @ 1d")),
+           ref=lambda a, b: np.asarray(np.matmul(a, b)), torch_fn=lambda a, b: _torch().matmul(a, b),
+           tolerances=_ACCUMULATE_TOL, variant="vector_operand", covers=("matmul_nd",),
+           skips=tuple(Skip(test, "matmul_nd's backward transposes its operands with transpose(-2, -1), which "
+                            "a 1-d operand does not have: IndexError: Dimension out of range")
+                       for test in ("gradcheck", "gradgradcheck", "vs_torch_grad"))
+           + (Skip("grad_fn", "PyTorch ends 1d @ 2d in SqueezeBackward4 (it unsqueezes the vector); pyautograd "
+                   "records UnsafeViewBackward0"),)),
+    OpInfo("addmm", P.addmm, _addmm_samples, ref=_np_addmm, torch_fn=lambda *a, **k: _torch().addmm(*a, **k),
+           tolerances=_ACCUMULATE_TOL),
+]

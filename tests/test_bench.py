@@ -1,0 +1,75 @@
+"""The benchmark still works: ``python -m bench kernels --quick`` prints tables and
+writes valid JSON, and the harness measures and formats what it is given.
+No timing is asserted: CI machines are too noisy for that."""
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from bench import _harness  # noqa: E402  (bench/ is a package at the repository root)
+
+
+def _bench(*args):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, "-m", "bench", "kernels", "--quick", *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_quick_kernel_benchmark_prints_tables_and_json(tmp_path):
+    # Without PyTorch: importing it and building its first optimizer take seconds.
+    out = tmp_path / "kernels.json"
+    proc = _bench("--no-torch", "--json", str(out))
+    assert "| case | size | C | dispatch | NumPy | PyTorch |" in proc.stdout
+    assert "### Optimizer steps" in proc.stdout
+    doc = json.loads(out.read_text())
+    assert doc["machine"]["numpy"] == np.__version__
+    rows = doc["rows"]
+    assert rows and all(not r["note"].startswith("error") for r in rows), [r["note"] for r in rows]
+    measured = [r for r in rows if r["timings"]]
+    assert any(r["case"] == "adam_step" for r in measured)
+    for row in measured:
+        assert row["picked"] in ("C", "NumPy")
+        for timing in row["timings"].values():
+            assert 0 < timing["min_s"] <= timing["median_s"]
+            assert len(timing["samples_s"]) == doc["settings"]["repeats"]
+    for row in rows:
+        if not row["timings"]:
+            assert row["note"].startswith("skipped: kernel ")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="PyTorch not installed")
+def test_pytorch_column_when_torch_is_installed(tmp_path):
+    # only the subprocess imports PyTorch (seconds), not the test process too
+    out = tmp_path / "overhead.json"
+    _bench("--only", "Call overhead", "--json", str(out))
+    (row,) = json.loads(out.read_text())["rows"]
+    assert row["timings"]["PyTorch"]["median_s"] > 0
+
+
+def test_measure_interleaves_and_reports_every_round():
+    order = []
+    settings = _harness.Settings(repeats=4, sample_seconds=1e-4, warmup=0, max_number=1, settle_seconds=0)
+    timings = _harness.measure({"a": lambda: order.append("a"), "b": lambda: order.append("b")}, settings)
+    rounds = order[2:]  # after one calibration call each
+    assert rounds == ["a", "b", "b", "a", "a", "b", "b", "a"]  # the start rotates round by round
+    assert all(len(t.samples) == 4 and t.min <= t.median for t in timings.values())
+
+
+def test_table_marks_a_wrong_pick_and_lists_skipped_cases():
+    fast, slow = _harness.Timing([1e-6] * 3, 1), _harness.Timing([5e-6] * 3, 1)
+    wrong = _harness.Row("S", "add", "1e3", {"C": fast, "dispatch": slow, "NumPy": slow}, ("GB/s", 12_000), "NumPy")
+    skipped = _harness.Row("S", "gemm", "64x64", note="skipped: kernel gemm not built yet")
+    table = _harness.markdown_table([wrong, skipped])
+    assert "NumPy ✗ (C 5.0x faster)" in table
+    assert "| 5.00x |" in table and "12 / 2.4 GB/s" in table
+    assert "| gemm | 64x64 | skipped: kernel gemm not built yet |" in table
+    assert _harness.format_seconds(1.234e-5) == "12.3 us" and _harness.format_seconds(4e-8) == "40 ns"
