@@ -687,3 +687,43 @@ def test_once_differentiable_first_grad_matches_torch(torch):
     tg, = torch.autograd.grad(ty.sum(), tx, create_graph=True)
     _same(g, tg)
     assert g.requires_grad == tg.requires_grad
+
+
+# -- with gradcheck and anomaly mode ------------------------------------------------------------------
+
+
+def test_gradcheck_passes_correct_functions_and_catches_a_wrong_backward():
+    x = _leaf([0.5, -1.0])
+    assert pag.autograd.gradcheck(FN["Exp"].apply, (x,))
+    assert pag.autograd.gradgradcheck(FN["Cube"].apply, (x,))
+
+    class Wrong(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad  # misses the factor 2x
+
+    with pytest.raises(pag.autograd.GradcheckError, match="Jacobian mismatch for output 0 with respect to "
+                                                          "input 0"):
+        pag.autograd.gradcheck(Wrong.apply, (x,))
+
+
+def test_anomaly_mode_names_the_function():
+    class NanBackward(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * float("nan")
+
+    x = _leaf([1.0])
+    with pytest.warns(UserWarning, match="Anomaly Detection has been enabled"):
+        with pag.autograd.detect_anomaly():
+            with pytest.raises(RuntimeError, match="Function 'NanBackwardBackward' returned nan values in its "
+                                                   "0th output"):
+                NanBackward.apply(x).sum().backward()
