@@ -31,7 +31,7 @@ from .ops.composite import (broadcast_to, cat, clamp, clip, concat, concatenate,
                             moveaxis, narrow, numel, permute, pow, remainder, reshape, select, square, squeeze,
                             stack, sum, swapaxes, swapdims, t, transpose, true_divide, unflatten, unsqueeze)
 from .ops.composite import (baddbmm, chunk, cumprod, cumsum, diagonal, einsum, flip, ger, outer, roll, split,
-                            take_along_dim, tile, unbind)
+                            split_with_sizes, take_along_dim, tile, unbind)
 from .ops.indexing import (argwhere, gather, index_select, masked_fill, masked_select, nonzero, one_hot, scatter,
                            scatter_add)
 from .ops.linalg import addmm, bmm, dot, mv

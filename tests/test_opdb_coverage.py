@@ -3,6 +3,7 @@ OpInfo, every public op function has an entry, and every entry names a real op."
 import inspect
 
 import pyautograd
+from pyautograd.nn import functional
 from pyautograd import Tensor
 from pyautograd.ops import composite
 from pyautograd.ops._opdef import REGISTRY
@@ -14,8 +15,9 @@ NOT_OPS = {"numel": "returns an int", "is_tensor": "returns a bool", "is_floatin
 
 def resolve(name):
     """The function an OpInfo name stands for: pyautograd.<name>, the Tensor method <name>,
-    ops.composite.<name> (front ends not exported yet), or the primitive op <name>; else None."""
-    for owner in (pyautograd, Tensor, composite):
+    nn.functional.<name>, ops.composite.<name> (front ends not exported yet), or the primitive
+    op <name>; else None."""
+    for owner in (pyautograd, Tensor, functional, composite):
         fn = getattr(owner, name, None)
         if callable(fn) and not inspect.isclass(fn):
             return fn

@@ -303,6 +303,8 @@ _ERRORS = [
      "0-dimensional value tensor, but got tensor with 1 dimension"),
     (lambda: _x(3, 4).masked_fill_(pyautograd.ones(2, 3, 4, dtype=pyautograd.bool), 1.0), RuntimeError,
      r"output with shape \[3, 4\] doesn't match the broadcast shape \[2, 3, 4\]"),
+    (lambda: pyautograd.masked_fill(_long([1, 2]), pyautograd.ones(2, dtype=pyautograd.bool), float("nan")),
+     RuntimeError, "value cannot be converted to type int64 without overflow"),
     (lambda: pyautograd.masked_select(_x(3, 4), _long([1, 0, 1, 0])), RuntimeError, "expected BoolTensor for mask"),
     (lambda: pyautograd.masked_select(_x(3, 4), pyautograd.ones(3, dtype=pyautograd.bool)), RuntimeError,
      r"size of tensor a \(4\) must match the size of tensor b \(3\) at non-singleton dimension 1"),

@@ -49,7 +49,7 @@ def div(input, other, *, rounding_mode=None):
     return q if dt.is_floating_point else q.to(dt)
 
 
-true_divide = divide = pointwise.div
+true_divide = divide = div
 
 
 def floor_divide(input, other):
@@ -456,9 +456,6 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     """The diagonal of the (dim1, dim2) planes, as a view with that diagonal as the last dim;
     offset > 0 is above the main diagonal, < 0 below."""
     d1, d2 = wrap_dim(dim1, input.ndim, "diagonal"), wrap_dim(dim2, input.ndim, "diagonal")
-    if input.ndim < 2:
-        raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got {builtins.max(dim1, dim2)})"
-                         if input.ndim == 1 else "diagonal() needs a tensor of at least 2 dimensions")
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     return shape_mod.diagonal(input, int(offset), d1, d2)

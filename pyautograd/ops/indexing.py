@@ -11,6 +11,7 @@ whose gradient is indexing again, so double backward works. Every index is
 checked before NumPy sees it: an out-of-range one raises IndexError naming the
 index, the dim and its size.
 """
+import math
 import numbers
 import operator
 import warnings
@@ -18,6 +19,7 @@ import warnings
 import numpy as np
 
 from .. import kernels
+from . import _apply
 from ._dims import wrap_dim
 from ._opdef import defop
 
@@ -129,7 +131,9 @@ def _sequence_array(seq):
 
 def normalize_key(key):
     """A NumPy index from a PyTorch one: tensors and lists become arrays, bools stay masks."""
-    from .._tensor import Tensor
+    Tensor = _apply.Tensor
+    if isinstance(key, list) and _legacy_tuple(key):
+        key = tuple(key)
     if isinstance(key, tuple):
         return tuple(normalize_key(k) for k in key)
     if isinstance(key, Tensor):
@@ -147,15 +151,14 @@ def normalize_key(key):
 
 def _part(p):
     """One component of a getitem key, normalized: int, slice, None, Ellipsis or an index array."""
-    from .._tensor import Tensor
-    if p is None or p is Ellipsis:
-        return p
+    Tensor = _apply.Tensor
+    cls = p.__class__
+    if cls is int or cls is slice or p is None or p is Ellipsis:
+        return _slice(p) if cls is slice else p
     if isinstance(p, (bool, np.bool_)):
         return np.array(bool(p))  # PyTorch: x[True] adds a dim of size 1 (a copy), x[False] of size 0
     if isinstance(p, numbers.Integral):
         return int(p)
-    if isinstance(p, slice):
-        return _slice(p)
     if isinstance(p, (Tensor, np.ndarray)):
         arr = _index_array(p._data if isinstance(p, Tensor) else p)
         # A 0-d integer tensor indexes like an int (a view), as in PyTorch.
@@ -166,6 +169,8 @@ def _part(p):
 
 
 def _slice(s):
+    if s.step is None and (s.start is None or s.start.__class__ is int) and (s.stop is None or s.stop.__class__ is int):
+        return s
     start, stop, step = (None if v is None else operator.index(v) for v in (s.start, s.stop, s.step))
     if step is not None and step <= 0:
         if step == 0:
@@ -175,17 +180,24 @@ def _slice(s):
     return slice(start, stop, step)
 
 
-def _key_parts(key):
-    """The components of a key; a short list holding sequences, tensors, slices, None or Ellipsis
-    counts as a tuple (PyTorch's legacy rule, deprecated there too)."""
-    from .._tensor import Tensor
-    if isinstance(key, tuple):
-        return key
-    if isinstance(key, list) and len(key) < 32 and any(
-            isinstance(p, (Tensor, list, tuple, slice)) or p is None or p is Ellipsis for p in key):
+def _legacy_tuple(key):
+    """Whether a list key counts as a tuple: PyTorch's legacy rule (deprecated there too) for a
+    short list holding sequences, tensors, slices, None or Ellipsis. Warns when it does."""
+    Tensor = _apply.Tensor
+    if len(key) < 32 and any(isinstance(p, (Tensor, list, tuple, slice)) or p is None or p is Ellipsis
+                             for p in key):
         warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated; use "
                       "x[tuple(seq)] instead of x[seq] (PyTorch will read it as x[torch.tensor(seq)])",
-                      UserWarning, stacklevel=4)
+                      UserWarning, stacklevel=5)
+        return True
+    return False
+
+
+def _key_parts(key):
+    """The components of a key (a tuple's items, else the key itself)."""
+    if isinstance(key, tuple):
+        return key
+    if isinstance(key, list) and _legacy_tuple(key):
         return tuple(key)
     return (key,)
 
@@ -206,10 +218,9 @@ def _consumed(parts):
 
 
 def _check_range(arr, size, dim):
-    if arr.size:
-        bad = (arr < -size) | (arr >= size)
-        if bad.any():
-            raise IndexError(f"index {arr[bad].flat[0]} is out of bounds for dimension {dim} with size {size}")
+    if arr.size and (arr.min() < -size or arr.max() >= size):
+        bad = arr[(arr < -size) | (arr >= size)]
+        raise IndexError(f"index {bad.flat[0]} is out of bounds for dimension {dim} with size {size}")
 
 
 def _check_mask(mask, shape, dim):
@@ -240,6 +251,9 @@ def parse_key(shape, key):
     ndim = len(shape)
     consumed = _consumed(parts)
     if consumed > ndim:
+        if ndim == 0:
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     basic, advanced, arrays = [], [], []
     kind, dim = "alias", 0
@@ -273,7 +287,7 @@ def parse_key(shape, key):
             advanced.append(p)
             arrays.append(p)
             dim += p.ndim if p.dtype == np.bool_ else 1
-    if arrays:
+    if len(arrays) > 1:
         _check_broadcast(arrays)
     if isinstance(key, slice):
         kind = "slice"  # PyTorch slices a lone slice key even when it spans the whole dim
@@ -288,10 +302,19 @@ def getitem(input, key):
     """input[key] with PyTorch's semantics: a view for ints, slices, None and Ellipsis; a copy
     when the key holds integer tensors or lists, or boolean masks."""
     shape = input._data.shape
-    if key.__class__ is int and shape:  # the common x[i]
-        if not -shape[0] <= key < shape[0]:
-            raise IndexError(f"index {key} is out of bounds for dimension 0 with size {shape[0]}")
-        return _select_view(input, key)
+    if shape:  # fast paths for x[i], x[index_tensor] and x[mask]
+        if key.__class__ is int:
+            if not -shape[0] <= key < shape[0]:
+                raise IndexError(f"index {key} is out of bounds for dimension 0 with size {shape[0]}")
+            return _select_view(input, key)
+        if key.__class__ is input.__class__ and key._data.ndim:
+            arr = key._data
+            if arr.dtype == np.int64:
+                _check_range(arr, shape[0], 0)
+                return _index_copy(input, arr)
+            if arr.dtype == np.bool_ and arr.ndim <= len(shape):
+                _check_mask(arr, shape, 0)
+                return _index_copy(input, arr)
     basic, advanced, kind = parse_key(shape, key)
     if advanced is None:
         return _VIEWS[kind](input, basic)
@@ -370,7 +393,7 @@ _scatter_src = defop("scatter_src", "input, dim, index, src", kernels.scatter, p
 
 def _index_arg(op, index, dtypes="int64"):
     """The int64 array of an index tensor argument (a TypeError/RuntimeError naming `op` if not one)."""
-    from .._tensor import Tensor
+    Tensor = _apply.Tensor
     if not isinstance(index, Tensor):
         raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
     arr = index._data
@@ -438,7 +461,7 @@ def _scatter_checks(op, input, dim, index, src):
 def scatter(input, dim, index, src=None, *, value=None):
     """A copy of `input` with src[p] (or the number `value`) written at position p of `index`,
     its dim `dim` replaced by index[p]. Where an index repeats, which write remains is unspecified."""
-    from .._tensor import Tensor
+    Tensor = _apply.Tensor
     if src is not None and not isinstance(src, Tensor):
         src, value = None, src
     if (src is None) == (value is None):
@@ -452,7 +475,7 @@ def scatter(input, dim, index, src=None, *, value=None):
 def scatter_add(input, dim, index, src):
     """A copy of `input` with src[p] added at position p of `index`, its dim `dim` replaced by
     index[p]; repeated indices add up."""
-    from .._tensor import Tensor
+    Tensor = _apply.Tensor
     if not isinstance(src, Tensor):
         raise TypeError(f"scatter_add(): argument 'src' (position 4) must be Tensor, not {type(src).__name__}")
     dim, idx = _scatter_checks("scatter_add", input, dim, index, src)
@@ -495,7 +518,7 @@ _masked_fill_tensor = defop(
 
 
 def _mask_arg(op, mask, what):
-    from .._tensor import Tensor
+    Tensor = _apply.Tensor
     if not isinstance(mask, Tensor):
         raise TypeError(f"{op}(): argument 'mask' must be Tensor, not {type(mask).__name__}")
     if mask._data.dtype != np.bool_:
@@ -518,7 +541,7 @@ def _broadcast_shape(a, b):
 def masked_fill(input, mask, value):
     """`input` with `value` (a number or a 0-d tensor) where the bool `mask` is True; mask and
     input broadcast together. The result has input's dtype."""
-    from .._tensor import Tensor
+    Tensor = _apply.Tensor
     m = _mask_arg("masked_fill", mask, "masked_fill only supports boolean masks, but got mask with dtype {}")
     _broadcast_shape(input._data.shape, m.shape)
     if isinstance(value, Tensor):
@@ -528,6 +551,9 @@ def masked_fill(input, mask, value):
         return _masked_fill_tensor(input, m, value)
     if not isinstance(value, (numbers.Number, np.bool_)):
         raise TypeError(f"masked_fill(): argument 'value' must be a number or a Tensor, not {type(value).__name__}")
+    if not input.dtype.is_floating_point and isinstance(value, float) and not math.isfinite(value):
+        raise RuntimeError(f"value cannot be converted to type {input.dtype.name} without overflow (masked_fill "
+                           f"of a {input.dtype.name} tensor with {value})")
     return _masked_fill(input, m, value)
 
 

@@ -1,8 +1,11 @@
-"""Shape ops: views (view, expand, permute, transpose, squeeze, unsqueeze, basic
-indexing) and copies (reshape of a non-viewable layout, cat, stack, flip...).
+"""Shape ops: views (view, expand, permute, transpose, squeeze, unsqueeze, diagonal,
+split, unbind) and copies (reshape of a non-viewable layout, cat, stack, flip, roll,
+repeat), and the cumulative sum and product along a dim.
 
 A view op's output shares its input's storage and version counter; its
-gradient is the inverse rearrangement of the incoming gradient.
+gradient is the inverse rearrangement of the incoming gradient. split and
+unbind return one view per piece from a single node (SplitBackward0,
+UnbindBackward0), as PyTorch does.
 """
 import numpy as np
 
@@ -82,6 +85,7 @@ _cat_sized = defop("_cat", "*tensors, dim, sizes", lambda *args: kernels.concate
 def _cat(*tensors, dim):
     """The tensors joined along `dim` (callers check that they agree in the other dims)."""
     return _cat_sized(*tensors, dim=dim, sizes=tuple(t._data.shape[dim] for t in tensors))
+
 
 _stack = defop("_stack", "*tensors, dim", lambda *args: kernels.stack(args[:-1], args[-1]),
                node_name="StackBackward0",

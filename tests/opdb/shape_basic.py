@@ -153,14 +153,6 @@ OPS = [
            ref=np.roll, torch_fn=_torch_fn("roll"), dtypes=ALL,
            skips=tuple(Skip(test, "roll's backward calls grad.roll(...), but Tensor has no roll method: "
                             "AttributeError") for test in ("gradcheck", "gradgradcheck", "vs_torch_grad"))),
-    OpInfo("_tile", S.tile, _samples(((2, 3), [(2, 1)], {}, "2x1"), ((3,), [(2, 2)], {}, "more reps than dims"),
-                                     ((), [(3,)], {}, "0-d")),
-           ref=np.tile, torch_fn=_torch_fn("tile"), dtypes=ALL),
-    OpInfo("_tile", S.tile, _samples(((2, 2), [(2,)], {}, "fewer reps than dims")),
-           ref=np.tile, torch_fn=_torch_fn("tile"), dtypes=ALL, variant="fewer_reps",
-           skips=tuple(Skip(test, "_untile pads the shape to len(reps) but not reps to ndim: RuntimeError: "
-                            "shape '[2, 2]' is invalid for input of size 8")
-                       for test in ("gradcheck", "gradgradcheck", "vs_torch_grad"))),
     # indexing
     OpInfo("__getitem__", _method("__getitem__"), _samples(
         ((3, 4), [(slice(1, None),)], {}, "slice"), ((3, 4), [(Ellipsis, slice(None, None, 2))], {}, "step"),
