@@ -34,8 +34,9 @@ def _size(size):
     return tuple(int(s) for s in size)
 
 
-def _infer(data):
-    """An ndarray from Python data, with PyTorch's dtype inference."""
+def _infer(data, float_dtype=None):
+    """An ndarray from Python data, with PyTorch's dtype inference (Python floats become
+    `float_dtype` when given -- the requested dtype, converted once -- else the default)."""
     if isinstance(data, Tensor):
         return data._data
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
@@ -48,7 +49,7 @@ def _infer(data):
         if kind == "f" or kind in "biu":
             return arr
     if kind == "f":
-        return arr.astype(_dtype.get_default_dtype().numpy_dtype)
+        return arr.astype(float_dtype or _dtype.get_default_dtype().numpy_dtype)
     if kind in "iu":
         return arr.astype(np.int64)
     if kind == "b":
@@ -84,7 +85,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone()"
                       ".detach() or sourceTensor.clone().detach().requires_grad_(True), rather than "
                       "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
-    arr = _infer(data)
+    arr = _infer(data, _np_dtype(dtype) if dtype is not None else None)
     arr = arr.astype(_np_dtype(dtype), copy=True) if dtype is not None else np.array(arr, copy=True)
     return _finish(arr, requires_grad)
 
@@ -95,7 +96,7 @@ def as_tensor(data, dtype=None, device=None):
         return data
     if isinstance(data, np.ndarray) and (dtype is None or data.dtype == _np_dtype(dtype)):
         return from_numpy(data)
-    arr = _infer(data)
+    arr = _infer(data, _np_dtype(dtype) if dtype is not None else None)
     if dtype is not None:
         arr = arr.astype(_np_dtype(dtype), copy=False)
     return Tensor._wrap(np.asarray(arr))

@@ -213,13 +213,15 @@ class Tensor:
     def grad(self, value):
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got {type(value).__name__}")
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
             if value._data.dtype != self._data.dtype:
                 raise RuntimeError(f"assigned grad has data of a different type: expected "
                                    f"{self.dtype}, got {value.dtype}")
             if value._data.shape != self._data.shape:
-                raise RuntimeError(f"assigned grad has data of a different size: expected "
-                                   f"{list(self._data.shape)}, got {list(value._data.shape)}")
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value._data.shape)}' to a "
+                                   f"tensor of size '{list(self._data.shape)}'. Please ensure that the "
+                                   "gradient and the tensor are the same size")
         self._grad = value
 
     @property
@@ -267,6 +269,11 @@ class Tensor:
         self._retains_grad = True
         from .autograd.hooks import retain_grad_hook
         retain_grad_hook(self)
+
+    @property
+    def retains_grad(self):
+        """Whether retain_grad() was called on this non-leaf tensor."""
+        return self._retains_grad
 
     def register_hook(self, hook):
         """hook(grad) runs when this tensor's gradient is computed; it may return a new gradient.

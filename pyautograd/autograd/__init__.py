@@ -1,13 +1,14 @@
-"""pyautograd.autograd: backward, grad, grad modes, gradcheck, anomaly detection and the
-graph drawing (Function and the functional API arrive with their own modules)."""
-from . import graph
+"""pyautograd.autograd: backward, grad, grad modes, custom Functions, the functional API,
+gradcheck, anomaly detection and the graph drawing."""
+from . import functional, graph
 from .anomaly import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .backward import backward, grad
+from .function import Function, once_differentiable
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                         no_grad, set_grad_enabled)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
-__all__ = ["backward", "grad", "gradcheck", "gradgradcheck", "GradcheckError", "detect_anomaly",
-           "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "no_grad",
-           "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "is_inference_mode_enabled",
-           "graph"]
+__all__ = ["backward", "grad", "Function", "once_differentiable", "functional", "gradcheck",
+           "gradgradcheck", "GradcheckError", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
+           "is_anomaly_check_nan_enabled", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
+           "is_grad_enabled", "is_inference_mode_enabled", "graph"]
