@@ -346,3 +346,41 @@ def test_softplus_does_not_overflow_below_its_threshold():
     x = np.array([100.0, 200.0, -200.0], np.float32)
     got = _c.softplus(x, 1.0, 1e30)
     np.testing.assert_allclose(got, [100.0, 200.0, 0.0], rtol=1e-7, atol=0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["exp", "gelu", "add", "lt", "silu_backward", "leaky_relu"])
+def test_fast_path_and_general_path_agree(name, dtype, rng):
+    # out=None on contiguous inputs takes the wrappers' fast path, out=... the general one
+    n = 70_000  # past the aligned-allocation cut-off (256 KiB) for float32 and float64
+    args = [rng.standard_normal(n).astype(dtype) for _ in range(2 if name in BINARY + COMPARE else 1)]
+    params = PARAM_VALUES.get(name, ())
+    fast = _c.KERNELS[name](*args, *params)
+    slow = np.empty_like(fast)
+    assert _c.KERNELS[name](*args, *params, out=slow) is slow
+    np.testing.assert_array_equal(fast, slow)
+    assert fast.flags.c_contiguous and fast.dtype == (np.bool_ if name in COMPARE else dtype)
+
+
+def test_fast_path_keeps_the_checks():
+    x = np.ones(4, np.float32)
+    with pytest.raises(TypeError, match="float32 or float64, got >f4"):
+        _c.exp(x.astype(">f4"))
+    with pytest.raises(TypeError, match="one dtype, got float32 and float64"):
+        _c.mul(x, np.ones(4))
+    with pytest.raises(ValueError, match="cannot be broadcast"):
+        _c.add(x, np.ones(3, np.float32))
+    with pytest.raises(TypeError, match="takes 1 parameter"):
+        _c.leaky_relu(x)
+    np.testing.assert_array_equal(_c.neg(np.ones((3, 4), np.float32).T), -np.ones((4, 3), np.float32))
+
+
+def test_auto_thresholds_follow_the_measured_classes():
+    from pyautograd.kernels import _registry as R
+    assert R.FUSED_POINTWISE <= R.COSTLY_POINTWISE <= R.CHEAP_POINTWISE
+    assert R.spec_for("sin").threshold is None and R.spec_for("cos").threshold is None
+    assert R.spec_for("add").threshold == R.CHEAP_POINTWISE
+    assert R.spec_for("gelu_backward").threshold == R.FUSED_POINTWISE
+    # a new kernel must be classified on purpose, not fall into the default class
+    costly = {n for n in _c.KERNELS if R.spec_for(n).threshold == R.COSTLY_POINTWISE}
+    assert costly == {"exp", "expm1", "log", "log1p", "tanh"}
