@@ -88,21 +88,27 @@ def _make_unary(name):
         if len(params) != nparams:
             raise TypeError(f"{name}: takes {nparams} parameter(s), got {len(params)}")
         # Fast path: a fresh output for a C-contiguous float32/float64 ndarray
-        # (the checks general() makes, in their cheapest form); anything else
-        # takes the general path.
+        # (the checks general() makes, in their cheapest form: from_buffer itself
+        # refuses an array that is not C-contiguous); anything else takes the
+        # general path.
         if out is None and x.__class__ is _ndarray:
             dt = x.dtype
             entry = e32 if dt is _F32 else e64 if dt is _F64 else None
-            if entry is not None and x.flags.c_contiguous:
+            if entry is not None:
                 flat, _, ct, _, dt, small = entry  # dt: the output dtype
-                p0 = float(params[0]) if nparams > 0 else 0.0
-                p1 = float(params[1]) if nparams > 1 else 0.0
-                n = x.size
-                o = _np_empty(x.shape, dt) if n < small else _aligned_empty(x.shape, dt)
-                status = flat(_from_buffer(ct, x), _from_buffer(ct, o), n, p0, p1, _threads[0])
-                if status:
-                    m.check(status, name)
-                return o
+                try:
+                    px = _from_buffer(ct, x)
+                except ValueError:
+                    px = None
+                if px is not None:
+                    p0 = float(params[0]) if nparams > 0 else 0.0
+                    p1 = float(params[1]) if nparams > 1 else 0.0
+                    n = x.size
+                    o = _np_empty(x.shape, dt) if n < small else _aligned_empty(x.shape, dt)
+                    status = flat(px, _from_buffer(ct, o), n, p0, p1, _threads[0])
+                    if status:
+                        m.check(status, name)
+                    return o
         return general(x, params, out)
 
     kernel.__name__ = name
@@ -142,21 +148,25 @@ def _make_binary(name, result_dtype=None):
 
     def kernel(a, b, *, out=None):
         # Fast path: two C-contiguous ndarrays of one shape and one float dtype
-        # (identity of the dtype object is the cheap test; an equal but distinct
-        # dtype simply takes the general path) and a fresh output.
+        # (contiguity is checked by from_buffer, which refuses anything else)
+        # and a fresh output; anything else takes the general path.
         if out is None and a.__class__ is _ndarray and b.__class__ is _ndarray:
             dt = a.dtype
             entry = e32 if dt is _F32 else e64 if dt is _F64 else None
             shape = a.shape
-            if (entry is not None and b.dtype is dt and b.shape == shape
-                    and a.flags.c_contiguous and b.flags.c_contiguous):
+            if entry is not None and b.dtype is dt and b.shape == shape:
                 flat, _, ct, oct_, out_dt, small = entry
-                n = a.size
-                o = _np_empty(shape, out_dt) if n < small else _aligned_empty(shape, out_dt)
-                status = flat(_from_buffer(ct, a), _from_buffer(ct, b), _from_buffer(oct_, o), n, _threads[0])
-                if status:
-                    m.check(status, name)
-                return o
+                try:
+                    pa, pb = _from_buffer(ct, a), _from_buffer(ct, b)
+                except ValueError:
+                    pa = None
+                if pa is not None:
+                    n = a.size
+                    o = _np_empty(shape, out_dt) if n < small else _aligned_empty(shape, out_dt)
+                    status = flat(pa, pb, _from_buffer(oct_, o), n, _threads[0])
+                    if status:
+                        m.check(status, name)
+                    return o
         return general(a, b, out)
 
     kernel.__name__ = name
