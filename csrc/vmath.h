@@ -163,7 +163,8 @@ PAG_INLINE double pag_expm1_f64(double x) {
 
 /* R(z)/z on z = s^2 in [0, ((sqrt2-1)/(sqrt2+1))^2], where
  * log(1+f) = 2s + s*R(z), s = f/(2+f). */
-static const PAG_TABLE float PAG_LOG_R32[3] = {0.6666668653488159f, 0.39988765120506287f, 0.29580503702163696f};
+static const PAG_TABLE float PAG_LOG_R32[3] = {
+    0.6666668653488159f, 0.39988765120506287f, 0.29580503702163696f};
 static const PAG_TABLE double PAG_LOG_R64[7] = {
     0.66666666666666696, 0.39999999999899177, 0.28571428626104334, 0.22222211116093463,
     0.18182890351832082, 0.15331684530535128, 0.14616869749092795};
@@ -228,7 +229,8 @@ PAG_INLINE float pag_log1p_f32(float x) {
     float kf;
     const float m = pag_split_f32(u, &kf);
     const float c = (kf > 0.0f ? 1.0f - (u - x) : x - (u - 1.0f)) / u;
-    const float res = pag_abs_f32(x - 0.0606601717798f) < 0.353553390593f ? pag_log_kf_f32(0.0f, x, 0.0f) : pag_log_kf_f32(kf, m - 1.0f, c);
+    const float near0 = pag_log_kf_f32(0.0f, x, 0.0f), far = pag_log_kf_f32(kf, m - 1.0f, c);
+    const float res = pag_abs_f32(x - 0.0606601717798f) < 0.353553390593f ? near0 : far;
     return x == 0.0f ? x : PAG_LOG_EDGES(float, u, res);
 }
 PAG_INLINE double pag_log1p_f64(double x) {
@@ -236,7 +238,8 @@ PAG_INLINE double pag_log1p_f64(double x) {
     double kf;
     const double m = pag_split_f64(u, &kf);
     const double c = (kf > 0.0 ? 1.0 - (u - x) : x - (u - 1.0)) / u;
-    const double res = pag_abs_f64(x - 0.060660171779821286) < 0.35355339059327376 ? pag_log_kf_f64(0.0, x, 0.0) : pag_log_kf_f64(kf, m - 1.0, c);
+    const double near0 = pag_log_kf_f64(0.0, x, 0.0), far = pag_log_kf_f64(kf, m - 1.0, c);
+    const double res = pag_abs_f64(x - 0.060660171779821286) < 0.35355339059327376 ? near0 : far;
     return x == 0.0 ? x : PAG_LOG_EDGES(double, u, res);
 }
 
@@ -283,14 +286,16 @@ PAG_INLINE float pag_erf_f32(float x) {
     float y = pag_abs_f32(x);
     y = y > 10.0f ? 10.0f : y;
     const float small = x * pag_poly_f32(x * x, PAG_ERF_P32, 5);
-    const float large = pag_copysign_f32(1.0f - pag_erfc_tail_f32(y, pag_exp_negsq_f32(y, 1.0f)), x);
+    const float tail = pag_erfc_tail_f32(y, pag_exp_negsq_f32(y, 1.0f));
+    const float large = pag_copysign_f32(1.0f - tail, x);
     return y < 0.5f ? small : large;
 }
 PAG_INLINE double pag_erf_f64(double x) {
     double y = pag_abs_f64(x);
     y = y > 27.0 ? 27.0 : y;
     const double small = x * pag_poly_f64(x * x, PAG_ERF_P64, 9);
-    const double large = pag_copysign_f64(1.0 - pag_erfc_tail_f64(y, pag_exp_negsq_f64(y, 1.0)), x);
+    const double tail = pag_erfc_tail_f64(y, pag_exp_negsq_f64(y, 1.0));
+    const double large = pag_copysign_f64(1.0 - tail, x);
     return y < 0.5 ? small : large;
 }
 
@@ -320,64 +325,64 @@ PAG_INLINE double pag_normcdf_e_f64(double x, double e) {
 /* ---- composed activations (same code for both types) ----------------------- */
 
 /* T: the type, S: f32/f64, LIM: the normal-CDF clamp. */
-#define PAG_VMATH_COMPOSED(T, S, LIM)                                                    \
-    /* tanh(x) = -t/(t+2) with t = expm1(-2|x|): accurate at 0 and saturating at inf */  \
-    PAG_INLINE T pag_tanh_##S(T x) {                                                     \
-        const T t = pag_expm1_##S((T)-2 * pag_abs_##S(x));                            \
-        return pag_copysign_##S(-t / (t + (T)2), x);                                \
-    }                                                                                    \
-    /* 1/(1+e^-x) as (1 or e^-|x|)/(1+e^-|x|): no overflow, tiny results for x << 0 */  \
-    PAG_INLINE T pag_sigmoid_##S(T x) {                                                  \
-        const T e = pag_exp_##S(-pag_abs_##S(x));                                  \
-        return (x >= 0 ? (T)1 : e) / ((T)1 + e);                                         \
-    }                                                                                    \
-    PAG_INLINE T pag_silu_##S(T x) { return x * pag_sigmoid_##S(x); }                   \
-    /* d silu/dx = s (1 + x (1 - s)), with 1 - s = sigmoid(-x) computed directly */     \
-    PAG_INLINE T pag_silu_grad_##S(T x) {                                                \
-        const T e = pag_exp_##S(-pag_abs_##S(x)), q = (T)1 / ((T)1 + e);           \
-        const T s = (x >= 0 ? (T)1 : e) * q, one_minus_s = (x >= 0 ? e : (T)1) * q;      \
-        return s * ((T)1 + x * one_minus_s);                                             \
-    }                                                                                    \
-    /* log(1+e^(bx))/b above the threshold's cut-off, as max(bx,0) + log1p(e^-|bx|) */  \
-    PAG_INLINE T pag_softplus_##S(T x, T beta, T threshold) {                            \
-        const T bx = x * beta;                                                           \
-        const T soft = ((bx > 0 ? bx : (T)0)                                             \
-                        + pag_log1p_##S(pag_exp_##S(-pag_abs_##S(bx)))) / beta;    \
-        return bx > threshold ? x : soft;                                                \
-    }                                                                                    \
-    PAG_INLINE T pag_elu_##S(T x, T alpha) {                                             \
-        const T neg = alpha * pag_expm1_##S(x);                                          \
-        return x > 0 ? x : neg;                                                          \
-    }                                                                                    \
-    PAG_INLINE T pag_logsigmoid_##S(T x) {                                               \
-        const T soft = pag_log1p_##S(pag_exp_##S(-pag_abs_##S(x)));                \
-        return (x < 0 ? x : (T)0) - soft;                                                \
-    }                                                                                    \
-    /* gelu(x) = x Phi(x) */                                                             \
-    PAG_INLINE T pag_gelu_##S(T x) {                                                     \
-        T xc = x > LIM ? LIM : x;                                                        \
-        xc = xc < -LIM ? -LIM : xc;                                                      \
-        return x * pag_normcdf_e_##S(xc, pag_exp_negsq_##S(xc, (T)0.5));                 \
-    }                                                                                    \
-    /* d gelu/dx = Phi(x) + x phi(x); phi shares exp(-x^2/2) with Phi */                 \
-    PAG_INLINE T pag_gelu_grad_##S(T x) {                                                \
-        T xc = x > LIM ? LIM : x;                                                        \
-        xc = xc < -LIM ? -LIM : xc;                                                      \
-        const T e = pag_exp_negsq_##S(xc, (T)0.5);                                       \
-        return pag_normcdf_e_##S(xc, e) + x * (e * (T)0.39894228040143267794);           \
-    }                                                                                    \
-    /* 0.5 x (1 + tanh(u)) = x sigmoid(2u): exact identity, no cancellation at x << 0 */ \
-    PAG_INLINE T pag_gelu_tanh_##S(T x) {                                                \
-        const T u = (T)0.79788456080286535588 * (x + (T)0.044715 * x * x * x);           \
-        return x * pag_sigmoid_##S((T)2 * u);                                            \
-    }                                                                                    \
-    /* d/dx x sigmoid(2u) = s + 2 x s (1 - s) u', s (1 - s) = e/(1+e)^2, e = e^-|2u| */  \
-    PAG_INLINE T pag_gelu_tanh_grad_##S(T x) {                                           \
-        const T u2 = (T)1.59576912160573071176 * (x + (T)0.044715 * x * x * x);          \
-        const T e = pag_exp_##S(-pag_abs_##S(u2)), q = (T)1 / ((T)1 + e);          \
-        const T s = (u2 >= 0 ? (T)1 : e) * q;                                            \
-        const T du = (T)0.79788456080286535588 * ((T)1 + (T)0.134145 * x * x);           \
-        return s + (T)2 * x * (e * q * q) * du;                                          \
+#define PAG_VMATH_COMPOSED(T, S, LIM)                                                       \
+    /* tanh(x) = -t/(t+2) with t = expm1(-2|x|): accurate at 0 and saturating at inf */     \
+    PAG_INLINE T pag_tanh_##S(T x) {                                                        \
+        const T t = pag_expm1_##S((T)-2 * pag_abs_##S(x));                                  \
+        return pag_copysign_##S(-t / (t + (T)2), x);                                        \
+    }                                                                                       \
+    /* 1/(1+e^-x) as (1 or e^-|x|)/(1+e^-|x|): no overflow, tiny results for x << 0 */      \
+    PAG_INLINE T pag_sigmoid_##S(T x) {                                                     \
+        const T e = pag_exp_##S(-pag_abs_##S(x));                                           \
+        return (x >= 0 ? (T)1 : e) / ((T)1 + e);                                            \
+    }                                                                                       \
+    PAG_INLINE T pag_silu_##S(T x) { return x * pag_sigmoid_##S(x); }                       \
+    /* d silu/dx = s (1 + x (1 - s)), with 1 - s = sigmoid(-x) computed directly */         \
+    PAG_INLINE T pag_silu_grad_##S(T x) {                                                   \
+        const T e = pag_exp_##S(-pag_abs_##S(x)), q = (T)1 / ((T)1 + e);                    \
+        const T s = (x >= 0 ? (T)1 : e) * q, one_minus_s = (x >= 0 ? e : (T)1) * q;         \
+        return s * ((T)1 + x * one_minus_s);                                                \
+    }                                                                                       \
+    /* x above the threshold, else log(1+e^(bx))/b as (max(bx,0) + log1p(e^-|bx|))/b */     \
+    PAG_INLINE T pag_softplus_##S(T x, T beta, T threshold) {                               \
+        const T bx = x * beta;                                                              \
+        const T soft = ((bx > 0 ? bx : (T)0)                                                \
+                        + pag_log1p_##S(pag_exp_##S(-pag_abs_##S(bx)))) / beta;             \
+        return bx > threshold ? x : soft;                                                   \
+    }                                                                                       \
+    PAG_INLINE T pag_elu_##S(T x, T alpha) {                                                \
+        const T neg = alpha * pag_expm1_##S(x);                                             \
+        return x > 0 ? x : neg;                                                             \
+    }                                                                                       \
+    PAG_INLINE T pag_logsigmoid_##S(T x) {                                                  \
+        const T soft = pag_log1p_##S(pag_exp_##S(-pag_abs_##S(x)));                         \
+        return (x < 0 ? x : (T)0) - soft;                                                   \
+    }                                                                                       \
+    /* gelu(x) = x Phi(x) */                                                                \
+    PAG_INLINE T pag_gelu_##S(T x) {                                                        \
+        T xc = x > LIM ? LIM : x;                                                           \
+        xc = xc < -LIM ? -LIM : xc;                                                         \
+        return x * pag_normcdf_e_##S(xc, pag_exp_negsq_##S(xc, (T)0.5));                    \
+    }                                                                                       \
+    /* d gelu/dx = Phi(x) + x phi(x); phi shares exp(-x^2/2) with Phi */                    \
+    PAG_INLINE T pag_gelu_grad_##S(T x) {                                                   \
+        T xc = x > LIM ? LIM : x;                                                           \
+        xc = xc < -LIM ? -LIM : xc;                                                         \
+        const T e = pag_exp_negsq_##S(xc, (T)0.5);                                          \
+        return pag_normcdf_e_##S(xc, e) + x * (e * (T)0.39894228040143267794);              \
+    }                                                                                       \
+    /* 0.5 x (1 + tanh(u)) = x sigmoid(2u): exact identity, no cancellation at x << 0 */    \
+    PAG_INLINE T pag_gelu_tanh_##S(T x) {                                                   \
+        const T u = (T)0.79788456080286535588 * (x + (T)0.044715 * x * x * x);              \
+        return x * pag_sigmoid_##S((T)2 * u);                                               \
+    }                                                                                       \
+    /* d/dx x sigmoid(2u) = s + 2 x s (1 - s) u', s (1 - s) = e/(1+e)^2, e = e^-|2u| */     \
+    PAG_INLINE T pag_gelu_tanh_grad_##S(T x) {                                              \
+        const T u2 = (T)1.59576912160573071176 * (x + (T)0.044715 * x * x * x);             \
+        const T e = pag_exp_##S(-pag_abs_##S(u2)), q = (T)1 / ((T)1 + e);                   \
+        const T s = (u2 >= 0 ? (T)1 : e) * q;                                               \
+        const T du = (T)0.79788456080286535588 * ((T)1 + (T)0.134145 * x * x);              \
+        return s + (T)2 * x * (e * q * q) * du;                                             \
     }
 
 PAG_VMATH_COMPOSED(float, f32, PAG_NORM_CLAMP32)

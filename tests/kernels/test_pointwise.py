@@ -351,15 +351,36 @@ def test_softplus_does_not_overflow_below_its_threshold():
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name", ["exp", "gelu", "add", "lt", "silu_backward", "leaky_relu"])
 def test_fast_path_and_general_path_agree(name, dtype, rng):
-    # out=None on contiguous inputs takes the wrappers' fast path, out=... the general one
+    # contiguous inputs take the wrappers' fast path (fresh output or out=), strided
+    # views of the same values the general one
     n = 70_000  # past the aligned-allocation cut-off (256 KiB) for float32 and float64
     args = [rng.standard_normal(n).astype(dtype) for _ in range(2 if name in BINARY + COMPARE else 1)]
+    strided = [np.repeat(a, 2)[::2] for a in args]
     params = PARAM_VALUES.get(name, ())
     fast = _c.KERNELS[name](*args, *params)
-    slow = np.empty_like(fast)
-    assert _c.KERNELS[name](*args, *params, out=slow) is slow
-    np.testing.assert_array_equal(fast, slow)
+    into = np.empty_like(fast)
+    assert _c.KERNELS[name](*args, *params, out=into) is into
+    general = _c.KERNELS[name](*strided, *params)
+    np.testing.assert_array_equal(fast, general)
+    np.testing.assert_array_equal(into, general)
     assert fast.flags.c_contiguous and fast.dtype == (np.bool_ if name in COMPARE else dtype)
+
+
+def test_fast_path_out_aliasing():
+    x = np.arange(10, dtype=np.float64)
+    y = np.full(10, 2.0)
+    _c.mul(x, y, out=x)  # exact alias of an input: safe, stays on the fast path
+    np.testing.assert_array_equal(x, np.arange(10) * 2.0)
+    z = np.arange(11, dtype=np.float64)
+    base = z.copy()
+    _c.add(z[:-1], z[:-1], out=z[1:])  # partial overlap: inputs are copied first
+    np.testing.assert_array_equal(z[1:], 2 * base[:-1])
+    frozen = np.empty(10)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="writable"):
+        _c.mul(x, y, out=frozen)
+    with pytest.raises(ValueError, match="writable"):
+        _c.exp(x, out=np.empty((10, 2))[:, 0])  # not contiguous
 
 
 def test_fast_path_keeps_the_checks():

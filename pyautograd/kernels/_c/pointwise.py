@@ -62,6 +62,20 @@ _np_empty = np.empty
 _aligned_empty = m.empty
 _from_buffer = m.ffi.from_buffer
 _threads = m.threads
+_may_share = np.may_share_memory
+
+
+def _usable_out(out, dtype, shape, *inputs):
+    """Whether a caller's `out` may take the fast path: an ndarray of the result's
+    dtype and shape that each input either is (an exact alias is safe: every
+    element is read before it is written) or shares no memory with. C-contiguity
+    and writability are left to from_buffer; anything else goes to prepare_out."""
+    if out.__class__ is not _ndarray or out.dtype is not dtype or out.shape != shape:
+        return False
+    for x in inputs:
+        if x is not out and _may_share(x, out):
+            return False
+    return True
 
 
 def _make_unary(name):
@@ -87,28 +101,31 @@ def _make_unary(name):
     def kernel(x, *params, out=None):
         if len(params) != nparams:
             raise TypeError(f"{name}: takes {nparams} parameter(s), got {len(params)}")
-        # Fast path: a fresh output for a C-contiguous float32/float64 ndarray
-        # (the checks general() makes, in their cheapest form: from_buffer itself
-        # refuses an array that is not C-contiguous); anything else takes the
-        # general path.
-        if out is None and x.__class__ is _ndarray:
+        # Fast path: a C-contiguous float32/float64 ndarray, with a fresh output or
+        # a usable `out` (the checks general() makes, in their cheapest form:
+        # from_buffer itself refuses arrays that are not C-contiguous, and a
+        # read-only `out`); anything else takes the general path.
+        if x.__class__ is _ndarray:
             dt = x.dtype
             entry = e32 if dt is _F32 else e64 if dt is _F64 else None
-            if entry is not None:
-                flat, _, ct, _, dt, small = entry  # dt: the output dtype
+            if entry is not None and (out is None or _usable_out(out, entry[4], x.shape, x)):
+                flat, _, ct, _, out_dt, small = entry
                 try:
                     px = _from_buffer(ct, x)
+                    po = None if out is None else _from_buffer(ct, out, require_writable=True)
                 except ValueError:
                     px = None
                 if px is not None:
                     p0 = float(params[0]) if nparams > 0 else 0.0
                     p1 = float(params[1]) if nparams > 1 else 0.0
                     n = x.size
-                    o = _np_empty(x.shape, dt) if n < small else _aligned_empty(x.shape, dt)
-                    status = flat(px, _from_buffer(ct, o), n, p0, p1, _threads[0])
+                    if out is None:
+                        out = _np_empty(x.shape, out_dt) if n < small else _aligned_empty(x.shape, out_dt)
+                        po = _from_buffer(ct, out)
+                    status = flat(px, po, n, p0, p1, _threads[0])
                     if status:
                         m.check(status, name)
-                    return o
+                    return out
         return general(x, params, out)
 
     kernel.__name__ = name
@@ -148,25 +165,30 @@ def _make_binary(name, result_dtype=None):
 
     def kernel(a, b, *, out=None):
         # Fast path: two C-contiguous ndarrays of one shape and one float dtype
-        # (contiguity is checked by from_buffer, which refuses anything else)
-        # and a fresh output; anything else takes the general path.
-        if out is None and a.__class__ is _ndarray and b.__class__ is _ndarray:
+        # (contiguity is checked by from_buffer, which refuses anything else),
+        # with a fresh output or a usable `out`; anything else takes the
+        # general path.
+        if a.__class__ is _ndarray and b.__class__ is _ndarray:
             dt = a.dtype
             entry = e32 if dt is _F32 else e64 if dt is _F64 else None
             shape = a.shape
-            if entry is not None and b.dtype is dt and b.shape == shape:
+            if (entry is not None and b.dtype is dt and b.shape == shape
+                    and (out is None or _usable_out(out, entry[4], shape, a, b))):
                 flat, _, ct, oct_, out_dt, small = entry
                 try:
                     pa, pb = _from_buffer(ct, a), _from_buffer(ct, b)
+                    po = None if out is None else _from_buffer(oct_, out, require_writable=True)
                 except ValueError:
                     pa = None
                 if pa is not None:
                     n = a.size
-                    o = _np_empty(shape, out_dt) if n < small else _aligned_empty(shape, out_dt)
-                    status = flat(pa, pb, _from_buffer(oct_, o), n, _threads[0])
+                    if out is None:
+                        out = _np_empty(shape, out_dt) if n < small else _aligned_empty(shape, out_dt)
+                        po = _from_buffer(oct_, out)
+                    status = flat(pa, pb, po, n, _threads[0])
                     if status:
                         m.check(status, name)
-                    return o
+                    return out
         return general(a, b, out)
 
     kernel.__name__ = name
