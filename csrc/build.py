@@ -100,7 +100,11 @@ def _openmp_flags():
 
 def _flags():
     omp = _openmp_flags()
-    common = ["-std=gnu11", "-fno-math-errno", "-Wall", "-Wno-unknown-pragmas", "-Wno-unused-function",
+    # -fno-trapping-math: our kernels rely on non-stop IEEE arithmetic (NaN and inf
+    # propagate; nobody traps on FP exceptions), and without it GCC refuses to
+    # if-convert the branch-free selects of csrc/vmath.h, so those loops stay scalar.
+    # It changes no computed value (unlike -ffast-math, which we never use).
+    common = ["-std=gnu11", "-fno-math-errno", "-fno-trapping-math", "-Wall", "-Wno-unknown-pragmas", "-Wno-unused-function",
               "-Wno-unused-local-typedefs"]
     if os.environ.get("PYAUTOGRAD_DEBUG_C") == "1":
         san = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer"]

@@ -30,15 +30,35 @@ class KernelSpec:
     grouped: bool = False
 
 
-# Crossover sizes (elements). Cheap pointwise ops are memory bound: C wins only
-# once it can use both cores. Transcendental ones win earlier through SIMD.
-CHEAP_POINTWISE = 1 << 16
-COSTLY_POINTWISE = 1 << 12
+# Crossover sizes (elements), measured with fresh outputs against the NumPy
+# reference, C wrapper and NumPy interleaved in one process (min over repeats;
+# single-threaded sizes timed in the calling thread's CPU time, so the shared
+# machine's load does not enter). Figures: C speed-up over NumPy, f32 / f64.
+#
+# CHEAP: one memory-bound NumPy ufunc. Single-threaded C is 0.75-1.0x at every
+# size (same memory traffic, ~2 us more per-call overhead), so C only wins once
+# the OpenMP team splits the work: add 0.77x / 1.32x at 131072, 1.17x / 1.24x
+# at 262144, 1.52x / 1.40x at 2^20; mul 0.80x / 1.12x, 1.28x / 1.29x, 1.71x.
+CHEAP_POINTWISE = 1 << 18
+# COSTLY: one transcendental ufunc, vectorized in C (csrc/vmath.h), so C wins
+# on one thread after its call overhead: at 256 exp 1.02x / 1.26x, log 1.09x /
+# 1.11x, tanh 1.11x / 1.62x; at 1024 exp 1.50x / 2.35x, log 1.15x / 1.30x,
+# tanh 1.59x / 2.64x, expm1 ~2x, log1p ~1.6x.
+COSTLY_POINTWISE = 1 << 10
+# FUSED: the NumPy reference takes several passes (sigmoid, relu's where,
+# clamp, the backward formulas) or a Python-level loop (erf, gelu), so C wins
+# from the smallest sizes measured: at 16 elements 1.2x (erf f64) to 10x.
+FUSED_POINTWISE = 16
 
-_CHEAP = {"neg", "abs", "square", "reciprocal", "sign", "floor", "ceil", "trunc", "round",
-          "relu", "leaky_relu", "clamp", "add", "sub", "mul", "div", "maximum", "minimum",
-          "relu_backward", "sigmoid_backward", "tanh_backward",
+# Where NumPy is faster at every size: its float32 sin/cos are SIMD while ours
+# call libm per element (0.2x at 65536 elements); never chosen in auto mode.
+_NUMPY_FASTER = {"sin", "cos"}
+_CHEAP = {"neg", "abs", "square", "reciprocal", "sign", "sqrt", "floor", "ceil", "trunc", "round",
+          "add", "sub", "mul", "div", "pow", "maximum", "minimum", "exp2", "log2", "log10", "tan",
           "eq", "ne", "lt", "le", "gt", "ge", "where"}
+_FUSED = {"rsqrt", "relu", "leaky_relu", "clamp", "erf", "sigmoid", "logsigmoid", "silu", "softplus",
+          "elu", "gelu", "gelu_tanh", "relu_backward", "sigmoid_backward", "tanh_backward",
+          "gelu_backward", "gelu_tanh_backward", "silu_backward"}
 _BINARY_LIKE = {"add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "lt", "le",
                 "gt", "ge", "relu_backward", "sigmoid_backward", "tanh_backward", "gelu_backward",
                 "gelu_tanh_backward", "silu_backward"}
@@ -48,7 +68,12 @@ def spec_for(name, declared=None):
     """The KernelSpec of `name`: the one its C family declares, else the pointwise default."""
     if declared and name in declared:
         return declared[name]
-    threshold = CHEAP_POINTWISE if name in _CHEAP else COSTLY_POINTWISE
+    if name in _NUMPY_FASTER:
+        threshold = None
+    elif name in _FUSED:
+        threshold = FUSED_POINTWISE
+    else:
+        threshold = CHEAP_POINTWISE if name in _CHEAP else COSTLY_POINTWISE
     size_args = (0, 1) if name in _BINARY_LIKE else (1, 2) if name == "where" else (0,)
     return KernelSpec(name, threshold, size_args)
 
