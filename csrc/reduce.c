@@ -37,6 +37,13 @@
 
 #include "common.h"
 
+/* Lets GCC speculate floating-point operations when it turns a select into
+ * a blend: with the default -ftrapping-math it refuses (an operation might
+ * raise a flag), leaving the exp and NaN-aware max loops unvectorized in the
+ * AVX2 and baseline clones. No kernel here reads the FP exception flags, and
+ * the option changes no computed value. */
+#pragma GCC optimize("no-trapping-math")
+
 #define LANES 16        /* independent accumulators in a contiguous row reduction */
 #define SUM_BLOCK 2048  /* elements per lane block before its total is banked */
 #define TILE 256        /* outputs per outer-mode tile: its accumulators stay in L1 */
@@ -179,22 +186,25 @@ PAG_INLINE void walk_next(walk_t *w) {
 /* ---- exp that the compiler can vectorize --------------------------------
  * glibc's expf/exp only vectorize under -ffast-math, and softmax, logsumexp
  * and cross-entropy spend most of their time in exp. x = k ln2 + r with
- * |r| <= ln2/2 (k rounded by the 1.5 * 2^p shifter trick); exp(r) is its
- * Taylor polynomial (degree 7 for float, 13 for double: truncation below
- * half an ulp), and 2^k is applied as two exact powers of two, 2^(k/2) and
- * 2^(k - k/2), so results in the subnormal range round correctly. Error
- * about 2 ulp; overflow gives inf, underflow 0, NaN stays NaN. */
+ * |r| <= ln2/2, k rounded by adding the shifter 1.5 * 2^p and read back from
+ * the sum's bits; exp(r) is its Taylor polynomial (degree 7 for float, 13 for
+ * double: truncation below half an ulp), and 2^k is applied as two exact
+ * powers of two, 2^(k/2) and 2^(k - k/2), so results in the subnormal range
+ * round correctly. Error about 2 ulp. x is clamped to a range whose ends
+ * round to 0 and inf (so -inf and +inf come out right); a NaN runs through
+ * the polynomial and stays NaN, so no select is needed for it. */
 
-PAG_INLINE float f32_from_bits(int32_t i) { float f; memcpy(&f, &i, sizeof f); return f; }
-PAG_INLINE double f64_from_bits(int64_t i) { double f; memcpy(&f, &i, sizeof f); return f; }
-PAG_INLINE int64_t f64_bits(double f) { int64_t i; memcpy(&i, &f, sizeof i); return i; }
+PAG_INLINE float f32_from_bits(uint32_t i) { float f; memcpy(&f, &i, sizeof f); return f; }
+PAG_INLINE uint32_t f32_bits(float f) { uint32_t i; memcpy(&i, &f, sizeof i); return i; }
+PAG_INLINE double f64_from_bits(uint64_t i) { double f; memcpy(&f, &i, sizeof f); return f; }
+PAG_INLINE uint64_t f64_bits(double f) { uint64_t i; memcpy(&i, &f, sizeof i); return i; }
 
 PAG_INLINE float rexp_f32(float x) {
-    const float hi = 88.7228394f, lo = -103.972084f, shifter = 12582912.0f;
-    float xc = x < lo ? lo : x;
-    xc = xc > hi ? hi : xc;
-    xc = xc == xc ? xc : 0.0f;
-    float kf = (xc * 1.44269504088896341f + shifter) - shifter;
+    const float shifter = 12582912.0f;
+    float xc = x < -104.0f ? -104.0f : x;
+    xc = xc > 88.7228394f ? 88.7228394f : xc;
+    const float t = xc * 1.44269504088896341f + shifter, kf = t - shifter;
+    const int32_t k = (int32_t)(f32_bits(t) - f32_bits(shifter)), k1 = k >> 1, k2 = k - k1;
     float r = xc - kf * 0.693145751953125f;
     r = r - kf * 1.428606765330187e-6f;
     float p = 1.0f / 5040.0f;
@@ -205,21 +215,15 @@ PAG_INLINE float rexp_f32(float x) {
     p = p * r + 0.5f;
     p = p * r + 1.0f;
     p = p * r + 1.0f;
-    int32_t k = (int32_t)kf, k1 = k >> 1, k2 = k - k1;
-    float res = p * f32_from_bits((k1 + 127) << 23) * f32_from_bits((k2 + 127) << 23);
-    res = x > hi ? INFINITY : res;
-    res = x < lo ? 0.0f : res;
-    return x == x ? res : x;
+    return p * f32_from_bits((uint32_t)(k1 + 127) << 23) * f32_from_bits((uint32_t)(k2 + 127) << 23);
 }
 
 PAG_INLINE double rexp_f64(double x) {
-    const double hi = 709.782712893384, lo = -745.1332191019412, shifter = 6755399441055744.0;
-    double xc = x < lo ? lo : x;
-    xc = xc > hi ? hi : xc;
-    xc = xc == xc ? xc : 0.0;
-    double t = xc * 1.4426950408889634 + shifter;
-    double kf = t - shifter;
-    int64_t k = f64_bits(t) - f64_bits(shifter), k1 = k >> 1, k2 = k - k1;
+    const double shifter = 6755399441055744.0;
+    double xc = x < -746.0 ? -746.0 : x;
+    xc = xc > 709.79 ? 709.79 : xc;
+    const double t = xc * 1.4426950408889634 + shifter, kf = t - shifter;
+    const int64_t k = (int64_t)(f64_bits(t) - f64_bits(shifter)), k1 = k >> 1, k2 = k - k1;
     double r = xc - kf * 6.93147180369123816490e-01;
     r = r - kf * 1.90821492927058770002e-10;
     double p = 1.0 / 6227020800.0;
@@ -236,10 +240,7 @@ PAG_INLINE double rexp_f64(double x) {
     p = p * r + 0.5;
     p = p * r + 1.0;
     p = p * r + 1.0;
-    double res = p * f64_from_bits((k1 + 1023) << 52) * f64_from_bits((k2 + 1023) << 52);
-    res = x > hi ? INFINITY : res;
-    res = x < lo ? 0.0 : res;
-    return x == x ? res : x;
+    return p * f64_from_bits((uint64_t)(k1 + 1023) << 52) * f64_from_bits((uint64_t)(k2 + 1023) << 52);
 }
 
 /* NaN-propagating "better than" for max and min: a NaN beats any number and
@@ -362,28 +363,29 @@ static PAG_CLONES double TN(row_expdev)(const T *PAG_RESTRICT x, int64_t n, int6
 }
 
 /* max/min of a row (NaN-propagating), its first position, and the outer-mode
- * accumulators, generated for both directions. The row max runs LANES
- * independent blends; argmax takes a block's max first and looks for its
- * position only when the block improves on the best so far. */
-#define PAG_GEN_EXTREME(kind, BETTER, START)                                                  \
+ * accumulators, generated for both directions. The row max is an OpenMP
+ * max reduction plus a NaN flag: that vectorizes fully, where a lane array
+ * of NaN-aware blends does not. argmax takes a block's max first and looks
+ * for its position only when the block improves on the best so far. */
+#define PAG_GEN_EXTREME(kind, CMP, BETTER, START)                                             \
     static PAG_CLONES T TN(row_##kind)(const T *PAG_RESTRICT x, int64_t n, int64_t s) {         \
         T best = (T)(START);                                                                  \
-        int64_t i = 0;                                                                        \
-        if (s == 1 && n >= LANES) {                                                           \
-            T acc[LANES];                                                                     \
-            for (int l = 0; l < LANES; l++) acc[l] = (T)(START);                              \
-            for (; i + LANES <= n; i += LANES)                                                \
-                for (int l = 0; l < LANES; l++) {                                             \
-                    T v = x[i + l];                                                           \
-                    acc[l] = BETTER(v, acc[l]) ? v : acc[l];                                  \
-                }                                                                             \
-            for (int l = 0; l < LANES; l++) best = BETTER(acc[l], best) ? acc[l] : best;      \
+        int nan = 0;                                                                          \
+        if (s == 1) {                                                                         \
+            PAG_PRAGMA(omp simd reduction(kind:best) reduction(|:nan))                        \
+            for (int64_t i = 0; i < n; i++) {                                                 \
+                T v = x[i];                                                                   \
+                best = v CMP best ? v : best;                                                 \
+                nan |= v != v;                                                                \
+            }                                                                                 \
+        } else {                                                                              \
+            for (int64_t i = 0; i < n; i++) {                                                 \
+                T v = x[i * s];                                                               \
+                best = v CMP best ? v : best;                                                 \
+                nan |= v != v;                                                                \
+            }                                                                                 \
         }                                                                                     \
-        for (; i < n; i++) {                                                                  \
-            T v = x[i * s];                                                                   \
-            best = BETTER(v, best) ? v : best;                                                \
-        }                                                                                     \
-        return best;                                                                          \
+        return nan ? (T)NAN : best;                                                           \
     }                                                                                         \
     static int64_t TN(row_arg##kind)(const T *x, int64_t n, int64_t s, T *bestp) {            \
         T best = (T)(START);                                                                  \
@@ -427,8 +429,8 @@ static PAG_CLONES double TN(row_expdev)(const T *PAG_RESTRICT x, int64_t n, int6
         }                                                                                     \
     }
 
-PAG_GEN_EXTREME(max, BETTER_MAX, -INFINITY)
-PAG_GEN_EXTREME(min, BETTER_MIN, INFINITY)
+PAG_GEN_EXTREME(max, >, BETTER_MAX, -INFINITY)
+PAG_GEN_EXTREME(min, <, BETTER_MIN, INFINITY)
 
 /* ---- outer-mode accumulators: acc[j] op= row[j * js] ------------------------ */
 
@@ -728,53 +730,125 @@ int TN(pag_reduce_argmin)(const T *x, const int64_t *shape, const int64_t *strid
  * the same steps on a tile of TILE columns at a time, vectorized across the
  * columns. The output is contiguous; inputs are read through their strides. */
 
-static PAG_CLONES void TN(softmax_row)(const T *PAG_RESTRICT x, int64_t xs, T *PAG_RESTRICT y, int64_t n,
-                                       int log_out) {
-    const T m = TN(row_max)(x, n, xs);
-    if (log_out) {
-        const T ls = (T)log(TN(row_expdev)(x, n, xs, m));
-        PAG_PRAGMA(omp simd)
-        for (int64_t i = 0; i < n; i++) y[i] = (x[i * xs] - m) - ls;
-        return;
-    }
+/* The row and column helpers below repeat each loop for unit strides: GCC
+ * only vectorizes the exp when it can see the elements are adjacent. */
+
+/* y[i] = exp(x[i] - m); returns the sum of y (in double). */
+static PAG_CLONES double TN(exp_store)(const T *PAG_RESTRICT x, int64_t xs, T m, T *PAG_RESTRICT y, int64_t n) {
     double s = 0.0;
-    PAG_PRAGMA(omp simd reduction(+:s))
-    for (int64_t i = 0; i < n; i++) {
-        T e = REXP(x[i * xs] - m);
-        y[i] = e;
-        s += (double)e;
+    if (xs == 1) {
+        PAG_PRAGMA(omp simd reduction(+:s))
+        for (int64_t i = 0; i < n; i++) {
+            T e = REXP(x[i] - m);
+            y[i] = e;
+            s += (double)e;
+        }
+    } else {
+        for (int64_t i = 0; i < n; i++) {
+            T e = REXP(x[i * xs] - m);
+            y[i] = e;
+            s += (double)e;
+        }
     }
-    const T inv = (T)(1.0 / s);
-    PAG_PRAGMA(omp simd)
-    for (int64_t i = 0; i < n; i++) y[i] *= inv;
+    return s;
 }
 
-/* grad (stride gs) and y (stride ys) of one row into o */
-static PAG_CLONES void TN(softmax_backward_row)(const T *PAG_RESTRICT g, int64_t gs, const T *PAG_RESTRICT y,
-                                                int64_t ys, T *PAG_RESTRICT o, int64_t n, int log_in) {
-    double s = 0.0;
-    if (log_in) {
-        PAG_PRAGMA(omp simd reduction(+:s))
-        for (int64_t i = 0; i < n; i++) s += (double)g[i * gs];
-        const T st = (T)s;
-        PAG_PRAGMA(omp simd)
-        for (int64_t i = 0; i < n; i++) o[i] = g[i * gs] - REXP(y[i * ys]) * st;
-        return;
-    }
-    PAG_PRAGMA(omp simd reduction(+:s))
-    for (int64_t i = 0; i < n; i++) s += (double)g[i * gs] * (double)y[i * ys];
-    const T dot = (T)s;
+static PAG_CLONES void TN(scale_row)(T *PAG_RESTRICT y, T f, int64_t n) {
     PAG_PRAGMA(omp simd)
-    for (int64_t i = 0; i < n; i++) o[i] = y[i * ys] * (g[i * gs] - dot);
+    for (int64_t i = 0; i < n; i++) y[i] *= f;
+}
+
+/* y[i] = (x[i] - m) - ls */
+static PAG_CLONES void TN(shift_row)(const T *PAG_RESTRICT x, int64_t xs, T m, T ls, T *PAG_RESTRICT y,
+                                     int64_t n) {
+    if (xs == 1) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t i = 0; i < n; i++) y[i] = (x[i] - m) - ls;
+    } else {
+        for (int64_t i = 0; i < n; i++) y[i] = (x[i * xs] - m) - ls;
+    }
+}
+
+static void TN(softmax_row)(const T *x, int64_t xs, T *y, int64_t n, int log_out) {
+    const T m = TN(row_max)(x, n, xs);
+    if (log_out) {
+        TN(shift_row)(x, xs, m, (T)log(TN(row_expdev)(x, n, xs, m)), y, n);
+    } else {
+        TN(scale_row)(y, (T)(1.0 / TN(exp_store)(x, xs, m, y, n)), n);
+    }
+}
+
+/* sum of g (log_in) or of g * y, in double */
+static PAG_CLONES double TN(grad_dot)(const T *PAG_RESTRICT g, int64_t gs, const T *PAG_RESTRICT y, int64_t ys,
+                                      int64_t n, int log_in) {
+    double s = 0.0;
+    if (log_in && gs == 1) {
+        PAG_PRAGMA(omp simd reduction(+:s))
+        for (int64_t i = 0; i < n; i++) s += (double)g[i];
+    } else if (log_in) {
+        for (int64_t i = 0; i < n; i++) s += (double)g[i * gs];
+    } else if (gs == 1 && ys == 1) {
+        PAG_PRAGMA(omp simd reduction(+:s))
+        for (int64_t i = 0; i < n; i++) s += (double)g[i] * (double)y[i];
+    } else {
+        for (int64_t i = 0; i < n; i++) s += (double)g[i * gs] * (double)y[i * ys];
+    }
+    return s;
+}
+
+/* o = g - exp(y) * d (log_in) or o = y * (g - d), with d one value for a row
+ * (dstride 0) or one per column of a tile (dstride 1). */
+#define PAG_GRAD_OUT_LOOP(D)                                                                  \
+    do {                                                                                      \
+        if (gs == 1 && ys == 1 && log_in) {                                                   \
+            PAG_PRAGMA(omp simd)                                                              \
+            for (int64_t i = 0; i < n; i++) o[i] = g[i] - REXP(y[i]) * (D);                   \
+        } else if (gs == 1 && ys == 1) {                                                      \
+            PAG_PRAGMA(omp simd)                                                              \
+            for (int64_t i = 0; i < n; i++) o[i] = y[i] * (g[i] - (D));                       \
+        } else if (log_in) {                                                                  \
+            for (int64_t i = 0; i < n; i++) o[i] = g[i * gs] - REXP(y[i * ys]) * (D);         \
+        } else {                                                                              \
+            for (int64_t i = 0; i < n; i++) o[i] = y[i * ys] * (g[i * gs] - (D));             \
+        }                                                                                     \
+    } while (0)
+
+static PAG_CLONES void TN(grad_out)(const T *PAG_RESTRICT g, int64_t gs, const T *PAG_RESTRICT y, int64_t ys,
+                                    const T *PAG_RESTRICT d, int64_t dstride, T *PAG_RESTRICT o, int64_t n,
+                                    int log_in) {
+    if (dstride == 0) {
+        const T d0 = d[0];
+        PAG_GRAD_OUT_LOOP(d0);
+    } else {
+        PAG_GRAD_OUT_LOOP(d[i]);
+    }
+}
+#undef PAG_GRAD_OUT_LOOP
+
+static void TN(softmax_backward_row)(const T *g, int64_t gs, const T *y, int64_t ys, T *o, int64_t n,
+                                     int log_in) {
+    const T d = (T)TN(grad_dot)(g, gs, y, ys, n, log_in);
+    TN(grad_out)(g, gs, y, ys, &d, 0, o, n, log_in);
 }
 
 static PAG_CLONES void TN(col_expsum)(const T *PAG_RESTRICT row, int64_t xs, const T *PAG_RESTRICT m,
                                       T *PAG_RESTRICT y, double *PAG_RESTRICT s, int64_t jn) {
-    PAG_PRAGMA(omp simd)
-    for (int64_t j = 0; j < jn; j++) {
-        T e = REXP(row[j * xs] - m[j]);
-        if (y) y[j] = e;
-        s[j] += (double)e;
+    if (xs == 1 && y) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) {
+            T e = REXP(row[j] - m[j]);
+            y[j] = e;
+            s[j] += (double)e;
+        }
+    } else if (xs == 1) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) s[j] += (double)REXP(row[j] - m[j]);
+    } else {
+        for (int64_t j = 0; j < jn; j++) {
+            T e = REXP(row[j * xs] - m[j]);
+            if (y) y[j] = e;
+            s[j] += (double)e;
+        }
     }
 }
 
@@ -785,30 +859,26 @@ static PAG_CLONES void TN(col_scale)(T *PAG_RESTRICT y, const T *PAG_RESTRICT f,
 
 static PAG_CLONES void TN(col_logout)(const T *PAG_RESTRICT row, int64_t xs, const T *PAG_RESTRICT m,
                                       const T *PAG_RESTRICT ls, T *PAG_RESTRICT y, int64_t jn) {
-    PAG_PRAGMA(omp simd)
-    for (int64_t j = 0; j < jn; j++) y[j] = (row[j * xs] - m[j]) - ls[j];
+    if (xs == 1) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) y[j] = (row[j] - m[j]) - ls[j];
+    } else {
+        for (int64_t j = 0; j < jn; j++) y[j] = (row[j * xs] - m[j]) - ls[j];
+    }
 }
 
 static PAG_CLONES void TN(col_dot)(const T *PAG_RESTRICT g, int64_t gs, const T *PAG_RESTRICT y, int64_t ys,
                                    double *PAG_RESTRICT s, int64_t jn, int log_in) {
-    if (log_in) {
+    if (log_in && gs == 1) {
         PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) s[j] += (double)g[j];
+    } else if (log_in) {
         for (int64_t j = 0; j < jn; j++) s[j] += (double)g[j * gs];
-    } else {
+    } else if (gs == 1 && ys == 1) {
         PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) s[j] += (double)g[j] * (double)y[j];
+    } else {
         for (int64_t j = 0; j < jn; j++) s[j] += (double)g[j * gs] * (double)y[j * ys];
-    }
-}
-
-static PAG_CLONES void TN(col_backward)(const T *PAG_RESTRICT g, int64_t gs, const T *PAG_RESTRICT y,
-                                        int64_t ys, const T *PAG_RESTRICT s, T *PAG_RESTRICT o, int64_t jn,
-                                        int log_in) {
-    if (log_in) {
-        PAG_PRAGMA(omp simd)
-        for (int64_t j = 0; j < jn; j++) o[j] = g[j * gs] - REXP(y[j * ys]) * s[j];
-    } else {
-        PAG_PRAGMA(omp simd)
-        for (int64_t j = 0; j < jn; j++) o[j] = y[j * ys] * (g[j * gs] - s[j]);
     }
 }
 
@@ -823,7 +893,7 @@ static void TN(softmax_cols)(int kind, const T *a, const int64_t *as, const T *b
         for (int64_t k = 0; k < n; k++) TN(col_dot)(a + k * as[1], as[2], b + k * bs[1], bs[2], s, jn, log_in);
         for (int64_t j = 0; j < jn; j++) f[j] = (T)s[j];
         for (int64_t k = 0; k < n; k++)
-            TN(col_backward)(a + k * as[1], as[2], b + k * bs[1], bs[2], f, y + k * inner, jn, log_in);
+            TN(grad_out)(a + k * as[1], as[2], b + k * bs[1], bs[2], f, 1, y + k * inner, jn, log_in);
         return;
     }
     for (int64_t j = 0; j < jn; j++) m[j] = (T)-INFINITY;
@@ -968,14 +1038,7 @@ static void TN(ce_backward_rows)(const TN(ce_t) *p, const T *grad, int reduction
         double a = reduction == RED_NONE ? (double)grad[i] : (double)grad[0];
         if (reduction == RED_MEAN) a /= wsum;
         const T *z = p->z + i * p->ld;
-        T m = TN(row_max)(z, c, 1);
-        double s = 0.0;
-        PAG_PRAGMA(omp simd reduction(+:s))
-        for (int64_t k = 0; k < c; k++) {
-            T e = REXP(z[k] - m);
-            o[k] = e;
-            s += (double)e;
-        }
+        double s = TN(exp_store)(z, 1, TN(row_max)(z, c, 1), o, c);
         double wt = p->w ? (double)p->w[t] : 1.0;
         double coef = a * ((1.0 - p->eps) * wt + p->eps * p->wall / (double)c) / s;
         TN(ce_grad_row)(p->w, o, c, (T)coef, (T)(a * p->eps / (double)c));
