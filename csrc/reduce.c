@@ -22,12 +22,15 @@
  * otherwise they split the reduced range and per-thread partial states are
  * combined in order (so argmax keeps the first occurrence).
  *
- * Precision. Sums accumulate in double for both dtypes (float32 inputs are
- * widened, which keeps them within ~1 ulp of the exact sum; NumPy's float32
- * pairwise sum is within O(log n) ulp of it). Contiguous double sums run 16
- * lanes over blocks of SUM_BLOCK elements whose totals are then added, so the
- * error grows like that of a pairwise sum. var is two-pass (the mean, then
- * the sum of squared deviations), logsumexp subtracts the max first.
+ * Precision. Sums accumulate in double for both dtypes. Along a contiguous
+ * row, blocks are first summed with one partial per vector lane (float32:
+ * 128-element blocks in float, see row_sum; float64: 2048-element blocks),
+ * then the block totals in double; across rows (outer mode) float32 adds four
+ * rows in float, then widens. So float32 results stay within ~1e-7 relative
+ * of the exact sum (NumPy's float32 pairwise sum: a few times that) and the
+ * float64 error grows with the number of blocks, not of elements. var is
+ * two-pass (the mean, then the sum of squared deviations, both in double),
+ * logsumexp subtracts the max first.
  */
 #ifndef PAG_REDUCE_BODY
 
@@ -44,10 +47,10 @@
  * the option changes no computed value. */
 #pragma GCC optimize("no-trapping-math")
 
-#define LANES 16        /* independent accumulators in a contiguous row reduction */
-#define SUM_BLOCK 2048  /* elements per lane block before its total is banked */
+#define SUM_BLOCK 2048  /* elements summed per block before its total is banked */
+#define SUM_BLOCK_F32 128
 #define TILE 256        /* outputs per outer-mode tile: its accumulators stay in L1 */
-#define ARG_BLOCK 64    /* argmax scans blocks: a vector max first, the position only if it improves */
+#define ARG_BLOCK 64    /* argmax looks for its position block by block */
 
 enum { OP_SUM, OP_MEAN, OP_MAX, OP_MIN, OP_ARGMAX, OP_ARGMIN, OP_VAR, OP_LSE };
 enum { PK_SUM, PK_MAX, PK_MIN, PK_ARGMAX, PK_ARGMIN, PK_SQDEV, PK_EXPDEV };
@@ -248,12 +251,6 @@ PAG_INLINE double rexp_f64(double x) {
 #define BETTER_MAX(v, b) ((v) > (b) || ((v) != (v) && (b) == (b)))
 #define BETTER_MIN(v, b) ((v) < (b) || ((v) != (v) && (b) == (b)))
 
-PAG_INLINE double lanes_total(double *a) {
-    for (int w = LANES / 2; w > 0; w /= 2)
-        for (int l = 0; l < w; l++) a[l] += a[l + w];
-    return a[0];
-}
-
 PAG_INLINE int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 static int first_pass(int op) {
@@ -307,23 +304,25 @@ static int op_cost(int op) {
 
 /* ---- one strided row of n elements --------------------------------------- */
 
+/* Contiguous sums: one partial per vector lane over blocks of SUM_BLOCK
+ * elements, block totals added in double. T's own precision inside a block
+ * is enough for float64; float32 blocks are SUM_BLOCK_F32 long, so each lane
+ * adds only 16 terms in float (the blocking NumPy's pairwise sum uses at its
+ * leaves) and the result stays within ~1e-7 relative of the exact sum while
+ * running at float SIMD width, twice that of widening every term. */
 static PAG_CLONES double TN(row_sum)(const T *PAG_RESTRICT x, int64_t n, int64_t s) {
-    if (s != 1) {
-        double a0 = 0.0, a1 = 0.0;
-        int64_t i = 0;
-        for (; i + 1 < n; i += 2) { a0 += x[i * s]; a1 += x[(i + 1) * s]; }
-        if (i < n) a0 += x[i * s];
-        return a0 + a1;
-    }
+    const int64_t block = sizeof(T) == 4 ? SUM_BLOCK_F32 : SUM_BLOCK;
     double total = 0.0;
-    for (int64_t b = 0; b < n; b += SUM_BLOCK) {
-        const T *xb = x + b;
-        int64_t m = min64(SUM_BLOCK, n - b), i = 0;
-        double acc[LANES] = {0};
-        for (; i + LANES <= m; i += LANES)
-            for (int l = 0; l < LANES; l++) acc[l] += (double)xb[i + l];
-        for (; i < m; i++) acc[0] += (double)xb[i];
-        total += lanes_total(acc);
+    if (s != 1) {
+        for (int64_t i = 0; i < n; i++) total += (double)x[i * s];
+        return total;
+    }
+    for (int64_t b = 0; b < n; b += block) {
+        const int64_t m = min64(block, n - b);
+        T acc = 0;
+        PAG_PRAGMA(omp simd reduction(+:acc))
+        for (int64_t i = b; i < b + m; i++) acc += x[i];
+        total += (double)acc;
     }
     return total;
 }
@@ -332,20 +331,21 @@ static PAG_CLONES double TN(row_sqdev)(const T *PAG_RESTRICT x, int64_t n, int64
     double total = 0.0;
     for (int64_t b = 0; b < n; b += SUM_BLOCK) {
         const T *xb = x + b * s;
-        int64_t m = min64(SUM_BLOCK, n - b), i = 0;
-        double acc[LANES] = {0};
+        const int64_t m = min64(SUM_BLOCK, n - b);
+        double acc = 0.0;
         if (s == 1) {
-            for (; i + LANES <= m; i += LANES)
-                for (int l = 0; l < LANES; l++) {
-                    double d = (double)xb[i + l] - c;
-                    acc[l] += d * d;
-                }
+            PAG_PRAGMA(omp simd reduction(+:acc))
+            for (int64_t i = 0; i < m; i++) {
+                double d = (double)xb[i] - c;
+                acc += d * d;
+            }
+        } else {
+            for (int64_t i = 0; i < m; i++) {
+                double d = (double)xb[i * s] - c;
+                acc += d * d;
+            }
         }
-        for (; i < m; i++) {
-            double d = (double)xb[i * s] - c;
-            acc[0] += d * d;
-        }
-        total += lanes_total(acc);
+        total += acc;
     }
     return total;
 }
@@ -365,8 +365,9 @@ static PAG_CLONES double TN(row_expdev)(const T *PAG_RESTRICT x, int64_t n, int6
 /* max/min of a row (NaN-propagating), its first position, and the outer-mode
  * accumulators, generated for both directions. The row max is an OpenMP
  * max reduction plus a NaN flag: that vectorizes fully, where a lane array
- * of NaN-aware blends does not. argmax takes a block's max first and looks
- * for its position only when the block improves on the best so far. */
+ * of NaN-aware blends does not. argmax is that max, then the first position
+ * holding it (or the first NaN, when the max is NaN), found by testing whole
+ * blocks with a vectorized any-equal before looking inside one. */
 #define PAG_GEN_EXTREME(kind, CMP, BETTER, START)                                             \
     static PAG_CLONES T TN(row_##kind)(const T *PAG_RESTRICT x, int64_t n, int64_t s) {         \
         T best = (T)(START);                                                                  \
@@ -387,21 +388,23 @@ static PAG_CLONES double TN(row_expdev)(const T *PAG_RESTRICT x, int64_t n, int6
         }                                                                                     \
         return nan ? (T)NAN : best;                                                           \
     }                                                                                         \
-    static int64_t TN(row_arg##kind)(const T *x, int64_t n, int64_t s, T *bestp) {            \
-        T best = (T)(START);                                                                  \
-        int64_t at = -1;                                                                      \
-        for (int64_t b = 0; b < n; b += ARG_BLOCK) {                                          \
-            T bm = TN(row_##kind)(x + b * s, min64(ARG_BLOCK, n - b), s);                     \
-            if (at >= 0 && !BETTER(bm, best)) continue;                                       \
-            int64_t i = 0;                                                                    \
-            if (bm == bm) { while (x[(b + i) * s] != bm) i++; }                               \
-            else { while (x[(b + i) * s] == x[(b + i) * s]) i++; }                            \
-            best = bm;                                                                        \
-            at = b + i;                                                                       \
-            if (best != best) break; /* the first NaN is the answer */                        \
-        }                                                                                     \
+    static PAG_CLONES int64_t TN(row_arg##kind)(const T *PAG_RESTRICT x, int64_t n, int64_t s, T *bestp) { \
+        const T best = TN(row_##kind)(x, n, s);                                               \
+        int64_t i = 0;                                                                        \
         *bestp = best;                                                                        \
-        return at;                                                                            \
+        if (s == 1) { /* skip whole blocks that hold neither the best value nor a NaN */      \
+            for (; i + ARG_BLOCK <= n; i += ARG_BLOCK) {                                      \
+                int hit = 0;                                                                  \
+                PAG_PRAGMA(omp simd reduction(|:hit))                                         \
+                for (int64_t j = i; j < i + ARG_BLOCK; j++) hit |= (x[j] == best) | (x[j] != x[j]); \
+                if (hit) break;                                                               \
+            }                                                                                 \
+        }                                                                                     \
+        for (; i < n; i++) {                                                                  \
+            T v = x[i * s];                                                                   \
+            if (v == best || v != v) break;                                                   \
+        }                                                                                     \
+        return i;                                                                             \
     }                                                                                         \
     static PAG_CLONES void TN(acc_##kind)(T *PAG_RESTRICT val, const T *PAG_RESTRICT row,      \
                                          int64_t jn, int64_t js) {                            \
@@ -582,6 +585,14 @@ static void TN(run_units)(int op, const geom_t *g, const T *x, int64_t u_lo, int
                           T *out, int64_t *iout) {
     const int pk1 = first_pass(op), pk2 = second_pass(op);
     const int64_t n = g->nred;
+    if (!g->outer && g->nr == 1 && (op == OP_SUM || op == OP_MEAN)) {  /* rows: skip the general pass */
+        const double div = op == OP_MEAN ? (double)n : 1.0;
+        walk_t w;
+        walk_init(&w, g->no, g->oshape, g->ostr, u_lo);
+        for (int64_t o = u_lo; o < u_hi; o++, walk_next(&w))
+            out[o] = (T)(TN(row_sum)(x + w.off, n, g->rstr[0]) / div);
+        return;
+    }
     if (!g->outer) {
         walk_t w;
         walk_init(&w, g->no, g->oshape, g->ostr, u_lo);
