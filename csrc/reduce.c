@@ -585,12 +585,31 @@ static void TN(run_units)(int op, const geom_t *g, const T *x, int64_t u_lo, int
                           T *out, int64_t *iout) {
     const int pk1 = first_pass(op), pk2 = second_pass(op);
     const int64_t n = g->nred;
-    if (!g->outer && g->nr == 1 && (op == OP_SUM || op == OP_MEAN)) {  /* rows: skip the general pass */
-        const double div = op == OP_MEAN ? (double)n : 1.0;
+    if (!g->outer && g->nr == 1) {  /* one reduced dim: whole rows, without the general pass */
+        const int64_t s = g->rstr[0];
         walk_t w;
         walk_init(&w, g->no, g->oshape, g->ostr, u_lo);
-        for (int64_t o = u_lo; o < u_hi; o++, walk_next(&w))
-            out[o] = (T)(TN(row_sum)(x + w.off, n, g->rstr[0]) / div);
+        for (int64_t o = u_lo; o < u_hi; o++, walk_next(&w)) {
+            const T *xo = x + w.off;
+            T m;
+            double c;
+            switch (op) {
+            case OP_SUM: out[o] = (T)TN(row_sum)(xo, n, s); break;
+            case OP_MEAN: out[o] = (T)(TN(row_sum)(xo, n, s) / (double)n); break;
+            case OP_MAX: out[o] = TN(row_max)(xo, n, s); break;
+            case OP_MIN: out[o] = TN(row_min)(xo, n, s); break;
+            case OP_ARGMAX: iout[o] = TN(row_argmax)(xo, n, s, &m); break;
+            case OP_ARGMIN: iout[o] = TN(row_argmin)(xo, n, s, &m); break;
+            case OP_VAR:
+                c = TN(row_sum)(xo, n, s) / (double)n;
+                out[o] = (T)(TN(row_sqdev)(xo, n, s, c) / fmax((double)n - corr, 0.0));
+                break;
+            case OP_LSE:
+                c = center_of(op, 0.0, (double)TN(row_max)(xo, n, s), n);
+                out[o] = (T)(c + log(TN(row_expdev)(xo, n, s, (T)c)));
+                break;
+            }
+        }
         return;
     }
     if (!g->outer) {
