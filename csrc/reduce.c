@@ -364,29 +364,39 @@ static PAG_CLONES double TN(row_expdev)(const T *PAG_RESTRICT x, int64_t n, int6
 
 /* max/min of a row (NaN-propagating), its first position, and the outer-mode
  * accumulators, generated for both directions. The row max is an OpenMP
- * max reduction plus a NaN flag: that vectorizes fully, where a lane array
- * of NaN-aware blends does not. argmax is that max, then the first position
+ * max reduction plus a NaN flag (that vectorizes fully, where a lane array
+ * of NaN-aware blends does not), run on four quarters of the row at once so
+ * that four accumulator chains hide the latency of the vector max. argmax is that max, then the first position
  * holding it (or the first NaN, when the max is NaN), found by testing whole
  * blocks with a vectorized any-equal before looking inside one. */
 #define PAG_GEN_EXTREME(kind, CMP, BETTER, START)                                             \
     static PAG_CLONES T TN(row_##kind)(const T *PAG_RESTRICT x, int64_t n, int64_t s) {         \
-        T best = (T)(START);                                                                  \
+        T b0 = (T)(START), b1 = b0, b2 = b0, b3 = b0;                                         \
         int nan = 0;                                                                          \
-        if (s == 1) {                                                                         \
-            PAG_PRAGMA(omp simd reduction(kind:best) reduction(|:nan))                        \
-            for (int64_t i = 0; i < n; i++) {                                                 \
-                T v = x[i];                                                                   \
-                best = v CMP best ? v : best;                                                 \
-                nan |= v != v;                                                                \
+        int64_t i = 0;                                                                        \
+        if (s == 1) { /* four contiguous quarters: four independent accumulators */           \
+            const int64_t q = n / 4;                                                          \
+            const T *x1 = x + q, *x2 = x + 2 * q, *x3 = x + 3 * q;                            \
+            PAG_PRAGMA(omp simd reduction(kind:b0, b1, b2, b3) reduction(|:nan))              \
+            for (int64_t j = 0; j < q; j++) {                                                 \
+                T v0 = x[j], v1 = x1[j], v2 = x2[j], v3 = x3[j];                              \
+                b0 = v0 CMP b0 ? v0 : b0;                                                     \
+                b1 = v1 CMP b1 ? v1 : b1;                                                     \
+                b2 = v2 CMP b2 ? v2 : b2;                                                     \
+                b3 = v3 CMP b3 ? v3 : b3;                                                     \
+                nan |= (v0 != v0) | (v1 != v1) | (v2 != v2) | (v3 != v3);                     \
             }                                                                                 \
-        } else {                                                                              \
-            for (int64_t i = 0; i < n; i++) {                                                 \
-                T v = x[i * s];                                                               \
-                best = v CMP best ? v : best;                                                 \
-                nan |= v != v;                                                                \
-            }                                                                                 \
+            i = 4 * q;                                                                        \
         }                                                                                     \
-        return nan ? (T)NAN : best;                                                           \
+        for (; i < n; i++) {                                                                  \
+            T v = x[i * s];                                                                   \
+            b0 = v CMP b0 ? v : b0;                                                           \
+            nan |= v != v;                                                                    \
+        }                                                                                     \
+        b0 = b1 CMP b0 ? b1 : b0;                                                             \
+        b2 = b3 CMP b2 ? b3 : b2;                                                             \
+        b0 = b2 CMP b0 ? b2 : b0;                                                             \
+        return nan ? (T)NAN : b0;                                                             \
     }                                                                                         \
     static PAG_CLONES int64_t TN(row_arg##kind)(const T *PAG_RESTRICT x, int64_t n, int64_t s, T *bestp) { \
         const T best = TN(row_##kind)(x, n, s);                                               \
