@@ -50,6 +50,8 @@
 #define SUM_BLOCK 2048  /* elements summed per block before its total is banked */
 #define SUM_BLOCK_F32 128
 #define TILE 256        /* outputs per outer-mode tile: its accumulators stay in L1 */
+#define SHORT_ROW 32     /* softmax rows shorter than this are processed flat, in blocks of rows */
+#define SHORT_BLOCK 1024 /* elements per block of short rows */
 #define ARG_BLOCK 64    /* argmax looks for its position block by block */
 
 enum { OP_SUM, OP_MEAN, OP_MAX, OP_MIN, OP_ARGMAX, OP_ARGMIN, OP_VAR, OP_LSE };
@@ -943,6 +945,75 @@ static PAG_CLONES void TN(col_dot)(const T *PAG_RESTRICT g, int64_t gs, const T 
     }
 }
 
+/* ---- short contiguous rows (n < SHORT_ROW): per row only the max or sum,
+ * then the exp-heavy part as one flat loop over a block of rows, with the
+ * per-row value repeated across its row (a row of 10 would otherwise run one
+ * vector step and a scalar tail per row). */
+
+static PAG_CLONES void TN(flat_exp_sub)(const T *PAG_RESTRICT x, const T *PAG_RESTRICT a, T *PAG_RESTRICT y,
+                                        int64_t len) {
+    PAG_PRAGMA(omp simd)
+    for (int64_t k = 0; k < len; k++) y[k] = REXP(x[k] - a[k]);
+}
+
+static PAG_CLONES void TN(flat_mul)(T *PAG_RESTRICT y, const T *PAG_RESTRICT a, int64_t len) {
+    PAG_PRAGMA(omp simd)
+    for (int64_t k = 0; k < len; k++) y[k] *= a[k];
+}
+
+static PAG_CLONES void TN(flat_sub2)(const T *PAG_RESTRICT x, const T *PAG_RESTRICT a, const T *PAG_RESTRICT b,
+                                     T *PAG_RESTRICT y, int64_t len) {
+    PAG_PRAGMA(omp simd)
+    for (int64_t k = 0; k < len; k++) y[k] = (x[k] - a[k]) - b[k];
+}
+
+static PAG_CLONES void TN(flat_grad)(const T *PAG_RESTRICT g, const T *PAG_RESTRICT y, const T *PAG_RESTRICT a,
+                                     T *PAG_RESTRICT o, int64_t len, int log_in) {
+    if (log_in) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t k = 0; k < len; k++) o[k] = g[k] - REXP(y[k]) * a[k];
+    } else {
+        PAG_PRAGMA(omp simd)
+        for (int64_t k = 0; k < len; k++) o[k] = y[k] * (g[k] - a[k]);
+    }
+}
+
+/* Sets row r of rep (n entries) to v. */
+PAG_INLINE void TN(fill_row)(T *rep, int64_t r, int64_t n, T v) {
+    for (int64_t j = 0; j < n; j++) rep[r * n + j] = v;
+}
+
+/* Sets each row of rep to the (NaN-propagating) max of that row of a. */
+static void TN(fill_row_max)(T *rep, const T *a, int64_t rows, int64_t n) {
+    for (int64_t r = 0; r < rows; r++) {
+        T m = (T)-INFINITY;
+        for (int64_t j = 0; j < n; j++) m = BETTER_MAX(a[r * n + j], m) ? a[r * n + j] : m;
+        TN(fill_row)(rep, r, n, m);
+    }
+}
+
+/* rows [q0, q0 + rows) of contiguous (rows, n) operands a (x or grad) and b (y) */
+static void TN(short_rows)(int kind, const T *a, const T *b, T *y, int64_t n, int64_t rows) {
+    T rep[SHORT_BLOCK], rep2[SHORT_BLOCK], tmp[SHORT_BLOCK];
+    const int64_t len = rows * n;
+    if (kind == SM_BWD || kind == LSM_BWD) {
+        for (int64_t r = 0; r < rows; r++)
+            TN(fill_row)(rep, r, n, (T)TN(grad_dot)(a + r * n, 1, b + r * n, 1, n, kind == LSM_BWD));
+        TN(flat_grad)(a, b, rep, y, len, kind == LSM_BWD);
+        return;
+    }
+    TN(fill_row_max)(rep, a, rows, n);
+    T *e = kind == SM_FWD ? y : tmp;
+    TN(flat_exp_sub)(a, rep, e, len);
+    for (int64_t r = 0; r < rows; r++) {
+        double s = 0.0;
+        for (int64_t j = 0; j < n; j++) s += (double)e[r * n + j];
+        TN(fill_row)(rep2, r, n, (T)(kind == SM_FWD ? 1.0 / s : log(s)));
+    }
+    if (kind == SM_FWD) TN(flat_mul)(y, rep2, len);
+    else TN(flat_sub2)(a, rep, rep2, y, len);
+}
+
 /* One tile of jn columns at (q, 0, j0): a/as is x (forward) or grad, b/bs is y (backward). */
 static void TN(softmax_cols)(int kind, const T *a, const int64_t *as, const T *b, const int64_t *bs, T *y,
                              int64_t n, int64_t inner, int64_t jn) {
@@ -971,6 +1042,15 @@ static void TN(softmax_cols)(int kind, const T *a, const int64_t *as, const T *b
 static void TN(softmax_units)(int kind, const T *a, const int64_t *as, const T *b, const int64_t *bs, T *y,
                               const int64_t *shape, int64_t u_lo, int64_t u_hi) {
     const int64_t n = shape[1], inner = shape[2];
+    const int bwd = kind == SM_BWD || kind == LSM_BWD;
+    if (inner == 1 && n < SHORT_ROW && as[0] == n && as[1] == 1 && (!bwd || (bs[0] == n && bs[1] == 1))) {
+        const int64_t per = SHORT_BLOCK / n;
+        for (int64_t q = u_lo; q < u_hi; q += per) {
+            int64_t rows = min64(per, u_hi - q);
+            TN(short_rows)(kind, a + q * n, bwd ? b + q * n : NULL, y + q * n, n, rows);
+        }
+        return;
+    }
     if (inner == 1) {
         for (int64_t q = u_lo; q < u_hi; q++) {
             const T *ar = a + q * as[0];
