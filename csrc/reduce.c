@@ -983,8 +983,10 @@ PAG_INLINE void TN(fill_row)(T *rep, int64_t r, int64_t n, T v) {
     for (int64_t j = 0; j < n; j++) rep[r * n + j] = v;
 }
 
-/* Sets each row of rep to the (NaN-propagating) max of that row of a. */
-static void TN(fill_row_max)(T *rep, const T *a, int64_t rows, int64_t n) {
+/* Sets each row of rep to the (NaN-propagating) max of that row of a. Not
+ * inlined: once inlined, GCC 12 loses track of rep being written and warns
+ * (-Wmaybe-uninitialized) when rep is passed on as a const pointer. */
+static __attribute__((noinline)) void TN(fill_row_max)(T *rep, const T *a, int64_t rows, int64_t n) {
     for (int64_t r = 0; r < rows; r++) {
         T m = (T)-INFINITY;
         for (int64_t j = 0; j < n; j++) m = BETTER_MAX(a[r * n + j], m) ? a[r * n + j] : m;
