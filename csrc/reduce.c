@@ -59,9 +59,12 @@ enum { PK_SUM, PK_MAX, PK_MIN, PK_ARGMAX, PK_ARGMIN, PK_SQDEV, PK_EXPDEV };
 enum { SM_FWD, LSM_FWD, SM_BWD, LSM_BWD };
 enum { RED_NONE, RED_MEAN, RED_SUM };
 
-/* Below this much work (elements times a per-element cost) a reduction runs
- * on the calling thread. Reductions only read, so they need more work than
- * a pointwise loop before a second thread pays for its start-up. */
+/* Below this much work (elements times a per-element cost) a kernel of this
+ * file runs on the calling thread. Reductions only read, so they need more
+ * work than a pointwise loop before a second thread pays for its start-up;
+ * the softmax family and cross-entropy use the same element count (their
+ * exp makes each element dearer, but a row-wise pass is already fast enough
+ * single-threaded that a second thread only pays from about here). */
 #define REDUCE_OMP_MIN ((int64_t)1 << 17)
 
 static int reduce_team(int64_t work, int nthreads) {
@@ -1078,7 +1081,7 @@ static int TN(softmax_family)(int kind, const T *a, const int64_t *as, const T *
     if (total == 0) return PAG_OK;
     if (!a || !y || ((kind == SM_BWD || kind == LSM_BWD) && !b)) return PAG_EINVAL;
     const int64_t units = shape[2] == 1 ? shape[0] : shape[0] * ((shape[2] + TILE - 1) / TILE);
-    int team = pag_team_size(total, 6, nthreads);
+    int team = reduce_team(total, nthreads);
     if (team > units) team = (int)units;
     PAG_PARALLEL_CHUNKS(units, team, TN(softmax_units)(kind, a, as, b, bs, y, shape, lo, hi));
     return PAG_OK;
@@ -1219,7 +1222,7 @@ int TN(pag_reduce_cross_entropy)(const T *logits, int64_t n, int64_t c, int64_t 
     if (st != PAG_OK) return st;
     double *loss = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
     if (!loss) return PAG_ENOMEM;
-    int team = pag_team_size(n * c, 6, nthreads);
+    int team = reduce_team(n * c, nthreads);
     if (team > n) team = n > 0 ? (int)n : 1;
     PAG_PARALLEL_CHUNKS(n, team, TN(ce_rows)(&p, loss, lo, hi));
     if (reduction == RED_NONE) {
@@ -1244,7 +1247,7 @@ int TN(pag_reduce_cross_entropy_backward)(const T *grad, const T *logits, int64_
     if (st != PAG_OK) return st;
     if (n == 0 || c == 0) return PAG_OK;
     if (!grad) return PAG_EINVAL;
-    int team = pag_team_size(n * c, 6, nthreads);
+    int team = reduce_team(n * c, nthreads);
     if (team > n) team = (int)n;
     PAG_PARALLEL_CHUNKS(n, team, TN(ce_backward_rows)(&p, grad, reduction, wsum, out, lo, hi));
     return PAG_OK;

@@ -320,6 +320,19 @@ def test_cross_entropy_matches_reference(use_weight, reduction, smoothing, ignor
             np.testing.assert_allclose(got, ref, equal_nan=True, **EXP_TOL[dtype])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("reduction,smoothing", [("mean", 0.1), ("none", 0.0), ("sum", 1.0)])
+def test_cross_entropy_large_runs_threaded(reduction, smoothing, dtype, rng):
+    # 256 x 600 is above the threading threshold: rows are split between threads
+    logits, target, w = ce_case(rng, dtype, 256, 600, -100)
+    grad = ce_grad(rng, reduction, 256, dtype)
+    kw = dict(weight=w, reduction=reduction, label_smoothing=smoothing)
+    np.testing.assert_allclose(C.cross_entropy(logits, target, **kw), N.cross_entropy(logits, target, **kw),
+                               **EXP_TOL[dtype])
+    np.testing.assert_allclose(C.cross_entropy_backward(grad, logits, target, **kw),
+                               N.cross_entropy_backward(grad, logits, target, **kw), **EXP_TOL[dtype])
+
+
 @pytest.mark.parametrize("use_weight,reduction,smoothing,ignore_index", CE_OPTIONS)
 def test_cross_entropy_matches_pytorch(use_weight, reduction, smoothing, ignore_index, torch, rng):
     F = torch.nn.functional
