@@ -25,8 +25,8 @@
  * Precision. Sums accumulate in double for both dtypes. Along a contiguous
  * row, blocks are first summed with one partial per vector lane (float32:
  * 128-element blocks in float, see row_sum; float64: 2048-element blocks),
- * then the block totals in double; across rows (outer mode) float32 adds four
- * rows in float, then widens. So float32 results stay within ~1e-7 relative
+ * then the block totals in double; across rows (outer mode) eight rows are
+ * added pairwise in T, then widened. So float32 results stay within ~1e-7 relative
  * of the exact sum (NumPy's float32 pairwise sum: a few times that) and the
  * float64 error grows with the number of blocks, not of elements. var is
  * two-pass (the mean, then the sum of squared deviations, both in double),
@@ -462,17 +462,22 @@ static PAG_CLONES void TN(acc_sum)(double *PAG_RESTRICT acc, const T *PAG_RESTRI
     }
 }
 
-/* Four rows at once: their sum in T (error under an ulp of the partial sum),
- * then one widening add, so the accumulators are loaded and stored once
- * per four rows. */
-static PAG_CLONES void TN(acc_sum4)(double *PAG_RESTRICT acc, const T *PAG_RESTRICT a, const T *PAG_RESTRICT b,
-                                    const T *PAG_RESTRICT c, const T *PAG_RESTRICT d, int64_t jn, int64_t js) {
+/* Eight rows at once: their pairwise sum in T (error a few ulps of the
+ * partial sum), then one widening add, so the double accumulators are loaded
+ * and stored once per eight rows and most adds run at T's SIMD width. */
+static PAG_CLONES void TN(acc_sum8)(double *PAG_RESTRICT acc, const T *const *rows, int64_t jn, int64_t js) {
+    const T *PAG_RESTRICT r0 = rows[0], *PAG_RESTRICT r1 = rows[1], *PAG_RESTRICT r2 = rows[2];
+    const T *PAG_RESTRICT r3 = rows[3], *PAG_RESTRICT r4 = rows[4], *PAG_RESTRICT r5 = rows[5];
+    const T *PAG_RESTRICT r6 = rows[6], *PAG_RESTRICT r7 = rows[7];
     if (js == 1) {
         PAG_PRAGMA(omp simd)
-        for (int64_t j = 0; j < jn; j++) acc[j] += (double)((a[j] + b[j]) + (c[j] + d[j]));
-    } else {
         for (int64_t j = 0; j < jn; j++)
-            acc[j] += (double)((a[j * js] + b[j * js]) + (c[j * js] + d[j * js]));
+            acc[j] += (double)(((r0[j] + r1[j]) + (r2[j] + r3[j])) + ((r4[j] + r5[j]) + (r6[j] + r7[j])));
+    } else {
+        for (int64_t j = 0; j < jn; j++) {
+            const int64_t k = j * js;
+            acc[j] += (double)(((r0[k] + r1[k]) + (r2[k] + r3[k])) + ((r4[k] + r5[k]) + (r6[k] + r7[k])));
+        }
     }
 }
 
@@ -562,10 +567,10 @@ static void TN(outer_pass)(int pk, const geom_t *g, const T *x, int64_t jn, int6
         r_lo++;
     }
     if (pk == PK_SUM) {
-        for (; r_lo + 4 <= r_hi; r_lo += 4) {
-            const T *rows[4];
-            for (int q = 0; q < 4; q++, walk_next(&w)) rows[q] = x + w.off;
-            TN(acc_sum4)(acc, rows[0], rows[1], rows[2], rows[3], jn, js);
+        for (; r_lo + 8 <= r_hi; r_lo += 8) {
+            const T *rows[8];
+            for (int q = 0; q < 8; q++, walk_next(&w)) rows[q] = x + w.off;
+            TN(acc_sum8)(acc, rows, jn, js);
         }
     }
     for (int64_t r = r_lo; r < r_hi; r++, walk_next(&w)) {
