@@ -22,12 +22,15 @@
  * otherwise they split the reduced range and per-thread partial states are
  * combined in order (so argmax keeps the first occurrence).
  *
- * Precision. Sums accumulate in double for both dtypes (float32 inputs are
- * widened, which keeps them within ~1 ulp of the exact sum; NumPy's float32
- * pairwise sum is within O(log n) ulp of it). Contiguous double sums run 16
- * lanes over blocks of SUM_BLOCK elements whose totals are then added, so the
- * error grows like that of a pairwise sum. var is two-pass (the mean, then
- * the sum of squared deviations), logsumexp subtracts the max first.
+ * Precision. Sums accumulate in double for both dtypes. Along a contiguous
+ * row, blocks are first summed with one partial per vector lane (float32:
+ * 128-element blocks in float, see row_sum; float64: 2048-element blocks),
+ * then the block totals in double; across rows (outer mode) eight rows are
+ * added pairwise in T, then widened. So float32 results stay within ~1e-7 relative
+ * of the exact sum (NumPy's float32 pairwise sum: a few times that) and the
+ * float64 error grows with the number of blocks, not of elements. var is
+ * two-pass (the mean, then the sum of squared deviations, both in double),
+ * logsumexp subtracts the max first.
  */
 #ifndef PAG_REDUCE_BODY
 
@@ -37,19 +40,31 @@
 
 #include "common.h"
 
-#define LANES 16        /* independent accumulators in a contiguous row reduction */
-#define SUM_BLOCK 2048  /* elements per lane block before its total is banked */
+/* Lets GCC speculate floating-point operations when it turns a select into
+ * a blend: with the default -ftrapping-math it refuses (an operation might
+ * raise a flag), leaving the exp and NaN-aware max loops unvectorized in the
+ * AVX2 and baseline clones. No kernel here reads the FP exception flags, and
+ * the option changes no computed value. */
+#pragma GCC optimize("no-trapping-math")
+
+#define SUM_BLOCK 2048  /* elements summed per block before its total is banked */
+#define SUM_BLOCK_F32 128
 #define TILE 256        /* outputs per outer-mode tile: its accumulators stay in L1 */
-#define ARG_BLOCK 64    /* argmax scans blocks: a vector max first, the position only if it improves */
+#define SHORT_ROW 32     /* softmax rows shorter than this are processed flat, in blocks of rows */
+#define SHORT_BLOCK 1024 /* elements per block of short rows */
+#define ARG_BLOCK 64    /* argmax looks for its position block by block */
 
 enum { OP_SUM, OP_MEAN, OP_MAX, OP_MIN, OP_ARGMAX, OP_ARGMIN, OP_VAR, OP_LSE };
 enum { PK_SUM, PK_MAX, PK_MIN, PK_ARGMAX, PK_ARGMIN, PK_SQDEV, PK_EXPDEV };
 enum { SM_FWD, LSM_FWD, SM_BWD, LSM_BWD };
 enum { RED_NONE, RED_MEAN, RED_SUM };
 
-/* Below this much work (elements times a per-element cost) a reduction runs
- * on the calling thread. Reductions only read, so they need more work than
- * a pointwise loop before a second thread pays for its start-up. */
+/* Below this much work (elements times a per-element cost) a kernel of this
+ * file runs on the calling thread. Reductions only read, so they need more
+ * work than a pointwise loop before a second thread pays for its start-up;
+ * the softmax family and cross-entropy use the same element count (their
+ * exp makes each element dearer, but a row-wise pass is already fast enough
+ * single-threaded that a second thread only pays from about here). */
 #define REDUCE_OMP_MIN ((int64_t)1 << 17)
 
 static int reduce_team(int64_t work, int nthreads) {
@@ -179,22 +194,25 @@ PAG_INLINE void walk_next(walk_t *w) {
 /* ---- exp that the compiler can vectorize --------------------------------
  * glibc's expf/exp only vectorize under -ffast-math, and softmax, logsumexp
  * and cross-entropy spend most of their time in exp. x = k ln2 + r with
- * |r| <= ln2/2 (k rounded by the 1.5 * 2^p shifter trick); exp(r) is its
- * Taylor polynomial (degree 7 for float, 13 for double: truncation below
- * half an ulp), and 2^k is applied as two exact powers of two, 2^(k/2) and
- * 2^(k - k/2), so results in the subnormal range round correctly. Error
- * about 2 ulp; overflow gives inf, underflow 0, NaN stays NaN. */
+ * |r| <= ln2/2, k rounded by adding the shifter 1.5 * 2^p and read back from
+ * the sum's bits; exp(r) is its Taylor polynomial (degree 7 for float, 13 for
+ * double: truncation below half an ulp), and 2^k is applied as two exact
+ * powers of two, 2^(k/2) and 2^(k - k/2), so results in the subnormal range
+ * round correctly. Error about 2 ulp. x is clamped to a range whose ends
+ * round to 0 and inf (so -inf and +inf come out right); a NaN runs through
+ * the polynomial and stays NaN, so no select is needed for it. */
 
-PAG_INLINE float f32_from_bits(int32_t i) { float f; memcpy(&f, &i, sizeof f); return f; }
-PAG_INLINE double f64_from_bits(int64_t i) { double f; memcpy(&f, &i, sizeof f); return f; }
-PAG_INLINE int64_t f64_bits(double f) { int64_t i; memcpy(&i, &f, sizeof i); return i; }
+PAG_INLINE float f32_from_bits(uint32_t i) { float f; memcpy(&f, &i, sizeof f); return f; }
+PAG_INLINE uint32_t f32_bits(float f) { uint32_t i; memcpy(&i, &f, sizeof i); return i; }
+PAG_INLINE double f64_from_bits(uint64_t i) { double f; memcpy(&f, &i, sizeof f); return f; }
+PAG_INLINE uint64_t f64_bits(double f) { uint64_t i; memcpy(&i, &f, sizeof i); return i; }
 
 PAG_INLINE float rexp_f32(float x) {
-    const float hi = 88.7228394f, lo = -103.972084f, shifter = 12582912.0f;
-    float xc = x < lo ? lo : x;
-    xc = xc > hi ? hi : xc;
-    xc = xc == xc ? xc : 0.0f;
-    float kf = (xc * 1.44269504088896341f + shifter) - shifter;
+    const float shifter = 12582912.0f;
+    float xc = x < -104.0f ? -104.0f : x;
+    xc = xc > 88.7228394f ? 88.7228394f : xc;
+    const float t = xc * 1.44269504088896341f + shifter, kf = t - shifter;
+    const int32_t k = (int32_t)(f32_bits(t) - f32_bits(shifter)), k1 = k >> 1, k2 = k - k1;
     float r = xc - kf * 0.693145751953125f;
     r = r - kf * 1.428606765330187e-6f;
     float p = 1.0f / 5040.0f;
@@ -205,21 +223,15 @@ PAG_INLINE float rexp_f32(float x) {
     p = p * r + 0.5f;
     p = p * r + 1.0f;
     p = p * r + 1.0f;
-    int32_t k = (int32_t)kf, k1 = k >> 1, k2 = k - k1;
-    float res = p * f32_from_bits((k1 + 127) << 23) * f32_from_bits((k2 + 127) << 23);
-    res = x > hi ? INFINITY : res;
-    res = x < lo ? 0.0f : res;
-    return x == x ? res : x;
+    return p * f32_from_bits((uint32_t)(k1 + 127) << 23) * f32_from_bits((uint32_t)(k2 + 127) << 23);
 }
 
 PAG_INLINE double rexp_f64(double x) {
-    const double hi = 709.782712893384, lo = -745.1332191019412, shifter = 6755399441055744.0;
-    double xc = x < lo ? lo : x;
-    xc = xc > hi ? hi : xc;
-    xc = xc == xc ? xc : 0.0;
-    double t = xc * 1.4426950408889634 + shifter;
-    double kf = t - shifter;
-    int64_t k = f64_bits(t) - f64_bits(shifter), k1 = k >> 1, k2 = k - k1;
+    const double shifter = 6755399441055744.0;
+    double xc = x < -746.0 ? -746.0 : x;
+    xc = xc > 709.79 ? 709.79 : xc;
+    const double t = xc * 1.4426950408889634 + shifter, kf = t - shifter;
+    const int64_t k = (int64_t)(f64_bits(t) - f64_bits(shifter)), k1 = k >> 1, k2 = k - k1;
     double r = xc - kf * 6.93147180369123816490e-01;
     r = r - kf * 1.90821492927058770002e-10;
     double p = 1.0 / 6227020800.0;
@@ -236,22 +248,13 @@ PAG_INLINE double rexp_f64(double x) {
     p = p * r + 0.5;
     p = p * r + 1.0;
     p = p * r + 1.0;
-    double res = p * f64_from_bits((k1 + 1023) << 52) * f64_from_bits((k2 + 1023) << 52);
-    res = x > hi ? INFINITY : res;
-    res = x < lo ? 0.0 : res;
-    return x == x ? res : x;
+    return p * f64_from_bits((uint64_t)(k1 + 1023) << 52) * f64_from_bits((uint64_t)(k2 + 1023) << 52);
 }
 
 /* NaN-propagating "better than" for max and min: a NaN beats any number and
  * nothing beats a NaN, so the first NaN wins (NumPy's and PyTorch's rule). */
 #define BETTER_MAX(v, b) ((v) > (b) || ((v) != (v) && (b) == (b)))
 #define BETTER_MIN(v, b) ((v) < (b) || ((v) != (v) && (b) == (b)))
-
-PAG_INLINE double lanes_total(double *a) {
-    for (int w = LANES / 2; w > 0; w /= 2)
-        for (int l = 0; l < w; l++) a[l] += a[l + w];
-    return a[0];
-}
 
 PAG_INLINE int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
@@ -306,23 +309,25 @@ static int op_cost(int op) {
 
 /* ---- one strided row of n elements --------------------------------------- */
 
+/* Contiguous sums: one partial per vector lane over blocks of SUM_BLOCK
+ * elements, block totals added in double. T's own precision inside a block
+ * is enough for float64; float32 blocks are SUM_BLOCK_F32 long, so each lane
+ * adds only 16 terms in float (the blocking NumPy's pairwise sum uses at its
+ * leaves) and the result stays within ~1e-7 relative of the exact sum while
+ * running at float SIMD width, twice that of widening every term. */
 static PAG_CLONES double TN(row_sum)(const T *PAG_RESTRICT x, int64_t n, int64_t s) {
-    if (s != 1) {
-        double a0 = 0.0, a1 = 0.0;
-        int64_t i = 0;
-        for (; i + 1 < n; i += 2) { a0 += x[i * s]; a1 += x[(i + 1) * s]; }
-        if (i < n) a0 += x[i * s];
-        return a0 + a1;
-    }
+    const int64_t block = sizeof(T) == 4 ? SUM_BLOCK_F32 : SUM_BLOCK;
     double total = 0.0;
-    for (int64_t b = 0; b < n; b += SUM_BLOCK) {
-        const T *xb = x + b;
-        int64_t m = min64(SUM_BLOCK, n - b), i = 0;
-        double acc[LANES] = {0};
-        for (; i + LANES <= m; i += LANES)
-            for (int l = 0; l < LANES; l++) acc[l] += (double)xb[i + l];
-        for (; i < m; i++) acc[0] += (double)xb[i];
-        total += lanes_total(acc);
+    if (s != 1) {
+        for (int64_t i = 0; i < n; i++) total += (double)x[i * s];
+        return total;
+    }
+    for (int64_t b = 0; b < n; b += block) {
+        const int64_t m = min64(block, n - b);
+        T acc = 0;
+        PAG_PRAGMA(omp simd reduction(+:acc))
+        for (int64_t i = b; i < b + m; i++) acc += x[i];
+        total += (double)acc;
     }
     return total;
 }
@@ -331,20 +336,21 @@ static PAG_CLONES double TN(row_sqdev)(const T *PAG_RESTRICT x, int64_t n, int64
     double total = 0.0;
     for (int64_t b = 0; b < n; b += SUM_BLOCK) {
         const T *xb = x + b * s;
-        int64_t m = min64(SUM_BLOCK, n - b), i = 0;
-        double acc[LANES] = {0};
+        const int64_t m = min64(SUM_BLOCK, n - b);
+        double acc = 0.0;
         if (s == 1) {
-            for (; i + LANES <= m; i += LANES)
-                for (int l = 0; l < LANES; l++) {
-                    double d = (double)xb[i + l] - c;
-                    acc[l] += d * d;
-                }
+            PAG_PRAGMA(omp simd reduction(+:acc))
+            for (int64_t i = 0; i < m; i++) {
+                double d = (double)xb[i] - c;
+                acc += d * d;
+            }
+        } else {
+            for (int64_t i = 0; i < m; i++) {
+                double d = (double)xb[i * s] - c;
+                acc += d * d;
+            }
         }
-        for (; i < m; i++) {
-            double d = (double)xb[i * s] - c;
-            acc[0] += d * d;
-        }
-        total += lanes_total(acc);
+        total += acc;
     }
     return total;
 }
@@ -362,44 +368,58 @@ static PAG_CLONES double TN(row_expdev)(const T *PAG_RESTRICT x, int64_t n, int6
 }
 
 /* max/min of a row (NaN-propagating), its first position, and the outer-mode
- * accumulators, generated for both directions. The row max runs LANES
- * independent blends; argmax takes a block's max first and looks for its
- * position only when the block improves on the best so far. */
-#define PAG_GEN_EXTREME(kind, BETTER, START)                                                  \
+ * accumulators, generated for both directions. The row max is an OpenMP
+ * max reduction plus a NaN flag (that vectorizes fully, where a lane array
+ * of NaN-aware blends does not), run on four quarters of the row at once so
+ * that four accumulator chains hide the latency of the vector max. argmax is that max, then the first position
+ * holding it (or the first NaN, when the max is NaN), found by testing whole
+ * blocks with a vectorized any-equal before looking inside one. */
+#define PAG_GEN_EXTREME(kind, CMP, BETTER, START)                                             \
     static PAG_CLONES T TN(row_##kind)(const T *PAG_RESTRICT x, int64_t n, int64_t s) {         \
-        T best = (T)(START);                                                                  \
+        T b0 = (T)(START), b1 = b0, b2 = b0, b3 = b0;                                         \
+        int nan = 0;                                                                          \
         int64_t i = 0;                                                                        \
-        if (s == 1 && n >= LANES) {                                                           \
-            T acc[LANES];                                                                     \
-            for (int l = 0; l < LANES; l++) acc[l] = (T)(START);                              \
-            for (; i + LANES <= n; i += LANES)                                                \
-                for (int l = 0; l < LANES; l++) {                                             \
-                    T v = x[i + l];                                                           \
-                    acc[l] = BETTER(v, acc[l]) ? v : acc[l];                                  \
-                }                                                                             \
-            for (int l = 0; l < LANES; l++) best = BETTER(acc[l], best) ? acc[l] : best;      \
+        if (s == 1) { /* four contiguous quarters: four independent accumulators */           \
+            const int64_t q = n / 4;                                                          \
+            const T *x1 = x + q, *x2 = x + 2 * q, *x3 = x + 3 * q;                            \
+            PAG_PRAGMA(omp simd reduction(kind:b0, b1, b2, b3) reduction(|:nan))              \
+            for (int64_t j = 0; j < q; j++) {                                                 \
+                T v0 = x[j], v1 = x1[j], v2 = x2[j], v3 = x3[j];                              \
+                b0 = v0 CMP b0 ? v0 : b0;                                                     \
+                b1 = v1 CMP b1 ? v1 : b1;                                                     \
+                b2 = v2 CMP b2 ? v2 : b2;                                                     \
+                b3 = v3 CMP b3 ? v3 : b3;                                                     \
+                nan |= (v0 != v0) | (v1 != v1) | (v2 != v2) | (v3 != v3);                     \
+            }                                                                                 \
+            i = 4 * q;                                                                        \
         }                                                                                     \
         for (; i < n; i++) {                                                                  \
             T v = x[i * s];                                                                   \
-            best = BETTER(v, best) ? v : best;                                                \
+            b0 = v CMP b0 ? v : b0;                                                           \
+            nan |= v != v;                                                                    \
         }                                                                                     \
-        return best;                                                                          \
+        b0 = b1 CMP b0 ? b1 : b0;                                                             \
+        b2 = b3 CMP b2 ? b3 : b2;                                                             \
+        b0 = b2 CMP b0 ? b2 : b0;                                                             \
+        return nan ? (T)NAN : b0;                                                             \
     }                                                                                         \
-    static int64_t TN(row_arg##kind)(const T *x, int64_t n, int64_t s, T *bestp) {            \
-        T best = (T)(START);                                                                  \
-        int64_t at = -1;                                                                      \
-        for (int64_t b = 0; b < n; b += ARG_BLOCK) {                                          \
-            T bm = TN(row_##kind)(x + b * s, min64(ARG_BLOCK, n - b), s);                     \
-            if (at >= 0 && !BETTER(bm, best)) continue;                                       \
-            int64_t i = 0;                                                                    \
-            if (bm == bm) { while (x[(b + i) * s] != bm) i++; }                               \
-            else { while (x[(b + i) * s] == x[(b + i) * s]) i++; }                            \
-            best = bm;                                                                        \
-            at = b + i;                                                                       \
-            if (best != best) break; /* the first NaN is the answer */                        \
-        }                                                                                     \
+    static PAG_CLONES int64_t TN(row_arg##kind)(const T *PAG_RESTRICT x, int64_t n, int64_t s, T *bestp) { \
+        const T best = TN(row_##kind)(x, n, s);                                               \
+        int64_t i = 0;                                                                        \
         *bestp = best;                                                                        \
-        return at;                                                                            \
+        if (s == 1) { /* skip whole blocks that hold neither the best value nor a NaN */      \
+            for (; i + ARG_BLOCK <= n; i += ARG_BLOCK) {                                      \
+                int hit = 0;                                                                  \
+                PAG_PRAGMA(omp simd reduction(|:hit))                                         \
+                for (int64_t j = i; j < i + ARG_BLOCK; j++) hit |= (x[j] == best) | (x[j] != x[j]); \
+                if (hit) break;                                                               \
+            }                                                                                 \
+        }                                                                                     \
+        for (; i < n; i++) {                                                                  \
+            T v = x[i * s];                                                                   \
+            if (v == best || v != v) break;                                                   \
+        }                                                                                     \
+        return i;                                                                             \
     }                                                                                         \
     static PAG_CLONES void TN(acc_##kind)(T *PAG_RESTRICT val, const T *PAG_RESTRICT row,      \
                                          int64_t jn, int64_t js) {                            \
@@ -427,8 +447,8 @@ static PAG_CLONES double TN(row_expdev)(const T *PAG_RESTRICT x, int64_t n, int6
         }                                                                                     \
     }
 
-PAG_GEN_EXTREME(max, BETTER_MAX, -INFINITY)
-PAG_GEN_EXTREME(min, BETTER_MIN, INFINITY)
+PAG_GEN_EXTREME(max, >, BETTER_MAX, -INFINITY)
+PAG_GEN_EXTREME(min, <, BETTER_MIN, INFINITY)
 
 /* ---- outer-mode accumulators: acc[j] op= row[j * js] ------------------------ */
 
@@ -439,6 +459,25 @@ static PAG_CLONES void TN(acc_sum)(double *PAG_RESTRICT acc, const T *PAG_RESTRI
         for (int64_t j = 0; j < jn; j++) acc[j] += (double)row[j];
     } else {
         for (int64_t j = 0; j < jn; j++) acc[j] += (double)row[j * js];
+    }
+}
+
+/* Eight rows at once: their pairwise sum in T (error a few ulps of the
+ * partial sum), then one widening add, so the double accumulators are loaded
+ * and stored once per eight rows and most adds run at T's SIMD width. */
+static PAG_CLONES void TN(acc_sum8)(double *PAG_RESTRICT acc, const T *const *rows, int64_t jn, int64_t js) {
+    const T *PAG_RESTRICT r0 = rows[0], *PAG_RESTRICT r1 = rows[1], *PAG_RESTRICT r2 = rows[2];
+    const T *PAG_RESTRICT r3 = rows[3], *PAG_RESTRICT r4 = rows[4], *PAG_RESTRICT r5 = rows[5];
+    const T *PAG_RESTRICT r6 = rows[6], *PAG_RESTRICT r7 = rows[7];
+    if (js == 1) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++)
+            acc[j] += (double)(((r0[j] + r1[j]) + (r2[j] + r3[j])) + ((r4[j] + r5[j]) + (r6[j] + r7[j])));
+    } else {
+        for (int64_t j = 0; j < jn; j++) {
+            const int64_t k = j * js;
+            acc[j] += (double)(((r0[k] + r1[k]) + (r2[k] + r3[k])) + ((r4[k] + r5[k]) + (r6[k] + r7[k])));
+        }
     }
 }
 
@@ -527,6 +566,13 @@ static void TN(outer_pass)(int pk, const geom_t *g, const T *x, int64_t jn, int6
         walk_next(&w);
         r_lo++;
     }
+    if (pk == PK_SUM) {
+        for (; r_lo + 8 <= r_hi; r_lo += 8) {
+            const T *rows[8];
+            for (int q = 0; q < 8; q++, walk_next(&w)) rows[q] = x + w.off;
+            TN(acc_sum8)(acc, rows, jn, js);
+        }
+    }
     for (int64_t r = r_lo; r < r_hi; r++, walk_next(&w)) {
         const T *row = x + w.off;
         switch (pk) {
@@ -559,6 +605,33 @@ static void TN(run_units)(int op, const geom_t *g, const T *x, int64_t u_lo, int
                           T *out, int64_t *iout) {
     const int pk1 = first_pass(op), pk2 = second_pass(op);
     const int64_t n = g->nred;
+    if (!g->outer && g->nr == 1) {  /* one reduced dim: whole rows, without the general pass */
+        const int64_t s = g->rstr[0];
+        walk_t w;
+        walk_init(&w, g->no, g->oshape, g->ostr, u_lo);
+        for (int64_t o = u_lo; o < u_hi; o++, walk_next(&w)) {
+            const T *xo = x + w.off;
+            T m;
+            double c;
+            switch (op) {
+            case OP_SUM: out[o] = (T)TN(row_sum)(xo, n, s); break;
+            case OP_MEAN: out[o] = (T)(TN(row_sum)(xo, n, s) / (double)n); break;
+            case OP_MAX: out[o] = TN(row_max)(xo, n, s); break;
+            case OP_MIN: out[o] = TN(row_min)(xo, n, s); break;
+            case OP_ARGMAX: iout[o] = TN(row_argmax)(xo, n, s, &m); break;
+            case OP_ARGMIN: iout[o] = TN(row_argmin)(xo, n, s, &m); break;
+            case OP_VAR:
+                c = TN(row_sum)(xo, n, s) / (double)n;
+                out[o] = (T)(TN(row_sqdev)(xo, n, s, c) / fmax((double)n - corr, 0.0));
+                break;
+            case OP_LSE:
+                c = center_of(op, 0.0, (double)TN(row_max)(xo, n, s), n);
+                out[o] = (T)(c + log(TN(row_expdev)(xo, n, s, (T)c)));
+                break;
+            }
+        }
+        return;
+    }
     if (!g->outer) {
         walk_t w;
         walk_init(&w, g->no, g->oshape, g->ostr, u_lo);
@@ -728,53 +801,125 @@ int TN(pag_reduce_argmin)(const T *x, const int64_t *shape, const int64_t *strid
  * the same steps on a tile of TILE columns at a time, vectorized across the
  * columns. The output is contiguous; inputs are read through their strides. */
 
-static PAG_CLONES void TN(softmax_row)(const T *PAG_RESTRICT x, int64_t xs, T *PAG_RESTRICT y, int64_t n,
-                                       int log_out) {
-    const T m = TN(row_max)(x, n, xs);
-    if (log_out) {
-        const T ls = (T)log(TN(row_expdev)(x, n, xs, m));
-        PAG_PRAGMA(omp simd)
-        for (int64_t i = 0; i < n; i++) y[i] = (x[i * xs] - m) - ls;
-        return;
-    }
+/* The row and column helpers below repeat each loop for unit strides: GCC
+ * only vectorizes the exp when it can see the elements are adjacent. */
+
+/* y[i] = exp(x[i] - m); returns the sum of y (in double). */
+static PAG_CLONES double TN(exp_store)(const T *PAG_RESTRICT x, int64_t xs, T m, T *PAG_RESTRICT y, int64_t n) {
     double s = 0.0;
-    PAG_PRAGMA(omp simd reduction(+:s))
-    for (int64_t i = 0; i < n; i++) {
-        T e = REXP(x[i * xs] - m);
-        y[i] = e;
-        s += (double)e;
+    if (xs == 1) {
+        PAG_PRAGMA(omp simd reduction(+:s))
+        for (int64_t i = 0; i < n; i++) {
+            T e = REXP(x[i] - m);
+            y[i] = e;
+            s += (double)e;
+        }
+    } else {
+        for (int64_t i = 0; i < n; i++) {
+            T e = REXP(x[i * xs] - m);
+            y[i] = e;
+            s += (double)e;
+        }
     }
-    const T inv = (T)(1.0 / s);
-    PAG_PRAGMA(omp simd)
-    for (int64_t i = 0; i < n; i++) y[i] *= inv;
+    return s;
 }
 
-/* grad (stride gs) and y (stride ys) of one row into o */
-static PAG_CLONES void TN(softmax_backward_row)(const T *PAG_RESTRICT g, int64_t gs, const T *PAG_RESTRICT y,
-                                                int64_t ys, T *PAG_RESTRICT o, int64_t n, int log_in) {
-    double s = 0.0;
-    if (log_in) {
-        PAG_PRAGMA(omp simd reduction(+:s))
-        for (int64_t i = 0; i < n; i++) s += (double)g[i * gs];
-        const T st = (T)s;
-        PAG_PRAGMA(omp simd)
-        for (int64_t i = 0; i < n; i++) o[i] = g[i * gs] - REXP(y[i * ys]) * st;
-        return;
-    }
-    PAG_PRAGMA(omp simd reduction(+:s))
-    for (int64_t i = 0; i < n; i++) s += (double)g[i * gs] * (double)y[i * ys];
-    const T dot = (T)s;
+static PAG_CLONES void TN(scale_row)(T *PAG_RESTRICT y, T f, int64_t n) {
     PAG_PRAGMA(omp simd)
-    for (int64_t i = 0; i < n; i++) o[i] = y[i * ys] * (g[i * gs] - dot);
+    for (int64_t i = 0; i < n; i++) y[i] *= f;
+}
+
+/* y[i] = (x[i] - m) - ls */
+static PAG_CLONES void TN(shift_row)(const T *PAG_RESTRICT x, int64_t xs, T m, T ls, T *PAG_RESTRICT y,
+                                     int64_t n) {
+    if (xs == 1) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t i = 0; i < n; i++) y[i] = (x[i] - m) - ls;
+    } else {
+        for (int64_t i = 0; i < n; i++) y[i] = (x[i * xs] - m) - ls;
+    }
+}
+
+static void TN(softmax_row)(const T *x, int64_t xs, T *y, int64_t n, int log_out) {
+    const T m = TN(row_max)(x, n, xs);
+    if (log_out) {
+        TN(shift_row)(x, xs, m, (T)log(TN(row_expdev)(x, n, xs, m)), y, n);
+    } else {
+        TN(scale_row)(y, (T)(1.0 / TN(exp_store)(x, xs, m, y, n)), n);
+    }
+}
+
+/* sum of g (log_in) or of g * y, in double */
+static PAG_CLONES double TN(grad_dot)(const T *PAG_RESTRICT g, int64_t gs, const T *PAG_RESTRICT y, int64_t ys,
+                                      int64_t n, int log_in) {
+    double s = 0.0;
+    if (log_in && gs == 1) {
+        PAG_PRAGMA(omp simd reduction(+:s))
+        for (int64_t i = 0; i < n; i++) s += (double)g[i];
+    } else if (log_in) {
+        for (int64_t i = 0; i < n; i++) s += (double)g[i * gs];
+    } else if (gs == 1 && ys == 1) {
+        PAG_PRAGMA(omp simd reduction(+:s))
+        for (int64_t i = 0; i < n; i++) s += (double)g[i] * (double)y[i];
+    } else {
+        for (int64_t i = 0; i < n; i++) s += (double)g[i * gs] * (double)y[i * ys];
+    }
+    return s;
+}
+
+/* o = g - exp(y) * d (log_in) or o = y * (g - d), with d one value for a row
+ * (dstride 0) or one per column of a tile (dstride 1). */
+#define PAG_GRAD_OUT_LOOP(D)                                                                  \
+    do {                                                                                      \
+        if (gs == 1 && ys == 1 && log_in) {                                                   \
+            PAG_PRAGMA(omp simd)                                                              \
+            for (int64_t i = 0; i < n; i++) o[i] = g[i] - REXP(y[i]) * (D);                   \
+        } else if (gs == 1 && ys == 1) {                                                      \
+            PAG_PRAGMA(omp simd)                                                              \
+            for (int64_t i = 0; i < n; i++) o[i] = y[i] * (g[i] - (D));                       \
+        } else if (log_in) {                                                                  \
+            for (int64_t i = 0; i < n; i++) o[i] = g[i * gs] - REXP(y[i * ys]) * (D);         \
+        } else {                                                                              \
+            for (int64_t i = 0; i < n; i++) o[i] = y[i * ys] * (g[i * gs] - (D));             \
+        }                                                                                     \
+    } while (0)
+
+static PAG_CLONES void TN(grad_out)(const T *PAG_RESTRICT g, int64_t gs, const T *PAG_RESTRICT y, int64_t ys,
+                                    const T *PAG_RESTRICT d, int64_t dstride, T *PAG_RESTRICT o, int64_t n,
+                                    int log_in) {
+    if (dstride == 0) {
+        const T d0 = d[0];
+        PAG_GRAD_OUT_LOOP(d0);
+    } else {
+        PAG_GRAD_OUT_LOOP(d[i]);
+    }
+}
+#undef PAG_GRAD_OUT_LOOP
+
+static void TN(softmax_backward_row)(const T *g, int64_t gs, const T *y, int64_t ys, T *o, int64_t n,
+                                     int log_in) {
+    const T d = (T)TN(grad_dot)(g, gs, y, ys, n, log_in);
+    TN(grad_out)(g, gs, y, ys, &d, 0, o, n, log_in);
 }
 
 static PAG_CLONES void TN(col_expsum)(const T *PAG_RESTRICT row, int64_t xs, const T *PAG_RESTRICT m,
                                       T *PAG_RESTRICT y, double *PAG_RESTRICT s, int64_t jn) {
-    PAG_PRAGMA(omp simd)
-    for (int64_t j = 0; j < jn; j++) {
-        T e = REXP(row[j * xs] - m[j]);
-        if (y) y[j] = e;
-        s[j] += (double)e;
+    if (xs == 1 && y) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) {
+            T e = REXP(row[j] - m[j]);
+            y[j] = e;
+            s[j] += (double)e;
+        }
+    } else if (xs == 1) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) s[j] += (double)REXP(row[j] - m[j]);
+    } else {
+        for (int64_t j = 0; j < jn; j++) {
+            T e = REXP(row[j * xs] - m[j]);
+            if (y) y[j] = e;
+            s[j] += (double)e;
+        }
     }
 }
 
@@ -785,31 +930,98 @@ static PAG_CLONES void TN(col_scale)(T *PAG_RESTRICT y, const T *PAG_RESTRICT f,
 
 static PAG_CLONES void TN(col_logout)(const T *PAG_RESTRICT row, int64_t xs, const T *PAG_RESTRICT m,
                                       const T *PAG_RESTRICT ls, T *PAG_RESTRICT y, int64_t jn) {
-    PAG_PRAGMA(omp simd)
-    for (int64_t j = 0; j < jn; j++) y[j] = (row[j * xs] - m[j]) - ls[j];
+    if (xs == 1) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) y[j] = (row[j] - m[j]) - ls[j];
+    } else {
+        for (int64_t j = 0; j < jn; j++) y[j] = (row[j * xs] - m[j]) - ls[j];
+    }
 }
 
 static PAG_CLONES void TN(col_dot)(const T *PAG_RESTRICT g, int64_t gs, const T *PAG_RESTRICT y, int64_t ys,
                                    double *PAG_RESTRICT s, int64_t jn, int log_in) {
-    if (log_in) {
+    if (log_in && gs == 1) {
         PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) s[j] += (double)g[j];
+    } else if (log_in) {
         for (int64_t j = 0; j < jn; j++) s[j] += (double)g[j * gs];
-    } else {
+    } else if (gs == 1 && ys == 1) {
         PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < jn; j++) s[j] += (double)g[j] * (double)y[j];
+    } else {
         for (int64_t j = 0; j < jn; j++) s[j] += (double)g[j * gs] * (double)y[j * ys];
     }
 }
 
-static PAG_CLONES void TN(col_backward)(const T *PAG_RESTRICT g, int64_t gs, const T *PAG_RESTRICT y,
-                                        int64_t ys, const T *PAG_RESTRICT s, T *PAG_RESTRICT o, int64_t jn,
-                                        int log_in) {
+/* ---- short contiguous rows (n < SHORT_ROW): per row only the max or sum,
+ * then the exp-heavy part as one flat loop over a block of rows, with the
+ * per-row value repeated across its row (a row of 10 would otherwise run one
+ * vector step and a scalar tail per row). */
+
+static PAG_CLONES void TN(flat_exp_sub)(const T *PAG_RESTRICT x, const T *PAG_RESTRICT a, T *PAG_RESTRICT y,
+                                        int64_t len) {
+    PAG_PRAGMA(omp simd)
+    for (int64_t k = 0; k < len; k++) y[k] = REXP(x[k] - a[k]);
+}
+
+static PAG_CLONES void TN(flat_mul)(T *PAG_RESTRICT y, const T *PAG_RESTRICT a, int64_t len) {
+    PAG_PRAGMA(omp simd)
+    for (int64_t k = 0; k < len; k++) y[k] *= a[k];
+}
+
+static PAG_CLONES void TN(flat_sub2)(const T *PAG_RESTRICT x, const T *PAG_RESTRICT a, const T *PAG_RESTRICT b,
+                                     T *PAG_RESTRICT y, int64_t len) {
+    PAG_PRAGMA(omp simd)
+    for (int64_t k = 0; k < len; k++) y[k] = (x[k] - a[k]) - b[k];
+}
+
+static PAG_CLONES void TN(flat_grad)(const T *PAG_RESTRICT g, const T *PAG_RESTRICT y, const T *PAG_RESTRICT a,
+                                     T *PAG_RESTRICT o, int64_t len, int log_in) {
     if (log_in) {
         PAG_PRAGMA(omp simd)
-        for (int64_t j = 0; j < jn; j++) o[j] = g[j * gs] - REXP(y[j * ys]) * s[j];
+        for (int64_t k = 0; k < len; k++) o[k] = g[k] - REXP(y[k]) * a[k];
     } else {
         PAG_PRAGMA(omp simd)
-        for (int64_t j = 0; j < jn; j++) o[j] = y[j * ys] * (g[j * gs] - s[j]);
+        for (int64_t k = 0; k < len; k++) o[k] = y[k] * (g[k] - a[k]);
     }
+}
+
+/* Sets row r of rep (n entries) to v. */
+PAG_INLINE void TN(fill_row)(T *rep, int64_t r, int64_t n, T v) {
+    for (int64_t j = 0; j < n; j++) rep[r * n + j] = v;
+}
+
+/* Sets each row of rep to the (NaN-propagating) max of that row of a. Not
+ * inlined: once inlined, GCC 12 loses track of rep being written and warns
+ * (-Wmaybe-uninitialized) when rep is passed on as a const pointer. */
+static __attribute__((noinline)) void TN(fill_row_max)(T *rep, const T *a, int64_t rows, int64_t n) {
+    for (int64_t r = 0; r < rows; r++) {
+        T m = (T)-INFINITY;
+        for (int64_t j = 0; j < n; j++) m = BETTER_MAX(a[r * n + j], m) ? a[r * n + j] : m;
+        TN(fill_row)(rep, r, n, m);
+    }
+}
+
+/* rows [q0, q0 + rows) of contiguous (rows, n) operands a (x or grad) and b (y) */
+static void TN(short_rows)(int kind, const T *a, const T *b, T *y, int64_t n, int64_t rows) {
+    T rep[SHORT_BLOCK], rep2[SHORT_BLOCK], tmp[SHORT_BLOCK];
+    const int64_t len = rows * n;
+    if (kind == SM_BWD || kind == LSM_BWD) {
+        for (int64_t r = 0; r < rows; r++)
+            TN(fill_row)(rep, r, n, (T)TN(grad_dot)(a + r * n, 1, b + r * n, 1, n, kind == LSM_BWD));
+        TN(flat_grad)(a, b, rep, y, len, kind == LSM_BWD);
+        return;
+    }
+    TN(fill_row_max)(rep, a, rows, n);
+    T *e = kind == SM_FWD ? y : tmp;
+    TN(flat_exp_sub)(a, rep, e, len);
+    for (int64_t r = 0; r < rows; r++) {
+        double s = 0.0;
+        for (int64_t j = 0; j < n; j++) s += (double)e[r * n + j];
+        TN(fill_row)(rep2, r, n, (T)(kind == SM_FWD ? 1.0 / s : log(s)));
+    }
+    if (kind == SM_FWD) TN(flat_mul)(y, rep2, len);
+    else TN(flat_sub2)(a, rep, rep2, y, len);
 }
 
 /* One tile of jn columns at (q, 0, j0): a/as is x (forward) or grad, b/bs is y (backward). */
@@ -823,7 +1035,7 @@ static void TN(softmax_cols)(int kind, const T *a, const int64_t *as, const T *b
         for (int64_t k = 0; k < n; k++) TN(col_dot)(a + k * as[1], as[2], b + k * bs[1], bs[2], s, jn, log_in);
         for (int64_t j = 0; j < jn; j++) f[j] = (T)s[j];
         for (int64_t k = 0; k < n; k++)
-            TN(col_backward)(a + k * as[1], as[2], b + k * bs[1], bs[2], f, y + k * inner, jn, log_in);
+            TN(grad_out)(a + k * as[1], as[2], b + k * bs[1], bs[2], f, 1, y + k * inner, jn, log_in);
         return;
     }
     for (int64_t j = 0; j < jn; j++) m[j] = (T)-INFINITY;
@@ -840,6 +1052,15 @@ static void TN(softmax_cols)(int kind, const T *a, const int64_t *as, const T *b
 static void TN(softmax_units)(int kind, const T *a, const int64_t *as, const T *b, const int64_t *bs, T *y,
                               const int64_t *shape, int64_t u_lo, int64_t u_hi) {
     const int64_t n = shape[1], inner = shape[2];
+    const int bwd = kind == SM_BWD || kind == LSM_BWD;
+    if (inner == 1 && n < SHORT_ROW && as[0] == n && as[1] == 1 && (!bwd || (bs[0] == n && bs[1] == 1))) {
+        const int64_t per = SHORT_BLOCK / n;
+        for (int64_t q = u_lo; q < u_hi; q += per) {
+            int64_t rows = min64(per, u_hi - q);
+            TN(short_rows)(kind, a + q * n, bwd ? b + q * n : NULL, y + q * n, n, rows);
+        }
+        return;
+    }
     if (inner == 1) {
         for (int64_t q = u_lo; q < u_hi; q++) {
             const T *ar = a + q * as[0];
@@ -865,7 +1086,7 @@ static int TN(softmax_family)(int kind, const T *a, const int64_t *as, const T *
     if (total == 0) return PAG_OK;
     if (!a || !y || ((kind == SM_BWD || kind == LSM_BWD) && !b)) return PAG_EINVAL;
     const int64_t units = shape[2] == 1 ? shape[0] : shape[0] * ((shape[2] + TILE - 1) / TILE);
-    int team = pag_team_size(total, 6, nthreads);
+    int team = reduce_team(total, nthreads);
     if (team > units) team = (int)units;
     PAG_PARALLEL_CHUNKS(units, team, TN(softmax_units)(kind, a, as, b, bs, y, shape, lo, hi));
     return PAG_OK;
@@ -968,14 +1189,7 @@ static void TN(ce_backward_rows)(const TN(ce_t) *p, const T *grad, int reduction
         double a = reduction == RED_NONE ? (double)grad[i] : (double)grad[0];
         if (reduction == RED_MEAN) a /= wsum;
         const T *z = p->z + i * p->ld;
-        T m = TN(row_max)(z, c, 1);
-        double s = 0.0;
-        PAG_PRAGMA(omp simd reduction(+:s))
-        for (int64_t k = 0; k < c; k++) {
-            T e = REXP(z[k] - m);
-            o[k] = e;
-            s += (double)e;
-        }
+        double s = TN(exp_store)(z, 1, TN(row_max)(z, c, 1), o, c);
         double wt = p->w ? (double)p->w[t] : 1.0;
         double coef = a * ((1.0 - p->eps) * wt + p->eps * p->wall / (double)c) / s;
         TN(ce_grad_row)(p->w, o, c, (T)coef, (T)(a * p->eps / (double)c));
@@ -1013,7 +1227,7 @@ int TN(pag_reduce_cross_entropy)(const T *logits, int64_t n, int64_t c, int64_t 
     if (st != PAG_OK) return st;
     double *loss = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
     if (!loss) return PAG_ENOMEM;
-    int team = pag_team_size(n * c, 6, nthreads);
+    int team = reduce_team(n * c, nthreads);
     if (team > n) team = n > 0 ? (int)n : 1;
     PAG_PARALLEL_CHUNKS(n, team, TN(ce_rows)(&p, loss, lo, hi));
     if (reduction == RED_NONE) {
@@ -1038,7 +1252,7 @@ int TN(pag_reduce_cross_entropy_backward)(const T *grad, const T *logits, int64_
     if (st != PAG_OK) return st;
     if (n == 0 || c == 0) return PAG_OK;
     if (!grad) return PAG_EINVAL;
-    int team = pag_team_size(n * c, 6, nthreads);
+    int team = reduce_team(n * c, nthreads);
     if (team > n) team = (int)n;
     PAG_PARALLEL_CHUNKS(n, team, TN(ce_backward_rows)(&p, grad, reduction, wsum, out, lo, hi));
     return PAG_OK;

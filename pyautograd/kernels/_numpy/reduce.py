@@ -23,7 +23,7 @@ __all__ = ["sum", "mean", "max", "min", "argmax", "argmin", "var", "logsumexp",
            "cross_entropy", "cross_entropy_backward"]
 
 _REDUCTIONS = ("none", "mean", "sum")
-_sum, _max, _min = sum, max, min  # the builtins, before this module's kernels shadow them
+_max = max  # the builtin, before this module's max kernel shadows it
 
 
 def _quiet_sum(*args, **kwargs):
