@@ -17,11 +17,15 @@
 #include "common.h"
 #include "vmath.h"
 
-/* Rough per-element prices (1 = an add) for pag_team_size: SGD is a few
- * multiply-adds; Adam adds a square root and a division, each several adds
- * in throughput. */
-#define SGD_COST 2
-#define ADAM_COST 8
+/* Per-element prices for pag_team_size, which threads a loop once
+ * n * cost >= PAG_OMP_MIN_ELEMS (65536). Measured on the development machine
+ * (single thread, data in cache): an SGD step costs about as much per element
+ * as a pointwise add, so it threads from 65536 elements; an Adam step (a
+ * square root and a division on top) about four times that, so it threads
+ * from 16384, where its single-threaded pass takes ~10 us and the OpenMP
+ * team's wake-up (a few us) is paid back. */
+#define SGD_COST 1
+#define ADAM_COST 4
 
 /* Index [lo, hi) of a group's concatenated elements, walked tensor by tensor:
  * for each tensor t overlapping the range, `body` runs with t, the offset a
