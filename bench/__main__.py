@@ -1,4 +1,5 @@
-"""Command line: ``python -m bench <suite> [--quick] [--json PATH] [--threads N] [--no-torch] [--only TEXT]``."""
+"""Command line: ``python -m bench <suite> [--quick] [--json PATH] [--threads N] [--repeats N] [--no-torch]
+[--only TEXT]``."""
 import argparse
 import importlib
 import os
@@ -20,6 +21,8 @@ def parser():
         s.add_argument("--json", metavar="PATH", help="also write every sample to PATH as JSON")
         s.add_argument("--threads", type=int, metavar="N",
                        help="threads for the C kernels, the BLAS and PyTorch (default: all cores)")
+        s.add_argument("--repeats", type=int, metavar="N",
+                       help="interleaved rounds per case (default 7, 3 with --quick); more on a noisy machine")
         s.add_argument("--no-torch", action="store_true", help="leave out the PyTorch column")
         s.add_argument("--only", metavar="TEXT", help="run only the cases whose section or name contains TEXT")
     return p
@@ -27,6 +30,8 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    if args.repeats is not None and args.repeats < 1:
+        raise SystemExit("--repeats must be at least 1")
     if args.threads is not None:
         if args.threads < 1:
             raise SystemExit("--threads must be at least 1")

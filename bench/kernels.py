@@ -350,6 +350,8 @@ def _import_torch(threads):
 def run(args):
     """Runs the suite with the parsed command-line options; prints markdown, optionally writes JSON."""
     settings = _harness.QUICK if args.quick else _harness.Settings()
+    if args.repeats:
+        settings = dataclasses.replace(settings, repeats=args.repeats)
     if args.threads:
         K.set_num_threads(args.threads)
     torch = None if args.no_torch else _import_torch(K.get_num_threads())

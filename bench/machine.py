@@ -112,4 +112,8 @@ def markdown(header):
         "- PyTorch " + (f"{torch['version']}, {torch['threads']} threads" if torch else "not installed"),
         f"- Date: {header['date']}",
     ]
+    if load and load[0] > header["cores"]:
+        lines.append(f"- **The machine was shared while measuring** (load {load[0]} on {header['cores']} cores): "
+                     f"threaded kernels wait for descheduled threads, so their medians are inflated; "
+                     f"compare with --threads 1")
     return "\n".join(lines)

@@ -11,7 +11,11 @@
  * The single forms take one tensor of n elements. The _many forms take a
  * parameter group: `count` tensors given by arrays of pointers and a sizes
  * array, and split the total element count evenly over the threads (a thread's
- * chunk may span several tensors). No two arrays may overlap.
+ * chunk may span several tensors).
+ *
+ * No two arrays may overlap (the loop reads and writes them all in one pass):
+ * the kernels check and return PAG_EINVAL, as for a NULL pointer, a negative
+ * size, a size whose byte count overflows, or step < 1.
  *
  * momentum_buffer(s) may be NULL when momentum == 0; max_exp_avg_sq(s) may be
  * NULL unless amsgrad. `step` is Adam's 1-based step count, already

@@ -19,10 +19,12 @@ from . import _marshal as m
 
 __all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many"]
 
-# Crossover sizes (parameter elements) from `python -m bench kernels` on the
-# development machine. The fused C update makes one pass where NumPy makes
-# five to fifteen, and NumPy pays the same argument checks as C plus one ufunc
-# call per expression, so C wins from the smallest tensors on.
+# Crossover sizes (parameter elements), measured on the development machine:
+# there is none. The fused C update makes one pass where NumPy makes five to
+# fifteen, and NumPy pays the same argument checks plus a ufunc call per
+# expression, so C wins from the smallest tensors on: at 64 float32 elements
+# (fastest of many calls) an Adam step takes 7.7 us in C and 19.5 us in NumPy,
+# an SGD step with momentum 3.6 us and 10.4 us.
 SPECS = {
     "sgd_step": KernelSpec("sgd_step", 0),
     "adam_step": KernelSpec("adam_step", 0),
@@ -81,7 +83,7 @@ def _quick_pointer_array(dtype, params, arrays, writable):
         return None
 
 
-def _group_pointers(op, params, lists, full_check):
+def _group_pointers(params, lists, full_check):
     """Pointer arrays for params and each list [(name, list or None, writable)] (NULL for None).
 
     Takes the quick path when every list passes it; otherwise (and when lists
@@ -162,7 +164,7 @@ def sgd_step_many(params, grads, momentum_buffers=None, *, lr, momentum=0.0, dam
     lists = ref.sgd_lists(grads, momentum_buffers)
     if momentum != 0 and momentum_buffers is None:
         lists = None  # the full check raises for the missing buffers
-    dtype, ptrs = _group_pointers(op, params, lists, lambda: ref.check_sgd_group(
+    dtype, ptrs = _group_pointers(params, lists, lambda: ref.check_sgd_group(
         op, params, grads, momentum_buffers, lr, momentum, dampening, nesterov, weight_decay))
     if dtype is None:
         return params
@@ -184,7 +186,7 @@ def adam_step_many(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs=None, *
     lists = ref.adam_lists(grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad)
     if amsgrad and max_exp_avg_sqs is None:
         lists = None  # the full check raises for the missing running maxima
-    dtype, ptrs = _group_pointers(op, params, lists, lambda: ref.check_adam_group(
+    dtype, ptrs = _group_pointers(params, lists, lambda: ref.check_adam_group(
         op, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad, step, lr, beta1, beta2, eps,
         weight_decay)[1])
     if dtype is None:
