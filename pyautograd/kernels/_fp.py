@@ -58,3 +58,37 @@ def _probe_out_ellipsis():
 
 # out=... makes a ufunc return a 0-d array instead of a NumPy scalar (NumPy >= 2.x).
 OUT_ARRAY = ... if _probe_out_ellipsis() else None
+
+
+def quiet_ufunc(fn, nin):
+    """A fast kernel body calling ufunc `fn` on `nin` arrays with warnings off, returning arrays.
+
+    Generic forwarding of *args/**kwargs costs as much as a small ufunc call, so the one- and
+    two-input forms are spelled out.
+    """
+    out_default = OUT_ARRAY
+    if _var is None:
+        def call1(x, *, out=None):
+            with np.errstate(all="ignore"):
+                return fn(x, out=out_default if out is None else out)
+
+        def call2(a, b, *, out=None):
+            with np.errstate(all="ignore"):
+                return fn(a, b, out=out_default if out is None else out)
+    else:
+        var, ignore = _var, _IGNORE
+
+        def call1(x, *, out=None):
+            token = var.set(ignore)
+            try:
+                return fn(x, out=out_default if out is None else out)
+            finally:
+                var.reset(token)
+
+        def call2(a, b, *, out=None):
+            token = var.set(ignore)
+            try:
+                return fn(a, b, out=out_default if out is None else out)
+            finally:
+                var.reset(token)
+    return call1 if nin == 1 else call2

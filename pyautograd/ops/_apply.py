@@ -97,7 +97,7 @@ def call(op, inputs, params):
     if _forward_check[0] is not None:
         _forward_check[0](op, arrays, out)
     requires = False
-    if op.differentiable and getattr(_grad_local, "enabled", True):
+    if op.differentiable and _grad_local.enabled:
         for t in tensors:
             if t._rg:
                 requires = True
@@ -203,7 +203,7 @@ def run_formulas(node, grad_outputs):
     gradients carry a node that raises if they are differentiated again.
     """
     op = node.op
-    if op.once_differentiable and getattr(_grad_local, "enabled", True):
+    if op.once_differentiable and _grad_local.enabled:
         from ..autograd.grad_mode import no_grad
         with no_grad():
             grads = _run_formulas(node, grad_outputs, op)

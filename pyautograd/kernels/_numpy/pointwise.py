@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from .._fp import OUT_ARRAY, quiet
+from .._fp import OUT_ARRAY, quiet, quiet_ufunc
 
 _erf = np.frompyfunc(math.erf, 1, 1)
 
@@ -144,8 +144,7 @@ def _finish(result, dtype, out):
 
 def _make_unary(name, fn):
     if isinstance(fn, np.ufunc):
-        def kernel(x, *, out=None):
-            return quiet(fn, x, out=OUT_ARRAY if out is None else out)
+        kernel = quiet_ufunc(fn, 1)
     else:
         def kernel(x, *, out=None):
             return _finish(quiet(fn, x), x.dtype, out)
@@ -164,8 +163,7 @@ def _make_unary_param(name, fn):
 
 def _make_binary(name, fn, result_dtype=None):
     if isinstance(fn, np.ufunc):
-        def kernel(a, b, *, out=None):
-            return quiet(fn, a, b, out=OUT_ARRAY if out is None else out)
+        kernel = quiet_ufunc(fn, 2)
     else:
         def kernel(a, b, *, out=None):
             return _finish(quiet(fn, a, b), result_dtype or np.result_type(a, b), out)
