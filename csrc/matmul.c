@@ -23,6 +23,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 #include "common.h"
 #include "vmath.h"
 
@@ -136,6 +137,56 @@ static gemm_split split(const gemm_shape *s, int nthreads, int nr) {
     sp.ntasks = s->nbatch * sp.pm * sp.pn;
     sp.team = (int)PAG_MIN((int64_t)nthreads, sp.ntasks);
     return sp;
+}
+
+/* ---- when the thread team is not worth waking ----------------------------- */
+
+/* A fork-join ends when its last thread does. When the other core is busy
+ * (another process, or NumPy's OpenBLAS workers, which spin for ~0.1 s after
+ * each threaded BLAS call), a woken worker can wait a scheduler slice, a
+ * millisecond or more, before it runs, and a product that takes 0.2 ms on one
+ * thread then takes several on two. So a threaded call notes when its last
+ * thread started; if that was both late in absolute terms and past half the
+ * call, the team did not help, and products run on the calling thread alone
+ * for a while, then try the team again. The while starts at 20 ms and doubles
+ * with each failed try, up to 0.5 s (OpenBLAS's workers spin again after every
+ * NumPy call, so a busy core tends to stay busy); a good try resets it. Waking
+ * a sleeping worker normally takes 5-50 us, well under PAG_GEMM_LATE_NS. */
+#define PAG_GEMM_LATE_NS ((int64_t)200 * 1000)
+#define PAG_GEMM_SOLO_MIN_NS ((int64_t)20 * 1000 * 1000)
+#define PAG_GEMM_SOLO_MAX_NS ((int64_t)500 * 1000 * 1000)
+
+static int64_t solo_until_ns, solo_period_ns = PAG_GEMM_SOLO_MIN_NS;
+
+static int64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int team_welcome(void) {
+    return now_ns() >= __atomic_load_n(&solo_until_ns, __ATOMIC_RELAXED);
+}
+
+/* Raises *latest to t (threads report their start times concurrently). */
+static void note_start(int64_t *latest, int64_t t) {
+    int64_t seen = __atomic_load_n(latest, __ATOMIC_RELAXED);
+    while (t > seen && !__atomic_compare_exchange_n(latest, &seen, t, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    }
+}
+
+/* Judges a threaded call that began at t0, whose last thread started at
+ * last_start, and which ended at t1. */
+static void judge_team(int64_t t0, int64_t last_start, int64_t t1) {
+    const int64_t late = last_start - t0;
+    int64_t period = __atomic_load_n(&solo_period_ns, __ATOMIC_RELAXED);
+    if (late > PAG_GEMM_LATE_NS && 2 * late > t1 - t0) {
+        __atomic_store_n(&solo_until_ns, t1 + period, __ATOMIC_RELAXED);
+        period = PAG_MIN(2 * period, PAG_GEMM_SOLO_MAX_NS);
+    } else {
+        period = PAG_GEMM_SOLO_MIN_NS;
+    }
+    __atomic_store_n(&solo_period_ns, period, __ATOMIC_RELAXED);
 }
 
 /* The [lo, hi) band of `part` of `parts` over n elements, cut on multiples of `unit`. */
@@ -498,19 +549,27 @@ static int SFX(run_split_task)(const SFX(gemm_args) *g, const gemm_split *sp, in
 static int SFX(gemm_run)(const SFX(gemm_args) *g, int nthreads) {
     const gemm_shape *s = &g->s;
     if (s->m == 0 || s->n == 0 || s->nbatch == 0) return PAG_OK;
-    const gemm_split sp = split(s, nthreads, NR);
+    gemm_split sp = split(s, nthreads, NR);
+    if (sp.team > 1 && !team_welcome()) sp = split(s, 1, NR);
     int status = PAG_OK;
     if (sp.team <= 1) {
         for (int64_t t = 0; t < sp.ntasks && status == PAG_OK; t++) status = SFX(run_split_task)(g, &sp, t);
         return status;
     }
-    PAG_PRAGMA(omp parallel for schedule(dynamic, 1) num_threads(sp.team))
-    for (int64_t t = 0; t < sp.ntasks; t++) {
-        if (SFX(run_split_task)(g, &sp, t) != PAG_OK) {
-            PAG_PRAGMA(omp atomic write)
-            status = PAG_ENOMEM;
+    const int64_t t0 = now_ns();
+    int64_t last_start = t0;
+    PAG_PRAGMA(omp parallel num_threads(sp.team))
+    {
+        note_start(&last_start, now_ns());
+        PAG_PRAGMA(omp for schedule(dynamic, 1))
+        for (int64_t t = 0; t < sp.ntasks; t++) {
+            if (SFX(run_split_task)(g, &sp, t) != PAG_OK) {
+                PAG_PRAGMA(omp atomic write)
+                status = PAG_ENOMEM;
+            }
         }
     }
+    judge_team(t0, last_start, now_ns());
     return status;
 }
 
