@@ -23,11 +23,16 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 #include "common.h"
 #include "vmath.h"
 
 #define PAG_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define PAG_GEMM_MR 6
+/* Rows of a matrix-vector product accumulated at once (on the stack). */
+#define PAG_GEMV_BLOCK 256
+/* Widest column panel for which A is read in place instead of packed. */
+#define PAG_GEMM_DIRECT_A_MAX_N 256
 
 /* ---- per-thread packing buffers ------------------------------------------ */
 
@@ -132,6 +137,56 @@ static gemm_split split(const gemm_shape *s, int nthreads, int nr) {
     sp.ntasks = s->nbatch * sp.pm * sp.pn;
     sp.team = (int)PAG_MIN((int64_t)nthreads, sp.ntasks);
     return sp;
+}
+
+/* ---- when the thread team is not worth waking ----------------------------- */
+
+/* A fork-join ends when its last thread does. When the other core is busy
+ * (another process, or NumPy's OpenBLAS workers, which spin for ~0.1 s after
+ * each threaded BLAS call), a woken worker can wait a scheduler slice, a
+ * millisecond or more, before it runs, and a product that takes 0.2 ms on one
+ * thread then takes several on two. So a threaded call notes when its last
+ * thread started; if that was both late in absolute terms and past half the
+ * call, the team did not help, and products run on the calling thread alone
+ * for a while, then try the team again. The while starts at 20 ms and doubles
+ * with each failed try, up to 0.5 s (OpenBLAS's workers spin again after every
+ * NumPy call, so a busy core tends to stay busy); a good try resets it. Waking
+ * a sleeping worker normally takes 5-50 us, well under PAG_GEMM_LATE_NS. */
+#define PAG_GEMM_LATE_NS ((int64_t)200 * 1000)
+#define PAG_GEMM_SOLO_MIN_NS ((int64_t)20 * 1000 * 1000)
+#define PAG_GEMM_SOLO_MAX_NS ((int64_t)500 * 1000 * 1000)
+
+static int64_t solo_until_ns, solo_period_ns = PAG_GEMM_SOLO_MIN_NS;
+
+static int64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int team_welcome(void) {
+    return now_ns() >= __atomic_load_n(&solo_until_ns, __ATOMIC_RELAXED);
+}
+
+/* Raises *latest to t (threads report their start times concurrently). */
+static void note_start(int64_t *latest, int64_t t) {
+    int64_t seen = __atomic_load_n(latest, __ATOMIC_RELAXED);
+    while (t > seen && !__atomic_compare_exchange_n(latest, &seen, t, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    }
+}
+
+/* Judges a threaded call that began at t0, whose last thread started at
+ * last_start, and which ended at t1. */
+static void judge_team(int64_t t0, int64_t last_start, int64_t t1) {
+    const int64_t late = last_start - t0;
+    int64_t period = __atomic_load_n(&solo_period_ns, __ATOMIC_RELAXED);
+    if (late > PAG_GEMM_LATE_NS && 2 * late > t1 - t0) {
+        __atomic_store_n(&solo_until_ns, t1 + period, __ATOMIC_RELAXED);
+        period = PAG_MIN(2 * period, PAG_GEMM_SOLO_MAX_NS);
+    } else {
+        period = PAG_GEMM_SOLO_MIN_NS;
+    }
+    __atomic_store_n(&solo_period_ns, period, __ATOMIC_RELAXED);
 }
 
 /* The [lo, hi) band of `part` of `parts` over n elements, cut on multiples of `unit`. */
@@ -279,11 +334,13 @@ typedef struct {
     int act, first, last;
 } SFX(epilogue);
 
-/* One MR x NR tile: the sum over kc of packed A column times packed B row,
- * held in registers, then the epilogue into the mr x nr valid part of C. */
-PAG_INLINE void SFX(tile)(int64_t kc, const T *PAG_RESTRICT ap, const T *PAG_RESTRICT bp,
-                          T *PAG_RESTRICT out, int64_t ldo, int64_t mr, int64_t nr,
-                          const SFX(epilogue) *e, const T *c) {
+/* One MR x NR tile: the sum over kc of A column times packed B row, held in
+ * registers, then the epilogue into the mr x nr valid part of C. Element
+ * (i, p) of the A panel is at a[i * a_rs + p * a_cs]: a packed panel
+ * (a_rs = 1, a_cs = MR) or MR whole rows of A read in place. */
+PAG_INLINE void SFX(tile)(int64_t kc, const T *PAG_RESTRICT a, int64_t a_rs, int64_t a_cs,
+                          const T *PAG_RESTRICT bp, T *PAG_RESTRICT out, int64_t ldo, int64_t mr,
+                          int64_t nr, const SFX(epilogue) *e, const T *c) {
     T acc[MR][NR];
     for (int i = 0; i < MR; i++) {
         __builtin_prefetch(out + i * ldo, 1);
@@ -292,7 +349,7 @@ PAG_INLINE void SFX(tile)(int64_t kc, const T *PAG_RESTRICT ap, const T *PAG_RES
     PAG_PRAGMA(GCC unroll 4)
     for (int64_t p = 0; p < kc; p++) {
         for (int i = 0; i < MR; i++) {
-            const T ai = ap[p * MR + i];
+            const T ai = a[i * a_rs + p * a_cs];
             PAG_PRAGMA(omp simd)
             for (int j = 0; j < NR; j++) acc[i][j] += ai * bp[p * NR + j];
         }
@@ -340,17 +397,90 @@ PAG_INLINE void SFX(tile)(int64_t kc, const T *PAG_RESTRICT ap, const T *PAG_RES
     }
 }
 
-/* The block product: packed A (mc x kc) times packed B (kc x nc) into C. The
- * B micro-panel stays in L1 while the A micro-panels stream from L2. */
-static PAG_CLONES void SFX(macro)(int64_t mc, int64_t nc, int64_t kc, const T *ap, const T *bp,
-                                 T *out, int64_t ldo, const SFX(epilogue) *e) {
+/* The A operand of a block: its first `direct` rows read in place from a
+ * (strides rs, cs), the rest from MR-high packed panels at ap. */
+typedef struct {
+    const T *a, *ap;
+    int64_t rs, cs, direct;
+} SFX(a_block);
+
+/* The block product: A (mc x kc) times packed B (kc x nc) into C. The B
+ * micro-panel stays in L1 while the A micro-panels stream from L2. */
+static PAG_CLONES void SFX(macro)(int64_t mc, int64_t nc, int64_t kc, const SFX(a_block) *ab,
+                                 const T *bp, T *out, int64_t ldo, const SFX(epilogue) *e) {
     for (int64_t jr = 0; jr < nc; jr += NR) {
         const int64_t nr = PAG_MIN((int64_t)NR, nc - jr);
         for (int64_t ir = 0; ir < mc; ir += MR) {
             const int64_t mr = PAG_MIN((int64_t)MR, mc - ir);
             const T *c = e->c ? e->c + ir * e->c_rs + jr * e->c_cs : NULL;
-            SFX(tile)(kc, ap + ir * kc, bp + jr * kc, out + ir * ldo + jr, ldo, mr, nr, e, c);
+            T *o = out + ir * ldo + jr;
+            if (ir < ab->direct) {
+                SFX(tile)(kc, ab->a + ir * ab->rs, ab->rs, ab->cs, bp + jr * kc, o, ldo, mr, nr, e, c);
+            } else {
+                SFX(tile)(kc, ab->ap + (ir - ab->direct) * kc, 1, MR, bp + jr * kc, o, ldo, mr, nr, e, c);
+            }
         }
+    }
+}
+
+/* Whether the A block is read in place rather than packed: when its rows are
+ * contiguous (so packing would be a transposition, at ~1 element per cycle)
+ * and it is reused across few B panels, packing costs more than it saves. */
+static int SFX(read_a_in_place)(int64_t cs, int64_t nc) {
+    return cs == 1 && nc <= PAG_GEMM_DIRECT_A_MAX_N;
+}
+
+/* Matrix-vector product with the epilogue, for a product with one row or one
+ * column (np.matmul with a 1-D operand, a Linear layer on one sample), where
+ * the tiled kernel would waste 5/6 or 15/16 of its multiply-adds:
+ * y[i * ys] = act(alpha * sum_p mat[i * rs + p * cs] * v[p * vs] + beta * c[i * c_s]). */
+static PAG_CLONES void SFX(gemv)(int64_t rows, int64_t k, const T *mat, int64_t rs, int64_t cs,
+                                const T *v, int64_t vs, T *y, int64_t ys, const T *c, int64_t c_s,
+                                T alpha, T beta, int act) {
+    T acc[PAG_GEMV_BLOCK];
+    for (int64_t i0 = 0; i0 < rows; i0 += PAG_GEMV_BLOCK) {
+        const int64_t nb = PAG_MIN((int64_t)PAG_GEMV_BLOCK, rows - i0);
+        const T *blk = mat + i0 * rs;
+        int64_t i = 0;
+        if (cs == 1 && vs == 1) {
+            /* rows contiguous: dot products, four rows at a time to share v's loads */
+            for (; i + 4 <= nb; i += 4) {
+                const T *r0 = blk + i * rs, *r1 = r0 + rs, *r2 = r1 + rs, *r3 = r2 + rs;
+                T s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                PAG_PRAGMA(omp simd reduction(+:s0, s1, s2, s3))
+                for (int64_t p = 0; p < k; p++) {
+                    s0 += r0[p] * v[p]; s1 += r1[p] * v[p]; s2 += r2[p] * v[p]; s3 += r3[p] * v[p];
+                }
+                acc[i] = s0; acc[i + 1] = s1; acc[i + 2] = s2; acc[i + 3] = s3;
+            }
+            for (; i < nb; i++) {
+                const T *r = blk + i * rs;
+                T sum = 0;
+                PAG_PRAGMA(omp simd reduction(+:sum))
+                for (int64_t p = 0; p < k; p++) sum += r[p] * v[p];
+                acc[i] = sum;
+            }
+        } else {
+            /* columns contiguous (or neither): accumulate columns into the block,
+             * four at a time so the block is loaded and stored a quarter as often */
+            for (int64_t j = 0; j < nb; j++) acc[j] = 0;
+            int64_t p = 0;
+            for (; p + 4 <= k; p += 4) {
+                const T v0 = v[p * vs], v1 = v[(p + 1) * vs], v2 = v[(p + 2) * vs], v3 = v[(p + 3) * vs];
+                const T *c0 = blk + p * cs, *c1 = c0 + cs, *c2 = c1 + cs, *c3 = c2 + cs;
+                PAG_PRAGMA(omp simd)
+                for (int64_t j = 0; j < nb; j++)
+                    acc[j] += c0[j * rs] * v0 + c1[j * rs] * v1 + c2[j * rs] * v2 + c3[j * rs] * v3;
+            }
+            for (; p < k; p++) {
+                const T vp = v[p * vs], *col = blk + p * cs;
+                PAG_PRAGMA(omp simd)
+                for (int64_t j = 0; j < nb; j++) acc[j] += col[j * rs] * vp;
+            }
+        }
+        for (int64_t j = 0; j < nb; j++) acc[j] = alpha * acc[j] + (c ? beta * c[(i0 + j) * c_s] : (T)0);
+        SFX(activate)(acc, nb, act);
+        for (int64_t j = 0; j < nb; j++) y[(i0 + j) * ys] = acc[j];
     }
 }
 
@@ -364,6 +494,18 @@ static int SFX(run_task)(const SFX(gemm_args) *g, int64_t bi, int64_t m0, int64_
     const T *c = g->c ? g->c + batch_offset(s, bi, s->c_bs) : NULL;
     T *out = g->out + bi * s->m * s->n;
     const int64_t ldo = s->n;
+    if (n1 - n0 == 1) {
+        SFX(gemv)(m1 - m0, s->k, a + m0 * s->a_rs, s->a_rs, s->a_cs, b + n0 * s->b_cs, s->b_rs,
+                  out + m0 * ldo + n0, ldo, c ? c + m0 * s->c_rs + n0 * s->c_cs : NULL, s->c_rs,
+                  g->alpha, g->beta, s->act);
+        return PAG_OK;
+    }
+    if (m1 - m0 == 1) {  /* one row of C: (B^T a)^T, so B^T is the matrix */
+        SFX(gemv)(n1 - n0, s->k, b + n0 * s->b_cs, s->b_cs, s->b_rs, a + m0 * s->a_rs, s->a_cs,
+                  out + m0 * ldo + n0, 1, c ? c + m0 * s->c_rs + n0 * s->c_cs : NULL, s->c_cs,
+                  g->alpha, g->beta, s->act);
+        return PAG_OK;
+    }
     const int64_t kc_max = s->k > 0 ? PAG_MIN(s->k, (int64_t)KC) : 1;
     const int64_t nc_max = (PAG_MIN(n1 - n0, (int64_t)NC) + NR - 1) / NR * NR;
     T *abuf = thread_buffer(sizeof(T) * (size_t)((MC + nc_max) * kc_max));
@@ -378,11 +520,15 @@ static int SFX(run_task)(const SFX(gemm_args) *g, int64_t bi, int64_t m0, int64_
             SFX(pack_b)(b + pc * s->b_rs + jc * s->b_cs, s->b_rs, s->b_cs, kc, nc, bbuf);
             e.first = pc == 0;
             e.last = pc + kc >= s->k;
+            const int direct = SFX(read_a_in_place)(s->a_cs, nc);
             for (int64_t ic = m0; ic < m1; ic += MC) {
                 const int64_t mc = PAG_MIN((int64_t)MC, m1 - ic);
-                SFX(pack_a)(a + ic * s->a_rs + pc * s->a_cs, s->a_rs, s->a_cs, mc, kc, abuf);
+                /* in place, only a last partial panel is packed (zero-padded) */
+                SFX(a_block) ab = {a + ic * s->a_rs + pc * s->a_cs, abuf, s->a_rs, s->a_cs,
+                                   direct ? mc / MR * MR : 0};
+                SFX(pack_a)(ab.a + ab.direct * s->a_rs, s->a_rs, s->a_cs, mc - ab.direct, kc, abuf);
                 e.c = c ? c + ic * s->c_rs + jc * s->c_cs : NULL;
-                SFX(macro)(mc, nc, kc, abuf, bbuf, out + ic * ldo + jc, ldo, &e);
+                SFX(macro)(mc, nc, kc, &ab, bbuf, out + ic * ldo + jc, ldo, &e);
             }
         }
     }
@@ -403,19 +549,27 @@ static int SFX(run_split_task)(const SFX(gemm_args) *g, const gemm_split *sp, in
 static int SFX(gemm_run)(const SFX(gemm_args) *g, int nthreads) {
     const gemm_shape *s = &g->s;
     if (s->m == 0 || s->n == 0 || s->nbatch == 0) return PAG_OK;
-    const gemm_split sp = split(s, nthreads, NR);
+    gemm_split sp = split(s, nthreads, NR);
+    if (sp.team > 1 && !team_welcome()) sp = split(s, 1, NR);
     int status = PAG_OK;
     if (sp.team <= 1) {
         for (int64_t t = 0; t < sp.ntasks && status == PAG_OK; t++) status = SFX(run_split_task)(g, &sp, t);
         return status;
     }
-    PAG_PRAGMA(omp parallel for schedule(dynamic, 1) num_threads(sp.team))
-    for (int64_t t = 0; t < sp.ntasks; t++) {
-        if (SFX(run_split_task)(g, &sp, t) != PAG_OK) {
-            PAG_PRAGMA(omp atomic write)
-            status = PAG_ENOMEM;
+    const int64_t t0 = now_ns();
+    int64_t last_start = t0;
+    PAG_PRAGMA(omp parallel num_threads(sp.team))
+    {
+        note_start(&last_start, now_ns());
+        PAG_PRAGMA(omp for schedule(dynamic, 1))
+        for (int64_t t = 0; t < sp.ntasks; t++) {
+            if (SFX(run_split_task)(g, &sp, t) != PAG_OK) {
+                PAG_PRAGMA(omp atomic write)
+                status = PAG_ENOMEM;
+            }
         }
     }
+    judge_team(t0, last_start, now_ns());
     return status;
 }
 

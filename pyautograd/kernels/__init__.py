@@ -14,6 +14,7 @@ Select with ``PYAUTOGRAD_BACKEND=numpy|c|auto``, ``set_backend(name)`` or the
 context manager ``use_backend(name)``. If the C extension cannot be imported,
 everything runs on NumPy after one warning and ``c_available()`` is False.
 """
+from . import _threads  # noqa: I001  first: thread settings must precede NumPy and libgomp loading
 import builtins  # this module's namespace is filled with kernels named sum, max, min...
 import contextlib
 import os

@@ -262,3 +262,14 @@ def test_dispatcher_runs_both_backends(backend, name, rng):
     fn = getattr(K, name)
     got = fn(a, b.T) if name == "linear" else fn(a, b)
     np.testing.assert_allclose(got, a @ b, rtol=1e-5, atol=1e-6)
+
+
+def test_thread_policy_respects_the_users_choices():
+    from pyautograd.kernels import _threads
+    assert _threads.configure({}, numpy_loaded=False) == {"GOMP_SPINCOUNT": "1000", "OPENBLAS_THREAD_TIMEOUT": "20"}
+    # NumPy already loaded: OpenBLAS has read its settings, setting them would only mislead
+    assert _threads.configure({}, numpy_loaded=True) == {"GOMP_SPINCOUNT": "1000"}
+    env = {"OMP_WAIT_POLICY": "active", "OPENBLAS_THREAD_TIMEOUT": "28"}
+    assert _threads.configure(env, numpy_loaded=False) == {}
+    assert env == {"OMP_WAIT_POLICY": "active", "OPENBLAS_THREAD_TIMEOUT": "28"}
+    assert _threads.configure({"GOMP_SPINCOUNT": "0"}, numpy_loaded=True) == {}

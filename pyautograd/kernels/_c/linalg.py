@@ -47,12 +47,19 @@ def _layout(x):
 
 
 def _matrix(x):
-    """(x, trans, ld): x itself when C can read its layout, else a contiguous copy."""
+    """(x, p, trans, ld) passing matrix (or batch of matrices) x to C: p points at
+    x's first element; x is replaced by a contiguous copy when C cannot read its layout."""
+    if x.ndim == 2:  # the common cases, kept cheap: row-major or a transposed view
+        flags = x.flags
+        if flags.c_contiguous:
+            return x, m.ptr(x), 0, x.shape[1]
+        if flags.f_contiguous:
+            return x, m.ptr(x.T), 1, x.shape[0]
     layout = _layout(x)
     if layout is None or any(s % x.itemsize for s in x.strides):
         x = np.ascontiguousarray(x)
         layout = _layout(x)
-    return (x,) + layout
+    return (x, m.ptr(x)) + layout
 
 
 def _distinct_from(out, *arrays):
@@ -60,13 +67,31 @@ def _distinct_from(out, *arrays):
     return [x.copy() if x is not None and np.may_share_memory(x, out) else x for x in arrays]
 
 
-def _new_out(op, out, shape, dtype):
+def _output(op, out, shape, dtype, *inputs):
+    """(out, inputs): a new output array, or the caller's checked one with every input
+    that shares its memory copied (C reads the inputs after it starts writing out)."""
     if out is None:
-        return m.empty(shape, dtype)
+        return np.empty(shape, dtype), inputs
     check_out(op, out, shape, dtype)
     if not out.flags.c_contiguous or not out.flags.writeable:
         raise ValueError(f"{op}: out must be C-contiguous and writable")
-    return out
+    return out, _distinct_from(out, *inputs)
+
+
+def _run_gemm(op, a, b, c, alpha, beta, out):
+    """out = alpha * a @ b + beta * c in C, for 2-D a, b; `out` is valid and overlaps neither."""
+    dt = a.dtype
+    rows, k = a.shape
+    cols = b.shape[1]
+    _, pa, ta, lda = _matrix(a)
+    _, pb, tb, ldb = _matrix(b)
+    if c is None:
+        pc, c_rs, c_cs = m.ffi.NULL, 0, 0
+    else:
+        pc, (c_rs, c_cs) = m.ptr(c), m.elem_strides(c, (rows, cols))
+    status = _GEMM[dt](rows, cols, k, alpha, pa, ta, lda, pb, tb, ldb, beta, pc, c_rs, c_cs,
+                       m.out_ptr(out), m.threads[0])
+    m.check(status, op)
 
 
 def gemm(a, b, *, c=None, alpha=1.0, beta=0.0, out=None):
@@ -80,34 +105,30 @@ def gemm(a, b, *, c=None, alpha=1.0, beta=0.0, out=None):
     if c is not None:
         c = m.as_operand(c, dt)
         m.require_float("gemm", a, c)
-    rows, cols, k = gemm_shape(a, b, c)
-    if out is None:
-        out = m.empty((rows, cols), dt)
-    else:
-        out, (c,) = m.prepare_out(out, (rows, cols), dt, "gemm", c)
-        a, b = _distinct_from(out, a, b)
-    a, ta, lda = _matrix(a)
-    b, tb, ldb = _matrix(b)
-    if c is None:
-        c_ptr, c_rs, c_cs = m.ffi.NULL, 0, 0
-    else:
-        c_rs, c_cs = m.elem_strides(c, (rows, cols))
-        c_ptr = m.ptr(c)
-    status = _GEMM[dt](rows, cols, k, float(alpha), m.ptr(a), ta, lda, m.ptr(b), tb, ldb,
-                       float(beta), c_ptr, c_rs, c_cs, m.out_ptr(out), m.threads[0])
-    m.check(status, "gemm")
+    rows, cols, _ = gemm_shape(a, b, c)
+    callers_out = out is not None
+    out, (a, b) = _output("gemm", out, (rows, cols), dt, a, b)
+    if c is not None and callers_out:
+        (c,) = m.guard_overlap(out, c)  # c may be out itself: each element is read, then written
+    _run_gemm("gemm", a, b, c, float(alpha), float(beta), out)
     return out
 
 
 def _rows(x, k):
     """x (..., K) as a 2-D (prod(...), K) array (a view when the strides allow)."""
-    return x.reshape(int(np.prod(x.shape[:-1])), k)
+    n = 1
+    for s in x.shape[:-1]:
+        n *= s
+    return x.reshape(n, k)
 
 
 def _fold_batch(a, k):
     """a (..., M, K) as one (prod(...) * M, K) matrix, if that needs no copy; else None."""
+    n = 1
+    for s in a.shape[:-1]:
+        n *= s
     try:
-        return np.reshape(a, (int(np.prod(a.shape[:-1])), k), copy=False)
+        return np.reshape(a, (n, k), copy=False)
     except ValueError:
         return None
 
@@ -129,20 +150,27 @@ def matmul(a, b, *, out=None):
     a batch of a's against one 2-D b runs as a single GEMM when a's rows stack.
     """
     dt = m.require_float("matmul", a, b)
+    if 0 < a.ndim <= 2 and 0 < b.ndim <= 2 and a.shape[-1] == b.shape[0]:
+        # no batch: one GEMM, or a matrix-vector product for a 1-D operand
+        a2 = a if a.ndim == 2 else a[None, :]
+        b2 = b if b.ndim == 2 else b[:, None]
+        out, (a2, b2) = _output("matmul", out, a.shape[:-1] + b.shape[1:], dt, a2, b2)
+        _run_gemm("matmul", a2, b2, None, 1.0, 0.0, out.reshape(a2.shape[0], b2.shape[1]))
+        return out
     out_shape, batch, rows, cols, k = matmul_shape(a, b)
-    out = _new_out("matmul", out, out_shape, dt)
-    a, b = _distinct_from(out, a, b)
+    out, (a, b) = _output("matmul", out, out_shape, dt, a, b)
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
-    if b2.ndim == 2 and a2.ndim > 2:
-        folded = _fold_batch(a2, k)
+    if b2.ndim == 2:
+        folded = _fold_batch(a2, k) if a2.ndim > 2 else a2
         if folded is not None:
-            a2, rows, batch = folded, folded.shape[0], ()
-    a2, ta, lda = _matrix(a2)
-    b2, tb, ldb = _matrix(b2)
+            _run_gemm("matmul", folded, b2, None, 1.0, 0.0, out.reshape(folded.shape[0], cols))
+            return out
+    a2, pa, ta, lda = _matrix(a2)
+    b2, pb, tb, ldb = _matrix(b2)
     bshape, (abs_, bbs) = m.coalesce(batch, _batch_strides(a2, batch), _batch_strides(b2, batch))
-    status = _MATMUL[dt](m.int64s(bshape), len(bshape), rows, cols, k, m.ptr(a2), ta, lda, m.int64s(abs_),
-                         m.ptr(b2), tb, ldb, m.int64s(bbs), m.out_ptr(out), m.threads[0])
+    status = _MATMUL[dt](m.int64s(bshape), len(bshape), rows, cols, k, pa, ta, lda, m.int64s(abs_),
+                         pb, tb, ldb, m.int64s(bbs), m.out_ptr(out), m.threads[0])
     m.check(status, "matmul")
     return out
 
@@ -153,17 +181,18 @@ def linear(x, weight, bias=None, *, activation=None, out=None):
     x (..., K), weight (M, K), bias (M,) or None; activation None, "relu",
     "gelu" or "gelu_tanh". The bias and the activation are applied to each
     tile of the product while it is still in cache. Returns (..., M).
+    Call it with x and weight positional (the dispatcher sizes them).
     """
     dt = m.require_float("linear", x, weight) if bias is None else m.require_float("linear", x, weight, bias)
     out_shape = linear_shape(x, weight, bias, activation)
-    out = _new_out("linear", out, out_shape, dt)
-    x, weight, bias = _distinct_from(out, x, weight, bias)
+    out, (x, weight, bias) = _output("linear", out, out_shape, dt, x, weight, bias)
     k = weight.shape[1]
-    x2, tx, ldx = _matrix(x if x.ndim == 2 else _rows(x, k))
-    w, tw, ldw = _matrix(weight)
-    bias_ptr = m.ffi.NULL if bias is None else m.ptr(np.ascontiguousarray(bias))
-    status = _LINEAR[dt](x2.shape[0], w.shape[0], k, m.ptr(x2), tx, ldx, m.ptr(w), tw, ldw,
-                         bias_ptr, _ACT[activation], m.out_ptr(out), m.threads[0])
+    x2 = x if x.ndim == 2 else _rows(x, k)
+    _, px, tx, ldx = _matrix(x2)
+    _, pw, tw, ldw = _matrix(weight)
+    pbias = m.ffi.NULL if bias is None else m.ptr(np.ascontiguousarray(bias))
+    status = _LINEAR[dt](x2.shape[0], weight.shape[0], k, px, tx, ldx, pw, tw, ldw,
+                         pbias, _ACT[activation], m.out_ptr(out), m.threads[0])
     m.check(status, "linear")
     return out
 
