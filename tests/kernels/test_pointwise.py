@@ -245,7 +245,9 @@ GRAD_ACCURACY = {
         * _sigmoid_ref(-_gelu_tanh_u2(h)) * 0.79788456080286535588 * (1 + 0.134145 * h * h),
         lambda h, x, dt: (_sigmoid_ref(_gelu_tanh_u2(h)), 2 * h * _sigmoid_ref(_gelu_tanh_u2(h))
                           * _sigmoid_ref(-_gelu_tanh_u2(h)) * 0.79788456080286535588 * (1 + 0.134145 * h * h))),
-        (-3, 12), 12.0, 12.0),
+        # float64: under 12 ulp in the -O3 build (fused multiply-adds); the -O0 sanitizer build
+        # evaluates without them and measured 13.5 ulp, so the bound covers both builds.
+        (-3, 12), 12.0, 14.0),
 }
 
 
