@@ -193,7 +193,7 @@ class Tensor:
                 "computed variable in a subgraph that doesn't require differentiation use "
                 "var_no_grad = var.detach().")
         if value and self._data.dtype.kind != "f":
-            raise RuntimeError(f"only Tensors of floating point dtype can require gradients "
+            raise RuntimeError(f"Only Tensors of floating point and complex dtype can require gradients "
                                f"(this tensor is {self.dtype}; convert it first, e.g. x.float())")
         self._rg = value
 

@@ -84,7 +84,7 @@ def test_story_4_intermediate_gradients(capsys):
         warnings.simplefilter("always")
         assert d.grad is None
     assert any("retain_grad" in str(w.message) for w in caught)
-    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
+    with pytest.raises(RuntimeError, match="Only Tensors of floating point and complex dtype can require gradients"):
         torch.tensor([1, 2]).requires_grad_()
 
 

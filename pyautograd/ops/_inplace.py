@@ -41,6 +41,13 @@ def check_writable(self, name):
         if base is not None and base._rg and base.grad_fn is None:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
                                "operation.")
+        multi = self.__dict__.get("_multi_view_op") if base is not None and self._rg else None
+        if multi is not None:
+            raise RuntimeError(
+                f"Output {self._output_nr} of {multi} is a view and is being modified inplace. This view is "
+                f"the output of a function that returns multiple views. Such functions do not allow the output "
+                f"views to be modified inplace. You should replace the inplace operation by an out-of-place "
+                f"one (or .clone() the output first).")
     if not self._data.flags.writeable and not _unlock_anomaly(self._data):
         raise RuntimeError(
             f"{name}: unsupported operation: more than one element of the written-to tensor refers to a "

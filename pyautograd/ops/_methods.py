@@ -141,10 +141,10 @@ _AUGMENTED_NAMES = {"__iadd__": "add_", "__isub__": "sub_", "__imul__": "mul_", 
 
 def _fill_(self, value):
     """Fills this tensor with `value` in place."""
-    from ._inplace import check_writable, commit_raw
-    check_writable(self, "fill_")
-    self._data[...] = value.item() if hasattr(value, "item") else value
-    return commit_raw(self, "fill_")
+    from ._inplace import apply_inplace
+    from .shape import _fill
+    value = value.item() if hasattr(value, "item") else value
+    return apply_inplace(self, "fill_", _fill, (value,), {})
 
 
 def _random_fill(name, draw):
@@ -166,7 +166,9 @@ _normal_.__doc__ = "Fills this tensor in place with normal samples of the given 
 
 def _zero_(self):
     """Fills this tensor with zeros in place."""
-    return _fill_(self, 0)
+    from ._inplace import apply_inplace
+    from .shape import _zero
+    return apply_inplace(self, "zero_", _zero, (), {})
 
 
 def _copy_(self, src, non_blocking=False):

@@ -60,9 +60,17 @@ clone = defop("clone", "input", kernels.copy, promote=None, grads={"input": lamb
 contiguous_copy = defop("contiguous_copy", "input", kernels.copy, promote=None,
                         node_name="CloneBackward0", grads={"input": lambda grad: grad})
 
+# The overwritten value gets a zero gradient (not none), as in PyTorch: the backward still
+# visits its history, so a saved tensor modified before the overwrite is still caught.
 _copy_from = defop("_copy_from", "input, src", kernels.broadcast_copy, promote=None,
-                   node_name="CopyBackwards", tensors=("input",),
-                   grads={"src": lambda grad: grad})  # the old value gets no gradient
+                   node_name="CopyBackwards",
+                   grads={"input": lambda grad: grad * 0, "src": lambda grad: grad})
+
+_fill = defop("_fill", "input, value", kernels.broadcast_copy, promote=None, node_name="FillBackward2",
+              grads={"input": lambda grad: grad * 0})
+
+_zero = defop("_zero", "input", lambda input: kernels.broadcast_copy(input, 0), promote=None,
+              node_name="ZeroBackward0", grads={"input": lambda grad: grad * 0})
 
 _to_copy = defop("_to_copy", "input, dtype", kernels.astype, promote=None,
                  node_name="ToCopyBackward0",
@@ -147,9 +155,12 @@ def _variadic_outputs(fn):
 
 def mark_views(outputs, input):
     """Marks every output of a multi-output view op as a view of `input` (shared storage and
-    version counter), as the generic path does for single-output view ops."""
+    version counter), as the generic path does for single-output view ops. Outputs in a graph
+    also remember the op, because PyTorch forbids modifying them in place (see _inplace)."""
     for out in outputs:
         out._become_view_of(input)
+        if out.grad_fn is not None:
+            out.__dict__["_multi_view_op"] = type(out.grad_fn).__name__.replace("Backward0", "")
     return outputs
 
 

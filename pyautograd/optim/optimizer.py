@@ -90,7 +90,8 @@ class Optimizer:
             if g.dtype != p._data.dtype:
                 g = g.astype(p._data.dtype)
             params.append(p)
-            grads.append(np.ascontiguousarray(g))
+            # (np.ascontiguousarray would turn a 0-d gradient into shape (1,))
+            grads.append(g if g.flags.c_contiguous else g.copy(order="C"))
         return params, grads
 
     @staticmethod

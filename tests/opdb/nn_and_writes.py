@@ -120,4 +120,10 @@ OPS = [
            _split_sizes_samples,
            ref=lambda x, sizes, dim=0: tuple(np.split(x, np.cumsum(sizes)[:-1], axis=dim)),
            torch_fn=lambda x, sizes, dim=0: _torch().split_with_sizes(x, sizes, dim)),
+    OpInfo("fill_", lambda x, v: S._fill(x, v), lambda dtype, rng: [
+        SampleInput((make_arg((2, 3), dtype, rng), 0.25), desc="number"),
+        SampleInput((make_arg((), dtype, rng), -1.5), desc="0-d")],
+        ref=lambda x, v: np.full_like(x, v), torch_fn=lambda x, v: x.clone().fill_(v), covers=("_fill",)),
+    OpInfo("zero_", lambda x: S._zero(x), lambda dtype, rng: [SampleInput((make_arg((3, 2), dtype, rng),))],
+           ref=np.zeros_like, torch_fn=lambda x: x.clone().zero_(), covers=("_zero",)),
 ]

@@ -77,8 +77,13 @@ def split(x, sizes, axis):
 
 
 def unbind(x, axis):
-    """Views of `x` at each position of `axis` (that axis removed)."""
-    return tuple(np.moveaxis(x, axis, 0))
+    """Views of `x` at each position of `axis` (that axis removed).
+
+    Indexed as moved[i, ...], not iterated: iterating a 1-D array yields NumPy scalars,
+    which are copies, where a 0-d view is needed.
+    """
+    moved = np.moveaxis(x, axis, 0)
+    return tuple(moved[i, ...] for i in range(moved.shape[0]))
 
 
 def getitem(x, key):
