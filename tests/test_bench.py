@@ -73,3 +73,19 @@ def test_table_marks_a_wrong_pick_and_lists_skipped_cases():
     assert "| 5.00x |" in table and "12 / 2.4 GB/s" in table
     assert "| gemm | 64x64 | skipped: kernel gemm not built yet |" in table
     assert _harness.format_seconds(1.234e-5) == "12.3 us" and _harness.format_seconds(4e-8) == "40 ns"
+
+
+def _suite(suite, *args):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, "-m", "bench", suite, "--quick", *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_quick_overhead_benchmark(tmp_path):
+    out = tmp_path / "overhead.json"
+    proc = _suite("overhead", "--no-torch", "--json", str(out))
+    assert "total time / 800" in proc.stdout and "| forward + backward |" in proc.stdout
+    rows = json.loads(out.read_text())["rows"]
+    assert len(rows) == 3 and all(set(r["timings"]) == {"pyautograd", "NumPy"} for r in rows)
