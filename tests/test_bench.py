@@ -133,3 +133,11 @@ def test_quick_mlp_benchmark(tmp_path):
     assert "| pyautograd (auto) |" in proc.stdout and "| NumPy reference |" in proc.stdout
     (row,) = json.loads(out.read_text())["rows"]
     assert set(row["timings"]) == {"pyautograd (auto)", "pyautograd (numpy)", "NumPy reference"}
+
+
+def test_quick_anomaly_benchmark(tmp_path):
+    out = tmp_path / "anomaly.json"
+    proc = _suite("anomaly", "--no-torch", "--json", str(out))
+    assert "pyautograd slowdown" in proc.stdout
+    rows = json.loads(out.read_text())["rows"]
+    assert len(rows) == 2 and all(set(r["timings"]) == {"pyautograd off", "pyautograd on"} for r in rows)
