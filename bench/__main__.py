@@ -6,7 +6,8 @@ import os
 import sys
 
 # suite name -> module with run(args)
-SUITES = {"kernels": "bench.kernels"}
+SUITES = {"kernels": "bench.kernels", "overhead": "bench.overhead", "mlp": "bench.mlp",
+          "anomaly": "bench.anomaly"}
 
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 

@@ -73,3 +73,71 @@ def test_table_marks_a_wrong_pick_and_lists_skipped_cases():
     assert "| 5.00x |" in table and "12 / 2.4 GB/s" in table
     assert "| gemm | 64x64 | skipped: kernel gemm not built yet |" in table
     assert _harness.format_seconds(1.234e-5) == "12.3 us" and _harness.format_seconds(4e-8) == "40 ns"
+
+
+def _suite(suite, *args):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, "-m", "bench", suite, "--quick", *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_quick_overhead_benchmark(tmp_path):
+    out = tmp_path / "overhead.json"
+    proc = _suite("overhead", "--no-torch", "--json", str(out))
+    assert "total time / 800" in proc.stdout and "| forward + backward |" in proc.stdout
+    rows = json.loads(out.read_text())["rows"]
+    assert len(rows) == 3 and all(set(r["timings"]) == {"pyautograd", "NumPy"} for r in rows)
+
+
+def test_reference_numpy_matches_pyautograd():
+    import pyautograd as torch
+    import pyautograd.nn as nn
+    import pyautograd.nn.functional as F
+    import pyautograd.optim as optim
+    from bench import reference_numpy as ref
+
+    params = ref.init((20, 16, 12, 5), dtype=np.float64, seed=1)
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((8, 20))
+    target = rng.integers(0, 5, 8)
+    loss, grads = ref.loss_and_grads(params, x, target)
+
+    layers = [nn.Linear(20, 16), nn.ReLU(), nn.Linear(16, 12), nn.ReLU(), nn.Linear(12, 5)]
+    model = nn.Sequential(*layers).double()
+    linears = layers[::2]
+    with torch.no_grad():
+        for lin, (w, b) in zip(linears, params):
+            lin.weight.copy_(torch.tensor(w))
+            lin.bias.copy_(torch.tensor(b))
+    out = F.cross_entropy(model(torch.tensor(x)), torch.tensor(target))
+    out.backward()
+    np.testing.assert_allclose(out.item(), loss, rtol=1e-12)
+    for lin, (gw, gb) in zip(linears, grads):
+        np.testing.assert_allclose(lin.weight.grad.numpy(), gw, rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(lin.bias.grad.numpy(), gb, rtol=1e-10, atol=1e-13)
+
+    # one Adam step agrees too
+    opt = optim.Adam(model.parameters())
+    opt.step()
+    ref.Adam([a for wb in params for a in wb]).step([g for wb in grads for g in wb])
+    for lin, (w, b) in zip(linears, params):
+        np.testing.assert_allclose(lin.weight.detach().numpy(), w, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(lin.bias.detach().numpy(), b, rtol=1e-12, atol=1e-15)
+
+
+def test_quick_mlp_benchmark(tmp_path):
+    out = tmp_path / "mlp.json"
+    proc = _suite("mlp", "--no-torch", "--json", str(out))
+    assert "| pyautograd (auto) |" in proc.stdout and "| NumPy reference |" in proc.stdout
+    (row,) = json.loads(out.read_text())["rows"]
+    assert set(row["timings"]) == {"pyautograd (auto)", "pyautograd (numpy)", "NumPy reference"}
+
+
+def test_quick_anomaly_benchmark(tmp_path):
+    out = tmp_path / "anomaly.json"
+    proc = _suite("anomaly", "--no-torch", "--json", str(out))
+    assert "pyautograd slowdown" in proc.stdout
+    rows = json.loads(out.read_text())["rows"]
+    assert len(rows) == 2 and all(set(r["timings"]) == {"pyautograd off", "pyautograd on"} for r in rows)
