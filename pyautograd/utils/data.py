@@ -116,7 +116,7 @@ def default_collate(batch):
     """Merges a list of samples into a batch, as ``torch.utils.data.default_collate`` does.
 
     Tensors and ndarrays are stacked along a new first dimension; floats become a float64
-    tensor, ints an int64 tensor, bools a bool tensor; strings stay a list; dicts, namedtuples,
+    tensor, ints an int64 tensor, bools a bool tensor; strings are returned as given; dicts, namedtuples,
     tuples and lists are collated field by field (tuples and lists come back as lists).
     """
     elem = batch[0]
@@ -133,7 +133,7 @@ def default_collate(batch):
     if isinstance(elem, np.generic):
         return _tensor(np.asarray(batch))
     if isinstance(elem, (str, bytes)):
-        return list(batch)
+        return batch
     if isinstance(elem, collections.abc.Mapping):
         collated = {key: default_collate([d[key] for d in batch]) for key in elem}
         try:
@@ -141,12 +141,12 @@ def default_collate(batch):
         except TypeError:  # a mapping type that cannot be built from a dict
             return collated
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):
-        return type(elem)(*(default_collate(list(field)) for field in zip(*batch)))
+        return type(elem)(*(default_collate(field) for field in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         if any(len(sample) != len(elem) for sample in batch):
             raise RuntimeError("default_collate: each element in list of batch should be of equal size "
                                f"(got lengths {[len(s) for s in batch]})")
-        return [default_collate(list(field)) for field in zip(*batch)]
+        return [default_collate(field) for field in zip(*batch)]
     raise TypeError(f"default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
                     f"found {type(elem).__name__}")
 
