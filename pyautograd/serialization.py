@@ -126,7 +126,7 @@ def _encode(obj, arrays, where):
 def _add_array(arr, arrays, where):
     if arr.dtype.hasobject:
         raise TypeError(f"save: {where} is an object array, which would need pickle; convert it first")
-    arrays.append(np.ascontiguousarray(arr))
+    arrays.append(arr)
     return len(arrays) - 1
 
 
