@@ -80,9 +80,9 @@ def load(f, map_location=None, weights_only=None, **kwargs):
     except zipfile.BadZipFile as e:
         raise RuntimeError(f"load: {name} is not a readable pyautograd.save archive: it is not a zip file, "
                            f"or it is truncated or corrupt ({e})") from None
-    except (OSError, EOFError, ValueError, KeyError, TypeError) as e:
-        if isinstance(e, FileNotFoundError):
-            raise
+    except FileNotFoundError:
+        raise
+    except (OSError, EOFError, ValueError, KeyError, TypeError, RecursionError) as e:
         raise RuntimeError(f"load: {name} is corrupt or was not written by pyautograd.save "
                            f"({type(e).__name__}: {e})") from None
 
@@ -135,8 +135,8 @@ def _read_manifest(zf, name):
     if _MANIFEST not in names:
         if any(n.endswith("data.pkl") for n in names):
             raise RuntimeError(f"load: {name} is a torch.save (pickle) archive, not a pyautograd.save file; "
-                               "pyautograd never unpickles. Re-save it with torch.load + convert tensors to "
-                               "numpy, or load it with PyTorch")
+                               "pyautograd never unpickles. Load it with torch.load in PyTorch, convert its "
+                               "tensors with .numpy(), and save those with pyautograd.save")
         raise RuntimeError(f"load: {name} is a zip archive but not a pyautograd.save file (no {_MANIFEST})")
     try:
         manifest = json.loads(zf.read(_MANIFEST).decode("utf-8"))

@@ -13,7 +13,7 @@ from .._creation import tensor as _tensor
 from .._tensor import Tensor
 from ..ops.composite import stack as _stack
 
-__all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "random_split", "default_collate"]
+__all__ = ["Dataset", "TensorDataset", "ConcatDataset", "Subset", "DataLoader", "random_split", "default_collate"]
 
 
 class Dataset:
