@@ -46,6 +46,8 @@ from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, i
 from . import autograd
 from .kernels import get_num_threads, set_num_threads
 from ._tensor_str import get_printoptions, set_printoptions
+from . import utils
+from .serialization import load, save
 
 negative = neg
 multiply = mul

@@ -1,0 +1,2 @@
+"""Utilities: hooks (RemovableHandle) and data (Dataset, DataLoader)."""
+from . import data  # noqa: F401
