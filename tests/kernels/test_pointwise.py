@@ -340,7 +340,10 @@ def test_vmath_special_values_are_exact(name, dtype):
     want = np.array([w for _, w in SPECIAL[name]], dtype)
     got = _c.KERNELS[name](x)
     np.testing.assert_array_equal(got, want)  # NaN == NaN here
-    assert np.array_equal(np.signbit(got), np.signbit(want)), (name, got, want)
+    # The sign of a zero is part of the answer; the sign of a NaN is not (IEEE 754 leaves it
+    # unspecified, and the -O0 sanitizer build gives -nan where -O3 gives nan).
+    signed = ~np.isnan(want)
+    assert np.array_equal(np.signbit(got[signed]), np.signbit(want[signed])), (name, got, want)
 
 
 def test_softplus_does_not_overflow_below_its_threshold():
