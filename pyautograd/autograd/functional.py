@@ -186,6 +186,19 @@ def _single_element(outputs, was_tuple, fn_name):
 # -- public API -----------------------------------------------------------------------------
 
 
+def _second_stage(outs, wrt, vectors, refs, stage, outputs, outputs_tuple, refs_tuple, create_graph, strict):
+    """The last vjp of vjp/jvp/vhp/hvp and the (func_output, result) pair they return.
+
+    Runs with grad enabled only when the caller wants a differentiable result (or had grad on), fills
+    zeros for the `refs` the result does not reach (or raises in strict mode, naming `stage`).
+    """
+    with grad_mode.set_grad_enabled(create_graph or grad_mode.is_grad_enabled()):
+        grads = _vjp(outs, wrt, vectors, create_graph=create_graph)
+        result = _zeros_for_missing(grads, refs, strict, create_graph, stage)
+    return (_unpack(_detached(outputs, create_graph), outputs_tuple),
+            _unpack(_detached(result, create_graph), refs_tuple))
+
+
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
     """The vector-Jacobian product vᵀJ of `func` at `inputs`.
 
@@ -209,11 +222,8 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         elif len(outputs) != 1 or outputs[0].numel() != 1:
             raise RuntimeError("The vector v can only be None if the user-provided function returns a "
                                "single Tensor with a single element.")
-    with grad_mode.set_grad_enabled(create_graph or grad_mode.is_grad_enabled()):
-        grads = _vjp(outputs, inputs, v, create_graph=create_graph)
-        result = _zeros_for_missing(grads, inputs, strict, create_graph, "back")
-    return (_unpack(_detached(outputs, create_graph), outputs_tuple),
-            _unpack(_detached(result, create_graph), inputs_tuple))
+    return _second_stage(outputs, inputs, v, inputs, "back", outputs, outputs_tuple, inputs_tuple,
+                         create_graph, strict)
 
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
@@ -242,11 +252,8 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         dummies = tuple(_factories().zeros_like(o, requires_grad=True) for o in outputs)
         grad_inputs = _vjp(outputs, inputs, dummies, create_graph=True)
         _require_grad(grad_inputs, "grad_inputs", strict)
-    with grad_mode.set_grad_enabled(create_graph or grad_mode.is_grad_enabled()):
-        grads = _vjp(grad_inputs, dummies, v, create_graph=create_graph)
-        result = _zeros_for_missing(grads, outputs, strict, create_graph, "back_trick")
-    return (_unpack(_detached(outputs, create_graph), outputs_tuple),
-            _unpack(_detached(result, create_graph), outputs_tuple))
+    return _second_stage(grad_inputs, dummies, v, outputs, "back_trick", outputs, outputs_tuple, outputs_tuple,
+                         create_graph, strict)
 
 
 def _one_hot(index, ref):
@@ -378,11 +385,8 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
     with grad_mode.enable_grad():
         outputs_tuple, outputs, inputs_tuple, inputs, v, jac = _scalar_gradient(
             func, inputs, v, "vhp", create_graph, strict)
-    with grad_mode.set_grad_enabled(create_graph or grad_mode.is_grad_enabled()):
-        grads = _vjp(jac, inputs, v, create_graph=create_graph)
-        result = _zeros_for_missing(grads, inputs, strict, create_graph, "double_back")
-    return (_unpack(_detached(outputs, create_graph), outputs_tuple),
-            _unpack(_detached(result, create_graph), inputs_tuple))
+    return _second_stage(jac, inputs, v, inputs, "double_back", outputs, outputs_tuple, inputs_tuple,
+                         create_graph, strict)
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
@@ -397,8 +401,5 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
         dummies = tuple(_factories().zeros_like(inp, requires_grad=True) for inp in inputs)
         double_back = _vjp(jac, inputs, dummies, create_graph=True)
         _require_grad(jac, "hessian", strict)
-    with grad_mode.set_grad_enabled(create_graph or grad_mode.is_grad_enabled()):
-        grads = _vjp(double_back, dummies, v, create_graph=create_graph)
-        result = _zeros_for_missing(grads, inputs, strict, create_graph, "double_back_trick")
-    return (_unpack(_detached(outputs, create_graph), outputs_tuple),
-            _unpack(_detached(result, create_graph), inputs_tuple))
+    return _second_stage(double_back, dummies, v, inputs, "double_back_trick", outputs, outputs_tuple, inputs_tuple,
+                         create_graph, strict)
