@@ -55,4 +55,9 @@ subtract = sub
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 absolute = abs
 
+# The out= forms (torch.add(a, b, out=c)), from the functions above.
+from .ops import _out  # noqa: E402
+_out.install(globals())
+del _out
+
 __version__ = "0.1.0"
