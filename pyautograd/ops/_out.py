@@ -147,7 +147,12 @@ def with_out(fn, name, policy):
 
 
 def install(namespace):
-    """Replaces each listed function in `namespace` (the pyautograd module) by its out= form."""
+    """Replaces each listed function in `namespace` (the pyautograd module) by its out= form;
+    aliases (multiply, clip, concat...) keep sharing one function with the name listed first."""
+    done = {}
     for policy, names in POLICIES.items():
         for name in names:
-            namespace[name] = with_out(namespace[name], name, policy)
+            fn = namespace[name]
+            if id(fn) not in done:
+                done[id(fn)] = with_out(fn, name, policy)
+            namespace[name] = done[id(fn)]
