@@ -110,18 +110,15 @@ def commit(self, name, result):
 
 def apply_shape_inplace(self, name, fn, args):
     """An in-place view op (squeeze_, unsqueeze_): self takes the shape of fn(self, *args), a
-    view of the same storage, and fn's node becomes its history, as PyTorch rebases it."""
+    view of the same storage, and fn's node becomes its history, as PyTorch rebases it. The
+    values do not change, so other views of the storage keep their histories."""
     check_writable(self, name)
-    if self._base is not None and self._rg and grad_mode.is_grad_enabled():
-        raise RuntimeError(f"{name}(): pyautograd does not change the shape of a view in place while "
-                           f"autograd records; use the out-of-place {name[:-1]}() instead")
     result = fn(self, *args)
     self._data = result._data
-    self._counter().bump(name, user_site(3))
+    self._counter().bump(name, user_site(2))
     if result._rg:
         self.grad_fn = result.grad_fn
         self._output_nr = 0
-        self._counter().rebases += 1
     return self
 
 

@@ -142,3 +142,31 @@ def test_setitem_with_an_int_between_keeps_pytorchs_dim_order():
     x[0, :, P.tensor([1, 3])] = P.arange(6.0).reshape(3, 2)  # (x[0])[:, idx] has shape (3, 2)
     np.testing.assert_array_equal(x[0].numpy()[:, [1, 3]], np.arange(6.0).reshape(3, 2))
     assert not x[1].numpy().any()
+
+
+def _squeeze_view_inplace(lib):
+    x = lib.tensor(np.arange(6.0).reshape(3, 1, 2), requires_grad=True)
+    y = x * 2
+    v = y[1:]
+    v.squeeze_(1)  # a shape change in place, on a view
+    w = v.unsqueeze_(0) * 3
+    y.mul_(2)  # the base changes afterwards: v's history follows it
+    ((w * w).sum() + (v * v).sum() + y.sum()).backward()
+    return tuple(v.shape), type(w.grad_fn.next_functions[0][0]).__name__, x.grad.numpy().copy(), y._version
+
+
+def test_squeeze_and_unsqueeze_in_place_on_a_view_match_pytorch(torch):
+    import pyautograd as P
+    ours, theirs = _squeeze_view_inplace(P), _squeeze_view_inplace(torch)
+    assert ours[0] == tuple(theirs[0]) and ours[1] == theirs[1] and ours[3] == theirs[3]
+    np.testing.assert_allclose(ours[2], theirs[2])
+
+
+def test_squeeze_in_place_on_a_leaf_that_requires_grad_is_refused():
+    import pyautograd as P
+    x = P.zeros(3, 1, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
+        x.squeeze_()
+    with P.no_grad():
+        x.squeeze_()
+    assert x.shape == (3,) and x._version == 1

@@ -360,7 +360,9 @@ def _tensor_bounds(dtype, rng):
     return [SampleInput((x,), {"min": lo, "max": hi}, "tensor bounds"),
             SampleInput((x.copy(),), {"min": lo}, "tensor min"),
             SampleInput((x.copy(),), {"max": hi}, "tensor max"),
-            SampleInput((at,), {"min": lo, "max": hi}, "at the bounds", skip_gradcheck=KINK)]
+            SampleInput((at,), {"min": lo, "max": hi}, "at the bounds", skip_gradcheck=KINK),
+            # min > max: the result is max, which alone gets the gradient (PyTorch's rule)
+            SampleInput((x.copy(),), {"min": hi[::-1].copy() + 3, "max": lo}, "crossed bounds")]
 
 
 # -- comparisons and tests: no gradient ------------------------------------------------------
