@@ -23,6 +23,7 @@ def _inverse(perm):
 view = defop("view", "input, size", kernels.view, view=True, promote=None,
              grads={"input": lambda grad, input_shapes: grad.reshape(input_shapes[0])})
 
+
 def viewable(input, shape):
     """Whether `input`'s layout lets it be viewed with `shape` (no copy)."""
     arr = input._data.view()
