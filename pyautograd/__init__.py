@@ -21,14 +21,14 @@ from ._creation import (arange, as_tensor, empty, empty_like, eye, from_dlpack, 
 from ._random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from . import ops as _ops
 from .ops.pointwise import (abs, add, ceil, cos, eq, erf, exp, exp2, expm1, floor, ge, gelu, gt, isfinite,
-                            isinf, isnan, le, leaky_relu, lerp, log, log1p, log2, log10, logical_and,
+                            isinf, isnan, le, leaky_relu, log, log1p, log2, log10, logical_and,
                             logical_not, logical_or, logical_xor, logsigmoid, lt, maximum, minimum, mul, ne,
-                            neg, reciprocal, relu, rsqrt, rsub, sigmoid, sign, silu, sin, softplus, sqrt, sub,
+                            neg, reciprocal, relu, rsqrt, sigmoid, sign, silu, sin, softplus, sqrt, sub,
                             tan, tanh, trunc, where)
 from .ops.pointwise import round_ as round  # noqa: A001
 from .ops.composite import (broadcast_to, cat, clamp, clip, concat, concatenate, contiguous, div, divide,
                             flatten, floor_divide, is_floating_point, is_tensor, matmul, mean, mm, movedim,
-                            moveaxis, narrow, numel, permute, pow, remainder, reshape, select, square, squeeze,
+                            moveaxis, narrow, numel, permute, pow, remainder, reshape, rsub, lerp, select, square, squeeze,
                             stack, sum, swapaxes, swapdims, t, transpose, true_divide, unflatten, unsqueeze)
 from .ops.composite import (baddbmm, chunk, cumprod, cumsum, diagonal, einsum, flip, ger, outer, roll, split,
                             split_with_sizes, take_along_dim, tile, unbind)
@@ -54,5 +54,10 @@ multiply = mul
 subtract = sub
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 absolute = abs
+
+# The out= forms (torch.add(a, b, out=c)), from the functions above.
+from .ops import _out  # noqa: E402
+_out.install(globals())
+del _out
 
 __version__ = "0.1.0"

@@ -108,6 +108,20 @@ def commit(self, name, result):
     return self
 
 
+def apply_shape_inplace(self, name, fn, args):
+    """An in-place view op (squeeze_, unsqueeze_): self takes the shape of fn(self, *args), a
+    view of the same storage, and fn's node becomes its history, as PyTorch rebases it. The
+    values do not change, so other views of the storage keep their histories."""
+    check_writable(self, name)
+    result = fn(self, *args)
+    self._data = result._data
+    self._counter().bump(name, user_site(2))
+    if result._rg:
+        self.grad_fn = result.grad_fn
+        self._output_nr = 0
+    return self
+
+
 def commit_raw(self, name):
     """Records a direct write into self's storage (fill_, zero_): the version bump, and the end
     of self's history when it had one (PyTorch: the result no longer depends on it)."""

@@ -16,10 +16,6 @@ def _reflect(fn):
     return method
 
 
-def _rsub(self, other):
-    return P.rsub(self, other)
-
-
 def _rtruediv(self, other):
     # PyTorch computes number / tensor as tensor.reciprocal() * number (MulBackward0).
     return P.reciprocal(self) * other
@@ -79,13 +75,13 @@ def _iter(self):
 _UNARY = ("neg", "abs", "sign", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt",
           "rsqrt", "reciprocal", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "erf", "floor", "ceil",
           "trunc", "isnan", "isinf", "isfinite", "logical_not")
-_BINARY = ("add", "sub", "mul", "maximum", "minimum", "lerp", "eq", "ne", "lt", "le", "gt", "ge",
+_BINARY = ("add", "sub", "mul", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge",
            "logical_and", "logical_or", "logical_xor")
 
 METHODS = {name: getattr(P, name) for name in _UNARY + _BINARY}
 METHODS.update({
     "round": P.round_, "div": C.div, "true_divide": C.div, "divide": C.div, "floor_divide": C.floor_divide,
-    "remainder": C.remainder, "pow": C.pow, "square": C.square, "clamp": C.clamp, "clip": C.clamp,
+    "remainder": C.remainder, "lerp": C.lerp, "pow": C.pow, "square": C.square, "clamp": C.clamp, "clip": C.clamp,
     "where": lambda self, condition, other: P.where(condition, self, other),
     "sum": C.sum, "mean": C.mean, "prod": C.prod, "max": C.max, "min": C.min, "amax": C.amax, "amin": C.amin,
     "argmax": C.argmax, "argmin": C.argmin, "var": C.var, "std": C.std, "norm": C.norm,
@@ -110,7 +106,7 @@ METHODS.update({
     "index_select": indexing.index_select, "masked_fill": indexing.masked_fill,
     "masked_select": indexing.masked_select, "nonzero": indexing.nonzero, "argwhere": indexing.argwhere,
     "__getitem__": indexing.getitem, "__iter__": _iter,
-    "__add__": P.add, "__radd__": P.add, "__sub__": P.sub, "__rsub__": _rsub,
+    "__add__": P.add, "__radd__": P.add, "__sub__": P.sub, "__rsub__": C.rsub,
     "__mul__": P.mul, "__rmul__": P.mul, "__truediv__": C.div, "__rtruediv__": _rtruediv,
     "__floordiv__": C.floor_divide, "__rfloordiv__": _reflect(C.floor_divide),
     "__mod__": C.remainder, "__rmod__": _reflect(C.remainder),
@@ -190,6 +186,8 @@ def install(cls):
     cls.fill_ = _fill_
     cls.zero_ = _zero_
     cls.copy_ = _copy_
+    cls.squeeze_ = C.squeeze_
+    cls.unsqueeze_ = C.unsqueeze_
     cls.uniform_ = _uniform_
     cls.normal_ = _normal_
     cls.__setitem__ = indexing.setitem

@@ -37,19 +37,22 @@ def square(input):
     return pointwise.pow_scalar(input, 2)
 
 
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input (RsubBackward0 for a tensor `other`, RsubBackward1 for a number)."""
+    if isinstance(other, _tensor_cls()):
+        return pointwise.rsub_tensor(input, other, alpha=alpha)
+    return pointwise.rsub_scalar(input, other, alpha=alpha)
+
+
 def div(input, other, *, rounding_mode=None):
-    """input / other; rounding_mode None (true division), 'trunc' or 'floor'."""
+    """input / other; rounding_mode None (true division), 'trunc' or 'floor' (DivBackward2, a
+    zero gradient; integers stay integers)."""
     if rounding_mode is None:
         return pointwise.div(input, other)
     if rounding_mode not in ("trunc", "floor"):
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                          f"found '{rounding_mode}'")
-    Tensor = _tensor_cls()
-    dt = _dtype.result_type([t for t in (input, other) if isinstance(t, Tensor)],
-                            [n for n in (input, other) if not isinstance(n, Tensor)])
-    q = pointwise.div(input, other)
-    q = pointwise.trunc(q) if rounding_mode == "trunc" else pointwise.floor(q)
-    return q if dt.is_floating_point else q.to(dt)
+    return pointwise.div_mode(input, other, rounding_mode=rounding_mode)
 
 
 true_divide = divide = div
@@ -57,31 +60,39 @@ true_divide = divide = div
 
 def floor_divide(input, other):
     """Division rounded towards negative infinity."""
-    return div(input, other, rounding_mode="floor")
+    return pointwise.div_mode(input, other, rounding_mode="floor")
 
 
 def remainder(input, other):
     """input - floor(input / other) * other (the sign of the divisor, as Python's %)."""
-    return input - floor_divide(input, other) * other
+    if isinstance(other, _tensor_cls()):
+        return pointwise.remainder_tensor(input, other)
+    return pointwise.remainder_scalar(input, other)
+
+
+def lerp(input, end, weight):
+    """input + weight * (end - input); `weight` a number (LerpBackward0) or a tensor (LerpBackward1)."""
+    if isinstance(weight, _tensor_cls()):
+        return pointwise.lerp_tensor(input, end, weight)
+    return pointwise.lerp_scalar(input, end, weight)
 
 
 def clamp(input, min=None, max=None):
-    """Elementwise bound to [min, max]; either bound may be None, a number or a tensor."""
+    """Elementwise bound to [min, max]; the bounds are numbers or None (ClampBackward1), or
+    tensors or None (ClampBackward0), as PyTorch's two overloads."""
     Tensor = _tensor_cls()
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = input
-        if min is not None:
-            out = pointwise.maximum(out, min)
-        if max is not None:
-            out = pointwise.minimum(out, max)
-        return out
-    if min is None:
-        return pointwise.clamp_max(input, max)
-    if max is None:
-        return pointwise.clamp_min(input, min)
-    return pointwise.clamp_both(input, min, max)
+    tensor_bounds = [isinstance(b, Tensor) for b in (min, max) if b is not None]
+    if builtins.all(tensor_bounds):
+        return pointwise.clamp_tensor(input, min, max)
+    if builtins.any(tensor_bounds):
+        raise TypeError(f"clamp() received an invalid combination of arguments - got (Tensor, "
+                        f"min={type(min).__name__}, max={type(max).__name__}), but expected one of:\n"
+                        f" * (Tensor input, Tensor min = None, Tensor max = None)\n"
+                        f" * (Tensor input, Number min = None, Number max = None)\n"
+                        f"(make both bounds tensors, e.g. torch.full_like(input, max))")
+    return pointwise.clamp_scalar(input, min, max)
 
 
 clip = clamp
@@ -412,20 +423,14 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return builtins.bool(all(isclose(input, other, rtol, atol, equal_nan)))
 
 
-def _viewable(input, shape):
-    arr = input._data.view()
-    try:
-        arr.shape = shape
-    except AttributeError:
-        return False
-    return True
-
-
 def reshape(input, *shape):
-    """`input` with a new shape: a view when the layout allows, else a copy."""
+    """`input` with a new shape: a view when the layout allows (ViewBackward0 for a contiguous
+    input, ReshapeAliasBackward0 otherwise, as PyTorch), else a copy (UnsafeViewBackward0)."""
     shape = infer_size(size_args(shape), input._data.size)
-    if _viewable(input, shape):
+    if input._data.flags.c_contiguous:
         return shape_mod.view(input, shape)
+    if shape_mod.viewable(input, shape):
+        return shape_mod._reshape_alias(input, shape)
     return shape_mod._unsafe_view(shape_mod.clone(input), shape)
 
 
@@ -509,8 +514,6 @@ def permute(input, *dims):
 def transpose(input, dim0, dim1):
     """A view with dims dim0 and dim1 swapped."""
     nd = input.ndim
-    if nd == 0:
-        return shape_mod.view(input, ())
     return shape_mod.transpose(input, wrap_dim(dim0, nd, "transpose"), wrap_dim(dim1, nd, "transpose"))
 
 
@@ -538,12 +541,33 @@ def movedim(input, source, destination):
 moveaxis = movedim
 
 
+def _squeeze_form(ops, input, dim):
+    """The squeeze overload for `dim` (None, an int or a sequence) and its wrapped argument."""
+    if dim is None:
+        return ops[0], ()
+    if isinstance(dim, numbers.Integral):
+        return ops[1], (wrap_dim(dim, input.ndim, "squeeze"),)
+    return ops[2], (wrap_dims(tuple(dim), input.ndim, "squeeze"),)
+
+
 def squeeze(input, dim=None):
-    """`input` without size-1 dims (all, or those in `dim`)."""
-    shp = input._data.shape
-    dims = wrap_dims(dim, input.ndim, "squeeze") if dim is not None else tuple(range(len(shp)))
-    dims = tuple(d for d in dims if shp[d] == 1)
-    return shape_mod.squeeze(input, dims)
+    """`input` without size-1 dims (all, or those in `dim`, an int or a tuple), as a view."""
+    op, args = _squeeze_form((shape_mod.squeeze, shape_mod.squeeze_dim, shape_mod.squeeze_dims), input, dim)
+    return op(input, *args)
+
+
+def squeeze_(input, dim=None):
+    """squeeze in place: `input` takes the squeezed shape (same storage, version bumped)."""
+    from ._inplace import apply_shape_inplace
+    op, args = _squeeze_form((shape_mod.squeeze_, shape_mod.squeeze_dim_, shape_mod.squeeze_dims_), input, dim)
+    return apply_shape_inplace(input, "squeeze_", op, args)
+
+
+def unsqueeze_(input, dim):
+    """unsqueeze in place: `input` takes a size-1 dim at `dim` (same storage, version bumped)."""
+    from ._inplace import apply_shape_inplace
+    return apply_shape_inplace(input, "unsqueeze_", shape_mod.unsqueeze_,
+                               (wrap_dim(dim, input.ndim + 1, "unsqueeze_"),))
 
 
 def unsqueeze(input, dim):
@@ -592,7 +616,12 @@ def stack(tensors, dim=0):
 
 
 def matmul(input, other):
-    """The matrix product with NumPy/PyTorch's 1-D and batch broadcasting rules."""
+    """The matrix product with NumPy/PyTorch's 1-D and batch broadcasting rules.
+
+    The 1-D cases take PyTorch's route, so grad_fn names match: a vector times a matrix is
+    unsqueeze, mm and an in-place squeeze_ (SqueezeBackward4); a batch of matrices times a
+    vector (or a vector times a batch) folds the batch into one mv (UnsafeViewBackward0).
+    """
     a, b = input.ndim, other.ndim
     if a == 0 or b == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a}D and {b}D")
@@ -600,9 +629,25 @@ def matmul(input, other):
         return linalg.dot(input, other)
     if a == 2 and b == 1:
         return linalg.mv(input, other)
+    if a == 1 and b == 2:
+        return squeeze_(mm(unsqueeze(input, 0), other), 0)
     if a == 2 and b == 2:
         return linalg.mm(input, other)
+    if b == 1:
+        return _fold_mv(input, other)
+    if a == 1:
+        return _fold_mv(other.transpose(-2, -1), input)
     return linalg.matmul_nd(input, other)
+
+
+def _fold_mv(batch, vector):
+    """A batch of matrices (..., n, k) times a k-vector as one mv over the folded batch."""
+    shape = batch._data.shape
+    if shape[-1] != vector._data.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({math.prod(shape[:-1])}), mat ({math.prod(shape[:-1])}x"
+                           f"{shape[-1]}), vec ({vector._data.shape[0]})")
+    folded = reshape(batch, math.prod(shape[:-1]), shape[-1])
+    return shape_mod._unsafe_view(linalg.mv(folded, vector), shape[:-1])
 
 
 def mm(input, mat2):
@@ -661,13 +706,11 @@ def is_floating_point(input):
 
 
 def relu6(input):
-    """min(max(input, 0), 6)."""
-    return clamp(input, 0, 6)
+    """min(max(input, 0), 6): hardtanh(input, 0, 6), with a zero gradient at 0 and 6."""
+    return pointwise.hardtanh(input, 0.0, 6.0)
 
 
-def hardtanh(input, min_val=-1.0, max_val=1.0):
-    """input clamped to [min_val, max_val]."""
-    return clamp(input, min_val, max_val)
+hardtanh = pointwise.hardtanh
 
 
 getitem = indexing.getitem

@@ -210,7 +210,7 @@ def _align(x, names, order):
     x = x.permute([names.index(lab) for lab in mine])  # always, as PyTorch (so its grad_fn names match)
     shape = tuple(x._data.shape[mine.index(lab)] if lab in names else 1 for lab in order)
     if shape != x._data.shape:
-        x = x.reshape(shape)
+        x = _reshaped(x, shape)
     return x
 
 
@@ -238,7 +238,7 @@ def _contract(aligned, order, output, sizes):
         result = _sum_product(result, aligned[k], done)
     shape = tuple(sizes[lab] if result._data.shape[order.index(lab)] != 1 else 1 for lab in output)
     if result._data.shape != shape:
-        result = result.reshape(shape)
+        result = _reshaped(result, shape)
     return result
 
 
@@ -271,10 +271,16 @@ def _sum_product(a, b, sum_dims):
     b3 = _permuted(b, batch + summed + right + ones + left).reshape(bsz, ksz, rsz)
     out = a3.bmm(b3)
     kept = batch + left + right
-    out = out.reshape([sa[d] for d in batch + left] + [sb[d] for d in right])
+    out = _reshaped(out, [sa[d] for d in batch + left] + [sb[d] for d in right])
     out = _permuted(out, sorted(range(len(kept)), key=lambda i: kept[i]))
     full = tuple(sa[d] if d in batch or d in left else sb[d] if d in right else 1 for d in range(len(sa)))
-    return out.reshape(full) if out._data.shape != full else out
+    return _reshaped(out, full) if out._data.shape != full else out
+
+
+def _reshaped(x, shape):
+    """x viewed with `shape` where the layout allows (as PyTorch's einsum, ViewBackward0), else copied."""
+    from .shape import viewable
+    return x.view(shape) if viewable(x, tuple(shape)) else x.reshape(shape)
 
 
 def _permuted(x, perm):

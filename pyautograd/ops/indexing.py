@@ -87,7 +87,13 @@ def setitem(input, key, value):
     """input[key] = value, in place, with gradients for input's history and for value."""
     from ._inplace import apply_inplace
     key = normalize_key(key)
-    _check_bounds(input, key)
+    basic, advanced, kind = parse_key(input._data.shape, key)
+    if advanced is not None and kind != "alias":
+        # As PyTorch: ints, slices and None first make a view, into which the index tensors then
+        # write (the base's history becomes CopySlices). So the indexed dims land where getitem
+        # puts them: an int between a slice and an index tensor does not count as an index
+        # array, as it would in NumPy (x[0, :, idx] is (x[0])[:, idx]).
+        input, key = _VIEWS[kind](input, basic), advanced
     apply_inplace(input, "__setitem__", index_put, (key, value), {})
 
 

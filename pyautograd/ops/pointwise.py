@@ -36,11 +36,18 @@ sub = defop("sub", "input, other, *, alpha=1",
             grads={"input": lambda grad: grad,
                    "other": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha})
 
-rsub = defop("rsub", "input, other, *, alpha=1",
-             lambda input, other, alpha: kernels.sub(other, _scaled(input, alpha)),
-             grads={"input": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha,
-                    "other": lambda grad: grad},
-             node_name="RsubBackward1")
+# PyTorch's two overloads: rsub.Tensor (RsubBackward0) and rsub.Scalar (RsubBackward1, also
+# `number - tensor`); composite.rsub picks one.
+rsub_tensor = defop("rsub_tensor", "input, other, *, alpha=1",
+                    lambda input, other, alpha: kernels.sub(other, _scaled(input, alpha)),
+                    grads={"input": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha,
+                           "other": lambda grad: grad},
+                    node_name="RsubBackward0")
+rsub_scalar = defop("rsub_scalar", "input, other, *, alpha=1",
+                    lambda input, other, alpha: kernels.sub(other, _scaled(input, alpha)),
+                    tensors=("other",),
+                    grads={"input": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha},
+                    node_name="RsubBackward1")
 
 mul = defop("mul", "input, other", kernels.mul,
             grads={"input": lambda grad, other: grad * other,
@@ -49,6 +56,21 @@ mul = defop("mul", "input, other", kernels.mul,
 div = defop("div", "input, other", kernels.div, promote="float",
             grads={"input": lambda grad, other: grad / other,
                    "other": lambda grad, input, other: -grad * input / (other * other)})
+
+# div with a rounding_mode ('trunc' or 'floor'): piecewise constant, so PyTorch's gradient is 0.
+div_mode = defop("div_mode", "input, other, *, rounding_mode",
+                 lambda input, other, rounding_mode: (kernels.trunc_divide if rounding_mode == "trunc"
+                                                      else kernels.floor_divide)(input, other),
+                 grads={"input": lambda grad: grad * 0, "other": lambda grad: grad * 0},
+                 node_name="DivBackward2")
+
+# remainder.Scalar (RemainderBackward0) and remainder.Tensor (RemainderBackward1).
+remainder_scalar = defop("remainder_scalar", "input, other", kernels.remainder, tensors=("other",),
+                         grads={"input": lambda grad: grad}, node_name="RemainderBackward0")
+remainder_tensor = defop("remainder_tensor", "input, other", kernels.remainder, node_name="RemainderBackward1",
+                         grads={"input": lambda grad: grad,
+                                "other": lambda grad, input, other:
+                                -grad * div_mode(input, other, rounding_mode="floor")})
 
 neg = defop("neg", "input", kernels.neg, grads={"input": lambda grad: -grad})
 
@@ -99,7 +121,7 @@ log2 = defop("log2", "input", kernels.log2, promote="float",
              grads={"input": lambda grad, input: grad / (input * _LN2)})
 log10 = defop("log10", "input", kernels.log10, promote="float",
               grads={"input": lambda grad, input: grad / (input * _LN10)})
-log1p = defop("log1p", "input", kernels.log1p, promote="float",
+log1p = defop("log1p", "input", kernels.log1p, promote="float", node_name="Log1PBackward0",
               grads={"input": lambda grad, input: grad / (input + 1)})
 sqrt = defop("sqrt", "input", kernels.sqrt, promote="float",
              grads={"input": lambda grad, result: grad / (2 * result)})
@@ -216,15 +238,48 @@ softplus = defop("softplus", "input, beta=1.0, threshold=20.0", kernels.softplus
 
 
 def _in_bounds(input, lo, hi):
+    if lo is None:
+        return input <= hi
+    if hi is None:
+        return input >= lo
     return (input >= lo) & (input <= hi)
 
 
-clamp_both = defop("clamp_both", "input, min, max", kernels.clamp, node_name="ClampBackward1",
-                   grads={"input": lambda grad, input, min, max: where(_in_bounds(input, min, max), grad, 0.0)})
-clamp_min = defop("clamp_min", "input, min", lambda input, min: kernels.clamp(input, min, math.inf),
-                  grads={"input": lambda grad, input, min: where(input >= min, grad, 0.0)})
-clamp_max = defop("clamp_max", "input, max", lambda input, max: kernels.clamp(input, -math.inf, max),
-                  grads={"input": lambda grad, input, max: where(input <= max, grad, 0.0)})
+def _clamp_forward(input, min, max):
+    return kernels.clamp(input, -math.inf if min is None else min, math.inf if max is None else max)
+
+
+def _clamp_tensor_forward(input, min, max):
+    out = input if min is None else kernels.maximum(input, min)
+    return out if max is None else kernels.minimum(out, max)
+
+
+def _clamp_min_grad(grad, input, min, max):
+    # PyTorch: a bound gets the gradient where it is the result; min loses to max when min > max.
+    if max is None:
+        return where(input < min, grad, 0.0)
+    return where((input < min) & (min < max), grad, 0.0)
+
+
+def _clamp_max_grad(grad, input, min, max):
+    if min is None:
+        return where(input > max, grad, 0.0)
+    return where((input > max) | (max < min), grad, 0.0)
+
+
+# clamp.Scalar (number bounds, ClampBackward1) and clamp.Tensor (tensor bounds, ClampBackward0);
+# at a bound the input keeps the gradient. composite.clamp picks one.
+clamp_scalar = defop("clamp_scalar", "input, min=None, max=None", _clamp_forward, node_name="ClampBackward1",
+                     grads={"input": lambda grad, input, min, max: where(_in_bounds(input, min, max), grad, 0.0)})
+clamp_tensor = defop("clamp_tensor", "input, min=None, max=None", _clamp_tensor_forward,
+                     node_name="ClampBackward0",
+                     grads={"input": lambda grad, input, min, max: where(_in_bounds(input, min, max), grad, 0.0),
+                            "min": _clamp_min_grad, "max": _clamp_max_grad})
+
+# hardtanh (and relu6 = hardtanh(0, 6)): unlike clamp, the gradient is 0 at the bounds.
+hardtanh = defop("hardtanh", "input, min_val=-1.0, max_val=1.0", kernels.clamp,
+                 grads={"input": lambda grad, input, min_val, max_val:
+                        where((input <= min_val) | (input >= max_val), 0.0, grad)})
 
 
 def _tie_split(grad, mine, theirs, mine_wins):
@@ -244,11 +299,18 @@ where = defop("where", "condition, input, other", kernels.where, promote_skip=("
               grads={"input": lambda grad, condition: where(condition, grad, 0.0),
                      "other": lambda grad, condition: where(condition, 0.0, grad)})
 
-lerp = defop("lerp", "input, end, weight",
-             lambda input, end, weight: kernels.add(input, kernels.mul(kernels.sub(end, input), weight)),
-             grads={"input": lambda grad, weight: grad * (1 - weight),
-                    "end": lambda grad, weight: grad * weight,
-                    "weight": lambda grad, input, end: grad * (end - input)})
+# lerp.Scalar (LerpBackward0) and lerp.Tensor (LerpBackward1); composite.lerp picks one.
+lerp_scalar = defop("lerp_scalar", "input, end, weight",
+                    lambda input, end, weight: kernels.add(input, kernels.mul(kernels.sub(end, input), weight)),
+                    node_name="LerpBackward0",
+                    grads={"input": lambda grad, weight: grad * (1 - weight),
+                           "end": lambda grad, weight: grad * weight})
+lerp_tensor = defop("lerp_tensor", "input, end, weight",
+                    lambda input, end, weight: kernels.add(input, kernels.mul(kernels.sub(end, input), weight)),
+                    node_name="LerpBackward1",
+                    grads={"input": lambda grad, weight: grad * (1 - weight),
+                           "end": lambda grad, weight: grad * weight,
+                           "weight": lambda grad, input, end: grad * (end - input)})
 
 # -- comparisons and tests (no gradient) --------------------------------------------------------
 

@@ -23,6 +23,21 @@ def _inverse(perm):
 view = defop("view", "input, size", kernels.view, view=True, promote=None,
              grads={"input": lambda grad, input_shapes: grad.reshape(input_shapes[0])})
 
+
+def viewable(input, shape):
+    """Whether `input`'s layout lets it be viewed with `shape` (no copy)."""
+    arr = input._data.view()
+    try:
+        arr.shape = shape
+    except AttributeError:
+        return False
+    return True
+
+
+# reshape of a non-contiguous tensor whose layout still allows a view (PyTorch's _reshape_alias).
+_reshape_alias = defop("_reshape_alias", "input, size", kernels.view, view=True, promote=None,
+                       grads={"input": lambda grad, input_shapes: grad.reshape(input_shapes[0])})
+
 _unsafe_view = defop("_unsafe_view", "input, size", kernels.reshape, promote=None,
                      node_name="UnsafeViewBackward0",
                      grads={"input": lambda grad, input_shapes: grad.reshape(input_shapes[0])})
@@ -35,6 +50,8 @@ permute = defop("permute", "input, dims", kernels.permute, view=True, promote=No
 
 
 def _swap(ndim, d0, d1):
+    if ndim == 0:  # a 0-d tensor accepts dims 0 and -1 and stays as it is
+        return ()
     perm = list(range(ndim))
     perm[d0], perm[d1] = perm[d1], perm[d0]
     return tuple(perm)
@@ -48,12 +65,37 @@ transpose = defop("transpose", "input, dim0, dim1",
 t = defop("t", "input", lambda input: kernels.permute(input, tuple(range(input.ndim))[::-1]),
           view=True, promote=None, grads={"input": lambda grad: grad.t()})
 
-squeeze = defop("squeeze", "input, dims", kernels.squeeze, view=True, promote=None,
-                node_name="SqueezeBackward1",
-                grads={"input": lambda grad, input_shapes: grad.reshape(input_shapes[0])})
+def _ones(shape, dims):
+    """The size-1 dims among `dims`: the ones squeeze removes."""
+    return tuple(d for d in dims if d < len(shape) and shape[d] == 1)
+
+
+def _unsqueeze_to(grad, input_shapes):
+    return grad.reshape(input_shapes[0])
+
+
+# PyTorch's overloads: squeeze() (SqueezeBackward0), squeeze(int) (1), squeeze(dims) (2); the
+# in-place squeeze_ forms are SqueezeBackward3/4/5 and unsqueeze_ UnsqueezeBackward1.
+_SQUEEZE_FORWARDS = {
+    "": lambda input: kernels.squeeze(input, _ones(input.shape, range(input.ndim))),
+    "_dim": lambda input, dim: kernels.squeeze(input, _ones(input.shape, (dim,))),
+    "_dims": lambda input, dims: kernels.squeeze(input, _ones(input.shape, dims)),
+}
+_SQUEEZE_SIGNATURES = {"": "input", "_dim": "input, dim", "_dims": "input, dims"}
+squeeze, squeeze_dim, squeeze_dims = (
+    defop(f"squeeze{form}", _SQUEEZE_SIGNATURES[form], _SQUEEZE_FORWARDS[form], view=True, promote=None,
+          node_name=f"SqueezeBackward{k}", grads={"input": _unsqueeze_to})
+    for k, form in enumerate(_SQUEEZE_FORWARDS))
+# The in-place forms give the tensor a new shape over the same storage (_inplace.commit_shape).
+squeeze_, squeeze_dim_, squeeze_dims_ = (
+    defop(f"squeeze{form}_", _SQUEEZE_SIGNATURES[form], _SQUEEZE_FORWARDS[form], promote=None,
+          node_name=f"SqueezeBackward{k + 3}", grads={"input": _unsqueeze_to})
+    for k, form in enumerate(_SQUEEZE_FORWARDS))
 
 unsqueeze = defop("unsqueeze", "input, dim", kernels.unsqueeze, view=True, promote=None,
-                  grads={"input": lambda grad, dim: grad.squeeze(dim)})
+                  grads={"input": lambda grad, dim: squeeze_dim(grad, dim)})
+unsqueeze_ = defop("unsqueeze_", "input, dim", kernels.unsqueeze, promote=None, node_name="UnsqueezeBackward1",
+                   grads={"input": lambda grad, dim: squeeze_dim(grad, dim)})
 
 clone = defop("clone", "input", kernels.copy, promote=None, grads={"input": lambda grad: grad})
 

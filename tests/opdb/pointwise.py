@@ -196,15 +196,11 @@ OPS = [
     OpInfo("sub", P.sub, binary(variants=({}, {"alpha": 2})), ref=lambda a, b, alpha=1: np.subtract(a, b * alpha),
            torch_fn=_t("sub"), dtypes=(F32, F64, I64)),
     OpInfo("rsub", P.rsub, binary(variants=({}, {"alpha": 2})), ref=lambda a, b, alpha=1: np.subtract(b, a * alpha),
-           torch_fn=_t("rsub"), dtypes=(F32, F64, I64),
-           skips=(Skip("grad_fn", "rsub of two tensors is RsubBackward0 in PyTorch (RsubBackward1 is the "
-                       "Scalar overload); pyautograd always records RsubBackward1"),)),
+           torch_fn=_t("rsub"), dtypes=(F32, F64, I64), covers=("rsub_tensor", "rsub_scalar")),
     OpInfo("mul", P.mul, binary(), ref=np.multiply, torch_fn=_t("mul"), dtypes=(F32, F64, I64)),
     OpInfo("div", C.div, binary(other=(-3.0, 3.0, (0.0,)),
                                 variants=({}, {"rounding_mode": "trunc"}, {"rounding_mode": "floor"})),
-           ref=_np_div, torch_fn=_t("div"), dtypes=(F32, F64, I64), covers=("div", "trunc", "floor"),
-           skips=(Skip("grad_fn", "div with a rounding_mode is DivBackward2 in PyTorch; pyautograd records "
-                       "TruncBackward0/FloorBackward0 (it composes div and trunc/floor)"),)),
+           ref=_np_div, torch_fn=_t("div"), dtypes=(F32, F64, I64), covers=("div", "div_mode")),
     OpInfo("true_divide", P.true_divide, binary(other=(-3.0, 3.0, (0.0,))), ref=_np_div,
            torch_fn=_t("true_divide"), dtypes=(F32, F64, I64), covers=("div",)),
     OpInfo("floor_divide", C.floor_divide, binary(other=(1.0, 3.0, ()), scalar=1.5),
@@ -212,11 +208,9 @@ OPS = [
            skips=(Skip("vs_torch_grad", "PyTorch implements no derivative for floor_divide (pyautograd's is 0, "
                        "as for div(rounding_mode='floor'))"),
                   Skip("grad_fn", "PyTorch implements no derivative for floor_divide (NotImplemented); "
-                       "pyautograd records FloorBackward0"))),
+                       "pyautograd records DivBackward2, as for div(rounding_mode='floor')"))),
     OpInfo("remainder", C.remainder, binary(other=(1.0, 3.0, ())), ref=np.remainder, torch_fn=_t("remainder"),
-           dtypes=(F32, F64, I64),
-           skips=(Skip("grad_fn", "remainder is composite here (SubBackward0); PyTorch's node is "
-                       "RemainderBackward0/1"),)),
+           dtypes=(F32, F64, I64), covers=("remainder_tensor", "remainder_scalar")),
     _unary_info("neg", np.negative, dtypes=(F32, F64, I64)),
     OpInfo("pow", C.pow, binary(low=0.5, high=2.0, other=(-2.0, 2.0, ())), ref=np.power, torch_fn=_t("pow"),
            covers=("pow_tensor", "pow_scalar"), tolerances=_TRANSCENDENTAL_TOL),
@@ -248,9 +242,7 @@ OPS = [
                 tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("log2", np.log2, low=0.2, tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("log10", np.log10, low=0.2, tolerances=_TRANSCENDENTAL_TOL),
-    _unary_info("log1p", np.log1p, low=-0.8, tolerances=_TRANSCENDENTAL_TOL,
-                skips=(Skip("grad_fn", "PyTorch's node is Log1PBackward0 (capital P); pyautograd's default name "
-                            "gives Log1pBackward0"),)),
+    _unary_info("log1p", np.log1p, low=-0.8, tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("sqrt", float_result(np.sqrt), low=0.2, avoid=(0.0,), dtypes=(F32, F64, I64)),
     _unary_info("rsqrt", lambda x: 1 / np.sqrt(x), low=0.2, tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("reciprocal", np.reciprocal, avoid=(0.0,), margin=0.3),
@@ -309,27 +301,15 @@ OPS = [
                   Skip("grad_fn", "PyTorch implements no derivative for aten::silu_backward (NotImplemented)"))),
     # clamping, maximum/minimum, where, lerp
     OpInfo("clamp", C.clamp, lambda dtype, rng: _number_bounds(dtype, rng), ref=_np_clamp, torch_fn=_t("clamp"),
-           dtypes=(F32, F64, I64), covers=("clamp_both", "clamp_min", "clamp_max"),
-           skips=(Skip("grad_fn", "clamp with one number bound is ClampBackward1 in PyTorch (ClampMinBackward0 "
-                       "and ClampMaxBackward0 belong to clamp_min/clamp_max); pyautograd records the latter"),)),
+           dtypes=(F32, F64, I64), covers=("clamp_scalar",)),
     OpInfo("clamp", C.clamp, lambda dtype, rng: _tensor_bounds(dtype, rng),
-           ref=_np_clamp, torch_fn=_t("clamp"), covers=("maximum", "minimum"), variant="tensor_bounds",
-           skips=(Skip("grad_fn", "tensor bounds go through maximum/minimum (MinimumBackward0); PyTorch has "
-                       "one ClampBackward0 node"),
-                  Skip("vs_torch_grad", "at a tensor bound PyTorch passes the whole gradient to the input; "
-                       "maximum/minimum split it in half"))),
+           ref=_np_clamp, torch_fn=_t("clamp"), covers=("clamp_tensor",), variant="tensor_bounds"),
     OpInfo("relu6", C.relu6, unary(avoid=(0.0, 6.0), high=8.0, kinks=(0.0, 6.0)),
-           ref=lambda x: np.clip(x, 0, 6).astype(x.dtype), torch_fn=_tf("relu6"),
-           skips=(Skip("grad_fn", "relu6 is clamp(0, 6) (ClampBackward1); PyTorch's is HardtanhBackward0"),
-                  Skip("vs_torch_grad", "at x == 0 or 6 clamp passes the gradient, PyTorch's hardtanh "
-                       "backward gives 0 there"))),
+           ref=lambda x: np.clip(x, 0, 6).astype(x.dtype), torch_fn=_tf("relu6"), covers=("hardtanh",)),
     OpInfo("hardtanh", C.hardtanh, unary(avoid=(-1.0, 1.0), kinks=(-1.0, 1.0), variants=({}, {"min_val": -0.5,
                                                                                                 "max_val": 2.0})),
            ref=lambda x, min_val=-1.0, max_val=1.0: np.clip(x, min_val, max_val).astype(x.dtype),
-           torch_fn=_tf("hardtanh"),
-           skips=(Skip("grad_fn", "hardtanh is clamp (ClampBackward1); PyTorch's is HardtanhBackward0"),
-                  Skip("vs_torch_grad", "at x == min_val or max_val clamp passes the gradient, PyTorch's "
-                       "hardtanh backward gives 0 there"))),
+           torch_fn=_tf("hardtanh")),
     OpInfo("maximum", P.maximum, binary(separate=True, ties=True, scalar=None), ref=np.maximum,
            torch_fn=_t("maximum"), dtypes=(F32, F64, I64)),
     OpInfo("minimum", P.minimum, binary(separate=True, ties=True, scalar=None), ref=np.minimum,
@@ -353,8 +333,7 @@ OPS = [
                     desc="broadcast"),
         SampleInput((make_arg((2, 3), dtype, rng), make_arg((2, 3), dtype, rng), 0.25), desc="scalar weight")],
         ref=lambda a, b, w: (a + w * (b - a)).astype(a.dtype), torch_fn=_t("lerp"),
-        skips=(Skip("grad_fn", "a tensor weight is LerpBackward1 in PyTorch; pyautograd has one lerp node, "
-                    "LerpBackward0"),)),
+        covers=("lerp_scalar", "lerp_tensor")),
 ]
 
 
@@ -381,7 +360,9 @@ def _tensor_bounds(dtype, rng):
     return [SampleInput((x,), {"min": lo, "max": hi}, "tensor bounds"),
             SampleInput((x.copy(),), {"min": lo}, "tensor min"),
             SampleInput((x.copy(),), {"max": hi}, "tensor max"),
-            SampleInput((at,), {"min": lo, "max": hi}, "at the bounds", skip_gradcheck=KINK)]
+            SampleInput((at,), {"min": lo, "max": hi}, "at the bounds", skip_gradcheck=KINK),
+            # min > max: the result is max, which alone gets the gradient (PyTorch's rule)
+            SampleInput((x.copy(),), {"min": hi[::-1].copy() + 3, "max": lo}, "crossed bounds")]
 
 
 # -- comparisons and tests: no gradient ------------------------------------------------------

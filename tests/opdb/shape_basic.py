@@ -15,10 +15,6 @@ ALL = (F32, F64, I64, BOOL)
 EVERY_TEST = ("forward", "gradcheck", "gradgradcheck", "vs_torch", "vs_torch_grad", "grad_fn")
 
 
-RESHAPE_ALIAS = ("reshaping a non-contiguous tensor that can still be viewed is ReshapeAliasBackward0 in PyTorch; "
-                 "pyautograd records ViewBackward0")
-
-
 def _broken(reason):
     """Skips for every test of an op that cannot run at all."""
     return tuple(Skip(test, reason) for test in EVERY_TEST)
@@ -49,6 +45,11 @@ def _method(name):
     return lambda x, *args, **kwargs: getattr(x, name)(*args, **kwargs)
 
 
+def _on_clone(name):
+    """An op (and torch_fn) calling the in-place method `name` on a clone of the first argument."""
+    return lambda x, *args, **kwargs: getattr(x.clone(), name)(*args, **kwargs)
+
+
 def _torch_fn(name):
     return lambda *args, **kwargs: getattr(_torch(), name)(*args, **kwargs)
 
@@ -57,9 +58,10 @@ OPS = [
     OpInfo("reshape", P.reshape, _samples(((2, 3), [(3, 2)], {}, "2x3 to 3x2"), ((2, 3), [(-1,)], {}, "-1"),
                                           ((), [(1,)], {}, "0-d"), ((2, 3), [(3, 2)], {}, "noncontig"),
                                           ((2, 3), [(3, 2)], {}, "transposed (copies)"),
+                                          ((2, 3), [(2, 1, 3)], {}, "transposed (views)"),
                                           ((0, 3), [(3, 0)], {}, "empty")),
            ref=np.reshape, torch_fn=_torch_fn("reshape"), dtypes=ALL,
-           covers=("view", "_unsafe_view", "clone"), skips=(Skip("grad_fn", RESHAPE_ALIAS),)),
+           covers=("view", "_reshape_alias", "_unsafe_view", "clone")),
     OpInfo("view", _method("view"), _samples(((2, 3), [3, 2], {}, "2x3 to 3x2"), ((2, 3), [-1], {}, "-1"),
                                              ((), [1, 1], {}, "0-d"), ((2, 1, 3), [(2, 3)], {}, "tuple")),
            ref=lambda x, *shape: x.reshape(*shape), torch_fn=_method("view"), dtypes=ALL, covers=("view",)),
@@ -67,7 +69,7 @@ OPS = [
                                           ((2, 3, 2), [0, 1], {}, "0..1"), ((), [], {}, "0-d"),
                                           ((2, 3), [], {}, "noncontig")),
            ref=lambda x, start_dim=0, end_dim=-1: _np_flatten(x, start_dim, end_dim), torch_fn=_torch_fn("flatten"),
-           dtypes=ALL, skips=(Skip("grad_fn", RESHAPE_ALIAS),)),
+           dtypes=ALL),
     OpInfo("unflatten", P.unflatten, _samples(((2, 6), [1, (2, 3)], {}, "dim 1"), ((6,), [0, (-1, 2)], {}, "-1"),
                                               ((2, 6), [-1, (3, 2)], {}, "noncontig")),
            ref=lambda x, dim, sizes: x.reshape(x.shape[:dim % x.ndim] + tuple(sizes) + x.shape[dim % x.ndim + 1:]),
@@ -90,9 +92,7 @@ OPS = [
            ref=np.transpose, torch_fn=_torch_fn("permute"), dtypes=ALL),
     OpInfo("transpose", P.transpose, _samples(((2, 3), [0, 1], {}, "2d"), ((2, 3, 2), [0, -1], {}, "3d"),
                                               ((), [0, 0], {}, "0-d"), ((2, 3), [1, 0], {}, "noncontig")),
-           ref=lambda x, d0, d1: np.swapaxes(x, d0, d1) if x.ndim else x, torch_fn=_torch_fn("transpose"), dtypes=ALL,
-           skips=(Skip("grad_fn", "transpose of a 0-d tensor is a view op here (ViewBackward0); PyTorch's is "
-                       "TransposeBackward0"),)),
+           ref=lambda x, d0, d1: np.swapaxes(x, d0, d1) if x.ndim else x, torch_fn=_torch_fn("transpose"), dtypes=ALL),
     OpInfo("t", P.t, _samples(((2, 3), [], {}, "2d"), ((3,), [], {}, "1d"), ((), [], {}, "0-d"),
                               ((2, 3), [], {}, "noncontig")),
            ref=lambda x: x.T, torch_fn=_torch_fn("t"), dtypes=ALL),
@@ -103,8 +103,16 @@ OPS = [
                                           ((2, 1, 3), [0], {}, "dim of size 2"), ((1, 2, 1), [(0, 2)], {}, "dims"),
                                           ((), [], {}, "0-d"), ((2, 1, 2), [1], {}, "noncontig")),
            ref=lambda x, dim=None: _np_squeeze(x, dim), torch_fn=_torch_fn("squeeze"), dtypes=ALL,
-           skips=(Skip("grad_fn", "squeeze() with no dim is SqueezeBackward0 in PyTorch, squeeze(dims) "
-                       "SqueezeBackward2; pyautograd names every squeeze SqueezeBackward1"),)),
+           covers=("squeeze", "squeeze_dim", "squeeze_dims")),
+    # The in-place shape changes, on a fresh non-leaf (a leaf that requires grad refuses them).
+    OpInfo("squeeze_", _on_clone("squeeze_"), _samples(((2, 1, 3), [], {}, "all"), ((2, 1, 3), [1], {}, "dim 1"),
+                                                       ((1, 2, 1), [(0, 2)], {}, "dims"), ((), [], {}, "0-d"),
+                                                       ((2, 1, 2), [-2], {}, "noncontig")),
+           ref=lambda x, dim=None: _np_squeeze(x, dim), torch_fn=_on_clone("squeeze_"), dtypes=ALL,
+           covers=("squeeze_", "squeeze_dim_", "squeeze_dims_")),
+    OpInfo("unsqueeze_", _on_clone("unsqueeze_"), _samples(((2, 3), [0], {}, "dim 0"), ((2, 3), [-1], {}, "dim -1"),
+                                                           ((), [0], {}, "0-d"), ((2, 3), [1], {}, "noncontig")),
+           ref=np.expand_dims, torch_fn=_on_clone("unsqueeze_"), dtypes=ALL),
     OpInfo("unsqueeze", P.unsqueeze, _samples(((2, 3), [0], {}, "dim 0"), ((2, 3), [-1], {}, "dim -1"),
                                               ((), [0], {}, "0-d"), ((2, 3), [1], {}, "noncontig")),
            ref=np.expand_dims, torch_fn=_torch_fn("unsqueeze"), dtypes=ALL),

@@ -90,6 +90,15 @@ def _gelu_tanh_backward(g, x):
     return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + x.dtype.type(0.134145) * x * x))
 
 
+def _trunc_divide(a, b):
+    """a / b rounded towards zero; exact for integers (no detour through floats)."""
+    if np.result_type(a, b).kind == "f":
+        return np.trunc(np.true_divide(a, b))
+    q = np.floor_divide(a, b)
+    # floor and trunc differ where the division is inexact and the signs differ.
+    return q + ((np.remainder(a, b) != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0)))
+
+
 def _silu_backward(g, x):
     s = _sigmoid(x)
     return g * s * (1 + x * (1 - s))
@@ -103,6 +112,10 @@ _BINARY = {
     "pow": np.power,
     "maximum": np.maximum,
     "minimum": np.minimum,
+    # Python's rules, as PyTorch's: the floor of the quotient and a remainder with the divisor's sign.
+    "floor_divide": np.floor_divide,
+    "remainder": np.remainder,
+    "trunc_divide": _trunc_divide,
     "relu_backward": lambda g, x: np.where(x > 0, g, 0),
     "sigmoid_backward": lambda g, y: g * y * (1 - y),
     "tanh_backward": lambda g, y: g * (1 - y * y),
