@@ -102,6 +102,7 @@ def build_model():
 
 
 def build_optimizer(model, lr):
+    """Adam over all of the model's parameters."""
     return optim.Adam(model.parameters(), lr=lr)
 
 
@@ -119,14 +120,13 @@ def evaluate(model, loader, criterion):
     return total_loss / count, correct / count, correct
 
 
-def progress(iterable, total):
-    """A tqdm bar when tqdm is installed; otherwise the iterable itself (the loop prints)."""
+def progress_bar(total):
+    """A tqdm bar over `total` epochs, or None when tqdm is not installed (the loop prints)."""
     try:
         from tqdm import tqdm
     except ImportError:
-        return None, iterable
-    bar = tqdm(iterable, total=total, unit="epoch", dynamic_ncols=True)
-    return bar, bar
+        return None
+    return tqdm(total=total, unit="epoch", dynamic_ncols=True)
 
 
 def plot_losses(history, path):
@@ -205,9 +205,9 @@ def main(argv=None):
           f"batch size {args.batch_size}, {args.epochs} epochs, seed {args.seed}")
 
     history = {"dataset": dataset, "step_loss": [], "train_loss": [], "test_loss": [], "test_acc": []}
-    bar, epochs = progress(range(1, args.epochs + 1), args.epochs)
+    bar = progress_bar(args.epochs)
     start = time.perf_counter()
-    for epoch in epochs:
+    for epoch in range(1, args.epochs + 1):
         epoch_start = time.perf_counter()
         model.train()
         epoch_loss = 0.0
@@ -217,7 +217,7 @@ def main(argv=None):
             loss.backward()
             optimizer.step()
             history["step_loss"].append(loss.item())
-            epoch_loss += loss.item() * len(yb)
+            epoch_loss += history["step_loss"][-1] * len(yb)
         history["train_loss"].append(epoch_loss / len(x_train))
         test_loss, test_acc, _ = evaluate(model, test_loader, criterion)
         history["test_loss"].append(test_loss)
@@ -226,6 +226,7 @@ def main(argv=None):
                      test_acc=f"{test_acc:.2%}")
         if bar is not None:
             bar.set_postfix(stats)
+            bar.update()
         else:
             print(f"epoch {epoch:3d}/{args.epochs}  " + "  ".join(f"{k} {v}" for k, v in stats.items())
                   + f"  ({time.perf_counter() - epoch_start:.2f} s)")
