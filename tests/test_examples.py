@@ -1,0 +1,95 @@
+"""examples/train_mlp.py runs end to end: CI's short (--quick) version of the example.
+
+The script runs in a subprocess as a user would run it; the test then reloads its checkpoint
+here, in another process, and checks it reproduces the accuracy the script printed. A second
+run hides scikit-learn, tqdm and matplotlib to cover the fallbacks (synthetic data, plain
+progress lines, no plot) even where they are installed.
+"""
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pyautograd as torch
+
+SCRIPT = Path(__file__).resolve().parent.parent / "examples" / "train_mlp.py"
+FINAL_LINE = re.compile(r"test accuracy: (?P<pct>[\d.]+)% \((?P<correct>\d+)/(?P<total>\d+)\) on (?P<dataset>\w+)")
+OPTIONAL = ("sklearn", "tqdm", "matplotlib")
+
+
+def installed(name):
+    return importlib.util.find_spec(name) is not None
+
+
+def example_module():
+    spec = importlib.util.spec_from_file_location("train_mlp", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_quick(out, hide=()):
+    """Runs the script with --quick; `hide` names modules made to fail on import. Returns stdout."""
+    # The subprocess must import the same pyautograd as this test (in-place build or installed).
+    paths = [str(Path(torch.__file__).resolve().parent.parent)]
+    if hide:
+        stubs = out / "hidden-modules"
+        stubs.mkdir()
+        for name in hide:
+            (stubs / f"{name}.py").write_text(f"raise ImportError('{name} hidden by the test')\n")
+        paths.insert(0, str(stubs))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths + [os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--out", str(out)],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, f"exit code {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+def final_accuracy(stdout):
+    match = FINAL_LINE.match(stdout.strip().splitlines()[-1])
+    assert match, f"the last line is not the accuracy summary:\n{stdout}"
+    assert float(match["pct"]) >= 80.0, stdout  # chance is 10%
+    return match
+
+
+def reload_checkpoint(path):
+    """A fresh model and optimizer from the script's checkpoint, loaded strictly."""
+    example = example_module()
+    checkpoint = torch.load(path)
+    model = example.build_model()
+    result = model.load_state_dict(checkpoint["model"])
+    assert not result.missing_keys and not result.unexpected_keys
+    optimizer = example.build_optimizer(model, lr=1e-3)
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    assert len(optimizer.state) == len(list(model.parameters()))  # Adam moments for every parameter
+    return example, model
+
+
+def test_train_mlp_quick_reaches_accuracy_and_its_checkpoint_reloads(tmp_path):
+    summary = final_accuracy(run_quick(tmp_path))
+    assert summary["dataset"] == ("digits" if installed("sklearn") else "synthetic")
+    reload_checkpoint(tmp_path / "checkpoint.pt")
+    png = tmp_path / "loss_curve.png"
+    if installed("matplotlib"):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    else:
+        assert not png.exists()
+
+
+def test_train_mlp_quick_without_optional_packages(tmp_path):
+    stdout = run_quick(tmp_path, hide=OPTIONAL)
+    assert "scikit-learn is not installed: training on a SYNTHETIC dataset" in stdout
+    assert "matplotlib is not installed: no loss curve" in stdout
+    assert "epoch   3/3" in stdout  # plain progress lines instead of a tqdm bar
+    summary = final_accuracy(stdout)
+    assert summary["dataset"] == "synthetic"
+    assert not (tmp_path / "loss_curve.png").exists()
+
+    # The checkpoint, reloaded in this process, scores what the script printed.
+    example, model = reload_checkpoint(tmp_path / "checkpoint.pt")
+    _, (x_test, y_test) = example.split(*example.synthetic_digits())
+    with torch.no_grad():
+        correct = (model(x_test).argmax(dim=1) == y_test).sum().item()
+    assert (correct, len(y_test)) == (int(summary["correct"]), int(summary["total"]))
