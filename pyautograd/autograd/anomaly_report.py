@@ -299,7 +299,7 @@ def _dump(node, index, kind, grad_outputs, directory):
         elif g is not None:
             arrays[f"grad_output_{i}"] = g._data
     for name, value in (node.saved or {}).items():
-        if value.__class__ is tuple:
+        if value.__class__ is tuple and any(v.__class__.__name__ == "SavedTensor" for v in value):
             for k, v in enumerate(value):
                 if v.__class__.__name__ == "SavedTensor":
                     arrays[f"saved_{name}#{k}"] = v.tensor._data if v.tensor is not None else v.data

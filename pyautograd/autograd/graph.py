@@ -117,7 +117,7 @@ def _label_lines(graph, node, names):
     return [node.name()] + ([produced] if produced else [])
 
 
-def _saved_lines(node):
+def _saved_lines(node, names):
     lines = []
     for name, value in (node.saved or {}).items():
         for v in value if isinstance(value, tuple) else (value,):
@@ -128,7 +128,8 @@ def _saved_lines(node):
                     state = f"saved at v{v.version}, now v{v.counter.value}: modified in place"
                 else:
                     state = f"v{v.version}"
-                lines.append(f"{name}: {list(v.shape)} ({state})")
+                known = names.get(id(v.tensor)) if v.tensor is not None else None
+                lines.append(f"{name}: {list(v.shape)} ({state})" + (f" = {known}" if known else ""))
             elif not hasattr(v, "_data"):
                 lines.append(f"{name}: {v!r}"[:40])
     return lines
@@ -149,7 +150,7 @@ def to_dot(*roots, params=None, show_saved=False):
     for node in graph.order:
         label = _label_lines(graph, node, names)
         if show_saved:
-            label += _saved_lines(node)
+            label += _saved_lines(node, names)
         text = "\\n".join(s.replace('"', "'") for s in label)
         style = ', style=filled, fillcolor="#ffb3b3", color=red' if graph.has_nan(node) else (
             ', style=filled, fillcolor="#d9ead3"' if isinstance(node, AccumulateGrad) else "")
@@ -202,7 +203,7 @@ def print_graph(root, params=None, file=None, show_saved=False):
         seen[node] = len(seen)
         lines.append(f"{pad}#{seen[node]} {label}")
         if show_saved:
-            lines += [f"{pad}     saved {s}" for s in _saved_lines(node)]
+            lines += [f"{pad}     saved {s}" for s in _saved_lines(node, names)]
         for nxt, _ in reversed(node.next_functions):
             if nxt is not None:
                 stack.append((nxt, depth + 1))
