@@ -22,6 +22,8 @@ def role(t):
     name = parameter_name(t)
     if name is not None:
         return f"parameter {name!r}"
+    if type(t).__name__ == "Parameter":
+        return "an nn.Parameter"
     return "a leaf tensor" + (" that requires grad" if t._rg else "")
 
 

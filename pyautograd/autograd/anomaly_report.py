@@ -193,10 +193,10 @@ def _fix(node, op, branch):
         call, unsafe, safe = f"torch.{op.name}({{x}})", op.inputs[0], None
     else:
         call, unsafe, safe = branch.call, branch.unsafe, branch.safe
-    exponent = (node.saved or {}).get("exponent")
+    exponent = (node.saved or {}).get("exponent")  # pow_scalar's, a number
 
     def write(x, a):
-        return call.format(x=x, a=a, exponent=exponent if not hasattr(exponent, "shape") else "y")
+        return call.format(x=x, a=a, exponent=exponent)
 
     masked = write("x[m]", "a[m]")
     guarded = write("safe", "a")
