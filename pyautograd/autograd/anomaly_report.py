@@ -3,7 +3,8 @@ and the reproducer. Nothing here runs unless an error is being raised.
 
 - ``backward_error``: "Function 'PowBackward0' returned nan values in its 0th output.",
   then the forward call as a Python traceback (oldest call first), the chain of backward
-  functions from the loss, the masked-branch diagnosis when it applies, and the reproducer.
+  functions from the loss, a diagnosis when one applies (0 x inf from a masked branch, or a
+  NaN the forward pass already made), and the reproducer.
 - ``forward_error``: the first op whose inputs are finite and whose output is not.
 - ``nan_nodes``: the nodes that raised, so the graph drawing can show them in red.
 """
@@ -56,8 +57,9 @@ def backward_error(node, index, kind, grad_outputs, parents, dump_dir):
     chain = _chain(node, parents)
     if chain:
         msg += "\n\nBackward chain from the loss to this function:\n  " + " -> ".join(chain)
-    if kind == "nan" and grad_outputs is not None:
-        diagnosis = _masked_branch(node, index, grad_outputs)
+    if kind == "nan":
+        diagnosis = (_masked_branch(node, index, grad_outputs) if grad_outputs is not None else None) \
+            or _from_forward(node)
         if diagnosis:
             msg += "\n\n" + diagnosis
     if dump_dir:
@@ -185,6 +187,26 @@ def _masked_branch(node, index, grad_outputs):
             "torch.where), so the gradient arriving there is 0; but its local derivative there is infinite, "
             "and 0 * inf = nan:\n" + "\n".join(rows) + "\n"
             "Masking the *output* of a function does not mask its derivative.\n" + _fix(node, op, branch))
+
+
+def _from_forward(node):
+    """Explains a NaN the forward pass already made: a value the op saved holds one."""
+    for name, value in (node.saved or {}).items():
+        for k, st in enumerate(value if value.__class__ is tuple else (value,)):
+            if st.__class__.__name__ != "SavedTensor" or st.counter is None:
+                continue
+            arr = st.tensor._data if st.tensor is not None else st.data
+            if arr.dtype.kind != "f" or not np.isnan(arr).any():
+                continue
+            mask = np.isnan(arr)
+            elements = ", ".join(_index(i) for i in _elements(mask))
+            what = "output" if name == "result" else f"input {name!r}" + (f" #{k}" if value.__class__ is tuple else "")
+            return (f"Diagnosis: the NaN was already there in the forward pass: the {what} that {node.name()} saved "
+                    f"is nan at {elements}" + (f" ({int(mask.sum())} elements in all)" if mask.sum() > _SHOWN else "")
+                    + ", and its backward carries it on. To find the op that made it, run the forward under "
+                    "torch.autograd.detect_anomaly(check_forward=True): it stops at the first op whose inputs "
+                    "are finite and whose output is not.")
+    return None
 
 
 def _fix(node, op, branch):

@@ -105,7 +105,11 @@ def test_a_nan_that_is_not_zero_times_inf_gets_no_false_diagnosis():
         y = x.sqrt()  # nan in forward at -1: the backward nan comes from it, not from a mask
         with pytest.raises(RuntimeError, match="SqrtBackward0") as info:
             y.sum().backward()
-    assert "0 * inf" not in str(info.value)
+    msg = str(info.value)
+    assert "0 * inf" not in msg
+    assert ("Diagnosis: the NaN was already there in the forward pass: the output that SqrtBackward0 saved is "
+            "nan at [0], and its backward carries it on.") in msg
+    assert "detect_anomaly(check_forward=True)" in msg
 
 
 def test_without_anomaly_mode_the_nan_passes_silently_as_in_pytorch():
