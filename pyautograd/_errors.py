@@ -28,21 +28,34 @@ def role(t):
 
 
 def parameter_name(t):
-    """The qualified name ('fc1.weight') of `t` in a live nn.Module that holds it, or None.
+    """The qualified name ('fc1.weight') of Parameter `t` in a live nn.Module holding it, or None.
 
-    A Parameter does not know its module, so the heap is searched for modules holding it;
-    the outermost module (the longest name) wins.
+    A Parameter does not know its module, so the heap is searched for modules holding it
+    (by exact type, never isinstance: that would run other libraries' lazy attributes); the
+    outermost module (the longest name) wins.
     """
-    module_cls = getattr(sys.modules.get("pyautograd.nn.module"), "Module", None)
-    if module_cls is None or t.grad_fn is not None:
+    module = sys.modules.get("pyautograd.nn.module")
+    parameter = sys.modules.get("pyautograd.nn.parameter")
+    if module is None or parameter is None or not isinstance(t, parameter.Parameter):
         return None
+    kinds = _subclasses(module.Module)
     best = None
     for obj in gc.get_objects():
-        if isinstance(obj, module_cls):
+        if type(obj) in kinds:
             for name, p in obj.named_parameters():
                 if p is t and (best is None or len(name) > len(best)):
                     best = name
     return best
+
+
+def _subclasses(cls):
+    found, stack = {cls}, [cls]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in found:
+                found.add(sub)
+                stack.append(sub)
+    return found
 
 
 def user_line(depth=3):
