@@ -46,3 +46,9 @@ def format_site(site):
     text = linecache.getline(code.co_filename, line).strip()
     where = f'File "{code.co_filename}", line {line}, in {code.co_name}'
     return f"{where}\n    {text}" if text else where
+
+
+def format_traceback(stack):
+    """The (code, lineno) pairs of `stack` (innermost first, as user_stack returns them) as the
+    lines of a Python traceback: oldest call first, '  File ...' then the source line."""
+    return "\n".join("  " + format_site(site) for site in reversed(stack))

@@ -206,7 +206,10 @@ class Tensor:
     def grad(self):
         """The accumulated gradient (leaves, and non-leaves after retain_grad())."""
         if self.grad_fn is not None and not self._retains_grad and self._grad is None:
-            warnings.warn(_NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+            from . import _errors
+            warnings.warn(f"{_NONLEAF_GRAD_WARNING} This tensor ({_errors.describe(self)}) is the output of "
+                          f"{self.grad_fn.name()}, not a leaf: call .retain_grad() on it before backward() to "
+                          "keep its gradient.", UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
@@ -303,14 +306,21 @@ class Tensor:
     def numpy(self, *, force=False):
         """The data as an ndarray sharing memory; refuses a tensor that requires grad."""
         if self._rg and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
-                               "Use tensor.detach().numpy() instead.")
+            raise RuntimeError(self._numpy_refusal("numpy()"))
         return self._data
+
+    def _numpy_refusal(self, caller):
+        from . import _errors
+        return ("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.\n"
+                f"The array was asked for by {caller}; the tensor is {_errors.role(self)} "
+                f"({_errors.describe(self)}). An ndarray cannot carry the graph, so gradients would stop "
+                "there silently.\nFix: t.detach().numpy() to read the values (no gradient flows back through "
+                "them), t.item() for one number; to keep the gradient, compute with torch ops instead of NumPy.")
 
     def __array__(self, dtype=None, copy=None):
         if self._rg:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
-                               "Use tensor.detach().numpy() instead.")
+            raise RuntimeError(self._numpy_refusal("NumPy (np.asarray(t), a NumPy function given the tensor, or "
+                                                   "a library that converts it, e.g. matplotlib)"))
         arr = self._data
         if dtype is not None and arr.dtype != dtype:
             return arr.astype(dtype)

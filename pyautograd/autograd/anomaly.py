@@ -13,21 +13,22 @@ While it is on:
   0) -- the message says so, with the elements, the input values, and the safe
   pattern;
 - with ``check_forward=True`` the first op whose inputs are finite and whose
-  output is not is named with its line;
+  output holds a NaN (with ``check_inf``, also an Inf) is named with its line and the
+  elements; ops that only pass one along are not;
 - saved arrays are made read-only, so a write through a ``.numpy()`` alias
   (which the version counter cannot see) raises at its own line;
 - with ``dump_dir``, the failing backward's inputs and saved values are
   written to an .npz next to a script that replays it.
+The messages are written by anomaly_report; this module keeps the switches and the checks.
 """
 import functools
-import json
-import os
+import math
 import warnings
 
 import numpy as np
 
-from .._sites import format_site, user_stack
-from . import engine
+from .._sites import user_stack
+from . import anomaly_report, engine
 
 
 def _apply_module():
@@ -167,20 +168,27 @@ def release_locks():
     _locked.clear()
 
 
-def _check_forward(op, arrays, out):
-    """Raises when op made a NaN/Inf from finite inputs (check_forward=True)."""
+def _check_forward(op, arrays, params, out):
+    """Raises when op made a NaN (or, with check_inf, an Inf) from finite inputs
+    (check_forward=True); an op whose inputs already hold one only passes it along."""
     outs = out if isinstance(out, tuple) else (out,)
-    bad = [o for o in outs if isinstance(o, np.ndarray) and o.dtype.kind == "f" and not np.isfinite(o).all()]
-    if not bad:
+    kind = None
+    for o in outs:
+        if isinstance(o, np.ndarray) and o.dtype.kind == "f" and not np.isfinite(o).all():
+            if np.isnan(o).any():
+                kind = "nan"
+                break
+            if _state["check_inf"]:
+                kind = "inf"
+    if kind is None:
         return
-    for a in arrays:
-        if isinstance(a, np.ndarray) and a.dtype.kind == "f" and not np.isfinite(a).all():
-            return  # the NaN/Inf came in: this op only passes it along
-    stack = user_stack(4)
-    where = "\n".join("  " + format_site(s).replace("\n", "\n  ") for s in stack[:3])
-    kind = "nan" if any(np.isnan(o).any() for o in bad) else "inf"
-    raise RuntimeError(f"Function '{op.name}' produced {kind} values in its forward output from finite "
-                       f"inputs.\nForward call (most recent first):\n{where}")
+    for a in (*arrays, *params):
+        if isinstance(a, np.ndarray):
+            if a.dtype.kind == "f" and not np.isfinite(a).all():
+                return
+        elif isinstance(a, float) and not math.isfinite(a):
+            return
+    raise RuntimeError(anomaly_report.forward_error(op, arrays, outs, kind))
 
 
 # -- backward side ---------------------------------------------------------------------------
@@ -200,120 +208,6 @@ def _check_backward(node, grad_inputs, grad_outputs=None, parents=None):
             _raise(node, i, "inf", grad_outputs, parents)
 
 
-def _ordinal(i):
-    return f"{i}th"
-
-
 def _raise(node, index, kind, grad_outputs, parents):
-    name = node.name()
-    msg = f"Function '{name}' returned {kind} values in its {_ordinal(index)} output."
-    stack = node.anomaly_stack or ((node.site,) if node.site else ())
-    if stack:
-        msg += "\n\nThe forward call that created this backward function (most recent call first):\n"
-        msg += "\n".join("  " + format_site(s).replace("\n", "\n  ") for s in stack[:5])
-    chain = _chain(node, parents)
-    if chain:
-        msg += "\n\nBackward chain from the loss to this function:\n  " + " -> ".join(chain)
-    if kind == "nan" and grad_outputs is not None:
-        diagnosis = _masked_branch(node, index, grad_outputs)
-        if diagnosis:
-            msg += "\n\n" + diagnosis
-    if _state["dump_dir"]:
-        msg += "\n\n" + _dump(node, index, grad_outputs)
-    raise RuntimeError(msg)
-
-
-def _chain(node, parents):
-    if not parents:
-        return []
-    names, seen = [node.name()], {node}
-    while node in parents and parents[node] not in seen:
-        node = parents[node]
-        seen.add(node)
-        names.append(node.name())
-    return names[::-1]
-
-
-def _saved_input(node, slot):
-    """The forward input at `slot` of an op node, when it was saved (or None)."""
-    op = getattr(node, "op", None)
-    saved = node.saved or {}
-    if op is None or slot >= len(op.inputs):
-        return None
-    value = saved.get(op.inputs[slot])
-    if value is not None and value.__class__.__name__ == "SavedTensor":
-        t = value.tensor if value.tensor is not None else None
-        return t._data if t is not None else value.data
-    return None
-
-
-def _masked_branch(node, index, grad_outputs):
-    """Explains a NaN that is 0 * inf: a zero incoming gradient meeting an infinite derivative."""
-    op = getattr(node, "op", None)
-    if op is None or op.joint is not None or index >= len(op.formulas):
-        return None
-    incoming = grad_outputs[0] if grad_outputs else None
-    if incoming is None:
-        return None
-    fn, needs = op.formulas[index]
-    if fn is None:
-        return None
-    from .. import _creation
-    from .grad_mode import no_grad
-    _apply = _apply_module()
-    try:
-        with no_grad():
-            local = fn(_creation.ones_like(incoming), *[_apply._unpack(node.saved[n], node) if n in (node.saved or {})
-                                                       else _apply._special(n, node) for n in needs])
-    except Exception:  # noqa: BLE001 -- a diagnosis must never hide the real error
-        return None
-    local, inc = np.asarray(local._data), np.broadcast_to(incoming._data, np.shape(local._data))
-    where = np.isinf(local) & (inc == 0)
-    if not where.any():
-        return None
-    idx = [tuple(int(k) for k in np.unravel_index(j, where.shape)) for j in np.flatnonzero(where)[:5]]
-    values = _saved_input(node, index)
-    shown = ""
-    if values is not None and values.shape == where.shape:
-        shown = " where the input is " + ", ".join(f"{float(values[i]):g}" for i in idx)
-    elements = ", ".join(str(i[0]) if len(i) == 1 else str(i) for i in idx)
-    site = node.anomaly_stack[0] if node.anomaly_stack else node.site
-    line = f" (forward at {format_site(site).splitlines()[0]})" if site else ""
-    return (f"Diagnosis: this NaN is 0 * inf. At element(s) {elements} the incoming gradient is 0 -- that "
-            f"branch was masked out -- but the local derivative of {node.name()}{line} is infinite"
-            f"{shown}. Masking the *output* of a function does not mask its derivative: 0 * inf = nan.\n"
-            f"Fix: compute the branch only where it is selected. Either assign through a boolean mask "
-            f"(y = torch.ones_like(x); m = x >= c; y[m] = x[m] ** 0.5), or make the input safe before the "
-            f"function: torch.where(mask, x, 1.0) ** 0.5, then select with torch.where.")
-
-
-def _dump(node, index, grad_outputs):
-    """Writes the failing backward's inputs to an .npz and a replay script; returns a note."""
-    directory = _state["dump_dir"]
-    os.makedirs(directory, exist_ok=True)
-    stem = os.path.join(directory, f"anomaly_{node.name()}")
-    arrays, params = {}, {}
-    for i, g in enumerate(grad_outputs or ()):
-        if g is not None:
-            arrays[f"grad_output_{i}"] = g._data
-    for name, value in (node.saved or {}).items():
-        if value.__class__.__name__ == "SavedTensor":
-            t = value.tensor
-            arrays[f"saved_{name}"] = t._data if t is not None else value.data
-        elif isinstance(value, (int, float, bool, str)) or value is None:
-            params[name] = value
-    np.savez(stem + ".npz", **arrays)
-    op = getattr(node, "op", None)
-    needs = op.formulas[index][1] if op is not None and op.joint is None else ()
-    script = (f'"""Replays the backward of {node.name()} that returned NaN (written by anomaly mode)."""\n'
-              "import numpy as np\n\nimport pyautograd as torch\nfrom pyautograd.ops._opdef import REGISTRY\n\n"
-              f"data = np.load({os.path.basename(stem) + '.npz'!r})\n"
-              f"params = json_params = {json.dumps(params)}\n"
-              f"fn, needs = REGISTRY[{op.name if op else ''!r}].formulas[{index}]\n"
-              "args = [torch.from_numpy(data['saved_' + n]) if 'saved_' + n in data else params[n] for n in needs]\n"
-              "grad = torch.from_numpy(data['grad_output_0'])\n"
-              "print(fn(grad, *args))\n")
-    with open(stem + ".py", "w") as f:
-        f.write(script)
-    del needs
-    return f"Reproducer written: {stem}.npz and {stem}.py (run it from {directory})."
+    raise RuntimeError(anomaly_report.backward_error(node, index, kind, grad_outputs, parents,
+                                                     _state["dump_dir"]))

@@ -127,11 +127,21 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             if materialize_grads:
                 g = _creation.zeros_like(t)
             elif not allow_unused:
-                raise RuntimeError(
-                    f"The differentiated Tensor at index {i} appears to not have been used in the "
-                    "graph. Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(_unused_message(i, t))
         elif not create_graph:
             g = g.detach()
         result.append(g)
     del single
     return tuple(result)
+
+
+def _unused_message(i, t):
+    """PyTorch's unused-input error, then which tensor it is and what to check."""
+    from .. import _errors
+    return (f"The differentiated Tensor at index {i} appears to not have been used in the graph. Set "
+            f"allow_unused=True if this is the desired behavior.\n"
+            f"Input {i} is {_errors.role(t)} ({_errors.describe(t)}); no path through the graph leads from the "
+            f"outputs back to it. If it should be used, look between it and the outputs for a .detach(), a "
+            f".data, an .item() or a trip through NumPy, or a tensor replaced after the graph was built.\n"
+            f"Fix: if it is expected, pass allow_unused=True (its gradient is then None; add "
+            f"materialize_grads=True for zeros).")

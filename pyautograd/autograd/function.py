@@ -28,7 +28,7 @@ import inspect
 import warnings
 
 from .. import _dtype
-from .._sites import user_site
+from .._sites import format_site, user_site
 from . import grad_mode
 from .node import Node, SavedTensor
 
@@ -120,7 +120,7 @@ class BackwardCFunction(FunctionCtx, Node):
         if len(result) != expected:
             if len(result) < expected or any(g is not None for g in result[expected:]):
                 raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
-                                   f"(expected {expected}, got {len(result)})")
+                                   f"(expected {expected}, got {len(result)})" + self._count_details())
             result = result[:expected]
         Tensor = _tensor_cls()
         out = [None] * len(self.next_functions)
@@ -140,10 +140,55 @@ class BackwardCFunction(FunctionCtx, Node):
     def _fit(self, g, slot):
         shape, npd = self._in_meta[slot]
         if g._data.shape != shape:
-            g = _apply_path().sum_to(g, shape, self, slot)
+            try:
+                g = _apply_path().sum_to(g, shape, self, slot)
+            except RuntimeError as exc:
+                raise RuntimeError(f"{exc}{self._shape_details(g, slot)}") from None
         if g._data.dtype != npd:
             g = g.to(_dtype.from_numpy(npd))
         return g
+
+    def _arguments(self):
+        """[(name, description)] of forward's arguments, as the backward sees them."""
+        cls = self._forward_cls
+        try:
+            params = list(inspect.signature(cls.forward).parameters)
+        except (TypeError, ValueError):
+            params = []
+        if cls.setup_context is Function.setup_context:
+            params = params[1:]  # forward(ctx, ...)
+        out = []
+        for k, slot in enumerate(self._input_slots):
+            name = params[k] if k < len(params) else f"argument {k}"
+            if slot is None:
+                out.append((name, "not a tensor"))
+            else:
+                shape, npd = self._in_meta[slot]
+                out.append((name, f"a tensor of shape {list(shape)}, {_dtype.from_numpy(npd)}"))
+        return out
+
+    def _backward_at(self):
+        from .. import _errors
+        site = _errors.definition_site(_user_backward(self._forward_cls))
+        return f" ({format_site(site).splitlines()[0]})" if site is not None else ""
+
+    def _count_details(self):
+        cls = self._forward_cls.__name__
+        args = self._arguments()
+        listed = "; ".join(f"{name}: {what}" for name, what in args)
+        return (f"\n{cls}.forward takes {len(args)} argument{'s' if len(args) != 1 else ''} ({listed}), so "
+                f"{cls}.backward{self._backward_at()} must return {len(args)} value"
+                f"{'s' if len(args) != 1 else ''}, one per argument in order.\nFix: return a gradient for each "
+                "tensor argument, and None for an argument that is not a tensor or needs no gradient.")
+
+    def _shape_details(self, g, slot):
+        cls = self._forward_cls.__name__
+        position = self._input_slots.index(slot)
+        name, what = self._arguments()[position]
+        return (f"\n{cls}.backward{self._backward_at()} returned a gradient of shape {list(g._data.shape)}, "
+                f"{g.dtype} for argument {position} ({name}), {what}.\nFix: each gradient must have its "
+                "argument's shape (or broadcast to it): reduce only over the dimensions that forward "
+                "broadcast, down to the argument's shape.")
 
 
 def _user_backward(cls):

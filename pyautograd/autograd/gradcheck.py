@@ -78,11 +78,12 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     if not check_backward_ad:
         raise AssertionError("Expected at least one of check_forward_ad or check_backward_ad to be True")
     del masked  # dense tensors only: nothing is masked
-    func, inputs, names = _bind_parameters(func, _as_tuple(inputs))
-    labels = _Labels(names)
-    checker = _Checker(func, inputs, labels, eps=eps, atol=atol, rtol=rtol, nondet_tol=nondet_tol,
-                       check_grad_dtypes=check_grad_dtypes)
-    return _verdict(checker, fast_mode, check_undefined_grad, raise_exception)
+    with _HeldState(func) as held:
+        func, inputs, names = _bind_parameters(held, func, _as_tuple(inputs))
+        labels = _Labels(names)
+        checker = _Checker(func, inputs, labels, eps=eps, atol=atol, rtol=rtol, nondet_tol=nondet_tol,
+                           check_grad_dtypes=check_grad_dtypes)
+        return _verdict(checker, fast_mode, check_undefined_grad, raise_exception)
 
 
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
@@ -111,10 +112,19 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     if not check_rev_over_rev:
         raise AssertionError("Expected at least one of check_fwd_over_rev or check_rev_over_rev to be True")
     del masked
-    func, inputs, names = _bind_parameters(func, _as_tuple(inputs))
+    with _HeldState(func) as held:
+        return _gradgradcheck(held, func, _as_tuple(inputs), grad_outputs, gen_non_contig_grad_outputs,
+                              dict(eps=eps, atol=atol, rtol=rtol, nondet_tol=nondet_tol,
+                                   check_grad_dtypes=check_grad_dtypes),
+                              fast_mode, check_undefined_grad, raise_exception)
+
+
+def _gradgradcheck(held, module, inputs, grad_outputs, non_contiguous, options, fast_mode, check_undefined_grad,
+                   raise_exception):
+    func, inputs, names = _bind_parameters(held, module, inputs)
     if grad_outputs is None:
         rng = np.random.default_rng(_GRAD_OUTPUTS_SEED)
-        grad_outputs = tuple(_random_grad_output(o, rng, gen_non_contig_grad_outputs)
+        grad_outputs = tuple(_random_grad_output(o, rng, non_contiguous)
                              for o in _differentiable(_outputs_of(func(*inputs))))
     else:
         grad_outputs = _as_tuple(grad_outputs)
@@ -130,8 +140,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
         return tuple(g for g in grads if g is not None)
 
     labels = _Labels(names, first_order=(n_in, n_out, kept))
-    checker = _Checker(first_derivatives, inputs + tuple(grad_outputs), labels, eps=eps, atol=atol,
-                       rtol=rtol, nondet_tol=nondet_tol, check_grad_dtypes=check_grad_dtypes)
+    checker = _Checker(first_derivatives, inputs + tuple(grad_outputs), labels, **options)
     return _verdict(checker, fast_mode, check_undefined_grad, raise_exception)
 
 
@@ -186,17 +195,18 @@ def _differentiable(outputs):
     return tuple(o for o in outputs if o.requires_grad)
 
 
-def _bind_parameters(func, inputs):
+def _bind_parameters(func, module, inputs):
     """(func', inputs', names): a Module's parameters that require grad become extra inputs.
 
-    func' takes inputs + parameters and calls func with the inputs alone: the module
-    reads its parameters itself, and they are the very tensors gradcheck perturbs.
+    func (the held-state caller of `module`) is what gets called; `module` is asked for its
+    parameters. func' takes inputs + parameters and calls func with the inputs alone: the
+    module reads its parameters itself, and they are the very tensors gradcheck perturbs.
     names maps an input position to the parameter's name.
     """
-    params = getattr(func, "parameters", None)
+    params = getattr(module, "parameters", None)
     if not callable(params):
         return func, inputs, {}
-    named = getattr(func, "named_parameters", None)
+    named = getattr(module, "named_parameters", None)
     pairs = list(named()) if callable(named) else [(str(k), p) for k, p in enumerate(params())]
     given = {id(x) for x in inputs}
     extra = [(name, p) for name, p in pairs if p.requires_grad and id(p) not in given]
@@ -209,6 +219,52 @@ def _bind_parameters(func, inputs):
 
     names = {n + k: name for k, (name, _) in enumerate(extra)}
     return with_parameters, inputs + tuple(p for _, p in extra), names
+
+
+class _HeldState:
+    """Calls func with a module's train-mode randomness and state held fixed.
+
+    gradcheck compares evaluations of func: a dropout mask drawn afresh, or batch-norm
+    statistics updated, at each one would make them disagree. So when func has buffers (an
+    nn.Module), the global random generator's state and every buffer are put back, before
+    each call, as they were when the check began (same dropout mask, same statistics), and
+    once more when it ends, so the check leaves the module and the generator as it found them.
+    A plain function is called as it is.
+    """
+
+    def __init__(self, func):
+        self.func = func
+        named_modules = getattr(func, "named_modules", None)
+        self.active = callable(named_modules)
+        if not self.active:
+            return
+        from .._random import default_generator
+        self.generator = default_generator
+        self.rng_state = default_generator.get_state()
+        self.buffers = [(mod, name, buf, buf._data.copy()) for _, mod in named_modules()
+                        for name, buf in list(mod.named_buffers(recurse=False))]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.active:
+            self.restore()
+        return False
+
+    def restore(self):
+        """The generator state and buffers as they were at the start (a buffer the module replaced
+        is put back too)."""
+        self.generator.set_state(self.rng_state)
+        for mod, name, buf, values in self.buffers:
+            if getattr(mod, name, None) is not buf:
+                setattr(mod, name, buf)
+            np.copyto(buf._data, values)
+
+    def __call__(self, *args):
+        if self.active:
+            self.restore()
+        return self.func(*args)
 
 
 def _random_grad_output(output, rng, non_contiguous):

@@ -1,7 +1,12 @@
 """The backward graph as a picture: Graphviz DOT text, a rendered file, or a text tree.
 
-Walks ``grad_fn.next_functions`` iteratively, so graphs of any depth (thousands of
-nodes) work without recursion limits.
+Each node shows its op (the backward function's name) and what its forward produced
+(shape and dtype); leaves show their parameter names when given ``params``; with
+``show_saved`` each node lists what it saved, with the version it was saved at (and the
+version now, when an in-place op has changed it since). Nodes that produced a NaN are red:
+a leaf whose ``.grad`` holds one, a node whose saved output or root value holds one, and
+the node anomaly mode stopped at. Walks ``grad_fn.next_functions`` iteratively, so graphs
+of any depth (thousands of nodes) work without recursion limits.
 
 Example::
 
@@ -14,74 +19,120 @@ import subprocess
 
 import numpy as np
 
+from .anomaly_report import nan_nodes
 from .node import AccumulateGrad, SavedTensor
 
 
 def _roots(roots):
+    """[(node, the root tensor or None)] for tensors or nodes."""
     nodes = []
     for r in roots:
         node = getattr(r, "grad_fn", r)
         if node is None and getattr(r, "_rg", False):
             node = r._accumulator()
         if node is not None:
-            nodes.append(node)
+            nodes.append((node, r if hasattr(r, "_data") else None))
     return nodes
 
 
-def _walk(roots):
-    """Every node reachable from `roots`, in discovery order (iterative)."""
-    seen, order, stack = set(), [], list(reversed(roots))
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        order.append(node)
-        for nxt, _ in reversed(node.next_functions):
-            if nxt is not None and nxt not in seen:
-                stack.append(nxt)
-    return order
-
-
-def _shape_dtype(node):
+def _input_meta(node):
+    """[(shape, dtype) or None] aligned with node.next_functions, when the node kept it."""
     meta = getattr(node, "meta", None)
-    out_meta = getattr(node, "out_meta", None)
-    if out_meta:
-        return ", ".join(f"{list(s)} {d}" for s, d in out_meta)
-    if isinstance(node, AccumulateGrad):
-        v = node.variable
-        return f"{list(v.shape)} {v.dtype}"
-    if meta:
-        shapes = [f"{list(m[0])}" for m in meta if m is not None]
-        return "in " + ", ".join(shapes)
-    return ""
+    if meta is None:
+        meta = getattr(node, "_in_meta", None)  # a custom Function's ctx
+    return meta or ()
 
 
-def _label(node, names):
+class _Graph:
+    """The nodes reachable from the roots (discovery order, iteratively), and what each one's
+    forward produced: {(node, output_nr): (shape, dtype)} read off its consumers' input
+    records (a node does not keep its own output's shape)."""
+
+    def __init__(self, roots):
+        roots = _roots(roots)
+        self.roots = [n for n, _ in roots]
+        self.outputs = {}
+        self.nan_roots = set()
+        for node, t in roots:
+            if t is not None:
+                self.outputs[(node, getattr(t, "_output_nr", 0))] = (t._data.shape, t.dtype)
+                if t._data.dtype.kind == "f" and np.isnan(t._data).any():
+                    self.nan_roots.add(node)
+        seen, self.order, stack = set(), [], list(reversed(self.roots))
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            self.order.append(node)
+            meta = _input_meta(node)
+            for i, (nxt, nr) in enumerate(node.next_functions):
+                if nxt is None:
+                    continue
+                if i < len(meta) and meta[i] is not None:
+                    self.outputs.setdefault((nxt, nr), meta[i])
+            for nxt, _ in reversed(node.next_functions):
+                if nxt is not None and nxt not in seen:
+                    stack.append(nxt)
+
+    def produced(self, node):
+        """'[2, 3] torch.float32' (one entry per output) for what node's forward made."""
+        if isinstance(node, AccumulateGrad):
+            v = node.variable
+            return f"{list(v.shape)} {v.dtype}"
+        out_meta = getattr(node, "out_meta", None)
+        if out_meta:
+            return ", ".join(f"{list(s)} {_dtype_name(d)}" for s, d in out_meta)
+        found = [self.outputs[(node, nr)] for nr in range(getattr(node, "num_outputs", 1) or 1)
+                 if (node, nr) in self.outputs]
+        return ", ".join(f"{list(s)} {_dtype_name(d)}" for s, d in found)
+
+    def has_nan(self, node):
+        if node in nan_nodes or node in self.nan_roots:
+            return True
+        if isinstance(node, AccumulateGrad):
+            g = node.variable._grad
+            return g is not None and g._data.dtype.kind == "f" and bool(np.isnan(g._data).any())
+        result = (node.saved or {}).get("result")
+        for st in result if isinstance(result, tuple) else (result,):
+            data = st.data if isinstance(st, SavedTensor) else None
+            if data is not None and data.dtype.kind == "f" and np.isnan(data).any():
+                return True
+        return False
+
+
+def _dtype_name(d):
+    """'torch.float32' for a pyautograd dtype or a NumPy one."""
+    if isinstance(d, np.dtype):
+        from .. import _dtype
+        return str(_dtype.from_numpy(d))
+    return str(d)
+
+
+def _label_lines(graph, node, names):
     if isinstance(node, AccumulateGrad):
         name = names.get(id(node.variable))
-        title = f"{name}" if name else "leaf"
-        return f"{title}\\n{_shape_dtype(node)}"
-    return f"{node.name()}\\n{_shape_dtype(node)}"
+        return [name or "leaf", graph.produced(node)]
+    produced = graph.produced(node)
+    return [node.name()] + ([produced] if produced else [])
 
 
-def _saved_lines(node):
+def _saved_lines(node, names):
     lines = []
     for name, value in (node.saved or {}).items():
         for v in value if isinstance(value, tuple) else (value,):
             if isinstance(v, SavedTensor):
-                state = "freed" if v.counter is None else f"v{v.version}"
-                lines.append(f"{name}: {list(v.shape)} ({state})")
+                if v.counter is None:
+                    state = "freed"
+                elif v.counter.value != v.version:
+                    state = f"saved at v{v.version}, now v{v.counter.value}: modified in place"
+                else:
+                    state = f"v{v.version}"
+                known = names.get(id(v.tensor)) if v.tensor is not None else None
+                lines.append(f"{name}: {list(v.shape)} ({state})" + (f" = {known}" if known else ""))
             elif not hasattr(v, "_data"):
                 lines.append(f"{name}: {v!r}"[:40])
     return lines
-
-
-def _has_nan(node):
-    if isinstance(node, AccumulateGrad):
-        g = node.variable._grad
-        return g is not None and g._data.dtype.kind == "f" and bool(np.isnan(g._data).any())
-    return False
 
 
 def to_dot(*roots, params=None, show_saved=False):
@@ -89,23 +140,22 @@ def to_dot(*roots, params=None, show_saved=False):
 
     params: {name: tensor} to label leaves (e.g. dict(model.named_parameters())).
     show_saved: list each node's saved tensors with their versions.
-    Leaves whose .grad holds NaN are drawn in red.
+    Nodes that produced a NaN are drawn in red (see the module notes).
     """
     names = {id(t): n for n, t in (params or {}).items()}
-    nodes = _walk(_roots(roots))
-    ids = {node: f"n{i}" for i, node in enumerate(nodes)}
+    graph = _Graph(roots)
+    ids = {node: f"n{i}" for i, node in enumerate(graph.order)}
     lines = ["digraph autograd {", '  node [shape=box, fontname="monospace", fontsize=10];',
              "  rankdir=BT;"]
-    for node in nodes:
-        label = _label(node, names)
+    for node in graph.order:
+        label = _label_lines(graph, node, names)
         if show_saved:
-            saved = _saved_lines(node)
-            if saved:
-                label += "\\n" + "\\n".join(s.replace('"', "'") for s in saved)
-        style = ', style=filled, fillcolor="#ffb3b3", color=red' if _has_nan(node) else (
+            label += _saved_lines(node, names)
+        text = "\\n".join(s.replace('"', "'") for s in label)
+        style = ', style=filled, fillcolor="#ffb3b3", color=red' if graph.has_nan(node) else (
             ', style=filled, fillcolor="#d9ead3"' if isinstance(node, AccumulateGrad) else "")
-        lines.append(f'  {ids[node]} [label="{label}"{style}];')
-    for node in nodes:
+        lines.append(f'  {ids[node]} [label="{text}"{style}];')
+    for node in graph.order:
         for nxt, nr in node.next_functions:
             if nxt is not None:
                 lines.append(f"  {ids[nxt]} -> {ids[node]};")
@@ -116,6 +166,7 @@ def to_dot(*roots, params=None, show_saved=False):
 def render(*roots, path="graph", format="svg", params=None, show_saved=False):
     """Writes the graph to `path`.`format` with Graphviz's `dot`; returns the file name.
 
+    ``render(loss, "graph")`` is accepted too (the last positional string is the path).
     Raises RuntimeError naming the package to install when `dot` is missing.
     """
     if isinstance(roots[-1], str) and path == "graph":
@@ -123,27 +174,36 @@ def render(*roots, path="graph", format="svg", params=None, show_saved=False):
     exe = shutil.which("dot")
     if exe is None:
         raise RuntimeError("render() needs Graphviz's `dot` program, which is not installed "
-                           "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz). "
-                           "to_dot() and print_graph() work without it.")
+                           "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; "
+                           "conda: conda install graphviz). to_dot() and print_graph() work without it.")
     out = f"{path}.{format}"
     subprocess.run([exe, f"-T{format}", "-o", out], input=to_dot(*roots, params=params, show_saved=show_saved),
                    text=True, check=True)
     return out
 
 
-def print_graph(root, params=None, file=None):
-    """Prints the graph as an indented text tree (shared nodes are shown once, then referenced)."""
+def print_graph(root, params=None, file=None, show_saved=False):
+    """Prints the graph as an indented text tree and returns the text.
+
+    Shared nodes are shown once, then referenced (see #k); NaN producers are marked [nan].
+    """
     names = {id(t): n for n, t in (params or {}).items()}
+    graph = _Graph([root])
     seen, lines = {}, []
-    stack = [(node, 0) for node in reversed(_roots([root]))]
+    stack = [(node, 0) for node in reversed(graph.roots)]
     while stack:
         node, depth = stack.pop()
-        label = _label(node, names).replace("\\n", "  ")
+        label = "  ".join(_label_lines(graph, node, names))
+        if graph.has_nan(node):
+            label += "  [nan]"
+        pad = "  " * depth
         if node in seen:
-            lines.append("  " * depth + f"{label}  (see #{seen[node]})")
+            lines.append(f"{pad}{label}  (see #{seen[node]})")
             continue
         seen[node] = len(seen)
-        lines.append("  " * depth + f"#{seen[node]} {label}")
+        lines.append(f"{pad}#{seen[node]} {label}")
+        if show_saved:
+            lines += [f"{pad}     saved {s}" for s in _saved_lines(node, names)]
         for nxt, _ in reversed(node.next_functions):
             if nxt is not None:
                 stack.append((nxt, depth + 1))

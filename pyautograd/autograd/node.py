@@ -19,6 +19,16 @@ def type_string(tensor):
     return "torch." + _TYPE_NAMES[tensor.dtype.name]
 
 
+def _freed_details(node):
+    """What the second-backward error adds: whose saved tensors were freed, and where that op ran."""
+    at = f" Its forward op ran at:\n  {format_site(node.site)}" if node.site is not None else ""
+    return (f"\n{node.name()} needs tensors it saved in the forward pass, which an earlier backward through "
+            f"this graph freed.{at}\nFix: build the graph again (recompute the forward) for each backward; "
+            "pass retain_graph=True to the first backward if you really need two; and if a tensor is carried "
+            "from one iteration to the next (an RNN hidden state, a running total), .detach() it before "
+            "reusing it, so each iteration's graph ends there.")
+
+
 class SavedTensor:
     """A tensor saved for backward, checked against in-place changes when unpacked.
 
@@ -51,8 +61,7 @@ class SavedTensor:
                 "after they have already been freed). Saved intermediate values of the graph are freed "
                 "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
                 "backward through the graph a second time or if you need to access saved tensors after "
-                "calling backward. If the tensor was carried across iterations (e.g. a hidden state), "
-                "call .detach() on it before reusing it.")
+                "calling backward." + _freed_details(node))
         if self.counter.value != self.version:
             raise RuntimeError(self._modified_message(node))
         if self.tensor is not None:

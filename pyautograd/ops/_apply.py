@@ -95,7 +95,7 @@ def call(op, inputs, params):
     else:
         out = op.forward(*[arrays[i] if is_input else params[i] for is_input, i in op.order])
     if _forward_check[0] is not None:
-        _forward_check[0](op, arrays, out)
+        _forward_check[0](op, arrays, params, out)
     requires = False
     if op.differentiable and _grad_local.enabled:
         for t in tensors:

@@ -36,11 +36,11 @@ def check_writable(self, name):
     """Raises the PyTorch errors for writing into `self` (leaf rule, overlapping memory)."""
     if grad_mode.is_grad_enabled():
         if self._rg and self.grad_fn is None:
-            raise RuntimeError(_LEAF_ERROR)
+            raise RuntimeError(_LEAF_ERROR + _leaf_details(self, None, name))
         base = self._base
         if base is not None and base._rg and base.grad_fn is None:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
-                               "operation.")
+                               "operation." + _leaf_details(base, self, name))
         multi = self.__dict__.get("_multi_view_op") if base is not None and self._rg else None
         if multi is not None:
             raise RuntimeError(
@@ -52,6 +52,24 @@ def check_writable(self, name):
         raise RuntimeError(
             f"{name}: unsupported operation: more than one element of the written-to tensor refers to a "
             "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def _leaf_details(leaf, view, name):
+    """What the leaf error adds to PyTorch's sentence: the op, the tensor, the user's line, the fix."""
+    from .. import _errors
+    what = "an indexed assignment (t[...] = value)" if name == "__setitem__" else name
+    target = _errors.role(leaf)
+    if view is not None:
+        target = f"a view ({_errors.describe(view)}) of {target}"
+    line, text = _errors.user_line(), _errors.source_text()
+    at = f", at:\n{line}" if line else "."
+    under = f"\n        {text}" if text else f" the {what}"
+    out_of_place = (f"the out-of-place {name[:-1]}: y = x.{name[:-1]}(...)" if name.endswith("_")
+                     else "a clone: y = x.clone(); y[...] = value (gradients flow back to x through it)")
+    return (f"\n{what} was called on {target} ({_errors.describe(leaf)}){at}\n"
+            "Autograd accumulates a leaf's gradient into its .grad, so its value must stay as the graph "
+            "recorded it.\nFix: to update it (as an optimizer step does), write under torch.no_grad():\n"
+            f"    with torch.no_grad():{under}\nTo compute a new tensor instead, use {out_of_place}.")
 
 
 def _unlock_anomaly(arr):

@@ -9,6 +9,7 @@ import pytest
 
 import pyautograd as torch
 from pyautograd import kernels
+from pyautograd._random import default_generator
 from pyautograd.autograd import GradcheckError, gradcheck, gradgradcheck
 from pyautograd.ops._opdef import REGISTRY, defop
 
@@ -222,3 +223,41 @@ def test_bad_inputs_and_options_raise(xy):
 def test_gradcheck_error_is_a_runtime_error():
     assert issubclass(GradcheckError, RuntimeError)
     assert torch.autograd.GradcheckError is GradcheckError
+
+
+class _NoisyCounter:
+    """Builds (lazily: nn may be imported after this module) a Module whose forward draws a
+    random mask with pyautograd.rand and updates a buffer that scales its output: train-mode
+    randomness and state, like dropout and batch norm."""
+
+    @staticmethod
+    def make():
+        import pyautograd.nn as nn
+
+        class NoisyCounter(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(3, 2).double()
+                self.register_buffer("calls", torch.zeros(1, dtype=torch.float64))
+
+            def forward(self, x):
+                keep = (torch.rand(x.shape) > 0.3).double()  # a fresh "dropout" mask per call
+                self.calls.add_(1)  # state updated in forward
+                return self.fc(x * keep) * (1 + 0.1 * self.calls)
+        return NoisyCounter()
+
+
+@pytest.mark.parametrize("fast_mode", [False, True])
+def test_module_randomness_and_buffers_are_held_fixed(fast_mode):
+    torch.manual_seed(0)
+    model = _NoisyCounter.make()
+    x = double(np.random.default_rng(1).uniform(-1, 1, (4, 3)))
+    state = default_generator.get_state()
+    assert gradcheck(model, (x,), fast_mode=fast_mode)
+    assert gradgradcheck(model, (x,), fast_mode=fast_mode)
+    assert model.calls.item() == 0  # the buffer is as it was
+    assert default_generator.get_state() == state  # and so is the generator
+    # Without holding them, every evaluation sees another mask and another scale.
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda a: model(a), (x,), fast_mode=fast_mode)
+

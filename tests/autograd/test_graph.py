@@ -1,5 +1,6 @@
 """The graph drawn as DOT text and as a text tree."""
 import shutil
+import warnings
 
 import numpy as np
 import pytest
@@ -54,3 +55,33 @@ def test_render_writes_a_file_or_names_the_missing_package(tmp_path):
     else:
         out = graph.render(x * 2, str(tmp_path / "g"), format="svg")
         assert open(out).read().lstrip().startswith("<?xml")
+
+
+def test_each_node_shows_what_its_forward_produced_and_saved_versions_now():
+    w = torch.tensor([[1.0, 2.0]], requires_grad=True)
+    h = w.t() * 1  # [2, 1]
+    y = (h.exp() * h).sum()
+    h.add_(1)  # changes what mul saved
+    text = graph.print_graph(y, params={"w": w}, show_saved=True, file=open("/dev/null", "w"))
+    assert "ExpBackward0  [2, 1] torch.float32" in text and "SumBackward0  [] torch.float32" in text
+    assert "w  [1, 2] torch.float32" in text
+    assert "other: [2, 1] (saved at v0, now v1: modified in place)" in text
+
+
+def test_nodes_that_produced_a_nan_are_red():
+    x = torch.tensor([-1.0, 4.0], requires_grad=True)
+    y = x.sqrt()  # nan at -1, kept in its saved result
+    dot = graph.to_dot((y * 2).sum())
+    sqrt_line = next(line for line in dot.splitlines() if "SqrtBackward0" in line)
+    mul_line = next(line for line in dot.splitlines() if "MulBackward0" in line)
+    assert "color=red" in sqrt_line and "color=red" not in mul_line
+    # The node anomaly mode stopped at is red too, though its forward output was finite.
+    x = torch.tensor([0.0, 1.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with torch.autograd.detect_anomaly():
+            loss = torch.where(x > 0.5, x.sqrt(), x).sum()
+            with pytest.raises(RuntimeError, match="SqrtBackward0"):
+                loss.backward(retain_graph=True)
+    sqrt_line = next(line for line in graph.to_dot(loss).splitlines() if "SqrtBackward0" in line)
+    assert "color=red" in sqrt_line
