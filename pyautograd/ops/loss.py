@@ -56,8 +56,9 @@ huber_loss = defop(
 
 # -- binary cross-entropy -------------------------------------------------------------------------
 
-# PyTorch's floor under x (1 - x) in the gradient of binary_cross_entropy.
-_BCE_EPS = 1e-12
+# PyTorch's floor under x (1 - x) in the gradient of binary_cross_entropy: 1e-12 as a float32
+# (it matters where the input is exactly 0 or 1).
+_BCE_EPS = 9.999999960041972e-13
 
 
 def _weighted(g, weight, reduction, input):
@@ -71,7 +72,8 @@ def _bce_input_grad(grad, input, target, weight, reduction):
 
 
 def _bce_target_grad(grad, input, target, weight, reduction):
-    g = grad * ((-input).log1p().clamp(min=-100) - input.log().clamp(min=-100))
+    # -logit(input), unclamped as in PyTorch (infinite where the input is exactly 0 or 1)
+    g = grad * -(input / (1 - input)).log()
     return _weighted(g, weight, reduction, input)
 
 
