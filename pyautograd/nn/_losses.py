@@ -202,7 +202,13 @@ def _check_class_weight(op, weight, input):
 
 
 def _check_index_shapes(op, input, target):
-    """PyTorch's shape rules for class-index targets of input (C,), (N, C) or (N, C, d1, ...)."""
+    """PyTorch's shape rules for class-index targets of input (C,), (N, C) or (N, C, d1, ...);
+    returns the target (a (1,) target of a 1-D input as 0-d)."""
+    if input.ndim == 1 and target.ndim == 1:
+        if target.shape[0] != 1:
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]} "
+                             f"({op})")
+        target = target.reshape(())
     if input.ndim != 1 and (target.ndim == 0 or input.shape[0] != target.shape[0]):
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
                          f"({target.shape[0] if target.ndim else 0}).")
@@ -210,12 +216,10 @@ def _check_index_shapes(op, input, target):
         if target.ndim > 1:
             raise RuntimeError(f"{op}: 0D or 1D target tensor expected, multi-target not supported "
                                f"(input {list(input.shape)}, target {list(target.shape)})")
-        if input.ndim == 1 and target.ndim != 0:
-            raise RuntimeError(f"{op}: size mismatch (got input: {list(input.shape)}, target: "
-                               f"{list(target.shape)}); a 1-D input takes a 0-d target")
     elif target.shape[1:] != input.shape[2:]:
         raise RuntimeError(f"{op}: Expected target size {[input.shape[0], *input.shape[2:]]}, got "
                            f"{list(target.shape)}")
+    return target
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
@@ -229,7 +233,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     reduction = _reduction(reduction, size_average, reduce)
     _check_logits("nll_loss", input)
     target = _class_indices("nll_loss", target)
-    _check_index_shapes("nll_loss", input, target)
+    target = _check_index_shapes("nll_loss", input, target)
     _check_class_weight("nll_loss", weight, input)
     if input.ndim <= 2:
         return _ops.nll_loss(input, target, weight, reduction, ignore_index)
@@ -261,7 +265,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if input.shape == target.shape:
         return _cross_entropy_probabilities(input, target, weight, ignore_index, reduction, eps)
     target = _class_indices("cross_entropy", target)
-    _check_index_shapes("cross_entropy", input, target)
+    target = _check_index_shapes("cross_entropy", input, target)
     _check_class_weight("cross_entropy", weight, input)
     if input.ndim == 2:
         return _ops.cross_entropy_fused(input, target, weight, ignore_index, reduction, eps)

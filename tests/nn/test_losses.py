@@ -172,6 +172,20 @@ def test_cross_entropy_double_backward_matches_torch(torch, backend):
         np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
 
 
+def test_1d_input_takes_a_target_of_size_1(torch):
+    """(C,) logits with a (1,) target: PyTorch's forward accepts it (0-d result), its backward
+    raises 'size mismatch'; here both work, the gradient being that of the 0-d target."""
+    x = np.random.default_rng(2).standard_normal(5)
+    for fn in ("cross_entropy", "nll_loss"):
+        expected = getattr(torch.nn.functional, fn)(torch.from_numpy(x), torch.tensor([2]))
+        xt = P.from_numpy(x.copy()).requires_grad_()
+        out = getattr(F, fn)(xt, P.tensor([2]))
+        assert out.shape == () and abs(out.item() - expected.item()) < 1e-12
+        (g,) = P.autograd.grad(out, xt)
+        (g0,) = P.autograd.grad(getattr(F, fn)(xt, P.tensor(2)), xt)
+        np.testing.assert_array_equal(g.numpy(), g0.numpy())
+
+
 # -- the deprecated flags and the warnings ---------------------------------------------------------
 
 
@@ -299,6 +313,8 @@ ERRORS = {
     "ce int32 target": lambda F, T: F.cross_entropy(T(_f32(3, 4)), T(np.array([0, 1, 2], np.int32))),
     "nll float target": lambda F, T: F.nll_loss(T(_f32(3, 4)), T(_f32(3))),
     "ce batch mismatch": lambda F, T: F.cross_entropy(T(_f32(3, 4)), T(np.array([0, 1]))),
+    "nll 1-D input, target of 2": lambda F, T: F.nll_loss(T(_f32(4)), T(np.array([1, 2]))),
+    "ce empty batch mismatch": lambda F, T: F.cross_entropy(T(_f32(0, 4)), T(np.array([1]))),
     "nll multi-target": lambda F, T: F.nll_loss(T(_f32(3, 4)), T(np.zeros((3, 1), np.int64))),
     "nll 3d target shape": lambda F, T: F.nll_loss(T(_f32(2, 3, 2)), T(np.zeros((2, 3), np.int64))),
     "nll 4d target shape": lambda F, T: F.nll_loss(T(_f32(2, 3, 2, 2)), T(np.zeros((2, 2, 3), np.int64))),
