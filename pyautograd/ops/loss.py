@@ -11,8 +11,10 @@ cross-entropy on (N, C) logits, label smoothing included: one pass over the
 logits forward (kernels.cross_entropy) and one backward
 (kernels.cross_entropy_backward), the latter an op with its own formulas.
 """
-from .. import kernels
+from .. import _creation, kernels
 from ._opdef import defop
+from .indexing import one_hot
+from .pointwise import logsigmoid
 
 
 def _per_element(grad, reduction, d):
@@ -90,7 +92,6 @@ def _bce_logits_input_grad(grad, input, target, weight, pos_weight, reduction):
 
 
 def _bce_logits_target_grad(grad, input, target, weight, pos_weight, reduction):
-    from .pointwise import logsigmoid
     g = -input if pos_weight is None else -input - (pos_weight - 1) * logsigmoid(input)
     return _weighted(grad * g, weight, reduction, input)
 
@@ -135,9 +136,7 @@ def _ce_terms(input, target, weight, ignore_index, label_smoothing):
     """Constants of the cross-entropy gradient: A (N, C), the weight on each class's
     log-probability per row ((1 - eps) w_t at the target, eps/C w_c everywhere, 0 on an
     ignored row); S = A.sum(1); and W, the mean's denominator (sum of kept rows' w_t)."""
-    from .. import _creation
-    from .indexing import one_hot
-    n, c = input.shape
+    c = input.shape[1]
     kept = target != ignore_index
     safe = target.masked_fill(~kept, 0)
     w = _creation.ones(c, dtype=input.dtype) if weight is None else weight

@@ -369,7 +369,8 @@ def test_error_messages_name_the_problem():
         F.nll_loss(P.ones(2, 3, 2), P.full((2, 2), 9))
     with pytest.raises(RuntimeError, match="expected target dtype to be Long or Byte.*int32"):
         F.nll_loss(P.ones(3, 4), P.tensor([0, 1, 2], dtype=P.int32))
-    with pytest.raises(ValueError, match=r"target size \(torch.Size\(\[3, 1\]\)\).*input size \(torch.Size\(\[3, 4\]\)\)"):
+    sizes = r"target size \(torch.Size\(\[3, 1\]\)\).*input size \(torch.Size\(\[3, 4\]\)\)"
+    with pytest.raises(ValueError, match=sizes):
         F.binary_cross_entropy(P.full((3, 4), 0.5), P.full((3, 1), 0.5))
     with pytest.raises(RuntimeError, match="not differentiable with respect to argument 'weight'"):
         F.binary_cross_entropy(P.full((3,), 0.5), P.full((3,), 0.5), weight=P.ones(3, requires_grad=True))
