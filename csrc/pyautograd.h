@@ -30,5 +30,6 @@ int pag_max_threads(void);
 #include "reduce.h"
 #include "matmul.h"
 #include "optim.h"
+#include "loss.h"
 
 #endif

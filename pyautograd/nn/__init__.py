@@ -3,4 +3,5 @@ from . import functional, init
 from .module import Module
 from .modules import (CrossEntropyLoss, Identity, L1Loss, Linear, ModuleDict, ModuleList, MSELoss, ReLU,
                       Sequential, Sigmoid, Tanh)
+from .modules import BCELoss, BCEWithLogitsLoss, HuberLoss, KLDivLoss, NLLLoss, SmoothL1Loss
 from .parameter import Parameter

@@ -2,7 +2,8 @@
 from ..ops import linalg
 from ..ops.composite import clamp, hardtanh, relu6  # noqa: F401
 from ..ops.pointwise import elu, gelu, leaky_relu, logsigmoid, relu, sigmoid, silu, softplus, tanh  # noqa: F401
-from ._losses import cross_entropy, l1_loss, mse_loss  # noqa: F401
+from ._losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss,  # noqa: F401
+                      kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 
 
 def linear(input, weight, bias=None):

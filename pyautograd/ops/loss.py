@@ -1,30 +1,188 @@
-"""Loss ops with fused kernels: cross-entropy from logits.
+"""The loss ops with a kernel of their own (PyTorch's native losses).
 
-The forward and its gradient are each one fused pass over the logits
-(kernels.cross_entropy / cross_entropy_backward). The fused backward has no
-derivative of its own, so the op is declared once-differentiable: double
-backward through it raises (the op database records supports_gradgrad=False
-and a test checks that it raises).
+Each forward is one kernel call that also reduces ("none", "mean" or "sum");
+the backward formulas are Tensor ops, so double backward works. Arguments
+arrive checked, broadcast and in one dtype from the front ends in
+nn/_losses.py (promote=None here). Losses PyTorch writes from other ops
+(l1_loss, kl_div, cross-entropy with probabilities) are composites there.
+
+cross_entropy_fused is the fused log_softmax + nll_loss of class-index
+cross-entropy on (N, C) logits, label smoothing included: one pass over the
+logits forward (kernels.cross_entropy) and one backward
+(kernels.cross_entropy_backward), the latter an op with its own formulas.
 """
-from .. import kernels
+from .. import _creation, kernels
 from ._opdef import defop
+from .indexing import one_hot
+from .pointwise import logsigmoid
 
+
+def _per_element(grad, reduction, d):
+    """grad as the factor of each element's derivative: divided by the element count
+    for "mean" (d is the elementwise operand, broadcast already)."""
+    return grad / d.numel() if reduction == "mean" else grad
+
+
+def _mse_grad(grad, input, target, reduction):
+    d = input - target
+    return 2 * d * _per_element(grad, reduction, d)
+
+
+def _smooth_l1_grad(grad, input, target, reduction, beta):
+    d = input - target
+    return (d / beta).clamp(-1, 1) * _per_element(grad, reduction, d)
+
+
+def _huber_grad(grad, input, target, reduction, delta):
+    d = input - target
+    return d.clamp(-delta, delta) * _per_element(grad, reduction, d)
+
+
+mse_loss = defop(
+    "mse_loss", "input, target, reduction", kernels.mse_loss, promote=None,
+    grads={"input": _mse_grad,
+           "target": lambda grad, input, target, reduction: -_mse_grad(grad, input, target, reduction)})
+
+smooth_l1_loss = defop(
+    "smooth_l1_loss", "input, target, reduction, beta", kernels.smooth_l1_loss, promote=None,
+    grads={"input": _smooth_l1_grad,
+           "target": lambda grad, input, target, reduction, beta:
+           -_smooth_l1_grad(grad, input, target, reduction, beta)})
+
+huber_loss = defop(
+    "huber_loss", "input, target, reduction, delta", kernels.huber_loss, promote=None,
+    grads={"input": _huber_grad,
+           "target": lambda grad, input, target, reduction, delta:
+           -_huber_grad(grad, input, target, reduction, delta)})
+
+
+# -- binary cross-entropy -------------------------------------------------------------------------
+
+# PyTorch's floor under x (1 - x) in the gradient of binary_cross_entropy: 1e-12 as a float32
+# (it matters where the input is exactly 0 or 1).
+_BCE_EPS = 9.999999960041972e-13
+
+
+def _weighted(g, weight, reduction, input):
+    g = g if weight is None else g * weight
+    return g / input.numel() if reduction == "mean" else g
+
+
+def _bce_input_grad(grad, input, target, weight, reduction):
+    g = grad * (input - target) / ((1 - input) * input).clamp(min=_BCE_EPS)
+    return _weighted(g, weight, reduction, input)
+
+
+def _bce_target_grad(grad, input, target, weight, reduction):
+    # -logit(input), unclamped as in PyTorch (infinite where the input is exactly 0 or 1)
+    g = grad * -(input / (1 - input)).log()
+    return _weighted(g, weight, reduction, input)
+
+
+binary_cross_entropy = defop(
+    "binary_cross_entropy", "input, target, weight, reduction", kernels.binary_cross_entropy,
+    tensors=("weight",), promote=None,
+    grads={"input": _bce_input_grad, "target": _bce_target_grad})
+
+
+def _bce_logits_input_grad(grad, input, target, weight, pos_weight, reduction):
+    s = input.sigmoid()
+    g = s - target if pos_weight is None else s * (1 + (pos_weight - 1) * target) - pos_weight * target
+    return _weighted(grad * g, weight, reduction, input)
+
+
+def _bce_logits_target_grad(grad, input, target, weight, pos_weight, reduction):
+    g = -input if pos_weight is None else -input - (pos_weight - 1) * logsigmoid(input)
+    return _weighted(grad * g, weight, reduction, input)
+
+
+binary_cross_entropy_with_logits = defop(
+    "binary_cross_entropy_with_logits", "input, target, weight, pos_weight, reduction",
+    kernels.binary_cross_entropy_with_logits, tensors=("weight", "pos_weight"), promote=None,
+    grads={"input": _bce_logits_input_grad, "target": _bce_logits_target_grad})
+
+
+# -- negative log-likelihood ----------------------------------------------------------------------
+# nll_loss is linear in its input: the gradient is the adjoint map (a scatter of -weight[t]),
+# and the derivative of that scatter with respect to its incoming gradient is nll_loss again.
+
+nll_loss_backward = defop(
+    "nll_loss_backward", "grad_output, target, weight, reduction, ignore_index, shape",
+    kernels.nll_loss_backward, tensors=("target", "weight"), promote=None,
+    grads={"grad_output": lambda grad, target, weight, reduction, ignore_index:
+           nll_loss(grad, target, weight, reduction, ignore_index)})
+
+
+def _nll_grad(grad, target, weight, reduction, ignore_index, input_shapes):
+    return nll_loss_backward(grad, target, weight, reduction, ignore_index, input_shapes[0])
+
+
+def _declare_nll(name, node_name):
+    # PyTorch has two ops, nll_loss ((C,), (N, C)) and nll_loss2d ((N, C, H, W)), one kernel
+    # here; they differ only in the name of their node.
+    return defop(name, "input, target, weight, reduction, ignore_index", kernels.nll_loss,
+                 tensors=("target", "weight"), promote=None, node_name=node_name,
+                 grads={"input": _nll_grad})
+
+
+nll_loss = _declare_nll("nll_loss", "NllLossBackward0")
+nll_loss2d = _declare_nll("nll_loss2d", "NllLoss2DBackward0")
+
+
+# -- fused cross-entropy (class indices, (N, C) logits) --------------------------------------------
+
+
+def _ce_terms(input, target, weight, ignore_index, label_smoothing):
+    """Constants of the cross-entropy gradient: A (N, C), the weight on each class's
+    log-probability per row ((1 - eps) w_t at the target, eps/C w_c everywhere, 0 on an
+    ignored row); S = A.sum(1); and W, the mean's denominator (sum of kept rows' w_t)."""
+    c = input.shape[1]
+    kept = target != ignore_index
+    safe = target.masked_fill(~kept, 0)
+    w = _creation.ones(c, dtype=input.dtype) if weight is None else weight
+    w_t = w[safe] * kept
+    a = (1 - label_smoothing) * one_hot(safe, c).to(input.dtype) * w_t.unsqueeze(1)
+    if label_smoothing:
+        a = a + (label_smoothing / c) * w * kept.unsqueeze(1)
+    return a, a.sum(1, keepdim=True), w_t.sum()
+
+
+def _ce_row_scale(grad_output, reduction, total_weight):
+    """Each row's share of the incoming gradient, as a column (N, 1) or a 0-d tensor."""
+    if reduction == "none":
+        return grad_output.unsqueeze(1)
+    return grad_output / total_weight if reduction == "mean" else grad_output
+
+
+def _ce_backward_grad_output(grad, input, target, weight, ignore_index, reduction, label_smoothing):
+    # the backward is linear in grad_output: d_input = s * (S * softmax - A)
+    a, s_rows, total = _ce_terms(input, target, weight, ignore_index, label_smoothing)
+    h = (grad * (s_rows * input.softmax(1) - a)).sum(1)
+    if reduction == "none":
+        return h
+    return h.sum() / total if reduction == "mean" else h.sum()
+
+
+def _ce_backward_input(grad, grad_output, input, target, weight, ignore_index, reduction, label_smoothing):
+    # d/d input of s * S * softmax(input), against grad: the softmax backward
+    _, s_rows, total = _ce_terms(input, target, weight, ignore_index, label_smoothing)
+    p = input.softmax(1)
+    return _ce_row_scale(grad_output, reduction, total) * s_rows * p * (grad - (grad * p).sum(1, keepdim=True))
+
+
+cross_entropy_backward = defop(
+    "cross_entropy_backward", "grad_output, input, target, weight, ignore_index, reduction, label_smoothing",
+    lambda grad_output, input, target, weight, ignore_index, reduction, label_smoothing:
+    kernels.cross_entropy_backward(grad_output, input, target, weight=weight, ignore_index=ignore_index,
+                                   reduction=reduction, label_smoothing=label_smoothing),
+    tensors=("target", "weight"), promote=None,
+    grads={"grad_output": _ce_backward_grad_output, "input": _ce_backward_input})
 
 cross_entropy_fused = defop(
     "cross_entropy_fused", "input, target, weight, ignore_index, reduction, label_smoothing",
     lambda input, target, weight, ignore_index, reduction, label_smoothing: kernels.cross_entropy(
         input, target, weight=weight, ignore_index=ignore_index, reduction=reduction,
         label_smoothing=label_smoothing),
-    tensors=("target", "weight"), promote=None, once_differentiable=True,
-    node_name="NllLossBackward0",
+    tensors=("target", "weight"), promote=None, node_name="NllLossBackward0",
     grads={"input": lambda grad, input, target, weight, ignore_index, reduction, label_smoothing:
-           _ce_backward(grad, input, target, weight, ignore_index, reduction, label_smoothing)})
-
-
-def _ce_backward(grad, input, target, weight, ignore_index, reduction, label_smoothing):
-    from .._tensor import Tensor
-    g = kernels.cross_entropy_backward(grad._data, input._data, target._data,
-                                       weight=None if weight is None else weight._data,
-                                       ignore_index=ignore_index, reduction=reduction,
-                                       label_smoothing=label_smoothing)
-    return Tensor._wrap(g)
+           cross_entropy_backward(grad, input, target, weight, ignore_index, reduction, label_smoothing)})

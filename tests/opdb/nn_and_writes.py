@@ -103,7 +103,7 @@ OPS = [
            tolerances={"float32": (1e-5, 1e-4)}),
     OpInfo("cross_entropy", F.cross_entropy, _ce_samples, ref=_ce_ref,
            torch_fn=lambda *a, **k: _torch().nn.functional.cross_entropy(*a, **k),
-           supports_gradgrad=False, covers=("cross_entropy_fused",),
+           covers=("cross_entropy_fused", "cross_entropy_backward"),
            skips=(Skip("grad_fn", "label smoothing is fused into the one cross-entropy kernel here "
                                   "(NllLossBackward0); PyTorch composes it, so its root is AddBackward0"),),
            tolerances={"float32": (1e-5, 1e-5)}),

@@ -1,38 +1,131 @@
-"""Loss modules: thin wrappers over nn.functional holding the options."""
+"""Loss modules: thin holders of a loss function's options (as torch.nn's).
+
+Attributes are PyTorch's (``reduction``, ``ignore_index``, ``beta``...);
+class weights are buffers, so they follow ``.to()``/``.double()`` and appear
+in ``state_dict()`` under PyTorch's keys when given. The deprecated
+``size_average``/``reduce`` flags set ``reduction`` as in PyTorch (with its
+warning). A bad reduction string is accepted here and raises ValueError at
+the first call, as in PyTorch.
+"""
+from .. import _losses
 from .. import functional as F
 from ..module import Module
 
 
 class _Loss(Module):
+    """Base of the losses: holds ``reduction``."""
+
     def __init__(self, size_average=None, reduce=None, reduction="mean"):
         super().__init__()
-        self.reduction = reduction
+        if size_average is not None or reduce is not None:
+            self.reduction = _losses.legacy_reduction(size_average, reduce, stacklevel=4)
+        else:
+            self.reduction = reduction
+
+
+class _WeightedLoss(_Loss):
+    """Base of the losses with a ``weight`` buffer (None when not given)."""
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", weight)
 
 
 class MSELoss(_Loss):
-    """Mean squared error."""
+    """Mean squared error, (input - target) ** 2 reduced (see F.mse_loss)."""
 
     def forward(self, input, target):
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class L1Loss(_Loss):
-    """Mean absolute error."""
+    """Mean absolute error, |input - target| reduced (see F.l1_loss)."""
 
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
-class CrossEntropyLoss(_Loss):
-    """Cross-entropy from logits (class indices or probabilities as targets)."""
+class SmoothL1Loss(_Loss):
+    """Quadratic below ``beta``, linear above (see F.smooth_l1_loss)."""
+
+    def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
+        super().__init__(size_average, reduce, reduction)
+        self.beta = beta
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    """Quadratic up to ``delta``, linear (slope delta) above (see F.huber_loss)."""
+
+    def __init__(self, reduction="mean", delta=1.0):
+        super().__init__(reduction=reduction)
+        self.delta = delta
+
+    def forward(self, input, target):
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class NLLLoss(_WeightedLoss):
+    """Negative log-likelihood of class indices under log-probabilities (see F.nll_loss)."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+        super().__init__(weight, size_average, reduce, reduction)
+        self.ignore_index = ignore_index
+
+    def forward(self, input, target):
+        return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
+                          reduction=self.reduction)
+
+
+class CrossEntropyLoss(_WeightedLoss):
+    """Cross-entropy from logits, against class indices or class probabilities (see F.cross_entropy).
+
+    Example::
+
+        loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
+        loss = loss_fn(model(x), y)      # logits (N, C), y (N,) int64
+    """
 
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
                  label_smoothing=0.0):
-        super().__init__(size_average, reduce, reduction)
-        self.register_buffer("weight", weight)
+        super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
     def forward(self, input, target):
         return F.cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
                                reduction=self.reduction, label_smoothing=self.label_smoothing)
+
+
+class BCELoss(_WeightedLoss):
+    """Binary cross-entropy of probabilities (see F.binary_cross_entropy)."""
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy from logits, numerically stable, with ``weight`` and ``pos_weight``
+    buffers (see F.binary_cross_entropy_with_logits)."""
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None):
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", weight)
+        self.register_buffer("pos_weight", pos_weight)
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy_with_logits(input, target, self.weight, pos_weight=self.pos_weight,
+                                                  reduction=self.reduction)
+
+
+class KLDivLoss(_Loss):
+    """Kullback-Leibler divergence from log-probabilities (see F.kl_div); use reduction="batchmean"."""
+
+    def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
+        super().__init__(size_average, reduce, reduction)
+        self.log_target = log_target
+
+    def forward(self, input, target):
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)

@@ -1,0 +1,146 @@
+"""OpInfos of the loss functions of nn.functional (the fused (N, C) cross-entropy has its entry in
+nn_and_writes.py). Every entry is gradchecked and gradgradchecked in float64 on both backends and
+compared with PyTorch (values, gradients, grad_fn names); tests/nn/test_losses.py covers the
+options, modules and errors one by one."""
+import numpy as np
+
+import pyautograd.nn.functional as F
+
+from .core import OpInfo, SampleInput, Skip, make_arg
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _torch_fn(name):
+    def call(*args, **kwargs):
+        import torch.nn.functional as TF
+        return getattr(TF, name)(*args, **kwargs)
+    return call
+
+
+def _pair(dtype, rng, shape=(3, 4), avoid=(0.0,)):
+    """(input, target) whose differences keep off the points in `avoid` (the losses' kinks)."""
+    x = make_arg(shape, dtype, rng)
+    return x, (x - make_arg(shape, dtype, rng, avoid=avoid)).astype(dtype)
+
+
+def _regression_samples(avoid, **options):
+    def samples(dtype, rng):
+        x, t = _pair(dtype, rng, avoid=avoid)
+        for reduction in REDUCTIONS:
+            yield SampleInput((x, t), {"reduction": reduction, **options}, desc=reduction)
+        x3, t3 = _pair(dtype, rng, (2, 3, 2), avoid=avoid)
+        yield SampleInput((x3, t3[0, :1]), {**options}, desc="broadcast target")
+    return samples
+
+
+def _weighted_regression_samples(dtype, rng):
+    x, t = _pair(dtype, rng)
+    w = make_arg((3, 4), dtype, rng, low=0.5, high=2.0)
+    for reduction in REDUCTIONS:
+        yield SampleInput((x, t), {"reduction": reduction, "weight": w}, desc=f"weight {reduction}", grad_args=(0, 1))
+
+
+def _labels(rng, shape, classes, ignore=()):
+    t = rng.integers(0, classes, size=shape).astype(np.int64)
+    for index in ignore:
+        t[index] = -100
+    return t
+
+
+def _nll_samples(dtype, rng):
+    logp = make_arg((4, 5), dtype, rng)
+    w = make_arg((5,), dtype, rng, low=0.5, high=2.0)
+    t = _labels(rng, 4, 5, ignore=(1,))
+    for reduction in REDUCTIONS:
+        yield SampleInput((logp, t), {"reduction": reduction}, desc=reduction, grad_args=(0,))
+        yield SampleInput((logp, t, w), {"reduction": reduction}, desc=f"weight {reduction}", grad_args=(0,))
+    yield SampleInput((make_arg((5,), dtype, rng), np.array(3, np.int64)), desc="1-D input", grad_args=(0,))
+    for shape in ((2, 3, 4), (2, 3, 2, 2), (2, 3, 2, 1, 2)):
+        t = _labels(rng, shape[:1] + shape[2:], 3, ignore=((0,) + (0,) * (len(shape) - 2),))
+        for reduction in REDUCTIONS:
+            yield SampleInput((make_arg(shape, dtype, rng), t, w[:3]), {"reduction": reduction},
+                              desc=f"{len(shape)}-D {reduction}", grad_args=(0,))
+
+
+def _ce_nd_samples(dtype, rng):
+    w = make_arg((3,), dtype, rng, low=0.5, high=2.0)
+    for shape in ((2, 3, 4), (2, 3, 2, 2)):
+        t = _labels(rng, shape[:1] + shape[2:], 3, ignore=((1,) + (0,) * (len(shape) - 2),))
+        for reduction in REDUCTIONS:
+            yield SampleInput((make_arg(shape, dtype, rng), t), {"reduction": reduction},
+                              desc=f"{len(shape)}-D {reduction}", grad_args=(0,))
+            yield SampleInput((make_arg(shape, dtype, rng), t, w), {"reduction": reduction, "label_smoothing": 0.2},
+                              desc=f"{len(shape)}-D weight smoothing {reduction}", grad_args=(0,))
+    yield SampleInput((make_arg((4,), dtype, rng), np.array(1, np.int64)), {"label_smoothing": 0.1},
+                      desc="1-D input smoothing", grad_args=(0,))
+
+
+def _ce_probability_samples(dtype, rng):
+    w = make_arg((4,), dtype, rng, low=0.5, high=2.0)
+    for shape in ((3, 4), (2, 4, 3)):
+        x = make_arg(shape, dtype, rng)
+        p = rng.dirichlet(np.ones(4), size=int(np.prod(shape)) // 4).astype(dtype)
+        p = np.moveaxis(p.reshape((shape[0],) + shape[2:] + (4,)), -1, 1).copy()
+        for reduction in REDUCTIONS:
+            yield SampleInput((x, p), {"reduction": reduction}, desc=f"{len(shape)}-D {reduction}")
+            yield SampleInput((x, p, w), {"reduction": reduction, "label_smoothing": 0.2},
+                              desc=f"{len(shape)}-D weight smoothing {reduction}", grad_args=(0, 1))
+
+
+def _bce_samples(dtype, rng):
+    x = make_arg((3, 4), dtype, rng, low=0.05, high=0.95)
+    t = make_arg((3, 4), dtype, rng, low=0.0, high=1.0)
+    w = make_arg((4,), dtype, rng, low=0.5, high=2.0)
+    for reduction in REDUCTIONS:
+        yield SampleInput((x, t), {"reduction": reduction}, desc=reduction)
+        yield SampleInput((x, t, w), {"reduction": reduction}, desc=f"weight {reduction}", grad_args=(0, 1))
+
+
+def _bce_logits_samples(dtype, rng):
+    x = make_arg((3, 4), dtype, rng, low=-4.0, high=4.0)
+    t = make_arg((3, 4), dtype, rng, low=0.0, high=1.0)
+    w = make_arg((3, 1), dtype, rng, low=0.5, high=2.0)
+    pw = make_arg((4,), dtype, rng, low=0.5, high=3.0)
+    for reduction in REDUCTIONS:
+        yield SampleInput((x, t), {"reduction": reduction}, desc=reduction)
+        yield SampleInput((x, t, w), {"reduction": reduction, "pos_weight": pw}, desc=f"weight pos_weight {reduction}",
+                          grad_args=(0, 1))
+    yield SampleInput((x * 10, t), desc="large logits")
+
+
+def _kl_samples(dtype, rng):
+    x = make_arg((3, 4), dtype, rng, low=-3.0, high=0.0)
+    t = make_arg((3, 4), dtype, rng, low=0.05, high=1.0)
+    for reduction in REDUCTIONS + ("batchmean",):
+        yield SampleInput((x, t), {"reduction": reduction}, desc=reduction)
+        yield SampleInput((x, np.log(t)), {"reduction": reduction, "log_target": True}, desc=f"log_target {reduction}")
+
+
+_F32_TOL = {"float32": (1e-5, 1e-5)}
+
+OPS = [
+    OpInfo("mse_loss", F.mse_loss, _regression_samples(()), torch_fn=_torch_fn("mse_loss"), tolerances=_F32_TOL),
+    OpInfo("mse_loss", F.mse_loss, _weighted_regression_samples, torch_fn=_torch_fn("mse_loss"),
+           tolerances=_F32_TOL, variant="weight"),
+    OpInfo("l1_loss", F.l1_loss, _regression_samples((0.0,)), torch_fn=_torch_fn("l1_loss"), tolerances=_F32_TOL),
+    OpInfo("smooth_l1_loss", F.smooth_l1_loss, _regression_samples((-0.5, 0.5), beta=0.5),
+           torch_fn=_torch_fn("smooth_l1_loss"), tolerances=_F32_TOL),
+    OpInfo("smooth_l1_loss", F.smooth_l1_loss, _regression_samples((0.0,), beta=0.0),
+           torch_fn=_torch_fn("smooth_l1_loss"), tolerances=_F32_TOL, variant="beta0"),
+    OpInfo("huber_loss", F.huber_loss, _regression_samples((-0.7, 0.7), delta=0.7),
+           torch_fn=_torch_fn("huber_loss"), tolerances=_F32_TOL),
+    OpInfo("nll_loss", F.nll_loss, _nll_samples, torch_fn=_torch_fn("nll_loss"), tolerances=_F32_TOL,
+           covers=("nll_loss2d", "nll_loss_backward")),
+    OpInfo("cross_entropy", F.cross_entropy, _ce_nd_samples, torch_fn=_torch_fn("cross_entropy"),
+           tolerances=_F32_TOL, variant="nd"),
+    OpInfo("cross_entropy", F.cross_entropy, _ce_probability_samples, torch_fn=_torch_fn("cross_entropy"),
+           tolerances=_F32_TOL, variant="probabilities",
+           skips=(Skip("grad_fn", "PyTorch divides the mean by the sample count in C++ (DivBackward1, the "
+                                  "Scalar overload); a division by a number here is DivBackward0"),)),
+    OpInfo("binary_cross_entropy", F.binary_cross_entropy, _bce_samples, torch_fn=_torch_fn("binary_cross_entropy"),
+           tolerances=_F32_TOL),
+    OpInfo("binary_cross_entropy_with_logits", F.binary_cross_entropy_with_logits, _bce_logits_samples,
+           torch_fn=_torch_fn("binary_cross_entropy_with_logits"), tolerances=_F32_TOL),
+    OpInfo("kl_div", F.kl_div, _kl_samples, torch_fn=_torch_fn("kl_div"), tolerances=_F32_TOL),
+]
