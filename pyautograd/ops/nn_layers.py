@@ -10,6 +10,12 @@ would carry no history, and the second derivative needs it):
     dx = rstd * (g - mean(g) - xhat * mean(g * xhat))   (means over the normalized axes),
     dweight = sum(grad * xhat),   dbias = sum(grad)      (sums over the other axes).
 
+A plain backward (no create_graph; the engine runs formulas under no_grad) takes the fused
+kernels (kernels.layer_norm_backward, batch_norm_backward: one NumPy pass each instead of a
+dozen recorded ops); with create_graph the same gradients come from the Tensor-op formulas,
+which gradgradcheck verifies (and gradcheck and the comparison with PyTorch verify the
+kernels).
+
 The front ends (nn/_normalization.py, nn/_sparse.py, nn/_padding.py) check arguments and
 normalize them before calling these.
 """
@@ -17,6 +23,7 @@ import numpy as np
 
 from .. import _creation, kernels
 from .._tensor import Tensor
+from ..autograd import grad_mode
 from . import reduction
 from ._opdef import defop
 from .indexing import _index_add, _index_select
@@ -49,7 +56,14 @@ def _normalized_grads(grad, input, weight, stat_axes, param_axes, param_view, pa
     return dx, dw, db
 
 
+def _wrapped(grads, needs):
+    return tuple(Tensor._wrap(g) if g is not None and need else None for g, need in zip(grads, needs))
+
+
 def _layer_norm_grads(grad, input, weight, normalized_ndim, eps, needs_input_grad):
+    if not grad_mode.is_grad_enabled():
+        return _wrapped(kernels.layer_norm_backward(grad._data, input._data, None if weight is None else weight._data,
+                                                    normalized_ndim, eps), needs_input_grad)
     ndim = input.ndim
     shape = input.shape[ndim - normalized_ndim:]
     return _normalized_grads(grad, input, weight, tuple(range(ndim - normalized_ndim, ndim)),
@@ -69,6 +83,10 @@ def _channel_view(input):
 
 def _batch_norm_grads(grads, input, weight, running_mean, running_var, eps, needs_input_grad):
     grad = grads[0]
+    if not grad_mode.is_grad_enabled():
+        arrays = [None if t is None else t._data for t in (weight, running_mean, running_var)]
+        grads = kernels.batch_norm_backward(grad._data, input._data, *arrays, eps)
+        return _wrapped(grads, needs_input_grad) + (None, None)
     axes = (0,) + tuple(range(2, input.ndim))
     view = _channel_view(input)
     if running_mean is None:

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._fp import quiet_block
 
-__all__ = ["layer_norm", "batch_norm", "constant_pad"]
+__all__ = ["layer_norm", "batch_norm", "layer_norm_backward", "batch_norm_backward", "constant_pad"]
 
 
 def _affine(x, weight, bias, shape):
@@ -48,6 +48,48 @@ def batch_norm(x, weight, bias, running_mean, running_var, use_batch_stats, eps)
             centered = x - mean.reshape(shape)
         out = centered * (1.0 / np.sqrt(var + x.dtype.type(eps))).astype(x.dtype).reshape(shape)
     return _affine(out, weight, bias, shape), mean, var
+
+
+def _normalized_backward(grad, x, weight, stat_axes, param_axes, view, mean, var, eps, batch_stats):
+    """(dx, dweight, dbias) of (x - mean) / sqrt(var + eps) * weight + bias. With batch_stats the
+    statistics are x's over stat_axes (so they vary with x); else mean and var are constants."""
+    with quiet_block():
+        rstd = (1.0 / np.sqrt(var + x.dtype.type(eps))).astype(x.dtype)
+        xhat = (x - mean) * rstd
+        g = grad if weight is None else grad * weight.reshape(view)
+        if batch_stats:
+            dx = rstd * (g - g.mean(axis=stat_axes, keepdims=True)
+                         - xhat * (g * xhat).mean(axis=stat_axes, keepdims=True))
+        else:
+            dx = g * rstd
+        dw = (grad * xhat).sum(axis=param_axes) if weight is not None else None
+        db = grad.sum(axis=param_axes)
+    return dx, dw, db
+
+
+def layer_norm_backward(grad, x, weight, normalized_ndim, eps):
+    """The gradients (dx, dweight, dbias) of layer_norm (dweight None without a weight)."""
+    k = x.ndim - normalized_ndim
+    axes = tuple(range(k, x.ndim))
+    with quiet_block():
+        mean = x.mean(axis=axes, keepdims=True)
+        var = np.mean((x - mean) ** 2, axis=axes, keepdims=True)
+    return _normalized_backward(grad, x, weight, axes, tuple(range(k)), x.shape[k:], mean, var, eps, True)
+
+
+def batch_norm_backward(grad, x, weight, running_mean, running_var, eps):
+    """The gradients (dx, dweight, dbias) of batch_norm: with the batch's statistics when
+    running_mean is None, else with the running ones (dweight None without a weight)."""
+    axes = (0,) + tuple(range(2, x.ndim))
+    view = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    with quiet_block():
+        if running_mean is None:
+            mean = x.mean(axis=axes, keepdims=True)
+            var = np.mean((x - mean) ** 2, axis=axes, keepdims=True)
+        else:
+            mean = running_mean.astype(x.dtype, copy=False).reshape(view)
+            var = running_var.astype(x.dtype, copy=False).reshape(view)
+    return _normalized_backward(grad, x, weight, axes, axes, view, mean, var, eps, running_mean is None)
 
 
 def constant_pad(x, pad, value):
