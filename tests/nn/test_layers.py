@@ -458,3 +458,26 @@ def test_sequential_with_new_layers_gradchecks_and_trains():
     loss = net(x).pow(2).mean()
     loss.backward()
     assert all(p.grad is not None for p in net.parameters())
+
+
+FUNCTIONAL_NAMES = ["dropout", "layer_norm", "batch_norm", "embedding", "normalize", "pad", "elu", "leaky_relu",
+                    "silu", "relu", "relu6", "hardtanh", "softmax", "log_softmax", "linear", "bilinear", "gelu",
+                    "softplus", "cosine_similarity", "one_hot", "logsigmoid", "sigmoid", "tanh"]
+# Builtins whose signature PyTorch only documents (the text of their docstrings' first line).
+DOCUMENTED = {"bilinear": ["input1", "input2", "weight", "bias"], "gelu": ["input", "approximate"],
+              "softplus": ["input", "beta", "threshold"], "cosine_similarity": ["x1", "x2", "dim", "eps"],
+              "one_hot": ["tensor", "num_classes"], "logsigmoid": ["input"], "linear": ["input", "weight", "bias"]}
+
+
+@pytest.mark.parametrize("name", FUNCTIONAL_NAMES)
+def test_functional_signatures_match_torch(name):
+    import inspect
+    ours = inspect.signature(getattr(F, name))
+    try:
+        theirs = inspect.signature(getattr(torch.nn.functional, name))
+    except (TypeError, ValueError):
+        assert list(ours.parameters) == DOCUMENTED[name]
+        return
+    assert list(ours.parameters) == list(theirs.parameters)
+    for pname, p in theirs.parameters.items():
+        assert ours.parameters[pname].default == p.default, pname
