@@ -21,8 +21,8 @@ def bilinear(input1, input2, weight, bias=None):
         raise RuntimeError(f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but "
                            f"expected {in2}")
     if bias is not None and tuple(bias.shape) != (out_f,):
-        raise RuntimeError(f"bilinear(): bias size does not match weight size: got {bias.shape[-1] if bias.ndim else 0} "
-                           f"but expected {out_f}")
+        got = bias.shape[-1] if bias.ndim else 0
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got {got} but expected {out_f}")
     lead = tuple(input1.shape[:-1])
     x1, x2 = input1.reshape(-1, in1), input2.reshape(-1, in2)
     # (B, in1) @ (in1, out * in2): each row holds x1 @ weight[k] for every k.
