@@ -29,8 +29,8 @@ from cffi import FFI
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
-HEADERS = ["pyautograd.h", "elementwise.h", "reduce.h", "matmul.h", "optim.h", "loss.h"]
-SOURCES = ["elementwise.c", "reduce.c", "matmul.c", "optim.c", "loss.c"]
+HEADERS = ["pyautograd.h", "elementwise.h", "reduce.h", "matmul.h", "optim.h", "loss.h", "norm.h"]
+SOURCES = ["elementwise.c", "reduce.c", "matmul.c", "optim.c", "loss.c", "norm.c"]
 
 _CDEF_BLOCK = re.compile(r"/\* cdef-begin \*/(.*?)/\* cdef-end \*/", re.S)
 _TABLE_LINE = re.compile(r"^PAG_(UNARY|BINARY|COMPARE)\((\w+)\s*,", re.M)

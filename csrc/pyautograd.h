@@ -4,7 +4,7 @@
  * and handed to cffi's cdef, so it must stay free of preprocessor lines. The
  * pointwise prototypes are not written here: build.py generates them from
  * kernels.def, the same table elementwise.c expands. Each kernel family keeps
- * its own prototypes in its own header (reduce.h, matmul.h, optim.h), with its
+ * its own prototypes in its own header (reduce.h, matmul.h, optim.h, norm.h), with its
  * own cdef block, and is included below.
  *
  * Conventions: every entry point returns a status code; sizes, shapes and
@@ -31,5 +31,6 @@ int pag_max_threads(void);
 #include "matmul.h"
 #include "optim.h"
 #include "loss.h"
+#include "norm.h"
 
 #endif

@@ -1,7 +1,9 @@
 """pyautograd.nn: modules, parameters, losses, functional and init (as torch.nn)."""
 from . import functional, init
 from .module import Module
-from .modules import (CrossEntropyLoss, Identity, L1Loss, Linear, ModuleDict, ModuleList, MSELoss, ReLU,
-                      Sequential, Sigmoid, Tanh)
-from .modules import BCELoss, BCEWithLogitsLoss, HuberLoss, KLDivLoss, NLLLoss, SmoothL1Loss
+from .modules import (ELU, GELU, BatchNorm1d, BatchNorm2d, BCELoss, BCEWithLogitsLoss, Bilinear,
+                      CrossEntropyLoss, Dropout, Embedding, Flatten, Hardtanh, HuberLoss, Identity, KLDivLoss,
+                      L1Loss, LayerNorm, LeakyReLU, Linear, LogSigmoid, LogSoftmax, ModuleDict, ModuleList,
+                      MSELoss, NLLLoss, ReLU, ReLU6, Sequential, Sigmoid, SiLU, SmoothL1Loss, Softmax, Softplus,
+                      Tanh, Unflatten)
 from .parameter import Parameter

@@ -1,7 +1,17 @@
-"""torch.nn.functional: activations, linear, normalization and the losses (from nn/_losses.py)."""
+"""torch.nn.functional: activations, linear, normalization and the losses (from nn/_losses.py).
+
+The layers' functional forms live in small modules beside this one (nn/_activation.py,
+_normalization.py, _dropout.py, _sparse.py, _padding.py, _bilinear.py) and are re-exported here.
+"""
 from ..ops import linalg
-from ..ops.composite import clamp, hardtanh, relu6  # noqa: F401
-from ..ops.pointwise import elu, gelu, leaky_relu, logsigmoid, relu, sigmoid, silu, softplus, tanh  # noqa: F401
+from ..ops.composite import clamp  # noqa: F401
+from ._activation import (elu, elu_, gelu, hardtanh, leaky_relu, leaky_relu_, log_softmax, logsigmoid,  # noqa: F401
+                          relu, relu_, relu6, sigmoid, silu, softmax, softplus, tanh)
+from ._bilinear import bilinear  # noqa: F401
+from ._dropout import dropout  # noqa: F401
+from ._normalization import batch_norm, cosine_similarity, layer_norm, normalize  # noqa: F401
+from ._padding import pad  # noqa: F401
+from ._sparse import embedding, one_hot  # noqa: F401
 from ._losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss,  # noqa: F401
                       kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 
@@ -16,12 +26,3 @@ def linear(input, weight, bias=None):
     out = linear(input.reshape(-1, input.shape[-1]), weight, bias)
     return out.reshape(*lead, out.shape[-1])
 
-
-def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    """softmax along `dim`."""
-    return input.softmax(dim) if dtype is None else input.to(dtype).softmax(dim)
-
-
-def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    """log_softmax along `dim`."""
-    return input.log_softmax(dim) if dtype is None else input.to(dtype).log_softmax(dim)

@@ -5,11 +5,11 @@ the dispatcher then falls back to NumPy with one warning. Each wrapper checks
 dtypes, shapes and memory layout and raises TypeError/ValueError naming them
 before any pointer reaches C, then turns a non-OK status into RuntimeError.
 """
-from . import linalg, loss, optim, pointwise, reduce
+from . import linalg, loss, norm, optim, pointwise, reduce
 
 KERNELS = {}
 SPECS = {}  # KernelSpecs declared by the families (see _registry)
-for _mod in (pointwise, reduce, linalg, optim, loss):
+for _mod in (pointwise, reduce, linalg, optim, loss, norm):
     KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
     SPECS.update(getattr(_mod, "SPECS", {}))
 globals().update(KERNELS)

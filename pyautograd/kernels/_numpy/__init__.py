@@ -4,9 +4,9 @@ This is the ground truth the C backend is tested against, and the path taken
 for dtypes and sizes where C does not win. Each family lives in its own module;
 this package gathers their public functions into one namespace.
 """
-from . import indexing, linalg, loss, optim, pointwise, reduce, scan, shape
+from . import indexing, linalg, loss, nn, optim, pointwise, reduce, scan, shape
 
 KERNELS = {}
-for _mod in (pointwise, reduce, linalg, optim, shape, scan, indexing, loss):
+for _mod in (pointwise, reduce, linalg, optim, shape, scan, indexing, loss, nn):
     KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
 globals().update(KERNELS)

@@ -1,6 +1,12 @@
 """The nn modules."""
-from .activation import ReLU, Sigmoid, Tanh
+from .activation import (ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, ReLU, ReLU6, Sigmoid, SiLU,
+                         Softmax, Softplus, Tanh)
+from .batchnorm import BatchNorm1d, BatchNorm2d
 from .container import ModuleDict, ModuleList, Sequential
-from .linear import Identity, Linear
-from .loss import CrossEntropyLoss, L1Loss, MSELoss
-from .loss import BCELoss, BCEWithLogitsLoss, HuberLoss, KLDivLoss, NLLLoss, SmoothL1Loss
+from .dropout import Dropout
+from .flatten import Flatten, Unflatten
+from .linear import Bilinear, Identity, Linear
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
+                   SmoothL1Loss)
+from .normalization import LayerNorm
+from .sparse import Embedding

@@ -1,0 +1,186 @@
+/* Layer normalization kernels (see norm.h for the contract).
+ *
+ * One pass computes a row's mean, a second its variance (both in double, so
+ * float32 rows keep full precision), a third writes the output. The backward
+ * recomputes the row statistics (cheaper than storing them for this size of
+ * work), then makes two passes: the row sums of g and g * xhat, then dx. The
+ * parameter gradients sum over rows: each thread adds into its own double
+ * accumulators, which are added up at the end, so results do not depend on
+ * scheduling.
+ *
+ * This file includes itself twice, with T = float and T = double. */
+#ifndef PAG_NORM_BODY
+#include <math.h>
+#include <stdlib.h>
+
+#include "common.h"
+
+/* Per-element price for pag_team_size: threads from 65536 elements (the passes are
+ * memory-bound; a second thread only pays back on large inputs). */
+#define NORM_COST 1
+
+#define PAG_NORM_BODY
+#define T float
+#define TS f32
+#include "norm.c"
+#undef T
+#undef TS
+#define T double
+#define TS f64
+#include "norm.c"
+#undef T
+#undef TS
+#undef PAG_NORM_BODY
+
+#else /* PAG_NORM_BODY: compiled once per T */
+
+#define TN_(name, sfx) name##_##sfx
+#define TN__(name, sfx) TN_(name, sfx)
+#define TN(name) TN__(name, TS)
+
+/* The row's mean and 1 / sqrt(biased variance + eps). The simd reductions let the
+ * compiler keep one partial sum per vector lane (a reassociation, as in NumPy's
+ * pairwise sums); everything accumulates in double. */
+static PAG_CLONES void TN(row_stats)(const T *PAG_RESTRICT x, int64_t n, double eps, double *mean, double *rstd) {
+    double s = 0.0;
+    PAG_PRAGMA(omp simd reduction(+:s))
+    for (int64_t j = 0; j < n; j++) s += (double)x[j];
+    const double m = n > 0 ? s / (double)n : 0.0;
+    double v = 0.0;
+    PAG_PRAGMA(omp simd reduction(+:v))
+    for (int64_t j = 0; j < n; j++) {
+        const double d = (double)x[j] - m;
+        v += d * d;
+    }
+    *mean = m;
+    *rstd = 1.0 / sqrt((n > 0 ? v / (double)n : 0.0) + eps);
+}
+
+/* o = (x - mean) * rstd * w + b; w and b may be NULL (the branches are outside the loops). */
+PAG_INLINE void TN(ln_write)(const T *PAG_RESTRICT x, const T *PAG_RESTRICT w, const T *PAG_RESTRICT b,
+                             T *PAG_RESTRICT o, int64_t n, double mean, double rstd) {
+    if (w && b) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < n; j++) o[j] = (T)(((double)x[j] - mean) * rstd * (double)w[j] + (double)b[j]);
+    } else if (w) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < n; j++) o[j] = (T)(((double)x[j] - mean) * rstd * (double)w[j]);
+    } else if (b) {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < n; j++) o[j] = (T)(((double)x[j] - mean) * rstd + (double)b[j]);
+    } else {
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < n; j++) o[j] = (T)(((double)x[j] - mean) * rstd);
+    }
+}
+
+static PAG_CLONES void TN(ln_rows)(const T *PAG_RESTRICT x, const T *PAG_RESTRICT w, const T *PAG_RESTRICT b,
+                                   T *PAG_RESTRICT out, int64_t lo, int64_t hi, int64_t n, double eps) {
+    for (int64_t r = lo; r < hi; r++) {
+        double mean, rstd;
+        TN(row_stats)(x + r * n, n, eps, &mean, &rstd);
+        TN(ln_write)(x + r * n, w, b, out + r * n, n, mean, rstd);
+    }
+}
+
+int TN(pag_norm_layer_norm)(const T *x, const T *weight, const T *bias, T *out, int64_t rows, int64_t cols,
+                            double eps, int nthreads) {
+    if (rows < 0 || cols < 0 || (rows > 0 && cols > INT64_MAX / rows)) return PAG_EINVAL;
+    if (rows * cols == 0) return PAG_OK;
+    if (!x || !out) return PAG_EINVAL;
+    const int team = pag_team_size(rows * cols, NORM_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(rows, team, TN(ln_rows)(x, weight, bias, out, lo, hi, cols, eps));
+    return PAG_OK;
+}
+
+/* Rows lo..hi of the backward; acc_w / acc_b (cols doubles each, or NULL) gather
+ * this thread's share of the parameter gradients. */
+static PAG_CLONES void TN(ln_backward_rows)(const T *PAG_RESTRICT g, const T *PAG_RESTRICT x,
+                                            const T *PAG_RESTRICT w, T *PAG_RESTRICT dx,
+                                            double *PAG_RESTRICT acc_w, double *PAG_RESTRICT acc_b,
+                                            int64_t lo, int64_t hi, int64_t n, double eps) {
+    for (int64_t r = lo; r < hi; r++) {
+        const T *PAG_RESTRICT gr = g + r * n;
+        const T *PAG_RESTRICT xr = x + r * n;
+        double mean, rstd;
+        TN(row_stats)(xr, n, eps, &mean, &rstd);
+        if (acc_w) {
+            PAG_PRAGMA(omp simd)
+            for (int64_t j = 0; j < n; j++) acc_w[j] += (double)gr[j] * (((double)xr[j] - mean) * rstd);
+        }
+        if (acc_b) {
+            PAG_PRAGMA(omp simd)
+            for (int64_t j = 0; j < n; j++) acc_b[j] += (double)gr[j];
+        }
+        if (!dx) continue;
+        double sg = 0.0, sgx = 0.0;
+        if (w) {
+            PAG_PRAGMA(omp simd reduction(+:sg, sgx))
+            for (int64_t j = 0; j < n; j++) {
+                const double gj = (double)gr[j] * (double)w[j];
+                sg += gj;
+                sgx += gj * ((double)xr[j] - mean);
+            }
+        } else {
+            PAG_PRAGMA(omp simd reduction(+:sg, sgx))
+            for (int64_t j = 0; j < n; j++) {
+                sg += (double)gr[j];
+                sgx += (double)gr[j] * ((double)xr[j] - mean);
+            }
+        }
+        /* dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), xhat = (x - mean) * rstd. */
+        const double mg = sg / (double)n, k = sgx * rstd * rstd / (double)n;
+        T *PAG_RESTRICT d = dx + r * n;
+        if (w) {
+            PAG_PRAGMA(omp simd)
+            for (int64_t j = 0; j < n; j++)
+                d[j] = (T)(rstd * ((double)gr[j] * (double)w[j] - mg - ((double)xr[j] - mean) * k));
+        } else {
+            PAG_PRAGMA(omp simd)
+            for (int64_t j = 0; j < n; j++) d[j] = (T)(rstd * ((double)gr[j] - mg - ((double)xr[j] - mean) * k));
+        }
+    }
+}
+
+int TN(pag_norm_layer_norm_backward)(const T *grad, const T *x, const T *weight, T *dx, T *dweight, T *dbias,
+                                     int64_t rows, int64_t cols, double eps, int nthreads) {
+    if (rows < 0 || cols < 0 || (rows > 0 && cols > INT64_MAX / rows)) return PAG_EINVAL;
+    if (dweight || dbias) {
+        for (int64_t j = 0; j < cols; j++) {
+            if (dweight) dweight[j] = 0;
+            if (dbias) dbias[j] = 0;
+        }
+    }
+    if (rows * cols == 0) return PAG_OK;
+    if (!grad || !x) return PAG_EINVAL;
+    const int team = pag_team_size(rows * cols, NORM_COST, nthreads);
+    const int params = (dweight != NULL) + (dbias != NULL);
+    double *acc = NULL;
+    if (params) {
+        acc = calloc((size_t)team * (size_t)params * (size_t)cols, sizeof(double));
+        if (!acc) return PAG_ENOMEM;
+    }
+    PAG_PARALLEL_CHUNKS(rows, team, {
+        double *mine = acc ? acc + (size_t)(team > 1 ? pag_thread_num() : 0) * params * cols : NULL;
+        double *acc_w = dweight ? mine : NULL;
+        double *acc_b = dbias ? (dweight ? mine + cols : mine) : NULL;
+        TN(ln_backward_rows)(grad, x, weight, dx, acc_w, acc_b, lo, hi, cols, eps);
+    });
+    if (acc) {
+        for (int t = 0; t < team; t++) {
+            const double *mine = acc + (size_t)t * params * cols;
+            for (int64_t j = 0; j < cols; j++) {
+                if (dweight) dweight[j] += (T)mine[j];
+                if (dbias) dbias[j] += (T)mine[(dweight ? cols : 0) + j];
+            }
+        }
+        free(acc);
+    }
+    return PAG_OK;
+}
+
+#undef TN
+#undef TN_
+#undef TN__
+
+#endif /* PAG_NORM_BODY */

@@ -1,0 +1,78 @@
+"""C wrappers for layer normalization (csrc/norm.c): forward and the fused backward.
+
+Signatures and results are the NumPy reference's (``_numpy/nn.py``). The C kernels take
+float32/float64 arrays of one dtype; the wrappers make the input rows contiguous (a copy
+only when they are not) and hand anything else (other dtypes, mixed dtypes) to the
+reference.
+"""
+import numpy as np
+
+from .._alloc import empty
+from .._numpy import nn as ref
+from .._registry import KernelSpec
+from . import _marshal as m
+
+__all__ = ["layer_norm", "layer_norm_backward"]
+
+# Crossover: none. NumPy makes about eight passes (and temporaries) forward and a dozen
+# backward, each a ufunc call; C makes three and four in one call, so it wins from the
+# smallest rows (see docs/nn.md for timings).
+SPECS = {"layer_norm": KernelSpec("layer_norm", 0), "layer_norm_backward": KernelSpec("layer_norm_backward", 0)}
+
+_FORWARD = {dt: m.symbol("norm", "layer_norm", dt) for dt in m.CTYPES}
+_BACKWARD = {dt: m.symbol("norm", "layer_norm_backward", dt) for dt in m.CTYPES}
+
+
+def _same_float(*arrays):
+    """The arrays' common float32/float64 dtype (None entries skipped), or None."""
+    dt = arrays[0].dtype
+    if dt not in m.CTYPES:
+        return None
+    for a in arrays[1:]:
+        if a is not None and (not isinstance(a, np.ndarray) or a.dtype != dt):
+            return None
+    return dt
+
+
+def _rows(x, normalized_ndim):
+    cols = 1
+    for s in x.shape[x.ndim - normalized_ndim:]:
+        cols *= s
+    return (x.size // cols if cols else 0), cols
+
+
+def _flat(a):
+    return None if a is None else np.ascontiguousarray(a).reshape(-1)
+
+
+def _ptr(a):
+    return m.ffi.NULL if a is None else m.ptr(a)
+
+
+def layer_norm(x, weight, bias, normalized_ndim, eps):
+    """(x - mean) / sqrt(var + eps) over the last `normalized_ndim` axes, then * weight + bias (C)."""
+    dt = _same_float(x, weight, bias)
+    if dt is None:
+        return ref.layer_norm(x, weight, bias, normalized_ndim, eps)
+    rows, cols = _rows(x, normalized_ndim)
+    xc, out = np.ascontiguousarray(x), empty(x.shape, dt)
+    w, b = _flat(weight), _flat(bias)
+    m.check(_FORWARD[dt](m.ptr(xc), _ptr(w), _ptr(b), m.out_ptr(out), rows, cols, float(eps), m.threads[0]),
+            "layer_norm")
+    return out
+
+
+def layer_norm_backward(grad, x, weight, normalized_ndim, eps):
+    """The gradients (dx, dweight, dbias) of layer_norm (dweight None without a weight) (C)."""
+    dt = _same_float(x, grad, weight)
+    if dt is None or grad.shape != x.shape:
+        return ref.layer_norm_backward(grad, x, weight, normalized_ndim, eps)
+    rows, cols = _rows(x, normalized_ndim)
+    params = x.shape[x.ndim - normalized_ndim:]
+    g, xc = np.ascontiguousarray(grad), np.ascontiguousarray(x)
+    w = _flat(weight)
+    dx, db = empty(x.shape, dt), empty(params, dt)
+    dw = None if weight is None else empty(params, dt)
+    m.check(_BACKWARD[dt](m.ptr(g), m.ptr(xc), _ptr(w), m.out_ptr(dx), _ptr(dw), m.out_ptr(db), rows, cols,
+                          float(eps), m.threads[0]), "layer_norm_backward")
+    return dx, dw, db
