@@ -60,4 +60,7 @@ from .ops import _out  # noqa: E402
 _out.install(globals())
 del _out
 
+# As in PyTorch, `import pyautograd as torch` alone gives torch.nn and torch.optim.
+from . import nn, optim  # noqa: E402
+
 __version__ = "0.1.0"
