@@ -82,7 +82,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """input / max(||input||_p, eps) along `dim` (rows of unit p-norm by default)."""
-    denom = pointwise.clamp_min(composite.vector_norm(input, p, dim, True), eps).expand_as(input)
+    denom = pointwise.clamp_scalar(composite.vector_norm(input, p, dim, True), eps).expand_as(input)
     result = input / denom
     if out is None:
         return result
@@ -94,7 +94,7 @@ def _clamped_norm(x, dim, eps):
     # gradient flows as if unclamped. Adding the detached difference reproduces both.
     norm = composite.vector_norm(x, 2, dim, True)
     floor = norm.detach()
-    return norm + (pointwise.clamp_min(floor, eps) - floor)
+    return norm + (pointwise.clamp_scalar(floor, eps) - floor)
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
