@@ -4,3 +4,4 @@ from .module import Module
 from .modules import (CrossEntropyLoss, Identity, L1Loss, Linear, ModuleDict, ModuleList, MSELoss, ReLU,
                       Sequential, Sigmoid, Tanh)
 from .parameter import Parameter
+from . import utils
