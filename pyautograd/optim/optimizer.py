@@ -242,12 +242,11 @@ class Optimizer:
             mine.update(saved)
 
     def __repr__(self):
-        lines = [f"{type(self).__name__} ("]
-        for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
-            lines += [f"    {k}: {group[k]}" for k in sorted(group) if k != "params"]
-        lines.append(")")
-        return "\n".join(lines)
+        # PyTorch's layout: each group's block starts on a new line, so blocks are blank-line separated
+        blocks = "".join(f"\nParameter Group {i}\n" + "".join(f"    {k}: {group[k]}\n" for k in sorted(group)
+                                                             if k != "params")
+                         for i, group in enumerate(self.param_groups))
+        return f"{type(self).__name__} ({blocks})"
 
 
 def _cast(param, value, key):
