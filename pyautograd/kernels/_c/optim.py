@@ -25,7 +25,10 @@ __all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many", "rmsprop_
 # fifteen, and NumPy pays the same argument checks plus a ufunc call per
 # expression, so C wins from the smallest tensors on: at 64 float32 elements
 # (fastest of many calls) an Adam step takes 7.7 us in C and 19.5 us in NumPy,
-# an SGD step with momentum 3.6 us and 10.4 us.
+# an SGD step with momentum 3.6 us and 10.4 us. RMSprop and Adagrad likewise (fastest of 15
+# interleaved rounds on a loaded machine, float32): at 64 elements a centered RMSprop step with
+# momentum takes 22.9 us in C and 94.0 us in NumPy, an Adagrad step 17.2 and 49.6 us; at 16384,
+# 16.8 / 65.4 us and 12.0 / 34.8 us.
 SPECS = {
     "sgd_step": KernelSpec("sgd_step", 0),
     "adam_step": KernelSpec("adam_step", 0),
