@@ -41,10 +41,12 @@ class RMSprop(Optimizer):
         for p in params:
             self._init_step(p)["step"]._data += 1  # counted, as in PyTorch; the update does not use it
         for _, ps, gs in self._batches(params, grads):
+            # created in PyTorch's order, so the state dicts list their keys as PyTorch's do
+            square_avgs = [self._buffer(p, "square_avg") for p in ps]
+            bufs = [self._buffer(p, "momentum_buffer") for p in ps] if momentum > 0 else None
+            grad_avgs = [self._buffer(p, "grad_avg") for p in ps] if centered else None
             kernels.rmsprop_step_many(
-                [p._data for p in ps], gs, [self._buffer(p, "square_avg") for p in ps],
-                [self._buffer(p, "grad_avg") for p in ps] if centered else None,
-                [self._buffer(p, "momentum_buffer") for p in ps] if momentum > 0 else None,
-                lr=group["lr"], alpha=group["alpha"], eps=group["eps"], weight_decay=group["weight_decay"],
-                momentum=momentum, centered=centered, maximize=group["maximize"])
+                [p._data for p in ps], gs, square_avgs, grad_avgs, bufs, lr=group["lr"], alpha=group["alpha"],
+                eps=group["eps"], weight_decay=group["weight_decay"], momentum=momentum, centered=centered,
+                maximize=group["maximize"])
         self._bump(params, "optimizer.step (RMSprop)")

@@ -161,6 +161,7 @@ def test_param_groups_and_a_checkpoint_mid_run_match_pytorch(name, kwargs, torch
 
 
 NAMES = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
+STATE_OPTIONS = {"SGD": dict(momentum=0.9), "Adam": dict(amsgrad=True), "RMSprop": dict(momentum=0.9, centered=True)}
 
 
 def _plain(value, lib):
@@ -182,11 +183,12 @@ def test_state_dict_layout_and_repr_equal_pytorch(name, torch):
         b = (nn if lib is pag else lib.nn).Parameter(lib.ones(3, dtype=lib.float64))
         c = (nn if lib is pag else lib.nn).Parameter(lib.ones(1, dtype=lib.float64))
         opt = getattr(lib.optim, name)([{"params": [a, b]}, {"params": [c], "lr": 0.5}], lr=0.1,
-                                       **({"momentum": 0.9} if name == "SGD" else {}))
+                                       **STATE_OPTIONS.get(name, {}))
         before = _plain(opt.state_dict(), lib)
         ((a * a).sum() + (b * 3).sum()).backward()  # c has no gradient: skipped, no state
         opt.step()
-        results.append((repr(opt), before, _plain(opt.state_dict(), lib)))
+        after = opt.state_dict()
+        results.append((repr(opt), before, _plain(after, lib), [list(s) for s in after["state"].values()]))
     assert results[0] == results[1]
 
 
