@@ -185,9 +185,9 @@ def test_other_errors():
         lr_scheduler.StepLR([], step_size=2)
     with pytest.raises(KeyError, match=r"param 'initial_lr' is not specified in param_groups\[0\]"):
         lr_scheduler.StepLR(_optimizer(pag, "SGD"), step_size=2, last_epoch=4)
-    plain = pag.optim.SGD([nn.Parameter(pag.ones(1))], lr=0.1)
+    plain = optim.SGD([nn.Parameter(pag.ones(1))], lr=0.1)
     with pytest.raises(ValueError, match="optimizer must support momentum or beta1"):
-        lr_scheduler.OneCycleLR(pag.optim.Adagrad([nn.Parameter(pag.ones(1))]), max_lr=0.1, total_steps=3)
+        lr_scheduler.OneCycleLR(optim.Adagrad([nn.Parameter(pag.ones(1))]), max_lr=0.1, total_steps=3)
     lr_scheduler.OneCycleLR(plain, max_lr=0.1, total_steps=3)  # SGD has "momentum" in its defaults
 
 

@@ -1,6 +1,4 @@
 """Optimizers step for step against PyTorch (float64, one thread), plus the base class's rules."""
-import warnings
-
 import numpy as np
 import pytest
 
