@@ -219,7 +219,7 @@ def test_add_param_group_rules():
         opt.add_param_group({"params": {b}})
     with pytest.raises(ValueError, match="can't optimize a non-leaf Tensor"):
         opt.add_param_group({"params": [b * 2]})
-    with pytest.raises(TypeError, match="optimizer can only optimize Tensors"):
+    with pytest.raises(TypeError, match="optimizer can only optimize Tensors, but one of the params is float$"):
         opt.add_param_group({"params": [1.0]})
     group = {"params": b, "momentum": 0.5}
     opt.add_param_group(group)

@@ -23,7 +23,7 @@ def vector_to_parameters(vec, parameters):
         parameters: an iterable of Tensors.
     """
     if not isinstance(vec, Tensor):
-        raise TypeError(f"expected torch.Tensor, but got: {type(vec).__module__}.{type(vec).__name__}")
+        raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
     pointer = 0
     for param in parameters:
         n = param.numel()
