@@ -258,6 +258,34 @@ def _sgd(n):
     return setup
 
 
+def _rmsprop(n):
+    def setup(torch):
+        rng = _rng()
+        p, g = rng.standard_normal(n).astype(F32), rng.standard_normal(n).astype(F32)
+        sq, buf = np.zeros(n, F32), np.zeros(n, F32)
+        cands = _columns("rmsprop_step", (p, g, sq, None, buf), dict(lr=1e-2, alpha=0.99, eps=1e-8, momentum=0.9))
+        if torch is not None:
+            opt = _torch_optimizer(torch, torch.optim.RMSprop, [p], [g], lr=1e-2, momentum=0.9, foreach=False)
+            cands["PyTorch"] = opt.step
+        # reads param, grad, square_avg, buffer; writes param, square_avg, buffer
+        return cands, ("GB/s", 7 * 4 * n)
+    return setup
+
+
+def _adagrad(n):
+    def setup(torch):
+        rng = _rng()
+        p, g = rng.standard_normal(n).astype(F32), rng.standard_normal(n).astype(F32)
+        state_sum = np.full(n, 0.1, F32)
+        cands = _columns("adagrad_step", (p, g, state_sum), dict(step=10, lr=1e-2, eps=1e-10))
+        if torch is not None:
+            opt = _torch_optimizer(torch, torch.optim.Adagrad, [p], [g], lr=1e-2, fused=True)
+            cands["PyTorch"] = opt.step
+        # reads param, grad, sum; writes param, sum
+        return cands, ("GB/s", 5 * 4 * n)
+    return setup
+
+
 def _adam_group(shapes, loop):
     """Adam over a parameter group: the many-form in one call, or (loop) one call per tensor."""
     def setup(torch):
@@ -288,6 +316,8 @@ def optimizer_cases():
         Case(section, "adam_step", "1e6", ("adam_step",), _adam(1_000_000), True),
         Case(section, "adam_step", "1e4", ("adam_step",), _adam(10_000)),
         Case(section, "sgd_step (momentum 0.9)", "1e6", ("sgd_step",), _sgd(1_000_000), True),
+        Case(section, "rmsprop_step (momentum 0.9)", "1e6", ("rmsprop_step",), _rmsprop(1_000_000)),
+        Case(section, "adagrad_step", "1e6", ("adagrad_step",), _adagrad(1_000_000)),
         Case(section, "adam_step_many", "MLP 784-512-512-10 (6 tensors)", ("adam_step_many",),
              _adam_group(MLP_SHAPES, loop=False), True),
         Case(section, "adam_step per tensor", "MLP 784-512-512-10 (6 tensors)", ("adam_step",),

@@ -18,8 +18,13 @@
  * size, a size whose byte count overflows, or step < 1.
  *
  * momentum_buffer(s) may be NULL when momentum == 0; max_exp_avg_sq(s) may be
- * NULL unless amsgrad. `step` is Adam's 1-based step count, already
- * incremented. Flags are 0 or 1. */
+ * NULL unless amsgrad; RMSprop's grad_avg(s) may be NULL unless centered.
+ * `step` is Adam's (Adagrad's) 1-based step count, already incremented.
+ * Flags are 0 or 1.
+ *
+ * RMSprop and Adagrad follow torch.optim.RMSprop and torch.optim.Adagrad
+ * (foreach=False) the same way; Adagrad's sum starts at
+ * initial_accumulator_value, which the caller fills in. */
 #ifndef PAG_OPTIM_H
 #define PAG_OPTIM_H
 #include <stdint.h>
@@ -57,6 +62,35 @@ int pag_optim_adam_step_many_f64(double *const *params, const double *const *gra
                                  const int64_t *sizes, int64_t count, int64_t step, double lr,
                                  double beta1, double beta2, double eps, double weight_decay,
                                  int amsgrad, int decoupled_weight_decay, int maximize, int nthreads);
+int pag_optim_rmsprop_step_f32(float *param, const float *grad, float *square_avg, float *grad_avg,
+                               float *momentum_buffer, int64_t n, double lr, double alpha, double eps,
+                               double weight_decay, double momentum, int centered, int maximize, int nthreads);
+int pag_optim_rmsprop_step_f64(double *param, const double *grad, double *square_avg, double *grad_avg,
+                               double *momentum_buffer, int64_t n, double lr, double alpha, double eps,
+                               double weight_decay, double momentum, int centered, int maximize, int nthreads);
+int pag_optim_rmsprop_step_many_f32(float *const *params, const float *const *grads, float *const *square_avgs,
+                                    float *const *grad_avgs, float *const *momentum_buffers,
+                                    const int64_t *sizes, int64_t count, double lr, double alpha, double eps,
+                                    double weight_decay, double momentum, int centered, int maximize,
+                                    int nthreads);
+int pag_optim_rmsprop_step_many_f64(double *const *params, const double *const *grads,
+                                    double *const *square_avgs, double *const *grad_avgs,
+                                    double *const *momentum_buffers, const int64_t *sizes, int64_t count,
+                                    double lr, double alpha, double eps, double weight_decay, double momentum,
+                                    int centered, int maximize, int nthreads);
+int pag_optim_adagrad_step_f32(float *param, const float *grad, float *state_sum, int64_t n, int64_t step,
+                               double lr, double lr_decay, double eps, double weight_decay, int maximize,
+                               int nthreads);
+int pag_optim_adagrad_step_f64(double *param, const double *grad, double *state_sum, int64_t n, int64_t step,
+                               double lr, double lr_decay, double eps, double weight_decay, int maximize,
+                               int nthreads);
+int pag_optim_adagrad_step_many_f32(float *const *params, const float *const *grads, float *const *state_sums,
+                                    const int64_t *sizes, int64_t count, int64_t step, double lr,
+                                    double lr_decay, double eps, double weight_decay, int maximize, int nthreads);
+int pag_optim_adagrad_step_many_f64(double *const *params, const double *const *grads,
+                                    double *const *state_sums, const int64_t *sizes, int64_t count,
+                                    int64_t step, double lr, double lr_decay, double eps, double weight_decay,
+                                    int maximize, int nthreads);
 /* cdef-end */
 
 #endif

@@ -1,6 +1,16 @@
-"""nn.init: parameter initialisation in place, under no_grad (PyTorch's formulas and defaults)."""
-import math
+"""nn.init: parameter initialisation in place, under no_grad (PyTorch's formulas and defaults).
 
+Random fills draw from pyautograd's generator (or the one given), so they are
+reproducible under manual_seed; the values differ from PyTorch's (another
+random stream), the distributions do not.
+"""
+import math
+import warnings
+
+import numpy as np
+
+from .._creation import empty, eye, from_numpy
+from ..ops.pointwise import where
 from ..autograd.grad_mode import no_grad
 
 
@@ -35,7 +45,7 @@ def _calculate_fan_in_and_fan_out(tensor):
 
 def _fan(tensor, mode):
     if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
+        raise ValueError(f"Mode {mode} not supported, please use one of {['fan_in', 'fan_out']}")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return fan_in if mode == "fan_in" else fan_out
 
@@ -81,18 +91,107 @@ def xavier_normal_(tensor, gain=1.0, generator=None):
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
 
+def _empty_warning(tensor):
+    if 0 in tensor.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        return True
+    return False
+
+
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    """He uniform: U(-b, b) with b = gain * sqrt(3 / fan)."""
-    fan = _fan(tensor, mode)
-    if fan == 0:
-        import warnings
-        warnings.warn("Initializing zero-element tensors is a no-op")
+    """He uniform: U(-b, b) with b = gain * sqrt(3 / fan).
+
+    Args:
+        tensor: at least 2-D; fan_in = size(1) * receptive field, fan_out = size(0) * receptive field.
+        a: the negative slope of the rectifier after this layer (leaky_relu only).
+        mode: "fan_in" (preserves the forward pass's variance) or "fan_out" (the backward's).
+        nonlinearity: a name calculate_gain knows ("relu", "leaky_relu", ...).
+        generator: the random generator (default: the global one).
+    """
+    if _empty_warning(tensor):
         return tensor
-    bound = math.sqrt(3.0) * calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    bound = math.sqrt(3.0) * calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
     return uniform_(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    """He normal: N(0, std**2) with std = gain / sqrt(fan)."""
-    fan = _fan(tensor, mode)
-    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), generator)
+    """He normal: N(0, std**2) with std = gain / sqrt(fan); arguments as kaiming_uniform_'s."""
+    if _empty_warning(tensor):
+        return tensor
+    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode)), generator)
+
+
+def eye_(tensor):
+    """Fills a 2-D tensor with the identity matrix (ones on the diagonal, also when not square)."""
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    with no_grad():
+        return tensor.copy_(eye(*tensor.shape, dtype=tensor.dtype))
+
+
+def orthogonal_(tensor, gain=1, generator=None):
+    """Fills `tensor` with a (semi-)orthogonal matrix times gain, as PyTorch's orthogonal_.
+
+    The tensor is seen as a (rows, numel // rows) matrix: rows orthonormal when
+    rows <= columns, else columns. It is the Q of the QR decomposition of a
+    standard-normal matrix, with each column's sign flipped to make R's diagonal
+    positive, so the result is uniform (Haar) over the orthogonal matrices.
+
+    Args:
+        tensor: at least 2-D.
+        gain: the scale factor.
+        generator: the random generator (default: the global one).
+    """
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    sample = empty(rows, cols, dtype=tensor.dtype).normal_(0, 1, generator=generator).numpy()
+    tall = sample if rows >= cols else sample.T
+    q, r = np.linalg.qr(tall)
+    q = q * np.sign(np.diagonal(r))
+    if rows < cols:
+        q = q.T
+    with no_grad():
+        tensor.copy_(from_numpy(np.ascontiguousarray(q, dtype=sample.dtype).reshape(tensor.shape)))
+        return tensor.mul_(gain)
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Fills `tensor` with N(mean, std**2) truncated to [a, b] (a and b are absolute bounds, not in stds).
+
+    Samples outside [a, b] are drawn again: from the normal itself when the interval
+    holds more than 30% of its mass, else uniformly on [a, b], accepted with the
+    normal's density relative to its peak in the interval (fast for narrow tails).
+    """
+    def cdf(x):
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
+                      "may be incorrect.", stacklevel=2)
+    with no_grad():
+        if cdf((b - mean) / std) - cdf((a - mean) / std) > 0.3:
+            def propose():
+                return empty(*tensor.shape, dtype=tensor.dtype).normal_(mean, std, generator=generator)
+
+            def rejected(x):
+                return (x < a) | (x > b)
+        else:
+            peak = max(a, min(mean, b))
+            log_peak = -0.5 * ((peak - mean) / std) ** 2
+
+            def propose():
+                return empty(*tensor.shape, dtype=tensor.dtype).uniform_(a, b, generator=generator)
+
+            def rejected(x):
+                log_u = empty(*tensor.shape, dtype=tensor.dtype).uniform_(generator=generator).log()
+                return log_u > -0.5 * ((x - mean) / std) ** 2 - log_peak
+        result = propose()
+        pending = rejected(result)
+        while pending.any():
+            candidate = propose()
+            result = where(pending, candidate, result)
+            pending = pending & rejected(candidate)
+        return tensor.copy_(result)

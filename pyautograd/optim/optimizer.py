@@ -4,6 +4,12 @@ Subclasses implement ``_step_group(group)``; updates write into the parameters'
 storage through the fused kernels under no_grad and bump each parameter's version
 counter, so a graph that saved a parameter before the step raises if it is
 back-propagated afterwards (as in PyTorch).
+
+The layout of ``param_groups``, ``state`` and ``state_dict()`` is PyTorch's, key
+for key: a checkpoint holds the state keyed by integer parameter indices and the
+groups with ``"params"`` as index lists, so it round-trips through
+``pyautograd.save``/``load`` (no pickle) and restores an optimizer built over the
+same parameters in the same order.
 """
 import copy
 from collections import defaultdict
@@ -12,7 +18,7 @@ import numpy as np
 
 from .._sites import user_site
 from .._tensor import Tensor
-from ..autograd.grad_mode import no_grad
+from ..autograd.grad_mode import enable_grad, no_grad
 from ..utils.hooks import zero_grads
 
 
@@ -25,7 +31,13 @@ required = _RequiredParameter()
 
 
 class Optimizer:
-    """Base class: holds ``param_groups`` (dicts of options plus "params") and ``state``."""
+    """Base class of the optimizers: holds ``param_groups``, ``defaults`` and ``state``.
+
+    Args:
+        params: an iterable of Tensors, of (name, Tensor) pairs, or of dicts each
+            holding "params" and any per-group options (missing options come from defaults).
+        defaults: the default option values, e.g. ``{"lr": 0.1, "momentum": 0}``.
+    """
 
     def __init__(self, params, defaults):
         self.defaults = defaults
@@ -43,41 +55,80 @@ class Optimizer:
             self.add_param_group(group)
 
     def add_param_group(self, param_group):
-        """Adds a group of parameters with its own options (missing ones from defaults)."""
+        """Adds a group of parameters with its own options (missing ones from ``defaults``).
+
+        The dict itself becomes the group, as in PyTorch. Raises ValueError if a
+        parameter is already in another group (or twice in this one), if a
+        required option is missing, or for a non-leaf tensor; TypeError for a
+        set (its order is not reproducible) or a non-Tensor.
+        """
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
         params = param_group["params"]
-        params = [params] if isinstance(params, Tensor) else list(params)
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, but the ordering "
+                            "of tensors in sets will change between runs. Please use a list instead.")
+        else:
+            params = list(params)
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        params = [p[1] if isinstance(p, tuple) else p for p in params]
+        if names:
+            if len(names) != len(params):
+                raise ValueError("all optimizer params should be with/without names. Some param names are missing")
+            param_group["param_names"] = names
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
-            if not p.is_leaf:
+            if not (p.is_leaf or p._retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
-        group = dict(param_group, params=params)
+        param_group["params"] = params
         for name, default in self.defaults.items():
-            if default is required and name not in group:
+            if default is required and name not in param_group:
                 raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
-            group.setdefault(name, default)
-        existing = {id(p) for g in self.param_groups for p in g["params"]}
-        if any(id(p) in existing for p in params) or len({id(p) for p in params}) != len(params):
-            raise ValueError("some parameters appear in more than one parameter group")
-        self.param_groups.append(group)
+            param_group.setdefault(name, default)
+        seen = {}
+        for i, p in enumerate(params):
+            if id(p) in seen:
+                # PyTorch warns and would update the tensor twice per step; the fused
+                # kernels refuse aliased arrays, so this is an error here.
+                raise ValueError(f"optimizer got a parameter group with duplicate parameters (positions "
+                                 f"{seen[id(p)]} and {i} are the same tensor); pass each parameter once")
+            seen[id(p)] = i
+        for group in self.param_groups:
+            if ("param_names" in param_group) != ("param_names" in group):
+                which = "with names" if "param_names" in param_group else "without names"
+                raise ValueError(f"all optimizer param groups should be with/without names. cannot add param group "
+                                 f"{which} to the optimizer")
+            if any(id(p) in seen for p in group["params"]):
+                raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(param_group)
 
     def zero_grad(self, set_to_none=True):
-        """Clears every parameter's .grad (to None, or to zeros in place)."""
+        """Clears every parameter's .grad: to None (the default), or to zeros in place."""
         zero_grads((p for g in self.param_groups for p in g["params"]), set_to_none)
 
     def step(self, closure=None):
-        """One update of every parameter that has a gradient; returns closure()'s loss if given."""
+        """One update of every parameter that has a gradient.
+
+        Args:
+            closure: optional callable that re-evaluates the model and returns the
+                loss; it runs with gradients enabled before the update.
+
+        Returns:
+            closure()'s loss, or None.
+        """
         loss = None
         if closure is not None:
-            from ..autograd.grad_mode import enable_grad
             with enable_grad():
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
                 self._step_group(group)
         return loss
+
+    # -- helpers for the subclasses -----------------------------------------------------------
 
     @staticmethod
     def _with_grads(group):
@@ -94,66 +145,120 @@ class Optimizer:
             grads.append(g if g.flags.c_contiguous else g.copy(order="C"))
         return params, grads
 
+    def _batches(self, params, grads, step=False):
+        """Splits a group's (param, grad) pairs into lists for one fused kernel call each.
+
+        A kernel call takes one dtype (and, for the optimizers whose update uses
+        the step count, one step): pairs are batched by dtype, and with ``step``
+        each parameter's state["step"] is incremented first and the batches are
+        keyed by it too. Yields (key, params, grad arrays); key is the step or None.
+        """
+        batches = {}
+        for p, g in zip(params, grads):
+            key = None
+            if step:
+                count = self.state[p]["step"]
+                count._data += 1
+                key = int(count._data)
+            ps, gs = batches.setdefault((p._data.dtype, key), ([], []))
+            ps.append(p)
+            gs.append(g)
+        for (_, key), (ps, gs) in batches.items():
+            yield key, ps, gs
+
+    def _buffer(self, p, key, fill=0.0):
+        """The array of state[key] of p, created filled with `fill` (p's shape and dtype) if absent."""
+        state = self.state[p]
+        if key not in state:
+            state[key] = Tensor._wrap(np.full_like(p._data, fill))
+        return state[key]._data
+
+    def _init_step(self, p):
+        """state["step"] of p, created as PyTorch's float32 scalar tensor(0.) if absent."""
+        state = self.state[p]
+        if "step" not in state:
+            state["step"] = Tensor._wrap(np.array(0.0, np.float32))
+        return state
+
     @staticmethod
     def _bump(params, name):
         site = user_site(3)
         for p in params:
             p._counter().bump(name, site)
 
-    def _buffer(self, p, key):
-        state = self.state[p]
-        if key not in state:
-            state[key] = Tensor._wrap(np.zeros_like(p._data))
-        return state[key]._data
-
     # -- state_dict ---------------------------------------------------------------------------
 
     def state_dict(self):
-        """{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]} as PyTorch's."""
+        """The optimizer's state as a dict, in PyTorch's layout.
+
+        Returns:
+            ``{"state": {index: {name: value}}, "param_groups": [{option: value,
+            "params": [index, ...]}]}``: parameters are numbered in group order;
+            the state's tensors are the optimizer's own (not copies), as in PyTorch.
+        """
         index, groups = {}, []
         for group in self.param_groups:
             packed = {k: v for k, v in group.items() if k != "params"}
-            packed["params"] = []
             for p in group["params"]:
                 index.setdefault(id(p), len(index))
-                packed["params"].append(index[id(p)])
+            packed["params"] = [index[id(p)] for p in group["params"]]
             groups.append(packed)
-        state = {index[id(p)]: dict(s) for p, s in self.state.items() if id(p) in index}
+        state = {(index[id(k)] if isinstance(k, Tensor) else k): v for k, v in self.state.items()}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
-        """Restores state and group options saved by state_dict (same parameter layout)."""
-        groups = state_dict["param_groups"]
-        if len(groups) != len(self.param_groups):
+        """Restores the state and the group options saved by state_dict.
+
+        The optimizer must have the same number of groups, each with the same
+        number of parameters, in the same order; the saved options replace the
+        groups' options. Floating-point state tensors are copied and cast to
+        their parameter's dtype ("step" keeps its own), as PyTorch does.
+        """
+        saved_groups = copy.deepcopy(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(self.param_groups, saved_groups)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't match the size of "
+                             "optimizer's group")
         by_index = {}
-        for mine, saved in zip(self.param_groups, groups):
-            if len(mine["params"]) != len(saved["params"]):
-                raise ValueError("loaded state dict contains a parameter group that doesn't match the size of "
-                                 "optimizer's group")
+        for mine, saved in zip(self.param_groups, saved_groups):
             by_index.update(zip(saved["params"], mine["params"]))
-        self.state = defaultdict(dict)
-        for idx, s in state_dict["state"].items():
-            p = by_index[int(idx)]
-            self.state[p] = {k: (Tensor._wrap(np.array(v._data, dtype=p._data.dtype if k != "step" else v._data.dtype))
-                                 if isinstance(v, Tensor) else copy.deepcopy(v)) for k, v in s.items()}
-        for mine, saved in zip(self.param_groups, groups):
-            for k, v in saved.items():
-                if k != "params":
-                    mine[k] = v
+        state = defaultdict(dict)
+        for key, value in state_dict["state"].items():
+            if key in by_index:
+                p = by_index[key]
+                state[p] = {k: _cast(p, v, k) for k, v in value.items()}
+            else:
+                state[key] = value
+        self.state = state
+        for mine, saved in zip(self.param_groups, saved_groups):
+            saved["params"] = mine["params"]
+            if "param_names" in mine and "param_names" not in saved:
+                saved["param_names"] = mine["param_names"]
+            for name, default in self.defaults.items():
+                saved.setdefault(name, default)  # a checkpoint from before an option existed
+            mine.clear()
+            mine.update(saved)
 
     def __repr__(self):
-        lines = [f"{type(self).__name__} ("]
-        for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
-            for k in sorted(group):
-                if k != "params":
-                    lines.append(f"    {k}: {group[k]}")
-        lines.append(")")
-        return "\n".join(lines)
+        # PyTorch's layout: each group's block starts on a new line, so blocks are blank-line separated
+        blocks = "".join(f"\nParameter Group {i}\n" + "".join(f"    {k}: {group[k]}\n" for k in sorted(group)
+                                                             if k != "params")
+                         for i, group in enumerate(self.param_groups))
+        return f"{type(self).__name__} ({blocks})"
 
 
-def check_positive(name, value, allow_zero=True):
-    """Raises ValueError with PyTorch's text for an invalid hyper-parameter."""
-    if not (value >= 0 if allow_zero else value > 0):
+def _cast(param, value, key):
+    """A copy of a saved state value for `param`: tensors cast to its dtype, except "step"."""
+    if isinstance(value, Tensor):
+        data = value._data
+        if key != "step" and data.dtype.kind == "f" and param._data.dtype.kind == "f":
+            data = data.astype(param._data.dtype)
+        return Tensor._wrap(np.array(data, copy=True))
+    return copy.deepcopy(value)
+
+
+def check_positive(name, value):
+    """Raises ValueError with PyTorch's text ("Invalid learning rate: -0.1") unless value >= 0."""
+    if not value >= 0:
         raise ValueError(f"Invalid {name}: {value}")

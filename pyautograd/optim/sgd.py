@@ -4,7 +4,20 @@ from .optimizer import Optimizer, check_positive
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent, exactly torch.optim.SGD's update."""
+    """Stochastic gradient descent, exactly torch.optim.SGD's update.
+
+    Args:
+        params: parameters or parameter groups.
+        lr: learning rate (default 1e-3).
+        momentum: momentum factor; the buffer starts as a copy of the first gradient.
+        dampening: dampening of the momentum's new term.
+        weight_decay: L2 penalty added to the gradient.
+        nesterov: Nesterov momentum (needs momentum > 0 and no dampening).
+        maximize: ascend the objective instead.
+        foreach, differentiable, fused: accepted for compatibility.
+
+    State per parameter (with momentum): "momentum_buffer".
+    """
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
                  maximize=False, foreach=None, differentiable=False, fused=None):
@@ -14,7 +27,8 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                                      nesterov=nesterov, maximize=maximize))
+                                      nesterov=nesterov, maximize=maximize, foreach=foreach,
+                                      differentiable=differentiable, fused=fused))
 
     def _step_group(self, group):
         params, grads = self._with_grads(group)
@@ -22,16 +36,17 @@ class SGD(Optimizer):
             return
         options = dict(lr=group["lr"], momentum=group["momentum"], dampening=group["dampening"],
                        nesterov=group["nesterov"], weight_decay=group["weight_decay"], maximize=group["maximize"])
-        arrays = [p._data for p in params]
-        if group["momentum"] == 0:
-            kernels.sgd_step_many(arrays, grads, None, **options)
-        else:
+        for _, ps, gs in self._batches(params, grads):
+            arrays = [p._data for p in ps]
+            if group["momentum"] == 0:
+                kernels.sgd_step_many(arrays, gs, None, **options)
+                continue
             # PyTorch starts a momentum buffer as a copy of the first gradient (first_step).
-            fresh = [i for i, p in enumerate(params) if "momentum_buffer" not in self.state[p]]
-            started = [i for i, p in enumerate(params) if "momentum_buffer" in self.state[p]]
+            fresh = [i for i, p in enumerate(ps) if "momentum_buffer" not in self.state[p]]
+            started = [i for i, p in enumerate(ps) if "momentum_buffer" in self.state[p]]
             for idx, first in ((fresh, True), (started, False)):
                 if idx:
-                    bufs = [self._buffer(params[i], "momentum_buffer") for i in idx]
-                    kernels.sgd_step_many([arrays[i] for i in idx], [grads[i] for i in idx], bufs,
+                    bufs = [self._buffer(ps[i], "momentum_buffer") for i in idx]
+                    kernels.sgd_step_many([arrays[i] for i in idx], [gs[i] for i in idx], bufs,
                                           first_step=first, **options)
         self._bump(params, "optimizer.step (SGD)")

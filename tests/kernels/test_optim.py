@@ -445,3 +445,172 @@ def test_dispatcher_picks_c_for_optimizer_steps(monkeypatch):
     with K.use_backend("auto"):  # the group's total size decides
         assert _backend_of(lambda: K.sgd_step_many([p], [g], lr=0.1)) == "NumPy"
         assert _backend_of(lambda: K.sgd_step_many([p, m], [g, v], lr=0.1)) == "C"
+
+
+# ---- RMSprop and Adagrad --------------------------------------------------------------------
+
+RMSPROP_OPTIONS = [
+    dict(alpha=a, weight_decay=wd, momentum=m, centered=c, maximize=mx)
+    for a in (0.99, 0.3) for wd in (0.0, 0.05) for m in (0.0, 0.9) for c in (False, True) for mx in (False, True)
+]  # alpha = 0.3 takes PyTorch's second lerp form for grad_avg (weight 1 - alpha >= 0.5)
+ADAGRAD_OPTIONS = [dict(lr_decay=d, weight_decay=wd, maximize=mx)
+                   for d in (0.0, 0.01) for wd in (0.0, 0.05) for mx in (False, True)]
+
+
+def _run_rmsprop(impl, grads, options, param, square_avg, grad_avg, buf):
+    for g in grads:
+        assert impl.rmsprop_step(param, g, square_avg, grad_avg, buf, lr=1e-2, eps=1e-8, **options) is param
+    return param, square_avg, grad_avg, buf
+
+
+def _run_adagrad(impl, grads, options, param, state_sum):
+    for step, g in enumerate(grads, 1):
+        assert impl.adagrad_step(param, g, state_sum, step=step, lr=0.1, eps=1e-10, **options) is param
+    return param, state_sum
+
+
+def _zero_state(rng, n, dtype, count):
+    """param from a normal, then `count` zeroed state arrays (as the optimizers start them)."""
+    return [rng.standard_normal(n).astype(dtype)] + [np.zeros(n, dtype) for _ in range(count)]
+
+
+@needs_c
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("options", RMSPROP_OPTIONS, ids=_ident)
+def test_rmsprop_c_matches_reference(options, dtype, rng):
+    grads = [rng.standard_normal(257).astype(dtype) for _ in range(3)]
+    start = _zero_state(rng, 257, dtype, 3)
+    c = _run_rmsprop(_c, grads, options, *[a.copy() for a in start])
+    ref = _run_rmsprop(_numpy, grads, options, *[a.copy() for a in start])
+    _assert_close(c, ref, dtype)
+    assert not np.array_equal(c[0], start[0])
+
+
+@needs_c
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("options", ADAGRAD_OPTIONS, ids=_ident)
+def test_adagrad_c_matches_reference(options, dtype, rng):
+    grads = [rng.standard_normal(257).astype(dtype) for _ in range(3)]
+    start = _zero_state(rng, 257, dtype, 1)
+    start[1] += dtype(0.1)  # initial_accumulator_value
+    c = _run_adagrad(_c, grads, options, *[a.copy() for a in start])
+    ref = _run_adagrad(_numpy, grads, options, *[a.copy() for a in start])
+    _assert_close(c, ref, dtype)
+    assert not np.array_equal(c[0], start[0])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("options", [dict(), dict(momentum=0.9, weight_decay=0.1),
+                                     dict(centered=True, alpha=0.3, maximize=True),
+                                     dict(centered=True, momentum=0.5, alpha=0.9)], ids=_ident)
+def test_rmsprop_20_steps_match_pytorch(torch1, backend, options, rng):
+    impl = _kernels(backend)
+    p = rng.standard_normal(1000)
+    t = torch1.tensor(p.copy(), requires_grad=True)
+    opt = torch1.optim.RMSprop([t], lr=1e-2, foreach=False, **options)
+    opts = {"alpha": 0.99, **options}
+    sq, ga, buf = np.zeros(1000), np.zeros(1000), np.zeros(1000)
+    for _ in range(20):
+        g = rng.standard_normal(1000)
+        t.grad = torch1.tensor(g)
+        opt.step()
+        impl.rmsprop_step(p, g, sq, ga, buf, lr=1e-2, eps=1e-8, **opts)
+    np.testing.assert_allclose(p, t.detach().numpy(), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(sq, opt.state[t]["square_avg"].numpy(), rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("options", [dict(), dict(lr_decay=0.05, weight_decay=0.1, maximize=True)], ids=_ident)
+def test_adagrad_20_steps_match_pytorch(torch1, backend, options, rng):
+    impl = _kernels(backend)
+    p = rng.standard_normal(1000)
+    t = torch1.tensor(p.copy(), requires_grad=True)
+    opt = torch1.optim.Adagrad([t], lr=0.1, initial_accumulator_value=0.2, foreach=False, **options)
+    state_sum = np.full(1000, 0.2)
+    for step in range(1, 21):
+        g = rng.standard_normal(1000)
+        t.grad = torch1.tensor(g)
+        opt.step()
+        impl.adagrad_step(p, g, state_sum, step=step, lr=0.1, eps=1e-10, **options)
+    np.testing.assert_allclose(p, t.detach().numpy(), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(state_sum, opt.state[t]["sum"].numpy(), rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+@settings(max_examples=10, deadline=None)
+@given(dtype=st.sampled_from(DTYPES), centered=st.booleans(), momentum=st.sampled_from([0.0, 0.9]),
+       shapes=st.lists(hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=6), min_size=0, max_size=6))
+def test_rmsprop_adagrad_many_forms_equal_single_forms(impl, dtype, centered, momentum, shapes):
+    kernels = _kernels(impl)
+    rng = np.random.default_rng(len(shapes))
+    params, grads, sq, ga, buf = _group(rng, shapes, dtype, 5)
+    many, single = _copy([params, sq, ga, buf]), _copy([params, sq, ga, buf])
+    opts = dict(lr=0.01, alpha=0.9, eps=1e-8, weight_decay=0.02, momentum=momentum, centered=centered)
+    assert kernels.rmsprop_step_many(many[0], grads, *many[1:], **opts) is many[0]
+    for i in range(len(shapes)):
+        kernels.rmsprop_step(single[0][i], grads[i], single[1][i], single[2][i], single[3][i], **opts)
+    many, single = many + _copy([params, sq]), single + _copy([params, sq])
+    opts = dict(step=3, lr=0.1, lr_decay=0.01, eps=1e-10, weight_decay=0.02)
+    assert kernels.adagrad_step_many(many[4], grads, many[5], **opts) is many[4]
+    for i in range(len(shapes)):
+        kernels.adagrad_step(single[4][i], grads[i], single[5][i], **opts)
+    for a_list, b_list in zip(many, single):
+        for a, b in zip(a_list, b_list):
+            np.testing.assert_array_equal(a, b)
+
+
+@needs_c
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_rmsprop_adagrad_threaded_groups_match_reference(dtype, rng):
+    shapes = [(50_001,), (3,), (0,), (70_000,), (123, 457)]
+    params, grads = _group(rng, shapes, dtype, 2)
+    sq, ga, buf = ([np.zeros(s, dtype) for s in shapes] for _ in range(3))  # (centered is ill-conditioned else)
+    c, r = _copy([params, sq, ga, buf]), _copy([params, sq, ga, buf])
+    opts = dict(lr=0.01, alpha=0.99, eps=1e-8, momentum=0.9, centered=True)
+    _c.rmsprop_step_many(c[0], grads, *c[1:], **opts)
+    _numpy.rmsprop_step_many(r[0], grads, *r[1:], **opts)
+    c, r = c + _copy([params, sq]), r + _copy([params, sq])
+    _c.adagrad_step_many(c[4], grads, c[5], step=2, lr=0.1, eps=1e-10)
+    _numpy.adagrad_step_many(r[4], grads, r[5], step=2, lr=0.1, eps=1e-10)
+    for a_list, b_list in zip(c, r):
+        _assert_close(a_list, b_list, dtype)
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+def test_rmsprop_adagrad_bad_input_raises(impl):
+    k = _kernels(impl)
+    p, g, sq, other = _adam_args()
+    with pytest.raises(ValueError, match="rmsprop_step: grad_avg is required when centered=True"):
+        k.rmsprop_step(p, g, sq, lr=0.1, alpha=0.9, eps=1e-8, centered=True)
+    with pytest.raises(ValueError, match="rmsprop_step: momentum_buffer is required when momentum > 0"):
+        k.rmsprop_step(p, g, sq, lr=0.1, alpha=0.9, eps=1e-8, momentum=0.9)
+    with pytest.raises(ValueError, match=r"rmsprop_step: invalid alpha -0.5 \(expected alpha >= 0\)"):
+        k.rmsprop_step(p, g, sq, lr=0.1, alpha=-0.5, eps=1e-8)
+    with pytest.raises(ValueError, match="square_avg and momentum_buffer share memory"):
+        k.rmsprop_step(p, g, sq, None, sq, lr=0.1, alpha=0.9, eps=1e-8, momentum=0.9)
+    with pytest.raises(TypeError, match="rmsprop_step: square_avg has dtype float64 but param has float32"):
+        k.rmsprop_step(p, g, np.zeros(4), lr=0.1, alpha=0.9, eps=1e-8)
+    with pytest.raises(ValueError, match="adagrad_step: invalid lr_decay -1"):
+        k.adagrad_step(p, g, sq, step=1, lr=0.1, lr_decay=-1, eps=1e-10)
+    with pytest.raises(ValueError, match="adagrad_step: invalid step 0"):
+        k.adagrad_step(p, g, sq, step=0, lr=0.1, eps=1e-10)
+    with pytest.raises(ValueError, match="param and state_sum share memory"):
+        k.adagrad_step(p, g, p, step=1, lr=0.1, eps=1e-10)
+    with pytest.raises(ValueError, match=r"adagrad_step_many: state_sums\[0\] has shape \(5,\) but params\[0\]"):
+        k.adagrad_step_many([p], [g], [np.zeros(5, np.float32)], step=1, lr=0.1, eps=1e-10)
+    with pytest.raises(ValueError, match="rmsprop_step_many: grad_avgs is required when centered=True"):
+        k.rmsprop_step_many([p], [g], [sq], lr=0.1, alpha=0.9, eps=1e-8, centered=True)
+    assert k.rmsprop_step_many([], [], [], lr=0.1, alpha=0.9, eps=1e-8) == []
+
+
+@needs_c
+def test_c_rejects_bad_rmsprop_adagrad_arguments_itself():
+    from pyautograd._C import ffi, lib
+    p = [ffi.from_buffer("float[]", np.zeros(4, np.float32)) for _ in range(5)]
+    rms = (0.01, 0.99, 1e-8, 0.0)
+    assert lib.pag_optim_rmsprop_step_f32(*p, 4, *rms, 0.9, 1, 0, 1) == lib.PAG_OK
+    assert lib.pag_optim_rmsprop_step_f32(*p[:3], ffi.NULL, p[4], 4, *rms, 0.0, 1, 0, 1) == lib.PAG_EINVAL
+    assert lib.pag_optim_rmsprop_step_f32(*p[:4], ffi.NULL, 4, *rms, 0.9, 0, 0, 1) == lib.PAG_EINVAL
+    assert lib.pag_optim_rmsprop_step_f32(*p[:4], ffi.NULL, 4, *rms, 0.0, 0, 0, 1) == lib.PAG_OK
+    assert lib.pag_optim_adagrad_step_f32(*p[:3], 4, 0, 0.1, 0.0, 1e-10, 0.0, 0, 1) == lib.PAG_EINVAL  # step 0
+    assert lib.pag_optim_adagrad_step_f32(p[0], p[1], p[0], 4, 1, 0.1, 0.0, 1e-10, 0.0, 0, 1) == lib.PAG_EINVAL

@@ -1,4 +1,4 @@
-"""C wrappers for the optim kernels: fused SGD and Adam/AdamW updates, in place.
+"""C wrappers for the optim kernels: fused SGD, Adam/AdamW, RMSprop and Adagrad updates, in place.
 
 The signatures, semantics and argument checks are the NumPy reference's
 (``_numpy/optim.py``). A wrapper first runs a quick check of its arrays
@@ -17,23 +17,35 @@ from .._numpy import optim as ref
 from .._registry import KernelSpec
 from . import _marshal as m
 
-__all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many"]
+__all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many", "rmsprop_step", "rmsprop_step_many",
+           "adagrad_step", "adagrad_step_many"]
 
 # Crossover sizes (parameter elements), measured on the development machine:
 # there is none. The fused C update makes one pass where NumPy makes five to
 # fifteen, and NumPy pays the same argument checks plus a ufunc call per
 # expression, so C wins from the smallest tensors on: at 64 float32 elements
 # (fastest of many calls) an Adam step takes 7.7 us in C and 19.5 us in NumPy,
-# an SGD step with momentum 3.6 us and 10.4 us.
+# an SGD step with momentum 3.6 us and 10.4 us. RMSprop and Adagrad likewise (fastest of 15
+# interleaved rounds on a loaded machine, float32): at 64 elements a centered RMSprop step with
+# momentum takes 22.9 us in C and 94.0 us in NumPy, an Adagrad step 17.2 and 49.6 us; at 16384,
+# 16.8 / 65.4 us and 12.0 / 34.8 us.
 SPECS = {
     "sgd_step": KernelSpec("sgd_step", 0),
     "adam_step": KernelSpec("adam_step", 0),
     "sgd_step_many": KernelSpec("sgd_step_many", 0, grouped=True),
     "adam_step_many": KernelSpec("adam_step_many", 0, grouped=True),
+    "rmsprop_step": KernelSpec("rmsprop_step", 0),
+    "adagrad_step": KernelSpec("adagrad_step", 0),
+    "rmsprop_step_many": KernelSpec("rmsprop_step_many", 0, grouped=True),
+    "adagrad_step_many": KernelSpec("adagrad_step_many", 0, grouped=True),
 }
 
 _SGD = {dt: (m.symbol("optim", "sgd_step", dt), m.symbol("optim", "sgd_step_many", dt)) for dt in m.CTYPES}
 _ADAM = {dt: (m.symbol("optim", "adam_step", dt), m.symbol("optim", "adam_step_many", dt)) for dt in m.CTYPES}
+_RMSPROP = {dt: (m.symbol("optim", "rmsprop_step", dt), m.symbol("optim", "rmsprop_step_many", dt))
+            for dt in m.CTYPES}
+_ADAGRAD = {dt: (m.symbol("optim", "adagrad_step", dt), m.symbol("optim", "adagrad_step_many", dt))
+            for dt in m.CTYPES}
 _ITEM = {m.F32: "float[]", m.F64: "double[]"}
 _POINTERS = {m.F32: "float *[]", m.F64: "double *[]"}
 _BUFFER_ERRORS = (TypeError, ValueError, BufferError)
@@ -198,3 +210,92 @@ def adam_step_many(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs=None, *
         _failed(status, op, lambda: ref.group_named(params, ref.adam_lists(grads, exp_avgs, exp_avg_sqs,
                                                                          max_exp_avg_sqs, amsgrad)))
     return params
+
+
+def _run_single(op, table, named, writable, required_missing, full_check, *scalars):
+    """Calls table[dtype][0] on one tensor's arrays: named = [(name, array or None)], param first.
+
+    Takes the quick buffers unless a required array is missing or one fails
+    the quick check; then full_check() raises for bad input (or passes), and
+    the buffers are built plainly. scalars follow the size in the C call.
+    """
+    arrays = [a for _, a in named]
+    param = arrays[0]
+    bufs = None if required_missing else _quick_buffers(param, arrays, writable)
+    if bufs is None:
+        full_check()
+        bufs = _buffers(arrays)
+    status = table[param.dtype][0](*bufs, param.size, *scalars, m.threads[0])
+    if status:
+        _failed(status, op, lambda: [(n, a) for n, a in named if a is not None])
+    return param
+
+
+def _run_many(op, table, params, lists, required_missing, full_check, *scalars):
+    """Calls table[dtype][1] on a group: lists = [(name, list or None, writable)] as ref.check_group takes them.
+
+    full_check() raises for bad input and returns the group's dtype. scalars
+    follow the count in the C call.
+    """
+    dtype, ptrs = _group_pointers(params, None if required_missing else lists, full_check)
+    if dtype is None:
+        return params
+    status = table[dtype][1](*ptrs, m.int64s([p.size for p in params]), len(params), *scalars, m.threads[0])
+    if status:
+        _failed(status, op, lambda: ref.group_named(params, lists))
+    return params
+
+
+def rmsprop_step(param, grad, square_avg, grad_avg=None, momentum_buffer=None, *, lr, alpha, eps,
+                 weight_decay=0.0, momentum=0.0, centered=False, maximize=False):
+    """One RMSprop step on one tensor, in place, in C (see _numpy.optim.rmsprop_step). Returns param."""
+    op = "rmsprop_step"
+    ref.check_rmsprop_options(op, lr, alpha, eps, weight_decay, momentum)
+    use_momentum = momentum > 0
+    named = [("param", param), ("grad", grad), ("square_avg", square_avg),
+             ("grad_avg", grad_avg if centered else None),
+             ("momentum_buffer", momentum_buffer if use_momentum else None)]
+    missing = (centered and grad_avg is None) or (use_momentum and momentum_buffer is None)
+    return _run_single(op, _RMSPROP, named, (True, False, True, True, True), missing,
+                       lambda: ref.check_rmsprop(op, param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha,
+                                                 eps, weight_decay, momentum, centered),
+                       lr, alpha, eps, weight_decay, momentum, bool(centered), bool(maximize))
+
+
+def adagrad_step(param, grad, state_sum, *, step, lr, lr_decay=0.0, eps, weight_decay=0.0, maximize=False):
+    """One Adagrad step on one tensor, in place, in C (see _numpy.optim.adagrad_step). Returns param."""
+    op = "adagrad_step"
+    step = ref.check_adagrad_options(op, step, lr, lr_decay, eps, weight_decay)
+    named = [("param", param), ("grad", grad), ("state_sum", state_sum)]
+    return _run_single(op, _ADAGRAD, named, (True, False, True), False,
+                       lambda: ref.check_adagrad(op, param, grad, state_sum, step, lr, lr_decay, eps, weight_decay),
+                       step, lr, lr_decay, eps, weight_decay, bool(maximize))
+
+
+def rmsprop_step_many(params, grads, square_avgs, grad_avgs=None, momentum_buffers=None, *, lr, alpha, eps,
+                      weight_decay=0.0, momentum=0.0, centered=False, maximize=False):
+    """rmsprop_step over a parameter group in one C call, threaded over the group's total element count.
+
+    See _numpy.optim.rmsprop_step_many. Returns params.
+    """
+    op = "rmsprop_step_many"
+    ref.check_rmsprop_options(op, lr, alpha, eps, weight_decay, momentum)
+    lists = ref.rmsprop_lists(grads, square_avgs, grad_avgs, momentum_buffers, centered, momentum)
+    missing = (centered and grad_avgs is None) or (momentum > 0 and momentum_buffers is None)
+    return _run_many(op, _RMSPROP, params, lists, missing,
+                     lambda: ref.check_rmsprop_group(op, params, grads, square_avgs, grad_avgs, momentum_buffers, lr,
+                                                     alpha, eps, weight_decay, momentum, centered),
+                     lr, alpha, eps, weight_decay, momentum, bool(centered), bool(maximize))
+
+
+def adagrad_step_many(params, grads, state_sums, *, step, lr, lr_decay=0.0, eps, weight_decay=0.0, maximize=False):
+    """adagrad_step over a parameter group in one C call, threaded over the group's total element count.
+
+    See _numpy.optim.adagrad_step_many. Returns params.
+    """
+    op = "adagrad_step_many"
+    step = ref.check_adagrad_options(op, step, lr, lr_decay, eps, weight_decay)
+    return _run_many(op, _ADAGRAD, params, ref.adagrad_lists(grads, state_sums), False,
+                     lambda: ref.check_adagrad_group(op, params, grads, state_sums, step, lr, lr_decay, eps,
+                                                     weight_decay)[1],
+                     step, lr, lr_decay, eps, weight_decay, bool(maximize))

@@ -1,8 +1,8 @@
 """NumPy reference for the optim kernels (see csrc/optim.c for the C side).
 
 Fused optimizer updates, written as the plain NumPy expression sequence of
-PyTorch's single-tensor updates (torch.optim.SGD, torch.optim.Adam/AdamW with
-foreach=False), in PyTorch's operation order so float64 results agree with it
+PyTorch's single-tensor updates (torch.optim.SGD, Adam/AdamW, RMSprop and
+Adagrad with foreach=False), in PyTorch's operation order so float64 results agree with it
 to rounding. Every kernel updates its array arguments in place and returns
 `param` (the many-forms return `params`).
 
@@ -15,7 +15,8 @@ import numpy as np
 
 from .._fp import quiet_block
 
-__all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many"]
+__all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many", "rmsprop_step", "rmsprop_step_many",
+           "adagrad_step", "adagrad_step_many"]
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -96,16 +97,39 @@ def check_sgd_options(op, lr, momentum, dampening, nesterov, weight_decay):
 
 def check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay):
     """Checks Adam's hyperparameters as torch.optim.Adam's constructor does; returns step as an int."""
-    try:
-        step = operator.index(step)
-    except TypeError:
-        raise TypeError(f"{op}: step must be an integer, got {type(step).__name__}") from None
-    _check_range(op, "step", step, step >= 1, "the 1-based step count, already incremented: step >= 1")
+    step = _check_step(op, step)
     _check_range(op, "lr", lr, lr >= 0.0, "lr >= 0")
     _check_range(op, "eps", eps, eps >= 0.0, "eps >= 0")
     _check_range(op, "beta1", beta1, 0.0 <= beta1 < 1.0, "0 <= beta1 < 1")
     _check_range(op, "beta2", beta2, 0.0 <= beta2 < 1.0, "0 <= beta2 < 1")
     _check_range(op, "weight_decay", weight_decay, weight_decay >= 0.0, "weight_decay >= 0")
+    return step
+
+
+def _check_step(op, step):
+    """step as an int: the 1-based step count, already incremented."""
+    try:
+        step = operator.index(step)
+    except TypeError:
+        raise TypeError(f"{op}: step must be an integer, got {type(step).__name__}") from None
+    _check_range(op, "step", step, step >= 1, "the 1-based step count, already incremented: step >= 1")
+    return step
+
+
+def _check_nonnegative(op, **values):
+    for name, value in values.items():
+        _check_range(op, name, value, value >= 0.0, f"{name} >= 0")
+
+
+def check_rmsprop_options(op, lr, alpha, eps, weight_decay, momentum):
+    """Checks RMSprop's hyperparameters as torch.optim.RMSprop's constructor does."""
+    _check_nonnegative(op, lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum)
+
+
+def check_adagrad_options(op, step, lr, lr_decay, eps, weight_decay):
+    """Checks Adagrad's hyperparameters as torch.optim.Adagrad's constructor does; returns step as an int."""
+    step = _check_step(op, step)
+    _check_nonnegative(op, lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay)
     return step
 
 
@@ -152,6 +176,25 @@ def check_adam(op, param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, amsgrad, st
     return step, named
 
 
+def check_rmsprop(op, param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay, momentum,
+                  centered):
+    """All checks of rmsprop_step except overlap; returns the (name, array) pairs."""
+    check_rmsprop_options(op, lr, alpha, eps, weight_decay, momentum)
+    if centered and grad_avg is None:
+        _required(op, "grad_avg", "centered=True")
+    if momentum > 0 and momentum_buffer is None:
+        _required(op, "momentum_buffer", "momentum > 0")
+    return check_tensor_arrays(op, ("param", param), [
+        ("grad", grad, False), ("square_avg", square_avg, True), ("grad_avg", grad_avg if centered else None, True),
+        ("momentum_buffer", momentum_buffer if momentum > 0 else None, True)])
+
+
+def check_adagrad(op, param, grad, state_sum, step, lr, lr_decay, eps, weight_decay):
+    """All checks of adagrad_step except overlap; returns (step as an int, the (name, array) pairs)."""
+    step = check_adagrad_options(op, step, lr, lr_decay, eps, weight_decay)
+    return step, check_tensor_arrays(op, ("param", param), [("grad", grad, False), ("state_sum", state_sum, True)])
+
+
 def check_group(op, params, lists):
     """Checks a parameter group: params and the per-tensor lists [(name, list or None, writable)].
 
@@ -193,6 +236,36 @@ def adam_lists(grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad):
     """The per-tensor lists of an Adam group other than params, as check_group takes them."""
     return [("grads", grads, False), ("exp_avgs", exp_avgs, True), ("exp_avg_sqs", exp_avg_sqs, True),
             ("max_exp_avg_sqs", max_exp_avg_sqs if amsgrad else None, True)]
+
+
+def rmsprop_lists(grads, square_avgs, grad_avgs, momentum_buffers, centered, momentum):
+    """The per-tensor lists of an RMSprop group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("square_avgs", square_avgs, True),
+            ("grad_avgs", grad_avgs if centered else None, True),
+            ("momentum_buffers", momentum_buffers if momentum > 0 else None, True)]
+
+
+def adagrad_lists(grads, state_sums):
+    """The per-tensor lists of an Adagrad group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("state_sums", state_sums, True)]
+
+
+def check_rmsprop_group(op, params, grads, square_avgs, grad_avgs, momentum_buffers, lr, alpha, eps, weight_decay,
+                        momentum, centered):
+    """All checks of rmsprop_step_many except overlap; returns the group's dtype (None when empty)."""
+    check_rmsprop_options(op, lr, alpha, eps, weight_decay, momentum)
+    if centered and grad_avgs is None:
+        _required(op, "grad_avgs", "centered=True")
+    if momentum > 0 and momentum_buffers is None:
+        _required(op, "momentum_buffers", "momentum > 0")
+    return check_group(op, params, rmsprop_lists(grads, square_avgs, grad_avgs, momentum_buffers, centered,
+                                                 momentum))
+
+
+def check_adagrad_group(op, params, grads, state_sums, step, lr, lr_decay, eps, weight_decay):
+    """All checks of adagrad_step_many except overlap; returns (step as an int, the group's dtype)."""
+    step = check_adagrad_options(op, step, lr, lr_decay, eps, weight_decay)
+    return step, check_group(op, params, adagrad_lists(grads, state_sums))
 
 
 def check_sgd_group(op, params, grads, momentum_buffers, lr, momentum, dampening, nesterov, weight_decay):
@@ -365,4 +438,128 @@ def adam_step_many(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs=None, *
         adam_step(param, grads[i], exp_avgs[i], exp_avg_sqs[i], vmax, step=step, lr=lr, beta1=beta1, beta2=beta2,
                   eps=eps, weight_decay=weight_decay, amsgrad=amsgrad, decoupled_weight_decay=decoupled_weight_decay,
                   maximize=maximize)
+    return params
+
+
+def rmsprop_step(param, grad, square_avg, grad_avg=None, momentum_buffer=None, *, lr, alpha, eps,
+                 weight_decay=0.0, momentum=0.0, centered=False, maximize=False):
+    """One RMSprop step on one tensor, in place: exactly torch.optim.RMSprop's single-tensor update.
+
+    Args:
+        param: the parameter (C-contiguous float32/float64), updated in place.
+        grad: its gradient (same shape and dtype), only read.
+        square_avg: the running average of the squared gradient, updated in place.
+        grad_avg: the running average of the gradient, updated in place; required when centered.
+        momentum_buffer: the momentum state (PyTorch starts it at zeros), updated in
+            place; required when momentum > 0.
+        lr, alpha, eps, weight_decay, momentum, centered, maximize: as torch.optim.RMSprop.
+
+    Returns:
+        param.
+
+    The update: ``g = -grad if maximize else grad``; ``g = g + weight_decay * param``;
+    ``square_avg = alpha * square_avg + (1 - alpha) * g * g``; ``avg = sqrt(square_avg)``,
+    or centered ``grad_avg = lerp(grad_avg, g, 1 - alpha)``, ``avg = sqrt(square_avg -
+    grad_avg**2)``; ``avg += eps``; with momentum ``buf = momentum * buf + g / avg``,
+    ``param -= lr * buf``, else ``param -= lr * g / avg``.
+    """
+    op = "rmsprop_step"
+    check_no_overlap(op, check_rmsprop(op, param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps,
+                                       weight_decay, momentum, centered))
+    with quiet_block():
+        _rmsprop(param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay, momentum,
+                 centered, maximize)
+    return param
+
+
+def _rmsprop(param, grad, square_avg, grad_avg, buf, lr, alpha, eps, weight_decay, momentum, centered, maximize):
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = grad + weight_decay * param
+    square_avg *= alpha
+    square_avg += (1 - alpha) * grad * grad
+    if centered:
+        _lerp_(grad_avg, grad, 1 - alpha)
+        avg = np.sqrt(square_avg - grad_avg * grad_avg)
+    else:
+        avg = np.sqrt(square_avg)
+    avg += eps
+    if momentum > 0:
+        buf *= momentum
+        buf += grad / avg
+        param += -lr * buf
+    else:
+        param += -lr * grad / avg
+
+
+def adagrad_step(param, grad, state_sum, *, step, lr, lr_decay=0.0, eps, weight_decay=0.0, maximize=False):
+    """One Adagrad step on one tensor, in place: exactly torch.optim.Adagrad's single-tensor update.
+
+    Args:
+        param: the parameter (C-contiguous float32/float64), updated in place.
+        grad: its gradient (same shape and dtype), only read.
+        state_sum: the sum of squared gradients (starting at initial_accumulator_value), updated in place.
+        step: the 1-based step count, already incremented for this step.
+        lr, lr_decay, eps, weight_decay, maximize: as torch.optim.Adagrad.
+
+    Returns:
+        param.
+
+    The update: ``g = -grad if maximize else grad``; ``g = g + weight_decay * param``;
+    ``clr = lr / (1 + (step - 1) * lr_decay)``; ``state_sum += g * g``;
+    ``param -= clr * g / (sqrt(state_sum) + eps)``.
+    """
+    op = "adagrad_step"
+    step, named = check_adagrad(op, param, grad, state_sum, step, lr, lr_decay, eps, weight_decay)
+    check_no_overlap(op, named)
+    with quiet_block():
+        _adagrad(param, grad, state_sum, step, lr, lr_decay, eps, weight_decay, maximize)
+    return param
+
+
+def _adagrad(param, grad, state_sum, step, lr, lr_decay, eps, weight_decay, maximize):
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = grad + weight_decay * param
+    clr = lr / (1 + (step - 1) * lr_decay)
+    state_sum += grad * grad
+    std = np.sqrt(state_sum)
+    std += eps
+    param += -clr * grad / std
+
+
+def rmsprop_step_many(params, grads, square_avgs, grad_avgs=None, momentum_buffers=None, *, lr, alpha, eps,
+                      weight_decay=0.0, momentum=0.0, centered=False, maximize=False):
+    """rmsprop_step over a parameter group: lists of arrays, entry i updated as rmsprop_step would.
+
+    Every list has one entry per parameter (grad_avgs may be None unless
+    centered, momentum_buffers unless momentum > 0); all arrays share one
+    dtype. Errors name the list and the index. Returns params.
+    """
+    op = "rmsprop_step_many"
+    check_rmsprop_group(op, params, grads, square_avgs, grad_avgs, momentum_buffers, lr, alpha, eps, weight_decay,
+                        momentum, centered)
+    check_group_no_overlap(op, group_named(params, rmsprop_lists(grads, square_avgs, grad_avgs, momentum_buffers,
+                                                                 centered, momentum)))
+    for i, param in enumerate(params):
+        rmsprop_step(param, grads[i], square_avgs[i], grad_avgs[i] if centered else None,
+                     momentum_buffers[i] if momentum > 0 else None, lr=lr, alpha=alpha, eps=eps,
+                     weight_decay=weight_decay, momentum=momentum, centered=centered, maximize=maximize)
+    return params
+
+
+def adagrad_step_many(params, grads, state_sums, *, step, lr, lr_decay=0.0, eps, weight_decay=0.0, maximize=False):
+    """adagrad_step over a parameter group: lists of arrays, entry i updated as adagrad_step would.
+
+    Every list has one entry per parameter; all arrays share one dtype; `step`
+    is the group's step count. Errors name the list and the index. Returns params.
+    """
+    op = "adagrad_step_many"
+    step, _ = check_adagrad_group(op, params, grads, state_sums, step, lr, lr_decay, eps, weight_decay)
+    check_group_no_overlap(op, group_named(params, adagrad_lists(grads, state_sums)))
+    for i, param in enumerate(params):
+        adagrad_step(param, grads[i], state_sums[i], step=step, lr=lr, lr_decay=lr_decay, eps=eps,
+                     weight_decay=weight_decay, maximize=maximize)
     return params
