@@ -1,5 +1,5 @@
 """pyautograd.nn: modules, parameters, losses, functional and init (as torch.nn)."""
-from . import functional, init
+from . import functional, init, utils
 from .module import Module
 from .modules import (ELU, GELU, BatchNorm1d, BatchNorm2d, BCELoss, BCEWithLogitsLoss, Bilinear,
                       CrossEntropyLoss, Dropout, Embedding, Flatten, Hardtanh, HuberLoss, Identity, KLDivLoss,
@@ -7,4 +7,3 @@ from .modules import (ELU, GELU, BatchNorm1d, BatchNorm2d, BCELoss, BCEWithLogit
                       MSELoss, NLLLoss, ReLU, ReLU6, Sequential, Sigmoid, SiLU, SmoothL1Loss, Softmax, Softplus,
                       Tanh, Unflatten)
 from .parameter import Parameter
-from . import utils
