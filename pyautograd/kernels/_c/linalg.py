@@ -46,15 +46,19 @@ def _layout(x):
     return None
 
 
+_BUFFER = {m.F32: "float[]", m.F64: "double[]"}
+_from_buffer = m.ffi.from_buffer
+
+
 def _matrix(x):
     """(x, p, trans, ld) passing matrix (or batch of matrices) x to C: p points at
     x's first element; x is replaced by a contiguous copy when C cannot read its layout."""
     if x.ndim == 2:  # the common cases, kept cheap: row-major or a transposed view
         flags = x.flags
         if flags.c_contiguous:
-            return x, m.ptr(x), 0, x.shape[1]
+            return x, _from_buffer(_BUFFER[x.dtype], x), 0, x.shape[1]
         if flags.f_contiguous:
-            return x, m.ptr(x.T), 1, x.shape[0]
+            return x, _from_buffer(_BUFFER[x.dtype], x.T), 1, x.shape[0]
     layout = _layout(x)
     if layout is None or any(s % x.itemsize for s in x.strides):
         x = np.ascontiguousarray(x)
@@ -90,8 +94,9 @@ def _run_gemm(op, a, b, c, alpha, beta, out):
     else:
         pc, (c_rs, c_cs) = m.ptr(c), m.elem_strides(c, (rows, cols))
     status = _GEMM[dt](rows, cols, k, alpha, pa, ta, lda, pb, tb, ldb, beta, pc, c_rs, c_cs,
-                       m.out_ptr(out), m.threads[0])
-    m.check(status, op)
+                       _from_buffer(_BUFFER[dt], out), m.threads[0])
+    if status:
+        m.check(status, op)
 
 
 def gemm(a, b, *, c=None, alpha=1.0, beta=0.0, out=None):
@@ -149,7 +154,14 @@ def matmul(a, b, *, out=None):
     Broadcast batch dims get stride 0 and transposed matrices are read in place;
     a batch of a's against one 2-D b runs as a single GEMM when a's rows stack.
     """
-    dt = m.require_float("matmul", a, b)
+    dt = a.dtype
+    if dt not in _BUFFER or b.dtype != dt:
+        m.require_float("matmul", a, b)
+    if out is None and a.ndim == 2 == b.ndim and a.shape[1] == b.shape[0]:
+        # the most common call, kept lean: at small sizes the Python cost decides
+        out = np.empty((a.shape[0], b.shape[1]), dt)
+        _run_gemm("matmul", a, b, None, 1.0, 0.0, out)
+        return out
     if 0 < a.ndim <= 2 and 0 < b.ndim <= 2 and a.shape[-1] == b.shape[0]:
         # no batch: one GEMM, or a matrix-vector product for a 1-D operand
         a2 = a if a.ndim == 2 else a[None, :]
