@@ -1,7 +1,10 @@
 """Containers: Sequential, ModuleList, ModuleDict."""
 from collections import OrderedDict
 
+from ...ops import linalg
 from ..module import Module
+from .activation import ReLU
+from .linear import Linear
 
 
 class Sequential(Module):
@@ -17,8 +20,18 @@ class Sequential(Module):
                 self.add_module(str(i), mod)
 
     def forward(self, input):
-        for mod in self._modules.values():
+        mods = list(self._modules.values())
+        i = 0
+        while i < len(mods):
+            mod = mods[i]
+            if i + 1 < len(mods) and _fusable_linear_relu(mod, mods[i + 1], input):
+                # Linear then ReLU as one GEMM with a bias + relu epilogue; the
+                # Linear's output is never seen, so nothing observable changes
+                input = linalg.linear_relu(input, mod.weight, mod.bias)
+                i += 2
+                continue
             input = mod(input)
+            i += 1
         return input
 
     def __len__(self):
@@ -107,3 +120,14 @@ class ModuleDict(Module):
     def items(self):
         """(name, module) pairs."""
         return self._modules.items()
+
+
+def _plain(mod):
+    """Whether calling mod is exactly its class's forward: no hooks, no forward set on the instance."""
+    return not mod._forward_hooks and not mod._forward_pre_hooks and "forward" not in mod.__dict__
+
+
+def _fusable_linear_relu(linear, relu, input):
+    """Whether linear(input) then relu may run as one fused call (exact classes, 2-D input, a bias)."""
+    return (type(linear) is Linear and type(relu) is ReLU and linear.bias is not None
+            and getattr(input, "ndim", None) == 2 and _plain(linear) and _plain(relu))
