@@ -28,6 +28,9 @@ def parser():
                        help="threads for the C kernels, the BLAS and PyTorch (default: all cores)")
         s.add_argument("--repeats", type=int, metavar="N",
                        help="interleaved rounds per case (default 7, 3 with --quick); more on a noisy machine")
+        s.add_argument("--cpu-time", action="store_true",
+                       help="time CPU seconds of this process instead of wall time (for a shared machine; "
+                            "use with --threads 1)")
         s.add_argument("--no-torch", action="store_true", help="leave out the PyTorch column")
         s.add_argument("--only", metavar="TEXT", help="run only the cases whose section or name contains TEXT")
     return p

@@ -81,12 +81,12 @@ def markdown_table(timings, faults, flops):
     return "\n".join(lines)
 
 
-def phase_timings(steps, rounds, per_round):
+def phase_timings(steps, settings, per_round):
     """{phase: {candidate: Timing}}: each Step's forward (with zero_grad and the loss), backward and
     optimizer step timed separately, per_round steps per candidate per round, rounds interleaved."""
     samples = {ph: {name: [] for name in steps} for ph in PHASES}
-    clock = time.perf_counter
-    for r in range(rounds):
+    clock = _harness.clock(settings)
+    for r in range(settings.repeats):
         names = list(steps)
         k = r % len(names)
         for name in names[k:] + names[:k]:
@@ -133,6 +133,8 @@ def run(args):
           f"cross_entropy, backward, Adam step. GFLOP/s counts 6 x batch x weights = {FLOPS / 1e9:.3f} GFLOP "
           f"per step. Ratios are of medians (above 1: slower than the reference column).")
     print()
+    print(_harness.clock_note(settings))
+    print()
     cands = candidates(torch)
     if args.only:
         cands = {k: v for k, v in cands.items() if args.only in k}
@@ -142,7 +144,7 @@ def run(args):
     print(f"measured in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     print(markdown_table(timings, faults, FLOPS))
     steps = {k: v for k, v in cands.items() if isinstance(v, mlp_setup.Step)}
-    phases = phase_timings(steps, settings.repeats, 2 if args.quick else 10)
+    phases = phase_timings(steps, settings, 2 if args.quick else 10)
     print()
     print("Per phase (each step timed phase by phase; forward includes zero_grad and the loss):")
     print()

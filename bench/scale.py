@@ -129,6 +129,8 @@ def run(args):
           "pyautograd against PyTorch with `fused=True` Adam. Times in ms, median (min). GEMM share: the "
           "step's eight matrix products timed alone, as a fraction of the step.")
     print()
+    print(_harness.clock_note(settings))
+    print()
     rows = []
     for batch, width in configs(args.quick):
         case, size = str(batch), str(width)
