@@ -1,6 +1,7 @@
 """Containers: Sequential, ModuleList, ModuleDict."""
 from collections import OrderedDict
 
+from ..._tensor import Tensor
 from ...ops import linalg
 from ..module import Module
 from .activation import ReLU
@@ -8,7 +9,12 @@ from .linear import Linear
 
 
 class Sequential(Module):
-    """Runs its modules in order, each on the previous one's output."""
+    """Runs its modules in order, each on the previous one's output.
+
+    A Linear followed by a ReLU (exactly those classes, no hooks, 2-D input,
+    with bias) runs as one fused GEMM + bias + relu call; the result, its
+    grad_fn and its gradients are those of the two calls (docs/performance.md).
+    """
 
     def __init__(self, *args):
         super().__init__()
@@ -130,4 +136,4 @@ def _plain(mod):
 def _fusable_linear_relu(linear, relu, input):
     """Whether linear(input) then relu may run as one fused call (exact classes, 2-D input, a bias)."""
     return (type(linear) is Linear and type(relu) is ReLU and linear.bias is not None
-            and getattr(input, "ndim", None) == 2 and _plain(linear) and _plain(relu))
+            and isinstance(input, Tensor) and input.ndim == 2 and _plain(linear) and _plain(relu))
