@@ -176,3 +176,13 @@ def test_plot_without_matplotlib_says_so(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
     with pytest.raises(SystemExit, match="needs matplotlib"):
         plot.require_matplotlib()
+
+
+def test_cpu_time_clock_leaves_out_sleeping():
+    import time
+    settings = _harness.Settings(repeats=2, sample_seconds=1e-4, warmup=0, max_number=1, settle_seconds=0,
+                                 cpu_time=True)
+    timings = _harness.measure({"sleep": lambda: time.sleep(0.02)}, settings)
+    assert timings["sleep"].median < 0.01  # wall time would be at least 0.02 s
+    assert "CPU seconds" in _harness.clock_note(settings)
+    assert "wall time" in _harness.clock_note(_harness.Settings())
