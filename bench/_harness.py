@@ -25,6 +25,7 @@ class Settings:
     warmup: int = 2
     max_number: int = 100_000
     settle_seconds: float = 0.01
+    cpu_time: bool = False  # time.process_time (this process's CPU time) instead of wall time
 
 
 QUICK = Settings(repeats=3, sample_seconds=0.002, warmup=1, max_number=2_000, settle_seconds=0.002)
@@ -49,18 +50,35 @@ class Timing:
         return {"median_s": self.median, "min_s": self.min, "samples_s": self.samples, "calls_per_sample": self.number}
 
 
-def _time_calls(fn, number):
-    start = time.perf_counter()
+def clock(settings):
+    """The timer of settings: wall time, or (cpu_time) the CPU time of this process's threads.
+
+    CPU time leaves out the time other processes hold the cores, so on a shared
+    machine it shows the work a candidate does; with more than one thread it
+    adds the threads' times up (spinning workers included), so it is the
+    figure to read with --threads 1.
+    """
+    return time.process_time if settings.cpu_time else time.perf_counter
+
+
+def clock_note(settings):
+    """One line for a report saying which clock its times are on."""
+    return ("Times are CPU seconds of this process (--cpu-time), not wall time." if settings.cpu_time
+            else "Times are wall time.")
+
+
+def _time_calls(fn, number, timer=time.perf_counter):
+    start = timer()
     for _ in range(number):
         fn()
-    return time.perf_counter() - start
+    return timer() - start
 
 
 def calls_per_sample(fn, settings):
     """How many back-to-back calls of fn last about settings.sample_seconds (at least 1)."""
     number = 1
     while True:
-        elapsed = _time_calls(fn, number)
+        elapsed = _time_calls(fn, number, clock(settings))
         if elapsed >= settings.sample_seconds / 5 or number >= settings.max_number:
             break
         number *= 10
@@ -94,7 +112,7 @@ def measure(candidates, settings):
             k = r % len(names)
             for name in names[k:] + names[:k]:
                 time.sleep(settings.settle_seconds)
-                samples[name].append(_time_calls(candidates[name], numbers[name]) / numbers[name])
+                samples[name].append(_time_calls(candidates[name], numbers[name], clock(settings)) / numbers[name])
     finally:
         if was_enabled:
             gc.enable()

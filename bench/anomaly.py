@@ -16,7 +16,7 @@ import numpy as np
 import pyautograd
 import pyautograd.kernels as K
 
-from . import _harness, machine, mlp, overhead, reference_numpy
+from . import _harness, machine, mlp_setup, overhead, reference_numpy
 
 LIBS = ("pyautograd", "PyTorch")
 
@@ -29,14 +29,9 @@ def _anomaly(lib, fn):
 
 
 def _mlp_step(name, lib):
-    params = reference_numpy.init(mlp.SIZES)
-    x, target = mlp.data()
-    if name == "pyautograd":
-        return mlp.pyautograd_step(params, x, target)
-    model = mlp._model(lib, params)
-    opt = lib.optim.Adam(model.parameters())
-    return mlp.autograd_step(lib, model, opt, lib.from_numpy(x), lib.from_numpy(target),
-                             lib.nn.functional.cross_entropy)
+    params = reference_numpy.init(mlp_setup.SIZES)
+    x, target = mlp_setup.data()
+    return mlp_setup.library_step(lib, params, x, target)
 
 
 def _chain(name, lib):

@@ -384,6 +384,8 @@ def run(args):
         settings = dataclasses.replace(settings, repeats=args.repeats)
     if args.threads:
         K.set_num_threads(args.threads)
+    if args.cpu_time:
+        settings = dataclasses.replace(settings, cpu_time=True)
     torch = None if args.no_torch else _import_torch(K.get_num_threads())
     cases = [c for c in all_cases() if (c.quick or not args.quick)
              and (not args.only or args.only in f"{c.section} {c.case}")]

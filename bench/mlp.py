@@ -20,59 +20,19 @@ import resource
 import sys
 import time
 
-import numpy as np
-
 import pyautograd
 import pyautograd.kernels as K
-import pyautograd.nn as nn
-import pyautograd.nn.functional as F
-import pyautograd.optim as optim
 
-from . import _harness, machine, reference_numpy
+from . import _harness, machine, mlp_setup, reference_numpy
 from .overhead import import_torch, settings_from
 
-SIZES = (784, 512, 512, 10)
-BATCH = 128
-WEIGHTS = sum(a * b for a, b in zip(SIZES[:-1], SIZES[1:]))
+SIZES, BATCH = mlp_setup.SIZES, mlp_setup.BATCH
+WEIGHTS = mlp_setup.weights(SIZES)
 FLOPS = 6 * BATCH * WEIGHTS
 REF = "NumPy reference"
 TORCH = "PyTorch Adam"
-
-
-def data(batch=BATCH, seed=0):
-    rng = np.random.default_rng(seed)
-    return (rng.standard_normal((batch, SIZES[0])).astype(np.float32),
-            rng.integers(0, SIZES[-1], batch).astype(np.int64))
-
-
-def _model(lib, params):
-    """An nn.Sequential of Linear/ReLU in lib (pyautograd or torch) holding copies of params."""
-    layers = []
-    for i, (w, b) in enumerate(params):
-        lin = lib.nn.Linear(w.shape[1], w.shape[0])
-        with lib.no_grad():
-            lin.weight.copy_(lib.tensor(w))
-            lin.bias.copy_(lib.tensor(b))
-        layers.append(lin)
-        if i < len(params) - 1:
-            layers.append(lib.nn.ReLU())
-    return lib.nn.Sequential(*layers)
-
-
-def autograd_step(lib, model, opt, x, target, cross_entropy):
-    def step():
-        opt.zero_grad()
-        loss = cross_entropy(model(x), target)
-        loss.backward()
-        opt.step()
-        return loss
-    return step
-
-
-def pyautograd_step(params, x, target):
-    model = _model(pyautograd, params)
-    opt = optim.Adam(model.parameters())
-    return autograd_step(pyautograd, model, opt, pyautograd.tensor(x), pyautograd.tensor(target), F.cross_entropy)
+FUSED = "PyTorch fused Adam"
+PHASES = ("forward", "backward", "optimizer")
 
 
 def _with_backend(name, fn):
@@ -82,20 +42,17 @@ def _with_backend(name, fn):
     return run
 
 
-def candidates(torch, batch=BATCH):
+def candidates(torch, batch=BATCH, sizes=SIZES):
     """{column: step callable}, all from the same initial weights."""
-    params = reference_numpy.init(SIZES)
-    x, target = data(batch)
-    cands = {"pyautograd (auto)": pyautograd_step(params, x, target),
-             "pyautograd (numpy)": _with_backend("numpy", pyautograd_step(params, x, target))}
+    params = reference_numpy.init(sizes)
+    x, target = mlp_setup.data(batch, sizes)
+    cands = {"pyautograd (auto)": mlp_setup.library_step(pyautograd, params, x, target),
+             "pyautograd (numpy)": _with_backend("numpy", mlp_setup.library_step(pyautograd, params, x, target))}
     trainer = reference_numpy.Trainer([(w.copy(), b.copy()) for w, b in params])
     cands[REF] = lambda: trainer.step(x, target)
     if torch is not None:
-        tx, tt = torch.from_numpy(x), torch.from_numpy(target)
-        for name, fused in ((TORCH, False), ("PyTorch fused Adam", True)):
-            model = _model(torch, params)
-            opt = torch.optim.Adam(model.parameters(), fused=fused) if fused else torch.optim.Adam(model.parameters())
-            cands[name] = autograd_step(torch, model, opt, tx, tt, torch.nn.functional.cross_entropy)
+        cands[TORCH] = mlp_setup.library_step(torch, params, x, target)
+        cands[FUSED] = mlp_setup.library_step(torch, params, x, target, fused=True)
     return cands
 
 
@@ -108,15 +65,56 @@ def minor_faults_per_call(fn, calls):
     return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / calls
 
 
+def _per(t, base):
+    return f"{t.median / base.median:.2f}x" if base else "—"
+
+
 def markdown_table(timings, faults, flops):
-    head = ["candidate", "ms/step median (min)", "GFLOP/s", "/ NumPy ref", "/ PyTorch Adam", "minor faults/step"]
+    head = ["candidate", "ms/step median (min)", "GFLOP/s", "/ NumPy ref", "/ PyTorch Adam", "/ PyTorch fused Adam",
+            "minor faults/step"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, t in timings.items():
-        ref, tor = timings.get(REF), timings.get(TORCH)
         cells = [name, f"{t.median * 1e3:.2f} ({t.min * 1e3:.2f})", f"{flops / t.median / 1e9:.1f}",
-                 f"{t.median / ref.median:.2f}x" if ref else "—",
-                 f"{t.median / tor.median:.2f}x" if tor else "—",
+                 _per(t, timings.get(REF)), _per(t, timings.get(TORCH)), _per(t, timings.get(FUSED)),
                  f"{faults.get(name, float('nan')):.0f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def phase_timings(steps, settings, per_round):
+    """{phase: {candidate: Timing}}: each Step's forward (with zero_grad and the loss), backward and
+    optimizer step timed separately, per_round steps per candidate per round, rounds interleaved."""
+    samples = {ph: {name: [] for name in steps} for ph in PHASES}
+    clock = _harness.clock(settings)
+    for r in range(settings.repeats):
+        names = list(steps)
+        k = r % len(names)
+        for name in names[k:] + names[:k]:
+            step = steps[name]
+            for _ in range(per_round):
+                t0 = clock()
+                loss = step.forward()
+                t1 = clock()
+                step.backward(loss)
+                t2 = clock()
+                step.update()
+                t3 = clock()
+                for ph, dt in zip(PHASES, (t1 - t0, t2 - t1, t3 - t2)):
+                    samples[ph][name].append(dt)
+    return {ph: {name: _harness.Timing(v, 1) for name, v in by.items()} for ph, by in samples.items()}
+
+
+def phase_table(phases):
+    names = list(phases[PHASES[0]])
+    head = ["phase"] + [f"{n} ms median (min)" for n in names]
+    if FUSED in names:
+        head += [f"{n} / PyTorch fused" for n in names if n != FUSED]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for ph in PHASES:
+        t = phases[ph]
+        cells = [ph] + [f"{t[n].median * 1e3:.2f} ({t[n].min * 1e3:.2f})" for n in names]
+        if FUSED in names:
+            cells += [_per(t[n], t[FUSED]) for n in names if n != FUSED]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -135,6 +133,8 @@ def run(args):
           f"cross_entropy, backward, Adam step. GFLOP/s counts 6 x batch x weights = {FLOPS / 1e9:.3f} GFLOP "
           f"per step. Ratios are of medians (above 1: slower than the reference column).")
     print()
+    print(_harness.clock_note(settings))
+    print()
     cands = candidates(torch)
     if args.only:
         cands = {k: v for k, v in cands.items() if args.only in k}
@@ -143,9 +143,16 @@ def run(args):
     faults = {name: minor_faults_per_call(fn, 1 if args.quick else 10) for name, fn in cands.items()}
     print(f"measured in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     print(markdown_table(timings, faults, FLOPS))
+    steps = {k: v for k, v in cands.items() if isinstance(v, mlp_setup.Step)}
+    phases = phase_timings(steps, settings, 2 if args.quick else 10)
+    print()
+    print("Per phase (each step timed phase by phase; forward includes zero_grad and the loss):")
+    print()
+    print(phase_table(phases))
     if args.json:
         row = _harness.Row("MLP training step", "784-512-512-10", f"batch {BATCH}", timings, ("GFLOP/s", FLOPS),
                            note="minor faults per step: " + ", ".join(f"{k}={v:.0f}" for k, v in faults.items()))
+        rows = [row] + [_harness.Row("MLP step phases", ph, f"batch {BATCH}", phases[ph]) for ph in PHASES]
         header["load_average_at_end"] = machine.describe(torch)["load_average_1_5_15_min"]
-        _harness.write_json(args.json, header, settings, [row])
+        _harness.write_json(args.json, header, settings, rows)
     return 0

@@ -113,6 +113,8 @@ def settings_from(args):
         settings = dataclasses.replace(settings, repeats=args.repeats)
     if args.threads:
         K.set_num_threads(args.threads)
+    if args.cpu_time:
+        settings = dataclasses.replace(settings, cpu_time=True)
     return settings
 
 

@@ -15,22 +15,36 @@ sys.path.insert(0, ROOT)
 
 from bench import _harness  # noqa: E402  (bench/ is a package at the repository root)
 
+HAVE_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
 
-def _bench(*args):
+
+def _suite(suite, *args):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
-    proc = subprocess.run([sys.executable, "-m", "bench", "kernels", "--quick", *args],
+    proc = subprocess.run([sys.executable, "-m", "bench", suite, "--quick", *args],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return proc
 
 
-def test_quick_kernel_benchmark_prints_tables_and_json(tmp_path):
+@pytest.fixture(scope="module")
+def quick_all(tmp_path_factory):
+    """One `python -m bench all --quick --no-torch --json DIR --plot DIR` run: (stdout, DIR)."""
+    out = tmp_path_factory.mktemp("bench")
+    plot = ("--plot", str(out)) if HAVE_MATPLOTLIB else ()
+    proc = _suite("all", "--no-torch", "--json", str(out), *plot)
+    return proc.stdout, out
+
+
+def _json(quick_all, suite):
+    return json.loads((quick_all[1] / f"{suite}.json").read_text())
+
+
+def test_quick_kernel_benchmark_prints_tables_and_json(quick_all):
     # Without PyTorch: importing it and building its first optimizer take seconds.
-    out = tmp_path / "kernels.json"
-    proc = _bench("--no-torch", "--json", str(out))
-    assert "| case | size | C | dispatch | NumPy | PyTorch |" in proc.stdout
-    assert "### Optimizer steps" in proc.stdout
-    doc = json.loads(out.read_text())
+    stdout, _ = quick_all
+    assert "| case | size | C | dispatch | NumPy | PyTorch |" in stdout
+    assert "### Optimizer steps" in stdout
+    doc = _json(quick_all, "kernels")
     assert doc["machine"]["numpy"] == np.__version__
     rows = doc["rows"]
     assert rows and all(not r["note"].startswith("error") for r in rows), [r["note"] for r in rows]
@@ -50,7 +64,7 @@ def test_quick_kernel_benchmark_prints_tables_and_json(tmp_path):
 def test_pytorch_column_when_torch_is_installed(tmp_path):
     # only the subprocess imports PyTorch (seconds), not the test process too
     out = tmp_path / "overhead.json"
-    _bench("--only", "Call overhead", "--json", str(out))
+    _suite("kernels", "--only", "Call overhead", "--json", str(out))
     (row,) = json.loads(out.read_text())["rows"]
     assert row["timings"]["PyTorch"]["median_s"] > 0
 
@@ -75,19 +89,9 @@ def test_table_marks_a_wrong_pick_and_lists_skipped_cases():
     assert _harness.format_seconds(1.234e-5) == "12.3 us" and _harness.format_seconds(4e-8) == "40 ns"
 
 
-def _suite(suite, *args):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
-    proc = subprocess.run([sys.executable, "-m", "bench", suite, "--quick", *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    return proc
-
-
-def test_quick_overhead_benchmark(tmp_path):
-    out = tmp_path / "overhead.json"
-    proc = _suite("overhead", "--no-torch", "--json", str(out))
-    assert "total time / 800" in proc.stdout and "| forward + backward |" in proc.stdout
-    rows = json.loads(out.read_text())["rows"]
+def test_quick_overhead_benchmark(quick_all):
+    assert "total time / 800" in quick_all[0] and "| forward + backward |" in quick_all[0]
+    rows = _json(quick_all, "overhead")["rows"]
     assert len(rows) == 3 and all(set(r["timings"]) == {"pyautograd", "NumPy"} for r in rows)
 
 
@@ -127,17 +131,58 @@ def test_reference_numpy_matches_pyautograd():
         np.testing.assert_allclose(lin.bias.detach().numpy(), b, rtol=1e-12, atol=1e-15)
 
 
-def test_quick_mlp_benchmark(tmp_path):
-    out = tmp_path / "mlp.json"
-    proc = _suite("mlp", "--no-torch", "--json", str(out))
-    assert "| pyautograd (auto) |" in proc.stdout and "| NumPy reference |" in proc.stdout
-    (row,) = json.loads(out.read_text())["rows"]
-    assert set(row["timings"]) == {"pyautograd (auto)", "pyautograd (numpy)", "NumPy reference"}
+def test_quick_mlp_benchmark(quick_all):
+    assert "| pyautograd (auto) |" in quick_all[0] and "| NumPy reference |" in quick_all[0]
+    step, *phases = _json(quick_all, "mlp")["rows"]
+    assert set(step["timings"]) == {"pyautograd (auto)", "pyautograd (numpy)", "NumPy reference"}
+    assert [r["case"] for r in phases] == ["forward", "backward", "optimizer"]
+    assert all(set(r["timings"]) == {"pyautograd (auto)"} for r in phases)
 
 
-def test_quick_anomaly_benchmark(tmp_path):
-    out = tmp_path / "anomaly.json"
-    proc = _suite("anomaly", "--no-torch", "--json", str(out))
-    assert "pyautograd slowdown" in proc.stdout
-    rows = json.loads(out.read_text())["rows"]
+def test_quick_anomaly_benchmark(quick_all):
+    assert "pyautograd slowdown" in quick_all[0]
+    rows = _json(quick_all, "anomaly")["rows"]
     assert len(rows) == 2 and all(set(r["timings"]) == {"pyautograd off", "pyautograd on"} for r in rows)
+
+
+def test_quick_memory_benchmark(quick_all):
+    assert "| library | peak RSS MiB |" in quick_all[0]
+    results = _json(quick_all, "memory")["results"]
+    assert set(results) == {"pyautograd (C)", "pyautograd (numpy)", "NumPy reference"}
+    for r in results.values():
+        # each library ran in its own fresh process: its peak is its own, not the test runner's
+        assert 0 < r["rss_after_import_mib"] <= r["peak_mib"] < 1024
+        assert r["import_ms"] > 0 and r["faults_per_step"] >= 0
+
+
+def test_quick_scale_benchmark(quick_all):
+    assert "ours GEMM share" in quick_all[0]
+    rows = _json(quick_all, "scale")["rows"]
+    assert [(r["case"], r["size"]) for r in rows] == [("16", "64"), ("64", "64")]
+    for r in rows:
+        assert set(r["timings"]) == {"pyautograd", "pyautograd products"} and r["work"]["per_call"] > 0
+
+
+@pytest.mark.skipif(not HAVE_MATPLOTLIB, reason="matplotlib not installed")
+def test_all_draws_one_png_per_suite(quick_all):
+    from bench.__main__ import SUITES
+    for suite in SUITES:
+        png = quick_all[1] / f"{suite}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", suite
+
+
+def test_plot_without_matplotlib_says_so(monkeypatch):
+    from bench import plot
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
+    with pytest.raises(SystemExit, match="needs matplotlib"):
+        plot.require_matplotlib()
+
+
+def test_cpu_time_clock_leaves_out_sleeping():
+    import time
+    settings = _harness.Settings(repeats=2, sample_seconds=1e-4, warmup=0, max_number=1, settle_seconds=0,
+                                 cpu_time=True)
+    timings = _harness.measure({"sleep": lambda: time.sleep(0.02)}, settings)
+    assert timings["sleep"].median < 0.01  # wall time would be at least 0.02 s
+    assert "CPU seconds" in _harness.clock_note(settings)
+    assert "wall time" in _harness.clock_note(_harness.Settings())

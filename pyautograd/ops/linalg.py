@@ -5,6 +5,7 @@ broadcasting is undone by the generic path (summing over broadcast dims).
 """
 from .. import kernels
 from ._opdef import defop
+from .pointwise import threshold_backward
 
 
 def _mT(x):
@@ -43,6 +44,21 @@ linear_bias = defop("linear_bias", "input, weight, bias", lambda input, weight, 
                     grads={"input": lambda grad, weight: grad.mm(weight),
                            "weight": lambda grad, input: grad.t().mm(input),
                            "bias": lambda grad: grad.sum(0)})
+
+def _linear_relu_grads(grad, needs_input_grad, input, weight, result):
+    # relu's mask is applied once and shared by the three products
+    g = threshold_backward(grad, result)
+    need_input, need_weight, need_bias = needs_input_grad
+    return (g.mm(weight) if need_input else None, g.t().mm(input) if need_weight else None,
+            g.sum(0) if need_bias else None)
+
+
+linear_relu = defop("linear_relu", "input, weight, bias",
+                    lambda input, weight, bias: kernels.linear(input, weight, bias, activation="relu"),
+                    tensors=("input", "weight", "bias"), node_name="ReluBackward0",
+                    grads={"*": _linear_relu_grads},
+                    doc="relu(input @ weight.T + bias) for 2-D input, in one kernel call (the GEMM's "
+                        "epilogue adds the bias and clamps): what nn.Sequential runs for Linear then ReLU.")
 
 linear_nobias = defop("linear_nobias", "input, weight", lambda input, weight: kernels.linear(input, weight),
                       node_name="MmBackward0",

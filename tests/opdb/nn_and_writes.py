@@ -4,6 +4,7 @@ import numpy as np
 
 import pyautograd as P
 import pyautograd.nn.functional as F
+from pyautograd.ops import linalg
 from pyautograd.ops import shape as S
 
 from .core import OpInfo, SampleInput, Skip, make_arg
@@ -26,6 +27,15 @@ def _linear_samples(dtype, rng):
 
 def _linear_ref(x, w, b=None):
     return x @ w.T + (0 if b is None else b)
+
+
+def _linear_relu_samples(dtype, rng):
+    x, w, b = (make_arg(s, dtype, rng) for s in ((4, 3), (5, 3), (5,)))
+    yield SampleInput((x, w, b), desc="2-D with bias (nn.Sequential's Linear then ReLU)")
+
+
+def _linear_relu_ref(x, w, b):
+    return np.maximum(x @ w.T + b, 0)
 
 
 def _ce_samples(dtype, rng):
@@ -100,6 +110,9 @@ def _split_sizes_samples(dtype, rng):
 OPS = [
     OpInfo("linear", F.linear, _linear_samples, ref=_linear_ref,
            torch_fn=lambda *a: _torch().nn.functional.linear(*a), covers=("linear_bias", "linear_nobias"),
+           tolerances={"float32": (1e-5, 1e-4)}),
+    OpInfo("linear_relu", linalg.linear_relu, _linear_relu_samples, ref=_linear_relu_ref,
+           torch_fn=lambda *a: _torch().relu(_torch().nn.functional.linear(*a)),
            tolerances={"float32": (1e-5, 1e-4)}),
     OpInfo("cross_entropy", F.cross_entropy, _ce_samples, ref=_ce_ref,
            torch_fn=lambda *a, **k: _torch().nn.functional.cross_entropy(*a, **k),

@@ -46,15 +46,19 @@ def _layout(x):
     return None
 
 
+_BUFFER = {m.F32: "float[]", m.F64: "double[]"}
+_from_buffer = m.ffi.from_buffer
+
+
 def _matrix(x):
     """(x, p, trans, ld) passing matrix (or batch of matrices) x to C: p points at
     x's first element; x is replaced by a contiguous copy when C cannot read its layout."""
     if x.ndim == 2:  # the common cases, kept cheap: row-major or a transposed view
         flags = x.flags
         if flags.c_contiguous:
-            return x, m.ptr(x), 0, x.shape[1]
+            return x, _from_buffer(_BUFFER[x.dtype], x), 0, x.shape[1]
         if flags.f_contiguous:
-            return x, m.ptr(x.T), 1, x.shape[0]
+            return x, _from_buffer(_BUFFER[x.dtype], x.T), 1, x.shape[0]
     layout = _layout(x)
     if layout is None or any(s % x.itemsize for s in x.strides):
         x = np.ascontiguousarray(x)
@@ -90,8 +94,9 @@ def _run_gemm(op, a, b, c, alpha, beta, out):
     else:
         pc, (c_rs, c_cs) = m.ptr(c), m.elem_strides(c, (rows, cols))
     status = _GEMM[dt](rows, cols, k, alpha, pa, ta, lda, pb, tb, ldb, beta, pc, c_rs, c_cs,
-                       m.out_ptr(out), m.threads[0])
-    m.check(status, op)
+                       _from_buffer(_BUFFER[dt], out), m.threads[0])
+    if status:
+        m.check(status, op)
 
 
 def gemm(a, b, *, c=None, alpha=1.0, beta=0.0, out=None):
@@ -149,13 +154,24 @@ def matmul(a, b, *, out=None):
     Broadcast batch dims get stride 0 and transposed matrices are read in place;
     a batch of a's against one 2-D b runs as a single GEMM when a's rows stack.
     """
-    dt = m.require_float("matmul", a, b)
+    dt = a.dtype
+    if dt not in _BUFFER or b.dtype != dt:
+        m.require_float("matmul", a, b)
+    if out is None and a.ndim == 2 == b.ndim and a.shape[1] == b.shape[0]:
+        # the most common call, kept lean: at small sizes the Python cost decides
+        out = np.empty((a.shape[0], b.shape[1]), dt)
+        _run_gemm("matmul", a, b, None, 1.0, 0.0, out)
+        return out
     if 0 < a.ndim <= 2 and 0 < b.ndim <= 2 and a.shape[-1] == b.shape[0]:
-        # no batch: one GEMM, or a matrix-vector product for a 1-D operand
-        a2 = a if a.ndim == 2 else a[None, :]
-        b2 = b if b.ndim == 2 else b[:, None]
-        out, (a2, b2) = _output("matmul", out, a.shape[:-1] + b.shape[1:], dt, a2, b2)
-        _run_gemm("matmul", a2, b2, None, 1.0, 0.0, out.reshape(a2.shape[0], b2.shape[1]))
+        # no batch: one GEMM, or a matrix-vector product for a 1-D operand (C
+        # writes the (M, N) product into out's buffer, whatever out's ndim)
+        shape = a.shape[:-1] + b.shape[1:]
+        if out is None:
+            out = np.empty(shape, dt)
+        else:
+            out, (a, b) = _output("matmul", out, shape, dt, a, b)
+        _run_gemm("matmul", a if a.ndim == 2 else a[None, :], b if b.ndim == 2 else b[:, None],
+                  None, 1.0, 0.0, out)
         return out
     out_shape, batch, rows, cols, k = matmul_shape(a, b)
     out, (a, b) = _output("matmul", out, out_shape, dt, a, b)
@@ -197,9 +213,16 @@ def linear(x, weight, bias=None, *, activation=None, out=None):
     return out
 
 
-# Measured crossovers (element count of the larger operand), see docs/kernels-gemm.md.
+# Crossovers measured against the NumPy reference (the dispatcher's alternative),
+# as the element count of the larger operand, on the 2-core development machine
+# (docs/kernels-gemm.md): the wrapper costs ~3.5 us per call, NumPy's ~2 us.
 SPECS = {
-    "gemm": KernelSpec("gemm", 0, (0, 1)),
-    "matmul": KernelSpec("matmul", 0, (0, 1)),
-    "linear": KernelSpec("linear", 0, (0, 1)),
+    # square products: C from 64 x 64 (1.0x there, 1.1-1.4x at 80-128, where
+    # OpenBLAS still runs one thread and ours already two)
+    "matmul": KernelSpec("matmul", 64 * 64, (0, 1)),
+    # the reference makes a temporary per term: C wins from 32 x 32 without c
+    "gemm": KernelSpec("gemm", 32 * 32, (0, 1)),
+    # without bias or activation the reference is one np.matmul: C from ~48 x 48;
+    # with them C wins at every size (1.9x at 48, the fused epilogue)
+    "linear": KernelSpec("linear", 48 * 48, (0, 1)),
 }

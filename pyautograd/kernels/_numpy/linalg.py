@@ -127,8 +127,12 @@ def _gemm_formula(a, b, c, alpha, beta):
 
 def matmul(a, b, *, out=None):
     """np.matmul(a, b): matrix product with 1-D promotion and batch broadcasting (NumPy reference)."""
-    matmul_shape(a, b)
-    return _finish("matmul", quiet(np.matmul, a, b), np.result_type(a, b), out)
+    try:
+        result = quiet(np.matmul, a, b)
+    except ValueError:
+        matmul_shape(a, b)  # raises the message naming both shapes
+        raise
+    return _finish("matmul", result, result.dtype, out)
 
 
 def linear(x, weight, bias=None, *, activation=None, out=None):
