@@ -127,7 +127,7 @@ def make_builder(absolute=False):
         '#include "pyautograd.h"',
         sources=[os.path.join(rel, s) for s in SOURCES],
         include_dirs=[rel],
-        depends=[os.path.join(rel, h) for h in HEADERS + ["common.h", "vmath.h", "kernels.def"]],
+        depends=[os.path.join(rel, h) for h in HEADERS + ["common.h", "typed.h", "vmath.h", "kernels.def"]],
         extra_compile_args=compile_args,
         extra_link_args=link_args,
         libraries=["m"],

@@ -1,12 +1,12 @@
 /* Loss kernels (the API is described in loss.h).
  *
- * Written once for float and double: the part under PAG_LOSS_BODY is
- * included from this file twice, as reduce.c does. The elementwise loss uses
+ * Written once for float and double: typed.h includes the part under
+ * PAG_TYPED_BODY back from this file twice, as reduce.c does. The elementwise loss uses
  * vmath.h's branch-free logsigmoid, so GCC vectorizes each block inside the
  * PAG_CLONES loop; a reduction sums each block of LOSS_BLOCK values in
  * double, then the blocks, and each thread's chunk in order (deterministic
  * for a given thread count). */
-#ifndef PAG_LOSS_BODY
+#ifndef PAG_TYPED_BODY
 
 #include <math.h>
 #include <stdlib.h>
@@ -24,24 +24,10 @@
 
 enum { RED_NONE, RED_MEAN, RED_SUM };
 
-#define PAG_LOSS_BODY
-#define T float
-#define TS f32
-#include "loss.c"
-#undef T
-#undef TS
-#define T double
-#define TS f64
-#include "loss.c"
-#undef T
-#undef TS
-#undef PAG_LOSS_BODY
+#define PAG_TYPED_SELF "loss.c"
+#include "typed.h"
 
-#else /* PAG_LOSS_BODY: compiled once per T */
-
-#define TN_(name, sfx) name##_##sfx
-#define TN__(name, sfx) TN_(name, sfx)
-#define TN(name) TN__(name, TS)
+#else /* PAG_TYPED_BODY: compiled once per T */
 
 /* dst[k] = the loss of element k, for `len` elements */
 static PAG_CLONES void TN(bce_logits_block)(const T *PAG_RESTRICT x, const T *PAG_RESTRICT t,
@@ -100,8 +86,4 @@ int TN(pag_loss_binary_cross_entropy_with_logits)(const T *x, const T *t, const 
     return PAG_OK;
 }
 
-#undef TN
-#undef TN_
-#undef TN__
-
-#endif /* PAG_LOSS_BODY */
+#endif /* PAG_TYPED_BODY */

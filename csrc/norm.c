@@ -9,7 +9,7 @@
  * scheduling.
  *
  * This file includes itself twice, with T = float and T = double. */
-#ifndef PAG_NORM_BODY
+#ifndef PAG_TYPED_BODY
 #include <math.h>
 #include <stdlib.h>
 
@@ -19,24 +19,10 @@
  * memory-bound; a second thread only pays back on large inputs). */
 #define NORM_COST 1
 
-#define PAG_NORM_BODY
-#define T float
-#define TS f32
-#include "norm.c"
-#undef T
-#undef TS
-#define T double
-#define TS f64
-#include "norm.c"
-#undef T
-#undef TS
-#undef PAG_NORM_BODY
+#define PAG_TYPED_SELF "norm.c"
+#include "typed.h"
 
-#else /* PAG_NORM_BODY: compiled once per T */
-
-#define TN_(name, sfx) name##_##sfx
-#define TN__(name, sfx) TN_(name, sfx)
-#define TN(name) TN__(name, TS)
+#else /* PAG_TYPED_BODY: compiled once per T */
 
 /* The row's mean and 1 / sqrt(biased variance + eps). The simd reductions let the
  * compiler keep one partial sum per vector lane (a reassociation, as in NumPy's
@@ -179,8 +165,4 @@ int TN(pag_norm_layer_norm_backward)(const T *grad, const T *x, const T *weight,
     return PAG_OK;
 }
 
-#undef TN
-#undef TN_
-#undef TN__
-
-#endif /* PAG_NORM_BODY */
+#endif /* PAG_TYPED_BODY */

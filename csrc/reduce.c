@@ -2,8 +2,8 @@
  *
  * The file is compiled once but written in two parts: the shared part below
  * (geometry, the index walker, a vectorizable exp), then a type-generic body
- * that this file includes from itself twice, with T = float and T = double
- * (the part under PAG_REDUCE_BODY). That keeps one copy of every loop without
+ * that typed.h includes back from this file twice, with T = float and T = double
+ * (the part under PAG_TYPED_BODY). That keeps one copy of every loop without
  * multi-hundred-line macros.
  *
  * Axis reductions. geom_build() splits the dims into kept ones (the output,
@@ -32,7 +32,7 @@
  * two-pass (the mean, then the sum of squared deviations, both in double),
  * logsumexp subtracts the max first.
  */
-#ifndef PAG_REDUCE_BODY
+#ifndef PAG_TYPED_BODY
 
 #include <math.h>
 #include <stdlib.h>
@@ -284,28 +284,12 @@ static int op_cost(int op) {
     return op == OP_LSE ? 6 : op == OP_VAR ? 2 : 1;
 }
 
-#define PAG_REDUCE_BODY
-#define T float
-#define TS f32
-#define REXP rexp_f32
-#include "reduce.c"
-#undef T
-#undef TS
-#undef REXP
-#define T double
-#define TS f64
-#define REXP rexp_f64
-#include "reduce.c"
-#undef T
-#undef TS
-#undef REXP
-#undef PAG_REDUCE_BODY
+#define PAG_TYPED_SELF "reduce.c"
+#include "typed.h"
 
-#else /* PAG_REDUCE_BODY: everything below is compiled once per T */
+#else /* PAG_TYPED_BODY: everything below is compiled once per T */
 
-#define TN_(name, sfx) name##_##sfx
-#define TN__(name, sfx) TN_(name, sfx)
-#define TN(name) TN__(name, TS)
+#define REXP TN(rexp)
 
 /* ---- one strided row of n elements --------------------------------------- */
 
@@ -1259,8 +1243,6 @@ int TN(pag_reduce_cross_entropy_backward)(const T *grad, const T *logits, int64_
 }
 
 #undef PAG_GEN_EXTREME
-#undef TN
-#undef TN_
-#undef TN__
+#undef REXP
 
-#endif /* PAG_REDUCE_BODY */
+#endif /* PAG_TYPED_BODY */
