@@ -18,6 +18,17 @@ class Identity(Module):
         return input
 
 
+def _make_parameters(module, weight_shape, bias, dtype):
+    """Registers `weight` (uninitialised, of weight_shape) and `bias` (one per output feature,
+    or None), then draws them with the module's reset_parameters(), as PyTorch's layers do."""
+    module.weight = Parameter(_creation.empty(weight_shape, dtype=dtype))
+    if bias:
+        module.bias = Parameter(_creation.empty(weight_shape[0], dtype=dtype))
+    else:
+        module.register_parameter("bias", None)
+    module.reset_parameters()
+
+
 class Linear(Module):
     """y = x @ weight.T + bias, with PyTorch's initialisation (kaiming-uniform weight,
     uniform bias in +-1/sqrt(fan_in))."""
@@ -26,12 +37,7 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(_creation.empty((out_features, in_features), dtype=dtype))
-        if bias:
-            self.bias = Parameter(_creation.empty(out_features, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        _make_parameters(self, (out_features, in_features), bias, dtype)
 
     def reset_parameters(self):
         """Re-draws weight and bias as at construction."""
@@ -57,12 +63,7 @@ class Bilinear(Module):
         self.in1_features = in1_features
         self.in2_features = in2_features
         self.out_features = out_features
-        self.weight = Parameter(_creation.empty((out_features, in1_features, in2_features), dtype=dtype))
-        if bias:
-            self.bias = Parameter(_creation.empty(out_features, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        _make_parameters(self, (out_features, in1_features, in2_features), bias, dtype)
 
     def reset_parameters(self):
         """Re-draws weight and bias uniform in +-1/sqrt(in1_features)."""
