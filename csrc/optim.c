@@ -11,7 +11,12 @@
  * branch) are loop-invariant. Each hot loop is an always-inline body taking
  * them as constants, instantiated once per combination by a switch, so every
  * variant is a straight vectorized loop with no per-element branch on an option
- * and no memory touched that the variant does not need. */
+ * and no memory touched that the variant does not need.
+ *
+ * The typed part (under PAG_TYPED_BODY) is written once and compiled for float
+ * and double through typed.h, as in reduce.c. */
+#ifndef PAG_TYPED_BODY
+
 #include <stdlib.h>
 
 #include "common.h"
@@ -119,95 +124,14 @@ static int group_disjoint(const void *const *const *lists, int nlists, const int
 #define SGD_FIRST 4    /* first step: the buffer becomes the gradient */
 #define SGD_NESTEROV 8 /* step along grad + momentum * buffer */
 
-#define PAG_GEN_SGD(CT, sfx)                                                                      \
-    typedef struct { CT sign, weight_decay, momentum, alpha, neg_lr; } sgd_consts_##sfx;         \
-                                                                                                  \
-    PAG_INLINE void sgd_##sfx##_body(CT *PAG_RESTRICT p, const CT *PAG_RESTRICT g,               \
-                                     CT *PAG_RESTRICT buf, int64_t n, sgd_consts_##sfx k,         \
-                                     const int variant) {                                         \
-        PAG_PRAGMA(omp simd)                                                                      \
-        for (int64_t i = 0; i < n; i++) {                                                         \
-            CT d = k.sign * g[i];                                                                 \
-            if (variant & SGD_DECAY) d = d + k.weight_decay * p[i];                               \
-            if (variant & SGD_MOMENTUM) {                                                         \
-                const CT b = (variant & SGD_FIRST) ? d : buf[i] * k.momentum + k.alpha * d;       \
-                buf[i] = b;                                                                       \
-                d = (variant & SGD_NESTEROV) ? d + k.momentum * b : b;                            \
-            }                                                                                     \
-            p[i] = p[i] + k.neg_lr * d;                                                           \
-        }                                                                                         \
-    }                                                                                             \
-                                                                                                  \
-    static PAG_CLONES void sgd_##sfx##_run(CT *p, const CT *g, CT *buf, int64_t n,               \
-                                          sgd_consts_##sfx k, int variant) {                     \
-        switch (variant) {                                                                        \
-        case 0: sgd_##sfx##_body(p, g, buf, n, k, 0); break;                                      \
-        case SGD_DECAY: sgd_##sfx##_body(p, g, buf, n, k, SGD_DECAY); break;                      \
-        SGD_MOMENTUM_CASES(sfx, 0)                                                                \
-        SGD_MOMENTUM_CASES(sfx, SGD_DECAY)                                                        \
-        }                                                                                         \
-    }                                                                                             \
-                                                                                                  \
-    static void sgd_##sfx##_range(CT *const *ps, const CT *const *gs, CT *const *bs,             \
-                                  const int64_t *sizes, int64_t count, int64_t lo, int64_t hi,   \
-                                  sgd_consts_##sfx k, int variant) {                             \
-        PAG_FOR_SEGMENTS(sizes, count, lo, hi,                                                    \
-                         sgd_##sfx##_run(ps[t] + a, gs[t] + a, bs ? bs[t] + a : NULL, len, k,     \
-                                         variant));                                               \
-    }                                                                                             \
-                                                                                                  \
-    int pag_optim_sgd_step_many_##sfx(CT *const *params, const CT *const *grads,                 \
-                                      CT *const *momentum_buffers, const int64_t *sizes,          \
-                                      int64_t count, double lr, double momentum,                  \
-                                      double dampening, double weight_decay, int nesterov,        \
-                                      int maximize, int first_step, int nthreads) {               \
-        if (count < 0 || (count > 0 && (!params || !grads || !sizes))) return PAG_EINVAL;         \
-        const int64_t total = group_total(sizes, count, (const void *const *)params, sizeof(CT)); \
-        if (total < 0 || !group_ptrs_ok(sizes, count, (const void *const *)grads)) return PAG_EINVAL; \
-        const int use_momentum = momentum != 0.0;                                                 \
-        if (use_momentum && !group_ptrs_ok(sizes, count, (const void *const *)momentum_buffers))  \
-            return PAG_EINVAL;                                                                    \
-        const void *const *lists[3] = {(const void *const *)params, (const void *const *)grads,   \
-                                       (const void *const *)momentum_buffers};                    \
-        const int disjoint = group_disjoint(lists, 3, sizes, count, sizeof(CT));                  \
-        if (disjoint != PAG_OK) return disjoint;                                                  \
-        const int variant = (weight_decay != 0.0 ? SGD_DECAY : 0)                                 \
-                            | (use_momentum ? SGD_MOMENTUM : 0)                                   \
-                            | (use_momentum && first_step ? SGD_FIRST : 0)                        \
-                            | (use_momentum && nesterov ? SGD_NESTEROV : 0);                      \
-        const sgd_consts_##sfx k = {maximize ? (CT)-1 : (CT)1, (CT)weight_decay, (CT)momentum,    \
-                                    (CT)(1.0 - dampening), (CT)(-lr)};                            \
-        CT *const *bufs = use_momentum ? momentum_buffers : NULL;                                 \
-        const int team = pag_team_size(total, SGD_COST, nthreads);                                \
-        PAG_PARALLEL_CHUNKS(total, team,                                                          \
-                            sgd_##sfx##_range(params, grads, bufs, sizes, count, lo, hi, k, variant)); \
-        return PAG_OK;                                                                            \
-    }                                                                                             \
-                                                                                                  \
-    int pag_optim_sgd_step_##sfx(CT *param, const CT *grad, CT *momentum_buffer, int64_t n,       \
-                                 double lr, double momentum, double dampening,                    \
-                                 double weight_decay, int nesterov, int maximize, int first_step, \
-                                 int nthreads) {                                                  \
-        CT *ps[1] = {param};                                                                      \
-        const CT *gs[1] = {grad};                                                                 \
-        CT *bs[1] = {momentum_buffer};                                                            \
-        const int64_t sizes[1] = {n};                                                             \
-        return pag_optim_sgd_step_many_##sfx(ps, gs, bs, sizes, 1, lr, momentum, dampening,       \
-                                             weight_decay, nesterov, maximize, first_step,        \
-                                             nthreads);                                           \
-    }
-
 /* The four momentum variants on top of a decay bit. */
-#define SGD_MOMENTUM_CASE(sfx, v) \
-    case (v): sgd_##sfx##_body(p, g, buf, n, k, (v)); break;
-#define SGD_MOMENTUM_CASES(sfx, decay)                                   \
-    SGD_MOMENTUM_CASE(sfx, (decay) | SGD_MOMENTUM)                       \
-    SGD_MOMENTUM_CASE(sfx, (decay) | SGD_MOMENTUM | SGD_FIRST)           \
-    SGD_MOMENTUM_CASE(sfx, (decay) | SGD_MOMENTUM | SGD_NESTEROV)        \
-    SGD_MOMENTUM_CASE(sfx, (decay) | SGD_MOMENTUM | SGD_FIRST | SGD_NESTEROV)
-
-PAG_GEN_SGD(float, f32)
-PAG_GEN_SGD(double, f64)
+#define SGD_MOMENTUM_CASE(v) \
+    case (v): TN(sgd_body)(p, g, buf, n, k, (v)); break;
+#define SGD_MOMENTUM_CASES(decay)                                   \
+    SGD_MOMENTUM_CASE((decay) | SGD_MOMENTUM)                       \
+    SGD_MOMENTUM_CASE((decay) | SGD_MOMENTUM | SGD_FIRST)           \
+    SGD_MOMENTUM_CASE((decay) | SGD_MOMENTUM | SGD_NESTEROV)        \
+    SGD_MOMENTUM_CASE((decay) | SGD_MOMENTUM | SGD_FIRST | SGD_NESTEROV)
 
 /* ---- Adam / AdamW ------------------------------------------------------------ */
 
@@ -216,125 +140,10 @@ PAG_GEN_SGD(double, f64)
 #define ADAM_AMSGRAD 2 /* keep the running max of exp_avg_sq and divide by it */
 #define ADAM_SMALL 4   /* lerp weight 1 - beta1 below 0.5: PyTorch's first lerp form */
 
-/* Quantities of one step, computed in double exactly as PyTorch computes them
- * in Python, then rounded to the element type. */
-#define PAG_GEN_ADAM(CT, sfx)                                                                     \
-    typedef struct {                                                                              \
-        CT sign, decay, weight_decay, w1, one_minus_w1, beta2, one_minus_beta2;                   \
-        CT neg_step_size, bias_correction2_sqrt, eps;                                             \
-    } adam_consts_##sfx;                                                                          \
-                                                                                                  \
-    PAG_INLINE void adam_##sfx##_body(CT *PAG_RESTRICT p, const CT *PAG_RESTRICT g,              \
-                                      CT *PAG_RESTRICT m, CT *PAG_RESTRICT v,                     \
-                                      CT *PAG_RESTRICT vmax, int64_t n, adam_consts_##sfx k,      \
-                                      const int variant) {                                        \
-        PAG_PRAGMA(omp simd)                                                                      \
-        for (int64_t i = 0; i < n; i++) {                                                         \
-            CT d = k.sign * g[i];                                                                 \
-            const CT w = p[i] * k.decay; /* AdamW's decay; k.decay is 1 otherwise */              \
-            if (variant & ADAM_L2) d = d + k.weight_decay * w;                                    \
-            const CT mi = m[i];                                                                   \
-            const CT a = (variant & ADAM_SMALL) ? mi + k.w1 * (d - mi)                            \
-                                                : d - (d - mi) * k.one_minus_w1;                  \
-            m[i] = a;                                                                             \
-            CT s = v[i] * k.beta2 + k.one_minus_beta2 * d * d;                                    \
-            v[i] = s;                                                                             \
-            if (variant & ADAM_AMSGRAD) {                                                         \
-                const CT top = vmax[i];                                                           \
-                s = (top > s || top != top) ? top : s; /* NaN-propagating max */                  \
-                vmax[i] = s;                                                                      \
-            }                                                                                     \
-            const CT denom = PAG_SQRT(s) / k.bias_correction2_sqrt + k.eps;                       \
-            p[i] = w + k.neg_step_size * a / denom;                                               \
-        }                                                                                         \
-    }                                                                                             \
-                                                                                                  \
-    static PAG_CLONES void adam_##sfx##_run(CT *p, const CT *g, CT *m, CT *v, CT *vmax,           \
-                                           int64_t n, adam_consts_##sfx k, int variant) {         \
-        switch (variant) {                                                                        \
-        case 0: adam_##sfx##_body(p, g, m, v, vmax, n, k, 0); break;                              \
-        case 1: adam_##sfx##_body(p, g, m, v, vmax, n, k, 1); break;                              \
-        case 2: adam_##sfx##_body(p, g, m, v, vmax, n, k, 2); break;                              \
-        case 3: adam_##sfx##_body(p, g, m, v, vmax, n, k, 3); break;                              \
-        case 4: adam_##sfx##_body(p, g, m, v, vmax, n, k, 4); break;                              \
-        case 5: adam_##sfx##_body(p, g, m, v, vmax, n, k, 5); break;                              \
-        case 6: adam_##sfx##_body(p, g, m, v, vmax, n, k, 6); break;                              \
-        case 7: adam_##sfx##_body(p, g, m, v, vmax, n, k, 7); break;                              \
-        }                                                                                         \
-    }                                                                                             \
-                                                                                                  \
-    static void adam_##sfx##_range(CT *const *ps, const CT *const *gs, CT *const *ms,            \
-                                   CT *const *vs, CT *const *vmaxs, const int64_t *sizes,         \
-                                   int64_t count, int64_t lo, int64_t hi, adam_consts_##sfx k,   \
-                                   int variant) {                                                 \
-        PAG_FOR_SEGMENTS(sizes, count, lo, hi,                                                    \
-                         adam_##sfx##_run(ps[t] + a, gs[t] + a, ms[t] + a, vs[t] + a,             \
-                                          vmaxs ? vmaxs[t] + a : NULL, len, k, variant));         \
-    }                                                                                             \
-                                                                                                  \
-    int pag_optim_adam_step_many_##sfx(CT *const *params, const CT *const *grads,                \
-                                       CT *const *exp_avgs, CT *const *exp_avg_sqs,               \
-                                       CT *const *max_exp_avg_sqs, const int64_t *sizes,          \
-                                       int64_t count, int64_t step, double lr, double beta1,      \
-                                       double beta2, double eps, double weight_decay,             \
-                                       int amsgrad, int decoupled_weight_decay, int maximize,     \
-                                       int nthreads) {                                            \
-        if (count < 0 || step < 1 || (count > 0 && (!params || !sizes))) return PAG_EINVAL;       \
-        const int64_t total = group_total(sizes, count, (const void *const *)params, sizeof(CT)); \
-        if (total < 0 || !group_ptrs_ok(sizes, count, (const void *const *)grads)                 \
-            || !group_ptrs_ok(sizes, count, (const void *const *)exp_avgs)                        \
-            || !group_ptrs_ok(sizes, count, (const void *const *)exp_avg_sqs)                     \
-            || (amsgrad && !group_ptrs_ok(sizes, count, (const void *const *)max_exp_avg_sqs)))   \
-            return PAG_EINVAL;                                                                    \
-        const void *const *lists[5] = {(const void *const *)params, (const void *const *)grads,   \
-                                       (const void *const *)exp_avgs,                             \
-                                       (const void *const *)exp_avg_sqs,                          \
-                                       amsgrad ? (const void *const *)max_exp_avg_sqs : NULL};    \
-        const int disjoint = group_disjoint(lists, 5, sizes, count, sizeof(CT));                  \
-        if (disjoint != PAG_OK) return disjoint;                                                  \
-        const int decay = weight_decay != 0.0;                                                    \
-        const double bias_correction1 = 1.0 - pow(beta1, (double)step);                           \
-        const double bias_correction2 = 1.0 - pow(beta2, (double)step);                           \
-        const double step_size = lr / bias_correction1;                                           \
-        const CT w1 = (CT)(1.0 - beta1);                                                          \
-        const adam_consts_##sfx k = {                                                             \
-            maximize ? (CT)-1 : (CT)1,                                                            \
-            decay && decoupled_weight_decay ? (CT)(1.0 - lr * weight_decay) : (CT)1,              \
-            (CT)weight_decay, w1, (CT)1 - w1, (CT)beta2, (CT)(1.0 - beta2), (CT)(-step_size),     \
-            (CT)pow(bias_correction2, 0.5), (CT)eps};                                             \
-        const int variant = (decay && !decoupled_weight_decay ? ADAM_L2 : 0)                      \
-                            | (amsgrad ? ADAM_AMSGRAD : 0)                                        \
-                            | ((w1 < 0 ? -w1 : w1) < (CT)0.5 ? ADAM_SMALL : 0);                   \
-        CT *const *vmaxs = amsgrad ? max_exp_avg_sqs : NULL;                                      \
-        const int team = pag_team_size(total, ADAM_COST, nthreads);                               \
-        PAG_PARALLEL_CHUNKS(total, team,                                                          \
-                            adam_##sfx##_range(params, grads, exp_avgs, exp_avg_sqs, vmaxs,       \
-                                               sizes, count, lo, hi, k, variant));                \
-        return PAG_OK;                                                                            \
-    }                                                                                             \
-                                                                                                  \
-    int pag_optim_adam_step_##sfx(CT *param, const CT *grad, CT *exp_avg, CT *exp_avg_sq,         \
-                                  CT *max_exp_avg_sq, int64_t n, int64_t step, double lr,         \
-                                  double beta1, double beta2, double eps, double weight_decay,    \
-                                  int amsgrad, int decoupled_weight_decay, int maximize,          \
-                                  int nthreads) {                                                 \
-        CT *ps[1] = {param}, *ms[1] = {exp_avg}, *vs[1] = {exp_avg_sq};                           \
-        CT *vmaxs[1] = {max_exp_avg_sq};                                                          \
-        const CT *gs[1] = {grad};                                                                 \
-        const int64_t sizes[1] = {n};                                                             \
-        return pag_optim_adam_step_many_##sfx(ps, gs, ms, vs, vmaxs, sizes, 1, step, lr, beta1,   \
-                                              beta2, eps, weight_decay, amsgrad,                  \
-                                              decoupled_weight_decay, maximize, nthreads);        \
-    }
-
-PAG_GEN_ADAM(float, f32)
-PAG_GEN_ADAM(double, f64)
-
-/* Expands M(sfx, v) for every variant v of four option bits: the switch of
+/* Expands M(v) for every variant v of four option bits: the switch of
  * the loops below that take four loop-invariant options. */
-#define PAG_VARIANTS16(M, sfx)                                                              \
-    M(sfx, 0) M(sfx, 1) M(sfx, 2) M(sfx, 3) M(sfx, 4) M(sfx, 5) M(sfx, 6) M(sfx, 7)       \
-    M(sfx, 8) M(sfx, 9) M(sfx, 10) M(sfx, 11) M(sfx, 12) M(sfx, 13) M(sfx, 14) M(sfx, 15)
+#define PAG_VARIANTS16(M) \
+    M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7) M(8) M(9) M(10) M(11) M(12) M(13) M(14) M(15)
 
 /* ---- RMSprop ----------------------------------------------------------------- */
 
@@ -344,178 +153,372 @@ PAG_GEN_ADAM(double, f64)
 #define RMS_MOMENTUM 4 /* momentum > 0: step along the buffer */
 #define RMS_SMALL 8    /* lerp weight 1 - alpha below 0.5: PyTorch's first lerp form */
 
-#define PAG_GEN_RMSPROP(CT, sfx)                                                                  \
-    typedef struct {                                                                              \
-        CT sign, weight_decay, alpha, one_minus_alpha, w, one_minus_w, eps, momentum, neg_lr;     \
-    } rms_consts_##sfx;                                                                           \
-                                                                                                  \
-    PAG_INLINE void rms_##sfx##_body(CT *PAG_RESTRICT p, const CT *PAG_RESTRICT g,               \
-                                     CT *PAG_RESTRICT sq, CT *PAG_RESTRICT ga,                    \
-                                     CT *PAG_RESTRICT buf, int64_t n, rms_consts_##sfx k,         \
-                                     const int variant) {                                         \
-        PAG_PRAGMA(omp simd)                                                                      \
-        for (int64_t i = 0; i < n; i++) {                                                         \
-            CT d = k.sign * g[i];                                                                 \
-            if (variant & RMS_DECAY) d = d + k.weight_decay * p[i];                               \
-            const CT s = sq[i] * k.alpha + k.one_minus_alpha * d * d;                             \
-            sq[i] = s;                                                                            \
-            CT avg;                                                                               \
-            if (variant & RMS_CENTERED) {                                                         \
-                const CT m = ga[i];                                                               \
-                const CT a = (variant & RMS_SMALL) ? m + k.w * (d - m) : d - (d - m) * k.one_minus_w; \
-                ga[i] = a;                                                                        \
-                avg = PAG_SQRT(s - a * a) + k.eps;                                                \
-            } else {                                                                              \
-                avg = PAG_SQRT(s) + k.eps;                                                        \
-            }                                                                                     \
-            if (variant & RMS_MOMENTUM) {                                                         \
-                const CT b = buf[i] * k.momentum + d / avg;                                       \
-                buf[i] = b;                                                                       \
-                p[i] = p[i] + k.neg_lr * b;                                                       \
-            } else {                                                                              \
-                p[i] = p[i] + k.neg_lr * d / avg;                                                 \
-            }                                                                                     \
-        }                                                                                         \
-    }                                                                                             \
-                                                                                                  \
-    static PAG_CLONES void rms_##sfx##_run(CT *p, const CT *g, CT *sq, CT *ga, CT *buf,           \
-                                          int64_t n, rms_consts_##sfx k, int variant) {           \
-        switch (variant) { PAG_VARIANTS16(RMS_CASE, sfx) }                                        \
-    }                                                                                             \
-                                                                                                  \
-    static void rms_##sfx##_range(CT *const *ps, const CT *const *gs, CT *const *sqs,            \
-                                  CT *const *gas, CT *const *bufs, const int64_t *sizes,          \
-                                  int64_t count, int64_t lo, int64_t hi, rms_consts_##sfx k,     \
-                                  int variant) {                                                  \
-        PAG_FOR_SEGMENTS(sizes, count, lo, hi,                                                    \
-                         rms_##sfx##_run(ps[t] + a, gs[t] + a, sqs[t] + a, gas ? gas[t] + a : NULL, \
-                                         bufs ? bufs[t] + a : NULL, len, k, variant));            \
-    }                                                                                             \
-                                                                                                  \
-    int pag_optim_rmsprop_step_many_##sfx(CT *const *params, const CT *const *grads,             \
-                                          CT *const *square_avgs, CT *const *grad_avgs,           \
-                                          CT *const *momentum_buffers, const int64_t *sizes,      \
-                                          int64_t count, double lr, double alpha, double eps,     \
-                                          double weight_decay, double momentum, int centered,     \
-                                          int maximize, int nthreads) {                           \
-        if (count < 0 || (count > 0 && (!params || !sizes))) return PAG_EINVAL;                   \
-        const int use_momentum = momentum > 0.0;                                                  \
-        const int64_t total = group_total(sizes, count, (const void *const *)params, sizeof(CT)); \
-        if (total < 0 || !group_ptrs_ok(sizes, count, (const void *const *)grads)                 \
-            || !group_ptrs_ok(sizes, count, (const void *const *)square_avgs)                     \
-            || (centered && !group_ptrs_ok(sizes, count, (const void *const *)grad_avgs))         \
-            || (use_momentum && !group_ptrs_ok(sizes, count, (const void *const *)momentum_buffers))) \
-            return PAG_EINVAL;                                                                    \
-        CT *const *gas = centered ? grad_avgs : NULL;                                             \
-        CT *const *bufs = use_momentum ? momentum_buffers : NULL;                                 \
-        const void *const *lists[5] = {(const void *const *)params, (const void *const *)grads,   \
-                                       (const void *const *)square_avgs, (const void *const *)gas, \
-                                       (const void *const *)bufs};                                \
-        const int disjoint = group_disjoint(lists, 5, sizes, count, sizeof(CT));                  \
-        if (disjoint != PAG_OK) return disjoint;                                                  \
-        const CT w = (CT)(1.0 - alpha);                                                           \
-        const rms_consts_##sfx k = {maximize ? (CT)-1 : (CT)1, (CT)weight_decay, (CT)alpha,       \
-                                    (CT)(1.0 - alpha), w, (CT)1 - w, (CT)eps, (CT)momentum,       \
-                                    (CT)(-lr)};                                                   \
-        const int variant = (weight_decay != 0.0 ? RMS_DECAY : 0) | (centered ? RMS_CENTERED : 0) \
-                            | (use_momentum ? RMS_MOMENTUM : 0)                                   \
-                            | (centered && (w < 0 ? -w : w) < (CT)0.5 ? RMS_SMALL : 0);           \
-        const int team = pag_team_size(total, RMSPROP_COST, nthreads);                           \
-        PAG_PARALLEL_CHUNKS(total, team,                                                          \
-                            rms_##sfx##_range(params, grads, square_avgs, gas, bufs, sizes, count, \
-                                              lo, hi, k, variant));                               \
-        return PAG_OK;                                                                            \
-    }                                                                                             \
-                                                                                                  \
-    int pag_optim_rmsprop_step_##sfx(CT *param, const CT *grad, CT *square_avg, CT *grad_avg,     \
-                                     CT *momentum_buffer, int64_t n, double lr, double alpha,     \
-                                     double eps, double weight_decay, double momentum,            \
-                                     int centered, int maximize, int nthreads) {                  \
-        CT *ps[1] = {param}, *sqs[1] = {square_avg}, *gas[1] = {grad_avg};                        \
-        CT *bufs[1] = {momentum_buffer};                                                          \
-        const CT *gs[1] = {grad};                                                                 \
-        const int64_t sizes[1] = {n};                                                             \
-        return pag_optim_rmsprop_step_many_##sfx(ps, gs, sqs, gas, bufs, sizes, 1, lr, alpha, eps, \
-                                                 weight_decay, momentum, centered, maximize,      \
-                                                 nthreads);                                       \
-    }
-
-#define RMS_CASE(sfx, v) \
-    case (v): rms_##sfx##_body(p, g, sq, ga, buf, n, k, (v)); break;
-
-PAG_GEN_RMSPROP(float, f32)
-PAG_GEN_RMSPROP(double, f64)
+#define RMS_CASE(v) \
+    case (v): TN(rms_body)(p, g, sq, ga, buf, n, k, (v)); break;
 
 /* ---- Adagrad ----------------------------------------------------------------- */
 
 #define ADAGRAD_DECAY 1 /* weight_decay != 0: grad += weight_decay * param */
 
-#define PAG_GEN_ADAGRAD(CT, sfx)                                                                  \
-    typedef struct { CT sign, weight_decay, eps, neg_clr; } adagrad_consts_##sfx;                \
-                                                                                                  \
-    PAG_INLINE void adagrad_##sfx##_body(CT *PAG_RESTRICT p, const CT *PAG_RESTRICT g,           \
-                                         CT *PAG_RESTRICT sum, int64_t n, adagrad_consts_##sfx k, \
-                                         const int variant) {                                     \
-        PAG_PRAGMA(omp simd)                                                                      \
-        for (int64_t i = 0; i < n; i++) {                                                         \
-            CT d = k.sign * g[i];                                                                 \
-            if (variant & ADAGRAD_DECAY) d = d + k.weight_decay * p[i];                           \
-            const CT s = sum[i] + d * d;                                                          \
-            sum[i] = s;                                                                           \
-            p[i] = p[i] + k.neg_clr * d / (PAG_SQRT(s) + k.eps);                                  \
-        }                                                                                         \
-    }                                                                                             \
-                                                                                                  \
-    static PAG_CLONES void adagrad_##sfx##_run(CT *p, const CT *g, CT *sum, int64_t n,            \
-                                              adagrad_consts_##sfx k, int variant) {              \
-        if (variant & ADAGRAD_DECAY)                                                              \
-            adagrad_##sfx##_body(p, g, sum, n, k, ADAGRAD_DECAY);                                 \
-        else                                                                                      \
-            adagrad_##sfx##_body(p, g, sum, n, k, 0);                                             \
-    }                                                                                             \
-                                                                                                  \
-    static void adagrad_##sfx##_range(CT *const *ps, const CT *const *gs, CT *const *sums,       \
-                                      const int64_t *sizes, int64_t count, int64_t lo,            \
-                                      int64_t hi, adagrad_consts_##sfx k, int variant) {          \
-        PAG_FOR_SEGMENTS(sizes, count, lo, hi,                                                    \
-                         adagrad_##sfx##_run(ps[t] + a, gs[t] + a, sums[t] + a, len, k, variant)); \
-    }                                                                                             \
-                                                                                                  \
-    int pag_optim_adagrad_step_many_##sfx(CT *const *params, const CT *const *grads,             \
-                                          CT *const *state_sums, const int64_t *sizes,            \
-                                          int64_t count, int64_t step, double lr,                 \
-                                          double lr_decay, double eps, double weight_decay,       \
-                                          int maximize, int nthreads) {                           \
-        if (count < 0 || step < 1 || (count > 0 && (!params || !sizes))) return PAG_EINVAL;       \
-        const int64_t total = group_total(sizes, count, (const void *const *)params, sizeof(CT)); \
-        if (total < 0 || !group_ptrs_ok(sizes, count, (const void *const *)grads)                 \
-            || !group_ptrs_ok(sizes, count, (const void *const *)state_sums))                     \
-            return PAG_EINVAL;                                                                    \
-        const void *const *lists[3] = {(const void *const *)params, (const void *const *)grads,   \
-                                       (const void *const *)state_sums};                          \
-        const int disjoint = group_disjoint(lists, 3, sizes, count, sizeof(CT));                  \
-        if (disjoint != PAG_OK) return disjoint;                                                  \
-        /* PyTorch's clr = lr / (1 + (step - 1) * lr_decay), in double */                         \
-        const double clr = lr / (1.0 + (double)(step - 1) * lr_decay);                            \
-        const adagrad_consts_##sfx k = {maximize ? (CT)-1 : (CT)1, (CT)weight_decay, (CT)eps,     \
-                                        (CT)(-clr)};                                              \
-        const int variant = weight_decay != 0.0 ? ADAGRAD_DECAY : 0;                              \
-        const int team = pag_team_size(total, ADAGRAD_COST, nthreads);                            \
-        PAG_PARALLEL_CHUNKS(total, team,                                                          \
-                            adagrad_##sfx##_range(params, grads, state_sums, sizes, count, lo, hi, \
-                                                  k, variant));                                   \
-        return PAG_OK;                                                                            \
-    }                                                                                             \
-                                                                                                  \
-    int pag_optim_adagrad_step_##sfx(CT *param, const CT *grad, CT *state_sum, int64_t n,         \
-                                     int64_t step, double lr, double lr_decay, double eps,        \
-                                     double weight_decay, int maximize, int nthreads) {           \
-        CT *ps[1] = {param}, *sums[1] = {state_sum};                                              \
-        const CT *gs[1] = {grad};                                                                 \
-        const int64_t sizes[1] = {n};                                                             \
-        return pag_optim_adagrad_step_many_##sfx(ps, gs, sums, sizes, 1, step, lr, lr_decay, eps, \
-                                                 weight_decay, maximize, nthreads);               \
-    }
+#define PAG_TYPED_SELF "optim.c"
+#include "typed.h"
 
-PAG_GEN_ADAGRAD(float, f32)
-PAG_GEN_ADAGRAD(double, f64)
+#else /* PAG_TYPED_BODY: everything below is compiled once per T */
+
+/* ---- SGD ---- */
+
+typedef struct { T sign, weight_decay, momentum, alpha, neg_lr; } TN(sgd_consts);
+
+PAG_INLINE void TN(sgd_body)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g,
+                             T *PAG_RESTRICT buf, int64_t n, TN(sgd_consts) k,
+                             const int variant) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        T d = k.sign * g[i];
+        if (variant & SGD_DECAY) d = d + k.weight_decay * p[i];
+        if (variant & SGD_MOMENTUM) {
+            const T b = (variant & SGD_FIRST) ? d : buf[i] * k.momentum + k.alpha * d;
+            buf[i] = b;
+            d = (variant & SGD_NESTEROV) ? d + k.momentum * b : b;
+        }
+        p[i] = p[i] + k.neg_lr * d;
+    }
+}
+
+static PAG_CLONES void TN(sgd_run)(T *p, const T *g, T *buf, int64_t n,
+                                   TN(sgd_consts) k, int variant) {
+    switch (variant) {
+    case 0: TN(sgd_body)(p, g, buf, n, k, 0); break;
+    case SGD_DECAY: TN(sgd_body)(p, g, buf, n, k, SGD_DECAY); break;
+    SGD_MOMENTUM_CASES(0)
+    SGD_MOMENTUM_CASES(SGD_DECAY)
+    }
+}
+
+static void TN(sgd_range)(T *const *ps, const T *const *gs, T *const *bs,
+                          const int64_t *sizes, int64_t count, int64_t lo, int64_t hi,
+                          TN(sgd_consts) k, int variant) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi,
+                     TN(sgd_run)(ps[t] + a, gs[t] + a, bs ? bs[t] + a : NULL, len, k,
+                                 variant));
+}
+
+int TN(pag_optim_sgd_step_many)(T *const *params, const T *const *grads,
+                                T *const *momentum_buffers, const int64_t *sizes,
+                                int64_t count, double lr, double momentum,
+                                double dampening, double weight_decay, int nesterov,
+                                int maximize, int first_step, int nthreads) {
+    if (count < 0 || (count > 0 && (!params || !grads || !sizes))) return PAG_EINVAL;
+    const int64_t total = group_total(sizes, count, (const void *const *)params, sizeof(T));
+    if (total < 0 || !group_ptrs_ok(sizes, count, (const void *const *)grads)) return PAG_EINVAL;
+    const int use_momentum = momentum != 0.0;
+    if (use_momentum && !group_ptrs_ok(sizes, count, (const void *const *)momentum_buffers))
+        return PAG_EINVAL;
+    const void *const *lists[3] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)momentum_buffers};
+    const int disjoint = group_disjoint(lists, 3, sizes, count, sizeof(T));
+    if (disjoint != PAG_OK) return disjoint;
+    const int variant = (weight_decay != 0.0 ? SGD_DECAY : 0)
+                        | (use_momentum ? SGD_MOMENTUM : 0)
+                        | (use_momentum && first_step ? SGD_FIRST : 0)
+                        | (use_momentum && nesterov ? SGD_NESTEROV : 0);
+    const TN(sgd_consts) k = {maximize ? (T)-1 : (T)1, (T)weight_decay, (T)momentum,
+                                (T)(1.0 - dampening), (T)(-lr)};
+    T *const *bufs = use_momentum ? momentum_buffers : NULL;
+    const int team = pag_team_size(total, SGD_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team,
+                        TN(sgd_range)(params, grads, bufs, sizes, count, lo, hi, k, variant));
+    return PAG_OK;
+}
+
+int TN(pag_optim_sgd_step)(T *param, const T *grad, T *momentum_buffer, int64_t n,
+                           double lr, double momentum, double dampening,
+                           double weight_decay, int nesterov, int maximize, int first_step,
+                           int nthreads) {
+    T *ps[1] = {param};
+    const T *gs[1] = {grad};
+    T *bs[1] = {momentum_buffer};
+    const int64_t sizes[1] = {n};
+    return TN(pag_optim_sgd_step_many)(ps, gs, bs, sizes, 1, lr, momentum, dampening,
+                                       weight_decay, nesterov, maximize, first_step,
+                                       nthreads);
+}
+
+/* ---- Adam / AdamW ---- */
+
+/* Quantities of one step, computed in double exactly as PyTorch computes them
+ * in Python, then rounded to the element type. */
+typedef struct {
+    T sign, decay, weight_decay, w1, one_minus_w1, beta2, one_minus_beta2;
+    T neg_step_size, bias_correction2_sqrt, eps;
+} TN(adam_consts);
+
+PAG_INLINE void TN(adam_body)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g,
+                              T *PAG_RESTRICT m, T *PAG_RESTRICT v,
+                              T *PAG_RESTRICT vmax, int64_t n, TN(adam_consts) k,
+                              const int variant) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        T d = k.sign * g[i];
+        const T w = p[i] * k.decay; /* AdamW's decay; k.decay is 1 otherwise */
+        if (variant & ADAM_L2) d = d + k.weight_decay * w;
+        const T mi = m[i];
+        const T a = (variant & ADAM_SMALL) ? mi + k.w1 * (d - mi)
+                                            : d - (d - mi) * k.one_minus_w1;
+        m[i] = a;
+        T s = v[i] * k.beta2 + k.one_minus_beta2 * d * d;
+        v[i] = s;
+        if (variant & ADAM_AMSGRAD) {
+            const T top = vmax[i];
+            s = (top > s || top != top) ? top : s; /* NaN-propagating max */
+            vmax[i] = s;
+        }
+        const T denom = PAG_SQRT(s) / k.bias_correction2_sqrt + k.eps;
+        p[i] = w + k.neg_step_size * a / denom;
+    }
+}
+
+static PAG_CLONES void TN(adam_run)(T *p, const T *g, T *m, T *v, T *vmax,
+                                    int64_t n, TN(adam_consts) k, int variant) {
+    switch (variant) {
+    case 0: TN(adam_body)(p, g, m, v, vmax, n, k, 0); break;
+    case 1: TN(adam_body)(p, g, m, v, vmax, n, k, 1); break;
+    case 2: TN(adam_body)(p, g, m, v, vmax, n, k, 2); break;
+    case 3: TN(adam_body)(p, g, m, v, vmax, n, k, 3); break;
+    case 4: TN(adam_body)(p, g, m, v, vmax, n, k, 4); break;
+    case 5: TN(adam_body)(p, g, m, v, vmax, n, k, 5); break;
+    case 6: TN(adam_body)(p, g, m, v, vmax, n, k, 6); break;
+    case 7: TN(adam_body)(p, g, m, v, vmax, n, k, 7); break;
+    }
+}
+
+static void TN(adam_range)(T *const *ps, const T *const *gs, T *const *ms,
+                           T *const *vs, T *const *vmaxs, const int64_t *sizes,
+                           int64_t count, int64_t lo, int64_t hi, TN(adam_consts) k,
+                           int variant) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi,
+                     TN(adam_run)(ps[t] + a, gs[t] + a, ms[t] + a, vs[t] + a,
+                                  vmaxs ? vmaxs[t] + a : NULL, len, k, variant));
+}
+
+int TN(pag_optim_adam_step_many)(T *const *params, const T *const *grads,
+                                 T *const *exp_avgs, T *const *exp_avg_sqs,
+                                 T *const *max_exp_avg_sqs, const int64_t *sizes,
+                                 int64_t count, int64_t step, double lr, double beta1,
+                                 double beta2, double eps, double weight_decay,
+                                 int amsgrad, int decoupled_weight_decay, int maximize,
+                                 int nthreads) {
+    if (count < 0 || step < 1 || (count > 0 && (!params || !sizes))) return PAG_EINVAL;
+    const int64_t total = group_total(sizes, count, (const void *const *)params, sizeof(T));
+    if (total < 0 || !group_ptrs_ok(sizes, count, (const void *const *)grads)
+        || !group_ptrs_ok(sizes, count, (const void *const *)exp_avgs)
+        || !group_ptrs_ok(sizes, count, (const void *const *)exp_avg_sqs)
+        || (amsgrad && !group_ptrs_ok(sizes, count, (const void *const *)max_exp_avg_sqs)))
+        return PAG_EINVAL;
+    const void *const *lists[5] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)exp_avgs,
+                                   (const void *const *)exp_avg_sqs,
+                                   amsgrad ? (const void *const *)max_exp_avg_sqs : NULL};
+    const int disjoint = group_disjoint(lists, 5, sizes, count, sizeof(T));
+    if (disjoint != PAG_OK) return disjoint;
+    const int decay = weight_decay != 0.0;
+    const double bias_correction1 = 1.0 - pow(beta1, (double)step);
+    const double bias_correction2 = 1.0 - pow(beta2, (double)step);
+    const double step_size = lr / bias_correction1;
+    const T w1 = (T)(1.0 - beta1);
+    const TN(adam_consts) k = {
+        maximize ? (T)-1 : (T)1,
+        decay && decoupled_weight_decay ? (T)(1.0 - lr * weight_decay) : (T)1,
+        (T)weight_decay, w1, (T)1 - w1, (T)beta2, (T)(1.0 - beta2), (T)(-step_size),
+        (T)pow(bias_correction2, 0.5), (T)eps};
+    const int variant = (decay && !decoupled_weight_decay ? ADAM_L2 : 0)
+                        | (amsgrad ? ADAM_AMSGRAD : 0)
+                        | ((w1 < 0 ? -w1 : w1) < (T)0.5 ? ADAM_SMALL : 0);
+    T *const *vmaxs = amsgrad ? max_exp_avg_sqs : NULL;
+    const int team = pag_team_size(total, ADAM_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team,
+                        TN(adam_range)(params, grads, exp_avgs, exp_avg_sqs, vmaxs,
+                                       sizes, count, lo, hi, k, variant));
+    return PAG_OK;
+}
+
+int TN(pag_optim_adam_step)(T *param, const T *grad, T *exp_avg, T *exp_avg_sq,
+                            T *max_exp_avg_sq, int64_t n, int64_t step, double lr,
+                            double beta1, double beta2, double eps, double weight_decay,
+                            int amsgrad, int decoupled_weight_decay, int maximize,
+                            int nthreads) {
+    T *ps[1] = {param}, *ms[1] = {exp_avg}, *vs[1] = {exp_avg_sq};
+    T *vmaxs[1] = {max_exp_avg_sq};
+    const T *gs[1] = {grad};
+    const int64_t sizes[1] = {n};
+    return TN(pag_optim_adam_step_many)(ps, gs, ms, vs, vmaxs, sizes, 1, step, lr, beta1,
+                                        beta2, eps, weight_decay, amsgrad,
+                                        decoupled_weight_decay, maximize, nthreads);
+}
+
+/* ---- RMSprop ---- */
+
+typedef struct {
+    T sign, weight_decay, alpha, one_minus_alpha, w, one_minus_w, eps, momentum, neg_lr;
+} TN(rms_consts);
+
+PAG_INLINE void TN(rms_body)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g,
+                             T *PAG_RESTRICT sq, T *PAG_RESTRICT ga,
+                             T *PAG_RESTRICT buf, int64_t n, TN(rms_consts) k,
+                             const int variant) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        T d = k.sign * g[i];
+        if (variant & RMS_DECAY) d = d + k.weight_decay * p[i];
+        const T s = sq[i] * k.alpha + k.one_minus_alpha * d * d;
+        sq[i] = s;
+        T avg;
+        if (variant & RMS_CENTERED) {
+            const T m = ga[i];
+            const T a = (variant & RMS_SMALL) ? m + k.w * (d - m) : d - (d - m) * k.one_minus_w;
+            ga[i] = a;
+            avg = PAG_SQRT(s - a * a) + k.eps;
+        } else {
+            avg = PAG_SQRT(s) + k.eps;
+        }
+        if (variant & RMS_MOMENTUM) {
+            const T b = buf[i] * k.momentum + d / avg;
+            buf[i] = b;
+            p[i] = p[i] + k.neg_lr * b;
+        } else {
+            p[i] = p[i] + k.neg_lr * d / avg;
+        }
+    }
+}
+
+static PAG_CLONES void TN(rms_run)(T *p, const T *g, T *sq, T *ga, T *buf,
+                                   int64_t n, TN(rms_consts) k, int variant) {
+    switch (variant) { PAG_VARIANTS16(RMS_CASE) }
+}
+
+static void TN(rms_range)(T *const *ps, const T *const *gs, T *const *sqs,
+                          T *const *gas, T *const *bufs, const int64_t *sizes,
+                          int64_t count, int64_t lo, int64_t hi, TN(rms_consts) k,
+                          int variant) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi,
+                     TN(rms_run)(ps[t] + a, gs[t] + a, sqs[t] + a, gas ? gas[t] + a : NULL,
+                                 bufs ? bufs[t] + a : NULL, len, k, variant));
+}
+
+int TN(pag_optim_rmsprop_step_many)(T *const *params, const T *const *grads,
+                                    T *const *square_avgs, T *const *grad_avgs,
+                                    T *const *momentum_buffers, const int64_t *sizes,
+                                    int64_t count, double lr, double alpha, double eps,
+                                    double weight_decay, double momentum, int centered,
+                                    int maximize, int nthreads) {
+    if (count < 0 || (count > 0 && (!params || !sizes))) return PAG_EINVAL;
+    const int use_momentum = momentum > 0.0;
+    const int64_t total = group_total(sizes, count, (const void *const *)params, sizeof(T));
+    if (total < 0 || !group_ptrs_ok(sizes, count, (const void *const *)grads)
+        || !group_ptrs_ok(sizes, count, (const void *const *)square_avgs)
+        || (centered && !group_ptrs_ok(sizes, count, (const void *const *)grad_avgs))
+        || (use_momentum && !group_ptrs_ok(sizes, count, (const void *const *)momentum_buffers)))
+        return PAG_EINVAL;
+    T *const *gas = centered ? grad_avgs : NULL;
+    T *const *bufs = use_momentum ? momentum_buffers : NULL;
+    const void *const *lists[5] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)square_avgs, (const void *const *)gas,
+                                   (const void *const *)bufs};
+    const int disjoint = group_disjoint(lists, 5, sizes, count, sizeof(T));
+    if (disjoint != PAG_OK) return disjoint;
+    const T w = (T)(1.0 - alpha);
+    const TN(rms_consts) k = {maximize ? (T)-1 : (T)1, (T)weight_decay, (T)alpha,
+                                (T)(1.0 - alpha), w, (T)1 - w, (T)eps, (T)momentum,
+                                (T)(-lr)};
+    const int variant = (weight_decay != 0.0 ? RMS_DECAY : 0) | (centered ? RMS_CENTERED : 0)
+                        | (use_momentum ? RMS_MOMENTUM : 0)
+                        | (centered && (w < 0 ? -w : w) < (T)0.5 ? RMS_SMALL : 0);
+    const int team = pag_team_size(total, RMSPROP_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team,
+                        TN(rms_range)(params, grads, square_avgs, gas, bufs, sizes, count,
+                                      lo, hi, k, variant));
+    return PAG_OK;
+}
+
+int TN(pag_optim_rmsprop_step)(T *param, const T *grad, T *square_avg, T *grad_avg,
+                               T *momentum_buffer, int64_t n, double lr, double alpha,
+                               double eps, double weight_decay, double momentum,
+                               int centered, int maximize, int nthreads) {
+    T *ps[1] = {param}, *sqs[1] = {square_avg}, *gas[1] = {grad_avg};
+    T *bufs[1] = {momentum_buffer};
+    const T *gs[1] = {grad};
+    const int64_t sizes[1] = {n};
+    return TN(pag_optim_rmsprop_step_many)(ps, gs, sqs, gas, bufs, sizes, 1, lr, alpha, eps,
+                                           weight_decay, momentum, centered, maximize,
+                                           nthreads);
+}
+
+/* ---- Adagrad ---- */
+
+typedef struct { T sign, weight_decay, eps, neg_clr; } TN(adagrad_consts);
+
+PAG_INLINE void TN(adagrad_body)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g,
+                                 T *PAG_RESTRICT sum, int64_t n, TN(adagrad_consts) k,
+                                 const int variant) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        T d = k.sign * g[i];
+        if (variant & ADAGRAD_DECAY) d = d + k.weight_decay * p[i];
+        const T s = sum[i] + d * d;
+        sum[i] = s;
+        p[i] = p[i] + k.neg_clr * d / (PAG_SQRT(s) + k.eps);
+    }
+}
+
+static PAG_CLONES void TN(adagrad_run)(T *p, const T *g, T *sum, int64_t n,
+                                       TN(adagrad_consts) k, int variant) {
+    if (variant & ADAGRAD_DECAY)
+        TN(adagrad_body)(p, g, sum, n, k, ADAGRAD_DECAY);
+    else
+        TN(adagrad_body)(p, g, sum, n, k, 0);
+}
+
+static void TN(adagrad_range)(T *const *ps, const T *const *gs, T *const *sums,
+                              const int64_t *sizes, int64_t count, int64_t lo,
+                              int64_t hi, TN(adagrad_consts) k, int variant) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi,
+                     TN(adagrad_run)(ps[t] + a, gs[t] + a, sums[t] + a, len, k, variant));
+}
+
+int TN(pag_optim_adagrad_step_many)(T *const *params, const T *const *grads,
+                                    T *const *state_sums, const int64_t *sizes,
+                                    int64_t count, int64_t step, double lr,
+                                    double lr_decay, double eps, double weight_decay,
+                                    int maximize, int nthreads) {
+    if (count < 0 || step < 1 || (count > 0 && (!params || !sizes))) return PAG_EINVAL;
+    const int64_t total = group_total(sizes, count, (const void *const *)params, sizeof(T));
+    if (total < 0 || !group_ptrs_ok(sizes, count, (const void *const *)grads)
+        || !group_ptrs_ok(sizes, count, (const void *const *)state_sums))
+        return PAG_EINVAL;
+    const void *const *lists[3] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)state_sums};
+    const int disjoint = group_disjoint(lists, 3, sizes, count, sizeof(T));
+    if (disjoint != PAG_OK) return disjoint;
+    /* PyTorch's clr = lr / (1 + (step - 1) * lr_decay), in double */
+    const double clr = lr / (1.0 + (double)(step - 1) * lr_decay);
+    const TN(adagrad_consts) k = {maximize ? (T)-1 : (T)1, (T)weight_decay, (T)eps,
+                                    (T)(-clr)};
+    const int variant = weight_decay != 0.0 ? ADAGRAD_DECAY : 0;
+    const int team = pag_team_size(total, ADAGRAD_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team,
+                        TN(adagrad_range)(params, grads, state_sums, sizes, count, lo, hi,
+                                          k, variant));
+    return PAG_OK;
+}
+
+int TN(pag_optim_adagrad_step)(T *param, const T *grad, T *state_sum, int64_t n,
+                               int64_t step, double lr, double lr_decay, double eps,
+                               double weight_decay, int maximize, int nthreads) {
+    T *ps[1] = {param}, *sums[1] = {state_sum};
+    const T *gs[1] = {grad};
+    const int64_t sizes[1] = {n};
+    return TN(pag_optim_adagrad_step_many)(ps, gs, sums, sizes, 1, step, lr, lr_decay, eps,
+                                           weight_decay, maximize, nthreads);
+}
+
+#endif /* PAG_TYPED_BODY */
