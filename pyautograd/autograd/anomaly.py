@@ -133,7 +133,7 @@ class detect_anomaly:
 
 
 def _record_node(node):
-    node.anomaly_stack = user_stack(4)
+    node._extras().anomaly_stack = user_stack(4)
     saved = node.saved
     if saved:
         for value in saved.values():
@@ -263,8 +263,7 @@ def _masked_branch(node, index, grad_outputs):
     _apply = _apply_module()
     try:
         with no_grad():
-            local = fn(_creation.ones_like(incoming), *[_apply._unpack(node.saved[n], node) if n in (node.saved or {})
-                                                       else _apply._special(n, node) for n in needs])
+            local = fn(_creation.ones_like(incoming), *[_apply._read(n, node.saved or {}, node) for n in needs])
     except Exception:  # noqa: BLE001 -- a diagnosis must never hide the real error
         return None
     local, inc = np.asarray(local._data), np.broadcast_to(incoming._data, np.shape(local._data))

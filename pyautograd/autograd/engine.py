@@ -156,20 +156,35 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
     grad_mode._set_enabled(create_graph)
     check = anomaly_check[0]
     parents = {} if check is not None else None  # the first node that sent each node a gradient
+    # Most nodes of most passes need nothing but apply() and release(): no hooks (extras is
+    # None), no capture, no anomaly check. They skip _run_node; this loop runs once per node.
+    plain = capture is None and check is None
     try:
         while ready:
             node = ready.pop()
             slots = buffers.pop(node, None)
             results = None
-            if slots is not None and (needed is None or node in needed):
-                results = _run_node(node, slots, state, capture, captured, keep_graph, check, parents)
+            if slots is not None:
+                if plain and node.extras is None and node.__class__ is not AccumulateGrad:
+                    results = node.apply(slots)
+                    if not keep_graph:
+                        node.release()
+                elif needed is None or node in needed:
+                    results = _run_node(node, slots, state, capture, captured, keep_graph, check, parents)
+            n_results = len(results) if results is not None else 0
             for i, (nxt, nr) in enumerate(node.next_functions):
                 if nxt is None:
                     continue
-                if results is not None and i < len(results) and results[i] is not None:
-                    _add_to_buffer(buffers, nxt, nr, results[i])
-                    if parents is not None and nxt not in parents:
-                        parents[nxt] = node
+                if i < n_results:
+                    g = results[i]
+                    if g is not None:
+                        slots = buffers.get(nxt)
+                        if slots is None:
+                            slots = buffers[nxt] = [None] * nxt.num_outputs
+                        old = slots[nr]
+                        slots[nr] = g if old is None else old + g
+                        if parents is not None and nxt not in parents:
+                            parents[nxt] = node
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
@@ -185,7 +200,7 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
 def _add_to_buffer(buffers, node, nr, grad):
     slots = buffers.get(node)
     if slots is None:
-        slots = buffers[node] = [None] * node.num_outputs if node.num_outputs > 1 else [None]
+        slots = buffers[node] = [None] * node.num_outputs
     old = slots[nr]
     slots[nr] = grad if old is None else old + grad
 
@@ -206,7 +221,11 @@ def _run_node(node, slots, state, capture, captured, keep_graph, check=None, par
         elif (node, 0) in capture:
             captured[capture[(node, 0)]] = grad
         return None
-    tensor_hooks, retained = node._tensor_hooks, node._retained
+    extras = node.extras
+    tensor_hooks = retained = pre_hooks = hooks = None
+    if extras is not None:
+        tensor_hooks, retained = extras.tensor_hooks, extras.retained
+        pre_hooks, hooks = extras.pre_hooks, extras.hooks
     if tensor_hooks or retained:
         for nr, g in enumerate(slots):
             if g is None:
@@ -222,8 +241,8 @@ def _run_node(node, slots, state, capture, captured, keep_graph, check=None, par
             key = (node, nr)
             if key in capture:
                 captured[capture[key]] = g
-    if node._pre_hooks:
-        for hook in list(node._pre_hooks.values()):
+    if pre_hooks:
+        for hook in list(pre_hooks.values()):
             new = hook(tuple(slots))
             if new is not None:
                 slots = list(new)
@@ -231,12 +250,11 @@ def _run_node(node, slots, state, capture, captured, keep_graph, check=None, par
     results = node.apply(slots)
     if check is not None and results:
         check(node, results, incoming, parents)
-    if node._hooks:
-        for hook in list(node._hooks.values()):
+    if hooks:
+        for hook in list(hooks.values()):
             new = hook(tuple(results), tuple(slots))
             if new is not None:
                 results = list(new)
     if not keep_graph:
         node.release()
     return results
-

@@ -86,6 +86,23 @@ class SavedTensor:
         return msg + saved_by + changed + fix
 
 
+class NodeExtras:
+    """What few nodes carry: hooks, retained tensors, anomaly mode's forward stack.
+
+    Kept off the Node itself so the node every op builds stays small and quick to create;
+    a node gets one of these only when something is registered on it.
+    """
+
+    __slots__ = ("pre_hooks", "hooks", "tensor_hooks", "retained", "anomaly_stack")
+
+    def __init__(self):
+        self.pre_hooks = None      # HookTable: hook(grad_outputs), before the node runs
+        self.hooks = None          # HookTable: hook(grad_inputs, grad_outputs), after it
+        self.tensor_hooks = None   # {output_nr: HookTable} of its output tensors' hooks
+        self.retained = None       # {output_nr: weakref to a tensor that retains its grad}
+        self.anomaly_stack = None  # user frames (code, lineno) of the forward call
+
+
 class Node:
     """A backward function in the graph (``grad_fn``), e.g. MulBackward0.
 
@@ -93,8 +110,7 @@ class Node:
     edge in next_functions, None where no gradient flows).
     """
 
-    __slots__ = ("next_functions", "saved", "site", "_pre_hooks", "_hooks", "_tensor_hooks",
-                 "_retained", "anomaly_stack", "__weakref__")
+    __slots__ = ("next_functions", "saved", "site", "extras", "__weakref__")
 
     num_outputs = 1
 
@@ -102,11 +118,7 @@ class Node:
         self.next_functions = next_functions
         self.saved = None
         self.site = None
-        self._pre_hooks = None
-        self._hooks = None
-        self._tensor_hooks = None
-        self._retained = None
-        self.anomaly_stack = None
+        self.extras = None  # a NodeExtras once a hook (or anomaly mode) needs one
 
     def name(self):
         """The node's class-like name, e.g. 'MulBackward0'."""
@@ -115,15 +127,27 @@ class Node:
     def __repr__(self):
         return f"<{type(self).__name__} object at {id(self):#x}>"
 
+    def _extras(self):
+        """The node's NodeExtras, created on first need."""
+        extras = self.extras
+        if extras is None:
+            extras = self.extras = NodeExtras()
+        return extras
+
+    @property
+    def anomaly_stack(self):
+        """The forward call's user frames recorded by anomaly mode (None when it was off)."""
+        return self.extras.anomaly_stack if self.extras is not None else None
+
     def register_hook(self, hook):
         """hook(grad_inputs, grad_outputs) runs after the node; may return new grad_inputs."""
         from ..utils.hooks import add_hook
-        return add_hook(self, "_hooks", hook)
+        return add_hook(self._extras(), "hooks", hook)
 
     def register_prehook(self, hook):
         """hook(grad_outputs) runs before the node; may return new grad_outputs."""
         from ..utils.hooks import add_hook
-        return add_hook(self, "_pre_hooks", hook)
+        return add_hook(self._extras(), "pre_hooks", hook)
 
     def release(self):
         """Frees saved tensors (called by the engine unless retain_graph)."""

@@ -17,6 +17,7 @@ everything runs on NumPy after one warning and ``c_available()`` is False.
 from . import _threads  # noqa: I001  first: thread settings must precede NumPy and libgomp loading
 import builtins  # this module's namespace is filled with kernels named sum, max, min...
 import contextlib
+import inspect
 import os
 import warnings
 
@@ -133,8 +134,26 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
     limits = _limits
     ndarray = np.ndarray
     positions = spec.size_args
+    shape = _call_shape(np_fn)
     if spec.grouped:
         dispatch = _group_dispatcher(name, np_fn, c_fn, positions[0])
+    elif shape == "unary" and positions == (0,):
+        # The two common call shapes get dispatchers with the kernel's own signature:
+        # forwarding *args/**kwargs costs as much as a small ufunc call.
+        def dispatch(x, *, out=None):
+            limit = limits[name]
+            if limit is not None and x.dtype in _C_DTYPES and x.size >= limit:
+                return c_fn(x, out=out)
+            return np_fn(x, out=out)
+    elif shape == "binary" and positions == (0, 1):
+        def dispatch(a, b, *, out=None):
+            limit = limits[name]
+            if limit is not None:
+                a_arr, b_arr = a.__class__ is ndarray, b.__class__ is ndarray
+                dt = a.dtype if a_arr else b.dtype if b_arr else None
+                if dt in _C_DTYPES and ((a_arr and a.size >= limit) or (b_arr and b.size >= limit)):
+                    return c_fn(a, b, out=out)
+            return np_fn(a, b, out=out)
     elif len(positions) == 1:
         (p,) = positions
 
@@ -163,6 +182,22 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
     dispatch.__qualname__ = name
     dispatch.__doc__ = np_fn.__doc__
     return dispatch
+
+
+_SHAPES = {("x", "*out"): "unary", ("a", "b", "*out"): "binary"}
+
+
+def _call_shape(fn):
+    """'unary' for f(x, *, out=None), 'binary' for f(a, b, *, out=None), else None."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    key = tuple(("*" if p.kind is p.KEYWORD_ONLY else "") + p.name for p in params
+                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+        return None
+    return _SHAPES.get(key)
 
 
 def _group_dispatcher(name, np_fn, c_fn, position):

@@ -75,14 +75,14 @@ def _fast_arrays(op, inputs):
         return None
     n = len(inputs)
     if n == 1:
-        return (a,), (x,)
+        return (a,), inputs
     if n == 2:
         y = inputs[1]
         cls = y.__class__
         if cls is float or cls is int:
             return (a, y), (x,)
         if isinstance(y, Tensor) and y._data.dtype == a.dtype:
-            return (a, y._data), (x, y)
+            return (a, y._data), inputs
     return None
 
 
@@ -90,10 +90,12 @@ def call(op, inputs, params):
     """Runs op forward on `inputs` (tensors or numbers) with plain `params`; builds the graph."""
     got = _fast_arrays(op, inputs) if op.fast else None
     arrays, tensors = got if got is not None else _arrays(op, inputs)
-    if op.inputs_first:
-        out = op.forward(*arrays, *params)
-    else:
+    if not op.inputs_first:
         out = op.forward(*[arrays[i] if is_input else params[i] for is_input, i in op.order])
+    elif params:
+        out = op.forward(*arrays, *params)
+    else:  # most ops: no tuple of arrays + params to build
+        out = op.forward(*arrays)
     if _forward_check[0] is not None:
         _forward_check[0](op, arrays, out)
     requires = False
@@ -134,34 +136,50 @@ def _record(op, inputs, params, results):
     node.meta = meta
     if op.num_outputs > 1:
         node.out_meta = [(r._data.shape, r.dtype) for r in results]
+    # op.save_plan lists, per formula, what it reads and where that comes from (worked out
+    # once by defop); only the formulas of inputs that need a gradient save anything.
     saved = None
-    if op.joint is not None:
-        needs = op.joint[1]
-        if needs:
-            saved = {name: _save(op, name, inputs, params, results) for name in needs
-                     if name not in _SPECIAL}
-    else:
-        for i, (fn, needs) in enumerate(op.formulas):
-            if needs and meta[i] is not None:
-                if saved is None:
-                    saved = {}
-                for name in needs:
-                    if name not in saved and name not in _SPECIAL:
-                        saved[name] = _save(op, name, inputs, params, results)
-    if saved is not None:
+    saves_tensor = False
+    for i, needs in op.save_plan:
+        if i is not None and meta[i] is None:
+            continue
+        if saved is None:
+            saved = {}
+        for name, kind, index in needs:
+            if name in saved:
+                continue
+            if kind is _RESULT:
+                value = (SavedTensor(results[0], True) if op.num_outputs == 1
+                         else tuple(SavedTensor(r, True) for r in results))
+                saves_tensor = True
+            elif kind is _PARAM:
+                value = params[index]
+            elif kind is _INPUT:
+                value = inputs[index]
+                if isinstance(value, Tensor):
+                    value = SavedTensor(value, False)
+                    saves_tensor = True
+            else:  # the variadic inputs
+                value = tuple(SavedTensor(x, False) if isinstance(x, Tensor) else x for x in inputs)
+                saves_tensor = True
+            saved[name] = value
+    if saved:
         node.saved = saved
-        for value in saved.values():
-            if value.__class__ is SavedTensor or value.__class__ is tuple:
-                # The forward site is kept for the in-place error message (only nodes that
-                # save tensors can raise it).
-                node.site = user_site(3)
-                break
+        if saves_tensor:
+            # The forward site is kept for the in-place error message (only nodes that
+            # save tensors can raise it).
+            node.site = user_site(3)
     for i, r in enumerate(results):
         if r._rg:
             r.grad_fn = node
             r._output_nr = i
     if _anomaly_hook[0] is not None:
         _anomaly_hook[0](node)
+
+
+# Where a saved name comes from (OpDef.save_plan): the output(s), a parameter, an input, or the
+# variadic inputs.
+_RESULT, _PARAM, _INPUT, _VARARGS = "result", "param", "input", "varargs"
 
 
 # Set by autograd.anomaly while anomaly mode is on: called with every new node, and (with
@@ -173,27 +191,6 @@ _forward_check = [None]
 def _regenerate(view):
     from .views import regenerate
     regenerate(view)
-
-
-def _save(op, name, inputs, params, results):
-    if name == "result":
-        if op.num_outputs > 1:
-            return tuple(SavedTensor(r, True) for r in results)
-        return SavedTensor(results[0], True)
-    if name == op.varargs:
-        return tuple(SavedTensor(x, False) if isinstance(x, Tensor) else x for x in inputs)
-    if name in op.inputs:
-        x = inputs[op.inputs.index(name)]
-        return SavedTensor(x, False) if isinstance(x, Tensor) else x
-    return params[op.params.index(name)]
-
-
-def _unpack(value, node):
-    if value.__class__ is SavedTensor:
-        return value.unpack(node)
-    if value.__class__ is tuple and value and value[0].__class__ is SavedTensor:
-        return tuple(v.unpack(node) for v in value)
-    return value
 
 
 def run_formulas(node, grad_outputs):
@@ -240,23 +237,49 @@ def _run_formulas(node, grad_outputs, op):
         grad = grad_outputs[0]
     else:
         grad = tuple(g if g is not None else _zeros_for(node, i) for i, g in enumerate(grad_outputs))
-    saved = node.saved or {}
+    saved = node.saved or _NOTHING_SAVED
+    edges = node.next_functions
     if op.joint is not None:
         fn, needs = op.joint
-        grads = fn(grad, *[_special(n, node) if n in _SPECIAL else _unpack(saved[n], node) for n in needs])
+        grads = fn(grad, *[_read(n, saved, node) for n in needs])
         return [None if edge[0] is None or g is None else _fit(g, node, i)
-                for i, (edge, g) in enumerate(zip(node.next_functions, grads))]
+                for i, (edge, g) in enumerate(zip(edges, grads))]
     out = []
-    for i, (edge, (fn, needs)) in enumerate(zip(node.next_functions, op.formulas)):
-        if edge[0] is None or fn is None:
+    meta = node.meta
+    for i, (fn, needs) in enumerate(op.formulas):
+        if fn is None or edges[i][0] is None:
             out.append(None)
             continue
-        g = fn(grad, *[_special(n, node) if n in _SPECIAL else _unpack(saved[n], node) for n in needs])
-        out.append(None if g is None else _fit(g, node, i))
+        # Most formulas read nothing or one value: call them without building an argument list.
+        if not needs:
+            g = fn(grad)
+        elif len(needs) == 1:
+            g = fn(grad, _read(needs[0], saved, node))
+        else:
+            g = fn(grad, *[_read(n, saved, node) for n in needs])
+        if g is not None:
+            data = g._data
+            shape, npd = meta[i]
+            if data.shape != shape or data.dtype != npd:
+                g = _fit(g, node, i)
+        out.append(g)
     return out
 
 
+_NOTHING_SAVED = {}
 _SPECIAL = ("input_shapes", "needs_input_grad")
+
+
+def _read(name, saved, node):
+    """The value formula argument `name` receives: a saved value, unpacked, or a special."""
+    if name in _SPECIAL:
+        return _special(name, node)
+    value = saved[name]
+    if value.__class__ is SavedTensor:
+        return value.unpack(node)
+    if value.__class__ is tuple and value and value[0].__class__ is SavedTensor:
+        return tuple(v.unpack(node) for v in value)
+    return value
 
 
 def _special(name, node):
