@@ -45,6 +45,18 @@ class SavedTensor:
 
     def unpack(self, node):
         """The saved value as a Tensor; raises if it was freed or modified in place."""
+        self._check(node)
+        if self.tensor is not None:
+            return self.tensor
+        from .._tensor import Tensor
+        return Tensor._from_saved(self.data, node, self.output_nr, self.counter)
+
+    def unpack_data(self, node):
+        """The saved value's array, with unpack's checks (for formulas evaluated on arrays)."""
+        self._check(node)
+        return self.tensor._data if self.tensor is not None else self.data
+
+    def _check(self, node):
         if self.counter is None:
             raise RuntimeError(
                 "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -55,10 +67,6 @@ class SavedTensor:
                 "call .detach() on it before reusing it.")
         if self.counter.value != self.version:
             raise RuntimeError(self._modified_message(node))
-        if self.tensor is not None:
-            return self.tensor
-        from .._tensor import Tensor
-        return Tensor._from_saved(self.data, node, self.output_nr, self.counter)
 
     def release(self):
         """Frees the saved value (after the node ran without retain_graph)."""

@@ -23,7 +23,7 @@ import warnings
 
 import numpy as np
 
-from . import _numpy
+from . import _fp, _numpy
 from ._registry import spec_for
 
 try:
@@ -112,6 +112,18 @@ def use_backend(name):
         yield
     finally:
         set_backend(previous)
+
+
+def c_threshold(name):
+    """The element count from which ``kernels.<name>`` now runs in C (None: it never does)."""
+    return _limits[name]
+
+
+def quiet_call(fn, *args):
+    """fn(*args) with NumPy's floating-point warnings off, for NumPy arithmetic written above
+    this layer (pyautograd never warns where PyTorch would not). Cheaper than np.errstate;
+    `fn` must not call a kernel (it runs in a context that cannot be entered twice)."""
+    return _fp.quiet_context.context.run(fn, *args) if _fp.quiet_context is not None else _fp.quiet(fn, *args)
 
 
 def set_num_threads(n):

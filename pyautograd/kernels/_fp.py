@@ -70,7 +70,9 @@ if _var is not None:
             self.context = contextvars.copy_context()
             self.context.run(_var.set, _IGNORE)
 
-    _quiet_context = _QuietContext()
+    quiet_context = _QuietContext()
+else:
+    quiet_context = None
 
 
 def quiet_ufunc(fn, nin):
@@ -93,7 +95,7 @@ def quiet_ufunc(fn, nin):
             with np.errstate(all="ignore"):
                 return fn(a, b, out=out_default if out is None else out)
     else:
-        local = _quiet_context
+        local = quiet_context
 
         def call1(x, *, out=None):
             return local.context.run(fn, x, out=out_default if out is None else out)

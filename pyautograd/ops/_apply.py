@@ -13,6 +13,7 @@ import numbers
 import numpy as np
 
 from .. import _dtype
+from . import _arrayeval
 from ..autograd import grad_mode
 from ..autograd.node import Node, SavedTensor
 from .._sites import user_site
@@ -246,12 +247,19 @@ def _run_formulas(node, grad_outputs, op):
                 for i, (edge, g) in enumerate(zip(edges, grads))]
     out = []
     meta = node.meta
+    # Without a graph to build, arithmetic-only formulas may run on the arrays (see _arrayeval).
+    arithmetic = op.arithmetic if not _grad_local.enabled else None
     for i, (fn, needs) in enumerate(op.formulas):
         if fn is None or edges[i][0] is None:
             out.append(None)
             continue
+        data = None
+        if arithmetic is not None and arithmetic[i] is not None:
+            data = _arrayeval.evaluate(fn, arithmetic[i], needs, grad, saved, node)
         # Most formulas read nothing or one value: call them without building an argument list.
-        if not needs:
+        if data is not None:
+            g = Tensor._make(data, False)
+        elif not needs:
             g = fn(grad)
         elif len(needs) == 1:
             g = fn(grad, _read(needs[0], saved, node))

@@ -21,7 +21,7 @@ engine), never in a formula.
 import inspect
 
 from ..autograd.node import Node
-from . import _apply
+from . import _apply, _arrayeval
 
 REGISTRY = {}  # name -> OpDef, every primitive op (the op database checks it)
 
@@ -72,6 +72,7 @@ class OpDef:
                               for n in self.inputs if n != self.varargs)
         self.saves_result = any("result" in needs for _, needs in self.formulas + ((self.joint,) if self.joint else ()))
         self.save_plan = self._save_plan()
+        self.arithmetic = _arrayeval.plan(self)  # formulas that may run on arrays (_arrayeval)
         # The forward takes arguments in signature order; when every tensor argument comes
         # first (the common case) that is simply inputs + params.
         self.fast = promote in ("common", "float") and not self.promote_skip and self.varargs is None
