@@ -87,20 +87,25 @@ def _retain(tensor, grad, state):
 
 
 def _dependencies(roots):
-    """{node: number of incoming edges} over the graph reachable from `roots` (iterative)."""
-    deps = {}
-    seen = set(roots)
+    """{node: [number of incoming edges, None]} over the graph reachable from `roots`.
+
+    The second item becomes the node's gradient buffer (one slot per output) during the
+    pass: one dict entry per node keeps the engine at one lookup per edge.
+    """
+    pending = {root: [0, None] for root in roots}
     stack = list(roots)
     while stack:
         node = stack.pop()
         for nxt, _ in node.next_functions:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
+            entry = pending.get(nxt)
+            if entry is None:  # first time seen: walk on from it
+                pending[nxt] = [1, None]
                 stack.append(nxt)
-    return deps
+            else:
+                entry[0] += 1
+    return pending
 
 
 def _needed(roots, targets):
@@ -140,15 +145,14 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
     for node, _ in edges:
         if node not in roots:
             roots.append(node)
-    deps = _dependencies(roots)
+    pending = _dependencies(roots)
     needed = None
     if capture is not None:
         needed = _needed(roots, {node for node, _ in capture})
     captured = [None] * (len(capture) if capture else 0)
-    buffers = {}
     for (node, nr), g in zip(edges, grads):
-        _add_to_buffer(buffers, node, nr, g)
-    ready = [n for n in roots if deps.get(n, 0) == 0]
+        _add_to_buffer(pending[node], node, nr, g)
+    ready = [n for n in roots if pending[n][0] == 0]
     state = _Pass(create_graph)
     for g in grads:
         state.claim(g._data)
@@ -162,7 +166,7 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
     try:
         while ready:
             node = ready.pop()
-            slots = buffers.pop(node, None)
+            slots = pending.pop(node)[1]
             results = None
             if slots is not None:
                 if plain and node.extras is None and node.__class__ is not AccumulateGrad:
@@ -172,23 +176,25 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
                 elif needed is None or node in needed:
                     results = _run_node(node, slots, state, capture, captured, keep_graph, check, parents)
             n_results = len(results) if results is not None else 0
-            for i, (nxt, nr) in enumerate(node.next_functions):
-                if nxt is None:
-                    continue
-                if i < n_results:
-                    g = results[i]
-                    if g is not None:
-                        slots = buffers.get(nxt)
-                        if slots is None:
-                            slots = buffers[nxt] = [None] * nxt.num_outputs
-                        old = slots[nr]
-                        slots[nr] = g if old is None else old + g
-                        if parents is not None and nxt not in parents:
-                            parents[nxt] = node
-                left = deps[nxt] - 1
-                deps[nxt] = left
-                if left == 0:
-                    ready.append(nxt)
+            i = 0  # the edge's index (a counter is cheaper than enumerate here)
+            for nxt, nr in node.next_functions:
+                if nxt is not None:
+                    entry = pending[nxt]
+                    if i < n_results:
+                        g = results[i]
+                        if g is not None:  # _add_to_buffer, inline: this runs for every edge
+                            buf = entry[1]
+                            if buf is None:
+                                buf = entry[1] = [None] * nxt.num_outputs
+                            old = buf[nr]
+                            buf[nr] = g if old is None else old + g
+                            if parents is not None and nxt not in parents:
+                                parents[nxt] = node
+                    left = entry[0] - 1
+                    entry[0] = left
+                    if left == 0:
+                        ready.append(nxt)
+                i += 1
     finally:
         grad_mode._set_enabled(previous_mode)
         if check is not None:
@@ -197,10 +203,11 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
     return captured
 
 
-def _add_to_buffer(buffers, node, nr, grad):
-    slots = buffers.get(node)
+def _add_to_buffer(entry, node, nr, grad):
+    """Adds `grad` to slot `nr` of the node's buffer (entry[1], created on first need)."""
+    slots = entry[1]
     if slots is None:
-        slots = buffers[node] = [None] * node.num_outputs
+        slots = entry[1] = [None] * node.num_outputs
     old = slots[nr]
     slots[nr] = grad if old is None else old + grad
 

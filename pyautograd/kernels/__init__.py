@@ -38,6 +38,7 @@ else:
     _C_IMPORT_ERROR = None
 
 _BACKENDS = ("auto", "c", "numpy")
+# Tested after the size: hashing a dtype costs as much as a small kernel's whole dispatch.
 _C_DTYPES = frozenset((np.dtype(np.float32), np.dtype(np.float64)))
 
 # name -> current C threshold (None: NumPy). One dict read per call; the
@@ -154,7 +155,7 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
         # forwarding *args/**kwargs costs as much as a small ufunc call.
         def dispatch(x, *, out=None):
             limit = limits[name]
-            if limit is not None and x.dtype in _C_DTYPES and x.size >= limit:
+            if limit is not None and x.size >= limit and x.dtype in _C_DTYPES:
                 return c_fn(x, out=out)
             return np_fn(x, out=out)
     elif shape == "binary" and positions == (0, 1):
@@ -162,9 +163,9 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
             limit = limits[name]
             if limit is not None:
                 a_arr, b_arr = a.__class__ is ndarray, b.__class__ is ndarray
-                dt = a.dtype if a_arr else b.dtype if b_arr else None
-                if dt in _C_DTYPES and ((a_arr and a.size >= limit) or (b_arr and b.size >= limit)):
-                    return c_fn(a, b, out=out)
+                if (a_arr and a.size >= limit) or (b_arr and b.size >= limit):
+                    if (a.dtype if a_arr else b.dtype) in _C_DTYPES:
+                        return c_fn(a, b, out=out)
             return np_fn(a, b, out=out)
     elif len(positions) == 1:
         (p,) = positions
@@ -173,7 +174,7 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
             limit = limits[name]
             if limit is not None:
                 x = args[p]
-                if x.dtype in _C_DTYPES and x.size >= limit:
+                if x.size >= limit and x.dtype in _C_DTYPES:
                     return c_fn(*args, **kwargs)
             return np_fn(*args, **kwargs)
     else:
@@ -186,9 +187,9 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
             if limit is not None:
                 a, b = args[i], args[j]
                 a_arr, b_arr = a.__class__ is ndarray, b.__class__ is ndarray
-                dt = a.dtype if a_arr else b.dtype if b_arr else None
-                if dt in _C_DTYPES and ((a_arr and a.size >= limit) or (b_arr and b.size >= limit)):
-                    return c_fn(*args, **kwargs)
+                if (a_arr and a.size >= limit) or (b_arr and b.size >= limit):
+                    if (a.dtype if a_arr else b.dtype) in _C_DTYPES:
+                        return c_fn(*args, **kwargs)
             return np_fn(*args, **kwargs)
     dispatch.__name__ = name
     dispatch.__qualname__ = name

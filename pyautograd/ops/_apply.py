@@ -19,6 +19,7 @@ from ..autograd.node import Node, SavedTensor
 from .._sites import user_site
 
 Tensor = None  # set by pyautograd._tensor once the class exists (it imports this module)
+_make = None   # Tensor._make, bound once (binding a classmethod per call costs)
 _NO_EDGE = (None, 0)
 _grad_local = grad_mode._local
 
@@ -106,22 +107,27 @@ def call(op, inputs, params):
                 requires = True
                 break
     if op.num_outputs == 1:
-        result = Tensor._make(out, requires)
+        result = _make(out, requires)
         if op.view:
             result._become_view_of(inputs[0])
         if requires:
-            _record(op, inputs, params, (result,))
+            result.grad_fn = _record(op, inputs, params, (result,))
         return result
     results = tuple(Tensor._make(o, requires and i not in op.nondiff_outputs)
                     for i, o in enumerate(out))
     if requires:
-        _record(op, inputs, params, results)
+        for i, r in enumerate(results):
+            r._output_nr = i  # before saving: a saved output remembers which one it is
+        node = _record(op, inputs, params, results)
+        for r in results:
+            if r._rg:
+                r.grad_fn = node
     return results
 
 
 def _record(op, inputs, params, results):
-    """Builds op's node: edges to the inputs' producers, saved values, input metadata."""
-    node = op.node_class()
+    """Builds and returns op's node: edges to the inputs' producers, saved values, input
+    metadata. The caller makes it the grad_fn of the results that require grad."""
     edges, meta = [], []
     for x in inputs:
         if isinstance(x, Tensor) and x._rg:
@@ -133,7 +139,7 @@ def _record(op, inputs, params, results):
         else:
             edges.append(_NO_EDGE)
             meta.append(None)
-    node.next_functions = tuple(edges)
+    node = op.node_class(tuple(edges))
     node.meta = meta
     if op.num_outputs > 1:
         node.out_meta = [(r._data.shape, r.dtype) for r in results]
@@ -170,12 +176,9 @@ def _record(op, inputs, params, results):
             # The forward site is kept for the in-place error message (only nodes that
             # save tensors can raise it).
             node.site = user_site(3)
-    for i, r in enumerate(results):
-        if r._rg:
-            r.grad_fn = node
-            r._output_nr = i
     if _anomaly_hook[0] is not None:
         _anomaly_hook[0](node)
+    return node
 
 
 # Where a saved name comes from (OpDef.save_plan): the output(s), a parameter, an input, or the
@@ -195,18 +198,60 @@ def _regenerate(view):
 
 
 def run_formulas(node, grad_outputs):
-    """Backward of a defop node: one formula per input that needs a gradient.
-
-    A once-differentiable op runs its formulas without recording, and with create_graph its
-    gradients carry a node that raises if they are differentiated again.
-    """
+    """Backward of a defop node (its ``apply``): one formula per input that needs a gradient."""
     op = node.op
     if op.once_differentiable and _grad_local.enabled:
-        from ..autograd.grad_mode import no_grad
-        with no_grad():
-            grads = _run_formulas(node, grad_outputs, op)
-        return [None if g is None else _delayed_error(g, node) for g in grads]
-    return _run_formulas(node, grad_outputs, op)
+        return _run_once_differentiable(node, grad_outputs)
+    if op.num_outputs == 1:
+        grad = grad_outputs[0]
+    else:
+        grad = tuple(g if g is not None else _zeros_for(node, i) for i, g in enumerate(grad_outputs))
+    saved = node.saved or _NOTHING_SAVED
+    edges = node.next_functions
+    if op.joint is not None:
+        fn, needs = op.joint
+        grads = fn(grad, *[_read(n, saved, node) for n in needs])
+        return [None if edge[0] is None or g is None else _fit(g, node, i)
+                for i, (edge, g) in enumerate(zip(edges, grads))]
+    out = []
+    meta = node.meta
+    # Without a graph to build, arithmetic-only formulas may run on the arrays (see _arrayeval).
+    arithmetic = op.arithmetic if not _grad_local.enabled else None
+    i = -1  # the input's index (a counter is cheaper than enumerate, and this runs per node)
+    for fn, needs in op.formulas:
+        i += 1
+        if fn is None or edges[i][0] is None:
+            out.append(None)
+            continue
+        data = None
+        if arithmetic is not None and arithmetic[i] is not None:
+            data = _arrayeval.evaluate(fn, arithmetic[i], needs, grad, saved, node)
+        # Most formulas read nothing or one value: call them without building an argument list.
+        if data is not None:
+            g = _make(data, False)
+        elif not needs:
+            g = fn(grad)
+        elif len(needs) == 1:
+            g = fn(grad, _read(needs[0], saved, node))
+        else:
+            g = fn(grad, *[_read(n, saved, node) for n in needs])
+        if g is not None:
+            data = g._data
+            shape, npd = meta[i]
+            # dtype objects of one type are usually the same object: `is` first, it is cheaper.
+            if data.shape != shape or (data.dtype is not npd and data.dtype != npd):
+                g = _fit(g, node, i)
+        out.append(g)
+    return out
+
+
+def _run_once_differentiable(node, grad_outputs):
+    """A once-differentiable op runs its formulas without recording, and with create_graph its
+    gradients carry a node that raises if they are differentiated again."""
+    from ..autograd.grad_mode import no_grad
+    with no_grad():
+        grads = run_formulas(node, grad_outputs)
+    return [None if g is None else _delayed_error(g, node) for g in grads]
 
 
 class DelayedError(Node):
@@ -231,47 +276,6 @@ def _delayed_error(g, node):
     t = Tensor._make(g._data, True)
     t.grad_fn = DelayedError(node.name(), node.next_functions)
     return t
-
-
-def _run_formulas(node, grad_outputs, op):
-    if op.num_outputs == 1:
-        grad = grad_outputs[0]
-    else:
-        grad = tuple(g if g is not None else _zeros_for(node, i) for i, g in enumerate(grad_outputs))
-    saved = node.saved or _NOTHING_SAVED
-    edges = node.next_functions
-    if op.joint is not None:
-        fn, needs = op.joint
-        grads = fn(grad, *[_read(n, saved, node) for n in needs])
-        return [None if edge[0] is None or g is None else _fit(g, node, i)
-                for i, (edge, g) in enumerate(zip(edges, grads))]
-    out = []
-    meta = node.meta
-    # Without a graph to build, arithmetic-only formulas may run on the arrays (see _arrayeval).
-    arithmetic = op.arithmetic if not _grad_local.enabled else None
-    for i, (fn, needs) in enumerate(op.formulas):
-        if fn is None or edges[i][0] is None:
-            out.append(None)
-            continue
-        data = None
-        if arithmetic is not None and arithmetic[i] is not None:
-            data = _arrayeval.evaluate(fn, arithmetic[i], needs, grad, saved, node)
-        # Most formulas read nothing or one value: call them without building an argument list.
-        if data is not None:
-            g = Tensor._make(data, False)
-        elif not needs:
-            g = fn(grad)
-        elif len(needs) == 1:
-            g = fn(grad, _read(needs[0], saved, node))
-        else:
-            g = fn(grad, *[_read(n, saved, node) for n in needs])
-        if g is not None:
-            data = g._data
-            shape, npd = meta[i]
-            if data.shape != shape or data.dtype != npd:
-                g = _fit(g, node, i)
-        out.append(g)
-    return out
 
 
 _NOTHING_SAVED = {}

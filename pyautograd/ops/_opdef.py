@@ -32,8 +32,8 @@ class OpNode(Node):
     __slots__ = ("meta", "out_meta")
     op = None
 
-    def apply(self, grad_outputs):
-        return _apply.run_formulas(self, grad_outputs)
+    # node.apply(grad_outputs) is the generic backward itself: no wrapper frame per node.
+    apply = _apply.run_formulas
 
 
 class OpDef:
