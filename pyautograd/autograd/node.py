@@ -108,7 +108,7 @@ class NodeExtras:
         self.hooks = None          # HookTable: hook(grad_inputs, grad_outputs), after it
         self.tensor_hooks = None   # {output_nr: HookTable} of its output tensors' hooks
         self.retained = None       # {output_nr: weakref to a tensor that retains its grad}
-        self.anomaly_stack = None  # user frames (code, lineno) of the forward call
+        self.anomaly_stack = None  # user frames (code, offset) of the forward call (see _sites)
 
 
 class Node:

@@ -66,32 +66,33 @@ def _arrays(op, inputs):
     return arrays, tensors_all
 
 
-def _fast_arrays(op, inputs):
-    """The common cases without promotion work: one float tensor; a float tensor with a Python
-    number; two tensors of one float dtype. Returns (arrays, tensors) or None."""
-    x = inputs[0]
-    if not isinstance(x, Tensor):
-        return None
-    a = x._data
-    if a.dtype.kind != "f":
-        return None
-    n = len(inputs)
-    if n == 1:
-        return (a,), inputs
-    if n == 2:
-        y = inputs[1]
-        cls = y.__class__
-        if cls is float or cls is int:
-            return (a, y), (x,)
-        if isinstance(y, Tensor) and y._data.dtype == a.dtype:
-            return (a, y._data), inputs
-    return None
-
-
 def call(op, inputs, params):
     """Runs op forward on `inputs` (tensors or numbers) with plain `params`; builds the graph."""
-    got = _fast_arrays(op, inputs) if op.fast else None
-    arrays, tensors = got if got is not None else _arrays(op, inputs)
+    arrays = None
+    if op.fast:
+        # The common cases need no promotion work: a float tensor alone, with a Python number,
+        # or with a tensor of its own dtype. They are sorted out here, inline, because this
+        # runs for every op; `rg` says whether an input tensor requires grad.
+        x = inputs[0]
+        if isinstance(x, Tensor):
+            a = x._data
+            if a.dtype.kind == "f":
+                n = len(inputs)
+                if n == 1:
+                    arrays, rg = (a,), x._rg
+                elif n == 2:
+                    y = inputs[1]
+                    if y.__class__ is float or y.__class__ is int:
+                        arrays, rg = (a, y), x._rg
+                    elif isinstance(y, Tensor) and (y._data.dtype is a.dtype or y._data.dtype == a.dtype):
+                        arrays, rg = (a, y._data), x._rg or y._rg
+    if arrays is None:
+        arrays, tensors = _arrays(op, inputs)
+        rg = False
+        for t in tensors:
+            if t._rg:
+                rg = True
+                break
     if not op.inputs_first:
         out = op.forward(*[arrays[i] if is_input else params[i] for is_input, i in op.order])
     elif params:
@@ -100,12 +101,7 @@ def call(op, inputs, params):
         out = op.forward(*arrays)
     if _forward_check[0] is not None:
         _forward_check[0](op, arrays, out)
-    requires = False
-    if op.differentiable and _grad_local.enabled:
-        for t in tensors:
-            if t._rg:
-                requires = True
-                break
+    requires = rg and op.differentiable and _grad_local.enabled
     if op.num_outputs == 1:
         result = _make(out, requires)
         if op.view:
@@ -129,48 +125,49 @@ def _record(op, inputs, params, results):
     """Builds and returns op's node: edges to the inputs' producers, saved values, input
     metadata. The caller makes it the grad_fn of the results that require grad."""
     edges, meta = [], []
+    needs_grad = 0  # bit i: input i requires grad
+    bit = 1
     for x in inputs:
         if isinstance(x, Tensor) and x._rg:
             if x._base is not None and x._view_rebase != x._vc.rebases:
                 _regenerate(x)
             fn = x.grad_fn
+            a = x._data
             edges.append((fn, x._output_nr) if fn is not None else (x._accumulator(), 0))
-            meta.append((x._data.shape, x._data.dtype))
+            meta.append((a.shape, a.dtype))
+            needs_grad |= bit
         else:
             edges.append(_NO_EDGE)
             meta.append(None)
+        bit <<= 1
     node = op.node_class(tuple(edges))
     node.meta = meta
     if op.num_outputs > 1:
         node.out_meta = [(r._data.shape, r.dtype) for r in results]
-    # op.save_plan lists, per formula, what it reads and where that comes from (worked out
-    # once by defop); only the formulas of inputs that need a gradient save anything.
-    saved = None
-    saves_tensor = False
-    for i, needs in op.save_plan:
-        if i is not None and meta[i] is None:
-            continue
-        if saved is None:
-            saved = {}
-        for name, kind, index in needs:
-            if name in saved:
-                continue
-            if kind is _RESULT:
-                value = (SavedTensor(results[0], True) if op.num_outputs == 1
-                         else tuple(SavedTensor(r, True) for r in results))
-                saves_tensor = True
-            elif kind is _PARAM:
+    # Only the formulas of inputs that need a gradient save anything; what that is, and where
+    # each value comes from, is worked out once per op and combination (_saves).
+    plan = op.saves.get(needs_grad)
+    if plan is None:
+        plan = op.saves[needs_grad] = _saves(op, needs_grad)
+    if plan:
+        saved = {}
+        saves_tensor = False
+        for name, kind, index in plan:
+            if kind is _PARAM:
                 value = params[index]
             elif kind is _INPUT:
                 value = inputs[index]
                 if isinstance(value, Tensor):
                     value = SavedTensor(value, False)
                     saves_tensor = True
+            elif kind is _RESULT:
+                value = (SavedTensor(results[0], True) if op.num_outputs == 1
+                         else tuple(SavedTensor(r, True) for r in results))
+                saves_tensor = True
             else:  # the variadic inputs
                 value = tuple(SavedTensor(x, False) if isinstance(x, Tensor) else x for x in inputs)
                 saves_tensor = True
             saved[name] = value
-    if saved:
         node.saved = saved
         if saves_tensor:
             # The forward site is kept for the in-place error message (only nodes that
@@ -179,6 +176,19 @@ def _record(op, inputs, params, results):
     if _anomaly_hook[0] is not None:
         _anomaly_hook[0](node)
     return node
+
+
+def _saves(op, needs_grad):
+    """((name, kind, position), ...) that op's node saves when the inputs in bit mask
+    `needs_grad` need a gradient: what their formulas read (a joint formula: always)."""
+    out, seen = [], set()
+    for i, needs in op.save_plan:
+        if i is None or needs_grad >> i & 1:
+            for entry in needs:
+                if entry[0] not in seen:
+                    seen.add(entry[0])
+                    out.append(entry)
+    return tuple(out)
 
 
 # Where a saved name comes from (OpDef.save_plan): the output(s), a parameter, an input, or the

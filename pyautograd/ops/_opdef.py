@@ -72,6 +72,7 @@ class OpDef:
                               for n in self.inputs if n != self.varargs)
         self.saves_result = any("result" in needs for _, needs in self.formulas + ((self.joint,) if self.joint else ()))
         self.save_plan = self._save_plan()
+        self.saves = {}  # bit mask of inputs needing a gradient -> what to save (_apply._saves)
         self.arithmetic = _arrayeval.plan(self)  # formulas that may run on arrays (_arrayeval)
         # The forward takes arguments in signature order; when every tensor argument comes
         # first (the common case) that is simply inputs + params.
