@@ -87,12 +87,11 @@ def _retain(tensor, grad, state):
 
 
 def _dependencies(roots):
-    """{node: [number of incoming edges, None]} over the graph reachable from `roots`.
-
-    The second item becomes the node's gradient buffer (one slot per output) during the
-    pass: one dict entry per node keeps the engine at one lookup per edge.
-    """
-    pending = {root: [0, None] for root in roots}
+    """{node: entry} over the graph reachable from `roots`: entry is the node's gradient
+    buffer (one slot per output, None until a gradient arrives) followed by the number of
+    its incoming edges. One list per node keeps the engine at one lookup per edge, and once
+    the count is popped off, the list is what the node's apply receives."""
+    pending = {root: _entry(root, 0) for root in roots}
     stack = list(roots)
     while stack:
         node = stack.pop()
@@ -101,11 +100,15 @@ def _dependencies(roots):
                 continue
             entry = pending.get(nxt)
             if entry is None:  # first time seen: walk on from it
-                pending[nxt] = [1, None]
+                pending[nxt] = [None, 1] if nxt.num_outputs == 1 else _entry(nxt, 1)
                 stack.append(nxt)
             else:
-                entry[0] += 1
+                entry[-1] += 1
     return pending
+
+
+def _entry(node, count):
+    return [None] * node.num_outputs + [count]
 
 
 def _needed(roots, targets):
@@ -151,8 +154,8 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
         needed = _needed(roots, {node for node, _ in capture})
     captured = [None] * (len(capture) if capture else 0)
     for (node, nr), g in zip(edges, grads):
-        _add_to_buffer(pending[node], node, nr, g)
-    ready = [n for n in roots if pending[n][0] == 0]
+        _add_to_buffer(pending[node], nr, g)
+    ready = [n for n in roots if pending[n][-1] == 0]
     state = _Pass(create_graph)
     for g in grads:
         state.claim(g._data)
@@ -166,9 +169,10 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
     try:
         while ready:
             node = ready.pop()
-            slots = pending.pop(node)[1]
+            slots = pending.pop(node)
+            slots.pop()  # the count (0): what is left is the gradient buffer
             results = None
-            if slots is not None:
+            if slots[0] is not None or (len(slots) > 1 and any(g is not None for g in slots)):
                 if plain and node.extras is None and node.__class__ is not AccumulateGrad:
                     results = node.apply(slots)
                     if not keep_graph:
@@ -183,15 +187,12 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
                     if i < n_results:
                         g = results[i]
                         if g is not None:  # _add_to_buffer, inline: this runs for every edge
-                            buf = entry[1]
-                            if buf is None:
-                                buf = entry[1] = [None] * nxt.num_outputs
-                            old = buf[nr]
-                            buf[nr] = g if old is None else old + g
+                            old = entry[nr]
+                            entry[nr] = g if old is None else old + g
                             if parents is not None and nxt not in parents:
                                 parents[nxt] = node
-                    left = entry[0] - 1
-                    entry[0] = left
+                    left = entry[-1] - 1
+                    entry[-1] = left
                     if left == 0:
                         ready.append(nxt)
                 i += 1
@@ -203,13 +204,10 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
     return captured
 
 
-def _add_to_buffer(entry, node, nr, grad):
-    """Adds `grad` to slot `nr` of the node's buffer (entry[1], created on first need)."""
-    slots = entry[1]
-    if slots is None:
-        slots = entry[1] = [None] * node.num_outputs
-    old = slots[nr]
-    slots[nr] = grad if old is None else old + grad
+def _add_to_buffer(entry, nr, grad):
+    """Adds `grad` to slot `nr` of a node's buffer (see _dependencies)."""
+    old = entry[nr]
+    entry[nr] = grad if old is None else old + grad
 
 
 def _run_node(node, slots, state, capture, captured, keep_graph, check=None, parents=None):
