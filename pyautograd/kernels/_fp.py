@@ -106,7 +106,8 @@ def _operand(value, dtype):
         if value == 0 or value != value:
             return value
         try:
-            z = np.array(value, dtype)
+            with np.errstate(all="ignore"):  # a cache miss: rare, so errstate's cost is fine
+                z = np.array(value, dtype)
         except OverflowError:
             return value
         if np.isinf(z) and value not in (_INF, -_INF):
