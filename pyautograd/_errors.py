@@ -73,8 +73,9 @@ def source_text(depth=3):
     return lines[1].strip() if len(lines) > 1 else ""
 
 
-def definition_site(fn):
-    """(code, lineno) of the line defining a Python function (its `def`, past decorators), or None."""
+def definition_line(fn):
+    """(code, lineno) of the line defining a Python function (its `def`, past decorators), or None;
+    format it with _sites.format_line (it is a line number, not a site's instruction offset)."""
     code = getattr(getattr(fn, "__func__", fn), "__code__", None)
     if code is None:
         return None

@@ -1,8 +1,11 @@
-"""Where in the user's code something happened: a code object and a line number.
+"""Where in the user's code something happened: a code object and an instruction offset.
 
 Capturing is cheap (no traceback is formatted, no frame is kept alive): we walk
 out of pyautograd's own frames and keep the first user frame's code object and
-line. Formatting happens only when an error message needs it.
+the offset of its current instruction. Formatting happens only when an error
+message needs it; that is also when the offset becomes a line number, because
+``frame.f_lineno`` scans the code's line table (as costly as a small op in a
+long function) while ``frame.f_lasti`` is read directly.
 """
 import linecache
 import os
@@ -12,7 +15,7 @@ _PKG = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def user_site(depth=2):
-    """(code, lineno) of the innermost frame outside pyautograd, or None."""
+    """(code, offset) of the innermost frame outside pyautograd, or None."""
     try:
         f = sys._getframe(depth)
     except ValueError:
@@ -21,34 +24,50 @@ def user_site(depth=2):
         f = f.f_back
     if f is None:
         return None
-    return (f.f_code, f.f_lineno)
+    return (f.f_code, f.f_lasti)
 
 
-def user_stack(depth=2, limit=8):
-    """Up to `limit` (code, lineno) pairs of user frames, innermost first."""
+def user_stack(depth=2, limit=5):
+    """Up to `limit` (code, offset) pairs of user frames, innermost first."""
     try:
         f = sys._getframe(depth)
     except ValueError:
         return ()
     out = []
-    while f is not None and len(out) < limit:
-        if not f.f_code.co_filename.startswith(_PKG):
-            out.append((f.f_code, f.f_lineno))
+    while f is not None:
+        code = f.f_code
+        if not code.co_filename.startswith(_PKG):
+            out.append((code, f.f_lasti))
+            if len(out) == limit:
+                break
         f = f.f_back
     return tuple(out)
 
 
+def line_of(site):
+    """The line number of a (code, offset) site (None if the offset maps to no line)."""
+    code, offset = site
+    for start, end, line in code.co_lines():
+        if start <= offset < end:
+            return line
+    return None
+
+
 def format_site(site):
-    """'file.py:12 in fn: <source line>' for a (code, lineno) pair."""
+    """A traceback entry ('File "f.py", line 12, in fn' and the source line) for a (code, offset) pair."""
     if site is None:
         return "<unknown location>"
-    code, line = site
-    text = linecache.getline(code.co_filename, line).strip()
+    return format_line(site[0], line_of(site))
+
+
+def format_line(code, line):
+    """A traceback entry for line `line` of `code`'s file (the source line left out if unknown)."""
+    text = linecache.getline(code.co_filename, line).strip() if line is not None else ""
     where = f'File "{code.co_filename}", line {line}, in {code.co_name}'
     return f"{where}\n    {text}" if text else where
 
 
 def format_traceback(stack):
-    """The (code, lineno) pairs of `stack` (innermost first, as user_stack returns them) as the
+    """The (code, offset) pairs of `stack` (innermost first, as user_stack returns them) as the
     lines of a Python traceback: oldest call first, '  File ...' then the source line."""
     return "\n".join("  " + format_site(site) for site in reversed(stack))

@@ -395,6 +395,7 @@ class Tensor:
 def _install():
     from .ops import _apply
     _apply.Tensor = Tensor
+    _apply._make = Tensor._make
 
 
 _install()

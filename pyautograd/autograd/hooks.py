@@ -15,9 +15,10 @@ def register_tensor_hook(tensor, hook):
     node = tensor.grad_fn
     if node is None:
         return add_hook(tensor, "_hooks", hook)
-    if node._tensor_hooks is None:
-        node._tensor_hooks = {}
-    table = node._tensor_hooks.setdefault(tensor._output_nr, HookTable())
+    extras = node._extras()
+    if extras.tensor_hooks is None:
+        extras.tensor_hooks = {}
+    table = extras.tensor_hooks.setdefault(tensor._output_nr, HookTable())
     handle = RemovableHandle(table)
     table[handle.id] = hook
     return handle
@@ -25,10 +26,10 @@ def register_tensor_hook(tensor, hook):
 
 def retain_grad_hook(tensor):
     """Makes backward store `tensor`'s gradient in its .grad (after its other hooks)."""
-    node = tensor.grad_fn
-    if node._retained is None:
-        node._retained = {}
-    node._retained[tensor._output_nr] = weakref.ref(tensor)
+    extras = tensor.grad_fn._extras()
+    if extras.retained is None:
+        extras.retained = {}
+    extras.retained[tensor._output_nr] = weakref.ref(tensor)
 
 
 def register_post_accumulate_hook(tensor, hook):

@@ -55,6 +55,18 @@ class SavedTensor:
 
     def unpack(self, node):
         """The saved value as a Tensor; raises if it was freed or modified in place."""
+        self._check(node)
+        if self.tensor is not None:
+            return self.tensor
+        from .._tensor import Tensor
+        return Tensor._from_saved(self.data, node, self.output_nr, self.counter)
+
+    def unpack_data(self, node):
+        """The saved value's array, with unpack's checks (for formulas evaluated on arrays)."""
+        self._check(node)
+        return self.tensor._data if self.tensor is not None else self.data
+
+    def _check(self, node):
         if self.counter is None:
             raise RuntimeError(
                 "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -64,10 +76,6 @@ class SavedTensor:
                 "calling backward." + _freed_details(node))
         if self.counter.value != self.version:
             raise RuntimeError(self._modified_message(node))
-        if self.tensor is not None:
-            return self.tensor
-        from .._tensor import Tensor
-        return Tensor._from_saved(self.data, node, self.output_nr, self.counter)
 
     def release(self):
         """Frees the saved value (after the node ran without retain_graph)."""
@@ -95,6 +103,23 @@ class SavedTensor:
         return msg + saved_by + changed + fix
 
 
+class NodeExtras:
+    """What few nodes carry: hooks, retained tensors, anomaly mode's forward stack.
+
+    Kept off the Node itself so the node every op builds stays small and quick to create;
+    a node gets one of these only when something is registered on it.
+    """
+
+    __slots__ = ("pre_hooks", "hooks", "tensor_hooks", "retained", "anomaly_stack")
+
+    def __init__(self):
+        self.pre_hooks = None      # HookTable: hook(grad_outputs), before the node runs
+        self.hooks = None          # HookTable: hook(grad_inputs, grad_outputs), after it
+        self.tensor_hooks = None   # {output_nr: HookTable} of its output tensors' hooks
+        self.retained = None       # {output_nr: weakref to a tensor that retains its grad}
+        self.anomaly_stack = None  # user frames (code, offset) of the forward call (see _sites)
+
+
 class Node:
     """A backward function in the graph (``grad_fn``), e.g. MulBackward0.
 
@@ -102,8 +127,7 @@ class Node:
     edge in next_functions, None where no gradient flows).
     """
 
-    __slots__ = ("next_functions", "saved", "site", "_pre_hooks", "_hooks", "_tensor_hooks",
-                 "_retained", "anomaly_stack", "__weakref__")
+    __slots__ = ("next_functions", "saved", "site", "extras", "__weakref__")
 
     num_outputs = 1
 
@@ -111,11 +135,7 @@ class Node:
         self.next_functions = next_functions
         self.saved = None
         self.site = None
-        self._pre_hooks = None
-        self._hooks = None
-        self._tensor_hooks = None
-        self._retained = None
-        self.anomaly_stack = None
+        self.extras = None  # a NodeExtras once a hook (or anomaly mode) needs one
 
     def name(self):
         """The node's class-like name, e.g. 'MulBackward0'."""
@@ -124,15 +144,27 @@ class Node:
     def __repr__(self):
         return f"<{type(self).__name__} object at {id(self):#x}>"
 
+    def _extras(self):
+        """The node's NodeExtras, created on first need."""
+        extras = self.extras
+        if extras is None:
+            extras = self.extras = NodeExtras()
+        return extras
+
+    @property
+    def anomaly_stack(self):
+        """The forward call's user frames recorded by anomaly mode (None when it was off)."""
+        return self.extras.anomaly_stack if self.extras is not None else None
+
     def register_hook(self, hook):
         """hook(grad_inputs, grad_outputs) runs after the node; may return new grad_inputs."""
         from ..utils.hooks import add_hook
-        return add_hook(self, "_hooks", hook)
+        return add_hook(self._extras(), "hooks", hook)
 
     def register_prehook(self, hook):
         """hook(grad_outputs) runs before the node; may return new grad_outputs."""
         from ..utils.hooks import add_hook
-        return add_hook(self, "_pre_hooks", hook)
+        return add_hook(self._extras(), "pre_hooks", hook)
 
     def release(self):
         """Frees saved tensors (called by the engine unless retain_graph)."""

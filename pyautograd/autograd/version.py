@@ -1,8 +1,8 @@
 """The version counter shared by a tensor's storage and all its views.
 
 Every in-place operation bumps the counter and records which op did it and
-where (a code object and a line number, formatted only if an error needs
-it). A SavedTensor remembers the version when it was saved; a mismatch at
+where (a code object and an instruction offset, formatted only if an error
+needs it). A SavedTensor remembers the version when it was saved; a mismatch at
 backward time means the saved value was overwritten, and the error names
 both the saving op and the mutating op.
 """

@@ -17,12 +17,13 @@ everything runs on NumPy after one warning and ``c_available()`` is False.
 from . import _threads  # noqa: I001  first: thread settings must precede NumPy and libgomp loading
 import builtins  # this module's namespace is filled with kernels named sum, max, min...
 import contextlib
+import inspect
 import os
 import warnings
 
 import numpy as np
 
-from . import _numpy
+from . import _fp, _numpy
 from ._registry import spec_for
 
 try:
@@ -37,6 +38,7 @@ else:
     _C_IMPORT_ERROR = None
 
 _BACKENDS = ("auto", "c", "numpy")
+# Tested after the size: hashing a dtype costs as much as a small kernel's whole dispatch.
 _C_DTYPES = frozenset((np.dtype(np.float32), np.dtype(np.float64)))
 
 # name -> current C threshold (None: NumPy). One dict read per call; the
@@ -113,6 +115,18 @@ def use_backend(name):
         set_backend(previous)
 
 
+def c_threshold(name):
+    """The element count from which ``kernels.<name>`` now runs in C (None: it never does)."""
+    return _limits[name]
+
+
+def quiet_call(fn, *args):
+    """fn(*args) with NumPy's floating-point warnings off, for NumPy arithmetic written above
+    this layer (pyautograd never warns where PyTorch would not). Cheaper than np.errstate;
+    `fn` must not call a kernel (it runs in a context that cannot be entered twice)."""
+    return _fp.quiet_context.context.run(fn, *args) if _fp.quiet_context is not None else _fp.quiet(fn, *args)
+
+
 def set_num_threads(n):
     """Sets how many threads the C kernels may use (at least 1)."""
     n = int(n)
@@ -133,8 +147,26 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
     limits = _limits
     ndarray = np.ndarray
     positions = spec.size_args
+    shape = _call_shape(np_fn)
     if spec.grouped:
         dispatch = _group_dispatcher(name, np_fn, c_fn, positions[0])
+    elif shape == "unary" and positions == (0,):
+        # The two common call shapes get dispatchers with the kernel's own signature:
+        # forwarding *args/**kwargs costs as much as a small ufunc call.
+        def dispatch(x, *, out=None):
+            limit = limits[name]
+            if limit is not None and x.size >= limit and x.dtype in _C_DTYPES:
+                return c_fn(x, out=out)
+            return np_fn(x, out=out)
+    elif shape == "binary" and positions == (0, 1):
+        def dispatch(a, b, *, out=None):
+            limit = limits[name]
+            if limit is not None:
+                a_arr, b_arr = a.__class__ is ndarray, b.__class__ is ndarray
+                if (a_arr and a.size >= limit) or (b_arr and b.size >= limit):
+                    if (a.dtype if a_arr else b.dtype) in _C_DTYPES:
+                        return c_fn(a, b, out=out)
+            return np_fn(a, b, out=out)
     elif len(positions) == 1:
         (p,) = positions
 
@@ -142,7 +174,7 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
             limit = limits[name]
             if limit is not None:
                 x = args[p]
-                if x.dtype in _C_DTYPES and x.size >= limit:
+                if x.size >= limit and x.dtype in _C_DTYPES:
                     return c_fn(*args, **kwargs)
             return np_fn(*args, **kwargs)
     else:
@@ -155,14 +187,30 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
             if limit is not None:
                 a, b = args[i], args[j]
                 a_arr, b_arr = a.__class__ is ndarray, b.__class__ is ndarray
-                dt = a.dtype if a_arr else b.dtype if b_arr else None
-                if dt in _C_DTYPES and ((a_arr and a.size >= limit) or (b_arr and b.size >= limit)):
-                    return c_fn(*args, **kwargs)
+                if (a_arr and a.size >= limit) or (b_arr and b.size >= limit):
+                    if (a.dtype if a_arr else b.dtype) in _C_DTYPES:
+                        return c_fn(*args, **kwargs)
             return np_fn(*args, **kwargs)
     dispatch.__name__ = name
     dispatch.__qualname__ = name
     dispatch.__doc__ = np_fn.__doc__
     return dispatch
+
+
+_SHAPES = {("x", "*out"): "unary", ("a", "b", "*out"): "binary"}
+
+
+def _call_shape(fn):
+    """'unary' for f(x, *, out=None), 'binary' for f(a, b, *, out=None), else None."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    key = tuple(("*" if p.kind is p.KEYWORD_ONLY else "") + p.name for p in params
+                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+        return None
+    return _SHAPES.get(key)
 
 
 def _group_dispatcher(name, np_fn, c_fn, position):

@@ -13,11 +13,13 @@ import numbers
 import numpy as np
 
 from .. import _dtype
+from . import _arrayeval
 from ..autograd import grad_mode
 from ..autograd.node import Node, SavedTensor
 from .._sites import user_site
 
 Tensor = None  # set by pyautograd._tensor once the class exists (it imports this module)
+_make = None   # Tensor._make, bound once (binding a classmethod per call costs)
 _NO_EDGE = (None, 0)
 _grad_local = grad_mode._local
 
@@ -64,104 +66,134 @@ def _arrays(op, inputs):
     return arrays, tensors_all
 
 
-def _fast_arrays(op, inputs):
-    """The common cases without promotion work: one float tensor; a float tensor with a Python
-    number; two tensors of one float dtype. Returns (arrays, tensors) or None."""
-    x = inputs[0]
-    if not isinstance(x, Tensor):
-        return None
-    a = x._data
-    if a.dtype.kind != "f":
-        return None
-    n = len(inputs)
-    if n == 1:
-        return (a,), (x,)
-    if n == 2:
-        y = inputs[1]
-        cls = y.__class__
-        if cls is float or cls is int:
-            return (a, y), (x,)
-        if isinstance(y, Tensor) and y._data.dtype == a.dtype:
-            return (a, y._data), (x, y)
-    return None
-
-
 def call(op, inputs, params):
     """Runs op forward on `inputs` (tensors or numbers) with plain `params`; builds the graph."""
-    got = _fast_arrays(op, inputs) if op.fast else None
-    arrays, tensors = got if got is not None else _arrays(op, inputs)
-    if op.inputs_first:
-        out = op.forward(*arrays, *params)
-    else:
-        out = op.forward(*[arrays[i] if is_input else params[i] for is_input, i in op.order])
-    if _forward_check[0] is not None:
-        _forward_check[0](op, arrays, params, out)
-    requires = False
-    if op.differentiable and _grad_local.enabled:
+    arrays = None
+    if op.fast:
+        # The common cases need no promotion work: a float tensor alone, with a Python number,
+        # or with a tensor of its own dtype. They are sorted out here, inline, because this
+        # runs for every op; `rg` says whether an input tensor requires grad.
+        x = inputs[0]
+        if isinstance(x, Tensor):
+            a = x._data
+            if a.dtype.kind == "f":
+                n = len(inputs)
+                if n == 1:
+                    arrays, rg = (a,), x._rg
+                elif n == 2:
+                    y = inputs[1]
+                    if y.__class__ is float or y.__class__ is int:
+                        arrays, rg = (a, y), x._rg
+                    elif isinstance(y, Tensor) and (y._data.dtype is a.dtype or y._data.dtype == a.dtype):
+                        arrays, rg = (a, y._data), x._rg or y._rg
+    if arrays is None:
+        arrays, tensors = _arrays(op, inputs)
+        rg = False
         for t in tensors:
             if t._rg:
-                requires = True
+                rg = True
                 break
+    if not op.inputs_first:
+        out = op.forward(*[arrays[i] if is_input else params[i] for is_input, i in op.order])
+    elif params:
+        out = op.forward(*arrays, *params)
+    else:  # most ops: no tuple of arrays + params to build
+        out = op.forward(*arrays)
+    if _forward_check[0] is not None:
+        _forward_check[0](op, arrays, params, out)
+    requires = rg and op.differentiable and _grad_local.enabled
     if op.num_outputs == 1:
-        result = Tensor._make(out, requires)
+        result = _make(out, requires)
         if op.view:
             result._become_view_of(inputs[0])
         if requires:
-            _record(op, inputs, params, (result,))
+            result.grad_fn = _record(op, inputs, params, (result,))
         return result
     results = tuple(Tensor._make(o, requires and i not in op.nondiff_outputs)
                     for i, o in enumerate(out))
     if requires:
-        _record(op, inputs, params, results)
+        for i, r in enumerate(results):
+            r._output_nr = i  # before saving: a saved output remembers which one it is
+        node = _record(op, inputs, params, results)
+        for r in results:
+            if r._rg:
+                r.grad_fn = node
     return results
 
 
 def _record(op, inputs, params, results):
-    """Builds op's node: edges to the inputs' producers, saved values, input metadata."""
-    node = op.node_class()
+    """Builds and returns op's node: edges to the inputs' producers, saved values, input
+    metadata. The caller makes it the grad_fn of the results that require grad."""
     edges, meta = [], []
+    needs_grad = 0  # bit i: input i requires grad
+    bit = 1
     for x in inputs:
         if isinstance(x, Tensor) and x._rg:
             if x._base is not None and x._view_rebase != x._vc.rebases:
                 _regenerate(x)
             fn = x.grad_fn
+            a = x._data
             edges.append((fn, x._output_nr) if fn is not None else (x._accumulator(), 0))
-            meta.append((x._data.shape, x._data.dtype))
+            meta.append((a.shape, a.dtype))
+            needs_grad |= bit
         else:
             edges.append(_NO_EDGE)
             meta.append(None)
-    node.next_functions = tuple(edges)
+        bit <<= 1
+    node = op.node_class(tuple(edges))
     node.meta = meta
     if op.num_outputs > 1:
         node.out_meta = [(r._data.shape, r.dtype) for r in results]
-    saved = None
-    if op.joint is not None:
-        needs = op.joint[1]
-        if needs:
-            saved = {name: _save(op, name, inputs, params, results) for name in needs
-                     if name not in _SPECIAL}
-    else:
-        for i, (fn, needs) in enumerate(op.formulas):
-            if needs and meta[i] is not None:
-                if saved is None:
-                    saved = {}
-                for name in needs:
-                    if name not in saved and name not in _SPECIAL:
-                        saved[name] = _save(op, name, inputs, params, results)
-    if saved is not None:
+    # Only the formulas of inputs that need a gradient save anything; what that is, and where
+    # each value comes from, is worked out once per op and combination (_saves).
+    plan = op.saves.get(needs_grad)
+    if plan is None:
+        plan = op.saves[needs_grad] = _saves(op, needs_grad)
+    if plan:
+        saved = {}
+        saves_tensor = False
+        for name, kind, index in plan:
+            if kind is _PARAM:
+                value = params[index]
+            elif kind is _INPUT:
+                value = inputs[index]
+                if isinstance(value, Tensor):
+                    value = SavedTensor(value, False)
+                    saves_tensor = True
+            elif kind is _RESULT:
+                value = (SavedTensor(results[0], True) if op.num_outputs == 1
+                         else tuple(SavedTensor(r, True) for r in results))
+                saves_tensor = True
+            else:  # the variadic inputs
+                value = tuple(SavedTensor(x, False) if isinstance(x, Tensor) else x for x in inputs)
+                saves_tensor = True
+            saved[name] = value
         node.saved = saved
-        for value in saved.values():
-            if value.__class__ is SavedTensor or value.__class__ is tuple:
-                # The forward site is kept for the in-place error message (only nodes that
-                # save tensors can raise it).
-                node.site = user_site(3)
-                break
-    for i, r in enumerate(results):
-        if r._rg:
-            r.grad_fn = node
-            r._output_nr = i
+        if saves_tensor:
+            # The forward site is kept for the in-place error message (only nodes that
+            # save tensors can raise it).
+            node.site = user_site(3)
     if _anomaly_hook[0] is not None:
         _anomaly_hook[0](node)
+    return node
+
+
+def _saves(op, needs_grad):
+    """((name, kind, position), ...) that op's node saves when the inputs in bit mask
+    `needs_grad` need a gradient: what their formulas read (a joint formula: always)."""
+    out, seen = [], set()
+    for i, needs in op.save_plan:
+        if i is None or needs_grad >> i & 1:
+            for entry in needs:
+                if entry[0] not in seen:
+                    seen.add(entry[0])
+                    out.append(entry)
+    return tuple(out)
+
+
+# Where a saved name comes from (OpDef.save_plan): the output(s), a parameter, an input, or the
+# variadic inputs.
+_RESULT, _PARAM, _INPUT, _VARARGS = "result", "param", "input", "varargs"
 
 
 # Set by autograd.anomaly while anomaly mode is on: called with every new node, and (with
@@ -175,40 +207,61 @@ def _regenerate(view):
     regenerate(view)
 
 
-def _save(op, name, inputs, params, results):
-    if name == "result":
-        if op.num_outputs > 1:
-            return tuple(SavedTensor(r, True) for r in results)
-        return SavedTensor(results[0], True)
-    if name == op.varargs:
-        return tuple(SavedTensor(x, False) if isinstance(x, Tensor) else x for x in inputs)
-    if name in op.inputs:
-        x = inputs[op.inputs.index(name)]
-        return SavedTensor(x, False) if isinstance(x, Tensor) else x
-    return params[op.params.index(name)]
-
-
-def _unpack(value, node):
-    if value.__class__ is SavedTensor:
-        return value.unpack(node)
-    if value.__class__ is tuple and value and value[0].__class__ is SavedTensor:
-        return tuple(v.unpack(node) for v in value)
-    return value
-
-
 def run_formulas(node, grad_outputs):
-    """Backward of a defop node: one formula per input that needs a gradient.
-
-    A once-differentiable op runs its formulas without recording, and with create_graph its
-    gradients carry a node that raises if they are differentiated again.
-    """
+    """Backward of a defop node (its ``apply``): one formula per input that needs a gradient."""
     op = node.op
     if op.once_differentiable and _grad_local.enabled:
-        from ..autograd.grad_mode import no_grad
-        with no_grad():
-            grads = _run_formulas(node, grad_outputs, op)
-        return [None if g is None else _delayed_error(g, node) for g in grads]
-    return _run_formulas(node, grad_outputs, op)
+        return _run_once_differentiable(node, grad_outputs)
+    if op.num_outputs == 1:
+        grad = grad_outputs[0]
+    else:
+        grad = tuple(g if g is not None else _zeros_for(node, i) for i, g in enumerate(grad_outputs))
+    saved = node.saved or _NOTHING_SAVED
+    edges = node.next_functions
+    if op.joint is not None:
+        fn, needs = op.joint
+        grads = fn(grad, *[_read(n, saved, node) for n in needs])
+        return [None if edge[0] is None or g is None else _fit(g, node, i)
+                for i, (edge, g) in enumerate(zip(edges, grads))]
+    out = []
+    meta = node.meta
+    # Without a graph to build, arithmetic-only formulas may run on the arrays (see _arrayeval).
+    arithmetic = op.arithmetic if not _grad_local.enabled else None
+    i = -1  # the input's index (a counter is cheaper than enumerate, and this runs per node)
+    for fn, needs in op.formulas:
+        i += 1
+        if fn is None or edges[i][0] is None:
+            out.append(None)
+            continue
+        data = None
+        if arithmetic is not None and arithmetic[i] is not None:
+            data = _arrayeval.evaluate(fn, arithmetic[i], needs, grad, saved, node)
+        # Most formulas read nothing or one value: call them without building an argument list.
+        if data is not None:
+            g = _make(data, False)
+        elif not needs:
+            g = fn(grad)
+        elif len(needs) == 1:
+            g = fn(grad, _read(needs[0], saved, node))
+        else:
+            g = fn(grad, *[_read(n, saved, node) for n in needs])
+        if g is not None:
+            data = g._data
+            shape, npd = meta[i]
+            # dtype objects of one type are usually the same object: `is` first, it is cheaper.
+            if data.shape != shape or (data.dtype is not npd and data.dtype != npd):
+                g = _fit(g, node, i)
+        out.append(g)
+    return out
+
+
+def _run_once_differentiable(node, grad_outputs):
+    """A once-differentiable op runs its formulas without recording, and with create_graph its
+    gradients carry a node that raises if they are differentiated again."""
+    from ..autograd.grad_mode import no_grad
+    with no_grad():
+        grads = run_formulas(node, grad_outputs)
+    return [None if g is None else _delayed_error(g, node) for g in grads]
 
 
 class DelayedError(Node):
@@ -235,28 +288,20 @@ def _delayed_error(g, node):
     return t
 
 
-def _run_formulas(node, grad_outputs, op):
-    if op.num_outputs == 1:
-        grad = grad_outputs[0]
-    else:
-        grad = tuple(g if g is not None else _zeros_for(node, i) for i, g in enumerate(grad_outputs))
-    saved = node.saved or {}
-    if op.joint is not None:
-        fn, needs = op.joint
-        grads = fn(grad, *[_special(n, node) if n in _SPECIAL else _unpack(saved[n], node) for n in needs])
-        return [None if edge[0] is None or g is None else _fit(g, node, i)
-                for i, (edge, g) in enumerate(zip(node.next_functions, grads))]
-    out = []
-    for i, (edge, (fn, needs)) in enumerate(zip(node.next_functions, op.formulas)):
-        if edge[0] is None or fn is None:
-            out.append(None)
-            continue
-        g = fn(grad, *[_special(n, node) if n in _SPECIAL else _unpack(saved[n], node) for n in needs])
-        out.append(None if g is None else _fit(g, node, i))
-    return out
-
-
+_NOTHING_SAVED = {}
 _SPECIAL = ("input_shapes", "needs_input_grad")
+
+
+def _read(name, saved, node):
+    """The value formula argument `name` receives: a saved value, unpacked, or a special."""
+    if name in _SPECIAL:
+        return _special(name, node)
+    value = saved[name]
+    if value.__class__ is SavedTensor:
+        return value.unpack(node)
+    if value.__class__ is tuple and value and value[0].__class__ is SavedTensor:
+        return tuple(v.unpack(node) for v in value)
+    return value
 
 
 def _special(name, node):

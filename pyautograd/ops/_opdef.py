@@ -21,7 +21,7 @@ engine), never in a formula.
 import inspect
 
 from ..autograd.node import Node
-from . import _apply
+from . import _apply, _arrayeval
 
 REGISTRY = {}  # name -> OpDef, every primitive op (the op database checks it)
 
@@ -32,12 +32,8 @@ class OpNode(Node):
     __slots__ = ("meta", "out_meta")
     op = None
 
-    @property
-    def num_outputs(self):
-        return self.op.num_outputs
-
-    def apply(self, grad_outputs):
-        return _apply.run_formulas(self, grad_outputs)
+    # node.apply(grad_outputs) is the generic backward itself: no wrapper frame per node.
+    apply = _apply.run_formulas
 
 
 class OpDef:
@@ -57,7 +53,8 @@ class OpDef:
         self.once_differentiable = once_differentiable
         self.nondiff_outputs = nondiff_outputs
         self.node_name = node_name or _default_node_name(name)
-        self.node_class = type(self.node_name, (OpNode,), {"__slots__": (), "op": self})
+        self.node_class = type(self.node_name, (OpNode,), {"__slots__": (), "op": self,
+                                                           "num_outputs": num_outputs})
         params = list(signature.parameters)
         self.arg_names = params
         var = [n for n, p in signature.parameters.items() if p.kind is inspect.Parameter.VAR_POSITIONAL]
@@ -74,6 +71,9 @@ class OpDef:
         self.formulas = tuple((grads.get(n), self._needs(grads.get(n), known, n, signature))
                               for n in self.inputs if n != self.varargs)
         self.saves_result = any("result" in needs for _, needs in self.formulas + ((self.joint,) if self.joint else ()))
+        self.save_plan = self._save_plan()
+        self.saves = {}  # bit mask of inputs needing a gradient -> what to save (_apply._saves)
+        self.arithmetic = _arrayeval.plan(self)  # formulas that may run on arrays (_arrayeval)
         # The forward takes arguments in signature order; when every tensor argument comes
         # first (the common case) that is simply inputs + params.
         self.fast = promote in ("common", "float") and not self.promote_skip and self.varargs is None
@@ -91,6 +91,21 @@ class OpDef:
                                 f"not an argument of {self.name}{signature}, 'result', 'input_shapes' "
                                 f"or 'needs_input_grad'")
         return needs
+
+    def _save_plan(self):
+        """What the forward saves, resolved once: per formula, the index of its input (None for
+        a joint formula: always saved) and ((name, kind, position), ...) for what it reads."""
+        def source(name):
+            if name == "result":
+                return (name, _apply._RESULT, 0)
+            if name == self.varargs:
+                return (name, _apply._VARARGS, 0)
+            if name in self.inputs:
+                return (name, _apply._INPUT, self.inputs.index(name))
+            return (name, _apply._PARAM, self.params.index(name))
+        plan = [(None, self.joint[1])] if self.joint is not None else list(enumerate(n for _, n in self.formulas))
+        return tuple((i, tuple(source(n) for n in needs if n not in _apply._SPECIAL))
+                     for i, needs in plan if needs)
 
     @staticmethod
     def _tensor_args(signature):

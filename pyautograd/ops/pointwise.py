@@ -19,32 +19,31 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
 def _scaled(other, alpha):
-    if alpha == 1:
-        return other
     return other * alpha if not hasattr(other, "dtype") else kernels.mul(other, alpha)
 
 
 # -- arithmetic ---------------------------------------------------------------------
 
+# alpha == 1 is tested inline: add and sub run for every `x + c`, and a call costs.
 add = defop("add", "input, other, *, alpha=1",
-            lambda input, other, alpha: kernels.add(input, _scaled(other, alpha)),
+            lambda input, other, alpha: kernels.add(input, other if alpha == 1 else _scaled(other, alpha)),
             grads={"input": lambda grad: grad,
                    "other": lambda grad, alpha: grad if alpha == 1 else grad * alpha})
 
 sub = defop("sub", "input, other, *, alpha=1",
-            lambda input, other, alpha: kernels.sub(input, _scaled(other, alpha)),
+            lambda input, other, alpha: kernels.sub(input, other if alpha == 1 else _scaled(other, alpha)),
             grads={"input": lambda grad: grad,
                    "other": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha})
 
 # PyTorch's two overloads: rsub.Tensor (RsubBackward0) and rsub.Scalar (RsubBackward1, also
 # `number - tensor`); composite.rsub picks one.
 rsub_tensor = defop("rsub_tensor", "input, other, *, alpha=1",
-                    lambda input, other, alpha: kernels.sub(other, _scaled(input, alpha)),
+                    lambda input, other, alpha: kernels.sub(other, input if alpha == 1 else _scaled(input, alpha)),
                     grads={"input": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha,
                            "other": lambda grad: grad},
                     node_name="RsubBackward0")
 rsub_scalar = defop("rsub_scalar", "input, other, *, alpha=1",
-                    lambda input, other, alpha: kernels.sub(other, _scaled(input, alpha)),
+                    lambda input, other, alpha: kernels.sub(other, input if alpha == 1 else _scaled(input, alpha)),
                     tensors=("other",),
                     grads={"input": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha},
                     node_name="RsubBackward1")
