@@ -143,9 +143,7 @@ def _local_derivative(node, op, index, incoming):
     from .grad_mode import no_grad
     try:
         with no_grad():
-            local = fn(_creation.ones_like(incoming),
-                       *[_apply._special(n, node) if n in _apply._SPECIAL else _apply._unpack(node.saved[n], node)
-                         for n in needs])
+            local = fn(_creation.ones_like(incoming), *[_apply._read(n, node.saved or {}, node) for n in needs])
     except Exception:  # noqa: BLE001 -- a diagnosis must never hide the real error
         return None
     return np.asarray(local._data)
