@@ -15,6 +15,8 @@ import statistics
 import sys
 import time
 
+from .machine import load_average
+
 
 @dataclasses.dataclass
 class Settings:
@@ -239,7 +241,8 @@ def _num(x):
 
 
 def write_json(path, machine, settings, rows):
-    """Writes the machine header, the settings and every row (with all samples) as JSON."""
-    doc = {"machine": machine, "settings": dataclasses.asdict(settings), "rows": [r.as_dict() for r in rows]}
+    """Writes the machine header (plus the load average now, at the end of the run), the settings
+    and every row (with all samples) as JSON."""
+    doc = {"machine": dict(machine, load_average_at_end=load_average()), "settings": dataclasses.asdict(settings), "rows": [r.as_dict() for r in rows]}
     with open(path, "w") as f:
         json.dump(doc, f, indent=1)

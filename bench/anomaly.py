@@ -93,6 +93,5 @@ def run(args):
         print(f" ({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
     print(markdown_table(rows))
     if args.json:
-        header["load_average_at_end"] = machine.describe(torch)["load_average_1_5_15_min"]
         _harness.write_json(args.json, header, settings, rows)
     return 0

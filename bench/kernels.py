@@ -408,6 +408,5 @@ def run(args):
     print("Times are median (min) per call over interleaved rounds; throughput and ratios use the median. "
           "NumPy/C and PyTorch/C above 1 mean C is faster.")
     if args.json:
-        header["load_average_at_end"] = machine.describe(torch)["load_average_1_5_15_min"]
         _harness.write_json(args.json, header, settings, rows)
     return 0

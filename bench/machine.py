@@ -77,14 +77,19 @@ def torch_info(torch):
     return {"version": torch.__version__, "threads": torch.get_num_threads()}
 
 
+def load_average():
+    """The 1, 5 and 15 minute load averages, rounded (None where the OS has none)."""
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return [round(x, 2) for x in load] if load else None
+
+
 def describe(torch=None):
     """The machine header as a dict (JSON-ready)."""
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
     return {
         "cpu": cpu_model(),
         "cpu_flags": cpu_flags(),
         "cores": usable_cores(),
-        "load_average_1_5_15_min": [round(x, 2) for x in load] if load else None,
+        "load_average_1_5_15_min": load_average(),
         "python": platform.python_version(),
         "numpy": np.__version__,
         "blas": blas_info(),

@@ -153,6 +153,5 @@ def run(args):
         row = _harness.Row("MLP training step", "784-512-512-10", f"batch {BATCH}", timings, ("GFLOP/s", FLOPS),
                            note="minor faults per step: " + ", ".join(f"{k}={v:.0f}" for k, v in faults.items()))
         rows = [row] + [_harness.Row("MLP step phases", ph, f"batch {BATCH}", phases[ph]) for ph in PHASES]
-        header["load_average_at_end"] = machine.describe(torch)["load_average_1_5_15_min"]
         _harness.write_json(args.json, header, settings, rows)
     return 0

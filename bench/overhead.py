@@ -148,6 +148,5 @@ def run(args):
     print()
     print("Ratios are of medians; above 1, pyautograd is slower.")
     if args.json:
-        header["load_average_at_end"] = machine.describe(torch)["load_average_1_5_15_min"]
         _harness.write_json(args.json, header, settings, rows)
     return 0
