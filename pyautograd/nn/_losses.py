@@ -17,6 +17,7 @@ import numpy as np
 from .. import _dtype
 from ..autograd import grad_mode
 from ..ops import loss as _ops
+from ..ops import pointwise as _pointwise
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -311,7 +312,8 @@ def _cross_entropy_probabilities(input, target, weight, ignore_index, reduction,
     if reduction == "sum":
         return -terms.sum()
     samples = input.numel() // classes if classes else 0
-    return -terms.sum() / samples if samples else -terms.sum() * math.nan
+    # PyTorch divides in C++ through div.Scalar (DivBackward1).
+    return _pointwise.div_scalar(-terms.sum(), samples) if samples else -terms.sum() * math.nan
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):

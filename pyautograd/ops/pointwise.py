@@ -56,6 +56,11 @@ div = defop("div", "input, other", kernels.div, promote="float",
             grads={"input": lambda grad, other: grad / other,
                    "other": lambda grad, input, other: -grad * input / (other * other)})
 
+# div.Scalar (DivBackward1): a tensor divided by a number where PyTorch's C++ composites divide
+# (e.g. cross_entropy's mean over samples). A Python `tensor / number` is div.Tensor (DivBackward0).
+div_scalar = defop("div_scalar", "input, other", kernels.div, promote="float",
+                   grads={"input": lambda grad, other: grad / other}, node_name="DivBackward1")
+
 # div with a rounding_mode ('trunc' or 'floor'): piecewise constant, so PyTorch's gradient is 0.
 div_mode = defop("div_mode", "input, other, *, rounding_mode",
                  lambda input, other, rounding_mode: (kernels.trunc_divide if rounding_mode == "trunc"

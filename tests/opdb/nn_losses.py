@@ -135,9 +135,7 @@ OPS = [
     OpInfo("cross_entropy", F.cross_entropy, _ce_nd_samples, torch_fn=_torch_fn("cross_entropy"),
            tolerances=_F32_TOL, variant="nd"),
     OpInfo("cross_entropy", F.cross_entropy, _ce_probability_samples, torch_fn=_torch_fn("cross_entropy"),
-           tolerances=_F32_TOL, variant="probabilities",
-           skips=(Skip("grad_fn", "PyTorch divides the mean by the sample count in C++ (DivBackward1, the "
-                                  "Scalar overload); a division by a number here is DivBackward0"),)),
+           tolerances=_F32_TOL, variant="probabilities", covers=("div_scalar",)),
     OpInfo("binary_cross_entropy", F.binary_cross_entropy, _bce_samples, torch_fn=_torch_fn("binary_cross_entropy"),
            tolerances=_F32_TOL),
     OpInfo("binary_cross_entropy_with_logits", F.binary_cross_entropy_with_logits, _bce_logits_samples,
