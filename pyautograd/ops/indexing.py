@@ -94,6 +94,16 @@ def setitem(input, key, value):
         # puts them: an int between a slice and an index tensor does not count as an index
         # array, as it would in NumPy (x[0, :, idx] is (x[0])[:, idx]).
         input, key = _VIEWS[kind](input, basic), advanced
+    elif advanced is None and (isinstance(value, _apply.Tensor) or isinstance(value, numbers.Number)):
+        # A basic key (ints, slices, None, Ellipsis) writes through a view as PyTorch does:
+        # self[key].copy_(value) or .fill_(value), so the base's history becomes CopySlices
+        # (FillBackward3 / CopyBackwards when the key is the whole tensor).
+        target = input if kind == "alias" else _VIEWS[kind](input, basic)
+        if isinstance(value, _apply.Tensor):
+            target.copy_(value)
+        else:
+            target.fill_(value)
+        return
     apply_inplace(input, "__setitem__", index_put, (key, value), {})
 
 

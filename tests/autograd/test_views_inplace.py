@@ -170,3 +170,32 @@ def test_squeeze_in_place_on_a_leaf_that_requires_grad_is_refused():
     with P.no_grad():
         x.squeeze_()
     assert x.shape == (3,) and x._version == 1
+
+
+def _basic_writes(lib):
+    """Writes through basic keys and through a 0-d select; returns values, grad_fn names, grads."""
+    x = lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype=lib.float64, requires_grad=True)
+    v = lib.tensor([7.0, 8.0], dtype=lib.float64, requires_grad=True)
+    y = x * 2
+    y[0] = 5.0                  # a row from a number
+    names = [type(y.grad_fn).__name__]
+    y[1, ::2] = v * 3           # a strided slice from a tensor that requires grad
+    names.append(type(y.grad_fn).__name__)
+    y[1, 1].mul_(10.0)          # a 0-d select is a view: the write reaches y
+    names.append(type(y.grad_fn).__name__)
+    (y * y).sum().backward()
+    return y.tolist(), names, x.grad.tolist(), v.grad.tolist()
+
+
+def test_basic_key_writes_match_pytorch(torch):
+    import pyautograd as P
+    assert _basic_writes(P) == _basic_writes(torch)
+
+
+def test_writes_through_a_0d_select_reach_the_base():
+    import pyautograd as P
+    z = P.zeros(2, 3)
+    z[0, 1].fill_(7.0)
+    w = z[1, 2]
+    w.add_(3.0)
+    assert z.tolist() == [[0.0, 7.0, 0.0], [0.0, 0.0, 3.0]] and w._base is z

@@ -88,7 +88,12 @@ def unbind(x, axis):
 
 def getitem(x, key):
     """x[key] (a view for basic indexing, a copy for advanced indexing)."""
-    return x[key]
+    out = x[key]
+    if not isinstance(out, np.ndarray):
+        # Integers for every dim give a NumPy scalar (a copy); with a trailing Ellipsis NumPy
+        # returns the 0-d view PyTorch's select gives, so writes through it reach x.
+        out = x[(key if isinstance(key, tuple) else (key,)) + (Ellipsis,)]
+    return out
 
 
 def index_add_zeros(shape, key, values, dtype):
