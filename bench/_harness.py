@@ -12,8 +12,9 @@ import gc
 import json
 import math
 import statistics
-import sys
 import time
+
+from pyautograd.kernels._registry import dispatcher_choice  # noqa: F401  (bench.kernels uses it)
 
 from .machine import load_average
 
@@ -119,27 +120,6 @@ def measure(candidates, settings):
         if was_enabled:
             gc.enable()
     return {name: Timing(samples[name], numbers[name]) for name in names}
-
-
-def dispatcher_choice(fn):
-    """Runs fn() once and reports which backend the dispatcher ran: 'C' or 'NumPy'.
-
-    Watches the Python calls made during fn: any function of
-    pyautograd.kernels._c means the C wrapper was chosen (the C wrappers call
-    the reference's argument checks too, so C takes precedence).
-    """
-    seen = []
-
-    def profile(frame, event, arg):
-        if event == "call" and frame.f_globals.get("__name__", "").startswith("pyautograd.kernels._c"):
-            seen.append(True)
-
-    sys.setprofile(profile)
-    try:
-        fn()
-    finally:
-        sys.setprofile(None)
-    return "C" if seen else "NumPy"
 
 
 # ---- results ---------------------------------------------------------------------------

@@ -9,7 +9,6 @@ AVX2 build fuses a multiply and an add (one rounding instead of two), a few
 ulps after a few steps. Against PyTorch (float64, 20 steps): 1e-10 absolute
 on values of order 1, as the task asks; the measured gap is ~1e-15.
 """
-import sys
 
 import numpy as np
 import pytest
@@ -18,6 +17,7 @@ from hypothesis.extra import numpy as hnp
 
 import pyautograd.kernels as K
 from pyautograd.kernels import _numpy
+from pyautograd.kernels._registry import dispatcher_choice
 
 from .layouts import in_layout
 
@@ -415,36 +415,21 @@ def test_c_rejects_bad_arguments_itself():
 
 # ---- dispatch ------------------------------------------------------------------------------------
 
-def _backend_of(fn):
-    """'C' if calling fn runs a function of pyautograd.kernels._c, else 'NumPy'."""
-    seen = []
-
-    def profile(frame, event, arg):
-        if event == "call" and frame.f_globals.get("__name__", "").startswith("pyautograd.kernels._c"):
-            seen.append(True)
-    sys.setprofile(profile)
-    try:
-        fn()
-    finally:
-        sys.setprofile(None)
-    return "C" if seen else "NumPy"
-
-
 @needs_c
 def test_dispatcher_picks_c_for_optimizer_steps(monkeypatch):
     p, g, m, v = _adam_args(8)
     with K.use_backend("auto"):
-        assert _backend_of(lambda: K.adam_step(p, g, m, v, **ADAM_KW)) == "C"
-        assert _backend_of(lambda: K.sgd_step_many([p], [g], lr=0.1)) == "C"
-        assert _backend_of(lambda: K.adam_step_many([], [], [], [], **ADAM_KW)) == "NumPy"  # nothing to decide on
+        assert dispatcher_choice(lambda: K.adam_step(p, g, m, v, **ADAM_KW)) == "C"
+        assert dispatcher_choice(lambda: K.sgd_step_many([p], [g], lr=0.1)) == "C"
+        assert dispatcher_choice(lambda: K.adam_step_many([], [], [], [], **ADAM_KW)) == "NumPy"  # nothing to decide on
         with pytest.raises(TypeError, match="param has dtype float16"):  # NumPy's checks reject it
             K.adam_step(p.astype(np.float16), g, m, v, **ADAM_KW)
     with K.use_backend("numpy"):
-        assert _backend_of(lambda: K.adam_step_many([p], [g], [m], [v], **ADAM_KW)) == "NumPy"
+        assert dispatcher_choice(lambda: K.adam_step_many([p], [g], [m], [v], **ADAM_KW)) == "NumPy"
     monkeypatch.setenv("PYAUTOGRAD_C_THRESHOLD", "10")
     with K.use_backend("auto"):  # the group's total size decides
-        assert _backend_of(lambda: K.sgd_step_many([p], [g], lr=0.1)) == "NumPy"
-        assert _backend_of(lambda: K.sgd_step_many([p, m], [g, v], lr=0.1)) == "C"
+        assert dispatcher_choice(lambda: K.sgd_step_many([p], [g], lr=0.1)) == "NumPy"
+        assert dispatcher_choice(lambda: K.sgd_step_many([p, m], [g, v], lr=0.1)) == "C"
 
 
 # ---- RMSprop and Adagrad --------------------------------------------------------------------
