@@ -116,6 +116,25 @@ static int group_disjoint(const void *const *const *lists, int nlists, const int
     return status;
 }
 
+/* Validates a group before any pointer is touched: lists holds nlists per-tensor pointer arrays,
+ * lists[0] the params; a list whose bit is set in `used` must have a pointer for every non-empty
+ * tensor (the others are ignored); sizes must be non-negative with a byte count that fits; and
+ * the arrays of the used lists must be pairwise disjoint. Sets *total to the element count.
+ * Returns PAG_OK, PAG_EINVAL or PAG_ENOMEM. */
+static int group_check(const void *const *const *lists, int nlists, unsigned used, const int64_t *sizes,
+                       int64_t count, int64_t itemsize, int64_t *total) {
+    const void *const *live[8];
+    if (nlists > 8 || count < 0 || (count > 0 && (!sizes || !lists[0]))) return PAG_EINVAL;
+    *total = group_total(sizes, count, lists[0], itemsize);
+    if (*total < 0) return PAG_EINVAL;
+    for (int l = 0; l < nlists; l++) {
+        const int on = (used >> l) & 1u;
+        if (on && !group_ptrs_ok(sizes, count, lists[l])) return PAG_EINVAL;
+        live[l] = on ? lists[l] : NULL;
+    }
+    return group_disjoint(live, nlists, sizes, count, itemsize);
+}
+
 /* ---- SGD ------------------------------------------------------------------- */
 
 /* Variant bits of the SGD loop. */
@@ -208,16 +227,12 @@ int TN(pag_optim_sgd_step_many)(T *const *params, const T *const *grads,
                                 int64_t count, double lr, double momentum,
                                 double dampening, double weight_decay, int nesterov,
                                 int maximize, int first_step, int nthreads) {
-    if (count < 0 || (count > 0 && (!params || !grads || !sizes))) return PAG_EINVAL;
-    const int64_t total = group_total(sizes, count, (const void *const *)params, sizeof(T));
-    if (total < 0 || !group_ptrs_ok(sizes, count, (const void *const *)grads)) return PAG_EINVAL;
     const int use_momentum = momentum != 0.0;
-    if (use_momentum && !group_ptrs_ok(sizes, count, (const void *const *)momentum_buffers))
-        return PAG_EINVAL;
     const void *const *lists[3] = {(const void *const *)params, (const void *const *)grads,
                                    (const void *const *)momentum_buffers};
-    const int disjoint = group_disjoint(lists, 3, sizes, count, sizeof(T));
-    if (disjoint != PAG_OK) return disjoint;
+    int64_t total;
+    const int status = group_check(lists, 3, use_momentum ? 7u : 3u, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
     const int variant = (weight_decay != 0.0 ? SGD_DECAY : 0)
                         | (use_momentum ? SGD_MOMENTUM : 0)
                         | (use_momentum && first_step ? SGD_FIRST : 0)
@@ -308,19 +323,13 @@ int TN(pag_optim_adam_step_many)(T *const *params, const T *const *grads,
                                  double beta2, double eps, double weight_decay,
                                  int amsgrad, int decoupled_weight_decay, int maximize,
                                  int nthreads) {
-    if (count < 0 || step < 1 || (count > 0 && (!params || !sizes))) return PAG_EINVAL;
-    const int64_t total = group_total(sizes, count, (const void *const *)params, sizeof(T));
-    if (total < 0 || !group_ptrs_ok(sizes, count, (const void *const *)grads)
-        || !group_ptrs_ok(sizes, count, (const void *const *)exp_avgs)
-        || !group_ptrs_ok(sizes, count, (const void *const *)exp_avg_sqs)
-        || (amsgrad && !group_ptrs_ok(sizes, count, (const void *const *)max_exp_avg_sqs)))
-        return PAG_EINVAL;
+    if (step < 1) return PAG_EINVAL;
     const void *const *lists[5] = {(const void *const *)params, (const void *const *)grads,
-                                   (const void *const *)exp_avgs,
-                                   (const void *const *)exp_avg_sqs,
-                                   amsgrad ? (const void *const *)max_exp_avg_sqs : NULL};
-    const int disjoint = group_disjoint(lists, 5, sizes, count, sizeof(T));
-    if (disjoint != PAG_OK) return disjoint;
+                                   (const void *const *)exp_avgs, (const void *const *)exp_avg_sqs,
+                                   (const void *const *)max_exp_avg_sqs};
+    int64_t total;
+    const int status = group_check(lists, 5, amsgrad ? 31u : 15u, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
     const int decay = weight_decay != 0.0;
     const double bias_correction1 = 1.0 - pow(beta1, (double)step);
     const double bias_correction2 = 1.0 - pow(beta2, (double)step);
@@ -411,21 +420,16 @@ int TN(pag_optim_rmsprop_step_many)(T *const *params, const T *const *grads,
                                     int64_t count, double lr, double alpha, double eps,
                                     double weight_decay, double momentum, int centered,
                                     int maximize, int nthreads) {
-    if (count < 0 || (count > 0 && (!params || !sizes))) return PAG_EINVAL;
     const int use_momentum = momentum > 0.0;
-    const int64_t total = group_total(sizes, count, (const void *const *)params, sizeof(T));
-    if (total < 0 || !group_ptrs_ok(sizes, count, (const void *const *)grads)
-        || !group_ptrs_ok(sizes, count, (const void *const *)square_avgs)
-        || (centered && !group_ptrs_ok(sizes, count, (const void *const *)grad_avgs))
-        || (use_momentum && !group_ptrs_ok(sizes, count, (const void *const *)momentum_buffers)))
-        return PAG_EINVAL;
+    const void *const *lists[5] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)square_avgs, (const void *const *)grad_avgs,
+                                   (const void *const *)momentum_buffers};
+    const unsigned used = 7u | (centered ? 8u : 0u) | (use_momentum ? 16u : 0u);
+    int64_t total;
+    const int status = group_check(lists, 5, used, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
     T *const *gas = centered ? grad_avgs : NULL;
     T *const *bufs = use_momentum ? momentum_buffers : NULL;
-    const void *const *lists[5] = {(const void *const *)params, (const void *const *)grads,
-                                   (const void *const *)square_avgs, (const void *const *)gas,
-                                   (const void *const *)bufs};
-    const int disjoint = group_disjoint(lists, 5, sizes, count, sizeof(T));
-    if (disjoint != PAG_OK) return disjoint;
     const T w = (T)(1.0 - alpha);
     const TN(rms_consts) k = {maximize ? (T)-1 : (T)1, (T)weight_decay, (T)alpha,
                                 (T)(1.0 - alpha), w, (T)1 - w, (T)eps, (T)momentum,
@@ -490,15 +494,12 @@ int TN(pag_optim_adagrad_step_many)(T *const *params, const T *const *grads,
                                     int64_t count, int64_t step, double lr,
                                     double lr_decay, double eps, double weight_decay,
                                     int maximize, int nthreads) {
-    if (count < 0 || step < 1 || (count > 0 && (!params || !sizes))) return PAG_EINVAL;
-    const int64_t total = group_total(sizes, count, (const void *const *)params, sizeof(T));
-    if (total < 0 || !group_ptrs_ok(sizes, count, (const void *const *)grads)
-        || !group_ptrs_ok(sizes, count, (const void *const *)state_sums))
-        return PAG_EINVAL;
+    if (step < 1) return PAG_EINVAL;
     const void *const *lists[3] = {(const void *const *)params, (const void *const *)grads,
                                    (const void *const *)state_sums};
-    const int disjoint = group_disjoint(lists, 3, sizes, count, sizeof(T));
-    if (disjoint != PAG_OK) return disjoint;
+    int64_t total;
+    const int status = group_check(lists, 3, 7u, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
     /* PyTorch's clr = lr / (1 + (step - 1) * lr_decay), in double */
     const double clr = lr / (1.0 + (double)(step - 1) * lr_decay);
     const TN(adagrad_consts) k = {maximize ? (T)-1 : (T)1, (T)weight_decay, (T)eps,
