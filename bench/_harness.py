@@ -14,6 +14,7 @@ import math
 import statistics
 import time
 
+import pyautograd.kernels as K
 from pyautograd.kernels._registry import dispatcher_choice  # noqa: F401  (bench.kernels uses it)
 
 from .machine import load_average
@@ -220,9 +221,23 @@ def _num(x):
     return "—" if x is None else f"{x:.3g}" if x < 100 else f"{x:.0f}"
 
 
+def settings_from(args, **defaults):
+    """A suite's Settings from the command line (--quick, --repeats, --threads, --cpu-time);
+    `defaults` replace Settings() fields for full runs. --threads also sets the kernels' threads."""
+    settings = QUICK if args.quick else Settings(**defaults)
+    if args.repeats:
+        settings = dataclasses.replace(settings, repeats=args.repeats)
+    if args.threads:
+        K.set_num_threads(args.threads)
+    if args.cpu_time:
+        settings = dataclasses.replace(settings, cpu_time=True)
+    return settings
+
+
 def write_json(path, machine, settings, rows):
     """Writes the machine header (plus the load average now, at the end of the run), the settings
     and every row (with all samples) as JSON."""
-    doc = {"machine": dict(machine, load_average_at_end=load_average()), "settings": dataclasses.asdict(settings), "rows": [r.as_dict() for r in rows]}
+    doc = {"machine": dict(machine, load_average_at_end=load_average()),
+           "settings": dataclasses.asdict(settings), "rows": [r.as_dict() for r in rows]}
     with open(path, "w") as f:
         json.dump(doc, f, indent=1)

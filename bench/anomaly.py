@@ -63,15 +63,11 @@ def run(args):
     settings = overhead.settings_from(args)
     if not args.quick:
         settings = dataclasses.replace(settings, sample_seconds=0.2)
-    torch = None if args.no_torch else overhead.import_torch(K.get_num_threads())
+    torch = None if args.no_torch else machine.import_torch(K.get_num_threads())
     libs = {"pyautograd": pyautograd}
     if torch is not None:
         libs["PyTorch"] = torch
-    header = machine.describe(torch)
-    print("## Anomaly mode cost" + (" (quick)" if args.quick else ""))
-    print()
-    print(machine.markdown(header))
-    print()
+    header = machine.print_header("Anomaly mode cost", args.quick, torch)
     print("Times are medians per call with anomaly detection off / on "
           "(`autograd.set_detect_anomaly(True)` around the call); slowdown = on / off.")
     print()

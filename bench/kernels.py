@@ -368,31 +368,13 @@ def run_case(case, torch, settings):
     return row
 
 
-def _import_torch(threads):
-    try:
-        import torch
-    except ImportError:
-        return None
-    torch.set_num_threads(threads)
-    return torch
-
-
 def run(args):
     """Runs the suite with the parsed command-line options; prints markdown, optionally writes JSON."""
-    settings = _harness.QUICK if args.quick else _harness.Settings()
-    if args.repeats:
-        settings = dataclasses.replace(settings, repeats=args.repeats)
-    if args.threads:
-        K.set_num_threads(args.threads)
-    if args.cpu_time:
-        settings = dataclasses.replace(settings, cpu_time=True)
-    torch = None if args.no_torch else _import_torch(K.get_num_threads())
+    settings = _harness.settings_from(args)
+    torch = None if args.no_torch else machine.import_torch(K.get_num_threads())
     cases = [c for c in all_cases() if (c.quick or not args.quick)
              and (not args.only or args.only in f"{c.section} {c.case}")]
-    header = machine.describe(torch)
-    print("## Kernel benchmark" + (" (quick subset)" if args.quick else ""))
-    print()
-    print(machine.markdown(header))
+    header = machine.print_header("Kernel benchmark", args.quick, torch)
     rows = []
     for i, case in enumerate(cases, 1):
         print(f"[{i}/{len(cases)}] {case.section}: {case.case} {case.size}", end="", file=sys.stderr, flush=True)

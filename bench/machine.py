@@ -101,6 +101,27 @@ def describe(torch=None):
     }
 
 
+def import_torch(threads):
+    """PyTorch with `threads` threads when it is installed (a comparison only), else None."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(threads)
+    return torch
+
+
+def print_header(title, quick, torch=None):
+    """Prints a suite's title (marked quick for --quick runs) and the machine header (markdown);
+    returns the header dict."""
+    header = describe(torch)
+    print(f"## {title}" + (" (quick)" if quick else ""))
+    print()
+    print(markdown(header))
+    print()
+    return header
+
+
 def markdown(header):
     """The header as a markdown bullet list."""
     blas = header["blas"]

@@ -20,7 +20,6 @@ import sys
 import time
 
 from . import machine, mlp_setup
-from .overhead import import_torch
 
 STEPS = 50
 REF = "NumPy reference"
@@ -73,12 +72,8 @@ def markdown_table(results):
 def run(args):
     steps = 4 if args.quick else STEPS
     repeats = args.repeats or (1 if args.quick else 3)
-    torch = None if args.no_torch else import_torch(args.threads or 2)
-    header = machine.describe(torch)
-    print("## Memory" + (" (quick)" if args.quick else ""))
-    print()
-    print(machine.markdown(header))
-    print()
+    torch = None if args.no_torch else machine.import_torch(args.threads or 2)
+    header = machine.print_header("Memory", args.quick, torch)
     print(f"Peak resident memory (VmHWM) of {steps} MLP training steps (784-512-512-10, batch "
           f"{mlp_setup.BATCH}, float32), each library in a fresh Python process, median of {repeats} "
           f"process(es); import time of the library in that process (`import numpy` for the reference); "

@@ -24,7 +24,7 @@ import pyautograd
 import pyautograd.kernels as K
 
 from . import _harness, machine, mlp_setup, reference_numpy
-from .overhead import import_torch, settings_from
+from .overhead import settings_from
 
 SIZES, BATCH = mlp_setup.SIZES, mlp_setup.BATCH
 WEIGHTS = mlp_setup.weights(SIZES)
@@ -123,12 +123,8 @@ def run(args):
     settings = settings_from(args)
     if not args.quick:
         settings = dataclasses.replace(settings, sample_seconds=0.2)
-    torch = None if args.no_torch else import_torch(K.get_num_threads())
-    header = machine.describe(torch)
-    print("## MLP training step" + (" (quick)" if args.quick else ""))
-    print()
-    print(machine.markdown(header))
-    print()
+    torch = None if args.no_torch else machine.import_torch(K.get_num_threads())
+    header = machine.print_header("MLP training step", args.quick, torch)
     print(f"MLP {'-'.join(map(str, SIZES))} (ReLU), batch {BATCH}, float32; one step = zero_grad, forward, "
           f"cross_entropy, backward, Adam step. GFLOP/s counts 6 x batch x weights = {FLOPS / 1e9:.3f} GFLOP "
           f"per step. Ratios are of medians (above 1: slower than the reference column).")

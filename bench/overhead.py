@@ -11,7 +11,6 @@ no_grad. Columns: pyautograd (auto backend), the NumPy floor (the same 800 ops
 on ndarrays, plus the backward's 400 multiplications for the first row), and
 PyTorch when installed (2 threads).
 """
-import dataclasses
 import sys
 import time
 
@@ -98,34 +97,15 @@ def markdown_table(rows):
     return "\n".join(lines)
 
 
-def import_torch(threads=2):
-    try:
-        import torch
-    except ImportError:
-        return None
-    torch.set_num_threads(threads)
-    return torch
-
-
 def settings_from(args):
-    settings = _harness.QUICK if args.quick else _harness.Settings(sample_seconds=0.1)
-    if args.repeats:
-        settings = dataclasses.replace(settings, repeats=args.repeats)
-    if args.threads:
-        K.set_num_threads(args.threads)
-    if args.cpu_time:
-        settings = dataclasses.replace(settings, cpu_time=True)
-    return settings
+    """The small-step suites' settings: 0.1 s samples on full runs."""
+    return _harness.settings_from(args, sample_seconds=0.1)
 
 
 def run(args):
     settings = settings_from(args)
-    torch = None if args.no_torch else import_torch(args.threads or 2)
-    header = machine.describe(torch)
-    print("## Per-op overhead" + (" (quick)" if args.quick else ""))
-    print()
-    print(machine.markdown(header))
-    print()
+    torch = None if args.no_torch else machine.import_torch(args.threads or 2)
+    header = machine.print_header("Per-op overhead", args.quick, torch)
     print(f"Chain `y = y * 1.0001 + 0.001` x {STEPS} on a (64,) float32 tensor requiring grad, then "
           f"`y.sum().backward()`. **Microseconds per op = total time / {OPS}** (the forward ops; the backward "
           f"is billed to them), median (min). NumPy floor: the same {OPS} ops on ndarrays, plus the backward's "

@@ -17,7 +17,7 @@ import pyautograd
 import pyautograd.kernels as K
 
 from . import _harness, machine, mlp_setup, reference_numpy
-from .overhead import import_torch, settings_from
+from .overhead import settings_from
 
 HIDDEN = 512
 BATCHES = (32, 128, 512, 1024)
@@ -119,12 +119,8 @@ def run(args):
     settings = settings_from(args)
     if not args.quick:
         settings = dataclasses.replace(settings, repeats=args.repeats or 5, sample_seconds=0.05)
-    torch = None if args.no_torch else import_torch(K.get_num_threads())
-    header = machine.describe(torch)
-    print("## Scale: step time against batch size and hidden width" + (" (quick)" if args.quick else ""))
-    print()
-    print(machine.markdown(header))
-    print()
+    torch = None if args.no_torch else machine.import_torch(K.get_num_threads())
+    header = machine.print_header("Scale: step time against batch size and hidden width", args.quick, torch)
     print("MLP 784-H-H-10 (ReLU), float32, one step = zero_grad, forward, cross_entropy, backward, Adam; "
           "pyautograd against PyTorch with `fused=True` Adam. Times in ms, median (min). GEMM share: the "
           "step's eight matrix products timed alone, as a fraction of the step.")
