@@ -26,3 +26,6 @@ def linear(input, weight, bias=None):
     out = linear(input.reshape(-1, input.shape[-1]), weight, bias)
     return out.reshape(*lead, out.shape[-1])
 
+
+# -- sequence models (issue 14): attention, RMS norm, multi-head attention ----------------------
+from ._attention import scaled_dot_product_attention  # noqa: E402,F401
