@@ -7,3 +7,6 @@ from .modules import (ELU, GELU, BatchNorm1d, BatchNorm2d, BCELoss, BCEWithLogit
                       MSELoss, NLLLoss, ReLU, ReLU6, Sequential, Sigmoid, SiLU, SmoothL1Loss, Softmax, Softplus,
                       Tanh, Unflatten)
 from .parameter import Parameter
+# -- sequence models (issue 14) --
+from .modules import (MultiheadAttention, RMSNorm, Transformer, TransformerDecoder,  # noqa: E402,F401
+                      TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer)

@@ -10,3 +10,7 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDi
                    SmoothL1Loss)
 from .normalization import LayerNorm
 from .sparse import Embedding
+# -- sequence models (issue 14) --
+from .attention import MultiheadAttention, RMSNorm  # noqa: E402,F401
+from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,  # noqa: E402,F401
+                          TransformerEncoder, TransformerEncoderLayer)
