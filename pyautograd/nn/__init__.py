@@ -10,3 +10,4 @@ from .parameter import Parameter
 # -- sequence models (issue 14) --
 from .modules import (MultiheadAttention, RMSNorm, Transformer, TransformerDecoder,  # noqa: E402,F401
                       TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer)
+from .modules import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: E402,F401
