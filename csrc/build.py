@@ -31,6 +31,9 @@ ROOT = os.path.dirname(HERE)
 
 HEADERS = ["pyautograd.h", "elementwise.h", "reduce.h", "matmul.h", "optim.h", "loss.h", "norm.h"]
 SOURCES = ["elementwise.c", "reduce.c", "matmul.c", "optim.c", "loss.c", "norm.c"]
+# sequence models (issue 14): fused recurrent steps and blocked attention
+HEADERS += ["recurrent.h", "attention.h"]
+SOURCES += ["recurrent.c", "attention.c"]
 
 _CDEF_BLOCK = re.compile(r"/\* cdef-begin \*/(.*?)/\* cdef-end \*/", re.S)
 _TABLE_LINE = re.compile(r"^PAG_(UNARY|BINARY|COMPARE)\((\w+)\s*,", re.M)

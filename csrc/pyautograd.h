@@ -32,5 +32,7 @@ int pag_max_threads(void);
 #include "optim.h"
 #include "loss.h"
 #include "norm.h"
+#include "recurrent.h"  /* sequence models (issue 14) */
+#include "attention.h"
 
 #endif

@@ -101,14 +101,17 @@ def test_sdpa_dropout_scales_and_drops():
     np.testing.assert_array_equal(out, again)
 
 
-def test_sdpa_kernel_never_forms_the_score_matrix():
+@pytest.mark.parametrize("backend_name", ["numpy", "c"])
+def test_sdpa_kernel_never_forms_the_score_matrix(backend_name):
     """The blocked kernel's largest temporary is one block of scores, not (L, S)."""
     import tracemalloc
+    if backend_name == "c" and not kernels.c_available():
+        pytest.skip("C kernels not built")
     rng = np.random.default_rng(3)
     L, E = 1024, 16
     q, k, v = (rng.standard_normal((1, 2, L, E)).astype(np.float32) for _ in range(3))
     full = 2 * L * L * 4
-    with kernels.use_backend("numpy"):
+    with kernels.use_backend(backend_name):
         tracemalloc.start()
         out, lse = kernels.sdpa_forward(q, k, v, None, True, 0.25)
         kernels.sdpa_backward(np.ones_like(out), q, k, v, None, out, lse, True, 0.25, False)

@@ -6,10 +6,11 @@ dtypes, shapes and memory layout and raises TypeError/ValueError naming them
 before any pointer reaches C, then turns a non-OK status into RuntimeError.
 """
 from . import linalg, loss, norm, optim, pointwise, reduce
+from . import attention, recurrent  # sequence models (issue 14)
 
 KERNELS = {}
 SPECS = {}  # KernelSpecs declared by the families (see _registry)
-for _mod in (pointwise, reduce, linalg, optim, loss, norm):
+for _mod in (pointwise, reduce, linalg, optim, loss, norm, attention, recurrent):  # +issue 14
     KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
     SPECS.update(getattr(_mod, "SPECS", {}))
 globals().update(KERNELS)
