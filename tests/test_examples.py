@@ -93,3 +93,46 @@ def test_train_mlp_quick_without_optional_packages(tmp_path):
     with torch.no_grad():
         correct = (model(x_test).argmax(dim=1) == y_test).sum().item()
     assert (correct, len(y_test)) == (int(summary["correct"]), int(summary["total"]))
+
+
+# -- examples/train_charlm.py (sequence models, issue 14) ------------------------------------------
+
+CHARLM = SCRIPT.parent / "train_charlm.py"
+CHARLM_LAST = re.compile(r"validation loss: (?P<first>[\d.]+) -> (?P<last>[\d.]+) nats/char after 80 steps")
+
+
+def _run_charlm(script, out, *extra):
+    paths = [str(Path(torch.__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths))
+    proc = subprocess.run([sys.executable, str(script), "--quick", "--out", str(out), *extra],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, f"exit code {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    match = CHARLM_LAST.search(proc.stdout.strip().splitlines()[-1])
+    assert match and float(match["last"]) < float(match["first"]) - 0.5, proc.stdout
+    assert "reloaded: same loss" in proc.stdout and "sample:" in proc.stdout
+    return proc.stdout
+
+
+def test_train_charlm_quick_gpt_and_lstm(tmp_path):
+    for model in ("gpt", "lstm"):
+        _run_charlm(CHARLM, tmp_path / model, "--model", model)
+        checkpoint = torch.load(tmp_path / model / "checkpoint.pt")
+        assert checkpoint["args"]["model"] == model and len(checkpoint["chars"]) > 40
+        if installed("matplotlib"):
+            assert (tmp_path / model / "loss_curve.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_train_charlm_runs_under_pytorch_with_only_the_import_changed(tmp_path):
+    if not installed("torch"):
+        import pytest
+        pytest.skip("PyTorch is not installed")
+    text = CHARLM.read_text()
+    swapped = (text.replace("import pyautograd as torch\n", "import torch\n")
+               .replace("import pyautograd.nn as nn\n", "import torch.nn as nn\n")
+               .replace("import pyautograd.nn.functional as F\n", "import torch.nn.functional as F\n"))
+    assert "pyautograd" not in swapped.split('"""', 2)[2]  # no other use of pyautograd in the code
+    script = tmp_path / "train_charlm.py"
+    script.write_text(swapped)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "declaration.txt").write_bytes((CHARLM.parent / "data" / "declaration.txt").read_bytes())
+    _run_charlm(script, tmp_path / "out", "--model", "lstm")
