@@ -11,3 +11,4 @@ from .parameter import Parameter
 from .modules import (MultiheadAttention, RMSNorm, Transformer, TransformerDecoder,  # noqa: E402,F401
                       TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer)
 from .modules import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: E402,F401
+from .modules import EmbeddingBag  # noqa: E402,F401

@@ -30,3 +30,4 @@ def linear(input, weight, bias=None):
 # -- sequence models (issue 14): attention, RMS norm, multi-head attention ----------------------
 from ._attention import scaled_dot_product_attention  # noqa: E402,F401
 from ._attention import multi_head_attention_forward, rms_norm  # noqa: E402,F401
+from ._embedding_bag import embedding_bag  # noqa: E402,F401

@@ -15,3 +15,4 @@ from .attention import MultiheadAttention, RMSNorm  # noqa: E402,F401
 from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,  # noqa: E402,F401
                           TransformerEncoder, TransformerEncoderLayer)
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: E402,F401
+from .embedding_bag import EmbeddingBag  # noqa: E402,F401
