@@ -127,3 +127,29 @@ OPS = [
     OpInfo("gru_cell_fused", recurrent.gru_cell_fused, _gru_samples, ref=_gru_ref, torch_fn=_gru_torch,
            tolerances=_TOL, skips=(Skip("grad_fn", _COMPOSITE_NODE),)),
 ]
+
+
+# -- embedding_bag (composite) ------------------------------------------------------------------------
+
+
+def _bag_samples(dtype, rng):
+    w = make_arg((6, 3), dtype, rng)
+    yield SampleInput((np.array([0, 2, 2, 5, 1], np.int64), w, np.array([0, 2, 2], np.int64)),
+                      {"mode": "sum"}, desc="sum, an empty bag", grad_args=(1,))
+    yield SampleInput((np.array([[1, 4], [4, 0]], np.int64), w), {"mode": "mean"}, desc="2-D mean", grad_args=(1,))
+
+
+def _bag_ref(idx, w, offsets=None, mode="mean"):
+    if idx.ndim == 2:
+        bags = [w[row] for row in idx]
+    else:
+        ends = list(offsets[1:]) + [idx.size]
+        bags = [w[idx[s:e]] for s, e in zip(offsets, ends)]
+    red = {"sum": lambda b: b.sum(0), "mean": lambda b: b.mean(0)}[mode]
+    return np.stack([red(b) if len(b) else np.zeros(w.shape[1], w.dtype) for b in bags]).astype(w.dtype)
+
+
+OPS.append(OpInfo("embedding_bag", F.embedding_bag, _bag_samples, ref=_bag_ref,
+                  torch_fn=_torch_f("embedding_bag"), tolerances=_TOL,
+                  skips=(Skip("grad_fn", "a composite here (index_add, then a division for mean); PyTorch has "
+                                         "EmbeddingBagBackward0"),)))
