@@ -370,13 +370,22 @@ class Tensor:
 
     __str__ = __repr__
 
-    def __dlpack__(self, stream=None):
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule sharing this tensor's memory (the producer side of from_dlpack)."""
         if self._rg:
             raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
-        return self._data.__dlpack__()
+        kwargs = {"stream": stream}
+        if max_version is not None:
+            kwargs["max_version"] = max_version
+        if dl_device is not None:
+            kwargs["dl_device"] = dl_device
+        if copy is not None:
+            kwargs["copy"] = copy
+        return self._data.__dlpack__(**kwargs)
 
     def __dlpack_device__(self):
-        return self._data.__dlpack_device__()
+        """(device type, device id) of this tensor's memory: (1, 0), the CPU."""
+        return (1, 0)
 
     def __deepcopy__(self, memo):
         if self.grad_fn is not None:
