@@ -62,5 +62,7 @@ del _out
 
 # As in PyTorch, `import pyautograd as torch` alone gives torch.nn and torch.optim.
 from . import nn, optim  # noqa: E402
+# distributed issue 16: torch.distributed (importing it does not start MPI)
+from . import distributed  # noqa: E402
 
 __version__ = "0.1.0"
