@@ -171,13 +171,14 @@ def wait_requests(requests, group, what, timeout=None, statuses=None):
     seconds = limit.total_seconds() if hasattr(limit, "total_seconds") else float(limit)
     deadline = time.monotonic() + seconds
     test_all = _mpi().Request.Testall
-    spins, pause = 0, 1e-5
+    # Poll without pausing for the first stretch: a multi-round collective advances only
+    # while both sides poll, so sleeping between polls would add a pause to every round.
+    busy_until = time.monotonic() + 0.05
     while not test_all(requests, statuses):
-        spins += 1
-        if spins > 200:  # past the first microseconds, yield the core instead of spinning
-            time.sleep(pause)
-            pause = min(pause * 2, 1e-3)
-        if time.monotonic() > deadline:
+        now = time.monotonic()
+        if now > busy_until:
+            time.sleep(1e-4)
+        if now > deadline:
             raise RuntimeError(f"{what} timed out after {seconds:g} s waiting for the other ranks (the group's "
                                f"timeout; a rank may have died or called another collective)")
 
