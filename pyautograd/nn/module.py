@@ -10,8 +10,9 @@ from collections import OrderedDict, namedtuple
 
 from .. import _dtype
 from .._tensor import Tensor
-from ..autograd.grad_mode import no_grad
-from ..utils.hooks import HookTable, RemovableHandle, zero_grads
+from ..graph.grad_mode import no_grad
+from ..graph.hooks import HookTable, RemovableHandle
+from ..graph.leaf_grads import zero_grads
 from .parameter import Parameter
 
 _IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])

@@ -24,7 +24,7 @@ import warnings
 import numpy as np
 
 from .._sites import user_site
-from ..autograd import grad_mode
+from ..graph import grad_mode
 from ._inplace import _SCALAR_NAMES, _castable, _relock, check_writable
 
 # The public functions that have an out= form in PyTorch, by policy.

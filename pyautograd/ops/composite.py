@@ -10,7 +10,7 @@ import numbers
 import warnings
 
 from .. import _dtype, return_types
-from ..autograd.grad_mode import no_grad
+from ..graph.grad_mode import no_grad
 from . import indexing, linalg, pointwise, reduction
 from .einsum import einsum  # noqa: F401  (a composite; its own module for its size)
 from . import shape as shape_mod

@@ -15,7 +15,7 @@ non-negative ints, or None for every dim.
 import math
 
 from .. import kernels
-from ..autograd import grad_mode
+from ..graph import grad_mode
 from ._opdef import defop
 from .pointwise import isnan, where
 from .shape import _cat

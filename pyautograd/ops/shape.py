@@ -248,7 +248,7 @@ cumsum = defop("cumsum", "input, dim", kernels.cumsum, promote=None,
 def _cumprod_grad(grad, input, result, dim):
     """PyTorch's cumprod_backward: exact when the input has zeros, and twice differentiable
     when a graph of the gradient is being built."""
-    from ..autograd import grad_mode
+    from ..graph import grad_mode
     if input._data.size <= 1 or input._data.shape[dim] == 1:
         return grad
     zeros = input._data == 0

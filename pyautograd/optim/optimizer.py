@@ -18,8 +18,8 @@ import numpy as np
 
 from .._sites import user_site
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad, no_grad
-from ..utils.hooks import zero_grads
+from ..graph.grad_mode import enable_grad, no_grad
+from ..graph.leaf_grads import zero_grads
 
 
 class _RequiredParameter:
