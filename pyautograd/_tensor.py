@@ -11,11 +11,7 @@ devices, printing and version counters. Its graph methods (backward, hooks,
 retain_grad) are installed by the graph core (graph/tensor_methods.py), its
 operator methods by the op declarations (ops/), not written here.
 """
-import sys
 import warnings
-import weakref
-
-import numpy as np
 
 from . import _dtype, _errors
 from ._device import cpu
