@@ -8,4 +8,8 @@ the other.
 
 class Unsupported(Exception):
     """Raised by a C wrapper, before any pointer is touched, for valid arguments its kernel
-    does not take (e.g. mixed float dtypes); the dispatcher then runs the NumPy reference."""
+    does not take (e.g. mixed float dtypes); the dispatcher then runs the NumPy reference.
+
+    The dispatchers of kernels decided by one array argument catch it (layer_norm and its
+    backward raise it today); the unary, binary and grouped dispatchers do not, so a C
+    wrapper of those shapes must take every input the dispatcher sends it."""
