@@ -20,7 +20,7 @@ import numpy as np
 from .._creation import from_numpy
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
-from .process_group import GroupMember, resolve
+from .process_group import GroupMember, mpi, resolve
 
 
 class ReduceOp:
@@ -46,13 +46,8 @@ class ReduceOp:
     BXOR = RedOpType.BXOR
 
 
-def _mpi():
-    from mpi4py import MPI  # imported once init_process_group has made sure it exists
-    return MPI
-
-
 def _mpi_op(op, dtype):
-    MPI = _mpi()
+    MPI = mpi()
     if op is ReduceOp.AVG and not np.issubdtype(dtype, np.floating):
         raise ValueError(f"ReduceOp.AVG needs a floating-point tensor, got {dtype} (as PyTorch: use SUM "
                          f"and divide)")
@@ -129,7 +124,7 @@ class Work:
 
     def is_completed(self):
         """True when the operation has finished (its outputs are written)."""
-        if not self._done and _mpi().Request.Testall(self._requests, self._statuses):
+        if not self._done and mpi().Request.Testall(self._requests, self._statuses):
             self._complete()
         return self._done
 
@@ -170,7 +165,7 @@ def wait_requests(requests, group, what, timeout=None, statuses=None):
     limit = timeout if timeout is not None else group.timeout
     seconds = limit.total_seconds() if hasattr(limit, "total_seconds") else float(limit)
     deadline = time.monotonic() + seconds
-    test_all = _mpi().Request.Testall
+    test_all = mpi().Request.Testall
     # Poll without pausing for the first stretch: a multi-round collective advances only
     # while both sides poll, so sleeping between polls would add a pause to every round.
     busy_until = time.monotonic() + 0.05
@@ -187,7 +182,7 @@ def progress_requests(requests):
     """One poll of MPI's progress engine over `requests` (started, possibly complete)."""
     live = [r for r in requests if r is not None]
     if live:
-        _mpi().Request.Testall(live)
+        mpi().Request.Testall(live)
 
 
 def progress():
@@ -403,7 +398,7 @@ def irecv(tensor, src=None, group=None, tag=0, group_src=None):
     """Starts receiving into `tensor` from rank `src` (any rank when None); returns a Work whose
     wait() finishes the write (``work.source_rank()`` gives the sender)."""
     pg = resolve(group)
-    MPI = _mpi()
+    MPI = mpi()
     buf = np.empty_like(_array(tensor, "recv"))
     source = MPI.ANY_SOURCE if src is None and group_src is None else _group_rank(pg, src, group_src)
     statuses = [MPI.Status()]

@@ -5,6 +5,7 @@ The default group is a duplicate of MPI_COMM_WORLD, made by ``init_process_group
 as in PyTorch). mpi4py is imported only there: importing pyautograd never starts MPI.
 """
 import datetime
+import importlib.util
 import os
 import sys
 
@@ -58,7 +59,6 @@ class _World:
 
 def is_available():
     """True when the MPI transport (mpi4py) is installed: ``pip install "pyautograd[distributed]"``."""
-    import importlib.util
     return importlib.util.find_spec("mpi4py") is not None
 
 
@@ -87,9 +87,11 @@ def is_initialized():
     return _World.group is not None
 
 
-def _mpi():
+def mpi():
+    """mpi4py's MPI module; importing it starts MPI, so it happens at init_process_group, not at
+    import time."""
     try:
-        from mpi4py import MPI
+        from mpi4py import MPI  # import here: importing mpi4py.MPI initializes MPI
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise ImportError("pyautograd.distributed needs mpi4py and an MPI library: "
                           "pip install \"pyautograd[distributed]\" (mpi4py and the mpich wheel)") from exc
@@ -138,7 +140,7 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     if launch is None and asked > 1:
         raise RuntimeError(f"init_process_group: world_size {asked} was asked for, but this process was not "
                            f"started by an MPI launcher: {_LAUNCH_HELP}")
-    MPI = _mpi()
+    MPI = mpi()
     world = MPI.COMM_WORLD
     if world_size not in (None, -1) and world_size != world.Get_size():
         raise ValueError(f"init_process_group: world_size={world_size}, but the job has {world.Get_size()} processes")
@@ -194,7 +196,7 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local
     bad = [r for r in members if not 0 <= r < size]
     if bad:
         raise ValueError(f"new_group: ranks {bad} are not in the world of size {size}")
-    MPI = _mpi()
+    MPI = mpi()
     me = world.rank()
     color = 0 if me in members else MPI.UNDEFINED
     comm = world.comm.Split(color, members.index(me) if me in members else 0)

@@ -131,7 +131,7 @@ class DistributedDataParallel(Module):
             else:
                 bucket.buffer[lo:hi] = p.grad.detach().numpy().ravel()
         bucket.started = time.perf_counter()
-        bucket.work = self.process_group.comm.Iallreduce(_in_place(), bucket.buffer)
+        bucket.work = self.process_group.comm.Iallreduce(dist.process_group.mpi().IN_PLACE, bucket.buffer)
 
     def _start_ready_buckets(self):
         while self._next_bucket < len(self._buckets):
@@ -143,7 +143,7 @@ class DistributedDataParallel(Module):
 
     def _finish(self):
         """Waits for every bucket's all-reduce and writes the averaged gradients."""
-        from mpi4py import MPI
+        MPI = dist.process_group.mpi()
         t0 = time.perf_counter()
         works = [b.work for b in self._buckets]
         dist.collectives.wait_requests(works, self.process_group, "DistributedDataParallel gradient all-reduce")
@@ -255,7 +255,7 @@ class DistributedDataParallel(Module):
 
     def _join_round(self, active):
         """One agreement of a join(): how many ranks still train, and which one owns the buffers."""
-        from mpi4py import MPI
+        MPI = dist.process_group.mpi()
         comm = self.process_group.comm
         flags = np.array([1 if active else 0], dtype=np.int64)
         comm.Allreduce(MPI.IN_PLACE, flags, op=MPI.SUM)
@@ -293,7 +293,7 @@ class DistributedDataParallel(Module):
             self._authoritative = 0
 
     def _shadow_until_all_joined(self):
-        from mpi4py import MPI
+        MPI = dist.process_group.mpi()
         while self._join_round(active=False) > 0:
             if self._throw_on_early:
                 raise RuntimeError(f"Rank {self.process_group.rank()} ran out of inputs while others still train "
@@ -314,11 +314,6 @@ class DistributedDataParallel(Module):
 
 
 DDP = DistributedDataParallel
-
-
-def _in_place():
-    from mpi4py import MPI
-    return MPI.IN_PLACE
 
 
 def _tensors_in(obj):
