@@ -6,6 +6,7 @@ import zlib
 import numpy as np
 
 from ..._tensor import Tensor
+from ...autograd.grad_mode import enable_grad
 
 
 def _protos():
@@ -140,7 +141,6 @@ def graph(model, inputs):
     """A GraphDef of one forward pass: a node per backward node (named by its op), inputs and
     parameters as placeholders, edges from the recorded graph."""
     from tensorboard.compat.proto import graph_pb2, node_def_pb2
-    from ...autograd.grad_mode import enable_grad
     args = inputs if isinstance(inputs, (tuple, list)) else (inputs,)
     names = {}
     for name, p in model.named_parameters():
