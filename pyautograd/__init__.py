@@ -64,5 +64,7 @@ del install_out_forms
 from . import nn, optim  # noqa: E402
 # distributed issue 16: torch.distributed (importing it does not start MPI)
 from . import distributed  # noqa: E402
+# interop issue 17: torch.onnx (the onnx package is imported only when exporting)
+from . import onnx  # noqa: E402
 
 __version__ = "0.1.0"

@@ -26,7 +26,7 @@ LAYERS = [
     ("ops", ["pyautograd.ops"]),
     ("autograd tools", ["pyautograd.autograd"]),
     ("library", ["pyautograd.nn", "pyautograd.optim", "pyautograd.utils", "pyautograd.serialization",
-                 "pyautograd.linalg", "pyautograd.distributed", "pyautograd.torch_format"]),
+                 "pyautograd.linalg", "pyautograd.distributed", "pyautograd.torch_format", "pyautograd.onnx"]),
     ("api", ["pyautograd"]),  # the package's __init__: gathers the names users import
 ]
 
