@@ -4,7 +4,8 @@ Signatures and results are the NumPy reference's (_numpy/attention.py). The C ke
 q, k, v with one batch shape (made contiguous (BH, L, E)), and a bias whose (L, S) block is
 addressed through element strides and which is either shared by every head or one per head;
 other layouts (batch dims that broadcast between q, k and v, a bias broadcast over only some
-batch dims, other dtypes) go to the reference. Every shape and stride is checked here before
+batch dims, other dtypes) raise checks.Unsupported, on which the dispatcher runs the
+reference. Every shape and stride is checked here before
 a pointer reaches C.
 """
 import math
@@ -12,8 +13,8 @@ import math
 import numpy as np
 
 from .._alloc import empty
-from .._numpy import attention as ref
 from .._registry import KernelSpec
+from ..checks import Unsupported
 from . import _marshal as m
 
 __all__ = ["sdpa_forward", "sdpa_backward"]
@@ -69,11 +70,12 @@ def _bias_ptr(bias):
     return m.ffi.NULL if bias is None else m.ptr(bias)
 
 
-def sdpa_forward(q, k, v, bias, causal, scale, block=ref.BLOCK):
+def sdpa_forward(q, k, v, bias, causal, scale, block=None):
+    # block: the reference's block size; the C kernel's blocks are fixed (csrc/attention.c).
     """(out, lse) of blocked attention (C)."""
     lay = _layout(q, k, v, bias)
     if lay is None:
-        return ref.sdpa_forward(q, k, v, bias, causal, scale, block)
+        raise Unsupported("sdpa_forward: operands the C kernel does not take (dtype, shape or layout)")
     dt, batch, (bh, L, S, E, Ev), b, (bs, rs, cs) = lay
     qc, kc, vc = _c3(q, bh), _c3(k, bh), _c3(v, bh)
     out, lse = empty(batch + (L, Ev), dt), empty(batch + (L,), dt)
@@ -82,7 +84,7 @@ def sdpa_forward(q, k, v, bias, causal, scale, block=ref.BLOCK):
     return out, lse
 
 
-def sdpa_backward(dout, q, k, v, bias, out, lse, causal, scale, bias_grad, block=ref.BLOCK):
+def sdpa_backward(dout, q, k, v, bias, out, lse, causal, scale, bias_grad, block=None):
     """(dq, dk, dv, dbias) of blocked attention (C)."""
     lay = _layout(q, k, v, bias)
     if lay is not None:
@@ -91,7 +93,7 @@ def sdpa_backward(dout, q, k, v, bias, out, lse, causal, scale, bias_grad, block
                 or lse.dtype != dt or lse.shape != batch + (L,)):
             lay = None
     if lay is None:
-        return ref.sdpa_backward(dout, q, k, v, bias, out, lse, causal, scale, bias_grad, block)
+        raise Unsupported("sdpa_backward: operands the C kernel does not take (dtype, shape or layout)")
     qc, kc, vc, doc, oc = _c3(q, bh), _c3(k, bh), _c3(v, bh), _c3(dout, bh), _c3(out, bh)
     lc = np.ascontiguousarray(lse)
     dq, dk, dv = empty(batch + (L, E), dt), empty(batch + (S, E), dt), empty(batch + (S, Ev), dt)

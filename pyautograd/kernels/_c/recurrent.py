@@ -2,14 +2,15 @@
 
 Signatures and results are the NumPy reference's (_numpy/recurrent.py). The wrappers check
 that the arrays are 2-D float32/float64 of one dtype with the shapes the step implies (gates
-(B, 4H) or (B, 3H), states (B, H)), make them contiguous, and hand anything else to the
-reference, so no pointer reaches C with a wrong length.
+(B, 4H) or (B, 3H), states (B, H)) and make them contiguous; anything else raises
+checks.Unsupported (the dispatcher then runs the reference), so no pointer reaches C with
+a wrong length.
 """
 import numpy as np
 
 from .._alloc import empty
-from .._numpy import recurrent as ref
 from .._registry import KernelSpec
+from ..checks import Unsupported
 from . import _marshal as m
 
 __all__ = ["lstm_cell_forward", "lstm_cell_backward", "gru_cell_forward", "gru_cell_backward"]
@@ -41,7 +42,7 @@ def lstm_cell_forward(gates, cx):
     """(hy, cy) of one LSTM step (C)."""
     ops = _operands(4, gates, cx)
     if ops is None or cx.shape != (gates.shape[0], gates.shape[1] // 4):
-        return ref.lstm_cell_forward(gates, cx)
+        raise Unsupported("lstm_cell_forward: operands the C kernel does not take (dtype, shape or layout)")
     dt, batch, hidden, (g, c) = ops
     hy, cy = empty((batch, hidden), dt), empty((batch, hidden), dt)
     m.check(_SYMBOLS["lstm_cell_forward"][dt](m.ptr(g), m.ptr(c), m.out_ptr(hy), m.out_ptr(cy), batch, hidden,
@@ -54,7 +55,7 @@ def lstm_cell_backward(dhy, dcy, gates, cx, cy):
     ops = _operands(4, gates, dhy, dcy, cx, cy)
     state = (gates.shape[0], gates.shape[1] // 4)
     if ops is None or any(a is not None and a.shape != state for a in (dhy, dcy, cx, cy)):
-        return ref.lstm_cell_backward(dhy, dcy, gates, cx, cy)
+        raise Unsupported("lstm_cell_backward: operands the C kernel does not take (dtype, shape or layout)")
     dt, batch, hidden, (g, dh, dc, c0, c1) = ops
     dgates, dcx = empty(g.shape, dt), empty((batch, hidden), dt)
     m.check(_SYMBOLS["lstm_cell_backward"][dt](m.ffi.NULL if dh is None else m.ptr(dh), m.ffi.NULL if dc is None
@@ -67,7 +68,7 @@ def gru_cell_forward(gi, gh, hx):
     """hy of one GRU step (C)."""
     ops = _operands(3, gi, gh, hx)
     if ops is None or gh.shape != gi.shape or hx.shape != (gi.shape[0], gi.shape[1] // 3):
-        return ref.gru_cell_forward(gi, gh, hx)
+        raise Unsupported("gru_cell_forward: operands the C kernel does not take (dtype, shape or layout)")
     dt, batch, hidden, (a, b, h) = ops
     hy = empty((batch, hidden), dt)
     m.check(_SYMBOLS["gru_cell_forward"][dt](m.ptr(a), m.ptr(b), m.ptr(h), m.out_ptr(hy), batch, hidden, m.threads[0]),
@@ -80,7 +81,7 @@ def gru_cell_backward(dhy, gi, gh, hx):
     ops = _operands(3, gi, gh, hx, dhy)
     state = (gi.shape[0], gi.shape[1] // 3)
     if ops is None or gh.shape != gi.shape or hx.shape != state or dhy.shape != state:
-        return ref.gru_cell_backward(dhy, gi, gh, hx)
+        raise Unsupported("gru_cell_backward: operands the C kernel does not take (dtype, shape or layout)")
     dt, batch, hidden, (a, b, h, dh) = ops
     dgi, dgh, dhx = empty(a.shape, dt), empty(a.shape, dt), empty((batch, hidden), dt)
     m.check(_SYMBOLS["gru_cell_backward"][dt](m.ptr(dh), m.ptr(a), m.ptr(b), m.ptr(h), m.out_ptr(dgi), m.out_ptr(dgh),
