@@ -15,8 +15,6 @@ import math
 import numbers
 import warnings
 
-import numpy as np
-
 from ... import _creation
 from ...ops import composite, pointwise
 from ...ops.recurrent import gru_cell_fused, lstm_cell_fused
@@ -248,14 +246,16 @@ class RNNBase(Module):
             xproj = F.linear(x, w_ih, b_ih)
         else:
             xproj = F.linear(x, w_ih, b_ih + b_hh)
-        offsets = np.concatenate([[0], np.cumsum(batch_sizes)])
+        # One split node for all steps: slicing xproj per step would give each step's gradient
+        # the full (rows, gates) shape, summed T times in backward.
+        pieces = composite.split_with_sizes(xproj, list(batch_sizes), 0) if len(batch_sizes) > 1 else [xproj]
         steps = range(len(batch_sizes) - 1, -1, -1) if reverse else range(len(batch_sizes))
         full = batch_sizes[0] if batch_sizes else 0
         outputs = [None] * len(batch_sizes)
         states = list(states)
         for t in steps:
             bs = batch_sizes[t]
-            xt = xproj[int(offsets[t]):int(offsets[t + 1])]
+            xt = pieces[t]
             active = [s if bs == full else s[:bs] for s in states]
             new = self._step(xt, active, w_hh, b_hh, w_hr)
             outputs[t] = new[0]
