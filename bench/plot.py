@@ -81,6 +81,17 @@ EXTRACTORS = {"kernels": kernels, "overhead": overhead, "mlp": mlp, "anomaly": a
               "scale": scale}
 
 
+def seq(doc):  # sequence models (issue 14)
+    rows = [r for r in doc["rows"] if r["timings"]]
+    labels = [f"{r['case']} {r['size']}" for r in rows]
+    series = {f"pyautograd / {b}": [_ratio(r["timings"], "pyautograd", b) for r in rows]
+              for b in ("PyTorch", "NumPy reference")}
+    return "Sequence models: our time over PyTorch's and the NumPy reference's (above 1: slower)", labels, series
+
+
+EXTRACTORS["seq"] = seq
+
+
 def draw(suite, json_path, png_path):
     """Draws suite's ratios from its JSON file into png_path; returns png_path."""
     plt = require_matplotlib()

@@ -186,3 +186,10 @@ def test_cpu_time_clock_leaves_out_sleeping():
     assert timings["sleep"].median < 0.01  # wall time would be at least 0.02 s
     assert "CPU seconds" in _harness.clock_note(settings)
     assert "wall time" in _harness.clock_note(_harness.Settings())
+
+
+def test_quick_seq_benchmark(quick_all):  # sequence models (issue 14)
+    assert "| char-LSTM LM step |" in quick_all[0] and "score matrix MiB" in quick_all[0]
+    rows = _json(quick_all, "seq")["rows"]
+    assert [r["case"] for r in rows] == ["char-LSTM LM step", "GPT step", "SDPA fwd+bwd", "SDPA fwd+bwd"]
+    assert set(rows[0]["timings"]) == {"pyautograd", "NumPy reference"}  # --no-torch
