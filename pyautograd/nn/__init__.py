@@ -12,6 +12,7 @@ from .modules import (MultiheadAttention, RMSNorm, Transformer, TransformerDecod
                       TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer)
 from .modules import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: E402,F401
 from .modules import EmbeddingBag  # noqa: E402,F401
+from . import attention  # noqa: E402,F401  (torch.nn.attention)
 # distributed issue 16: data-parallel wrappers and the synchronised BatchNorm
 from . import parallel  # noqa: E402
 from .modules.sync_batchnorm import SyncBatchNorm  # noqa: E402

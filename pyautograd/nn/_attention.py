@@ -10,6 +10,7 @@ from .._dtype import bool as bool_dtype
 from ..ops import composite, pointwise
 from ..ops.attention import attention_probabilities, scaled_dot_product_fused_attention
 from ._dropout import dropout
+from .attention import SDPBackend, enabled_backends
 
 
 def _check(query, key, value, attn_mask, is_causal, enable_gqa):
@@ -73,9 +74,16 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if attn_mask is not None and attn_mask.dtype == bool_dtype:
         bias = pointwise.where(attn_mask, _creation.tensor(0.0, dtype=query.dtype),
                                _creation.tensor(float("-inf"), dtype=query.dtype))
-    if dropout_p > 0.0:
+    enabled = enabled_backends()
+    if SDPBackend.FLASH_ATTENTION not in enabled and SDPBackend.MATH not in enabled:
+        raise RuntimeError("No viable backend for scaled_dot_product_attention was found. This is likely due to "
+                           "turning off both the math kernel and the fused kernels (sdpa_kernel allows "
+                           f"{sorted(b.name for b in enabled)}; on CPU only FLASH_ATTENTION and MATH exist).")
+    if dropout_p > 0.0 or SDPBackend.FLASH_ATTENTION not in enabled:
         p = attention_probabilities(query, key, bias, is_causal, scale)
-        return composite.matmul(dropout(p, dropout_p, True), value)
+        if dropout_p > 0.0:
+            p = dropout(p, dropout_p, True)
+        return composite.matmul(p, value)
     return scaled_dot_product_fused_attention(query, key, value, bias, bool(is_causal), scale)[0]
 
 

@@ -327,3 +327,23 @@ def test_transformer_init_is_xavier():
 def test_activation_error():
     with pytest.raises(RuntimeError, match="activation should be relu/gelu, not tanh"):
         nn.TransformerEncoderLayer(8, 2, activation="tanh")
+
+
+def test_sdpa_kernel_chooses_the_backend():
+    from pyautograd.nn.attention import SDPBackend, sdpa_kernel
+    from pyautograd.ops import attention as attention_ops
+    rng = np.random.default_rng(7)
+    q, k, v = (pag.tensor(rng.standard_normal((1, 2, 5, 4)), requires_grad=True) for _ in range(3))
+    fused = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    with sdpa_kernel(SDPBackend.MATH):
+        math_out = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    with sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.MATH]):
+        again = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    assert fused.grad_fn.op is attention_ops.scaled_dot_product_fused_attention.op
+    assert again.grad_fn.op is attention_ops.scaled_dot_product_fused_attention.op
+    assert type(math_out.grad_fn).__name__ != type(fused.grad_fn).__name__
+    _close(math_out, fused)
+    with sdpa_kernel(SDPBackend.EFFICIENT_ATTENTION):
+        with pytest.raises(RuntimeError, match="No viable backend"):
+            F.scaled_dot_product_attention(q, k, v)
+    assert SDPBackend.FLASH_ATTENTION == torch.nn.attention.SDPBackend.FLASH_ATTENTION.value
