@@ -127,18 +127,35 @@ def quiet_call(fn, *args):
     return _fp.quiet_context.context.run(fn, *args) if _fp.quiet_context is not None else _fp.quiet(fn, *args)
 
 
+# The C kernels never start more OpenMP threads than this, whatever was asked: libgomp aborts
+# the process when it cannot create a team (thousands of threads), and oversubscription
+# only slows the kernels down.
+MAX_C_THREADS = builtins.max(64, 4 * (os.cpu_count() or 1))
+_requested_threads = [None]
+
+
 def set_num_threads(n):
-    """Sets how many threads the C kernels may use (at least 1)."""
+    """Sets how many threads the C kernels may use, as torch.set_num_threads: `n` must be an
+    int (not bool, float or str; RuntimeError otherwise) of at least 1 (RuntimeError) and
+    at most 2**31 - 1 (ValueError). The kernels use at most MAX_C_THREADS of them."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
     n = int(n)
     if n < 1:
-        raise ValueError(f"set_num_threads expects a positive integer, got {n}")
+        raise RuntimeError(f"set_num_threads expects a positive integer, got {n}")
+    if n > 2**31 - 1:
+        raise ValueError(f"set_num_threads: {n} overflows a C int")
+    _requested_threads[0] = n
     if _c is not None:
-        _marshal.threads[0] = n
+        _marshal.threads[0] = builtins.min(n, MAX_C_THREADS)
 
 
 def get_num_threads():
-    """The number of threads the C kernels may use."""
-    return _marshal.threads[0] if _c is not None else 1
+    """The number of threads the C kernels may use (the last set_num_threads value, as PyTorch
+    reports it, or the OpenMP default)."""
+    if _c is None:
+        return 1
+    return _requested_threads[0] if _requested_threads[0] is not None else _marshal.threads[0]
 
 
 def _make_dispatcher(name, np_fn, c_fn, spec):

@@ -15,6 +15,42 @@ MAX_NDIM = lib.PAG_MAX_NDIM
 threads = [max(1, lib.pag_max_threads())]
 
 
+def unfit(*arrays):
+    """Whether C cannot take one of `arrays` as it lies (None and non-arrays are skipped):
+    a buffer not aligned to its item size (``np.frombuffer(..., offset=1)``; C would
+    dereference a misaligned float*, which is undefined behaviour) or more than
+    MAX_NDIM dimensions (the C shape arrays hold at most that many). Wrappers hand
+    such calls to the NumPy reference, which computes the same result.
+    """
+    for a in arrays:
+        if a.__class__ is np.ndarray and (a.ndim > MAX_NDIM or not a.flags.aligned):
+            return True
+        if a.__class__ in (list, tuple) and unfit(*a):
+            return True
+    return False
+
+
+def guard(reference):
+    """Decorates a C wrapper: calls whose arrays (positional, keyword, or in a list) are
+    `unfit` for C go to `reference`, the NumPy kernel of the same signature."""
+    def wrap(fn):
+        def wrapper(*args, **kwargs):
+            if unfit(*args, *kwargs.values()):
+                return reference(*args, **kwargs)
+            return fn(*args, **kwargs)
+        wrapper.__name__, wrapper.__qualname__, wrapper.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+        wrapper.__wrapped__ = fn
+        return wrapper
+    return wrap
+
+
+def guard_all(namespace, names, reference):
+    """Applies `guard` to each wrapper `names` of a family module's `namespace`, with
+    the reference module's function of the same name."""
+    for name in names:
+        namespace[name] = guard(getattr(reference, name))(namespace[name])
+
+
 def symbol(family, name, dtype):
     """The C function pag_<family>_<name>_<f32|f64>, or None if the library lacks it."""
     return getattr(lib, f"pag_{family}_{name}_{SUFFIX[dtype]}", None)
@@ -27,7 +63,10 @@ def check(status, op):
 
 
 def require_float(op, *arrays):
-    """Checks that every array is float32 or float64 and that they share one dtype."""
+    """Checks that every array is a float32 or float64 ndarray and that they share one dtype."""
+    for a in arrays:
+        if not isinstance(a, np.ndarray):
+            raise TypeError(f"{op}: the C kernel takes numpy.ndarray operands, got {type(a).__name__}")
     dt = arrays[0].dtype
     if dt not in CTYPES:
         raise TypeError(f"{op}: the C kernel takes float32 or float64, got {dt}")
@@ -41,6 +80,8 @@ def as_operand(x, dtype):
     """`x` as an ndarray of `dtype`: arrays must already have it, scalars are converted."""
     if isinstance(x, np.ndarray):
         return x
+    if not isinstance(x, (int, float, np.number, np.bool_)):
+        raise TypeError(f"the C kernels take ndarrays or Python scalars as operands, got {type(x).__name__}")
     return np.asarray(x, dtype=dtype)
 
 

@@ -10,6 +10,7 @@ accept and reject the same inputs.
 """
 import numpy as np
 
+from .._numpy import linalg as _ref
 from .._numpy.linalg import check_out, gemm_shape, linear_shape, matmul_shape
 from .._registry import KernelSpec
 from . import _marshal as m
@@ -154,6 +155,8 @@ def matmul(a, b, *, out=None):
     Broadcast batch dims get stride 0 and transposed matrices are read in place;
     a batch of a's against one 2-D b runs as a single GEMM when a's rows stack.
     """
+    if a.__class__ is not np.ndarray or b.__class__ is not np.ndarray:
+        m.require_float("matmul", a, b)  # raises TypeError naming the operand
     dt = a.dtype
     if dt not in _BUFFER or b.dtype != dt:
         m.require_float("matmul", a, b)
@@ -226,3 +229,7 @@ SPECS = {
     # with them C wins at every size (1.9x at 48, the fused epilogue)
     "linear": KernelSpec("linear", 48 * 48, (0, 1)),
 }
+
+
+# Misaligned buffers and arrays of more than MAX_NDIM dims go to the reference (see _marshal.unfit).
+m.guard_all(globals(), __all__, _ref)

@@ -9,6 +9,7 @@ import numpy as np
 
 from .._alloc import empty
 from .._registry import KernelSpec
+from .._numpy import loss as _ref
 from . import _marshal as m
 
 __all__ = ["binary_cross_entropy_with_logits"]
@@ -50,3 +51,7 @@ def binary_cross_entropy_with_logits(input, target, weight, pos_weight, reductio
                              m.out_ptr(out), m.threads[0])
     m.check(status, op)
     return out
+
+
+# Misaligned buffers and arrays of more than MAX_NDIM dims go to the reference (see _marshal.unfit).
+m.guard_all(globals(), __all__, _ref)

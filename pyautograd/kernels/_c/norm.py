@@ -10,6 +10,7 @@ import numpy as np
 from .._alloc import empty
 from .._numpy import nn as ref
 from .._registry import KernelSpec
+from ..checks import check_layer_norm
 from . import _marshal as m
 
 __all__ = ["layer_norm", "layer_norm_backward"]
@@ -51,8 +52,9 @@ def _ptr(a):
 
 def layer_norm(x, weight, bias, normalized_ndim, eps):
     """(x - mean) / sqrt(var + eps) over the last `normalized_ndim` axes, then * weight + bias (C)."""
+    normalized_ndim = check_layer_norm("layer_norm", x, weight, bias, normalized_ndim)
     dt = _same_float(x, weight, bias)
-    if dt is None:
+    if dt is None or m.unfit(x, weight, bias):
         return ref.layer_norm(x, weight, bias, normalized_ndim, eps)
     rows, cols = _rows(x, normalized_ndim)
     xc, out = np.ascontiguousarray(x), empty(x.shape, dt)
@@ -64,8 +66,9 @@ def layer_norm(x, weight, bias, normalized_ndim, eps):
 
 def layer_norm_backward(grad, x, weight, normalized_ndim, eps):
     """The gradients (dx, dweight, dbias) of layer_norm (dweight None without a weight) (C)."""
+    normalized_ndim = check_layer_norm("layer_norm_backward", x, weight, None, normalized_ndim, grad)
     dt = _same_float(x, grad, weight)
-    if dt is None or grad.shape != x.shape:
+    if dt is None or m.unfit(grad, x, weight):
         return ref.layer_norm_backward(grad, x, weight, normalized_ndim, eps)
     rows, cols = _rows(x, normalized_ndim)
     params = x.shape[x.ndim - normalized_ndim:]

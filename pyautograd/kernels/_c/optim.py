@@ -299,3 +299,7 @@ def adagrad_step_many(params, grads, state_sums, *, step, lr, lr_decay=0.0, eps,
                      lambda: ref.check_adagrad_group(op, params, grads, state_sums, step, lr, lr_decay, eps,
                                                      weight_decay)[1],
                      step, lr, lr_decay, eps, weight_decay, bool(maximize))
+
+
+# Misaligned buffers and arrays of more than MAX_NDIM dims go to the reference (see _marshal.unfit).
+m.guard_all(globals(), __all__, ref)

@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 
+from .._numpy import pointwise as _ref
 from . import _marshal as m
 
 def _read_table():
@@ -70,7 +71,7 @@ def _usable_out(out, dtype, shape, *inputs):
     dtype and shape that each input either is (an exact alias is safe: every
     element is read before it is written) or shares no memory with. C-contiguity
     and writability are left to from_buffer; anything else goes to prepare_out."""
-    if out.__class__ is not _ndarray or out.dtype is not dtype or out.shape != shape:
+    if out.__class__ is not _ndarray or out.dtype is not dtype or out.shape != shape or not out.flags.aligned:
         return False
     for x in inputs:
         if x is not out and _may_share(x, out):
@@ -83,7 +84,11 @@ def _make_unary(name):
     e32, e64 = entries[_F32], entries[_F64]
     nparams = PARAMS.get(name, 0)
 
+    reference = getattr(_ref, name)
+
     def general(x, params, out):
+        if m.unfit(x, out):
+            return reference(x, *params, out=out)
         dt = m.require_float(name, x)
         out, (x,) = m.prepare_out(out, x.shape, dt, name, x)
         p0 = float(params[0]) if nparams > 0 else 0.0
@@ -108,7 +113,8 @@ def _make_unary(name):
         if x.__class__ is _ndarray:
             dt = x.dtype
             entry = e32 if dt is _F32 else e64 if dt is _F64 else None
-            if entry is not None and (out is None or _usable_out(out, entry[4], x.shape, x)):
+            if (entry is not None and x.flags.aligned
+                    and (out is None or _usable_out(out, entry[4], x.shape, x))):
                 flat, _, ct, _, out_dt, small = entry
                 try:
                     px = _from_buffer(ct, x)
@@ -145,7 +151,11 @@ def _make_binary(name, result_dtype=None):
     entries = _entries("binary", name, result_dtype)
     e32, e64 = entries[_F32], entries[_F64]
 
+    reference = getattr(_ref, name)
+
     def general(a, b, out):
+        if m.unfit(a, b, out):
+            return reference(a, b, out=out)
         dt = a.dtype if isinstance(a, np.ndarray) else getattr(b, "dtype", None)
         if dt is None:
             raise TypeError(f"{name}: at least one input must be an ndarray")
@@ -172,7 +182,7 @@ def _make_binary(name, result_dtype=None):
             dt = a.dtype
             entry = e32 if dt is _F32 else e64 if dt is _F64 else None
             shape = a.shape
-            if (entry is not None and b.dtype is dt and b.shape == shape
+            if (entry is not None and b.dtype is dt and b.shape == shape and a.flags.aligned and b.flags.aligned
                     and (out is None or _usable_out(out, entry[4], shape, a, b))):
                 flat, _, ct, oct_, out_dt, small = entry
                 try:
@@ -201,6 +211,8 @@ _WHERE = {dt: getattr(m.lib, f"pag_where_{m.SUFFIX[dt]}") for dt in m.CTYPES}
 
 def where(cond, a, b, *, out=None):
     """Elements of `a` where `cond` (bool) is true, else of `b`, broadcast together (C)."""
+    if m.unfit(cond, a, b, out):
+        return _ref.where(cond, a, b, out=out)
     dt = a.dtype if isinstance(a, np.ndarray) else getattr(b, "dtype", None)
     if dt is None:
         raise TypeError("where: at least one of a, b must be an ndarray")

@@ -11,6 +11,7 @@ Same signatures and semantics as the NumPy reference (_numpy/reduce.py).
 import numpy as np
 
 from .._alloc import empty
+from .._numpy import reduce as _ref
 from .._numpy.reduce import _check_cross_entropy, _check_grad, _target_error
 from .._registry import KernelSpec
 from . import _marshal as m
@@ -296,3 +297,7 @@ def cross_entropy_backward(grad, logits, target, *, weight=None, ignore_index=-1
                          _REDUCTION[reduction], float(label_smoothing), m.out_ptr(out), bad, m.threads[0])
     _ce_status(op, status, bad, target, c, ignore_index)
     return out
+
+
+# Misaligned buffers and arrays of more than MAX_NDIM dims go to the reference (see _marshal.unfit).
+m.guard_all(globals(), __all__, _ref)
