@@ -198,9 +198,6 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
                 i += 1
     finally:
         grad_mode._set_enabled(previous_mode)
-        if check is not None:
-            from .anomaly import release_locks
-            release_locks()
     return captured
 
 
