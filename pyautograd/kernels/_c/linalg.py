@@ -112,6 +112,8 @@ def gemm(a, b, *, c=None, alpha=1.0, beta=0.0, out=None):
         c = m.as_operand(c, dt)
         m.require_float("gemm", a, c)
     rows, cols, _ = gemm_shape(a, b, c)
+    if c is not None and beta == 0:
+        c = None  # not read at all, as the reference: NaN/inf in c must not propagate
     callers_out = out is not None
     out, (a, b) = _output("gemm", out, (rows, cols), dt, a, b)
     if c is not None and callers_out:
