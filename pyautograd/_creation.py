@@ -35,7 +35,21 @@ def _size(size):
             raise TypeError(f"size must be a tuple of ints, got {type(s).__name__}")
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
-    return tuple(int(s) for s in size)
+    size = tuple(int(s) for s in size)
+    count = 1
+    for s in size:
+        count *= s
+    if count * 8 >= 2**63:  # PyTorch checks the byte count of the largest dtype against int64
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)}")
+    return size
+
+
+def _allocating(fn, *args, **kwargs):
+    """fn(...) with NumPy's MemoryError turned into PyTorch's RuntimeError for a failed allocation."""
+    try:
+        return fn(*args, **kwargs)
+    except MemoryError as e:
+        raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: {e}") from None
 
 
 def _infer(data, float_dtype=None):
@@ -60,6 +74,8 @@ def _infer(data, float_dtype=None):
         return arr.astype(np.int64)
     if kind == "b":
         return arr
+    if kind in "US":
+        raise ValueError("too many dimensions 'str'")
     raise TypeError(f"unsupported data type {arr.dtype}")
 
 
@@ -139,7 +155,7 @@ def from_dlpack(ext_tensor):
 
 
 def _filled(size, fill, dtype, requires_grad, default=None):
-    arr = np.full(_size(size), fill, dtype=_np_dtype(dtype, default))
+    arr = _allocating(np.full, _size(size), fill, dtype=_np_dtype(dtype, default))
     return _finish(arr, requires_grad)
 
 
@@ -177,7 +193,7 @@ def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
 
 def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
     """An uninitialized tensor of the given size."""
-    return _finish(np.empty(_size(size), dtype=_np_dtype(dtype)), requires_grad)
+    return _finish(_allocating(np.empty, _size(size), dtype=_np_dtype(dtype)), requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -223,6 +239,8 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     """`steps` evenly spaced values from `start` to `end` inclusive."""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     return _finish(np.linspace(start, end, int(steps)).astype(_np_dtype(dtype)), requires_grad)
 
 

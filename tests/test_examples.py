@@ -93,3 +93,13 @@ def test_train_mlp_quick_without_optional_packages(tmp_path):
     with torch.no_grad():
         correct = (model(x_test).argmax(dim=1) == y_test).sum().item()
     assert (correct, len(y_test)) == (int(summary["correct"]), int(summary["total"]))
+
+
+def test_every_example_answers_help():
+    """`python examples/<script>.py --help` prints its usage (a % in a help string used to crash argparse)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(torch.__file__).resolve().parent.parent),
+                                                       os.environ.get("PYTHONPATH", "")]))
+    for script in sorted(SCRIPT.parent.glob("*.py")):
+        proc = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, env=env,
+                              timeout=120)
+        assert proc.returncode == 0 and "usage:" in proc.stdout, f"{script.name}:\n{proc.stderr}"

@@ -309,7 +309,14 @@ minimum = defop("minimum", "input, other", kernels.minimum,
                 grads={"input": lambda grad, input, other: _tie_split(grad, input, other, input > other),
                        "other": lambda grad, input, other: _tie_split(grad, other, input, other > input)})
 
-where = defop("where", "condition, input, other", kernels.where, promote_skip=("condition",),
+def _where_forward(condition, input, other):
+    if condition.dtype.kind != "b" and condition.dtype != "uint8":
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{_dtype.from_numpy(condition.dtype)}")
+    return kernels.where(condition if condition.dtype.kind == "b" else condition.astype(bool), input, other)
+
+
+where = defop("where", "condition, input, other", _where_forward, promote_skip=("condition",),
               tensors=("condition",),
               grads={"input": lambda grad, condition: where(condition, grad, 0.0),
                      "other": lambda grad, condition: where(condition, 0.0, grad)})

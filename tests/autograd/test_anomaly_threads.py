@@ -2,6 +2,7 @@
 backward, and use_backend in threads. The read-only locks on saved arrays follow each graph:
 taken when a node saves an array, dropped when its backward runs or the node is collected."""
 import gc
+import sys
 import threading
 
 import numpy as np
@@ -13,38 +14,54 @@ from pyautograd import autograd, nn
 from pyautograd.autograd import anomaly
 
 
-def _train(seed, steps, results, errors):
+def _setup(seed):
+    """Model, optimizer and data of one run, made in the calling thread (the global RNG is
+    shared: threads drawing from it at once would interleave their draws)."""
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(8, 16), nn.Tanh(), nn.Linear(16, 1))
+    rng = np.random.default_rng(seed)
+    x = torch.tensor(rng.standard_normal((32, 8)), dtype=torch.float32)
+    y = torch.tensor(rng.standard_normal((32, 1)), dtype=torch.float32)
+    return model, torch.optim.SGD(model.parameters(), lr=0.05), x, y
+
+
+def _train(run, steps, results, key, errors):
+    model, opt, x, y = run
     try:
-        torch.manual_seed(seed)
-        model = nn.Sequential(nn.Linear(8, 16), nn.Tanh(), nn.Linear(16, 1))
-        opt = torch.optim.SGD(model.parameters(), lr=0.05)
-        rng = np.random.default_rng(seed)
-        x = torch.tensor(rng.standard_normal((32, 8)), dtype=torch.float32)
-        y = torch.tensor(rng.standard_normal((32, 1)), dtype=torch.float32)
         for _ in range(steps):
             opt.zero_grad()
             loss = ((model(x) - y) ** 2).mean()
             loss.backward()
             opt.step()
-        results[seed] = [p.detach().numpy().copy() for p in model.parameters()]
+        results[key] = [p.detach().numpy().copy() for p in model.parameters()]
     except BaseException as exc:  # reported by the main thread
         errors.append(exc)
 
 
-def test_threads_training_under_anomaly_mode_match_sequential_runs():
+@pytest.fixture
+def frequent_switches():
+    """Threads switch every microsecond (default 5 ms), so races show in a short run."""
+    saved = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(saved)
+
+
+def test_threads_training_under_anomaly_mode_match_sequential_runs(frequent_switches):
     with pytest.warns(UserWarning, match="Anomaly Detection"):
         with autograd.detect_anomaly():
-            sequential, errors = {}, []
-            for seed in range(3):
-                _train(seed, 30, sequential, errors)
-            threaded = {}
-            threads = [threading.Thread(target=_train, args=(seed, 30, threaded, errors)) for seed in range(3)]
+            sequential, threaded, errors = {}, {}, []
+            for seed in range(4):
+                _train(_setup(seed), 30, sequential, seed, errors)
+            runs = [_setup(seed) for seed in range(4)]
+            threads = [threading.Thread(target=_train, args=(runs[seed], 30, threaded, seed, errors))
+                       for seed in range(4)]
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
     assert not errors, errors
-    for seed in range(3):
+    for seed in range(4):
         for a, b in zip(sequential[seed], threaded[seed]):
             np.testing.assert_array_equal(a, b)
 
@@ -140,3 +157,27 @@ def test_use_backend_nested_out_of_order_in_two_threads_restores_each():
         t.join()
     assert sorted(log) == sorted([("a", before), ("b inside", "c"), ("b", before)])
     assert K.backend() == before
+
+
+def test_lock_table_survives_many_threads_recording_and_releasing(frequent_switches):
+    """Many short graphs built and released at once in several threads: the process-wide
+    table used to be iterated by one thread's backward while another inserted into it."""
+    errors = []
+
+    def work():
+        try:
+            for _ in range(150):
+                xs = [torch.randn(4, requires_grad=True) for _ in range(8)]
+                loss = sum((x.exp() * x).sum() for x in xs)
+                loss.backward()
+        except BaseException as exc:
+            errors.append(exc)
+
+    with pytest.warns(UserWarning):
+        with autograd.detect_anomaly():
+            threads = [threading.Thread(target=work) for _ in range(6)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+    assert not errors, errors[:3]
