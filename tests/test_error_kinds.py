@@ -159,3 +159,10 @@ def test_in_place_on_a_read_only_array_says_read_only_not_overlap():
     assert "single memory location" not in str(info.value)
     with pytest.raises(RuntimeError, match="single memory location"):
         pg.ones(1).expand(3).add_(1)  # a real overlap keeps PyTorch's sentence
+
+
+@pytest.mark.parametrize("shape,dim", [((3,), 0), ((3, 4), 0), ((3, 4), 1), ((3, 4, 2), 1), ((3, 4, 2), 2)])
+def test_index_select_out_of_range_kind_as_torch(shape, dim, torch):
+    def run(lib):
+        return lib.index_select(lib.ones(*shape), dim, lib.tensor([9]))
+    assert _kind(pg, run) is _kind(torch, run)

@@ -517,10 +517,12 @@ def index_select(input, dim, index):
     idx = idx.reshape(-1)
     if input.ndim == 0 and idx.size != 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
-    if idx.size and ((idx < 0) | (idx >= size)).any():  # PyTorch's kind here is IndexError
+    if idx.size and ((idx < 0) | (idx >= size)).any():
         bad = idx[(idx < 0) | (idx >= size)].flat[0]
-        raise IndexError(f"index out of range in self: index_select(): index {bad} is out of bounds for "
-                         f"dimension {dim} with size {size}")
+        detail = f"index_select(): index {bad} is out of bounds for dimension {dim} with size {size}"
+        if dim == 1:  # PyTorch's CPU kernel for dim 1 raises RuntimeError, the others IndexError
+            raise RuntimeError(detail)
+        raise IndexError(f"index out of range in self: {detail}")
     return _index_select(input, dim, idx)
 
 
