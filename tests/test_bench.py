@@ -210,3 +210,16 @@ SUITES_RUN_BY_ALL = ("kernels", "overhead", "mlp", "anomaly", "memory", "scale")
 def test_all_prints_the_machine_header_once(quick_all):
     stdout = quick_all[0]
     assert stdout.count("- CPU: ") == 1 and stdout.count("(machine as above)") == len(SUITES_RUN_BY_ALL) - 1
+
+
+def test_plot_labels_ticks_and_scale_share():
+    from bench import plot
+    assert plot._section_label("GEMM (float32)") != plot._section_label("GEMM (float64)")
+    assert plot.ratio_ticks(0.45, 2.4) == [0.5, 1, 2]
+    narrow = plot.ratio_ticks(0.8, 1.3)
+    assert len(narrow) >= 3 and 1 in narrow and all(0.8 <= t <= 1.3 for t in narrow)
+    row = {"case": "64", "size": "256", "timings": {"pyautograd": {"median_s": 2.0},
+                                                    "pyautograd products": {"median_s": 0.5}}}
+    title, labels, series = plot.scale({"rows": [row]})
+    assert labels == ["batch 64, hidden 256 (GEMM 25%)"]  # a fraction, not a bar on the ratio axis
+    assert all(v is None for values in series.values() for v in values)  # no PyTorch: no ratio
