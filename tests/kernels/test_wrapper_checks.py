@@ -272,7 +272,7 @@ def test_misaligned_buffers_never_reach_c():
             if hostile is None or a.dtype.kind != "f":
                 continue
 
-            def run():
+            def run(build=build, slot=slot, name=name):
                 a2, k2 = build()
                 a2 = list(a2)
                 _put(a2, k2, slot, MUTATIONS[mutation](_get(a2, k2, slot)))
