@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 
 from . import _dtype, _random
-from .autograd import grad_mode
+from .graph import grad_mode
 from ._tensor import Tensor
 
 

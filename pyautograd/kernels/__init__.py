@@ -26,10 +26,10 @@ import numpy as np
 
 from . import _fp, _numpy
 from ._registry import spec_for
+from .checks import Unsupported
 
 try:
     from . import _c
-    from ._c import _marshal
 except ImportError as exc:  # a source tree without a build
     _c = None
     _C_IMPORT_ERROR = exc
@@ -179,7 +179,7 @@ def set_num_threads(n):
         raise ValueError(f"set_num_threads: {n} overflows a C int")
     _requested_threads[0] = n
     if _c is not None:
-        _marshal.threads[0] = builtins.min(n, MAX_C_THREADS)
+        _c.threads[0] = builtins.min(n, MAX_C_THREADS)
 
 
 def get_num_threads():
@@ -187,7 +187,7 @@ def get_num_threads():
     reports it, or the OpenMP default)."""
     if _c is None:
         return 1
-    return _requested_threads[0] if _requested_threads[0] is not None else _marshal.threads[0]
+    return _requested_threads[0] if _requested_threads[0] is not None else _c.threads[0]
 
 
 def _make_dispatcher(name, np_fn, c_fn, spec):
@@ -224,7 +224,10 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
             if limit is not None:
                 x = args[p]
                 if x.size >= limit and x.dtype in _C_DTYPES:
-                    return c_fn(*args, **kwargs)
+                    try:
+                        return c_fn(*args, **kwargs)
+                    except Unsupported:  # arguments only the reference takes (e.g. mixed dtypes)
+                        pass
             return np_fn(*args, **kwargs)
     else:
         # Two inputs decide (a, b of a binary kernel; a, b of where); either
@@ -238,7 +241,10 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
                 a_arr, b_arr = a.__class__ is ndarray, b.__class__ is ndarray
                 if (a_arr and a.size >= limit) or (b_arr and b.size >= limit):
                     if (a.dtype if a_arr else b.dtype) in _C_DTYPES:
-                        return c_fn(*args, **kwargs)
+                        try:
+                            return c_fn(*args, **kwargs)
+                        except Unsupported:  # e.g. more dims than C takes (reliability, issue 18)
+                            pass
             return np_fn(*args, **kwargs)
     dispatch.__name__ = name
     dispatch.__qualname__ = name
@@ -274,7 +280,10 @@ def _group_dispatcher(name, np_fn, c_fn, position):
             xs = args[position]
             if (xs.__class__ in (list, tuple) and xs and xs[0].__class__ is ndarray and xs[0].dtype in _C_DTYPES
                     and (limit == 0 or builtins.sum(x.size for x in xs if x.__class__ is ndarray) >= limit)):
-                return c_fn(*args, **kwargs)
+                try:
+                    return c_fn(*args, **kwargs)
+                except Unsupported:  # e.g. more dims than C takes (reliability, issue 18)
+                    pass
         return np_fn(*args, **kwargs)
     return dispatch
 

@@ -8,7 +8,6 @@ import re
 
 import numpy as np
 
-from .._numpy import pointwise as _ref
 from . import _marshal as m
 
 def _read_table():
@@ -79,16 +78,37 @@ def _usable_out(out, dtype, shape, *inputs):
     return True
 
 
+def _on_flat_copies(name, kernel, operands, out):
+    """kernel on aligned, contiguous, 1-D copies of `operands` (broadcast together; numbers
+    stay numbers), for a call C cannot take as it lies: a misaligned buffer (undefined
+    behaviour as a float*) or more dims than the C shape arrays hold. The result is
+    reshaped, and written into `out` when given."""
+    arrays = [x for x in operands if isinstance(x, np.ndarray)]
+    if not arrays:
+        raise TypeError(f"{name}: at least one input must be an ndarray")
+    shape = _broadcast(name, *arrays)
+    flat = [m.aligned_copy(np.broadcast_to(x, shape)).reshape(-1) if isinstance(x, np.ndarray) else x
+            for x in operands]
+    result = kernel(*flat).reshape(shape)
+    if out is None:
+        return result
+    if not isinstance(out, np.ndarray) or out.shape != shape or out.dtype != result.dtype:
+        raise ValueError(f"{name}: out has shape {getattr(out, 'shape', None)} and dtype "
+                         f"{getattr(out, 'dtype', None)}, expected shape {shape} and dtype {result.dtype}")
+    if not out.flags.writeable:
+        raise ValueError(f"{name}: out must be C-contiguous and writable")
+    out[...] = result
+    return out
+
+
 def _make_unary(name):
     entries = _entries("unary", name)
     e32, e64 = entries[_F32], entries[_F64]
     nparams = PARAMS.get(name, 0)
 
-    reference = getattr(_ref, name)
-
     def general(x, params, out):
         if m.unfit(x, out):
-            return reference(x, *params, out=out)
+            return _on_flat_copies(name, lambda x: kernel(x, *params), (x,), out)
         dt = m.require_float(name, x)
         out, (x,) = m.prepare_out(out, x.shape, dt, name, x)
         p0 = float(params[0]) if nparams > 0 else 0.0
@@ -151,11 +171,9 @@ def _make_binary(name, result_dtype=None):
     entries = _entries("binary", name, result_dtype)
     e32, e64 = entries[_F32], entries[_F64]
 
-    reference = getattr(_ref, name)
-
     def general(a, b, out):
         if m.unfit(a, b, out):
-            return reference(a, b, out=out)
+            return _on_flat_copies(name, kernel, (a, b), out)
         dt = a.dtype if isinstance(a, np.ndarray) else getattr(b, "dtype", None)
         if dt is None:
             raise TypeError(f"{name}: at least one input must be an ndarray")
@@ -212,7 +230,7 @@ _WHERE = {dt: getattr(m.lib, f"pag_where_{m.SUFFIX[dt]}") for dt in m.CTYPES}
 def where(cond, a, b, *, out=None):
     """Elements of `a` where `cond` (bool) is true, else of `b`, broadcast together (C)."""
     if m.unfit(cond, a, b, out):
-        return _ref.where(cond, a, b, out=out)
+        return _on_flat_copies("where", where, (cond, a, b), out)
     dt = a.dtype if isinstance(a, np.ndarray) else getattr(b, "dtype", None)
     if dt is None:
         raise TypeError("where: at least one of a, b must be an ndarray")

@@ -7,7 +7,7 @@ normalized axes, computed in the input's dtype, as PyTorch's normalization kerne
 import numpy as np
 
 from .._fp import quiet_block
-from ..checks import check_layer_norm
+from ..checks.norm import check_layer_norm
 
 __all__ = ["layer_norm", "batch_norm", "layer_norm_backward", "batch_norm_backward", "constant_pad"]
 

@@ -1,4 +1,4 @@
-"""Argument checks shared by the C wrappers (``_c``) and the NumPy reference (``_numpy``).
+"""Layer-norm argument checks shared by the C wrappers and the NumPy reference (reliability, issue 18).
 
 Both backends accept and reject the same inputs with the same errors, so a
 check that guards a C pointer (a weight shorter than the row it scales, an
