@@ -20,6 +20,7 @@ DESCRIPTIONS = {
     "anomaly": "how much slower a training step runs under autograd anomaly detection",
     "memory": "peak resident memory of 50 MLP training steps, against PyTorch",
     "scale": "the MLP step time as batch size and hidden width grow, and the share spent in GEMM",
+    "ddp": "data-parallel training across processes (see bench/ddp.py)",
     "all": "every suite in turn (one machine header)",
 }
 
@@ -34,7 +35,8 @@ def parser():
                                             "are left out.")
     sub = p.add_subparsers(dest="suite", required=True, metavar="suite")
     for name in list(SUITES) + ["all"]:
-        s = sub.add_parser(name, help=DESCRIPTIONS[name], description=DESCRIPTIONS[name])
+        text = DESCRIPTIONS.get(name, f"the {name} benchmark (see bench/{name}.py)")
+        s = sub.add_parser(name, help=text, description=text)
         s.add_argument("--quick", action="store_true", help="a small subset with short samples (a few seconds)")
         s.add_argument("--json", metavar="PATH",
                        help="also write every sample to PATH as JSON (with all: a directory, one file per suite)")

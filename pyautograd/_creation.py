@@ -6,7 +6,6 @@ import warnings
 import numpy as np
 
 from . import _dtype, _random
-from .graph import grad_mode
 from ._tensor import Tensor
 
 
@@ -161,14 +160,12 @@ def _filled(size, fill, dtype, requires_grad, default=None):
 
 def _filled_out(name, out, size, fill, dtype):
     """PyTorch's zeros/ones(..., out=out): out takes `size` (resized, no warning) and is
-    filled, keeping its dtype; a different `dtype` or an out that requires grad raise."""
+    filled, keeping its dtype; a different `dtype` raises. (PyTorch also refuses an out that
+    requires grad while grad mode is on; this layer sits below grad mode and does not check.)"""
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
     if dtype is not None and _dtype.to_dtype(dtype) is not out.dtype:
         raise RuntimeError(f"dtype {_dtype.to_dtype(dtype)} does not match dtype of out parameter ({out.dtype})")
-    if out.requires_grad and grad_mode.is_grad_enabled():
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
-                           "differentiation, but one of the arguments requires grad.")
     shape = _size(size)
     if out._data.shape != shape:
         out._data = np.empty(shape, out._data.dtype)

@@ -204,12 +204,10 @@ def test_help_describes_each_suite_and_kernels_footer_says_what_was_found():
 
 
 
-SUITES_RUN_BY_ALL = ("kernels", "overhead", "mlp", "anomaly", "memory", "scale")
-
-
 def test_all_prints_the_machine_header_once(quick_all):
     stdout = quick_all[0]
-    assert stdout.count("- CPU: ") == 1 and stdout.count("(machine as above)") == len(SUITES_RUN_BY_ALL) - 1
+    from bench.__main__ import SUITES
+    assert stdout.count("- CPU: ") == 1 and stdout.count("(machine as above)") == len(SUITES) - 1
 
 
 def test_plot_labels_ticks_and_scale_share():

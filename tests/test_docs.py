@@ -21,7 +21,8 @@ MIN_EXAMPLES = {"autograd.md": 50, "nn.md": 40, "nn-losses.md": 20, "training.md
 # Pages whose examples run elsewhere, and why.
 RUN_ELSEWHERE = {"debugging.md": "its examples raise errors; tests/autograd/test_debugging_doc.py runs them"}
 # python blocks that are not examples (no >>> session): an outline of code to write, and why.
-ILLUSTRATIVE = {"adding-an-op.md": 1}  # the defop of a kernel the page asks you to write first
+ILLUSTRATIVE = {"adding-an-op.md": 1,  # the defop of a kernel the page asks you to write first
+                "distributed.md": 1}  # the shape of a DDP training loop (its pieces run in the page's examples)
 PAGES = sorted(p.name for p in DOCS.glob("*.md") if p.name not in RUN_ELSEWHERE)
 
 

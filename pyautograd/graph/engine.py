@@ -15,6 +15,7 @@
    added in place, or out of place when create_graph.
 Saved tensors are released after their node runs unless retain_graph.
 """
+from .._tensor import Tensor
 from . import grad_mode
 from .leaf_grads import accumulate_into_leaf
 from .node import AccumulateGrad
@@ -54,7 +55,6 @@ def _run_tensor_hooks(hooks, grad):
 def _check_hook_result(hook, grad, new):
     """Raises as PyTorch when a tensor hook returns something that cannot replace `grad`
     (stored as is, it would fail much later, in the optimizer)."""
-    from .._tensor import Tensor  # here, not at the top: _tensor imports autograd
     if not isinstance(new, Tensor):
         raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
     name = getattr(hook, "__name__", type(hook).__name__)
