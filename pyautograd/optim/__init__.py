@@ -16,3 +16,4 @@ from .nadam import NAdam  # noqa: E402
 from .optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook  # noqa: E402
 from .radam import RAdam  # noqa: E402
 from .rprop import Rprop  # noqa: E402
+from . import swa_utils  # noqa: E402
