@@ -77,8 +77,16 @@ def scale(doc):
     return "Scale: our step time over PyTorch's (fused Adam); our step's GEMM share", labels, series
 
 
+def data(doc):
+    rows = doc["rows"]
+    series = {"pyautograd / PyTorch samples/s": [r["pyautograd"] / r["PyTorch"] if "PyTorch" in r else None
+                                                 for r in rows]}
+    return "DataLoader throughput over PyTorch's", [f"{r['workers']} workers" for r in rows], series
+
+
 EXTRACTORS = {"kernels": kernels, "overhead": overhead, "mlp": mlp, "anomaly": anomaly, "memory": memory,
               "scale": scale}
+EXTRACTORS["data"] = data  # training tools (issue 15)
 
 
 def draw(suite, json_path, png_path):
