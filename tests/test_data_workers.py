@@ -251,3 +251,54 @@ def test_argument_errors_match_pytorch(torch):
         with pytest.raises(ValueError) as ours:
             DataLoader(range(4), **kwargs)
         assert str(ours.value) == str(theirs.value), kwargs
+
+
+class KernelWork(Dataset):
+    """Samples computed with the C kernels, inside the worker."""
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        x = pg.full((1000, 1000), float(i))
+        return float((x * 2 + 1).exp().log().sum())
+
+
+def test_workers_forked_after_threaded_kernels_do_not_hang():
+    import pyautograd.kernels as K
+    if not K.c_available():
+        pytest.skip("C kernels not built")
+    threads = K.get_num_threads()
+    K.set_num_threads(2)
+    try:
+        with K.use_backend("c"):
+            (pg.ones(2000, 2000) * 2 + 1).exp().sum()  # the parent's OpenMP pool now exists
+            got = [float(v) for v in DataLoader(KernelWork(), batch_size=None, num_workers=2, timeout=20)]
+    finally:
+        K.set_num_threads(threads)
+    np.testing.assert_allclose(got, [1000 * 1000 * (2 * i + 1) for i in range(4)], rtol=1e-5)
+
+
+def test_the_pool_is_shut_down_at_interpreter_exit(tmp_path):
+    import subprocess
+    import sys
+    script = tmp_path / "leave.py"
+    script.write_text(
+        "import sys\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "import pyautograd as pg\n"
+        "from pyautograd.utils.data import DataLoader\n"
+        "it = iter(DataLoader(range(100), batch_size=2, num_workers=2, persistent_workers=True))\n"
+        "next(it)\n"
+        "print(it._shm_prefix, ' '.join(str(w.pid) for w in it._workers))\n")  # exits with the pool running
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    proc = subprocess.run([sys.executable, str(script), root], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    prefix, *pids = proc.stdout.split()
+    assert glob.glob(prefix + "*") == []
+    for pid in pids:  # the workers are gone (or zombies, waiting for init to reap them)
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                assert f.read().split()[2] == "Z"
+        except FileNotFoundError:
+            pass

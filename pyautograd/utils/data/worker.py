@@ -6,6 +6,7 @@ global one); worker ``i`` then runs ``pyautograd.manual_seed(base_seed + i)`` an
 ``random.seed(base_seed + i)``, and seeds NumPy's global RandomState from
 ``SeedSequence([i, base_seed])``, so workers never share a NumPy stream (a fork would otherwise
 copy the parent's state into every worker). ``get_worker_info().seed`` is ``base_seed + i``.
+Each worker runs the C kernels on one thread (as PyTorch's workers call set_num_threads(1)).
 """
 import os
 import pickle
@@ -16,7 +17,7 @@ import traceback
 
 import numpy as np
 
-from ... import _random
+from ... import _random, kernels
 from . import shared
 from .fetch import IterableFetcher, MapFetcher
 
@@ -118,6 +119,9 @@ def worker_loop(iterable, dataset, index_queue, data_queue, done_event, auto_col
     """
     global _worker_info
     try:
+        # One kernel thread, as PyTorch's workers: N workers already fill the cores, and an OpenMP
+        # pool inherited through fork would hang the first parallel region (its threads are gone).
+        kernels.set_num_threads(1)
         parent = os.getppid()
         seed = seed_worker(base_seed, worker_id)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
