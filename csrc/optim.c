@@ -179,6 +179,14 @@ static int group_check(const void *const *const *lists, int nlists, unsigned use
 
 #define ADAGRAD_DECAY 1 /* weight_decay != 0: grad += weight_decay * param */
 
+/* ---- Adadelta and Adamax (training tools, issue 15) ---------------------------- */
+
+#define ADADELTA_COST 2   /* two roots and a division per element, like Adam */
+#define ADAMAX_COST 2
+#define ADADELTA_DECAY 1  /* weight_decay != 0: grad += weight_decay * param */
+#define ADAMAX_DECAY 1    /* weight_decay != 0: grad += weight_decay * param */
+#define ADAMAX_SMALL 2    /* lerp weight 1 - beta1 below 0.5: PyTorch's first lerp form */
+
 #define PAG_TYPED_SELF "optim.c"
 #include "typed.h"
 
@@ -520,6 +528,115 @@ int TN(pag_optim_adagrad_step)(T *param, const T *grad, T *state_sum, int64_t n,
     const int64_t sizes[1] = {n};
     return TN(pag_optim_adagrad_step_many)(ps, gs, sums, sizes, 1, step, lr, lr_decay, eps,
                                            weight_decay, maximize, nthreads);
+}
+
+/* ---- Adadelta ---- */
+
+typedef struct { T sign, weight_decay, rho, one_minus_rho, eps, neg_lr; } TN(adadelta_consts);
+
+PAG_INLINE void TN(adadelta_body)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g, T *PAG_RESTRICT sq,
+                                  T *PAG_RESTRICT acc, int64_t n, TN(adadelta_consts) k, const int variant) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        T d = k.sign * g[i];
+        if (variant & ADADELTA_DECAY) d = d + k.weight_decay * p[i];
+        const T s = sq[i] * k.rho + k.one_minus_rho * d * d;
+        sq[i] = s;
+        const T delta = PAG_SQRT(acc[i] + k.eps) / PAG_SQRT(s + k.eps) * d;
+        acc[i] = acc[i] * k.rho + k.one_minus_rho * delta * delta;
+        p[i] = p[i] + k.neg_lr * delta;
+    }
+}
+
+static PAG_CLONES void TN(adadelta_run)(T *p, const T *g, T *sq, T *acc, int64_t n, TN(adadelta_consts) k,
+                                        int variant) {
+    if (variant & ADADELTA_DECAY)
+        TN(adadelta_body)(p, g, sq, acc, n, k, ADADELTA_DECAY);
+    else
+        TN(adadelta_body)(p, g, sq, acc, n, k, 0);
+}
+
+static void TN(adadelta_range)(T *const *ps, const T *const *gs, T *const *sqs, T *const *accs,
+                               const int64_t *sizes, int64_t count, int64_t lo, int64_t hi,
+                               TN(adadelta_consts) k, int variant) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi,
+                     TN(adadelta_run)(ps[t] + a, gs[t] + a, sqs[t] + a, accs[t] + a, len, k, variant));
+}
+
+int TN(pag_optim_adadelta_step_many)(T *const *params, const T *const *grads, T *const *square_avgs,
+                                     T *const *acc_deltas, const int64_t *sizes, int64_t count, double lr,
+                                     double rho, double eps, double weight_decay, int maximize, int nthreads) {
+    const void *const *lists[4] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)square_avgs, (const void *const *)acc_deltas};
+    int64_t total;
+    const int status = group_check(lists, 4, 15u, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
+    const TN(adadelta_consts) k = {maximize ? (T)-1 : (T)1, (T)weight_decay, (T)rho, (T)(1.0 - rho), (T)eps,
+                                     (T)(-lr)};
+    const int variant = weight_decay != 0.0 ? ADADELTA_DECAY : 0;
+    const int team = pag_team_size(total, ADADELTA_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team,
+                        TN(adadelta_range)(params, grads, square_avgs, acc_deltas, sizes, count, lo, hi, k,
+                                           variant));
+    return PAG_OK;
+}
+
+/* ---- Adamax ---- */
+
+typedef struct { T sign, weight_decay, w1, one_minus_w1, beta2, eps, neg_clr; } TN(adamax_consts);
+
+PAG_INLINE void TN(adamax_body)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g, T *PAG_RESTRICT m,
+                                T *PAG_RESTRICT u, int64_t n, TN(adamax_consts) k, const int variant) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        T d = k.sign * g[i];
+        if (variant & ADAMAX_DECAY) d = d + k.weight_decay * p[i];
+        const T mi = m[i];
+        const T a = (variant & ADAMAX_SMALL) ? mi + k.w1 * (d - mi) : d - (d - mi) * k.one_minus_w1;
+        m[i] = a;
+        const T decayed = u[i] * k.beta2;
+        const T fresh = PAG_FABS(d) + k.eps;
+        /* torch.maximum: NaN-propagating */
+        const T top = (decayed > fresh || decayed != decayed) ? decayed : fresh;
+        u[i] = top;
+        p[i] = p[i] + k.neg_clr * a / top;
+    }
+}
+
+static PAG_CLONES void TN(adamax_run)(T *p, const T *g, T *m, T *u, int64_t n, TN(adamax_consts) k, int variant) {
+    switch (variant) {
+    case 0: TN(adamax_body)(p, g, m, u, n, k, 0); break;
+    case 1: TN(adamax_body)(p, g, m, u, n, k, 1); break;
+    case 2: TN(adamax_body)(p, g, m, u, n, k, 2); break;
+    case 3: TN(adamax_body)(p, g, m, u, n, k, 3); break;
+    }
+}
+
+static void TN(adamax_range)(T *const *ps, const T *const *gs, T *const *ms, T *const *us, const int64_t *sizes,
+                             int64_t count, int64_t lo, int64_t hi, TN(adamax_consts) k, int variant) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi, TN(adamax_run)(ps[t] + a, gs[t] + a, ms[t] + a, us[t] + a, len, k, variant));
+}
+
+int TN(pag_optim_adamax_step_many)(T *const *params, const T *const *grads, T *const *exp_avgs,
+                                   T *const *exp_infs, const int64_t *sizes, int64_t count, int64_t step,
+                                   double lr, double beta1, double beta2, double eps, double weight_decay,
+                                   int maximize, int nthreads) {
+    if (step < 1) return PAG_EINVAL;
+    const void *const *lists[4] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)exp_avgs, (const void *const *)exp_infs};
+    int64_t total;
+    const int status = group_check(lists, 4, 15u, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
+    /* PyTorch's clr = lr / (1 - beta1 ** step), in double */
+    const double clr = lr / (1.0 - pow(beta1, (double)step));
+    const T w1 = (T)(1.0 - beta1);
+    const TN(adamax_consts) k = {maximize ? (T)-1 : (T)1, (T)weight_decay, w1, (T)1 - w1, (T)beta2, (T)eps,
+                                   (T)(-clr)};
+    const int variant = (weight_decay != 0.0 ? ADAMAX_DECAY : 0) | (w1 < (T)0.5 ? ADAMAX_SMALL : 0);
+    const int team = pag_team_size(total, ADAMAX_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team,
+                        TN(adamax_range)(params, grads, exp_avgs, exp_infs, sizes, count, lo, hi, k, variant));
+    return PAG_OK;
 }
 
 #endif /* PAG_TYPED_BODY */

@@ -91,6 +91,23 @@ int pag_optim_adagrad_step_many_f64(double *const *params, const double *const *
                                     double *const *state_sums, const int64_t *sizes, int64_t count,
                                     int64_t step, double lr, double lr_decay, double eps, double weight_decay,
                                     int maximize, int nthreads);
+/* Adadelta and Adamax (training tools, issue 15): the group forms only, as torch.optim.Adadelta and
+ * torch.optim.Adamax (foreach=False); Adamax's step is the group's 1-based step count. */
+int pag_optim_adadelta_step_many_f32(float *const *params, const float *const *grads, float *const *square_avgs,
+                                     float *const *acc_deltas, const int64_t *sizes, int64_t count, double lr,
+                                     double rho, double eps, double weight_decay, int maximize, int nthreads);
+int pag_optim_adadelta_step_many_f64(double *const *params, const double *const *grads,
+                                     double *const *square_avgs, double *const *acc_deltas, const int64_t *sizes,
+                                     int64_t count, double lr, double rho, double eps, double weight_decay,
+                                     int maximize, int nthreads);
+int pag_optim_adamax_step_many_f32(float *const *params, const float *const *grads, float *const *exp_avgs,
+                                   float *const *exp_infs, const int64_t *sizes, int64_t count, int64_t step,
+                                   double lr, double beta1, double beta2, double eps, double weight_decay,
+                                   int maximize, int nthreads);
+int pag_optim_adamax_step_many_f64(double *const *params, const double *const *grads, double *const *exp_avgs,
+                                   double *const *exp_infs, const int64_t *sizes, int64_t count, int64_t step,
+                                   double lr, double beta1, double beta2, double eps, double weight_decay,
+                                   int maximize, int nthreads);
 /* cdef-end */
 
 #endif

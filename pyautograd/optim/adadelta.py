@@ -1,18 +1,17 @@
-"""Adadelta (torch.optim.Adadelta's single-tensor update)."""
-import numpy as np
-
-from .optimizer import check_positive
-from .per_tensor import PerTensorOptimizer, scalar_state
+"""Adadelta (torch.optim.Adadelta's single-tensor update, one fused kernel call per group and dtype)."""
+from .. import kernels
+from .optimizer import Optimizer, check_positive
 
 
-class Adadelta(PerTensorOptimizer):
+class Adadelta(Optimizer):
     """Adadelta: steps scaled by the ratio of running RMS of updates and of gradients.
 
     Args:
         params: parameters or parameter groups.
         lr: scales the update (default 1.0). rho: the running averages' decay (0.9).
         eps: added inside the square roots (1e-6). weight_decay: L2 penalty added to the gradient.
-        foreach, capturable, differentiable: accepted; one NumPy update per tensor on CPU.
+        foreach, capturable, differentiable: accepted; the update runs as one fused kernel call
+            per parameter group (and dtype).
         maximize: ascend the objective.
 
     State per parameter: "step", "square_avg", "acc_delta".
@@ -28,19 +27,16 @@ class Adadelta(PerTensorOptimizer):
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
                                       capturable=capturable, foreach=foreach, differentiable=differentiable))
 
-    def _init_state(self, p, group):
-        return {"step": scalar_state(0.0), "square_avg": self._zeros(p), "acc_delta": self._zeros(p)}
-
-    def _update(self, param, grad, state, group):
-        t = param.dtype.type
-        rho, eps = t(group["rho"]), t(group["eps"])
-        if group["weight_decay"] != 0:
-            grad = grad + t(group["weight_decay"]) * param
-        square_avg, acc_delta = state["square_avg"]._data, state["acc_delta"]._data
-        square_avg *= rho
-        square_avg += t(1 - group["rho"]) * grad * grad
-        std = np.sqrt(square_avg + eps)
-        delta = np.sqrt(acc_delta + eps) / std * grad
-        acc_delta *= rho
-        acc_delta += t(1 - group["rho"]) * delta * delta
-        param += t(-group["lr"]) * delta
+    def _step_group(self, group):
+        params, grads = self._with_grads(group)
+        for p in params:  # PyTorch's state, in its key order
+            self._init_step(p)
+            self._buffer(p, "square_avg")
+            self._buffer(p, "acc_delta")
+        for _, ps, gs in self._batches(params, grads, step=True):
+            kernels.adadelta_step_many([p._data for p in ps], gs, [self.state[p]["square_avg"]._data for p in ps],
+                                       [self.state[p]["acc_delta"]._data for p in ps], lr=group["lr"],
+                                       rho=group["rho"], eps=group["eps"], weight_decay=group["weight_decay"],
+                                       maximize=group["maximize"])
+        if params:
+            self._bump(params, "optimizer.step (Adadelta)")

@@ -1,18 +1,17 @@
-"""Adamax (torch.optim.Adamax's single-tensor update)."""
-import numpy as np
-
-from .optimizer import check_betas, check_positive
-from .per_tensor import PerTensorOptimizer, lerp_, scalar_state
+"""Adamax (torch.optim.Adamax's single-tensor update, one fused kernel call per group, dtype and step)."""
+from .. import kernels
+from .optimizer import Optimizer, check_betas, check_positive
 
 
-class Adamax(PerTensorOptimizer):
+class Adamax(Optimizer):
     """Adamax: Adam with the infinity norm of past gradients in the denominator.
 
     Args:
         params: parameters or parameter groups.
         lr: learning rate (2e-3). betas: decays of the first moment and of the infinity norm.
         eps: added to |grad| (1e-8). weight_decay: L2 penalty added to the gradient.
-        foreach, capturable, differentiable: accepted; one NumPy update per tensor on CPU.
+        foreach, capturable, differentiable: accepted; the update runs as one fused kernel call
+            per parameter group (and dtype and step count).
         maximize: ascend the objective.
 
     State per parameter: "step", "exp_avg", "exp_inf".
@@ -27,17 +26,17 @@ class Adamax(PerTensorOptimizer):
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach,
                                       maximize=maximize, differentiable=differentiable, capturable=capturable))
 
-    def _init_state(self, p, group):
-        return {"step": scalar_state(0.0), "exp_avg": self._zeros(p), "exp_inf": self._zeros(p)}
-
-    def _update(self, param, grad, state, group):
-        t = param.dtype.type
+    def _step_group(self, group):
+        params, grads = self._with_grads(group)
+        for p in params:  # PyTorch's state, in its key order
+            self._init_step(p)
+            self._buffer(p, "exp_avg")
+            self._buffer(p, "exp_inf")
         beta1, beta2 = group["betas"]
-        if group["weight_decay"] != 0:
-            grad = grad + t(group["weight_decay"]) * param
-        exp_avg, exp_inf = state["exp_avg"]._data, state["exp_inf"]._data
-        lerp_(exp_avg, grad, 1 - beta1)
-        exp_inf *= t(beta2)
-        np.maximum(exp_inf, np.abs(grad) + t(group["eps"]), out=exp_inf)
-        clr = group["lr"] / (1 - beta1 ** float(state["step"]._data))
-        param += t(-clr) * exp_avg / exp_inf
+        for step, ps, gs in self._batches(params, grads, step=True):
+            kernels.adamax_step_many([p._data for p in ps], gs, [self.state[p]["exp_avg"]._data for p in ps],
+                                     [self.state[p]["exp_inf"]._data for p in ps], step=step, lr=group["lr"],
+                                     beta1=beta1, beta2=beta2, eps=group["eps"], weight_decay=group["weight_decay"],
+                                     maximize=group["maximize"])
+        if params:
+            self._bump(params, "optimizer.step (Adamax)")

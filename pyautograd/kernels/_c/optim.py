@@ -18,7 +18,9 @@ from .._registry import KernelSpec
 from . import _marshal as m
 
 __all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many", "rmsprop_step", "rmsprop_step_many",
-           "adagrad_step", "adagrad_step_many"]
+           "adagrad_step", "adagrad_step_many",
+           # training tools (issue 15)
+           "adadelta_step_many", "adamax_step_many"]
 
 # Crossover sizes (parameter elements), measured on the development machine:
 # there is none. The fused C update makes one pass where NumPy makes five to
@@ -38,6 +40,9 @@ SPECS = {
     "adagrad_step": KernelSpec("adagrad_step", 0),
     "rmsprop_step_many": KernelSpec("rmsprop_step_many", 0, grouped=True),
     "adagrad_step_many": KernelSpec("adagrad_step_many", 0, grouped=True),
+    # training tools (issue 15): one pass in C where NumPy makes about ten
+    "adadelta_step_many": KernelSpec("adadelta_step_many", 0, grouped=True),
+    "adamax_step_many": KernelSpec("adamax_step_many", 0, grouped=True),
 }
 
 _SGD = {dt: (m.symbol("optim", "sgd_step", dt), m.symbol("optim", "sgd_step_many", dt)) for dt in m.CTYPES}
@@ -299,3 +304,34 @@ def adagrad_step_many(params, grads, state_sums, *, step, lr, lr_decay=0.0, eps,
                      lambda: ref.check_adagrad_group(op, params, grads, state_sums, step, lr, lr_decay, eps,
                                                      weight_decay)[1],
                      step, lr, lr_decay, eps, weight_decay, bool(maximize))
+
+
+# ---- Adadelta and Adamax (training tools, issue 15) --------------------------------------------
+
+_ADADELTA = {dt: (None, m.symbol("optim", "adadelta_step_many", dt)) for dt in m.CTYPES}
+_ADAMAX = {dt: (None, m.symbol("optim", "adamax_step_many", dt)) for dt in m.CTYPES}
+
+
+def adadelta_step_many(params, grads, square_avgs, acc_deltas, *, lr, rho, eps, weight_decay=0.0, maximize=False):
+    """adadelta_step_many in one C call, threaded over the group's total element count.
+
+    See _numpy.optim.adadelta_step_many. Returns params.
+    """
+    op = "adadelta_step_many"
+    ref.check_adadelta_options(op, lr, rho, eps, weight_decay)
+    lists = ref.adadelta_lists(grads, square_avgs, acc_deltas)
+    return _run_many(op, _ADADELTA, params, lists, False, lambda: ref.check_group(op, params, lists),
+                     lr, rho, eps, weight_decay, bool(maximize))
+
+
+def adamax_step_many(params, grads, exp_avgs, exp_infs, *, step, lr, beta1, beta2, eps, weight_decay=0.0,
+                     maximize=False):
+    """adamax_step_many in one C call, threaded over the group's total element count.
+
+    See _numpy.optim.adamax_step_many. Returns params.
+    """
+    op = "adamax_step_many"
+    step = ref.check_adamax_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    lists = ref.adamax_lists(grads, exp_avgs, exp_infs)
+    return _run_many(op, _ADAMAX, params, lists, False, lambda: ref.check_group(op, params, lists),
+                     step, lr, beta1, beta2, eps, weight_decay, bool(maximize))

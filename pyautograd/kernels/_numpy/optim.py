@@ -16,7 +16,9 @@ import numpy as np
 from .._fp import quiet_block
 
 __all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many", "rmsprop_step", "rmsprop_step_many",
-           "adagrad_step", "adagrad_step_many"]
+           "adagrad_step", "adagrad_step_many",
+           # training tools (issue 15): the group forms of Adadelta and Adamax
+           "adadelta_step_many", "adamax_step_many"]
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -562,4 +564,87 @@ def adagrad_step_many(params, grads, state_sums, *, step, lr, lr_decay=0.0, eps,
     for i, param in enumerate(params):
         adagrad_step(param, grads[i], state_sums[i], step=step, lr=lr, lr_decay=lr_decay, eps=eps,
                      weight_decay=weight_decay, maximize=maximize)
+    return params
+
+
+# ---- Adadelta and Adamax (training tools, issue 15): group forms only ----------------------
+
+def adadelta_lists(grads, square_avgs, acc_deltas):
+    """The per-tensor lists of an Adadelta group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("square_avgs", square_avgs, True), ("acc_deltas", acc_deltas, True)]
+
+
+def adamax_lists(grads, exp_avgs, exp_infs):
+    """The per-tensor lists of an Adamax group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("exp_avgs", exp_avgs, True), ("exp_infs", exp_infs, True)]
+
+
+def check_adadelta_options(op, lr, rho, eps, weight_decay):
+    """Checks Adadelta's hyperparameters as torch.optim.Adadelta's constructor does."""
+    _check_nonnegative(op, lr=lr, eps=eps, weight_decay=weight_decay)
+    _check_range(op, "rho", rho, 0.0 <= rho <= 1.0, "0 <= rho <= 1")
+
+
+def check_adamax_options(op, step, lr, beta1, beta2, eps, weight_decay):
+    """Checks Adamax's hyperparameters (Adam's ranges); returns step as an int."""
+    return check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+
+
+def adadelta_step_many(params, grads, square_avgs, acc_deltas, *, lr, rho, eps, weight_decay=0.0, maximize=False):
+    """One Adadelta step on every tensor of a group, in place: torch.optim.Adadelta's single-tensor update.
+
+    ``g = -grad if maximize else grad``; ``g += weight_decay * param``; ``square_avg = rho *
+    square_avg + (1 - rho) g^2``; ``delta = sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g``;
+    ``acc_delta = rho * acc_delta + (1 - rho) delta^2``; ``param -= lr * delta``.
+    Lists as adagrad_step_many's (one entry per parameter, one dtype). Returns params.
+    """
+    op = "adadelta_step_many"
+    check_adadelta_options(op, lr, rho, eps, weight_decay)
+    check_group(op, params, adadelta_lists(grads, square_avgs, acc_deltas))
+    check_group_no_overlap(op, group_named(params, adadelta_lists(grads, square_avgs, acc_deltas)))
+    with quiet_block():
+        for p, g, sq, acc in zip(params, grads, square_avgs, acc_deltas):
+            _adadelta(p, g, sq, acc, lr, rho, eps, weight_decay, maximize)
+    return params
+
+
+def _adadelta(param, grad, square_avg, acc_delta, lr, rho, eps, weight_decay, maximize):
+    t = param.dtype.type
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = grad + t(weight_decay) * param
+    square_avg *= t(rho)
+    square_avg += t(1 - rho) * grad * grad
+    delta = np.sqrt(acc_delta + t(eps)) / np.sqrt(square_avg + t(eps)) * grad
+    acc_delta *= t(rho)
+    acc_delta += t(1 - rho) * delta * delta
+    param += t(-lr) * delta
+
+
+def adamax_step_many(params, grads, exp_avgs, exp_infs, *, step, lr, beta1, beta2, eps, weight_decay=0.0,
+                     maximize=False):
+    """One Adamax step on every tensor of a group, in place: torch.optim.Adamax's single-tensor update.
+
+    ``g = -grad if maximize else grad``; ``g += weight_decay * param``; ``exp_avg = lerp(exp_avg, g,
+    1 - beta1)``; ``exp_inf = max(beta2 * exp_inf, |g| + eps)`` (NaN-propagating);
+    ``param -= lr / (1 - beta1 ** step) * exp_avg / exp_inf``. `step` is the group's 1-based step
+    count, already incremented. Returns params.
+    """
+    op = "adamax_step_many"
+    step = check_adamax_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    check_group(op, params, adamax_lists(grads, exp_avgs, exp_infs))
+    check_group_no_overlap(op, group_named(params, adamax_lists(grads, exp_avgs, exp_infs)))
+    clr = lr / (1 - beta1 ** step)
+    with quiet_block():
+        for p, g, m, u in zip(params, grads, exp_avgs, exp_infs):
+            t = p.dtype.type
+            if maximize:
+                g = -g
+            if weight_decay != 0:
+                g = g + t(weight_decay) * p
+            _lerp_(m, g, 1 - beta1)
+            u *= t(beta2)
+            np.maximum(u, np.abs(g) + t(eps), out=u)
+            p += t(-clr) * m / u
     return params
