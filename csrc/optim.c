@@ -187,6 +187,13 @@ static int group_check(const void *const *const *lists, int nlists, unsigned use
 #define ADAMAX_DECAY 1    /* weight_decay != 0: grad += weight_decay * param */
 #define ADAMAX_SMALL 2    /* lerp weight 1 - beta1 below 0.5: PyTorch's first lerp form */
 
+#define RADAM_COST 2
+#define RPROP_COST 1
+#define RADAM_L2 1        /* weight_decay != 0, coupled: grad += weight_decay * param */
+#define RADAM_DECOUPLED 2 /* weight_decay != 0, decoupled: param *= 1 - lr * weight_decay */
+#define RADAM_SMALL 4     /* lerp weight 1 - beta1 below 0.5: PyTorch's first lerp form */
+#define RADAM_RECT 8      /* rho_t > 5: the rectified adaptive step, else plain momentum */
+
 #define PAG_TYPED_SELF "optim.c"
 #include "typed.h"
 
@@ -636,6 +643,119 @@ int TN(pag_optim_adamax_step_many)(T *const *params, const T *const *grads, T *c
     const int team = pag_team_size(total, ADAMAX_COST, nthreads);
     PAG_PARALLEL_CHUNKS(total, team,
                         TN(adamax_range)(params, grads, exp_avgs, exp_infs, sizes, count, lo, hi, k, variant));
+    return PAG_OK;
+}
+
+/* ---- RAdam ---- */
+
+typedef struct { T sign, weight_decay, decay, w1, one_minus_w1, beta2, one_minus_beta2, bias_correction1,
+                 lr, bias_correction2_sqrt, eps, rect; } TN(radam_consts);
+
+PAG_INLINE void TN(radam_body)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g, T *PAG_RESTRICT m, T *PAG_RESTRICT v,
+                               int64_t n, TN(radam_consts) k, const int variant) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        T d = k.sign * g[i];
+        T w = p[i];
+        if (variant & RADAM_DECOUPLED) w = w * k.decay;
+        if (variant & RADAM_L2) d = d + k.weight_decay * w;
+        const T mi = m[i];
+        const T a = (variant & RADAM_SMALL) ? mi + k.w1 * (d - mi) : d - (d - mi) * k.one_minus_w1;
+        m[i] = a;
+        const T s = v[i] * k.beta2 + k.one_minus_beta2 * d * d;
+        v[i] = s;
+        const T corrected = a / k.bias_correction1;
+        if (variant & RADAM_RECT)
+            p[i] = w - corrected * k.lr * (k.bias_correction2_sqrt / (PAG_SQRT(s) + k.eps)) * k.rect;
+        else
+            p[i] = w - corrected * k.lr;
+    }
+}
+
+#define RADAM_CASE(v) case (v): TN(radam_body)(p, g, m, s, n, k, (v)); break;
+
+static PAG_CLONES void TN(radam_run)(T *p, const T *g, T *m, T *s, int64_t n, TN(radam_consts) k, int variant) {
+    switch (variant) {
+        PAG_VARIANTS16(RADAM_CASE)
+    }
+}
+
+static void TN(radam_range)(T *const *ps, const T *const *gs, T *const *ms, T *const *vs, const int64_t *sizes,
+                            int64_t count, int64_t lo, int64_t hi, TN(radam_consts) k, int variant) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi, TN(radam_run)(ps[t] + a, gs[t] + a, ms[t] + a, vs[t] + a, len, k, variant));
+}
+
+int TN(pag_optim_radam_step_many)(T *const *params, const T *const *grads, T *const *exp_avgs,
+                                  T *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
+                                  double lr, double beta1, double beta2, double eps, double weight_decay,
+                                  int decoupled_weight_decay, int maximize, int nthreads) {
+    if (step < 1) return PAG_EINVAL;
+    const void *const *lists[4] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)exp_avgs, (const void *const *)exp_avg_sqs};
+    int64_t total;
+    const int status = group_check(lists, 4, 15u, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
+    /* PyTorch's per-step scalars, in double */
+    const double s = (double)step;
+    const double bias_correction1 = 1.0 - pow(beta1, s), bias_correction2 = 1.0 - pow(beta2, s);
+    const double rho_inf = 2.0 / (1.0 - beta2) - 1.0;
+    const double rho_t = rho_inf - 2.0 * s * pow(beta2, s) / bias_correction2;
+    const double rect = rho_t > 5.0 ? sqrt((rho_t - 4.0) * (rho_t - 2.0) * rho_inf /
+                                           ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)) : 1.0;
+    const T w1 = (T)(1.0 - beta1);
+    const TN(radam_consts) k = {maximize ? (T)-1 : (T)1, (T)weight_decay, (T)(1.0 - lr * weight_decay), w1,
+                                  (T)1 - w1, (T)beta2, (T)(1.0 - beta2), (T)bias_correction1, (T)lr,
+                                  (T)sqrt(bias_correction2), (T)eps, (T)rect};
+    int variant = (w1 < (T)0.5 ? RADAM_SMALL : 0) | (rho_t > 5.0 ? RADAM_RECT : 0);
+    if (weight_decay != 0.0) variant |= decoupled_weight_decay ? RADAM_DECOUPLED : RADAM_L2;
+    const int team = pag_team_size(total, RADAM_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team,
+                        TN(radam_range)(params, grads, exp_avgs, exp_avg_sqs, sizes, count, lo, hi, k, variant));
+    return PAG_OK;
+}
+
+/* ---- Rprop ---- */
+
+typedef struct { T sign, etaminus, etaplus, lo, hi; } TN(rprop_consts);
+
+/* PyTorch's CPU sign: NaN gives 0 */
+PAG_INLINE T TN(rprop_sign)(T x) { return x > (T)0 ? (T)1 : (x < (T)0 ? (T)-1 : (T)0); }
+
+static PAG_CLONES void TN(rprop_run)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g, T *PAG_RESTRICT prev,
+                                     T *PAG_RESTRICT size, int64_t n, TN(rprop_consts) k) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        const T d = k.sign * g[i];
+        const T s = TN(rprop_sign)(d * prev[i]);
+        /* PyTorch's sign -> factor: > 0 etaplus, < 0 etaminus, else one */
+        const T factor = s > (T)0 ? k.etaplus : (s < (T)0 ? k.etaminus : (T)1);
+        T z = size[i] * factor;
+        z = z < k.lo ? k.lo : z; /* clamp as PyTorch's min(max(z, lo), hi): lo > hi gives hi */
+        z = z > k.hi ? k.hi : z;
+        size[i] = z;
+        const T used = factor == k.etaminus ? (T)0 : d;
+        p[i] = p[i] + -TN(rprop_sign)(used) * z;
+        prev[i] = used;
+    }
+}
+
+static void TN(rprop_range)(T *const *ps, const T *const *gs, T *const *prevs, T *const *sizes_, const int64_t *sizes,
+                            int64_t count, int64_t lo, int64_t hi, TN(rprop_consts) k) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi, TN(rprop_run)(ps[t] + a, gs[t] + a, prevs[t] + a, sizes_[t] + a, len, k));
+}
+
+int TN(pag_optim_rprop_step_many)(T *const *params, const T *const *grads, T *const *prevs, T *const *step_sizes,
+                                  const int64_t *sizes, int64_t count, double etaminus, double etaplus,
+                                  double step_size_min, double step_size_max, int maximize, int nthreads) {
+    const void *const *lists[4] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)prevs, (const void *const *)step_sizes};
+    int64_t total;
+    const int status = group_check(lists, 4, 15u, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
+    const TN(rprop_consts) k = {maximize ? (T)-1 : (T)1, (T)etaminus, (T)etaplus, (T)step_size_min,
+                                  (T)step_size_max};
+    const int team = pag_team_size(total, RPROP_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team, TN(rprop_range)(params, grads, prevs, step_sizes, sizes, count, lo, hi, k));
     return PAG_OK;
 }
 

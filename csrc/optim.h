@@ -108,6 +108,23 @@ int pag_optim_adamax_step_many_f64(double *const *params, const double *const *g
                                    double *const *exp_infs, const int64_t *sizes, int64_t count, int64_t step,
                                    double lr, double beta1, double beta2, double eps, double weight_decay,
                                    int maximize, int nthreads);
+/* RAdam and Rprop (training tools, issue 15): group forms, as torch.optim.RAdam and torch.optim.Rprop. */
+int pag_optim_radam_step_many_f32(float *const *params, const float *const *grads, float *const *exp_avgs,
+                                  float *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
+                                  double lr, double beta1, double beta2, double eps, double weight_decay,
+                                  int decoupled_weight_decay, int maximize, int nthreads);
+int pag_optim_radam_step_many_f64(double *const *params, const double *const *grads, double *const *exp_avgs,
+                                  double *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
+                                  double lr, double beta1, double beta2, double eps, double weight_decay,
+                                  int decoupled_weight_decay, int maximize, int nthreads);
+int pag_optim_rprop_step_many_f32(float *const *params, const float *const *grads, float *const *prevs,
+                                  float *const *step_sizes, const int64_t *sizes, int64_t count, double etaminus,
+                                  double etaplus, double step_size_min, double step_size_max, int maximize,
+                                  int nthreads);
+int pag_optim_rprop_step_many_f64(double *const *params, const double *const *grads, double *const *prevs,
+                                  double *const *step_sizes, const int64_t *sizes, int64_t count, double etaminus,
+                                  double etaplus, double step_size_min, double step_size_max, int maximize,
+                                  int nthreads);
 /* cdef-end */
 
 #endif

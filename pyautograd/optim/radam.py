@@ -1,11 +1,9 @@
-"""RAdam (torch.optim.RAdam's single-tensor update)."""
-import numpy as np
-
-from .optimizer import check_betas, check_positive
-from .per_tensor import PerTensorOptimizer, lerp_, scalar_state
+"""RAdam (torch.optim.RAdam's single-tensor update, one fused kernel call per group, dtype and step)."""
+from .. import kernels
+from .optimizer import Optimizer, check_betas, check_positive
 
 
-class RAdam(PerTensorOptimizer):
+class RAdam(Optimizer):
     """RAdam: Adam whose adaptive step is switched on (and rectified) once the variance estimate is tractable.
 
     Args:
@@ -13,7 +11,8 @@ class RAdam(PerTensorOptimizer):
         lr: learning rate (1e-3). betas, eps: as Adam's.
         weight_decay: L2 penalty added to the gradient, or AdamW-style decay with
             ``decoupled_weight_decay=True``.
-        foreach, capturable, differentiable: accepted; one NumPy update per tensor on CPU.
+        foreach, capturable, differentiable: accepted; the update runs as one fused kernel call
+            per parameter group (and dtype and step count).
         maximize: ascend the objective.
 
     State per parameter: "step", "exp_avg", "exp_avg_sq".
@@ -29,31 +28,18 @@ class RAdam(PerTensorOptimizer):
                                       foreach=foreach, capturable=capturable,
                                       decoupled_weight_decay=decoupled_weight_decay, differentiable=differentiable))
 
-    def _init_state(self, p, group):
-        return {"step": scalar_state(0.0), "exp_avg": self._zeros(p), "exp_avg_sq": self._zeros(p)}
-
-    def _update(self, param, grad, state, group):
-        t = param.dtype.type
+    def _step_group(self, group):
+        params, grads = self._with_grads(group)
+        for p in params:  # PyTorch's state, in its key order
+            self._init_step(p)
+            self._buffer(p, "exp_avg")
+            self._buffer(p, "exp_avg_sq")
         beta1, beta2 = group["betas"]
-        lr, wd = group["lr"], group["weight_decay"]
-        step = float(state["step"]._data)
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                param *= t(1 - lr * wd)
-            else:
-                grad = grad + t(wd) * param
-        exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
-        lerp_(exp_avg, grad, 1 - beta1)
-        exp_avg_sq *= t(beta2)
-        exp_avg_sq += t(1 - beta2) * grad * grad
-        bias_correction1 = 1 - beta1 ** step
-        bias_correction2 = 1 - beta2 ** step
-        corrected = exp_avg / t(bias_correction1)
-        rho_inf = 2 / (1 - beta2) - 1
-        rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
-        if rho_t > 5.0:
-            rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-            adaptive = t(bias_correction2 ** 0.5) / (np.sqrt(exp_avg_sq) + t(group["eps"]))
-            param -= corrected * t(lr) * adaptive * t(rect)
-        else:
-            param -= corrected * t(lr)
+        for step, ps, gs in self._batches(params, grads, step=True):
+            kernels.radam_step_many([p._data for p in ps], gs, [self.state[p]["exp_avg"]._data for p in ps],
+                                    [self.state[p]["exp_avg_sq"]._data for p in ps], step=step, lr=group["lr"],
+                                    beta1=beta1, beta2=beta2, eps=group["eps"], weight_decay=group["weight_decay"],
+                                    decoupled_weight_decay=group["decoupled_weight_decay"],
+                                    maximize=group["maximize"])
+        if params:
+            self._bump(params, "optimizer.step (RAdam)")

@@ -1,12 +1,10 @@
-"""Rprop, resilient backpropagation (torch.optim.Rprop's single-tensor update)."""
-import numpy as np
-
-from .._tensor import Tensor
-from .optimizer import check_positive
-from .per_tensor import PerTensorOptimizer, scalar_state
+"""Rprop, resilient backpropagation (torch.optim.Rprop's single-tensor update, one fused kernel call per
+group and dtype)."""
+from .. import kernels
+from .optimizer import Optimizer, check_positive
 
 
-class Rprop(PerTensorOptimizer):
+class Rprop(Optimizer):
     """Rprop: per-element step sizes that grow while the gradient keeps its sign and shrink when it flips;
     only the gradient's sign moves the parameter.
 
@@ -14,7 +12,8 @@ class Rprop(PerTensorOptimizer):
         params: parameters or parameter groups.
         lr: the initial step size (1e-2). etas: (shrink, grow) factors, 0 < etaminus < 1 < etaplus.
         step_sizes: (min, max) step sizes.
-        foreach, capturable, differentiable: accepted; one NumPy update per tensor on CPU.
+        foreach, capturable, differentiable: accepted; the update runs as one fused kernel call
+            per parameter group (and dtype).
         maximize: ascend the objective.
 
     State per parameter: "step", "prev" (the last gradient used), "step_size".
@@ -28,19 +27,18 @@ class Rprop(PerTensorOptimizer):
         super().__init__(params, dict(lr=lr, etas=etas, step_sizes=step_sizes, foreach=foreach, maximize=maximize,
                                       differentiable=differentiable, capturable=capturable))
 
-    def _init_state(self, p, group):
-        return {"step": scalar_state(0.0), "prev": self._zeros(p),
-                "step_size": Tensor._wrap(np.full_like(p._data, group["lr"]))}
-
-    def _update(self, param, grad, state, group):
-        t = param.dtype.type
+    def _step_group(self, group):
+        params, grads = self._with_grads(group)
+        for p in params:  # PyTorch's state, in its key order
+            self._init_step(p)
+            self._buffer(p, "prev")
+            self._buffer(p, "step_size", group["lr"])
         etaminus, etaplus = group["etas"]
-        lo, hi = group["step_sizes"]
-        prev, step_size = state["prev"]._data, state["step_size"]._data
-        sign = np.sign(grad * prev)
-        factor = np.where(sign > 0, t(etaplus), np.where(sign < 0, t(etaminus), t(1)))
-        step_size *= factor
-        np.clip(step_size, t(lo), t(hi), out=step_size)
-        grad = np.where(factor == t(etaminus), t(0), grad)
-        param -= np.sign(grad) * step_size
-        prev[...] = grad
+        low, high = group["step_sizes"]
+        for _, ps, gs in self._batches(params, grads, step=True):
+            kernels.rprop_step_many([p._data for p in ps], gs, [self.state[p]["prev"]._data for p in ps],
+                                    [self.state[p]["step_size"]._data for p in ps], etaminus=etaminus,
+                                    etaplus=etaplus, step_size_min=low, step_size_max=high,
+                                    maximize=group["maximize"])
+        if params:
+            self._bump(params, "optimizer.step (Rprop)")

@@ -1,4 +1,4 @@
-"""Adadelta and Adamax group kernels: C against the NumPy reference for every option combination and
+"""Adadelta, Adamax, RAdam and Rprop group kernels: C against the NumPy reference for every option combination and
 both dtypes (threaded groups included), both against PyTorch over 20 steps, and bad input.
 Tolerances as tests/kernels/test_optim.py's."""
 import numpy as np
@@ -41,7 +41,28 @@ def _adamax(impl, params, state, grads, options):
     return params + state[0] + state[1]
 
 
-RUNS = {"adadelta": (_adadelta, ADADELTA_OPTIONS), "adamax": (_adamax, ADAMAX_OPTIONS)}
+RADAM_OPTIONS = [dict(beta1=b1, beta2=b2, weight_decay=wd, decoupled_weight_decay=dec, maximize=mx)
+                 for b1 in (0.9, 0.3) for b2 in (0.999, 0.6) for wd in (0.0, 0.05) for dec in (False, True)
+                 for mx in (False, True)]  # beta2 = 0.6 reaches rho_t > 5 (the rectified step) within 5 steps
+RPROP_OPTIONS = [dict(etaminus=em, etaplus=ep, step_size_min=lo, step_size_max=hi, maximize=mx)
+                 for em, ep in ((0.5, 1.2), (0.3, 1.7)) for lo, hi in ((1e-6, 50.0), (0.05, 0.2)) for mx in (False, True)]
+
+
+def _radam(impl, params, state, grads, options):
+    for step, gs in enumerate(grads, 1):
+        assert impl.radam_step_many(params, gs, *state, step=step, lr=1e-2, eps=1e-8, **options) is params
+    return params + state[0] + state[1]
+
+
+def _rprop(impl, params, state, grads, options):
+    state[1] = [np.full_like(p, 0.01) for p in params]  # step sizes start at lr
+    for gs in grads + [[np.where(np.asarray(g) > 0, g, -g) for g in gs] for gs in grads[:2]]:
+        assert impl.rprop_step_many(params, gs, *state, **options) is params
+    return params + state[0] + state[1]
+
+
+RUNS = {"adadelta": (_adadelta, ADADELTA_OPTIONS), "adamax": (_adamax, ADAMAX_OPTIONS),
+        "radam": (_radam, RADAM_OPTIONS), "rprop": (_rprop, RPROP_OPTIONS)}
 CASES = [(name, o) for name, (_, opts) in RUNS.items() for o in opts]
 
 
@@ -77,14 +98,14 @@ def test_threaded_groups_match_reference(name, rng):
 
 
 @pytest.mark.parametrize("backend_name", ["numpy", "c"])
-@pytest.mark.parametrize("name", ["Adadelta", "Adamax"])
+@pytest.mark.parametrize("name", ["Adadelta", "Adamax", "RAdam", "Rprop"])
 def test_20_steps_match_pytorch_on_each_backend(name, backend_name, torch, rng):
     if backend_name == "c" and not K.c_available():
         pytest.skip("C kernels not built")
     torch.set_num_threads(1)
     import pyautograd as pag
     w0, grads = rng.standard_normal((4, 5)), [rng.standard_normal((4, 5)) for _ in range(20)]
-    kwargs = dict(lr=0.1, weight_decay=0.05, maximize=True)
+    kwargs = dict(lr=0.1, maximize=True, **({} if name == "Rprop" else dict(weight_decay=0.05)))
     results = []
     with K.use_backend(backend_name):
         for lib in (pag, torch):
@@ -104,6 +125,10 @@ def test_dispatcher_picks_c():
         assert dispatcher_choice(lambda: K.adadelta_step_many([p], [g], [a], [b], lr=1.0, rho=0.9, eps=1e-6)) == "C"
         assert dispatcher_choice(lambda: K.adamax_step_many([p], [g], [a], [b], step=1, lr=1e-3, beta1=0.9,
                                                             beta2=0.999, eps=1e-8)) == "C"
+        assert dispatcher_choice(lambda: K.radam_step_many([p], [g], [a], [b], step=1, lr=1e-3, beta1=0.9,
+                                                           beta2=0.999, eps=1e-8)) == "C"
+        assert dispatcher_choice(lambda: K.rprop_step_many([p], [g], [a], [b], etaminus=0.5, etaplus=1.2,
+                                                           step_size_min=1e-6, step_size_max=50)) == "C"
 
 
 @pytest.mark.parametrize("impl_name", ["numpy", "c"])
@@ -124,3 +149,24 @@ def test_bad_input_raises_naming_the_argument(impl_name):
         k.adamax_step_many([p], [g], [p], [b], step=1, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8)
     with pytest.raises(ValueError, match=r"got 1 params but 2 grads"):
         k.adadelta_step_many([p], [g, g], [a], [b], lr=1.0, rho=0.9, eps=1e-6)
+    with pytest.raises(ValueError, match=r"rprop_step_many: invalid etas \(1.5, 1.2\)"):
+        k.rprop_step_many([p], [g], [a], [b], etaminus=1.5, etaplus=1.2, step_size_min=1e-6, step_size_max=50)
+    with pytest.raises(ValueError, match=r"radam_step_many: invalid beta1 1.0"):
+        k.radam_step_many([p], [g], [a], [b], step=1, lr=1e-3, beta1=1.0, beta2=0.999, eps=1e-8)
+
+
+@pytest.mark.parametrize("impl_name", ["numpy", "c"])
+def test_rprop_nan_gradients_and_clamp_as_pytorch(impl_name, torch):
+    if impl_name == "c" and not K.c_available():
+        pytest.skip("C kernels not built")
+    k = _numpy if impl_name == "numpy" else _c
+    g0, g1 = np.array([1.0, -1.0, np.nan, 2.0]), np.array([1.0, 1.0, 1.0, 0.0])
+    p, prev, size = np.zeros(4), np.zeros(4), np.full(4, 0.1)
+    tp = torch.nn.Parameter(torch.zeros(4, dtype=torch.float64))
+    opt = torch.optim.Rprop([tp], lr=0.1, step_sizes=(0.3, 0.2))  # min > max: PyTorch's clamp gives max
+    for g in (g0, g1):
+        k.rprop_step_many([p], [g], [prev], [size], etaminus=0.5, etaplus=1.2, step_size_min=0.3, step_size_max=0.2)
+        tp.grad = torch.tensor(g)
+        opt.step()
+    np.testing.assert_array_equal(p, tp.detach().numpy())
+    np.testing.assert_array_equal(size, opt.state[tp]["step_size"].numpy())

@@ -20,7 +20,7 @@ from . import _marshal as m
 __all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many", "rmsprop_step", "rmsprop_step_many",
            "adagrad_step", "adagrad_step_many",
            # training tools (issue 15)
-           "adadelta_step_many", "adamax_step_many"]
+           "adadelta_step_many", "adamax_step_many", "radam_step_many", "rprop_step_many"]
 
 # Crossover sizes (parameter elements), measured on the development machine:
 # there is none. The fused C update makes one pass where NumPy makes five to
@@ -43,6 +43,8 @@ SPECS = {
     # training tools (issue 15): one pass in C where NumPy makes about ten
     "adadelta_step_many": KernelSpec("adadelta_step_many", 0, grouped=True),
     "adamax_step_many": KernelSpec("adamax_step_many", 0, grouped=True),
+    "radam_step_many": KernelSpec("radam_step_many", 0, grouped=True),
+    "rprop_step_many": KernelSpec("rprop_step_many", 0, grouped=True),
 }
 
 _SGD = {dt: (m.symbol("optim", "sgd_step", dt), m.symbol("optim", "sgd_step_many", dt)) for dt in m.CTYPES}
@@ -335,3 +337,27 @@ def adamax_step_many(params, grads, exp_avgs, exp_infs, *, step, lr, beta1, beta
     lists = ref.adamax_lists(grads, exp_avgs, exp_infs)
     return _run_many(op, _ADAMAX, params, lists, False, lambda: ref.check_group(op, params, lists),
                      step, lr, beta1, beta2, eps, weight_decay, bool(maximize))
+
+
+_RADAM = {dt: (None, m.symbol("optim", "radam_step_many", dt)) for dt in m.CTYPES}
+_RPROP = {dt: (None, m.symbol("optim", "rprop_step_many", dt)) for dt in m.CTYPES}
+
+
+def radam_step_many(params, grads, exp_avgs, exp_avg_sqs, *, step, lr, beta1, beta2, eps, weight_decay=0.0,
+                    decoupled_weight_decay=False, maximize=False):
+    """radam_step_many in one C call (see _numpy.optim.radam_step_many). Returns params."""
+    op = "radam_step_many"
+    step = ref.check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    lists = ref.radam_lists(grads, exp_avgs, exp_avg_sqs)
+    return _run_many(op, _RADAM, params, lists, False, lambda: ref.check_group(op, params, lists),
+                     step, lr, beta1, beta2, eps, weight_decay, bool(decoupled_weight_decay), bool(maximize))
+
+
+def rprop_step_many(params, grads, prevs, step_sizes, *, etaminus, etaplus, step_size_min, step_size_max,
+                    maximize=False):
+    """rprop_step_many in one C call (see _numpy.optim.rprop_step_many). Returns params."""
+    op = "rprop_step_many"
+    ref.check_rprop_options(op, etaminus, etaplus, step_size_min, step_size_max)
+    lists = ref.rprop_lists(grads, prevs, step_sizes)
+    return _run_many(op, _RPROP, params, lists, False, lambda: ref.check_group(op, params, lists),
+                     etaminus, etaplus, step_size_min, step_size_max, bool(maximize))

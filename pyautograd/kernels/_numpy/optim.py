@@ -18,7 +18,7 @@ from .._fp import quiet_block
 __all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many", "rmsprop_step", "rmsprop_step_many",
            "adagrad_step", "adagrad_step_many",
            # training tools (issue 15): the group forms of Adadelta and Adamax
-           "adadelta_step_many", "adamax_step_many"]
+           "adadelta_step_many", "adamax_step_many", "radam_step_many", "rprop_step_many"]
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -647,4 +647,92 @@ def adamax_step_many(params, grads, exp_avgs, exp_infs, *, step, lr, beta1, beta
             u *= t(beta2)
             np.maximum(u, np.abs(g) + t(eps), out=u)
             p += t(-clr) * m / u
+    return params
+
+
+def radam_lists(grads, exp_avgs, exp_avg_sqs):
+    """The per-tensor lists of a RAdam group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("exp_avgs", exp_avgs, True), ("exp_avg_sqs", exp_avg_sqs, True)]
+
+
+def rprop_lists(grads, prevs, step_sizes):
+    """The per-tensor lists of an Rprop group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("prevs", prevs, True), ("step_sizes", step_sizes, True)]
+
+
+def check_rprop_options(op, etaminus, etaplus, step_size_min, step_size_max):
+    """Checks Rprop's hyperparameters as torch.optim.Rprop's constructor does (0 < etaminus < 1 < etaplus)."""
+    _check_range(op, "etas", (etaminus, etaplus), 0.0 < etaminus < 1.0 < etaplus, "0 < etaminus < 1 < etaplus")
+
+
+def radam_step_many(params, grads, exp_avgs, exp_avg_sqs, *, step, lr, beta1, beta2, eps, weight_decay=0.0,
+                    decoupled_weight_decay=False, maximize=False):
+    """One RAdam step on every tensor of a group, in place: torch.optim.RAdam's single-tensor update.
+
+    Adam's moments; once rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t) exceeds 5 the step is
+    ``lr * m_hat * sqrt(1 - beta2^t) / (sqrt(v) + eps) * rect``, before that ``lr * m_hat``.
+    `step` is the group's 1-based step count, already incremented. Returns params.
+    """
+    op = "radam_step_many"
+    step = check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    check_group(op, params, radam_lists(grads, exp_avgs, exp_avg_sqs))
+    check_group_no_overlap(op, group_named(params, radam_lists(grads, exp_avgs, exp_avg_sqs)))
+    bias_correction1, bias_correction2 = 1 - beta1 ** step, 1 - beta2 ** step
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+    rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5 if rho_t > 5 else 1
+    with quiet_block():
+        for param, grad, exp_avg, exp_avg_sq in zip(params, grads, exp_avgs, exp_avg_sqs):
+            t = param.dtype.type
+            if maximize:
+                grad = -grad
+            if weight_decay != 0:
+                if decoupled_weight_decay:
+                    param *= t(1 - lr * weight_decay)
+                else:
+                    grad = grad + t(weight_decay) * param
+            _lerp_(exp_avg, grad, 1 - beta1)
+            exp_avg_sq *= t(beta2)
+            exp_avg_sq += t(1 - beta2) * grad * grad
+            corrected = exp_avg / t(bias_correction1)
+            if rho_t > 5.0:
+                adaptive = t(bias_correction2 ** 0.5) / (np.sqrt(exp_avg_sq) + t(eps))
+                param -= corrected * t(lr) * adaptive * t(rect)
+            else:
+                param -= corrected * t(lr)
+    return params
+
+
+def _torch_sign(x):
+    """np.sign with PyTorch's CPU convention sign(NaN) = 0."""
+    s = np.sign(x)
+    return np.where(np.isnan(s), s.dtype.type(0), s)
+
+
+def rprop_step_many(params, grads, prevs, step_sizes, *, etaminus, etaplus, step_size_min, step_size_max,
+                    maximize=False):
+    """One Rprop step on every tensor of a group, in place: torch.optim.Rprop's single-tensor update.
+
+    Per element: the step size grows by etaplus while grad * prev > 0, shrinks by etaminus when it
+    flips sign (and that gradient is then taken as 0), is kept at 0, and is clamped to
+    [step_size_min, step_size_max]; ``param -= sign(grad) * step_size``; prev = the gradient used.
+    The sign of NaN is 0, as PyTorch's on CPU (a NaN gradient leaves its element in place).
+    Returns params.
+    """
+    op = "rprop_step_many"
+    check_rprop_options(op, etaminus, etaplus, step_size_min, step_size_max)
+    check_group(op, params, rprop_lists(grads, prevs, step_sizes))
+    check_group_no_overlap(op, group_named(params, rprop_lists(grads, prevs, step_sizes)))
+    with quiet_block():
+        for param, grad, prev, step_size in zip(params, grads, prevs, step_sizes):
+            t = param.dtype.type
+            if maximize:
+                grad = -grad
+            sign = _torch_sign(grad * prev)
+            factor = np.where(sign > 0, t(etaplus), np.where(sign < 0, t(etaminus), t(1)))
+            step_size *= factor
+            np.clip(step_size, t(step_size_min), t(step_size_max), out=step_size)
+            grad = np.where(factor == t(etaminus), t(0), grad)
+            param += -_torch_sign(grad) * step_size
+            prev[...] = grad
     return params
