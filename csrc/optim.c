@@ -194,6 +194,14 @@ static int group_check(const void *const *const *lists, int nlists, unsigned use
 #define RADAM_SMALL 4     /* lerp weight 1 - beta1 below 0.5: PyTorch's first lerp form */
 #define RADAM_RECT 8      /* rho_t > 5: the rectified adaptive step, else plain momentum */
 
+#define NADAM_COST 2
+#define ASGD_COST 1
+#define NADAM_L2 1        /* weight_decay != 0, coupled: grad += weight_decay * param */
+#define NADAM_DECOUPLED 2 /* weight_decay != 0, decoupled: param *= 1 - lr * weight_decay */
+#define NADAM_SMALL 4     /* lerp weight 1 - beta1 below 0.5: PyTorch's first lerp form */
+#define ASGD_DECAY 1      /* weight_decay != 0: grad += weight_decay * param */
+#define ASGD_AVERAGE 2    /* mu != 1: ax moves toward param by mu; else ax = param */
+
 #define PAG_TYPED_SELF "optim.c"
 #include "typed.h"
 
@@ -756,6 +764,115 @@ int TN(pag_optim_rprop_step_many)(T *const *params, const T *const *grads, T *co
                                   (T)step_size_max};
     const int team = pag_team_size(total, RPROP_COST, nthreads);
     PAG_PARALLEL_CHUNKS(total, team, TN(rprop_range)(params, grads, prevs, step_sizes, sizes, count, lo, hi, k));
+    return PAG_OK;
+}
+
+/* ---- NAdam ---- */
+
+typedef struct { T sign, weight_decay, decay, w1, one_minus_w1, beta2, one_minus_beta2, bias_correction2, eps,
+                 grad_coef, avg_coef; } TN(nadam_consts);
+
+PAG_INLINE void TN(nadam_body)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g, T *PAG_RESTRICT m, T *PAG_RESTRICT v,
+                               int64_t n, TN(nadam_consts) k, const int variant) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        T d = k.sign * g[i];
+        T w = p[i];
+        if (variant & NADAM_DECOUPLED) w = w * k.decay;
+        if (variant & NADAM_L2) d = d + k.weight_decay * w;
+        const T mi = m[i];
+        const T a = (variant & NADAM_SMALL) ? mi + k.w1 * (d - mi) : d - (d - mi) * k.one_minus_w1;
+        m[i] = a;
+        const T s = v[i] * k.beta2 + k.one_minus_beta2 * d * d;
+        v[i] = s;
+        const T denom = PAG_SQRT(s / k.bias_correction2) + k.eps;
+        w = w + k.grad_coef * d / denom; /* PyTorch's two addcdiv_, in order */
+        p[i] = w + k.avg_coef * a / denom;
+    }
+}
+
+#define NADAM_CASE(v) case (v): TN(nadam_body)(p, g, m, s, n, k, (v)); break;
+
+static PAG_CLONES void TN(nadam_run)(T *p, const T *g, T *m, T *s, int64_t n, TN(nadam_consts) k, int variant) {
+    switch (variant) {
+        NADAM_CASE(0) NADAM_CASE(1) NADAM_CASE(2) NADAM_CASE(4) NADAM_CASE(5) NADAM_CASE(6)
+    }
+}
+
+static void TN(nadam_range)(T *const *ps, const T *const *gs, T *const *ms, T *const *vs, const int64_t *sizes,
+                            int64_t count, int64_t lo, int64_t hi, TN(nadam_consts) k, int variant) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi, TN(nadam_run)(ps[t] + a, gs[t] + a, ms[t] + a, vs[t] + a, len, k, variant));
+}
+
+int TN(pag_optim_nadam_step_many)(T *const *params, const T *const *grads, T *const *exp_avgs,
+                                  T *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
+                                  double lr, double beta1, double beta2, double eps, double weight_decay,
+                                  double mu, double mu_next, double mu_product, int decoupled_weight_decay,
+                                  int maximize, int nthreads) {
+    if (step < 1) return PAG_EINVAL;
+    const void *const *lists[4] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)exp_avgs, (const void *const *)exp_avg_sqs};
+    int64_t total;
+    const int status = group_check(lists, 4, 15u, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
+    /* PyTorch's scalars, in double: mu_product already includes this step's mu */
+    const T w1 = (T)(1.0 - beta1);
+    const TN(nadam_consts) k = {maximize ? (T)-1 : (T)1, (T)weight_decay, (T)(1.0 - lr * weight_decay), w1,
+                                  (T)1 - w1, (T)beta2, (T)(1.0 - beta2), (T)(1.0 - pow(beta2, (double)step)),
+                                  (T)eps, (T)(-lr * (1.0 - mu) / (1.0 - mu_product)),
+                                  (T)((-lr * mu_next) / (1.0 - mu_product * mu_next))};
+    int variant = w1 < (T)0.5 ? NADAM_SMALL : 0;
+    if (weight_decay != 0.0) variant |= decoupled_weight_decay ? NADAM_DECOUPLED : NADAM_L2;
+    const int team = pag_team_size(total, NADAM_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team,
+                        TN(nadam_range)(params, grads, exp_avgs, exp_avg_sqs, sizes, count, lo, hi, k, variant));
+    return PAG_OK;
+}
+
+/* ---- ASGD ---- */
+
+typedef struct { T sign, weight_decay, shrink, neg_eta, mu; } TN(asgd_consts);
+
+PAG_INLINE void TN(asgd_body)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g, T *PAG_RESTRICT ax, int64_t n,
+                              TN(asgd_consts) k, const int variant) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        T d = k.sign * g[i];
+        if (variant & ASGD_DECAY) d = d + k.weight_decay * p[i];
+        T w = p[i] * k.shrink;
+        w = w + k.neg_eta * d;
+        p[i] = w;
+        ax[i] = (variant & ASGD_AVERAGE) ? ax[i] + (w - ax[i]) * k.mu : w;
+    }
+}
+
+static PAG_CLONES void TN(asgd_run)(T *p, const T *g, T *ax, int64_t n, TN(asgd_consts) k, int variant) {
+    switch (variant) {
+    case 0: TN(asgd_body)(p, g, ax, n, k, 0); break;
+    case 1: TN(asgd_body)(p, g, ax, n, k, 1); break;
+    case 2: TN(asgd_body)(p, g, ax, n, k, 2); break;
+    case 3: TN(asgd_body)(p, g, ax, n, k, 3); break;
+    }
+}
+
+static void TN(asgd_range)(T *const *ps, const T *const *gs, T *const *axs, const int64_t *sizes, int64_t count,
+                           int64_t lo, int64_t hi, TN(asgd_consts) k, int variant) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi, TN(asgd_run)(ps[t] + a, gs[t] + a, axs[t] + a, len, k, variant));
+}
+
+int TN(pag_optim_asgd_step_many)(T *const *params, const T *const *grads, T *const *axs, const int64_t *sizes,
+                                 int64_t count, double eta, double mu, double lambd, double weight_decay,
+                                 int maximize, int nthreads) {
+    const void *const *lists[3] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)axs};
+    int64_t total;
+    const int status = group_check(lists, 3, 7u, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
+    const TN(asgd_consts) k = {maximize ? (T)-1 : (T)1, (T)weight_decay, (T)(1.0 - lambd * eta), (T)(-eta),
+                                 (T)mu};
+    const int variant = (weight_decay != 0.0 ? ASGD_DECAY : 0) | (mu != 1.0 ? ASGD_AVERAGE : 0);
+    const int team = pag_team_size(total, ASGD_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team, TN(asgd_range)(params, grads, axs, sizes, count, lo, hi, k, variant));
     return PAG_OK;
 }
 

@@ -125,6 +125,24 @@ int pag_optim_rprop_step_many_f64(double *const *params, const double *const *gr
                                   double *const *step_sizes, const int64_t *sizes, int64_t count, double etaminus,
                                   double etaplus, double step_size_min, double step_size_max, int maximize,
                                   int nthreads);
+/* NAdam and ASGD (training tools, issue 15): group forms. NAdam takes this step's mu, mu_next and
+ * the tensors' mu_product (already multiplied by mu); ASGD takes the tensors' eta and mu. */
+int pag_optim_nadam_step_many_f32(float *const *params, const float *const *grads, float *const *exp_avgs,
+                                  float *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
+                                  double lr, double beta1, double beta2, double eps, double weight_decay, double mu,
+                                  double mu_next, double mu_product, int decoupled_weight_decay, int maximize,
+                                  int nthreads);
+int pag_optim_nadam_step_many_f64(double *const *params, const double *const *grads, double *const *exp_avgs,
+                                  double *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
+                                  double lr, double beta1, double beta2, double eps, double weight_decay, double mu,
+                                  double mu_next, double mu_product, int decoupled_weight_decay, int maximize,
+                                  int nthreads);
+int pag_optim_asgd_step_many_f32(float *const *params, const float *const *grads, float *const *axs,
+                                 const int64_t *sizes, int64_t count, double eta, double mu, double lambd,
+                                 double weight_decay, int maximize, int nthreads);
+int pag_optim_asgd_step_many_f64(double *const *params, const double *const *grads, double *const *axs,
+                                 const int64_t *sizes, int64_t count, double eta, double mu, double lambd,
+                                 double weight_decay, int maximize, int nthreads);
 /* cdef-end */
 
 #endif

@@ -1,11 +1,11 @@
-"""NAdam (torch.optim.NAdam's single-tensor update)."""
-import numpy as np
+"""NAdam (torch.optim.NAdam's single-tensor update, one fused kernel call per group, dtype, step and
+momentum product)."""
+from .. import kernels
+from .optimizer import Optimizer, check_betas, check_positive
+from .per_tensor import scalar_state
 
-from .optimizer import check_betas, check_positive
-from .per_tensor import PerTensorOptimizer, lerp_, scalar_state
 
-
-class NAdam(PerTensorOptimizer):
+class NAdam(Optimizer):
     """NAdam: Adam with Nesterov momentum and a momentum schedule.
 
     Args:
@@ -14,7 +14,8 @@ class NAdam(PerTensorOptimizer):
         weight_decay: L2 penalty added to the gradient, or with ``decoupled_weight_decay=True``
             AdamW-style decay of the parameter (NAdamW).
         momentum_decay: the schedule's decay (4e-3): mu_t = beta1 (1 - 0.5 * 0.96 ** (t * momentum_decay)).
-        foreach, capturable, differentiable: accepted; one NumPy update per tensor on CPU.
+        foreach, capturable, differentiable: accepted; the update runs as one fused kernel call per
+            parameter group (and dtype, step count and momentum product).
         maximize: ascend the objective.
 
     State per parameter: "step", "mu_product" (float32, as PyTorch's), "exp_avg", "exp_avg_sq".
@@ -33,31 +34,33 @@ class NAdam(PerTensorOptimizer):
                                       maximize=maximize, foreach=foreach, capturable=capturable,
                                       differentiable=differentiable))
 
-    def _init_state(self, p, group):
-        return {"step": scalar_state(0.0), "mu_product": scalar_state(1.0), "exp_avg": self._zeros(p),
-                "exp_avg_sq": self._zeros(p)}
-
-    def _update(self, param, grad, state, group):
-        t = param.dtype.type
+    def _step_group(self, group):
+        params, grads = self._with_grads(group)
         beta1, beta2 = group["betas"]
-        lr, wd, decay = group["lr"], group["weight_decay"], group["momentum_decay"]
-        step = float(state["step"]._data)
-        bias_correction2 = 1 - beta2 ** step
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                param *= t(1 - lr * wd)
-            else:
-                grad = grad + t(wd) * param
-        mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * decay)))
-        mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * decay)))
-        mu_product = state["mu_product"]._data
-        # a tensor times a Python scalar computes in the tensor's dtype: float32 until a load casts it
-        mu_product *= mu_product.dtype.type(mu)
-        exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
-        lerp_(exp_avg, grad, 1 - beta1)
-        exp_avg_sq *= t(beta2)
-        exp_avg_sq += t(1 - beta2) * grad * grad
-        denom = np.sqrt(exp_avg_sq / t(bias_correction2)) + t(group["eps"])
-        mp = float(mu_product)
-        param += t(-lr * (1.0 - mu) / (1.0 - mp)) * grad / denom
-        param += t((-lr * mu_next) / (1.0 - mp * mu_next)) * exp_avg / denom
+        batches = {}
+        for p, g in zip(params, grads):
+            state = self.state[p]
+            if not state:  # PyTorch's state, in its key order
+                state.update(step=scalar_state(0.0), mu_product=scalar_state(1.0))
+                self._buffer(p, "exp_avg")
+                self._buffer(p, "exp_avg_sq")
+            state["step"]._data += 1
+            step = int(state["step"]._data)
+            product = state["mu_product"]._data
+            mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * group["momentum_decay"])))
+            # a tensor times a Python scalar computes in the tensor's dtype: float32 until a load casts it
+            product *= product.dtype.type(mu)
+            key = (p._data.dtype, step, float(product))
+            batches.setdefault(key, ([], []))[0].append(p)
+            batches[key][1].append(g)
+        for (_, step, product), (ps, gs) in batches.items():
+            mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * group["momentum_decay"])))
+            mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * group["momentum_decay"])))
+            kernels.nadam_step_many([p._data for p in ps], gs, [self.state[p]["exp_avg"]._data for p in ps],
+                                    [self.state[p]["exp_avg_sq"]._data for p in ps], step=step, lr=group["lr"],
+                                    beta1=beta1, beta2=beta2, eps=group["eps"], mu=mu, mu_next=mu_next,
+                                    mu_product=product, weight_decay=group["weight_decay"],
+                                    decoupled_weight_decay=group["decoupled_weight_decay"],
+                                    maximize=group["maximize"])
+        if params:
+            self._bump(params, "optimizer.step (NAdam)")

@@ -1,10 +1,10 @@
-"""PerTensorOptimizer: the base of the optimizers whose update runs tensor by tensor in NumPy
-(Adadelta, Adamax, NAdam, RAdam, ASGD, Rprop, Adafactor), in PyTorch's single-tensor
-operation order, so float64 trajectories agree with torch.optim to rounding.
+"""PerTensorOptimizer: the base of optimizers whose update runs tensor by tensor in NumPy (Adafactor,
+whose factored moments need row and column reductions), in PyTorch's single-tensor operation
+order, so float64 trajectories agree with torch.optim to rounding; and the helpers the optimizers
+share: lerp_ (PyTorch's two lerp forms) and scalar_state (PyTorch's float32 scalar state).
 
 Hyperparameters enter each expression as the parameter's dtype (as PyTorch casts a Python scalar
-to a float32 tensor's dtype), and the float32 scalar state PyTorch keeps ("step", NAdam's
-"mu_product", ASGD's "eta"/"mu") is float32 here too.
+to a float32 tensor's dtype).
 """
 import numpy as np
 

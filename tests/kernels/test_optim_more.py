@@ -1,4 +1,4 @@
-"""Adadelta, Adamax, RAdam and Rprop group kernels: C against the NumPy reference for every option combination and
+"""Adadelta, Adamax, RAdam, Rprop, NAdam and ASGD group kernels: C against the NumPy reference for every option combination and
 both dtypes (threaded groups included), both against PyTorch over 20 steps, and bad input.
 Tolerances as tests/kernels/test_optim.py's."""
 import numpy as np
@@ -61,8 +61,36 @@ def _rprop(impl, params, state, grads, options):
     return params + state[0] + state[1]
 
 
+NADAM_OPTIONS = [dict(beta1=b1, weight_decay=wd, decoupled_weight_decay=dec, maximize=mx)
+                 for b1 in (0.9, 0.3) for wd in (0.0, 0.05) for dec in (False, True) for mx in (False, True)]
+ASGD_OPTIONS = [dict(lambd=lam, weight_decay=wd, maximize=mx, t0=t0)
+                for lam in (1e-4, 0.1) for wd in (0.0, 0.05) for mx in (False, True) for t0 in (1e6, 2)]
+
+
+def _nadam(impl, params, state, grads, options):
+    product = 1.0
+    for step, gs in enumerate(grads, 1):
+        mu = options["beta1"] * (1 - 0.5 * 0.96 ** (step * 0.004))
+        mu_next = options["beta1"] * (1 - 0.5 * 0.96 ** ((step + 1) * 0.004))
+        product *= mu
+        assert impl.nadam_step_many(params, gs, *state, step=step, lr=1e-2, beta2=0.999, eps=1e-8, mu=mu,
+                                    mu_next=mu_next, mu_product=product, **options) is params
+    return params + state[0] + state[1]
+
+
+def _asgd(impl, params, state, grads, options):
+    options = dict(options)
+    t0 = options.pop("t0")
+    eta, mu = 0.05, 1.0
+    for step, gs in enumerate(grads, 1):
+        assert impl.asgd_step_many(params, gs, state[0], eta=eta, mu=mu, **options) is params
+        eta, mu = 0.05 / (1 + options["lambd"] * 0.05 * step) ** 0.75, 1 / max(1, step - t0)
+    return params + state[0]
+
+
 RUNS = {"adadelta": (_adadelta, ADADELTA_OPTIONS), "adamax": (_adamax, ADAMAX_OPTIONS),
-        "radam": (_radam, RADAM_OPTIONS), "rprop": (_rprop, RPROP_OPTIONS)}
+        "radam": (_radam, RADAM_OPTIONS), "rprop": (_rprop, RPROP_OPTIONS), "nadam": (_nadam, NADAM_OPTIONS),
+        "asgd": (_asgd, ASGD_OPTIONS)}
 CASES = [(name, o) for name, (_, opts) in RUNS.items() for o in opts]
 
 
@@ -98,7 +126,7 @@ def test_threaded_groups_match_reference(name, rng):
 
 
 @pytest.mark.parametrize("backend_name", ["numpy", "c"])
-@pytest.mark.parametrize("name", ["Adadelta", "Adamax", "RAdam", "Rprop"])
+@pytest.mark.parametrize("name", ["Adadelta", "Adamax", "RAdam", "Rprop", "NAdam", "ASGD"])
 def test_20_steps_match_pytorch_on_each_backend(name, backend_name, torch, rng):
     if backend_name == "c" and not K.c_available():
         pytest.skip("C kernels not built")
@@ -129,6 +157,10 @@ def test_dispatcher_picks_c():
                                                            beta2=0.999, eps=1e-8)) == "C"
         assert dispatcher_choice(lambda: K.rprop_step_many([p], [g], [a], [b], etaminus=0.5, etaplus=1.2,
                                                            step_size_min=1e-6, step_size_max=50)) == "C"
+        assert dispatcher_choice(lambda: K.nadam_step_many([p], [g], [a], [b], step=1, lr=1e-3, beta1=0.9,
+                                                           beta2=0.999, eps=1e-8, mu=0.4, mu_next=0.4,
+                                                           mu_product=0.4)) == "C"
+        assert dispatcher_choice(lambda: K.asgd_step_many([p], [g], [a], eta=0.01, mu=1.0, lambd=1e-4)) == "C"
 
 
 @pytest.mark.parametrize("impl_name", ["numpy", "c"])
@@ -151,6 +183,8 @@ def test_bad_input_raises_naming_the_argument(impl_name):
         k.adadelta_step_many([p], [g, g], [a], [b], lr=1.0, rho=0.9, eps=1e-6)
     with pytest.raises(ValueError, match=r"rprop_step_many: invalid etas \(1.5, 1.2\)"):
         k.rprop_step_many([p], [g], [a], [b], etaminus=1.5, etaplus=1.2, step_size_min=1e-6, step_size_max=50)
+    with pytest.raises(ValueError, match=r"asgd_step_many: invalid weight_decay -1"):
+        k.asgd_step_many([p], [g], [a], eta=0.01, mu=1.0, lambd=1e-4, weight_decay=-1)
     with pytest.raises(ValueError, match=r"radam_step_many: invalid beta1 1.0"):
         k.radam_step_many([p], [g], [a], [b], step=1, lr=1e-3, beta1=1.0, beta2=0.999, eps=1e-8)
 

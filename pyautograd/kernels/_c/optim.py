@@ -20,7 +20,8 @@ from . import _marshal as m
 __all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many", "rmsprop_step", "rmsprop_step_many",
            "adagrad_step", "adagrad_step_many",
            # training tools (issue 15)
-           "adadelta_step_many", "adamax_step_many", "radam_step_many", "rprop_step_many"]
+           "adadelta_step_many", "adamax_step_many", "radam_step_many", "rprop_step_many", "nadam_step_many",
+           "asgd_step_many"]
 
 # Crossover sizes (parameter elements), measured on the development machine:
 # there is none. The fused C update makes one pass where NumPy makes five to
@@ -45,6 +46,8 @@ SPECS = {
     "adamax_step_many": KernelSpec("adamax_step_many", 0, grouped=True),
     "radam_step_many": KernelSpec("radam_step_many", 0, grouped=True),
     "rprop_step_many": KernelSpec("rprop_step_many", 0, grouped=True),
+    "nadam_step_many": KernelSpec("nadam_step_many", 0, grouped=True),
+    "asgd_step_many": KernelSpec("asgd_step_many", 0, grouped=True),
 }
 
 _SGD = {dt: (m.symbol("optim", "sgd_step", dt), m.symbol("optim", "sgd_step_many", dt)) for dt in m.CTYPES}
@@ -361,3 +364,27 @@ def rprop_step_many(params, grads, prevs, step_sizes, *, etaminus, etaplus, step
     lists = ref.rprop_lists(grads, prevs, step_sizes)
     return _run_many(op, _RPROP, params, lists, False, lambda: ref.check_group(op, params, lists),
                      etaminus, etaplus, step_size_min, step_size_max, bool(maximize))
+
+
+_NADAM = {dt: (None, m.symbol("optim", "nadam_step_many", dt)) for dt in m.CTYPES}
+_ASGD = {dt: (None, m.symbol("optim", "asgd_step_many", dt)) for dt in m.CTYPES}
+
+
+def nadam_step_many(params, grads, exp_avgs, exp_avg_sqs, *, step, lr, beta1, beta2, eps, mu, mu_next, mu_product,
+                    weight_decay=0.0, decoupled_weight_decay=False, maximize=False):
+    """nadam_step_many in one C call (see _numpy.optim.nadam_step_many). Returns params."""
+    op = "nadam_step_many"
+    step = ref.check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    lists = ref.radam_lists(grads, exp_avgs, exp_avg_sqs)
+    return _run_many(op, _NADAM, params, lists, False, lambda: ref.check_group(op, params, lists),
+                     step, lr, beta1, beta2, eps, weight_decay, mu, mu_next, mu_product, bool(decoupled_weight_decay),
+                     bool(maximize))
+
+
+def asgd_step_many(params, grads, axs, *, eta, mu, lambd, weight_decay=0.0, maximize=False):
+    """asgd_step_many in one C call (see _numpy.optim.asgd_step_many). Returns params."""
+    op = "asgd_step_many"
+    ref.check_asgd_options(op, weight_decay)
+    lists = ref.asgd_lists(grads, axs)
+    return _run_many(op, _ASGD, params, lists, False, lambda: ref.check_group(op, params, lists),
+                     eta, mu, lambd, weight_decay, bool(maximize))

@@ -18,7 +18,8 @@ from .._fp import quiet_block
 __all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many", "rmsprop_step", "rmsprop_step_many",
            "adagrad_step", "adagrad_step_many",
            # training tools (issue 15): the group forms of Adadelta and Adamax
-           "adadelta_step_many", "adamax_step_many", "radam_step_many", "rprop_step_many"]
+           "adadelta_step_many", "adamax_step_many", "radam_step_many", "rprop_step_many", "nadam_step_many",
+           "asgd_step_many"]
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -735,4 +736,78 @@ def rprop_step_many(params, grads, prevs, step_sizes, *, etaminus, etaplus, step
             grad = np.where(factor == t(etaminus), t(0), grad)
             param += -_torch_sign(grad) * step_size
             prev[...] = grad
+    return params
+
+
+def nadam_step_many(params, grads, exp_avgs, exp_avg_sqs, *, step, lr, beta1, beta2, eps, mu, mu_next, mu_product,
+                    weight_decay=0.0, decoupled_weight_decay=False, maximize=False):
+    """One NAdam step on every tensor of a group, in place: torch.optim.NAdam's single-tensor update.
+
+    The caller owns the momentum schedule: `mu` and `mu_next` are this step's and the next
+    step's, `mu_product` the tensors' running product already multiplied by `mu` (PyTorch keeps
+    it per tensor). ``param += -lr (1 - mu) / (1 - mu_product) * g / denom``, then ``+= -lr
+    mu_next / (1 - mu_product mu_next) * exp_avg / denom`` with ``denom = sqrt(exp_avg_sq /
+    (1 - beta2^t)) + eps``. Returns params.
+    """
+    op = "nadam_step_many"
+    step = check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    check_group(op, params, radam_lists(grads, exp_avgs, exp_avg_sqs))
+    check_group_no_overlap(op, group_named(params, radam_lists(grads, exp_avgs, exp_avg_sqs)))
+    bias_correction2 = 1 - beta2 ** step
+    grad_coef = -lr * (1.0 - mu) / (1.0 - mu_product)
+    avg_coef = (-lr * mu_next) / (1.0 - mu_product * mu_next)
+    with quiet_block():
+        for param, grad, exp_avg, exp_avg_sq in zip(params, grads, exp_avgs, exp_avg_sqs):
+            t = param.dtype.type
+            if maximize:
+                grad = -grad
+            if weight_decay != 0:
+                if decoupled_weight_decay:
+                    param *= t(1 - lr * weight_decay)
+                else:
+                    grad = grad + t(weight_decay) * param
+            _lerp_(exp_avg, grad, 1 - beta1)
+            exp_avg_sq *= t(beta2)
+            exp_avg_sq += t(1 - beta2) * grad * grad
+            denom = np.sqrt(exp_avg_sq / t(bias_correction2)) + t(eps)
+            param += t(grad_coef) * grad / denom
+            param += t(avg_coef) * exp_avg / denom
+    return params
+
+
+def asgd_lists(grads, axs):
+    """The per-tensor lists of an ASGD group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("axs", axs, True)]
+
+
+def check_asgd_options(op, weight_decay):
+    """Checks ASGD's kernel hyperparameters (weight_decay >= 0, as torch.optim.ASGD's constructor)."""
+    _check_nonnegative(op, weight_decay=weight_decay)
+
+
+def asgd_step_many(params, grads, axs, *, eta, mu, lambd, weight_decay=0.0, maximize=False):
+    """One ASGD step on every tensor of a group, in place: torch.optim.ASGD's single-tensor update.
+
+    `eta` and `mu` are the tensors' current step size and averaging weight (PyTorch keeps them
+    per tensor and updates them after the step, which the caller does). ``param *= 1 - lambd
+    eta``; ``param -= eta * g``; ``ax += (param - ax) * mu`` when mu != 1, else ``ax = param``.
+    Returns params.
+    """
+    op = "asgd_step_many"
+    check_asgd_options(op, weight_decay)
+    check_group(op, params, asgd_lists(grads, axs))
+    check_group_no_overlap(op, group_named(params, asgd_lists(grads, axs)))
+    with quiet_block():
+        for param, grad, ax in zip(params, grads, axs):
+            t = param.dtype.type
+            if maximize:
+                grad = -grad
+            if weight_decay != 0:
+                grad = grad + t(weight_decay) * param
+            param *= t(1 - lambd * eta)
+            param += t(-eta) * grad
+            if mu != 1:
+                ax += (param - ax) * t(mu)
+            else:
+                ax[...] = param
     return params
