@@ -23,9 +23,15 @@ import io
 import pickle
 import zipfile
 
+import codecs
+
 import numpy as np
 
+from . import _dtype, _size, _tensor
+from ._device import device
 from ._tensor import Tensor
+from .graph.hooks import HookTable
+from .nn.parameter import Parameter
 
 __all__ = ["PICKLE_FORMAT", "is_pickled", "write_pickled", "load_pickled", "add_safe_globals",
            "clear_safe_globals", "get_safe_globals", "safe_globals"]
@@ -71,27 +77,20 @@ def safe_globals(globals_list):
 
 def _builtin_allowed():
     """The globals weights_only=True always allows: containers, primitive types, tensor rebuilding."""
-    from . import _dtype, _size, _tensor
-    from .nn.parameter import Parameter
-    from .utils.hooks import HookTable
     allowed = {
         ("collections", "OrderedDict"): collections.OrderedDict,
         ("collections", "Counter"): collections.Counter,
         ("builtins", "set"): set, ("builtins", "frozenset"): frozenset, ("builtins", "complex"): complex,
         ("builtins", "bytearray"): bytearray, ("builtins", "slice"): slice, ("builtins", "range"): range,
-        ("_codecs", "encode"): __import__("codecs").encode,  # bytes under pickle protocol 2
+        ("_codecs", "encode"): codecs.encode,  # bytes under pickle protocol 2
         ("pyautograd._tensor", "rebuild_tensor"): _tensor.rebuild_tensor,
         ("pyautograd._tensor", "Tensor"): Tensor,
         ("pyautograd.nn.parameter", "Parameter"): Parameter,
         ("pyautograd._dtype", "_by_name"): _dtype._by_name,
         ("pyautograd._size", "Size"): _size.Size,
-        ("pyautograd.utils.hooks", "HookTable"): HookTable,  # a Module's (empty) hook tables: a dict
+        ("pyautograd.graph.hooks", "HookTable"): HookTable,  # a Module's (empty) hook tables: a dict
+        ("pyautograd._device", "device"): device,
     }
-    try:
-        from ._device import device
-        allowed[("pyautograd._device", "device")] = device
-    except ImportError:
-        pass
     return allowed
 
 
@@ -159,7 +158,6 @@ class _Loader:
         if index not in self.tensors:
             data = self.read_array(index, self.zf, self.name)
             if kind == "Parameter":
-                from .nn.parameter import Parameter
                 t = Parameter(Tensor._make(data, False), requires_grad)
             else:
                 t = Tensor._make(data, requires_grad)

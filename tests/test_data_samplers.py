@@ -152,3 +152,12 @@ def test_default_collate_numpy_scalars_and_errors_match_torch(torch):
         assert ours.tolist() == theirs.tolist()
     with pytest.raises(TypeError, match="default_collate: batch must contain tensors, numpy arrays"):
         default_collate([np.array(["a"]), np.array(["b"])])
+
+
+def test_distributed_sampler_takes_rank_and_world_size_from_the_process_group(monkeypatch):
+    import pyautograd.distributed as dist
+    monkeypatch.setattr(dist, "is_initialized", lambda: True)
+    monkeypatch.setattr(dist, "get_world_size", lambda group=None: 3)
+    monkeypatch.setattr(dist, "get_rank", lambda group=None: 2)
+    sampler = DistributedSampler(range(7), shuffle=False)
+    assert (sampler.num_replicas, sampler.rank, list(sampler)) == (3, 2, [2, 5, 1])

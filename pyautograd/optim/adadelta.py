@@ -33,7 +33,7 @@ class Adadelta(Optimizer):
             self._init_step(p)
             self._buffer(p, "square_avg")
             self._buffer(p, "acc_delta")
-        for _, ps, gs in self._batches(params, grads, step=True):
+        for _, ps, gs in self._batches(params, grads, self._advance_steps(params)):
             kernels.adadelta_step_many([p._data for p in ps], gs, [self.state[p]["square_avg"]._data for p in ps],
                                        [self.state[p]["acc_delta"]._data for p in ps], lr=group["lr"],
                                        rho=group["rho"], eps=group["eps"], weight_decay=group["weight_decay"],

@@ -3,7 +3,7 @@ with a fixed step or a strong-Wolfe line search (cubic interpolation), on one fl
 import numpy as np
 
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad, no_grad
+from ..graph.grad_mode import enable_grad, no_grad
 from .optimizer import Optimizer, check_positive
 
 __all__ = ["LBFGS"]

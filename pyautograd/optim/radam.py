@@ -35,7 +35,7 @@ class RAdam(Optimizer):
             self._buffer(p, "exp_avg")
             self._buffer(p, "exp_avg_sq")
         beta1, beta2 = group["betas"]
-        for step, ps, gs in self._batches(params, grads, step=True):
+        for step, ps, gs in self._batches(params, grads, self._advance_steps(params)):
             kernels.radam_step_many([p._data for p in ps], gs, [self.state[p]["exp_avg"]._data for p in ps],
                                     [self.state[p]["exp_avg_sq"]._data for p in ps], step=step, lr=group["lr"],
                                     beta1=beta1, beta2=beta2, eps=group["eps"], weight_decay=group["weight_decay"],

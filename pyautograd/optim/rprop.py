@@ -35,7 +35,7 @@ class Rprop(Optimizer):
             self._buffer(p, "step_size", group["lr"])
         etaminus, etaplus = group["etas"]
         low, high = group["step_sizes"]
-        for _, ps, gs in self._batches(params, grads, step=True):
+        for _, ps, gs in self._batches(params, grads, self._advance_steps(params)):
             kernels.rprop_step_many([p._data for p in ps], gs, [self.state[p]["prev"]._data for p in ps],
                                     [self.state[p]["step_size"]._data for p in ps], etaminus=etaminus,
                                     etaplus=etaplus, step_size_min=low, step_size_max=high,

@@ -8,7 +8,7 @@ from copy import deepcopy
 import numpy as np
 
 from .. import _creation, _dtype
-from ..autograd.grad_mode import no_grad
+from ..graph.grad_mode import no_grad
 from .. import nn
 from ..nn.module import Module
 from .lr_scheduler import LRScheduler, _per_group

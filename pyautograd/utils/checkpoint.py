@@ -25,7 +25,9 @@ from .._tensor import Tensor
 from ..autograd import backward as _autograd_backward
 from ..autograd import grad as _autograd_grad
 from ..autograd.function import Function
-from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
+from ..graph.grad_mode import enable_grad, is_grad_enabled, no_grad
+from ..nn.module import Module
+from ..nn.modules.container import Sequential
 
 __all__ = ["checkpoint", "checkpoint_sequential", "noop_context_fn", "detach_variable"]
 
@@ -44,7 +46,6 @@ def detach_variable(inputs):
 
 def _module_parameters(fn):
     """The parameters of the modules `fn` reaches, in a stable order without repeats."""
-    from ..nn.module import Module  # nn sits above utils; imported when checkpoint runs
     found, seen = [], set()
 
     def visit(obj, depth):
@@ -229,7 +230,6 @@ def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwar
     preserve = kwargs.pop("preserve_rng_state", True)
     if kwargs:
         raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
-    from ..nn.modules.container import Sequential  # nn sits above utils
     if isinstance(functions, Sequential):
         functions = list(functions.children())
 

@@ -1,23 +1,13 @@
 """DistributedSampler, as ``torch.utils.data.distributed``: each of `num_replicas` processes sees
 its own 1/num_replicas of the dataset (PyTorch's partition: pad by repeating the head, or drop the
 tail with ``drop_last``, then take every num_replicas-th index from ``rank``)."""
-import importlib
 import math
 
 from ... import _random
+from ... import distributed as dist
 from .sampler import Sampler
 
 __all__ = ["DistributedSampler"]
-
-
-def _process_group():
-    """pyautograd.distributed when it exists and its default group is initialized, else None."""
-    try:
-        dist = importlib.import_module("pyautograd.distributed")
-    except ImportError:
-        return None
-    is_initialized = getattr(dist, "is_initialized", None)
-    return dist if is_initialized is not None and is_initialized() else None
 
 
 class DistributedSampler(Sampler):
@@ -38,12 +28,11 @@ class DistributedSampler(Sampler):
 
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False):
         if num_replicas is None or rank is None:
-            group = _process_group()
-            if group is None:
+            if not dist.is_initialized():
                 raise ValueError("Default process group has not been initialized, please make sure to call "
                                  "init_process_group (or pass num_replicas and rank explicitly).")
-            num_replicas = group.get_world_size() if num_replicas is None else num_replicas
-            rank = group.get_rank() if rank is None else rank
+            num_replicas = dist.get_world_size() if num_replicas is None else num_replicas
+            rank = dist.get_rank() if rank is None else rank
         if rank >= num_replicas or rank < 0:
             raise ValueError(f"Invalid rank {rank}, rank should be in the interval [0, {num_replicas - 1}]")
         self.dataset = dataset
