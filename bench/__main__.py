@@ -11,6 +11,7 @@ import tempfile
 SUITES = {"kernels": "bench.kernels", "overhead": "bench.overhead", "mlp": "bench.mlp",
           "anomaly": "bench.anomaly", "memory": "bench.memory", "scale": "bench.scale",
           "ddp": "bench.ddp"}
+SUITES["data"] = "bench.data"  # training tools (issue 15): DataLoader workers, checkpointing memory
 
 # What each suite measures, for `python -m bench --help`.
 DESCRIPTIONS = {
