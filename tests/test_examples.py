@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import pyautograd as torch
 
 SCRIPT = Path(__file__).resolve().parent.parent / "examples" / "train_mlp.py"
@@ -124,7 +126,6 @@ def test_train_charlm_quick_gpt_and_lstm(tmp_path):
 
 def test_train_charlm_runs_under_pytorch_with_only_the_import_changed(tmp_path):
     if not installed("torch"):
-        import pytest
         pytest.skip("PyTorch is not installed")
     text = CHARLM.read_text()
     swapped = (text.replace("import pyautograd as torch\n", "import torch\n")
@@ -136,3 +137,23 @@ def test_train_charlm_runs_under_pytorch_with_only_the_import_changed(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "declaration.txt").write_bytes((CHARLM.parent / "data" / "declaration.txt").read_bytes())
     _run_charlm(script, tmp_path / "out", "--model", "lstm")
+
+
+@pytest.mark.parametrize("script", [
+    "train_mlp.py",
+    "train_charlm.py",  # sequence models (issue 14)
+    pytest.param("train_ddp.py", marks=pytest.mark.xfail(
+        strict=True, reason="examples/train_ddp.py imports pyautograd.utils.data.distributed, which does not "
+                            "exist yet (on main too): reported to the lead")),
+])
+def test_example_answers_help(script):
+    """`python examples/<script> --help` prints its usage (a % in a help string used to crash argparse)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(torch.__file__).resolve().parent.parent),
+                                                       os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, str(SCRIPT.parent / script), "--help"], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert proc.returncode == 0 and "usage:" in proc.stdout, f"{script}:\n{proc.stderr}"
+
+
+def test_every_example_is_checked_for_help():
+    assert sorted(p.name for p in SCRIPT.parent.glob("*.py")) == ["train_charlm.py", "train_ddp.py", "train_mlp.py"]
