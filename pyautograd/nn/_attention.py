@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import _creation
 from .._dtype import bool as bool_dtype
-from ..ops import composite, pointwise
+from ..ops import composite, linalg, pointwise
 from ..ops.attention import attention_probabilities, scaled_dot_product_fused_attention
 from ._dropout import dropout
 from .attention import SDPBackend, enabled_backends
@@ -144,9 +144,16 @@ def _batched(query, key, value, key_padding_mask, attn_mask):
                        f"{query.ndim}-D query tensor")
 
 
+def linear(x, weight, bias=None):
+    """x @ weight.T + bias over the last dim of x (any leading dims), by the fused 2-D kernels
+    (the same as F.linear, which imports this module)."""
+    flat = x.reshape(-1, x.shape[-1])
+    out = linalg.linear_bias(flat, weight, bias) if bias is not None else linalg.linear_nobias(flat, weight)
+    return out.reshape(*x.shape[:-1], weight.shape[0])
+
+
 def _projections(query, key, value, num_heads, in_proj_weight, in_proj_bias, use_separate_proj_weight,
                  q_proj_weight, k_proj_weight, v_proj_weight):
-    from .functional import linear  # noqa: PLC0415 -- functional imports this module
     E = query.shape[-1]
     if use_separate_proj_weight:
         weights = (q_proj_weight, k_proj_weight, v_proj_weight)
@@ -170,7 +177,6 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     as torch.nn.functional.multi_head_attention_forward. Bool masks are True where attention is
     NOT allowed. Returns (output (L, N, E), weights (N, L, S) averaged over heads, or (N, H, L, S),
     or None when need_weights is False)."""
-    from .functional import linear  # noqa: PLC0415
     batched = _batched(query, key, value, key_padding_mask, attn_mask)
     if not batched:
         query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import _creation, kernels
 from .._tensor import Tensor
-from ..autograd import grad_mode
+from ..graph import grad_mode
 from . import composite
 from ._opdef import defop
 

@@ -13,7 +13,7 @@ gradients are written in differentiable Tensor ops, so these ops are twice diffe
 """
 from .. import kernels
 from .._tensor import Tensor
-from ..autograd import grad_mode
+from ..graph import grad_mode
 from . import composite, pointwise
 from ._opdef import defop
 

@@ -84,6 +84,21 @@ CALLS = {
     "adagrad_step_many": _optim_group("params", "grads", "sums", step=2, lr=0.1, eps=1e-10),
 }
 
+# sequence models (issue 14): the fused recurrent steps and blocked attention
+CALLS.update({
+    "lstm_cell_forward": lambda: ((_arr((3, 8)), _arr((3, 2), 1)), {}),
+    "lstm_cell_backward": lambda: ((_arr((3, 2)), _arr((3, 2), 1), _arr((3, 8), 2), _arr((3, 2), 3),
+                                    _arr((3, 2), 4)), {}),
+    "gru_cell_forward": lambda: ((_arr((3, 6)), _arr((3, 6), 1), _arr((3, 2), 2)), {}),
+    "gru_cell_backward": lambda: ((_arr((3, 2)), _arr((3, 6), 1), _arr((3, 6), 2), _arr((3, 2), 3)), {}),
+    "sdpa_forward": lambda: ((_arr((2, 3, 4)), _arr((2, 5, 4), 1), _arr((2, 5, 3), 2), _arr((3, 5), 3), True, 0.5),
+                             {}),
+    "sdpa_backward": lambda: ((_arr((2, 3, 3)), _arr((2, 3, 4), 1), _arr((2, 5, 4), 2), _arr((2, 5, 3), 3),
+                               _arr((3, 5), 4), *_numpy.sdpa_forward(_arr((2, 3, 4), 1), _arr((2, 5, 4), 2),
+                                                                    _arr((2, 5, 3), 3), _arr((3, 5), 4), True, 0.5),
+                               True, 0.5, True), {}),
+})
+
 
 def _all_calls():
     calls = dict(CALLS)

@@ -29,6 +29,8 @@ _BACKWARD = {dt: m.symbol("attn", "sdpa_backward", dt) for dt in m.CTYPES}
 def _layout(q, k, v, bias):
     """(dtype, batch, (bh, L, S, E, Ev), bias view (Bb, L, S) or None, bias strides) or None
     when C cannot take these operands."""
+    if not all(isinstance(a, np.ndarray) for a in (q, k, v)):
+        return None
     dt = q.dtype
     if dt not in m.CTYPES or k.dtype != dt or v.dtype != dt or q.ndim < 2:
         return None
@@ -87,6 +89,8 @@ def sdpa_forward(q, k, v, bias, causal, scale, block=None):
 def sdpa_backward(dout, q, k, v, bias, out, lse, causal, scale, bias_grad, block=None):
     """(dq, dk, dv, dbias) of blocked attention (C)."""
     lay = _layout(q, k, v, bias)
+    if not all(isinstance(a, np.ndarray) for a in (dout, out, lse)):
+        lay = None
     if lay is not None:
         dt, batch, (bh, L, S, E, Ev), b, (bs, rs, cs) = lay
         if (dout.dtype != dt or dout.shape != batch + (L, Ev) or out.dtype != dt or out.shape != dout.shape

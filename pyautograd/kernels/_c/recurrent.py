@@ -24,8 +24,10 @@ _SYMBOLS = {name: {dt: m.symbol("rnn", name, dt) for dt in m.CTYPES} for name in
 
 def _operands(gates_per_unit, gates, *states):
     """(dtype, batch, hidden, contiguous arrays) when C can take them, else None."""
+    if not isinstance(gates, np.ndarray) or gates.ndim != 2 or gates.shape[1] % gates_per_unit:
+        return None
     dt = gates.dtype
-    if dt not in m.CTYPES or gates.ndim != 2 or gates.shape[1] % gates_per_unit:
+    if dt not in m.CTYPES:
         return None
     batch, hidden = gates.shape[0], gates.shape[1] // gates_per_unit
     for s in states:
@@ -53,8 +55,10 @@ def lstm_cell_forward(gates, cx):
 def lstm_cell_backward(dhy, dcy, gates, cx, cy):
     """(dgates, dcx) of one LSTM step (C)."""
     ops = _operands(4, gates, dhy, dcy, cx, cy)
+    if ops is None:
+        raise Unsupported("lstm_cell_backward: operands the C kernel does not take (dtype, shape or layout)")
     state = (gates.shape[0], gates.shape[1] // 4)
-    if ops is None or any(a is not None and a.shape != state for a in (dhy, dcy, cx, cy)):
+    if any(a is not None and a.shape != state for a in (dhy, dcy, cx, cy)):
         raise Unsupported("lstm_cell_backward: operands the C kernel does not take (dtype, shape or layout)")
     dt, batch, hidden, (g, dh, dc, c0, c1) = ops
     dgates, dcx = empty(g.shape, dt), empty((batch, hidden), dt)
@@ -79,8 +83,10 @@ def gru_cell_forward(gi, gh, hx):
 def gru_cell_backward(dhy, gi, gh, hx):
     """(dgi, dgh, dhx) of one GRU step (C)."""
     ops = _operands(3, gi, gh, hx, dhy)
+    if ops is None:
+        raise Unsupported("gru_cell_backward: operands the C kernel does not take (dtype, shape or layout)")
     state = (gi.shape[0], gi.shape[1] // 3)
-    if ops is None or gh.shape != gi.shape or hx.shape != state or dhy.shape != state:
+    if gh.shape != gi.shape or hx.shape != state or dhy.shape != state:
         raise Unsupported("gru_cell_backward: operands the C kernel does not take (dtype, shape or layout)")
     dt, batch, hidden, (a, b, h, dh) = ops
     dgi, dgh, dhx = empty(a.shape, dt), empty(a.shape, dt), empty((batch, hidden), dt)

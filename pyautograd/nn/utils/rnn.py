@@ -11,7 +11,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ... import _creation
+from ... import _creation, _dtype
 from ..._tensor import Tensor
 from ...ops import composite
 
@@ -36,10 +36,9 @@ class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorte
                           self.unsorted_indices)
 
     def float(self):
-        return self.to(_creation.tensor(0.0).dtype)
+        return self.to(_dtype.float32)
 
     def double(self):
-        from ... import _dtype
         return self.to(_dtype.float64)
 
     @property
