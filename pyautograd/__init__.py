@@ -64,3 +64,12 @@ del _out
 from . import nn, optim  # noqa: E402
 
 __version__ = "0.1.0"
+
+# surface issue 12: the everyday API surface (move to the declarations)
+from .ops.matrix import tril, triu  # noqa: E402
+from .ops.sampling import bernoulli, multinomial  # noqa: E402
+from .ops.selection import argsort, kthvalue, median, mode, msort, sort, topk  # noqa: E402
+from .ops import _out as _surface_out  # noqa: E402
+_surface_out.install(globals(), _surface_out.SURFACE_POLICIES)
+del _surface_out
+# end surface issue 12

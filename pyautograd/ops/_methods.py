@@ -191,3 +191,28 @@ def install(cls):
     cls.uniform_ = _uniform_
     cls.normal_ = _normal_
     cls.__setitem__ = indexing.setitem
+
+
+# surface issue 12: methods of the ops added for the everyday API (move to the declarations)
+from . import matrix as _matrix  # noqa: E402
+from . import sampling as _sampling  # noqa: E402
+from . import selection as _selection  # noqa: E402
+
+METHODS.update({
+    "topk": _selection.topk, "sort": _selection.sort, "argsort": _selection.argsort, "msort": _selection.msort,
+    "kthvalue": _selection.kthvalue, "median": _selection.median, "mode": _selection.mode,
+    "tril": _matrix.tril, "triu": _matrix.triu,
+    "multinomial": _sampling.multinomial, "bernoulli": _sampling.bernoulli,
+})
+INPLACE.update({"tril_": _matrix.tril, "triu_": _matrix.triu})
+
+
+def _bernoulli_draw(g, shape, p=0.5):
+    p = p._data if hasattr(p, "_data") else p
+    return g.random(shape) < p
+
+
+_bernoulli_ = _random_fill("bernoulli_", _bernoulli_draw)
+_bernoulli_.__doc__ = "Fills this tensor in place with 0/1 draws, 1 with probability p."
+METHODS["bernoulli_"] = _bernoulli_
+# end surface issue 12
