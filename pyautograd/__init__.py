@@ -72,4 +72,19 @@ from .ops.selection import argsort, kthvalue, median, mode, msort, sort, topk  #
 from .ops import _out as _surface_out  # noqa: E402
 _surface_out.install(globals(), _surface_out.SURFACE_POLICIES)
 del _surface_out
+# The platform, as PyTorch's CPU build answers it.
+from . import _platform_methods, tensor_types  # noqa: E402
+for _name, _method in _platform_methods.METHODS.items():
+    setattr(Tensor, _name, _method)
+del _name, _method
+tensor_types.install()
+globals().update(tensor_types.CPU_TYPES)  # FloatTensor, LongTensor, ...
+autograd.Variable = tensor_types.Variable
+from . import accelerator, amp, backends, cuda  # noqa: E402
+from .amp import autocast  # noqa: E402
+from .backends import get_float32_matmul_precision, set_float32_matmul_precision  # noqa: E402
+from ._device import get_default_device, set_default_device  # noqa: E402
+import math as _math  # noqa: E402
+pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
+del _math
 # end surface issue 12

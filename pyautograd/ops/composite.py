@@ -670,8 +670,11 @@ def to(input, *args, **kwargs):
 
     Accepts to(dtype), to(device), to(device, dtype), to(other_tensor) and keywords.
     """
+    from .._device import check_available
     Tensor = _tensor_cls()
     dtype = kwargs.get("dtype")
+    if kwargs.get("device") is not None:
+        check_available(kwargs["device"])
     for a in args:
         if isinstance(a, Tensor):
             dtype = a.dtype
@@ -680,8 +683,7 @@ def to(input, *args, **kwargs):
         elif isinstance(a, str) and a in _dtype._BY_NAME:
             dtype = a
         else:
-            from .._device import device
-            device(a)  # validates: only the CPU exists
+            check_available(a)  # the CPU; CUDA and the rest refused as PyTorch's CPU build does
     if dtype is None:
         return input
     dtype = _dtype.to_dtype(dtype)
