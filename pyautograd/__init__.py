@@ -87,4 +87,5 @@ from ._device import get_default_device, set_default_device  # noqa: E402
 import math as _math  # noqa: E402
 pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
 del _math
+from .autograd.anomaly import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: E402
 # end surface issue 12

@@ -42,7 +42,10 @@ def _infer(data, float_dtype=None):
         return data._data
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
         data = _tensors_to_lists(data)
-    arr = np.asarray(data)
+    try:
+        arr = np.asarray(data)
+    except ValueError:
+        raise _ragged_error(data) from None
     if arr.dtype == object:
         raise TypeError(f"could not infer dtype of {type(data).__name__} (ragged or non-numeric data)")
     kind = arr.dtype.kind
@@ -66,11 +69,33 @@ def _flat(data):
             yield x
 
 
+def _ragged_error(data):
+    """PyTorch's ValueError for nested sequences of unequal lengths, naming the first one."""
+    def walk(seq, dim):
+        if not isinstance(seq, (list, tuple)) or not seq:
+            return None
+        lengths = [len(x) if isinstance(x, (list, tuple)) else None for x in seq]
+        first = lengths[0]
+        for n in lengths[1:]:
+            if n != first:
+                if first is None or n is None:
+                    return f"expected a sequence at every position of dim {dim + 1} (mixed numbers and sequences)"
+                return f"expected sequence of length {first} at dim {dim + 1} (got {n})"
+        for x in seq:
+            found = walk(x, dim + 1)
+            if found:
+                return found
+        return None
+    return ValueError(walk(data, 0) or "could not make a tensor of data whose nested sequences differ in length")
+
+
 def _tensors_to_lists(data):
     if isinstance(data, Tensor):
-        if data._data.ndim:
-            return [_tensors_to_lists(Tensor._wrap(x)) for x in data._data]
-        return data._data.item()
+        # As PyTorch: a tensor inside a list is one number (only one-element tensors convert).
+        if data._data.size != 1:
+            raise ValueError(f"only one element tensors can be converted to Python scalars (got a tensor of shape "
+                             f"{list(data._data.shape)} inside the list; use torch.stack to join tensors)")
+        return data._data.reshape(()).item()
     if isinstance(data, (list, tuple)):
         return [_tensors_to_lists(x) for x in data]
     return data

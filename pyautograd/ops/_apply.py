@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import _dtype
 from . import _arrayeval
+from .broadcast_errors import broadcast_error
 from ..autograd import grad_mode
 from ..autograd.node import Node, SavedTensor
 from .._sites import user_site
@@ -93,12 +94,19 @@ def call(op, inputs, params):
             if t._rg:
                 rg = True
                 break
-    if not op.inputs_first:
-        out = op.forward(*[arrays[i] if is_input else params[i] for is_input, i in op.order])
-    elif params:
-        out = op.forward(*arrays, *params)
-    else:  # most ops: no tuple of arrays + params to build
-        out = op.forward(*arrays)
+    try:
+        if not op.inputs_first:
+            out = op.forward(*[arrays[i] if is_input else params[i] for is_input, i in op.order])
+        elif params:
+            out = op.forward(*arrays, *params)
+        else:  # most ops: no tuple of arrays + params to build
+            out = op.forward(*arrays)
+    except ValueError:
+        # Shapes that do not broadcast: PyTorch's RuntimeError, not the kernel's ValueError.
+        error = broadcast_error(op.name, [a.shape for a in arrays if isinstance(a, np.ndarray)])
+        if error is None:
+            raise
+        raise error from None
     if _forward_check[0] is not None:
         _forward_check[0](op, arrays, params, out)
     requires = rg and op.differentiable and _grad_local.enabled

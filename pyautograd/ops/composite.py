@@ -689,6 +689,10 @@ def to(input, *args, **kwargs):
     dtype = _dtype.to_dtype(dtype)
     if dtype is input.dtype and not kwargs.get("copy", False):
         return input
+    if not dtype.is_floating_point:
+        # As PyTorch: an integer or bool result cannot require grad, so the graph stops here
+        # (continuing it would be a straight-through estimator nobody asked for).
+        input = input.detach()
     return shape_mod._to_copy(input, dtype.numpy_dtype)
 
 
