@@ -90,4 +90,12 @@ del _math
 from .autograd.anomaly import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: E402
 from . import compiler, jit  # noqa: E402
 from .compiler import compile  # noqa: E402, A004
+from .ops.pointwise_more import (acos, acosh, addcmul, addcdiv, asin, asinh, atan, atan2, atanh, clamp_max,  # noqa: E402
+                                 clamp_min, cosh, fmod, hypot, logaddexp, nan_to_num, sinh, xlogy)
+from .ops.shape_more import (cross, diag, diag_embed, diagflat, dsplit, fliplr, flipud, hsplit, meshgrid,  # noqa: E402
+                             ravel, repeat_interleave, rot90, tensor_split, trace, vsplit)
+_surface_out = _ops._out
+_surface_out.install(globals(), _surface_out.SURFACE_POLICIES_2)
+del _surface_out
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
 # end surface issue 12

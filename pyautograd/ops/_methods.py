@@ -215,4 +215,30 @@ def _bernoulli_draw(g, shape, p=0.5):
 _bernoulli_ = _random_fill("bernoulli_", _bernoulli_draw)
 _bernoulli_.__doc__ = "Fills this tensor in place with 0/1 draws, 1 with probability p."
 METHODS["bernoulli_"] = _bernoulli_
+
+from . import pointwise_more as _pm  # noqa: E402
+from . import shape_more as _sm  # noqa: E402
+
+_PM_NAMES = ("asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "atan2", "hypot", "logaddexp",
+             "xlogy", "fmod", "nan_to_num", "clamp_min", "clamp_max", "addcmul", "addcdiv")
+METHODS.update({name: getattr(_pm, name) for name in _PM_NAMES})
+METHODS.update({"arcsin": _pm.asin, "arccos": _pm.acos, "arctan": _pm.atan, "arcsinh": _pm.asinh,
+                "arccosh": _pm.acosh, "arctanh": _pm.atanh, "arctan2": _pm.atan2})
+INPLACE.update({f"{name}_": getattr(_pm, name) for name in _PM_NAMES})
+METHODS.update({
+    "T": property(_sm.T, doc="The tensor with its dims reversed."),
+    "mT": property(_sm.mT, doc="The last two dims swapped."),
+    "H": property(_sm.H, doc="The conjugate transpose of a matrix (tensors are real)."),
+    "mH": property(_sm.mH, doc="The conjugate transpose of a batch of matrices."),
+    "view_as": _sm.view_as, "reshape_as": _sm.reshape_as, "ravel": _sm.ravel,
+    "repeat_interleave": _sm.repeat_interleave, "fliplr": _sm.fliplr, "flipud": _sm.flipud, "rot90": _sm.rot90,
+    "tensor_split": _sm.tensor_split, "hsplit": _sm.hsplit, "vsplit": _sm.vsplit, "dsplit": _sm.dsplit,
+    "unfold": _sm.unfold, "trace": _sm.trace, "diag": _sm.diag, "diag_embed": _sm.diag_embed,
+    "diagflat": _sm.diagflat, "cross": _sm.cross,
+    "new_zeros": _sm.new_zeros, "new_ones": _sm.new_ones, "new_empty": _sm.new_empty, "new_full": _sm.new_full,
+    "new_tensor": _sm.new_tensor,
+    "absolute": P.abs, "negative": P.neg, "multiply": P.mul, "subtract": P.sub,
+})
+INPLACE.update({f"{n}_": METHODS[n] for n in ("gt", "ge", "lt", "le", "eq", "ne", "absolute", "negative",
+                                              "multiply", "subtract")})
 # end surface issue 12

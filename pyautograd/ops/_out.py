@@ -163,4 +163,9 @@ SURFACE_POLICIES = {
     "exact": ("topk", "sort", "kthvalue", "mode", "msort", "tril", "triu"),
     "cast": (),
 }
+SURFACE_POLICIES_2 = {
+    "cast": ("asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "atan2", "hypot", "logaddexp",
+             "xlogy", "fmod", "nan_to_num", "clamp_min", "clamp_max", "addcmul", "addcdiv"),
+    "exact": ("cross", "diag"),
+}
 # end surface issue 12
