@@ -98,4 +98,5 @@ _surface_out = _ops._out
 _surface_out.install(globals(), _surface_out.SURFACE_POLICIES_2)
 del _surface_out
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
+from .type_info import finfo, iinfo  # noqa: E402
 # end surface issue 12

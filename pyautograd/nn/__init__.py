@@ -10,4 +10,6 @@ from .parameter import Parameter
 
 # surface issue 12: modules added for the everyday API
 from .modules.activation_more import CELU, GLU, SELU, Hardsigmoid, Hardswish, Mish, PReLU, Softmin  # noqa: E402
+from .modules.lazy import LazyLinear, UninitializedParameter  # noqa: E402
+from .modules.parameter_containers import ParameterDict, ParameterList  # noqa: E402
 # end surface issue 12
