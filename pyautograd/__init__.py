@@ -99,4 +99,7 @@ _surface_out.install(globals(), _surface_out.SURFACE_POLICIES_2)
 del _surface_out
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
 from .type_info import finfo, iinfo  # noqa: E402
+from .ops.scans_moments import cummax, cummin, logcumsumexp, std_mean, var_mean  # noqa: E402
+from .ops.search import (bincount, bucketize, count_nonzero, histc, isin, searchsorted, unique,  # noqa: E402
+                         unique_consecutive)
 # end surface issue 12

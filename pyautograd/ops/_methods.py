@@ -241,4 +241,11 @@ METHODS.update({
 })
 INPLACE.update({f"{n}_": METHODS[n] for n in ("gt", "ge", "lt", "le", "eq", "ne", "absolute", "negative",
                                               "multiply", "subtract")})
+
+from . import scans_moments as _scm  # noqa: E402
+from . import search as _search  # noqa: E402
+
+METHODS.update({"cummax": _scm.cummax, "cummin": _scm.cummin, "logcumsumexp": _scm.logcumsumexp,
+                "unique": _search.unique, "unique_consecutive": _search.unique_consecutive,
+                "bincount": _search.bincount, "histc": _search.histc, "count_nonzero": _search.count_nonzero})
 # end surface issue 12

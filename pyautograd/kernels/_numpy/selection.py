@@ -1,11 +1,12 @@
-"""Selection kernels: sorting, top-k, k-th value, median and mode along one axis (NumPy only).
+"""Selection kernels: sorting, top-k, k-th value, median and mode along one axis, running
+extremes, logcumsumexp, and std/var with the mean (NumPy only).
 
 Orders follow PyTorch's: NaN counts as larger than every number (last in an ascending sort,
 first in a descending one); `stable` keeps equal elements in their input order.
 """
 import numpy as np
 
-__all__ = ["sort", "topk", "kthvalue", "mode"]
+__all__ = ["sort", "topk", "kthvalue", "mode", "cummax", "cummin", "logcumsumexp", "std_mean"]
 
 
 def _keys(x):
@@ -77,3 +78,43 @@ def mode(x, axis, keepdim):
     if keepdim:
         values, indices = np.expand_dims(values, axis), np.expand_dims(indices, axis)
     return values, indices
+
+
+def _running_index(x, axis, better):
+    """The index of the running extreme along `axis` (the latest position on ties, as PyTorch)."""
+    moved = np.moveaxis(x, axis, -1)
+    running = better.accumulate(moved, axis=-1)
+    positions = np.broadcast_to(np.arange(moved.shape[-1]), moved.shape)
+    at = np.where(moved == running, positions, 0)
+    return np.moveaxis(running, -1, axis), np.moveaxis(np.maximum.accumulate(at, axis=-1), -1, axis).astype(np.int64)
+
+
+def cummax(x, axis):
+    """(running maximum along `axis`, index where it was reached)."""
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), np.int64)
+    return _running_index(x, axis, np.maximum)
+
+
+def cummin(x, axis):
+    """(running minimum along `axis`, index where it was reached)."""
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), np.int64)
+    return _running_index(x, axis, np.minimum)
+
+
+def logcumsumexp(x, axis):
+    """log(cumsum(exp(x))) along `axis`, without overflow."""
+    if x.ndim == 0:
+        return x.copy()
+    with np.errstate(all="ignore"):
+        return np.logaddexp.accumulate(x, axis=axis).astype(x.dtype, copy=False)
+
+
+def std_mean(x, dims, correction, keepdim, take_sqrt=True):
+    """(std or var, mean) over `dims` with Bessel's `correction`."""
+    with np.errstate(all="ignore"):
+        mean = np.mean(x, axis=dims, keepdims=keepdim)
+        var = np.var(x, axis=dims, ddof=correction, keepdims=keepdim)
+    spread = np.sqrt(var) if take_sqrt else var
+    return np.asarray(spread).astype(x.dtype), np.asarray(mean).astype(x.dtype)
