@@ -88,7 +88,7 @@ import math as _math  # noqa: E402
 pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
 del _math
 from .autograd.anomaly import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: E402
-from . import compiler, func, jit  # noqa: E402
+from . import compiler, distributions, func, jit  # noqa: E402
 from .compiler import compile  # noqa: E402, A004
 from .ops.pointwise_more import (acos, acosh, addcmul, addcdiv, asin, asinh, atan, atan2, atanh, clamp_max,  # noqa: E402
                                  clamp_min, cosh, fmod, hypot, logaddexp, nan_to_num, sinh, xlogy)
