@@ -242,9 +242,49 @@ METHODS.update({
 INPLACE.update({f"{n}_": METHODS[n] for n in ("gt", "ge", "lt", "le", "eq", "ne", "absolute", "negative",
                                               "multiply", "subtract")})
 
+import numpy as _np  # noqa: E402
+
+from . import index_more as _im  # noqa: E402
 from . import scans_moments as _scm  # noqa: E402
 from . import search as _search  # noqa: E402
 
+
+
+_MANTISSA_RANGE = {"float16": 2 ** 11, "float32": 2 ** 24, "float64": 2 ** 53}
+
+
+def _random_draw(g, shape, dtype, low, high):
+    """Integers for random_: [low, high); random_(to) is [0, to); random_() is PyTorch's full range
+    ([0, 2**mantissa] for floats, [0, max] for integers, {0, 1} for bool)."""
+    if high is None and low:
+        low, high = 0, low
+    if high is not None:
+        return g.integers(low, high, shape)
+    if dtype.is_floating_point:
+        return g.integers(0, _MANTISSA_RANGE[dtype.name], shape, endpoint=True)
+    if dtype.name == "bool":
+        return g.integers(0, 2, shape)
+    return g.integers(0, _np.iinfo(dtype.numpy_dtype).max, shape, endpoint=True)
+
+
+def _random_(self, *args, generator=None, **kwargs):
+    """Fills this tensor in place with integers uniform in [from, to) (random_(to): [0, to);
+    random_(): [0, 2**mantissa] for floats, [0, max] for integers)."""
+    from .._random import rng
+    from ._inplace import check_writable, commit_raw
+    check_writable(self, "random_")
+    low = kwargs.get("from", args[0] if args else 0)
+    high = kwargs.get("to", args[1] if len(args) > 1 else None)
+    self._data[...] = _random_draw(rng(generator), self._data.shape, self.dtype, low, high)
+    return commit_raw(self, "random_")
+
+
+_exponential_ = _random_fill("exponential_", lambda g, shape, lambd=1.0: g.exponential(1.0 / lambd, shape))
+_exponential_.__doc__ = "Fills this tensor in place with exponential samples of rate lambd."
+METHODS.update({"index_copy": _im.index_copy, "index_fill": _im.index_fill})
+INPLACE.update({"index_copy_": _im.index_copy, "index_fill_": _im.index_fill})
+METHODS.update({"random_": _random_, "exponential_": _exponential_,
+                "is_complex": lambda self: False})
 METHODS.update({"cummax": _scm.cummax, "cummin": _scm.cummin, "logcumsumexp": _scm.logcumsumexp,
                 "unique": _search.unique, "unique_consecutive": _search.unique_consecutive,
                 "bincount": _search.bincount, "histc": _search.histc, "count_nonzero": _search.count_nonzero})
