@@ -102,25 +102,7 @@ from .type_info import finfo, iinfo  # noqa: E402
 from .memory_format import (channels_last, channels_last_3d, contiguous_format, memory_format,  # noqa: E402
                             preserve_format)
 
-
-def is_complex(input):
-    """False: pyautograd has no complex dtypes."""
-    return False
-
-
-def set_default_tensor_type(t):
-    """Sets the default floating dtype from a legacy type ('torch.DoubleTensor', torch.FloatTensor)
-    (deprecated in PyTorch, which warns likewise); CUDA types are refused (no CUDA device)."""
-    import warnings
-    warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
-                  "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,
-                  stacklevel=2)
-    name = t if isinstance(t, str) else f"{t.__module__}.{t.__name__}"
-    prefix, _, short = name.rpartition(".")
-    if prefix != "torch" or short not in tensor_types.TYPE_NAMES:
-        raise TypeError(f"invalid type: '{name}'" if prefix != "torch.cuda" else
-                        f"type {name} not available. Torch not compiled with CUDA enabled.")
-    set_default_dtype(getattr(_dtype, tensor_types.TYPE_NAMES[short]))
+from .tensor_types import is_complex, set_default_tensor_type  # noqa: E402
 from .ops.index_more import index_copy, index_fill  # noqa: E402
 from .ops.scans_moments import cummax, cummin, logcumsumexp, std_mean, var_mean  # noqa: E402
 from .ops.search import (bincount, bucketize, count_nonzero, histc, isin, searchsorted, unique,  # noqa: E402

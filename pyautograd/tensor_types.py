@@ -145,3 +145,23 @@ def install():
     Tensor.__new__ = _tensor_new
     Tensor.__init__ = _tensor_init
     Tensor.type = _type_method
+
+
+def is_complex(input):
+    """False: pyautograd has no complex dtypes."""
+    return False
+
+
+def set_default_tensor_type(t):
+    """Sets the default floating dtype from a legacy type ('torch.DoubleTensor', torch.FloatTensor)
+    (deprecated in PyTorch, which warns likewise); CUDA types are refused (no CUDA device)."""
+    warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                  "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,
+                  stacklevel=2)
+    name = t if isinstance(t, str) else f"{t.__module__}.{t.__name__}"
+    prefix, _, short = name.rpartition(".")
+    if prefix == "torch.cuda":
+        raise TypeError(f"type {name} not available. {NO_CUDA}.")
+    if prefix != "torch" or short not in TYPE_NAMES:
+        raise TypeError(f"invalid type: '{name}'")
+    _dtype.set_default_dtype(_dtype._BY_NAME[TYPE_NAMES[short]])
