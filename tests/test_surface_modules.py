@@ -72,3 +72,36 @@ def test_parameter_dict_as_torch(torch):
     assert "a" in ours and isinstance(ours["b"], P.nn.Parameter)
     ours.pop("a")
     assert list(ours.keys()) == ["b"] and len(list(ours.parameters())) == 1
+
+
+def test_memory_formats_and_complex_as_torch(torch):
+    for name in ("contiguous_format", "channels_last", "channels_last_3d", "preserve_format"):
+        assert repr(getattr(P, name)) == repr(getattr(torch, name))
+    x = P.arange(4.0)
+    assert P.equal(x.clone(memory_format=P.preserve_format), x)
+    assert P.zeros_like(x, memory_format=P.preserve_format).shape == (4,)
+    assert P.is_complex(x) == torch.is_complex(torch.arange(4.0)) and x.is_complex() is False
+
+
+def test_random_fills():
+    P.manual_seed(0)
+    x = P.empty(4000)
+    v = x.random_(3, 7).numpy()
+    assert set(np.unique(v)) == {3.0, 4.0, 5.0, 6.0}
+    assert x.random_(5).max().item() <= 4
+    assert x.random_().max().item() > 2 ** 20  # PyTorch's range for float32: [0, 2**24]
+    i = P.zeros(1000, dtype=P.int64).random_(0, 2)
+    assert set(np.unique(i.numpy())) == {0, 1}
+    e = P.empty(20000).exponential_(4.0)
+    assert e.min().item() >= 0 and abs(e.mean().item() - 0.25) < 0.01
+
+
+def test_set_default_tensor_type_as_torch(torch):
+    try:
+        with pytest.warns(UserWarning, match="deprecated"):
+            P.set_default_tensor_type("torch.DoubleTensor")
+        assert P.tensor([1.0]).dtype is P.float64 and P.get_default_dtype() is P.float64
+        with pytest.raises(TypeError, match="not available"):
+            P.set_default_tensor_type("torch.cuda.FloatTensor")
+    finally:
+        P.set_default_dtype(P.float32)
