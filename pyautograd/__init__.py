@@ -103,6 +103,12 @@ from .memory_format import (channels_last, channels_last_3d, contiguous_format, 
                             preserve_format)
 
 from .tensor_types import is_complex, set_default_tensor_type  # noqa: E402
+from .ops.stacking import column_stack, diff, dstack, hstack, vstack  # noqa: E402
+from . import special, version  # noqa: E402
+from .func import vmap  # noqa: E402
+from .platform_state import (are_deterministic_algorithms_enabled, is_autocast_enabled,  # noqa: E402
+                             use_deterministic_algorithms)
+from .cuda import OutOfMemoryError  # noqa: E402
 from .ops.index_more import index_copy, index_fill  # noqa: E402
 from .ops.scans_moments import cummax, cummin, logcumsumexp, std_mean, var_mean  # noqa: E402
 from .ops.search import (bincount, bucketize, count_nonzero, histc, isin, searchsorted, unique,  # noqa: E402

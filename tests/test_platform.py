@@ -185,3 +185,25 @@ def test_cpu_grad_scaler_state_dict_round_trip():
     s2 = P.amp.GradScaler("cpu")
     s2.load_state_dict(s.state_dict())
     assert s2.get_scale() == 4.0 and s2.state_dict() == s.state_dict()
+
+
+def test_switches_read_back_as_torch(torch):
+    assert P.are_deterministic_algorithms_enabled() == torch.are_deterministic_algorithms_enabled()
+    P.use_deterministic_algorithms(True)
+    assert P.are_deterministic_algorithms_enabled()
+    P.use_deterministic_algorithms(False)
+    assert P.is_autocast_enabled() == torch.is_autocast_enabled() is False
+    assert P.version.cuda == torch.version.cuda is None
+    assert issubclass(P.cuda.OutOfMemoryError, RuntimeError) and P.OutOfMemoryError is P.cuda.OutOfMemoryError
+    with P.backends.cudnn.flags(enabled=False, benchmark=True):
+        assert P.backends.cudnn.benchmark is True and P.backends.cudnn.enabled is False
+    assert P.backends.cudnn.benchmark is False and P.backends.cudnn.enabled is True
+
+
+@pytest.mark.parametrize("name", ["expm1", "erf", "exp2", "log1p", "expit", "logit", "xlogy"])
+def test_special_as_torch(name, torch):
+    x = np.array([0.2, 0.5, 0.9])
+    args = (x, x) if name == "xlogy" else (x,)
+    ours = getattr(P.special, name)(*[P.tensor(a) for a in args])
+    theirs = getattr(torch.special, name)(*[torch.tensor(a) for a in args])
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)

@@ -21,6 +21,10 @@ def _no_cuda():
     raise AssertionError(NO_CUDA + _HINT)
 
 
+class OutOfMemoryError(RuntimeError):
+    """PyTorch's error for an exhausted device memory (never raised here: there is no CUDA memory)."""
+
+
 def is_available():
     """False: there is no CUDA device."""
     return False

@@ -281,6 +281,9 @@ def _random_(self, *args, generator=None, **kwargs):
 
 _exponential_ = _random_fill("exponential_", lambda g, shape, lambd=1.0: g.exponential(1.0 / lambd, shape))
 _exponential_.__doc__ = "Fills this tensor in place with exponential samples of rate lambd."
+from . import stacking as _stk  # noqa: E402
+
+METHODS["diff"] = _stk.diff
 METHODS.update({"index_copy": _im.index_copy, "index_fill": _im.index_fill})
 INPLACE.update({"index_copy_": _im.index_copy, "index_fill_": _im.index_fill})
 METHODS.update({"random_": _random_, "exponential_": _exponential_,

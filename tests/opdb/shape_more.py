@@ -121,3 +121,24 @@ OPS = [
     OpInfo("cross", P.cross, _cross_samples, ref=lambda a, b, dim: np.cross(a, b, axis=dim),
            torch_fn=_t("cross"), covers=("linalg_cross",)),
 ]
+
+
+def _stack_samples(dtype, rng):
+    return [SampleInput(([_arg((2, 3), dtype, rng), _arg((2, 1), dtype, rng)],), desc="2-d"),
+            SampleInput(([_arg((3,), dtype, rng), _arg((2,), dtype, rng)],), desc="1-d")]
+
+
+def _same_samples(dtype, rng):
+    return [SampleInput(([_arg((2, 3), dtype, rng), _arg((2, 3), dtype, rng)],), desc="2-d"),
+            SampleInput(([_arg((3,), dtype, rng), _arg((3,), dtype, rng)],), desc="1-d")]
+
+
+OPS += [
+    OpInfo("hstack", P.hstack, _stack_samples, ref=lambda ts: np.hstack(ts), torch_fn=_t("hstack")),
+    OpInfo("vstack", P.vstack, _same_samples, ref=lambda ts: np.vstack(ts), torch_fn=_t("vstack")),
+    OpInfo("dstack", P.dstack, _same_samples, ref=lambda ts: np.dstack(ts), torch_fn=_t("dstack")),
+    OpInfo("column_stack", P.column_stack, _same_samples, ref=lambda ts: np.column_stack(ts),
+           torch_fn=_t("column_stack")),
+    OpInfo("diff", P.diff, _one([("1st", ((3, 5),), {}), ("2nd dim 0", ((4, 2),), {"n": 2, "dim": 0})]),
+           ref=lambda x, n=1, dim=-1: np.diff(x, n, axis=dim), torch_fn=_t("diff")),
+]
