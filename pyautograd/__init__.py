@@ -41,8 +41,8 @@ from .ops.linalg import addmm, bmm, dot, mv
 from .ops.shape import clone
 from .ops.indexing import index_add
 from .ops.indexing import index_put_op as index_put
-from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
-                                 no_grad, set_grad_enabled)
+from .graph.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                              no_grad, set_grad_enabled)
 from . import autograd
 from .kernels import get_num_threads, set_num_threads
 from ._tensor_str import get_printoptions, set_printoptions
@@ -56,12 +56,16 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 absolute = abs
 
 # The out= forms (torch.add(a, b, out=c)), from the functions above.
-from .ops import _out  # noqa: E402
-_out.install(globals())
-del _out
+from .ops import install_out_forms  # noqa: E402
+install_out_forms(globals())
+del install_out_forms
 
 # As in PyTorch, `import pyautograd as torch` alone gives torch.nn and torch.optim.
 from . import nn, optim  # noqa: E402
+# distributed issue 16: torch.distributed (importing it does not start MPI)
+from . import distributed  # noqa: E402
+# interop issue 17: torch.onnx (the onnx package is imported only when exporting)
+from . import onnx  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -69,9 +73,6 @@ __version__ = "0.1.0"
 from .ops.matrix import tril, triu  # noqa: E402
 from .ops.sampling import bernoulli, multinomial  # noqa: E402
 from .ops.selection import argsort, kthvalue, median, mode, msort, sort, topk  # noqa: E402
-from .ops import _out as _surface_out  # noqa: E402
-_surface_out.install(globals(), _surface_out.SURFACE_POLICIES)
-del _surface_out
 # The platform, as PyTorch's CPU build answers it.
 from . import _platform_methods, tensor_types  # noqa: E402
 for _name, _method in _platform_methods.METHODS.items():
@@ -94,14 +95,9 @@ from .ops.pointwise_more import (acos, acosh, addcmul, addcdiv, asin, asinh, ata
                                  clamp_min, cosh, fmod, hypot, logaddexp, nan_to_num, sinh, xlogy)
 from .ops.shape_more import (cross, diag, diag_embed, diagflat, dsplit, fliplr, flipud, hsplit, meshgrid,  # noqa: E402
                              ravel, repeat_interleave, rot90, tensor_split, trace, vsplit)
-_surface_out = _ops._out
-_surface_out.install(globals(), _surface_out.SURFACE_POLICIES_2)
-del _surface_out
-arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
 from .type_info import finfo, iinfo  # noqa: E402
 from .memory_format import (channels_last, channels_last_3d, contiguous_format, memory_format,  # noqa: E402
                             preserve_format)
-
 from .tensor_types import is_complex, set_default_tensor_type  # noqa: E402
 from .ops.stacking import column_stack, diff, dstack, hstack, vstack  # noqa: E402
 from . import special, version  # noqa: E402
@@ -113,4 +109,12 @@ from .ops.index_more import index_copy, index_fill  # noqa: E402
 from .ops.scans_moments import cummax, cummin, logcumsumexp, std_mean, var_mean  # noqa: E402
 from .ops.search import (bincount, bucketize, count_nonzero, histc, isin, searchsorted, unique,  # noqa: E402
                          unique_consecutive)
+from .ops import install_out_forms  # noqa: E402
+install_out_forms(globals(), {
+    "cast": ("asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "atan2", "hypot", "logaddexp",
+             "xlogy", "fmod", "nan_to_num", "clamp_min", "clamp_max", "addcmul", "addcdiv"),
+    "exact": ("topk", "sort", "kthvalue", "mode", "msort", "tril", "triu", "cross", "diag"),
+})
+del install_out_forms
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
 # end surface issue 12

@@ -14,7 +14,7 @@ from . import _creation
 from ._tensor import Tensor
 from .autograd import functional as _functional
 from .autograd import grad_mode
-from .autograd.backward import grad as _autograd_grad
+from .autograd import grad as _autograd_grad
 from .ops import composite
 
 

@@ -11,6 +11,7 @@ import collections
 import warnings
 
 from .._device import NO_CUDA
+from .._device import device as device_cls
 from ..tensor_types import cuda_tensor_types as _cuda_tensor_types
 from . import amp  # noqa: F401  (torch.cuda.amp)
 
@@ -124,7 +125,6 @@ def ipc_collect():
 def set_device(device):
     """Selects a CUDA device: PyTorch's CPU build raises AttributeError for any index >= 0 (a
     negative index is a no-op there too)."""
-    from .._device import device as device_cls
     index = device if isinstance(device, int) else device_cls(device).index
     if index is None or index >= 0:
         raise AttributeError(f"{NO_CUDA}: torch.cuda.set_device({device!r}) has no device to select "

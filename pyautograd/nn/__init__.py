@@ -13,3 +13,6 @@ from .modules.activation_more import CELU, GLU, SELU, Hardsigmoid, Hardswish, Mi
 from .modules.lazy import LazyLinear, UninitializedParameter  # noqa: E402
 from .modules.parameter_containers import ParameterDict, ParameterList  # noqa: E402
 # end surface issue 12
+# distributed issue 16: data-parallel wrappers and the synchronised BatchNorm
+from . import parallel  # noqa: E402
+from .modules.sync_batchnorm import SyncBatchNorm  # noqa: E402

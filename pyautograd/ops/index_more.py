@@ -1,6 +1,6 @@
 """index_copy and index_fill: slices along one dim replaced (by a source's slices, or a value),
 primitives with PyTorch's nodes (IndexCopyBackward0, IndexFillBackward0)."""
-from .. import kernels
+from .. import _creation, kernels
 from . import indexing
 from ._dims import wrap_dim
 from ._opdef import defop
@@ -19,7 +19,6 @@ _index_copy = defop("index_copy", "input, dim, index, source", kernels.index_cop
 
 
 def _select(grad, dim, index):
-    from .. import _creation
     if grad.ndim == 0:
         return grad
     return indexing.index_select(grad, dim, _creation.tensor(index))

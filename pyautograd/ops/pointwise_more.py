@@ -4,7 +4,7 @@ clamp_min/clamp_max, addcmul/addcdiv, and the activations mish, hardswish, hards
 celu, selu, glu and prelu (their nn.functional and nn forms live in nn/)."""
 import numpy as np
 
-from .. import kernels
+from .. import _creation, kernels
 from . import _apply
 from ._dims import wrap_dim
 from ._opdef import defop
@@ -57,7 +57,6 @@ _fmod_scalar = defop("fmod_scalar", "input, other", kernels.fmod, tensors=("inpu
 
 
 def _full_like(input, value):
-    from .. import _creation
     return _creation.full_like(input, value)
 
 

@@ -15,7 +15,8 @@ non-negative ints, or None for every dim.
 import math
 
 from .. import kernels
-from ..autograd import grad_mode
+from .._creation import arange, ones_like, zeros_like
+from ..graph import grad_mode
 from ._opdef import defop
 from .pointwise import isnan, where
 from .shape import _cat
@@ -105,7 +106,6 @@ def _exclusive_products(x, dim):
     at zeros): running products from the front times running products from the back."""
     n = x.shape[dim]
     if n == 1:
-        from .._creation import ones_like
         return ones_like(x)
     front = _cumprod(x.narrow(dim, 0, n - 1), dim)  # front[i] = x0 .. xi
     back = _cumprod(x.narrow(dim, 1, n - 1).flip(dim), dim).flip(dim)  # back[i] = x(i+1) .. x(n-1)
@@ -123,7 +123,6 @@ def _prod_backward(grad, input, result, dim, keepdim):
         if zeros == 0:
             return grad * (result / input)
         if zeros > 1 and not grad_mode.is_grad_enabled():
-            from .._creation import zeros_like
             return zeros_like(input)
         return (grad * _exclusive_products(input.reshape(-1), 0)).reshape(input.shape)
     if not keepdim:
@@ -165,7 +164,6 @@ def _selecting(values, indices):
 
 def _select_backward(grad, result, input_shapes, dim, keepdim):
     """The gradient of a (values, indices) reduction: all to the returned index of each slice."""
-    from .._creation import arange
     grad, index = grad[0], result[1]
     shape = input_shapes[0]
     if not shape:

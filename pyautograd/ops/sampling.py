@@ -8,7 +8,7 @@ import numbers
 
 import numpy as np
 
-from .. import kernels
+from .. import _creation, kernels
 from .._random import rng
 from ._opdef import defop
 
@@ -51,7 +51,6 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 def bernoulli(input, p=None, *, generator=None):
     """0/1 draws, 1 with probability `input` elementwise (or with the number `p`, input's shape)."""
     if p is not None:
-        from .. import _creation
         input = _creation.full(input.shape, float(p), dtype=input.dtype)
     w = input._data
     if not input.is_floating_point():

@@ -3,14 +3,13 @@ each a primitive with PyTorch's node (CummaxBackward0, LogcumsumexpBackward0, St
 VarMeanBackward0)."""
 import numbers
 
-from .. import kernels, return_types
+from .. import _creation, kernels, return_types
 from . import indexing
 from ._dims import wrap_dim, wrap_dims
 from ._opdef import defop
 
 
 def _zeros(shape, like):
-    from .. import _creation
     return _creation.zeros(shape, dtype=like.dtype)
 
 

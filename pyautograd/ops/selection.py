@@ -7,14 +7,13 @@ taken from -- a scatter of the incoming gradient at the indices, itself differen
 """
 import numbers
 
-from .. import kernels, return_types
+from .. import _creation, kernels, return_types
 from . import indexing
 from ._dims import wrap_dim
 from ._opdef import defop
 
 
 def _zeros(shape, like):
-    from .. import _creation
     return _creation.zeros(shape, dtype=like.dtype)
 
 

@@ -15,6 +15,7 @@ from . import composite as C
 from . import indexing
 from ._dims import size_args, wrap_dim
 from ._opdef import defop
+from .shape import diagonal_backward
 
 
 # -- transposes and reshapes ---------------------------------------------------------------
@@ -275,7 +276,6 @@ _diag_of_matrix = defop("diag", "input, diagonal", lambda input, diagonal: kerne
 
 
 def _diagonal_backward(grad, shape, offset):
-    from .shape import diagonal_backward
     return diagonal_backward(grad, shape, offset, 0, 1)
 
 
