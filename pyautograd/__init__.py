@@ -109,6 +109,8 @@ from .ops.index_more import index_copy, index_fill  # noqa: E402
 from .ops.scans_moments import cummax, cummin, logcumsumexp, std_mean, var_mean  # noqa: E402
 from .ops.search import (bincount, bucketize, count_nonzero, histc, isin, searchsorted, unique,  # noqa: E402
                          unique_consecutive)
+from .ops.linalg_more import det, logdet, slogdet  # noqa: E402
+from .ops.linalg_more import inv as inverse  # noqa: E402
 from .ops import install_out_forms  # noqa: E402
 install_out_forms(globals(), {
     "cast": ("asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "atan2", "hypot", "logaddexp",

@@ -273,6 +273,11 @@ _exponential_.__doc__ = "Fills this tensor in place with exponential samples of 
 from . import stacking as _stk  # noqa: E402
 
 METHODS["diff"] = _stk.diff
+
+from . import linalg_more as _la  # noqa: E402
+
+METHODS.update({"inverse": _la.inv, "det": _la.det, "slogdet": _la.slogdet, "logdet": _la.logdet,
+                "cholesky": lambda self, upper=False: _la.cholesky(self, upper=upper)})
 METHODS.update({"index_copy": _im.index_copy, "index_fill": _im.index_fill})
 INPLACE.update({"index_copy_": _im.index_copy, "index_fill_": _im.index_fill})
 METHODS.update({"random_": _random_, "exponential_": _exponential_,
