@@ -92,7 +92,7 @@ from .autograd.anomaly import is_anomaly_check_nan_enabled, is_anomaly_enabled  
 from . import compiler, distributions, func, jit  # noqa: E402
 from .compiler import compile  # noqa: E402, A004
 from .ops.pointwise_more import (acos, acosh, addcmul, addcdiv, asin, asinh, atan, atan2, atanh, clamp_max,  # noqa: E402
-                                 clamp_min, cosh, fmod, hypot, logaddexp, nan_to_num, sinh, xlogy)
+                                 clamp_min, cosh, erfinv, fmod, hypot, logaddexp, nan_to_num, sinh, xlogy)
 from .ops.shape_more import (cross, diag, diag_embed, diagflat, dsplit, fliplr, flipud, hsplit, meshgrid,  # noqa: E402
                              ravel, repeat_interleave, rot90, tensor_split, trace, vsplit)
 from .type_info import finfo, iinfo  # noqa: E402
@@ -114,7 +114,7 @@ from .ops.linalg_more import inv as inverse  # noqa: E402
 from .ops import install_out_forms  # noqa: E402
 install_out_forms(globals(), {
     "cast": ("asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "atan2", "hypot", "logaddexp",
-             "xlogy", "fmod", "nan_to_num", "clamp_min", "clamp_max", "addcmul", "addcdiv"),
+             "xlogy", "fmod", "nan_to_num", "clamp_min", "clamp_max", "addcmul", "addcdiv", "erfinv"),
     "exact": ("topk", "sort", "kthvalue", "mode", "msort", "tril", "triu", "cross", "diag"),
 })
 del install_out_forms

@@ -1,5 +1,5 @@
 """torch.special: the special functions pyautograd has, under their torch.special names (the
-same functions as the top-level ones: erf, expm1, exp2, log1p, expit, logit, xlogy,
+same functions as the top-level ones: erf, erfinv, expm1, exp2, log1p, expit, logit, xlogy,
 logsumexp, softmax, log_softmax, round)."""
 from .ops import composite, pointwise, pointwise_more
 
@@ -16,5 +16,5 @@ def logit(input, eps=None):
 
 
 erf, expm1, exp2, log1p, round = pointwise.erf, pointwise.expm1, pointwise.exp2, pointwise.log1p, pointwise.round_  # noqa: A001
-xlogy = pointwise_more.xlogy
+xlogy, erfinv = pointwise_more.xlogy, pointwise_more.erfinv
 logsumexp, softmax, log_softmax = composite.logsumexp, composite.softmax, composite.log_softmax

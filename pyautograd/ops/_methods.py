@@ -211,7 +211,7 @@ from . import pointwise_more as _pm  # noqa: E402
 from . import shape_more as _sm  # noqa: E402
 
 _PM_NAMES = ("asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "atan2", "hypot", "logaddexp",
-             "xlogy", "fmod", "nan_to_num", "clamp_min", "clamp_max", "addcmul", "addcdiv")
+             "xlogy", "fmod", "nan_to_num", "clamp_min", "clamp_max", "addcmul", "addcdiv", "erfinv")
 METHODS.update({name: getattr(_pm, name) for name in _PM_NAMES})
 METHODS.update({"arcsin": _pm.asin, "arccos": _pm.acos, "arctan": _pm.atan, "arcsinh": _pm.asinh,
                 "arccosh": _pm.acosh, "arctanh": _pm.atanh, "arctan2": _pm.atan2})

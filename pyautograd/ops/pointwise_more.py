@@ -2,6 +2,8 @@
 inverse and hyperbolic trigonometry, atan2, hypot, logaddexp, xlogy, fmod, nan_to_num,
 clamp_min/clamp_max, addcmul/addcdiv, and the activations mish, hardswish, hardsigmoid,
 celu, selu, glu and prelu (their nn.functional and nn forms live in nn/)."""
+import math
+
 import numpy as np
 
 from .. import _creation, kernels
@@ -72,6 +74,9 @@ def fmod(input, other):
     if isinstance(other, _apply.Tensor):
         return _fmod_tensor(input, other)
     return _fmod_scalar(input, other)
+
+erfinv = defop("erfinv", "input", kernels.erfinv, promote="float",
+               grads={"input": lambda grad, result: grad * (math.sqrt(math.pi) / 2) * (result * result).exp()})
 
 _nan_to_num = defop("nan_to_num", "input, nan, posinf, neginf", kernels.nan_to_num, promote=None,
                     grads={"input": lambda grad, input: where(input.isfinite(), grad, 0.0)})

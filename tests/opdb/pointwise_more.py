@@ -25,6 +25,18 @@ def _f(name):
     return lambda *a, **k: getattr(_torch().nn.functional, name)(*a, **k)
 
 
+def _erfinv_ref(x):
+    """Bisection on math.erf: slow and obviously right (the kernel uses a rational approximation)."""
+    import math
+    lo, hi = np.full(x.shape, -6.0), np.full(x.shape, 6.0)
+    erf = np.vectorize(math.erf, otypes=[np.float64])
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        below = erf(mid) < x
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return ((lo + hi) / 2).astype(x.dtype)
+
+
 def _ternary(dtype, rng):
     def arg(shape, low=-2.0, high=2.0):
         return make_arg(shape, dtype, rng, low=low, high=high)
@@ -88,8 +100,9 @@ OPS = []
 for _name, _ref, _kw in [("asin", np.arcsin, dict(low=-0.9, high=0.9)), ("acos", np.arccos, dict(low=-0.9, high=0.9)),
                          ("atan", np.arctan, {}), ("sinh", np.sinh, {}), ("cosh", np.cosh, {}),
                          ("asinh", np.arcsinh, {}), ("acosh", np.arccosh, dict(low=1.1, high=4.0)),
-                         ("atanh", np.arctanh, dict(low=-0.9, high=0.9))]:
-    OPS.append(OpInfo(_name, getattr(P, _name), unary(**_kw), ref=_ref, torch_fn=_t(_name)))
+                         ("atanh", np.arctanh, dict(low=-0.9, high=0.9)),
+                         ("erfinv", None, dict(low=-0.95, high=0.95))]:
+    OPS.append(OpInfo(_name, getattr(P, _name), unary(**_kw), ref=_ref or _erfinv_ref, torch_fn=_t(_name)))
 OPS += [
     OpInfo("atan2", P.atan2, binary(other=(-3.0, 3.0, (0.0,)), scalar=None), ref=np.arctan2, torch_fn=_t("atan2"),
            covers=("atan2",)),

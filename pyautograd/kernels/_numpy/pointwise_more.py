@@ -2,13 +2,15 @@
 trigonometry, atan2, hypot, logaddexp, xlogy, fmod, nan_to_num, one-sided clamps, the
 ternary addcmul/addcdiv and the activations mish, hardswish, hardsigmoid, celu (NumPy only;
 inputs arrive promoted to one dtype by the ops layer)."""
+import math
+
 import numpy as np
 
 from .._fp import quiet
 
 __all__ = ["asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "atan2", "hypot", "logaddexp",
            "xlogy", "fmod", "nan_to_num", "clamp_min", "clamp_max", "addcmul", "addcdiv", "mish", "hardswish",
-           "hardsigmoid", "celu"]
+           "hardsigmoid", "celu", "erfinv"]
 
 
 def _keep(result, like):
@@ -113,3 +115,31 @@ def hardsigmoid(x):
 def celu(x, alpha):
     """x where x > 0, else alpha * (exp(x / alpha) - 1)."""
     return _keep(quiet(lambda: np.where(x > 0, x, alpha * np.expm1(x / alpha))), x)
+
+
+_erf_scalar = np.frompyfunc(math.erf, 1, 1)
+
+
+def erfinv(x):
+    """The inverse error function on (-1, 1) (+-inf at +-1, NaN outside): Giles' approximation
+    refined by Newton steps on erf, to full precision."""
+    xd = np.asarray(x, np.float64)
+    with np.errstate(all="ignore"):
+        w = -np.log((1.0 - xd) * (1.0 + xd))
+        central = w < 5.0
+        wc, wt = w - 2.5, np.sqrt(w) - 3.0
+        pc = 2.81022636e-08
+        for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
+                  -0.00417768164, 0.246640727, 1.50140941):
+            pc = c + pc * wc
+        pt = -0.000200214257
+        for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+                  0.00943887047, 1.00167406, 2.83297682):
+            pt = c + pt * wt
+        y = np.where(central, pc, pt) * xd
+        for _ in range(2):  # Newton: y -= (erf(y) - x) / erf'(y)
+            err = np.asarray(_erf_scalar(y), np.float64) - xd
+            y = y - err / (2.0 / math.sqrt(math.pi) * np.exp(-y * y))
+        y = np.where(xd == 1.0, np.inf, np.where(xd == -1.0, -np.inf, y))
+        y = np.where(np.abs(xd) > 1.0, np.nan, y)
+    return np.asarray(y).astype(x.dtype, copy=False)
