@@ -105,3 +105,15 @@ def test_set_default_tensor_type_as_torch(torch):
             P.set_default_tensor_type("torch.cuda.FloatTensor")
     finally:
         P.set_default_dtype(P.float32)
+
+
+@pytest.mark.parametrize("name", ["normal", "uniform", "constant", "kaiming_normal", "xavier_uniform", "orthogonal"])
+def test_deprecated_init_spellings_warn_and_fill(name, torch):
+    args = (0.5,) if name == "constant" else ()
+    w = P.empty(3, 4)
+    with pytest.warns(FutureWarning, match=f"nn.init.{name}` is now deprecated"):
+        getattr(P.nn.init, name)(w, *args)
+    with pytest.warns(FutureWarning):
+        getattr(torch.nn.init, name)(torch.empty(3, 4), *args)
+    if name == "constant":
+        assert P.equal(w, P.full((3, 4), 0.5))
