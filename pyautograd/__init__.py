@@ -93,7 +93,7 @@ from . import compiler, distributions, func, jit  # noqa: E402
 from .compiler import compile  # noqa: E402, A004
 from .ops.pointwise_more import (acos, acosh, addcmul, addcdiv, asin, asinh, atan, atan2, atanh, clamp_max,  # noqa: E402
                                  clamp_min, cosh, erfinv, fmod, hypot, logaddexp, nan_to_num, sinh, xlogy)
-from .ops.shape_more import (cross, diag, diag_embed, diagflat, dsplit, fliplr, flipud, hsplit, meshgrid,  # noqa: E402
+from .ops.shape_more import (cdist, cross, diag, diag_embed, diagflat, dsplit, fliplr, flipud, hsplit, meshgrid,  # noqa: E402
                              ravel, repeat_interleave, rot90, tensor_split, trace, vsplit)
 from .type_info import finfo, iinfo  # noqa: E402
 from .memory_format import (channels_last, channels_last_3d, contiguous_format, memory_format,  # noqa: E402

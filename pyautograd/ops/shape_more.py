@@ -15,6 +15,7 @@ from . import composite as C
 from . import indexing
 from ._dims import size_args, wrap_dim
 from ._opdef import defop
+from .pointwise import where
 from .shape import diagonal_backward
 
 
@@ -317,6 +318,33 @@ def linalg_cross(input, other, *, dim=-1):
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[d - nd + input.ndim]} "
                            f"and {other.shape[d - nd + other.ndim]}")
     return _cross(input, other, d - nd)
+
+
+def _cdist_weights(grad, x1, x2, result, p):
+    """d dist_ij / d x1_i per coordinate, times grad_ij (zero where the distance is zero)."""
+    diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    if p == 1:
+        return grad.unsqueeze(-1) * diff.sign()
+    scale = where(result > 0, grad / result.clamp(min=1e-300) ** (p - 1), 0.0).unsqueeze(-1)
+    return scale * diff.sign() * diff.abs() ** (p - 1) if p != 2 else scale * diff
+
+
+_cdist = defop("cdist", "x1, x2, p", kernels.cdist,
+               grads={"x1": lambda grad, x1, x2, result, p: _cdist_weights(grad, x1, x2, result, p).sum(-2),
+                      "x2": lambda grad, x1, x2, result, p: -_cdist_weights(grad, x1, x2, result, p).sum(-3)})
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """The p-norm distance (p >= 1 finite here) between each row of x1 (..., P, M) and each row of
+    x2 (..., R, M): a (..., P, R) tensor."""
+    if x1.ndim < 2 or x2.ndim < 2:
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {x1.ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
+    if not (p >= 1 and p != float("inf")):
+        raise RuntimeError(f"cdist only supports finite p >= 1 in pyautograd (got p={p})" if p >= 0 else
+                           "cdist only supports non-negative p values")
+    return _cdist(x1, x2, float(p))
 
 
 # -- new_* factories -------------------------------------------------------------------------------

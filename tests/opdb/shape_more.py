@@ -142,3 +142,14 @@ OPS += [
     OpInfo("diff", P.diff, _one([("1st", ((3, 5),), {}), ("2nd dim 0", ((4, 2),), {"n": 2, "dim": 0})]),
            ref=lambda x, n=1, dim=-1: np.diff(x, n, axis=dim), torch_fn=_t("diff")),
 ]
+
+
+def _cdist_ref(x1, x2, p=2.0):
+    return (np.abs(x1[..., :, None, :] - x2[..., None, :, :]) ** p).sum(-1) ** (1.0 / p)
+
+
+OPS.append(OpInfo("cdist", P.cdist, lambda dtype, rng: [
+    SampleInput((_arg((3, 2), dtype, rng), _arg((4, 2), dtype, rng)), desc="p 2"),
+    SampleInput((_arg((2, 3, 2), dtype, rng), _arg((2, 2, 2), dtype, rng)), {"p": 3.0}, "batched p 3"),
+    SampleInput((_arg((2, 2), dtype, rng), _arg((3, 2), dtype, rng)), {"p": 1.0}, "p 1")],
+    ref=_cdist_ref, torch_fn=_t("cdist"), tolerances={"float32": (1e-5, 1e-5)}))

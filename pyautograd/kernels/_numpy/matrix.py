@@ -2,7 +2,7 @@
 the cross product (NumPy only: memory moves and small arithmetic)."""
 import numpy as np
 
-__all__ = ["tril", "triu", "rot90", "trace", "trace_backward", "diag_embed", "unfold", "unfold_backward", "cross"]
+__all__ = ["tril", "triu", "rot90", "trace", "trace_backward", "diag_embed", "unfold", "unfold_backward", "cross", "cdist"]
 
 
 def tril(x, diagonal):
@@ -70,3 +70,15 @@ def unfold_backward(grad, shape, dim, size, step):
 def cross(a, b, dim):
     """The cross product of 3-vectors along `dim`."""
     return np.cross(a, b, axis=dim)
+
+
+def cdist(x1, x2, p):
+    """The p-norm distance between every row of x1 and every row of x2 (batched over leading dims)."""
+    diff = np.abs(x1[..., :, None, :] - x2[..., None, :, :])
+    if p == np.inf:
+        out = diff.max(-1) if diff.shape[-1] else np.zeros(diff.shape[:-1], x1.dtype)
+    elif p == 0:
+        out = (diff != 0).sum(-1)
+    else:
+        out = (diff ** p).sum(-1) ** (1.0 / p)
+    return np.asarray(out).astype(x1.dtype, copy=False)
