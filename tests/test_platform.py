@@ -47,8 +47,6 @@ QUERIES = {
     "accelerator.synchronize": lambda t: t.accelerator.synchronize(),
     "backends.mps.is_available": lambda t: t.backends.mps.is_available(),
     "backends.mps.is_built": lambda t: t.backends.mps.is_built(),
-    "backends.cudnn.flags": lambda t: (t.backends.cudnn.benchmark, t.backends.cudnn.deterministic,
-                                       t.backends.cudnn.allow_tf32, t.backends.cudnn.enabled),
     "backends.cudnn.is_available": lambda t: t.backends.cudnn.is_available(),
     "backends.cuda.matmul.allow_tf32": lambda t: t.backends.cuda.matmul.allow_tf32,
     "backends.cuda.is_built": lambda t: t.backends.cuda.is_built(),
@@ -207,3 +205,15 @@ def test_special_as_torch(name, torch):
     ours = getattr(P.special, name)(*[P.tensor(a) for a in args])
     theirs = getattr(torch.special, name)(*[torch.tensor(a) for a in args])
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+
+
+def test_backend_flag_defaults_as_torch_in_a_fresh_process(torch):
+    """The flags' defaults, read in a new interpreter (other tests and examples set them)."""
+    import subprocess
+    import sys
+    code = ("import {lib} as t; print((t.backends.cudnn.benchmark, t.backends.cudnn.deterministic, "
+            "t.backends.cudnn.allow_tf32, t.backends.cudnn.enabled, t.backends.cuda.matmul.allow_tf32, "
+            "t.get_float32_matmul_precision()))")
+    answers = [subprocess.run([sys.executable, "-c", code.format(lib=lib)], capture_output=True, text=True,
+                              check=True).stdout for lib in ("pyautograd", "torch")]
+    assert answers[0] == answers[1] and answers[0].startswith("(False, False, True, True, False, 'highest')")
