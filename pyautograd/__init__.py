@@ -110,6 +110,8 @@ from .ops.scans_moments import cummax, cummin, logcumsumexp, std_mean, var_mean 
 from .ops.search import (bincount, bucketize, count_nonzero, histc, isin, searchsorted, unique,  # noqa: E402
                          unique_consecutive)
 from .ops.linalg_more import det, logdet, slogdet  # noqa: E402
+from .ops.bitwise import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift,  # noqa: E402
+                          bitwise_xor)
 from .ops.linalg_more import inv as inverse  # noqa: E402
 from .ops import install_out_forms  # noqa: E402
 install_out_forms(globals(), {

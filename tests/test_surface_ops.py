@@ -126,3 +126,25 @@ def test_gumbel_softmax_samples():
     np.testing.assert_allclose(freq, expected, atol=0.03)  # argmax of logits + Gumbel noise ~ softmax(logits)
     hard.sum().backward()  # straight-through: the soft sample's gradient reaches the logits
     assert logits.grad is not None and logits.grad.shape == (1, 3)
+
+
+@pytest.mark.parametrize("expr", ["a & b", "a | b", "a ^ b", "~a", "a & 1", "6 | a", "a << 1", "a >> 1",
+                                  "m & n", "m | n", "~m", "m ^ n"])
+def test_bitwise_operators_as_torch(expr, torch):
+    def run(lib):
+        env = {"a": lib.tensor([5, 3, -2]), "b": lib.tensor([1, 2, 7]), "m": lib.tensor([True, False, True]),
+               "n": lib.tensor([True, True, False])}
+        return eval(expr, {}, env)  # noqa: S307 -- our own test expressions
+    ours, theirs = run(P), run(torch)
+    assert str(ours.dtype) == str(theirs.dtype)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_bitwise_in_place_and_float_refusal(torch):
+    m = P.tensor([True, False])
+    m &= P.tensor([False, False])
+    assert m.tolist() == [False, False]
+    with pytest.raises(NotImplementedError):
+        torch.ones(2) & torch.ones(2)
+    with pytest.raises(TypeError, match="integer or bool"):
+        P.ones(2) & P.ones(2)

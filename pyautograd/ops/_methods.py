@@ -274,7 +274,20 @@ from . import stacking as _stk  # noqa: E402
 
 METHODS["diff"] = _stk.diff
 
+from . import bitwise as _bw  # noqa: E402
 from . import linalg_more as _la  # noqa: E402
+
+# & | ^ ~ << >> on integer tensors too (bool-only before), as PyTorch's bitwise ops.
+METHODS.update({"bitwise_and": _bw.bitwise_and, "bitwise_or": _bw.bitwise_or, "bitwise_xor": _bw.bitwise_xor,
+                "bitwise_not": _bw.bitwise_not, "bitwise_left_shift": _bw.bitwise_left_shift,
+                "bitwise_right_shift": _bw.bitwise_right_shift,
+                "__and__": _bw.bitwise_and, "__or__": _bw.bitwise_or, "__xor__": _bw.bitwise_xor,
+                "__invert__": _bw.bitwise_not, "__lshift__": _bw.bitwise_left_shift,
+                "__rshift__": _bw.bitwise_right_shift, "__rand__": _bw.reflected(_bw.bitwise_and),
+                "__ror__": _bw.reflected(_bw.bitwise_or), "__rxor__": _bw.reflected(_bw.bitwise_xor)})
+INPLACE.update({"bitwise_and_": _bw.bitwise_and, "bitwise_or_": _bw.bitwise_or, "bitwise_xor_": _bw.bitwise_xor,
+                "bitwise_not_": _bw.bitwise_not, "__iand__": _bw.bitwise_and, "__ior__": _bw.bitwise_or,
+                "__ixor__": _bw.bitwise_xor})
 
 METHODS.update({"inverse": _la.inv, "det": _la.det, "slogdet": _la.slogdet, "logdet": _la.logdet,
                 "cholesky": lambda self, upper=False: _la.cholesky(self, upper=upper)})
