@@ -14,9 +14,12 @@ from tools import api_coverage  # noqa: E402
 
 USAGE = api_coverage.DEFAULT_JSON
 
-# The file-weighted shares when the tool was written (commit 59d2118): coverage may only grow.
+# The file-weighted shares when the tool was written (commit 59d2118), and after the everyday-API
+# work of issue 12: coverage may only grow.
 BEFORE = {"Tensor": 0.895, "torch": 0.710, "F": 0.755, "nn": 0.828, "optim": 0.963, "lr_scheduler": 0.848,
           "data": 0.812}
+AFTER_ISSUE_12 = {"Tensor": 0.974, "torch": 0.946, "F": 0.763, "nn": 0.848, "optim": 0.963, "lr_scheduler": 0.848,
+                  "data": 0.812}
 
 
 def test_presence_follows_dotted_paths():
@@ -42,7 +45,8 @@ def test_weighted_share_on_a_small_table(tmp_path):
 def test_coverage_never_drops_below_the_recorded_figures():
     cov = api_coverage.coverage(api_coverage.load(USAGE))
     assert set(cov) == set(BEFORE)
-    dropped = {c: (round(cov[c][0], 3), BEFORE[c]) for c in BEFORE if cov[c][0] + 1e-9 < BEFORE[c] - 5e-4}
+    dropped = {c: (round(cov[c][0], 3), AFTER_ISSUE_12[c]) for c in BEFORE
+               if cov[c][0] + 1e-9 < AFTER_ISSUE_12[c] - 5e-4}
     assert not dropped, f"coverage fell (now, before): {dropped}"
 
 
