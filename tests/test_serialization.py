@@ -148,7 +148,7 @@ def test_write_is_fsynced_then_renamed(tmp_path, monkeypatch):
     monkeypatch.setattr(serialization.os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd)))
     monkeypatch.setattr(serialization.os, "replace", lambda a, b: (calls.append("replace"), real_replace(a, b)))
     pg.save(1, tmp_path / "x.pt")
-    assert calls == ["fsync", "replace"]
+    assert calls == ["fsync", "replace", "fsync"]  # the file, then its directory after the rename
 
 
 def _good_bytes():

@@ -20,7 +20,7 @@ from ..graph.grad_mode import no_grad
 from ..graph.node import Node, SavedTensor
 from ..graph.observers import active as _observing
 from . import _arrayeval
-from .broadcast_errors import broadcast_error
+from ._kernel_errors import as_torch_error
 
 _make = Tensor._make  # bound once (binding a classmethod per call costs)
 _NO_EDGE = (None, 0)
@@ -103,10 +103,9 @@ def call(op, inputs, params):
             out = op.forward(*arrays, *params)
         else:  # most ops: no tuple of arrays + params to build
             out = op.forward(*arrays)
-    except ValueError:
-        # Shapes that do not broadcast: PyTorch's RuntimeError, not the kernel's ValueError.
-        error = broadcast_error(op.name, [a.shape for a in arrays if isinstance(a, np.ndarray)])
-        if error is None:
+    except ValueError as exc:  # a kernel's ValueError is PyTorch's RuntimeError (see _kernel_errors)
+        error = as_torch_error(op.name, exc, arrays)
+        if error is exc:
             raise
         raise error from None
     if _observing.forward_computed is not None:

@@ -6,7 +6,7 @@ dimensions. Each ``checked_*`` wraps a forward kernel of ops/linalg.py; they see
 import numpy as np
 
 from .. import kernels
-from .broadcast_errors import broadcast_error
+from ._kernel_errors import broadcast_mismatch
 
 # PyTorch's C++ and scalar type names, as its messages print them.
 CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
@@ -39,18 +39,20 @@ def checked_mm(a, b):
         note = "" if a.ndim == b.ndim == 2 else f" (operands of shapes {tuple(a.shape)} and {tuple(b.shape)})"
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_mat(a.shape)} and {_mat(b.shape)}){note}")
     if a.ndim > 2 and b.ndim > 2:
-        error = broadcast_error("matmul", (a.shape[:-2], b.shape[:-2]))
-        if error is not None:
-            raise error
+        mismatch = broadcast_mismatch((a.shape[:-2], b.shape[:-2]))
+        if mismatch is not None:
+            raise RuntimeError(f"{mismatch} (the batch dims of matmul operands {tuple(a.shape)} and "
+                               f"{tuple(b.shape)})")
     return kernels.matmul(a, b)
 
 
 def checked_bmm(a, b):
     """bmm: same dtype; 3-D operands with equal batch sizes and inner dims."""
+    for name, x in (("batch1", a), ("batch2", b)):
+        if x.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor (got shape {tuple(x.shape)})")
     if a.dtype != b.dtype:
         raise RuntimeError(f"expected scalar type {_scalar(a)} but found {_scalar(b)}")
-    if a.ndim != 3 or b.ndim != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor (got shapes {tuple(a.shape)} and {tuple(b.shape)})")
     if b.shape[:2] != (a.shape[0], a.shape[2]):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
@@ -58,7 +60,9 @@ def checked_bmm(a, b):
 
 
 def checked_mv(a, v):
-    """mv: same dtype; the matrix's columns as many as the vector's elements."""
+    """mv: a matrix and a vector of one dtype; the matrix's columns as many as the vector's elements."""
+    if a.ndim != 2 or v.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
     if a.dtype != v.dtype:
         result = np.promote_types(a.dtype, v.dtype)
         raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
@@ -69,7 +73,9 @@ def checked_mv(a, v):
 
 
 def checked_dot(a, b):
-    """dot: same dtype and the same number of elements."""
+    """dot: two 1-D tensors of one dtype and the same number of elements."""
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
     if a.dtype != b.dtype:
         raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_scalar(a)} and {_scalar(b)}")
     if a.shape != b.shape:

@@ -125,7 +125,11 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
-                self._step_group(group)
+                swapped = _contiguous_params(group["params"])
+                try:
+                    self._step_group(group)
+                finally:
+                    _restore_params(swapped)
         return loss
 
     # -- helpers for the subclasses -----------------------------------------------------------
@@ -176,7 +180,8 @@ class Optimizer:
         """The array of state[key] of p, created filled with `fill` (p's shape and dtype) if absent."""
         state = self.state[p]
         if key not in state:
-            state[key] = Tensor._wrap(np.full_like(p._data, fill))
+            # C order whatever p's layout: the fused kernels walk state and param as flat buffers
+            state[key] = Tensor._wrap(np.full(p._data.shape, fill, p._data.dtype))
         return state[key]._data
 
     def _init_step(self, p):
@@ -268,3 +273,25 @@ def check_positive(name, value):
     """Raises ValueError with PyTorch's text ("Invalid learning rate: -0.1") unless value >= 0."""
     if not value >= 0:
         raise ValueError(f"Invalid {name}: {value}")
+
+
+def _contiguous_params(params):
+    """Gives each non-contiguous parameter (nn.Parameter(w.t()), which PyTorch steps) a
+    contiguous array for the fused kernels, which update flat buffers in place. Returns the
+    [(param, original array)] for _restore_params."""
+    swapped = []
+    for p in params:
+        a = p._data
+        if not a.flags.c_contiguous:
+            p._data = np.ascontiguousarray(a)
+            swapped.append((p, a))
+    return swapped
+
+
+def _restore_params(swapped):
+    """Writes each stepped copy back into the parameter's own array (so views of it see the
+    update) and puts that array back."""
+    for p, a in swapped:
+        a[...] = p._data
+        p._data = a
+

@@ -299,3 +299,7 @@ def adagrad_step_many(params, grads, state_sums, *, step, lr, lr_decay=0.0, eps,
                      lambda: checks.check_adagrad_group(op, params, grads, state_sums, step, lr, lr_decay, eps,
                                                      weight_decay)[1],
                      step, lr, lr_decay, eps, weight_decay, bool(maximize))
+
+
+# No misaligned buffer reaches C; arrays of more than MAX_NDIM dims go to the reference (_marshal.guard).
+m.guard_all(globals(), __all__)
