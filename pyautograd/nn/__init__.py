@@ -13,6 +13,12 @@ from .modules import (MultiheadAttention, RMSNorm, Transformer, TransformerDecod
 from .modules import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: E402,F401
 from .modules import EmbeddingBag  # noqa: E402,F401
 from . import attention  # noqa: E402,F401  (torch.nn.attention)
+
+# surface issue 12: modules added for the everyday API
+from .modules.activation_more import CELU, GLU, SELU, Hardsigmoid, Hardswish, Mish, PReLU, Softmin  # noqa: E402
+from .modules.lazy import LazyLinear, UninitializedParameter  # noqa: E402
+from .modules.parameter_containers import ParameterDict, ParameterList  # noqa: E402
+# end surface issue 12
 # distributed issue 16: data-parallel wrappers and the synchronised BatchNorm
 from . import parallel  # noqa: E402
 from .modules.sync_batchnorm import SyncBatchNorm  # noqa: E402

@@ -31,3 +31,8 @@ def linear(input, weight, bias=None):
 from ._attention import scaled_dot_product_attention  # noqa: E402,F401
 from ._attention import multi_head_attention_forward, rms_norm  # noqa: E402,F401
 from ._embedding_bag import embedding_bag  # noqa: E402,F401
+
+# surface issue 12: activations and losses added for the everyday API
+from ._activation_more import (celu, gaussian_nll_loss, glu, gumbel_softmax, hardsigmoid,  # noqa: E402, F401
+                               hardswish, mish, prelu, selu, softmin)
+# end surface issue 12

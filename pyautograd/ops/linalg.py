@@ -6,58 +6,30 @@ broadcasting is undone by the generic path (summing over broadcast dims).
 from .. import kernels
 from ._opdef import defop
 from .pointwise import threshold_backward
+from .product_checks import check_linear, checked_bmm, checked_dot, checked_mm, checked_mv
 
 
 def _mT(x):
     return x.transpose(-2, -1)
 
 
-mm = defop("mm", "input, mat2", kernels.matmul,
+mm = defop("mm", "input, mat2", checked_mm, promote=None,
            grads={"input": lambda grad, mat2: grad.mm(mat2.t()),
                   "mat2": lambda grad, input: input.t().mm(grad)})
 
-def _bmm_forward(input, mat2):
-    for name, a in (("batch1", input), ("batch2", mat2)):
-        if a.ndim != 3:
-            raise RuntimeError(f"{name} must be a 3D tensor")
-    if mat2.shape[:2] != (input.shape[0], input.shape[2]):
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
-    return kernels.matmul(input, mat2)
-
-
-def _mv_forward(input, vec):
-    if input.ndim != 2 or vec.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
-    if input.shape[1] != vec.shape[0]:
-        raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), "
-                           f"vec ({vec.shape[0]})")
-    return kernels.matmul(input, vec)
-
-
-def _dot_forward(input, other):
-    if input.ndim != 1 or other.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
-    if input.shape != other.shape:
-        raise RuntimeError(f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src [{other.shape[0]}] "
-                           f"to have the same number of elements, but got {input.shape[0]} and {other.shape[0]} "
-                           "elements respectively")
-    return kernels.matmul(input, other)
-
-
-bmm = defop("bmm", "input, mat2", _bmm_forward,
+bmm = defop("bmm", "input, mat2", checked_bmm, promote=None,
             grads={"input": lambda grad, mat2: grad.bmm(_mT(mat2)),
                    "mat2": lambda grad, input: _mT(input).bmm(grad)})
 
-mv = defop("mv", "input, vec", _mv_forward,
+mv = defop("mv", "input, vec", checked_mv, promote=None,
            grads={"input": lambda grad, vec: grad.unsqueeze(-1) * vec,
                   "vec": lambda grad, input: input.t().mv(grad)})
 
-dot = defop("dot", "input, other", _dot_forward,
+dot = defop("dot", "input, other", checked_dot, promote=None,
             grads={"input": lambda grad, other: grad * other,
                    "other": lambda grad, input: grad * input})
 
-matmul_nd = defop("matmul_nd", "input, other", kernels.matmul, node_name="UnsafeViewBackward0",
+matmul_nd = defop("matmul_nd", "input, other", checked_mm, promote=None, node_name="UnsafeViewBackward0",
                   grads={"input": lambda grad, other: grad.matmul(_mT(other)),
                          "other": lambda grad, input: _mT(input).matmul(grad)})
 
@@ -68,7 +40,12 @@ addmm = defop("addmm", "input, mat1, mat2, *, beta=1, alpha=1",
                      "mat2": lambda grad, mat1, alpha: mat1.t().mm(grad) * alpha if alpha != 1 else mat1.t().mm(grad)})
 
 
-linear_bias = defop("linear_bias", "input, weight, bias", lambda input, weight, bias: kernels.linear(input, weight, bias),
+def _linear(input, weight, bias=None, activation=None):
+    check_linear(input, weight, bias)
+    return kernels.linear(input, weight, bias, activation=activation)
+
+
+linear_bias = defop("linear_bias", "input, weight, bias", _linear, promote=None,
                     node_name="AddmmBackward0",
                     grads={"input": lambda grad, weight: grad.mm(weight),
                            "weight": lambda grad, input: grad.t().mm(input),
@@ -83,13 +60,13 @@ def _linear_relu_grads(grad, needs_input_grad, input, weight, result):
 
 
 linear_relu = defop("linear_relu", "input, weight, bias",
-                    lambda input, weight, bias: kernels.linear(input, weight, bias, activation="relu"),
+                    lambda input, weight, bias: _linear(input, weight, bias, "relu"), promote=None,
                     tensors=("input", "weight", "bias"), node_name="ReluBackward0",
                     grads={"*": _linear_relu_grads},
                     doc="relu(input @ weight.T + bias) for 2-D input, in one kernel call (the GEMM's "
                         "epilogue adds the bias and clamps): what nn.Sequential runs for Linear then ReLU.")
 
-linear_nobias = defop("linear_nobias", "input, weight", lambda input, weight: kernels.linear(input, weight),
+linear_nobias = defop("linear_nobias", "input, weight", _linear, promote=None,
                       node_name="MmBackward0",
                       grads={"input": lambda grad, weight: grad.mm(weight),
                              "weight": lambda grad, input: grad.t().mm(input)})
