@@ -107,3 +107,7 @@ def sdpa_backward(dout, q, k, v, bias, out, lse, causal, scale, bias_grad, block
                           m.ffi.NULL if dbias is None else m.out_ptr(dbias), bh, L, S, E, Ev, int(bool(causal)),
                           float(scale), m.threads[0]), "sdpa_backward")
     return dq, dk, dv, dbias
+
+
+# No misaligned buffer reaches C; arrays of more than MAX_NDIM dims go to the reference (_marshal.guard).
+m.guard_all(globals(), __all__)

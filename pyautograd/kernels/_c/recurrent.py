@@ -93,3 +93,7 @@ def gru_cell_backward(dhy, gi, gh, hx):
     m.check(_SYMBOLS["gru_cell_backward"][dt](m.ptr(dh), m.ptr(a), m.ptr(b), m.ptr(h), m.out_ptr(dgi), m.out_ptr(dgh),
                                          m.out_ptr(dhx), batch, hidden, m.threads[0]), "gru_cell_backward")
     return dgi, dgh, dhx
+
+
+# No misaligned buffer reaches C; arrays of more than MAX_NDIM dims go to the reference (_marshal.guard).
+m.guard_all(globals(), __all__)
