@@ -64,6 +64,15 @@ def _layout(q, k, v, bias):
     return dt, batch, (bh, L, S, E, Ev), bias, strides
 
 
+def _special(*arrays, bias=None, lse=None):
+    """Whether NaN or infinity sits where the C kernel would not propagate it as the reference
+    does (its online maximum and skipped zero weights differ on NaN and inf); -inf is fine in a
+    bias (masked keys) and in lse (fully masked rows). Such operands go to the reference."""
+    if any(not np.isfinite(a).all() for a in arrays):
+        return True
+    return any(x is not None and (np.isnan(x).any() or np.isposinf(x).any()) for x in (bias, lse))
+
+
 def _c3(x, bh):
     return np.ascontiguousarray(x).reshape(bh, *x.shape[-2:])
 
@@ -76,7 +85,7 @@ def sdpa_forward(q, k, v, bias, causal, scale, block=None):
     # block: the reference's block size; the C kernel's blocks are fixed (csrc/attention.c).
     """(out, lse) of blocked attention (C)."""
     lay = _layout(q, k, v, bias)
-    if lay is None:
+    if lay is None or _special(q, k, v, bias=lay[3]):
         raise Unsupported("sdpa_forward: operands the C kernel does not take (dtype, shape or layout)")
     dt, batch, (bh, L, S, E, Ev), b, (bs, rs, cs) = lay
     qc, kc, vc = _c3(q, bh), _c3(k, bh), _c3(v, bh)
@@ -90,6 +99,8 @@ def sdpa_backward(dout, q, k, v, bias, out, lse, causal, scale, bias_grad, block
     """(dq, dk, dv, dbias) of blocked attention (C)."""
     lay = _layout(q, k, v, bias)
     if not all(isinstance(a, np.ndarray) for a in (dout, out, lse)):
+        lay = None
+    elif lay is not None and _special(q, k, v, dout, out, bias=lay[3], lse=lse):
         lay = None
     if lay is not None:
         dt, batch, (bh, L, S, E, Ev), b, (bs, rs, cs) = lay
