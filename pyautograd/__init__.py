@@ -20,27 +20,7 @@ from ._creation import (arange, as_tensor, empty, empty_like, eye, from_dlpack, 
                         randn, randn_like, randperm, tensor, zeros, zeros_like)
 from ._random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from . import ops as _ops
-from .ops.pointwise import (abs, add, ceil, cos, eq, erf, exp, exp2, expm1, floor, ge, gelu, gt, isfinite,
-                            isinf, isnan, le, leaky_relu, log, log1p, log2, log10, logical_and,
-                            logical_not, logical_or, logical_xor, logsigmoid, lt, maximum, minimum, mul, ne,
-                            neg, reciprocal, relu, rsqrt, sigmoid, sign, silu, sin, softplus, sqrt, sub,
-                            tan, tanh, trunc, where)
-from .ops.pointwise import round_ as round  # noqa: A001
-from .ops.composite import (broadcast_to, cat, clamp, clip, concat, concatenate, contiguous, div, divide,
-                            flatten, floor_divide, is_floating_point, is_tensor, matmul, mean, mm, movedim,
-                            moveaxis, narrow, numel, permute, pow, remainder, reshape, rsub, lerp, select, square, squeeze,
-                            stack, sum, swapaxes, swapdims, t, transpose, true_divide, unflatten, unsqueeze)
-from .ops.composite import (baddbmm, chunk, cumprod, cumsum, diagonal, einsum, flip, ger, outer, roll, split,
-                            split_with_sizes, take_along_dim, tile, unbind)
-from .ops.indexing import (argwhere, gather, index_select, masked_fill, masked_select, nonzero, one_hot, scatter,
-                           scatter_add)
-from .ops.composite import (all, allclose, amax, amin, any, argmax, argmin, equal, isclose, log_softmax,  # noqa: A004
-                            logsumexp, max, min, norm, prod, softmax, std, var)
 from . import linalg, return_types
-from .ops.linalg import addmm, bmm, dot, mv
-from .ops.shape import clone
-from .ops.indexing import index_add
-from .ops.indexing import index_put_op as index_put
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                                  no_grad, set_grad_enabled)
 from . import autograd
@@ -49,18 +29,20 @@ from ._tensor_str import get_printoptions, set_printoptions
 from . import utils
 from .serialization import load, save
 
-negative = neg
-multiply = mul
-subtract = sub
-greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
-absolute = abs
-
-# The out= forms (torch.add(a, b, out=c)), from the functions above.
-from .ops import _out  # noqa: E402
+# The ops: every function declared public (defop(..., export=True) or @public in pyautograd/ops)
+# with its aliases, in its out= form where it has an out= policy. Derived from the declarations
+# (ops/_surface.py), so no op is listed here by hand.
+from .ops import _out, _surface  # noqa: E402
+globals().update(_surface.exports())
 _out.install(globals())
-del _out
+_OPS = tuple(_surface.exports())
+del _out, _surface
 
 # As in PyTorch, `import pyautograd as torch` alone gives torch.nn and torch.optim.
 from . import nn, optim  # noqa: E402
 
 __version__ = "0.1.0"
+
+# What `from pyautograd import *` gives and what static readers see: the names imported
+# above and every declared op.
+__all__ = sorted(n for n in globals() if not n.startswith("_"))

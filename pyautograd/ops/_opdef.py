@@ -21,7 +21,7 @@ engine), never in a formula.
 import inspect
 
 from ..autograd.node import Node
-from . import _apply, _arrayeval
+from . import _apply, _arrayeval, _surface
 
 REGISTRY = {}  # name -> OpDef, every primitive op (the op database checks it)
 
@@ -121,7 +121,8 @@ def _default_node_name(name):
 
 def defop(name, signature, forward, grads=None, *, tensors=None, node_name=None, promote="common",
           differentiable=True, view=False, num_outputs=1, out_dtype=None, once_differentiable=False,
-          nondiff_outputs=(), promote_skip=(), doc=None):
+          nondiff_outputs=(), promote_skip=(), doc=None, export=False, aliases=(), method=None, inplace=None,
+          dunders=(), out=None):
     """Declares a primitive op and returns its function form.
 
     name:       the PyTorch name ("mul"); the node is named from it ("MulBackward0")
@@ -142,6 +143,10 @@ def defop(name, signature, forward, grads=None, *, tensors=None, node_name=None,
     out_dtype:  a dtype for the output when it differs from the computation dtype (bool).
     nondiff_outputs: indices of outputs that never require grad (e.g. the indices of max).
     promote_skip: tensor arguments left out of promotion (where's condition, an index).
+    export, aliases, method, inplace, dunders, out: the op's public surface, when the
+                primitive is itself a public function (``torch.exp``, ``x.exp()``, ``x.exp_()``,
+                ``out=``): see ``_surface``. A primitive with none of them is internal (an
+                overload that a front end declared with ``@public`` chooses).
     """
     grads = grads or {}
     if not grads and tensors is None:
@@ -157,6 +162,9 @@ def defop(name, signature, forward, grads=None, *, tensors=None, node_name=None,
     REGISTRY[name] = op
     fn = _make_function(op, doc)
     op.function = fn
+    if export or aliases or method or inplace or dunders or out:
+        _surface.declare(name, fn, export=export, aliases=aliases, method=method, inplace=inplace,
+                         dunders=dunders, out=out)
     return fn
 
 

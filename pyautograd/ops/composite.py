@@ -15,6 +15,7 @@ from . import indexing, linalg, pointwise, reduction
 from .einsum import einsum  # noqa: F401  (a composite; its own module for its size)
 from . import shape as shape_mod
 from ._dims import infer_size, size_args, wrap_dim, wrap_dims
+from ._surface import public, reflected
 
 
 def _tensor_cls():
@@ -22,6 +23,7 @@ def _tensor_cls():
     return Tensor
 
 
+@public(method=True, inplace=True, out="cast", dunders={"__pow__": None, "__ipow__": None, "__rpow__": reflected})
 def pow(input, exponent):
     """input ** exponent, elementwise (either may be a number, not both)."""
     Tensor = _tensor_cls()
@@ -32,11 +34,13 @@ def pow(input, exponent):
     return pointwise.pow_base(input, exponent)
 
 
+@public(method=True, inplace=True, out="cast")
 def square(input):
     """input ** 2."""
     return pointwise.pow_scalar(input, 2)
 
 
+@public(dunders=("__rsub__",))
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (RsubBackward0 for a tensor `other`, RsubBackward1 for a number)."""
     if isinstance(other, _tensor_cls()):
@@ -44,6 +48,15 @@ def rsub(input, other, *, alpha=1):
     return pointwise.rsub_scalar(input, other, alpha=alpha)
 
 
+def _reciprocal_times(div):
+    """number / tensor: PyTorch computes it as tensor.reciprocal() * number (MulBackward0)."""
+    def rtruediv(self, other):
+        return pointwise.reciprocal(self) * other
+    return rtruediv
+
+
+@public(aliases=("divide", "true_divide"), method=("div", "true_divide", "divide"), inplace=("div_",), out="cast",
+        dunders={"__truediv__": None, "__itruediv__": None, "__rtruediv__": _reciprocal_times})
 def div(input, other, *, rounding_mode=None):
     """input / other; rounding_mode None (true division), 'trunc' or 'floor' (DivBackward2, a
     zero gradient; integers stay integers)."""
@@ -55,14 +68,13 @@ def div(input, other, *, rounding_mode=None):
     return pointwise.div_mode(input, other, rounding_mode=rounding_mode)
 
 
-true_divide = divide = div
-
-
+@public(method=True, out="cast", dunders={"__floordiv__": None, "__rfloordiv__": reflected})
 def floor_divide(input, other):
     """Division rounded towards negative infinity."""
     return pointwise.div_mode(input, other, rounding_mode="floor")
 
 
+@public(method=True, out="cast", dunders={"__mod__": None, "__rmod__": reflected})
 def remainder(input, other):
     """input - floor(input / other) * other (the sign of the divisor, as Python's %)."""
     if isinstance(other, _tensor_cls()):
@@ -70,6 +82,7 @@ def remainder(input, other):
     return pointwise.remainder_scalar(input, other)
 
 
+@public(method=True, inplace=True, out="cast")
 def lerp(input, end, weight):
     """input + weight * (end - input); `weight` a number (LerpBackward0) or a tensor (LerpBackward1)."""
     if isinstance(weight, _tensor_cls()):
@@ -77,6 +90,7 @@ def lerp(input, end, weight):
     return pointwise.lerp_scalar(input, end, weight)
 
 
+@public(aliases=("clip",), method=("clamp", "clip"), inplace=("clamp_", "clip_"), out="cast")
 def clamp(input, min=None, max=None):
     """Elementwise bound to [min, max]; the bounds are numbers or None (ClampBackward1), or
     tensors or None (ClampBackward0), as PyTorch's two overloads."""
@@ -95,9 +109,7 @@ def clamp(input, min=None, max=None):
     return pointwise.clamp_scalar(input, min, max)
 
 
-clip = clamp
-
-
+@public(method=True, out="dtype")
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over all elements, or over `dim` (an int or a tuple; empty: every dim)."""
     input = _product_input(input, dtype)
@@ -106,6 +118,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     return reduction.sum_dim(input, _reduce_dims(dim, input.ndim, "sum"), bool(keepdim))
 
 
+@public(method=True, out="cast")
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean over all elements, or over `dim` (an int or a tuple; empty: every dim)."""
     if dtype is not None:
@@ -177,6 +190,7 @@ def _product_input(input, dtype):
     return input
 
 
+@public(method=True, out="dtype")
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """The product of all elements (ProdBackward0), or along the int `dim` (ProdBackward1)."""
     input = _product_input(input, dtype)
@@ -212,6 +226,7 @@ def _overload_error(op, got):
                      f"expected one of: (), (Tensor other), (int dim, bool keepdim = False)")
 
 
+@public(method=True, out="exact")
 def max(input, dim=None, keepdim=False, *, other=None):
     """The largest element (MaxBackward1, the gradient shared by ties); along `dim`, a
     (values, indices) named tuple (MaxBackward0, the gradient to the returned index);
@@ -220,6 +235,7 @@ def max(input, dim=None, keepdim=False, *, other=None):
                     pointwise.maximum, return_types.max)
 
 
+@public(method=True, out="exact")
 def min(input, dim=None, keepdim=False, *, other=None):
     """The smallest element; along `dim`, (values, indices); with `other`, the elementwise minimum."""
     return _extreme("min", input, dim, keepdim, other, reduction.min_all, reduction.min_dim,
@@ -232,11 +248,13 @@ def _amax_amin(op, fn, input, dim, keepdim):
     return fn(input, given or tuple(range(input.ndim)), bool(keepdim))
 
 
+@public(method=True, out="exact")
 def amax(input, dim=(), keepdim=False):
     """The largest values over `dim` (an int or a tuple; empty: every dim); ties share the gradient."""
     return _amax_amin("amax", reduction.amax, input, dim, keepdim)
 
 
+@public(method=True, out="exact")
 def amin(input, dim=(), keepdim=False):
     """The smallest values over `dim` (an int or a tuple; empty: every dim); ties share the gradient."""
     return _amax_amin("amin", reduction.amin, input, dim, keepdim)
@@ -257,11 +275,13 @@ def _arg_extreme(op, fn, input, dim, keepdim):
     return fn(input, d, bool(keepdim))
 
 
+@public(method=True, out="exact")
 def argmax(input, dim=None, keepdim=False):
     """The int64 index of the largest element (in the flattened input, or along `dim`); first of ties."""
     return _arg_extreme("argmax", reduction.argmax, input, dim, keepdim)
 
 
+@public(method=True, out="exact")
 def argmin(input, dim=None, keepdim=False):
     """The int64 index of the smallest element (in the flattened input, or along `dim`); first of ties."""
     return _arg_extreme("argmin", reduction.argmin, input, dim, keepdim)
@@ -293,11 +313,13 @@ def _moment(op, fn, input, dim, unbiased, keepdim, correction):
     return fn(input, dims, correction, bool(keepdim))
 
 
+@public(method=True, out="cast")
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The variance over `dim` (None: all), dividing by N - correction (default 1; unbiased=False is 0)."""
     return _moment("var", reduction.var, input, dim, unbiased, keepdim, correction)
 
 
+@public(method=True, out="cast")
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The standard deviation over `dim` (None: all), the square root of var."""
     return _moment("std", reduction.std, input, dim, unbiased, keepdim, correction)
@@ -327,6 +349,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     return reduction.linalg_vector_norm(input, ord, given or tuple(range(input.ndim)), bool(keepdim))
 
 
+@public(method=True, out="exact")
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """The norm as torch.norm: 'fro' (over at most 2 dims) and numbers are vector norms
     (LinalgVectorNormBackward0); the gradient of the 2-norm at 0 is 0."""
@@ -343,6 +366,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     return vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype)
 
 
+@public(method=True, out="cast")
 def logsumexp(input, dim, keepdim=False):
     """log(sum(exp(input))) over `dim` (an int or a tuple), computed stably; integers become float."""
     return reduction.logsumexp(input, _reduce_dims(dim, input.ndim, "logsumexp"), bool(keepdim))
@@ -357,11 +381,13 @@ def _softmax_input(op, input, dim, dtype):
     return input, wrap_dim(dim, input.ndim, op)
 
 
+@public(method=True)
 def softmax(input, dim, dtype=None):
     """exp(input) / sum(exp(input)) along `dim` (after casting to `dtype` if given)."""
     return reduction._softmax(*_softmax_input("softmax", input, dim, dtype))
 
 
+@public(method=True)
 def log_softmax(input, dim, dtype=None):
     """input - logsumexp(input) along `dim` (after casting to `dtype` if given)."""
     return reduction._log_softmax(*_softmax_input("log_softmax", input, dim, dtype))
@@ -372,11 +398,13 @@ def _truth_dims(op, input, dim):
     return None if dim is None else _dim_list(dim, input.ndim, op)
 
 
+@public(method=True, out="cast")
 def all(input, dim=None, keepdim=False):
     """Whether every element (along `dim`, an int or a tuple) is nonzero: a bool tensor (uint8 for uint8)."""
     return reduction.all_(input, _truth_dims("all", input, dim), bool(keepdim))
 
 
+@public(method=True, out="cast")
 def any(input, dim=None, keepdim=False):
     """Whether some element (along `dim`, an int or a tuple) is nonzero: a bool tensor (uint8 for uint8)."""
     return reduction.any_(input, _truth_dims("any", input, dim), bool(keepdim))
@@ -389,6 +417,7 @@ def _require_tensors(op, input, other):
             raise TypeError(f"{op}(): argument '{name}' (position {i + 1}) must be Tensor, not {type(x).__name__}")
 
 
+@public(method=True)
 def equal(input, other):
     """True if the tensors have the same shape and equal elements (NaN is unequal to itself)."""
     _require_tensors("equal", input, other)
@@ -397,6 +426,7 @@ def equal(input, other):
     return builtins.bool(reduction.all_(pointwise.eq(input, other), None, False))
 
 
+@public(method=True)
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Elementwise |input - other| <= atol + rtol * |other| (or equal, for infinities): a bool tensor."""
     _require_tensors("isclose", input, other)
@@ -417,12 +447,14 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return close | (pointwise.isfinite(actual) & pointwise.le(actual, allowed))
 
 
+@public(method=True)
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True if isclose holds for every (broadcast) pair of elements."""
     _require_tensors("allclose", input, other)
     return builtins.bool(all(isclose(input, other, rtol, atol, equal_nan)))
 
 
+@public(method=True)
 def reshape(input, *shape):
     """`input` with a new shape: a view when the layout allows (ViewBackward0 for a contiguous
     input, ReshapeAliasBackward0 otherwise, as PyTorch), else a copy (UnsafeViewBackward0)."""
@@ -434,11 +466,13 @@ def reshape(input, *shape):
     return shape_mod._unsafe_view(shape_mod.clone(input), shape)
 
 
+@public(export=False, method=True)
 def view(input, *shape):
     """A view of `input` with a new shape (-1 is inferred); raises if the layout forbids one."""
     return shape_mod.view(input, infer_size(size_args(shape), input._data.size))
 
 
+@public(method=True)
 def flatten(input, start_dim=0, end_dim=-1):
     """Merges dims start_dim..end_dim into one."""
     nd = input.ndim
@@ -456,6 +490,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     return reshape(input, shp[:s] + (merged,) + shp[e + 1:])
 
 
+@public(method=True)
 def unflatten(input, dim, sizes):
     """Splits dim `dim` into `sizes`."""
     dim = wrap_dim(dim, input.ndim, "unflatten")
@@ -464,6 +499,7 @@ def unflatten(input, dim, sizes):
     return view(input, shp[:dim] + tuple(sizes) + shp[dim + 1:])
 
 
+@public(export=False, method=True)
 def expand(input, *sizes):
     """A broadcast view of `input` with `sizes` (-1 keeps a dim)."""
     sizes = size_args(sizes)
@@ -487,16 +523,19 @@ def expand(input, *sizes):
     return shape_mod.expand(input, tuple(target))
 
 
+@public(export=False, method=True)
 def expand_as(input, other):
     """`input` expanded to `other`'s shape."""
     return expand(input, other.shape)
 
 
+@public(method=True)
 def broadcast_to(input, shape):
     """`input` broadcast to `shape`."""
     return expand(input, tuple(shape))
 
 
+@public(method=True)
 def permute(input, *dims):
     """A view with the dims reordered."""
     dims = size_args(dims)
@@ -511,15 +550,14 @@ def permute(input, *dims):
     return shape_mod.permute(input, dims)
 
 
+@public(aliases=("swapaxes", "swapdims"), method=("transpose", "swapaxes", "swapdims"))
 def transpose(input, dim0, dim1):
     """A view with dims dim0 and dim1 swapped."""
     nd = input.ndim
     return shape_mod.transpose(input, wrap_dim(dim0, nd, "transpose"), wrap_dim(dim1, nd, "transpose"))
 
 
-swapaxes = swapdims = transpose
-
-
+@public(method=True)
 def t(input):
     """The transpose of a tensor of at most 2 dims."""
     if input.ndim > 2:
@@ -527,6 +565,7 @@ def t(input):
     return shape_mod.t(input)
 
 
+@public(aliases=("moveaxis",), method=("movedim", "moveaxis"))
 def movedim(input, source, destination):
     """Moves dims `source` to positions `destination`."""
     nd = input.ndim
@@ -538,9 +577,6 @@ def movedim(input, source, destination):
     return shape_mod.permute(input, tuple(order))
 
 
-moveaxis = movedim
-
-
 def _squeeze_form(ops, input, dim):
     """The squeeze overload for `dim` (None, an int or a sequence) and its wrapped argument."""
     if dim is None:
@@ -550,12 +586,14 @@ def _squeeze_form(ops, input, dim):
     return ops[2], (wrap_dims(tuple(dim), input.ndim, "squeeze"),)
 
 
+@public(method=True)
 def squeeze(input, dim=None):
     """`input` without size-1 dims (all, or those in `dim`, an int or a tuple), as a view."""
     op, args = _squeeze_form((shape_mod.squeeze, shape_mod.squeeze_dim, shape_mod.squeeze_dims), input, dim)
     return op(input, *args)
 
 
+@public(export=False, method=True)
 def squeeze_(input, dim=None):
     """squeeze in place: `input` takes the squeezed shape (same storage, version bumped)."""
     from ._inplace import apply_shape_inplace
@@ -563,6 +601,7 @@ def squeeze_(input, dim=None):
     return apply_shape_inplace(input, "squeeze_", op, args)
 
 
+@public(export=False, method=True)
 def unsqueeze_(input, dim):
     """unsqueeze in place: `input` takes a size-1 dim at `dim` (same storage, version bumped)."""
     from ._inplace import apply_shape_inplace
@@ -570,6 +609,7 @@ def unsqueeze_(input, dim):
                                (wrap_dim(dim, input.ndim + 1, "unsqueeze_"),))
 
 
+@public(method=True)
 def unsqueeze(input, dim):
     """`input` with a size-1 dim inserted at `dim`."""
     return shape_mod.unsqueeze(input, wrap_dim(dim, input.ndim + 1, "unsqueeze"))
@@ -586,6 +626,7 @@ def _tensor_list(tensors, op):
     return tensors
 
 
+@public(aliases=("concat", "concatenate"), out="cat")
 def cat(tensors, dim=0):
     """The tensors joined along `dim` (same shape elsewhere)."""
     tensors = _tensor_list(tensors, "cat")
@@ -601,9 +642,7 @@ def cat(tensors, dim=0):
     return shape_mod._cat(*parts, dim=d)
 
 
-concat = concatenate = cat
-
-
+@public(out="cat")
 def stack(tensors, dim=0):
     """The tensors (all the same shape) joined along a new dim."""
     tensors = _tensor_list(tensors, "stack")
@@ -615,6 +654,7 @@ def stack(tensors, dim=0):
     return shape_mod._stack(*tensors, dim=wrap_dim(dim, len(ref) + 1, "stack"))
 
 
+@public(method=True, out="exact", dunders={"__matmul__": None, "__rmatmul__": reflected})
 def matmul(input, other):
     """The matrix product with NumPy/PyTorch's 1-D and batch broadcasting rules.
 
@@ -650,6 +690,7 @@ def _fold_mv(batch, vector):
     return shape_mod._unsafe_view(linalg.mv(folded, vector), shape[:-1])
 
 
+@public(method=True, out="exact")
 def mm(input, mat2):
     """The product of two matrices."""
     if input.ndim != 2 or mat2.ndim != 2:
@@ -660,11 +701,13 @@ def mm(input, mat2):
     return linalg.mm(input, mat2)
 
 
+@public(method=True)
 def contiguous(input):
     """`input` itself when contiguous, else a contiguous copy."""
     return input if input._data.flags.c_contiguous else shape_mod.contiguous_copy(input)
 
 
+@public(export=False, method=True)
 def to(input, *args, **kwargs):
     """`input` converted to a dtype (returns `input` itself when nothing changes).
 
@@ -690,16 +733,19 @@ def to(input, *args, **kwargs):
     return shape_mod._to_copy(input, dtype.numpy_dtype)
 
 
+@public()
 def numel(input):
     """The number of elements of `input`."""
     return input._data.size
 
 
+@public()
 def is_tensor(obj):
     """Whether `obj` is a pyautograd Tensor."""
     return isinstance(obj, _tensor_cls())
 
 
+@public()
 def is_floating_point(input):
     """Whether `input` has a floating point dtype."""
     return input.dtype.is_floating_point
@@ -727,6 +773,7 @@ def _split_dim(input, dim, op):
     return d, input._data.shape[d]
 
 
+@public(method=True)
 def split(tensor, split_size_or_sections, dim=0):
     """Views of `tensor` cut along `dim`: pieces of split_size_or_sections elements each (the last
     may be smaller), or of the sizes listed in it."""
@@ -741,6 +788,7 @@ def split(tensor, split_size_or_sections, dim=0):
     return split_with_sizes(tensor, split_size_or_sections, d)
 
 
+@public(method=True)
 def split_with_sizes(input, split_sizes, dim=0):
     """Views of `input` cut along `dim` into pieces of the given sizes (which sum to its size)."""
     d, size = _split_dim(input, dim, "split_with_sizes")
@@ -756,6 +804,7 @@ def split_with_sizes(input, split_sizes, dim=0):
     return shape_mod.mark_views(shape_mod.split_with_sizes(input, tuple(sizes), d), input)
 
 
+@public(method=True)
 def chunk(input, chunks, dim=0):
     """`input` split along `dim` into `chunks` views of equal size (the last may be smaller, and
     fewer may come back when the size does not divide)."""
@@ -768,6 +817,7 @@ def chunk(input, chunks, dim=0):
     return split(input, split_size, d)
 
 
+@public(method=True)
 def unbind(input, dim=0):
     """The slices of `input` along `dim` (that dim removed), as a tuple of views."""
     if input.ndim == 0:
@@ -778,6 +828,7 @@ def unbind(input, dim=0):
     return shape_mod.mark_views(shape_mod.unbind(input, d), input)
 
 
+@public(export=False, method=True)
 def repeat(input, *sizes):
     """`input` tiled sizes[i] times along each dim; extra leading sizes add new dims."""
     sizes = size_args(sizes)
@@ -792,6 +843,12 @@ def repeat(input, *sizes):
     return shape_mod.repeat(input, sizes)
 
 
+def _tile_method(self, *dims):
+    """Tensor.tile(*dims) and tile(dims)."""
+    return tile(self, size_args(dims))
+
+
+@public(method=_tile_method)
 def tile(input, dims):
     """`input` repeated dims[i] times along each dim; missing leading dims count as 1."""
     dims = size_args((dims,)) if not isinstance(dims, numbers.Integral) else (int(dims),)
@@ -800,6 +857,7 @@ def tile(input, dims):
 
 # -- diagonals and products ---------------------------------------------------------------------
 
+@public(method=True)
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """The diagonal of the (dim1, dim2) planes, as a view with that diagonal as the last dim;
     offset > 0 is above the main diagonal, < 0 below."""
@@ -809,6 +867,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     return shape_mod.diagonal(input, int(offset), d1, d2)
 
 
+@public(aliases=("ger",), method=("outer", "ger"), out="exact")
 def outer(input, vec2):
     """The outer product of two vectors: out[i, j] = input[i] * vec2[j]."""
     for name, x in (("self", input), ("vec2", vec2)):
@@ -817,9 +876,7 @@ def outer(input, vec2):
     return input.reshape(input._data.shape[0], 1) * vec2
 
 
-ger = outer
-
-
+@public(method=True, inplace=True, out="exact")
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta * input + alpha * (batch1 @ batch2), batch by batch; input broadcasts to the result."""
     for name, x in (("batch1", batch1), ("batch2", batch2)):
@@ -839,12 +896,19 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 # -- flips, rolls, scans ----------------------------------------------------------------------------
 
+def _flip_method(self, *dims):
+    """Tensor.flip(*dims) and flip(dims)."""
+    return flip(self, size_args(dims))
+
+
+@public(method=_flip_method)
 def flip(input, dims):
     """A copy of `input` reversed along `dims`."""
     dims = (dims,) if isinstance(dims, numbers.Integral) else tuple(dims)
     return shape_mod.flip(input, wrap_dims(dims, input.ndim, "flip") if input.ndim else ())
 
 
+@public(method=True)
 def roll(input, shifts, dims=None):
     """`input` rolled by `shifts` along `dims` (elements leaving one end come back at the other);
     without dims, the flattened tensor is rolled and the shape restored."""
@@ -867,18 +931,21 @@ def _scan_input(input, dim, dtype, op):
     return input, wrap_dim(dim, input.ndim, op)
 
 
+@public(method=True, inplace=True, out="dtype")
 def cumsum(input, dim, *, dtype=None):
     """The running sum along `dim` (integers and bools accumulate in int64 unless dtype is given)."""
     input, d = _scan_input(input, dim, dtype, "cumsum")
     return shape_mod.cumsum(input, d)
 
 
+@public(method=True, inplace=True, out="dtype")
 def cumprod(input, dim, *, dtype=None):
     """The running product along `dim` (integers and bools accumulate in int64 unless dtype is given)."""
     input, d = _scan_input(input, dim, dtype, "cumprod")
     return shape_mod.cumprod(input, d)
 
 
+@public(method=True, out="cast")
 def take_along_dim(input, indices, dim=None):
     """input's entries at `indices` along `dim` (gather after broadcasting the other dims), or at
     flat positions `indices` when dim is None."""

@@ -16,6 +16,8 @@ opt_einsum; the values agree to rounding).
 """
 import string
 
+from ._surface import public
+
 _LETTERS = frozenset(string.ascii_letters)
 
 
@@ -24,6 +26,7 @@ def _tensor_cls():
     return Tensor
 
 
+@public()
 def einsum(*args):
     """einsum(equation, *operands) or einsum(op1, sublist1, op2, sublist2, ..., [sublist_out]).
 

@@ -18,15 +18,18 @@ mm = defop("mm", "input, mat2", kernels.matmul,
 
 bmm = defop("bmm", "input, mat2", kernels.matmul,
             grads={"input": lambda grad, mat2: grad.bmm(_mT(mat2)),
-                   "mat2": lambda grad, input: _mT(input).bmm(grad)})
+                   "mat2": lambda grad, input: _mT(input).bmm(grad)},
+            export=True, method=True, out="exact")
 
 mv = defop("mv", "input, vec", kernels.matmul,
            grads={"input": lambda grad, vec: grad.unsqueeze(-1) * vec,
-                  "vec": lambda grad, input: input.t().mv(grad)})
+                  "vec": lambda grad, input: input.t().mv(grad)},
+           export=True, method=True, out="exact")
 
 dot = defop("dot", "input, other", kernels.matmul,
             grads={"input": lambda grad, other: grad * other,
-                   "other": lambda grad, input: grad * input})
+                   "other": lambda grad, input: grad * input},
+            export=True, method=True, out="exact")
 
 matmul_nd = defop("matmul_nd", "input, other", kernels.matmul, node_name="UnsafeViewBackward0",
                   grads={"input": lambda grad, other: grad.matmul(_mT(other)),
@@ -36,7 +39,8 @@ addmm = defop("addmm", "input, mat1, mat2, *, beta=1, alpha=1",
               lambda input, mat1, mat2, beta, alpha: kernels.gemm(mat1, mat2, c=input, alpha=alpha, beta=beta),
               grads={"input": lambda grad, beta: grad if beta == 1 else grad * beta,
                      "mat1": lambda grad, mat2, alpha: grad.mm(mat2.t()) * alpha if alpha != 1 else grad.mm(mat2.t()),
-                     "mat2": lambda grad, mat1, alpha: mat1.t().mm(grad) * alpha if alpha != 1 else mat1.t().mm(grad)})
+                     "mat2": lambda grad, mat1, alpha: mat1.t().mm(grad) * alpha if alpha != 1 else mat1.t().mm(grad)},
+              export=True, out="exact")
 
 
 linear_bias = defop("linear_bias", "input, weight, bias", lambda input, weight, bias: kernels.linear(input, weight, bias),

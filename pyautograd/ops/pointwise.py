@@ -22,18 +22,55 @@ def _scaled(other, alpha):
     return other * alpha if not hasattr(other, "dtype") else kernels.mul(other, alpha)
 
 
+# -- operator adapters (the `dunders=` of the declarations below) ---------------------------------
+
+def _where_method(self, condition, other):
+    """Tensor.where(condition, other): self where condition, else other."""
+    return where(condition, self, other)
+
+
+def _tensor_or(answer):
+    """== and != with a non-number, non-tensor operand: `answer` (False for ==), as Python's
+    default, instead of an error."""
+    def make(fn):
+        def method(self, other):
+            from .._tensor import Tensor
+            import numbers
+            if not isinstance(other, (Tensor, numbers.Number)):
+                return answer
+            return fn(self, other)
+        return method
+    return make
+
+
+def _bool_only(symbol):
+    """&, |, ^ and ~: the logical ops, for bool tensors only (PyTorch's bitwise ops on integers
+    are not implemented)."""
+    def make(fn):
+        def method(self, *other):
+            from .._tensor import Tensor
+            for x in (self,) + other:
+                if isinstance(x, Tensor) and x.dtype.name != "bool":
+                    raise TypeError(f"{symbol} is only supported for bool tensors in pyautograd, got {x.dtype}")
+            return fn(self, *other)
+        return method
+    return make
+
+
 # -- arithmetic ---------------------------------------------------------------------
 
 # alpha == 1 is tested inline: add and sub run for every `x + c`, and a call costs.
 add = defop("add", "input, other, *, alpha=1",
             lambda input, other, alpha: kernels.add(input, other if alpha == 1 else _scaled(other, alpha)),
             grads={"input": lambda grad: grad,
-                   "other": lambda grad, alpha: grad if alpha == 1 else grad * alpha})
+                   "other": lambda grad, alpha: grad if alpha == 1 else grad * alpha},
+            export=True, method=True, inplace=True, out="cast", dunders=("__add__", "__radd__", "__iadd__"))
 
 sub = defop("sub", "input, other, *, alpha=1",
             lambda input, other, alpha: kernels.sub(input, other if alpha == 1 else _scaled(other, alpha)),
             grads={"input": lambda grad: grad,
-                   "other": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha})
+                   "other": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha},
+            export=True, aliases=("subtract",), method=True, inplace=True, out="cast", dunders=("__sub__", "__isub__"))
 
 # PyTorch's two overloads: rsub.Tensor (RsubBackward0) and rsub.Scalar (RsubBackward1, also
 # `number - tensor`); composite.rsub picks one.
@@ -50,7 +87,8 @@ rsub_scalar = defop("rsub_scalar", "input, other, *, alpha=1",
 
 mul = defop("mul", "input, other", kernels.mul,
             grads={"input": lambda grad, other: grad * other,
-                   "other": lambda grad, input: grad * input})
+                   "other": lambda grad, input: grad * input},
+            export=True, aliases=("multiply",), method=True, inplace=True, out="cast", dunders=("__mul__", "__rmul__", "__imul__"))
 
 div = defop("div", "input, other", kernels.div, promote="float",
             grads={"input": lambda grad, other: grad / other,
@@ -76,7 +114,8 @@ remainder_tensor = defop("remainder_tensor", "input, other", kernels.remainder, 
                                 "other": lambda grad, input, other:
                                 -grad * div_mode(input, other, rounding_mode="floor")})
 
-neg = defop("neg", "input", kernels.neg, grads={"input": lambda grad: -grad})
+neg = defop("neg", "input", kernels.neg, grads={"input": lambda grad: -grad},
+            export=True, aliases=("negative",), method=True, inplace=True, out="cast", dunders=("__neg__",))
 
 
 def _pow_forward(input, exponent):
@@ -114,63 +153,86 @@ pow_base = defop("pow_base", "self, exponent", kernels.pow, node_name="PowBackwa
 # -- exponentials and logarithms --------------------------------------------------------
 
 exp = defop("exp", "input", kernels.exp, promote="float",
-            grads={"input": lambda grad, result: grad * result})
+            grads={"input": lambda grad, result: grad * result},
+            export=True, method=True, inplace=True, out="cast")
 exp2 = defop("exp2", "input", kernels.exp2, promote="float",
-             grads={"input": lambda grad, result: grad * result * _LN2})
+             grads={"input": lambda grad, result: grad * result * _LN2},
+             export=True, method=True, out="cast")
 expm1 = defop("expm1", "input", kernels.expm1, promote="float",
-              grads={"input": lambda grad, result: grad * (result + 1)})
+              grads={"input": lambda grad, result: grad * (result + 1)},
+              export=True, method=True, inplace=True, out="cast")
 log = defop("log", "input", kernels.log, promote="float",
-            grads={"input": lambda grad, input: grad / input})
+            grads={"input": lambda grad, input: grad / input},
+            export=True, method=True, inplace=True, out="cast")
 log2 = defop("log2", "input", kernels.log2, promote="float",
-             grads={"input": lambda grad, input: grad / (input * _LN2)})
+             grads={"input": lambda grad, input: grad / (input * _LN2)},
+             export=True, method=True, out="cast")
 log10 = defop("log10", "input", kernels.log10, promote="float",
-              grads={"input": lambda grad, input: grad / (input * _LN10)})
+              grads={"input": lambda grad, input: grad / (input * _LN10)},
+              export=True, method=True, out="cast")
 log1p = defop("log1p", "input", kernels.log1p, promote="float", node_name="Log1PBackward0",
-              grads={"input": lambda grad, input: grad / (input + 1)})
+              grads={"input": lambda grad, input: grad / (input + 1)},
+              export=True, method=True, inplace=True, out="cast")
 sqrt = defop("sqrt", "input", kernels.sqrt, promote="float",
-             grads={"input": lambda grad, result: grad / (2 * result)})
+             grads={"input": lambda grad, result: grad / (2 * result)},
+             export=True, method=True, inplace=True, out="cast")
 rsqrt = defop("rsqrt", "input", kernels.rsqrt, promote="float",
-              grads={"input": lambda grad, result: -0.5 * grad * result * result * result})
+              grads={"input": lambda grad, result: -0.5 * grad * result * result * result},
+              export=True, method=True, inplace=True, out="cast")
 reciprocal = defop("reciprocal", "input", kernels.reciprocal, promote="float",
-                   grads={"input": lambda grad, result: -grad * result * result})
+                   grads={"input": lambda grad, result: -grad * result * result},
+                   export=True, method=True, inplace=True, out="cast")
 
 # -- sign-like and rounding ---------------------------------------------------------------
 
-abs = defop("abs", "input", kernels.abs, grads={"input": lambda grad, input: grad * sign(input)})
-sign = defop("sign", "input", kernels.sign, grads={"input": lambda grad: grad * 0})
-floor = defop("floor", "input", kernels.floor, grads={"input": lambda grad: grad * 0})
-ceil = defop("ceil", "input", kernels.ceil, grads={"input": lambda grad: grad * 0})
-trunc = defop("trunc", "input", kernels.trunc, grads={"input": lambda grad: grad * 0})
-round_ = defop("round", "input", kernels.round, grads={"input": lambda grad: grad * 0})
+abs = defop("abs", "input", kernels.abs, grads={"input": lambda grad, input: grad * sign(input)},
+            export=True, aliases=("absolute",), method=True, inplace=True, out="cast", dunders=("__abs__",))
+sign = defop("sign", "input", kernels.sign, grads={"input": lambda grad: grad * 0},
+             export=True, method=True, inplace=True, out="cast")
+floor = defop("floor", "input", kernels.floor, grads={"input": lambda grad: grad * 0},
+              export=True, method=True, inplace=True, out="cast")
+ceil = defop("ceil", "input", kernels.ceil, grads={"input": lambda grad: grad * 0},
+             export=True, method=True, inplace=True, out="cast")
+trunc = defop("trunc", "input", kernels.trunc, grads={"input": lambda grad: grad * 0},
+              export=True, method=True, inplace=True, out="cast")
+round_ = defop("round", "input", kernels.round, grads={"input": lambda grad: grad * 0},
+               export=True, method=True, inplace=True, out="cast")
 
 # -- trigonometric and hyperbolic -----------------------------------------------------------
 
 sin = defop("sin", "input", kernels.sin, promote="float",
-            grads={"input": lambda grad, input: grad * cos(input)})
+            grads={"input": lambda grad, input: grad * cos(input)},
+            export=True, method=True, inplace=True, out="cast")
 cos = defop("cos", "input", kernels.cos, promote="float",
-            grads={"input": lambda grad, input: -grad * sin(input)})
+            grads={"input": lambda grad, input: -grad * sin(input)},
+            export=True, method=True, inplace=True, out="cast")
 tan = defop("tan", "input", kernels.tan, promote="float",
-            grads={"input": lambda grad, result: grad * (1 + result * result)})
+            grads={"input": lambda grad, result: grad * (1 + result * result)},
+            export=True, method=True, out="cast")
 erf = defop("erf", "input", kernels.erf, promote="float",
-            grads={"input": lambda grad, input: grad * _TWO_OVER_SQRT_PI * exp(-(input * input))})
+            grads={"input": lambda grad, input: grad * _TWO_OVER_SQRT_PI * exp(-(input * input))},
+            export=True, method=True, out="cast")
 
 tanh_backward = defop(
     "tanh_backward", "grad_output, output", kernels.tanh_backward,
     grads={"grad_output": lambda grad, output: tanh_backward(grad, output),
            "output": lambda grad, grad_output, output: -2 * output * grad * grad_output})
 tanh = defop("tanh", "input", kernels.tanh, promote="float",
-             grads={"input": lambda grad, result: tanh_backward(grad, result)})
+             grads={"input": lambda grad, result: tanh_backward(grad, result)},
+             export=True, method=True, inplace=True, out="cast")
 
 sigmoid_backward = defop(
     "sigmoid_backward", "grad_output, output", kernels.sigmoid_backward,
     grads={"grad_output": lambda grad, output: sigmoid_backward(grad, output),
            "output": lambda grad, grad_output, output: grad * grad_output * (1 - 2 * output)})
 sigmoid = defop("sigmoid", "input", kernels.sigmoid, promote="float",
-                grads={"input": lambda grad, result: sigmoid_backward(grad, result)})
+                grads={"input": lambda grad, result: sigmoid_backward(grad, result)},
+                export=True, method=True, inplace=True, out="cast")
 
 logsigmoid = defop("logsigmoid", "input", kernels.logsigmoid, promote="float",
                    node_name="LogSigmoidBackward0",
-                   grads={"input": lambda grad, input: grad * sigmoid(-input)})
+                   grads={"input": lambda grad, input: grad * sigmoid(-input)},
+                   export=True)
 
 # -- activations ------------------------------------------------------------------------------
 
@@ -179,11 +241,13 @@ threshold_backward = defop(
     grads={"grad_output": lambda grad, self: threshold_backward(grad, self),
            "self": lambda grad: grad * 0})
 relu = defop("relu", "input", kernels.relu,
-             grads={"input": lambda grad, result: threshold_backward(grad, result)})
+             grads={"input": lambda grad, result: threshold_backward(grad, result)},
+             export=True, method=True, inplace=True)
 
 leaky_relu = defop("leaky_relu", "input, negative_slope=0.01", kernels.leaky_relu,
                    grads={"input": lambda grad, input, negative_slope:
-                          where(input > 0, grad, grad * negative_slope)})
+                          where(input > 0, grad, grad * negative_slope)},
+                   export=True)
 
 elu = defop("elu", "input, alpha=1.0", kernels.elu,
             grads={"input": lambda grad, input, result, alpha:
@@ -220,7 +284,8 @@ gelu_backward = defop(
     grads={"grad_output": lambda grad, self, approximate: gelu_backward(grad, self, approximate=approximate),
            "self": _gelu_second})
 gelu = defop("gelu", "input, approximate='none'", _gelu_forward,
-             grads={"input": lambda grad, input, approximate: gelu_backward(grad, input, approximate=approximate)})
+             grads={"input": lambda grad, input, approximate: gelu_backward(grad, input, approximate=approximate)},
+             export=True)
 
 
 def _silu_second(grad, grad_output, self):
@@ -232,11 +297,13 @@ silu_backward = defop(
     "silu_backward", "grad_output, self", kernels.silu_backward,
     grads={"grad_output": lambda grad, self: silu_backward(grad, self), "self": _silu_second})
 silu = defop("silu", "input", kernels.silu,
-             grads={"input": lambda grad, input: silu_backward(grad, input)})
+             grads={"input": lambda grad, input: silu_backward(grad, input)},
+             export=True)
 
 softplus = defop("softplus", "input, beta=1.0, threshold=20.0", kernels.softplus,
                  grads={"input": lambda grad, input, beta, threshold:
-                        where(input * beta > threshold, grad, grad * sigmoid(input * beta))})
+                        where(input * beta > threshold, grad, grad * sigmoid(input * beta))},
+                 export=True)
 
 # -- clamping, max/min, where, lerp ------------------------------------------------------------
 
@@ -293,15 +360,18 @@ def _tie_split(grad, mine, theirs, mine_wins):
 
 maximum = defop("maximum", "input, other", kernels.maximum,
                 grads={"input": lambda grad, input, other: _tie_split(grad, input, other, input > other),
-                       "other": lambda grad, input, other: _tie_split(grad, other, input, other > input)})
+                       "other": lambda grad, input, other: _tie_split(grad, other, input, other > input)},
+                export=True, method=True, out="cast")
 minimum = defop("minimum", "input, other", kernels.minimum,
                 grads={"input": lambda grad, input, other: _tie_split(grad, input, other, input < other),
-                       "other": lambda grad, input, other: _tie_split(grad, other, input, other < input)})
+                       "other": lambda grad, input, other: _tie_split(grad, other, input, other < input)},
+                export=True, method=True, out="cast")
 
 where = defop("where", "condition, input, other", kernels.where, promote_skip=("condition",),
               tensors=("condition",),
               grads={"input": lambda grad, condition: where(condition, grad, 0.0),
-                     "other": lambda grad, condition: where(condition, 0.0, grad)})
+                     "other": lambda grad, condition: where(condition, 0.0, grad)},
+              export=True, method=_where_method, out="cast")
 
 # lerp.Scalar (LerpBackward0) and lerp.Tensor (LerpBackward1); composite.lerp picks one.
 lerp_scalar = defop("lerp_scalar", "input, end, weight",
@@ -318,16 +388,29 @@ lerp_tensor = defop("lerp_tensor", "input, end, weight",
 
 # -- comparisons and tests (no gradient) --------------------------------------------------------
 
-eq = defop("eq", "input, other", kernels.eq, differentiable=False)
-ne = defop("ne", "input, other", kernels.ne, differentiable=False)
-lt = defop("lt", "input, other", kernels.lt, differentiable=False)
-le = defop("le", "input, other", kernels.le, differentiable=False)
-gt = defop("gt", "input, other", kernels.gt, differentiable=False)
-ge = defop("ge", "input, other", kernels.ge, differentiable=False)
-isnan = defop("isnan", "input", kernels.isnan, differentiable=False, promote=None)
-isinf = defop("isinf", "input", kernels.isinf, differentiable=False, promote=None)
-isfinite = defop("isfinite", "input", kernels.isfinite, differentiable=False, promote=None)
-logical_not = defop("logical_not", "input", kernels.logical_not, differentiable=False, promote=None)
-logical_and = defop("logical_and", "input, other", kernels.logical_and, differentiable=False, promote=None)
-logical_or = defop("logical_or", "input, other", kernels.logical_or, differentiable=False, promote=None)
-logical_xor = defop("logical_xor", "input, other", kernels.logical_xor, differentiable=False, promote=None)
+eq = defop("eq", "input, other", kernels.eq, differentiable=False,
+           export=True, method=True, out="cast", dunders={"__eq__": _tensor_or(False)})
+ne = defop("ne", "input, other", kernels.ne, differentiable=False,
+           export=True, aliases=("not_equal",), method=True, out="cast", dunders={"__ne__": _tensor_or(True)})
+lt = defop("lt", "input, other", kernels.lt, differentiable=False,
+           export=True, aliases=("less",), method=True, out="cast", dunders=("__lt__",))
+le = defop("le", "input, other", kernels.le, differentiable=False,
+           export=True, aliases=("less_equal",), method=True, out="cast", dunders=("__le__",))
+gt = defop("gt", "input, other", kernels.gt, differentiable=False,
+           export=True, aliases=("greater",), method=True, out="cast", dunders=("__gt__",))
+ge = defop("ge", "input, other", kernels.ge, differentiable=False,
+           export=True, aliases=("greater_equal",), method=True, out="cast", dunders=("__ge__",))
+isnan = defop("isnan", "input", kernels.isnan, differentiable=False, promote=None,
+              export=True, method=True)
+isinf = defop("isinf", "input", kernels.isinf, differentiable=False, promote=None,
+              export=True, method=True)
+isfinite = defop("isfinite", "input", kernels.isfinite, differentiable=False, promote=None,
+                 export=True, method=True)
+logical_not = defop("logical_not", "input", kernels.logical_not, differentiable=False, promote=None,
+                    export=True, method=True, out="cast", dunders={"__invert__": _bool_only("~")})
+logical_and = defop("logical_and", "input, other", kernels.logical_and, differentiable=False, promote=None,
+                    export=True, method=True, out="cast", dunders={"__and__": _bool_only("&"), "__rand__": _bool_only("&")})
+logical_or = defop("logical_or", "input, other", kernels.logical_or, differentiable=False, promote=None,
+                   export=True, method=True, out="cast", dunders={"__or__": _bool_only("|"), "__ror__": _bool_only("|")})
+logical_xor = defop("logical_xor", "input, other", kernels.logical_xor, differentiable=False, promote=None,
+                    export=True, method=True, out="cast", dunders={"__xor__": _bool_only("^")})

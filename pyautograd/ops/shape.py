@@ -97,7 +97,13 @@ unsqueeze = defop("unsqueeze", "input, dim", kernels.unsqueeze, view=True, promo
 unsqueeze_ = defop("unsqueeze_", "input, dim", kernels.unsqueeze, promote=None, node_name="UnsqueezeBackward1",
                    grads={"input": lambda grad, dim: squeeze_dim(grad, dim)})
 
-clone = defop("clone", "input", kernels.copy, promote=None, grads={"input": lambda grad: grad})
+def _clone_method(self, memory_format=None):
+    """Tensor.clone(): a copy (memory_format is accepted; only one layout exists)."""
+    return clone(self)
+
+
+clone = defop("clone", "input", kernels.copy, promote=None, grads={"input": lambda grad: grad},
+              export=True, method=_clone_method)
 
 contiguous_copy = defop("contiguous_copy", "input", kernels.copy, promote=None,
                         node_name="CloneBackward0", grads={"input": lambda grad: grad})
