@@ -55,7 +55,7 @@ def _reciprocal_times(div):
     return rtruediv
 
 
-@public(aliases=("divide", "true_divide"), method=("div", "true_divide", "divide"), inplace=("div_",), out="cast",
+@public(aliases=("divide", "true_divide"), method=("div", "true_divide", "divide"), inplace=("div_", "true_divide_", "divide_"), out="cast",
         dunders={"__truediv__": None, "__itruediv__": None, "__rtruediv__": _reciprocal_times})
 def div(input, other, *, rounding_mode=None):
     """input / other; rounding_mode None (true division), 'trunc' or 'floor' (DivBackward2, a
@@ -68,13 +68,13 @@ def div(input, other, *, rounding_mode=None):
     return pointwise.div_mode(input, other, rounding_mode=rounding_mode)
 
 
-@public(method=True, out="cast", dunders={"__floordiv__": None, "__rfloordiv__": reflected})
+@public(method=True, inplace=True, out="cast", dunders={"__floordiv__": None, "__rfloordiv__": reflected})
 def floor_divide(input, other):
     """Division rounded towards negative infinity."""
     return pointwise.div_mode(input, other, rounding_mode="floor")
 
 
-@public(method=True, out="cast", dunders={"__mod__": None, "__rmod__": reflected})
+@public(method=True, inplace=True, out="cast", dunders={"__mod__": None, "__rmod__": reflected})
 def remainder(input, other):
     """input - floor(input / other) * other (the sign of the divisor, as Python's %)."""
     if isinstance(other, _tensor_cls()):

@@ -40,7 +40,7 @@ addmm = defop("addmm", "input, mat1, mat2, *, beta=1, alpha=1",
               grads={"input": lambda grad, beta: grad if beta == 1 else grad * beta,
                      "mat1": lambda grad, mat2, alpha: grad.mm(mat2.t()) * alpha if alpha != 1 else grad.mm(mat2.t()),
                      "mat2": lambda grad, mat1, alpha: mat1.t().mm(grad) * alpha if alpha != 1 else mat1.t().mm(grad)},
-              export=True, out="exact")
+              export=True, method=True, inplace=True, out="exact")
 
 
 linear_bias = defop("linear_bias", "input, weight, bias", lambda input, weight, bias: kernels.linear(input, weight, bias),

@@ -70,7 +70,7 @@ sub = defop("sub", "input, other, *, alpha=1",
             lambda input, other, alpha: kernels.sub(input, other if alpha == 1 else _scaled(other, alpha)),
             grads={"input": lambda grad: grad,
                    "other": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha},
-            export=True, aliases=("subtract",), method=True, inplace=True, out="cast", dunders=("__sub__", "__isub__"))
+            export=True, aliases=("subtract",), method=("sub", "subtract"), inplace=("sub_", "subtract_"), out="cast", dunders=("__sub__", "__isub__"))
 
 # PyTorch's two overloads: rsub.Tensor (RsubBackward0) and rsub.Scalar (RsubBackward1, also
 # `number - tensor`); composite.rsub picks one.
@@ -88,7 +88,7 @@ rsub_scalar = defop("rsub_scalar", "input, other, *, alpha=1",
 mul = defop("mul", "input, other", kernels.mul,
             grads={"input": lambda grad, other: grad * other,
                    "other": lambda grad, input: grad * input},
-            export=True, aliases=("multiply",), method=True, inplace=True, out="cast", dunders=("__mul__", "__rmul__", "__imul__"))
+            export=True, aliases=("multiply",), method=("mul", "multiply"), inplace=("mul_", "multiply_"), out="cast", dunders=("__mul__", "__rmul__", "__imul__"))
 
 div = defop("div", "input, other", kernels.div, promote="float",
             grads={"input": lambda grad, other: grad / other,
@@ -115,7 +115,7 @@ remainder_tensor = defop("remainder_tensor", "input, other", kernels.remainder, 
                                 -grad * div_mode(input, other, rounding_mode="floor")})
 
 neg = defop("neg", "input", kernels.neg, grads={"input": lambda grad: -grad},
-            export=True, aliases=("negative",), method=True, inplace=True, out="cast", dunders=("__neg__",))
+            export=True, aliases=("negative",), method=("neg", "negative"), inplace=("neg_", "negative_"), out="cast", dunders=("__neg__",))
 
 
 def _pow_forward(input, exponent):
@@ -157,7 +157,7 @@ exp = defop("exp", "input", kernels.exp, promote="float",
             export=True, method=True, inplace=True, out="cast")
 exp2 = defop("exp2", "input", kernels.exp2, promote="float",
              grads={"input": lambda grad, result: grad * result * _LN2},
-             export=True, method=True, out="cast")
+             export=True, method=True, inplace=True, out="cast")
 expm1 = defop("expm1", "input", kernels.expm1, promote="float",
               grads={"input": lambda grad, result: grad * (result + 1)},
               export=True, method=True, inplace=True, out="cast")
@@ -166,10 +166,10 @@ log = defop("log", "input", kernels.log, promote="float",
             export=True, method=True, inplace=True, out="cast")
 log2 = defop("log2", "input", kernels.log2, promote="float",
              grads={"input": lambda grad, input: grad / (input * _LN2)},
-             export=True, method=True, out="cast")
+             export=True, method=True, inplace=True, out="cast")
 log10 = defop("log10", "input", kernels.log10, promote="float",
               grads={"input": lambda grad, input: grad / (input * _LN10)},
-              export=True, method=True, out="cast")
+              export=True, method=True, inplace=True, out="cast")
 log1p = defop("log1p", "input", kernels.log1p, promote="float", node_name="Log1PBackward0",
               grads={"input": lambda grad, input: grad / (input + 1)},
               export=True, method=True, inplace=True, out="cast")
@@ -186,7 +186,7 @@ reciprocal = defop("reciprocal", "input", kernels.reciprocal, promote="float",
 # -- sign-like and rounding ---------------------------------------------------------------
 
 abs = defop("abs", "input", kernels.abs, grads={"input": lambda grad, input: grad * sign(input)},
-            export=True, aliases=("absolute",), method=True, inplace=True, out="cast", dunders=("__abs__",))
+            export=True, aliases=("absolute",), method=("abs", "absolute"), inplace=("abs_", "absolute_"), out="cast", dunders=("__abs__",))
 sign = defop("sign", "input", kernels.sign, grads={"input": lambda grad: grad * 0},
              export=True, method=True, inplace=True, out="cast")
 floor = defop("floor", "input", kernels.floor, grads={"input": lambda grad: grad * 0},
@@ -208,10 +208,10 @@ cos = defop("cos", "input", kernels.cos, promote="float",
             export=True, method=True, inplace=True, out="cast")
 tan = defop("tan", "input", kernels.tan, promote="float",
             grads={"input": lambda grad, result: grad * (1 + result * result)},
-            export=True, method=True, out="cast")
+            export=True, method=True, inplace=True, out="cast")
 erf = defop("erf", "input", kernels.erf, promote="float",
             grads={"input": lambda grad, input: grad * _TWO_OVER_SQRT_PI * exp(-(input * input))},
-            export=True, method=True, out="cast")
+            export=True, method=True, inplace=True, out="cast")
 
 tanh_backward = defop(
     "tanh_backward", "grad_output, output", kernels.tanh_backward,
@@ -391,15 +391,15 @@ lerp_tensor = defop("lerp_tensor", "input, end, weight",
 eq = defop("eq", "input, other", kernels.eq, differentiable=False,
            export=True, method=True, out="cast", dunders={"__eq__": _tensor_or(False)})
 ne = defop("ne", "input, other", kernels.ne, differentiable=False,
-           export=True, aliases=("not_equal",), method=True, out="cast", dunders={"__ne__": _tensor_or(True)})
+           export=True, aliases=("not_equal",), method=("ne", "not_equal"), out="cast", dunders={"__ne__": _tensor_or(True)})
 lt = defop("lt", "input, other", kernels.lt, differentiable=False,
-           export=True, aliases=("less",), method=True, out="cast", dunders=("__lt__",))
+           export=True, aliases=("less",), method=("lt", "less"), out="cast", dunders=("__lt__",))
 le = defop("le", "input, other", kernels.le, differentiable=False,
-           export=True, aliases=("less_equal",), method=True, out="cast", dunders=("__le__",))
+           export=True, aliases=("less_equal",), method=("le", "less_equal"), out="cast", dunders=("__le__",))
 gt = defop("gt", "input, other", kernels.gt, differentiable=False,
-           export=True, aliases=("greater",), method=True, out="cast", dunders=("__gt__",))
+           export=True, aliases=("greater",), method=("gt", "greater"), out="cast", dunders=("__gt__",))
 ge = defop("ge", "input, other", kernels.ge, differentiable=False,
-           export=True, aliases=("greater_equal",), method=True, out="cast", dunders=("__ge__",))
+           export=True, aliases=("greater_equal",), method=("ge", "greater_equal"), out="cast", dunders=("__ge__",))
 isnan = defop("isnan", "input", kernels.isnan, differentiable=False, promote=None,
               export=True, method=True)
 isinf = defop("isinf", "input", kernels.isinf, differentiable=False, promote=None,
