@@ -209,6 +209,9 @@ cos = defop("cos", "input", kernels.cos, promote="float",
 tan = defop("tan", "input", kernels.tan, promote="float",
             grads={"input": lambda grad, result: grad * (1 + result * result)},
             export=True, method=True, inplace=True, out="cast")
+asin = defop("asin", "input", kernels.asin, promote="float",
+             grads={"input": lambda grad, input: grad * rsqrt(1 - input * input)},
+             export=True, aliases=("arcsin",), method=("asin", "arcsin"), inplace=("asin_", "arcsin_"), out="cast")
 erf = defop("erf", "input", kernels.erf, promote="float",
             grads={"input": lambda grad, input: grad * _TWO_OVER_SQRT_PI * exp(-(input * input))},
             export=True, method=True, inplace=True, out="cast")

@@ -258,6 +258,8 @@ OPS = [
     _unary_info("sin", float_result(np.sin), dtypes=(F32, F64, I64), tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("cos", np.cos, tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("tan", np.tan, low=-1.2, high=1.2, tolerances=_TRANSCENDENTAL_TOL),
+    # asin: the domain is [-1, 1], and the gradient grows without bound at its ends
+    _unary_info("asin", np.arcsin, low=-0.9, high=0.9, tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("erf", keep_dtype(_erf), tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("tanh", np.tanh, tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("sigmoid", keep_dtype(_np_sigmoid), tolerances=_TRANSCENDENTAL_TOL),

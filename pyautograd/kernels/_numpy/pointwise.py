@@ -88,6 +88,7 @@ _UNARY = {
     "sin": numpy_faster(np.sin),
     "cos": numpy_faster(np.cos),
     "tan": np.tan,
+    "asin": np.arcsin,
     "tanh": costly(np.tanh),
     "erf": _erf_array,
     "floor": np.floor,
