@@ -29,7 +29,8 @@ mv = defop("mv", "input, vec", kernels.matmul,
 dot = defop("dot", "input, other", kernels.matmul,
             grads={"input": lambda grad, other: grad * other,
                    "other": lambda grad, input: grad * input},
-            export=True, method=True, out="exact")
+            export=True, method=True, out="exact",
+            array_backward=True)
 
 matmul_nd = defop("matmul_nd", "input, other", kernels.matmul, node_name="UnsafeViewBackward0",
                   grads={"input": lambda grad, other: grad.matmul(_mT(other)),

@@ -88,23 +88,27 @@ rsub_scalar = defop("rsub_scalar", "input, other, *, alpha=1",
 mul = defop("mul", "input, other", kernels.mul,
             grads={"input": lambda grad, other: grad * other,
                    "other": lambda grad, input: grad * input},
-            export=True, aliases=("multiply",), method=("mul", "multiply"), inplace=("mul_", "multiply_"), out="cast", dunders=("__mul__", "__rmul__", "__imul__"))
+            export=True, aliases=("multiply",), method=("mul", "multiply"), inplace=("mul_", "multiply_"), out="cast", dunders=("__mul__", "__rmul__", "__imul__"),
+            array_backward=True)
 
 div = defop("div", "input, other", kernels.div, promote="float",
             grads={"input": lambda grad, other: grad / other,
-                   "other": lambda grad, input, other: -grad * input / (other * other)})
+                   "other": lambda grad, input, other: -grad * input / (other * other)},
+            array_backward=True)
 
 # div.Scalar (DivBackward1): a tensor divided by a number where PyTorch's C++ composites divide
 # (e.g. cross_entropy's mean over samples). A Python `tensor / number` is div.Tensor (DivBackward0).
 div_scalar = defop("div_scalar", "input, other", kernels.div, promote="float",
-                   grads={"input": lambda grad, other: grad / other}, node_name="DivBackward1")
+                   grads={"input": lambda grad, other: grad / other}, node_name="DivBackward1",
+                   array_backward=True)
 
 # div with a rounding_mode ('trunc' or 'floor'): piecewise constant, so PyTorch's gradient is 0.
 div_mode = defop("div_mode", "input, other, *, rounding_mode",
                  lambda input, other, rounding_mode: (kernels.trunc_divide if rounding_mode == "trunc"
                                                       else kernels.floor_divide)(input, other),
                  grads={"input": lambda grad: grad * 0, "other": lambda grad: grad * 0},
-                 node_name="DivBackward2")
+                 node_name="DivBackward2",
+                 array_backward=True)
 
 # remainder.Scalar (RemainderBackward0) and remainder.Tensor (RemainderBackward1).
 remainder_scalar = defop("remainder_scalar", "input, other", kernels.remainder, tensors=("other",),
@@ -115,7 +119,8 @@ remainder_tensor = defop("remainder_tensor", "input, other", kernels.remainder, 
                                 -grad * div_mode(input, other, rounding_mode="floor")})
 
 neg = defop("neg", "input", kernels.neg, grads={"input": lambda grad: -grad},
-            export=True, aliases=("negative",), method=("neg", "negative"), inplace=("neg_", "negative_"), out="cast", dunders=("__neg__",))
+            export=True, aliases=("negative",), method=("neg", "negative"), inplace=("neg_", "negative_"), out="cast", dunders=("__neg__",),
+            array_backward=True)
 
 
 def _pow_forward(input, exponent):
@@ -154,16 +159,19 @@ pow_base = defop("pow_base", "self, exponent", kernels.pow, node_name="PowBackwa
 
 exp = defop("exp", "input", kernels.exp, promote="float",
             grads={"input": lambda grad, result: grad * result},
-            export=True, method=True, inplace=True, out="cast")
+            export=True, method=True, inplace=True, out="cast",
+            array_backward=True)
 exp2 = defop("exp2", "input", kernels.exp2, promote="float",
              grads={"input": lambda grad, result: grad * result * _LN2},
              export=True, method=True, inplace=True, out="cast")
 expm1 = defop("expm1", "input", kernels.expm1, promote="float",
               grads={"input": lambda grad, result: grad * (result + 1)},
-              export=True, method=True, inplace=True, out="cast")
+              export=True, method=True, inplace=True, out="cast",
+              array_backward=True)
 log = defop("log", "input", kernels.log, promote="float",
             grads={"input": lambda grad, input: grad / input},
-            export=True, method=True, inplace=True, out="cast")
+            export=True, method=True, inplace=True, out="cast",
+            array_backward=True)
 log2 = defop("log2", "input", kernels.log2, promote="float",
              grads={"input": lambda grad, input: grad / (input * _LN2)},
              export=True, method=True, inplace=True, out="cast")
@@ -172,31 +180,40 @@ log10 = defop("log10", "input", kernels.log10, promote="float",
               export=True, method=True, inplace=True, out="cast")
 log1p = defop("log1p", "input", kernels.log1p, promote="float", node_name="Log1PBackward0",
               grads={"input": lambda grad, input: grad / (input + 1)},
-              export=True, method=True, inplace=True, out="cast")
+              export=True, method=True, inplace=True, out="cast",
+              array_backward=True)
 sqrt = defop("sqrt", "input", kernels.sqrt, promote="float",
              grads={"input": lambda grad, result: grad / (2 * result)},
-             export=True, method=True, inplace=True, out="cast")
+             export=True, method=True, inplace=True, out="cast",
+             array_backward=True)
 rsqrt = defop("rsqrt", "input", kernels.rsqrt, promote="float",
               grads={"input": lambda grad, result: -0.5 * grad * result * result * result},
-              export=True, method=True, inplace=True, out="cast")
+              export=True, method=True, inplace=True, out="cast",
+              array_backward=True)
 reciprocal = defop("reciprocal", "input", kernels.reciprocal, promote="float",
                    grads={"input": lambda grad, result: -grad * result * result},
-                   export=True, method=True, inplace=True, out="cast")
+                   export=True, method=True, inplace=True, out="cast",
+                   array_backward=True)
 
 # -- sign-like and rounding ---------------------------------------------------------------
 
 abs = defop("abs", "input", kernels.abs, grads={"input": lambda grad, input: grad * sign(input)},
             export=True, aliases=("absolute",), method=("abs", "absolute"), inplace=("abs_", "absolute_"), out="cast", dunders=("__abs__",))
 sign = defop("sign", "input", kernels.sign, grads={"input": lambda grad: grad * 0},
-             export=True, method=True, inplace=True, out="cast")
+             export=True, method=True, inplace=True, out="cast",
+             array_backward=True)
 floor = defop("floor", "input", kernels.floor, grads={"input": lambda grad: grad * 0},
-              export=True, method=True, inplace=True, out="cast")
+              export=True, method=True, inplace=True, out="cast",
+              array_backward=True)
 ceil = defop("ceil", "input", kernels.ceil, grads={"input": lambda grad: grad * 0},
-             export=True, method=True, inplace=True, out="cast")
+             export=True, method=True, inplace=True, out="cast",
+             array_backward=True)
 trunc = defop("trunc", "input", kernels.trunc, grads={"input": lambda grad: grad * 0},
-              export=True, method=True, inplace=True, out="cast")
+              export=True, method=True, inplace=True, out="cast",
+              array_backward=True)
 round_ = defop("round", "input", kernels.round, grads={"input": lambda grad: grad * 0},
-               export=True, method=True, inplace=True, out="cast")
+               export=True, method=True, inplace=True, out="cast",
+               array_backward=True)
 
 # -- trigonometric and hyperbolic -----------------------------------------------------------
 
@@ -208,7 +225,8 @@ cos = defop("cos", "input", kernels.cos, promote="float",
             export=True, method=True, inplace=True, out="cast")
 tan = defop("tan", "input", kernels.tan, promote="float",
             grads={"input": lambda grad, result: grad * (1 + result * result)},
-            export=True, method=True, inplace=True, out="cast")
+            export=True, method=True, inplace=True, out="cast",
+            array_backward=True)
 asin = defop("asin", "input", kernels.asin, promote="float",
              grads={"input": lambda grad, input: grad * rsqrt(1 - input * input)},
              export=True, aliases=("arcsin",), method=("asin", "arcsin"), inplace=("asin_", "arcsin_"), out="cast")
@@ -219,7 +237,8 @@ erf = defop("erf", "input", kernels.erf, promote="float",
 tanh_backward = defop(
     "tanh_backward", "grad_output, output", kernels.tanh_backward,
     grads={"grad_output": lambda grad, output: tanh_backward(grad, output),
-           "output": lambda grad, grad_output, output: -2 * output * grad * grad_output})
+           "output": lambda grad, grad_output, output: -2 * output * grad * grad_output},
+                      array_backward=("output",))
 tanh = defop("tanh", "input", kernels.tanh, promote="float",
              grads={"input": lambda grad, result: tanh_backward(grad, result)},
              export=True, method=True, inplace=True, out="cast")
@@ -227,7 +246,8 @@ tanh = defop("tanh", "input", kernels.tanh, promote="float",
 sigmoid_backward = defop(
     "sigmoid_backward", "grad_output, output", kernels.sigmoid_backward,
     grads={"grad_output": lambda grad, output: sigmoid_backward(grad, output),
-           "output": lambda grad, grad_output, output: grad * grad_output * (1 - 2 * output)})
+           "output": lambda grad, grad_output, output: grad * grad_output * (1 - 2 * output)},
+                         array_backward=("output",))
 sigmoid = defop("sigmoid", "input", kernels.sigmoid, promote="float",
                 grads={"input": lambda grad, result: sigmoid_backward(grad, result)},
                 export=True, method=True, inplace=True, out="cast")
@@ -242,7 +262,8 @@ logsigmoid = defop("logsigmoid", "input", kernels.logsigmoid, promote="float",
 threshold_backward = defop(
     "threshold_backward", "grad_output, self", kernels.relu_backward,
     grads={"grad_output": lambda grad, self: threshold_backward(grad, self),
-           "self": lambda grad: grad * 0})
+           "self": lambda grad: grad * 0},
+                           array_backward=("self",))
 relu = defop("relu", "input", kernels.relu,
              grads={"input": lambda grad, result: threshold_backward(grad, result)},
              export=True, method=True, inplace=True)
@@ -381,13 +402,15 @@ lerp_scalar = defop("lerp_scalar", "input, end, weight",
                     lambda input, end, weight: kernels.add(input, kernels.mul(kernels.sub(end, input), weight)),
                     node_name="LerpBackward0",
                     grads={"input": lambda grad, weight: grad * (1 - weight),
-                           "end": lambda grad, weight: grad * weight})
+                           "end": lambda grad, weight: grad * weight},
+                    array_backward=True)
 lerp_tensor = defop("lerp_tensor", "input, end, weight",
                     lambda input, end, weight: kernels.add(input, kernels.mul(kernels.sub(end, input), weight)),
                     node_name="LerpBackward1",
                     grads={"input": lambda grad, weight: grad * (1 - weight),
                            "end": lambda grad, weight: grad * weight,
-                           "weight": lambda grad, input, end: grad * (end - input)})
+                           "weight": lambda grad, input, end: grad * (end - input)},
+                    array_backward=True)
 
 # -- comparisons and tests (no gradient) --------------------------------------------------------
 

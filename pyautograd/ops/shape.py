@@ -112,13 +112,16 @@ contiguous_copy = defop("contiguous_copy", "input", kernels.copy, promote=None,
 # visits its history, so a saved tensor modified before the overwrite is still caught.
 _copy_from = defop("_copy_from", "input, src", kernels.broadcast_copy, promote=None,
                    node_name="CopyBackwards",
-                   grads={"input": lambda grad: grad * 0, "src": lambda grad: grad})
+                   grads={"input": lambda grad: grad * 0, "src": lambda grad: grad},
+                   array_backward=("input",))
 
 _fill = defop("_fill", "input, value", kernels.broadcast_copy, promote=None, node_name="FillBackward2",
-              grads={"input": lambda grad: grad * 0})
+              grads={"input": lambda grad: grad * 0},
+              array_backward=True)
 
 _zero = defop("_zero", "input", lambda input: kernels.broadcast_copy(input, 0), promote=None,
-              node_name="ZeroBackward0", grads={"input": lambda grad: grad * 0})
+              node_name="ZeroBackward0", grads={"input": lambda grad: grad * 0},
+              array_backward=True)
 
 _to_copy = defop("_to_copy", "input, dtype", kernels.astype, promote=None,
                  node_name="ToCopyBackward0",
