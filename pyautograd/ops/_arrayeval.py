@@ -36,7 +36,7 @@ from ..autograd.node import SavedTensor
 _NUMBERS = (int, float, bool)
 
 
-class _NotArithmetic(Exception):
+class NotArithmetic(Exception):
     pass
 
 
@@ -44,7 +44,7 @@ class _Stand:
     """A recording stand-in for a formula argument (or an intermediate result) at declaration.
 
     Arithmetic with another stand-in or a Python number records the kernel it stands for;
-    everything else a Tensor could do raises _NotArithmetic."""
+    everything else a Tensor could do raises NotArithmetic."""
 
     __slots__ = ("trace", "arg")
 
@@ -54,7 +54,7 @@ class _Stand:
 
     def _op(self, kernel, other, reflected=False):
         if other.__class__ is not _Stand and other.__class__ not in _NUMBERS:
-            raise _NotArithmetic(f"an operand of type {type(other).__name__}")
+            raise NotArithmetic(f"an operand of type {type(other).__name__}")
         pair = (other, self) if reflected else (self, other)
         self.trace.append((kernel,) + pair)
         return _Stand(self.trace)
@@ -88,7 +88,7 @@ class _Stand:
         return _Stand(self.trace)
 
     def _refuse(self, *args, **kwargs):
-        raise _NotArithmetic("an operation other than +, -, *, / and unary minus")
+        raise NotArithmetic("an operation other than +, -, *, / and unary minus")
 
     __getattr__ = __bool__ = __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse
     __pow__ = __rpow__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __matmul__ = _refuse
@@ -100,18 +100,18 @@ class _Stand:
 def arithmetic_kernels(fn, nargs):
     """(kernels, single) of formula `fn` taking `nargs` arguments: the kernels its operators
     stand for, and (kernel, i, j) when it is one operator on two of its arguments (``lambda
-    grad, other: grad * other`` -> ("mul", 0, 1)), else None. Raises _NotArithmetic unless
+    grad, other: grad * other`` -> ("mul", 0, 1)), else None. Raises NotArithmetic unless
     `fn` is arithmetic only, and for a formula with no operator (nothing to skip)."""
     trace = []
     args = [_Stand(trace, i) for i in range(nargs)]
     try:
         result = fn(*args)
-    except _NotArithmetic:
+    except NotArithmetic:
         raise
     except Exception as exc:  # e.g. a call of a Tensor function with a stand-in
-        raise _NotArithmetic(f"{type(exc).__name__}: {exc}") from None
+        raise NotArithmetic(f"{type(exc).__name__}: {exc}") from None
     if result.__class__ is not _Stand or not trace:
-        raise _NotArithmetic("no operator on its arguments")
+        raise NotArithmetic("no operator on its arguments")
     used = tuple(sorted({k for k, _, _ in trace}))
     single = None
     if len(trace) == 1:
@@ -151,7 +151,7 @@ def plan(op, declared=()):
                             f"(none, or it reads input_shapes / needs_input_grad)")
         try:
             plans.append(Plan(*arithmetic_kernels(fn, 1 + len(needs))))
-        except _NotArithmetic as exc:
+        except NotArithmetic as exc:
             raise TypeError(f"defop {op.name}: array_backward names {name!r}, whose formula is not plain "
                             f"arithmetic on its arguments ({exc})") from None
     unknown = set(declared) - set(op.inputs)

@@ -162,7 +162,7 @@ def defop(name, signature, forward, grads=None, *, tensors=None, node_name=None,
     fast_backward: fn(grad, *names_it_reads) -> one array (or None) per input: a fused
                 backward on NumPy arrays (grad, saved tensors and the results are arrays), run
                 instead of the formulas when no graph is built (a plain backward); with
-                create_graph the formulas run. tests/test_fast_paths.py checks that both give
+                create_graph the formulas run. tests/test_declared_fast_paths.py checks that both give
                 the same gradients for every op that has one.
     array_backward: the inputs (or True: all) whose formulas are plain arithmetic (+, -, *,
                 /, unary minus on their arguments and numbers) and may run on the arrays when

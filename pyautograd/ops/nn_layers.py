@@ -13,7 +13,7 @@ would carry no history, and the second derivative needs it):
 A plain backward (no create_graph) takes the fused kernels declared as the ops'
 ``fast_backward`` (kernels.layer_norm_backward, batch_norm_backward: one pass each instead of
 a dozen recorded ops); with create_graph the same gradients come from the Tensor-op formulas,
-which gradgradcheck verifies. tests/test_fast_paths.py checks that the two agree, on both
+which gradgradcheck verifies. tests/test_declared_fast_paths.py checks that the two agree, on both
 kernel backends.
 
 The front ends (nn/_normalization.py, nn/_sparse.py, nn/_padding.py) check arguments and
