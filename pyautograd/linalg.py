@@ -1,4 +1,4 @@
 """pyautograd.linalg: the torch.linalg functions pyautograd has (vector norms for now)."""
-from .ops.composite import vector_norm
+from .ops.reduction import vector_norm
 
 __all__ = ["vector_norm"]

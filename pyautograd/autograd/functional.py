@@ -311,7 +311,7 @@ def _jacobian_rows(i, out, inputs, create_graph, strict):
                 raise RuntimeError(f"The jacobian of the user-provided function is independent of input {i}. "
                                    "This is not allowed in strict mode when create_graph=True.")
             rows[j].append(g)
-    from ..ops.composite import stack
+    from ..ops.shape import stack
     blocks = []
     for row, inp in zip(rows, inputs):
         shape = tuple(out.shape) + tuple(inp.shape)

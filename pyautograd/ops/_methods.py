@@ -6,8 +6,8 @@ this module adds only what belongs to the Tensor alone and is no op's surface: t
 conversions (``x.float()``), ``type_as``, iteration, unary ``+``, the fills (``fill_``,
 ``zero_``, ``copy_``, ``uniform_``, ``normal_``) and ``__setitem__``.
 """
-from . import composite as C
 from . import indexing
+from . import shape as S
 from ._inplace import make_inplace
 from ._surface import method_tables
 
@@ -15,7 +15,7 @@ from ._surface import method_tables
 def _type_method(dtype_name):
     def method(self):
         from .. import _dtype
-        return C.to(self, _dtype._BY_NAME[dtype_name])
+        return S.to(self, _dtype._BY_NAME[dtype_name])
     method.__name__ = dtype_name
     method.__doc__ = f"This tensor converted to {dtype_name} (itself if it already is)."
     return method
@@ -24,12 +24,12 @@ def _type_method(dtype_name):
 def _iter(self):
     if self.ndim == 0:
         raise TypeError("iteration over a 0-d tensor")
-    return iter(C.unbind(self, 0))  # as PyTorch: the items share one UnbindBackward0 node
+    return iter(S.unbind(self, 0))  # as PyTorch: the items share one UnbindBackward0 node
 
 
 def _type_as(self, other):
     """This tensor converted to `other`'s dtype."""
-    return C.to(self, other.dtype)
+    return S.to(self, other.dtype)
 
 
 def _pos(self):

@@ -40,7 +40,7 @@ def _normalized_grads(grad, input, weight, stat_axes, param_axes, param_view, pa
     `stat_axes`; weight is broadcast through `param_view`, parameter gradients sum `param_axes`
     and take `param_shape`."""
     mean = reduction.mean_dim(input, stat_axes, True)
-    rstd = (reduction.var(input, stat_axes, 0, True) + eps).rsqrt()
+    rstd = (reduction.var_op(input, stat_axes, 0, True) + eps).rsqrt()
     xhat = (input - mean) * rstd
     dx = dw = db = None
     if needs[0]:

@@ -6,11 +6,18 @@ clamp passes it at the bounds) so gradients match PyTorch's exactly.
 Fused backward kernels (tanh_backward, sigmoid_backward, threshold_backward,
 gelu_backward, silu_backward) are ops themselves, with their own formulas, so
 double backward works through them.
+
+The file ends with the family's front ends (``@public``): argument checks, the choice among
+PyTorch's overloads (each overload a primitive above, with its own node name) and the ops
+that are compositions; a primitive sharing its public name with its front end is named
+``<name>_op`` here (the op and its node keep PyTorch's name).
 """
+import builtins
 import math
 
 from .. import kernels
 from ._opdef import defop
+from ._surface import public, reflected
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -73,7 +80,7 @@ sub = defop("sub", "input, other, *, alpha=1",
             export=True, aliases=("subtract",), method=("sub", "subtract"), inplace=("sub_", "subtract_"), out="cast", dunders=("__sub__", "__isub__"))
 
 # PyTorch's two overloads: rsub.Tensor (RsubBackward0) and rsub.Scalar (RsubBackward1, also
-# `number - tensor`); composite.rsub picks one.
+# `number - tensor`); rsub (a front end, below) picks one.
 rsub_tensor = defop("rsub_tensor", "input, other, *, alpha=1",
                     lambda input, other, alpha: kernels.sub(other, input if alpha == 1 else _scaled(input, alpha)),
                     grads={"input": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha,
@@ -91,7 +98,7 @@ mul = defop("mul", "input, other", kernels.mul,
             export=True, aliases=("multiply",), method=("mul", "multiply"), inplace=("mul_", "multiply_"), out="cast", dunders=("__mul__", "__rmul__", "__imul__"),
             array_backward=True)
 
-div = defop("div", "input, other", kernels.div, promote="float",
+div_op = defop("div", "input, other", kernels.div, promote="float",
             grads={"input": lambda grad, other: grad / other,
                    "other": lambda grad, input, other: -grad * input / (other * other)},
             array_backward=True)
@@ -363,7 +370,7 @@ def _clamp_max_grad(grad, input, min, max):
 
 
 # clamp.Scalar (number bounds, ClampBackward1) and clamp.Tensor (tensor bounds, ClampBackward0);
-# at a bound the input keeps the gradient. composite.clamp picks one.
+# at a bound the input keeps the gradient. clamp (below) picks one.
 clamp_scalar = defop("clamp_scalar", "input, min=None, max=None", _clamp_forward, node_name="ClampBackward1",
                      grads={"input": lambda grad, input, min, max: where(_in_bounds(input, min, max), grad, 0.0)})
 clamp_tensor = defop("clamp_tensor", "input, min=None, max=None", _clamp_tensor_forward,
@@ -397,7 +404,7 @@ where = defop("where", "condition, input, other", kernels.where, promote_skip=("
                      "other": lambda grad, condition: where(condition, 0.0, grad)},
               export=True, method=_where_method, out="cast")
 
-# lerp.Scalar (LerpBackward0) and lerp.Tensor (LerpBackward1); composite.lerp picks one.
+# lerp.Scalar (LerpBackward0) and lerp.Tensor (LerpBackward1); lerp (below) picks one.
 lerp_scalar = defop("lerp_scalar", "input, end, weight",
                     lambda input, end, weight: kernels.add(input, kernels.mul(kernels.sub(end, input), weight)),
                     node_name="LerpBackward0",
@@ -440,3 +447,101 @@ logical_or = defop("logical_or", "input, other", kernels.logical_or, differentia
                    export=True, method=True, out="cast", dunders={"__or__": _bool_only("|"), "__ror__": _bool_only("|")})
 logical_xor = defop("logical_xor", "input, other", kernels.logical_xor, differentiable=False, promote=None,
                     export=True, method=True, out="cast", dunders={"__xor__": _bool_only("^")})
+
+
+# -- front ends: PyTorch's overloads chosen by argument kind, and compositions ------------------------
+
+def _tensor_cls():
+    from .._tensor import Tensor
+    return Tensor
+
+
+@public(method=True, inplace=True, out="cast", dunders={"__pow__": None, "__ipow__": None, "__rpow__": reflected})
+def pow(input, exponent):
+    """input ** exponent, elementwise (either may be a number, not both)."""
+    Tensor = _tensor_cls()
+    if isinstance(input, Tensor):
+        if isinstance(exponent, Tensor):
+            return pow_tensor(input, exponent)
+        return pow_scalar(input, exponent)
+    return pow_base(input, exponent)
+
+
+@public(method=True, inplace=True, out="cast")
+def square(input):
+    """input ** 2."""
+    return pow_scalar(input, 2)
+
+
+@public(dunders=("__rsub__",))
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input (RsubBackward0 for a tensor `other`, RsubBackward1 for a number)."""
+    if isinstance(other, _tensor_cls()):
+        return rsub_tensor(input, other, alpha=alpha)
+    return rsub_scalar(input, other, alpha=alpha)
+
+
+def _reciprocal_times(div):
+    """number / tensor: PyTorch computes it as tensor.reciprocal() * number (MulBackward0)."""
+    def rtruediv(self, other):
+        return reciprocal(self) * other
+    return rtruediv
+
+
+@public(aliases=("divide", "true_divide"), method=("div", "true_divide", "divide"), inplace=("div_", "true_divide_", "divide_"), out="cast",
+        dunders={"__truediv__": None, "__itruediv__": None, "__rtruediv__": _reciprocal_times})
+def div(input, other, *, rounding_mode=None):
+    """input / other; rounding_mode None (true division), 'trunc' or 'floor' (DivBackward2, a
+    zero gradient; integers stay integers)."""
+    if rounding_mode is None:
+        return div_op(input, other)
+    if rounding_mode not in ("trunc", "floor"):
+        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                         f"found '{rounding_mode}'")
+    return div_mode(input, other, rounding_mode=rounding_mode)
+
+
+@public(method=True, inplace=True, out="cast", dunders={"__floordiv__": None, "__rfloordiv__": reflected})
+def floor_divide(input, other):
+    """Division rounded towards negative infinity."""
+    return div_mode(input, other, rounding_mode="floor")
+
+
+@public(method=True, inplace=True, out="cast", dunders={"__mod__": None, "__rmod__": reflected})
+def remainder(input, other):
+    """input - floor(input / other) * other (the sign of the divisor, as Python's %)."""
+    if isinstance(other, _tensor_cls()):
+        return remainder_tensor(input, other)
+    return remainder_scalar(input, other)
+
+
+@public(method=True, inplace=True, out="cast")
+def lerp(input, end, weight):
+    """input + weight * (end - input); `weight` a number (LerpBackward0) or a tensor (LerpBackward1)."""
+    if isinstance(weight, _tensor_cls()):
+        return lerp_tensor(input, end, weight)
+    return lerp_scalar(input, end, weight)
+
+
+@public(aliases=("clip",), method=("clamp", "clip"), inplace=("clamp_", "clip_"), out="cast")
+def clamp(input, min=None, max=None):
+    """Elementwise bound to [min, max]; the bounds are numbers or None (ClampBackward1), or
+    tensors or None (ClampBackward0), as PyTorch's two overloads."""
+    Tensor = _tensor_cls()
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    tensor_bounds = [isinstance(b, Tensor) for b in (min, max) if b is not None]
+    if builtins.all(tensor_bounds):
+        return clamp_tensor(input, min, max)
+    if builtins.any(tensor_bounds):
+        raise TypeError(f"clamp() received an invalid combination of arguments - got (Tensor, "
+                        f"min={type(min).__name__}, max={type(max).__name__}), but expected one of:\n"
+                        f" * (Tensor input, Tensor min = None, Tensor max = None)\n"
+                        f" * (Tensor input, Number min = None, Number max = None)\n"
+                        f"(make both bounds tensors, e.g. torch.full_like(input, max))")
+    return clamp_scalar(input, min, max)
+
+
+def relu6(input):
+    """min(max(input, 0), 6): hardtanh(input, 0, 6), with a zero gradient at 0 and 6."""
+    return hardtanh(input, 0.0, 6.0)

@@ -11,7 +11,7 @@ import numpy as np
 from .. import _random
 from .._creation import tensor as _tensor
 from .._tensor import Tensor
-from ..ops.composite import stack as _stack
+from ..ops.shape import stack as _stack
 
 __all__ = ["Dataset", "TensorDataset", "ConcatDataset", "Subset", "DataLoader", "random_split", "default_collate"]
 

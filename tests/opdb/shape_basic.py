@@ -1,4 +1,4 @@
-"""OpInfos of the shape ops (ops/shape.py and the shape front ends of ops/composite.py) and of
+"""OpInfos of the shape ops (ops/shape.py: primitives and front ends) and of
 basic indexing (ops/indexing.py: tensor[key], narrow, select)."""
 import numpy as np
 

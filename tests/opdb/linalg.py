@@ -1,7 +1,5 @@
-"""OpInfos of the reductions (ops/reduction.py: sum, mean) and the matrix products (ops/linalg.py
-with matmul and mm from ops/composite.py)."""
-import warnings
-
+"""OpInfos of the matrix products (ops/linalg.py: mm, bmm, mv, dot, addmm and the front ends
+matmul and mm)."""
 import numpy as np
 
 import pyautograd as P
@@ -21,56 +19,6 @@ def _torch():
 def _dtype_of(lib, name):
     return None if name is None else getattr(lib, name)
 
-
-# -- sum, mean ------------------------------------------------------------------------------
-
-
-def _reduction_samples(allow_dtype):
-    def gen(dtype, rng):
-        def arg(shape, **kw):
-            return make_arg(shape, dtype, rng, **kw)
-        out = [SampleInput((arg((2, 3)),), desc="all"),
-               SampleInput((arg((2, 3)),), {"dim": 1}, "dim 1"),
-               SampleInput((arg((2, 3, 2)),), {"dim": (0, 2), "keepdim": True}, "dims (0, 2) keepdim"),
-               SampleInput((arg((2, 3)),), {"dim": -1, "keepdim": True}, "dim -1 keepdim"),
-               SampleInput((arg(()),), desc="0-d"),
-               SampleInput((arg(()),), {"dim": 0}, "0-d dim 0"),
-               SampleInput((arg((3, 2), noncontig=True),), {"dim": 0}, "noncontig"),
-               SampleInput((arg((0, 3)),), {"dim": 0}, "empty dim"),
-               SampleInput((arg((0, 3)),), desc="empty all")]
-        if allow_dtype and np.dtype(dtype) != np.float64:
-            out.append(SampleInput((arg((2, 3)),), {"dim": 1, "dtype": "float64"}, "dtype float64"))
-        return out
-    return gen
-
-
-def _np_reduce(fn):
-    def ref(x, dim=None, keepdim=False, dtype=None):
-        axis = None if x.ndim == 0 else dim
-        if dtype is None and x.dtype.kind in "biu" and fn is np.sum:
-            dtype = "int64"
-        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # the mean of nothing is nan, as in PyTorch
-            out = fn(x, axis=axis, keepdims=keepdim, dtype=dtype)
-        return np.asarray(out)
-    return ref
-
-
-def _call_reduction(lib_fn, lib):
-    def call(x, dim=None, keepdim=False, dtype=None):
-        return lib_fn(x, dim, keepdim, dtype=_dtype_of(lib, dtype)) if dim is not None else \
-            lib_fn(x, dtype=_dtype_of(lib, dtype))
-    return call
-
-
-OPS = [
-    OpInfo("sum", _call_reduction(P.sum, P), _reduction_samples(True), ref=_np_reduce(np.sum),
-           torch_fn=lambda *a, **k: _call_reduction(_torch().sum, _torch())(*a, **k), dtypes=(F32, F64, I64),
-           tolerances=_ACCUMULATE_TOL, covers=("sum_all", "sum_dim")),
-    OpInfo("mean", _call_reduction(P.mean, P), _reduction_samples(True), ref=_np_reduce(np.mean),
-           torch_fn=lambda *a, **k: _call_reduction(_torch().mean, _torch())(*a, **k),
-           tolerances=_ACCUMULATE_TOL, covers=("mean_all", "mean_dim")),
-]
 
 # -- matrix products ---------------------------------------------------------------------------
 
@@ -103,7 +51,7 @@ def _np_addmm(input, mat1, mat2, beta=1, alpha=1):
     return (beta * input + alpha * (mat1 @ mat2)).astype(np.result_type(input, mat1, mat2))
 
 
-OPS += [
+OPS = [
     OpInfo("mm", P.mm, _pairs(((2, 3), (3, 2), "2x3 @ 3x2"), ((3, 2), (2, 2), "transposed"),
                              ((2, 3), (3, 2), "noncontig"), ((0, 3), (3, 2), "empty rows"),
                              ((2, 0), (0, 2), "empty inner")),
