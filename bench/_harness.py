@@ -15,7 +15,7 @@ import statistics
 import time
 
 import pyautograd.kernels as K
-from pyautograd.kernels._registry import dispatcher_choice  # noqa: F401  (bench.kernels uses it)
+from tests.dispatch_probe import dispatcher_choice  # noqa: F401  (bench.kernels uses it; test tooling)
 
 from .machine import load_average
 

@@ -21,8 +21,8 @@ from ._creation import (arange, as_tensor, empty, empty_like, eye, from_dlpack, 
 from ._random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from . import ops as _ops
 from . import linalg, return_types
-from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
-                                 no_grad, set_grad_enabled)
+from .graph.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                              no_grad, set_grad_enabled)
 from . import autograd
 from .kernels import get_num_threads, set_num_threads
 from ._tensor_str import get_printoptions, set_printoptions
@@ -32,14 +32,17 @@ from .serialization import load, save
 # The ops: every function declared public (defop(..., export=True) or @public in pyautograd/ops)
 # with its aliases, in its out= form where it has an out= policy. Derived from the declarations
 # (ops/_surface.py), so no op is listed here by hand.
-from .ops import _out, _surface  # noqa: E402
-globals().update(_surface.exports())
-_out.install(globals())
-_OPS = tuple(_surface.exports())
-del _out, _surface
+from .ops import install_out_forms, public_ops  # noqa: E402
+globals().update(public_ops())
+install_out_forms(globals())
+del install_out_forms, public_ops
 
 # As in PyTorch, `import pyautograd as torch` alone gives torch.nn and torch.optim.
 from . import nn, optim  # noqa: E402
+# distributed issue 16: torch.distributed (importing it does not start MPI)
+from . import distributed  # noqa: E402
+# interop issue 17: torch.onnx (the onnx package is imported only when exporting)
+from . import onnx  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -19,6 +19,7 @@ import zipfile
 
 import numpy as np
 
+from . import torch_format
 from ._tensor import Tensor
 
 _FORMAT = "pyautograd.save"
@@ -26,7 +27,7 @@ _VERSION = 1
 _MANIFEST = "manifest.json"
 
 
-def save(obj, f):
+def save(obj, f, _use_torch_format=False):
     """Saves `obj` (tensors, ndarrays, and dicts/lists/tuples of them and plain values) to `f`.
 
     Args:
@@ -36,10 +37,17 @@ def save(obj, f):
             renamed over the target, so a crash leaves any old file intact) or a binary
             file object opened for writing.
 
+        _use_torch_format: write PyTorch's own format instead (a torch.save zip, which
+            ``torch.load(f, weights_only=True)`` reads): tensors, dicts, lists, tuples,
+            numbers, strings and None.
+
     Example::
 
         torch.save(model.state_dict(), "model.pt")
     """
+    if _use_torch_format:
+        _save_torch_format(obj, f)
+        return
     arrays = []
     manifest = {"format": _FORMAT, "version": _VERSION, "root": _encode(obj, arrays, "obj")}
     if not isinstance(f, (str, bytes, os.PathLike)):
@@ -75,9 +83,15 @@ def load(f, map_location=None, weights_only=None, **kwargs):
     name = _name(f)
     try:
         with zipfile.ZipFile(f if not isinstance(f, (str, bytes, os.PathLike)) else os.fspath(f)) as zf:
+            if torch_format.is_torch_zip(zf):  # a file written by torch.save
+                return torch_format.load_zip(zf, name)
             manifest = _read_manifest(zf, name)
             return _decode(manifest["root"], zf, name)
     except zipfile.BadZipFile as e:
+        if _starts_like_a_pickle(f):
+            raise RuntimeError(f"load: {name} is a legacy (pre-1.6, non-zip) torch.save file, which pyautograd "
+                               f"does not read: convert it with PyTorch, torch.save(torch.load(path), path), "
+                               f"which writes the zip format") from None
         raise RuntimeError(f"load: {name} is not a readable pyautograd.save archive: it is not a zip file, "
                            f"or it is truncated or corrupt ({e})") from None
     except FileNotFoundError:
@@ -85,6 +99,26 @@ def load(f, map_location=None, weights_only=None, **kwargs):
     except (OSError, EOFError, ValueError, KeyError, TypeError, RecursionError) as e:
         raise RuntimeError(f"load: {name} is corrupt or was not written by pyautograd.save "
                            f"({type(e).__name__}: {e})") from None
+
+
+def _starts_like_a_pickle(f):
+    """True when the file's first byte is a pickle PROTO opcode (the legacy torch.save format)."""
+    try:
+        if isinstance(f, (str, bytes, os.PathLike)):
+            with open(f, "rb") as fh:
+                return fh.read(1) == b"\x80"
+        f.seek(0)
+        return f.read(1) == b"\x80"
+    except (OSError, AttributeError, ValueError):
+        return False
+
+
+def _save_torch_format(obj, f):
+    if isinstance(f, (str, bytes, os.PathLike)):
+        with open(f, "wb") as out:
+            torch_format.save_zip(obj, out, torch_format.archive_name(f))
+    else:
+        torch_format.save_zip(obj, f)
 
 
 def _name(f):

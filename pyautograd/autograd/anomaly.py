@@ -28,14 +28,9 @@ import warnings
 import numpy as np
 
 from .._sites import user_stack
-from . import anomaly_report, engine
-from .node import SavedTensor
-
-
-def _apply_module():
-    # ops imports autograd, so the apply path is looked up on use, not at import.
-    from ..ops import _apply
-    return _apply
+from ..graph import observers
+from ..graph.node import SavedTensor
+from . import anomaly_report
 
 _state = {"enabled": False, "check_nan": True, "check_inf": False, "check_forward": False,
           "dump_dir": None}
@@ -59,16 +54,11 @@ def _configure(enabled, check_nan=True, check_inf=False, check_forward=False, du
     previous = dict(_state)
     _state.update(enabled=bool(enabled), check_nan=bool(check_nan), check_inf=bool(check_inf),
                   check_forward=bool(check_forward), dump_dir=dump_dir)
-    _apply = _apply_module()
     if enabled:
         warnings.warn(_WARNING, UserWarning, stacklevel=3)
-        _apply._anomaly_hook[0] = _record_node
-        _apply._forward_check[0] = _check_forward if check_forward else None
-        engine.anomaly_check[0] = _check_backward
+        observers.attach(_WITH_FORWARD_CHECK if check_forward else _OBSERVER)
     else:
-        _apply._anomaly_hook[0] = None
-        _apply._forward_check[0] = None
-        engine.anomaly_check[0] = None
+        observers.detach()
         release_locks()
     return previous
 
@@ -91,12 +81,9 @@ class _Setter:
 
 
 def _restore(previous):
-    _apply = _apply_module()
     if previous["enabled"]:
         _state.update(previous)
-        _apply._anomaly_hook[0] = _record_node
-        _apply._forward_check[0] = _check_forward if previous["check_forward"] else None
-        engine.anomaly_check[0] = _check_backward
+        observers.attach(_WITH_FORWARD_CHECK if previous["check_forward"] else _OBSERVER)
     else:
         _configure(False)
         _state.update(previous)
@@ -230,3 +217,26 @@ _INF = float("inf")
 def _raise(node, index, kind, grad_outputs, parents):
     raise RuntimeError(anomaly_report.backward_error(node, index, kind, grad_outputs, parents,
                                                      _state["dump_dir"]))
+
+
+class AnomalyObserver(observers.GraphObserver):
+    """Anomaly mode's attachment to the apply path and the engine (graph/observers.py). The
+    checks are attached as plain functions: the hot paths call them with no extra frame."""
+
+    node_recorded = staticmethod(_record_node)
+    forward_computed = staticmethod(_check_forward)
+    backward_computed = staticmethod(_check_backward)
+    backward_finished = staticmethod(release_locks)
+    unlock_for_write = staticmethod(unlock_for_write)
+
+    def relock(self, array):
+        if id(array) in _locked:
+            relock(array)
+
+
+class _ForwardCheckingObserver(AnomalyObserver):
+    watches_forward = True  # check_forward=True: every op's output is checked too
+
+
+_OBSERVER = AnomalyObserver()
+_WITH_FORWARD_CHECK = _ForwardCheckingObserver()

@@ -25,10 +25,10 @@ import numpy as np
 
 from . import _fp, _numpy
 from ._registry import spec_for
+from .checks import Unsupported
 
 try:
     from . import _c
-    from ._c import _marshal
 except ImportError as exc:  # a source tree without a build
     _c = None
     _C_IMPORT_ERROR = exc
@@ -133,12 +133,12 @@ def set_num_threads(n):
     if n < 1:
         raise ValueError(f"set_num_threads expects a positive integer, got {n}")
     if _c is not None:
-        _marshal.threads[0] = n
+        _c.threads[0] = n
 
 
 def get_num_threads():
     """The number of threads the C kernels may use."""
-    return _marshal.threads[0] if _c is not None else 1
+    return _c.threads[0] if _c is not None else 1
 
 
 def _make_dispatcher(name, np_fn, c_fn, spec):
@@ -175,7 +175,10 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
             if limit is not None:
                 x = args[p]
                 if x.size >= limit and x.dtype in _C_DTYPES:
-                    return c_fn(*args, **kwargs)
+                    try:
+                        return c_fn(*args, **kwargs)
+                    except Unsupported:  # arguments only the reference takes (e.g. mixed dtypes)
+                        pass
             return np_fn(*args, **kwargs)
     else:
         # Two inputs decide (a, b of a binary kernel; a, b of where); either

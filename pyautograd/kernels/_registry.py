@@ -12,7 +12,6 @@ the kernel (``_numpy/pointwise.py``, ``FACTS``: arity, deciding arguments and
 cost class) and the measured threshold of that class below; every other family
 declares its specs in its C module (``_c/<family>.py``, ``SPECS``).
 """
-import sys
 from dataclasses import dataclass
 
 from ._numpy import pointwise as _pointwise_facts
@@ -71,24 +70,3 @@ def spec_for(name, declared=None):
     if facts is None:
         return KernelSpec(name, None)
     return KernelSpec(name, _CLASS_THRESHOLD[facts.cost], facts.size_args)
-
-
-def dispatcher_choice(fn):
-    """Runs fn() once and reports which backend the dispatcher ran: 'C' or 'NumPy'.
-
-    Watches the Python calls made during fn: any function of
-    pyautograd.kernels._c means the C wrapper was chosen (the C wrappers call
-    the reference's argument checks too, so C takes precedence).
-    """
-    seen = []
-
-    def profile(frame, event, arg):
-        if event == "call" and frame.f_globals.get("__name__", "").startswith("pyautograd.kernels._c"):
-            seen.append(True)
-
-    sys.setprofile(profile)
-    try:
-        fn()
-    finally:
-        sys.setprofile(None)
-    return "C" if seen else "NumPy"

@@ -7,3 +7,6 @@ from .modules import (ELU, GELU, BatchNorm1d, BatchNorm2d, BCELoss, BCEWithLogit
                       MSELoss, NLLLoss, ReLU, ReLU6, Sequential, Sigmoid, SiLU, SmoothL1Loss, Softmax, Softplus,
                       Tanh, Unflatten)
 from .parameter import Parameter
+# distributed issue 16: data-parallel wrappers and the synchronised BatchNorm
+from . import parallel  # noqa: E402
+from .modules.sync_batchnorm import SyncBatchNorm  # noqa: E402

@@ -31,7 +31,7 @@ the same on every Python version, unlike the bytecode an earlier version read.
 import numpy as np
 
 from .. import kernels
-from ..autograd.node import SavedTensor
+from ..graph.node import SavedTensor
 
 _NUMBERS = (int, float, bool)
 

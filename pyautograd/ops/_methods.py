@@ -6,15 +6,18 @@ this module adds only what belongs to the Tensor alone and is no op's surface: t
 conversions (``x.float()``), ``type_as``, iteration, unary ``+``, the fills (``fill_``,
 ``zero_``, ``copy_``, ``uniform_``, ``normal_``) and ``__setitem__``.
 """
+from .. import _dtype
+from .._random import rng
+from .._tensor import Tensor
 from . import indexing
 from . import shape as S
-from ._inplace import make_inplace
+from ._inplace import apply_inplace, check_writable, commit_raw, make_inplace
 from ._surface import method_tables
+from .shape import _copy_from, _fill, _zero
 
 
 def _type_method(dtype_name):
     def method(self):
-        from .. import _dtype
         return S.to(self, _dtype._BY_NAME[dtype_name])
     method.__name__ = dtype_name
     method.__doc__ = f"This tensor converted to {dtype_name} (itself if it already is)."
@@ -38,16 +41,12 @@ def _pos(self):
 
 def _fill_(self, value):
     """Fills this tensor with `value` in place."""
-    from ._inplace import apply_inplace
-    from .shape import _fill
     value = value.item() if hasattr(value, "item") else value
     return apply_inplace(self, "fill_", _fill, (value,), {})
 
 
 def _random_fill(name, draw):
     def method(self, *args, generator=None, **kwargs):
-        from .._random import rng
-        from ._inplace import check_writable, commit_raw
         check_writable(self, name)
         self._data[...] = draw(rng(generator), self._data.shape, *args, **kwargs)
         return commit_raw(self, name)
@@ -63,16 +62,11 @@ _normal_.__doc__ = "Fills this tensor in place with normal samples of the given 
 
 def _zero_(self):
     """Fills this tensor with zeros in place."""
-    from ._inplace import apply_inplace
-    from .shape import _zero
     return apply_inplace(self, "zero_", _zero, (), {})
 
 
 def _copy_(self, src, non_blocking=False):
     """Copies `src` (broadcast, cast to this dtype) into this tensor in place."""
-    from .._tensor import Tensor
-    from ._inplace import apply_inplace
-    from .shape import _copy_from
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
     return apply_inplace(self, "copy_", _copy_from, (src,), {})

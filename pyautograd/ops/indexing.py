@@ -18,9 +18,10 @@ import warnings
 
 import numpy as np
 
-from .. import kernels
+from .. import _creation, kernels
 from . import _apply
 from ._dims import wrap_dim
+from ._inplace import apply_inplace
 from ._opdef import defop
 from ._surface import public
 
@@ -67,7 +68,6 @@ _index_add = defop(
 @public(method=True, inplace=True)
 def index_add(input, dim, index, source, *, alpha=1):
     """input with alpha * source added along `dim` at the positions in `index` (repeats add up)."""
-    from ._dims import wrap_dim
     dim = wrap_dim(dim, input.ndim, "index_add")
     idx = normalize_key(index)
     if idx.ndim != 1 or idx.dtype.kind not in "iu":
@@ -88,7 +88,6 @@ def index_put_op(input, indices, values, accumulate=False):
 
 def setitem(input, key, value):
     """input[key] = value, in place, with gradients for input's history and for value."""
-    from ._inplace import apply_inplace
     key = normalize_key(key)
     basic, advanced, kind = parse_key(input._data.shape, key)
     if advanced is not None and kind != "alias":
@@ -381,7 +380,6 @@ def select(input, dim, index):
 # -- gather, scatter, scatter_add, index_select ------------------------------------------------------
 
 def _zeros(shape, like):
-    from .. import _creation
     return _creation.zeros(shape, dtype=like.dtype)
 
 

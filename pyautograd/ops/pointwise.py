@@ -14,8 +14,10 @@ that are compositions; a primitive sharing its public name with its front end is
 """
 import builtins
 import math
+import numbers
 
 from .. import kernels
+from .._tensor import Tensor
 from ._opdef import defop
 from ._surface import public, reflected
 
@@ -41,8 +43,6 @@ def _tensor_or(answer):
     default, instead of an error."""
     def make(fn):
         def method(self, other):
-            from .._tensor import Tensor
-            import numbers
             if not isinstance(other, (Tensor, numbers.Number)):
                 return answer
             return fn(self, other)
@@ -55,7 +55,6 @@ def _bool_only(symbol):
     are not implemented)."""
     def make(fn):
         def method(self, *other):
-            from .._tensor import Tensor
             for x in (self,) + other:
                 if isinstance(x, Tensor) and x.dtype.name != "bool":
                     raise TypeError(f"{symbol} is only supported for bool tensors in pyautograd, got {x.dtype}")
@@ -451,15 +450,9 @@ logical_xor = defop("logical_xor", "input, other", kernels.logical_xor, differen
 
 # -- front ends: PyTorch's overloads chosen by argument kind, and compositions ------------------------
 
-def _tensor_cls():
-    from .._tensor import Tensor
-    return Tensor
-
-
 @public(method=True, inplace=True, out="cast", dunders={"__pow__": None, "__ipow__": None, "__rpow__": reflected})
 def pow(input, exponent):
     """input ** exponent, elementwise (either may be a number, not both)."""
-    Tensor = _tensor_cls()
     if isinstance(input, Tensor):
         if isinstance(exponent, Tensor):
             return pow_tensor(input, exponent)
@@ -476,7 +469,7 @@ def square(input):
 @public(dunders=("__rsub__",))
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (RsubBackward0 for a tensor `other`, RsubBackward1 for a number)."""
-    if isinstance(other, _tensor_cls()):
+    if isinstance(other, Tensor):
         return rsub_tensor(input, other, alpha=alpha)
     return rsub_scalar(input, other, alpha=alpha)
 
@@ -510,7 +503,7 @@ def floor_divide(input, other):
 @public(method=True, inplace=True, out="cast", dunders={"__mod__": None, "__rmod__": reflected})
 def remainder(input, other):
     """input - floor(input / other) * other (the sign of the divisor, as Python's %)."""
-    if isinstance(other, _tensor_cls()):
+    if isinstance(other, Tensor):
         return remainder_tensor(input, other)
     return remainder_scalar(input, other)
 
@@ -518,7 +511,7 @@ def remainder(input, other):
 @public(method=True, inplace=True, out="cast")
 def lerp(input, end, weight):
     """input + weight * (end - input); `weight` a number (LerpBackward0) or a tensor (LerpBackward1)."""
-    if isinstance(weight, _tensor_cls()):
+    if isinstance(weight, Tensor):
         return lerp_tensor(input, end, weight)
     return lerp_scalar(input, end, weight)
 
@@ -527,7 +520,6 @@ def lerp(input, end, weight):
 def clamp(input, min=None, max=None):
     """Elementwise bound to [min, max]; the bounds are numbers or None (ClampBackward1), or
     tensors or None (ClampBackward0), as PyTorch's two overloads."""
-    Tensor = _tensor_cls()
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     tensor_bounds = [isinstance(b, Tensor) for b in (min, max) if b is not None]

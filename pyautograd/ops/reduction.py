@@ -23,8 +23,10 @@ import numbers
 import warnings
 
 from .. import _dtype, kernels, return_types
-from ..autograd import grad_mode
-from ..autograd.grad_mode import no_grad
+from .._creation import arange, ones_like, zeros_like
+from .._tensor import Tensor
+from ..graph import grad_mode
+from ..graph.grad_mode import no_grad
 from . import pointwise
 from ._dims import wrap_dim, wrap_dims
 from ._opdef import defop
@@ -117,7 +119,6 @@ def _exclusive_products(x, dim):
     at zeros): running products from the front times running products from the back."""
     n = x.shape[dim]
     if n == 1:
-        from .._creation import ones_like
         return ones_like(x)
     front = _cumprod(x.narrow(dim, 0, n - 1), dim)  # front[i] = x0 .. xi
     back = _cumprod(x.narrow(dim, 1, n - 1).flip(dim), dim).flip(dim)  # back[i] = x(i+1) .. x(n-1)
@@ -135,7 +136,6 @@ def _prod_backward(grad, input, result, dim, keepdim):
         if zeros == 0:
             return grad * (result / input)
         if zeros > 1 and not grad_mode.is_grad_enabled():
-            from .._creation import zeros_like
             return zeros_like(input)
         return (grad * _exclusive_products(input.reshape(-1), 0)).reshape(input.shape)
     if not keepdim:
@@ -177,7 +177,6 @@ def _selecting(values, indices):
 
 def _select_backward(grad, result, input_shapes, dim, keepdim):
     """The gradient of a (values, indices) reduction: all to the returned index of each slice."""
-    from .._creation import arange
     grad, index = grad[0], result[1]
     shape = input_shapes[0]
     if not shape:
@@ -337,11 +336,6 @@ any_ = defop("any", "input, dims, keepdim", _any_forward, promote=None, differen
 
 # -- front ends: argument handling and the choice among the primitives above -----------------------
 
-def _tensor_cls():
-    from .._tensor import Tensor
-    return Tensor
-
-
 @public(method=True, out="dtype")
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over all elements, or over `dim` (an int or a tuple; empty: every dim)."""
@@ -433,7 +427,6 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 
 def _extreme(op, input, dim, keepdim, other, whole, along, binary, result_type):
     """max/min: over all elements, along an int dim ((values, indices)), or elementwise with `other`."""
-    Tensor = _tensor_cls()
     if isinstance(dim, Tensor):
         dim, other = None, dim
     if other is not None:
@@ -642,7 +635,6 @@ def any(input, dim=None, keepdim=False):
 
 
 def _require_tensors(op, input, other):
-    Tensor = _tensor_cls()
     for i, (name, x) in enumerate((("input", input), ("other", other))):
         if not isinstance(x, Tensor):
             raise TypeError(f"{op}(): argument '{name}' (position {i + 1}) must be Tensor, not {type(x).__name__}")

@@ -17,12 +17,16 @@ import numbers
 
 import numpy as np
 
-from .. import _dtype, kernels
+from .. import _creation, _dtype, kernels
+from .._device import device
+from .._tensor import Tensor
+from ..graph import grad_mode
 from . import indexing
-from .einsum import einsum  # noqa: F401  (a composite; its own module for its size)
 from ._dims import infer_size, size_args, wrap_dim, wrap_dims
+from ._inplace import apply_shape_inplace
 from ._opdef import defop
 from ._surface import public
+from .indexing import _masked_fill as masked_fill
 
 
 def _inverse(perm):
@@ -269,7 +273,6 @@ cumsum_op = defop("cumsum", "input, dim", kernels.cumsum, promote=None,
 def _cumprod_grad(grad, input, result, dim):
     """PyTorch's cumprod_backward: exact when the input has zeros, and twice differentiable
     when a graph of the gradient is being built."""
-    from ..autograd import grad_mode
     if input._data.size <= 1 or input._data.shape[dim] == 1:
         return grad
     zeros = input._data == 0
@@ -287,7 +290,6 @@ def _cumprod_grad_with_zeros(grad, input, result, dim, zeros):
     j < z1; for k = z1 it is prod(x[:z1]) * sum_{z1 <= j < z2} g_j prod(x[z1+1:j+1]), with z2
     the second zero; after z1 it is zero (every product includes x_z1).
     """
-    from .indexing import _masked_fill as masked_fill
     seen = np.cumsum(zeros, axis=dim)  # zeros at or before each position
     before = seen == 0
     first_zero = zeros & (seen == 1)
@@ -318,7 +320,6 @@ def _cumprod_grad_by_products(grad, input, dim):
 
 
 def _ones_like_slice(input, dim):
-    from .. import _creation
     shape = list(input._data.shape)
     shape[dim] = 1
     return _creation.ones(shape, dtype=input.dtype)
@@ -329,11 +330,6 @@ cumprod_op = defop("cumprod", "input, dim", kernels.cumprod, promote=None, grads
 
 # -- front ends: argument checks, overload choice and compositions over the primitives above ----------
 # (the primitives a front end shares its name with carry an ``_op`` suffix: view_op, expand_op...)
-
-def _tensor_cls():
-    from .._tensor import Tensor
-    return Tensor
-
 
 @public(method=True)
 def reshape(input, *shape):
@@ -477,7 +473,6 @@ def squeeze(input, dim=None):
 @public(export=False, method=True)
 def squeeze_(input, dim=None):
     """squeeze in place: `input` takes the squeezed shape (same storage, version bumped)."""
-    from ._inplace import apply_shape_inplace
     op, args = _squeeze_form((squeeze_inplace_op, squeeze_dim_, squeeze_dims_), input, dim)
     return apply_shape_inplace(input, "squeeze_", op, args)
 
@@ -485,7 +480,6 @@ def squeeze_(input, dim=None):
 @public(export=False, method=True)
 def unsqueeze_(input, dim):
     """unsqueeze in place: `input` takes a size-1 dim at `dim` (same storage, version bumped)."""
-    from ._inplace import apply_shape_inplace
     return apply_shape_inplace(input, "unsqueeze_", unsqueeze_inplace_op,
                                (wrap_dim(dim, input.ndim + 1, "unsqueeze_"),))
 
@@ -497,7 +491,6 @@ def unsqueeze(input, dim):
 
 
 def _tensor_list(tensors, op):
-    Tensor = _tensor_cls()
     tensors = tuple(tensors)
     if not tensors:
         raise RuntimeError(f"{op}(): expected a non-empty list of Tensors")
@@ -547,7 +540,6 @@ def to(input, *args, **kwargs):
 
     Accepts to(dtype), to(device), to(device, dtype), to(other_tensor) and keywords.
     """
-    Tensor = _tensor_cls()
     dtype = kwargs.get("dtype")
     for a in args:
         if isinstance(a, Tensor):
@@ -557,7 +549,6 @@ def to(input, *args, **kwargs):
         elif isinstance(a, str) and a in _dtype._BY_NAME:
             dtype = a
         else:
-            from .._device import device
             device(a)  # validates: only the CPU exists
     if dtype is None:
         return input
@@ -576,7 +567,7 @@ def numel(input):
 @public()
 def is_tensor(obj):
     """Whether `obj` is a pyautograd Tensor."""
-    return isinstance(obj, _tensor_cls())
+    return isinstance(obj, Tensor)
 
 
 @public()

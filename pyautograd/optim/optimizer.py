@@ -18,8 +18,8 @@ import numpy as np
 
 from .._sites import user_site
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad, no_grad
-from ..utils.hooks import zero_grads
+from ..graph.grad_mode import enable_grad, no_grad
+from ..graph.leaf_grads import zero_grads
 
 
 class _RequiredParameter:
@@ -145,21 +145,27 @@ class Optimizer:
             grads.append(g if g.flags.c_contiguous else g.copy(order="C"))
         return params, grads
 
-    def _batches(self, params, grads, step=False):
+    def _advance_steps(self, params):
+        """Increments each parameter's state["step"] (PyTorch counts before the update) and
+        returns the new counts, in `params` order."""
+        steps = []
+        for p in params:
+            count = self.state[p]["step"]
+            count._data += 1
+            steps.append(int(count._data))
+        return steps
+
+    @staticmethod
+    def _batches(params, grads, steps=None):
         """Splits a group's (param, grad) pairs into lists for one fused kernel call each.
 
-        A kernel call takes one dtype (and, for the optimizers whose update uses
-        the step count, one step): pairs are batched by dtype, and with ``step``
-        each parameter's state["step"] is incremented first and the batches are
-        keyed by it too. Yields (key, params, grad arrays); key is the step or None.
+        A kernel call takes one dtype (and, for the optimizers whose update uses the step
+        count, one step): pairs are batched by dtype and, given `steps` (one count per
+        param, from _advance_steps), by step too. Yields (step or None, params, grad arrays).
         """
         batches = {}
-        for p, g in zip(params, grads):
-            key = None
-            if step:
-                count = self.state[p]["step"]
-                count._data += 1
-                key = int(count._data)
+        for i, (p, g) in enumerate(zip(params, grads)):
+            key = steps[i] if steps is not None else None
             ps, gs = batches.setdefault((p._data.dtype, key), ([], []))
             ps.append(p)
             gs.append(g)

@@ -5,13 +5,13 @@ contiguous (a row-major array or a transposed view): it is passed as a
 pointer, a transpose flag and a leading dimension. Any other layout (step
 slices, negative strides in the matrix dims) is copied contiguous first;
 batch dimensions may have any strides, including 0 for broadcasting.
-The shape checks are the reference's (``_numpy/linalg.py``), so both backends
-accept and reject the same inputs.
+The shape checks are shared with the reference (``checks/linalg.py``), so both
+backends accept and reject the same inputs.
 """
 import numpy as np
 
-from .._numpy.linalg import check_out, gemm_shape, linear_shape, matmul_shape
 from .._registry import KernelSpec
+from ..checks.linalg import check_out, gemm_shape, linear_shape, matmul_shape
 from . import _marshal as m
 
 __all__ = ["gemm", "linear", "matmul"]

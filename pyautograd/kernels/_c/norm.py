@@ -2,14 +2,14 @@
 
 Signatures and results are the NumPy reference's (``_numpy/nn.py``). The C kernels take
 float32/float64 arrays of one dtype; the wrappers make the input rows contiguous (a copy
-only when they are not) and hand anything else (other dtypes, mixed dtypes) to the
-reference.
+only when they are not) and raise checks.Unsupported for anything else (other dtypes,
+mixed dtypes), on which the dispatcher runs the reference.
 """
 import numpy as np
 
 from .._alloc import empty
-from .._numpy import nn as ref
 from .._registry import KernelSpec
+from ..checks import Unsupported
 from . import _marshal as m
 
 __all__ = ["layer_norm", "layer_norm_backward"]
@@ -53,7 +53,7 @@ def layer_norm(x, weight, bias, normalized_ndim, eps):
     """(x - mean) / sqrt(var + eps) over the last `normalized_ndim` axes, then * weight + bias (C)."""
     dt = _same_float(x, weight, bias)
     if dt is None:
-        return ref.layer_norm(x, weight, bias, normalized_ndim, eps)
+        raise Unsupported("layer_norm: the C kernel takes one float dtype for x, weight and bias")
     rows, cols = _rows(x, normalized_ndim)
     xc, out = np.ascontiguousarray(x), empty(x.shape, dt)
     w, b = _flat(weight), _flat(bias)
@@ -66,7 +66,7 @@ def layer_norm_backward(grad, x, weight, normalized_ndim, eps):
     """The gradients (dx, dweight, dbias) of layer_norm (dweight None without a weight) (C)."""
     dt = _same_float(x, grad, weight)
     if dt is None or grad.shape != x.shape:
-        return ref.layer_norm_backward(grad, x, weight, normalized_ndim, eps)
+        raise Unsupported("layer_norm_backward: the C kernel takes one float dtype and grad of x's shape")
     rows, cols = _rows(x, normalized_ndim)
     params = x.shape[x.ndim - normalized_ndim:]
     g, xc = np.ascontiguousarray(grad), np.ascontiguousarray(x)
