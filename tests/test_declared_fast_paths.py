@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import pyautograd
-from op_calls import BACKENDS, bind, outputs, samples, tolerance
+from op_calls import bind, outputs, samples, tolerance
 from opdb import op_db
 from pyautograd import kernels
 from pyautograd.ops._opdef import REGISTRY, defop
@@ -48,32 +48,28 @@ def test_the_fast_paths_are_found():
         assert _entries(name), f"{name} has a fast_backward but no OpInfo exercises it"
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("op_name", FAST)
-def test_fast_backward_equals_the_formulas(op_name, backend, monkeypatch):
-    if backend == "c" and not kernels.c_available():
-        pytest.skip("the C kernels are not built")
-    monkeypatch.setenv("PYAUTOGRAD_C_THRESHOLD", "0")  # C on every size when backend is c
+def test_fast_backward_equals_the_formulas(op_name, backend):
+    """`backend` (conftest): NumPy, or C at every size."""
     checked = 0
-    with kernels.use_backend(backend):
-        for info in _entries(op_name):
-            for dtype in info.dtypes:
-                atol, rtol = tolerance(info, np.dtype(dtype).name)
-                for sample in samples(info, dtype):
-                    value_fast, fast = _grads(info, sample, create_graph=False)
-                    value_formula, formula = _grads(info, sample, create_graph=True)
-                    if not fast:
-                        continue
-                    np.testing.assert_array_equal(value_fast, value_formula)
-                    assert len(fast) == len(formula)
-                    for a, b in zip(fast, formula):
-                        assert (a is None) == (b is None)
-                        if a is not None:
-                            assert a.dtype == b.dtype and a.shape == b.shape
-                            np.testing.assert_allclose(a, b, atol=max(atol, 1e-5 if a.dtype == np.float32 else 1e-10),
-                                                       rtol=max(rtol, 1e-4 if a.dtype == np.float32 else 1e-9),
-                                                       err_msg=f"{info.full_name} {sample.desc}")
-                    checked += 1
+    for info in _entries(op_name):
+        for dtype in info.dtypes:
+            atol, rtol = tolerance(info, np.dtype(dtype).name)
+            for sample in samples(info, dtype):
+                value_fast, fast = _grads(info, sample, create_graph=False)
+                value_formula, formula = _grads(info, sample, create_graph=True)
+                if not fast:
+                    continue
+                np.testing.assert_array_equal(value_fast, value_formula)
+                assert len(fast) == len(formula)
+                for a, b in zip(fast, formula):
+                    assert (a is None) == (b is None)
+                    if a is not None:
+                        assert a.dtype == b.dtype and a.shape == b.shape
+                        np.testing.assert_allclose(a, b, atol=max(atol, 1e-5 if a.dtype == np.float32 else 1e-10),
+                                                   rtol=max(rtol, 1e-4 if a.dtype == np.float32 else 1e-9),
+                                                   err_msg=f"{info.full_name} {sample.desc}")
+                checked += 1
     assert checked > 0
 
 

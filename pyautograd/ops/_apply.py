@@ -202,10 +202,11 @@ _RESULT, _PARAM, _INPUT, _VARARGS = "result", "param", "input", "varargs"
 def run_formulas(node, grad_outputs):
     """Backward of a defop node (its ``apply``): one formula per input that needs a gradient."""
     op = node.op
-    if op.once_differentiable and _grad_local.enabled:
-        return _run_once_differentiable(node, grad_outputs)
-    if op.fast_backward is not None and not _grad_local.enabled:
-        return _run_fast_backward(node, op, grad_outputs)
+    if op.other_backward:  # one test for the common op: neither of the two below
+        if op.once_differentiable and _grad_local.enabled:
+            return _run_once_differentiable(node, grad_outputs)
+        if op.fast_backward is not None and not _grad_local.enabled:
+            return _run_fast_backward(node, op, grad_outputs)
     if op.num_outputs == 1:
         grad = grad_outputs[0]
     else:

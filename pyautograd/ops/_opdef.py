@@ -75,6 +75,7 @@ class OpDef:
         self.save_plan = self._save_plan()
         self.saves = {}  # bit mask of inputs needing a gradient -> what to save (_apply._saves)
         self.fast_backward = self._fast_backward(fast_backward, known, signature)
+        self.other_backward = once_differentiable or self.fast_backward is not None
         # formulas declared to run on arrays when no graph is built (_arrayeval)
         self.arithmetic = _arrayeval.plan(self, array_backward)
         # The forward takes arguments in signature order; when every tensor argument comes
