@@ -22,8 +22,8 @@ def _mT(x):
 
 
 mm_op = defop("mm", "input, mat2", kernels.matmul,
-           grads={"input": lambda grad, mat2: grad.mm(mat2.t()),
-                  "mat2": lambda grad, input: input.t().mm(grad)})
+              grads={"input": lambda grad, mat2: grad.mm(mat2.t()),
+                     "mat2": lambda grad, input: input.t().mm(grad)})
 
 bmm = defop("bmm", "input, mat2", kernels.matmul,
             grads={"input": lambda grad, mat2: grad.bmm(_mT(mat2)),
@@ -94,9 +94,9 @@ def _scaled(x, factor):
 
 
 baddbmm_op = defop("baddbmm", "input, batch1, batch2, *, beta=1, alpha=1", _baddbmm_forward,
-                grads={"input": lambda grad, beta: _scaled(grad, beta),
-                       "batch1": lambda grad, batch2, alpha: _scaled(grad.bmm(_mT(batch2)), alpha),
-                       "batch2": lambda grad, batch1, alpha: _scaled(_mT(batch1).bmm(grad), alpha)})
+                   grads={"input": lambda grad, beta: _scaled(grad, beta),
+                          "batch1": lambda grad, batch2, alpha: _scaled(grad.bmm(_mT(batch2)), alpha),
+                          "batch2": lambda grad, batch1, alpha: _scaled(_mT(batch1).bmm(grad), alpha)})
 
 
 # -- front ends: argument checks and PyTorch's routes through the primitives above --------------------

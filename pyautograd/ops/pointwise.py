@@ -76,7 +76,8 @@ sub = defop("sub", "input, other, *, alpha=1",
             lambda input, other, alpha: kernels.sub(input, other if alpha == 1 else _scaled(other, alpha)),
             grads={"input": lambda grad: grad,
                    "other": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha},
-            export=True, aliases=("subtract",), method=("sub", "subtract"), inplace=("sub_", "subtract_"), out="cast", dunders=("__sub__", "__isub__"))
+            export=True, aliases=("subtract",), method=("sub", "subtract"), inplace=("sub_", "subtract_"), out="cast",
+            dunders=("__sub__", "__isub__"))
 
 # PyTorch's two overloads: rsub.Tensor (RsubBackward0) and rsub.Scalar (RsubBackward1, also
 # `number - tensor`); rsub (a front end, below) picks one.
@@ -94,13 +95,14 @@ rsub_scalar = defop("rsub_scalar", "input, other, *, alpha=1",
 mul = defop("mul", "input, other", kernels.mul,
             grads={"input": lambda grad, other: grad * other,
                    "other": lambda grad, input: grad * input},
-            export=True, aliases=("multiply",), method=("mul", "multiply"), inplace=("mul_", "multiply_"), out="cast", dunders=("__mul__", "__rmul__", "__imul__"),
+            export=True, aliases=("multiply",), method=("mul", "multiply"), inplace=("mul_", "multiply_"), out="cast",
+            dunders=("__mul__", "__rmul__", "__imul__"),
             array_backward=True)
 
 div_op = defop("div", "input, other", kernels.div, promote="float",
-            grads={"input": lambda grad, other: grad / other,
-                   "other": lambda grad, input, other: -grad * input / (other * other)},
-            array_backward=True)
+               grads={"input": lambda grad, other: grad / other,
+                      "other": lambda grad, input, other: -grad * input / (other * other)},
+               array_backward=True)
 
 # div.Scalar (DivBackward1): a tensor divided by a number where PyTorch's C++ composites divide
 # (e.g. cross_entropy's mean over samples). A Python `tensor / number` is div.Tensor (DivBackward0).
@@ -125,7 +127,8 @@ remainder_tensor = defop("remainder_tensor", "input, other", kernels.remainder, 
                                 -grad * div_mode(input, other, rounding_mode="floor")})
 
 neg = defop("neg", "input", kernels.neg, grads={"input": lambda grad: -grad},
-            export=True, aliases=("negative",), method=("neg", "negative"), inplace=("neg_", "negative_"), out="cast", dunders=("__neg__",),
+            export=True, aliases=("negative",), method=("neg", "negative"), inplace=("neg_", "negative_"), out="cast",
+            dunders=("__neg__",),
             array_backward=True)
 
 
@@ -204,7 +207,8 @@ reciprocal = defop("reciprocal", "input", kernels.reciprocal, promote="float",
 # -- sign-like and rounding ---------------------------------------------------------------
 
 abs = defop("abs", "input", kernels.abs, grads={"input": lambda grad, input: grad * sign(input)},
-            export=True, aliases=("absolute",), method=("abs", "absolute"), inplace=("abs_", "absolute_"), out="cast", dunders=("__abs__",))
+            export=True, aliases=("absolute",), method=("abs", "absolute"), inplace=("abs_", "absolute_"), out="cast",
+            dunders=("__abs__",))
 sign = defop("sign", "input", kernels.sign, grads={"input": lambda grad: grad * 0},
              export=True, method=True, inplace=True, out="cast",
              array_backward=True)
@@ -423,7 +427,8 @@ lerp_tensor = defop("lerp_tensor", "input, end, weight",
 eq = defop("eq", "input, other", kernels.eq, differentiable=False,
            export=True, method=True, out="cast", dunders={"__eq__": _tensor_or(False)})
 ne = defop("ne", "input, other", kernels.ne, differentiable=False,
-           export=True, aliases=("not_equal",), method=("ne", "not_equal"), out="cast", dunders={"__ne__": _tensor_or(True)})
+           export=True, aliases=("not_equal",), method=("ne", "not_equal"), out="cast",
+           dunders={"__ne__": _tensor_or(True)})
 lt = defop("lt", "input, other", kernels.lt, differentiable=False,
            export=True, aliases=("less",), method=("lt", "less"), out="cast", dunders=("__lt__",))
 le = defop("le", "input, other", kernels.le, differentiable=False,
@@ -441,9 +446,11 @@ isfinite = defop("isfinite", "input", kernels.isfinite, differentiable=False, pr
 logical_not = defop("logical_not", "input", kernels.logical_not, differentiable=False, promote=None,
                     export=True, method=True, out="cast", dunders={"__invert__": _bool_only("~")})
 logical_and = defop("logical_and", "input, other", kernels.logical_and, differentiable=False, promote=None,
-                    export=True, method=True, out="cast", dunders={"__and__": _bool_only("&"), "__rand__": _bool_only("&")})
+                    export=True, method=True, out="cast",
+                    dunders={"__and__": _bool_only("&"), "__rand__": _bool_only("&")})
 logical_or = defop("logical_or", "input, other", kernels.logical_or, differentiable=False, promote=None,
-                   export=True, method=True, out="cast", dunders={"__or__": _bool_only("|"), "__ror__": _bool_only("|")})
+                   export=True, method=True, out="cast",
+                   dunders={"__or__": _bool_only("|"), "__ror__": _bool_only("|")})
 logical_xor = defop("logical_xor", "input, other", kernels.logical_xor, differentiable=False, promote=None,
                     export=True, method=True, out="cast", dunders={"__xor__": _bool_only("^")})
 
@@ -481,7 +488,8 @@ def _reciprocal_times(div):
     return rtruediv
 
 
-@public(aliases=("divide", "true_divide"), method=("div", "true_divide", "divide"), inplace=("div_", "true_divide_", "divide_"), out="cast",
+@public(aliases=("divide", "true_divide"), method=("div", "true_divide", "divide"),
+        inplace=("div_", "true_divide_", "divide_"), out="cast",
         dunders={"__truediv__": None, "__itruediv__": None, "__rtruediv__": _reciprocal_times})
 def div(input, other, *, rounding_mode=None):
     """input / other; rounding_mode None (true division), 'trunc' or 'floor' (DivBackward2, a

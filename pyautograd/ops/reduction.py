@@ -71,11 +71,13 @@ sum_dim = defop("sum_dim", "input, dims, keepdim", kernels.sum, promote=None, no
 mean_all = defop("mean_all", "input", lambda input: kernels.mean(input, None, False), promote=None,
                  node_name="MeanBackward0",
                  grads={"input": lambda grad, input_shapes:
-                        grad.expand(input_shapes[0]) / builtins.max(_count(input_shapes[0], range(len(input_shapes[0]))), 1)})
+                        grad.expand(input_shapes[0])
+                        / builtins.max(_count(input_shapes[0], range(len(input_shapes[0]))), 1)})
 
 mean_dim = defop("mean_dim", "input, dims, keepdim", kernels.mean, promote=None, node_name="MeanBackward1",
                  grads={"input": lambda grad, input_shapes, dims, keepdim:
-                        _expand_back(grad, input_shapes[0], dims, keepdim) / builtins.max(_count(input_shapes[0], dims), 1)})
+                        _expand_back(grad, input_shapes[0], dims, keepdim)
+                        / builtins.max(_count(input_shapes[0], dims), 1)})
 
 # -- prod -----------------------------------------------------------------------------------
 
@@ -206,9 +208,9 @@ amax_op = defop("amax", "input, dims, keepdim", kernels.max, promote=None, grads
 amin_op = defop("amin", "input, dims, keepdim", kernels.min, promote=None, grads={"input": _amax_backward})
 
 argmax_op = defop("argmax", "input, dim, keepdim", kernels.argmax, promote=None, differentiable=False,
-               tensors=("input",))
+                  tensors=("input",))
 argmin_op = defop("argmin", "input, dim, keepdim", kernels.argmin, promote=None, differentiable=False,
-               tensors=("input",))
+                  tensors=("input",))
 
 # -- var, std ---------------------------------------------------------------------------------------
 
@@ -232,11 +234,11 @@ def _std_backward(grad, input, result, dims, correction, keepdim):
 
 
 var_op = defop("var", "input, dims, correction, keepdim",
-            lambda input, dims, correction, keepdim: kernels.var(input, dims, correction, keepdim),
-            promote=None, grads={"input": _var_backward})
+               lambda input, dims, correction, keepdim: kernels.var(input, dims, correction, keepdim),
+               promote=None, grads={"input": _var_backward})
 std_op = defop("std", "input, dims, correction, keepdim",
-            lambda input, dims, correction, keepdim: kernels.sqrt(kernels.var(input, dims, correction, keepdim)),
-            promote=None, grads={"input": _std_backward})
+               lambda input, dims, correction, keepdim: kernels.sqrt(kernels.var(input, dims, correction, keepdim)),
+               promote=None, grads={"input": _std_backward})
 
 # -- vector norm ----------------------------------------------------------------------------------
 
@@ -283,9 +285,9 @@ linalg_vector_norm = defop("linalg_vector_norm", "input, ord, dims, keepdim", _v
 # -- logsumexp ------------------------------------------------------------------------------------
 
 logsumexp_op = defop("logsumexp", "input, dims, keepdim", kernels.logsumexp, promote="float",
-                  grads={"input": lambda grad, input, result, dims, keepdim:
-                         _restore(grad, input.shape, dims, keepdim)
-                         * (input - _restore(result, input.shape, dims, keepdim)).exp()})
+                     grads={"input": lambda grad, input, result, dims, keepdim:
+                            _restore(grad, input.shape, dims, keepdim)
+                            * (input - _restore(result, input.shape, dims, keepdim)).exp()})
 
 # -- softmax, log_softmax and their fused backward ops ------------------------------------------
 

@@ -37,7 +37,7 @@ def _inverse(perm):
 
 
 view_op = defop("view", "input, size", kernels.view, view=True, promote=None,
-             grads={"input": lambda grad, input_shapes: grad.reshape(input_shapes[0])})
+                grads={"input": lambda grad, input_shapes: grad.reshape(input_shapes[0])})
 
 
 def viewable(input, shape):
@@ -59,10 +59,10 @@ _unsafe_view = defop("_unsafe_view", "input, size", kernels.reshape, promote=Non
                      grads={"input": lambda grad, input_shapes: grad.reshape(input_shapes[0])})
 
 expand_op = defop("expand", "input, size", kernels.expand, view=True, promote=None,
-               grads={"input": lambda grad: grad})  # the generic path sums it back down
+                  grads={"input": lambda grad: grad})  # the generic path sums it back down
 
 permute_op = defop("permute", "input, dims", kernels.permute, view=True, promote=None,
-                grads={"input": lambda grad, dims: grad.permute(_inverse(dims))})
+                   grads={"input": lambda grad, dims: grad.permute(_inverse(dims))})
 
 
 def _swap(ndim, d0, d1):
@@ -74,12 +74,12 @@ def _swap(ndim, d0, d1):
 
 
 transpose_op = defop("transpose", "input, dim0, dim1",
-                  lambda input, dim0, dim1: kernels.permute(input, _swap(input.ndim, dim0, dim1)),
-                  view=True, promote=None,
-                  grads={"input": lambda grad, dim0, dim1: grad.transpose(dim0, dim1)})
+                     lambda input, dim0, dim1: kernels.permute(input, _swap(input.ndim, dim0, dim1)),
+                     view=True, promote=None,
+                     grads={"input": lambda grad, dim0, dim1: grad.transpose(dim0, dim1)})
 
 t_op = defop("t", "input", lambda input: kernels.permute(input, tuple(range(input.ndim))[::-1]),
-          view=True, promote=None, grads={"input": lambda grad: grad.t()})
+             view=True, promote=None, grads={"input": lambda grad: grad.t()})
 
 def _ones(shape, dims):
     """The size-1 dims among `dims`: the ones squeeze removes."""
@@ -109,9 +109,10 @@ squeeze_inplace_op, squeeze_dim_, squeeze_dims_ = (
     for k, form in enumerate(_SQUEEZE_FORWARDS))
 
 unsqueeze_op = defop("unsqueeze", "input, dim", kernels.unsqueeze, view=True, promote=None,
-                  grads={"input": lambda grad, dim: squeeze_dim(grad, dim)})
-unsqueeze_inplace_op = defop("unsqueeze_", "input, dim", kernels.unsqueeze, promote=None, node_name="UnsqueezeBackward1",
-                   grads={"input": lambda grad, dim: squeeze_dim(grad, dim)})
+                     grads={"input": lambda grad, dim: squeeze_dim(grad, dim)})
+unsqueeze_inplace_op = defop("unsqueeze_", "input, dim", kernels.unsqueeze, promote=None,
+                             node_name="UnsqueezeBackward1",
+                             grads={"input": lambda grad, dim: squeeze_dim(grad, dim)})
 
 def _clone_method(self, memory_format=None):
     """Tensor.clone(): a copy (memory_format is accepted; only one layout exists)."""
@@ -168,14 +169,14 @@ _stack = defop("_stack", "*tensors, dim", lambda *args: kernels.stack(args[:-1],
                       [grad.select(dim, i) if need else None for i, need in enumerate(needs_input_grad)]})
 
 flip_op = defop("flip", "input, dims", kernels.flip, promote=None,
-             grads={"input": lambda grad, dims: flip_op(grad, dims)})
+                grads={"input": lambda grad, dims: flip_op(grad, dims)})
 
 roll_op = defop("roll", "input, shifts, dims", kernels.roll, promote=None,
-             grads={"input": lambda grad, shifts, dims: roll_op(
-                 grad, tuple(-s for s in shifts) if isinstance(shifts, tuple) else -shifts, dims)})
+                grads={"input": lambda grad, shifts, dims: roll_op(
+                    grad, tuple(-s for s in shifts) if isinstance(shifts, tuple) else -shifts, dims)})
 
 repeat_op = defop("repeat", "input, repeats", kernels.tile, promote=None,
-               grads={"input": lambda grad, input_shapes, repeats: _untile(grad, input_shapes[0], repeats)})
+                  grads={"input": lambda grad, input_shapes, repeats: _untile(grad, input_shapes[0], repeats)})
 
 
 def _untile(grad, shape, reps):
@@ -196,8 +197,8 @@ diagonal_backward = defop(
     grads={"grad_output": lambda grad, offset, dim1, dim2: diagonal_op(grad, offset, dim1, dim2)})
 
 diagonal_op = defop("diagonal", "input, offset, dim1, dim2", kernels.diagonal, view=True, promote=None,
-                 grads={"input": lambda grad, input_shapes, offset, dim1, dim2:
-                        diagonal_backward(grad, input_shapes[0], offset, dim1, dim2)})
+                    grads={"input": lambda grad, input_shapes, offset, dim1, dim2:
+                           diagonal_backward(grad, input_shapes[0], offset, dim1, dim2)})
 
 
 # -- ops with one output per piece: split, unbind -----------------------------------------------
@@ -267,7 +268,7 @@ def _reversed_cumsum(x, dim):
 
 
 cumsum_op = defop("cumsum", "input, dim", kernels.cumsum, promote=None,
-               grads={"input": lambda grad, dim: _reversed_cumsum(grad, dim)})
+                  grads={"input": lambda grad, dim: _reversed_cumsum(grad, dim)})
 
 
 def _cumprod_grad(grad, input, result, dim):
