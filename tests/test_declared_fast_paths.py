@@ -43,7 +43,7 @@ def _grads(info, sample, create_graph):
 
 
 def test_the_fast_paths_are_found():
-    assert {"native_layer_norm", "native_batch_norm"} <= set(FAST)
+    assert {"native_layer_norm", "native_batch_norm", "prod_all", "cumprod"} <= set(FAST)
     for name in FAST:
         assert _entries(name), f"{name} has a fast_backward but no OpInfo exercises it"
 

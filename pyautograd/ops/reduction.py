@@ -22,10 +22,11 @@ import math
 import numbers
 import warnings
 
+import numpy as np
+
 from .. import _dtype, kernels, return_types
-from .._creation import arange, ones_like, zeros_like
+from .._creation import arange, ones_like
 from .._tensor import Tensor
-from ..graph import grad_mode
 from ..graph.grad_mode import no_grad
 from . import pointwise
 from ._dims import wrap_dim, wrap_dims
@@ -137,8 +138,6 @@ def _prod_backward(grad, input, result, dim, keepdim):
     if dim is None:
         if zeros == 0:
             return grad * (result / input)
-        if zeros > 1 and not grad_mode.is_grad_enabled():
-            return zeros_like(input)
         return (grad * _exclusive_products(input.reshape(-1), 0)).reshape(input.shape)
     if not keepdim:
         grad, result = grad.unsqueeze(dim), result.unsqueeze(dim)
@@ -147,9 +146,18 @@ def _prod_backward(grad, input, result, dim, keepdim):
     return grad * _exclusive_products(input, dim)
 
 
+def _prod_all_fast(grad, input, result):
+    """prod's backward when no graph is built (its fast_backward): with two zeros or more, every
+    product of the other elements is 0."""
+    if input.ndim and np.count_nonzero(input == 0) > 1:
+        return (np.zeros_like(input),)
+    return (_prod_backward(Tensor._wrap(grad), Tensor._wrap(input), Tensor._wrap(result), None, False)._data,)
+
+
 prod_all = defop("prod_all", "input", lambda input: _prod_forward(input, None, False), promote=None,
                  node_name="ProdBackward0",
-                 grads={"input": lambda grad, input, result: _prod_backward(grad, input, result, None, False)})
+                 grads={"input": lambda grad, input, result: _prod_backward(grad, input, result, None, False)},
+                 fast_backward=_prod_all_fast)
 
 prod_dim = defop("prod_dim", "input, dim, keepdim", _prod_forward, promote=None, node_name="ProdBackward1",
                  grads={"input": _prod_backward})
