@@ -1,10 +1,13 @@
-"""OpInfos of the matrix products (ops/linalg.py: mm, bmm, mv, dot, addmm and the front ends
-matmul and mm)."""
+"""OpInfos of the matrix products (ops/linalg.py: mm, bmm, mv, dot, addmm, baddbmm, outer, the
+linear primitives behind F.linear, and the front ends matmul and mm)."""
 import numpy as np
 
+import pyautograd
 import pyautograd as P
 
 from .core import OpInfo, SampleInput, Skip, make_arg, noncontiguous
+import pyautograd.nn.functional as F
+from pyautograd.ops import linalg
 
 F32, F64, I64 = np.float32, np.float64, np.int64
 # Sums and products accumulate in an order that differs between NumPy, C and PyTorch.
@@ -82,4 +85,72 @@ OPS = [
            tolerances=_ACCUMULATE_TOL, variant="vector_operand", covers=("mm", "mv", "squeeze_dim_")),
     OpInfo("addmm", P.addmm, _addmm_samples, ref=_np_addmm, torch_fn=lambda *a, **k: _torch().addmm(*a, **k),
            tolerances=_ACCUMULATE_TOL),
+]
+
+
+# -- linear (nn.functional's, and the fused linear + relu), outer, baddbmm ---------------------------
+
+def _linear_samples(dtype, rng):
+    x, w, b = (make_arg(s, dtype, rng) for s in ((4, 3), (5, 3), (5,)))
+    yield SampleInput((x, w, b), desc="2-D with bias")
+    yield SampleInput((x, w), desc="2-D without bias")
+    yield SampleInput((make_arg((2, 4, 3), dtype, rng), w, b), desc="3-D input")
+    yield SampleInput((make_arg((3,), dtype, rng), w, b), desc="1-D input")
+
+
+def _linear_ref(x, w, b=None):
+    return x @ w.T + (0 if b is None else b)
+
+
+def _linear_relu_samples(dtype, rng):
+    x, w, b = (make_arg(s, dtype, rng) for s in ((4, 3), (5, 3), (5,)))
+    yield SampleInput((x, w, b), desc="2-D with bias (nn.Sequential's Linear then ReLU)")
+
+
+def _linear_relu_ref(x, w, b):
+    return np.maximum(x @ w.T + b, 0)
+
+
+def _rand(rng, shape, dtype, layout="contiguous"):
+    """A random array of `shape`; layout 'transposed' or 'strided' gives a non-contiguous one."""
+    shape = tuple(shape)
+    if layout == "transposed":
+        return rng.standard_normal(shape[::-1]).astype(dtype).T
+    if layout == "strided":
+        return rng.standard_normal((2 * shape[0],) + shape[1:]).astype(dtype)[::2]
+    return rng.standard_normal(shape).astype(dtype)
+
+
+def outer_samples(dtype, rng):
+    yield SampleInput((_rand(rng, (3,), dtype), _rand(rng, (4,), dtype)), desc="vectors")
+    yield SampleInput((_rand(rng, (6,), dtype, "strided"), _rand(rng, (0,), dtype)), desc="empty")
+
+
+def baddbmm_samples(dtype, rng):
+    b1, b2 = _rand(rng, (2, 3, 4), dtype), _rand(rng, (2, 4, 5), dtype)
+    yield SampleInput((_rand(rng, (2, 3, 5), dtype), b1, b2), desc="plain")
+    yield SampleInput((_rand(rng, (5,), dtype), b1, b2), {"beta": 0.5, "alpha": -2.0}, desc="broadcast_scaled")
+    yield SampleInput((_rand(rng, (2, 3, 5), dtype), _rand(rng, (2, 4, 3), dtype).transpose(0, 2, 1), b2),
+                      {"beta": 0.0}, desc="beta0_transposed")
+    yield SampleInput((_rand(rng, (2, 3, 5), dtype), _rand(rng, (2, 3, 0), dtype), _rand(rng, (2, 0, 5), dtype)),
+                      desc="empty_inner")
+
+
+def baddbmm_ref(input, b1, b2, beta=1, alpha=1):
+    out = alpha * (b1 @ b2)
+    return out if beta == 0 else out + beta * input
+
+
+OPS += [
+    OpInfo("linear", F.linear, _linear_samples, ref=_linear_ref,
+           torch_fn=lambda *a: _torch().nn.functional.linear(*a), covers=("linear_bias", "linear_nobias"),
+           tolerances={"float32": (1e-5, 1e-4)}),
+    OpInfo("linear_relu", linalg.linear_relu, _linear_relu_samples, ref=_linear_relu_ref,
+           torch_fn=lambda *a: _torch().relu(_torch().nn.functional.linear(*a)),
+           tolerances={"float32": (1e-5, 1e-4)}),
+    OpInfo("outer", lambda a, b: pyautograd.outer(a, b), outer_samples, ref=np.outer,
+           torch_fn=lambda a, b: _torch().outer(a, b)),
+    OpInfo("baddbmm", lambda i, a, b, **kw: pyautograd.baddbmm(i, a, b, **kw), baddbmm_samples, ref=baddbmm_ref,
+           torch_fn=lambda i, a, b, **kw: _torch().baddbmm(i, a, b, **kw), covers=("baddbmm",),
+           tolerances={"float32": (1e-5, 1e-4)}),
 ]
