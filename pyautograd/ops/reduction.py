@@ -244,9 +244,19 @@ def _std_backward(grad, input, result, dims, correction, keepdim):
 var_op = defop("var", "input, dims, correction, keepdim",
                lambda input, dims, correction, keepdim: kernels.var(input, dims, correction, keepdim),
                promote=None, grads={"input": _var_backward})
-std_op = defop("std", "input, dims, correction, keepdim",
-               lambda input, dims, correction, keepdim: kernels.sqrt(kernels.var(input, dims, correction, keepdim)),
-               promote=None, grads={"input": _std_backward})
+
+
+def _std_forward(input, dims, correction, keepdim):
+    v = kernels.var(input, dims, correction, keepdim)
+    if input.dtype.itemsize < 8 and np.isinf(v).any():
+        # the variance of large float32 values overflows where their std does not (3e38 values
+        # have a std of 3e38): PyTorch accumulates in double, so redo it in float64
+        v = kernels.var(input.astype(np.float64), dims, correction, keepdim)
+        return kernels.sqrt(v).astype(input.dtype)
+    return kernels.sqrt(v)
+
+
+std_op = defop("std", "input, dims, correction, keepdim", _std_forward, promote=None, grads={"input": _std_backward})
 
 # -- vector norm ----------------------------------------------------------------------------------
 

@@ -500,6 +500,8 @@ def unsqueeze(input, dim):
 def _tensor_list(tensors, op):
     tensors = tuple(tensors)
     if not tensors:
+        if op == "cat":  # torch.cat raises ValueError here, torch.stack RuntimeError
+            raise ValueError("torch.cat(): expected a non-empty list of Tensors")
         raise RuntimeError(f"{op}(): expected a non-empty list of Tensors")
     for i, x in enumerate(tensors):
         if not isinstance(x, Tensor):
