@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import _creation
 from .._dtype import bool as bool_dtype
-from ..ops import composite, linalg, pointwise
+from ..ops import linalg, pointwise, reduction, shape
 from ..ops.attention import attention_probabilities, scaled_dot_product_fused_attention
 from ._dropout import dropout
 from .attention import SDPBackend, enabled_backends
@@ -53,7 +53,7 @@ def _repeat_heads(t, heads):
     if h == heads:
         return t
     lead = tuple(t.shape[:-3])
-    expanded = composite.broadcast_to(t.unsqueeze(-3), lead + (h, heads // h) + tuple(t.shape[-2:]))
+    expanded = shape.broadcast_to(t.unsqueeze(-3), lead + (h, heads // h) + tuple(t.shape[-2:]))
     return expanded.reshape(*lead, heads, *t.shape[-2:])
 
 
@@ -83,7 +83,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         p = attention_probabilities(query, key, bias, is_causal, scale)
         if dropout_p > 0.0:
             p = dropout(p, dropout_p, True)
-        return composite.matmul(p, value)
+        return linalg.matmul(p, value)
     return scaled_dot_product_fused_attention(query, key, value, bias, bool(is_causal), scale)[0]
 
 
@@ -104,7 +104,7 @@ def _float_mask(mask, dtype, name):
 
 def _pad_last(mask):
     """mask with one more column of zeros (for the added bias_k / zero attention key)."""
-    return None if mask is None else composite.cat([mask, _creation.zeros(tuple(mask.shape[:-1]) + (1,), dtype=mask.dtype)], -1)
+    return None if mask is None else shape.cat([mask, _creation.zeros(tuple(mask.shape[:-1]) + (1,), dtype=mask.dtype)], -1)
 
 
 def _check_attn_mask(attn_mask, tgt_len, src_len, bsz, num_heads):
@@ -207,32 +207,32 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     q, k, v = _projections(query, key, value, num_heads, in_proj_weight, in_proj_bias, use_separate_proj_weight,
                            q_proj_weight, k_proj_weight, v_proj_weight)
     if bias_k is not None and bias_v is not None:
-        k = composite.cat([k, composite.broadcast_to(bias_k, (1, bsz, embed_dim))])
-        v = composite.cat([v, composite.broadcast_to(bias_v, (1, bsz, embed_dim))])
+        k = shape.cat([k, shape.broadcast_to(bias_k, (1, bsz, embed_dim))])
+        v = shape.cat([v, shape.broadcast_to(bias_v, (1, bsz, embed_dim))])
         attn_mask, key_padding_mask = _pad_last(attn_mask), _pad_last(key_padding_mask)
     # (L, N, E) -> (N * H, L, head_dim)
     q = q.reshape(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
     k = (k.reshape(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1) if static_k is None else static_k)
     v = (v.reshape(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1) if static_v is None else static_v)
     if add_zero_attn:
-        k = composite.cat([k, _creation.zeros((bsz * num_heads, 1, head_dim), dtype=k.dtype)], 1)
-        v = composite.cat([v, _creation.zeros((bsz * num_heads, 1, head_dim), dtype=v.dtype)], 1)
+        k = shape.cat([k, _creation.zeros((bsz * num_heads, 1, head_dim), dtype=k.dtype)], 1)
+        v = shape.cat([v, _creation.zeros((bsz * num_heads, 1, head_dim), dtype=v.dtype)], 1)
         attn_mask, key_padding_mask = _pad_last(attn_mask), _pad_last(key_padding_mask)
     src_len = k.shape[1]
     if key_padding_mask is not None:
-        kpm = composite.broadcast_to(key_padding_mask.reshape(bsz, 1, 1, src_len), (bsz, num_heads, 1, src_len))
+        kpm = shape.broadcast_to(key_padding_mask.reshape(bsz, 1, 1, src_len), (bsz, num_heads, 1, src_len))
         kpm = kpm.reshape(bsz * num_heads, 1, src_len)
         attn_mask = kpm if attn_mask is None else attn_mask + kpm
     if not training:
         dropout_p = 0.0
     if need_weights:
-        scores = composite.matmul(q * math.sqrt(1.0 / head_dim), k.transpose(-2, -1))
+        scores = linalg.matmul(q * math.sqrt(1.0 / head_dim), k.transpose(-2, -1))
         if attn_mask is not None:
             scores = scores + attn_mask
-        weights = composite.softmax(scores, -1)
+        weights = reduction.softmax(scores, -1)
         if dropout_p > 0.0:
             weights = dropout(weights, dropout_p)
-        out = composite.matmul(weights, v)
+        out = linalg.matmul(weights, v)
         out = out.transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
         out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, embed_dim)
         weights = weights.reshape(bsz, num_heads, tgt_len, src_len)

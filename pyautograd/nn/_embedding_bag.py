@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import _creation
 from .._tensor import Tensor
-from ..ops import composite
+from ..ops import reduction, shape
 from ..ops.indexing import index_add
 from ._sparse import embedding, padding_index
 
@@ -64,9 +64,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     bag_ids = bag_of[keep]
     dim = weight.shape[1]
     if mode == "max":
-        out = [composite.amax(rows[_creation.tensor(np.flatnonzero(bag_ids == b))], 0)
+        out = [reduction.amax(rows[_creation.tensor(np.flatnonzero(bag_ids == b))], 0)
                if np.any(bag_ids == b) else _creation.zeros(dim, dtype=weight.dtype) for b in range(bags)]
-        return composite.stack(out) if out else _creation.zeros((0, dim), dtype=weight.dtype)
+        return shape.stack(out) if out else _creation.zeros((0, dim), dtype=weight.dtype)
     out = index_add(_creation.zeros((bags, dim), dtype=weight.dtype), 0, _creation.tensor(bag_ids), rows)
     if mode == "mean":
         counts = np.maximum(np.bincount(bag_ids, minlength=bags), 1).astype(out.detach().numpy().dtype)

@@ -17,7 +17,7 @@ import numpy as np
 from .. import _creation, kernels
 from .._tensor import Tensor
 from ..graph import grad_mode
-from . import composite
+from . import linalg, reduction
 from ._opdef import defop
 
 
@@ -29,7 +29,7 @@ def causal_mask(L, S):
 
 def attention_probabilities(query, key, attn_bias, is_causal, scale):
     """softmax(q k^T * scale + bias) in Tensor ops; a row with every key masked gives zeros."""
-    s = composite.matmul(query * scale, key.transpose(-2, -1))
+    s = linalg.matmul(query * scale, key.transpose(-2, -1))
     if attn_bias is not None:
         s = s + attn_bias
     if is_causal:
@@ -37,8 +37,8 @@ def attention_probabilities(query, key, attn_bias, is_causal, scale):
     dead = (s == float("-inf")).all(-1, keepdim=True)
     if bool(dead.any()):
         s = s.masked_fill(dead, 0.0)
-        return composite.softmax(s, -1).masked_fill(dead, 0.0)
-    return composite.softmax(s, -1)
+        return reduction.softmax(s, -1).masked_fill(dead, 0.0)
+    return reduction.softmax(s, -1)
 
 
 def _fused_grads(grads, query, key, value, attn_bias, is_causal, scale, result, needs_input_grad):
@@ -52,11 +52,11 @@ def _fused_grads(grads, query, key, value, attn_bias, is_causal, scale, result, 
                      for g, need in zip((dq, dk, dv, db), needs_input_grad))
     # create_graph: the same formulas in Tensor ops, so they are differentiated again.
     p = attention_probabilities(query, key, attn_bias, is_causal, scale)
-    dv = composite.matmul(p.transpose(-2, -1), dout)
-    dp = composite.matmul(dout, value.transpose(-2, -1))
+    dv = linalg.matmul(p.transpose(-2, -1), dout)
+    dp = linalg.matmul(dout, value.transpose(-2, -1))
     ds = p * (dp - (dp * p).sum(-1, keepdim=True))
-    dq = composite.matmul(ds, key) * scale
-    dk = composite.matmul(ds.transpose(-2, -1), query) * scale
+    dq = linalg.matmul(ds, key) * scale
+    dk = linalg.matmul(ds.transpose(-2, -1), query) * scale
     return dq, dk, dv, ds if needs_input_grad[3] else None
 
 

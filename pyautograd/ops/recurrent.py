@@ -14,7 +14,7 @@ gradients are written in differentiable Tensor ops, so these ops are twice diffe
 from .. import kernels
 from .._tensor import Tensor
 from ..graph import grad_mode
-from . import composite, pointwise
+from . import pointwise, shape
 from ._opdef import defop
 
 
@@ -27,11 +27,11 @@ def _lstm_grads(grads, gates, cx, result, needs_input_grad):
     if not grad_mode.is_grad_enabled():
         return _wrap(kernels.lstm_cell_backward(dhy._data, dcy._data, gates._data, cx._data, result[1]._data),
                      needs_input_grad)
-    i, f, g, o = composite.chunk(gates, 4, -1)
+    i, f, g, o = shape.chunk(gates, 4, -1)
     i, f, g, o = pointwise.sigmoid(i), pointwise.sigmoid(f), pointwise.tanh(g), pointwise.sigmoid(o)
     tc = pointwise.tanh(f * cx + i * g)
     dc = dcy + dhy * o * (1 - tc * tc)
-    dgates = composite.cat([dc * g * i * (1 - i), dc * cx * f * (1 - f), dc * i * (1 - g * g),
+    dgates = shape.cat([dc * g * i * (1 - i), dc * cx * f * (1 - f), dc * i * (1 - g * g),
                             dhy * tc * o * (1 - o)], -1)
     return dgates, dc * f
 
@@ -46,14 +46,14 @@ lstm_cell_fused = defop(
 def _gru_grads(grad, gi, gh, hx, needs_input_grad):
     if not grad_mode.is_grad_enabled():
         return _wrap(kernels.gru_cell_backward(grad._data, gi._data, gh._data, hx._data), needs_input_grad)
-    ir, iz, inn = composite.chunk(gi, 3, -1)
-    hr, hz, hn = composite.chunk(gh, 3, -1)
+    ir, iz, inn = shape.chunk(gi, 3, -1)
+    hr, hz, hn = shape.chunk(gh, 3, -1)
     r, z = pointwise.sigmoid(ir + hr), pointwise.sigmoid(iz + hz)
     n = pointwise.tanh(inn + r * hn)
     dan = grad * (1 - z) * (1 - n * n)
     daz = grad * (hx - n) * z * (1 - z)
     dar = dan * hn * r * (1 - r)
-    return composite.cat([dar, daz, dan], -1), composite.cat([dar, daz, dan * r], -1), grad * z
+    return shape.cat([dar, daz, dan], -1), shape.cat([dar, daz, dan * r], -1), grad * z
 
 
 gru_cell_fused = defop(

@@ -13,7 +13,7 @@ import numpy as np
 
 from ... import _creation, _dtype
 from ..._tensor import Tensor
-from ...ops import composite
+from ...ops import shape
 
 __all__ = ["PackedSequence", "pad_sequence", "pack_padded_sequence", "pad_packed_sequence", "pack_sequence",
            "unpad_sequence", "unpack_sequence", "invert_permutation"]
@@ -131,7 +131,7 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     gather = np.full(steps_out * batch, data.shape[0], np.int64)
     gather[_packed_rows(batch_sizes, batch)] = np.arange(data.shape[0])
     pad_row = _creation.full((1, *data.shape[1:]), padding_value, dtype=data.dtype)
-    padded = composite.cat([data, pad_row]).index_select(0, _creation.tensor(gather))
+    padded = shape.cat([data, pad_row]).index_select(0, _creation.tensor(gather))
     padded = padded.reshape(steps_out, batch, *data.shape[1:])
     lengths = (batch_sizes[:, None] > np.arange(batch)[None, :]).sum(axis=0)
     if sequence.unsorted_indices is not None:
@@ -161,9 +161,9 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
         short = longest - s.shape[0]
         if short:
             pad = _creation.full((short, *trailing), padding_value, dtype=s.dtype)
-            s = composite.cat([s, pad] if padding_side == "right" else [pad, s])
+            s = shape.cat([s, pad] if padding_side == "right" else [pad, s])
         padded.append(s)
-    return composite.stack(padded, 0 if batch_first else 1)
+    return shape.stack(padded, 0 if batch_first else 1)
 
 
 def pack_sequence(sequences, enforce_sorted=True):
