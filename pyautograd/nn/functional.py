@@ -26,3 +26,8 @@ def linear(input, weight, bias=None):
     out = linear(input.reshape(-1, input.shape[-1]), weight, bias)
     return out.reshape(*lead, out.shape[-1])
 
+
+
+# -- conv (issue 13): convolution, pooling and image-layer functionals ---------------------------
+from ._conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: E402,F401
+                    conv_transpose3d)

@@ -9,4 +9,8 @@ from . import indexing, linalg, loss, nn, optim, pointwise, reduce, scan, shape
 KERNELS = {}
 for _mod in (pointwise, reduce, linalg, optim, shape, scan, indexing, loss, nn):
     KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
+# conv (issue 13): the convolution and pooling references
+from . import conv  # noqa: E402
+for _mod in (conv,):
+    KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
 globals().update(KERNELS)
