@@ -32,5 +32,6 @@ int pag_max_threads(void);
 #include "optim.h"
 #include "loss.h"
 #include "norm.h"
+#include "conv.h" /* conv (issue 13) */
 
 #endif

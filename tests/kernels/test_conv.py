@@ -1,0 +1,89 @@
+"""The convolution kernels: C against the NumPy reference (layouts, groups, strides, both
+dtypes, threaded and not), and the C wrappers' checks (a bad shape is a RuntimeError naming
+the shapes, never a pointer handed to C)."""
+import numpy as np
+import pytest
+
+import pyautograd.kernels as K
+from pyautograd.kernels._numpy import conv as ref
+
+c = pytest.importorskip("pyautograd.kernels._c.conv") if K.c_available() else None
+pytestmark = pytest.mark.skipif(c is None, reason="C kernels not built (test_build.py reports this)")
+
+CASES = [  # (input shape, weight shape, stride, padding, dilation, groups)
+    ((2, 4, 9), (6, 2, 3), (2,), (1,), (1,), 2),
+    ((3, 3, 7, 6), (4, 3, 3, 2), (1, 2), (2, 0), (1, 2), 1),
+    ((2, 6, 5, 5), (6, 1, 3, 3), (1, 1), (1, 1), (1, 1), 6),        # depthwise
+    ((2, 8, 5, 4), (4, 8, 1, 1), (1, 1), (0, 0), (1, 1), 1),        # 1x1: no im2col
+    ((2, 2, 4, 5, 3), (3, 2, 2, 3, 2), (1, 2, 1), (1, 0, 1), (2, 1, 1), 1),
+    ((9, 3, 12, 12), (8, 3, 3, 3), (1, 1), (1, 1), (1, 1), 1),      # enough work for the batch team
+]
+
+
+def _layouts(x):
+    yield "contiguous", x
+    yield "channels-last view", np.moveaxis(np.ascontiguousarray(np.moveaxis(x, 1, -1)), -1, 1)
+    yield "every other element", np.repeat(x, 2, axis=-1)[..., ::2]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", CASES, ids=lambda c: str(c[0]))
+@pytest.mark.parametrize("threads", [1, 2])
+def test_c_matches_reference(case, dtype, threads, rng):
+    xs, ws, stride, padding, dilation, groups = case
+    x = rng.standard_normal(xs).astype(dtype)
+    w = rng.standard_normal(ws).astype(dtype)
+    tol = 1e-4 if dtype == np.float32 else 1e-11
+    before = K.get_num_threads()
+    K.set_num_threads(threads)
+    try:
+        for name, xv in _layouts(x):
+            want = ref.conv_forward(xv, w, stride, padding, dilation, groups)
+            got = c.conv_forward(xv, w, stride, padding, dilation, groups)
+            np.testing.assert_allclose(got, want, rtol=tol, atol=tol, err_msg=f"forward, {name}")
+            g = rng.standard_normal(want.shape).astype(dtype)
+            np.testing.assert_allclose(c.conv_backward_weight(xv, g, ws, stride, padding, dilation, groups),
+                                       ref.conv_backward_weight(xv, g, ws, stride, padding, dilation, groups),
+                                       rtol=tol, atol=tol * 10, err_msg=f"grad weight, {name}")
+        np.testing.assert_allclose(c.conv_backward_input(g, w, xs[2:], stride, padding, dilation, groups),
+                                   ref.conv_backward_input(g, w, xs[2:], stride, padding, dilation, groups),
+                                   rtol=tol, atol=tol)
+    finally:
+        K.set_num_threads(before)
+
+
+def test_grad_input_smaller_grad(rng):
+    """A transposed convolution's output_padding leaves input positions no grad reaches: zeros."""
+    g = rng.standard_normal((1, 2, 3, 3))
+    w = rng.standard_normal((2, 1, 2, 2))
+    got = c.conv_backward_input(g, w, (5, 5), (1, 1), (0, 0), (2, 2), 1)
+    np.testing.assert_allclose(got, ref.conv_backward_input(g, w, (5, 5), (1, 1), (0, 0), (2, 2), 1), atol=1e-12)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: c.conv_forward(np.zeros((1, 3, 2, 2)), np.zeros((4, 3, 3, 3)), (1, 1), (0, 0), (1, 1), 1),
+     ["kernel", "(2, 2)"]),
+    (lambda: c.conv_forward(np.zeros((1, 4, 5, 5)), np.zeros((3, 2, 3, 3)), (1, 1), (0, 0), (1, 1), 2),
+     ["groups=2", "(3, 2, 3, 3)"]),
+    (lambda: c.conv_forward(np.zeros((1, 4, 5, 5)), np.zeros((4, 3, 3, 3)), (1, 1), (0, 0), (1, 1), 1),
+     ["(1, 4, 5, 5)", "(4, 3, 3, 3)"]),
+    (lambda: c.conv_forward(np.zeros((1, 3, 5, 5)), np.zeros((4, 3, 3, 3)), (1,), (0, 0), (1, 1), 1), ["stride"]),
+    (lambda: c.conv_forward(np.zeros((1, 3, 5, 5)), np.zeros((4, 3, 3, 3)), (0, 1), (0, 0), (1, 1), 1), ["stride"]),
+    (lambda: c.conv_forward(np.zeros((1, 3, 5)), np.zeros((4, 3, 3, 3)), (1, 1), (0, 0), (1, 1), 1), ["(1, 3, 5)"]),
+    (lambda: c.conv_backward_input(np.zeros((1, 4, 9, 9)), np.zeros((4, 3, 3, 3)), (5, 5), (1, 1), (0, 0), (1, 1), 1),
+     ["(1, 4, 9, 9)"]),
+    (lambda: c.conv_backward_weight(np.zeros((1, 3, 5, 5)), np.zeros((1, 4, 2, 2)), (4, 3, 3, 3), (1, 1), (0, 0),
+                                    (1, 1), 1), ["(1, 4, 2, 2)", "(1, 4, 3, 3)"]),
+])
+def test_wrapper_rejects_bad_shapes(call, words):
+    with pytest.raises(RuntimeError) as info:
+        call()
+    for w in words:
+        assert w in str(info.value)
+
+
+def test_mixed_dtypes_and_empty_go_to_reference():
+    x, w = np.ones((1, 2, 4), np.float32), np.ones((3, 2, 2), np.float64)
+    np.testing.assert_array_equal(c.conv_forward(x, w, (1,), (0,), (1,), 1), ref.conv_forward(x, w, (1,), (0,), (1,), 1))
+    empty = np.zeros((0, 2, 4), np.float32)
+    assert c.conv_forward(empty, w.astype(np.float32), (1,), (0,), (1,), 1).shape == (0, 3, 3)
