@@ -31,3 +31,6 @@ def linear(input, weight, bias=None):
 # -- conv (issue 13): convolution, pooling and image-layer functionals ---------------------------
 from ._conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: E402,F401
                     conv_transpose3d)
+from ._pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,  # noqa: E402,F401
+                       adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d, avg_pool1d, avg_pool2d,
+                       avg_pool3d, max_pool1d, max_pool2d, max_pool3d)
