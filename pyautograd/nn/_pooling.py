@@ -161,7 +161,7 @@ def adaptive_avg_pool2d(input, output_size):
     """Average pooling of (N, C, H, W) input to output_size (an int, a pair, None keeps a size)."""
     size = _adaptive_size("adaptive_avg_pool2d", 2, input, output_size)
     if size == (1, 1):
-        return reduction.mean_dim(input, (-2, -1), True)
+        return reduction.mean_dim(input, (input.ndim - 2, input.ndim - 1), True)
     return P.adaptive_avg_pool2d(input, size)
 
 
@@ -169,7 +169,7 @@ def adaptive_avg_pool3d(input, output_size):
     """Average pooling of (N, C, D, H, W) input to output_size."""
     size = _adaptive_size("adaptive_avg_pool3d", 3, input, output_size)
     if size == (1, 1, 1):
-        return reduction.mean_dim(input, (-3, -2, -1), True)
+        return reduction.mean_dim(input, tuple(range(input.ndim - 3, input.ndim)), True)
     return P.adaptive_avg_pool3d(input, size)
 
 
