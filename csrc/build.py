@@ -31,7 +31,7 @@ ROOT = os.path.dirname(HERE)
 
 HEADERS = ["pyautograd.h", "elementwise.h", "reduce.h", "matmul.h", "optim.h", "loss.h", "norm.h"]
 SOURCES = ["elementwise.c", "reduce.c", "matmul.c", "optim.c", "loss.c", "norm.c"]
-HEADERS += ["conv.h"]; SOURCES += ["conv.c"]  # conv (issue 13): convolution and pooling kernels
+HEADERS += ["conv.h", "pool.h"]; SOURCES += ["conv.c", "pool.c"]  # conv (issue 13): convolution and pooling kernels
 
 _CDEF_BLOCK = re.compile(r"/\* cdef-begin \*/(.*?)/\* cdef-end \*/", re.S)
 _TABLE_LINE = re.compile(r"^PAG_(UNARY|BINARY|COMPARE)\((\w+)\s*,", re.M)

@@ -33,5 +33,6 @@ int pag_max_threads(void);
 #include "loss.h"
 #include "norm.h"
 #include "conv.h" /* conv (issue 13) */
+#include "pool.h" /* conv (issue 13) */
 
 #endif

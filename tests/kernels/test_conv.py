@@ -87,3 +87,52 @@ def test_mixed_dtypes_and_empty_go_to_reference():
     np.testing.assert_array_equal(c.conv_forward(x, w, (1,), (0,), (1,), 1), ref.conv_forward(x, w, (1,), (0,), (1,), 1))
     empty = np.zeros((0, 2, 4), np.float32)
     assert c.conv_forward(empty, w.astype(np.float32), (1,), (0,), (1,), 1).shape == (0, 3, 3)
+
+
+# -- pooling ------------------------------------------------------------------------------------
+
+from pyautograd.kernels._numpy import pooling as pref  # noqa: E402
+
+cpool = pytest.importorskip("pyautograd.kernels._c.pooling") if K.c_available() else None
+
+POOL_CASES = [  # (shape, kernel, stride, padding, dilation, ceil_mode)
+    ((2, 3, 7, 6), (2, 2), (2, 2), (0, 0), (1, 1), False),
+    ((2, 3, 7, 6), (3, 2), (2, 1), (1, 1), (1, 2), True),
+    ((3, 9, 8), (3, 3), (2, 2), (1, 0), (1, 1), True),      # unbatched
+    ((4, 16, 12, 12), (2, 2), (2, 2), (0, 0), (1, 1), False),  # enough planes to thread
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", POOL_CASES, ids=lambda c: str(c[0]) + str(c[1]))
+def test_pool_c_matches_reference(case, dtype, rng):
+    shape, kernel, stride, padding, dilation, ceil_mode = case
+    x = rng.standard_normal(shape).astype(dtype)
+    x = np.repeat(x, 2, axis=-1)[..., ::2]  # a strided input
+    v, i = cpool.max_pool(x, kernel, stride, padding, dilation, ceil_mode)
+    rv, ri = pref.max_pool(x, kernel, stride, padding, dilation, ceil_mode)
+    np.testing.assert_array_equal(v, rv)
+    np.testing.assert_array_equal(i, ri)
+    g = rng.standard_normal(v.shape).astype(dtype)
+    np.testing.assert_allclose(cpool.max_pool_backward(g, i, shape[-2:]), pref.max_pool_backward(g, i, shape[-2:]),
+                               rtol=1e-6)
+    for cip, div in [(True, None), (False, None), (True, 3)]:
+        a = cpool.avg_pool(x, kernel, stride, padding, ceil_mode, cip, div)
+        g = rng.standard_normal(a.shape).astype(dtype)
+        np.testing.assert_allclose(a, pref.avg_pool(x, kernel, stride, padding, ceil_mode, cip, div), rtol=1e-5,
+                                   atol=1e-6)
+        np.testing.assert_allclose(cpool.avg_pool_backward(g, shape[-2:], kernel, stride, padding, ceil_mode, cip, div),
+                                   pref.avg_pool_backward(g, shape[-2:], kernel, stride, padding, ceil_mode, cip, div),
+                                   rtol=1e-5, atol=1e-6)
+
+
+def test_max_pool_nan_wins_and_bad_indices_rejected():
+    x = np.array([[[1.0, np.nan], [3.0, 2.0]]])
+    v, i = cpool.max_pool(x, (2, 2), (2, 2), (0, 0), (1, 1), False)
+    assert np.isnan(v).all() and i.ravel().tolist() == [1]
+    with pytest.raises(RuntimeError, match="outside the input plane"):
+        cpool.max_pool_backward(np.ones((1, 1, 1)), np.array([[[4]]]), (2, 2))
+    with pytest.raises(RuntimeError, match="one shape"):
+        cpool.max_pool_backward(np.ones((1, 1, 2)), np.array([[[0]]]), (2, 2))
+    with pytest.raises(RuntimeError, match="should end in"):
+        cpool.avg_pool_backward(np.ones((1, 3, 3)), (2, 2), (2, 2), (2, 2), (0, 0), False, True, None)

@@ -102,7 +102,7 @@ def _naive_adaptive(nd, kind):
     return ref
 
 
-_SP = {1: (7,), 2: (5, 6), 3: (4, 5, 4)}
+_SP = {1: (7,), 2: (5, 6), 3: (3, 4, 3)}
 
 
 def _max_samples(nd):

@@ -13,8 +13,8 @@ for _mod in (pointwise, reduce, linalg, optim, loss, norm):
     KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
     SPECS.update(getattr(_mod, "SPECS", {}))
 # conv (issue 13): the convolution and pooling kernels
-from . import conv  # noqa: E402
-for _mod in (conv,):
+from . import conv, pooling  # noqa: E402
+for _mod in (conv, pooling):
     KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
     SPECS.update(getattr(_mod, "SPECS", {}))
 globals().update(KERNELS)
