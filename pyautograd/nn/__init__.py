@@ -12,3 +12,5 @@ from .modules import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, C
 from .modules import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d,  # noqa: E402
                       AdaptiveMaxPool2d, AdaptiveMaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, MaxPool1d, MaxPool2d,
                       MaxPool3d)
+from .modules import (AlphaDropout, BatchNorm3d, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout,  # noqa: E402
+                      GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm)

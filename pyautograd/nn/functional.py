@@ -34,3 +34,6 @@ from ._conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, 
 from ._pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,  # noqa: E402,F401
                        adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d, avg_pool1d, avg_pool2d,
                        avg_pool3d, max_pool1d, max_pool2d, max_pool3d)
+from ._feature_dropout import (alpha_dropout, dropout1d, dropout2d, dropout3d,  # noqa: E402,F401
+                               feature_alpha_dropout)
+from ._image_norm import group_norm, instance_norm, local_response_norm  # noqa: E402,F401
