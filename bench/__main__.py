@@ -10,6 +10,7 @@ import tempfile
 # suite name -> module with run(args)
 SUITES = {"kernels": "bench.kernels", "overhead": "bench.overhead", "mlp": "bench.mlp",
           "anomaly": "bench.anomaly", "memory": "bench.memory", "scale": "bench.scale"}
+SUITES["cnn"] = "bench.cnn"  # conv (issue 13)
 
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 

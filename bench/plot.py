@@ -81,6 +81,16 @@ EXTRACTORS = {"kernels": kernels, "overhead": overhead, "mlp": mlp, "anomaly": a
               "scale": scale}
 
 
+
+# conv (issue 13): the cnn suite names its own bars
+def cnn(doc):
+    from .cnn import plot_ratios
+    return plot_ratios(doc)
+
+
+EXTRACTORS["cnn"] = cnn
+
+
 def draw(suite, json_path, png_path):
     """Draws suite's ratios from its JSON file into png_path; returns png_path."""
     plt = require_matplotlib()
