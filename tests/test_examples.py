@@ -93,3 +93,21 @@ def test_train_mlp_quick_without_optional_packages(tmp_path):
     with torch.no_grad():
         correct = (model(x_test).argmax(dim=1) == y_test).sum().item()
     assert (correct, len(y_test)) == (int(summary["correct"]), int(summary["total"]))
+
+
+# -- conv (issue 13): examples/train_cnn.py ----------------------------------------------------------
+
+CNN_SCRIPT = SCRIPT.parent / "train_cnn.py"
+
+
+def test_train_cnn_quick_reaches_accuracy_and_reloads(tmp_path):
+    paths = [str(Path(torch.__file__).resolve().parent.parent)]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths + [os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, str(CNN_SCRIPT), "--quick", "--out", str(tmp_path)],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, f"exit code {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    assert "reloaded into a fresh Net: same accuracy" in proc.stdout
+    summary = final_accuracy(proc.stdout)
+    assert summary["dataset"] == ("digits" if installed("sklearn") else "synthetic")
+    checkpoint = torch.load(tmp_path / "checkpoint.pt")
+    assert checkpoint["model"]["conv2.weight"].shape == (64, 32, 3, 3)
