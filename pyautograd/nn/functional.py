@@ -37,3 +37,4 @@ from ._pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_po
 from ._feature_dropout import (alpha_dropout, dropout1d, dropout2d, dropout3d,  # noqa: E402,F401
                                feature_alpha_dropout)
 from ._image_norm import group_norm, instance_norm, local_response_norm  # noqa: E402,F401
+from ._image import channel_shuffle, interpolate, pixel_shuffle, pixel_unshuffle  # noqa: E402,F401

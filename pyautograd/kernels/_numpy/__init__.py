@@ -10,7 +10,7 @@ KERNELS = {}
 for _mod in (pointwise, reduce, linalg, optim, shape, scan, indexing, loss, nn):
     KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
 # conv (issue 13): the convolution and pooling references
-from . import conv, pooling  # noqa: E402
-for _mod in (conv, pooling):
+from . import conv, image, pooling  # noqa: E402
+for _mod in (conv, image, pooling):
     KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
 globals().update(KERNELS)
