@@ -16,7 +16,33 @@ REPRS = [
     ("GroupNorm", (2, 4), {}), ("GroupNorm", (2, 4), {"affine": False}), ("LocalResponseNorm", (3,), {}),
     ("BatchNorm3d", (3,), {}), ("Dropout1d", (), {}), ("Dropout2d", (0.2,), {}), ("Dropout3d", (), {"inplace": True}),
     ("AlphaDropout", (0.2,), {}), ("FeatureAlphaDropout", (), {}),
+    ("Upsample", (), {"size": 4}), ("Upsample", (), {"scale_factor": (2, 3), "mode": "bilinear"}),
+    ("UpsamplingBilinear2d", (), {"size": 3}), ("UpsamplingNearest2d", (), {"scale_factor": 2}),
+    ("PixelShuffle", (2,), {}), ("PixelUnshuffle", (2,), {}), ("ChannelShuffle", (2,), {}),
+    ("ZeroPad1d", ((1, 2),), {}), ("ZeroPad2d", (1,), {}), ("ZeroPad3d", (1,), {}), ("ReflectionPad1d", (2,), {}),
+    ("ReflectionPad3d", (1,), {}), ("ConstantPad3d", (1, 0.5), {}), ("ConstantPad1d", ((1, 2), 3.5), {}),
+    ("ConstantPad2d", (1, 2.0), {}), ("ReplicationPad2d", (1,), {}), ("ReplicationPad3d", (1,), {}),
+    ("CircularPad1d", (1,), {}), ("CircularPad2d", ((1, 0, 2, 1),), {}), ("CircularPad3d", (1,), {}),
 ]
+
+
+@pytest.mark.parametrize("cls,arg,shape", [
+    ("ReflectionPad2d", 2, (1, 2, 4, 5)), ("CircularPad2d", (1, 0, 2, 1), (1, 2, 4, 5)),
+    ("ZeroPad2d", (1, 2, 0, 1), (2, 4, 5)), ("ReplicationPad1d", (3, 1), (1, 2, 4)), ("ConstantPad3d", 1, (1, 1, 2, 2, 2)),
+    ("UpsamplingBilinear2d", None, (1, 2, 3, 4)), ("UpsamplingNearest2d", None, (1, 2, 3, 4)), ("PixelShuffle", 2, (1, 8, 2, 2)),
+])
+def test_layer_modules_match_torch(torch, cls, arg, shape, rng):
+    args = {"ConstantPad3d": (arg, 1.5)}.get(cls, (arg,))
+    kw = {"scale_factor": 2} if cls.startswith("Upsampling") else {}
+    if kw:
+        args = ()
+    x = rng.standard_normal(shape)
+    px, tx = pt.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    py, ty = getattr(pt.nn, cls)(*args, **kw)(px), getattr(torch.nn, cls)(*args, **kw)(tx)
+    np.testing.assert_allclose(py.detach().numpy(), ty.detach().numpy(), atol=1e-12)
+    py.sum().backward()
+    ty.sum().backward()
+    np.testing.assert_allclose(px.grad.numpy(), tx.grad.numpy(), atol=1e-12)
 
 
 @pytest.mark.parametrize("cls,args,kw", REPRS, ids=[f"{r[0]}-{i}" for i, r in enumerate(REPRS)])
@@ -86,6 +112,14 @@ def test_dropout_modules_train_and_eval():
     (lambda: F.avg_pool2d(pt.zeros(1, 2, 5, 5), 2, divisor_override=0), RuntimeError, "divisor must be not zero"),
     (lambda: F.adaptive_avg_pool2d(pt.zeros(1, 2, 5, 5), (2, 2, 2)), RuntimeError, "output_size must be 2"),
     (lambda: F.max_pool1d(pt.zeros(2, 3, 5, 5), 2), RuntimeError, "Expected 2D or 3D"),
+    (lambda: F.interpolate(pt.zeros(1, 2, 4, 4), size=3, scale_factor=2), ValueError, "only one of"),
+    (lambda: F.interpolate(pt.zeros(1, 2, 4, 4)), ValueError, "either size or scale_factor"),
+    (lambda: F.interpolate(pt.zeros(1, 2, 4, 4), scale_factor=2, align_corners=True), ValueError, "align_corners"),
+    (lambda: F.interpolate(pt.zeros(1, 2, 4), scale_factor=2, mode="bilinear"), NotImplementedError, "needs 4D"),
+    (lambda: F.interpolate(pt.zeros(1, 2, 4, 4), size=(2, 2, 2)), ValueError, "same number of spatial"),
+    (lambda: F.pixel_shuffle(pt.zeros(1, 6, 2, 2), 2), RuntimeError, "divisible by the square"),
+    (lambda: F.channel_shuffle(pt.zeros(1, 5, 2), 2), RuntimeError, "divisible by groups"),
+    (lambda: pt.nn.ZeroPad2d((1, 2, 3)), ValueError, "tuple of 4 ints"),
 ])
 def test_errors(make, exc, match):
     with pytest.raises(exc, match=match):
