@@ -23,7 +23,30 @@ REPRS = [
     ("ReflectionPad3d", (1,), {}), ("ConstantPad3d", (1, 0.5), {}), ("ConstantPad1d", ((1, 2), 3.5), {}),
     ("ConstantPad2d", (1, 2.0), {}), ("ReplicationPad2d", (1,), {}), ("ReplicationPad3d", (1,), {}),
     ("CircularPad1d", (1,), {}), ("CircularPad2d", ((1, 0, 2, 1),), {}), ("CircularPad3d", (1,), {}),
+    ("LPPool2d", (2, 3), {}), ("LPPool1d", (1.5, 2), {"stride": 1}), ("MaxUnpool2d", (2,), {}),
+    ("MaxUnpool1d", (3,), {"stride": 2, "padding": 1}), ("MaxUnpool3d", (2,), {}), ("Unfold", (2,), {}),
+    ("Fold", ((4, 5), 2), {"stride": 1}),
 ]
+
+
+@pytest.mark.parametrize("shape,groups", [((6, 3, 3, 3), 1), ((4, 2, 3), 2), ((3, 5, 3, 3, 3), 1)])
+def test_dirac_matches_torch_and_keeps_the_input(torch, shape, groups, rng):
+    w = pt.nn.init.dirac_(pt.empty(*shape), groups)
+    np.testing.assert_array_equal(w.numpy(), torch.nn.init.dirac_(torch.empty(*shape), groups).numpy())
+    if groups == 1 and shape[0] >= shape[1]:
+        x = pt.tensor(rng.standard_normal((1, shape[1]) + (5,) * (len(shape) - 2)).astype(np.float32))
+        conv = {3: F.conv1d, 4: F.conv2d, 5: F.conv3d}[len(shape)]
+        y = conv(x, w, padding=1)
+        np.testing.assert_array_equal(y[:, :shape[1]].numpy(), x.numpy())
+
+
+def test_maxpool_unpool_roundtrip(rng):
+    x = pt.tensor(rng.standard_normal((2, 3, 4, 6)))
+    values, indices = pt.nn.MaxPool2d(2, return_indices=True)(x)
+    back = pt.nn.MaxUnpool2d(2)(values, indices)
+    kept = back.numpy() != 0
+    np.testing.assert_array_equal(back.numpy()[kept], x.numpy()[kept])
+    assert kept.sum() == values.numel()
 
 
 @pytest.mark.parametrize("cls,arg,shape", [

@@ -9,7 +9,7 @@ import numpy as np
 
 import pyautograd.nn.functional as F
 
-from .core import OpInfo, SampleInput, make_arg
+from .core import OpInfo, SampleInput, Skip, make_arg
 
 
 def _torch_f(name):
@@ -130,3 +130,95 @@ OPS = [
                                SampleInput((make_arg((1, 4, 2, 2), dtype, rng), 2), desc="4-D")],
            ref=_channel_shuffle_ref, torch_fn=_torch_f("channel_shuffle")),
 ]
+
+
+# -- unfold, fold, lp_pool, max_unpool -------------------------------------------------------------
+
+
+def _unfold_ref(x, kernel_size, dilation=1, padding=0, stride=1):
+    kh, kw = (kernel_size,) * 2 if isinstance(kernel_size, int) else kernel_size
+    d, p, s = ((v,) * 2 if isinstance(v, int) else v for v in (dilation, padding, stride))
+    xp = np.pad(x, [(0, 0)] * (x.ndim - 2) + [(p[0], p[0]), (p[1], p[1])])
+    oh = (xp.shape[-2] - d[0] * (kh - 1) - 1) // s[0] + 1
+    ow = (xp.shape[-1] - d[1] * (kw - 1) - 1) // s[1] + 1
+    cols = [xp[..., i * s[0] + a * d[0], j * s[1] + b * d[1]]
+            for i in range(oh) for j in range(ow) for a, b in [(a, b) for a in range(kh) for b in range(kw)]]
+    c = x.shape[-3]
+    arr = np.stack(cols, -1).reshape(x.shape[:-3] + (c, oh * ow, kh * kw))
+    return np.swapaxes(arr, -1, -2).reshape(x.shape[:-3] + (c * kh * kw, oh * ow))
+
+
+def _fold_ref(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    kh, kw = (kernel_size,) * 2 if isinstance(kernel_size, int) else kernel_size
+    d, p, s = ((v,) * 2 if isinstance(v, int) else v for v in (dilation, padding, stride))
+    H, W = (output_size,) * 2 if isinstance(output_size, int) else output_size
+    lead = x.shape[:-2]
+    c = x.shape[-2] // (kh * kw)
+    out = np.zeros(lead + (c, H + 2 * p[0], W + 2 * p[1]), x.dtype)
+    oh = (H + 2 * p[0] - d[0] * (kh - 1) - 1) // s[0] + 1
+    ow = (W + 2 * p[1] - d[1] * (kw - 1) - 1) // s[1] + 1
+    blocks = x.reshape(lead + (c, kh, kw, oh, ow))
+    for a, b, i, j in itertools.product(range(kh), range(kw), range(oh), range(ow)):
+        out[..., i * s[0] + a * d[0], j * s[1] + b * d[1]] += blocks[..., a, b, i, j]
+    return out[..., p[0]:p[0] + H, p[1]:p[1] + W]
+
+
+def _lp_ref(nd):
+    def ref(x, p, kernel_size, stride=None, ceil_mode=False):
+        k = (kernel_size,) * nd if isinstance(kernel_size, int) else tuple(kernel_size)
+        s = k if stride is None else ((stride,) * nd if isinstance(stride, int) else tuple(stride))
+        out = [(n - kk) // ss + 1 for n, kk, ss in zip(x.shape[-nd:], k, s)]
+        res = np.empty(x.shape[:-nd] + tuple(out), x.dtype)
+        for pos in itertools.product(*(range(o) for o in out)):
+            box = tuple(slice(i * ss, i * ss + kk) for i, ss, kk in zip(pos, s, k))
+            res[(Ellipsis,) + pos] = (x[(Ellipsis,) + box] ** p).reshape(x.shape[:-nd] + (-1,)).sum(-1) ** (1 / p)
+        return res
+    return ref
+
+
+def _unpool_samples(nd):
+    def samples(dtype, rng):
+        import pyautograd.kernels as K
+        x = make_arg((2, 2) + (4, 6, 4)[:nd], dtype, rng)
+        values, indices = K.max_pool(x, (2,) * nd, (2,) * nd, (0,) * nd, (1,) * nd, False)
+        yield SampleInput((values, indices, 2), grad_args=(0,))
+        size = tuple(s + 1 for s in x.shape[2:])
+        yield SampleInput((values, indices, 2), {"output_size": size}, grad_args=(0,), desc="output_size")
+    return samples
+
+
+def _unpool_ref(nd):
+    def ref(x, indices, kernel_size, stride=None, padding=0, output_size=None):
+        size = tuple(output_size) if output_size is not None else tuple(2 * s for s in x.shape[2:])
+        out = np.zeros(x.shape[:2] + (int(np.prod(size)),), x.dtype)
+        np.put_along_axis(out, indices.reshape(x.shape[:2] + (-1,)), x.reshape(x.shape[:2] + (-1,)), -1)
+        return out.reshape(x.shape[:2] + size)
+    return ref
+
+
+_COMPOSED = "a composition here (its result ends in {}); PyTorch has its own node ({})"
+OPS += [
+    OpInfo("unfold", F.unfold,
+           lambda dtype, rng: [SampleInput((make_arg((2, 2, 4, 5), dtype, rng), (2, 3))),
+                               SampleInput((make_arg((2, 4, 5), dtype, rng), 2),
+                                           {"dilation": (1, 2), "padding": 1, "stride": 2}, desc="unbatched")],
+           ref=_unfold_ref, torch_fn=_torch_f("unfold"),
+           skips=(Skip("grad_fn", _COMPOSED.format("ConvolutionBackward0", "Im2ColBackward0")),)),
+    OpInfo("fold", F.fold,
+           lambda dtype, rng: [SampleInput((make_arg((2, 8, 12), dtype, rng), (4, 5), 2)),
+                               SampleInput((make_arg((12, 9), dtype, rng), (5, 6), (2, 3)),
+                                           {"stride": 2, "padding": 1}, desc="unbatched, stride")],
+           ref=_fold_ref, torch_fn=_torch_f("fold"),
+           skips=(Skip("grad_fn", _COMPOSED.format("ConvolutionBackward0", "Col2ImBackward0")),)),
+    OpInfo("lp_pool1d", F.lp_pool1d,
+           lambda dtype, rng: [SampleInput((make_arg((2, 2, 7), dtype, rng, low=0.5, high=2), 2.0, 3)),
+                               SampleInput((make_arg((2, 3, 6), dtype, rng, low=0.5, high=2), 1.5, 2), {"stride": 1})],
+           ref=_lp_ref(1), torch_fn=_torch_f("lp_pool1d"), tolerances=_TOL),
+    OpInfo("lp_pool2d", F.lp_pool2d,
+           lambda dtype, rng: [SampleInput((make_arg((2, 2, 5, 6), dtype, rng, low=0.5, high=2), 2.0, (2, 3)))],
+           ref=_lp_ref(2), torch_fn=_torch_f("lp_pool2d"), tolerances=_TOL),
+]
+for _nd in (1, 2, 3):
+    OPS.append(OpInfo(f"max_unpool{_nd}d", getattr(F, f"max_unpool{_nd}d"), _unpool_samples(_nd), ref=_unpool_ref(_nd),
+                      torch_fn=_torch_f(f"max_unpool{_nd}d"),
+                      skips=(Skip("grad_fn", _COMPOSED.format("ScatterBackward0", f"MaxUnpool{_nd}DBackward0")),)))
