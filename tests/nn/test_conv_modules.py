@@ -122,3 +122,22 @@ def test_double_backward_through_a_network(torch, rng):
     import torch.nn.functional as TF
     for got, want in zip(run(pt, F, x, w1, w2), run(torch, TF, x, w1, w2)):
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9)
+
+
+def test_lazy_modules_size_themselves_on_the_first_call(torch):
+    m = pt.nn.LazyConv2d(8, 3, padding=1)
+    assert repr(m) == repr(torch.nn.LazyConv2d(8, 3, padding=1))
+    opt = pt.optim.SGD(m.parameters(), lr=0.1)  # built before the sizes are known
+    y = m(pt.ones(2, 3, 5, 5))
+    assert type(m) is pt.nn.Conv2d and m.in_channels == 3 and m.weight.shape == (8, 3, 3, 3)
+    assert np.abs(m.weight.detach().numpy()).max() <= 1 / math.sqrt(27)
+    y.sum().backward()
+    before = m.weight.detach().numpy().copy()
+    opt.step()
+    assert (m.weight.detach().numpy() != before).any()  # the optimizer held the filled-in parameter
+    t = pt.nn.LazyConvTranspose1d(4, 3, groups=2)
+    assert t(pt.ones(6, 5)).shape == (4, 7) and t.weight.shape == (6, 2, 3)
+    b = pt.nn.LazyBatchNorm2d()
+    assert repr(b) == repr(torch.nn.LazyBatchNorm2d())
+    b(pt.randn(4, 5, 3, 3))
+    assert type(b) is pt.nn.BatchNorm2d and b.running_mean.shape == (5,) and int(b.num_batches_tracked) == 1
