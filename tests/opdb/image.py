@@ -222,3 +222,63 @@ for _nd in (1, 2, 3):
     OPS.append(OpInfo(f"max_unpool{_nd}d", getattr(F, f"max_unpool{_nd}d"), _unpool_samples(_nd), ref=_unpool_ref(_nd),
                       torch_fn=_torch_f(f"max_unpool{_nd}d"),
                       skips=(Skip("grad_fn", _COMPOSED.format("ScatterBackward0", f"MaxUnpool{_nd}DBackward0")),)))
+
+
+# -- affine_grid, grid_sample ---------------------------------------------------------------------
+
+
+def _affine_grid_ref(theta, size, align_corners=None):
+    n, _, h, w = size
+
+    def base(k):
+        if align_corners:
+            return np.linspace(-1, 1, k)
+        return (2 * np.arange(k) + 1) / k - 1
+    out = np.empty((n, h, w, 2), theta.dtype)
+    for b, i, j in itertools.product(range(n), range(h), range(w)):
+        out[b, i, j] = theta[b] @ np.array([base(w)[j], base(h)[i], 1.0])
+    return out
+
+
+def _grid_sample_ref(x, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    n, c, h, w = x.shape
+    ho, wo = grid.shape[1:3]
+    out = np.zeros((n, c, ho, wo), x.dtype)
+
+    def coord(v, size):
+        p = (v + 1) / 2 * (size - 1) if align_corners else ((v + 1) * size - 1) / 2
+        return min(max(p, 0), size - 1) if padding_mode == "border" else p
+
+    def pixel(b, yy, xx):
+        return x[b, :, yy, xx] if 0 <= yy < h and 0 <= xx < w else 0.0
+    for b, i, j in itertools.product(range(n), range(ho), range(wo)):
+        px, py = coord(grid[b, i, j, 0], w), coord(grid[b, i, j, 1], h)
+        if mode == "nearest":
+            out[b, :, i, j] = pixel(b, int(np.rint(py)), int(np.rint(px)))
+            continue
+        x0, y0 = int(math.floor(px)), int(math.floor(py))
+        fx, fy = px - x0, py - y0
+        out[b, :, i, j] = (pixel(b, y0, x0) * (1 - fx) * (1 - fy) + pixel(b, y0, x0 + 1) * fx * (1 - fy)
+                           + pixel(b, y0 + 1, x0) * (1 - fx) * fy + pixel(b, y0 + 1, x0 + 1) * fx * fy)
+    return out
+
+
+def _grid_samples(dtype, rng):
+    x = make_arg((2, 2, 4, 5), dtype, rng)
+    grid = make_arg((2, 3, 2, 2), dtype, rng, low=-1.1, high=1.1)
+    yield SampleInput((x, grid), desc="bilinear zeros")
+    yield SampleInput((x, grid), {"padding_mode": "border", "align_corners": True}, desc="border, align_corners")
+    yield SampleInput((x, grid), {"mode": "nearest"}, grad_args=(0,), desc="nearest")
+
+
+_NOT_NATIVE = "a composition of gather/arithmetic here; PyTorch has {} (values and gradients are compared)"
+OPS += [
+    OpInfo("affine_grid", F.affine_grid,
+           lambda dtype, rng: [SampleInput((make_arg((2, 2, 3), dtype, rng), (2, 1, 3, 4))),
+                               SampleInput((make_arg((1, 2, 3), dtype, rng), (1, 3, 2, 2)), {"align_corners": True},
+                                           desc="align_corners")],
+           ref=_affine_grid_ref, torch_fn=_torch_f("affine_grid"), tolerances=_TOL,
+           skips=(Skip("grad_fn", _NOT_NATIVE.format("AffineGridGeneratorBackward0")),)),
+    OpInfo("grid_sample", F.grid_sample, _grid_samples, ref=_grid_sample_ref, torch_fn=_torch_f("grid_sample"),
+           tolerances=_TOL, skips=(Skip("grad_fn", _NOT_NATIVE.format("GridSampler2DBackward0")),)),
+]
