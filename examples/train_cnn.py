@@ -67,7 +67,7 @@ def parse_args(argv=None):
                    help="directory for checkpoint.pt and curves.png (default ./runs/train_cnn)")
     p.add_argument("--quick", action="store_true",
                    help=f"a short run for CI: {QUICK_EPOCHS} epochs on {QUICK_SAMPLES} training images, fails "
-                        f"unless test accuracy >= {QUICK_MIN_ACCURACY:.0%}")
+                        f"unless test accuracy >= {QUICK_MIN_ACCURACY:.0%}%")
     args = p.parse_args(argv)
     if args.quick:
         args.epochs = QUICK_EPOCHS

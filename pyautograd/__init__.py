@@ -41,8 +41,8 @@ from .ops.linalg import addmm, bmm, dot, mv
 from .ops.shape import clone
 from .ops.indexing import index_add
 from .ops.indexing import index_put_op as index_put
-from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
-                                 no_grad, set_grad_enabled)
+from .graph.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                              no_grad, set_grad_enabled)
 from . import autograd
 from .kernels import get_num_threads, set_num_threads
 from ._tensor_str import get_printoptions, set_printoptions
@@ -56,11 +56,15 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 absolute = abs
 
 # The out= forms (torch.add(a, b, out=c)), from the functions above.
-from .ops import _out  # noqa: E402
-_out.install(globals())
-del _out
+from .ops import install_out_forms  # noqa: E402
+install_out_forms(globals())
+del install_out_forms
 
 # As in PyTorch, `import pyautograd as torch` alone gives torch.nn and torch.optim.
 from . import nn, optim  # noqa: E402
+# distributed issue 16: torch.distributed (importing it does not start MPI)
+from . import distributed  # noqa: E402
+# interop issue 17: torch.onnx (the onnx package is imported only when exporting)
+from . import onnx  # noqa: E402
 
 __version__ = "0.1.0"

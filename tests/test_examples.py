@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import pyautograd as torch
 
 SCRIPT = Path(__file__).resolve().parent.parent / "examples" / "train_mlp.py"
@@ -93,6 +95,26 @@ def test_train_mlp_quick_without_optional_packages(tmp_path):
     with torch.no_grad():
         correct = (model(x_test).argmax(dim=1) == y_test).sum().item()
     assert (correct, len(y_test)) == (int(summary["correct"]), int(summary["total"]))
+
+
+@pytest.mark.parametrize("script", [
+    "train_mlp.py",
+    "train_cnn.py",  # conv (issue 13)
+    pytest.param("train_ddp.py", marks=pytest.mark.xfail(
+        strict=True, reason="examples/train_ddp.py imports pyautograd.utils.data.distributed, which does not "
+                            "exist yet (on main too): reported to the lead")),
+])
+def test_example_answers_help(script):
+    """`python examples/<script> --help` prints its usage (a % in a help string used to crash argparse)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(torch.__file__).resolve().parent.parent),
+                                                       os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, str(SCRIPT.parent / script), "--help"], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert proc.returncode == 0 and "usage:" in proc.stdout, f"{script}:\n{proc.stderr}"
+
+
+def test_every_example_is_checked_for_help():
+    assert sorted(p.name for p in SCRIPT.parent.glob("*.py")) == ["train_cnn.py", "train_ddp.py", "train_mlp.py"]
 
 
 # -- conv (issue 13): examples/train_cnn.py ----------------------------------------------------------

@@ -7,6 +7,9 @@ from .modules import (ELU, GELU, BatchNorm1d, BatchNorm2d, BCELoss, BCEWithLogit
                       MSELoss, NLLLoss, ReLU, ReLU6, Sequential, Sigmoid, SiLU, SmoothL1Loss, Softmax, Softplus,
                       Tanh, Unflatten)
 from .parameter import Parameter
+# distributed issue 16: data-parallel wrappers and the synchronised BatchNorm
+from . import parallel  # noqa: E402
+from .modules.sync_batchnorm import SyncBatchNorm  # noqa: E402
 # conv (issue 13): convolution, pooling and image-layer modules
 from .modules import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d  # noqa: E402
 from .modules import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d,  # noqa: E402

@@ -11,7 +11,7 @@ import numpy as np
 
 from .._creation import empty, eye, from_numpy
 from ..ops.pointwise import where
-from ..autograd.grad_mode import no_grad
+from ..graph.grad_mode import no_grad
 
 
 def calculate_gain(nonlinearity, param=None):

@@ -8,10 +8,12 @@ listed once.
 """
 from collections import OrderedDict, namedtuple
 
-from .. import _dtype
+from .. import _creation, _dtype
+from .._device import device
 from .._tensor import Tensor
-from ..autograd.grad_mode import no_grad
-from ..utils.hooks import HookTable, RemovableHandle, zero_grads
+from ..graph.grad_mode import no_grad
+from ..graph.hooks import HookTable, RemovableHandle
+from ..graph.leaf_grads import zero_grads
 from .parameter import Parameter
 
 _IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -282,7 +284,6 @@ class Module:
             elif isinstance(a, Tensor):
                 dtype = a.dtype
             else:
-                from .._device import device
                 device(a)
         if dtype is None:
             return self
@@ -341,7 +342,6 @@ class Module:
                 continue
             value = state_dict[key]
             if not isinstance(value, Tensor):
-                from .. import _creation
                 value = _creation.tensor(value)
             if value.shape != target.shape:
                 errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} from "

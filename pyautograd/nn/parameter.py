@@ -1,4 +1,5 @@
 """nn.Parameter: a leaf tensor that a Module registers as one of its parameters."""
+from .. import _creation
 from .._tensor import Tensor
 
 
@@ -12,7 +13,6 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __new__(cls, data=None, requires_grad=True):
-        from .. import _creation
         if data is None:
             data = _creation.empty(0)
         if not isinstance(data, Tensor):

@@ -4,10 +4,16 @@ Each entry maps a Tensor attribute to the function that implements it; the
 in-place forms (``mul_``, ``__imul__``) come from the same functions through
 ``_inplace.make_inplace``.
 """
+import numbers
+
+from .. import _dtype
+from .._random import rng
+from .._tensor import Tensor
 from . import composite as C
 from . import indexing
 from . import pointwise as P
-from ._inplace import make_inplace
+from ._inplace import apply_inplace, check_writable, commit_raw, make_inplace
+from .shape import _copy_from, _fill, _zero
 
 
 def _reflect(fn):
@@ -26,16 +32,12 @@ def _rpow(self, other):
 
 
 def _eq(self, other):
-    from .._tensor import Tensor
-    import numbers
     if not isinstance(other, (Tensor, numbers.Number)):
         return False
     return P.eq(self, other)
 
 
 def _ne(self, other):
-    from .._tensor import Tensor
-    import numbers
     if not isinstance(other, (Tensor, numbers.Number)):
         return True
     return P.ne(self, other)
@@ -43,7 +45,6 @@ def _ne(self, other):
 
 def _bool_or(op_bool, name):
     def method(self, other):
-        from .._tensor import Tensor
         for x in (self, other):
             if isinstance(x, Tensor) and x.dtype.name != "bool":
                 raise TypeError(f"{name} is only supported for bool tensors in pyautograd, got {x.dtype}")
@@ -59,7 +60,6 @@ def _invert(self):
 
 def _type_method(dtype_name):
     def method(self):
-        from .. import _dtype
         return C.to(self, _dtype._BY_NAME[dtype_name])
     method.__name__ = dtype_name
     method.__doc__ = f"This tensor converted to {dtype_name} (itself if it already is)."
@@ -137,16 +137,12 @@ _AUGMENTED_NAMES = {"__iadd__": "add_", "__isub__": "sub_", "__imul__": "mul_", 
 
 def _fill_(self, value):
     """Fills this tensor with `value` in place."""
-    from ._inplace import apply_inplace
-    from .shape import _fill
     value = value.item() if hasattr(value, "item") else value
     return apply_inplace(self, "fill_", _fill, (value,), {})
 
 
 def _random_fill(name, draw):
     def method(self, *args, generator=None, **kwargs):
-        from .._random import rng
-        from ._inplace import check_writable, commit_raw
         check_writable(self, name)
         self._data[...] = draw(rng(generator), self._data.shape, *args, **kwargs)
         return commit_raw(self, name)
@@ -162,16 +158,11 @@ _normal_.__doc__ = "Fills this tensor in place with normal samples of the given 
 
 def _zero_(self):
     """Fills this tensor with zeros in place."""
-    from ._inplace import apply_inplace
-    from .shape import _zero
     return apply_inplace(self, "zero_", _zero, (), {})
 
 
 def _copy_(self, src, non_blocking=False):
     """Copies `src` (broadcast, cast to this dtype) into this tensor in place."""
-    from .._tensor import Tensor
-    from ._inplace import apply_inplace
-    from .shape import _copy_from
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
     return apply_inplace(self, "copy_", _copy_from, (src,), {})

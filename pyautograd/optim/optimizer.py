@@ -18,8 +18,8 @@ import numpy as np
 
 from .._sites import user_site
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad, no_grad
-from ..utils.hooks import zero_grads
+from ..graph.grad_mode import enable_grad, no_grad
+from ..graph.leaf_grads import zero_grads
 
 
 class _RequiredParameter:
@@ -125,7 +125,11 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
-                self._step_group(group)
+                swapped = _contiguous_params(group["params"])
+                try:
+                    self._step_group(group)
+                finally:
+                    _restore_params(swapped)
         return loss
 
     # -- helpers for the subclasses -----------------------------------------------------------
@@ -145,21 +149,27 @@ class Optimizer:
             grads.append(g if g.flags.c_contiguous else g.copy(order="C"))
         return params, grads
 
-    def _batches(self, params, grads, step=False):
+    def _advance_steps(self, params):
+        """Increments each parameter's state["step"] (PyTorch counts before the update) and
+        returns the new counts, in `params` order."""
+        steps = []
+        for p in params:
+            count = self.state[p]["step"]
+            count._data += 1
+            steps.append(int(count._data))
+        return steps
+
+    @staticmethod
+    def _batches(params, grads, steps=None):
         """Splits a group's (param, grad) pairs into lists for one fused kernel call each.
 
-        A kernel call takes one dtype (and, for the optimizers whose update uses
-        the step count, one step): pairs are batched by dtype, and with ``step``
-        each parameter's state["step"] is incremented first and the batches are
-        keyed by it too. Yields (key, params, grad arrays); key is the step or None.
+        A kernel call takes one dtype (and, for the optimizers whose update uses the step
+        count, one step): pairs are batched by dtype and, given `steps` (one count per
+        param, from _advance_steps), by step too. Yields (step or None, params, grad arrays).
         """
         batches = {}
-        for p, g in zip(params, grads):
-            key = None
-            if step:
-                count = self.state[p]["step"]
-                count._data += 1
-                key = int(count._data)
+        for i, (p, g) in enumerate(zip(params, grads)):
+            key = steps[i] if steps is not None else None
             ps, gs = batches.setdefault((p._data.dtype, key), ([], []))
             ps.append(p)
             gs.append(g)
@@ -170,7 +180,8 @@ class Optimizer:
         """The array of state[key] of p, created filled with `fill` (p's shape and dtype) if absent."""
         state = self.state[p]
         if key not in state:
-            state[key] = Tensor._wrap(np.full_like(p._data, fill))
+            # C order whatever p's layout: the fused kernels walk state and param as flat buffers
+            state[key] = Tensor._wrap(np.full(p._data.shape, fill, p._data.dtype))
         return state[key]._data
 
     def _init_step(self, p):
@@ -262,3 +273,25 @@ def check_positive(name, value):
     """Raises ValueError with PyTorch's text ("Invalid learning rate: -0.1") unless value >= 0."""
     if not value >= 0:
         raise ValueError(f"Invalid {name}: {value}")
+
+
+def _contiguous_params(params):
+    """Gives each non-contiguous parameter (nn.Parameter(w.t()), which PyTorch steps) a
+    contiguous array for the fused kernels, which update flat buffers in place. Returns the
+    [(param, original array)] for _restore_params."""
+    swapped = []
+    for p in params:
+        a = p._data
+        if not a.flags.c_contiguous:
+            p._data = np.ascontiguousarray(a)
+            swapped.append((p, a))
+    return swapped
+
+
+def _restore_params(swapped):
+    """Writes each stepped copy back into the parameter's own array (so views of it see the
+    update) and puts that array back."""
+    for p, a in swapped:
+        a[...] = p._data
+        p._data = a
+

@@ -5,6 +5,9 @@ where (a code object and an instruction offset, formatted only if an error
 needs it). A SavedTensor remembers the version when it was saved; a mismatch at
 backward time means the saved value was overwritten, and the error names
 both the saving op and the mutating op.
+
+It sits at the bottom with Tensor (which creates the counters), below the graph core that
+reads them.
 """
 
 

@@ -15,13 +15,11 @@
    added in place, or out of place when create_graph.
 Saved tensors are released after their node runs unless retain_graph.
 """
-from .. import kernels
+from .._tensor import Tensor
 from . import grad_mode
+from .leaf_grads import accumulate_into_leaf
 from .node import AccumulateGrad
-
-# Set by autograd.anomaly while anomaly mode is on:
-# check(node, grad_inputs, grad_outputs, parents) raises on NaN/Inf.
-anomaly_check = [None]
+from .observers import active as _observing
 
 
 class _Pass:
@@ -45,37 +43,26 @@ class _Pass:
         return fresh
 
 
-def accumulate_into_leaf(leaf, grad, state=None):
-    """Adds `grad` into leaf.grad (see module notes), then runs post-accumulate hooks.
-
-    Without a pass state nothing is known about who else holds `grad`, so it is copied.
-    """
-    create_graph = state.create_graph if state is not None else False
-    old = leaf._grad
-    if old is None:
-        fresh = state.claim(grad._data) if state is not None else False
-        if create_graph:
-            leaf._grad = grad
-        else:
-            leaf._grad = grad.detach() if fresh else grad.detach().clone()
-    elif create_graph or old._rg:
-        leaf._grad = old + grad
-    elif old._data.flags.writeable and old._data.shape == grad._data.shape:
-        kernels.add(old._data, grad._data, out=old._data)
-    else:
-        leaf._grad = old.detach() + grad.detach()
-    hooks = leaf._post_acc_hooks
-    if hooks:
-        for hook in list(hooks.values()):
-            hook(leaf)
-
-
 def _run_tensor_hooks(hooks, grad):
     for hook in list(hooks.values()):
         new = hook(grad)
         if new is not None:
+            _check_hook_result(hook, grad, new)
             grad = new
     return grad
+
+
+def _check_hook_result(hook, grad, new):
+    """Raises as PyTorch when a tensor hook returns something that cannot replace `grad`
+    (stored as is, it would fail much later, in the optimizer)."""
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if new.shape != grad.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value (was {tuple(grad.shape)}, "
+                           f"got {tuple(new.shape)})")
+    if new.dtype is not grad.dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {grad.dtype} got {new.dtype})")
 
 
 def _retain(tensor, grad, state):
@@ -161,7 +148,8 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
         state.claim(g._data)
     previous_mode = grad_mode.is_grad_enabled()
     grad_mode._set_enabled(create_graph)
-    check = anomaly_check[0]
+    check = _observing.backward_computed
+    observer = _observing.observer
     parents = {} if check is not None else None  # the first node that sent each node a gradient
     # Most nodes of most passes need nothing but apply() and release(): no hooks (extras is
     # None), no capture, no anomaly check. They skip _run_node; this loop runs once per node.
@@ -198,9 +186,8 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
                 i += 1
     finally:
         grad_mode._set_enabled(previous_mode)
-        if check is not None:
-            from .anomaly import release_locks
-            release_locks()
+        if observer is not None:
+            observer.backward_finished()
     return captured
 
 

@@ -1,18 +1,16 @@
-"""autograd.backward and autograd.grad: argument checking, root gradients, results."""
+"""autograd.backward and autograd.grad (and Tensor.backward): argument checking, root gradients,
+results. The engine (engine.py) runs the pass."""
 import warnings
 
+from .. import _creation, _errors
+from .._tensor import Tensor
 from . import engine
-
-
-def _tensor_cls():
-    from .._tensor import Tensor
-    return Tensor
+from .leaf_grads import accumulate_into_leaf
 
 
 def _as_tuple(x):
     if x is None:
         return None
-    Tensor = _tensor_cls()
     if isinstance(x, Tensor):
         return (x,)
     return tuple(x)
@@ -20,8 +18,6 @@ def _as_tuple(x):
 
 def _roots(outputs, grad_outputs, what):
     """Root edges and gradients: checks each output requires grad; implicit ones for scalars."""
-    from .. import _creation
-    Tensor = _tensor_cls()
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
     if len(grad_outputs) != len(outputs):
@@ -88,7 +84,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         if g is None:
             continue
         if t.grad_fn is None:
-            engine.accumulate_into_leaf(t, g, state)
+            accumulate_into_leaf(t, g, state)
         else:
             engine._retain(t, g, state)
 
@@ -106,11 +102,10 @@ def _spread(inputs, captured):
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of `outputs` w.r.t. `inputs`, returned (not accumulated into .grad)."""
-    from .. import _creation
     if is_grads_batched:
         raise RuntimeError("is_grads_batched=True is not supported by pyautograd")
     outputs = _as_tuple(outputs)
-    single = isinstance(inputs, _tensor_cls())
+    single = isinstance(inputs, Tensor)
     inputs = _as_tuple(inputs)
     if allow_unused is None:
         allow_unused = materialize_grads
@@ -137,7 +132,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 def _unused_message(i, t):
     """PyTorch's unused-input error, then which tensor it is and what to check."""
-    from .. import _errors
     return (f"The differentiated Tensor at index {i} appears to not have been used in the graph. Set "
             f"allow_unused=True if this is the desired behavior.\n"
             f"Input {i} is {_errors.role(t)} ({_errors.describe(t)}); no path through the graph leads from the "

@@ -8,6 +8,9 @@ cycle runs output -> node -> output; it is rebuilt on unpack, pointing back to
 the node.
 """
 from .._sites import format_site
+from .._tensor import Tensor
+from .hooks import add_hook
+from .leaf_grads import accumulate_into_leaf
 
 _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
                "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
@@ -58,7 +61,6 @@ class SavedTensor:
         self._check(node)
         if self.tensor is not None:
             return self.tensor
-        from .._tensor import Tensor
         return Tensor._from_saved(self.data, node, self.output_nr, self.counter)
 
     def unpack_data(self, node):
@@ -82,7 +84,6 @@ class SavedTensor:
         self.tensor = self.data = self.counter = None
 
     def _modified_message(self, node):
-        from .._tensor import Tensor
         sample = self.tensor if self.tensor is not None else Tensor._wrap(self.data)
         producer = node if self.tensor is None else self.producer
         shape = list(self.shape)
@@ -158,12 +159,10 @@ class Node:
 
     def register_hook(self, hook):
         """hook(grad_inputs, grad_outputs) runs after the node; may return new grad_inputs."""
-        from ..utils.hooks import add_hook
         return add_hook(self._extras(), "hooks", hook)
 
     def register_prehook(self, hook):
         """hook(grad_outputs) runs before the node; may return new grad_outputs."""
-        from ..utils.hooks import add_hook
         return add_hook(self._extras(), "pre_hooks", hook)
 
     def release(self):
@@ -192,7 +191,6 @@ class AccumulateGrad(Node):
         return "torch::autograd::AccumulateGrad"
 
     def apply(self, grad_outputs):
-        from .engine import accumulate_into_leaf
         if grad_outputs[0] is not None:
             accumulate_into_leaf(self.variable, grad_outputs[0])
         return ()
