@@ -11,6 +11,7 @@ import tempfile
 SUITES = {"kernels": "bench.kernels", "overhead": "bench.overhead", "mlp": "bench.mlp",
           "anomaly": "bench.anomaly", "memory": "bench.memory", "scale": "bench.scale",
           "ddp": "bench.ddp"}
+SUITES["cnn"] = "bench.cnn"  # conv (issue 13)
 
 # What each suite measures, for `python -m bench --help`.
 DESCRIPTIONS = {
