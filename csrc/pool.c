@@ -89,7 +89,7 @@ static void TN(max_plane)(const pool_geom *g, const T *xp, T *op, int64_t *ip, i
     }
 }
 
-int TN(pag_pool_max2d)(const T *x, T *out, int64_t *indices, int64_t planes, int64_t h, int64_t w, int64_t oh,
+int TN(pag_pool_max_pool)(const T *x, T *out, int64_t *indices, int64_t planes, int64_t h, int64_t w, int64_t oh,
                        int64_t ow, const int64_t *geom, int nthreads) {
     pool_geom g;
     if (pool_setup(&g, geom, planes, h, w, oh, ow, 1) != PAG_OK) return PAG_EINVAL;
@@ -114,7 +114,7 @@ static int TN(max_backward_plane)(const T *gp, const int64_t *ip, T *dp, int64_t
     return 1;
 }
 
-int TN(pag_pool_max_backward)(const T *grad, const int64_t *indices, T *dx, int64_t planes, int64_t in_plane,
+int TN(pag_pool_max_pool_backward)(const T *grad, const int64_t *indices, T *dx, int64_t planes, int64_t in_plane,
                               int64_t out_plane, int nthreads) {
     if (planes < 0 || in_plane < 0 || out_plane < 0) return PAG_EINVAL;
     if (planes * in_plane == 0) return PAG_OK;
@@ -164,7 +164,7 @@ static void TN(avg_backward_plane)(const pool_geom *g, const T *gp, T *dp, int64
         }
 }
 
-int TN(pag_pool_avg2d)(const T *x, T *out, int64_t planes, int64_t h, int64_t w, int64_t oh, int64_t ow,
+int TN(pag_pool_avg_pool)(const T *x, T *out, int64_t planes, int64_t h, int64_t w, int64_t oh, int64_t ow,
                        const int64_t *geom, int count_include_pad, int64_t divisor_override, int nthreads) {
     pool_geom g;
     if (pool_setup(&g, geom, planes, h, w, oh, ow, 0) != PAG_OK || divisor_override < 0) return PAG_EINVAL;
@@ -179,7 +179,7 @@ int TN(pag_pool_avg2d)(const T *x, T *out, int64_t planes, int64_t h, int64_t w,
     return PAG_OK;
 }
 
-int TN(pag_pool_avg2d_backward)(const T *grad, T *dx, int64_t planes, int64_t h, int64_t w, int64_t oh, int64_t ow,
+int TN(pag_pool_avg_pool_backward)(const T *grad, T *dx, int64_t planes, int64_t h, int64_t w, int64_t oh, int64_t ow,
                                 const int64_t *geom, int count_include_pad, int64_t divisor_override,
                                 int nthreads) {
     pool_geom g;

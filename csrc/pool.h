@@ -13,22 +13,22 @@
 #include <stdint.h>
 
 /* cdef-begin */
-int pag_pool_max2d_f32(const float *x, float *out, int64_t *indices, int64_t planes, int64_t h, int64_t w,
+int pag_pool_max_pool_f32(const float *x, float *out, int64_t *indices, int64_t planes, int64_t h, int64_t w,
                        int64_t oh, int64_t ow, const int64_t *geom, int nthreads);
-int pag_pool_max2d_f64(const double *x, double *out, int64_t *indices, int64_t planes, int64_t h, int64_t w,
+int pag_pool_max_pool_f64(const double *x, double *out, int64_t *indices, int64_t planes, int64_t h, int64_t w,
                        int64_t oh, int64_t ow, const int64_t *geom, int nthreads);
-int pag_pool_max_backward_f32(const float *grad, const int64_t *indices, float *dx, int64_t planes,
+int pag_pool_max_pool_backward_f32(const float *grad, const int64_t *indices, float *dx, int64_t planes,
                               int64_t in_plane, int64_t out_plane, int nthreads);
-int pag_pool_max_backward_f64(const double *grad, const int64_t *indices, double *dx, int64_t planes,
+int pag_pool_max_pool_backward_f64(const double *grad, const int64_t *indices, double *dx, int64_t planes,
                               int64_t in_plane, int64_t out_plane, int nthreads);
-int pag_pool_avg2d_f32(const float *x, float *out, int64_t planes, int64_t h, int64_t w, int64_t oh, int64_t ow,
+int pag_pool_avg_pool_f32(const float *x, float *out, int64_t planes, int64_t h, int64_t w, int64_t oh, int64_t ow,
                        const int64_t *geom, int count_include_pad, int64_t divisor_override, int nthreads);
-int pag_pool_avg2d_f64(const double *x, double *out, int64_t planes, int64_t h, int64_t w, int64_t oh, int64_t ow,
+int pag_pool_avg_pool_f64(const double *x, double *out, int64_t planes, int64_t h, int64_t w, int64_t oh, int64_t ow,
                        const int64_t *geom, int count_include_pad, int64_t divisor_override, int nthreads);
-int pag_pool_avg2d_backward_f32(const float *grad, float *dx, int64_t planes, int64_t h, int64_t w, int64_t oh,
+int pag_pool_avg_pool_backward_f32(const float *grad, float *dx, int64_t planes, int64_t h, int64_t w, int64_t oh,
                                 int64_t ow, const int64_t *geom, int count_include_pad, int64_t divisor_override,
                                 int nthreads);
-int pag_pool_avg2d_backward_f64(const double *grad, double *dx, int64_t planes, int64_t h, int64_t w, int64_t oh,
+int pag_pool_avg_pool_backward_f64(const double *grad, double *dx, int64_t planes, int64_t h, int64_t w, int64_t oh,
                                 int64_t ow, const int64_t *geom, int count_include_pad, int64_t divisor_override,
                                 int nthreads);
 /* cdef-end */

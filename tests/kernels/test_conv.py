@@ -83,10 +83,16 @@ def test_wrapper_rejects_bad_shapes(call, words):
 
 
 def test_mixed_dtypes_and_empty_go_to_reference():
+    """The wrapper declines (Unsupported) what C does not take; the dispatcher then runs the reference."""
+    from pyautograd.kernels.checks import Unsupported
     x, w = np.ones((1, 2, 4), np.float32), np.ones((3, 2, 2), np.float64)
-    np.testing.assert_array_equal(c.conv_forward(x, w, (1,), (0,), (1,), 1), ref.conv_forward(x, w, (1,), (0,), (1,), 1))
-    empty = np.zeros((0, 2, 4), np.float32)
-    assert c.conv_forward(empty, w.astype(np.float32), (1,), (0,), (1,), 1).shape == (0, 3, 3)
+    with pytest.raises(Unsupported):
+        c.conv_forward(x, w, (1,), (0,), (1,), 1)
+    with K.use_backend("c"):
+        np.testing.assert_array_equal(K.conv_forward(x, w, (1,), (0,), (1,), 1),
+                                      ref.conv_forward(x, w, (1,), (0,), (1,), 1))
+        empty = np.zeros((0, 2, 4), np.float32)
+        assert K.conv_forward(empty, w.astype(np.float32), (1,), (0,), (1,), 1).shape == (0, 3, 3)
 
 
 # -- pooling ------------------------------------------------------------------------------------

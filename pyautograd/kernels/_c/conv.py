@@ -5,13 +5,14 @@ and size is checked here before a pointer reaches C (a bad one is a RuntimeError
 shapes, as PyTorch's); 1-D and 2-D convolutions go to the 3-D kernel with unit dims
 prepended. The input of forward and grad-weight is passed with its own strides (a permuted
 view needs no copy); weight and grad are made contiguous. Mixed or non-float dtypes and empty
-tensors go to the reference.
+tensors raise Unsupported (the dispatcher then runs the NumPy reference).
 """
 import numpy as np
 
 from .._alloc import empty
-from .._numpy import conv as ref
 from .._registry import KernelSpec
+from ..checks import Unsupported
+from ..checks.conv import conv_output_size
 from . import _marshal as m
 
 __all__ = ["conv_forward", "conv_backward_input", "conv_backward_weight"]
@@ -47,7 +48,7 @@ def _geometry(op, x_shape, w_shape, stride, padding, dilation, groups):
         raise RuntimeError(f"{op}: groups={groups} must divide the weight's {w_shape[0]} output channels and "
                            f"the input's channels must be weight.shape[1] * groups: input {tuple(x_shape)}, "
                            f"weight {tuple(w_shape)}")
-    size = ref.conv_output_size(x_shape[2:], w_shape[2:], stride, padding, dilation)
+    size = conv_output_size(x_shape[2:], w_shape[2:], stride, padding, dilation)
     if any(s < 1 for s in size):
         padded = tuple(s + 2 * p for s, p in zip(x_shape[2:], padding))
         raise RuntimeError(f"{op}: the kernel {tuple(w_shape[2:])} with dilation {tuple(dilation)} is larger than "
@@ -71,7 +72,7 @@ def _usable(*arrays):
 def conv_forward(x, weight, stride, padding, dilation, groups):
     """The convolution of x (N, C_in, *S) with weight (C_out, C_in/groups, *K) (C)."""
     if not _usable(x, weight):
-        return ref.conv_forward(x, weight, stride, padding, dilation, groups)
+        raise Unsupported("mixed or non-float dtypes, or an empty tensor")
     xshape, wshape, size, geom = _geometry("conv_forward", x.shape, weight.shape, stride, padding, dilation, groups)
     w = np.ascontiguousarray(weight)
     out = empty((x.shape[0], weight.shape[0]) + size, x.dtype)
@@ -84,7 +85,7 @@ def conv_forward(x, weight, stride, padding, dilation, groups):
 def conv_backward_input(grad, weight, input_size, stride, padding, dilation, groups):
     """The gradient of conv_forward in its input of spatial size input_size (C)."""
     if not _usable(grad, weight):
-        return ref.conv_backward_input(grad, weight, input_size, stride, padding, dilation, groups)
+        raise Unsupported("mixed or non-float dtypes, or an empty tensor")
     x_shape = (grad.shape[0], weight.shape[1] * groups) + tuple(input_size)
     xshape, wshape, size, geom = _geometry("conv_backward_input", x_shape, weight.shape, stride, padding, dilation,
                                            groups)
@@ -104,7 +105,7 @@ def conv_backward_input(grad, weight, input_size, stride, padding, dilation, gro
 def conv_backward_weight(x, grad, weight_size, stride, padding, dilation, groups):
     """The gradient of conv_forward in its weight of shape weight_size (C)."""
     if not _usable(x, grad):
-        return ref.conv_backward_weight(x, grad, weight_size, stride, padding, dilation, groups)
+        raise Unsupported("mixed or non-float dtypes, or an empty tensor")
     weight_size = tuple(int(s) for s in weight_size)
     xshape, wshape, size, geom = _geometry("conv_backward_weight", x.shape, weight_size, stride, padding, dilation,
                                            groups)

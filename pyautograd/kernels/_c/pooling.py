@@ -4,15 +4,16 @@ and max pooling's backward for any rank (it only adds at flat indices).
 Signatures and results are the NumPy reference's (``_numpy/pooling.py``). Every leading axis
 is a batch axis: the wrappers flatten them into planes, make the planes contiguous, check the
 geometry (and, for the backward, that grad and indices match) before a pointer reaches C.
-Other ranks and dtypes go to the reference.
+Other ranks and dtypes raise Unsupported (the dispatcher then runs the NumPy reference).
 """
 import math
 
 import numpy as np
 
 from .._alloc import empty
-from .._numpy import pooling as ref
 from .._registry import KernelSpec
+from ..checks import Unsupported
+from ..checks.conv import pool_output_size
 from . import _marshal as m
 
 __all__ = ["max_pool", "max_pool_backward", "avg_pool", "avg_pool_backward"]
@@ -22,10 +23,10 @@ __all__ = ["max_pool", "max_pool_backward", "avg_pool", "avg_pool_backward"]
 # (out x in) matrix (average); the C loops read each window once.
 SPECS = {name: KernelSpec(name, 0) for name in __all__}
 
-_MAX = {dt: m.symbol("pool", "max2d", dt) for dt in m.CTYPES}
-_MAX_BACKWARD = {dt: m.symbol("pool", "max_backward", dt) for dt in m.CTYPES}
-_AVG = {dt: m.symbol("pool", "avg2d", dt) for dt in m.CTYPES}
-_AVG_BACKWARD = {dt: m.symbol("pool", "avg2d_backward", dt) for dt in m.CTYPES}
+_MAX = {dt: m.symbol("pool", "max_pool", dt) for dt in m.CTYPES}
+_MAX_BACKWARD = {dt: m.symbol("pool", "max_pool_backward", dt) for dt in m.CTYPES}
+_AVG = {dt: m.symbol("pool", "avg_pool", dt) for dt in m.CTYPES}
+_AVG_BACKWARD = {dt: m.symbol("pool", "avg_pool_backward", dt) for dt in m.CTYPES}
 _INT64 = np.dtype(np.int64)
 
 
@@ -46,9 +47,9 @@ def _check_geometry(op, shape, kernel, stride, padding, dilation, out):
 def max_pool(x, kernel, stride, padding, dilation, ceil_mode):
     """(max over each window, flat position of that max) for 2-D windows (C); else the reference."""
     if len(kernel) != 2 or x.dtype not in m.CTYPES or x.size == 0:
-        return ref.max_pool(x, kernel, stride, padding, dilation, ceil_mode)
+        raise Unsupported("not 2-D windows, not float32/float64, or empty")
     h, w = x.shape[-2:]
-    out = ref.pool_output_size((h, w), kernel, stride, padding, dilation, ceil_mode)
+    out = pool_output_size((h, w), kernel, stride, padding, dilation, ceil_mode)
     _check_geometry("max_pool", x.shape, kernel, stride, padding, dilation, out)
     xc = np.ascontiguousarray(x)
     shape = x.shape[:-2] + out
@@ -63,7 +64,7 @@ def max_pool_backward(grad, indices, input_size):
     """grad added at the flat positions `indices` of planes of size input_size (C)."""
     nd = len(input_size)
     if grad.dtype not in m.CTYPES or indices.dtype != _INT64:
-        return ref.max_pool_backward(grad, indices, input_size)
+        raise Unsupported("not 2-D windows, not float32/float64, or empty")
     if grad.shape != indices.shape or grad.ndim < nd:
         raise RuntimeError(f"max_pool_backward: grad {tuple(grad.shape)} and indices {tuple(indices.shape)} must "
                            f"have one shape with at least {nd} dims")
@@ -80,7 +81,7 @@ def max_pool_backward(grad, indices, input_size):
 
 
 def _avg_args(op, shape, kernel, stride, padding, ceil_mode, divisor_override):
-    out = ref.pool_output_size(shape[-2:], kernel, stride, padding, (1, 1), ceil_mode)
+    out = pool_output_size(shape[-2:], kernel, stride, padding, (1, 1), ceil_mode)
     _check_geometry(op, shape, kernel, stride, padding, (1, 1), out)
     return out, m.int64s(tuple(kernel) + tuple(stride) + tuple(padding) + (1, 1)), int(divisor_override or 0)
 
@@ -88,7 +89,7 @@ def _avg_args(op, shape, kernel, stride, padding, ceil_mode, divisor_override):
 def avg_pool(x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
     """The mean over each 2-D window (PyTorch's divisor rules) (C); else the reference."""
     if len(kernel) != 2 or x.dtype not in m.CTYPES or x.size == 0:
-        return ref.avg_pool(x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)
+        raise Unsupported("not 2-D windows, not float32/float64, or empty")
     out, geom, over = _avg_args("avg_pool", x.shape, kernel, stride, padding, ceil_mode, divisor_override)
     xc = np.ascontiguousarray(x)
     res = empty(x.shape[:-2] + out, x.dtype)
@@ -100,8 +101,7 @@ def avg_pool(x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_o
 def avg_pool_backward(grad, input_size, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
     """The gradient of avg_pool for 2-D windows over planes of size input_size (C)."""
     if len(kernel) != 2 or grad.dtype not in m.CTYPES or grad.size == 0:
-        return ref.avg_pool_backward(grad, input_size, kernel, stride, padding, ceil_mode, count_include_pad,
-                                     divisor_override)
+        raise Unsupported("not 2-D windows, not float32/float64, or empty")
     x_shape = grad.shape[:-2] + tuple(input_size)
     out, geom, over = _avg_args("avg_pool_backward", x_shape, kernel, stride, padding, ceil_mode, divisor_override)
     if tuple(grad.shape[-2:]) != out:

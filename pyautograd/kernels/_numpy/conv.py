@@ -16,13 +16,9 @@ Sums run in the input's dtype.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ..checks.conv import conv_output_size
+
 __all__ = ["conv_forward", "conv_backward_input", "conv_backward_weight", "conv_output_size"]
-
-
-def conv_output_size(size, kernel, stride, padding, dilation):
-    """The output's spatial sizes for input spatial sizes `size` (tuples, one per dim)."""
-    return tuple((s + 2 * p - d * (k - 1) - 1) // st + 1
-                 for s, k, st, p, d in zip(size, kernel, stride, padding, dilation))
 
 
 def _padded(x, padding):

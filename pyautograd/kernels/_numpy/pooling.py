@@ -14,21 +14,10 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ..checks.conv import pool_output_size
+
 __all__ = ["max_pool", "max_pool_backward", "avg_pool", "avg_pool_backward", "adaptive_avg_pool",
            "adaptive_avg_pool_backward", "adaptive_max_pool", "pool_output_size"]
-
-
-def pool_output_size(size, kernel, stride, padding, dilation, ceil_mode):
-    """PyTorch's pooling output sizes: in ceil mode the last window must start inside the
-    input or its left padding."""
-    out = []
-    for n, k, s, p, d in zip(size, kernel, stride, padding, dilation):
-        span = n + 2 * p - d * (k - 1) - 1
-        o = (-(-span // s) if ceil_mode else span // s) + 1
-        if ceil_mode and (o - 1) * s >= n + p:
-            o -= 1
-        out.append(o)
-    return tuple(out)
 
 
 def _split(x, nd):
