@@ -12,6 +12,7 @@ SUITES = {"kernels": "bench.kernels", "overhead": "bench.overhead", "mlp": "benc
           "anomaly": "bench.anomaly", "memory": "bench.memory", "scale": "bench.scale",
           "ddp": "bench.ddp"}
 SUITES["cnn"] = "bench.cnn"  # conv (issue 13)
+SUITES["data"] = "bench.data"  # training tools (issue 15): DataLoader workers, checkpointing memory
 
 # What each suite measures, for `python -m bench --help`.
 DESCRIPTIONS = {

@@ -101,8 +101,16 @@ def ratio_ticks(lo, hi):
     return ticks or [1]
 
 
+def data(doc):
+    rows = doc["rows"]
+    series = {"pyautograd / PyTorch samples/s": [r["pyautograd"] / r["PyTorch"] if "PyTorch" in r else None
+                                                 for r in rows]}
+    return "DataLoader throughput over PyTorch's", [f"{r['workers']} workers" for r in rows], series
+
+
 EXTRACTORS = {"kernels": kernels, "overhead": overhead, "mlp": mlp, "anomaly": anomaly, "memory": memory,
               "scale": scale}
+EXTRACTORS["data"] = data  # training tools (issue 15)
 
 
 

@@ -18,7 +18,9 @@ import zipfile
 
 import numpy as np
 
-from . import torch_format
+from . import _pickle_io, torch_format
+from ._archive_mmap import MappedZipFile
+from ._pickle_io import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals  # noqa: F401
 from ._tensor import Tensor
 
 _FORMAT = "pyautograd.save"
@@ -27,11 +29,14 @@ _MANIFEST = "manifest.json"
 
 
 def save(obj, f, _use_torch_format=False):
-    """Saves `obj` (tensors, ndarrays, and dicts/lists/tuples of them and plain values) to `f`.
+    """Saves `obj` to `f`.
 
     Args:
         obj: a tensor, a state_dict, an optimizer's state_dict, or any nesting of dict,
-            OrderedDict, list, tuple, Tensor, ndarray, int, float, str, bool and None.
+            OrderedDict, list, tuple, Tensor, ndarray, int, float, str, bool and None: stored as
+            .npy arrays plus a JSON manifest, never pickled. Any other picklable object (a whole
+            Module, a dict holding custom classes) is pickled, its tensors stored as .npy arrays
+            beside it; loading it back needs weights_only=False or allowed globals (see load).
         f: a path (written atomically: a temp file in the same directory, fsynced, then
             renamed over the target, so a crash leaves any old file intact) or a binary
             file object opened for writing.
@@ -47,10 +52,13 @@ def save(obj, f, _use_torch_format=False):
     if _use_torch_format:
         _save_torch_format(obj, f)
         return
-    arrays = []
-    manifest = {"format": _FORMAT, "version": _VERSION, "root": _encode(obj, arrays, "obj")}
+    arrays, payload = [], None
+    try:
+        manifest = {"format": _FORMAT, "version": _VERSION, "root": _encode(obj, arrays, "obj")}
+    except TypeError:  # not a state dict: the whole object, pickled (training tools, issue 15)
+        manifest, payload, arrays = _pickle_io.write_pickled(obj)
     if not isinstance(f, (str, bytes, os.PathLike)):
-        _write_zip(f, manifest, arrays)
+        _write_zip(f, manifest, arrays, payload)
         return
     path = _write_target(os.fspath(f))
     directory = os.path.dirname(path)
@@ -60,7 +68,7 @@ def save(obj, f, _use_torch_format=False):
     try:
         os.fchmod(fd, _new_file_mode(path))
         with os.fdopen(fd, "wb") as out:
-            _write_zip(out, manifest, arrays)
+            _write_zip(out, manifest, arrays, payload)
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
@@ -135,30 +143,45 @@ def _fsync_directory(directory):
         os.close(fd)
 
 
-def load(f, map_location=None, weights_only=None, **kwargs):
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **kwargs):
     """Loads an object written by `save` from `f` (a path or a binary file object).
 
     Tensors come back as plain tensors (Parameters too, as torch.load does) with their dtype,
-    shape and requires_grad; dict key order and Python values are kept.
+    shape and requires_grad; dict key order and Python values are kept. A state-dict file never
+    runs code. A pickled whole object is read, by default (``weights_only=True``), with an
+    unpickler that only rebuilds tensors, containers and primitive values and refuses any other
+    class or function without importing or calling it (an UnpicklingError naming it and how to
+    allow it: ``torch.serialization.add_safe_globals([cls])`` or ``safe_globals``).
 
     Args:
         f: a path or a binary file object opened for reading.
         map_location: accepted for PyTorch compatibility; only the CPU exists here.
-        weights_only: accepted for PyTorch compatibility; loading never runs code either way.
+        pickle_module: accepted for PyTorch compatibility (Python's pickle is used).
+        weights_only: True/None (the default) loads only safe types; False unpickles any
+            object (it can run arbitrary code: only for files from a trusted source).
+        mmap: map the arrays from the file (copy-on-write) instead of reading them; needs a path.
     Raises:
         RuntimeError: naming the file and what is wrong, when it is truncated, corrupt, or not a
             pyautograd.save file (e.g. a torch.save pickle archive). What a file can make load
             allocate is bounded by its own size: each array entry must be stored uncompressed,
             its .npy header must declare exactly the bytes the entry holds, an array referred
             to twice is read once, and tensors must have a pyautograd dtype.
+        pickle.UnpicklingError: weights_only refused a global the file names.
     """
     name = _name(f)
+    is_path = isinstance(f, (str, bytes, os.PathLike))
+    if mmap and not is_path:
+        raise ValueError("f must be a file path in order to use the mmap argument")
     try:
-        with zipfile.ZipFile(f if not isinstance(f, (str, bytes, os.PathLike)) else os.fspath(f)) as zf:
+        with (MappedZipFile(os.fspath(f)) if mmap else zipfile.ZipFile(os.fspath(f) if is_path else f)) as zf:
             if torch_format.is_torch_zip(zf):  # a file written by torch.save
                 return torch_format.load_zip(zf, name)
             manifest = _read_manifest(zf, name)
-            return _decode(manifest["root"], _Arrays(zf, name), name)
+            arrays = _MappedArrays(zf, name) if mmap else _Arrays(zf, name)
+            if _pickle_io.is_pickled(manifest):  # a whole object (training tools, issue 15)
+                return _pickle_io.load_pickled(zf, name, weights_only is not False,
+                                               lambda index, _zf, _name: arrays.get(index, tensor=True))
+            return _decode(manifest["root"], arrays, name)
     except zipfile.BadZipFile as e:
         if _starts_like_a_pickle(f):
             raise RuntimeError(f"load: {name} is a legacy (pre-1.6, non-zip) torch.save file, which pyautograd "
@@ -199,9 +222,11 @@ def _name(f):
     return repr(getattr(f, "name", None) or f"<{type(f).__name__} object>")
 
 
-def _write_zip(out, manifest, arrays):
+def _write_zip(out, manifest, arrays, payload=None):
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
         zf.writestr(_MANIFEST, json.dumps(manifest))
+        if payload is not None:
+            zf.writestr("data.pkl", payload)
         for i, arr in enumerate(arrays):
             with zf.open(f"arrays/{i}.npy", "w") as entry:
                 np.save(entry, arr, allow_pickle=False)
@@ -252,7 +277,9 @@ def _read_manifest(zf, name):
         manifest = json.loads(zf.read(_MANIFEST).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise RuntimeError(f"load: {name} has a corrupt {_MANIFEST} ({e})") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != _FORMAT or "root" not in manifest:
+    if _pickle_io.is_pickled(manifest):
+        pass
+    elif not isinstance(manifest, dict) or manifest.get("format") != _FORMAT or "root" not in manifest:
         raise RuntimeError(f"load: {name} is not a pyautograd.save file ({_MANIFEST} lacks format={_FORMAT!r})")
     if manifest.get("version") != _VERSION:
         raise RuntimeError(f"load: {name} has format version {manifest.get('version')!r}; "
@@ -376,3 +403,26 @@ def _archive_size(zf):
         return end
     except (OSError, AttributeError, ValueError):
         return None
+
+
+class _MappedArrays:
+    """The arrays of an archive opened with mmap=True: mapped copy-on-write from the file."""
+
+    def __init__(self, zf, name):
+        self.zf, self.name, self.cache = zf, name, {}
+
+    def get(self, index, tensor):
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            raise RuntimeError(f"load: {self.name} refers to array {index!r}, not an entry number")
+        entry = f"arrays/{index}.npy"
+        if index not in self.cache:
+            try:
+                self.cache[index] = self.zf.mapped_array(entry)
+            except KeyError:
+                raise RuntimeError(f"load: {self.name} is missing {entry}, which its manifest refers to") from None
+            except ValueError as e:
+                raise RuntimeError(f"load: {self.name} has an array {entry} that cannot be memory-mapped ({e})") from None
+        arr = self.cache[index]
+        if tensor and arr.dtype not in _TENSOR_DTYPES:
+            raise RuntimeError(f"load: {self.name} has a tensor of dtype {arr.dtype}, which pyautograd does not support")
+        return arr

@@ -11,7 +11,7 @@ PyTorch's GridSampler2DBackward0.
 import warnings
 
 from .. import _creation
-from ..ops.composite import stack
+from ..ops.shape import stack
 
 
 def _base_coords(n, align_corners, dtype):

@@ -4,7 +4,7 @@ The layers' functional forms live in small modules beside this one (nn/_activati
 _normalization.py, _dropout.py, _sparse.py, _padding.py, _bilinear.py) and are re-exported here.
 """
 from ..ops import linalg
-from ..ops.composite import clamp  # noqa: F401
+from ..ops.pointwise import clamp  # noqa: F401
 from ._activation import (elu, elu_, gelu, hardtanh, leaky_relu, leaky_relu_, log_softmax, logsigmoid,  # noqa: F401
                           relu, relu_, relu6, sigmoid, silu, softmax, softplus, tanh)
 from ._bilinear import bilinear  # noqa: F401
@@ -28,6 +28,10 @@ def linear(input, weight, bias=None):
 
 
 
+# surface issue 12: activations and losses added for the everyday API
+from ._activation_more import (celu, gaussian_nll_loss, glu, gumbel_softmax, hardsigmoid,  # noqa: E402, F401
+                               hardswish, mish, prelu, selu, softmin)
+# end surface issue 12
 # -- conv (issue 13): convolution, pooling and image-layer functionals ---------------------------
 from ._conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: E402,F401
                     conv_transpose3d)

@@ -197,6 +197,25 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
         return tensor.copy_(result)
 
 
+# surface issue 12: PyTorch's deprecated spellings without the trailing underscore
+def _deprecated(fill):
+    old = fill.__name__[:-1]
+
+    def function(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{fill.__name__}`.", FutureWarning,
+                      stacklevel=2)
+        return fill(*args, **kwargs)
+    function.__name__ = old
+    function.__doc__ = f"Deprecated alias of {fill.__name__} (warns, as PyTorch)."
+    return function
+
+
+uniform, normal, constant = (_deprecated(f) for f in (uniform_, normal_, constant_))
+xavier_uniform, xavier_normal = _deprecated(xavier_uniform_), _deprecated(xavier_normal_)
+kaiming_uniform, kaiming_normal = _deprecated(kaiming_uniform_), _deprecated(kaiming_normal_)
+orthogonal = _deprecated(orthogonal_)
+
+
 # conv (issue 13): the identity-preserving init of convolution weights
 def dirac_(tensor, groups=1):
     """Fills a 3-, 4- or 5-D convolution weight with the Dirac delta: each of the first

@@ -23,5 +23,5 @@ from .image import (ChannelShuffle, PixelShuffle, PixelUnshuffle, Upsample, Upsa
                     ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d,
                     ReplicationPad2d, ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)  # noqa: E402
 from .image_extra import Fold, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, Unfold  # noqa: E402
-from .lazy import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyConv1d, LazyConv2d, LazyConv3d,  # noqa: E402
-                   LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d)
+from .lazy_conv import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyConv1d, LazyConv2d, LazyConv3d,  # noqa: E402
+                        LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d)

@@ -1,102 +1,88 @@
-"""Lazy modules: LazyConv1d/2d/3d, LazyConvTranspose1d/2d/3d and LazyBatchNorm1d/2d/3d, whose
-input channel count is read from the first input, as PyTorch's.
+"""Lazy modules: LazyLinear infers in_features from its first input.
 
-Until that first call their parameters (and BatchNorm's running statistics) are empty
-placeholders (printed with 0 input channels, as PyTorch prints them). The first forward fills
-them in place -- the same Parameter objects get their data, so an optimizer that already holds
-them keeps working -- draws them with the module's reset_parameters(), and turns the module
-into its ordinary class (LazyConv2d becomes Conv2d), as PyTorch's cls_to_become does.
+Until then its weight and bias are UninitializedParameters: real Parameter objects (so an
+optimizer built before the first forward holds them) whose shape and data cannot be read.
+The first forward materializes them in place -- same objects, now Parameters of the right
+shape, drawn by Linear's reset_parameters -- and the module becomes a Linear, as PyTorch's
+does (``type(m)`` is Linear afterwards).
 """
-from ... import _creation, _dtype
-from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
-from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from ... import _creation
+from ...autograd import grad_mode
+from ..parameter import Parameter
+from .linear import Linear
+
+_UNINITIALIZED = ("Can't access the shape of an uninitialized parameter or buffer. This error usually happens in "
+                  "`load_state_dict` when trying to load an uninitialized parameter into an initialized one. Call "
+                  "`forward` to initialize the parameters before accessing their attributes.")
 
 
-class _LazyConv:
-    _becomes = None
+class UninitializedParameter(Parameter):
+    """A parameter whose shape is not known yet (see the module notes)."""
 
-    def __init__(self, out_channels, kernel_size, *args, dtype=None, **kwargs):
-        # Built with in_channels = groups (the smallest valid count), then emptied.
-        groups = kwargs.get("groups", 1)
-        self._becomes.__init__(self, groups, out_channels, kernel_size, *args, dtype=dtype, **kwargs)
-        self.in_channels = 0
-        self.weight.data = _creation.empty(0, dtype=dtype)
-        if self.bias is not None:
-            self.bias.data = _creation.empty(0, dtype=dtype)
+    __slots__ = ()
 
-    def has_uninitialized_params(self):
-        """Whether the first forward has yet to size the parameters."""
-        return self.weight.numel() == 0
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        p = Parameter.__new__(cls, _creation.empty(0, dtype=dtype, device=device), requires_grad)
+        return p
 
-    def _materialize(self, input):
-        channel_dim = 0 if input.ndim == self._nd + 1 else 1
-        self.in_channels = input.shape[channel_dim]
-        groups = self.groups
-        if self.transposed:
-            shape = (self.in_channels, self.out_channels // groups) + self.kernel_size
-        else:
-            shape = (self.out_channels, self.in_channels // groups) + self.kernel_size
-        self.weight.data = _creation.empty(shape, dtype=self.weight.dtype)
-        if self.bias is not None:
-            self.bias.data = _creation.empty(self.out_channels, dtype=self.bias.dtype)
-        self.reset_parameters()
-        self.__class__ = self._becomes
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        pass
 
-    def __call__(self, input, *args, **kwargs):
-        if self.has_uninitialized_params():
-            self._materialize(input)  # now of the ordinary class
-            return self(input, *args, **kwargs)
-        return self._becomes.__call__(self, input, *args, **kwargs)
+    @property
+    def shape(self):
+        raise RuntimeError(_UNINITIALIZED)
+
+    def size(self, dim=None):
+        raise RuntimeError(_UNINITIALIZED)
+
+    def materialize(self, shape):
+        """Gives the parameter its shape (uninitialized values) and makes it a plain Parameter."""
+        self._data = _creation.empty(tuple(shape), dtype=self.dtype)._data
+        self.__class__ = Parameter
+
+    def __repr__(self):
+        return "<UninitializedParameter>"
+
+    __str__ = __repr__
 
 
-def _lazy_conv(name, becomes, doc):
-    return type(name, (_LazyConv, becomes), {"_becomes": becomes, "__doc__": doc, "__module__": __name__})
+class LazyLinear(Linear):
+    """A Linear whose in_features is taken from the first input's last dim."""
 
+    cls_to_become = Linear
 
-LazyConv1d = _lazy_conv("LazyConv1d", Conv1d, "Conv1d whose in_channels is read from the first input.")
-LazyConv2d = _lazy_conv("LazyConv2d", Conv2d, "Conv2d whose in_channels is read from the first input.")
-LazyConv3d = _lazy_conv("LazyConv3d", Conv3d, "Conv3d whose in_channels is read from the first input.")
-LazyConvTranspose1d = _lazy_conv("LazyConvTranspose1d", ConvTranspose1d,
-                                 "ConvTranspose1d whose in_channels is read from the first input.")
-LazyConvTranspose2d = _lazy_conv("LazyConvTranspose2d", ConvTranspose2d,
-                                 "ConvTranspose2d whose in_channels is read from the first input.")
-LazyConvTranspose3d = _lazy_conv("LazyConvTranspose3d", ConvTranspose3d,
-                                 "ConvTranspose3d whose in_channels is read from the first input.")
+    def __init__(self, out_features, bias=True, device=None, dtype=None):
+        Linear.__init__(self, 0, out_features, False, device, dtype)
+        self.weight = UninitializedParameter(dtype=dtype)
+        if bias:
+            self.bias = UninitializedParameter(dtype=dtype)
 
-
-class _LazyBatchNorm:
-    _becomes = None
-
-    def __init__(self, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None):
-        self._becomes.__init__(self, 0, eps, momentum, affine, track_running_stats, device, dtype)
+    def reset_parameters(self):
+        """Draws weight and bias as Linear's, once they have a shape."""
+        if not self.has_uninitialized_params() and self.in_features != 0:
+            Linear.reset_parameters(self)
 
     def has_uninitialized_params(self):
-        """Whether the first forward has yet to size the parameters and buffers."""
-        return self.num_features == 0
+        """Whether the parameters still wait for the first input."""
+        return any(isinstance(p, UninitializedParameter) for p in (self.weight, self.bias) if p is not None)
 
-    def __call__(self, input, *args, **kwargs):
-        if self.has_uninitialized_params():
-            self.num_features = input.shape[1]
-            for name in ("weight", "bias"):
-                p = getattr(self, name)
-                if p is not None:
-                    p.data = _creation.empty(self.num_features, dtype=p.dtype)
-            if self.track_running_stats:
-                self.running_mean = _creation.zeros(self.num_features, dtype=self.running_mean.dtype)
-                self.running_var = _creation.ones(self.num_features, dtype=self.running_var.dtype)
-                self.num_batches_tracked = _creation.tensor(0, dtype=_dtype.long)
+    def initialize_parameters(self, input):
+        """Materializes weight (out_features, input.shape[-1]) and bias, then draws them."""
+        if not self.has_uninitialized_params():
+            return
+        with grad_mode.no_grad():
+            self.in_features = input.shape[-1]
+            self.weight.materialize((self.out_features, self.in_features))
+            if self.bias is not None:
+                self.bias.materialize((self.out_features,))
             self.reset_parameters()
-            self.__class__ = self._becomes
-            return self(input, *args, **kwargs)
-        return self._becomes.__call__(self, input, *args, **kwargs)
+        self.__class__ = self.cls_to_become
 
+    def forward(self, input):
+        self.initialize_parameters(input)
+        return Linear.forward(self, input)
 
-def _lazy_bn(name, becomes):
-    return type(name, (_LazyBatchNorm, becomes), {"_becomes": becomes, "__module__": __name__,
-                                                  "__doc__": f"{becomes.__name__} whose num_features is read "
-                                                             f"from the first input."})
-
-
-LazyBatchNorm1d = _lazy_bn("LazyBatchNorm1d", BatchNorm1d)
-LazyBatchNorm2d = _lazy_bn("LazyBatchNorm2d", BatchNorm2d)
-LazyBatchNorm3d = _lazy_bn("LazyBatchNorm3d", BatchNorm3d)
+    def __call__(self, *args, **kwargs):
+        if self.has_uninitialized_params():
+            self.initialize_parameters(args[0])
+        return Linear.__call__(self, *args, **kwargs)
