@@ -7,7 +7,7 @@ import pyautograd.nn.functional as F
 from pyautograd.ops import linalg
 from pyautograd.ops import shape as S
 
-from .core import OpInfo, SampleInput, Skip, make_arg
+from .core import OpInfo, SampleInput, make_arg
 
 F32, F64 = np.float32, np.float64
 
@@ -109,16 +109,13 @@ def _split_sizes_samples(dtype, rng):
 
 OPS = [
     OpInfo("linear", F.linear, _linear_samples, ref=_linear_ref,
-           torch_fn=lambda *a: _torch().nn.functional.linear(*a), covers=("linear_bias", "linear_nobias"),
+           torch_fn=lambda *a: _torch().nn.functional.linear(*a), covers=("linear_addmm", "linear_mm"),
            tolerances={"float32": (1e-5, 1e-4)}),
     OpInfo("linear_relu", linalg.linear_relu, _linear_relu_samples, ref=_linear_relu_ref,
            torch_fn=lambda *a: _torch().relu(_torch().nn.functional.linear(*a)),
            tolerances={"float32": (1e-5, 1e-4)}),
     OpInfo("cross_entropy", F.cross_entropy, _ce_samples, ref=_ce_ref,
            torch_fn=lambda *a, **k: _torch().nn.functional.cross_entropy(*a, **k),
-           covers=("cross_entropy_fused", "cross_entropy_backward"),
-           skips=(Skip("grad_fn", "label smoothing is fused into the one cross-entropy kernel here "
-                                  "(NllLossBackward0); PyTorch composes it, so its root is AddBackward0"),),
            tolerances={"float32": (1e-5, 1e-5)}),
     OpInfo("index_add", lambda x, d, i, s, **k: P.index_add(x, d, i, s, **k), _index_add_samples,
            ref=_index_add_ref, torch_fn=lambda x, d, i, s, **k: _torch().index_add(x, d, i, s, **k),
