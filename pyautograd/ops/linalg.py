@@ -94,8 +94,17 @@ def _fusable(input, weight, bias):
     return bias is None or (isinstance(bias, Tensor) and bias._data.dtype == dt and bias.ndim == 1)
 
 
+_PLACEHOLDERS = {}  # (shape, dtype) -> a read-only zero-stride array: one per layer shape, reused
+
+
 def _placeholder(shape, dtype):
-    return np.broadcast_to(np.zeros((), dtype), shape)
+    key = (shape, dtype)
+    array = _PLACEHOLDERS.get(key)
+    if array is None:
+        if len(_PLACEHOLDERS) > 64:  # many batch sizes: start over rather than grow
+            _PLACEHOLDERS.clear()
+        array = _PLACEHOLDERS[key] = np.broadcast_to(np.zeros((), dtype), shape)
+    return array
 
 
 def linear_bias(input, weight, bias):
