@@ -186,3 +186,35 @@ def test_cpu_time_clock_leaves_out_sleeping():
     assert timings["sleep"].median < 0.01  # wall time would be at least 0.02 s
     assert "CPU seconds" in _harness.clock_note(settings)
     assert "wall time" in _harness.clock_note(_harness.Settings())
+
+
+def test_reference_numpy_trainer_reuses_its_buffers_and_tracks_pyautograd_over_steps():
+    """Three preallocated NumPy steps (buffers reused, a second batch size midway) land where
+    three pyautograd steps of the same model and Adam do."""
+    import pyautograd as torch
+    import pyautograd.nn as nn
+    import pyautograd.nn.functional as F
+    import pyautograd.optim as optim
+    from bench import reference_numpy as ref
+
+    params = ref.init((20, 16, 12, 5), dtype=np.float64, seed=3)
+    layers = [nn.Linear(20, 16), nn.ReLU(), nn.Linear(16, 12), nn.ReLU(), nn.Linear(12, 5)]
+    model = nn.Sequential(*layers).double()
+    with torch.no_grad():
+        for lin, (w, b) in zip(layers[::2], params):
+            lin.weight.copy_(torch.tensor(w))
+            lin.bias.copy_(torch.tensor(b))
+    opt = optim.Adam(model.parameters())
+    trainer = ref.Trainer(params)
+    rng = np.random.default_rng(4)
+    for batch in (8, 8, 6):
+        x, target = rng.standard_normal((batch, 20)), rng.integers(0, 5, batch)
+        loss = trainer.step(x, target)
+        opt.zero_grad()
+        out = F.cross_entropy(model(torch.tensor(x)), torch.tensor(target))
+        out.backward()
+        opt.step()
+        np.testing.assert_allclose(loss, out.item(), rtol=1e-12)
+    for lin, (w, b) in zip(layers[::2], params):
+        np.testing.assert_allclose(lin.weight.detach().numpy(), w, rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(lin.bias.detach().numpy(), b, rtol=1e-10, atol=1e-13)
