@@ -10,7 +10,8 @@ import tempfile
 # suite name -> module with run(args)
 SUITES = {"kernels": "bench.kernels", "overhead": "bench.overhead", "mlp": "bench.mlp",
           "anomaly": "bench.anomaly", "memory": "bench.memory", "scale": "bench.scale",
-          "ddp": "bench.ddp"}
+          "ddp": "bench.ddp",
+          "compare": "bench.compare"}  # perf: cross-library comparison, one fresh process per library
 
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
