@@ -77,8 +77,22 @@ def scale(doc):
     return "Scale: our step time over PyTorch's (fused Adam); our step's GEMM share", labels, series
 
 
+def compare(doc):
+    """bench compare: pyautograd's median of rounds over each other library's, per workload."""
+    labels, series = [], {}
+    for workload, res in doc["results"].items():
+        ours = sorted(res["pyautograd"]["rounds"])
+        for name, r in res.items():
+            if name == "pyautograd":
+                continue
+            theirs = sorted(r["rounds"])
+            labels.append(f"{workload} / {name}")
+            series.setdefault("pyautograd / other", []).append(ours[len(ours) // 2] / theirs[len(theirs) // 2])
+    return "Each library in its own process: our time over the other's (below 1: faster)", labels, series
+
+
 EXTRACTORS = {"kernels": kernels, "overhead": overhead, "mlp": mlp, "anomaly": anomaly, "memory": memory,
-              "scale": scale}
+              "scale": scale, "compare": compare}  # perf: compare
 
 
 def draw(suite, json_path, png_path):

@@ -218,3 +218,24 @@ def test_reference_numpy_trainer_reuses_its_buffers_and_tracks_pyautograd_over_s
     for lin, (w, b) in zip(layers[::2], params):
         np.testing.assert_allclose(lin.weight.detach().numpy(), w, rtol=1e-10, atol=1e-13)
         np.testing.assert_allclose(lin.bias.detach().numpy(), b, rtol=1e-10, atol=1e-13)
+
+
+def test_quick_compare_runs_each_library_in_its_own_process(quick_all):
+    assert "one fresh process per library and round" in quick_all[0]
+    doc = _json(quick_all, "compare")
+    assert set(doc["results"]) == {"mlp", "chain"}
+    assert set(doc["results"]["mlp"]) == {"pyautograd", "NumPy reference"}  # --no-torch
+    for res in doc["results"].values():
+        for r in res.values():
+            assert len(r["rounds"]) == 2 and all(t > 0 for t in r["rounds"])
+
+
+def test_compare_children_get_the_same_threads_and_the_default_malloc(monkeypatch):
+    from bench import compare
+    monkeypatch.setenv("LD_PRELOAD", "libjemalloc.so")
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "1")
+    env, _ = compare.child_env(3)
+    assert "LD_PRELOAD" not in env and "MALLOC_ARENA_MAX" not in env
+    assert env["OMP_NUM_THREADS"] == env["OPENBLAS_NUM_THREADS"] == env["MKL_NUM_THREADS"] == "3"
+    got = compare.run_child("chain", "pyautograd", 1, 0.05, True)
+    assert got["threads"] == 1 and got["pid"] != __import__("os").getpid() and len(got["samples"]) >= 5
