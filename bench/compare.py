@@ -79,10 +79,10 @@ def run(args):
     threads = args.threads or 2
     rounds = args.repeats or (2 if args.quick else 7)
     seconds = 0.3 if args.quick else 1.5
-    torch_ok = not args.no_torch and machine.import_torch(threads) is not None
-    print(f"## Cross-library comparison, one fresh process per library and round{' (quick)' if args.quick else ''}")
-    print()
-    print(f"{threads} thread(s) for every library; {rounds} rounds alternating the order; ~{seconds} s of calls "
+    torch = None if args.no_torch else machine.import_torch(threads)
+    torch_ok = torch is not None
+    machine.print_header("Cross-library comparison", args.quick, torch)
+    print(f"One fresh process per library and round. {threads} thread(s) for every library; {rounds} rounds alternating the order; ~{seconds} s of calls "
           f"per process; {'CPU' if args.cpu_time else 'wall'} time. Load average at start: "
           f"{os.getloadavg()[0]:.2f}.")
     report = {}

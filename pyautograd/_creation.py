@@ -25,13 +25,30 @@ def _finish(data, requires_grad):
 def _size(size):
     """Accepts f(2, 3), f((2, 3)), f([2, 3]) and f(torch.Size([2, 3]))."""
     if len(size) == 1 and not isinstance(size[0], numbers.Integral):
-        size = tuple(size[0])
+        try:
+            size = tuple(size[0])
+        except TypeError:  # zeros(2.5): say what was expected, not "'float' object is not iterable"
+            raise TypeError(f"argument 'size' must be tuple of ints, not {type(size[0]).__name__}") from None
     for s in size:
         if not isinstance(s, numbers.Integral) or isinstance(s, bool):
             raise TypeError(f"size must be a tuple of ints, got {type(s).__name__}")
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
-    return tuple(int(s) for s in size)
+    size = tuple(int(s) for s in size)
+    count = 1
+    for s in size:
+        count *= s
+    if count * 8 >= 2**63:  # PyTorch checks the byte count of the largest dtype against int64
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)}")
+    return size
+
+
+def _allocating(fn, *args, **kwargs):
+    """fn(...) with NumPy's MemoryError turned into PyTorch's RuntimeError for a failed allocation."""
+    try:
+        return fn(*args, **kwargs)
+    except MemoryError as e:
+        raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: {e}") from None
 
 
 def _infer(data, float_dtype=None):
@@ -42,6 +59,8 @@ def _infer(data, float_dtype=None):
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
         data = _tensors_to_lists(data)
     arr = np.asarray(data)
+    if arr.dtype.kind in "fuO" and not isinstance(data, (np.ndarray, np.generic)):
+        _check_int_range(data)
     if arr.dtype == object:
         raise TypeError(f"could not infer dtype of {type(data).__name__} (ragged or non-numeric data)")
     kind = arr.dtype.kind
@@ -54,7 +73,26 @@ def _infer(data, float_dtype=None):
         return arr.astype(np.int64)
     if kind == "b":
         return arr
+    if kind in "US":
+        raise ValueError("too many dimensions 'str'")
     raise TypeError(f"unsupported data type {arr.dtype}")
+
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _check_int_range(data):
+    """Raises as PyTorch for Python ints past int64 in data of no floats ([1, 2**63] would
+    otherwise become a float tensor, or a uint64 one)."""
+    items = _flat(data) if isinstance(data, (list, tuple)) else (data,)
+    too_big = False
+    for x in items:
+        if isinstance(x, float) or isinstance(x, complex):
+            return
+        if isinstance(x, int) and not _INT64_MIN <= x <= _INT64_MAX:
+            too_big = True
+    if too_big:
+        raise ValueError("Overflow when unpacking long long")
 
 
 def _flat(data):
@@ -116,23 +154,43 @@ def from_dlpack(ext_tensor):
 
 
 def _filled(size, fill, dtype, requires_grad, default=None):
-    arr = np.full(_size(size), fill, dtype=_np_dtype(dtype, default))
+    arr = _allocating(np.full, _size(size), fill, dtype=_np_dtype(dtype, default))
     return _finish(arr, requires_grad)
 
 
+def _filled_out(name, out, size, fill, dtype):
+    """PyTorch's zeros/ones(..., out=out): out takes `size` (resized, no warning) and is
+    filled, keeping its dtype; a different `dtype` raises. (PyTorch also refuses an out that
+    requires grad while grad mode is on; this layer sits below grad mode and does not check.)"""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if dtype is not None and _dtype.to_dtype(dtype) is not out.dtype:
+        raise RuntimeError(f"dtype {_dtype.to_dtype(dtype)} does not match dtype of out parameter ({out.dtype})")
+    shape = _size(size)
+    if out._data.shape != shape:
+        out._data = np.empty(shape, out._data.dtype)
+    out._data.fill(fill)
+    out._counter().bump(name, None)
+    return out
+
+
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
-    """A tensor of zeros of the given size."""
+    """A tensor of zeros of the given size (written into `out` when given)."""
+    if out is not None:
+        return _filled_out("zeros", out, size, 0, dtype)
     return _filled(size, 0, dtype, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
-    """A tensor of ones of the given size."""
+    """A tensor of ones of the given size (written into `out` when given)."""
+    if out is not None:
+        return _filled_out("ones", out, size, 1, dtype)
     return _filled(size, 1, dtype, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
     """An uninitialized tensor of the given size."""
-    return _finish(np.empty(_size(size), dtype=_np_dtype(dtype)), requires_grad)
+    return _finish(_allocating(np.empty, _size(size), dtype=_np_dtype(dtype)), requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -158,14 +216,28 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         is_float = any(isinstance(v, float) or (isinstance(v, Tensor) and v.is_floating_point())
                        for v in values)
         dtype = _dtype.get_default_dtype() if is_float else _dtype.int64
-    values = [v.item() if isinstance(v, Tensor) else v for v in values]
-    n = max(0, int(np.ceil((values[1] - values[0]) / values[2])))
-    arr = (values[0] + values[2] * np.arange(n, dtype=np.float64)).astype(_np_dtype(dtype))
+    start, end, step = [v.item() if isinstance(v, Tensor) else v for v in values]
+    if (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    np_dtype = _np_dtype(dtype)
+    if all(isinstance(v, numbers.Integral) for v in (start, end, step)) and np_dtype.kind in "iu":
+        # exact integer steps: through float64, 2**60 + 1 would round to 2**60
+        n = max(0, -((start - end) // step))
+        last = start + (n - 1) * step if n else start
+        info = np.iinfo(np_dtype)
+        if not (info.min <= start <= info.max and info.min <= last <= info.max):
+            raise RuntimeError(f"arange: values from {start} to {last} overflow {np_dtype}")
+        arr = start + step * np.arange(n, dtype=np.int64)
+        return _finish(arr.astype(np_dtype, copy=False), requires_grad)
+    n = max(0, int(np.ceil((end - start) / step)))
+    arr = (start + step * np.arange(n, dtype=np.float64)).astype(np_dtype)
     return _finish(arr, requires_grad)
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     """`steps` evenly spaced values from `start` to `end` inclusive."""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     return _finish(np.linspace(start, end, int(steps)).astype(_np_dtype(dtype)), requires_grad)
 
 

@@ -13,6 +13,8 @@ operator methods by the op declarations (ops/), not written here.
 """
 import warnings
 
+import numpy as np
+
 from . import _dtype, _errors
 from ._device import cpu
 from ._size import Size
@@ -350,5 +352,28 @@ class Tensor:
         memo[id(self)] = t
         return t
 
+    # -- pickling (training tools: DataLoader workers, whole-object torch.save) --
     def __reduce_ex__(self, protocol):
-        raise TypeError("pyautograd tensors are not picklable; use pyautograd.save (no pickle)")
+        """Pickles as rebuild_tensor(class, raw bytes, dtype, shape, requires_grad): only primitive
+        arguments, so the weights_only loader can rebuild a tensor without NumPy's own pickling."""
+        if self.grad_fn is not None and self._rg:
+            raise RuntimeError("Cowardly refusing to serialize non-leaf tensor which requires_grad, since autograd "
+                               "does not support crossing process boundaries.  If you just want to transfer the "
+                               "data, call detach() on the tensor before serializing (e.g., putting it on the queue).")
+        data = np.ascontiguousarray(self._data)
+        return rebuild_tensor, (type(self), data.tobytes(), data.dtype.str, data.shape, bool(self._rg))
+
+
+def rebuild_tensor(cls, raw, dtype, shape, requires_grad):
+    """The tensor (or Parameter: `cls`) that Tensor.__reduce_ex__ pickled; validates sizes first."""
+    if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+        raise TypeError(f"rebuild_tensor: {cls!r} is not a Tensor class")
+    dtype = np.dtype(dtype)
+    if dtype.kind not in "biufc":
+        raise TypeError(f"rebuild_tensor: unsupported dtype {dtype}")
+    shape = tuple(int(d) for d in shape)
+    if any(d < 0 for d in shape) or len(raw) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
+        raise ValueError(f"rebuild_tensor: {len(raw)} bytes do not hold shape {shape} of {dtype}")
+    data = np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+    return Tensor._make.__func__(cls, data, bool(requires_grad))
+

@@ -26,7 +26,8 @@ LAYERS = [
     ("ops", ["pyautograd.ops"]),
     ("autograd tools", ["pyautograd.autograd"]),
     ("library", ["pyautograd.nn", "pyautograd.optim", "pyautograd.utils", "pyautograd.serialization",
-                 "pyautograd.linalg", "pyautograd.distributed", "pyautograd.torch_format", "pyautograd.onnx"]),
+                 "pyautograd.linalg", "pyautograd.distributed", "pyautograd.torch_format", "pyautograd.onnx",
+                 "pyautograd._pickle_io", "pyautograd._archive_mmap"]),  # (the last two: training tools)
     ("api", ["pyautograd"]),  # the package's __init__: gathers the names users import
 ]
 

@@ -104,10 +104,9 @@ def test_file_objects(tmp_path):
 
 
 def test_unsaveable_objects_raise_typeerror(tmp_path):
-    with pytest.raises(TypeError, match=r"obj\['fn'\] of type function"):
+    # not a state dict, so save pickles it (tests/test_serialization_objects.py); a lambda cannot be
+    with pytest.raises(TypeError, match=r"cannot save an object of type dict: it is not picklable"):
         pg.save({"fn": lambda: 0}, tmp_path / "x.pt")
-    with pytest.raises(TypeError, match="object array"):
-        pg.save(np.array([object()]), tmp_path / "x.pt")
     assert os.listdir(tmp_path) == []
 
 
@@ -148,7 +147,7 @@ def test_write_is_fsynced_then_renamed(tmp_path, monkeypatch):
     monkeypatch.setattr(serialization.os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd)))
     monkeypatch.setattr(serialization.os, "replace", lambda a, b: (calls.append("replace"), real_replace(a, b)))
     pg.save(1, tmp_path / "x.pt")
-    assert calls == ["fsync", "replace"]
+    assert calls == ["fsync", "replace", "fsync"]  # the file, then its directory after the rename
 
 
 def _good_bytes():

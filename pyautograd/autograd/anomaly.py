@@ -23,7 +23,9 @@ The messages are written by anomaly_report; this module keeps the switches and t
 """
 import functools
 import math
+import threading
 import warnings
+import weakref
 
 import numpy as np
 
@@ -34,7 +36,13 @@ from . import anomaly_report
 
 _state = {"enabled": False, "check_nan": True, "check_inf": False, "check_forward": False,
           "dump_dir": None}
-_locked = {}  # id(array) -> array made read-only by anomaly mode (unlocked on release)
+# id(array) -> [array, count]: arrays anomaly mode made read-only, and how many live nodes
+# saved each. A node's locks go when its backward runs or when the node is collected (a
+# forward pass without a backward), so they follow the graph, not the process; the mutex
+# keeps threads that record and release at the same time from corrupting the table.
+_locked = {}
+_mutex = threading.Lock()
+_node_locks = weakref.WeakKeyDictionary()  # node -> the weakref.finalize that unlocks its arrays
 
 _WARNING = ("Anomaly Detection has been enabled. This mode will increase the runtime and should only "
             "be enabled for debugging.")
@@ -124,21 +132,58 @@ class detect_anomaly:
 def _record_node(node):
     node._extras().anomaly_stack = user_stack(4)
     saved = node.saved
-    if saved:
-        for value in saved.values():
-            for st in (value if value.__class__ is tuple else (value,)):
-                if st.__class__ is not SavedTensor:
-                    continue
-                arr = st.data if st.data is not None else st.tensor._data if st.tensor is not None else None
-                if arr is not None and arr.flags.writeable:
-                    arr.flags.writeable = False
-                    _locked[id(arr)] = arr
+    if not saved:
+        return
+    arrays = []
+    for value in saved.values():
+        for st in (value if value.__class__ is tuple else (value,)):
+            if st.__class__ is not SavedTensor:
+                continue
+            arr = st.data if st.data is not None else st.tensor._data if st.tensor is not None else None
+            if arr is not None:
+                arrays.append(arr)
+    mine = []
+    with _mutex:
+        for arr in arrays:
+            entry = _locked.get(id(arr))
+            if entry is not None and entry[0] is arr:
+                entry[1] += 1
+            elif arr.flags.writeable:
+                arr.flags.writeable = False
+                _locked[id(arr)] = [arr, 1]
+            else:
+                continue  # read-only already, not by us: not ours to unlock
+            mine.append(arr)
+        if mine:
+            _node_locks[node] = weakref.finalize(node, _unlock, mine)
+
+
+def _unlock(arrays):
+    """Drops one node's hold on each of `arrays`; the last hold makes an array writable again."""
+    with _mutex:
+        for arr in arrays:
+            entry = _locked.get(id(arr))
+            if entry is None or entry[0] is not arr:
+                continue
+            entry[1] -= 1
+            if entry[1] <= 0:
+                del _locked[id(arr)]
+                arr.flags.writeable = True
+
+
+def _release_node(node):
+    """Unlocks the arrays `node` saved (its backward has run); idempotent."""
+    with _mutex:
+        finalizer = _node_locks.pop(node, None)
+    if finalizer is not None:
+        finalizer()
 
 
 def unlock_for_write(arr):
     """Lets pyautograd's own in-place ops write into an array anomaly mode locked (the version
     counter guards those writes); returns True if it was locked."""
-    if id(arr) in _locked:
+    entry = _locked.get(id(arr))
+    if entry is not None and entry[0] is arr:
         arr.flags.writeable = True
         return True
     return False
@@ -150,10 +195,16 @@ def relock(arr):
 
 
 def release_locks():
-    """Makes every array locked by anomaly mode writable again."""
-    for arr in _locked.values():
-        arr.flags.writeable = True
-    _locked.clear()
+    """Makes every array locked by anomaly mode writable again (when anomaly mode is switched off)."""
+    with _mutex:
+        finalizers = list(_node_locks.values())
+        _node_locks.clear()
+    for finalizer in finalizers:
+        finalizer()
+    with _mutex:
+        for arr, _ in _locked.values():
+            arr.flags.writeable = True
+        _locked.clear()
 
 
 def _check_forward(op, arrays, params, out):
@@ -183,6 +234,8 @@ def _check_forward(op, arrays, params, out):
 
 
 def _check_backward(node, grad_inputs, grad_outputs=None, parents=None):
+    if node in _node_locks:
+        _release_node(node)  # its backward has run: the saved arrays may be written again
     check_nan, check_inf = _state["check_nan"], _state["check_inf"]
     i = -1
     for g in grad_inputs:
@@ -226,7 +279,9 @@ class AnomalyObserver(observers.GraphObserver):
     node_recorded = staticmethod(_record_node)
     forward_computed = staticmethod(_check_forward)
     backward_computed = staticmethod(_check_backward)
-    backward_finished = staticmethod(release_locks)
+    # no backward_finished: each node's locks go when its own backward runs (_check_backward) or
+    # when it is collected; releasing every lock at the end of a pass would unlock the saved
+    # arrays of graphs other threads are still building
     unlock_for_write = staticmethod(unlock_for_write)
 
     def relock(self, array):

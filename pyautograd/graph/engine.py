@@ -15,6 +15,7 @@
    added in place, or out of place when create_graph.
 Saved tensors are released after their node runs unless retain_graph.
 """
+from .._tensor import Tensor
 from . import grad_mode
 from .leaf_grads import accumulate_into_leaf
 from .node import AccumulateGrad
@@ -46,8 +47,22 @@ def _run_tensor_hooks(hooks, grad):
     for hook in list(hooks.values()):
         new = hook(grad)
         if new is not None:
+            _check_hook_result(hook, grad, new)
             grad = new
     return grad
+
+
+def _check_hook_result(hook, grad, new):
+    """Raises as PyTorch when a tensor hook returns something that cannot replace `grad`
+    (stored as is, it would fail much later, in the optimizer)."""
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if new.shape != grad.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value (was {tuple(grad.shape)}, "
+                           f"got {tuple(new.shape)})")
+    if new.dtype is not grad.dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {grad.dtype} got {new.dtype})")
 
 
 def _retain(tensor, grad, state):

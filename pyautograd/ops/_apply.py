@@ -20,6 +20,7 @@ from ..graph.grad_mode import no_grad
 from ..graph.node import Node, SavedTensor
 from ..graph.observers import active as _observing
 from . import _arrayeval
+from ._kernel_errors import as_torch_error
 
 _make = Tensor._make  # bound once (binding a classmethod per call costs)
 _NO_EDGE = (None, 0)
@@ -95,12 +96,18 @@ def call(op, inputs, params):
             if t._rg:
                 rg = True
                 break
-    if not op.inputs_first:
-        out = op.forward(*[arrays[i] if is_input else params[i] for is_input, i in op.order])
-    elif params:
-        out = op.forward(*arrays, *params)
-    else:  # most ops: no tuple of arrays + params to build
-        out = op.forward(*arrays)
+    try:
+        if not op.inputs_first:
+            out = op.forward(*[arrays[i] if is_input else params[i] for is_input, i in op.order])
+        elif params:
+            out = op.forward(*arrays, *params)
+        else:  # most ops: no tuple of arrays + params to build
+            out = op.forward(*arrays)
+    except ValueError as exc:  # a kernel's ValueError is PyTorch's RuntimeError (see _kernel_errors)
+        error = as_torch_error(op.name, exc, arrays)
+        if error is exc:
+            raise
+        raise error from None
     if _observing.forward_computed is not None:
         _observing.forward_computed(op, arrays, params, out)
     requires = rg and op.differentiable and _grad_local.enabled

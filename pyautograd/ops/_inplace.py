@@ -51,9 +51,19 @@ def check_writable(self, name):
                 f"views to be modified inplace. You should replace the inplace operation by an out-of-place "
                 f"one (or .clone() the output first).")
     if not self._data.flags.writeable and not _unlock_for_write(self._data):
-        raise RuntimeError(
-            f"{name}: unsupported operation: more than one element of the written-to tensor refers to a "
-            "single memory location. Please clone() the tensor before performing the operation.")
+        raise RuntimeError(_read_only_error(self._data, name))
+
+
+def _read_only_error(arr, name):
+    """Why `arr` cannot be written: elements sharing memory (an expanded tensor, PyTorch's
+    error), or a buffer that is read-only itself (NumPy's, e.g. a non-writable array given to
+    from_numpy, or np.frombuffer over bytes), which PyTorch would write anyway."""
+    if any(stride == 0 and n > 1 for n, stride in zip(arr.shape, arr.strides)):
+        return (f"{name}: unsupported operation: more than one element of the written-to tensor refers to a "
+                "single memory location. Please clone() the tensor before performing the operation.")
+    return (f"{name}: the tensor's memory is read-only (it comes from a non-writable NumPy array, e.g. "
+            "from_numpy of an array with flags.writeable False or of np.frombuffer over bytes), so it cannot be "
+            "modified in place. Use .clone() to get a writable copy, or make the NumPy array writable first.")
 
 
 def _leaf_details(leaf, view, name):

@@ -88,6 +88,8 @@ def clamp(input, min=None, max=None):
                         f" * (Tensor input, Tensor min = None, Tensor max = None)\n"
                         f" * (Tensor input, Number min = None, Number max = None)\n"
                         f"(make both bounds tensors, e.g. torch.full_like(input, max))")
+    if not input.dtype.is_floating_point and builtins.any(isinstance(b, float) for b in (min, max)):
+        input = input.to(_dtype.get_default_dtype())  # int tensor, float bound: a float result (PyTorch)
     return pointwise.clamp_scalar(input, min, max)
 
 
@@ -570,6 +572,8 @@ def unsqueeze(input, dim):
 def _tensor_list(tensors, op):
     tensors = tuple(tensors)
     if not tensors:
+        if op == "cat":  # torch.cat raises ValueError here, torch.stack RuntimeError
+            raise ValueError("torch.cat(): expected a non-empty list of Tensors")
         raise RuntimeError(f"{op}(): expected a non-empty list of Tensors")
     for i, x in enumerate(tensors):
         if not isinstance(x, Tensor):

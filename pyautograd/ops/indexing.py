@@ -515,7 +515,12 @@ def index_select(input, dim, index):
     idx = idx.reshape(-1)
     if input.ndim == 0 and idx.size != 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
-    _check_index_values("index_select", idx, size, dim)
+    if idx.size and ((idx < 0) | (idx >= size)).any():
+        bad = idx[(idx < 0) | (idx >= size)].flat[0]
+        detail = f"index_select(): index {bad} is out of bounds for dimension {dim} with size {size}"
+        if dim == 1:  # PyTorch's CPU kernel for dim 1 raises RuntimeError, the others IndexError
+            raise RuntimeError(detail)
+        raise IndexError(f"index out of range in self: {detail}")
     return _index_select(input, dim, idx)
 
 

@@ -23,15 +23,44 @@ mm = defop("mm", "input, mat2", kernels.matmul,
            grads={"input": lambda grad, mat2: grad.mm(mat2.t()),
                   "mat2": lambda grad, input: input.t().mm(grad)})
 
-bmm = defop("bmm", "input, mat2", kernels.matmul,
+def _bmm_forward(input, mat2):
+    for name, a in (("batch1", input), ("batch2", mat2)):
+        if a.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+    if mat2.shape[:2] != (input.shape[0], input.shape[2]):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+    return kernels.matmul(input, mat2)
+
+
+def _mv_forward(input, vec):
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    if input.shape[1] != vec.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), "
+                           f"vec ({vec.shape[0]})")
+    return kernels.matmul(input, vec)
+
+
+def _dot_forward(input, other):
+    if input.ndim != 1 or other.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
+    if input.shape != other.shape:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src [{other.shape[0]}] "
+                           f"to have the same number of elements, but got {input.shape[0]} and {other.shape[0]} "
+                           "elements respectively")
+    return kernels.matmul(input, other)
+
+
+bmm = defop("bmm", "input, mat2", _bmm_forward,
             grads={"input": lambda grad, mat2: grad.bmm(_mT(mat2)),
                    "mat2": lambda grad, input: _mT(input).bmm(grad)})
 
-mv = defop("mv", "input, vec", kernels.matmul,
+mv = defop("mv", "input, vec", _mv_forward,
            grads={"input": lambda grad, vec: grad.unsqueeze(-1) * vec,
                   "vec": lambda grad, input: input.t().mv(grad)})
 
-dot = defop("dot", "input, other", kernels.matmul,
+dot = defop("dot", "input, other", _dot_forward,
             grads={"input": lambda grad, other: grad * other,
                    "other": lambda grad, input: grad * input})
 

@@ -14,6 +14,8 @@ non-negative ints, or None for every dim.
 """
 import math
 
+import numpy as np
+
 from .. import kernels
 from .._creation import arange, ones_like, zeros_like
 from ..graph import grad_mode
@@ -221,9 +223,17 @@ def _std_backward(grad, input, result, dims, correction, keepdim):
 var = defop("var", "input, dims, correction, keepdim",
             lambda input, dims, correction, keepdim: kernels.var(input, dims, correction, keepdim),
             promote=None, grads={"input": _var_backward})
-std = defop("std", "input, dims, correction, keepdim",
-            lambda input, dims, correction, keepdim: kernels.sqrt(kernels.var(input, dims, correction, keepdim)),
-            promote=None, grads={"input": _std_backward})
+def _std_forward(input, dims, correction, keepdim):
+    v = kernels.var(input, dims, correction, keepdim)
+    if input.dtype.itemsize < 8 and np.isinf(v).any():
+        # the variance of large float32 values overflows where their std does not (3e38 values
+        # have a std of 3e38): PyTorch accumulates in double, so redo it in float64
+        v = kernels.var(input.astype(np.float64), dims, correction, keepdim)
+        return kernels.sqrt(v).astype(input.dtype)
+    return kernels.sqrt(v)
+
+
+std = defop("std", "input, dims, correction, keepdim", _std_forward, promote=None, grads={"input": _std_backward})
 
 # -- vector norm ----------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import numpy as np
 from .._alloc import empty
 from .._registry import KernelSpec
 from ..checks import Unsupported
+from ..checks.norm import check_layer_norm
 from . import _marshal as m
 
 __all__ = ["layer_norm", "layer_norm_backward"]
@@ -51,6 +52,7 @@ def _ptr(a):
 
 def layer_norm(x, weight, bias, normalized_ndim, eps):
     """(x - mean) / sqrt(var + eps) over the last `normalized_ndim` axes, then * weight + bias (C)."""
+    normalized_ndim = check_layer_norm("layer_norm", x, weight, bias, normalized_ndim)
     dt = _same_float(x, weight, bias)
     if dt is None:
         raise Unsupported("layer_norm: the C kernel takes one float dtype for x, weight and bias")
@@ -64,6 +66,7 @@ def layer_norm(x, weight, bias, normalized_ndim, eps):
 
 def layer_norm_backward(grad, x, weight, normalized_ndim, eps):
     """The gradients (dx, dweight, dbias) of layer_norm (dweight None without a weight) (C)."""
+    normalized_ndim = check_layer_norm("layer_norm_backward", x, weight, None, normalized_ndim, grad)
     dt = _same_float(x, grad, weight)
     if dt is None or grad.shape != x.shape:
         raise Unsupported("layer_norm_backward: the C kernel takes one float dtype and grad of x's shape")
@@ -76,3 +79,7 @@ def layer_norm_backward(grad, x, weight, normalized_ndim, eps):
     m.check(_BACKWARD[dt](m.ptr(g), m.ptr(xc), _ptr(w), m.out_ptr(dx), _ptr(dw), m.out_ptr(db), rows, cols,
                           float(eps), m.threads[0]), "layer_norm_backward")
     return dx, dw, db
+
+
+# No misaligned buffer reaches C; arrays of more than MAX_NDIM dims go to the reference (_marshal.guard).
+m.guard_all(globals(), __all__)

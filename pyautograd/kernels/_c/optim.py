@@ -18,7 +18,10 @@ from ..checks import optim as checks
 from . import _marshal as m
 
 __all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many", "rmsprop_step", "rmsprop_step_many",
-           "adagrad_step", "adagrad_step_many"]
+           "adagrad_step", "adagrad_step_many",
+           # training tools (issue 15)
+           "adadelta_step_many", "adamax_step_many", "radam_step_many", "rprop_step_many", "nadam_step_many",
+           "asgd_step_many"]
 
 # Crossover sizes (parameter elements), measured on the development machine:
 # there is none. The fused C update makes one pass where NumPy makes five to
@@ -38,6 +41,13 @@ SPECS = {
     "adagrad_step": KernelSpec("adagrad_step", 0),
     "rmsprop_step_many": KernelSpec("rmsprop_step_many", 0, grouped=True),
     "adagrad_step_many": KernelSpec("adagrad_step_many", 0, grouped=True),
+    # training tools (issue 15): one pass in C where NumPy makes about ten
+    "adadelta_step_many": KernelSpec("adadelta_step_many", 0, grouped=True),
+    "adamax_step_many": KernelSpec("adamax_step_many", 0, grouped=True),
+    "radam_step_many": KernelSpec("radam_step_many", 0, grouped=True),
+    "rprop_step_many": KernelSpec("rprop_step_many", 0, grouped=True),
+    "nadam_step_many": KernelSpec("nadam_step_many", 0, grouped=True),
+    "asgd_step_many": KernelSpec("asgd_step_many", 0, grouped=True),
 }
 
 _SGD = {dt: (m.symbol("optim", "sgd_step", dt), m.symbol("optim", "sgd_step_many", dt)) for dt in m.CTYPES}
@@ -299,3 +309,85 @@ def adagrad_step_many(params, grads, state_sums, *, step, lr, lr_decay=0.0, eps,
                      lambda: checks.check_adagrad_group(op, params, grads, state_sums, step, lr, lr_decay, eps,
                                                      weight_decay)[1],
                      step, lr, lr_decay, eps, weight_decay, bool(maximize))
+
+
+# ---- Adadelta and Adamax (training tools, issue 15) --------------------------------------------
+
+_ADADELTA = {dt: (None, m.symbol("optim", "adadelta_step_many", dt)) for dt in m.CTYPES}
+_ADAMAX = {dt: (None, m.symbol("optim", "adamax_step_many", dt)) for dt in m.CTYPES}
+
+
+def adadelta_step_many(params, grads, square_avgs, acc_deltas, *, lr, rho, eps, weight_decay=0.0, maximize=False):
+    """adadelta_step_many in one C call, threaded over the group's total element count.
+
+    See _numpy.optim.adadelta_step_many. Returns params.
+    """
+    op = "adadelta_step_many"
+    checks.check_adadelta_options(op, lr, rho, eps, weight_decay)
+    lists = checks.adadelta_lists(grads, square_avgs, acc_deltas)
+    return _run_many(op, _ADADELTA, params, lists, False, lambda: checks.check_group(op, params, lists),
+                     lr, rho, eps, weight_decay, bool(maximize))
+
+
+def adamax_step_many(params, grads, exp_avgs, exp_infs, *, step, lr, beta1, beta2, eps, weight_decay=0.0,
+                     maximize=False):
+    """adamax_step_many in one C call, threaded over the group's total element count.
+
+    See _numpy.optim.adamax_step_many. Returns params.
+    """
+    op = "adamax_step_many"
+    step = checks.check_adamax_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    lists = checks.adamax_lists(grads, exp_avgs, exp_infs)
+    return _run_many(op, _ADAMAX, params, lists, False, lambda: checks.check_group(op, params, lists),
+                     step, lr, beta1, beta2, eps, weight_decay, bool(maximize))
+
+
+_RADAM = {dt: (None, m.symbol("optim", "radam_step_many", dt)) for dt in m.CTYPES}
+_RPROP = {dt: (None, m.symbol("optim", "rprop_step_many", dt)) for dt in m.CTYPES}
+
+
+def radam_step_many(params, grads, exp_avgs, exp_avg_sqs, *, step, lr, beta1, beta2, eps, weight_decay=0.0,
+                    decoupled_weight_decay=False, maximize=False):
+    """radam_step_many in one C call (see _numpy.optim.radam_step_many). Returns params."""
+    op = "radam_step_many"
+    step = checks.check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    lists = checks.radam_lists(grads, exp_avgs, exp_avg_sqs)
+    return _run_many(op, _RADAM, params, lists, False, lambda: checks.check_group(op, params, lists),
+                     step, lr, beta1, beta2, eps, weight_decay, bool(decoupled_weight_decay), bool(maximize))
+
+
+def rprop_step_many(params, grads, prevs, step_sizes, *, etaminus, etaplus, step_size_min, step_size_max,
+                    maximize=False):
+    """rprop_step_many in one C call (see _numpy.optim.rprop_step_many). Returns params."""
+    op = "rprop_step_many"
+    checks.check_rprop_options(op, etaminus, etaplus, step_size_min, step_size_max)
+    lists = checks.rprop_lists(grads, prevs, step_sizes)
+    return _run_many(op, _RPROP, params, lists, False, lambda: checks.check_group(op, params, lists),
+                     etaminus, etaplus, step_size_min, step_size_max, bool(maximize))
+
+
+_NADAM = {dt: (None, m.symbol("optim", "nadam_step_many", dt)) for dt in m.CTYPES}
+_ASGD = {dt: (None, m.symbol("optim", "asgd_step_many", dt)) for dt in m.CTYPES}
+
+
+def nadam_step_many(params, grads, exp_avgs, exp_avg_sqs, *, step, lr, beta1, beta2, eps, mu, mu_next, mu_product,
+                    weight_decay=0.0, decoupled_weight_decay=False, maximize=False):
+    """nadam_step_many in one C call (see _numpy.optim.nadam_step_many). Returns params."""
+    op = "nadam_step_many"
+    step = checks.check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    lists = checks.radam_lists(grads, exp_avgs, exp_avg_sqs)
+    return _run_many(op, _NADAM, params, lists, False, lambda: checks.check_group(op, params, lists),
+                     step, lr, beta1, beta2, eps, weight_decay, mu, mu_next, mu_product, bool(decoupled_weight_decay),
+                     bool(maximize))
+
+
+def asgd_step_many(params, grads, axs, *, eta, mu, lambd, weight_decay=0.0, maximize=False):
+    """asgd_step_many in one C call (see _numpy.optim.asgd_step_many). Returns params."""
+    op = "asgd_step_many"
+    checks.check_asgd_options(op, weight_decay)
+    lists = checks.asgd_lists(grads, axs)
+    return _run_many(op, _ASGD, params, lists, False, lambda: checks.check_group(op, params, lists),
+                     eta, mu, lambd, weight_decay, bool(maximize))
+
+# No misaligned buffer reaches C; arrays of more than MAX_NDIM dims go to the reference (_marshal.guard).
+m.guard_all(globals(), __all__)

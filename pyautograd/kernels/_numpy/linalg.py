@@ -35,7 +35,8 @@ def gemm(a, b, *, c=None, alpha=1.0, beta=0.0, out=None):
     Args:
         a: (M, K) array; b: (K, N) array of the same float dtype.
         c: optional addend broadcastable to (M, N) (a bias row (N,), a column (M, 1), ...).
-        alpha, beta: Python floats scaling the product and c.
+        alpha, beta: Python floats scaling the product and c (beta == 0: c is not read, so
+            its NaN/inf do not propagate, as in BLAS and PyTorch).
         out: optional (M, N) array to write into.
     Returns:
         The (M, N) result (out when given).
@@ -47,7 +48,8 @@ def gemm(a, b, *, c=None, alpha=1.0, beta=0.0, out=None):
 
 def _gemm_formula(a, b, c, alpha, beta):
     result = alpha * (a @ b)
-    return result if c is None else result + beta * c
+    # beta == 0 ignores c, NaN and inf included (BLAS's and PyTorch's addmm convention)
+    return result if c is None or beta == 0 else result + beta * c
 
 
 def matmul(a, b, *, out=None):

@@ -16,9 +16,16 @@ from ..checks.optim import (adagrad_lists, adam_lists, check_adagrad, check_adag
                             check_adam_group, check_group_no_overlap, check_no_overlap, check_rmsprop,
                             check_rmsprop_group, check_sgd, check_sgd_group, group_named, rmsprop_lists,
                             sgd_lists)
+# training tools (issue 15)
+from ..checks.optim import (adadelta_lists, adamax_lists, asgd_lists, check_adadelta_options,
+                            check_adam_options, check_adamax_options, check_asgd_options, check_group,
+                            check_rprop_options, radam_lists, rprop_lists)
 
 __all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many", "rmsprop_step", "rmsprop_step_many",
-           "adagrad_step", "adagrad_step_many"]
+           "adagrad_step", "adagrad_step_many",
+           # training tools (issue 15): the group forms of Adadelta and Adamax
+           "adadelta_step_many", "adamax_step_many", "radam_step_many", "rprop_step_many", "nadam_step_many",
+           "asgd_step_many"]
 
 # ---- the updates ----------------------------------------------------------------------
 
@@ -297,4 +304,221 @@ def adagrad_step_many(params, grads, state_sums, *, step, lr, lr_decay=0.0, eps,
     for i, param in enumerate(params):
         adagrad_step(param, grads[i], state_sums[i], step=step, lr=lr, lr_decay=lr_decay, eps=eps,
                      weight_decay=weight_decay, maximize=maximize)
+    return params
+
+
+# ---- Adadelta and Adamax (training tools, issue 15): group forms only ----------------------
+
+
+
+
+
+
+
+
+
+def adadelta_step_many(params, grads, square_avgs, acc_deltas, *, lr, rho, eps, weight_decay=0.0, maximize=False):
+    """One Adadelta step on every tensor of a group, in place: torch.optim.Adadelta's single-tensor update.
+
+    ``g = -grad if maximize else grad``; ``g += weight_decay * param``; ``square_avg = rho *
+    square_avg + (1 - rho) g^2``; ``delta = sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g``;
+    ``acc_delta = rho * acc_delta + (1 - rho) delta^2``; ``param -= lr * delta``.
+    Lists as adagrad_step_many's (one entry per parameter, one dtype). Returns params.
+    """
+    op = "adadelta_step_many"
+    check_adadelta_options(op, lr, rho, eps, weight_decay)
+    check_group(op, params, adadelta_lists(grads, square_avgs, acc_deltas))
+    check_group_no_overlap(op, group_named(params, adadelta_lists(grads, square_avgs, acc_deltas)))
+    with quiet_block():
+        for p, g, sq, acc in zip(params, grads, square_avgs, acc_deltas):
+            _adadelta(p, g, sq, acc, lr, rho, eps, weight_decay, maximize)
+    return params
+
+
+def _adadelta(param, grad, square_avg, acc_delta, lr, rho, eps, weight_decay, maximize):
+    t = param.dtype.type
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = grad + t(weight_decay) * param
+    square_avg *= t(rho)
+    square_avg += t(1 - rho) * grad * grad
+    delta = np.sqrt(acc_delta + t(eps)) / np.sqrt(square_avg + t(eps)) * grad
+    acc_delta *= t(rho)
+    acc_delta += t(1 - rho) * delta * delta
+    param += t(-lr) * delta
+
+
+def adamax_step_many(params, grads, exp_avgs, exp_infs, *, step, lr, beta1, beta2, eps, weight_decay=0.0,
+                     maximize=False):
+    """One Adamax step on every tensor of a group, in place: torch.optim.Adamax's single-tensor update.
+
+    ``g = -grad if maximize else grad``; ``g += weight_decay * param``; ``exp_avg = lerp(exp_avg, g,
+    1 - beta1)``; ``exp_inf = max(beta2 * exp_inf, |g| + eps)`` (NaN-propagating);
+    ``param -= lr / (1 - beta1 ** step) * exp_avg / exp_inf``. `step` is the group's 1-based step
+    count, already incremented. Returns params.
+    """
+    op = "adamax_step_many"
+    step = check_adamax_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    check_group(op, params, adamax_lists(grads, exp_avgs, exp_infs))
+    check_group_no_overlap(op, group_named(params, adamax_lists(grads, exp_avgs, exp_infs)))
+    clr = lr / (1 - beta1 ** step)
+    with quiet_block():
+        for p, g, m, u in zip(params, grads, exp_avgs, exp_infs):
+            t = p.dtype.type
+            if maximize:
+                g = -g
+            if weight_decay != 0:
+                g = g + t(weight_decay) * p
+            _lerp_(m, g, 1 - beta1)
+            u *= t(beta2)
+            np.maximum(u, np.abs(g) + t(eps), out=u)
+            p += t(-clr) * m / u
+    return params
+
+
+
+
+
+
+
+
+def radam_step_many(params, grads, exp_avgs, exp_avg_sqs, *, step, lr, beta1, beta2, eps, weight_decay=0.0,
+                    decoupled_weight_decay=False, maximize=False):
+    """One RAdam step on every tensor of a group, in place: torch.optim.RAdam's single-tensor update.
+
+    Adam's moments; once rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t) exceeds 5 the step is
+    ``lr * m_hat * sqrt(1 - beta2^t) / (sqrt(v) + eps) * rect``, before that ``lr * m_hat``.
+    `step` is the group's 1-based step count, already incremented. Returns params.
+    """
+    op = "radam_step_many"
+    step = check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    check_group(op, params, radam_lists(grads, exp_avgs, exp_avg_sqs))
+    check_group_no_overlap(op, group_named(params, radam_lists(grads, exp_avgs, exp_avg_sqs)))
+    bias_correction1, bias_correction2 = 1 - beta1 ** step, 1 - beta2 ** step
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+    rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5 if rho_t > 5 else 1
+    with quiet_block():
+        for param, grad, exp_avg, exp_avg_sq in zip(params, grads, exp_avgs, exp_avg_sqs):
+            t = param.dtype.type
+            if maximize:
+                grad = -grad
+            if weight_decay != 0:
+                if decoupled_weight_decay:
+                    param *= t(1 - lr * weight_decay)
+                else:
+                    grad = grad + t(weight_decay) * param
+            _lerp_(exp_avg, grad, 1 - beta1)
+            exp_avg_sq *= t(beta2)
+            exp_avg_sq += t(1 - beta2) * grad * grad
+            corrected = exp_avg / t(bias_correction1)
+            if rho_t > 5.0:
+                adaptive = t(bias_correction2 ** 0.5) / (np.sqrt(exp_avg_sq) + t(eps))
+                param -= corrected * t(lr) * adaptive * t(rect)
+            else:
+                param -= corrected * t(lr)
+    return params
+
+
+def _torch_sign(x):
+    """np.sign with PyTorch's CPU convention sign(NaN) = 0."""
+    s = np.sign(x)
+    return np.where(np.isnan(s), s.dtype.type(0), s)
+
+
+def rprop_step_many(params, grads, prevs, step_sizes, *, etaminus, etaplus, step_size_min, step_size_max,
+                    maximize=False):
+    """One Rprop step on every tensor of a group, in place: torch.optim.Rprop's single-tensor update.
+
+    Per element: the step size grows by etaplus while grad * prev > 0, shrinks by etaminus when it
+    flips sign (and that gradient is then taken as 0), is kept at 0, and is clamped to
+    [step_size_min, step_size_max]; ``param -= sign(grad) * step_size``; prev = the gradient used.
+    The sign of NaN is 0, as PyTorch's on CPU (a NaN gradient leaves its element in place).
+    Returns params.
+    """
+    op = "rprop_step_many"
+    check_rprop_options(op, etaminus, etaplus, step_size_min, step_size_max)
+    check_group(op, params, rprop_lists(grads, prevs, step_sizes))
+    check_group_no_overlap(op, group_named(params, rprop_lists(grads, prevs, step_sizes)))
+    with quiet_block():
+        for param, grad, prev, step_size in zip(params, grads, prevs, step_sizes):
+            t = param.dtype.type
+            if maximize:
+                grad = -grad
+            sign = _torch_sign(grad * prev)
+            factor = np.where(sign > 0, t(etaplus), np.where(sign < 0, t(etaminus), t(1)))
+            step_size *= factor
+            np.clip(step_size, t(step_size_min), t(step_size_max), out=step_size)
+            grad = np.where(factor == t(etaminus), t(0), grad)
+            param += -_torch_sign(grad) * step_size
+            prev[...] = grad
+    return params
+
+
+def nadam_step_many(params, grads, exp_avgs, exp_avg_sqs, *, step, lr, beta1, beta2, eps, mu, mu_next, mu_product,
+                    weight_decay=0.0, decoupled_weight_decay=False, maximize=False):
+    """One NAdam step on every tensor of a group, in place: torch.optim.NAdam's single-tensor update.
+
+    The caller owns the momentum schedule: `mu` and `mu_next` are this step's and the next
+    step's, `mu_product` the tensors' running product already multiplied by `mu` (PyTorch keeps
+    it per tensor). ``param += -lr (1 - mu) / (1 - mu_product) * g / denom``, then ``+= -lr
+    mu_next / (1 - mu_product mu_next) * exp_avg / denom`` with ``denom = sqrt(exp_avg_sq /
+    (1 - beta2^t)) + eps``. Returns params.
+    """
+    op = "nadam_step_many"
+    step = check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    check_group(op, params, radam_lists(grads, exp_avgs, exp_avg_sqs))
+    check_group_no_overlap(op, group_named(params, radam_lists(grads, exp_avgs, exp_avg_sqs)))
+    bias_correction2 = 1 - beta2 ** step
+    grad_coef = -lr * (1.0 - mu) / (1.0 - mu_product)
+    avg_coef = (-lr * mu_next) / (1.0 - mu_product * mu_next)
+    with quiet_block():
+        for param, grad, exp_avg, exp_avg_sq in zip(params, grads, exp_avgs, exp_avg_sqs):
+            t = param.dtype.type
+            if maximize:
+                grad = -grad
+            if weight_decay != 0:
+                if decoupled_weight_decay:
+                    param *= t(1 - lr * weight_decay)
+                else:
+                    grad = grad + t(weight_decay) * param
+            _lerp_(exp_avg, grad, 1 - beta1)
+            exp_avg_sq *= t(beta2)
+            exp_avg_sq += t(1 - beta2) * grad * grad
+            denom = np.sqrt(exp_avg_sq / t(bias_correction2)) + t(eps)
+            param += t(grad_coef) * grad / denom
+            param += t(avg_coef) * exp_avg / denom
+    return params
+
+
+
+
+
+
+def asgd_step_many(params, grads, axs, *, eta, mu, lambd, weight_decay=0.0, maximize=False):
+    """One ASGD step on every tensor of a group, in place: torch.optim.ASGD's single-tensor update.
+
+    `eta` and `mu` are the tensors' current step size and averaging weight (PyTorch keeps them
+    per tensor and updates them after the step, which the caller does). ``param *= 1 - lambd
+    eta``; ``param -= eta * g``; ``ax += (param - ax) * mu`` when mu != 1, else ``ax = param``.
+    Returns params.
+    """
+    op = "asgd_step_many"
+    check_asgd_options(op, weight_decay)
+    check_group(op, params, asgd_lists(grads, axs))
+    check_group_no_overlap(op, group_named(params, asgd_lists(grads, axs)))
+    with quiet_block():
+        for param, grad, ax in zip(params, grads, axs):
+            t = param.dtype.type
+            if maximize:
+                grad = -grad
+            if weight_decay != 0:
+                grad = grad + t(weight_decay) * param
+            param *= t(1 - lambd * eta)
+            param += t(-eta) * grad
+            if mu != 1:
+                ax += (param - ax) * t(mu)
+            else:
+                ax[...] = param
     return params

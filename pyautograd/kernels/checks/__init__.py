@@ -10,6 +10,7 @@ class Unsupported(Exception):
     """Raised by a C wrapper, before any pointer is touched, for valid arguments its kernel
     does not take (e.g. mixed float dtypes); the dispatcher then runs the NumPy reference.
 
-    The dispatchers of kernels decided by one array argument catch it (layer_norm and its
-    backward raise it today); the unary, binary and grouped dispatchers do not, so a C
-    wrapper of those shapes must take every input the dispatcher sends it."""
+    The dispatchers of kernels decided by one or two array arguments and the grouped ones
+    catch it (layer_norm raises it for mixed dtypes; every wrapper guarded by _c/_marshal.guard
+    for arrays of more than 16 dims); the unary and binary fast dispatchers do not, so the
+    pointwise wrappers take every input the dispatcher sends them (copying what C cannot read)."""

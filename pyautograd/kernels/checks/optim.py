@@ -267,3 +267,51 @@ def check_adam_group(op, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, 
     if amsgrad and max_exp_avg_sqs is None:
         _required(op, "max_exp_avg_sqs", "amsgrad=True")
     return step, check_group(op, params, adam_lists(grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad))
+
+
+# ---- Adadelta, Adamax, RAdam, Rprop, NAdam, ASGD (training tools, issue 15) ----
+
+def adadelta_lists(grads, square_avgs, acc_deltas):
+    """The per-tensor lists of an Adadelta group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("square_avgs", square_avgs, True), ("acc_deltas", acc_deltas, True)]
+
+
+def adamax_lists(grads, exp_avgs, exp_infs):
+    """The per-tensor lists of an Adamax group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("exp_avgs", exp_avgs, True), ("exp_infs", exp_infs, True)]
+
+
+def check_adadelta_options(op, lr, rho, eps, weight_decay):
+    """Checks Adadelta's hyperparameters as torch.optim.Adadelta's constructor does."""
+    _check_nonnegative(op, lr=lr, eps=eps, weight_decay=weight_decay)
+    _check_range(op, "rho", rho, 0.0 <= rho <= 1.0, "0 <= rho <= 1")
+
+
+def check_adamax_options(op, step, lr, beta1, beta2, eps, weight_decay):
+    """Checks Adamax's hyperparameters (Adam's ranges); returns step as an int."""
+    return check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+
+
+def radam_lists(grads, exp_avgs, exp_avg_sqs):
+    """The per-tensor lists of a RAdam group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("exp_avgs", exp_avgs, True), ("exp_avg_sqs", exp_avg_sqs, True)]
+
+
+def rprop_lists(grads, prevs, step_sizes):
+    """The per-tensor lists of an Rprop group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("prevs", prevs, True), ("step_sizes", step_sizes, True)]
+
+
+def check_rprop_options(op, etaminus, etaplus, step_size_min, step_size_max):
+    """Checks Rprop's hyperparameters as torch.optim.Rprop's constructor does (0 < etaminus < 1 < etaplus)."""
+    _check_range(op, "etas", (etaminus, etaplus), 0.0 < etaminus < 1.0 < etaplus, "0 < etaminus < 1 < etaplus")
+
+
+def asgd_lists(grads, axs):
+    """The per-tensor lists of an ASGD group other than params, as check_group takes them."""
+    return [("grads", grads, False), ("axs", axs, True)]
+
+
+def check_asgd_options(op, weight_decay):
+    """Checks ASGD's kernel hyperparameters (weight_decay >= 0, as torch.optim.ASGD's constructor)."""
+    _check_nonnegative(op, weight_decay=weight_decay)
