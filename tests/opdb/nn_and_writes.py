@@ -111,7 +111,9 @@ OPS = [
     OpInfo("linear", F.linear, _linear_samples, ref=_linear_ref,
            torch_fn=lambda *a: _torch().nn.functional.linear(*a), covers=("linear_addmm", "linear_mm"),
            tolerances={"float32": (1e-5, 1e-4)}),
-    OpInfo("linear_relu", linalg.linear_relu, _linear_relu_samples, ref=_linear_relu_ref,
+    # nn.Sequential's fused Linear then ReLU (ops.linalg.linear_relu): one kernel call recording
+    # PyTorch's unfused graph, checked as relu(linear(...)) is
+    OpInfo("relu", linalg.linear_relu, _linear_relu_samples, variant="after_linear", ref=_linear_relu_ref,
            torch_fn=lambda *a: _torch().relu(_torch().nn.functional.linear(*a)),
            tolerances={"float32": (1e-5, 1e-4)}),
     OpInfo("cross_entropy", F.cross_entropy, _ce_samples, ref=_ce_ref,
