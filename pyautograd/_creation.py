@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 
-from . import _dtype, _random
+from . import _device, _dtype, _random
 from ._tensor import Tensor
 
 
@@ -15,7 +15,8 @@ def _np_dtype(dtype, default=None):
     return _dtype.to_dtype(dtype).numpy_dtype
 
 
-def _finish(data, requires_grad):
+def _finish(data, requires_grad, device=None):
+    _device.check_available(device)  # the CPU; CUDA and the rest refused as PyTorch's CPU build does
     t = Tensor._make(data, False)
     if requires_grad:
         t.requires_grad = True  # validates the dtype
@@ -58,7 +59,10 @@ def _infer(data, float_dtype=None):
         return data._data
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
         data = _tensors_to_lists(data)
-    arr = np.asarray(data)
+    try:
+        arr = np.asarray(data)
+    except ValueError:
+        raise _ragged_error(data) from None
     if arr.dtype.kind in "fuO" and not isinstance(data, (np.ndarray, np.generic)):
         _check_int_range(data)
     if arr.dtype == object:
@@ -103,11 +107,33 @@ def _flat(data):
             yield x
 
 
+def _ragged_error(data):
+    """PyTorch's ValueError for nested sequences of unequal lengths, naming the first one."""
+    def walk(seq, dim):
+        if not isinstance(seq, (list, tuple)) or not seq:
+            return None
+        lengths = [len(x) if isinstance(x, (list, tuple)) else None for x in seq]
+        first = lengths[0]
+        for n in lengths[1:]:
+            if n != first:
+                if first is None or n is None:
+                    return f"expected a sequence at every position of dim {dim + 1} (mixed numbers and sequences)"
+                return f"expected sequence of length {first} at dim {dim + 1} (got {n})"
+        for x in seq:
+            found = walk(x, dim + 1)
+            if found:
+                return found
+        return None
+    return ValueError(walk(data, 0) or "could not make a tensor of data whose nested sequences differ in length")
+
+
 def _tensors_to_lists(data):
     if isinstance(data, Tensor):
-        if data._data.ndim:
-            return [_tensors_to_lists(Tensor._wrap(x)) for x in data._data]
-        return data._data.item()
+        # As PyTorch: a tensor inside a list is one number (only one-element tensors convert).
+        if data._data.size != 1:
+            raise ValueError(f"only one element tensors can be converted to Python scalars (got a tensor of shape "
+                             f"{list(data._data.shape)} inside the list; use torch.stack to join tensors)")
+        return data._data.reshape(()).item()
     if isinstance(data, (list, tuple)):
         return [_tensors_to_lists(x) for x in data]
     return data
@@ -125,11 +151,12 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
                       "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
     arr = _infer(data, _np_dtype(dtype) if dtype is not None else None)
     arr = arr.astype(_np_dtype(dtype), copy=True) if dtype is not None else np.array(arr, copy=True)
-    return _finish(arr, requires_grad)
+    return _finish(arr, requires_grad, device)
 
 
 def as_tensor(data, dtype=None, device=None):
     """A tensor sharing memory with `data` when it is an ndarray or tensor of the right dtype."""
+    _device.check_available(device)
     if isinstance(data, Tensor) and (dtype is None or _dtype.to_dtype(dtype) is data.dtype):
         return data
     if isinstance(data, np.ndarray) and (dtype is None or data.dtype == _np_dtype(dtype)):
@@ -153,9 +180,9 @@ def from_dlpack(ext_tensor):
     return Tensor._wrap(np.from_dlpack(ext_tensor))
 
 
-def _filled(size, fill, dtype, requires_grad, default=None):
+def _filled(size, fill, dtype, requires_grad, default=None, device=None):
     arr = _allocating(np.full, _size(size), fill, dtype=_np_dtype(dtype, default))
-    return _finish(arr, requires_grad)
+    return _finish(arr, requires_grad, device)
 
 
 def _filled_out(name, out, size, fill, dtype):
@@ -178,31 +205,31 @@ def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
     """A tensor of zeros of the given size (written into `out` when given)."""
     if out is not None:
         return _filled_out("zeros", out, size, 0, dtype)
-    return _filled(size, 0, dtype, requires_grad)
+    return _filled(size, 0, dtype, requires_grad, device=device)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
     """A tensor of ones of the given size (written into `out` when given)."""
     if out is not None:
         return _filled_out("ones", out, size, 1, dtype)
-    return _filled(size, 1, dtype, requires_grad)
+    return _filled(size, 1, dtype, requires_grad, device=device)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
     """An uninitialized tensor of the given size."""
-    return _finish(_allocating(np.empty, _size(size), dtype=_np_dtype(dtype)), requires_grad)
+    return _finish(_allocating(np.empty, _size(size), dtype=_np_dtype(dtype)), requires_grad, device)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     """A tensor of `size` filled with `fill_value` (its dtype inferred from the value)."""
     if dtype is None:
         dtype = _dtype.scalar_dtype(fill_value)
-    return _filled((tuple(size),), fill_value, dtype, requires_grad)
+    return _filled((tuple(size),), fill_value, dtype, requires_grad, device=device)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     """A 2-D tensor with ones on the diagonal."""
-    return _finish(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype)), requires_grad)
+    return _finish(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype)), requires_grad, device)
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
@@ -228,22 +255,22 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         if not (info.min <= start <= info.max and info.min <= last <= info.max):
             raise RuntimeError(f"arange: values from {start} to {last} overflow {np_dtype}")
         arr = start + step * np.arange(n, dtype=np.int64)
-        return _finish(arr.astype(np_dtype, copy=False), requires_grad)
+        return _finish(arr.astype(np_dtype, copy=False), requires_grad, device)
     n = max(0, int(np.ceil((end - start) / step)))
     arr = (start + step * np.arange(n, dtype=np.float64)).astype(np_dtype)
-    return _finish(arr, requires_grad)
+    return _finish(arr, requires_grad, device)
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     """`steps` evenly spaced values from `start` to `end` inclusive."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    return _finish(np.linspace(start, end, int(steps)).astype(_np_dtype(dtype)), requires_grad)
+    return _finish(np.linspace(start, end, int(steps)).astype(_np_dtype(dtype)), requires_grad, device)
 
 
 def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_grad=False):
     """`steps` values spaced evenly on a log scale from base**start to base**end."""
-    return _finish(np.logspace(start, end, int(steps), base=base).astype(_np_dtype(dtype)), requires_grad)
+    return _finish(np.logspace(start, end, int(steps), base=base).astype(_np_dtype(dtype)), requires_grad, device)
 
 
 def _like(t, dtype):
@@ -252,34 +279,34 @@ def _like(t, dtype):
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Zeros of `input`'s shape and dtype."""
-    return _filled((input.shape,), 0, _like(input, dtype), requires_grad)
+    return _filled((input.shape,), 0, _like(input, dtype), requires_grad, device=device)
 
 
 def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Ones of `input`'s shape and dtype."""
-    return _filled((input.shape,), 1, _like(input, dtype), requires_grad)
+    return _filled((input.shape,), 1, _like(input, dtype), requires_grad, device=device)
 
 
 def empty_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
     """An uninitialized tensor of `input`'s shape and dtype."""
-    return _finish(np.empty(input._data.shape, _like(input, dtype).numpy_dtype), requires_grad)
+    return _finish(np.empty(input._data.shape, _like(input, dtype).numpy_dtype), requires_grad, device)
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, memory_format=None):
     """`fill_value` in `input`'s shape and dtype."""
-    return _filled((input.shape,), fill_value, _like(input, dtype), requires_grad)
+    return _filled((input.shape,), fill_value, _like(input, dtype), requires_grad, device=device)
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples in [0, 1)."""
     arr = _random.rng(generator).random(_size(size)).astype(_np_dtype(dtype))
-    return _finish(arr, requires_grad)
+    return _finish(arr, requires_grad, device)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples."""
     arr = _random.rng(generator).standard_normal(_size(size)).astype(_np_dtype(dtype))
-    return _finish(arr, requires_grad)
+    return _finish(arr, requires_grad, device)
 
 
 def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
@@ -292,28 +319,31 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
     elif high is None:
         low, high = 0, low
     arr = _random.rng(generator).integers(low, high, size=_size((size,)))
-    return _finish(arr.astype(_np_dtype(dtype, _dtype.int64)), requires_grad)
+    return _finish(arr.astype(_np_dtype(dtype, _dtype.int64)), requires_grad, device)
 
 
-def rand_like(input, dtype=None, generator=None, requires_grad=False):
+def rand_like(input, dtype=None, generator=None, requires_grad=False, device=None, memory_format=None):
     """Uniform samples in [0, 1) of `input`'s shape and dtype."""
-    return rand(input.shape, generator=generator, dtype=_like(input, dtype), requires_grad=requires_grad)
+    return rand(input.shape, generator=generator, dtype=_like(input, dtype), requires_grad=requires_grad,
+                 device=device)
 
 
-def randn_like(input, dtype=None, generator=None, requires_grad=False):
+def randn_like(input, dtype=None, generator=None, requires_grad=False, device=None, memory_format=None):
     """Standard normal samples of `input`'s shape and dtype."""
-    return randn(input.shape, generator=generator, dtype=_like(input, dtype), requires_grad=requires_grad)
+    return randn(input.shape, generator=generator, dtype=_like(input, dtype), requires_grad=requires_grad,
+                 device=device)
 
 
-def randint_like(input, low, high=None, dtype=None, generator=None, requires_grad=False):
+def randint_like(input, low, high=None, dtype=None, generator=None, requires_grad=False, device=None,
+                 memory_format=None):
     """Integers in [low, high) of `input`'s shape (its dtype unless dtype is given)."""
     if high is None:
         low, high = 0, low
     return randint(low, high, input.shape, generator=generator, dtype=_like(input, dtype),
-                   requires_grad=requires_grad)
+                   requires_grad=requires_grad, device=device)
 
 
-def normal(mean, std, size=None, *, generator=None, dtype=None, requires_grad=False):
+def normal(mean, std, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Normal samples with the given mean and std (numbers with a size, or tensors)."""
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
@@ -322,10 +352,10 @@ def normal(mean, std, size=None, *, generator=None, dtype=None, requires_grad=Fa
     if dtype is None:
         dtype = mean.dtype if isinstance(mean, Tensor) else std.dtype if isinstance(std, Tensor) else None
     arr = _random.rng(generator).normal(m, s, size=_size((size,)))
-    return _finish(arr.astype(_np_dtype(dtype)), requires_grad)
+    return _finish(arr.astype(_np_dtype(dtype)), requires_grad, device)
 
 
-def randperm(n, *, generator=None, dtype=None, requires_grad=False):
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     """A random permutation of 0..n-1 (int64)."""
     arr = _random.rng(generator).permutation(int(n))
-    return _finish(arr.astype(_np_dtype(dtype, _dtype.int64)), requires_grad)
+    return _finish(arr.astype(_np_dtype(dtype, _dtype.int64)), requires_grad, device)

@@ -27,7 +27,13 @@ LAYERS = [
     ("autograd tools", ["pyautograd.autograd"]),
     ("library", ["pyautograd.nn", "pyautograd.optim", "pyautograd.utils", "pyautograd.serialization",
                  "pyautograd.linalg", "pyautograd.distributed", "pyautograd.torch_format", "pyautograd.onnx",
-                 "pyautograd._pickle_io", "pyautograd._archive_mmap"]),  # (the last two: training tools)
+                 "pyautograd._pickle_io", "pyautograd._archive_mmap",  # (these two: training tools)
+                 # surface issue 12: the platform answers, legacy types, compile/jit, func, distributions
+                 "pyautograd.accelerator", "pyautograd.amp", "pyautograd.backends", "pyautograd.compiler",
+                 "pyautograd.cuda", "pyautograd.distributions", "pyautograd.func", "pyautograd.jit",
+                 "pyautograd.memory_format", "pyautograd.platform_state", "pyautograd.special",
+                 "pyautograd.tensor_types", "pyautograd.type_info", "pyautograd.version",
+                 "pyautograd._platform_methods"]),
     ("api", ["pyautograd"]),  # the package's __init__: gathers the names users import
 ]
 

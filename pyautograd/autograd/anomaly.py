@@ -23,6 +23,8 @@ The messages are written by anomaly_report; this module keeps the switches and t
 """
 import functools
 import math
+import os
+import sys
 import threading
 import warnings
 import weakref
@@ -54,8 +56,22 @@ def is_anomaly_enabled():
 
 
 def is_anomaly_check_nan_enabled():
-    """Whether anomaly detection checks backward outputs for NaN."""
-    return _state["enabled"] and _state["check_nan"]
+    """Whether anomaly detection checks backward outputs for NaN when it is on (True unless
+    turned off with check_nan=False; PyTorch answers the same while detection is off)."""
+    return _state["check_nan"]
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _user_stacklevel():
+    """The stacklevel that makes a warning point at the user's line (the first frame outside
+    pyautograd), as PyTorch's does: set_detect_anomaly and detect_anomaly reach here by
+    different paths."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _configure(enabled, check_nan=True, check_inf=False, check_forward=False, dump_dir=None):
@@ -63,7 +79,7 @@ def _configure(enabled, check_nan=True, check_inf=False, check_forward=False, du
     _state.update(enabled=bool(enabled), check_nan=bool(check_nan), check_inf=bool(check_inf),
                   check_forward=bool(check_forward), dump_dir=dump_dir)
     if enabled:
-        warnings.warn(_WARNING, UserWarning, stacklevel=3)
+        warnings.warn(_WARNING, UserWarning, stacklevel=_user_stacklevel())
         observers.attach(_WITH_FORWARD_CHECK if check_forward else _OBSERVER)
     else:
         observers.detach()

@@ -9,7 +9,7 @@ listed once.
 from collections import OrderedDict, namedtuple
 
 from .. import _creation, _dtype
-from .._device import device
+from .._device import check_available, device
 from .._tensor import Tensor
 from ..graph.grad_mode import no_grad
 from ..graph.hooks import HookTable, RemovableHandle
@@ -278,13 +278,15 @@ class Module:
     def to(self, *args, **kwargs):
         """Converts floating parameters and buffers to a dtype (devices other than cpu refused)."""
         dtype = kwargs.get("dtype")
+        if kwargs.get("device") is not None:
+            check_available(kwargs["device"])
         for a in args:
             if isinstance(a, _dtype.dtype):
                 dtype = a
             elif isinstance(a, Tensor):
                 dtype = a.dtype
             else:
-                device(a)
+                check_available(a)  # the CPU; CUDA refused as PyTorch's CPU build does
         if dtype is None:
             return self
         dtype = _dtype.to_dtype(dtype)
@@ -307,6 +309,10 @@ class Module:
     def cpu(self):
         """Returns self (pyautograd runs on the CPU)."""
         return self
+
+    def cuda(self, device=None):
+        """Raises as PyTorch's CPU build does: AssertionError "Torch not compiled with CUDA enabled"."""
+        check_available("cuda")  # always raises: there is no CUDA device
 
     def type(self, dst_type):
         """Converts parameters and buffers to dst_type."""

@@ -29,6 +29,8 @@ class Parameter(Tensor):
     def __repr__(self):
         return "Parameter containing:\n" + Tensor.__repr__(self)
 
+    __str__ = __repr__  # print(param) shows the prefix too, as PyTorch's
+
     def __deepcopy__(self, memo):
         p = Parameter(Tensor._wrap(self._data.copy()), self._rg)
         memo[id(self)] = p

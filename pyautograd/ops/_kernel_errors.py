@@ -12,8 +12,8 @@ import numpy as np
 
 def as_torch_error(op_name, exc, arrays):
     """The exception to raise for kernel error `exc` in op `op_name` called on `arrays`."""
-    if isinstance(exc, IndexError) or not isinstance(exc, ValueError):
-        return exc
+    if isinstance(exc, (IndexError, np.linalg.LinAlgError)) or not isinstance(exc, ValueError):
+        return exc  # (a LinAlgError is a ValueError too; ops/linalg_more.py makes it torch's LinAlgError)
     shapes = [a.shape for a in arrays if isinstance(a, np.ndarray)]
     mismatch = broadcast_mismatch(shapes)
     if mismatch is not None:

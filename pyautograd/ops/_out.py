@@ -139,11 +139,12 @@ def with_out(fn, name, policy):
     return function
 
 
-def install(namespace):
+def install(namespace, policies=None):
     """Replaces each listed function in `namespace` (the pyautograd module) by its out= form;
-    aliases (multiply, clip, concat...) keep sharing one function with the name listed first."""
+    aliases (multiply, clip, concat...) keep sharing one function with the name listed first.
+    `policies` ({policy: names}) defaults to POLICIES."""
     done = {}
-    for policy, names in POLICIES.items():
+    for policy, names in (POLICIES if policies is None else policies).items():
         for name in names:
             fn = namespace[name]
             if id(fn) not in done:

@@ -10,7 +10,7 @@ import numbers
 import warnings
 
 from .. import _dtype, return_types
-from .._device import device
+from .._device import check_available, device
 from .._tensor import Tensor
 from ..graph.grad_mode import no_grad
 from . import indexing, linalg, pointwise, reduction
@@ -666,6 +666,8 @@ def to(input, *args, **kwargs):
     Accepts to(dtype), to(device), to(device, dtype), to(other_tensor) and keywords.
     """
     dtype = kwargs.get("dtype")
+    if kwargs.get("device") is not None:
+        check_available(kwargs["device"])
     for a in args:
         if isinstance(a, Tensor):
             dtype = a.dtype
@@ -674,12 +676,16 @@ def to(input, *args, **kwargs):
         elif isinstance(a, str) and a in _dtype._BY_NAME:
             dtype = a
         else:
-            device(a)  # validates: only the CPU exists
+            check_available(a)  # the CPU; CUDA and the rest refused as PyTorch's CPU build does
     if dtype is None:
         return input
     dtype = _dtype.to_dtype(dtype)
     if dtype is input.dtype and not kwargs.get("copy", False):
         return input
+    if not dtype.is_floating_point:
+        # As PyTorch: an integer or bool result cannot require grad, so the graph stops here
+        # (continuing it would be a straight-through estimator nobody asked for).
+        input = input.detach()
     return shape_mod._to_copy(input, dtype.numpy_dtype)
 
 

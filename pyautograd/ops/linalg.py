@@ -12,6 +12,7 @@ from ..graph.observers import active as _observing
 from ._apply import record_computed
 from ._opdef import defop
 from .pointwise import relu
+from .product_checks import check_linear, checked_bmm, checked_dot, checked_mm, checked_mv
 from .shape import t
 
 
@@ -19,52 +20,23 @@ def _mT(x):
     return x.transpose(-2, -1)
 
 
-mm = defop("mm", "input, mat2", kernels.matmul,
+mm = defop("mm", "input, mat2", checked_mm, promote=None,
            grads={"input": lambda grad, mat2: grad.mm(mat2.t()),
                   "mat2": lambda grad, input: input.t().mm(grad)})
 
-def _bmm_forward(input, mat2):
-    for name, a in (("batch1", input), ("batch2", mat2)):
-        if a.ndim != 3:
-            raise RuntimeError(f"{name} must be a 3D tensor")
-    if mat2.shape[:2] != (input.shape[0], input.shape[2]):
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
-    return kernels.matmul(input, mat2)
-
-
-def _mv_forward(input, vec):
-    if input.ndim != 2 or vec.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
-    if input.shape[1] != vec.shape[0]:
-        raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), "
-                           f"vec ({vec.shape[0]})")
-    return kernels.matmul(input, vec)
-
-
-def _dot_forward(input, other):
-    if input.ndim != 1 or other.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
-    if input.shape != other.shape:
-        raise RuntimeError(f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src [{other.shape[0]}] "
-                           f"to have the same number of elements, but got {input.shape[0]} and {other.shape[0]} "
-                           "elements respectively")
-    return kernels.matmul(input, other)
-
-
-bmm = defop("bmm", "input, mat2", _bmm_forward,
+bmm = defop("bmm", "input, mat2", checked_bmm, promote=None,
             grads={"input": lambda grad, mat2: grad.bmm(_mT(mat2)),
                    "mat2": lambda grad, input: _mT(input).bmm(grad)})
 
-mv = defop("mv", "input, vec", _mv_forward,
+mv = defop("mv", "input, vec", checked_mv, promote=None,
            grads={"input": lambda grad, vec: grad.unsqueeze(-1) * vec,
                   "vec": lambda grad, input: input.t().mv(grad)})
 
-dot = defop("dot", "input, other", _dot_forward,
+dot = defop("dot", "input, other", checked_dot, promote=None,
             grads={"input": lambda grad, other: grad * other,
                    "other": lambda grad, input: grad * input})
 
-matmul_nd = defop("matmul_nd", "input, other", kernels.matmul, node_name="UnsafeViewBackward0",
+matmul_nd = defop("matmul_nd", "input, other", checked_mm, promote=None, node_name="UnsafeViewBackward0",
                   grads={"input": lambda grad, other: grad.matmul(_mT(other)),
                          "other": lambda grad, input: _mT(input).matmul(grad)})
 
@@ -99,13 +71,13 @@ addmm = defop("addmm", "input, mat1, mat2, *, beta=1, alpha=1",
 # MmBackward0) saving what PyTorch's save, with the weight's gradient computed in the layout of the
 # transposed weight, as PyTorch's mm_mat2_backward does (so it reaches the weight contiguous).
 linear_addmm = defop("linear_addmm", "input, mat1, mat2", lambda input, mat1, mat2: kernels.gemm(mat1, mat2, c=input, beta=1.0),
-                     node_name="AddmmBackward0",
+                     promote=None, node_name="AddmmBackward0",
                      grads={"input": lambda grad: grad.sum(0),
                             "mat1": lambda grad, mat2: grad.mm(mat2.t()),
                             "mat2": lambda grad, mat1: grad.t().mm(mat1).t()},
                      doc="addmm(bias, input, weight.t()) for a Linear layer (bias 1-D, weight.t() a transposed view).")
 
-linear_mm = defop("linear_mm", "input, mat2", kernels.matmul, node_name="MmBackward0",
+linear_mm = defop("linear_mm", "input, mat2", checked_mm, promote=None, node_name="MmBackward0",
                   grads={"input": lambda grad, mat2: grad.mm(mat2.t()),
                          "mat2": lambda grad, input: grad.t().mm(input).t()},
                   doc="mm(input, weight.t()) for a bias-less Linear layer (weight.t() a transposed view).")
@@ -121,6 +93,10 @@ def _fusable(input, weight, bias):
     if dt.kind != "f" or weight._data.dtype != dt:
         return False
     return bias is None or (isinstance(bias, Tensor) and bias._data.dtype == dt and bias.ndim == 1)
+
+
+def _check(input, weight, bias):
+    check_linear(input._data, weight._data, None if bias is None else bias._data)
 
 
 _PLACEHOLDERS = {}  # (shape, dtype) -> a read-only zero-stride array: one per layer shape, reused
@@ -139,6 +115,7 @@ def _placeholder(shape, dtype):
 def linear_bias(input, weight, bias):
     """input @ weight.T + bias (2-D input): one fused kernel call, recorded as PyTorch's
     addmm(bias, input, weight.t())."""
+    _check(input, weight, bias)  # PyTorch's errors (dtypes, shapes), whichever path runs
     if not _fusable(input, weight, bias):
         return linear_addmm(bias, input, t(weight))
     out = kernels.linear(input._data, weight._data, bias._data)
@@ -147,6 +124,7 @@ def linear_bias(input, weight, bias):
 
 def linear_nobias(input, weight):
     """input @ weight.T (2-D input), recorded as PyTorch's mm(input, weight.t())."""
+    _check(input, weight, None)
     if not _fusable(input, weight, None):
         return linear_mm(input, t(weight))
     return record_computed(linear_mm.op, (input, t(weight)), (), kernels.linear(input._data, weight._data))
@@ -156,6 +134,7 @@ def linear_relu(input, weight, bias):
     """relu(input @ weight.T + bias) for 2-D input in one kernel call (the GEMM's epilogue adds
     the bias and clamps): what nn.Sequential runs for Linear then ReLU. The graph is the
     unfused one: ReluBackward0 -> AddmmBackward0 -> (bias, input, TBackward0 -> weight)."""
+    _check(input, weight, bias)
     if not _fusable(input, weight, bias):
         return relu(linear_addmm(bias, input, t(weight)))
     y = kernels.linear(input._data, weight._data, bias._data, activation="relu")

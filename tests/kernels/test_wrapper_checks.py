@@ -82,6 +82,16 @@ CALLS = {
     "rmsprop_step_many": _optim_group("params", "grads", "sq", "avg", "buf", lr=0.1, alpha=0.9, eps=1e-8,
                                       momentum=0.9, centered=True),
     "adagrad_step_many": _optim_group("params", "grads", "sums", step=2, lr=0.1, eps=1e-10),
+    # the training tools' optimizers (issue 15)
+    "adadelta_step_many": _optim_group("params", "grads", "sq", "acc", lr=1.0, rho=0.9, eps=1e-6),
+    "adamax_step_many": _optim_group("params", "grads", "m", "inf", step=2, lr=0.1, beta1=0.9, beta2=0.99,
+                                     eps=1e-8),
+    "radam_step_many": _optim_group("params", "grads", "m", "v", step=7, lr=0.1, beta1=0.9, beta2=0.99, eps=1e-8),
+    "nadam_step_many": _optim_group("params", "grads", "m", "v", step=2, lr=0.1, beta1=0.9, beta2=0.99, eps=1e-8,
+                                    mu=0.9, mu_next=0.91, mu_product=0.8),
+    "rprop_step_many": _optim_group("params", "grads", "prev", "sizes", etaminus=0.5, etaplus=1.2,
+                                    step_size_min=1e-6, step_size_max=50.0),
+    "asgd_step_many": _optim_group("params", "grads", "ax", eta=0.01, mu=1.0, lambd=1e-4),
 }
 
 
