@@ -1,4 +1,4 @@
-"""Tests of the reduction ops: the entries of opdb/reduction_more.py run here (forward vs
+"""Tests of the reduction ops: the entries of opdb/reduction.py run here (forward vs
 NumPy and PyTorch on both kernel backends; float64 central differences for first and
 second order; gradients vs torch.autograd, which alone judges the kink samples), then
 what a table cannot say: the subgradient conventions, return types, grad_fn names,
@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import pyautograd as P
-from opdb.reduction_more import OPS
+from opdb.reduction import OPS
 
 # Gradients are taken with .backward (see _backward), create_graph included, on purpose.
 pytestmark = pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True")

@@ -4,7 +4,7 @@ The layers' functional forms live in small modules beside this one (nn/_activati
 _normalization.py, _dropout.py, _sparse.py, _padding.py, _bilinear.py) and are re-exported here.
 """
 from ..ops import linalg
-from ..ops.composite import clamp  # noqa: F401
+from ..ops.pointwise import clamp  # noqa: F401
 from ._activation import (elu, elu_, gelu, hardtanh, leaky_relu, leaky_relu_, log_softmax, logsigmoid,  # noqa: F401
                           relu, relu_, relu6, sigmoid, silu, softmax, softplus, tanh)
 from ._bilinear import bilinear  # noqa: F401
