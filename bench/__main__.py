@@ -12,6 +12,7 @@ SUITES = {"kernels": "bench.kernels", "overhead": "bench.overhead", "mlp": "benc
           "anomaly": "bench.anomaly", "memory": "bench.memory", "scale": "bench.scale",
           "ddp": "bench.ddp"}
 SUITES["cnn"] = "bench.cnn"  # conv (issue 13)
+SUITES["compare"] = "bench.compare"  # perf: cross-library comparison, one fresh process per library
 SUITES["data"] = "bench.data"  # training tools (issue 15): DataLoader workers, checkpointing memory
 
 # What each suite measures, for `python -m bench --help`.
@@ -24,6 +25,7 @@ DESCRIPTIONS = {
     "scale": "the MLP step time as batch size and hidden width grow, and the share spent in GEMM",
     "ddp": "data-parallel training across processes (see bench/ddp.py)",
     "cnn": "CNN training steps (MNIST Net, ResNet stage) and conv2d alone, against PyTorch and NumPy",  # conv
+    "compare": "pyautograd, PyTorch and NumPy, each library in its own fresh process per round",
     "all": "every suite in turn (one machine header)",
 }
 
