@@ -34,6 +34,7 @@ SOURCES = ["elementwise.c", "reduce.c", "matmul.c", "optim.c", "loss.c", "norm.c
 # sequence models (issue 14): fused recurrent steps and blocked attention
 HEADERS += ["recurrent.h", "attention.h"]
 SOURCES += ["recurrent.c", "attention.c"]
+HEADERS += ["conv.h", "pool.h"]; SOURCES += ["conv.c", "pool.c"]  # conv (issue 13): convolution and pooling kernels
 
 _CDEF_BLOCK = re.compile(r"/\* cdef-begin \*/(.*?)/\* cdef-end \*/", re.S)
 _TABLE_LINE = re.compile(r"^PAG_(UNARY|BINARY|COMPARE)\((\w+)\s*,", re.M)

@@ -34,5 +34,7 @@ int pag_max_threads(void);
 #include "norm.h"
 #include "recurrent.h"  /* sequence models (issue 14) */
 #include "attention.h"
+#include "conv.h" /* conv (issue 13) */
+#include "pool.h" /* conv (issue 13) */
 
 #endif

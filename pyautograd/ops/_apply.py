@@ -130,6 +130,25 @@ def call(op, inputs, params):
     return results
 
 
+def record_computed(op, inputs, params, out):
+    """op's single output `out`, computed elsewhere (by a fused kernel), wrapped and recorded as
+    if op had computed it: the graph a fused path builds is the unfused one, node for node.
+    `out` may be a placeholder (e.g. a zero-stride array) when nothing reads it: op's formulas
+    do not read its result and the caller never hands it out."""
+    requires = False
+    if op.differentiable and _grad_local.enabled:
+        for x in inputs:
+            if isinstance(x, Tensor) and x._rg:
+                requires = True
+                break
+    result = _make(out, requires)
+    if op.view:
+        result._become_view_of(inputs[0])
+    if requires:
+        result.grad_fn = _record(op, inputs, params, (result,))
+    return result
+
+
 def _record(op, inputs, params, results):
     """Builds and returns op's node: edges to the inputs' producers, saved values, input
     metadata. The caller makes it the grad_fn of the results that require grad."""

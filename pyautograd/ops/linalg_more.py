@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import kernels, return_types
 from . import reduction as R
-from . import shape as S
+from . import shape as shape_ops
 from ._opdef import defop
 from ._surface import declare
 from .matrix import tril
@@ -63,7 +63,7 @@ _solve = defop("linalg_solve", "A, B, vector", kernels.linalg_solve, promote=Non
 def _cholesky_grad(grad, result, upper):
     L, gL = (_mT(result), _mT(grad)) if upper else (result, grad)
     M = _mT(L) @ gL
-    P = tril(M) - 0.5 * diag_embed(S.diagonal(M, 0, -2, -1))
+    P = tril(M) - 0.5 * diag_embed(shape_ops.diagonal(M, 0, -2, -1))
     L_inv = inv(L)
     S = _mT(L_inv) @ P @ L_inv
     return 0.5 * (S + _mT(S))

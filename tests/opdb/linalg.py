@@ -107,6 +107,11 @@ def _linear_relu_samples(dtype, rng):
     yield SampleInput((x, w, b), desc="2-D with bias (nn.Sequential's Linear then ReLU)")
 
 
+def _linear_nobias_samples(dtype, rng):
+    x, w = (make_arg(s, dtype, rng) for s in ((4, 3), (5, 3)))
+    yield SampleInput((x, w), desc="2-D without bias")
+
+
 def _linear_relu_ref(x, w, b):
     return np.maximum(x @ w.T + b, 0)
 
@@ -143,8 +148,14 @@ def baddbmm_ref(input, b1, b2, beta=1, alpha=1):
 
 OPS += [
     OpInfo("linear", F.linear, _linear_samples, ref=_linear_ref,
-           torch_fn=lambda *a: _torch().nn.functional.linear(*a), covers=("linear_bias", "linear_nobias"),
+           torch_fn=lambda *a: _torch().nn.functional.linear(*a), covers=("linear_addmm", "linear_mm"),
            tolerances={"float32": (1e-5, 1e-4)}),
+    # F.linear's 2-D forms and nn.Sequential's fused Linear then ReLU: one kernel call each, recording
+    # PyTorch's unfused graph (TBackward0, AddmmBackward0 / MmBackward0, ReluBackward0)
+    OpInfo("linear_bias", linalg.linear_bias, _linear_relu_samples, ref=_linear_ref,
+           torch_fn=lambda *a: _torch().nn.functional.linear(*a), tolerances={"float32": (1e-5, 1e-4)}),
+    OpInfo("linear_nobias", linalg.linear_nobias, _linear_nobias_samples, ref=_linear_ref,
+           torch_fn=lambda *a: _torch().nn.functional.linear(*a), tolerances={"float32": (1e-5, 1e-4)}),
     OpInfo("linear_relu", linalg.linear_relu, _linear_relu_samples, ref=_linear_relu_ref,
            torch_fn=lambda *a: _torch().relu(_torch().nn.functional.linear(*a)),
            tolerances={"float32": (1e-5, 1e-4)}),

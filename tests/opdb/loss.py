@@ -6,7 +6,7 @@ import numpy as np
 
 import pyautograd.nn.functional as F
 
-from .core import OpInfo, SampleInput, Skip, make_arg
+from .core import OpInfo, SampleInput, make_arg
 
 
 def _torch():
@@ -183,8 +183,5 @@ def _ce_ref(logits, target, weight=None, reduction="mean", label_smoothing=0.0, 
 OPS += [
     OpInfo("cross_entropy", F.cross_entropy, _ce_samples, ref=_ce_ref,
            torch_fn=lambda *a, **k: _torch().nn.functional.cross_entropy(*a, **k),
-           covers=("cross_entropy_fused", "cross_entropy_backward"),
-           skips=(Skip("grad_fn", "label smoothing is fused into the one cross-entropy kernel here "
-                                  "(NllLossBackward0); PyTorch composes it, so its root is AddBackward0"),),
            tolerances={"float32": (1e-5, 1e-5)}),
 ]

@@ -13,4 +13,8 @@ for _mod in (pointwise, reduce, linalg, optim, shape, scan, indexing, loss, nn, 
              selection,
              attention, recurrent):  # attention, recurrent: sequence models (issue 14)
     KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
+# conv (issue 13): the convolution and pooling references
+from . import conv, image, pooling  # noqa: E402
+for _mod in (conv, image, pooling):
+    KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
 globals().update(KERNELS)
