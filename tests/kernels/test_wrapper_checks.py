@@ -82,6 +82,17 @@ CALLS = {
     "rmsprop_step_many": _optim_group("params", "grads", "sq", "avg", "buf", lr=0.1, alpha=0.9, eps=1e-8,
                                       momentum=0.9, centered=True),
     "adagrad_step_many": _optim_group("params", "grads", "sums", step=2, lr=0.1, eps=1e-10),
+    # convolution and pooling (issue 13)
+    "conv_forward": lambda: ((_arr((2, 2, 5, 5)), _arr((3, 2, 3, 3), 1), (1, 1), (0, 0), (1, 1), 1), {}),
+    "conv_backward_input": lambda: ((_arr((2, 3, 3, 3)), _arr((3, 2, 3, 3), 1), (5, 5), (1, 1), (0, 0), (1, 1), 1),
+                                    {}),
+    "conv_backward_weight": lambda: ((_arr((2, 2, 5, 5)), _arr((2, 3, 3, 3), 1), (3, 2, 3, 3), (1, 1), (0, 0),
+                                      (1, 1), 1), {}),
+    "max_pool": lambda: ((_arr((2, 2, 4, 4)), (2, 2), (2, 2), (0, 0), (1, 1), False), {}),
+    "max_pool_backward": lambda: ((_arr((2, 2, 2, 2)), np.array([0, 2, 8, 10] * 4, np.int64).reshape(2, 2, 2, 2),
+                                   (4, 4)), {}),
+    "avg_pool": lambda: ((_arr((2, 2, 4, 4)), (2, 2), (2, 2), (0, 0), False, True, None), {}),
+    "avg_pool_backward": lambda: ((_arr((2, 2, 2, 2)), (4, 4), (2, 2), (2, 2), (0, 0), False, True, None), {}),
     # the training tools' optimizers (issue 15)
     "adadelta_step_many": _optim_group("params", "grads", "sq", "acc", lr=1.0, rho=0.9, eps=1e-6),
     "adamax_step_many": _optim_group("params", "grads", "m", "inf", step=2, lr=0.1, beta1=0.9, beta2=0.99,
@@ -247,9 +258,10 @@ def test_wrapper_fed_a_wrong_argument_behaves_as_the_reference(name, slot, mutat
     c_out, c_arrays = _call(getattr(_c, name), build, slot, MUTATIONS[mutation])
     ref_out, ref_arrays = _call(_numpy.KERNELS[name], build, slot, MUTATIONS[mutation])
     if c_out[0] == "raise":
-        # a clean refusal (the wrappers' TypeError/ValueError naming the problem; Unsupported, on
-        # which the dispatcher runs the reference), or the reference's own error
-        assert c_out[1] in (TypeError, ValueError, Unsupported) or (ref_out[0] == "raise" and c_out[1] is ref_out[1]), \
+        # a clean refusal (the wrappers' TypeError/ValueError, or the convolution and pooling
+        # wrappers' RuntimeError -- PyTorch's kind for their shape errors -- naming the problem;
+        # Unsupported, on which the dispatcher runs the reference), or the reference's own error
+        assert c_out[1] in (TypeError, ValueError, RuntimeError, Unsupported) or (ref_out[0] == "raise" and c_out[1] is ref_out[1]), \
             f"C raised {c_out[1].__name__}: {c_out[2]}; the reference gave {ref_out[:2]}"
         return
     assert ref_out[0] == "ok", f"C computed a result where the reference raised {ref_out[1:]}"

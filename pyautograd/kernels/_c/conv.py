@@ -65,6 +65,9 @@ def _strides5(x):
 
 
 def _usable(*arrays):
+    for a in arrays:
+        if not isinstance(a, np.ndarray):
+            raise TypeError(f"convolution kernels take NumPy arrays, got {type(a).__name__}")
     dt = arrays[0].dtype
     return dt in m.CTYPES and all(a.dtype == dt for a in arrays) and all(a.size for a in arrays)
 
@@ -120,3 +123,7 @@ def conv_backward_weight(x, grad, weight_size, stride, padding, dilation, groups
                                       m.threads[0]),
             "conv_backward_weight")
     return dw
+
+
+# No misaligned buffer reaches C; arrays of more than MAX_NDIM dims go to the reference (_marshal.guard).
+m.guard_all(globals(), __all__)
