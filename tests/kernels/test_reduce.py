@@ -424,13 +424,13 @@ def test_c_status_codes_reject_bad_arguments_in_c():
     empty = ffi.new("int64_t[]", [3, 0])
     assert lib.pag_reduce_max_f32(x, empty, ffi.NULL, 2, 2, out, 1) == lib.PAG_EINVAL  # max of nothing
     shape3 = ffi.new("int64_t[]", [2, 3, 1])
-    assert lib.pag_reduce_softmax_f32(ffi.NULL, shape3, out, shape3, 1) == lib.PAG_EINVAL
-    assert lib.pag_reduce_softmax_f32(x, ffi.NULL, out, shape3, 1) == lib.PAG_EINVAL
+    assert lib.pag_softmax_softmax_f32(ffi.NULL, shape3, out, shape3, 1) == lib.PAG_EINVAL
+    assert lib.pag_softmax_softmax_f32(x, ffi.NULL, out, shape3, 1) == lib.PAG_EINVAL
     bad = ffi.new("int64_t *")
     target = ffi.new("int64_t[]", [0, 7])
-    assert lib.pag_reduce_cross_entropy_f32(x, 2, 3, 3, target, ffi.NULL, -100, 1, 0.0, out, bad, 1) == lib.PAG_EINVAL
+    assert lib.pag_loss_cross_entropy_f32(x, 2, 3, 3, target, ffi.NULL, -100, 1, 0.0, out, bad, 1) == lib.PAG_EINVAL
     assert bad[0] == 1
-    assert lib.pag_reduce_cross_entropy_f32(x, 2, 3, 3, target, ffi.NULL, -100, 7, 0.0, out, bad, 1) == lib.PAG_EINVAL
+    assert lib.pag_loss_cross_entropy_f32(x, 2, 3, 3, target, ffi.NULL, -100, 7, 0.0, out, bad, 1) == lib.PAG_EINVAL
 
 
 def test_dispatcher_takes_the_reduce_kernels(monkeypatch):
