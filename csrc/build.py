@@ -104,9 +104,9 @@ def depends():
     return sorted(os.path.basename(p) for ext in ("*.h", "*.def") for p in glob.glob(os.path.join(HERE, ext)))
 
 
-def pointwise_table(path=os.path.join(HERE, "kernels.def")):
+def pointwise_table(path=None):
     """Returns [(kind, name)] for every line of kernels.def, kind in UNARY/BINARY/COMPARE."""
-    with open(path) as f:
+    with open(path or os.path.join(HERE, "kernels.def")) as f:
         return _TABLE_LINE.findall(f.read())
 
 

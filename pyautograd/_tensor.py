@@ -9,15 +9,11 @@ AccumulateGrad node held weakly (``_acc``), so a leaf never keeps its graph
 alive. Operator methods are installed from the op declarations (ops/), not
 written here.
 """
-import sys
 import warnings
 import weakref
 
-import numpy as np
-
 from . import _dtype
 from ._size import Size
-from .autograd import grad_mode
 from .autograd.node import AccumulateGrad
 from .autograd.version import VersionCounter
 
@@ -349,7 +345,7 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()).item())
 
     def __complex__(self):

@@ -23,13 +23,14 @@ import pyautograd.kernels as K
 
 from .layouts import dtypes, in_layout, layouts, shapes, values
 
+from pyautograd.kernels._numpy import reduce as N
+
 pytestmark = pytest.mark.skipif(not K.c_available(), reason="C kernels not built (test_build fails)")
 
 if K.c_available():
     from pyautograd._C import ffi, lib
     from pyautograd.kernels._c import _marshal
     from pyautograd.kernels._c import reduce as C
-from pyautograd.kernels._numpy import reduce as N
 
 SUM_TOL = {np.float32: 1e-6, np.float64: 1e-13}
 EXP_TOL = {np.float32: dict(rtol=1e-5, atol=1e-6), np.float64: dict(rtol=1e-12, atol=1e-12)}

@@ -6,7 +6,7 @@ import numpy as np
 
 import pyautograd.nn.functional as F
 
-from .core import OpInfo, SampleInput, Skip, make_arg
+from .core import OpInfo, SampleInput, make_arg
 
 REDUCTIONS = ("mean", "sum", "none")
 

@@ -3,7 +3,6 @@ basic indexing (ops/indexing.py: tensor[key], narrow, select)."""
 import numpy as np
 
 import pyautograd as P
-from pyautograd.ops import shape as S
 
 from .core import OpInfo, SampleInput, Skip, make_arg
 

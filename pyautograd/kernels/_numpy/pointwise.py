@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from .._fp import OUT_ARRAY, quiet, quiet_ufunc
+from .._fp import quiet, quiet_ufunc
 
 _erf = np.frompyfunc(math.erf, 1, 1)
 
