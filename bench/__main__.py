@@ -9,17 +9,35 @@ import tempfile
 
 # suite name -> module with run(args)
 SUITES = {"kernels": "bench.kernels", "overhead": "bench.overhead", "mlp": "bench.mlp",
-          "anomaly": "bench.anomaly", "memory": "bench.memory", "scale": "bench.scale"}
+          "anomaly": "bench.anomaly", "memory": "bench.memory", "scale": "bench.scale",
+          "ddp": "bench.ddp"}
+SUITES["data"] = "bench.data"  # training tools (issue 15): DataLoader workers, checkpointing memory
+
+# What each suite measures, for `python -m bench --help`.
+DESCRIPTIONS = {
+    "kernels": "each kernel in C, through the dispatcher, in the NumPy reference and in PyTorch, at several sizes",
+    "overhead": "the per-op cost of a chain of tiny ops (dispatch and graph bookkeeping), against PyTorch",
+    "mlp": "one MLP training step (forward, backward, Adam) on each backend and in PyTorch",
+    "anomaly": "how much slower a training step runs under autograd anomaly detection",
+    "memory": "peak resident memory of 50 MLP training steps, against PyTorch",
+    "scale": "the MLP step time as batch size and hidden width grow, and the share spent in GEMM",
+    "ddp": "data-parallel training across processes (see bench/ddp.py)",
+    "all": "every suite in turn (one machine header)",
+}
 
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def parser():
     """The argument parser: one subcommand per suite and ``all``, with the common options."""
-    p = argparse.ArgumentParser(prog="python -m bench", description="pyautograd benchmarks (see docs/performance.md)")
+    p = argparse.ArgumentParser(prog="python -m bench",
+                                description="pyautograd benchmarks (see docs/performance.md). The PyTorch "
+                                            "columns need PyTorch installed (pip install torch); without it they "
+                                            "are left out.")
     sub = p.add_subparsers(dest="suite", required=True, metavar="suite")
     for name in list(SUITES) + ["all"]:
-        s = sub.add_parser(name, help="every suite in turn" if name == "all" else f"the {name} benchmark")
+        text = DESCRIPTIONS.get(name, f"the {name} benchmark (see bench/{name}.py)")
+        s = sub.add_parser(name, help=text, description=text)
         s.add_argument("--quick", action="store_true", help="a small subset with short samples (a few seconds)")
         s.add_argument("--json", metavar="PATH",
                        help="also write every sample to PATH as JSON (with all: a directory, one file per suite)")

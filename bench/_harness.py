@@ -15,7 +15,7 @@ import statistics
 import time
 
 import pyautograd.kernels as K
-from pyautograd.kernels._registry import dispatcher_choice  # noqa: F401  (bench.kernels uses it)
+from tests.dispatch_probe import dispatcher_choice  # noqa: F401  (bench.kernels uses it; test tooling)
 
 from .machine import load_average
 
@@ -175,7 +175,7 @@ def _three(x):
 
 
 def _time_cell(t):
-    return f"{format_seconds(t.median)} ({format_seconds(t.min)})" if t else "—"
+    return format_seconds(t.median) if t else "—"  # the min and every sample are in --json
 
 
 def _ratio_cell(r):
@@ -189,8 +189,13 @@ def _pick_cell(row):
     other = "NumPy" if row.picked == "C" else "C"
     mine, theirs = row.timings.get(row.picked), row.timings.get(other)
     if mine and theirs and theirs.median * 1.1 < mine.median:
-        return f"{row.picked} ✗ ({other} {mine.median / theirs.median:.1f}x faster)"
-    return f"{row.picked} ✓"
+        return f"{row.picked}, {other} {mine.median / theirs.median:.1f}x faster"
+    return row.picked
+
+
+def slower_picks(rows):
+    """The rows where the dispatcher picked the backend that was clearly (>10%) slower."""
+    return [r for r in rows if "faster" in _pick_cell(r)]
 
 
 COLUMNS = ("C", "dispatch", "NumPy", "PyTorch")
@@ -201,8 +206,8 @@ def markdown_table(rows):
     any_work = any(r.work for r in rows)
     head = ["case", "size"] + list(COLUMNS)
     if any_work:
-        head.append("C / NumPy throughput")
-    head += ["NumPy/C", "PyTorch/C", "dispatcher"]
+        head.append("C / NumPy rate")
+    head += ["NumPy/C", "PyTorch/C", "picked"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         if row.note and not row.timings:

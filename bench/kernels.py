@@ -387,8 +387,40 @@ def run(args):
         print()
         print(_harness.markdown_table([r for r in rows if r.section == section]))
     print()
-    print("Times are median (min) per call over interleaved rounds; throughput and ratios use the median. "
-          "NumPy/C and PyTorch/C above 1 mean C is faster.")
+    for line in legend(torch is not None):
+        print(line)
+    print()
+    print(bottom_line(rows))
     if args.json:
         _harness.write_json(args.json, header, settings, rows)
     return 0
+
+
+def legend(with_torch):
+    """The table's footer: what the columns mean (lines of at most ~100 characters)."""
+    lines = ["Times are the median per call over interleaved rounds (the min and all samples: --json).",
+             "NumPy/C and PyTorch/C above 1 mean C is faster; rate is throughput (C / NumPy).",
+             "picked: the backend the dispatcher chose at that size; \"NumPy 1.3x faster\" marks a",
+             "size where the other backend was more than 10% faster (a crossover to revisit, not a failure)."]
+    if not with_torch:
+        lines.append("The PyTorch column is empty: PyTorch is not installed (pip install torch).")
+    return lines
+
+
+def bottom_line(rows):
+    """One sentence saying what the run found."""
+    timed = [r for r in rows if r.timings]
+    ratios = sorted(r.ratio("NumPy") for r in timed if r.ratio("NumPy") is not None)
+    failed = [r for r in rows if r.note and r.note.startswith("error")]
+    parts = [f"{len(timed)} of {len(rows)} cases timed"]
+    if ratios:
+        faster = sum(x > 1 for x in ratios)
+        parts.append(f"C beat NumPy in {faster} (median NumPy/C {ratios[len(ratios) // 2]:.2f}x)")
+    slow = _harness.slower_picks(timed)
+    parts.append(f"slower backend picked in {len(slow)}"
+                 + (f" ({', '.join(f'{r.case} {r.size}' for r in slow[:3])}{', ...' if len(slow) > 3 else ''})"
+                    if slow else ""))
+    if failed:
+        parts.append(f"{len(failed)} case(s) failed: {', '.join(r.case for r in failed[:3])}")
+    return "Found: " + "; ".join(parts) + "."
+

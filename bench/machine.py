@@ -111,13 +111,20 @@ def import_torch(threads):
     return torch
 
 
+_header_printed = [False]
+
+
 def print_header(title, quick, torch=None):
-    """Prints a suite's title (marked quick for --quick runs) and the machine header (markdown);
-    returns the header dict."""
+    """Prints a suite's title (marked quick for --quick runs) and, the first time in a process,
+    the machine header (markdown; `bench all` shows it once); returns the header dict."""
     header = describe(torch)
     print(f"## {title}" + (" (quick)" if quick else ""))
     print()
-    print(markdown(header))
+    if _header_printed[0]:
+        print("(machine as above)")
+    else:
+        print(markdown(header))
+        _header_printed[0] = True
     print()
     return header
 

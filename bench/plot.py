@@ -30,9 +30,17 @@ def _label(row):
     return " ".join(x for x in (row["case"], row["size"]) if x)
 
 
+def _section_label(section):
+    """'GEMM (float32)' -> 'GEMM f32': short, but float32 and float64 rows stay distinct."""
+    name, _, rest = section.partition(" (")
+    rest = rest.rstrip(")")
+    short = {"float32": "f32", "float64": "f64"}.get(rest, rest)
+    return f"{name} {short}" if short else name
+
+
 def kernels(doc):
     rows = [r for r in doc["rows"] if r["timings"]]
-    labels = [f"{r['section'].split(' (')[0]}: {_label(r)}" for r in rows]
+    labels = [f"{_section_label(r['section'])}: {_label(r)}" for r in rows]
     series = {"NumPy / C": [_ratio(r["timings"], "NumPy", "C") for r in rows],
               "PyTorch / C": [_ratio(r["timings"], "PyTorch", "C") for r in rows]}
     return "Kernels: NumPy's and PyTorch's time over our C kernel's (above 1: C faster)", labels, series
@@ -70,15 +78,39 @@ def memory(doc):
 
 
 def scale(doc):
+    # The GEMM share is a fraction, not a speed ratio: it goes in the labels, not on the ratio axis.
     rows = [r for r in doc["rows"] if r["timings"]]
-    labels = [f"batch {r['case']}, hidden {r['size']}" for r in rows]
-    series = {"pyautograd / PyTorch fused": [_ratio(r["timings"], "pyautograd", "PyTorch fused Adam") for r in rows],
-              "our GEMM share": [_ratio(r["timings"], "pyautograd products", "pyautograd") for r in rows]}
-    return "Scale: our step time over PyTorch's (fused Adam); our step's GEMM share", labels, series
+    labels = []
+    for r in rows:
+        share = _ratio(r["timings"], "pyautograd products", "pyautograd")
+        labels.append(f"batch {r['case']}, hidden {r['size']}" + (f" (GEMM {share:.0%})" if share else ""))
+    series = {"pyautograd / PyTorch fused": [_ratio(r["timings"], "pyautograd", "PyTorch fused Adam") for r in rows]}
+    return "Scale: our step time over PyTorch's (fused Adam); label: our step's GEMM share", labels, series
+
+
+_NICE = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+_FINE = (0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2)
+
+
+def ratio_ticks(lo, hi):
+    """Readable tick values for a log ratio axis from lo to hi: 1-2-5 steps, or finer ones when
+    the range is narrow (matplotlib's own log ticks are then a few unlabelled minor marks)."""
+    ticks = [t for t in _NICE if lo <= t <= hi]
+    if len(ticks) < 3:
+        ticks = sorted(set(ticks) | {t for t in _FINE if lo <= t <= hi})
+    return ticks or [1]
+
+
+def data(doc):
+    rows = doc["rows"]
+    series = {"pyautograd / PyTorch samples/s": [r["pyautograd"] / r["PyTorch"] if "PyTorch" in r else None
+                                                 for r in rows]}
+    return "DataLoader throughput over PyTorch's", [f"{r['workers']} workers" for r in rows], series
 
 
 EXTRACTORS = {"kernels": kernels, "overhead": overhead, "mlp": mlp, "anomaly": anomaly, "memory": memory,
               "scale": scale}
+EXTRACTORS["data"] = data  # training tools (issue 15)
 
 
 def draw(suite, json_path, png_path):
@@ -90,7 +122,9 @@ def draw(suite, json_path, png_path):
     series = {k: v for k, v in series.items() if any(x is not None for x in v)}
     n, k = len(labels), max(len(series), 1)
     height = 0.8 / k
-    fig, ax = plt.subplots(figsize=(10, 1.4 + 0.28 * n * k))
+    # wide enough for the longest label (7-9 pt text: ~0.07 inch per character) beside the bars
+    width = 6 + 0.075 * max([len(x) for x in labels] + [40])
+    fig, ax = plt.subplots(figsize=(width, 1.4 + 0.28 * n * k))
     for j, (name, values) in enumerate(series.items()):
         ys = [i + (j - (k - 1) / 2) * height for i in range(n)]
         # bars grow from the 1.0 line, on a log scale: 2x faster and 2x slower look alike
@@ -102,6 +136,15 @@ def draw(suite, json_path, png_path):
     lo = min([v for vals in series.values() for v in vals if v] + [1.0])
     hi = max([v for vals in series.values() for v in vals if v] + [1.0])
     ax.set_xlim(lo / 2, hi * 2)
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
+    ticks = ratio_ticks(lo / 2, hi * 2)
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}x"))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    if not series:
+        ax.text(1.0, n / 2, "nothing to compare (PyTorch not installed: pip install torch)", ha="center",
+                va="center", fontsize=9)
     ax.axvline(1.0, color="black", linewidth=0.8)
     ax.set_yticks(range(n))
     ax.set_yticklabels(labels, fontsize=7 if n > 20 else 9)

@@ -9,9 +9,10 @@ What is compiled. Every ``csrc/*.c`` file is a compile unit (a new kernel
 family is a new .c file and, for its API, a new .h file with a cdef block:
 nothing here lists them), plus the wrapper module cffi generates. The units are
 compiled concurrently, one per core (``PYAUTOGRAD_BUILD_JOBS`` overrides), then
-linked into one shared library. A cold build is about 45 s of CPU time
-(measured on a 2-core Xeon: about 25 s wall quiet); see docs/architecture.md,
-"Build and CI", for the per-unit figures behind the flags below.
+linked into one shared library. A cold build is about 42 s of CPU time on the
+project's 2-core Xeon (it was 63 s at -O3 with debug info, one unit at a time),
+so roughly 25 s on two idle cores (the longest unit, elementwise.c, takes 19 s);
+docs/architecture.md, "Build and CI", has the measurements behind the flags.
 
 The cdef comes from three places, so no declaration is written twice by hand:
 

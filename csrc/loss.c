@@ -121,10 +121,19 @@ static int64_t TN(ce_prepass)(const TN(ce_t) *p, double *wsum) {
     return -1;
 }
 
-static PAG_CLONES double TN(dot_wz)(const T *PAG_RESTRICT w, const T *PAG_RESTRICT z, int64_t c) {
+/* sum_c w_c (lse - z_c) (w NULL: all 1), the smoothing term's -sum of log-probabilities, with
+ * lse - z_c formed as (m - z_c) + ls (m the row max, ls = log sum exp(z - m)): rows of huge
+ * logits (DBL_MAX) neither give inf - inf nor lose ls in the rounding of m + ls. */
+static PAG_CLONES double TN(smooth_sum)(const T *PAG_RESTRICT w, const T *PAG_RESTRICT z, int64_t c, double m,
+                                        double ls) {
     double s = 0.0;
-    PAG_PRAGMA(omp simd reduction(+:s))
-    for (int64_t k = 0; k < c; k++) s += (double)w[k] * (double)z[k];
+    if (w) {
+        PAG_PRAGMA(omp simd reduction(+:s))
+        for (int64_t k = 0; k < c; k++) s += (double)w[k] * ((m - (double)z[k]) + ls);
+    } else {
+        PAG_PRAGMA(omp simd reduction(+:s))
+        for (int64_t k = 0; k < c; k++) s += (m - (double)z[k]) + ls;
+    }
     return s;
 }
 
@@ -134,12 +143,11 @@ static void TN(ce_rows)(const TN(ce_t) *p, double *loss, int64_t lo, int64_t hi)
         if (t == p->ignore) { loss[i] = 0.0; continue; }
         const T *z = p->z + i * p->ld;
         T m = TN(row_max)(z, p->c, 1);
-        double lse = (double)m + log(TN(row_expdev)(z, p->c, 1, m));
+        double ls = log(TN(row_expdev)(z, p->c, 1, m));
         double wt = p->w ? (double)p->w[t] : 1.0;
-        double l = (1.0 - p->eps) * wt * (lse - (double)z[t]);
+        double l = (1.0 - p->eps) * wt * (((double)m - (double)z[t]) + ls);
         if (p->eps > 0.0) {
-            double wz = p->w ? TN(dot_wz)(p->w, z, p->c) : TN(row_sum)(z, p->c, 1);
-            l += p->eps / (double)p->c * (p->wall * lse - wz);
+            l += p->eps / (double)p->c * TN(smooth_sum)(p->w, z, p->c, (double)m, ls);
         }
         loss[i] = l;
     }

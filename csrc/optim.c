@@ -179,6 +179,29 @@ static int group_check(const void *const *const *lists, int nlists, unsigned use
 
 #define ADAGRAD_DECAY 1 /* weight_decay != 0: grad += weight_decay * param */
 
+/* ---- Adadelta and Adamax (training tools, issue 15) ---------------------------- */
+
+#define ADADELTA_COST 2   /* two roots and a division per element, like Adam */
+#define ADAMAX_COST 2
+#define ADADELTA_DECAY 1  /* weight_decay != 0: grad += weight_decay * param */
+#define ADAMAX_DECAY 1    /* weight_decay != 0: grad += weight_decay * param */
+#define ADAMAX_SMALL 2    /* lerp weight 1 - beta1 below 0.5: PyTorch's first lerp form */
+
+#define RADAM_COST 2
+#define RPROP_COST 1
+#define RADAM_L2 1        /* weight_decay != 0, coupled: grad += weight_decay * param */
+#define RADAM_DECOUPLED 2 /* weight_decay != 0, decoupled: param *= 1 - lr * weight_decay */
+#define RADAM_SMALL 4     /* lerp weight 1 - beta1 below 0.5: PyTorch's first lerp form */
+#define RADAM_RECT 8      /* rho_t > 5: the rectified adaptive step, else plain momentum */
+
+#define NADAM_COST 2
+#define ASGD_COST 1
+#define NADAM_L2 1        /* weight_decay != 0, coupled: grad += weight_decay * param */
+#define NADAM_DECOUPLED 2 /* weight_decay != 0, decoupled: param *= 1 - lr * weight_decay */
+#define NADAM_SMALL 4     /* lerp weight 1 - beta1 below 0.5: PyTorch's first lerp form */
+#define ASGD_DECAY 1      /* weight_decay != 0: grad += weight_decay * param */
+#define ASGD_AVERAGE 2    /* mu != 1: ax moves toward param by mu; else ax = param */
+
 #define PAG_TYPED_SELF "optim.c"
 #include "typed.h"
 
@@ -520,6 +543,337 @@ int TN(pag_optim_adagrad_step)(T *param, const T *grad, T *state_sum, int64_t n,
     const int64_t sizes[1] = {n};
     return TN(pag_optim_adagrad_step_many)(ps, gs, sums, sizes, 1, step, lr, lr_decay, eps,
                                            weight_decay, maximize, nthreads);
+}
+
+/* ---- Adadelta ---- */
+
+typedef struct { T sign, weight_decay, rho, one_minus_rho, eps, neg_lr; } TN(adadelta_consts);
+
+PAG_INLINE void TN(adadelta_body)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g, T *PAG_RESTRICT sq,
+                                  T *PAG_RESTRICT acc, int64_t n, TN(adadelta_consts) k, const int variant) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        T d = k.sign * g[i];
+        if (variant & ADADELTA_DECAY) d = d + k.weight_decay * p[i];
+        const T s = sq[i] * k.rho + k.one_minus_rho * d * d;
+        sq[i] = s;
+        const T delta = PAG_SQRT(acc[i] + k.eps) / PAG_SQRT(s + k.eps) * d;
+        acc[i] = acc[i] * k.rho + k.one_minus_rho * delta * delta;
+        p[i] = p[i] + k.neg_lr * delta;
+    }
+}
+
+static PAG_CLONES void TN(adadelta_run)(T *p, const T *g, T *sq, T *acc, int64_t n, TN(adadelta_consts) k,
+                                        int variant) {
+    if (variant & ADADELTA_DECAY)
+        TN(adadelta_body)(p, g, sq, acc, n, k, ADADELTA_DECAY);
+    else
+        TN(adadelta_body)(p, g, sq, acc, n, k, 0);
+}
+
+static void TN(adadelta_range)(T *const *ps, const T *const *gs, T *const *sqs, T *const *accs,
+                               const int64_t *sizes, int64_t count, int64_t lo, int64_t hi,
+                               TN(adadelta_consts) k, int variant) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi,
+                     TN(adadelta_run)(ps[t] + a, gs[t] + a, sqs[t] + a, accs[t] + a, len, k, variant));
+}
+
+int TN(pag_optim_adadelta_step_many)(T *const *params, const T *const *grads, T *const *square_avgs,
+                                     T *const *acc_deltas, const int64_t *sizes, int64_t count, double lr,
+                                     double rho, double eps, double weight_decay, int maximize, int nthreads) {
+    const void *const *lists[4] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)square_avgs, (const void *const *)acc_deltas};
+    int64_t total;
+    const int status = group_check(lists, 4, 15u, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
+    const TN(adadelta_consts) k = {maximize ? (T)-1 : (T)1, (T)weight_decay, (T)rho, (T)(1.0 - rho), (T)eps,
+                                     (T)(-lr)};
+    const int variant = weight_decay != 0.0 ? ADADELTA_DECAY : 0;
+    const int team = pag_team_size(total, ADADELTA_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team,
+                        TN(adadelta_range)(params, grads, square_avgs, acc_deltas, sizes, count, lo, hi, k,
+                                           variant));
+    return PAG_OK;
+}
+
+/* ---- Adamax ---- */
+
+typedef struct { T sign, weight_decay, w1, one_minus_w1, beta2, eps, neg_clr; } TN(adamax_consts);
+
+PAG_INLINE void TN(adamax_body)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g, T *PAG_RESTRICT m,
+                                T *PAG_RESTRICT u, int64_t n, TN(adamax_consts) k, const int variant) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        T d = k.sign * g[i];
+        if (variant & ADAMAX_DECAY) d = d + k.weight_decay * p[i];
+        const T mi = m[i];
+        const T a = (variant & ADAMAX_SMALL) ? mi + k.w1 * (d - mi) : d - (d - mi) * k.one_minus_w1;
+        m[i] = a;
+        const T decayed = u[i] * k.beta2;
+        const T fresh = PAG_FABS(d) + k.eps;
+        /* torch.maximum: NaN-propagating */
+        const T top = (decayed > fresh || decayed != decayed) ? decayed : fresh;
+        u[i] = top;
+        p[i] = p[i] + k.neg_clr * a / top;
+    }
+}
+
+static PAG_CLONES void TN(adamax_run)(T *p, const T *g, T *m, T *u, int64_t n, TN(adamax_consts) k, int variant) {
+    switch (variant) {
+    case 0: TN(adamax_body)(p, g, m, u, n, k, 0); break;
+    case 1: TN(adamax_body)(p, g, m, u, n, k, 1); break;
+    case 2: TN(adamax_body)(p, g, m, u, n, k, 2); break;
+    case 3: TN(adamax_body)(p, g, m, u, n, k, 3); break;
+    }
+}
+
+static void TN(adamax_range)(T *const *ps, const T *const *gs, T *const *ms, T *const *us, const int64_t *sizes,
+                             int64_t count, int64_t lo, int64_t hi, TN(adamax_consts) k, int variant) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi, TN(adamax_run)(ps[t] + a, gs[t] + a, ms[t] + a, us[t] + a, len, k, variant));
+}
+
+int TN(pag_optim_adamax_step_many)(T *const *params, const T *const *grads, T *const *exp_avgs,
+                                   T *const *exp_infs, const int64_t *sizes, int64_t count, int64_t step,
+                                   double lr, double beta1, double beta2, double eps, double weight_decay,
+                                   int maximize, int nthreads) {
+    if (step < 1) return PAG_EINVAL;
+    const void *const *lists[4] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)exp_avgs, (const void *const *)exp_infs};
+    int64_t total;
+    const int status = group_check(lists, 4, 15u, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
+    /* PyTorch's clr = lr / (1 - beta1 ** step), in double */
+    const double clr = lr / (1.0 - pow(beta1, (double)step));
+    const T w1 = (T)(1.0 - beta1);
+    const TN(adamax_consts) k = {maximize ? (T)-1 : (T)1, (T)weight_decay, w1, (T)1 - w1, (T)beta2, (T)eps,
+                                   (T)(-clr)};
+    const int variant = (weight_decay != 0.0 ? ADAMAX_DECAY : 0) | (w1 < (T)0.5 ? ADAMAX_SMALL : 0);
+    const int team = pag_team_size(total, ADAMAX_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team,
+                        TN(adamax_range)(params, grads, exp_avgs, exp_infs, sizes, count, lo, hi, k, variant));
+    return PAG_OK;
+}
+
+/* ---- RAdam ---- */
+
+typedef struct { T sign, weight_decay, decay, w1, one_minus_w1, beta2, one_minus_beta2, bias_correction1,
+                 lr, bias_correction2_sqrt, eps, rect; } TN(radam_consts);
+
+PAG_INLINE void TN(radam_body)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g, T *PAG_RESTRICT m, T *PAG_RESTRICT v,
+                               int64_t n, TN(radam_consts) k, const int variant) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        T d = k.sign * g[i];
+        T w = p[i];
+        if (variant & RADAM_DECOUPLED) w = w * k.decay;
+        if (variant & RADAM_L2) d = d + k.weight_decay * w;
+        const T mi = m[i];
+        const T a = (variant & RADAM_SMALL) ? mi + k.w1 * (d - mi) : d - (d - mi) * k.one_minus_w1;
+        m[i] = a;
+        const T s = v[i] * k.beta2 + k.one_minus_beta2 * d * d;
+        v[i] = s;
+        const T corrected = a / k.bias_correction1;
+        if (variant & RADAM_RECT)
+            p[i] = w - corrected * k.lr * (k.bias_correction2_sqrt / (PAG_SQRT(s) + k.eps)) * k.rect;
+        else
+            p[i] = w - corrected * k.lr;
+    }
+}
+
+#define RADAM_CASE(v) case (v): TN(radam_body)(p, g, m, s, n, k, (v)); break;
+
+static PAG_CLONES void TN(radam_run)(T *p, const T *g, T *m, T *s, int64_t n, TN(radam_consts) k, int variant) {
+    switch (variant) {
+        PAG_VARIANTS16(RADAM_CASE)
+    }
+}
+
+static void TN(radam_range)(T *const *ps, const T *const *gs, T *const *ms, T *const *vs, const int64_t *sizes,
+                            int64_t count, int64_t lo, int64_t hi, TN(radam_consts) k, int variant) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi, TN(radam_run)(ps[t] + a, gs[t] + a, ms[t] + a, vs[t] + a, len, k, variant));
+}
+
+int TN(pag_optim_radam_step_many)(T *const *params, const T *const *grads, T *const *exp_avgs,
+                                  T *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
+                                  double lr, double beta1, double beta2, double eps, double weight_decay,
+                                  int decoupled_weight_decay, int maximize, int nthreads) {
+    if (step < 1) return PAG_EINVAL;
+    const void *const *lists[4] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)exp_avgs, (const void *const *)exp_avg_sqs};
+    int64_t total;
+    const int status = group_check(lists, 4, 15u, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
+    /* PyTorch's per-step scalars, in double */
+    const double s = (double)step;
+    const double bias_correction1 = 1.0 - pow(beta1, s), bias_correction2 = 1.0 - pow(beta2, s);
+    const double rho_inf = 2.0 / (1.0 - beta2) - 1.0;
+    const double rho_t = rho_inf - 2.0 * s * pow(beta2, s) / bias_correction2;
+    const double rect = rho_t > 5.0 ? sqrt((rho_t - 4.0) * (rho_t - 2.0) * rho_inf /
+                                           ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)) : 1.0;
+    const T w1 = (T)(1.0 - beta1);
+    const TN(radam_consts) k = {maximize ? (T)-1 : (T)1, (T)weight_decay, (T)(1.0 - lr * weight_decay), w1,
+                                  (T)1 - w1, (T)beta2, (T)(1.0 - beta2), (T)bias_correction1, (T)lr,
+                                  (T)sqrt(bias_correction2), (T)eps, (T)rect};
+    int variant = (w1 < (T)0.5 ? RADAM_SMALL : 0) | (rho_t > 5.0 ? RADAM_RECT : 0);
+    if (weight_decay != 0.0) variant |= decoupled_weight_decay ? RADAM_DECOUPLED : RADAM_L2;
+    const int team = pag_team_size(total, RADAM_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team,
+                        TN(radam_range)(params, grads, exp_avgs, exp_avg_sqs, sizes, count, lo, hi, k, variant));
+    return PAG_OK;
+}
+
+/* ---- Rprop ---- */
+
+typedef struct { T sign, etaminus, etaplus, lo, hi; } TN(rprop_consts);
+
+/* PyTorch's CPU sign: NaN gives 0 */
+PAG_INLINE T TN(rprop_sign)(T x) { return x > (T)0 ? (T)1 : (x < (T)0 ? (T)-1 : (T)0); }
+
+static PAG_CLONES void TN(rprop_run)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g, T *PAG_RESTRICT prev,
+                                     T *PAG_RESTRICT size, int64_t n, TN(rprop_consts) k) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        const T d = k.sign * g[i];
+        const T s = TN(rprop_sign)(d * prev[i]);
+        /* PyTorch's sign -> factor: > 0 etaplus, < 0 etaminus, else one */
+        const T factor = s > (T)0 ? k.etaplus : (s < (T)0 ? k.etaminus : (T)1);
+        T z = size[i] * factor;
+        z = z < k.lo ? k.lo : z; /* clamp as PyTorch's min(max(z, lo), hi): lo > hi gives hi */
+        z = z > k.hi ? k.hi : z;
+        size[i] = z;
+        const T used = factor == k.etaminus ? (T)0 : d;
+        p[i] = p[i] + -TN(rprop_sign)(used) * z;
+        prev[i] = used;
+    }
+}
+
+static void TN(rprop_range)(T *const *ps, const T *const *gs, T *const *prevs, T *const *sizes_, const int64_t *sizes,
+                            int64_t count, int64_t lo, int64_t hi, TN(rprop_consts) k) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi, TN(rprop_run)(ps[t] + a, gs[t] + a, prevs[t] + a, sizes_[t] + a, len, k));
+}
+
+int TN(pag_optim_rprop_step_many)(T *const *params, const T *const *grads, T *const *prevs, T *const *step_sizes,
+                                  const int64_t *sizes, int64_t count, double etaminus, double etaplus,
+                                  double step_size_min, double step_size_max, int maximize, int nthreads) {
+    const void *const *lists[4] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)prevs, (const void *const *)step_sizes};
+    int64_t total;
+    const int status = group_check(lists, 4, 15u, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
+    const TN(rprop_consts) k = {maximize ? (T)-1 : (T)1, (T)etaminus, (T)etaplus, (T)step_size_min,
+                                  (T)step_size_max};
+    const int team = pag_team_size(total, RPROP_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team, TN(rprop_range)(params, grads, prevs, step_sizes, sizes, count, lo, hi, k));
+    return PAG_OK;
+}
+
+/* ---- NAdam ---- */
+
+typedef struct { T sign, weight_decay, decay, w1, one_minus_w1, beta2, one_minus_beta2, bias_correction2, eps,
+                 grad_coef, avg_coef; } TN(nadam_consts);
+
+PAG_INLINE void TN(nadam_body)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g, T *PAG_RESTRICT m, T *PAG_RESTRICT v,
+                               int64_t n, TN(nadam_consts) k, const int variant) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        T d = k.sign * g[i];
+        T w = p[i];
+        if (variant & NADAM_DECOUPLED) w = w * k.decay;
+        if (variant & NADAM_L2) d = d + k.weight_decay * w;
+        const T mi = m[i];
+        const T a = (variant & NADAM_SMALL) ? mi + k.w1 * (d - mi) : d - (d - mi) * k.one_minus_w1;
+        m[i] = a;
+        const T s = v[i] * k.beta2 + k.one_minus_beta2 * d * d;
+        v[i] = s;
+        const T denom = PAG_SQRT(s / k.bias_correction2) + k.eps;
+        w = w + k.grad_coef * d / denom; /* PyTorch's two addcdiv_, in order */
+        p[i] = w + k.avg_coef * a / denom;
+    }
+}
+
+#define NADAM_CASE(v) case (v): TN(nadam_body)(p, g, m, s, n, k, (v)); break;
+
+static PAG_CLONES void TN(nadam_run)(T *p, const T *g, T *m, T *s, int64_t n, TN(nadam_consts) k, int variant) {
+    switch (variant) {
+        NADAM_CASE(0) NADAM_CASE(1) NADAM_CASE(2) NADAM_CASE(4) NADAM_CASE(5) NADAM_CASE(6)
+    }
+}
+
+static void TN(nadam_range)(T *const *ps, const T *const *gs, T *const *ms, T *const *vs, const int64_t *sizes,
+                            int64_t count, int64_t lo, int64_t hi, TN(nadam_consts) k, int variant) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi, TN(nadam_run)(ps[t] + a, gs[t] + a, ms[t] + a, vs[t] + a, len, k, variant));
+}
+
+int TN(pag_optim_nadam_step_many)(T *const *params, const T *const *grads, T *const *exp_avgs,
+                                  T *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
+                                  double lr, double beta1, double beta2, double eps, double weight_decay,
+                                  double mu, double mu_next, double mu_product, int decoupled_weight_decay,
+                                  int maximize, int nthreads) {
+    if (step < 1) return PAG_EINVAL;
+    const void *const *lists[4] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)exp_avgs, (const void *const *)exp_avg_sqs};
+    int64_t total;
+    const int status = group_check(lists, 4, 15u, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
+    /* PyTorch's scalars, in double: mu_product already includes this step's mu */
+    const T w1 = (T)(1.0 - beta1);
+    const TN(nadam_consts) k = {maximize ? (T)-1 : (T)1, (T)weight_decay, (T)(1.0 - lr * weight_decay), w1,
+                                  (T)1 - w1, (T)beta2, (T)(1.0 - beta2), (T)(1.0 - pow(beta2, (double)step)),
+                                  (T)eps, (T)(-lr * (1.0 - mu) / (1.0 - mu_product)),
+                                  (T)((-lr * mu_next) / (1.0 - mu_product * mu_next))};
+    int variant = w1 < (T)0.5 ? NADAM_SMALL : 0;
+    if (weight_decay != 0.0) variant |= decoupled_weight_decay ? NADAM_DECOUPLED : NADAM_L2;
+    const int team = pag_team_size(total, NADAM_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team,
+                        TN(nadam_range)(params, grads, exp_avgs, exp_avg_sqs, sizes, count, lo, hi, k, variant));
+    return PAG_OK;
+}
+
+/* ---- ASGD ---- */
+
+typedef struct { T sign, weight_decay, shrink, neg_eta, mu; } TN(asgd_consts);
+
+PAG_INLINE void TN(asgd_body)(T *PAG_RESTRICT p, const T *PAG_RESTRICT g, T *PAG_RESTRICT ax, int64_t n,
+                              TN(asgd_consts) k, const int variant) {
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        T d = k.sign * g[i];
+        if (variant & ASGD_DECAY) d = d + k.weight_decay * p[i];
+        T w = p[i] * k.shrink;
+        w = w + k.neg_eta * d;
+        p[i] = w;
+        ax[i] = (variant & ASGD_AVERAGE) ? ax[i] + (w - ax[i]) * k.mu : w;
+    }
+}
+
+static PAG_CLONES void TN(asgd_run)(T *p, const T *g, T *ax, int64_t n, TN(asgd_consts) k, int variant) {
+    switch (variant) {
+    case 0: TN(asgd_body)(p, g, ax, n, k, 0); break;
+    case 1: TN(asgd_body)(p, g, ax, n, k, 1); break;
+    case 2: TN(asgd_body)(p, g, ax, n, k, 2); break;
+    case 3: TN(asgd_body)(p, g, ax, n, k, 3); break;
+    }
+}
+
+static void TN(asgd_range)(T *const *ps, const T *const *gs, T *const *axs, const int64_t *sizes, int64_t count,
+                           int64_t lo, int64_t hi, TN(asgd_consts) k, int variant) {
+    PAG_FOR_SEGMENTS(sizes, count, lo, hi, TN(asgd_run)(ps[t] + a, gs[t] + a, axs[t] + a, len, k, variant));
+}
+
+int TN(pag_optim_asgd_step_many)(T *const *params, const T *const *grads, T *const *axs, const int64_t *sizes,
+                                 int64_t count, double eta, double mu, double lambd, double weight_decay,
+                                 int maximize, int nthreads) {
+    const void *const *lists[3] = {(const void *const *)params, (const void *const *)grads,
+                                   (const void *const *)axs};
+    int64_t total;
+    const int status = group_check(lists, 3, 7u, sizes, count, sizeof(T), &total);
+    if (status != PAG_OK) return status;
+    const TN(asgd_consts) k = {maximize ? (T)-1 : (T)1, (T)weight_decay, (T)(1.0 - lambd * eta), (T)(-eta),
+                                 (T)mu};
+    const int variant = (weight_decay != 0.0 ? ASGD_DECAY : 0) | (mu != 1.0 ? ASGD_AVERAGE : 0);
+    const int team = pag_team_size(total, ASGD_COST, nthreads);
+    PAG_PARALLEL_CHUNKS(total, team, TN(asgd_range)(params, grads, axs, sizes, count, lo, hi, k, variant));
+    return PAG_OK;
 }
 
 #endif /* PAG_TYPED_BODY */

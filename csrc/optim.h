@@ -58,6 +58,34 @@ int TN(pag_optim_adagrad_step)(T *param, const T *grad, T *state_sum, int64_t n,
 int TN(pag_optim_adagrad_step_many)(T *const *params, const T *const *grads, T *const *state_sums,
                                     const int64_t *sizes, int64_t count, int64_t step, double lr,
                                     double lr_decay, double eps, double weight_decay, int maximize, int nthreads);
+/* Adadelta and Adamax (training tools, issue 15): the group forms only, as torch.optim.Adadelta and
+ * torch.optim.Adamax (foreach=False); Adamax's step is the group's 1-based step count. */
+int TN(pag_optim_adadelta_step_many)(T *const *params, const T *const *grads, T *const *square_avgs,
+                                     T *const *acc_deltas, const int64_t *sizes, int64_t count, double lr,
+                                     double rho, double eps, double weight_decay, int maximize, int nthreads);
+int TN(pag_optim_adamax_step_many)(T *const *params, const T *const *grads, T *const *exp_avgs,
+                                   T *const *exp_infs, const int64_t *sizes, int64_t count, int64_t step,
+                                   double lr, double beta1, double beta2, double eps, double weight_decay,
+                                   int maximize, int nthreads);
+/* RAdam and Rprop (training tools, issue 15): group forms, as torch.optim.RAdam and torch.optim.Rprop. */
+int TN(pag_optim_radam_step_many)(T *const *params, const T *const *grads, T *const *exp_avgs,
+                                  T *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
+                                  double lr, double beta1, double beta2, double eps, double weight_decay,
+                                  int decoupled_weight_decay, int maximize, int nthreads);
+int TN(pag_optim_rprop_step_many)(T *const *params, const T *const *grads, T *const *prevs,
+                                  T *const *step_sizes, const int64_t *sizes, int64_t count, double etaminus,
+                                  double etaplus, double step_size_min, double step_size_max, int maximize,
+                                  int nthreads);
+/* NAdam and ASGD (training tools, issue 15): group forms. NAdam takes this step's mu, mu_next and
+ * the tensors' mu_product (already multiplied by mu); ASGD takes the tensors' eta and mu. */
+int TN(pag_optim_nadam_step_many)(T *const *params, const T *const *grads, T *const *exp_avgs,
+                                  T *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
+                                  double lr, double beta1, double beta2, double eps, double weight_decay, double mu,
+                                  double mu_next, double mu_product, int decoupled_weight_decay, int maximize,
+                                  int nthreads);
+int TN(pag_optim_asgd_step_many)(T *const *params, const T *const *grads, T *const *axs,
+                                 const int64_t *sizes, int64_t count, double eta, double mu, double lambd,
+                                 double weight_decay, int maximize, int nthreads);
 /* cdef-typed-end */
 
 #elif !defined(PAG_OPTIM_H)

@@ -45,7 +45,7 @@ def parse_args(argv=None):
                    help="directory for checkpoint.pt and loss_curve.png (default ./runs/train_mlp)")
     p.add_argument("--quick", action="store_true",
                    help=f"a short run for CI: {QUICK_EPOCHS} epochs, fails unless test accuracy "
-                        f">= {QUICK_MIN_ACCURACY:.0%}")
+                        f">= {QUICK_MIN_ACCURACY:.0%}".replace("%", "%%"))  # argparse %-formats help
     args = p.parse_args(argv)
     if args.quick:
         args.epochs = QUICK_EPOCHS

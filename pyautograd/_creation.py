@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 
-from . import _dtype, _random
+from . import _device, _dtype, _random
 from ._tensor import Tensor
 
 
@@ -15,7 +15,8 @@ def _np_dtype(dtype, default=None):
     return _dtype.to_dtype(dtype).numpy_dtype
 
 
-def _finish(data, requires_grad):
+def _finish(data, requires_grad, device=None):
+    _device.check_available(device)  # the CPU; CUDA and the rest refused as PyTorch's CPU build does
     t = Tensor._make(data, False)
     if requires_grad:
         t.requires_grad = True  # validates the dtype
@@ -25,13 +26,30 @@ def _finish(data, requires_grad):
 def _size(size):
     """Accepts f(2, 3), f((2, 3)), f([2, 3]) and f(torch.Size([2, 3]))."""
     if len(size) == 1 and not isinstance(size[0], numbers.Integral):
-        size = tuple(size[0])
+        try:
+            size = tuple(size[0])
+        except TypeError:  # zeros(2.5): say what was expected, not "'float' object is not iterable"
+            raise TypeError(f"argument 'size' must be tuple of ints, not {type(size[0]).__name__}") from None
     for s in size:
         if not isinstance(s, numbers.Integral) or isinstance(s, bool):
             raise TypeError(f"size must be a tuple of ints, got {type(s).__name__}")
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
-    return tuple(int(s) for s in size)
+    size = tuple(int(s) for s in size)
+    count = 1
+    for s in size:
+        count *= s
+    if count * 8 >= 2**63:  # PyTorch checks the byte count of the largest dtype against int64
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)}")
+    return size
+
+
+def _allocating(fn, *args, **kwargs):
+    """fn(...) with NumPy's MemoryError turned into PyTorch's RuntimeError for a failed allocation."""
+    try:
+        return fn(*args, **kwargs)
+    except MemoryError as e:
+        raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: {e}") from None
 
 
 def _infer(data, float_dtype=None):
@@ -41,7 +59,12 @@ def _infer(data, float_dtype=None):
         return data._data
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
         data = _tensors_to_lists(data)
-    arr = np.asarray(data)
+    try:
+        arr = np.asarray(data)
+    except ValueError:
+        raise _ragged_error(data) from None
+    if arr.dtype.kind in "fuO" and not isinstance(data, (np.ndarray, np.generic)):
+        _check_int_range(data)
     if arr.dtype == object:
         raise TypeError(f"could not infer dtype of {type(data).__name__} (ragged or non-numeric data)")
     kind = arr.dtype.kind
@@ -54,7 +77,26 @@ def _infer(data, float_dtype=None):
         return arr.astype(np.int64)
     if kind == "b":
         return arr
+    if kind in "US":
+        raise ValueError("too many dimensions 'str'")
     raise TypeError(f"unsupported data type {arr.dtype}")
+
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _check_int_range(data):
+    """Raises as PyTorch for Python ints past int64 in data of no floats ([1, 2**63] would
+    otherwise become a float tensor, or a uint64 one)."""
+    items = _flat(data) if isinstance(data, (list, tuple)) else (data,)
+    too_big = False
+    for x in items:
+        if isinstance(x, float) or isinstance(x, complex):
+            return
+        if isinstance(x, int) and not _INT64_MIN <= x <= _INT64_MAX:
+            too_big = True
+    if too_big:
+        raise ValueError("Overflow when unpacking long long")
 
 
 def _flat(data):
@@ -65,11 +107,33 @@ def _flat(data):
             yield x
 
 
+def _ragged_error(data):
+    """PyTorch's ValueError for nested sequences of unequal lengths, naming the first one."""
+    def walk(seq, dim):
+        if not isinstance(seq, (list, tuple)) or not seq:
+            return None
+        lengths = [len(x) if isinstance(x, (list, tuple)) else None for x in seq]
+        first = lengths[0]
+        for n in lengths[1:]:
+            if n != first:
+                if first is None or n is None:
+                    return f"expected a sequence at every position of dim {dim + 1} (mixed numbers and sequences)"
+                return f"expected sequence of length {first} at dim {dim + 1} (got {n})"
+        for x in seq:
+            found = walk(x, dim + 1)
+            if found:
+                return found
+        return None
+    return ValueError(walk(data, 0) or "could not make a tensor of data whose nested sequences differ in length")
+
+
 def _tensors_to_lists(data):
     if isinstance(data, Tensor):
-        if data._data.ndim:
-            return [_tensors_to_lists(Tensor._wrap(x)) for x in data._data]
-        return data._data.item()
+        # As PyTorch: a tensor inside a list is one number (only one-element tensors convert).
+        if data._data.size != 1:
+            raise ValueError(f"only one element tensors can be converted to Python scalars (got a tensor of shape "
+                             f"{list(data._data.shape)} inside the list; use torch.stack to join tensors)")
+        return data._data.reshape(()).item()
     if isinstance(data, (list, tuple)):
         return [_tensors_to_lists(x) for x in data]
     return data
@@ -87,11 +151,12 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
                       "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
     arr = _infer(data, _np_dtype(dtype) if dtype is not None else None)
     arr = arr.astype(_np_dtype(dtype), copy=True) if dtype is not None else np.array(arr, copy=True)
-    return _finish(arr, requires_grad)
+    return _finish(arr, requires_grad, device)
 
 
 def as_tensor(data, dtype=None, device=None):
     """A tensor sharing memory with `data` when it is an ndarray or tensor of the right dtype."""
+    _device.check_available(device)
     if isinstance(data, Tensor) and (dtype is None or _dtype.to_dtype(dtype) is data.dtype):
         return data
     if isinstance(data, np.ndarray) and (dtype is None or data.dtype == _np_dtype(dtype)):
@@ -115,36 +180,56 @@ def from_dlpack(ext_tensor):
     return Tensor._wrap(np.from_dlpack(ext_tensor))
 
 
-def _filled(size, fill, dtype, requires_grad, default=None):
-    arr = np.full(_size(size), fill, dtype=_np_dtype(dtype, default))
-    return _finish(arr, requires_grad)
+def _filled(size, fill, dtype, requires_grad, default=None, device=None):
+    arr = _allocating(np.full, _size(size), fill, dtype=_np_dtype(dtype, default))
+    return _finish(arr, requires_grad, device)
+
+
+def _filled_out(name, out, size, fill, dtype):
+    """PyTorch's zeros/ones(..., out=out): out takes `size` (resized, no warning) and is
+    filled, keeping its dtype; a different `dtype` raises. (PyTorch also refuses an out that
+    requires grad while grad mode is on; this layer sits below grad mode and does not check.)"""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if dtype is not None and _dtype.to_dtype(dtype) is not out.dtype:
+        raise RuntimeError(f"dtype {_dtype.to_dtype(dtype)} does not match dtype of out parameter ({out.dtype})")
+    shape = _size(size)
+    if out._data.shape != shape:
+        out._data = np.empty(shape, out._data.dtype)
+    out._data.fill(fill)
+    out._counter().bump(name, None)
+    return out
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
-    """A tensor of zeros of the given size."""
-    return _filled(size, 0, dtype, requires_grad)
+    """A tensor of zeros of the given size (written into `out` when given)."""
+    if out is not None:
+        return _filled_out("zeros", out, size, 0, dtype)
+    return _filled(size, 0, dtype, requires_grad, device=device)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
-    """A tensor of ones of the given size."""
-    return _filled(size, 1, dtype, requires_grad)
+    """A tensor of ones of the given size (written into `out` when given)."""
+    if out is not None:
+        return _filled_out("ones", out, size, 1, dtype)
+    return _filled(size, 1, dtype, requires_grad, device=device)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
     """An uninitialized tensor of the given size."""
-    return _finish(np.empty(_size(size), dtype=_np_dtype(dtype)), requires_grad)
+    return _finish(_allocating(np.empty, _size(size), dtype=_np_dtype(dtype)), requires_grad, device)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     """A tensor of `size` filled with `fill_value` (its dtype inferred from the value)."""
     if dtype is None:
         dtype = _dtype.scalar_dtype(fill_value)
-    return _filled((tuple(size),), fill_value, dtype, requires_grad)
+    return _filled((tuple(size),), fill_value, dtype, requires_grad, device=device)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     """A 2-D tensor with ones on the diagonal."""
-    return _finish(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype)), requires_grad)
+    return _finish(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype)), requires_grad, device)
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
@@ -158,20 +243,34 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         is_float = any(isinstance(v, float) or (isinstance(v, Tensor) and v.is_floating_point())
                        for v in values)
         dtype = _dtype.get_default_dtype() if is_float else _dtype.int64
-    values = [v.item() if isinstance(v, Tensor) else v for v in values]
-    n = max(0, int(np.ceil((values[1] - values[0]) / values[2])))
-    arr = (values[0] + values[2] * np.arange(n, dtype=np.float64)).astype(_np_dtype(dtype))
-    return _finish(arr, requires_grad)
+    start, end, step = [v.item() if isinstance(v, Tensor) else v for v in values]
+    if (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    np_dtype = _np_dtype(dtype)
+    if all(isinstance(v, numbers.Integral) for v in (start, end, step)) and np_dtype.kind in "iu":
+        # exact integer steps: through float64, 2**60 + 1 would round to 2**60
+        n = max(0, -((start - end) // step))
+        last = start + (n - 1) * step if n else start
+        info = np.iinfo(np_dtype)
+        if not (info.min <= start <= info.max and info.min <= last <= info.max):
+            raise RuntimeError(f"arange: values from {start} to {last} overflow {np_dtype}")
+        arr = start + step * np.arange(n, dtype=np.int64)
+        return _finish(arr.astype(np_dtype, copy=False), requires_grad, device)
+    n = max(0, int(np.ceil((end - start) / step)))
+    arr = (start + step * np.arange(n, dtype=np.float64)).astype(np_dtype)
+    return _finish(arr, requires_grad, device)
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     """`steps` evenly spaced values from `start` to `end` inclusive."""
-    return _finish(np.linspace(start, end, int(steps)).astype(_np_dtype(dtype)), requires_grad)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    return _finish(np.linspace(start, end, int(steps)).astype(_np_dtype(dtype)), requires_grad, device)
 
 
 def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_grad=False):
     """`steps` values spaced evenly on a log scale from base**start to base**end."""
-    return _finish(np.logspace(start, end, int(steps), base=base).astype(_np_dtype(dtype)), requires_grad)
+    return _finish(np.logspace(start, end, int(steps), base=base).astype(_np_dtype(dtype)), requires_grad, device)
 
 
 def _like(t, dtype):
@@ -180,34 +279,34 @@ def _like(t, dtype):
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Zeros of `input`'s shape and dtype."""
-    return _filled((input.shape,), 0, _like(input, dtype), requires_grad)
+    return _filled((input.shape,), 0, _like(input, dtype), requires_grad, device=device)
 
 
 def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Ones of `input`'s shape and dtype."""
-    return _filled((input.shape,), 1, _like(input, dtype), requires_grad)
+    return _filled((input.shape,), 1, _like(input, dtype), requires_grad, device=device)
 
 
 def empty_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
     """An uninitialized tensor of `input`'s shape and dtype."""
-    return _finish(np.empty(input._data.shape, _like(input, dtype).numpy_dtype), requires_grad)
+    return _finish(np.empty(input._data.shape, _like(input, dtype).numpy_dtype), requires_grad, device)
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, memory_format=None):
     """`fill_value` in `input`'s shape and dtype."""
-    return _filled((input.shape,), fill_value, _like(input, dtype), requires_grad)
+    return _filled((input.shape,), fill_value, _like(input, dtype), requires_grad, device=device)
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples in [0, 1)."""
     arr = _random.rng(generator).random(_size(size)).astype(_np_dtype(dtype))
-    return _finish(arr, requires_grad)
+    return _finish(arr, requires_grad, device)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples."""
     arr = _random.rng(generator).standard_normal(_size(size)).astype(_np_dtype(dtype))
-    return _finish(arr, requires_grad)
+    return _finish(arr, requires_grad, device)
 
 
 def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
@@ -220,28 +319,31 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
     elif high is None:
         low, high = 0, low
     arr = _random.rng(generator).integers(low, high, size=_size((size,)))
-    return _finish(arr.astype(_np_dtype(dtype, _dtype.int64)), requires_grad)
+    return _finish(arr.astype(_np_dtype(dtype, _dtype.int64)), requires_grad, device)
 
 
-def rand_like(input, dtype=None, generator=None, requires_grad=False):
+def rand_like(input, dtype=None, generator=None, requires_grad=False, device=None, memory_format=None):
     """Uniform samples in [0, 1) of `input`'s shape and dtype."""
-    return rand(input.shape, generator=generator, dtype=_like(input, dtype), requires_grad=requires_grad)
+    return rand(input.shape, generator=generator, dtype=_like(input, dtype), requires_grad=requires_grad,
+                 device=device)
 
 
-def randn_like(input, dtype=None, generator=None, requires_grad=False):
+def randn_like(input, dtype=None, generator=None, requires_grad=False, device=None, memory_format=None):
     """Standard normal samples of `input`'s shape and dtype."""
-    return randn(input.shape, generator=generator, dtype=_like(input, dtype), requires_grad=requires_grad)
+    return randn(input.shape, generator=generator, dtype=_like(input, dtype), requires_grad=requires_grad,
+                 device=device)
 
 
-def randint_like(input, low, high=None, dtype=None, generator=None, requires_grad=False):
+def randint_like(input, low, high=None, dtype=None, generator=None, requires_grad=False, device=None,
+                 memory_format=None):
     """Integers in [low, high) of `input`'s shape (its dtype unless dtype is given)."""
     if high is None:
         low, high = 0, low
     return randint(low, high, input.shape, generator=generator, dtype=_like(input, dtype),
-                   requires_grad=requires_grad)
+                   requires_grad=requires_grad, device=device)
 
 
-def normal(mean, std, size=None, *, generator=None, dtype=None, requires_grad=False):
+def normal(mean, std, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Normal samples with the given mean and std (numbers with a size, or tensors)."""
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
@@ -250,10 +352,10 @@ def normal(mean, std, size=None, *, generator=None, dtype=None, requires_grad=Fa
     if dtype is None:
         dtype = mean.dtype if isinstance(mean, Tensor) else std.dtype if isinstance(std, Tensor) else None
     arr = _random.rng(generator).normal(m, s, size=_size((size,)))
-    return _finish(arr.astype(_np_dtype(dtype)), requires_grad)
+    return _finish(arr.astype(_np_dtype(dtype)), requires_grad, device)
 
 
-def randperm(n, *, generator=None, dtype=None, requires_grad=False):
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     """A random permutation of 0..n-1 (int64)."""
     arr = _random.rng(generator).permutation(int(n))
-    return _finish(arr.astype(_np_dtype(dtype, _dtype.int64)), requires_grad)
+    return _finish(arr.astype(_np_dtype(dtype, _dtype.int64)), requires_grad, device)

@@ -6,16 +6,20 @@ graph), ``grad_fn``/``_output_nr`` (the producing node and which of its
 outputs this is), ``_grad``, the storage's version counter ``_vc`` (created
 lazily, shared with views), ``_base`` for views, and the leaf's
 AccumulateGrad node held weakly (``_acc``), so a leaf never keeps its graph
-alive. Operator methods are installed from the op declarations (ops/), not
-written here.
+alive. Tensor sits below the graph and the ops: it imports only dtypes, sizes,
+devices, printing and version counters. Its graph methods (backward, hooks,
+retain_grad) are installed by the graph core (graph/tensor_methods.py), its
+operator methods by the op declarations (ops/), not written here.
 """
 import warnings
-import weakref
 
-from . import _dtype
+import numpy as np
+
+from . import _dtype, _errors
+from ._device import cpu
 from ._size import Size
-from .autograd.node import AccumulateGrad
-from .autograd.version import VersionCounter
+from ._tensor_str import format_tensor
+from ._version_counter import VersionCounter
 
 _NONLEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -85,14 +89,6 @@ class Tensor:
         self._vc = root._counter()
         self._view_rebase = self._vc.rebases
 
-    def _accumulator(self):
-        """The AccumulateGrad node of this leaf (weakly cached: the graph owns it)."""
-        acc = self._acc() if self._acc is not None else None
-        if acc is None:
-            acc = AccumulateGrad(self)
-            self._acc = weakref.ref(acc)
-        return acc
-
     # -- metadata -------------------------------------------------------------------
 
     @property
@@ -149,7 +145,6 @@ class Tensor:
     @property
     def device(self):
         """Always the CPU."""
-        from ._device import cpu
         return cpu
 
     is_cuda = False
@@ -202,7 +197,6 @@ class Tensor:
     def grad(self):
         """The accumulated gradient (leaves, and non-leaves after retain_grad())."""
         if self.grad_fn is not None and not self._retains_grad and self._grad is None:
-            from . import _errors
             warnings.warn(f"{_NONLEAF_GRAD_WARNING} This tensor ({_errors.describe(self)}) is the output of "
                           f"{self.grad_fn.name()}, not a leaf: call .retain_grad() on it before backward() to "
                           "keep its gradient.", UserWarning, stacklevel=2)
@@ -259,43 +253,10 @@ class Tensor:
         self._rg = False
         return self
 
-    def retain_grad(self):
-        """Makes backward fill .grad for this non-leaf tensor too."""
-        if not self._rg:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is None or self._retains_grad:
-            return
-        self._retains_grad = True
-        from .autograd.hooks import retain_grad_hook
-        retain_grad_hook(self)
-
     @property
     def retains_grad(self):
         """Whether retain_grad() was called on this non-leaf tensor."""
         return self._retains_grad
-
-    def register_hook(self, hook):
-        """hook(grad) runs when this tensor's gradient is computed; it may return a new gradient.
-
-        Returns a handle whose remove() unregisters the hook.
-        """
-        if not self._rg:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        from .autograd.hooks import register_tensor_hook
-        return register_tensor_hook(self, hook)
-
-    def register_post_accumulate_grad_hook(self, hook):
-        """hook(tensor) runs after this leaf's .grad was accumulated."""
-        if self.grad_fn is not None:
-            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
-        from .autograd.hooks import register_post_accumulate_hook
-        return register_post_accumulate_hook(self, hook)
-
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Computes the gradient of this tensor w.r.t. the graph leaves (accumulated into .grad)."""
-        from .autograd.backward import backward
-        backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph,
-                 inputs=inputs)
 
     # -- conversion -----------------------------------------------------------------------
 
@@ -306,7 +267,6 @@ class Tensor:
         return self._data
 
     def _numpy_refusal(self, caller):
-        from . import _errors
         return ("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.\n"
                 f"The array was asked for by {caller}; the tensor is {_errors.role(self)} "
                 f"({_errors.describe(self)}). An ndarray cannot carry the graph, so gradients would stop "
@@ -357,7 +317,6 @@ class Tensor:
         return object.__format__(self, spec)
 
     def __repr__(self):
-        from ._tensor_str import format_tensor
         fn = self.grad_fn
         return format_tensor(self._data, dtype_name=self.dtype.name,
                              default_float_name=_dtype.get_default_dtype().name,
@@ -366,13 +325,22 @@ class Tensor:
 
     __str__ = __repr__
 
-    def __dlpack__(self, stream=None):
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule sharing this tensor's memory (the producer side of from_dlpack)."""
         if self._rg:
             raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
-        return self._data.__dlpack__()
+        kwargs = {"stream": stream}
+        if max_version is not None:
+            kwargs["max_version"] = max_version
+        if dl_device is not None:
+            kwargs["dl_device"] = dl_device
+        if copy is not None:
+            kwargs["copy"] = copy
+        return self._data.__dlpack__(**kwargs)
 
     def __dlpack_device__(self):
-        return self._data.__dlpack_device__()
+        """(device type, device id) of this tensor's memory: (1, 0), the CPU."""
+        return (1, 0)
 
     def __deepcopy__(self, memo):
         if self.grad_fn is not None:
@@ -384,14 +352,28 @@ class Tensor:
         memo[id(self)] = t
         return t
 
+    # -- pickling (training tools: DataLoader workers, whole-object torch.save) --
     def __reduce_ex__(self, protocol):
-        raise TypeError("pyautograd tensors are not picklable; use pyautograd.save (no pickle)")
+        """Pickles as rebuild_tensor(class, raw bytes, dtype, shape, requires_grad): only primitive
+        arguments, so the weights_only loader can rebuild a tensor without NumPy's own pickling."""
+        if self.grad_fn is not None and self._rg:
+            raise RuntimeError("Cowardly refusing to serialize non-leaf tensor which requires_grad, since autograd "
+                               "does not support crossing process boundaries.  If you just want to transfer the "
+                               "data, call detach() on the tensor before serializing (e.g., putting it on the queue).")
+        data = np.ascontiguousarray(self._data)
+        return rebuild_tensor, (type(self), data.tobytes(), data.dtype.str, data.shape, bool(self._rg))
 
 
-def _install():
-    from .ops import _apply
-    _apply.Tensor = Tensor
-    _apply._make = Tensor._make
+def rebuild_tensor(cls, raw, dtype, shape, requires_grad):
+    """The tensor (or Parameter: `cls`) that Tensor.__reduce_ex__ pickled; validates sizes first."""
+    if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+        raise TypeError(f"rebuild_tensor: {cls!r} is not a Tensor class")
+    dtype = np.dtype(dtype)
+    if dtype.kind not in "biufc":
+        raise TypeError(f"rebuild_tensor: unsupported dtype {dtype}")
+    shape = tuple(int(d) for d in shape)
+    if any(d < 0 for d in shape) or len(raw) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
+        raise ValueError(f"rebuild_tensor: {len(raw)} bytes do not hold shape {shape} of {dtype}")
+    data = np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+    return Tensor._make.__func__(cls, data, bool(requires_grad))
 
-
-_install()

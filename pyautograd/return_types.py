@@ -29,3 +29,13 @@ def _structseq(name, fields):
 
 max = _structseq("max", ("values", "indices"))  # noqa: A001 -- PyTorch's name
 min = _structseq("min", ("values", "indices"))  # noqa: A001 -- PyTorch's name
+
+# surface issue 12: the selection ops' results
+topk = _structseq("topk", ("values", "indices"))
+sort = _structseq("sort", ("values", "indices"))
+kthvalue = _structseq("kthvalue", ("values", "indices"))
+median = _structseq("median", ("values", "indices"))
+mode = _structseq("mode", ("values", "indices"))
+cummax = _structseq("cummax", ("values", "indices"))
+cummin = _structseq("cummin", ("values", "indices"))
+linalg_slogdet = _structseq("linalg_slogdet", ("sign", "logabsdet"))

@@ -5,6 +5,8 @@
 * ``torch``: PyTorch when importable, else the test is skipped cleanly.
 * ``rng``: a seeded NumPy Generator.
 """
+import os
+
 import numpy as np
 import pytest
 
@@ -34,6 +36,17 @@ def rng():
 def torch():
     """PyTorch, or a clean skip where it is not installed."""
     return pytest.importorskip("torch")
+
+
+# -- reliability (issue 18): the long kernel fuzzing run (tests/kernels/test_fuzz.py) --
+def pytest_addoption(parser):
+    parser.addoption("--fuzz-long", action="store_true",
+                     help="fuzz the C kernels with many fresh examples (also PYAUTOGRAD_FUZZ_LONG=1)")
+
+
+def pytest_configure(config):
+    if config.getoption("--fuzz-long"):
+        os.environ["PYAUTOGRAD_FUZZ_LONG"] = "1"
 
 
 # ---- build-ci: say loudly how many PyTorch comparisons did not run ----------------

@@ -83,7 +83,7 @@ def test_table_marks_a_wrong_pick_and_lists_skipped_cases():
     wrong = _harness.Row("S", "add", "1e3", {"C": fast, "dispatch": slow, "NumPy": slow}, ("GB/s", 12_000), "NumPy")
     skipped = _harness.Row("S", "gemm", "64x64", note="skipped: kernel gemm not built yet")
     table = _harness.markdown_table([wrong, skipped])
-    assert "NumPy ✗ (C 5.0x faster)" in table
+    assert "| NumPy, C 5.0x faster |" in table and _harness.slower_picks([wrong, skipped]) == [wrong]
     assert "| 5.00x |" in table and "12 / 2.4 GB/s" in table
     assert "| gemm | 64x64 | skipped: kernel gemm not built yet |" in table
     assert _harness.format_seconds(1.234e-5) == "12.3 us" and _harness.format_seconds(4e-8) == "40 ns"
@@ -186,3 +186,38 @@ def test_cpu_time_clock_leaves_out_sleeping():
     assert timings["sleep"].median < 0.01  # wall time would be at least 0.02 s
     assert "CPU seconds" in _harness.clock_note(settings)
     assert "wall time" in _harness.clock_note(_harness.Settings())
+
+
+def test_help_describes_each_suite_and_kernels_footer_says_what_was_found():
+    from bench import __main__ as cli
+    from bench import kernels as kb
+    text = cli.parser().format_help()
+    assert "the kernels benchmark" not in text and "pip install torch" in text
+    assert all(cli.DESCRIPTIONS[name] .split()[0] in text for name in cli.SUITES)
+    fast, slow = _harness.Timing([1e-6] * 3, 1), _harness.Timing([5e-6] * 3, 1)
+    rows = [_harness.Row("S", "add", "1e3", {"C": fast, "dispatch": slow, "NumPy": slow}, None, "NumPy"),
+            _harness.Row("S", "gemm", "64x64", note="error: ValueError: boom")]
+    line = kb.bottom_line(rows)
+    assert line.startswith("Found: 1 of 2 cases timed") and "slower backend picked in 1 (add 1e3)" in line
+    assert "1 case(s) failed" in line
+    assert all(len(x) <= 100 for x in kb.legend(False)) and "pip install torch" in kb.legend(False)[-1]
+
+
+
+def test_all_prints_the_machine_header_once(quick_all):
+    stdout = quick_all[0]
+    from bench.__main__ import SUITES
+    assert stdout.count("- CPU: ") == 1 and stdout.count("(machine as above)") == len(SUITES) - 1
+
+
+def test_plot_labels_ticks_and_scale_share():
+    from bench import plot
+    assert plot._section_label("GEMM (float32)") != plot._section_label("GEMM (float64)")
+    assert plot.ratio_ticks(0.45, 2.4) == [0.5, 1, 2]
+    narrow = plot.ratio_ticks(0.8, 1.3)
+    assert len(narrow) >= 3 and 1 in narrow and all(0.8 <= t <= 1.3 for t in narrow)
+    row = {"case": "64", "size": "256", "timings": {"pyautograd": {"median_s": 2.0},
+                                                    "pyautograd products": {"median_s": 0.5}}}
+    title, labels, series = plot.scale({"rows": [row]})
+    assert labels == ["batch 64, hidden 256 (GEMM 25%)"]  # a fraction, not a bar on the ratio axis
+    assert all(v is None for values in series.values() for v in values)  # no PyTorch: no ratio

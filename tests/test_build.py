@@ -72,5 +72,5 @@ def test_backend_switch_and_threads():
     K.set_num_threads(1)
     assert K.get_num_threads() == 1
     K.set_num_threads(n)
-    with pytest.raises(ValueError):
+    with pytest.raises(RuntimeError):  # as torch.set_num_threads(0)
         K.set_num_threads(0)

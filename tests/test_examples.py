@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import pyautograd as torch
 
 SCRIPT = Path(__file__).resolve().parent.parent / "examples" / "train_mlp.py"
@@ -93,3 +95,33 @@ def test_train_mlp_quick_without_optional_packages(tmp_path):
     with torch.no_grad():
         correct = (model(x_test).argmax(dim=1) == y_test).sum().item()
     assert (correct, len(y_test)) == (int(summary["correct"]), int(summary["total"]))
+
+
+@pytest.mark.parametrize("script", ["train_mlp.py", "train_ddp.py"])
+def test_example_answers_help(script):
+    """`python examples/<script> --help` prints its usage (a % in a help string used to crash argparse)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(torch.__file__).resolve().parent.parent),
+                                                       os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, str(SCRIPT.parent / script), "--help"], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert proc.returncode == 0 and "usage:" in proc.stdout, f"{script}:\n{proc.stderr}"
+
+
+def test_every_example_is_checked_for_help():
+    assert sorted(p.name for p in SCRIPT.parent.glob("*.py")) == ["train_ddp.py", "train_mlp.py"]
+
+
+@pytest.mark.parametrize("nproc", [1, 2])
+def test_ddp_example_trains_in_one_process_and_on_two_ranks(nproc):
+    """examples/train_ddp.py --quick: the same accuracy bar without a launcher and on 2 MPI ranks."""
+    pytest.importorskip("mpi4py", reason="pyautograd[distributed] is not installed")
+    root = SCRIPT.parent.parent
+    env = dict(os.environ, PYTHONPATH=str(root), OMP_NUM_THREADS="1")
+    for name in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "LOCAL_WORLD_SIZE"):
+        env.pop(name, None)
+    script = str(SCRIPT.parent / "train_ddp.py")
+    cmd = ([sys.executable, "-m", "pyautograd.distributed.run", "--nproc-per-node", str(nproc), script, "--quick"]
+           if nproc > 1 else [sys.executable, script, "--quick"])
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=root, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"{nproc} rank(s)" in proc.stdout and "test accuracy" in proc.stdout

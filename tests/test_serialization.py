@@ -104,10 +104,9 @@ def test_file_objects(tmp_path):
 
 
 def test_unsaveable_objects_raise_typeerror(tmp_path):
-    with pytest.raises(TypeError, match=r"obj\['fn'\] of type function"):
+    # not a state dict, so save pickles it (tests/test_serialization_objects.py); a lambda cannot be
+    with pytest.raises(TypeError, match=r"cannot save an object of type dict: it is not picklable"):
         pg.save({"fn": lambda: 0}, tmp_path / "x.pt")
-    with pytest.raises(TypeError, match="object array"):
-        pg.save(np.array([object()]), tmp_path / "x.pt")
     assert os.listdir(tmp_path) == []
 
 
@@ -148,7 +147,7 @@ def test_write_is_fsynced_then_renamed(tmp_path, monkeypatch):
     monkeypatch.setattr(serialization.os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd)))
     monkeypatch.setattr(serialization.os, "replace", lambda a, b: (calls.append("replace"), real_replace(a, b)))
     pg.save(1, tmp_path / "x.pt")
-    assert calls == ["fsync", "replace"]
+    assert calls == ["fsync", "replace", "fsync"]  # the file, then its directory after the rename
 
 
 def _good_bytes():
@@ -207,17 +206,18 @@ def test_bad_files_raise_clear_runtimeerror(tmp_path, case):
     assert "bad.pt" in str(info.value)
 
 
-def test_torch_save_file_is_refused_without_unpickling(tmp_path, torch, monkeypatch):
+def test_torch_save_file_loads_through_the_restricted_unpickler_only(tmp_path, torch, monkeypatch):
+    # The interop issue: torch.save files load, but never through pickle.load/loads (which would
+    # resolve any global); tests/interop/test_torch_format.py covers the hostile cases.
     path = tmp_path / "torch.pt"
     torch.save({"w": torch.ones(2)}, path)
     import pickle
     monkeypatch.setattr(pickle, "loads", lambda *a, **k: pytest.fail("unpickled"))
     monkeypatch.setattr(pickle, "load", lambda *a, **k: pytest.fail("unpickled"))
-    with pytest.raises(RuntimeError, match="torch.save .pickle. archive"):
-        pg.load(path)
+    assert pg.load(path)["w"].tolist() == [1.0, 1.0]
     legacy = tmp_path / "legacy.pt"
     torch.save({"w": torch.ones(2)}, legacy, _use_new_zipfile_serialization=False)
-    with pytest.raises(RuntimeError, match="legacy.pt.*not a zip file"):
+    with pytest.raises(RuntimeError, match="legacy.pt.*legacy"):
         pg.load(legacy)
 
 

@@ -23,23 +23,28 @@ The messages are written by anomaly_report; this module keeps the switches and t
 """
 import functools
 import math
+import os
+import sys
+import threading
 import warnings
+import weakref
 
 import numpy as np
 
 from .._sites import user_stack
-from . import anomaly_report, engine
-from .node import SavedTensor
-
-
-def _apply_module():
-    # ops imports autograd, so the apply path is looked up on use, not at import.
-    from ..ops import _apply
-    return _apply
+from ..graph import observers
+from ..graph.node import SavedTensor
+from . import anomaly_report
 
 _state = {"enabled": False, "check_nan": True, "check_inf": False, "check_forward": False,
           "dump_dir": None}
-_locked = {}  # id(array) -> array made read-only by anomaly mode (unlocked on release)
+# id(array) -> [array, count]: arrays anomaly mode made read-only, and how many live nodes
+# saved each. A node's locks go when its backward runs or when the node is collected (a
+# forward pass without a backward), so they follow the graph, not the process; the mutex
+# keeps threads that record and release at the same time from corrupting the table.
+_locked = {}
+_mutex = threading.Lock()
+_node_locks = weakref.WeakKeyDictionary()  # node -> the weakref.finalize that unlocks its arrays
 
 _WARNING = ("Anomaly Detection has been enabled. This mode will increase the runtime and should only "
             "be enabled for debugging.")
@@ -51,24 +56,33 @@ def is_anomaly_enabled():
 
 
 def is_anomaly_check_nan_enabled():
-    """Whether anomaly detection checks backward outputs for NaN."""
-    return _state["enabled"] and _state["check_nan"]
+    """Whether anomaly detection checks backward outputs for NaN when it is on (True unless
+    turned off with check_nan=False; PyTorch answers the same while detection is off)."""
+    return _state["check_nan"]
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _user_stacklevel():
+    """The stacklevel that makes a warning point at the user's line (the first frame outside
+    pyautograd), as PyTorch's does: set_detect_anomaly and detect_anomaly reach here by
+    different paths."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _configure(enabled, check_nan=True, check_inf=False, check_forward=False, dump_dir=None):
     previous = dict(_state)
     _state.update(enabled=bool(enabled), check_nan=bool(check_nan), check_inf=bool(check_inf),
                   check_forward=bool(check_forward), dump_dir=dump_dir)
-    _apply = _apply_module()
     if enabled:
-        warnings.warn(_WARNING, UserWarning, stacklevel=3)
-        _apply._anomaly_hook[0] = _record_node
-        _apply._forward_check[0] = _check_forward if check_forward else None
-        engine.anomaly_check[0] = _check_backward
+        warnings.warn(_WARNING, UserWarning, stacklevel=_user_stacklevel())
+        observers.attach(_WITH_FORWARD_CHECK if check_forward else _OBSERVER)
     else:
-        _apply._anomaly_hook[0] = None
-        _apply._forward_check[0] = None
-        engine.anomaly_check[0] = None
+        observers.detach()
         release_locks()
     return previous
 
@@ -91,12 +105,9 @@ class _Setter:
 
 
 def _restore(previous):
-    _apply = _apply_module()
     if previous["enabled"]:
         _state.update(previous)
-        _apply._anomaly_hook[0] = _record_node
-        _apply._forward_check[0] = _check_forward if previous["check_forward"] else None
-        engine.anomaly_check[0] = _check_backward
+        observers.attach(_WITH_FORWARD_CHECK if previous["check_forward"] else _OBSERVER)
     else:
         _configure(False)
         _state.update(previous)
@@ -137,21 +148,58 @@ class detect_anomaly:
 def _record_node(node):
     node._extras().anomaly_stack = user_stack(4)
     saved = node.saved
-    if saved:
-        for value in saved.values():
-            for st in (value if value.__class__ is tuple else (value,)):
-                if st.__class__ is not SavedTensor:
-                    continue
-                arr = st.data if st.data is not None else st.tensor._data if st.tensor is not None else None
-                if arr is not None and arr.flags.writeable:
-                    arr.flags.writeable = False
-                    _locked[id(arr)] = arr
+    if not saved:
+        return
+    arrays = []
+    for value in saved.values():
+        for st in (value if value.__class__ is tuple else (value,)):
+            if st.__class__ is not SavedTensor:
+                continue
+            arr = st.data if st.data is not None else st.tensor._data if st.tensor is not None else None
+            if arr is not None:
+                arrays.append(arr)
+    mine = []
+    with _mutex:
+        for arr in arrays:
+            entry = _locked.get(id(arr))
+            if entry is not None and entry[0] is arr:
+                entry[1] += 1
+            elif arr.flags.writeable:
+                arr.flags.writeable = False
+                _locked[id(arr)] = [arr, 1]
+            else:
+                continue  # read-only already, not by us: not ours to unlock
+            mine.append(arr)
+        if mine:
+            _node_locks[node] = weakref.finalize(node, _unlock, mine)
+
+
+def _unlock(arrays):
+    """Drops one node's hold on each of `arrays`; the last hold makes an array writable again."""
+    with _mutex:
+        for arr in arrays:
+            entry = _locked.get(id(arr))
+            if entry is None or entry[0] is not arr:
+                continue
+            entry[1] -= 1
+            if entry[1] <= 0:
+                del _locked[id(arr)]
+                arr.flags.writeable = True
+
+
+def _release_node(node):
+    """Unlocks the arrays `node` saved (its backward has run); idempotent."""
+    with _mutex:
+        finalizer = _node_locks.pop(node, None)
+    if finalizer is not None:
+        finalizer()
 
 
 def unlock_for_write(arr):
     """Lets pyautograd's own in-place ops write into an array anomaly mode locked (the version
     counter guards those writes); returns True if it was locked."""
-    if id(arr) in _locked:
+    entry = _locked.get(id(arr))
+    if entry is not None and entry[0] is arr:
         arr.flags.writeable = True
         return True
     return False
@@ -163,10 +211,16 @@ def relock(arr):
 
 
 def release_locks():
-    """Makes every array locked by anomaly mode writable again."""
-    for arr in _locked.values():
-        arr.flags.writeable = True
-    _locked.clear()
+    """Makes every array locked by anomaly mode writable again (when anomaly mode is switched off)."""
+    with _mutex:
+        finalizers = list(_node_locks.values())
+        _node_locks.clear()
+    for finalizer in finalizers:
+        finalizer()
+    with _mutex:
+        for arr, _ in _locked.values():
+            arr.flags.writeable = True
+        _locked.clear()
 
 
 def _check_forward(op, arrays, params, out):
@@ -196,6 +250,8 @@ def _check_forward(op, arrays, params, out):
 
 
 def _check_backward(node, grad_inputs, grad_outputs=None, parents=None):
+    if node in _node_locks:
+        _release_node(node)  # its backward has run: the saved arrays may be written again
     check_nan, check_inf = _state["check_nan"], _state["check_inf"]
     i = -1
     for g in grad_inputs:
@@ -230,3 +286,28 @@ _INF = float("inf")
 def _raise(node, index, kind, grad_outputs, parents):
     raise RuntimeError(anomaly_report.backward_error(node, index, kind, grad_outputs, parents,
                                                      _state["dump_dir"]))
+
+
+class AnomalyObserver(observers.GraphObserver):
+    """Anomaly mode's attachment to the apply path and the engine (graph/observers.py). The
+    checks are attached as plain functions: the hot paths call them with no extra frame."""
+
+    node_recorded = staticmethod(_record_node)
+    forward_computed = staticmethod(_check_forward)
+    backward_computed = staticmethod(_check_backward)
+    # no backward_finished: each node's locks go when its own backward runs (_check_backward) or
+    # when it is collected; releasing every lock at the end of a pass would unlock the saved
+    # arrays of graphs other threads are still building
+    unlock_for_write = staticmethod(unlock_for_write)
+
+    def relock(self, array):
+        if id(array) in _locked:
+            relock(array)
+
+
+class _ForwardCheckingObserver(AnomalyObserver):
+    watches_forward = True  # check_forward=True: every op's output is checked too
+
+
+_OBSERVER = AnomalyObserver()
+_WITH_FORWARD_CHECK = _ForwardCheckingObserver()

@@ -14,7 +14,10 @@ import weakref
 
 import numpy as np
 
+from .. import _creation
 from .._sites import format_site, format_traceback, user_stack
+from ..graph.grad_mode import no_grad
+from ..ops import SPECIAL_NAMES, read_saved, special_value
 
 nan_nodes = weakref.WeakSet()  # nodes whose backward returned NaN/Inf under anomaly mode
 
@@ -138,12 +141,9 @@ def _local_derivative(node, op, index, incoming):
     fn, needs = op.formulas[index]
     if fn is None:
         return None
-    from .. import _creation
-    from ..ops import _apply
-    from .grad_mode import no_grad
     try:
         with no_grad():
-            local = fn(_creation.ones_like(incoming), *[_apply._read(n, node.saved or {}, node) for n in needs])
+            local = fn(_creation.ones_like(incoming), *[read_saved(n, node.saved or {}, node) for n in needs])
     except Exception:  # noqa: BLE001 -- a diagnosis must never hide the real error
         return None
     return np.asarray(local._data)
@@ -330,8 +330,7 @@ def _dump(node, index, kind, grad_outputs, directory):
         elif _jsonable(value):
             params[name] = value
     if op is not None:
-        from ..ops import _apply
-        params.update({n: _apply._special(n, node) for n in _apply._SPECIAL})
+        params.update({n: special_value(n, node) for n in SPECIAL_NAMES})
     np.savez(stem + ".npz", **arrays)
     if op is None:
         return (f"Reproducer data written: {stem}.npz (the incoming gradients and saved tensors of "

@@ -27,23 +27,16 @@ import functools
 import inspect
 import warnings
 
-from .. import _dtype
+from .. import _creation, _dtype, _errors
 from .._sites import format_line, user_site
-from . import grad_mode
-from .node import Node, SavedTensor
+from .._tensor import Tensor
+from ..graph import grad_mode
+from ..graph.node import Node, SavedTensor
+from ..graph.observers import active as _observing
+from ..ops import sum_to
+from ..ops.views import rebase_view, regenerate
 
 __all__ = ["Function", "FunctionCtx", "BackwardCFunction", "once_differentiable"]
-
-
-def _tensor_cls():
-    from .._tensor import Tensor
-    return Tensor
-
-
-def _apply_path():
-    # Imported on use: the ops package imports the Tensor class, which imports autograd.
-    from ..ops import _apply
-    return _apply
 
 
 class FunctionCtx:
@@ -55,7 +48,6 @@ class FunctionCtx:
         Saved inputs and outputs are checked against later in-place changes and
         keep double backward working; other tensors are saved as plain values.
         """
-        Tensor = _tensor_cls()
         for i, t in enumerate(tensors):
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(f"save_for_backward can only save variables, but argument {i} is of "
@@ -107,7 +99,6 @@ class BackwardCFunction(FunctionCtx, Node):
             for i, g in enumerate(grads):
                 meta = self._out_meta[i]
                 if g is None and meta is not None:
-                    from .. import _creation
                     grads[i] = _creation.zeros(meta[0], dtype=meta[1])
         result = _user_backward(self._forward_cls)(self, *grads)
         if not isinstance(result, tuple):
@@ -122,7 +113,6 @@ class BackwardCFunction(FunctionCtx, Node):
                 raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
                                    f"(expected {expected}, got {len(result)})" + self._count_details())
             result = result[:expected]
-        Tensor = _tensor_cls()
         out = [None] * len(self.next_functions)
         for position, (g, slot) in enumerate(zip(result, self._input_slots)):
             if g is None:
@@ -141,7 +131,7 @@ class BackwardCFunction(FunctionCtx, Node):
         shape, npd = self._in_meta[slot]
         if g._data.shape != shape:
             try:
-                g = _apply_path().sum_to(g, shape, self, slot)
+                g = sum_to(g, shape, self, slot)
             except RuntimeError as exc:
                 raise RuntimeError(f"{exc}{self._shape_details(g, slot)}") from None
         if g._data.dtype != npd:
@@ -168,7 +158,6 @@ class BackwardCFunction(FunctionCtx, Node):
         return out
 
     def _backward_at(self):
-        from .. import _errors
         where = _errors.definition_line(_user_backward(self._forward_cls))
         return f" ({format_line(*where).splitlines()[0]})" if where is not None else ""
 
@@ -266,7 +255,6 @@ class Function:
         if kwargs or separate_setup:
             args, kwargs = _bind(cls, separate_setup, args, kwargs)
         ctx = cls._backward_cls()
-        Tensor = _tensor_cls()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
         recording = grad_mode.is_grad_enabled() and any(ctx.needs_input_grad)
         if recording:
@@ -285,9 +273,8 @@ class Function:
         _save(ctx)
         if dirty_views:
             # Writing through a view rewrites its base's history (PyTorch's CopySlices).
-            from ..ops.views import rebase_view
             rebase_view(dirty_views[0], dirty_views[0])
-        anomaly_hook = _apply_path()._anomaly_hook[0]
+        anomaly_hook = _observing.node_recorded
         if recording and anomaly_hook is not None:
             anomaly_hook(ctx)
         return output
@@ -310,7 +297,6 @@ def _bind(cls, with_defaults, args, kwargs):
 
 def _connect(ctx, args):
     """Edges to the producers of the tensor arguments, and their shapes and dtypes."""
-    Tensor = _tensor_cls()
     edges, meta, slots = [], [], []
     for a in args:
         if not isinstance(a, Tensor):
@@ -319,7 +305,7 @@ def _connect(ctx, args):
         slots.append(len(edges))
         if a._rg:
             if a._base is not None and a._view_rebase != a._vc.rebases:
-                _apply_path()._regenerate(a)  # a view whose base was rewritten since it was made
+                regenerate(a)  # a view whose base was rewritten since it was made
             fn = a.grad_fn
             edges.append((fn, a._output_nr) if fn is not None else (a._accumulator(), 0))
         else:
@@ -335,7 +321,6 @@ def _wrap_outputs(ctx, args, output, recording):
 
     Returns (the outputs, as forward returned them, and the dirty views to rebase).
     """
-    Tensor = _tensor_cls()
     is_tuple = isinstance(output, tuple)
     outputs = output if is_tuple else (output,)
     input_ids = {id(a) for a in args if isinstance(a, Tensor)}
@@ -438,7 +423,6 @@ def once_differentiable(backward):
     def wrapper(ctx, *grad_outputs):
         with grad_mode.no_grad():
             result = backward(ctx, *grad_outputs)
-        Tensor = _tensor_cls()
         if not grad_mode.is_grad_enabled() or not any(isinstance(g, Tensor) and g._rg
                                                        for g in grad_outputs):
             return result

@@ -17,21 +17,13 @@ Example::
     tensor([[2., 0.],
             [0., 4.]])
 """
-from . import grad_mode
-from .backward import grad as _grad
+from .. import _creation
+from .._tensor import Tensor
+from ..graph import grad_mode
+from ..graph.backward import grad as _grad
+from ..ops.composite import stack
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "hvp", "vhp"]
-
-
-def _tensor_cls():
-    from .._tensor import Tensor
-    return Tensor
-
-
-def _factories():
-    # Imported on use: the factories import the Tensor class, which imports autograd.
-    from .. import _creation
-    return _creation
 
 
 # -- argument and result conventions --------------------------------------------------
@@ -39,7 +31,6 @@ def _factories():
 
 def _as_tuple(value, what, fn_name):
     """(was it a tuple, the value as a tuple of Tensors), checking every element is a Tensor."""
-    Tensor = _tensor_cls()
     was_tuple = isinstance(value, tuple)
     values = value if was_tuple else (value,)
     for i, v in enumerate(values):
@@ -93,7 +84,7 @@ def _detached(values, create_graph):
     """Results without history unless a graph was requested (nested tuples allowed)."""
     if create_graph:
         return values
-    return tuple(v.detach() if isinstance(v, _tensor_cls()) else _detached(v, False) for v in values)
+    return tuple(v.detach() if isinstance(v, Tensor) else _detached(v, False) for v in values)
 
 
 # -- strict mode ----------------------------------------------------------------------
@@ -144,7 +135,7 @@ def _zeros_for_missing(grads, refs, strict, create_graph, stage):
         if g is None:
             if strict:
                 raise RuntimeError(_STRICT_UNUSED[stage].format(i=i))
-            g = _factories().zeros_like(ref)
+            g = _creation.zeros_like(ref)
         elif strict and create_graph and not g._rg:
             what = "hessian" if stage.startswith("double") else "jacobian"
             raise RuntimeError(f"The {what} of the user-provided function is independent of input {i}. "
@@ -249,7 +240,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
                                "is a single Tensor with a single element.")
         outputs_tuple, outputs = _call(func, inputs, "jvp", strict)
         # uᵀJ is linear in u, so its value at u = 0 is irrelevant: only its graph is used.
-        dummies = tuple(_factories().zeros_like(o, requires_grad=True) for o in outputs)
+        dummies = tuple(_creation.zeros_like(o, requires_grad=True) for o in outputs)
         grad_inputs = _vjp(outputs, inputs, dummies, create_graph=True)
         _require_grad(grad_inputs, "grad_inputs", strict)
     return _second_stage(grad_inputs, dummies, v, outputs, "back_trick", outputs, outputs_tuple, outputs_tuple,
@@ -257,7 +248,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
 
 
 def _one_hot(index, ref):
-    e = _factories().zeros(ref.numel(), dtype=ref.dtype)
+    e = _creation.zeros(ref.numel(), dtype=ref.dtype)
     e._data[index] = 1
     return e.reshape(ref.shape)
 
@@ -306,16 +297,15 @@ def _jacobian_rows(i, out, inputs, create_graph, strict):
                 if strict:
                     raise RuntimeError(f"Output {i} of the user-provided function is independent of input "
                                        f"{j}. This is not allowed in strict mode.")
-                g = _factories().zeros_like(inp)
+                g = _creation.zeros_like(inp)
             elif strict and create_graph and not g._rg:
                 raise RuntimeError(f"The jacobian of the user-provided function is independent of input {i}. "
                                    "This is not allowed in strict mode when create_graph=True.")
             rows[j].append(g)
-    from ..ops.composite import stack
     blocks = []
     for row, inp in zip(rows, inputs):
         shape = tuple(out.shape) + tuple(inp.shape)
-        blocks.append(stack(row).view(shape) if row else _factories().zeros(shape, dtype=inp.dtype))
+        blocks.append(stack(row).view(shape) if row else _creation.zeros(shape, dtype=inp.dtype))
     return tuple(blocks)
 
 
@@ -398,7 +388,7 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
     with grad_mode.enable_grad():
         outputs_tuple, outputs, inputs_tuple, inputs, v, jac = _scalar_gradient(
             func, inputs, v, "hvp", create_graph, strict)
-        dummies = tuple(_factories().zeros_like(inp, requires_grad=True) for inp in inputs)
+        dummies = tuple(_creation.zeros_like(inp, requires_grad=True) for inp in inputs)
         double_back = _vjp(jac, inputs, dummies, create_graph=True)
         _require_grad(jac, "hessian", strict)
     return _second_stage(double_back, dummies, v, inputs, "double_back_trick", outputs, outputs_tuple, inputs_tuple,

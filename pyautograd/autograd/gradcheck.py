@@ -23,8 +23,11 @@ import warnings
 
 import numpy as np
 
-from .backward import grad as _grad
-from .node import Node
+from .. import _dtype
+from .._random import default_generator
+from .._tensor import Tensor
+from ..graph.backward import grad as _grad
+from ..graph.node import Node
 
 _FAST_SEED = 20210310  # u and v of fast mode: fixed, so a failure reproduces
 _GRAD_OUTPUTS_SEED = 20170925  # gradgradcheck's random grad_outputs
@@ -165,13 +168,8 @@ def _refuse(**flags):
 # -- arguments --------------------------------------------------------------------------
 
 
-def _tensor_cls():
-    from .._tensor import Tensor
-    return Tensor
-
-
 def _is_tensor(x):
-    return isinstance(x, _tensor_cls())
+    return isinstance(x, Tensor)
 
 
 def _as_tuple(x):
@@ -238,7 +236,6 @@ class _HeldState:
         self.active = callable(named_modules)
         if not self.active:
             return
-        from .._random import default_generator
         self.generator = default_generator
         self.rng_state = default_generator.get_state()
         self.buffers = [(mod, name, buf, buf._data.copy()) for _, mod in named_modules()
@@ -268,8 +265,6 @@ class _HeldState:
 
 
 def _random_grad_output(output, rng, non_contiguous):
-    from .. import _dtype
-    Tensor = _tensor_cls()
     npd = output._data.dtype if output.is_floating_point() else _dtype.float64.numpy_dtype
     shape = output._data.shape
     values = rng.uniform(-1.0, 1.0, shape).astype(npd)
@@ -414,7 +409,6 @@ class _Checker:
     def _vjps(self, j, vectors):
         """[(numel of input i, len(vectors)) array per differentiable input i]: row c holds
         vectors[c]^T J from autograd.grad; also the first size or dtype problem seen."""
-        Tensor = _tensor_cls()
         output = self.outputs[j]
         diff = [self.inputs[i] for i in self.diff]
         mats = [np.zeros((x._data.size, len(vectors))) for x in diff]
@@ -522,7 +516,6 @@ class _Checker:
 
     def _check_zero_grad_output(self):
         """The backward must be multiplied by grad_output: zeros in, zeros out."""
-        Tensor = _tensor_cls()
         outputs = [self.outputs[j] for j in self.diff_outs]
         zeros = [Tensor._make(np.zeros(o._data.shape, o._data.dtype), False) for o in outputs]
         diff = [self.inputs[i] for i in self.diff]
@@ -547,7 +540,6 @@ class _Checker:
         """Backward must cope with undefined (None) output gradients: all at once, and one at a
         time when there are several outputs, giving None or zero input gradients."""
         cases = [None] + (list(range(len(self.diff_outs))) if len(self.diff_outs) > 1 else [])
-        Tensor = _tensor_cls()
         diff = [self.inputs[i] for i in self.diff]
         for undefined in cases:
             outputs = _differentiable(_outputs_of(self.func(*self.inputs)))
@@ -702,7 +694,6 @@ class _UndefinedGradBackward(Node):
 
 def _undefined_grad(t):
     """t, whose gradient arrives at its producer as undefined (PyTorch's UndefinedGrad)."""
-    Tensor = _tensor_cls()
     edge = (t.grad_fn, t._output_nr) if t.grad_fn is not None else (t._accumulator(), 0)
     out = Tensor._make(t._data, True)
     out.grad_fn = _UndefinedGradBackward((edge,))

@@ -19,8 +19,9 @@ import subprocess
 
 import numpy as np
 
+from .. import _dtype
+from ..graph.node import AccumulateGrad, SavedTensor
 from .anomaly_report import nan_nodes
-from .node import AccumulateGrad, SavedTensor
 
 
 def _roots(roots):
@@ -104,7 +105,6 @@ class _Graph:
 def _dtype_name(d):
     """'torch.float32' for a pyautograd dtype or a NumPy one."""
     if isinstance(d, np.dtype):
-        from .. import _dtype
         return str(_dtype.from_numpy(d))
     return str(d)
 

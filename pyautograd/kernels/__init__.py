@@ -19,16 +19,17 @@ import builtins  # this module's namespace is filled with kernels named sum, max
 import contextlib
 import inspect
 import os
+import threading
 import warnings
 
 import numpy as np
 
 from . import _fp, _numpy
 from ._registry import spec_for
+from .checks import Unsupported
 
 try:
     from . import _c
-    from ._c import _marshal
 except ImportError as exc:  # a source tree without a build
     _c = None
     _C_IMPORT_ERROR = exc
@@ -46,6 +47,12 @@ _C_DTYPES = frozenset((np.dtype(np.float32), np.dtype(np.float64)))
 _limits = {}
 _specs = {}
 _state = {"backend": "auto"}
+# use_backend is thread-local, like grad mode: a thread inside a use_backend block reads its
+# own limits (the top of _local.stack); the others keep the process-wide ones. _overrides counts the
+# blocks open in any thread, so that while there are none a dispatch costs one list read more.
+_local = threading.local()
+_overrides = [0]
+_overrides_lock = threading.Lock()
 
 
 def c_available():
@@ -59,8 +66,17 @@ def c_import_error():
 
 
 def backend():
-    """The backend in force: 'auto', 'c' or 'numpy' ('numpy' whenever C is unavailable)."""
-    return _state["backend"] if _c is not None else "numpy"
+    """The backend in force in this thread: 'auto', 'c' or 'numpy' ('numpy' whenever C is unavailable)."""
+    if _c is None:
+        return "numpy"
+    stack = getattr(_local, "stack", None)
+    return stack[-1][0] if stack else _state["backend"]
+
+
+def _thread_limits():
+    """The limits of the calling thread: its innermost use_backend block's, else the process's."""
+    stack = getattr(_local, "stack", None)
+    return stack[-1][1] if stack else _limits
 
 
 def _env_threshold():
@@ -74,50 +90,66 @@ def _env_threshold():
     return value if value > 0 else 0  # not max(): this namespace exports the max kernel
 
 
-def _apply_limits():
-    mode = backend()
+def _apply_limits(mode=None, limits=None):
+    """Fills `limits` (default: the process-wide table) for backend `mode` (default: the process's)."""
+    mode = (_state["backend"] if _c is not None else "numpy") if mode is None else mode
+    limits = _limits if limits is None else limits
     override = _env_threshold()
     for name, spec in _specs.items():
         if mode == "numpy" or _c is None or name not in _c.KERNELS:
-            _limits[name] = None
+            limits[name] = None
         elif mode == "c":
-            _limits[name] = 0
+            limits[name] = 0
         elif override is not None:
-            _limits[name] = override
+            limits[name] = override
         else:
-            _limits[name] = spec.threshold
+            limits[name] = spec.threshold
+    return limits
 
 
-def set_backend(name):
-    """Selects the kernel backend for the whole process: 'auto', 'c' or 'numpy'."""
+def _check_backend(name):
     if name not in _BACKENDS:
         raise ValueError(f"backend must be one of {_BACKENDS}, got {name!r}")
     if name == "c" and _c is None:
         raise RuntimeError(f"the C backend is not available: {_C_IMPORT_ERROR}")
+
+
+def set_backend(name):
+    """Selects the kernel backend for the whole process: 'auto', 'c' or 'numpy' (threads inside
+    a use_backend block keep that block's backend until it ends)."""
+    _check_backend(name)
     _state["backend"] = name
     _apply_limits()
 
 
 @contextlib.contextmanager
 def use_backend(name):
-    """Context manager that runs its body on backend `name`, then restores the previous one.
+    """Context manager that runs its body on backend `name` in the calling thread, then restores
+    the previous one. Thread-local, like grad mode: other threads keep their backend.
 
     Example::
 
         with pyautograd.kernels.use_backend("numpy"):
             y = x.exp()     # computed by the NumPy reference
     """
-    previous = _state["backend"]
-    set_backend(name)
+    _check_backend(name)
+    stack = getattr(_local, "stack", None)
+    if stack is None:
+        stack = _local.stack = []
+    stack.append((name, _apply_limits(name, {})))
+    with _overrides_lock:
+        _overrides[0] += 1
     try:
         yield
     finally:
-        set_backend(previous)
+        with _overrides_lock:
+            _overrides[0] -= 1
+        stack.pop()
 
 
 def c_threshold(name):
-    """The element count from which ``kernels.<name>`` now runs in C (None: it never does)."""
-    return _limits[name]
+    """The element count from which ``kernels.<name>`` now runs in C in this thread (None: it never does)."""
+    return _thread_limits()[name]
 
 
 def quiet_call(fn, *args):
@@ -127,24 +159,41 @@ def quiet_call(fn, *args):
     return _fp.quiet_context.context.run(fn, *args) if _fp.quiet_context is not None else _fp.quiet(fn, *args)
 
 
+# The C kernels never start more OpenMP threads than this, whatever was asked: libgomp aborts
+# the process when it cannot create a team (thousands of threads), and oversubscription
+# only slows the kernels down.
+MAX_C_THREADS = builtins.max(64, 4 * (os.cpu_count() or 1))
+_requested_threads = [None]
+
+
 def set_num_threads(n):
-    """Sets how many threads the C kernels may use (at least 1)."""
+    """Sets how many threads the C kernels may use, as torch.set_num_threads: `n` must be an
+    int (not bool, float or str; RuntimeError otherwise) of at least 1 (RuntimeError) and
+    at most 2**31 - 1 (ValueError). The kernels use at most MAX_C_THREADS of them."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
     n = int(n)
     if n < 1:
-        raise ValueError(f"set_num_threads expects a positive integer, got {n}")
+        raise RuntimeError(f"set_num_threads expects a positive integer, got {n}")
+    if n > 2**31 - 1:
+        raise ValueError(f"set_num_threads: {n} overflows a C int")
+    _requested_threads[0] = n
     if _c is not None:
-        _marshal.threads[0] = n
+        _c.threads[0] = builtins.min(n, MAX_C_THREADS)
 
 
 def get_num_threads():
-    """The number of threads the C kernels may use."""
-    return _marshal.threads[0] if _c is not None else 1
+    """The number of threads the C kernels may use (the last set_num_threads value, as PyTorch
+    reports it, or the OpenMP default)."""
+    if _c is None:
+        return 1
+    return _requested_threads[0] if _requested_threads[0] is not None else _c.threads[0]
 
 
 def _make_dispatcher(name, np_fn, c_fn, spec):
     if c_fn is None:
         return np_fn
-    limits = _limits
+    limits, overrides = _limits, _overrides
     ndarray = np.ndarray
     positions = spec.size_args
     shape = _call_shape(np_fn)
@@ -154,13 +203,13 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
         # The two common call shapes get dispatchers with the kernel's own signature:
         # forwarding *args/**kwargs costs as much as a small ufunc call.
         def dispatch(x, *, out=None):
-            limit = limits[name]
+            limit = (_thread_limits() if overrides[0] else limits)[name]
             if limit is not None and x.size >= limit and x.dtype in _C_DTYPES:
                 return c_fn(x, out=out)
             return np_fn(x, out=out)
     elif shape == "binary" and positions == (0, 1):
         def dispatch(a, b, *, out=None):
-            limit = limits[name]
+            limit = (_thread_limits() if overrides[0] else limits)[name]
             if limit is not None:
                 a_arr, b_arr = a.__class__ is ndarray, b.__class__ is ndarray
                 if (a_arr and a.size >= limit) or (b_arr and b.size >= limit):
@@ -171,11 +220,14 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
         (p,) = positions
 
         def dispatch(*args, **kwargs):
-            limit = limits[name]
+            limit = (_thread_limits() if overrides[0] else limits)[name]
             if limit is not None:
                 x = args[p]
                 if x.size >= limit and x.dtype in _C_DTYPES:
-                    return c_fn(*args, **kwargs)
+                    try:
+                        return c_fn(*args, **kwargs)
+                    except Unsupported:  # arguments only the reference takes (e.g. mixed dtypes)
+                        pass
             return np_fn(*args, **kwargs)
     else:
         # Two inputs decide (a, b of a binary kernel; a, b of where); either
@@ -183,13 +235,16 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
         i, j = positions
 
         def dispatch(*args, **kwargs):
-            limit = limits[name]
+            limit = (_thread_limits() if overrides[0] else limits)[name]
             if limit is not None:
                 a, b = args[i], args[j]
                 a_arr, b_arr = a.__class__ is ndarray, b.__class__ is ndarray
                 if (a_arr and a.size >= limit) or (b_arr and b.size >= limit):
                     if (a.dtype if a_arr else b.dtype) in _C_DTYPES:
-                        return c_fn(*args, **kwargs)
+                        try:
+                            return c_fn(*args, **kwargs)
+                        except Unsupported:  # e.g. more dims than C takes (reliability, issue 18)
+                            pass
             return np_fn(*args, **kwargs)
     dispatch.__name__ = name
     dispatch.__qualname__ = name
@@ -216,16 +271,19 @@ def _call_shape(fn):
 def _group_dispatcher(name, np_fn, c_fn, position):
     # The argument is a list of arrays: the first one's dtype and the total
     # size decide. Malformed lists go to NumPy, whose checks name the problem.
-    limits = _limits
+    limits, overrides = _limits, _overrides
     ndarray = np.ndarray
 
     def dispatch(*args, **kwargs):
-        limit = limits[name]
+        limit = (_thread_limits() if overrides[0] else limits)[name]
         if limit is not None:
             xs = args[position]
             if (xs.__class__ in (list, tuple) and xs and xs[0].__class__ is ndarray and xs[0].dtype in _C_DTYPES
                     and (limit == 0 or builtins.sum(x.size for x in xs if x.__class__ is ndarray) >= limit)):
-                return c_fn(*args, **kwargs)
+                try:
+                    return c_fn(*args, **kwargs)
+                except Unsupported:  # e.g. more dims than C takes (reliability, issue 18)
+                    pass
         return np_fn(*args, **kwargs)
     return dispatch
 

@@ -10,7 +10,6 @@ A kernel with ``threshold=None`` never takes C in ``auto`` mode.
 Pointwise kernels get their spec from the defaults below; every other family
 declares its specs in its C module (``_c/<family>.py``, ``SPECS``).
 """
-import sys
 from dataclasses import dataclass
 
 
@@ -77,24 +76,3 @@ def spec_for(name, declared=None):
         threshold = CHEAP_POINTWISE if name in _CHEAP else COSTLY_POINTWISE
     size_args = (0, 1) if name in _BINARY_LIKE else (1, 2) if name == "where" else (0,)
     return KernelSpec(name, threshold, size_args)
-
-
-def dispatcher_choice(fn):
-    """Runs fn() once and reports which backend the dispatcher ran: 'C' or 'NumPy'.
-
-    Watches the Python calls made during fn: any function of
-    pyautograd.kernels._c means the C wrapper was chosen (the C wrappers call
-    the reference's argument checks too, so C takes precedence).
-    """
-    seen = []
-
-    def profile(frame, event, arg):
-        if event == "call" and frame.f_globals.get("__name__", "").startswith("pyautograd.kernels._c"):
-            seen.append(True)
-
-    sys.setprofile(profile)
-    try:
-        fn()
-    finally:
-        sys.setprofile(None)
-    return "C" if seen else "NumPy"

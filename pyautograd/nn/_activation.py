@@ -6,12 +6,12 @@ through the in-place machinery (version counter, history rebase), as ``x.relu_()
 """
 import warnings
 
-from ..ops import _inplace, composite, pointwise
+from ..ops import apply_inplace, composite, pointwise
 
 
 def _maybe_inplace(fn, name, input, inplace, *args):
     if inplace:
-        return _inplace.apply_inplace(input, name, fn, args, {})
+        return apply_inplace(input, name, fn, args, {})
     return fn(input, *args)
 
 

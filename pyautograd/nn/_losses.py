@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype
-from ..autograd import grad_mode
+from ..graph import grad_mode
 from ..ops import loss as _ops
 from ..ops import pointwise as _pointwise
 

@@ -7,7 +7,7 @@ NativeBatchNormBackward0 backward).
 """
 import numbers
 
-from ..autograd.grad_mode import no_grad
+from ..graph.grad_mode import no_grad
 from ..ops import composite, pointwise
 from ..ops.nn_layers import native_batch_norm, native_layer_norm
 

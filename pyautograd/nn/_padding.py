@@ -7,7 +7,8 @@ is IndexSelectBackward0 where PyTorch has ReflectionPad1DBackward0 and the like.
 """
 import numpy as np
 
-from ..ops.indexing import _index_select
+from .._creation import from_numpy
+from ..ops.indexing import index_select
 from ..ops.nn_layers import constant_pad_nd
 
 _MODES = ("constant", "reflect", "replicate", "circular")
@@ -69,5 +70,6 @@ def pad(input, pad, mode="constant", value=None):
     out = input
     for i in range(len(pad) // 2):
         dim = input.ndim - 1 - i
-        out = _index_select(out, dim, _source_positions(mode, input.shape[dim], pad[2 * i], pad[2 * i + 1]))
+        positions = _source_positions(mode, input.shape[dim], pad[2 * i], pad[2 * i + 1])
+        out = index_select(out, dim, from_numpy(positions))
     return out

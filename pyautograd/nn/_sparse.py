@@ -3,7 +3,7 @@ import numpy as np
 
 from .. import _creation
 from .._tensor import Tensor
-from ..autograd.grad_mode import no_grad
+from ..graph.grad_mode import no_grad
 from ..ops import composite, pointwise
 from ..ops.indexing import one_hot  # noqa: F401  (nn.functional.one_hot is torch.one_hot)
 from ..ops.nn_layers import embedding as _embedding

@@ -26,3 +26,9 @@ def linear(input, weight, bias=None):
     out = linear(input.reshape(-1, input.shape[-1]), weight, bias)
     return out.reshape(*lead, out.shape[-1])
 
+
+
+# surface issue 12: activations and losses added for the everyday API
+from ._activation_more import (celu, gaussian_nll_loss, glu, gumbel_softmax, hardsigmoid,  # noqa: E402, F401
+                               hardswish, mish, prelu, selu, softmin)
+# end surface issue 12

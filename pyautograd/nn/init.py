@@ -11,7 +11,7 @@ import numpy as np
 
 from .._creation import empty, eye, from_numpy
 from ..ops.pointwise import where
-from ..autograd.grad_mode import no_grad
+from ..graph.grad_mode import no_grad
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -195,3 +195,22 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
             result = where(pending, candidate, result)
             pending = pending & rejected(candidate)
         return tensor.copy_(result)
+
+
+# surface issue 12: PyTorch's deprecated spellings without the trailing underscore
+def _deprecated(fill):
+    old = fill.__name__[:-1]
+
+    def function(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{fill.__name__}`.", FutureWarning,
+                      stacklevel=2)
+        return fill(*args, **kwargs)
+    function.__name__ = old
+    function.__doc__ = f"Deprecated alias of {fill.__name__} (warns, as PyTorch)."
+    return function
+
+
+uniform, normal, constant = (_deprecated(f) for f in (uniform_, normal_, constant_))
+xavier_uniform, xavier_normal = _deprecated(xavier_uniform_), _deprecated(xavier_normal_)
+kaiming_uniform, kaiming_normal = _deprecated(kaiming_uniform_), _deprecated(kaiming_normal_)
+orthogonal = _deprecated(orthogonal_)

@@ -8,10 +8,12 @@ listed once.
 """
 from collections import OrderedDict, namedtuple
 
-from .. import _dtype
+from .. import _creation, _dtype
+from .._device import check_available
 from .._tensor import Tensor
-from ..autograd.grad_mode import no_grad
-from ..utils.hooks import HookTable, RemovableHandle, zero_grads
+from ..graph.grad_mode import no_grad
+from ..graph.hooks import HookTable, RemovableHandle
+from ..graph.leaf_grads import zero_grads
 from .parameter import Parameter
 
 _IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -276,14 +278,15 @@ class Module:
     def to(self, *args, **kwargs):
         """Converts floating parameters and buffers to a dtype (devices other than cpu refused)."""
         dtype = kwargs.get("dtype")
+        if kwargs.get("device") is not None:
+            check_available(kwargs["device"])
         for a in args:
             if isinstance(a, _dtype.dtype):
                 dtype = a
             elif isinstance(a, Tensor):
                 dtype = a.dtype
             else:
-                from .._device import device
-                device(a)
+                check_available(a)  # the CPU; CUDA refused as PyTorch's CPU build does
         if dtype is None:
             return self
         dtype = _dtype.to_dtype(dtype)
@@ -306,6 +309,10 @@ class Module:
     def cpu(self):
         """Returns self (pyautograd runs on the CPU)."""
         return self
+
+    def cuda(self, device=None):
+        """Raises as PyTorch's CPU build does: AssertionError "Torch not compiled with CUDA enabled"."""
+        check_available("cuda")  # always raises: there is no CUDA device
 
     def type(self, dst_type):
         """Converts parameters and buffers to dst_type."""
@@ -341,7 +348,6 @@ class Module:
                 continue
             value = state_dict[key]
             if not isinstance(value, Tensor):
-                from .. import _creation
                 value = _creation.tensor(value)
             if value.shape != target.shape:
                 errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} from "

@@ -1,4 +1,5 @@
 """nn.Parameter: a leaf tensor that a Module registers as one of its parameters."""
+from .. import _creation
 from .._tensor import Tensor
 
 
@@ -12,7 +13,6 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __new__(cls, data=None, requires_grad=True):
-        from .. import _creation
         if data is None:
             data = _creation.empty(0)
         if not isinstance(data, Tensor):
@@ -28,6 +28,8 @@ class Parameter(Tensor):
 
     def __repr__(self):
         return "Parameter containing:\n" + Tensor.__repr__(self)
+
+    __str__ = __repr__  # print(param) shows the prefix too, as PyTorch's
 
     def __deepcopy__(self, memo):
         p = Parameter(Tensor._wrap(self._data.copy()), self._rg)

@@ -12,14 +12,17 @@ import numbers
 
 import numpy as np
 
-from .. import _dtype
-from . import _arrayeval
-from ..autograd import grad_mode
-from ..autograd.node import Node, SavedTensor
+from .. import _creation, _dtype
 from .._sites import user_site
+from .._tensor import Tensor
+from ..graph import grad_mode
+from ..graph.grad_mode import no_grad
+from ..graph.node import Node, SavedTensor
+from ..graph.observers import active as _observing
+from . import _arrayeval
+from ._kernel_errors import as_torch_error
 
-Tensor = None  # set by pyautograd._tensor once the class exists (it imports this module)
-_make = None   # Tensor._make, bound once (binding a classmethod per call costs)
+_make = Tensor._make  # bound once (binding a classmethod per call costs)
 _NO_EDGE = (None, 0)
 _grad_local = grad_mode._local
 
@@ -93,14 +96,20 @@ def call(op, inputs, params):
             if t._rg:
                 rg = True
                 break
-    if not op.inputs_first:
-        out = op.forward(*[arrays[i] if is_input else params[i] for is_input, i in op.order])
-    elif params:
-        out = op.forward(*arrays, *params)
-    else:  # most ops: no tuple of arrays + params to build
-        out = op.forward(*arrays)
-    if _forward_check[0] is not None:
-        _forward_check[0](op, arrays, params, out)
+    try:
+        if not op.inputs_first:
+            out = op.forward(*[arrays[i] if is_input else params[i] for is_input, i in op.order])
+        elif params:
+            out = op.forward(*arrays, *params)
+        else:  # most ops: no tuple of arrays + params to build
+            out = op.forward(*arrays)
+    except ValueError as exc:  # a kernel's ValueError is PyTorch's RuntimeError (see _kernel_errors)
+        error = as_torch_error(op.name, exc, arrays)
+        if error is exc:
+            raise
+        raise error from None
+    if _observing.forward_computed is not None:
+        _observing.forward_computed(op, arrays, params, out)
     requires = rg and op.differentiable and _grad_local.enabled
     if op.num_outputs == 1:
         result = _make(out, requires)
@@ -130,7 +139,7 @@ def _record(op, inputs, params, results):
     for x in inputs:
         if isinstance(x, Tensor) and x._rg:
             if x._base is not None and x._view_rebase != x._vc.rebases:
-                _regenerate(x)
+                x._regenerate_view()  # ops.views installs it: regenerating uses ops built on this module
             fn = x.grad_fn
             a = x._data
             edges.append((fn, x._output_nr) if fn is not None else (x._accumulator(), 0))
@@ -173,8 +182,8 @@ def _record(op, inputs, params, results):
             # The forward site is kept for the in-place error message (only nodes that
             # save tensors can raise it).
             node.site = user_site(3)
-    if _anomaly_hook[0] is not None:
-        _anomaly_hook[0](node)
+    if _observing.node_recorded is not None:
+        _observing.node_recorded(node)
     return node
 
 
@@ -196,16 +205,6 @@ def _saves(op, needs_grad):
 _RESULT, _PARAM, _INPUT, _VARARGS = "result", "param", "input", "varargs"
 
 
-# Set by autograd.anomaly while anomaly mode is on: called with every new node, and (with
-# check_forward) with every op's arrays and output.
-_anomaly_hook = [None]
-_forward_check = [None]
-
-
-def _regenerate(view):
-    from .views import regenerate
-    regenerate(view)
-
 
 def run_formulas(node, grad_outputs):
     """Backward of a defop node (its ``apply``): one formula per input that needs a gradient."""
@@ -220,7 +219,7 @@ def run_formulas(node, grad_outputs):
     edges = node.next_functions
     if op.joint is not None:
         fn, needs = op.joint
-        grads = fn(grad, *[_read(n, saved, node) for n in needs])
+        grads = fn(grad, *[read_saved(n, saved, node) for n in needs])
         return [None if edge[0] is None or g is None else _fit(g, node, i)
                 for i, (edge, g) in enumerate(zip(edges, grads))]
     out = []
@@ -242,9 +241,9 @@ def run_formulas(node, grad_outputs):
         elif not needs:
             g = fn(grad)
         elif len(needs) == 1:
-            g = fn(grad, _read(needs[0], saved, node))
+            g = fn(grad, read_saved(needs[0], saved, node))
         else:
-            g = fn(grad, *[_read(n, saved, node) for n in needs])
+            g = fn(grad, *[read_saved(n, saved, node) for n in needs])
         if g is not None:
             data = g._data
             shape, npd = meta[i]
@@ -258,7 +257,6 @@ def run_formulas(node, grad_outputs):
 def _run_once_differentiable(node, grad_outputs):
     """A once-differentiable op runs its formulas without recording, and with create_graph its
     gradients carry a node that raises if they are differentiated again."""
-    from ..autograd.grad_mode import no_grad
     with no_grad():
         grads = run_formulas(node, grad_outputs)
     return [None if g is None else _delayed_error(g, node) for g in grads]
@@ -289,13 +287,13 @@ def _delayed_error(g, node):
 
 
 _NOTHING_SAVED = {}
-_SPECIAL = ("input_shapes", "needs_input_grad")
+SPECIAL_NAMES = ("input_shapes", "needs_input_grad")
 
 
-def _read(name, saved, node):
+def read_saved(name, saved, node):
     """The value formula argument `name` receives: a saved value, unpacked, or a special."""
-    if name in _SPECIAL:
-        return _special(name, node)
+    if name in SPECIAL_NAMES:
+        return special_value(name, node)
     value = saved[name]
     if value.__class__ is SavedTensor:
         return value.unpack(node)
@@ -304,7 +302,7 @@ def _read(name, saved, node):
     return value
 
 
-def _special(name, node):
+def special_value(name, node):
     if name == "input_shapes":
         return tuple(m[0] if m is not None else None for m in node.meta)
     return tuple(edge[0] is not None for edge in node.next_functions)
@@ -321,7 +319,6 @@ def _fit(g, node, i):
 
 
 def _zeros_for(node, i):
-    from .. import _creation
     shape, dt = node.out_meta[i]
     return _creation.zeros(shape, dtype=dt)
 

@@ -25,7 +25,7 @@ import dis
 import numpy as np
 
 from .. import kernels
-from ..autograd.node import SavedTensor
+from ..graph.node import SavedTensor
 
 # Bytecode an arithmetic-only lambda compiles to (Python 3.11; newer versions may add opcodes,
 # which only sends their formulas down the Tensor path).

@@ -13,8 +13,10 @@ that must be exact):
 """
 import numpy as np
 
+from .. import _creation, _errors
 from .._sites import user_site
-from ..autograd import grad_mode
+from ..graph import grad_mode
+from ..graph.observers import active as _observing
 
 # PyTorch's scalar type names, as its error messages print them.
 _SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
@@ -48,15 +50,24 @@ def check_writable(self, name):
                 f"the output of a function that returns multiple views. Such functions do not allow the output "
                 f"views to be modified inplace. You should replace the inplace operation by an out-of-place "
                 f"one (or .clone() the output first).")
-    if not self._data.flags.writeable and not _unlock_anomaly(self._data):
-        raise RuntimeError(
-            f"{name}: unsupported operation: more than one element of the written-to tensor refers to a "
-            "single memory location. Please clone() the tensor before performing the operation.")
+    if not self._data.flags.writeable and not _unlock_for_write(self._data):
+        raise RuntimeError(_read_only_error(self._data, name))
+
+
+def _read_only_error(arr, name):
+    """Why `arr` cannot be written: elements sharing memory (an expanded tensor, PyTorch's
+    error), or a buffer that is read-only itself (NumPy's, e.g. a non-writable array given to
+    from_numpy, or np.frombuffer over bytes), which PyTorch would write anyway."""
+    if any(stride == 0 and n > 1 for n, stride in zip(arr.shape, arr.strides)):
+        return (f"{name}: unsupported operation: more than one element of the written-to tensor refers to a "
+                "single memory location. Please clone() the tensor before performing the operation.")
+    return (f"{name}: the tensor's memory is read-only (it comes from a non-writable NumPy array, e.g. "
+            "from_numpy of an array with flags.writeable False or of np.frombuffer over bytes), so it cannot be "
+            "modified in place. Use .clone() to get a writable copy, or make the NumPy array writable first.")
 
 
 def _leaf_details(leaf, view, name):
     """What the leaf error adds to PyTorch's sentence: the op, the tensor, the user's line, the fix."""
-    from .. import _errors
     what = "an indexed assignment (t[...] = value)" if name == "__setitem__" else name
     target = _errors.role(leaf)
     if view is not None:
@@ -72,17 +83,18 @@ def _leaf_details(leaf, view, name):
             f"    with torch.no_grad():{under}\nTo compute a new tensor instead, use {out_of_place}.")
 
 
-def _unlock_anomaly(arr):
-    """Anomaly mode locks saved arrays against writes that bypass the version counter; our own
-    in-place ops go through the counter, so they may write (the lock comes back afterwards)."""
-    from ..autograd import anomaly
-    return anomaly.unlock_for_write(arr)
+def _unlock_for_write(arr):
+    """An observer (anomaly mode) may lock saved arrays against writes that bypass the version
+    counter; our own in-place ops go through the counter, so they may write (the lock comes
+    back afterwards, _relock)."""
+    observer = _observing.observer
+    return observer is not None and observer.unlock_for_write(arr)
 
 
 def _relock(arr):
-    from ..autograd import anomaly
-    if id(arr) in anomaly._locked:
-        anomaly.relock(arr)
+    observer = _observing.observer
+    if observer is not None:
+        observer.relock(arr)
 
 
 def _castable(src, dst):
@@ -116,8 +128,7 @@ def commit(self, name, result):
     if result._rg:
         _repoint_saved_result(result, self)
         if self._base is not None:
-            from .views import rebase_view
-            rebase_view(self, result)
+            self._rebase_view(result)  # ops.views installs it (it builds on the indexing ops)
         else:
             self.grad_fn = result.grad_fn
             self._output_nr = result._output_nr
@@ -146,7 +157,6 @@ def commit_raw(self, name):
     _relock(self._data)
     self._counter().bump(name, user_site(3))
     if self.grad_fn is not None and grad_mode.is_grad_enabled():
-        from .. import _creation
         # Overwritten with a constant: the old history gets no gradient through self any more.
         replacement = _creation.zeros_like(self) * 0
         self.grad_fn = replacement.grad_fn

@@ -20,7 +20,7 @@ engine), never in a formula.
 """
 import inspect
 
-from ..autograd.node import Node
+from ..graph.node import Node
 from . import _apply, _arrayeval
 
 REGISTRY = {}  # name -> OpDef, every primitive op (the op database checks it)
@@ -104,7 +104,7 @@ class OpDef:
                 return (name, _apply._INPUT, self.inputs.index(name))
             return (name, _apply._PARAM, self.params.index(name))
         plan = [(None, self.joint[1])] if self.joint is not None else list(enumerate(n for _, n in self.formulas))
-        return tuple((i, tuple(source(n) for n in needs if n not in _apply._SPECIAL))
+        return tuple((i, tuple(source(n) for n in needs if n not in _apply.SPECIAL_NAMES))
                      for i, needs in plan if needs)
 
     @staticmethod

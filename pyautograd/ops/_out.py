@@ -24,7 +24,8 @@ import warnings
 import numpy as np
 
 from .._sites import user_site
-from ..autograd import grad_mode
+from .._tensor import Tensor
+from ..graph import grad_mode
 from ._inplace import _SCALAR_NAMES, _castable, _relock, check_writable
 
 # The public functions that have an out= form in PyTorch, by policy.
@@ -47,14 +48,7 @@ _TYPE_META = {"float32": "float", "float64": "double", "float16": "c10::Half", "
               "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
 
 
-def _tensor_cls():
-    from .._tensor import Tensor
-    return Tensor
-
-
 def _requires_grad(args, kwargs, out):
-    Tensor = _tensor_cls()
-
     def any_rg(x):
         if isinstance(x, Tensor):
             return x._rg
@@ -81,7 +75,6 @@ def _check_dtype(name, policy, result, out):
 
 def _write(name, policy, result, out):
     """Writes one result into `out` (resized if needed) and bumps its version."""
-    Tensor = _tensor_cls()
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
     _check_dtype(name, policy, result, out)
@@ -118,7 +111,7 @@ def call_with_out(name, policy, fn, args, kwargs, out):
     if grad_mode.is_grad_enabled() and _requires_grad(args, kwargs, out):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            f"differentiation, but one of the arguments requires grad.")
-    if policy == "dtype" and kwargs.get("dtype") is None and isinstance(out, _tensor_cls()):
+    if policy == "dtype" and kwargs.get("dtype") is None and isinstance(out, Tensor):
         kwargs = dict(kwargs, dtype=out.dtype)
     result = fn(*args, **kwargs)
     if isinstance(result, tuple):
@@ -146,11 +139,12 @@ def with_out(fn, name, policy):
     return function
 
 
-def install(namespace):
+def install(namespace, policies=None):
     """Replaces each listed function in `namespace` (the pyautograd module) by its out= form;
-    aliases (multiply, clip, concat...) keep sharing one function with the name listed first."""
+    aliases (multiply, clip, concat...) keep sharing one function with the name listed first.
+    `policies` ({policy: names}) defaults to POLICIES."""
     done = {}
-    for policy, names in POLICIES.items():
+    for policy, names in (POLICIES if policies is None else policies).items():
         for name in names:
             fn = namespace[name]
             if id(fn) not in done:

@@ -10,21 +10,18 @@ import numbers
 import warnings
 
 from .. import _dtype, return_types
-from ..autograd.grad_mode import no_grad
+from .._device import check_available
+from .._tensor import Tensor
+from ..graph.grad_mode import no_grad
 from . import indexing, linalg, pointwise, reduction
 from .einsum import einsum  # noqa: F401  (a composite; its own module for its size)
 from . import shape as shape_mod
 from ._dims import infer_size, size_args, wrap_dim, wrap_dims
-
-
-def _tensor_cls():
-    from .._tensor import Tensor
-    return Tensor
+from ._inplace import apply_shape_inplace
 
 
 def pow(input, exponent):
     """input ** exponent, elementwise (either may be a number, not both)."""
-    Tensor = _tensor_cls()
     if isinstance(input, Tensor):
         if isinstance(exponent, Tensor):
             return pointwise.pow_tensor(input, exponent)
@@ -39,7 +36,7 @@ def square(input):
 
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (RsubBackward0 for a tensor `other`, RsubBackward1 for a number)."""
-    if isinstance(other, _tensor_cls()):
+    if isinstance(other, Tensor):
         return pointwise.rsub_tensor(input, other, alpha=alpha)
     return pointwise.rsub_scalar(input, other, alpha=alpha)
 
@@ -65,14 +62,14 @@ def floor_divide(input, other):
 
 def remainder(input, other):
     """input - floor(input / other) * other (the sign of the divisor, as Python's %)."""
-    if isinstance(other, _tensor_cls()):
+    if isinstance(other, Tensor):
         return pointwise.remainder_tensor(input, other)
     return pointwise.remainder_scalar(input, other)
 
 
 def lerp(input, end, weight):
     """input + weight * (end - input); `weight` a number (LerpBackward0) or a tensor (LerpBackward1)."""
-    if isinstance(weight, _tensor_cls()):
+    if isinstance(weight, Tensor):
         return pointwise.lerp_tensor(input, end, weight)
     return pointwise.lerp_scalar(input, end, weight)
 
@@ -80,7 +77,6 @@ def lerp(input, end, weight):
 def clamp(input, min=None, max=None):
     """Elementwise bound to [min, max]; the bounds are numbers or None (ClampBackward1), or
     tensors or None (ClampBackward0), as PyTorch's two overloads."""
-    Tensor = _tensor_cls()
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     tensor_bounds = [isinstance(b, Tensor) for b in (min, max) if b is not None]
@@ -92,6 +88,8 @@ def clamp(input, min=None, max=None):
                         f" * (Tensor input, Tensor min = None, Tensor max = None)\n"
                         f" * (Tensor input, Number min = None, Number max = None)\n"
                         f"(make both bounds tensors, e.g. torch.full_like(input, max))")
+    if not input.dtype.is_floating_point and builtins.any(isinstance(b, float) for b in (min, max)):
+        input = input.to(_dtype.get_default_dtype())  # int tensor, float bound: a float result (PyTorch)
     return pointwise.clamp_scalar(input, min, max)
 
 
@@ -188,7 +186,6 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 
 def _extreme(op, input, dim, keepdim, other, whole, along, binary, result_type):
     """max/min: over all elements, along an int dim ((values, indices)), or elementwise with `other`."""
-    Tensor = _tensor_cls()
     if isinstance(dim, Tensor):
         dim, other = None, dim
     if other is not None:
@@ -383,7 +380,6 @@ def any(input, dim=None, keepdim=False):
 
 
 def _require_tensors(op, input, other):
-    Tensor = _tensor_cls()
     for i, (name, x) in enumerate((("input", input), ("other", other))):
         if not isinstance(x, Tensor):
             raise TypeError(f"{op}(): argument '{name}' (position {i + 1}) must be Tensor, not {type(x).__name__}")
@@ -558,14 +554,12 @@ def squeeze(input, dim=None):
 
 def squeeze_(input, dim=None):
     """squeeze in place: `input` takes the squeezed shape (same storage, version bumped)."""
-    from ._inplace import apply_shape_inplace
     op, args = _squeeze_form((shape_mod.squeeze_, shape_mod.squeeze_dim_, shape_mod.squeeze_dims_), input, dim)
     return apply_shape_inplace(input, "squeeze_", op, args)
 
 
 def unsqueeze_(input, dim):
     """unsqueeze in place: `input` takes a size-1 dim at `dim` (same storage, version bumped)."""
-    from ._inplace import apply_shape_inplace
     return apply_shape_inplace(input, "unsqueeze_", shape_mod.unsqueeze_,
                                (wrap_dim(dim, input.ndim + 1, "unsqueeze_"),))
 
@@ -576,9 +570,10 @@ def unsqueeze(input, dim):
 
 
 def _tensor_list(tensors, op):
-    Tensor = _tensor_cls()
     tensors = tuple(tensors)
     if not tensors:
+        if op == "cat":  # torch.cat raises ValueError here, torch.stack RuntimeError
+            raise ValueError("torch.cat(): expected a non-empty list of Tensors")
         raise RuntimeError(f"{op}(): expected a non-empty list of Tensors")
     for i, x in enumerate(tensors):
         if not isinstance(x, Tensor):
@@ -670,8 +665,9 @@ def to(input, *args, **kwargs):
 
     Accepts to(dtype), to(device), to(device, dtype), to(other_tensor) and keywords.
     """
-    Tensor = _tensor_cls()
     dtype = kwargs.get("dtype")
+    if kwargs.get("device") is not None:
+        check_available(kwargs["device"])
     for a in args:
         if isinstance(a, Tensor):
             dtype = a.dtype
@@ -680,13 +676,16 @@ def to(input, *args, **kwargs):
         elif isinstance(a, str) and a in _dtype._BY_NAME:
             dtype = a
         else:
-            from .._device import device
-            device(a)  # validates: only the CPU exists
+            check_available(a)  # the CPU; CUDA and the rest refused as PyTorch's CPU build does
     if dtype is None:
         return input
     dtype = _dtype.to_dtype(dtype)
     if dtype is input.dtype and not kwargs.get("copy", False):
         return input
+    if not dtype.is_floating_point:
+        # As PyTorch: an integer or bool result cannot require grad, so the graph stops here
+        # (continuing it would be a straight-through estimator nobody asked for).
+        input = input.detach()
     return shape_mod._to_copy(input, dtype.numpy_dtype)
 
 
@@ -697,7 +696,7 @@ def numel(input):
 
 def is_tensor(obj):
     """Whether `obj` is a pyautograd Tensor."""
-    return isinstance(obj, _tensor_cls())
+    return isinstance(obj, Tensor)
 
 
 def is_floating_point(input):

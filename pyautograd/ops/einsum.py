@@ -16,12 +16,10 @@ opt_einsum; the values agree to rounding).
 """
 import string
 
+from .._tensor import Tensor
+from .shape import viewable
+
 _LETTERS = frozenset(string.ascii_letters)
-
-
-def _tensor_cls():
-    from .._tensor import Tensor
-    return Tensor
 
 
 def einsum(*args):
@@ -60,7 +58,6 @@ def einsum(*args):
 
 def _arguments(args):
     """(equation, operands) from either calling convention."""
-    Tensor = _tensor_cls()
     if not args:
         raise TypeError("einsum(): must specify the equation string and at least one operand")
     if isinstance(args[0], str):
@@ -279,7 +276,6 @@ def _sum_product(a, b, sum_dims):
 
 def _reshaped(x, shape):
     """x viewed with `shape` where the layout allows (as PyTorch's einsum, ViewBackward0), else copied."""
-    from .shape import viewable
     return x.view(shape) if viewable(x, tuple(shape)) else x.reshape(shape)
 
 

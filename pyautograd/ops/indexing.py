@@ -18,9 +18,10 @@ import warnings
 
 import numpy as np
 
-from .. import kernels
+from .. import _creation, kernels
 from . import _apply
 from ._dims import wrap_dim
+from ._inplace import apply_inplace
 from ._opdef import defop
 
 index_backward = defop(
@@ -65,7 +66,6 @@ _index_add = defop(
 
 def index_add(input, dim, index, source, *, alpha=1):
     """input with alpha * source added along `dim` at the positions in `index` (repeats add up)."""
-    from ._dims import wrap_dim
     dim = wrap_dim(dim, input.ndim, "index_add")
     idx = normalize_key(index)
     if idx.ndim != 1 or idx.dtype.kind not in "iu":
@@ -85,7 +85,6 @@ def index_put_op(input, indices, values, accumulate=False):
 
 def setitem(input, key, value):
     """input[key] = value, in place, with gradients for input's history and for value."""
-    from ._inplace import apply_inplace
     key = normalize_key(key)
     basic, advanced, kind = parse_key(input._data.shape, key)
     if advanced is not None and kind != "alias":
@@ -375,7 +374,6 @@ def select(input, dim, index):
 # -- gather, scatter, scatter_add, index_select ------------------------------------------------------
 
 def _zeros(shape, like):
-    from .. import _creation
     return _creation.zeros(shape, dtype=like.dtype)
 
 
@@ -517,7 +515,12 @@ def index_select(input, dim, index):
     idx = idx.reshape(-1)
     if input.ndim == 0 and idx.size != 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
-    _check_index_values("index_select", idx, size, dim)
+    if idx.size and ((idx < 0) | (idx >= size)).any():
+        bad = idx[(idx < 0) | (idx >= size)].flat[0]
+        detail = f"index_select(): index {bad} is out of bounds for dimension {dim} with size {size}"
+        if dim == 1:  # PyTorch's CPU kernel for dim 1 raises RuntimeError, the others IndexError
+            raise RuntimeError(detail)
+        raise IndexError(f"index out of range in self: {detail}")
     return _index_select(input, dim, idx)
 
 

@@ -6,29 +6,30 @@ broadcasting is undone by the generic path (summing over broadcast dims).
 from .. import kernels
 from ._opdef import defop
 from .pointwise import threshold_backward
+from .product_checks import check_linear, checked_bmm, checked_dot, checked_mm, checked_mv
 
 
 def _mT(x):
     return x.transpose(-2, -1)
 
 
-mm = defop("mm", "input, mat2", kernels.matmul,
+mm = defop("mm", "input, mat2", checked_mm, promote=None,
            grads={"input": lambda grad, mat2: grad.mm(mat2.t()),
                   "mat2": lambda grad, input: input.t().mm(grad)})
 
-bmm = defop("bmm", "input, mat2", kernels.matmul,
+bmm = defop("bmm", "input, mat2", checked_bmm, promote=None,
             grads={"input": lambda grad, mat2: grad.bmm(_mT(mat2)),
                    "mat2": lambda grad, input: _mT(input).bmm(grad)})
 
-mv = defop("mv", "input, vec", kernels.matmul,
+mv = defop("mv", "input, vec", checked_mv, promote=None,
            grads={"input": lambda grad, vec: grad.unsqueeze(-1) * vec,
                   "vec": lambda grad, input: input.t().mv(grad)})
 
-dot = defop("dot", "input, other", kernels.matmul,
+dot = defop("dot", "input, other", checked_dot, promote=None,
             grads={"input": lambda grad, other: grad * other,
                    "other": lambda grad, input: grad * input})
 
-matmul_nd = defop("matmul_nd", "input, other", kernels.matmul, node_name="UnsafeViewBackward0",
+matmul_nd = defop("matmul_nd", "input, other", checked_mm, promote=None, node_name="UnsafeViewBackward0",
                   grads={"input": lambda grad, other: grad.matmul(_mT(other)),
                          "other": lambda grad, input: _mT(input).matmul(grad)})
 
@@ -39,7 +40,12 @@ addmm = defop("addmm", "input, mat1, mat2, *, beta=1, alpha=1",
                      "mat2": lambda grad, mat1, alpha: mat1.t().mm(grad) * alpha if alpha != 1 else mat1.t().mm(grad)})
 
 
-linear_bias = defop("linear_bias", "input, weight, bias", lambda input, weight, bias: kernels.linear(input, weight, bias),
+def _linear(input, weight, bias=None, activation=None):
+    check_linear(input, weight, bias)
+    return kernels.linear(input, weight, bias, activation=activation)
+
+
+linear_bias = defop("linear_bias", "input, weight, bias", _linear, promote=None,
                     node_name="AddmmBackward0",
                     grads={"input": lambda grad, weight: grad.mm(weight),
                            "weight": lambda grad, input: grad.t().mm(input),
@@ -54,13 +60,13 @@ def _linear_relu_grads(grad, needs_input_grad, input, weight, result):
 
 
 linear_relu = defop("linear_relu", "input, weight, bias",
-                    lambda input, weight, bias: kernels.linear(input, weight, bias, activation="relu"),
+                    lambda input, weight, bias: _linear(input, weight, bias, "relu"), promote=None,
                     tensors=("input", "weight", "bias"), node_name="ReluBackward0",
                     grads={"*": _linear_relu_grads},
                     doc="relu(input @ weight.T + bias) for 2-D input, in one kernel call (the GEMM's "
                         "epilogue adds the bias and clamps): what nn.Sequential runs for Linear then ReLU.")
 
-linear_nobias = defop("linear_nobias", "input, weight", lambda input, weight: kernels.linear(input, weight),
+linear_nobias = defop("linear_nobias", "input, weight", _linear, promote=None,
                       node_name="MmBackward0",
                       grads={"input": lambda grad, weight: grad.mm(weight),
                              "weight": lambda grad, input: grad.t().mm(input)})

@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import _creation, kernels
 from .._tensor import Tensor
-from ..autograd import grad_mode
+from ..graph import grad_mode
 from . import reduction
 from ._opdef import defop
 from .indexing import _index_add, _index_select

@@ -9,7 +9,7 @@ double backward works through them.
 """
 import math
 
-from .. import kernels
+from .. import _dtype, kernels
 from ._opdef import defop
 
 _LN2 = math.log(2.0)
@@ -80,6 +80,13 @@ neg = defop("neg", "input", kernels.neg, grads={"input": lambda grad: -grad})
 
 
 def _pow_forward(input, exponent):
+    if exponent.__class__ is float:
+        if input.dtype.kind in "biu":
+            # an integer tensor to a float power is a float tensor of the default dtype (PyTorch's
+            # promotion; pow_scalar's exponent is a parameter, so the generic promotion skips it)
+            input = input.astype(_dtype.get_default_dtype().numpy_dtype)
+        if exponent == 0.5:
+            return kernels.sqrt(input)  # as PyTorch (and NumPy): (-inf) ** 0.5 is NaN on every backend
     return kernels.pow(input, exponent)
 
 
@@ -94,7 +101,9 @@ pow_scalar = defop("pow_scalar", "input, exponent", _pow_forward, node_name="Pow
 
 pow_tensor = defop(
     "pow_tensor", "input, exponent", _pow_forward, node_name="PowBackward1",
-    grads={"input": lambda grad, input, exponent: grad * exponent * input ** (exponent - 1),
+    # PyTorch masks exponent == 0, where 0 ** -1 would make 0 * inf = nan: d(x ** 0)/dx is 0
+    grads={"input": lambda grad, input, exponent: where(exponent == 0, 0.0,
+                                                         grad * exponent * input ** (exponent - 1)),
            # PyTorch masks 0 ** e (e >= 0) whose log is -inf, so the gradient there is 0, not nan.
            "exponent": lambda grad, input, exponent, result: where(
                (input == 0) & (exponent >= 0), 0.0, grad * result * log(input))})
@@ -141,7 +150,8 @@ sign = defop("sign", "input", kernels.sign, grads={"input": lambda grad: grad * 
 floor = defop("floor", "input", kernels.floor, grads={"input": lambda grad: grad * 0})
 ceil = defop("ceil", "input", kernels.ceil, grads={"input": lambda grad: grad * 0})
 trunc = defop("trunc", "input", kernels.trunc, grads={"input": lambda grad: grad * 0})
-round_ = defop("round", "input", kernels.round, grads={"input": lambda grad: grad * 0})
+round_ = defop("round", "input", lambda input: input.copy() if input.dtype.kind in "biu" else kernels.round(input),
+               grads={"input": lambda grad: grad * 0})  # integers are their own rounding (and keep their dtype)
 
 # -- trigonometric and hyperbolic -----------------------------------------------------------
 
@@ -186,8 +196,8 @@ leaky_relu = defop("leaky_relu", "input, negative_slope=0.01", kernels.leaky_rel
                           where(input > 0, grad, grad * negative_slope)})
 
 elu = defop("elu", "input, alpha=1.0", kernels.elu,
-            grads={"input": lambda grad, input, result, alpha:
-                   where(input > 0, grad, grad * (result + alpha))})
+            grads={"input": lambda grad, input, result, alpha:  # PyTorch's test: NaN takes grad
+                   where(input <= 0, grad * (result + alpha), grad)})
 
 
 def _gelu_forward(input, approximate):
@@ -286,19 +296,27 @@ hardtanh = defop("hardtanh", "input, min_val=-1.0, max_val=1.0", kernels.clamp,
                         where((input <= min_val) | (input >= max_val), 0.0, grad)})
 
 
-def _tie_split(grad, mine, theirs, mine_wins):
-    # PyTorch: the winner gets the gradient, a tie splits it in half.
-    return where(mine == theirs, grad / 2, where(mine_wins, grad, 0.0))
+def _tie_split(grad, mine, theirs, mine_loses):
+    # PyTorch: the loser gets no gradient, a tie splits it in half, and anything else (the winner,
+    # and both sides where one is NaN, which no comparison calls a loss) gets all of it.
+    return where(mine == theirs, grad / 2, where(mine_loses, 0.0, grad))
 
 
 maximum = defop("maximum", "input, other", kernels.maximum,
-                grads={"input": lambda grad, input, other: _tie_split(grad, input, other, input > other),
-                       "other": lambda grad, input, other: _tie_split(grad, other, input, other > input)})
-minimum = defop("minimum", "input, other", kernels.minimum,
                 grads={"input": lambda grad, input, other: _tie_split(grad, input, other, input < other),
                        "other": lambda grad, input, other: _tie_split(grad, other, input, other < input)})
+minimum = defop("minimum", "input, other", kernels.minimum,
+                grads={"input": lambda grad, input, other: _tie_split(grad, input, other, input > other),
+                       "other": lambda grad, input, other: _tie_split(grad, other, input, other > input)})
 
-where = defop("where", "condition, input, other", kernels.where, promote_skip=("condition",),
+def _where_forward(condition, input, other):
+    if condition.dtype.kind != "b" and condition.dtype != "uint8":
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{_dtype.from_numpy(condition.dtype)}")
+    return kernels.where(condition if condition.dtype.kind == "b" else condition.astype(bool), input, other)
+
+
+where = defop("where", "condition, input, other", _where_forward, promote_skip=("condition",),
               tensors=("condition",),
               grads={"input": lambda grad, condition: where(condition, grad, 0.0),
                      "other": lambda grad, condition: where(condition, 0.0, grad)})

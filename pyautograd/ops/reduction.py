@@ -14,8 +14,11 @@ non-negative ints, or None for every dim.
 """
 import math
 
+import numpy as np
+
 from .. import kernels
-from ..autograd import grad_mode
+from .._creation import arange, ones_like, zeros_like
+from ..graph import grad_mode
 from ._opdef import defop
 from .pointwise import isnan, where
 from .shape import _cat
@@ -105,7 +108,6 @@ def _exclusive_products(x, dim):
     at zeros): running products from the front times running products from the back."""
     n = x.shape[dim]
     if n == 1:
-        from .._creation import ones_like
         return ones_like(x)
     front = _cumprod(x.narrow(dim, 0, n - 1), dim)  # front[i] = x0 .. xi
     back = _cumprod(x.narrow(dim, 1, n - 1).flip(dim), dim).flip(dim)  # back[i] = x(i+1) .. x(n-1)
@@ -123,7 +125,6 @@ def _prod_backward(grad, input, result, dim, keepdim):
         if zeros == 0:
             return grad * (result / input)
         if zeros > 1 and not grad_mode.is_grad_enabled():
-            from .._creation import zeros_like
             return zeros_like(input)
         return (grad * _exclusive_products(input.reshape(-1), 0)).reshape(input.shape)
     if not keepdim:
@@ -165,7 +166,6 @@ def _selecting(values, indices):
 
 def _select_backward(grad, result, input_shapes, dim, keepdim):
     """The gradient of a (values, indices) reduction: all to the returned index of each slice."""
-    from .._creation import arange
     grad, index = grad[0], result[1]
     shape = input_shapes[0]
     if not shape:
@@ -223,9 +223,17 @@ def _std_backward(grad, input, result, dims, correction, keepdim):
 var = defop("var", "input, dims, correction, keepdim",
             lambda input, dims, correction, keepdim: kernels.var(input, dims, correction, keepdim),
             promote=None, grads={"input": _var_backward})
-std = defop("std", "input, dims, correction, keepdim",
-            lambda input, dims, correction, keepdim: kernels.sqrt(kernels.var(input, dims, correction, keepdim)),
-            promote=None, grads={"input": _std_backward})
+def _std_forward(input, dims, correction, keepdim):
+    v = kernels.var(input, dims, correction, keepdim)
+    if input.dtype.itemsize < 8 and np.isinf(v).any():
+        # the variance of large float32 values overflows where their std does not (3e38 values
+        # have a std of 3e38): PyTorch accumulates in double, so redo it in float64
+        v = kernels.var(input.astype(np.float64), dims, correction, keepdim)
+        return kernels.sqrt(v).astype(input.dtype)
+    return kernels.sqrt(v)
+
+
+std = defop("std", "input, dims, correction, keepdim", _std_forward, promote=None, grads={"input": _std_backward})
 
 # -- vector norm ----------------------------------------------------------------------------------
 

@@ -9,8 +9,10 @@ UnbindBackward0), as PyTorch does.
 """
 import numpy as np
 
-from .. import kernels
+from .. import _creation, kernels
+from ..graph import grad_mode
 from ._opdef import defop
+from .indexing import _masked_fill as masked_fill
 
 
 def _inverse(perm):
@@ -248,7 +250,6 @@ cumsum = defop("cumsum", "input, dim", kernels.cumsum, promote=None,
 def _cumprod_grad(grad, input, result, dim):
     """PyTorch's cumprod_backward: exact when the input has zeros, and twice differentiable
     when a graph of the gradient is being built."""
-    from ..autograd import grad_mode
     if input._data.size <= 1 or input._data.shape[dim] == 1:
         return grad
     zeros = input._data == 0
@@ -266,7 +267,6 @@ def _cumprod_grad_with_zeros(grad, input, result, dim, zeros):
     j < z1; for k = z1 it is prod(x[:z1]) * sum_{z1 <= j < z2} g_j prod(x[z1+1:j+1]), with z2
     the second zero; after z1 it is zero (every product includes x_z1).
     """
-    from .indexing import _masked_fill as masked_fill
     seen = np.cumsum(zeros, axis=dim)  # zeros at or before each position
     before = seen == 0
     first_zero = zeros & (seen == 1)
@@ -297,7 +297,6 @@ def _cumprod_grad_by_products(grad, input, dim):
 
 
 def _ones_like_slice(input, dim):
-    from .. import _creation
     shape = list(input._data.shape)
     shape[dim] = 1
     return _creation.ones(shape, dtype=input.dtype)

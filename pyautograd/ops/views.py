@@ -17,7 +17,9 @@ next time it is used (the counter's ``rebases`` tells them).
 """
 import numpy as np
 
-from ..autograd.node import Node
+from ..graph.grad_mode import enable_grad
+from ..graph.node import Node
+from . import indexing
 
 
 def _address(arr):
@@ -71,7 +73,6 @@ class CopySlices(Node):
         return "CopySlices"
 
     def apply(self, grad_outputs):
-        from . import indexing
         grad = grad_outputs[0]
         flat = grad.reshape(-1)
         under_view = indexing._index_copy(flat, self.index)
@@ -92,10 +93,8 @@ def _edge(t):
 
 def regenerate(view):
     """Gives `view` a grad_fn computed from its base's current history."""
-    from . import indexing
-    from .. import autograd
     base = view._base
-    with autograd.enable_grad():
+    with enable_grad():
         fresh = indexing._index_copy(base.reshape(-1), view_index(base._data, view._data))
     view.grad_fn = fresh.grad_fn
     view._output_nr = 0
@@ -112,3 +111,10 @@ def rebase_view(view, result):
     base._rg = True
     view._vc.rebases += 1
     regenerate(view)
+
+
+def install(tensor_cls):
+    """Binds regenerate and rebase_view as Tensor methods: the apply path and the in-place path
+    sit below the indexing ops these use, so they reach them through the tensor."""
+    tensor_cls._regenerate_view = regenerate
+    tensor_cls._rebase_view = rebase_view

@@ -43,7 +43,8 @@ class Adagrad(Optimizer):
             return
         for p in params:  # a group added after construction starts here
             self._init_group_state(p, group)
-        for step, ps, gs in self._batches(params, grads, step=True):
+        steps = self._advance_steps(params)  # state["step"] += 1 before the update, as in PyTorch
+        for step, ps, gs in self._batches(params, grads, steps):
             kernels.adagrad_step_many(
                 [p._data for p in ps], gs, [self._buffer(p, "sum") for p in ps], step=step, lr=group["lr"],
                 lr_decay=group["lr_decay"], eps=group["eps"], weight_decay=group["weight_decay"],

@@ -47,7 +47,8 @@ class Adam(Optimizer):
         for p in params:
             self._init_step(p)
         beta1, beta2 = group["betas"]
-        for step, ps, gs in self._batches(params, grads, step=True):
+        steps = self._advance_steps(params)  # state["step"] += 1 before the update, as in PyTorch
+        for step, ps, gs in self._batches(params, grads, steps):
             kernels.adam_step_many(
                 [p._data for p in ps], gs, [self._buffer(p, "exp_avg") for p in ps],
                 [self._buffer(p, "exp_avg_sq") for p in ps],

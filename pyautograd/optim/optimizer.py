@@ -12,14 +12,21 @@ groups with ``"params"`` as index lists, so it round-trips through
 same parameters in the same order.
 """
 import copy
+import functools
+import itertools
 from collections import defaultdict
 
 import numpy as np
 
 from .._sites import user_site
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad, no_grad
-from ..utils.hooks import zero_grads
+from ..graph.grad_mode import enable_grad, no_grad
+from ..graph.hooks import HookTable, RemovableHandle
+from ..graph.leaf_grads import zero_grads
+
+# hooks every optimizer runs around step() (register_optimizer_step_pre_hook/post_hook)
+_global_step_pre_hooks = HookTable()
+_global_step_post_hooks = HookTable()
 
 
 class _RequiredParameter:
@@ -39,7 +46,14 @@ class Optimizer:
         defaults: the default option values, e.g. ``{"lr": 0.1, "momentum": 0}``.
     """
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__ and not getattr(cls.__dict__["step"], "_runs_step_hooks", False):
+            cls.step = _with_step_hooks(cls.__dict__["step"])
+
     def __init__(self, params, defaults):
+        self._optimizer_step_pre_hooks = HookTable()
+        self._optimizer_step_post_hooks = HookTable()
         self.defaults = defaults
         self.state = defaultdict(dict)
         self.param_groups = []
@@ -125,8 +139,27 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
-                self._step_group(group)
+                swapped = _contiguous_params(group["params"])
+                try:
+                    self._step_group(group)
+                finally:
+                    _restore_params(swapped)
         return loss
+
+    def register_step_pre_hook(self, hook):
+        """Runs ``hook(optimizer, args, kwargs)`` before each step; it may return (new_args, new_kwargs).
+
+        Returns a RemovableHandle.
+        """
+        handle = RemovableHandle(self._optimizer_step_pre_hooks)
+        self._optimizer_step_pre_hooks[handle.id] = hook
+        return handle
+
+    def register_step_post_hook(self, hook):
+        """Runs ``hook(optimizer, args, kwargs)`` after each step. Returns a RemovableHandle."""
+        handle = RemovableHandle(self._optimizer_step_post_hooks)
+        self._optimizer_step_post_hooks[handle.id] = hook
+        return handle
 
     # -- helpers for the subclasses -----------------------------------------------------------
 
@@ -145,21 +178,27 @@ class Optimizer:
             grads.append(g if g.flags.c_contiguous else g.copy(order="C"))
         return params, grads
 
-    def _batches(self, params, grads, step=False):
+    def _advance_steps(self, params):
+        """Increments each parameter's state["step"] (PyTorch counts before the update) and
+        returns the new counts, in `params` order."""
+        steps = []
+        for p in params:
+            count = self.state[p]["step"]
+            count._data += 1
+            steps.append(int(count._data))
+        return steps
+
+    @staticmethod
+    def _batches(params, grads, steps=None):
         """Splits a group's (param, grad) pairs into lists for one fused kernel call each.
 
-        A kernel call takes one dtype (and, for the optimizers whose update uses
-        the step count, one step): pairs are batched by dtype, and with ``step``
-        each parameter's state["step"] is incremented first and the batches are
-        keyed by it too. Yields (key, params, grad arrays); key is the step or None.
+        A kernel call takes one dtype (and, for the optimizers whose update uses the step
+        count, one step): pairs are batched by dtype and, given `steps` (one count per
+        param, from _advance_steps), by step too. Yields (step or None, params, grad arrays).
         """
         batches = {}
-        for p, g in zip(params, grads):
-            key = None
-            if step:
-                count = self.state[p]["step"]
-                count._data += 1
-                key = int(count._data)
+        for i, (p, g) in enumerate(zip(params, grads)):
+            key = steps[i] if steps is not None else None
             ps, gs = batches.setdefault((p._data.dtype, key), ([], []))
             ps.append(p)
             gs.append(g)
@@ -170,7 +209,8 @@ class Optimizer:
         """The array of state[key] of p, created filled with `fill` (p's shape and dtype) if absent."""
         state = self.state[p]
         if key not in state:
-            state[key] = Tensor._wrap(np.full_like(p._data, fill))
+            # C order whatever p's layout: the fused kernels walk state and param as flat buffers
+            state[key] = Tensor._wrap(np.full(p._data.shape, fill, p._data.dtype))
         return state[key]._data
 
     def _init_step(self, p):
@@ -262,3 +302,67 @@ def check_positive(name, value):
     """Raises ValueError with PyTorch's text ("Invalid learning rate: -0.1") unless value >= 0."""
     if not value >= 0:
         raise ValueError(f"Invalid {name}: {value}")
+
+
+def _contiguous_params(params):
+    """Gives each non-contiguous parameter (nn.Parameter(w.t()), which PyTorch steps) a
+    contiguous array for the fused kernels, which update flat buffers in place. Returns the
+    [(param, original array)] for _restore_params."""
+    swapped = []
+    for p in params:
+        a = p._data
+        if not a.flags.c_contiguous:
+            p._data = np.ascontiguousarray(a)
+            swapped.append((p, a))
+    return swapped
+
+
+def _restore_params(swapped):
+    """Writes each stepped copy back into the parameter's own array (so views of it see the
+    update) and puts that array back."""
+    for p, a in swapped:
+        a[...] = p._data
+        p._data = a
+
+
+def check_betas(betas):
+    """Raises ValueError with PyTorch's text ("Invalid beta parameter at index 1: 1.0") unless 0 <= beta < 1."""
+    for i, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+
+
+def _with_step_hooks(step):
+    """`step` running the global then the optimizer's pre-hooks, and its then the global post-hooks."""
+    @functools.wraps(step)
+    def hooked(self, *args, **kwargs):
+        for hook in itertools.chain(list(_global_step_pre_hooks.values()), list(self._optimizer_step_pre_hooks.values())):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(f"{hook} must return None or a tuple of (new_args, new_kwargs), but got "
+                                       f"{result}.")
+                args, kwargs = result
+        out = step(self, *args, **kwargs)
+        for hook in itertools.chain(list(self._optimizer_step_post_hooks.values()), list(_global_step_post_hooks.values())):
+            hook(self, args, kwargs)
+        return out
+    hooked._runs_step_hooks = True
+    return hooked
+
+
+Optimizer.step = _with_step_hooks(Optimizer.step)
+
+
+def register_optimizer_step_pre_hook(hook):
+    """Runs ``hook(optimizer, args, kwargs)`` before every optimizer's step. Returns a RemovableHandle."""
+    handle = RemovableHandle(_global_step_pre_hooks)
+    _global_step_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_optimizer_step_post_hook(hook):
+    """Runs ``hook(optimizer, args, kwargs)`` after every optimizer's step. Returns a RemovableHandle."""
+    handle = RemovableHandle(_global_step_post_hooks)
+    _global_step_post_hooks[handle.id] = hook
+    return handle

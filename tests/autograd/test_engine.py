@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import pyautograd as pag
-from pyautograd.autograd.node import AccumulateGrad
+from pyautograd.graph.node import AccumulateGrad
 
 
 def _leaf(values, lib=pag):

@@ -12,7 +12,7 @@ import pytest
 
 import pyautograd as pag
 from pyautograd.autograd import Function, once_differentiable
-from pyautograd.autograd.node import AccumulateGrad, Node, SavedTensor
+from pyautograd.graph.node import AccumulateGrad, Node, SavedTensor
 
 
 def _functions(lib):

@@ -9,6 +9,7 @@ import pytest
 
 import pyautograd.kernels as K
 from pyautograd.kernels import _numpy
+from pyautograd.kernels.checks import Unsupported
 
 needs_c = pytest.mark.skipif(not K.c_available(), reason="C kernels not built (test_build fails)")
 if K.c_available():
@@ -60,9 +61,20 @@ def test_layer_norm_c_noncontiguous_and_empty():
 
 @needs_c
 def test_layer_norm_c_hands_mixed_dtypes_to_numpy():
+    # The C wrapper refuses them (before touching a pointer); the dispatcher, even with the C
+    # backend forced, then runs the reference.
     x, w, b, g = _case((3, 4), 1, np.float32)
-    out = _c.layer_norm(x, w.astype(np.float64), b, 1, 1e-5)
-    np.testing.assert_array_equal(out, _numpy.layer_norm(x, w.astype(np.float64), b, 1, 1e-5))
+    w64 = w.astype(np.float64)
+    with pytest.raises(Unsupported, match="layer_norm"):
+        _c.layer_norm(x, w64, b, 1, 1e-5)
+    with pytest.raises(Unsupported, match="layer_norm_backward"):
+        _c.layer_norm_backward(g, x, w64, 1, 1e-5)
+    with K.use_backend("c"):
+        out = K.layer_norm(x, w64, b, 1, 1e-5)
+        grads = K.layer_norm_backward(g, x, w64, 1, 1e-5)
+    np.testing.assert_array_equal(out, _numpy.layer_norm(x, w64, b, 1, 1e-5))
+    for got, want in zip(grads, _numpy.layer_norm_backward(g, x, w64, 1, 1e-5)):
+        np.testing.assert_array_equal(got, want)
 
 
 @needs_c

@@ -6,6 +6,7 @@ dtypes, shapes and memory layout and raises TypeError/ValueError naming them
 before any pointer reaches C, then turns a non-OK status into RuntimeError.
 """
 from . import linalg, loss, norm, optim, pointwise, reduce
+from ._marshal import threads  # noqa: F401  ([n]: the thread count every wrapper passes to C)
 
 KERNELS = {}
 SPECS = {}  # KernelSpecs declared by the families (see _registry)

@@ -4,6 +4,7 @@ import numpy as np
 from pyautograd._C import ffi, lib
 
 from .._alloc import empty
+from ..checks import Unsupported
 
 F32, F64 = np.dtype(np.float32), np.dtype(np.float64)
 CTYPES = {F32: "float *", F64: "double *"}
@@ -13,6 +14,86 @@ MAX_NDIM = lib.PAG_MAX_NDIM
 
 # The thread count handed to every kernel; set through kernels.set_num_threads.
 threads = [max(1, lib.pag_max_threads())]
+
+
+def unfit(*arrays):
+    """Whether C cannot take one of `arrays` as it lies (None and non-arrays are skipped; lists
+    are looked into): a buffer not aligned to its item size (``np.frombuffer(..., offset=1)``;
+    C would dereference a misaligned float*, which is undefined behaviour) or more than
+    MAX_NDIM dimensions (the C shape arrays hold at most that many)."""
+    for a in arrays:
+        if a.__class__ is np.ndarray and (a.ndim > MAX_NDIM or not a.flags.aligned):
+            return True
+        if a.__class__ in (list, tuple) and unfit(*a):
+            return True
+    return False
+
+
+def aligned_copy(a):
+    """A C-contiguous copy of `a` in a fresh (aligned) buffer: np.ascontiguousarray returns a
+    misaligned contiguous array as it is."""
+    return np.array(a, order="C", copy=True)
+
+
+def guard(fn):
+    """Decorates a C wrapper so that no misaligned buffer reaches C: misaligned arrays
+    (positional, keyword, or in a list) are replaced by aligned copies for the call, and the
+    copies the kernel changed (an out=, an optimizer's in-place state) are written back into
+    the caller's arrays. Arrays of more than MAX_NDIM dims raise checks.Unsupported: the
+    dispatcher then runs the NumPy reference."""
+    def wrapper(*args, **kwargs):
+        if not unfit(*args, *kwargs.values()):
+            return fn(*args, **kwargs)
+        if too_many_dims(*args, *kwargs.values()):
+            raise Unsupported(f"{fn.__name__}: the C kernels take at most {MAX_NDIM} dimensions")
+        copies = []
+        args = [_realign(a, copies) for a in args]
+        kwargs = {k: _realign(v, copies) for k, v in kwargs.items()}
+        result = fn(*args, **kwargs)
+        for original, copy in copies:
+            if original.flags.writeable and not np.array_equal(original, copy, equal_nan=True):
+                original[...] = copy
+        return _unswap(result, copies)
+    wrapper.__name__, wrapper.__qualname__, wrapper.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    wrapper.__wrapped__ = fn
+    return wrapper
+
+
+def too_many_dims(*arrays):
+    """Whether one of `arrays` (or of the lists among them) has more than MAX_NDIM dims."""
+    for a in arrays:
+        if a.__class__ is np.ndarray and a.ndim > MAX_NDIM:
+            return True
+        if a.__class__ in (list, tuple) and too_many_dims(*a):
+            return True
+    return False
+
+
+def _realign(a, copies):
+    if a.__class__ is np.ndarray and not a.flags.aligned:
+        copy = aligned_copy(a)
+        copies.append((a, copy))
+        return copy
+    if a.__class__ is list:
+        return [_realign(x, copies) for x in a]
+    return a
+
+
+def _unswap(result, copies):
+    """The wrapper's result with each aligned copy it returns (an out=, a param list) replaced
+    by the caller's own array, which now holds the same values."""
+    for original, copy in copies:
+        if result is copy:
+            return original
+    if result.__class__ is list:
+        return [_unswap(r, copies) for r in result]
+    return result
+
+
+def guard_all(namespace, names):
+    """Applies `guard` to each wrapper `names` of a family module's `namespace`."""
+    for name in names:
+        namespace[name] = guard(namespace[name])
 
 
 def symbol(family, name, dtype):
@@ -27,7 +108,10 @@ def check(status, op):
 
 
 def require_float(op, *arrays):
-    """Checks that every array is float32 or float64 and that they share one dtype."""
+    """Checks that every array is a float32 or float64 ndarray and that they share one dtype."""
+    for a in arrays:
+        if not isinstance(a, np.ndarray):
+            raise TypeError(f"{op}: the C kernel takes numpy.ndarray operands, got {type(a).__name__}")
     dt = arrays[0].dtype
     if dt not in CTYPES:
         raise TypeError(f"{op}: the C kernel takes float32 or float64, got {dt}")
@@ -41,6 +125,8 @@ def as_operand(x, dtype):
     """`x` as an ndarray of `dtype`: arrays must already have it, scalars are converted."""
     if isinstance(x, np.ndarray):
         return x
+    if not isinstance(x, (int, float, np.number, np.bool_)):
+        raise TypeError(f"the C kernels take ndarrays or Python scalars as operands, got {type(x).__name__}")
     return np.asarray(x, dtype=dtype)
 
 

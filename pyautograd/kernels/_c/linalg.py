@@ -5,13 +5,13 @@ contiguous (a row-major array or a transposed view): it is passed as a
 pointer, a transpose flag and a leading dimension. Any other layout (step
 slices, negative strides in the matrix dims) is copied contiguous first;
 batch dimensions may have any strides, including 0 for broadcasting.
-The shape checks are the reference's (``_numpy/linalg.py``), so both backends
-accept and reject the same inputs.
+The shape checks are shared with the reference (``checks/linalg.py``), so both
+backends accept and reject the same inputs.
 """
 import numpy as np
 
-from .._numpy.linalg import check_out, gemm_shape, linear_shape, matmul_shape
 from .._registry import KernelSpec
+from ..checks.linalg import check_out, gemm_shape, linear_shape, matmul_shape
 from . import _marshal as m
 
 __all__ = ["gemm", "linear", "matmul"]
@@ -111,6 +111,8 @@ def gemm(a, b, *, c=None, alpha=1.0, beta=0.0, out=None):
         c = m.as_operand(c, dt)
         m.require_float("gemm", a, c)
     rows, cols, _ = gemm_shape(a, b, c)
+    if c is not None and beta == 0:
+        c = None  # not read at all, as the reference: NaN/inf in c must not propagate
     callers_out = out is not None
     out, (a, b) = _output("gemm", out, (rows, cols), dt, a, b)
     if c is not None and callers_out:
@@ -154,6 +156,8 @@ def matmul(a, b, *, out=None):
     Broadcast batch dims get stride 0 and transposed matrices are read in place;
     a batch of a's against one 2-D b runs as a single GEMM when a's rows stack.
     """
+    if a.__class__ is not np.ndarray or b.__class__ is not np.ndarray:
+        m.require_float("matmul", a, b)  # raises TypeError naming the operand
     dt = a.dtype
     if dt not in _BUFFER or b.dtype != dt:
         m.require_float("matmul", a, b)
@@ -226,3 +230,7 @@ SPECS = {
     # with them C wins at every size (1.9x at 48, the fused epilogue)
     "linear": KernelSpec("linear", 48 * 48, (0, 1)),
 }
+
+
+# No misaligned buffer reaches C; arrays of more than MAX_NDIM dims go to the reference (_marshal.guard).
+m.guard_all(globals(), __all__)

@@ -2,14 +2,15 @@
 
 Signatures and results are the NumPy reference's (``_numpy/nn.py``). The C kernels take
 float32/float64 arrays of one dtype; the wrappers make the input rows contiguous (a copy
-only when they are not) and hand anything else (other dtypes, mixed dtypes) to the
-reference.
+only when they are not) and raise checks.Unsupported for anything else (other dtypes,
+mixed dtypes), on which the dispatcher runs the reference.
 """
 import numpy as np
 
 from .._alloc import empty
-from .._numpy import nn as ref
 from .._registry import KernelSpec
+from ..checks import Unsupported
+from ..checks.norm import check_layer_norm
 from . import _marshal as m
 
 __all__ = ["layer_norm", "layer_norm_backward"]
@@ -51,9 +52,10 @@ def _ptr(a):
 
 def layer_norm(x, weight, bias, normalized_ndim, eps):
     """(x - mean) / sqrt(var + eps) over the last `normalized_ndim` axes, then * weight + bias (C)."""
+    normalized_ndim = check_layer_norm("layer_norm", x, weight, bias, normalized_ndim)
     dt = _same_float(x, weight, bias)
     if dt is None:
-        return ref.layer_norm(x, weight, bias, normalized_ndim, eps)
+        raise Unsupported("layer_norm: the C kernel takes one float dtype for x, weight and bias")
     rows, cols = _rows(x, normalized_ndim)
     xc, out = np.ascontiguousarray(x), empty(x.shape, dt)
     w, b = _flat(weight), _flat(bias)
@@ -64,9 +66,10 @@ def layer_norm(x, weight, bias, normalized_ndim, eps):
 
 def layer_norm_backward(grad, x, weight, normalized_ndim, eps):
     """The gradients (dx, dweight, dbias) of layer_norm (dweight None without a weight) (C)."""
+    normalized_ndim = check_layer_norm("layer_norm_backward", x, weight, None, normalized_ndim, grad)
     dt = _same_float(x, grad, weight)
     if dt is None or grad.shape != x.shape:
-        return ref.layer_norm_backward(grad, x, weight, normalized_ndim, eps)
+        raise Unsupported("layer_norm_backward: the C kernel takes one float dtype and grad of x's shape")
     rows, cols = _rows(x, normalized_ndim)
     params = x.shape[x.ndim - normalized_ndim:]
     g, xc = np.ascontiguousarray(grad), np.ascontiguousarray(x)
@@ -76,3 +79,7 @@ def layer_norm_backward(grad, x, weight, normalized_ndim, eps):
     m.check(_BACKWARD[dt](m.ptr(g), m.ptr(xc), _ptr(w), m.out_ptr(dx), _ptr(dw), m.out_ptr(db), rows, cols,
                           float(eps), m.threads[0]), "layer_norm_backward")
     return dx, dw, db
+
+
+# No misaligned buffer reaches C; arrays of more than MAX_NDIM dims go to the reference (_marshal.guard).
+m.guard_all(globals(), __all__)

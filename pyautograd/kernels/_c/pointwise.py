@@ -70,12 +70,35 @@ def _usable_out(out, dtype, shape, *inputs):
     dtype and shape that each input either is (an exact alias is safe: every
     element is read before it is written) or shares no memory with. C-contiguity
     and writability are left to from_buffer; anything else goes to prepare_out."""
-    if out.__class__ is not _ndarray or out.dtype is not dtype or out.shape != shape:
+    if out.__class__ is not _ndarray or out.dtype is not dtype or out.shape != shape or not out.flags.aligned:
         return False
     for x in inputs:
         if x is not out and _may_share(x, out):
             return False
     return True
+
+
+def _on_flat_copies(name, kernel, operands, out):
+    """kernel on aligned, contiguous, 1-D copies of `operands` (broadcast together; numbers
+    stay numbers), for a call C cannot take as it lies: a misaligned buffer (undefined
+    behaviour as a float*) or more dims than the C shape arrays hold. The result is
+    reshaped, and written into `out` when given."""
+    arrays = [x for x in operands if isinstance(x, np.ndarray)]
+    if not arrays:
+        raise TypeError(f"{name}: at least one input must be an ndarray")
+    shape = _broadcast(name, *arrays)
+    flat = [m.aligned_copy(np.broadcast_to(x, shape)).reshape(-1) if isinstance(x, np.ndarray) else x
+            for x in operands]
+    result = kernel(*flat).reshape(shape)
+    if out is None:
+        return result
+    if not isinstance(out, np.ndarray) or out.shape != shape or out.dtype != result.dtype:
+        raise ValueError(f"{name}: out has shape {getattr(out, 'shape', None)} and dtype "
+                         f"{getattr(out, 'dtype', None)}, expected shape {shape} and dtype {result.dtype}")
+    if not out.flags.writeable:
+        raise ValueError(f"{name}: out must be C-contiguous and writable")
+    out[...] = result
+    return out
 
 
 def _make_unary(name):
@@ -84,6 +107,8 @@ def _make_unary(name):
     nparams = PARAMS.get(name, 0)
 
     def general(x, params, out):
+        if m.unfit(x, out):
+            return _on_flat_copies(name, lambda x: kernel(x, *params), (x,), out)
         dt = m.require_float(name, x)
         out, (x,) = m.prepare_out(out, x.shape, dt, name, x)
         p0 = float(params[0]) if nparams > 0 else 0.0
@@ -108,7 +133,8 @@ def _make_unary(name):
         if x.__class__ is _ndarray:
             dt = x.dtype
             entry = e32 if dt is _F32 else e64 if dt is _F64 else None
-            if entry is not None and (out is None or _usable_out(out, entry[4], x.shape, x)):
+            if (entry is not None and x.flags.aligned
+                    and (out is None or _usable_out(out, entry[4], x.shape, x))):
                 flat, _, ct, _, out_dt, small = entry
                 try:
                     px = _from_buffer(ct, x)
@@ -146,6 +172,8 @@ def _make_binary(name, result_dtype=None):
     e32, e64 = entries[_F32], entries[_F64]
 
     def general(a, b, out):
+        if m.unfit(a, b, out):
+            return _on_flat_copies(name, kernel, (a, b), out)
         dt = a.dtype if isinstance(a, np.ndarray) else getattr(b, "dtype", None)
         if dt is None:
             raise TypeError(f"{name}: at least one input must be an ndarray")
@@ -172,7 +200,7 @@ def _make_binary(name, result_dtype=None):
             dt = a.dtype
             entry = e32 if dt is _F32 else e64 if dt is _F64 else None
             shape = a.shape
-            if (entry is not None and b.dtype is dt and b.shape == shape
+            if (entry is not None and b.dtype is dt and b.shape == shape and a.flags.aligned and b.flags.aligned
                     and (out is None or _usable_out(out, entry[4], shape, a, b))):
                 flat, _, ct, oct_, out_dt, small = entry
                 try:
@@ -201,6 +229,8 @@ _WHERE = {dt: getattr(m.lib, f"pag_where_{m.SUFFIX[dt]}") for dt in m.CTYPES}
 
 def where(cond, a, b, *, out=None):
     """Elements of `a` where `cond` (bool) is true, else of `b`, broadcast together (C)."""
+    if m.unfit(cond, a, b, out):
+        return _on_flat_copies("where", where, (cond, a, b), out)
     dt = a.dtype if isinstance(a, np.ndarray) else getattr(b, "dtype", None)
     if dt is None:
         raise TypeError("where: at least one of a, b must be an ndarray")

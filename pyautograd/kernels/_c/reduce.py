@@ -11,8 +11,8 @@ Same signatures and semantics as the NumPy reference (_numpy/reduce.py).
 import numpy as np
 
 from .._alloc import empty
-from .._numpy.reduce import _check_cross_entropy, _check_grad, _target_error
 from .._registry import KernelSpec
+from ..checks.reduce import check_cross_entropy, check_grad, target_error
 from . import _marshal as m
 
 __all__ = ["sum", "mean", "max", "min", "argmax", "argmin", "var", "logsumexp",
@@ -247,7 +247,7 @@ def _ce_operands(op, logits, target, weight, reduction, label_smoothing):
     """Validated operands: (dtype, n, c, logits with unit class stride, its row stride,
     contiguous target, weight pointer)."""
     dt = m.require_float(op, logits)
-    n, c = _check_cross_entropy(op, logits, target, weight, reduction, label_smoothing)
+    n, c = check_cross_entropy(op, logits, target, weight, reduction, label_smoothing)
     item = logits.itemsize
     if (c > 1 and logits.strides[1] != item) or logits.strides[0] % item:
         logits = np.ascontiguousarray(logits)
@@ -263,7 +263,7 @@ def _ce_operands(op, logits, target, weight, reduction, label_smoothing):
 
 def _ce_status(op, status, bad, target, c, ignore_index):
     if status != m.lib.PAG_OK and bad[0] >= 0:
-        raise _target_error(op, int(target[bad[0]]), c, ignore_index)
+        raise target_error(op, int(target[bad[0]]), c, ignore_index)
     m.check(status, op)
 
 
@@ -291,10 +291,14 @@ def cross_entropy_backward(grad, logits, target, *, weight=None, ignore_index=-1
     op = "cross_entropy_backward"
     dt, n, c, logits, ld, target, weight, wptr = _ce_operands(op, logits, target, weight, reduction,
                                                               label_smoothing)
-    grad = np.ascontiguousarray(_check_grad(op, grad, reduction, n), dtype=dt)
+    grad = np.ascontiguousarray(check_grad(op, grad, reduction, n), dtype=dt)
     out = empty((n, c), dt)
     bad = m.ffi.new("int64_t *")
     status = _CE_BWD[dt](m.ptr(grad), m.ptr(logits), n, c, ld, m.ptr(target), wptr, int(ignore_index),
                          _REDUCTION[reduction], float(label_smoothing), m.out_ptr(out), bad, m.threads[0])
     _ce_status(op, status, bad, target, c, ignore_index)
     return out
+
+
+# No misaligned buffer reaches C; arrays of more than MAX_NDIM dims go to the reference (_marshal.guard).
+m.guard_all(globals(), __all__)

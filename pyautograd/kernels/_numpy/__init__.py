@@ -5,8 +5,10 @@ for dtypes and sizes where C does not win. Each family lives in its own module;
 this package gathers their public functions into one namespace.
 """
 from . import indexing, linalg, loss, nn, optim, pointwise, reduce, scan, shape
+from . import bitwise, indexing_more, linalg_more, matrix, pointwise_more, sampling, search, selection  # surface issue 12: new kernel families
 
 KERNELS = {}
-for _mod in (pointwise, reduce, linalg, optim, shape, scan, indexing, loss, nn):
+for _mod in (pointwise, reduce, linalg, optim, shape, scan, indexing, loss, nn, bitwise, indexing_more, linalg_more, matrix, pointwise_more, sampling, search,
+             selection):
     KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
 globals().update(KERNELS)

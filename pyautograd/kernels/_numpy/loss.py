@@ -10,7 +10,7 @@ kernel (a scatter, the adjoint of its gather).
 import numpy as np
 
 from .._fp import quiet
-from .reduce import _target_error
+from ..checks.reduce import target_error
 
 __all__ = ["mse_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "nll_loss", "nll_loss_backward"]
@@ -102,7 +102,7 @@ def _nll_layout(op, input, target, weight, ignore_index):
     kept = target != ignore_index
     bad = kept & ((target < 0) | (target >= c))
     if bad.any():
-        raise _target_error(op, int(target.reshape(-1)[np.argmax(bad.reshape(-1))]), c, ignore_index)
+        raise target_error(op, int(target.reshape(-1)[np.argmax(bad.reshape(-1))]), c, ignore_index)
     safe = np.where(kept, target, 0)
     if weight is None:
         w_t = kept.astype(input.dtype)

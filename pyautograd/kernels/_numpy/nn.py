@@ -7,6 +7,7 @@ normalized axes, computed in the input's dtype, as PyTorch's normalization kerne
 import numpy as np
 
 from .._fp import quiet_block
+from ..checks.norm import check_layer_norm
 
 __all__ = ["layer_norm", "batch_norm", "layer_norm_backward", "batch_norm_backward", "constant_pad"]
 
@@ -22,6 +23,7 @@ def _affine(x, weight, bias, shape):
 
 def layer_norm(x, weight, bias, normalized_ndim, eps):
     """(x - mean) / sqrt(var + eps) over the last `normalized_ndim` axes, then * weight + bias."""
+    normalized_ndim = check_layer_norm("layer_norm", x, weight, bias, normalized_ndim)
     axes = tuple(range(x.ndim - normalized_ndim, x.ndim))
     with quiet_block():
         mean = x.mean(axis=axes, keepdims=True)
@@ -69,6 +71,7 @@ def _normalized_backward(grad, x, weight, stat_axes, param_axes, view, mean, var
 
 def layer_norm_backward(grad, x, weight, normalized_ndim, eps):
     """The gradients (dx, dweight, dbias) of layer_norm (dweight None without a weight)."""
+    normalized_ndim = check_layer_norm("layer_norm_backward", x, weight, None, normalized_ndim, grad)
     k = x.ndim - normalized_ndim
     axes = tuple(range(k, x.ndim))
     with quiet_block():

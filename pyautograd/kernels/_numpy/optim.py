@@ -6,284 +6,26 @@ Adagrad with foreach=False), in PyTorch's operation order so float64 results agr
 to rounding. Every kernel updates its array arguments in place and returns
 `param` (the many-forms return `params`).
 
-The argument checks live here too, and the C wrappers call the same ones, so
-both backends accept and reject exactly the same input with the same errors.
+The argument checks live in kernels/checks/optim.py, and the C wrappers call the same
+ones, so both backends accept and reject exactly the same input with the same errors.
 """
-import operator
-
 import numpy as np
 
 from .._fp import quiet_block
+from ..checks.optim import (adagrad_lists, adam_lists, check_adagrad, check_adagrad_group, check_adam,
+                            check_adam_group, check_group_no_overlap, check_no_overlap, check_rmsprop,
+                            check_rmsprop_group, check_sgd, check_sgd_group, group_named, rmsprop_lists,
+                            sgd_lists)
+# training tools (issue 15)
+from ..checks.optim import (adadelta_lists, adamax_lists, asgd_lists, check_adadelta_options,
+                            check_adam_options, check_adamax_options, check_asgd_options, check_group,
+                            check_rprop_options, radam_lists, rprop_lists)
 
 __all__ = ["sgd_step", "sgd_step_many", "adam_step", "adam_step_many", "rmsprop_step", "rmsprop_step_many",
-           "adagrad_step", "adagrad_step_many"]
-
-FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-
-
-# ---- argument checks (shared with the C wrappers) ------------------------------------
-
-def check_array(op, name, arr, like=None, *, writable=True):
-    """Checks one array argument of an optimizer kernel.
-
-    arr must be a C-contiguous float32/float64 ndarray (writable when the
-    kernel updates it); when `like` = (name, array) is given, arr must have
-    that array's shape and dtype. Raises TypeError/ValueError naming `op` and `name`.
-    """
-    if not isinstance(arr, np.ndarray):
-        raise TypeError(f"{op}: {name} must be a numpy.ndarray, got {type(arr).__name__}")
-    if like is None:
-        if arr.dtype not in FLOAT_DTYPES:
-            raise TypeError(f"{op}: {name} has dtype {arr.dtype}; the optimizer kernels take float32 or float64")
-    else:
-        ref_name, ref = like
-        if arr.dtype != ref.dtype:
-            raise TypeError(f"{op}: {name} has dtype {arr.dtype} but {ref_name} has {ref.dtype}; "
-                            f"all arrays of an update share one dtype")
-        if arr.shape != ref.shape:
-            raise ValueError(f"{op}: {name} has shape {arr.shape} but {ref_name} has shape {ref.shape}")
-    if not arr.flags.c_contiguous:
-        raise ValueError(f"{op}: {name} must be C-contiguous (shape {arr.shape}, strides {arr.strides})")
-    if writable and not arr.flags.writeable:
-        raise ValueError(f"{op}: {name} is read-only, but the update writes it in place")
-
-
-def check_no_overlap(op, named):
-    """Raises ValueError if two of the (name, array) pairs share memory.
-
-    The update reads and writes every array in one pass, so aliased arrays
-    would make its result depend on the order of the loop.
-    """
-    for i, (name_a, a) in enumerate(named):
-        for name_b, b in named[i + 1:]:
-            if a.size and b.size and np.may_share_memory(a, b):
-                _overlap(op, name_a, name_b)
-
-
-def check_group_no_overlap(op, named):
-    """check_no_overlap for a whole group of C-contiguous arrays, in O(n log n).
-
-    Sorts the arrays' byte ranges by start; a range starting before the
-    furthest end seen so far overlaps the array that reached that end.
-    """
-    spans = sorted((a.ctypes.data, a.ctypes.data + a.nbytes, i) for i, (_, a) in enumerate(named) if a.size)
-    reach, owner = None, None
-    for start, stop, i in spans:
-        if reach is not None and start < reach:
-            _overlap(op, named[min(owner, i)][0], named[max(owner, i)][0])
-        if reach is None or stop > reach:
-            reach, owner = stop, i
-
-
-def _overlap(op, name_a, name_b):
-    raise ValueError(f"{op}: {name_a} and {name_b} share memory; every array of an update must be "
-                     f"a separate buffer")
-
-
-def _check_range(op, name, value, ok, expected):
-    if not ok:
-        raise ValueError(f"{op}: invalid {name} {value!r} (expected {expected})")
-
-
-def check_sgd_options(op, lr, momentum, dampening, nesterov, weight_decay):
-    """Checks SGD's hyperparameters as torch.optim.SGD's constructor does."""
-    _check_range(op, "lr", lr, lr >= 0.0, "lr >= 0")
-    _check_range(op, "momentum", momentum, momentum >= 0.0, "momentum >= 0")
-    _check_range(op, "weight_decay", weight_decay, weight_decay >= 0.0, "weight_decay >= 0")
-    if nesterov and (momentum <= 0 or dampening != 0):
-        raise ValueError(f"{op}: nesterov momentum requires a momentum > 0 and zero dampening "
-                         f"(got momentum={momentum!r}, dampening={dampening!r})")
-
-
-def check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay):
-    """Checks Adam's hyperparameters as torch.optim.Adam's constructor does; returns step as an int."""
-    step = _check_step(op, step)
-    _check_range(op, "lr", lr, lr >= 0.0, "lr >= 0")
-    _check_range(op, "eps", eps, eps >= 0.0, "eps >= 0")
-    _check_range(op, "beta1", beta1, 0.0 <= beta1 < 1.0, "0 <= beta1 < 1")
-    _check_range(op, "beta2", beta2, 0.0 <= beta2 < 1.0, "0 <= beta2 < 1")
-    _check_range(op, "weight_decay", weight_decay, weight_decay >= 0.0, "weight_decay >= 0")
-    return step
-
-
-def _check_step(op, step):
-    """step as an int: the 1-based step count, already incremented."""
-    try:
-        step = operator.index(step)
-    except TypeError:
-        raise TypeError(f"{op}: step must be an integer, got {type(step).__name__}") from None
-    _check_range(op, "step", step, step >= 1, "the 1-based step count, already incremented: step >= 1")
-    return step
-
-
-def _check_nonnegative(op, **values):
-    for name, value in values.items():
-        _check_range(op, name, value, value >= 0.0, f"{name} >= 0")
-
-
-def check_rmsprop_options(op, lr, alpha, eps, weight_decay, momentum):
-    """Checks RMSprop's hyperparameters as torch.optim.RMSprop's constructor does."""
-    _check_nonnegative(op, lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum)
-
-
-def check_adagrad_options(op, step, lr, lr_decay, eps, weight_decay):
-    """Checks Adagrad's hyperparameters as torch.optim.Adagrad's constructor does; returns step as an int."""
-    step = _check_step(op, step)
-    _check_nonnegative(op, lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay)
-    return step
-
-
-def check_tensor_arrays(op, param, others):
-    """Checks one tensor's arrays: param = (name, array) and others = [(name, array, writable)].
-
-    Entries whose array is None are skipped. Returns the (name, array) pairs checked, param first.
-    """
-    pname, parr = param
-    check_array(op, pname, parr)
-    named = [param]
-    for name, arr, writable in others:
-        if arr is not None:
-            check_array(op, name, arr, param, writable=writable)
-            named.append((name, arr))
-    return named
-
-
-def _required(op, what, condition):
-    raise ValueError(f"{op}: {what} is required when {condition}")
-
-
-def check_sgd(op, param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_decay):
-    """All checks of sgd_step except overlap; raises TypeError/ValueError naming the op and the argument.
-
-    Returns the (name, array) pairs for check_no_overlap.
-    """
-    check_sgd_options(op, lr, momentum, dampening, nesterov, weight_decay)
-    if momentum != 0 and momentum_buffer is None:
-        _required(op, "momentum_buffer", "momentum != 0")
-    return check_tensor_arrays(op, ("param", param), [("grad", grad, False),
-                                                      ("momentum_buffer", momentum_buffer, True)])
-
-
-def check_adam(op, param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, amsgrad, step, lr, beta1, beta2, eps,
-               weight_decay):
-    """All checks of adam_step except overlap; returns (step as an int, the (name, array) pairs)."""
-    step = check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
-    if amsgrad and max_exp_avg_sq is None:
-        _required(op, "max_exp_avg_sq", "amsgrad=True")
-    named = check_tensor_arrays(op, ("param", param), [
-        ("grad", grad, False), ("exp_avg", exp_avg, True), ("exp_avg_sq", exp_avg_sq, True),
-        ("max_exp_avg_sq", max_exp_avg_sq if amsgrad else None, True)])
-    return step, named
-
-
-def check_rmsprop(op, param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay, momentum,
-                  centered):
-    """All checks of rmsprop_step except overlap; returns the (name, array) pairs."""
-    check_rmsprop_options(op, lr, alpha, eps, weight_decay, momentum)
-    if centered and grad_avg is None:
-        _required(op, "grad_avg", "centered=True")
-    if momentum > 0 and momentum_buffer is None:
-        _required(op, "momentum_buffer", "momentum > 0")
-    return check_tensor_arrays(op, ("param", param), [
-        ("grad", grad, False), ("square_avg", square_avg, True), ("grad_avg", grad_avg if centered else None, True),
-        ("momentum_buffer", momentum_buffer if momentum > 0 else None, True)])
-
-
-def check_adagrad(op, param, grad, state_sum, step, lr, lr_decay, eps, weight_decay):
-    """All checks of adagrad_step except overlap; returns (step as an int, the (name, array) pairs)."""
-    step = check_adagrad_options(op, step, lr, lr_decay, eps, weight_decay)
-    return step, check_tensor_arrays(op, ("param", param), [("grad", grad, False), ("state_sum", state_sum, True)])
-
-
-def check_group(op, params, lists):
-    """Checks a parameter group: params and the per-tensor lists [(name, list or None, writable)].
-
-    Every list must have one entry per parameter; entry i must have params[i]'s
-    shape and params[0]'s dtype, be C-contiguous, and (when written) writable.
-    Errors name the list and the index. Returns the group's dtype (None when empty).
-    """
-    if not isinstance(params, (list, tuple)):
-        raise TypeError(f"{op}: params must be a list of numpy.ndarray, got {type(params).__name__}")
-    lists = [(name, seq, w) for name, seq, w in lists if seq is not None]
-    for name, seq, _ in lists:
-        if not isinstance(seq, (list, tuple)):
-            raise TypeError(f"{op}: {name} must be a list of numpy.ndarray, got {type(seq).__name__}")
-        if len(seq) != len(params):
-            raise ValueError(f"{op}: got {len(params)} params but {len(seq)} {name}")
-    for i, param in enumerate(params):
-        if i and isinstance(param, np.ndarray) and param.dtype != params[0].dtype:
-            raise TypeError(f"{op}: params[{i}] has dtype {param.dtype} but params[0] has {params[0].dtype}; "
-                            f"a group shares one dtype")
-        check_tensor_arrays(op, (f"params[{i}]", param), [(f"{name}[{i}]", seq[i], w) for name, seq, w in lists])
-    return params[0].dtype if params else None
-
-
-def group_named(params, lists):
-    """Every array of a group as (name, array) pairs, e.g. ('exp_avgs[3]', array), for the overlap check."""
-    named = [(f"params[{i}]", p) for i, p in enumerate(params)]
-    for name, seq, _ in lists:
-        if seq is not None:
-            named += [(f"{name}[{i}]", a) for i, a in enumerate(seq)]
-    return named
-
-
-def sgd_lists(grads, momentum_buffers):
-    """The per-tensor lists of an SGD group other than params, as check_group takes them."""
-    return [("grads", grads, False), ("momentum_buffers", momentum_buffers, True)]
-
-
-def adam_lists(grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad):
-    """The per-tensor lists of an Adam group other than params, as check_group takes them."""
-    return [("grads", grads, False), ("exp_avgs", exp_avgs, True), ("exp_avg_sqs", exp_avg_sqs, True),
-            ("max_exp_avg_sqs", max_exp_avg_sqs if amsgrad else None, True)]
-
-
-def rmsprop_lists(grads, square_avgs, grad_avgs, momentum_buffers, centered, momentum):
-    """The per-tensor lists of an RMSprop group other than params, as check_group takes them."""
-    return [("grads", grads, False), ("square_avgs", square_avgs, True),
-            ("grad_avgs", grad_avgs if centered else None, True),
-            ("momentum_buffers", momentum_buffers if momentum > 0 else None, True)]
-
-
-def adagrad_lists(grads, state_sums):
-    """The per-tensor lists of an Adagrad group other than params, as check_group takes them."""
-    return [("grads", grads, False), ("state_sums", state_sums, True)]
-
-
-def check_rmsprop_group(op, params, grads, square_avgs, grad_avgs, momentum_buffers, lr, alpha, eps, weight_decay,
-                        momentum, centered):
-    """All checks of rmsprop_step_many except overlap; returns the group's dtype (None when empty)."""
-    check_rmsprop_options(op, lr, alpha, eps, weight_decay, momentum)
-    if centered and grad_avgs is None:
-        _required(op, "grad_avgs", "centered=True")
-    if momentum > 0 and momentum_buffers is None:
-        _required(op, "momentum_buffers", "momentum > 0")
-    return check_group(op, params, rmsprop_lists(grads, square_avgs, grad_avgs, momentum_buffers, centered,
-                                                 momentum))
-
-
-def check_adagrad_group(op, params, grads, state_sums, step, lr, lr_decay, eps, weight_decay):
-    """All checks of adagrad_step_many except overlap; returns (step as an int, the group's dtype)."""
-    step = check_adagrad_options(op, step, lr, lr_decay, eps, weight_decay)
-    return step, check_group(op, params, adagrad_lists(grads, state_sums))
-
-
-def check_sgd_group(op, params, grads, momentum_buffers, lr, momentum, dampening, nesterov, weight_decay):
-    """All checks of sgd_step_many except overlap; returns the group's dtype (None when empty)."""
-    check_sgd_options(op, lr, momentum, dampening, nesterov, weight_decay)
-    if momentum != 0 and momentum_buffers is None:
-        _required(op, "momentum_buffers", "momentum != 0")
-    return check_group(op, params, sgd_lists(grads, momentum_buffers))
-
-
-def check_adam_group(op, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad, step, lr, beta1,
-                     beta2, eps, weight_decay):
-    """All checks of adam_step_many except overlap; returns (step as an int, the group's dtype)."""
-    step = check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
-    if amsgrad and max_exp_avg_sqs is None:
-        _required(op, "max_exp_avg_sqs", "amsgrad=True")
-    return step, check_group(op, params, adam_lists(grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, amsgrad))
-
+           "adagrad_step", "adagrad_step_many",
+           # training tools (issue 15): the group forms of Adadelta and Adamax
+           "adadelta_step_many", "adamax_step_many", "radam_step_many", "rprop_step_many", "nadam_step_many",
+           "asgd_step_many"]
 
 # ---- the updates ----------------------------------------------------------------------
 
@@ -562,4 +304,221 @@ def adagrad_step_many(params, grads, state_sums, *, step, lr, lr_decay=0.0, eps,
     for i, param in enumerate(params):
         adagrad_step(param, grads[i], state_sums[i], step=step, lr=lr, lr_decay=lr_decay, eps=eps,
                      weight_decay=weight_decay, maximize=maximize)
+    return params
+
+
+# ---- Adadelta and Adamax (training tools, issue 15): group forms only ----------------------
+
+
+
+
+
+
+
+
+
+def adadelta_step_many(params, grads, square_avgs, acc_deltas, *, lr, rho, eps, weight_decay=0.0, maximize=False):
+    """One Adadelta step on every tensor of a group, in place: torch.optim.Adadelta's single-tensor update.
+
+    ``g = -grad if maximize else grad``; ``g += weight_decay * param``; ``square_avg = rho *
+    square_avg + (1 - rho) g^2``; ``delta = sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g``;
+    ``acc_delta = rho * acc_delta + (1 - rho) delta^2``; ``param -= lr * delta``.
+    Lists as adagrad_step_many's (one entry per parameter, one dtype). Returns params.
+    """
+    op = "adadelta_step_many"
+    check_adadelta_options(op, lr, rho, eps, weight_decay)
+    check_group(op, params, adadelta_lists(grads, square_avgs, acc_deltas))
+    check_group_no_overlap(op, group_named(params, adadelta_lists(grads, square_avgs, acc_deltas)))
+    with quiet_block():
+        for p, g, sq, acc in zip(params, grads, square_avgs, acc_deltas):
+            _adadelta(p, g, sq, acc, lr, rho, eps, weight_decay, maximize)
+    return params
+
+
+def _adadelta(param, grad, square_avg, acc_delta, lr, rho, eps, weight_decay, maximize):
+    t = param.dtype.type
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = grad + t(weight_decay) * param
+    square_avg *= t(rho)
+    square_avg += t(1 - rho) * grad * grad
+    delta = np.sqrt(acc_delta + t(eps)) / np.sqrt(square_avg + t(eps)) * grad
+    acc_delta *= t(rho)
+    acc_delta += t(1 - rho) * delta * delta
+    param += t(-lr) * delta
+
+
+def adamax_step_many(params, grads, exp_avgs, exp_infs, *, step, lr, beta1, beta2, eps, weight_decay=0.0,
+                     maximize=False):
+    """One Adamax step on every tensor of a group, in place: torch.optim.Adamax's single-tensor update.
+
+    ``g = -grad if maximize else grad``; ``g += weight_decay * param``; ``exp_avg = lerp(exp_avg, g,
+    1 - beta1)``; ``exp_inf = max(beta2 * exp_inf, |g| + eps)`` (NaN-propagating);
+    ``param -= lr / (1 - beta1 ** step) * exp_avg / exp_inf``. `step` is the group's 1-based step
+    count, already incremented. Returns params.
+    """
+    op = "adamax_step_many"
+    step = check_adamax_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    check_group(op, params, adamax_lists(grads, exp_avgs, exp_infs))
+    check_group_no_overlap(op, group_named(params, adamax_lists(grads, exp_avgs, exp_infs)))
+    clr = lr / (1 - beta1 ** step)
+    with quiet_block():
+        for p, g, m, u in zip(params, grads, exp_avgs, exp_infs):
+            t = p.dtype.type
+            if maximize:
+                g = -g
+            if weight_decay != 0:
+                g = g + t(weight_decay) * p
+            _lerp_(m, g, 1 - beta1)
+            u *= t(beta2)
+            np.maximum(u, np.abs(g) + t(eps), out=u)
+            p += t(-clr) * m / u
+    return params
+
+
+
+
+
+
+
+
+def radam_step_many(params, grads, exp_avgs, exp_avg_sqs, *, step, lr, beta1, beta2, eps, weight_decay=0.0,
+                    decoupled_weight_decay=False, maximize=False):
+    """One RAdam step on every tensor of a group, in place: torch.optim.RAdam's single-tensor update.
+
+    Adam's moments; once rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t) exceeds 5 the step is
+    ``lr * m_hat * sqrt(1 - beta2^t) / (sqrt(v) + eps) * rect``, before that ``lr * m_hat``.
+    `step` is the group's 1-based step count, already incremented. Returns params.
+    """
+    op = "radam_step_many"
+    step = check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    check_group(op, params, radam_lists(grads, exp_avgs, exp_avg_sqs))
+    check_group_no_overlap(op, group_named(params, radam_lists(grads, exp_avgs, exp_avg_sqs)))
+    bias_correction1, bias_correction2 = 1 - beta1 ** step, 1 - beta2 ** step
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+    rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5 if rho_t > 5 else 1
+    with quiet_block():
+        for param, grad, exp_avg, exp_avg_sq in zip(params, grads, exp_avgs, exp_avg_sqs):
+            t = param.dtype.type
+            if maximize:
+                grad = -grad
+            if weight_decay != 0:
+                if decoupled_weight_decay:
+                    param *= t(1 - lr * weight_decay)
+                else:
+                    grad = grad + t(weight_decay) * param
+            _lerp_(exp_avg, grad, 1 - beta1)
+            exp_avg_sq *= t(beta2)
+            exp_avg_sq += t(1 - beta2) * grad * grad
+            corrected = exp_avg / t(bias_correction1)
+            if rho_t > 5.0:
+                adaptive = t(bias_correction2 ** 0.5) / (np.sqrt(exp_avg_sq) + t(eps))
+                param -= corrected * t(lr) * adaptive * t(rect)
+            else:
+                param -= corrected * t(lr)
+    return params
+
+
+def _torch_sign(x):
+    """np.sign with PyTorch's CPU convention sign(NaN) = 0."""
+    s = np.sign(x)
+    return np.where(np.isnan(s), s.dtype.type(0), s)
+
+
+def rprop_step_many(params, grads, prevs, step_sizes, *, etaminus, etaplus, step_size_min, step_size_max,
+                    maximize=False):
+    """One Rprop step on every tensor of a group, in place: torch.optim.Rprop's single-tensor update.
+
+    Per element: the step size grows by etaplus while grad * prev > 0, shrinks by etaminus when it
+    flips sign (and that gradient is then taken as 0), is kept at 0, and is clamped to
+    [step_size_min, step_size_max]; ``param -= sign(grad) * step_size``; prev = the gradient used.
+    The sign of NaN is 0, as PyTorch's on CPU (a NaN gradient leaves its element in place).
+    Returns params.
+    """
+    op = "rprop_step_many"
+    check_rprop_options(op, etaminus, etaplus, step_size_min, step_size_max)
+    check_group(op, params, rprop_lists(grads, prevs, step_sizes))
+    check_group_no_overlap(op, group_named(params, rprop_lists(grads, prevs, step_sizes)))
+    with quiet_block():
+        for param, grad, prev, step_size in zip(params, grads, prevs, step_sizes):
+            t = param.dtype.type
+            if maximize:
+                grad = -grad
+            sign = _torch_sign(grad * prev)
+            factor = np.where(sign > 0, t(etaplus), np.where(sign < 0, t(etaminus), t(1)))
+            step_size *= factor
+            np.clip(step_size, t(step_size_min), t(step_size_max), out=step_size)
+            grad = np.where(factor == t(etaminus), t(0), grad)
+            param += -_torch_sign(grad) * step_size
+            prev[...] = grad
+    return params
+
+
+def nadam_step_many(params, grads, exp_avgs, exp_avg_sqs, *, step, lr, beta1, beta2, eps, mu, mu_next, mu_product,
+                    weight_decay=0.0, decoupled_weight_decay=False, maximize=False):
+    """One NAdam step on every tensor of a group, in place: torch.optim.NAdam's single-tensor update.
+
+    The caller owns the momentum schedule: `mu` and `mu_next` are this step's and the next
+    step's, `mu_product` the tensors' running product already multiplied by `mu` (PyTorch keeps
+    it per tensor). ``param += -lr (1 - mu) / (1 - mu_product) * g / denom``, then ``+= -lr
+    mu_next / (1 - mu_product mu_next) * exp_avg / denom`` with ``denom = sqrt(exp_avg_sq /
+    (1 - beta2^t)) + eps``. Returns params.
+    """
+    op = "nadam_step_many"
+    step = check_adam_options(op, step, lr, beta1, beta2, eps, weight_decay)
+    check_group(op, params, radam_lists(grads, exp_avgs, exp_avg_sqs))
+    check_group_no_overlap(op, group_named(params, radam_lists(grads, exp_avgs, exp_avg_sqs)))
+    bias_correction2 = 1 - beta2 ** step
+    grad_coef = -lr * (1.0 - mu) / (1.0 - mu_product)
+    avg_coef = (-lr * mu_next) / (1.0 - mu_product * mu_next)
+    with quiet_block():
+        for param, grad, exp_avg, exp_avg_sq in zip(params, grads, exp_avgs, exp_avg_sqs):
+            t = param.dtype.type
+            if maximize:
+                grad = -grad
+            if weight_decay != 0:
+                if decoupled_weight_decay:
+                    param *= t(1 - lr * weight_decay)
+                else:
+                    grad = grad + t(weight_decay) * param
+            _lerp_(exp_avg, grad, 1 - beta1)
+            exp_avg_sq *= t(beta2)
+            exp_avg_sq += t(1 - beta2) * grad * grad
+            denom = np.sqrt(exp_avg_sq / t(bias_correction2)) + t(eps)
+            param += t(grad_coef) * grad / denom
+            param += t(avg_coef) * exp_avg / denom
+    return params
+
+
+
+
+
+
+def asgd_step_many(params, grads, axs, *, eta, mu, lambd, weight_decay=0.0, maximize=False):
+    """One ASGD step on every tensor of a group, in place: torch.optim.ASGD's single-tensor update.
+
+    `eta` and `mu` are the tensors' current step size and averaging weight (PyTorch keeps them
+    per tensor and updates them after the step, which the caller does). ``param *= 1 - lambd
+    eta``; ``param -= eta * g``; ``ax += (param - ax) * mu`` when mu != 1, else ``ax = param``.
+    Returns params.
+    """
+    op = "asgd_step_many"
+    check_asgd_options(op, weight_decay)
+    check_group(op, params, asgd_lists(grads, axs))
+    check_group_no_overlap(op, group_named(params, asgd_lists(grads, axs)))
+    with quiet_block():
+        for param, grad, ax in zip(params, grads, axs):
+            t = param.dtype.type
+            if maximize:
+                grad = -grad
+            if weight_decay != 0:
+                grad = grad + t(weight_decay) * param
+            param *= t(1 - lambd * eta)
+            param += t(-eta) * grad
+            if mu != 1:
+                ax += (param - ax) * t(mu)
+            else:
+                ax[...] = param
     return params

@@ -43,7 +43,8 @@ _UNARY = {
     "abs": np.abs,
     "square": np.square,
     "reciprocal": np.reciprocal,
-    "sign": np.sign,
+    "sign": lambda x: np.where(np.isnan(x), 0, np.sign(x)).astype(x.dtype, copy=False) if x.dtype.kind == "f"
+    else np.sign(x),  # 0 for NaN, as PyTorch
     "exp": np.exp,
     "exp2": np.exp2,
     "expm1": np.expm1,
@@ -74,7 +75,8 @@ _UNARY_PARAM = {
     "leaky_relu": lambda x, slope: np.where(x > 0, x, x * slope),
     "elu": lambda x, alpha: np.where(x > 0, x, alpha * np.expm1(x)),
     "softplus": _softplus,
-    "clamp": lambda x, lo, hi: np.where(x < lo, lo, np.where(x > hi, hi, x)),
+    # min(max(x, lo), hi), NaN-propagating, as PyTorch: hi wins when lo > hi, a NaN bound gives NaN
+    "clamp": lambda x, lo, hi: np.minimum(np.maximum(x, lo), hi),
 }
 
 
@@ -99,6 +101,16 @@ def _trunc_divide(a, b):
     return q + ((np.remainder(a, b) != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0)))
 
 
+def _integer_division(fn):
+    """fn(a, b), raising for an integer division by zero (NumPy returns 0; PyTorch raises
+    RuntimeError "ZeroDivisionError")."""
+    def divide(a, b):
+        if np.result_type(a, b).kind in "biu" and not np.all(b):
+            raise RuntimeError("ZeroDivisionError")
+        return fn(a, b)
+    return divide
+
+
 def _silu_backward(g, x):
     s = _sigmoid(x)
     return g * s * (1 + x * (1 - s))
@@ -113,10 +125,10 @@ _BINARY = {
     "maximum": np.maximum,
     "minimum": np.minimum,
     # Python's rules, as PyTorch's: the floor of the quotient and a remainder with the divisor's sign.
-    "floor_divide": np.floor_divide,
-    "remainder": np.remainder,
-    "trunc_divide": _trunc_divide,
-    "relu_backward": lambda g, x: np.where(x > 0, g, 0),
+    "floor_divide": _integer_division(np.floor_divide),
+    "remainder": _integer_division(np.remainder),
+    "trunc_divide": _integer_division(_trunc_divide),
+    "relu_backward": lambda g, x: np.where(x <= 0, 0, g),  # NaN passes the gradient, as PyTorch
     "sigmoid_backward": lambda g, y: g * y * (1 - y),
     "tanh_backward": lambda g, y: g * (1 - y * y),
     "gelu_backward": _gelu_backward,

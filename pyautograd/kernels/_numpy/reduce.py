@@ -17,12 +17,12 @@ against. Conventions shared by every kernel:
 import numpy as np
 
 from .._fp import quiet
+from ..checks.reduce import check_cross_entropy, check_grad, check_targets
 
 __all__ = ["sum", "mean", "max", "min", "argmax", "argmin", "var", "logsumexp",
            "softmax", "log_softmax", "softmax_backward", "log_softmax_backward",
            "cross_entropy", "cross_entropy_backward"]
 
-_REDUCTIONS = ("none", "mean", "sum")
 _max = max  # the builtin, before this module's max kernel shadows it
 
 
@@ -182,49 +182,6 @@ def log_softmax_backward(grad, y, axis):
     return np.asarray(quiet(np.subtract, grad, quiet(np.multiply, quiet(np.exp, y), total)), dtype=y.dtype)
 
 
-def _check_cross_entropy(op, logits, target, weight, reduction, label_smoothing):
-    """Validates the arguments of cross_entropy(_backward); returns (n, c)."""
-    if logits.ndim != 2:
-        raise ValueError(f"{op}: logits must be 2-d (N, C), got shape {logits.shape}")
-    n, c = logits.shape
-    if not isinstance(target, np.ndarray) or target.dtype != np.int64:
-        raise TypeError(f"{op}: target must be an int64 ndarray of class indices, "
-                        f"got {getattr(target, 'dtype', type(target).__name__)}")
-    if target.shape != (n,):
-        raise ValueError(f"{op}: target shape {target.shape} does not match logits {logits.shape}; "
-                         f"expected ({n},)")
-    if weight is not None and (not isinstance(weight, np.ndarray) or weight.shape != (c,)):
-        raise ValueError(f"{op}: weight must be an ndarray of shape ({c},), "
-                         f"got {getattr(weight, 'shape', type(weight).__name__)}")
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"{op}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
-    return n, c
-
-
-def _target_error(op, value, c, ignore_index):
-    """The IndexError for a target `value` outside [0, c) that is not ignore_index."""
-    return IndexError(f"{op}: target {value} is out of bounds for {c} classes "
-                      f"(valid: 0..{c - 1}, or ignore_index={ignore_index})")
-
-
-def _check_targets(op, target, c, ignore_index):
-    """Raises IndexError for the first target outside [0, c) that is not ignore_index."""
-    bad = (target != ignore_index) & ((target < 0) | (target >= c))
-    if bad.any():
-        raise _target_error(op, int(target[np.argmax(bad)]), c, ignore_index)
-
-
-def _check_grad(op, grad, reduction, n):
-    """The upstream gradient as an ndarray: (n,) for reduction "none", one value otherwise."""
-    grad = np.asarray(grad)
-    expected = (n,) if reduction == "none" else ()
-    if grad.shape != expected and not (reduction != "none" and grad.size == 1):
-        raise ValueError(f"{op}: grad has shape {grad.shape}, expected {expected} for reduction {reduction!r}")
-    return grad.reshape(expected)
-
-
 def _class_weights(logits, target, weight, ignore_index):
     """(w, kept, w_t): class weights (ones without `weight`), the rows not ignored,
     and each row's target weight (0 for an ignored row)."""
@@ -248,8 +205,8 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
     kept rows is NaN. A target outside [0, C) that is not ignore_index raises
     IndexError.
     """
-    n, c = _check_cross_entropy("cross_entropy", logits, target, weight, reduction, label_smoothing)
-    _check_targets("cross_entropy", target, c, ignore_index)
+    n, c = check_cross_entropy("cross_entropy", logits, target, weight, reduction, label_smoothing)
+    check_targets("cross_entropy", target, c, ignore_index)
     return quiet(_cross_entropy, logits, target, weight, ignore_index, reduction, label_smoothing, n, c)
 
 
@@ -284,9 +241,9 @@ def cross_entropy_backward(grad, logits, target, *, weight=None, ignore_index=-1
     ignored rows), with s_i the row's share of `grad`; then the log_softmax
     backward d_lsm - softmax * sum(d_lsm).
     """
-    n, c = _check_cross_entropy("cross_entropy_backward", logits, target, weight, reduction, label_smoothing)
-    _check_targets("cross_entropy_backward", target, c, ignore_index)
-    grad = _check_grad("cross_entropy_backward", grad, reduction, n).astype(logits.dtype, copy=False)
+    n, c = check_cross_entropy("cross_entropy_backward", logits, target, weight, reduction, label_smoothing)
+    check_targets("cross_entropy_backward", target, c, ignore_index)
+    grad = check_grad("cross_entropy_backward", grad, reduction, n).astype(logits.dtype, copy=False)
     return quiet(_cross_entropy_backward, grad, logits, target, weight, ignore_index, reduction, label_smoothing,
                  n, c)
 

@@ -3,6 +3,7 @@ import numbers
 
 from ... import _creation
 from .. import functional as F
+from .. import init
 from ..module import Module
 from ..parameter import Parameter
 
@@ -30,7 +31,6 @@ class LayerNorm(Module):
 
     def reset_parameters(self):
         """Weight back to ones, bias to zeros."""
-        from .. import init
         if self.weight is not None:
             init.ones_(self.weight)
         if self.bias is not None:

@@ -1,6 +1,6 @@
 """Embedding: a table of num_embeddings vectors looked up by integer index."""
 from ... import _creation
-from ...autograd.grad_mode import no_grad
+from ...graph.grad_mode import no_grad
 from .. import functional as F
 from .. import init
 from .._sparse import padding_index

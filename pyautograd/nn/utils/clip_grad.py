@@ -4,7 +4,7 @@ import warnings
 
 from ..._creation import tensor
 from ..._tensor import Tensor
-from ...autograd.grad_mode import no_grad
+from ...graph.grad_mode import no_grad
 from ...ops.composite import clamp, stack, vector_norm
 
 

@@ -1,0 +1,45 @@
+"""Tensor's device and memory methods, as PyTorch's CPU build answers them: every tensor is on
+the CPU (``is_cpu``, ``cpu()`` is itself, ``get_device()`` is -1) and the calls that need an
+accelerator raise what that build raises (``cuda()``, ``pin_memory()``)."""
+from ._device import NO_ACCELERATOR, check_available
+
+
+def cpu(self, memory_format=None):
+    """This tensor (it is on the CPU already)."""
+    return self
+
+
+def cuda(self, device=None, non_blocking=False, memory_format=None):
+    """Raises AssertionError "Torch not compiled with CUDA enabled", as PyTorch's CPU build."""
+    check_available("cuda")
+
+
+def get_device(self):
+    """-1: the CPU (PyTorch's answer for a CPU tensor)."""
+    return -1
+
+
+def pin_memory(self, device=None):
+    """Raises RuntimeError: pinned memory needs an accelerator (PyTorch's CPU build raises too)."""
+    raise RuntimeError(NO_ACCELERATOR + " (pin_memory needs an accelerator; pyautograd runs on the CPU only: "
+                       "drop pin_memory, or pass pin_memory=False to the DataLoader)")
+
+
+def is_pinned(self, device=None):
+    """False: no tensor is in pinned memory."""
+    return False
+
+
+def data_ptr(self):
+    """The address of the first element."""
+    return self._data.ctypes.data
+
+
+METHODS = {"cpu": cpu, "cuda": cuda, "get_device": get_device, "pin_memory": pin_memory, "is_pinned": is_pinned,
+           "data_ptr": data_ptr,
+           "is_cpu": property(lambda self: True, doc="True: every tensor is on the CPU."),
+           "is_sparse": property(lambda self: False, doc="False: tensors are dense (strided)."),
+           "is_quantized": property(lambda self: False, doc="False: no quantized tensors."),
+           "is_meta": property(lambda self: False, doc="False: every tensor holds data."),
+           "nbytes": property(lambda self: self._data.nbytes, doc="Bytes taken by the elements."),
+           "itemsize": property(lambda self: self._data.itemsize, doc="Bytes per element.")}

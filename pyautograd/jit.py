@@ -1,0 +1,58 @@
+"""torch.jit, as far as it can be honoured without TorchScript: the decorators and queries that
+models sprinkle through their code, so they run unchanged in eager mode.
+
+``is_scripting()``/``is_tracing()`` are False (nothing is ever scripted or traced here);
+``ignore``/``unused``/``export`` return the function; ``Final`` is typing.Final;
+``script(obj)`` returns ``obj`` itself -- calling it gives the same results as PyTorch's
+scripted version, but there is no TorchScript program (no ``.code``, ``.graph``, nor
+``torch.jit.save``, which this module does not offer).
+"""
+import typing
+import warnings
+
+Final = typing.Final
+
+
+def is_scripting():
+    """False: code runs eagerly, never as TorchScript."""
+    return False
+
+
+def is_tracing():
+    """False: nothing is traced."""
+    return False
+
+
+def ignore(drop=False, **kwargs):
+    """A decorator leaving a function to Python (as every function is here): returns it unchanged.
+    ``ignore(True)`` is PyTorch's deprecated spelling of ``unused`` (it warns likewise)."""
+    if callable(drop):
+        return drop
+    if drop:
+        warnings.warn("ignore(True) has been deprecated. TorchScript will now drop the function call on "
+                      "compilation. Use torch.jit.unused now. {}", FutureWarning, stacklevel=2)
+    return lambda fn: fn
+
+
+def unused(fn):
+    """A decorator for methods TorchScript should not compile: returns `fn` unchanged."""
+    return fn
+
+
+def export(fn):
+    """A decorator marking a method for TorchScript export: returns `fn` unchanged."""
+    return fn
+
+
+def annotate(the_type, the_value):
+    """A type hint for TorchScript: returns `the_value`."""
+    return the_value
+
+
+def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
+    """Returns `obj` itself (a module, function or class): it runs eagerly with the same results
+    as PyTorch's scripted version (no TorchScript program is made). Deprecated in PyTorch, and it
+    warns likewise."""
+    warnings.warn("`torch.jit.script` is deprecated. Please switch to `torch.compile` or `torch.export`.",
+                  DeprecationWarning, stacklevel=2)
+    return obj

@@ -1,0 +1,128 @@
+"""torch.linalg's inverse family with gradients: inv, det, slogdet, solve, cholesky (each a
+primitive with PyTorch's node: LinalgInvExBackward0, LinalgDetBackward0, ...), and the norms
+matrix_norm("fro") and linalg.norm as compositions of vector_norm. Backward formulas are in
+Tensor ops, so they differentiate again. det's gradient assumes an invertible matrix (PyTorch
+also handles singular ones through an SVD)."""
+import numpy as np
+
+from .. import kernels, return_types
+from . import composite as C
+from ._opdef import defop
+from .matrix import tril
+from .pointwise import where
+from .shape_more import diag_embed
+
+
+class LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError: the matrix is singular (or not positive-definite)."""
+
+
+def _mT(x):
+    return x.transpose(-2, -1)
+
+
+def _lapack(op, fn, *args, why="the input matrix is singular"):
+    try:
+        return fn(*args)
+    except np.linalg.LinAlgError:
+        raise LinAlgError(f"linalg.{op}: The factorization could not be completed because {why}.") from None
+
+
+def _square(op, A):
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.{op}: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2] if A.ndim >= 2 else ''} by {A.shape[-1] if A.ndim else ''} matrices "
+                           f"(shape {list(A.shape)})")
+    if not A.is_floating_point():
+        raise RuntimeError(f"linalg.{op}: Expected a floating point or complex tensor as input. Got {A.dtype}")
+
+
+_inv = defop("linalg_inv", "A", kernels.linalg_inv, promote=None, node_name="LinalgInvExBackward0",
+             grads={"A": lambda grad, result: -(_mT(result) @ grad @ _mT(result))})
+_det = defop("linalg_det", "A", kernels.linalg_det, promote=None, node_name="LinalgDetBackward0",
+             grads={"A": lambda grad, A, result: (grad * result).unsqueeze(-1).unsqueeze(-1) * _mT(inv(A))})
+_slogdet = defop("linalg_slogdet", "A", kernels.linalg_slogdet, promote=None, num_outputs=2,
+                 node_name="LinalgSlogdetBackward0",
+                 grads={"A": lambda grad, A: grad[1].unsqueeze(-1).unsqueeze(-1) * _mT(inv(A))})
+
+
+def _solve_grads(grad, needs_input_grad, A, result, vector):
+    g = grad if not vector else grad.unsqueeze(-1)
+    x = result if not vector else result.unsqueeze(-1)
+    grad_b = _solve(_mT(A), g, False)
+    grad_a = -(grad_b @ _mT(x)) if needs_input_grad[0] else None
+    return grad_a, (grad_b.squeeze(-1) if vector else grad_b) if needs_input_grad[1] else None
+
+
+_solve = defop("linalg_solve", "A, B, vector", kernels.linalg_solve, promote=None,
+               node_name="LinalgSolveExBackward0", tensors=("A", "B"), grads={"*": _solve_grads})
+
+
+def _cholesky_grad(grad, result, upper):
+    L, gL = (_mT(result), _mT(grad)) if upper else (result, grad)
+    M = _mT(L) @ gL
+    P = tril(M) - 0.5 * diag_embed(C.diagonal(M, 0, -2, -1))
+    L_inv = inv(L)
+    S = _mT(L_inv) @ P @ L_inv
+    return 0.5 * (S + _mT(S))
+
+
+_cholesky = defop("linalg_cholesky", "A, upper", kernels.linalg_cholesky, promote=None,
+                  node_name="LinalgCholeskyExBackward0", grads={"A": _cholesky_grad})
+
+
+def inv(A):
+    """The inverse of each square matrix of A (LinAlgError when one is singular)."""
+    _square("inv", A)
+    return _lapack("inv", _inv, A)
+
+
+def det(A):
+    """The determinant of each square matrix of A."""
+    _square("det", A)
+    return _det(A)
+
+
+def slogdet(A):
+    """(sign, log|det|) of each square matrix of A: the determinant without overflow."""
+    _square("slogdet", A)
+    return return_types.linalg_slogdet(_slogdet(A))
+
+
+def logdet(A):
+    """log(det(A)): NaN where the determinant is negative, -inf where it is 0."""
+    sign, logabs = slogdet(A)
+    return where(sign < 0, float("nan"), where(sign == 0, float("-inf"), logabs))
+
+
+def solve(A, B, *, left=True):
+    """X with A @ X = B (B a matrix or a vector, batched); left=False solves X @ A = B."""
+    _square("solve", A)
+    if not left:
+        return _mT(solve(_mT(A), _mT(B)))
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+    if A.dtype != B.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A of type {A.dtype} "
+                           f"and B of type {B.dtype} instead")
+    return _lapack("solve", _solve, A, B, vector)
+
+
+def cholesky(A, *, upper=False):
+    """The Cholesky factor of each symmetric positive-definite matrix of A (from its lower triangle)."""
+    _square("cholesky", A)
+    return _lapack("cholesky", _cholesky, A, bool(upper), why="the input is not positive-definite")
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    """The Frobenius norm of each matrix (ord "fro"; other orders are not supported yet)."""
+    if ord != "fro":
+        raise RuntimeError(f"linalg.matrix_norm: ord={ord!r} is not supported by pyautograd yet (only 'fro')")
+    return C.vector_norm(A, 2, dim, keepdim, dtype=dtype)
+
+
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
+    """torch.linalg.norm: the 2-norm of the flattened input (ord None), a vector norm along one
+    dim, or the Frobenius norm of matrices (ord "fro")."""
+    if ord is None or (isinstance(dim, int) and not isinstance(ord, str)):
+        return C.vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+    return matrix_norm(A, ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)

@@ -1,0 +1,191 @@
+"""Pointwise ops added for the everyday API, each a primitive with PyTorch's node and backward:
+inverse and hyperbolic trigonometry, atan2, hypot, logaddexp, xlogy, fmod, nan_to_num,
+clamp_min/clamp_max, addcmul/addcdiv, and the activations mish, hardswish, hardsigmoid,
+celu, selu, glu and prelu (their nn.functional and nn forms live in nn/)."""
+import math
+
+import numpy as np
+
+from .. import _creation, kernels
+from . import _apply
+from ._dims import wrap_dim
+from ._opdef import defop
+from .composite import cat
+from .pointwise import sigmoid, softplus, where
+
+# PyTorch's hardsigmoid backward multiplies by 1/6 rounded to float32, in every dtype.
+_ONE_SIXTH_F32 = float(np.float32(1.0 / 6.0))
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+asin = defop("asin", "input", kernels.asin, promote="float",
+             grads={"input": lambda grad, input: grad * (1 - input * input).rsqrt()})
+acos = defop("acos", "input", kernels.acos, promote="float",
+             grads={"input": lambda grad, input: -grad * (1 - input * input).rsqrt()})
+atan = defop("atan", "input", kernels.atan, promote="float",
+             grads={"input": lambda grad, input: grad / (input * input + 1)})
+sinh = defop("sinh", "input", kernels.sinh, promote="float",
+             grads={"input": lambda grad, input: grad * cosh(input)})
+cosh = defop("cosh", "input", kernels.cosh, promote="float",
+             grads={"input": lambda grad, input: grad * sinh(input)})
+asinh = defop("asinh", "input", kernels.asinh, promote="float",
+              grads={"input": lambda grad, input: grad * (input * input + 1).rsqrt()})
+acosh = defop("acosh", "input", kernels.acosh, promote="float",
+              grads={"input": lambda grad, input: grad * (input * input - 1).rsqrt()})
+atanh = defop("atanh", "input", kernels.atanh, promote="float",
+              grads={"input": lambda grad, input: grad / (1 - input * input)})
+
+_atan2 = defop("atan2", "input, other", kernels.atan2, promote="float",
+              grads={"input": lambda grad, input, other: grad * other / (input * input + other * other),
+                     "other": lambda grad, input, other: -grad * input / (input * input + other * other)})
+_hypot = defop("hypot", "input, other", kernels.hypot, promote="float",
+              grads={"input": lambda grad, input, result: grad * input / result,
+                     "other": lambda grad, other, result: grad * other / result})
+_logaddexp = defop("logaddexp", "input, other", kernels.logaddexp, promote="float",
+                  grads={"input": lambda grad, input, other: grad * sigmoid(input - other),
+                         "other": lambda grad, input, other: grad * sigmoid(other - input)})
+_xlogy = defop("xlogy", "input, other", kernels.xlogy, promote="float",
+               grads={"input": lambda grad, input, other: grad * _xlogy((input != 0).to(grad.dtype), other),
+                      "other": lambda grad, input, other: grad * input / other})
+# PyTorch's overloads with a number have their own nodes (xlogy.Scalar_Other, fmod.Scalar).
+_xlogy_scalar = defop("xlogy_scalar_other", "input, other", kernels.xlogy, promote="float", tensors=("input",),
+                      node_name="XlogyBackward2",
+                      grads={"input": lambda grad, input, other: grad * _xlogy((input != 0).to(grad.dtype),
+                                                                               _full_like(input, other))})
+_fmod_tensor = defop("fmod", "input, other", kernels.fmod, node_name="FmodBackward1",
+                     grads={"input": lambda grad: grad,
+                            "other": lambda grad, input, other: -grad * (input / other).trunc()})
+_fmod_scalar = defop("fmod_scalar", "input, other", kernels.fmod, tensors=("input",), node_name="FmodBackward0",
+                     grads={"input": lambda grad: grad})
+
+
+def _full_like(input, value):
+    return _creation.full_like(input, value)
+
+
+def xlogy(input, other):
+    """input * log(other) elementwise, 0 where input is 0 (unless other is NaN)."""
+    if isinstance(other, _apply.Tensor):
+        return _xlogy(input, other)
+    return _xlogy_scalar(input, other)
+
+
+def fmod(input, other):
+    """The C remainder input - trunc(input / other) * other, with input's sign."""
+    if isinstance(other, _apply.Tensor):
+        return _fmod_tensor(input, other)
+    return _fmod_scalar(input, other)
+
+erfinv = defop("erfinv", "input", kernels.erfinv, promote="float",
+               grads={"input": lambda grad, result: grad * (math.sqrt(math.pi) / 2) * (result * result).exp()})
+
+_nan_to_num = defop("nan_to_num", "input, nan, posinf, neginf", kernels.nan_to_num, promote=None,
+                    grads={"input": lambda grad, input: where(input.isfinite(), grad, 0.0)})
+clamp_min = defop("clamp_min", "input, min", kernels.clamp_min, promote=None,
+                  grads={"input": lambda grad, input, min: where(input >= min, grad, 0.0)})
+clamp_max = defop("clamp_max", "input, max", kernels.clamp_max, promote=None,
+                  grads={"input": lambda grad, input, max: where(input <= max, grad, 0.0)})
+
+addcmul = defop("addcmul", "input, tensor1, tensor2, *, value=1", kernels.addcmul,
+                grads={"input": lambda grad: grad,
+                       "tensor1": lambda grad, tensor2, value: grad * tensor2 * value,
+                       "tensor2": lambda grad, tensor1, value: grad * tensor1 * value})
+addcdiv = defop("addcdiv", "input, tensor1, tensor2, *, value=1", kernels.addcdiv,
+                grads={"input": lambda grad: grad,
+                       "tensor1": lambda grad, tensor2, value: grad * value / tensor2,
+                       "tensor2": lambda grad, tensor1, tensor2, value: -grad * value * tensor1 / (tensor2 * tensor2)})
+
+
+def _tensor_other(op, fn):
+    def function(input, other):
+        if not isinstance(other, _apply.Tensor):
+            raise TypeError(f"{op}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+        return fn(input, other)
+    function.__name__ = op
+    function.__doc__ = f"torch.{op}(input, other): elementwise, on two tensors (broadcast), as PyTorch's."
+    return function
+
+
+atan2 = _tensor_other("atan2", _atan2)
+hypot = _tensor_other("hypot", _hypot)
+logaddexp = _tensor_other("logaddexp", _logaddexp)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """`input` with NaN replaced by `nan`, +inf by `posinf` and -inf by `neginf` (None: the dtype's
+    largest and lowest finite values)."""
+    return _nan_to_num(input, nan, posinf, neginf)
+
+
+# -- activations ----------------------------------------------------------------------------------
+
+def _mish_grad(grad, input):
+    sp_tanh = softplus(input).tanh()
+    return grad * (sp_tanh + input * sigmoid(input) * (1 - sp_tanh * sp_tanh))
+
+
+mish = defop("mish", "input", kernels.mish, promote="float", grads={"input": _mish_grad})
+hardswish = defop("hardswish", "input", kernels.hardswish, promote="float",
+                  grads={"input": lambda grad, input:
+                         where(input < -3, 0.0, where(input <= 3, grad * (input / 3 + 0.5), grad))})
+hardsigmoid = defop("hardsigmoid", "input", kernels.hardsigmoid, promote="float",
+                    grads={"input": lambda grad, input: where((input > -3) & (input < 3), grad * _ONE_SIXTH_F32, 0.0)})
+celu = defop("celu", "input, alpha=1.0", kernels.celu, promote="float",
+             grads={"input": lambda grad, input, alpha: where(input > 0, grad, grad * (input / alpha).exp())})
+def _selu_values(x):
+    with np.errstate(all="ignore"):
+        return (_SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * np.expm1(x))).astype(x.dtype, copy=False)
+
+
+selu = defop("selu", "input", _selu_values, promote="float", node_name="EluBackward0",
+             grads={"input": lambda grad, input: where(input > 0, grad * _SELU_SCALE,
+                                                      grad * (_SELU_SCALE * _SELU_ALPHA) * input.exp())})
+
+
+def _glu_grad(grad, input, dim):
+    a, b = input.chunk(2, dim)
+    s = sigmoid(b)
+    return cat([grad * s, grad * a * s * (1 - s)], dim)
+
+
+_glu = defop("glu", "input, dim", lambda input, dim: _glu_forward(input, dim), promote=None,
+             grads={"input": _glu_grad})
+
+
+def _glu_forward(x, dim):
+    a, b = np.split(x, 2, axis=dim)
+    with np.errstate(all="ignore"):
+        return (a / (1 + np.exp(-b))).astype(x.dtype, copy=False)
+
+
+def glu(input, dim=-1):
+    """The gated linear unit: the first half of `dim` times the sigmoid of the second half."""
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = wrap_dim(dim, input.ndim, "glu")
+    if input.shape[d] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
+    return _glu(input, d)
+
+
+_prelu = defop("prelu_kernel", "input, weight", lambda input, weight: _prelu_forward(input, weight),
+               grads={"input": lambda grad, input, weight: where(input > 0, grad, grad * weight),
+                      "weight": lambda grad, input: where(input > 0, 0.0, grad * input)})
+
+
+def _prelu_forward(x, w):
+    return np.where(x > 0, x, w * x).astype(x.dtype, copy=False)
+
+
+def prelu(input, weight):
+    """x where x > 0, else weight * x, with one weight per channel (dim 1) or one shared."""
+    n = weight.numel()
+    if weight.ndim > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")
+    if n != 1:
+        channels = input.shape[1] if input.ndim >= 2 else (input.shape[0] if input.ndim == 1 else 1)
+        if n != channels:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                               f"{n} and channel size = {channels}.")
+        if input.ndim >= 2:
+            weight = weight.reshape([1, n] + [1] * (input.ndim - 2))
+    return _prelu(input, weight)

@@ -1,0 +1,143 @@
+"""OpInfos of ops/pointwise_more.py: inverse and hyperbolic trigonometry, atan2, hypot, logaddexp,
+xlogy, fmod, nan_to_num, clamp_min/clamp_max, addcmul/addcdiv, and the activations mish,
+hardswish, hardsigmoid, celu, selu, glu, prelu (samples inside each domain, off the kinks)."""
+import numpy as np
+
+import pyautograd as P
+from pyautograd.ops import pointwise_more as PM
+
+from .core import OpInfo, SampleInput, make_arg
+from .pointwise import binary, unary
+
+F32, F64 = np.float32, np.float64
+
+
+def _torch():
+    import torch
+    return torch
+
+
+def _t(name):
+    return lambda *a, **k: getattr(_torch(), name)(*a, **k)
+
+
+def _f(name):
+    return lambda *a, **k: getattr(_torch().nn.functional, name)(*a, **k)
+
+
+def _erfinv_ref(x):
+    """Bisection on math.erf: slow and obviously right (the kernel uses a rational approximation)."""
+    import math
+    lo, hi = np.full(x.shape, -6.0), np.full(x.shape, 6.0)
+    erf = np.vectorize(math.erf, otypes=[np.float64])
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        below = erf(mid) < x
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return ((lo + hi) / 2).astype(x.dtype)
+
+
+def _ternary(dtype, rng):
+    def arg(shape, low=-2.0, high=2.0):
+        return make_arg(shape, dtype, rng, low=low, high=high)
+    return [SampleInput((arg((2, 3)), arg((2, 3)), arg((2, 3), 0.5, 2.0)), desc="same shapes"),
+            SampleInput((arg((2, 3)), arg((3,)), arg((2, 1), 0.5, 2.0)), {"value": 0.5}, "broadcast value 0.5"),
+            SampleInput((arg(()), arg((2, 2)), arg((2, 2), 0.5, 2.0)), {"value": -2}, "0-d input")]
+
+
+def _selu_ref(x):
+    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+    return (scale * np.where(x > 0, x, alpha * np.expm1(x))).astype(x.dtype)
+
+
+def _glu_samples(dtype, rng):
+    return [SampleInput((make_arg((2, 4), dtype, rng),), desc="last dim"),
+            SampleInput((make_arg((4, 3), dtype, rng),), {"dim": 0}, "dim 0")]
+
+
+def _glu_ref(x, dim=-1):
+    a, b = np.split(x, 2, axis=dim)
+    return (a / (1 + np.exp(-b))).astype(x.dtype)
+
+
+def _prelu_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng, avoid=(0.0,))
+    return [SampleInput((arg((2, 3, 4)), make_arg((3,), dtype, rng, low=0.05, high=0.5)), desc="per channel"),
+            SampleInput((arg((5,)), make_arg((1,), dtype, rng, low=0.05, high=0.5)), desc="shared 1-d")]
+
+
+def _prelu_ref(x, w):
+    shape = [1, -1] + [1] * (x.ndim - 2) if x.ndim >= 2 and w.size > 1 else w.shape
+    return np.where(x > 0, x, w.reshape(shape) * x).astype(x.dtype)
+
+
+def _nan_to_num_samples(dtype, rng):
+    x = make_arg((2, 3), dtype, rng)
+    x.flat[:3] = [np.nan, np.inf, -np.inf]
+    return [SampleInput((x,), desc="defaults"),
+            SampleInput((x,), {"nan": 1.5, "posinf": 9.0, "neginf": -9.0}, "given")]
+
+
+def _nan_to_num_ref(x, nan=0.0, posinf=None, neginf=None):
+    info = np.finfo(x.dtype)
+    return np.nan_to_num(x, nan=nan, posinf=info.max if posinf is None else posinf,
+                         neginf=info.min if neginf is None else neginf)
+
+
+def _xlogy_ref(a, b):
+    with np.errstate(all="ignore"):
+        out = np.where(np.asarray(a) == 0, 0.0, a * np.log(b))
+    return np.asarray(out).astype(np.result_type(a, b) if isinstance(b, np.ndarray) else a.dtype)
+
+
+def _one_sided(dtype, rng, name):
+    x = make_arg((3, 4), dtype, rng, avoid=(0.25,))
+    return [SampleInput((x, 0.25), desc="2d"), SampleInput((make_arg((), dtype, rng, avoid=(0.25,)), 0.25), desc="0-d")]
+
+
+OPS = []
+for _name, _ref, _kw in [("asin", np.arcsin, dict(low=-0.9, high=0.9)), ("acos", np.arccos, dict(low=-0.9, high=0.9)),
+                         ("atan", np.arctan, {}), ("sinh", np.sinh, {}), ("cosh", np.cosh, {}),
+                         ("asinh", np.arcsinh, {}), ("acosh", np.arccosh, dict(low=1.1, high=4.0)),
+                         ("atanh", np.arctanh, dict(low=-0.9, high=0.9)),
+                         ("erfinv", None, dict(low=-0.95, high=0.95))]:
+    OPS.append(OpInfo(_name, getattr(P, _name), unary(**_kw), ref=_ref or _erfinv_ref, torch_fn=_t(_name)))
+OPS += [
+    OpInfo("atan2", P.atan2, binary(other=(-3.0, 3.0, (0.0,)), scalar=None), ref=np.arctan2, torch_fn=_t("atan2"),
+           covers=("atan2",)),
+    OpInfo("hypot", P.hypot, (lambda dtype, rng: [SampleInput((make_arg((2, 3), dtype, rng, low=0.2), make_arg((2, 3), dtype, rng, low=0.2)),
+                                            desc="2d"),
+                                SampleInput((make_arg((2, 3), dtype, rng, low=0.2), make_arg((3,), dtype, rng, low=0.2)),
+                                            desc="broadcast")]),
+           ref=np.hypot, torch_fn=_t("hypot"), covers=("hypot",)),
+    OpInfo("logaddexp", P.logaddexp, binary(scalar=None), ref=np.logaddexp, torch_fn=_t("logaddexp"),
+           covers=("logaddexp",)),
+    OpInfo("xlogy", P.xlogy, binary(other=(0.2, 3.0, ())), ref=_xlogy_ref, torch_fn=_t("xlogy"),
+           covers=("xlogy", "xlogy_scalar_other")),
+    OpInfo("fmod", P.fmod, (lambda dtype, rng: [
+                                SampleInput((make_arg((2, 3), dtype, rng, low=0.1, high=0.6),
+                                             make_arg((2, 3), dtype, rng, low=0.7, high=2.9)), desc="2d"),
+                                SampleInput((make_arg((4,), dtype, rng), 1.3), desc="scalar")]),
+           ref=np.fmod, torch_fn=_t("fmod"), tolerances={"float32": (1e-5, 1e-5)}, covers=("fmod", "fmod_scalar")),
+    OpInfo("nan_to_num", P.nan_to_num, _nan_to_num_samples, ref=_nan_to_num_ref, torch_fn=_t("nan_to_num"),
+           covers=("nan_to_num",)),
+    OpInfo("clamp_min", P.clamp_min, lambda d, r: _one_sided(d, r, "min"), ref=lambda x, v: np.maximum(x, v),
+           torch_fn=_t("clamp_min")),
+    OpInfo("clamp_max", P.clamp_max, lambda d, r: _one_sided(d, r, "max"), ref=lambda x, v: np.minimum(x, v),
+           torch_fn=_t("clamp_max")),
+    OpInfo("addcmul", P.addcmul, _ternary, ref=lambda x, a, b, value=1: x + value * a * b, torch_fn=_t("addcmul")),
+    OpInfo("addcdiv", P.addcdiv, _ternary, ref=lambda x, a, b, value=1: x + value * a / b, torch_fn=_t("addcdiv")),
+    OpInfo("mish", PM.mish, unary(), ref=lambda x: (x * np.tanh(np.logaddexp(0, x))).astype(x.dtype),
+           torch_fn=_f("mish")),
+    OpInfo("hardswish", PM.hardswish, unary(avoid=(-3.0, 3.0)), ref=lambda x: (x * np.clip(x + 3, 0, 6) / 6).astype(x.dtype),
+           torch_fn=_f("hardswish")),
+    OpInfo("hardsigmoid", PM.hardsigmoid, unary(low=-4.0, high=4.0, avoid=(-3.0, 3.0)),
+           ref=lambda x: (np.clip(x + 3, 0, 6) / 6).astype(x.dtype), torch_fn=_f("hardsigmoid")),
+    OpInfo("celu", PM.celu, unary(avoid=(0.0,), variants=({}, {"alpha": 0.5})),
+           ref=lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.expm1(x / alpha)).astype(x.dtype),
+           torch_fn=_f("celu")),
+    OpInfo("selu", PM.selu, unary(avoid=(0.0,)), ref=_selu_ref, torch_fn=_f("selu")),
+    OpInfo("glu", PM.glu, _glu_samples, ref=_glu_ref, torch_fn=_f("glu")),
+    OpInfo("prelu", PM.prelu, _prelu_samples, ref=_prelu_ref, torch_fn=_f("prelu"), covers=("prelu_kernel",)),
+]

@@ -1,0 +1,119 @@
+"""finfo/iinfo, LazyLinear (and UninitializedParameter), ParameterList and ParameterDict against
+torch 2.13."""
+import numpy as np
+import pytest
+
+import pyautograd as P
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_finfo_as_torch(dtype, torch):
+    ours, theirs = P.finfo(getattr(P, dtype)), torch.finfo(getattr(torch, dtype))
+    assert repr(ours) == repr(theirs)
+    for attr in ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype"):
+        assert getattr(ours, attr) == getattr(theirs, attr), attr
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64"])
+def test_iinfo_as_torch(dtype, torch):
+    ours, theirs = P.iinfo(getattr(P, dtype)), torch.iinfo(getattr(torch, dtype))
+    assert repr(ours) == repr(theirs) and (ours.min, ours.max, ours.bits) == (theirs.min, theirs.max, theirs.bits)
+
+
+def test_info_errors_and_default(torch):
+    assert repr(P.finfo()) == repr(torch.finfo())
+    with pytest.raises(TypeError, match="floating point"):
+        P.finfo(P.int32)
+    with pytest.raises(TypeError, match="integer"):
+        P.iinfo(P.float32)
+
+
+def test_lazy_linear_materializes_in_place_and_becomes_linear(torch):
+    m = P.nn.LazyLinear(3)
+    assert repr(m) == repr(torch.nn.LazyLinear(3)) and repr(m.weight) == "<UninitializedParameter>"
+    with pytest.raises(RuntimeError, match="uninitialized parameter"):
+        _ = m.weight.shape
+    params = list(m.parameters())
+    opt = P.optim.SGD(params, lr=0.5)  # built before the first forward, as scripts do
+    y = m(P.ones(2, 5))
+    assert type(m) is P.nn.Linear and repr(m) == "Linear(in_features=5, out_features=3, bias=True)"
+    assert params[0] is m.weight and m.weight.shape == (3, 5) and m.bias.shape == (3,)
+    bound = 1 / np.sqrt(5)
+    assert np.abs(m.weight.detach().numpy()).max() <= bound and np.abs(m.bias.detach().numpy()).max() <= bound
+    before = m.bias.detach().clone()
+    y.sum().backward()
+    opt.step()
+    np.testing.assert_allclose(m.bias.detach().numpy(), (before - 0.5 * 2).numpy())
+
+
+def test_lazy_linear_without_bias_and_state_dict():
+    m = P.nn.LazyLinear(2, bias=False)
+    m(P.ones(4, 3))
+    assert m.bias is None and list(m.state_dict()) == ["weight"] and m.weight.shape == (2, 3)
+
+
+def test_parameter_list_as_torch(torch):
+    ours = P.nn.ParameterList([P.nn.Parameter(P.ones(2)), P.ones(3)])
+    theirs = torch.nn.ParameterList([torch.nn.Parameter(torch.ones(2)), torch.ones(3)])
+    assert repr(ours) == repr(theirs) and list(ours.state_dict()) == list(theirs.state_dict())
+    assert isinstance(ours[1], P.nn.Parameter) and ours[1].requires_grad
+    ours.append(P.zeros(1))
+    assert len(ours) == 3 and len(list(ours.parameters())) == 3 and ours[-1].shape == (1,)
+    (ours[0].sum() + ours[1].sum()).backward()
+    assert ours[1].grad.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_parameter_dict_as_torch(torch):
+    ours = P.nn.ParameterDict({"a": P.nn.Parameter(P.ones(2)), "b": P.zeros(1)})
+    theirs = torch.nn.ParameterDict({"a": torch.nn.Parameter(torch.ones(2)), "b": torch.zeros(1)})
+    assert list(ours.state_dict()) == list(theirs.state_dict()) and list(ours.keys()) == ["a", "b"]
+    assert repr(P.nn.ParameterDict({"a": P.nn.Parameter(P.ones(2))})) == \
+        repr(torch.nn.ParameterDict({"a": torch.nn.Parameter(torch.ones(2))}))
+    assert "a" in ours and isinstance(ours["b"], P.nn.Parameter)
+    ours.pop("a")
+    assert list(ours.keys()) == ["b"] and len(list(ours.parameters())) == 1
+
+
+def test_memory_formats_and_complex_as_torch(torch):
+    for name in ("contiguous_format", "channels_last", "channels_last_3d", "preserve_format"):
+        assert repr(getattr(P, name)) == repr(getattr(torch, name))
+    x = P.arange(4.0)
+    assert P.equal(x.clone(memory_format=P.preserve_format), x)
+    assert P.zeros_like(x, memory_format=P.preserve_format).shape == (4,)
+    assert P.is_complex(x) == torch.is_complex(torch.arange(4.0)) and x.is_complex() is False
+
+
+def test_random_fills():
+    P.manual_seed(0)
+    x = P.empty(4000)
+    v = x.random_(3, 7).numpy()
+    assert set(np.unique(v)) == {3.0, 4.0, 5.0, 6.0}
+    assert x.random_(5).max().item() <= 4
+    assert x.random_().max().item() > 2 ** 20  # PyTorch's range for float32: [0, 2**24]
+    i = P.zeros(1000, dtype=P.int64).random_(0, 2)
+    assert set(np.unique(i.numpy())) == {0, 1}
+    e = P.empty(20000).exponential_(4.0)
+    assert e.min().item() >= 0 and abs(e.mean().item() - 0.25) < 0.01
+
+
+def test_set_default_tensor_type_as_torch(torch):
+    try:
+        with pytest.warns(UserWarning, match="deprecated"):
+            P.set_default_tensor_type("torch.DoubleTensor")
+        assert P.tensor([1.0]).dtype is P.float64 and P.get_default_dtype() is P.float64
+        with pytest.raises(TypeError, match="not available"):
+            P.set_default_tensor_type("torch.cuda.FloatTensor")
+    finally:
+        P.set_default_dtype(P.float32)
+
+
+@pytest.mark.parametrize("name", ["normal", "uniform", "constant", "kaiming_normal", "xavier_uniform", "orthogonal"])
+def test_deprecated_init_spellings_warn_and_fill(name, torch):
+    args = (0.5,) if name == "constant" else ()
+    w = P.empty(3, 4)
+    with pytest.warns(FutureWarning, match=f"nn.init.{name}` is now deprecated"):
+        getattr(P.nn.init, name)(w, *args)
+    with pytest.warns(FutureWarning):
+        getattr(torch.nn.init, name)(torch.empty(3, 4), *args)
+    if name == "constant":
+        assert P.equal(w, P.full((3, 4), 0.5))
