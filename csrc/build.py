@@ -44,7 +44,11 @@ import tempfile
 import time
 
 from cffi import FFI
-from setuptools.command.build_ext import build_ext
+
+try:
+    from setuptools.command.build_ext import build_ext
+except ImportError:  # reading the cdef (tests/test_build.py) needs no setuptools: Python 3.12+
+    build_ext = object  # venvs lack it; building does need it, and pip's build env has it
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
