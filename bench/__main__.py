@@ -11,6 +11,8 @@ import tempfile
 SUITES = {"kernels": "bench.kernels", "overhead": "bench.overhead", "mlp": "bench.mlp",
           "anomaly": "bench.anomaly", "memory": "bench.memory", "scale": "bench.scale",
           "ddp": "bench.ddp"}
+SUITES["cnn"] = "bench.cnn"  # conv (issue 13)
+SUITES["compare"] = "bench.compare"  # perf: cross-library comparison, one fresh process per library
 SUITES["data"] = "bench.data"  # training tools (issue 15): DataLoader workers, checkpointing memory
 
 # What each suite measures, for `python -m bench --help`.
@@ -21,7 +23,10 @@ DESCRIPTIONS = {
     "anomaly": "how much slower a training step runs under autograd anomaly detection",
     "memory": "peak resident memory of 50 MLP training steps, against PyTorch",
     "scale": "the MLP step time as batch size and hidden width grow, and the share spent in GEMM",
-    "ddp": "data-parallel training across processes (see bench/ddp.py)",
+    "ddp": "data-parallel all-reduce and DDP training steps on 1 and 2 MPI ranks, against raw mpi4py and PyTorch",
+    "data": "DataLoader throughput with 0, 1 and 2 worker processes, and checkpointing's memory saving",
+    "cnn": "CNN training steps (MNIST Net, ResNet stage) and conv2d alone, against PyTorch and NumPy",  # conv
+    "compare": "pyautograd, PyTorch and NumPy, each library in its own fresh process per round",
     "all": "every suite in turn (one machine header)",
 }
 

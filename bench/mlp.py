@@ -1,15 +1,16 @@
 """The MLP training-step benchmark: ``python -m bench mlp [--quick] [--json PATH]``.
 
 One training step (zero_grad, forward, cross_entropy, backward, Adam step) of
-an MLP 784-512-512-10 with ReLU, batch 128, float32, five ways in one process
+an MLP 784-512-512-10 with ReLU, batch 128, float32, three ways in one process
 from the same initial weights:
 
 * ``pyautograd (auto)``: the default backend (C kernels where they win);
 * ``pyautograd (numpy)``: the same code under ``kernels.use_backend("numpy")``,
   i.e. what ``PYAUTOGRAD_BACKEND=numpy`` runs;
 * ``NumPy reference``: bench/reference_numpy.py, the hand-written step;
-* ``PyTorch Adam`` / ``PyTorch fused Adam``: torch.optim.Adam default
-  (foreach) and ``fused=True``, when PyTorch is installed.
+PyTorch (``optim.Adam`` default and ``fused=True``) is not measured here but in
+its own process, by ``python -m bench compare``; ``candidates(torch)`` still
+builds its steps for callers that pass a torch module.
 
 Reported: time per step, GFLOP/s counting 6 x batch x weights (forward 2,
 backward 4 flops per weight and sample), ratios, and minor page faults per
@@ -123,13 +124,16 @@ def run(args):
     settings = settings_from(args)
     if not args.quick:
         settings = dataclasses.replace(settings, sample_seconds=0.2)
-    torch = None if args.no_torch else machine.import_torch(K.get_num_threads())
+    # PyTorch is measured in its own process (python -m bench compare), never inside ours.
+    torch = None
     header = machine.print_header("MLP training step", args.quick, torch)
     print(f"MLP {'-'.join(map(str, SIZES))} (ReLU), batch {BATCH}, float32; one step = zero_grad, forward, "
           f"cross_entropy, backward, Adam step. GFLOP/s counts 6 x batch x weights = {FLOPS / 1e9:.3f} GFLOP "
           f"per step. Ratios are of medians (above 1: slower than the reference column).")
     print()
     print(_harness.clock_note(settings))
+    print("Our backends in one process; PyTorch and the NumPy reference each in its own process: "
+          "`python -m bench compare`.")
     print()
     cands = candidates(torch)
     if args.only:

@@ -9,7 +9,8 @@ recording, backward traversal) and none of it arithmetic: ``y = y * 1.0001 +
 Rows: forward + backward, forward only (graph recorded), forward under
 no_grad. Columns: pyautograd (auto backend), the NumPy floor (the same 800 ops
 on ndarrays, plus the backward's 400 multiplications for the first row), and
-PyTorch when installed (2 threads).
+PyTorch only when a caller passes it to ``candidates`` (``run`` does not: PyTorch
+is measured in its own process by ``python -m bench compare``).
 """
 import sys
 import time
@@ -104,7 +105,9 @@ def settings_from(args):
 
 def run(args):
     settings = settings_from(args)
-    torch = None if args.no_torch else machine.import_torch(args.threads or 2)
+    # PyTorch is measured in its own process (python -m bench compare), never inside ours: in one
+    # process each library pays for the other's allocator state and idle thread pools.
+    torch = None
     header = machine.print_header("Per-op overhead", args.quick, torch)
     print(f"Chain `y = y * 1.0001 + 0.001` x {STEPS} on a (64,) float32 tensor requiring grad, then "
           f"`y.sum().backward()`. **Microseconds per op = total time / {OPS}** (the forward ops; the backward "
@@ -126,7 +129,8 @@ def run(args):
         print(f" ({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
     print(markdown_table(rows))
     print()
-    print("Ratios are of medians; above 1, pyautograd is slower.")
+    print("Ratios are of medians; above 1, pyautograd is slower. PyTorch, each library in its own process: "
+          "`python -m bench compare`.")
     if args.json:
         _harness.write_json(args.json, header, settings, rows)
     return 0

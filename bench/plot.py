@@ -108,9 +108,34 @@ def data(doc):
     return "DataLoader throughput over PyTorch's", [f"{r['workers']} workers" for r in rows], series
 
 
+def compare(doc):
+    """bench compare: pyautograd's median of rounds over each other library's, per workload."""
+    labels, series = [], {}
+    for workload, res in doc["results"].items():
+        ours = sorted(res["pyautograd"]["rounds"])
+        for name, r in res.items():
+            if name == "pyautograd":
+                continue
+            theirs = sorted(r["rounds"])
+            labels.append(f"{workload} / {name}")
+            series.setdefault("pyautograd / other", []).append(ours[len(ours) // 2] / theirs[len(theirs) // 2])
+    return "Each library in its own process: our time over the other's (below 1: faster)", labels, series
+
+
 EXTRACTORS = {"kernels": kernels, "overhead": overhead, "mlp": mlp, "anomaly": anomaly, "memory": memory,
               "scale": scale}
 EXTRACTORS["data"] = data  # training tools (issue 15)
+EXTRACTORS["compare"] = compare  # perf: bench compare
+
+
+
+# conv (issue 13): the cnn suite names its own bars
+def cnn(doc):
+    from .cnn import plot_ratios
+    return plot_ratios(doc)
+
+
+EXTRACTORS["cnn"] = cnn
 
 
 def draw(suite, json_path, png_path):

@@ -35,5 +35,7 @@ int pag_max_threads(void);
 #include "loss.h"
 #include "norm.h"
 #include "softmax.h"
+#include "conv.h" /* conv (issue 13) */
+#include "pool.h" /* conv (issue 13) */
 
 #endif

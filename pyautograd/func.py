@@ -15,7 +15,7 @@ from ._tensor import Tensor
 from .autograd import functional as _functional
 from .autograd import grad_mode
 from .autograd import grad as _autograd_grad
-from .ops import composite
+from .ops import indexing, shape
 
 
 def _get_path(module, name):
@@ -177,11 +177,11 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         (n,) = sizes
         results = []
         for i in range(n):
-            sliced = [composite.select(a, d, i) if d is not None and isinstance(a, Tensor) else a
+            sliced = [indexing.select(a, d, i) if d is not None and isinstance(a, Tensor) else a
                       for a, d in zip(args, dims)]
             results.append(func(*sliced))
         if isinstance(results[0], tuple):
             outs = out_dims if isinstance(out_dims, (tuple, list)) else (out_dims,) * len(results[0])
-            return tuple(composite.stack([r[k] for r in results], od) for k, od in enumerate(outs))
-        return composite.stack(results, out_dims)
+            return tuple(shape.stack([r[k] for r in results], od) for k, od in enumerate(outs))
+        return shape.stack(results, out_dims)
     return wrapper

@@ -1,7 +1,7 @@
 """torch.special: the special functions pyautograd has, under their torch.special names (the
 same functions as the top-level ones: erf, erfinv, expm1, exp2, log1p, expit, logit, xlogy,
 logsumexp, softmax, log_softmax, round)."""
-from .ops import composite, pointwise, pointwise_more
+from .ops import pointwise, pointwise_more, reduction
 
 
 def expit(input):
@@ -11,10 +11,10 @@ def expit(input):
 
 def logit(input, eps=None):
     """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given."""
-    p = input if eps is None else composite.clamp(input, eps, 1 - eps)
+    p = input if eps is None else pointwise.clamp(input, eps, 1 - eps)
     return pointwise.log(p / (1 - p))
 
 
 erf, expm1, exp2, log1p, round = pointwise.erf, pointwise.expm1, pointwise.exp2, pointwise.log1p, pointwise.round_  # noqa: A001
 xlogy, erfinv = pointwise_more.xlogy, pointwise_more.erfinv
-logsumexp, softmax, log_softmax = composite.logsumexp, composite.softmax, composite.log_softmax
+logsumexp, softmax, log_softmax = reduction.logsumexp, reduction.softmax, reduction.log_softmax

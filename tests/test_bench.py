@@ -188,6 +188,59 @@ def test_cpu_time_clock_leaves_out_sleeping():
     assert "wall time" in _harness.clock_note(_harness.Settings())
 
 
+def test_reference_numpy_trainer_reuses_its_buffers_and_tracks_pyautograd_over_steps():
+    """Three preallocated NumPy steps (buffers reused, a second batch size midway) land where
+    three pyautograd steps of the same model and Adam do."""
+    import pyautograd as torch
+    import pyautograd.nn as nn
+    import pyautograd.nn.functional as F
+    import pyautograd.optim as optim
+    from bench import reference_numpy as ref
+
+    params = ref.init((20, 16, 12, 5), dtype=np.float64, seed=3)
+    layers = [nn.Linear(20, 16), nn.ReLU(), nn.Linear(16, 12), nn.ReLU(), nn.Linear(12, 5)]
+    model = nn.Sequential(*layers).double()
+    with torch.no_grad():
+        for lin, (w, b) in zip(layers[::2], params):
+            lin.weight.copy_(torch.tensor(w))
+            lin.bias.copy_(torch.tensor(b))
+    opt = optim.Adam(model.parameters())
+    trainer = ref.Trainer(params)
+    rng = np.random.default_rng(4)
+    for batch in (8, 8, 6):
+        x, target = rng.standard_normal((batch, 20)), rng.integers(0, 5, batch)
+        loss = trainer.step(x, target)
+        opt.zero_grad()
+        out = F.cross_entropy(model(torch.tensor(x)), torch.tensor(target))
+        out.backward()
+        opt.step()
+        np.testing.assert_allclose(loss, out.item(), rtol=1e-12)
+    for lin, (w, b) in zip(layers[::2], params):
+        np.testing.assert_allclose(lin.weight.detach().numpy(), w, rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(lin.bias.detach().numpy(), b, rtol=1e-10, atol=1e-13)
+
+
+def test_quick_compare_runs_each_library_in_its_own_process(quick_all):
+    assert "One fresh process per library and round" in quick_all[0]
+    doc = _json(quick_all, "compare")
+    assert set(doc["results"]) == {"mlp", "chain"}
+    assert set(doc["results"]["mlp"]) == {"pyautograd", "NumPy reference"}  # --no-torch
+    for res in doc["results"].values():
+        for r in res.values():
+            assert len(r["rounds"]) == 2 and all(t > 0 for t in r["rounds"])
+
+
+def test_compare_children_get_the_same_threads_and_the_default_malloc(monkeypatch):
+    from bench import compare
+    monkeypatch.setenv("LD_PRELOAD", "libjemalloc.so")
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "1")
+    env, _ = compare.child_env(3)
+    assert "LD_PRELOAD" not in env and "MALLOC_ARENA_MAX" not in env
+    assert env["OMP_NUM_THREADS"] == env["OPENBLAS_NUM_THREADS"] == env["MKL_NUM_THREADS"] == "3"
+    got = compare.run_child("chain", "pyautograd", 1, 0.05, True)
+    assert got["threads"] == 1 and got["pid"] != __import__("os").getpid() and len(got["samples"]) >= 5
+
+
 def test_help_describes_each_suite_and_kernels_footer_says_what_was_found():
     from bench import __main__ as cli
     from bench import kernels as kb

@@ -18,7 +18,8 @@ DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs"
 # the fewest examples a page must have, so a page whose blocks stop parsing fails loudly.
 MIN_EXAMPLES = {"autograd.md": 50, "nn.md": 40, "nn-losses.md": 20, "training.md": 40, "inplace.md": 8,
                 "architecture.md": 5, "distributed.md": 10, "interop.md": 15,  # issues 11, 16, 17
-                "supported.md": 30}  # surface (issue 12)
+                "supported.md": 30, "adding-an-op.md": 8}  # surface (issue 12), arch-decl (issue 11)
+MIN_EXAMPLES["conv.md"] = 20  # conv (issue 13)
 # Pages whose examples run elsewhere, and why.
 RUN_ELSEWHERE = {"debugging.md": "its examples raise errors; tests/autograd/test_debugging_doc.py runs them"}
 # python blocks that are not examples (no >>> session): an outline of code to write, and why.

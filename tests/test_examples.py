@@ -97,7 +97,7 @@ def test_train_mlp_quick_without_optional_packages(tmp_path):
     assert (correct, len(y_test)) == (int(summary["correct"]), int(summary["total"]))
 
 
-@pytest.mark.parametrize("script", ["train_mlp.py", "train_ddp.py"])
+@pytest.mark.parametrize("script", ["train_mlp.py", "train_ddp.py", "train_cnn.py"])
 def test_example_answers_help(script):
     """`python examples/<script> --help` prints its usage (a % in a help string used to crash argparse)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(torch.__file__).resolve().parent.parent),
@@ -108,7 +108,7 @@ def test_example_answers_help(script):
 
 
 def test_every_example_is_checked_for_help():
-    assert sorted(p.name for p in SCRIPT.parent.glob("*.py")) == ["train_ddp.py", "train_mlp.py"]
+    assert sorted(p.name for p in SCRIPT.parent.glob("*.py")) == ["train_cnn.py", "train_ddp.py", "train_mlp.py"]
 
 
 @pytest.mark.parametrize("nproc", [1, 2])
@@ -125,3 +125,21 @@ def test_ddp_example_trains_in_one_process_and_on_two_ranks(nproc):
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=root, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"{nproc} rank(s)" in proc.stdout and "test accuracy" in proc.stdout
+
+# -- conv (issue 13): examples/train_cnn.py ----------------------------------------------------------
+
+CNN_SCRIPT = SCRIPT.parent / "train_cnn.py"
+
+
+def test_train_cnn_quick_reaches_accuracy_and_reloads(tmp_path):
+    paths = [str(Path(torch.__file__).resolve().parent.parent)]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths + [os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, str(CNN_SCRIPT), "--quick", "--out", str(tmp_path)],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, f"exit code {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    assert "reloaded into a fresh Net: same accuracy" in proc.stdout
+    summary = final_accuracy(proc.stdout)
+    assert summary["dataset"] == ("digits" if installed("sklearn") else "synthetic")
+    checkpoint = torch.load(tmp_path / "checkpoint.pt")
+    assert checkpoint["model"]["conv2.weight"].shape == (64, 32, 3, 3)
+

@@ -5,9 +5,12 @@ import inspect
 import pyautograd
 from pyautograd.nn import functional
 from pyautograd import Tensor
-from pyautograd.ops import composite
+from pyautograd.ops import indexing, linalg, pointwise, reduction, shape
 from pyautograd.ops._opdef import REGISTRY
+from pyautograd.ops._surface import SURFACE
 from opdb import op_db
+
+FAMILIES = (pointwise, reduction, shape, linalg, indexing)
 
 # Public functions of the ops modules that return plain Python values, not tensors.
 NOT_OPS = {"numel": "returns an int", "is_tensor": "returns a bool", "is_floating_point": "returns a bool"}
@@ -15,9 +18,9 @@ NOT_OPS = {"numel": "returns an int", "is_tensor": "returns a bool", "is_floatin
 
 def resolve(name):
     """The function an OpInfo name stands for: pyautograd.<name>, the Tensor method <name>,
-    nn.functional.<name>, ops.composite.<name> (front ends not exported yet), or the primitive
+    nn.functional.<name>, a front end of an ops family module (not exported yet), or the primitive
     op <name>; else None."""
-    for owner in (pyautograd, Tensor, functional, composite):
+    for owner in (pyautograd, Tensor, functional) + FAMILIES:
         fn = getattr(owner, name, None)
         if callable(fn) and not inspect.isclass(fn):
             return fn
@@ -30,17 +33,27 @@ def _is_op_function(fn):
     return inspect.isfunction(fn) and (module == "pyautograd" or module.startswith("pyautograd.ops"))
 
 
+# Public functions of the family modules that are argument or graph helpers, not ops.
+HELPERS = {"viewable", "mark_views", "split_sizes", "setitem", "normalize_key", "parse_key"}
+
+
 def public_ops():
-    """{name: function} of the op functions in pyautograd's and ops.composite's namespaces."""
+    """{name: function} of the public op functions: pyautograd's, every declared one (exported
+    or not: view, expand, to...), and the other front ends of the ops family modules (relu6,
+    vector_norm), but not the primitives they choose among."""
     found = {}
-    for owner in (pyautograd, composite):
-        for name in dir(owner):
-            fn = getattr(owner, name)
-            if name.startswith("_") or name in NOT_OPS or not _is_op_function(fn):
-                continue
-            if getattr(fn, "__module__", "").startswith("pyautograd.ops._"):
-                continue  # argument helpers (ops/_dims.py) imported into composite
+    for name in dir(pyautograd):
+        fn = getattr(pyautograd, name)
+        if not name.startswith("_") and name not in NOT_OPS and _is_op_function(fn):
             found.setdefault(name, fn)
+    for entry in SURFACE.values():
+        if entry.name not in NOT_OPS:
+            found.setdefault(entry.name, entry.function)
+    for module in FAMILIES:
+        for name, fn in vars(module).items():
+            if (not name.startswith("_") and name not in HELPERS | set(NOT_OPS) and inspect.isfunction(fn)
+                    and fn.__module__ == module.__name__ and not hasattr(fn, "op")):
+                found.setdefault(name, fn)
     return found
 
 

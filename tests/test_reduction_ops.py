@@ -1,5 +1,5 @@
 """Tests of the reduction ops beyond the generic op-database runners (test_ops_forward.py,
-test_ops_grad.py and test_ops_vs_torch.py run every entry of opdb/reduction_more.py):
+test_ops_grad.py and test_ops_vs_torch.py run every entry of opdb/reduction.py):
 second derivatives at the kink samples against torch.autograd, which alone judges them,
 then what a table cannot say: the subgradient conventions, return types, grad_fn names,
 dtype arguments, method forms and errors.
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import pyautograd as P
-from opdb.reduction_more import OPS
+from opdb.reduction import OPS
 
 # Gradients are taken with .backward (see _backward), create_graph included, on purpose.
 pytestmark = pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True")

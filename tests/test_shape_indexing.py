@@ -1,5 +1,5 @@
 """Shape and indexing ops beyond the generic op-database runners (test_ops_forward.py,
-test_ops_grad.py and test_ops_vs_torch.py run every entry of tests/opdb/shape_indexing.py:
+test_ops_grad.py and test_ops_vs_torch.py run the shape and indexing entries of tests/opdb/:
 values against NumPy and PyTorch, gradcheck, gradgradcheck, grad_fn names): errors, views
 against copies, accumulation of repeated indices, in-place forms and the other behaviours
 a table of samples cannot state."""

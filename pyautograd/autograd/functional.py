@@ -21,7 +21,7 @@ from .. import _creation
 from .._tensor import Tensor
 from ..graph import grad_mode
 from ..graph.backward import grad as _grad
-from ..ops.composite import stack
+from ..ops.shape import stack
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "hvp", "vhp"]
 

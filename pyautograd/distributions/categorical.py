@@ -3,7 +3,7 @@ import numpy as np
 
 from .. import _creation, _dtype
 from ..nn import functional as F
-from ..ops import composite, sampling
+from ..ops import reduction, sampling
 from ..type_info import finfo
 from .distribution import Distribution
 
@@ -30,7 +30,7 @@ class Categorical(Distribution):
         else:
             if logits.ndim < 1:
                 raise ValueError("`logits` parameter must be at least one-dimensional.")
-            self.logits = logits - composite.logsumexp(logits, -1, keepdim=True)
+            self.logits = logits - reduction.logsumexp(logits, -1, keepdim=True)
             self.probs = F.softmax(self.logits, -1)
         self._num_events = self.probs.shape[-1]
         super().__init__(self.probs.shape[:-1], (), validate_args)

@@ -10,7 +10,11 @@ allocator (its small-block cache is faster than any slicing we could do).
 import numpy as np
 
 ALIGN = 64
-_SMALL = 4096  # bytes; below this alignment does not pay for its overhead
+# Buffers from this size (bytes) on are aligned; smaller ones come from np.empty. Measured on
+# the development machine with the pointwise C loops: the aligned allocation costs ~4 us more
+# per call, while alignment changes the loop's time by nothing up to 64 KiB and by ~10 us (of
+# 25) at 256 KiB. The one threshold for every caller (the C wrappers' fast paths read it too).
+ALIGN_FROM_BYTES = 1 << 18
 
 
 def empty(shape, dtype):
@@ -20,7 +24,7 @@ def empty(shape, dtype):
     for s in shape:
         n *= s
     nbytes = n * dtype.itemsize
-    if nbytes < _SMALL:
+    if nbytes < ALIGN_FROM_BYTES:
         return np.empty(shape, dtype)
     raw = np.empty(nbytes + ALIGN, np.uint8)
     start = -raw.ctypes.data % ALIGN

@@ -7,10 +7,14 @@ crossover sizes measured by ``python -m bench kernels`` on the development
 machine (2-core AMD EPYC, AVX2); below them NumPy's lower per-call cost wins.
 A kernel with ``threshold=None`` never takes C in ``auto`` mode.
 
-Pointwise kernels get their spec from the defaults below; every other family
+Pointwise kernels get their spec from the facts their family declares with
+the kernel (``_numpy/pointwise.py``, ``FACTS``: arity, deciding arguments and
+cost class) and the measured threshold of that class below; every other family
 declares its specs in its C module (``_c/<family>.py``, ``SPECS``).
 """
 from dataclasses import dataclass
+
+from ._numpy import pointwise as _pointwise_facts
 
 
 @dataclass(frozen=True)
@@ -50,29 +54,19 @@ COSTLY_POINTWISE = 1 << 10
 # from the smallest sizes measured: at 16 elements 1.2x (erf f64) to 10x.
 FUSED_POINTWISE = 16
 
-# Where NumPy is faster at every size: its float32 sin/cos are SIMD while ours
-# call libm per element (0.2x at 65536 elements); never chosen in auto mode.
-_NUMPY_FASTER = {"sin", "cos"}
-_CHEAP = {"neg", "abs", "square", "reciprocal", "sign", "sqrt", "floor", "ceil", "trunc", "round",
-          "add", "sub", "mul", "div", "pow", "maximum", "minimum", "exp2", "log2", "log10", "tan",
-          "eq", "ne", "lt", "le", "gt", "ge", "where"}
-_FUSED = {"rsqrt", "relu", "leaky_relu", "clamp", "erf", "sigmoid", "logsigmoid", "silu", "softplus",
-          "elu", "gelu", "gelu_tanh", "relu_backward", "sigmoid_backward", "tanh_backward",
-          "gelu_backward", "gelu_tanh_backward", "silu_backward"}
-_BINARY_LIKE = {"add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "lt", "le",
-                "gt", "ge", "relu_backward", "sigmoid_backward", "tanh_backward", "gelu_backward",
-                "gelu_tanh_backward", "silu_backward"}
+# The threshold of each cost class (see _numpy/pointwise.py): "numpy_faster" is
+# for kernels NumPy runs faster at every size (its float32 sin/cos are SIMD while
+# ours call libm per element, 0.2x at 65536 elements): never C in auto mode.
+_CLASS_THRESHOLD = {"cheap": CHEAP_POINTWISE, "costly": COSTLY_POINTWISE, "fused": FUSED_POINTWISE,
+                    "numpy_faster": None}
 
 
 def spec_for(name, declared=None):
-    """The KernelSpec of `name`: the one its C family declares, else the pointwise default."""
+    """The KernelSpec of `name`: the one its C family declares, else the one derived from its
+    pointwise facts; a kernel with neither never takes C in auto mode."""
     if declared and name in declared:
         return declared[name]
-    if name in _NUMPY_FASTER:
-        threshold = None
-    elif name in _FUSED:
-        threshold = FUSED_POINTWISE
-    else:
-        threshold = CHEAP_POINTWISE if name in _CHEAP else COSTLY_POINTWISE
-    size_args = (0, 1) if name in _BINARY_LIKE else (1, 2) if name == "where" else (0,)
-    return KernelSpec(name, threshold, size_args)
+    facts = _pointwise_facts.FACTS.get(name)
+    if facts is None:
+        return KernelSpec(name, None)
+    return KernelSpec(name, _CLASS_THRESHOLD[facts.cost], facts.size_args)

@@ -16,3 +16,17 @@ from .modules.parameter_containers import ParameterDict, ParameterList  # noqa: 
 # distributed issue 16: data-parallel wrappers and the synchronised BatchNorm
 from . import parallel  # noqa: E402
 from .modules.sync_batchnorm import SyncBatchNorm  # noqa: E402
+# conv (issue 13): convolution, pooling and image-layer modules
+from .modules import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d  # noqa: E402
+from .modules import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d,  # noqa: E402
+                      AdaptiveMaxPool2d, AdaptiveMaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, MaxPool1d, MaxPool2d,
+                      MaxPool3d)
+from .modules import (AlphaDropout, BatchNorm3d, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout,  # noqa: E402
+                      GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm)
+from .modules import (ChannelShuffle, PixelShuffle, PixelUnshuffle, Upsample, UpsamplingBilinear2d,  # noqa: E402
+                      UpsamplingNearest2d, CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d,
+                      ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
+                      ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
+from .modules import Fold, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, Unfold  # noqa: E402
+from .modules import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyConv1d, LazyConv2d,  # noqa: E402
+                      LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d)

@@ -6,7 +6,7 @@ through the in-place machinery (version counter, history rebase), as ``x.relu_()
 """
 import warnings
 
-from ..ops import apply_inplace, composite, pointwise
+from ..ops import apply_inplace, pointwise, reduction
 
 
 def _maybe_inplace(fn, name, input, inplace, *args):
@@ -54,12 +54,12 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """input clamped to [min_val, max_val]."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    return _maybe_inplace(composite.hardtanh, "hardtanh_", input, inplace, min_val, max_val)
+    return _maybe_inplace(pointwise.hardtanh, "hardtanh_", input, inplace, min_val, max_val)
 
 
 def relu6(input, inplace=False):
     """input clamped to [0, 6]."""
-    return _maybe_inplace(composite.relu6, "relu6_", input, inplace)
+    return _maybe_inplace(pointwise.relu6, "relu6_", input, inplace)
 
 
 def gelu(input, approximate="none"):
@@ -100,11 +100,11 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     """exp(input) / sum(exp(input)) along `dim` (computed in `dtype` when given)."""
     if dim is None:
         dim = _softmax_dim("softmax", input.ndim, _stacklevel)
-    return composite.softmax(input, dim, dtype)
+    return reduction.softmax(input, dim, dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """log(softmax(input)) along `dim`, computed stably (in `dtype` when given)."""
     if dim is None:
         dim = _softmax_dim("log_softmax", input.ndim, _stacklevel)
-    return composite.log_softmax(input, dim, dtype)
+    return reduction.log_softmax(input, dim, dtype)

@@ -7,7 +7,7 @@ import math
 from .. import _creation
 from .._random import rng
 from ..autograd import grad_mode
-from ..ops import composite, pointwise_more
+from ..ops import pointwise_more, reduction
 from ._activation import _maybe_inplace, _softmax_dim
 
 
@@ -40,7 +40,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     """softmax(-input) along `dim`."""
     if dim is None:
         dim = _softmax_dim("softmin", input.ndim, _stacklevel)
-    return composite.softmax(-input, dim, dtype)
+    return reduction.softmax(-input, dim, dtype)
 
 
 def glu(input, dim=-1):
@@ -58,10 +58,10 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
     soft sample's gradient (hard: the straight-through estimator, as PyTorch)."""
     draws = _creation.Tensor._wrap(rng(None).exponential(1.0, logits.shape).astype(logits._data.dtype))
     gumbels = -draws.log()
-    y_soft = composite.softmax((logits + gumbels) / tau, dim)
+    y_soft = reduction.softmax((logits + gumbels) / tau, dim)
     if not hard:
         return y_soft
-    index = composite.max(y_soft, dim, keepdim=True)[1]
+    index = reduction.max(y_soft, dim, keepdim=True)[1]
     y_hard = _creation.zeros_like(logits).scatter(dim, index, 1.0)
     return y_hard - y_soft.detach() + y_soft
 

@@ -255,8 +255,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
     input (C,), (N, C) or (N, C, d1, ...), classes along dim 1 (dim 0 for 1-D input). Options as
     nll_loss; label_smoothing eps mixes the uniform distribution into the target:
-    (1 - eps) * nll + eps / C * sum_c(-weight[c] * log_softmax_c). (N, C) logits with class
-    indices take one fused kernel, forward and backward.
+    (1 - eps) * nll + eps / C * sum_c(-weight[c] * log_softmax_c). Composed as PyTorch composes
+    it (log_softmax, nll_loss), so the graph and its hooks are PyTorch's.
     """
     reduction = _reduction(reduction, size_average, reduce)
     if label_smoothing > 1.0:
@@ -268,8 +268,6 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     target = _class_indices("cross_entropy", target)
     target = _check_index_shapes("cross_entropy", input, target)
     _check_class_weight("cross_entropy", weight, input)
-    if input.ndim == 2:
-        return _ops.cross_entropy_fused(input, target, weight, ignore_index, reduction, eps)
     class_dim = 0 if input.ndim == 1 else 1
     logp = input.log_softmax(class_dim)
     nll = nll_loss(logp, target, weight, None, ignore_index, None, reduction)

@@ -8,7 +8,7 @@ NativeBatchNormBackward0 backward).
 import numbers
 
 from ..graph.grad_mode import no_grad
-from ..ops import composite, pointwise
+from ..ops import pointwise, reduction
 from ..ops.nn_layers import native_batch_norm, native_layer_norm
 
 
@@ -82,7 +82,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """input / max(||input||_p, eps) along `dim` (rows of unit p-norm by default)."""
-    denom = pointwise.clamp_scalar(composite.vector_norm(input, p, dim, True), eps).expand_as(input)
+    denom = pointwise.clamp_scalar(reduction.vector_norm(input, p, dim, True), eps).expand_as(input)
     result = input / denom
     if out is None:
         return result
@@ -92,7 +92,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 def _clamped_norm(x, dim, eps):
     # PyTorch clamps the norm in place under no_grad: the value is max(norm, eps) but the
     # gradient flows as if unclamped. Adding the detached difference reproduces both.
-    norm = composite.vector_norm(x, 2, dim, True)
+    norm = reduction.vector_norm(x, 2, dim, True)
     floor = norm.detach()
     return norm + (pointwise.clamp_scalar(floor, eps) - floor)
 

@@ -4,7 +4,7 @@ import numpy as np
 from .. import _creation
 from .._tensor import Tensor
 from ..graph.grad_mode import no_grad
-from ..ops import composite, pointwise
+from ..ops import pointwise, reduction
 from ..ops.indexing import one_hot  # noqa: F401  (nn.functional.one_hot is torch.one_hot)
 from ..ops.nn_layers import embedding as _embedding
 
@@ -24,7 +24,7 @@ def _renorm_(weight, rows, max_norm, norm_type):
     with no_grad():
         index = Tensor._wrap(rows)
         selected = weight[index]
-        norms = composite.vector_norm(selected, norm_type, 1, True)
+        norms = reduction.vector_norm(selected, norm_type, 1, True)
         scale = pointwise.where(norms > max_norm, max_norm / (norms + 1e-7), _creation.ones((), dtype=weight.dtype))
         weight[index] = selected * scale
 

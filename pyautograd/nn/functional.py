@@ -4,7 +4,7 @@ The layers' functional forms live in small modules beside this one (nn/_activati
 _normalization.py, _dropout.py, _sparse.py, _padding.py, _bilinear.py) and are re-exported here.
 """
 from ..ops import linalg
-from ..ops.composite import clamp  # noqa: F401
+from ..ops.pointwise import clamp  # noqa: F401
 from ._activation import (elu, elu_, gelu, hardtanh, leaky_relu, leaky_relu_, log_softmax, logsigmoid,  # noqa: F401
                           relu, relu_, relu6, sigmoid, silu, softmax, softplus, tanh)
 from ._bilinear import bilinear  # noqa: F401
@@ -32,3 +32,16 @@ def linear(input, weight, bias=None):
 from ._activation_more import (celu, gaussian_nll_loss, glu, gumbel_softmax, hardsigmoid,  # noqa: E402, F401
                                hardswish, mish, prelu, selu, softmin)
 # end surface issue 12
+# -- conv (issue 13): convolution, pooling and image-layer functionals ---------------------------
+from ._conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: E402,F401
+                    conv_transpose3d)
+from ._pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,  # noqa: E402,F401
+                       adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d, avg_pool1d, avg_pool2d,
+                       avg_pool3d, max_pool1d, max_pool2d, max_pool3d)
+from ._feature_dropout import (alpha_dropout, dropout1d, dropout2d, dropout3d,  # noqa: E402,F401
+                               feature_alpha_dropout)
+from ._image_norm import group_norm, instance_norm, local_response_norm  # noqa: E402,F401
+from ._image import channel_shuffle, interpolate, pixel_shuffle, pixel_unshuffle  # noqa: E402,F401
+from ._image_extra import (fold, lp_pool1d, lp_pool2d, max_unpool1d, max_unpool2d, max_unpool3d,  # noqa: E402,F401
+                           unfold)
+from ._grid import affine_grid, grid_sample  # noqa: E402,F401

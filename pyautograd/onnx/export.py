@@ -35,6 +35,7 @@ class _Graph:
         self.alive = []      # keeps traced arrays alive, so their ids stay unique
         self.count = 0
         self.dynamic_batch = set(dynamic_inputs)  # value names whose dim 0 is dynamic
+        self.transposed_of = {}  # Transpose output -> its 2-D input (opset: a Gemm may read that with transB)
 
     def fresh(self, stem):
         self.count += 1
@@ -77,6 +78,17 @@ class _Graph:
         if value is None:
             return ""
         return self.const(value, like)
+
+
+def _used_nodes(nodes, output_names):
+    """The nodes some graph output depends on, in order (an emitter may leave one unused: the
+    Transpose of a weight that a Gemm reads with transB)."""
+    needed, kept = set(output_names), []
+    for node in reversed(nodes):
+        if any(o in needed for o in node.output):
+            kept.append(node)
+            needed.update(node.input)
+    return kept[::-1]
 
 
 def _flat_tensors(obj, what):
@@ -144,6 +156,7 @@ def export(model, args, f=None, export_params=True, verbose=False, training=None
             raise RuntimeError(f"onnx.export: output {name!r} was not computed by a traced op (it is an input or "
                                f"a value made outside pyautograd's ops)")
         g.nodes.append(onnx.helper.make_node("Identity", [source], [name], name=f"{name}_identity"))
+    g.nodes = _used_nodes(g.nodes, output_names)
 
     def value_info(name, t):
         dims = list(t.shape)

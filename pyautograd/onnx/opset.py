@@ -35,21 +35,6 @@ def _rsub(g, ins, p, arrays):
     return [g.node("Sub", [ins[1], scaled])]
 
 
-def _gemm_like(relu):
-    def emit(g, ins, p, arrays):
-        x, w, b = ins
-        if arrays[0].ndim == 2:
-            y = g.node("Gemm", [x, w, b], transB=1)
-        else:
-            y = g.node("Add", [g.node("MatMul", [x, g.node("Transpose", [w], perm=[1, 0])]), b])
-        return [g.node("Relu", [y]) if relu else y]
-    return emit
-
-
-def _linear_nobias(g, ins, p, arrays):
-    return [g.node("MatMul", [ins[0], g.node("Transpose", [ins[1]], perm=[1, 0])])]
-
-
 def _addmm(g, ins, p, arrays):
     return [g.node("Gemm", [ins[1], ins[2], ins[0]], alpha=float(p.get("alpha", 1)), beta=float(p.get("beta", 1)))]
 
@@ -74,7 +59,26 @@ def _transpose(g, ins, p, arrays):
 
 
 def _t(g, ins, p, arrays):
-    return [g.node("Transpose", [ins[0]], perm=list(range(arrays[0].ndim))[::-1])]
+    out = g.node("Transpose", [ins[0]], perm=list(range(arrays[0].ndim))[::-1])
+    if arrays[0].ndim == 2:
+        g.transposed_of[out] = ins[0]  # a Linear's weight.t(): the Gemm reads the weight with transB
+    return [out]
+
+
+def _linear_addmm(g, ins, p, arrays):
+    """F.linear's addmm(bias, x, weight.t()): one Gemm with transB on the weight itself (the
+    Transpose, then unused, is dropped by the exporter)."""
+    weight = g.transposed_of.get(ins[2])
+    if weight is None:
+        return _addmm(g, ins, p, arrays)
+    return [g.node("Gemm", [ins[1], weight, ins[0]], transB=1)]
+
+
+def _linear_mm(g, ins, p, arrays):
+    weight = g.transposed_of.get(ins[1])
+    if weight is None:
+        return [g.node("MatMul", list(ins))]
+    return [g.node("Gemm", [ins[0], weight], transB=1)]
 
 
 def _unsqueeze(g, ins, p, arrays):
@@ -190,8 +194,7 @@ EMITTERS = {
     "div_scalar": _binary("Div"), "maximum": _binary("Max"), "minimum": _binary("Min"), "rsub_scalar": _rsub,
     "rsub_tensor": _rsub, "pow_scalar": _pow_scalar,
     "mm": _binary("MatMul"), "bmm": _binary("MatMul"), "matmul_nd": _binary("MatMul"), "mv": _binary("MatMul"),
-    "linear_bias": _gemm_like(False), "linear_relu": _gemm_like(True), "linear_nobias": _linear_nobias,
-    "addmm": _addmm,
+    "addmm": _addmm, "linear_addmm": _linear_addmm, "linear_mm": _linear_mm,  # perf: F.linear's ops
     "relu": _unary("Relu"), "sigmoid": _unary("Sigmoid"), "tanh": _unary("Tanh"), "exp": _unary("Exp"),
     "log": _unary("Log"), "sqrt": _unary("Sqrt"), "neg": _unary("Neg"), "abs": _unary("Abs"), "erf": _unary("Erf"),
     "reciprocal": _unary("Reciprocal"), "floor": _unary("Floor"), "ceil": _unary("Ceil"), "sin": _unary("Sin"),

@@ -1,14 +1,17 @@
 """The op declarations. Importing this package declares every op and binds Tensor's methods.
 
 Besides the op families, it names what the layers above (the autograd tools, nn, the root
-package) use of the apply path, the in-place path and the out= forms, so nothing above
-imports this package's private modules.
+package) use of the apply path, the in-place path, the out= forms and the declared public
+surface, so nothing above imports this package's private modules.
 """
-from . import composite, indexing, linalg, loss, nn_layers, pointwise, reduction, shape, views  # noqa: F401  (declares the ops)
+from . import einsum, indexing, linalg, loss, nn_layers, pointwise, reduction, shape, views  # noqa: F401  (declares the ops)
+from . import (bitwise, index_more, linalg_more, matrix, pointwise_more, sampling, scans_moments,  # noqa: F401
+               search, selection, shape_more, stacking)  # the everyday API's families (issue 12)
 from ._apply import SPECIAL_NAMES, read_saved, special_value, sum_to  # noqa: F401  (for autograd's tools)
 from ._inplace import apply_inplace  # noqa: F401  (nn's inplace= arguments)
 from ._methods import install as _install
 from ._out import install as install_out_forms  # noqa: F401  (the root package's torch.add(..., out=))
+from ._surface import exports as public_ops  # noqa: F401  (the root package's exports)
 from .._tensor import Tensor as _Tensor
 
 _install(_Tensor)

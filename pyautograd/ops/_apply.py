@@ -130,6 +130,25 @@ def call(op, inputs, params):
     return results
 
 
+def record_computed(op, inputs, params, out):
+    """op's single output `out`, computed elsewhere (by a fused kernel), wrapped and recorded as
+    if op had computed it: the graph a fused path builds is the unfused one, node for node.
+    `out` may be a placeholder (e.g. a zero-stride array) when nothing reads it: op's formulas
+    do not read its result and the caller never hands it out."""
+    requires = False
+    if op.differentiable and _grad_local.enabled:
+        for x in inputs:
+            if isinstance(x, Tensor) and x._rg:
+                requires = True
+                break
+    result = _make(out, requires)
+    if op.view:
+        result._become_view_of(inputs[0])
+    if requires:
+        result.grad_fn = _record(op, inputs, params, (result,))
+    return result
+
+
 def _record(op, inputs, params, results):
     """Builds and returns op's node: edges to the inputs' producers, saved values, input
     metadata. The caller makes it the grad_fn of the results that require grad."""
@@ -209,8 +228,11 @@ _RESULT, _PARAM, _INPUT, _VARARGS = "result", "param", "input", "varargs"
 def run_formulas(node, grad_outputs):
     """Backward of a defop node (its ``apply``): one formula per input that needs a gradient."""
     op = node.op
-    if op.once_differentiable and _grad_local.enabled:
-        return _run_once_differentiable(node, grad_outputs)
+    if op.other_backward:  # one test for the common op: neither of the two below
+        if op.once_differentiable and _grad_local.enabled:
+            return _run_once_differentiable(node, grad_outputs)
+        if op.fast_backward is not None and not _grad_local.enabled:
+            return _run_fast_backward(node, op, grad_outputs)
     if op.num_outputs == 1:
         grad = grad_outputs[0]
     else:
@@ -252,6 +274,23 @@ def run_formulas(node, grad_outputs):
                 g = _fit(g, node, i)
         out.append(g)
     return out
+
+
+def _run_fast_backward(node, op, grad_outputs):
+    """The op's declared fused backward on arrays (no graph is being built)."""
+    fn, needs = op.fast_backward
+    if op.num_outputs == 1:
+        grad = grad_outputs[0]._data
+    else:
+        grad = tuple((g if g is not None else _zeros_for(node, i))._data for i, g in enumerate(grad_outputs))
+    saved = node.saved or _NOTHING_SAVED
+    args = []
+    for name in needs:
+        value = read_saved(name, saved, node)
+        args.append(value._data if isinstance(value, Tensor) else value)
+    grads = fn(grad, *args)
+    return [None if edge[0] is None or g is None else _fit(_make(g, False), node, i)
+            for i, (edge, g) in enumerate(zip(node.next_functions, grads))]
 
 
 def _run_once_differentiable(node, grad_outputs):

@@ -9,6 +9,14 @@ function, so the declaration stays the single source of truth; what is
 skipped is one whole Tensor op per operator (argument sorting, promotion,
 dispatch, a Tensor per intermediate), which is most of a small op's backward.
 
+Which formulas take this path is declared on the op (``defop(...,
+array_backward=True)`` or the names of some inputs). At declaration, each
+declared formula is run once on recording stand-ins for its arguments: that
+checks it is arithmetic only (anything else -- a call, an attribute, a
+comparison, a branch on a value -- raises TypeError then, not silently later)
+and finds the kernels its operators stand for. Operator overloading behaves
+the same on every Python version, unlike the bytecode an earlier version read.
+
 "The same numbers" holds under three conditions, checked per call:
 - same dtypes: NumPy and PyTorch promote mixed dtypes differently (float32
   with an int64 tensor: float64 in NumPy, float32 in PyTorch), so every array
@@ -20,50 +28,97 @@ dispatch, a Tensor per intermediate), which is most of a small op's backward.
   kernels from there on), so larger arrays take the Tensor path;
 - same warnings: none (run through kernels.quiet_call).
 """
-import dis
-
 import numpy as np
 
 from .. import kernels
 from ..graph.node import SavedTensor
 
-# Bytecode an arithmetic-only lambda compiles to (Python 3.11; newer versions may add opcodes,
-# which only sends their formulas down the Tensor path).
-_PLAIN = {"RESUME", "LOAD_FAST", "LOAD_CONST", "BINARY_OP", "UNARY_NEGATIVE", "RETURN_VALUE"}
-_KERNEL_OF = {"+": "add", "-": "sub", "*": "mul", "/": "div"}
 _NUMBERS = (int, float, bool)
 
 
-def arithmetic_kernels(fn):
-    """The kernels the operators of formula `fn` stand for (a tuple), or None unless `fn` is
-    arithmetic only: no calls, attributes, comparisons, globals; a bare ``return grad`` is None
-    too (there is nothing to skip)."""
-    if fn is None:
-        return None
-    names = set()
-    for ins in dis.get_instructions(fn):
-        if ins.opname not in _PLAIN:
-            return None
-        if ins.opname == "BINARY_OP":
-            if ins.argrepr not in _KERNEL_OF:
-                return None
-            names.add(_KERNEL_OF[ins.argrepr])
-        elif ins.opname == "UNARY_NEGATIVE":
-            names.add("neg")
-        elif ins.opname == "LOAD_CONST" and ins.argval.__class__ not in _NUMBERS:
-            return None
-    return tuple(sorted(names)) or None
+class NotArithmetic(Exception):
+    pass
 
 
-def single_kernel(fn):
-    """(kernel, i, j) when formula `fn` is one operator on two of its arguments, e.g.
-    ``lambda grad, other: grad * other`` -> ("mul", 0, 1); else None. Such a formula is one
-    kernel call on the arrays, with the kernels' own handling of Python numbers and sizes."""
-    code = [ins for ins in dis.get_instructions(fn) if ins.opname != "RESUME"]
-    if [ins.opname for ins in code] != ["LOAD_FAST", "LOAD_FAST", "BINARY_OP", "RETURN_VALUE"]:
-        return None
-    names = fn.__code__.co_varnames[:fn.__code__.co_argcount]
-    return (_KERNEL_OF[code[2].argrepr], names.index(code[0].argval), names.index(code[1].argval))
+class _Stand:
+    """A recording stand-in for a formula argument (or an intermediate result) at declaration.
+
+    Arithmetic with another stand-in or a Python number records the kernel it stands for;
+    everything else a Tensor could do raises NotArithmetic."""
+
+    __slots__ = ("trace", "arg")
+
+    def __init__(self, trace, arg=None):
+        self.trace = trace  # [(kernel, left operand, right operand)], shared by one formula's run
+        self.arg = arg      # the argument's position, for an argument itself
+
+    def _op(self, kernel, other, reflected=False):
+        if other.__class__ is not _Stand and other.__class__ not in _NUMBERS:
+            raise NotArithmetic(f"an operand of type {type(other).__name__}")
+        pair = (other, self) if reflected else (self, other)
+        self.trace.append((kernel,) + pair)
+        return _Stand(self.trace)
+
+    def __add__(self, other):
+        return self._op("add", other)
+
+    def __radd__(self, other):
+        return self._op("add", other, True)
+
+    def __sub__(self, other):
+        return self._op("sub", other)
+
+    def __rsub__(self, other):
+        return self._op("sub", other, True)
+
+    def __mul__(self, other):
+        return self._op("mul", other)
+
+    def __rmul__(self, other):
+        return self._op("mul", other, True)
+
+    def __truediv__(self, other):
+        return self._op("div", other)
+
+    def __rtruediv__(self, other):
+        return self._op("div", other, True)
+
+    def __neg__(self):
+        self.trace.append(("neg", self, None))
+        return _Stand(self.trace)
+
+    def _refuse(self, *args, **kwargs):
+        raise NotArithmetic("an operation other than +, -, *, / and unary minus")
+
+    __getattr__ = __bool__ = __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse
+    __pow__ = __rpow__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __matmul__ = _refuse
+    __abs__ = __pos__ = __invert__ = __and__ = __or__ = __xor__ = __call__ = __getitem__ = _refuse
+    __index__ = __int__ = __float__ = __len__ = __iter__ = __array__ = _refuse
+    __hash__ = None
+
+
+def arithmetic_kernels(fn, nargs):
+    """(kernels, single) of formula `fn` taking `nargs` arguments: the kernels its operators
+    stand for, and (kernel, i, j) when it is one operator on two of its arguments (``lambda
+    grad, other: grad * other`` -> ("mul", 0, 1)), else None. Raises NotArithmetic unless
+    `fn` is arithmetic only, and for a formula with no operator (nothing to skip)."""
+    trace = []
+    args = [_Stand(trace, i) for i in range(nargs)]
+    try:
+        result = fn(*args)
+    except NotArithmetic:
+        raise
+    except Exception as exc:  # e.g. a call of a Tensor function with a stand-in
+        raise NotArithmetic(f"{type(exc).__name__}: {exc}") from None
+    if result.__class__ is not _Stand or not trace:
+        raise NotArithmetic("no operator on its arguments")
+    used = tuple(sorted({k for k, _, _ in trace}))
+    single = None
+    if len(trace) == 1:
+        kernel, a, b = trace[0]
+        if a.__class__ is _Stand and b.__class__ is _Stand and a.arg is not None and b.arg is not None:
+            single = (kernel, a.arg, b.arg)
+    return used, single
 
 
 class Plan:
@@ -76,15 +131,32 @@ class Plan:
         self.single = single         # (kernel, i, j) for a one-operator formula, else None
 
 
-def plan(op):
-    """Per formula of `op`: a Plan, or None when it must run on Tensors (also every formula of
-    a multi-output op or one that reads input_shapes / needs_input_grad)."""
-    if op.num_outputs != 1 or op.joint is not None:
-        return (None,) * len(op.formulas)
+def plan(op, declared=()):
+    """Per formula of `op`: a Plan for the formulas of the inputs in `declared` (True: every
+    input with a formula), None for the others (they run on Tensors). Raises TypeError when a
+    declared formula is not plain arithmetic on its arguments, or reads input_shapes /
+    needs_input_grad, or the op is multi-output or has a joint formula."""
+    if declared is True:
+        declared = tuple(n for n, (fn, _) in zip(op.inputs, op.formulas) if fn is not None)
+    declared = tuple(declared or ())
+    if declared and (op.num_outputs != 1 or op.joint is not None):
+        raise TypeError(f"defop {op.name}: array_backward needs one output and one formula per input")
     plans = []
-    for fn, needs in op.formulas:
-        used = None if {"input_shapes", "needs_input_grad"} & set(needs) else arithmetic_kernels(fn)
-        plans.append(None if used is None else Plan(used, single_kernel(fn)))
+    for name, (fn, needs) in zip(op.inputs, op.formulas):
+        if name not in declared:
+            plans.append(None)
+            continue
+        if fn is None or {"input_shapes", "needs_input_grad"} & set(needs):
+            raise TypeError(f"defop {op.name}: the formula for {name!r} cannot run on arrays "
+                            f"(none, or it reads input_shapes / needs_input_grad)")
+        try:
+            plans.append(Plan(*arithmetic_kernels(fn, 1 + len(needs))))
+        except NotArithmetic as exc:
+            raise TypeError(f"defop {op.name}: array_backward names {name!r}, whose formula is not plain "
+                            f"arithmetic on its arguments ({exc})") from None
+    unknown = set(declared) - set(op.inputs)
+    if unknown:
+        raise TypeError(f"defop {op.name}: array_backward names {sorted(unknown)}, which are not inputs")
     return tuple(plans)
 
 

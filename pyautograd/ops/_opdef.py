@@ -21,7 +21,7 @@ engine), never in a formula.
 import inspect
 
 from ..graph.node import Node
-from . import _apply, _arrayeval
+from . import _apply, _arrayeval, _surface
 
 REGISTRY = {}  # name -> OpDef, every primitive op (the op database checks it)
 
@@ -40,7 +40,8 @@ class OpDef:
     """The declaration of one primitive op (see defop)."""
 
     def __init__(self, name, signature, forward, grads, node_name, promote, differentiable,
-                 view, num_outputs, out_dtype, once_differentiable, nondiff_outputs, promote_skip=()):
+                 view, num_outputs, out_dtype, once_differentiable, nondiff_outputs, promote_skip=(),
+                 fast_backward=None, array_backward=()):
         self.name = name
         self.promote_skip = frozenset(promote_skip)
         self.signature = signature
@@ -73,7 +74,10 @@ class OpDef:
         self.saves_result = any("result" in needs for _, needs in self.formulas + ((self.joint,) if self.joint else ()))
         self.save_plan = self._save_plan()
         self.saves = {}  # bit mask of inputs needing a gradient -> what to save (_apply._saves)
-        self.arithmetic = _arrayeval.plan(self)  # formulas that may run on arrays (_arrayeval)
+        self.fast_backward = self._fast_backward(fast_backward, known, signature)
+        self.other_backward = once_differentiable or self.fast_backward is not None
+        # formulas declared to run on arrays when no graph is built (_arrayeval)
+        self.arithmetic = _arrayeval.plan(self, array_backward)
         # The forward takes arguments in signature order; when every tensor argument comes
         # first (the common case) that is simply inputs + params.
         self.fast = promote in ("common", "float") and not self.promote_skip and self.varargs is None
@@ -91,6 +95,19 @@ class OpDef:
                                 f"not an argument of {self.name}{signature}, 'result', 'input_shapes' "
                                 f"or 'needs_input_grad'")
         return needs
+
+    def _fast_backward(self, fn, known, signature):
+        """(fn, needs) of a fused backward on arrays, run in place of the formulas when no graph
+        is built; it may read only what the formulas read (so nothing more is saved)."""
+        if fn is None:
+            return None
+        needs = self._needs(fn, known, "fast_backward", signature)
+        read = set(self.joint[1] if self.joint else ()) | {n for _, ns in self.formulas for n in ns}
+        extra = [n for n in needs if n not in read and n not in ("input_shapes", "needs_input_grad")]
+        if extra:
+            raise TypeError(f"defop {self.name}: fast_backward reads {extra}, which no formula reads "
+                            f"(they would not be saved)")
+        return fn, needs
 
     def _save_plan(self):
         """What the forward saves, resolved once: per formula, the index of its input (None for
@@ -121,7 +138,8 @@ def _default_node_name(name):
 
 def defop(name, signature, forward, grads=None, *, tensors=None, node_name=None, promote="common",
           differentiable=True, view=False, num_outputs=1, out_dtype=None, once_differentiable=False,
-          nondiff_outputs=(), promote_skip=(), doc=None):
+          nondiff_outputs=(), promote_skip=(), doc=None, export=False, aliases=(), method=None, inplace=None,
+          dunders=(), out=None, fast_backward=None, array_backward=()):
     """Declares a primitive op and returns its function form.
 
     name:       the PyTorch name ("mul"); the node is named from it ("MulBackward0")
@@ -142,6 +160,18 @@ def defop(name, signature, forward, grads=None, *, tensors=None, node_name=None,
     out_dtype:  a dtype for the output when it differs from the computation dtype (bool).
     nondiff_outputs: indices of outputs that never require grad (e.g. the indices of max).
     promote_skip: tensor arguments left out of promotion (where's condition, an index).
+    fast_backward: fn(grad, *names_it_reads) -> one array (or None) per input: a fused
+                backward on NumPy arrays (grad, saved tensors and the results are arrays), run
+                instead of the formulas when no graph is built (a plain backward); with
+                create_graph the formulas run. tests/test_declared_fast_paths.py checks that both give
+                the same gradients for every op that has one.
+    array_backward: the inputs (or True: all) whose formulas are plain arithmetic (+, -, *,
+                /, unary minus on their arguments and numbers) and may run on the arrays when
+                no graph is built (see _arrayeval); checked when the op is declared.
+    export, aliases, method, inplace, dunders, out: the op's public surface, when the
+                primitive is itself a public function (``torch.exp``, ``x.exp()``, ``x.exp_()``,
+                ``out=``): see ``_surface``. A primitive with none of them is internal (an
+                overload that a front end declared with ``@public`` chooses).
     """
     grads = grads or {}
     if not grads and tensors is None:
@@ -152,11 +182,15 @@ def defop(name, signature, forward, grads=None, *, tensors=None, node_name=None,
         raise ValueError(f"op {name} is declared twice")
     sig = _parse_signature(signature, set(grads) | set(tensors or ()))
     op = OpDef(name, sig, forward, grads, node_name, promote, differentiable, view, num_outputs,
-               out_dtype, once_differentiable, tuple(nondiff_outputs), promote_skip)
+               out_dtype, once_differentiable, tuple(nondiff_outputs), promote_skip, fast_backward,
+               array_backward)
     op.skip_index = frozenset(op.inputs.index(n) for n in promote_skip)
     REGISTRY[name] = op
     fn = _make_function(op, doc)
     op.function = fn
+    if export or aliases or method or inplace or dunders or out:
+        _surface.declare(name, fn, export=export, aliases=aliases, method=method, inplace=inplace,
+                         dunders=dunders, out=out)
     return fn
 
 

@@ -27,21 +27,7 @@ from .._sites import user_site
 from .._tensor import Tensor
 from ..graph import grad_mode
 from ._inplace import _SCALAR_NAMES, _castable, _relock, check_writable
-
-# The public functions that have an out= form in PyTorch, by policy.
-POLICIES = {
-    "cast": ("add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
-             "remainder", "pow", "square", "neg", "negative", "abs", "absolute", "sign", "exp", "exp2", "expm1",
-             "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "reciprocal", "sin", "cos", "tan", "tanh",
-             "sigmoid", "erf", "floor", "ceil", "trunc", "round", "maximum", "minimum", "lerp", "where",
-             "clamp", "clip", "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less",
-             "less_equal", "not_equal", "logical_not", "logical_and", "logical_or", "logical_xor",
-             "mean", "var", "std", "logsumexp", "all", "any", "masked_select", "take_along_dim"),
-    "exact": ("matmul", "mm", "bmm", "mv", "dot", "outer", "ger", "addmm", "baddbmm", "gather", "index_select",
-              "norm", "amax", "amin", "max", "min", "argmax", "argmin"),
-    "dtype": ("sum", "prod", "cumsum", "cumprod"),
-    "cat": ("cat", "concat", "concatenate", "stack"),
-}
+from ._surface import out_policies
 
 # PyTorch's C++ type names, as its dtype-mismatch messages print them.
 _TYPE_META = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
@@ -140,11 +126,12 @@ def with_out(fn, name, policy):
 
 
 def install(namespace, policies=None):
-    """Replaces each listed function in `namespace` (the pyautograd module) by its out= form;
-    aliases (multiply, clip, concat...) keep sharing one function with the name listed first.
-    `policies` ({policy: names}) defaults to POLICIES."""
+    """Replaces each function declared with an out= policy (``out="cast"`` in its defop or
+    ``@public``) in `namespace` (the pyautograd module) by its out= form; aliases (multiply,
+    clip, concat...) keep sharing one function with the declared name. `policies`
+    ({policy: names}) replaces the declared table (the surface issue's block still lists its own)."""
     done = {}
-    for policy, names in (POLICIES if policies is None else policies).items():
+    for policy, names in (out_policies() if policies is None else policies).items():
         for name in names:
             fn = namespace[name]
             if id(fn) not in done:

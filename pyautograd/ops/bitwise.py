@@ -5,6 +5,7 @@ the dtype, since the operation does not exist for floats rather than being unfin
 from .. import kernels
 from . import _apply
 from ._opdef import defop
+from ._surface import declare
 
 
 def _declare(name, arity):
@@ -54,3 +55,19 @@ def reflected(fn):
     def method(self, other):
         return fn(other, self) if isinstance(other, _apply.Tensor) else fn(self, other)
     return method
+
+
+# The public surface of these ops (ops/_surface.py derives pyautograd's exports, the Tensor
+# methods and the out= forms from it).
+# & | ^ ~ << >> on integer and bool tensors, as PyTorch's bitwise ops.
+declare("bitwise_and", bitwise_and, method=True, inplace=True, out="cast",
+        dunders={"__and__": None, "__rand__": reflected, "__iand__": None})
+declare("bitwise_or", bitwise_or, method=True, inplace=True, out="cast",
+        dunders={"__or__": None, "__ror__": reflected, "__ior__": None})
+declare("bitwise_xor", bitwise_xor, method=True, inplace=True, out="cast",
+        dunders={"__xor__": None, "__rxor__": reflected, "__ixor__": None})
+declare("bitwise_not", bitwise_not, method=True, inplace=True, out="cast", dunders=("__invert__",))
+declare("bitwise_left_shift", bitwise_left_shift, method=True, inplace=True, out="cast",
+        dunders=("__lshift__",))
+declare("bitwise_right_shift", bitwise_right_shift, method=True, inplace=True, out="cast",
+        dunders=("__rshift__",))

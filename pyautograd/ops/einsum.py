@@ -17,11 +17,13 @@ opt_einsum; the values agree to rounding).
 import string
 
 from .._tensor import Tensor
+from ._surface import public
 from .shape import viewable
 
 _LETTERS = frozenset(string.ascii_letters)
 
 
+@public()
 def einsum(*args):
     """einsum(equation, *operands) or einsum(op1, sublist1, op2, sublist2, ..., [sublist_out]).
 

@@ -4,6 +4,7 @@ from .. import _creation, kernels
 from . import indexing
 from ._dims import wrap_dim
 from ._opdef import defop
+from ._surface import declare
 
 
 def _fill_zero(grad, dim, index):
@@ -58,3 +59,9 @@ def index_fill(input, dim, index, value):
                                f"{value.ndim} dimension(s).")
         value = value.item()
     return _index_fill(input, d, idx, value)
+
+
+# The public surface of these ops (ops/_surface.py derives pyautograd's exports, the Tensor
+# methods and the out= forms from it).
+declare("index_copy", index_copy, method=True, inplace=True, out="cast")
+declare("index_fill", index_fill, method=True, inplace=True)

@@ -23,6 +23,7 @@ from . import _apply
 from ._dims import wrap_dim
 from ._inplace import apply_inplace
 from ._opdef import defop
+from ._surface import public
 
 index_backward = defop(
     "index_backward", "grad_output, shape, key",
@@ -64,6 +65,7 @@ _index_add = defop(
            "source": lambda grad, dim, index, alpha: _index_any(grad, (slice(None),) * dim + (index,)) * alpha})
 
 
+@public(method=True, inplace=True)
 def index_add(input, dim, index, source, *, alpha=1):
     """input with alpha * source added along `dim` at the positions in `index` (repeats add up)."""
     dim = wrap_dim(dim, input.ndim, "index_add")
@@ -76,6 +78,7 @@ def index_add(input, dim, index, source, *, alpha=1):
     return _index_add(input, dim, idx, source, alpha)
 
 
+@public("index_put", method="index_put", inplace=True)
 def index_put_op(input, indices, values, accumulate=False):
     """torch.index_put: input with input[indices] = values (or += with accumulate)."""
     key = normalize_key(tuple(indices))
@@ -313,6 +316,7 @@ def _check_bounds(input, key):
     parse_key(input._data.shape, key)
 
 
+@public(export=False, dunders=("__getitem__",))
 def getitem(input, key):
     """input[key] with PyTorch's semantics: a view for ints, slices, None and Ellipsis; a copy
     when the key holds integer tensors or lists, or boolean masks."""
@@ -340,6 +344,7 @@ def getitem(input, key):
 
 # -- narrow, select -------------------------------------------------------------------------------
 
+@public(method=True)
 def narrow(input, dim, start, length):
     """The slice [start, start + length) of `dim`, as a view (start may be negative)."""
     if input.ndim == 0:
@@ -358,6 +363,7 @@ def narrow(input, dim, start, length):
     return _index_view(input, (slice(None),) * dim + (slice(start, start + length),))
 
 
+@public(method=True)
 def select(input, dim, index):
     """The sub-tensor at `index` of `dim` (that dim removed), as a view."""
     if input.ndim == 0:
@@ -436,6 +442,7 @@ def _dim_and_size(op, input, dim):
     return dim, (input._data.shape[dim] if input.ndim else 1)
 
 
+@public(method=True, out="exact")
 def gather(input, dim, index, *, sparse_grad=False):
     """out[p] = input[p with p[dim] replaced by index[p]] for every position p of `index`.
 
@@ -472,6 +479,7 @@ def _scatter_checks(op, input, dim, index, src):
     return dim, idx
 
 
+@public(method=True, inplace=True)
 def scatter(input, dim, index, src=None, *, value=None):
     """A copy of `input` with src[p] (or the number `value`) written at position p of `index`,
     its dim `dim` replaced by index[p]. Where an index repeats, which write remains is unspecified."""
@@ -486,6 +494,7 @@ def scatter(input, dim, index, src=None, *, value=None):
     return _scatter_src(input, dim, idx, src)
 
 
+@public(method=True, inplace=True)
 def scatter_add(input, dim, index, src):
     """A copy of `input` with src[p] added at position p of `index`, its dim `dim` replaced by
     index[p]; repeated indices add up."""
@@ -506,6 +515,7 @@ _index_select = defop("index_select", "input, dim, index", kernels.index_select,
                       grads={"input": _index_select_grad})
 
 
+@public(method=True, out="exact")
 def index_select(input, dim, index):
     """The entries of `input` at positions `index` (a vector) along `dim`, in that order."""
     dim, size = _dim_and_size("index_select", input, dim)
@@ -557,6 +567,7 @@ def _broadcast_shape(a, b):
                            f"non-singleton dimension {d}") from None
 
 
+@public(method=True, inplace=True)
 def masked_fill(input, mask, value):
     """`input` with `value` (a number or a 0-d tensor) where the bool `mask` is True; mask and
     input broadcast together. The result has input's dtype."""
@@ -585,6 +596,7 @@ _masked_select = defop("masked_select", "input, mask", kernels.masked_select, pr
                        grads={"input": _masked_select_grad})
 
 
+@public(method=True, out="cast")
 def masked_select(input, mask):
     """The elements of `input` where the bool `mask` is True (both broadcast), as a 1-D tensor."""
     m = _mask_arg("masked_select", mask, "masked_select: expected BoolTensor for mask (got {})")
@@ -597,6 +609,7 @@ def masked_select(input, mask):
 _nonzero = defop("nonzero", "input", kernels.nonzero, promote=None, differentiable=False)
 
 
+@public(method=True)
 def nonzero(input, *, as_tuple=False):
     """The indices of the nonzero elements: an int64 tensor (count, ndim), or with as_tuple a
     tuple of ndim 1-D tensors (a 0-d input counts as 1-D there)."""
@@ -607,6 +620,7 @@ def nonzero(input, *, as_tuple=False):
     return tuple(found.select(1, d).contiguous() for d in range(flat.ndim))
 
 
+@public(method=True)
 def argwhere(input):
     """The indices of the nonzero elements, as an int64 tensor (count, ndim)."""
     return _nonzero(input)
@@ -615,6 +629,7 @@ def argwhere(input):
 _one_hot = defop("one_hot", "input, num_classes", kernels.one_hot, promote=None, differentiable=False)
 
 
+@public()
 def one_hot(tensor, num_classes=-1):
     """int64 tensor of shape tensor.shape + (num_classes,): 1 at each entry's class, else 0.
 

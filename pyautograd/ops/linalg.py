@@ -2,10 +2,25 @@
 
 Gradients are products with the other operand transposed; matmul's batch
 broadcasting is undone by the generic path (summing over broadcast dims).
+
+The file ends with the family's front ends (``@public``): argument checks, the choice among
+PyTorch's overloads (each overload a primitive above, with its own node name) and the ops
+that are compositions; a primitive sharing its public name with its front end is named
+``<name>_op`` here (the op and its node keep PyTorch's name).
 """
+import math
+
+import numpy as np
+
 from .. import kernels
+from .._tensor import Tensor
+from ..graph.grad_mode import is_grad_enabled
+from ..graph.observers import active as _observing
+from ._apply import record_computed
 from ._opdef import defop
-from .pointwise import threshold_backward
+from ._surface import public, reflected
+from .pointwise import relu
+from .shape import _unsafe_view, expand, reshape, squeeze_, t, unsqueeze
 from .product_checks import check_linear, checked_bmm, checked_dot, checked_mm, checked_mv
 
 
@@ -13,63 +28,133 @@ def _mT(x):
     return x.transpose(-2, -1)
 
 
-mm = defop("mm", "input, mat2", checked_mm, promote=None,
-           grads={"input": lambda grad, mat2: grad.mm(mat2.t()),
-                  "mat2": lambda grad, input: input.t().mm(grad)})
+mm_op = defop("mm", "input, mat2", checked_mm, promote=None,
+              grads={"input": lambda grad, mat2: grad.mm(mat2.t()),
+                     "mat2": lambda grad, input: input.t().mm(grad)})
 
 bmm = defop("bmm", "input, mat2", checked_bmm, promote=None,
             grads={"input": lambda grad, mat2: grad.bmm(_mT(mat2)),
-                   "mat2": lambda grad, input: _mT(input).bmm(grad)})
+                   "mat2": lambda grad, input: _mT(input).bmm(grad)},
+            export=True, method=True, out="exact")
 
 mv = defop("mv", "input, vec", checked_mv, promote=None,
            grads={"input": lambda grad, vec: grad.unsqueeze(-1) * vec,
-                  "vec": lambda grad, input: input.t().mv(grad)})
+                  "vec": lambda grad, input: input.t().mv(grad)},
+           export=True, method=True, out="exact")
 
 dot = defop("dot", "input, other", checked_dot, promote=None,
             grads={"input": lambda grad, other: grad * other,
-                   "other": lambda grad, input: grad * input})
+                   "other": lambda grad, input: grad * input},
+            export=True, method=True, out="exact",
+            array_backward=True)
 
 matmul_nd = defop("matmul_nd", "input, other", checked_mm, promote=None, node_name="UnsafeViewBackward0",
                   grads={"input": lambda grad, other: grad.matmul(_mT(other)),
                          "other": lambda grad, input: _mT(input).matmul(grad)})
 
+
+def _addmm_input_grad(grad, beta, input_shapes):
+    g = grad if beta == 1 else grad * beta
+    shape = input_shapes[0]
+    if len(shape) == 1 and g.ndim == 2 and shape[0] == g.shape[1]:
+        return g.sum(0)  # a bias row (a Linear's): one reduction, not the generic sum-to-shape
+    return g
+
+
 addmm = defop("addmm", "input, mat1, mat2, *, beta=1, alpha=1",
               lambda input, mat1, mat2, beta, alpha: kernels.gemm(mat1, mat2, c=input, alpha=alpha, beta=beta),
-              grads={"input": lambda grad, beta: grad if beta == 1 else grad * beta,
+              grads={"input": _addmm_input_grad,
                      "mat1": lambda grad, mat2, alpha: grad.mm(mat2.t()) * alpha if alpha != 1 else grad.mm(mat2.t()),
-                     "mat2": lambda grad, mat1, alpha: mat1.t().mm(grad) * alpha if alpha != 1 else mat1.t().mm(grad)})
+                     "mat2": lambda grad, mat1, alpha: mat1.t().mm(grad) * alpha if alpha != 1 else mat1.t().mm(grad)},
+              export=True, method=True, inplace=True, out="exact")
 
 
-def _linear(input, weight, bias=None, activation=None):
-    check_linear(input, weight, bias)
-    return kernels.linear(input, weight, bias, activation=activation)
+# -- Linear: one fused kernel forward, PyTorch's unfused graph ---------------------------------------
+#
+# F.linear(x, w, b) is addmm(b, x, w.t()) in PyTorch, and nn.Sequential's Linear then ReLU is
+# relu(addmm(...)). Here the forward is one kernels.linear call (the GEMM's epilogue adds the bias
+# and clamps), and the graph is recorded as the unfused calls would build it: TBackward0 for the
+# weight, AddmmBackward0 (or MmBackward0) with PyTorch's inputs, then ReluBackward0. Nothing can
+# tell the two apart: node names, next_functions, hooks, saved tensors and version checks are the
+# unfused ones. The pre-activation output of the fused path is never materialized: addmm's
+# formulas do not read it, so a zero-stride placeholder of its shape and dtype stands for it.
 
 
-linear_bias = defop("linear_bias", "input, weight, bias", _linear, promote=None,
-                    node_name="AddmmBackward0",
-                    grads={"input": lambda grad, weight: grad.mm(weight),
-                           "weight": lambda grad, input: grad.t().mm(input),
-                           "bias": lambda grad: grad.sum(0)})
+# A Linear's addmm(bias, input, weight.t()) and mm(input, weight.t()): PyTorch's nodes (AddmmBackward0,
+# MmBackward0) saving what PyTorch's save, with the weight's gradient computed in the layout of the
+# transposed weight, as PyTorch's mm_mat2_backward does (so it reaches the weight contiguous).
+linear_addmm = defop("linear_addmm", "input, mat1, mat2", lambda input, mat1, mat2: kernels.gemm(mat1, mat2, c=input, beta=1.0),
+                     promote=None, node_name="AddmmBackward0",
+                     grads={"input": lambda grad: grad.sum(0),
+                            "mat1": lambda grad, mat2: grad.mm(mat2.t()),
+                            "mat2": lambda grad, mat1: grad.t().mm(mat1).t()},
+                     doc="addmm(bias, input, weight.t()) for a Linear layer (bias 1-D, weight.t() a transposed view).")
 
-def _linear_relu_grads(grad, needs_input_grad, input, weight, result):
-    # relu's mask is applied once and shared by the three products
-    g = threshold_backward(grad, result)
-    need_input, need_weight, need_bias = needs_input_grad
-    return (g.mm(weight) if need_input else None, g.t().mm(input) if need_weight else None,
-            g.sum(0) if need_bias else None)
+linear_mm = defop("linear_mm", "input, mat2", checked_mm, promote=None, node_name="MmBackward0",
+                  grads={"input": lambda grad, mat2: grad.mm(mat2.t()),
+                         "mat2": lambda grad, input: grad.t().mm(input).t()},
+                  doc="mm(input, weight.t()) for a bias-less Linear layer (weight.t() a transposed view).")
 
 
-linear_relu = defop("linear_relu", "input, weight, bias",
-                    lambda input, weight, bias: _linear(input, weight, bias, "relu"), promote=None,
-                    tensors=("input", "weight", "bias"), node_name="ReluBackward0",
-                    grads={"*": _linear_relu_grads},
-                    doc="relu(input @ weight.T + bias) for 2-D input, in one kernel call (the GEMM's "
-                        "epilogue adds the bias and clamps): what nn.Sequential runs for Linear then ReLU.")
+def _fusable(input, weight, bias):
+    """Whether kernels.linear may compute the forward (2-D input, one float dtype, no observer
+    watching each op's output: an observer sees the unfused calls)."""
+    if not (isinstance(input, Tensor) and isinstance(weight, Tensor) and input.ndim == 2
+            and _observing.forward_computed is None):
+        return False
+    dt = input._data.dtype
+    if dt.kind != "f" or weight._data.dtype != dt:
+        return False
+    return bias is None or (isinstance(bias, Tensor) and bias._data.dtype == dt and bias.ndim == 1)
 
-linear_nobias = defop("linear_nobias", "input, weight", _linear, promote=None,
-                      node_name="MmBackward0",
-                      grads={"input": lambda grad, weight: grad.mm(weight),
-                             "weight": lambda grad, input: grad.t().mm(input)})
+
+def _check(input, weight, bias):
+    check_linear(input._data, weight._data, None if bias is None else bias._data)
+
+
+_PLACEHOLDERS = {}  # (shape, dtype) -> a read-only zero-stride array: one per layer shape, reused
+
+
+def _placeholder(shape, dtype):
+    key = (shape, dtype)
+    array = _PLACEHOLDERS.get(key)
+    if array is None:
+        if len(_PLACEHOLDERS) > 64:  # many batch sizes: start over rather than grow
+            _PLACEHOLDERS.clear()
+        array = _PLACEHOLDERS[key] = np.broadcast_to(np.zeros((), dtype), shape)
+    return array
+
+
+def linear_bias(input, weight, bias):
+    """input @ weight.T + bias (2-D input): one fused kernel call, recorded as PyTorch's
+    addmm(bias, input, weight.t())."""
+    _check(input, weight, bias)  # PyTorch's errors (dtypes, shapes), whichever path runs
+    if not _fusable(input, weight, bias):
+        return linear_addmm(bias, input, t(weight))
+    out = kernels.linear(input._data, weight._data, bias._data)
+    return record_computed(linear_addmm.op, (bias, input, t(weight)), (), out)
+
+
+def linear_nobias(input, weight):
+    """input @ weight.T (2-D input), recorded as PyTorch's mm(input, weight.t())."""
+    _check(input, weight, None)
+    if not _fusable(input, weight, None):
+        return linear_mm(input, t(weight))
+    return record_computed(linear_mm.op, (input, t(weight)), (), kernels.linear(input._data, weight._data))
+
+
+def linear_relu(input, weight, bias):
+    """relu(input @ weight.T + bias) for 2-D input in one kernel call (the GEMM's epilogue adds
+    the bias and clamps): what nn.Sequential runs for Linear then ReLU. The graph is the
+    unfused one: ReluBackward0 -> AddmmBackward0 -> (bias, input, TBackward0 -> weight)."""
+    _check(input, weight, bias)
+    if not _fusable(input, weight, bias):
+        return relu(linear_addmm(bias, input, t(weight)))
+    y = kernels.linear(input._data, weight._data, bias._data, activation="relu")
+    if not (is_grad_enabled() and (input._rg or weight._rg or bias._rg)):
+        return Tensor._make(y, False)
+    pre = record_computed(linear_addmm.op, (bias, input, t(weight)), (), _placeholder(y.shape, y.dtype))
+    return record_computed(relu.op, (pre,), (), y)
 
 
 def _baddbmm_forward(input, batch1, batch2, beta, alpha):
@@ -85,7 +170,83 @@ def _scaled(x, factor):
     return x if factor == 1 else x * factor
 
 
-baddbmm = defop("baddbmm", "input, batch1, batch2, *, beta=1, alpha=1", _baddbmm_forward,
-                grads={"input": lambda grad, beta: _scaled(grad, beta),
-                       "batch1": lambda grad, batch2, alpha: _scaled(grad.bmm(_mT(batch2)), alpha),
-                       "batch2": lambda grad, batch1, alpha: _scaled(_mT(batch1).bmm(grad), alpha)})
+baddbmm_op = defop("baddbmm", "input, batch1, batch2, *, beta=1, alpha=1", _baddbmm_forward,
+                   grads={"input": lambda grad, beta: _scaled(grad, beta),
+                          "batch1": lambda grad, batch2, alpha: _scaled(grad.bmm(_mT(batch2)), alpha),
+                          "batch2": lambda grad, batch1, alpha: _scaled(_mT(batch1).bmm(grad), alpha)})
+
+
+# -- front ends: argument checks and PyTorch's routes through the primitives above --------------------
+
+@public(method=True, out="exact", dunders={"__matmul__": None, "__rmatmul__": reflected})
+def matmul(input, other):
+    """The matrix product with NumPy/PyTorch's 1-D and batch broadcasting rules.
+
+    The 1-D cases take PyTorch's route, so grad_fn names match: a vector times a matrix is
+    unsqueeze, mm and an in-place squeeze_ (SqueezeBackward4); a batch of matrices times a
+    vector (or a vector times a batch) folds the batch into one mv (UnsafeViewBackward0).
+    """
+    a, b = input.ndim, other.ndim
+    if a == 0 or b == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a}D and {b}D")
+    if a == 1 and b == 1:
+        return dot(input, other)
+    if a == 2 and b == 1:
+        return mv(input, other)
+    if a == 1 and b == 2:
+        return squeeze_(mm(unsqueeze(input, 0), other), 0)
+    if a == 2 and b == 2:
+        return mm_op(input, other)
+    if b == 1:
+        return _fold_mv(input, other)
+    if a == 1:
+        return _fold_mv(other.transpose(-2, -1), input)
+    return matmul_nd(input, other)
+
+
+def _fold_mv(batch, vector):
+    """A batch of matrices (..., n, k) times a k-vector as one mv over the folded batch."""
+    shape = batch._data.shape
+    if shape[-1] != vector._data.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({math.prod(shape[:-1])}), mat ({math.prod(shape[:-1])}x"
+                           f"{shape[-1]}), vec ({vector._data.shape[0]})")
+    folded = reshape(batch, math.prod(shape[:-1]), shape[-1])
+    return _unsafe_view(mv(folded, vector), shape[:-1])
+
+
+@public(method=True, out="exact")
+def mm(input, mat2):
+    """The product of two matrices."""
+    if input.ndim != 2 or mat2.ndim != 2:
+        raise RuntimeError(f"mm: expected 2D tensors, got {input.ndim}D and {mat2.ndim}D")
+    if input._data.shape[1] != mat2._data.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({input._data.shape[0]}x"
+                           f"{input._data.shape[1]} and {mat2._data.shape[0]}x{mat2._data.shape[1]})")
+    return mm_op(input, mat2)
+
+
+@public(aliases=("ger",), method=("outer", "ger"), out="exact")
+def outer(input, vec2):
+    """The outer product of two vectors: out[i, j] = input[i] * vec2[j]."""
+    for name, x in (("self", input), ("vec2", vec2)):
+        if x.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {x.ndim}-D")
+    return input.reshape(input._data.shape[0], 1) * vec2
+
+
+@public(method=True, inplace=True, out="exact")
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """beta * input + alpha * (batch1 @ batch2), batch by batch; input broadcasts to the result."""
+    for name, x in (("batch1", batch1), ("batch2", batch2)):
+        if x.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor (got shape {list(x._data.shape)})")
+    (b, n, m), (b2, m2, p) = batch1._data.shape, batch2._data.shape
+    if (b2, m2) != (b, m):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {m}] but got: "
+                           f"[{b2}, {m2}].")
+    dts = (input.dtype, batch1.dtype, batch2.dtype)
+    if len(set(dts)) != 1:
+        raise RuntimeError(f"Input dtypes must be the same, got: input {dts[0].name}, batch1: {dts[1].name}, "
+                           f"batch2: {dts[2].name}")
+    expand(input, b, n, p)  # validates the broadcast with PyTorch's message
+    return baddbmm_op(input, batch1, batch2, beta=beta, alpha=alpha)

@@ -6,8 +6,10 @@ also handles singular ones through an SVD)."""
 import numpy as np
 
 from .. import kernels, return_types
-from . import composite as C
+from . import reduction as R
+from . import shape as shape_ops
 from ._opdef import defop
+from ._surface import declare
 from .matrix import tril
 from .pointwise import where
 from .shape_more import diag_embed
@@ -61,7 +63,7 @@ _solve = defop("linalg_solve", "A, B, vector", kernels.linalg_solve, promote=Non
 def _cholesky_grad(grad, result, upper):
     L, gL = (_mT(result), _mT(grad)) if upper else (result, grad)
     M = _mT(L) @ gL
-    P = tril(M) - 0.5 * diag_embed(C.diagonal(M, 0, -2, -1))
+    P = tril(M) - 0.5 * diag_embed(shape_ops.diagonal(M, 0, -2, -1))
     L_inv = inv(L)
     S = _mT(L_inv) @ P @ L_inv
     return 0.5 * (S + _mT(S))
@@ -117,12 +119,20 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     """The Frobenius norm of each matrix (ord "fro"; other orders are not supported yet)."""
     if ord != "fro":
         raise RuntimeError(f"linalg.matrix_norm: ord={ord!r} is not supported by pyautograd yet (only 'fro')")
-    return C.vector_norm(A, 2, dim, keepdim, dtype=dtype)
+    return R.vector_norm(A, 2, dim, keepdim, dtype=dtype)
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     """torch.linalg.norm: the 2-norm of the flattened input (ord None), a vector norm along one
     dim, or the Frobenius norm of matrices (ord "fro")."""
     if ord is None or (isinstance(dim, int) and not isinstance(ord, str)):
-        return C.vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+        return R.vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
     return matrix_norm(A, ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
+
+
+# The public surface of these ops (ops/_surface.py derives pyautograd's exports, the Tensor
+# methods and the out= forms from it).
+declare("det", det, method=True)
+declare("logdet", logdet, method=True)
+declare("slogdet", slogdet, method=True)
+declare("inverse", inv, method=True, out="exact")

@@ -6,14 +6,11 @@ arrive checked, broadcast and in one dtype from the front ends in
 nn/_losses.py (promote=None here). Losses PyTorch writes from other ops
 (l1_loss, kl_div, cross-entropy with probabilities) are composites there.
 
-cross_entropy_fused is the fused log_softmax + nll_loss of class-index
-cross-entropy on (N, C) logits, label smoothing included: one pass over the
-logits forward (kernels.cross_entropy) and one backward
-(kernels.cross_entropy_backward), the latter an op with its own formulas.
+Cross-entropy with class indices is log_softmax then nll_loss, as in PyTorch
+(its graph, NllLossBackward0 -> LogSoftmaxBackward0, is PyTorch's).
 """
-from .. import _creation, kernels
+from .. import kernels
 from ._opdef import defop
-from .indexing import one_hot
 from .pointwise import logsigmoid
 
 
@@ -127,62 +124,3 @@ def _declare_nll(name, node_name):
 
 nll_loss = _declare_nll("nll_loss", "NllLossBackward0")
 nll_loss2d = _declare_nll("nll_loss2d", "NllLoss2DBackward0")
-
-
-# -- fused cross-entropy (class indices, (N, C) logits) --------------------------------------------
-
-
-def _ce_terms(input, target, weight, ignore_index, label_smoothing):
-    """Constants of the cross-entropy gradient: A (N, C), the weight on each class's
-    log-probability per row ((1 - eps) w_t at the target, eps/C w_c everywhere, 0 on an
-    ignored row); S = A.sum(1); and W, the mean's denominator (sum of kept rows' w_t)."""
-    c = input.shape[1]
-    kept = target != ignore_index
-    safe = target.masked_fill(~kept, 0)
-    w = _creation.ones(c, dtype=input.dtype) if weight is None else weight
-    w_t = w[safe] * kept
-    a = (1 - label_smoothing) * one_hot(safe, c).to(input.dtype) * w_t.unsqueeze(1)
-    if label_smoothing:
-        a = a + (label_smoothing / c) * w * kept.unsqueeze(1)
-    return a, a.sum(1, keepdim=True), w_t.sum()
-
-
-def _ce_row_scale(grad_output, reduction, total_weight):
-    """Each row's share of the incoming gradient, as a column (N, 1) or a 0-d tensor."""
-    if reduction == "none":
-        return grad_output.unsqueeze(1)
-    return grad_output / total_weight if reduction == "mean" else grad_output
-
-
-def _ce_backward_grad_output(grad, input, target, weight, ignore_index, reduction, label_smoothing):
-    # the backward is linear in grad_output: d_input = s * (S * softmax - A)
-    a, s_rows, total = _ce_terms(input, target, weight, ignore_index, label_smoothing)
-    h = (grad * (s_rows * input.softmax(1) - a)).sum(1)
-    if reduction == "none":
-        return h
-    return h.sum() / total if reduction == "mean" else h.sum()
-
-
-def _ce_backward_input(grad, grad_output, input, target, weight, ignore_index, reduction, label_smoothing):
-    # d/d input of s * S * softmax(input), against grad: the softmax backward
-    _, s_rows, total = _ce_terms(input, target, weight, ignore_index, label_smoothing)
-    p = input.softmax(1)
-    return _ce_row_scale(grad_output, reduction, total) * s_rows * p * (grad - (grad * p).sum(1, keepdim=True))
-
-
-cross_entropy_backward = defop(
-    "cross_entropy_backward", "grad_output, input, target, weight, ignore_index, reduction, label_smoothing",
-    lambda grad_output, input, target, weight, ignore_index, reduction, label_smoothing:
-    kernels.cross_entropy_backward(grad_output, input, target, weight=weight, ignore_index=ignore_index,
-                                   reduction=reduction, label_smoothing=label_smoothing),
-    tensors=("target", "weight"), promote=None,
-    grads={"grad_output": _ce_backward_grad_output, "input": _ce_backward_input})
-
-cross_entropy_fused = defop(
-    "cross_entropy_fused", "input, target, weight, ignore_index, reduction, label_smoothing",
-    lambda input, target, weight, ignore_index, reduction, label_smoothing: kernels.cross_entropy(
-        input, target, weight=weight, ignore_index=ignore_index, reduction=reduction,
-        label_smoothing=label_smoothing),
-    tensors=("target", "weight"), promote=None, node_name="NllLossBackward0",
-    grads={"input": lambda grad, input, target, weight, ignore_index, reduction, label_smoothing:
-           cross_entropy_backward(grad, input, target, weight, ignore_index, reduction, label_smoothing)})

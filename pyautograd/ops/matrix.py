@@ -2,6 +2,7 @@
 in ops/_methods.py). Zeroing a triangle is linear, so its gradient zeroes the same triangle."""
 from .. import kernels
 from ._opdef import defop
+from ._surface import declare
 
 
 def _require_matrix(op, input):
@@ -31,3 +32,9 @@ def triu(input, diagonal=0):
 
 
 __all__ = ["tril", "triu"]
+
+
+# The public surface of these ops (ops/_surface.py derives pyautograd's exports, the Tensor
+# methods and the out= forms from it).
+for _name, _fn in (("tril", tril), ("triu", triu)):
+    declare(_name, _fn, method=True, inplace=True, out="exact")

@@ -10,11 +10,11 @@ would carry no history, and the second derivative needs it):
     dx = rstd * (g - mean(g) - xhat * mean(g * xhat))   (means over the normalized axes),
     dweight = sum(grad * xhat),   dbias = sum(grad)      (sums over the other axes).
 
-A plain backward (no create_graph; the engine runs formulas under no_grad) takes the fused
-kernels (kernels.layer_norm_backward, batch_norm_backward: one NumPy pass each instead of a
-dozen recorded ops); with create_graph the same gradients come from the Tensor-op formulas,
-which gradgradcheck verifies (and gradcheck and the comparison with PyTorch verify the
-kernels).
+A plain backward (no create_graph) takes the fused kernels declared as the ops'
+``fast_backward`` (kernels.layer_norm_backward, batch_norm_backward: one pass each instead of
+a dozen recorded ops); with create_graph the same gradients come from the Tensor-op formulas,
+which gradgradcheck verifies. tests/test_declared_fast_paths.py checks that the two agree, on both
+kernel backends.
 
 The front ends (nn/_normalization.py, nn/_sparse.py, nn/_padding.py) check arguments and
 normalize them before calling these.
@@ -23,7 +23,6 @@ import numpy as np
 
 from .. import _creation, kernels
 from .._tensor import Tensor
-from ..graph import grad_mode
 from . import reduction
 from ._opdef import defop
 from .indexing import _index_add, _index_select
@@ -41,7 +40,7 @@ def _normalized_grads(grad, input, weight, stat_axes, param_axes, param_view, pa
     `stat_axes`; weight is broadcast through `param_view`, parameter gradients sum `param_axes`
     and take `param_shape`."""
     mean = reduction.mean_dim(input, stat_axes, True)
-    rstd = (reduction.var(input, stat_axes, 0, True) + eps).rsqrt()
+    rstd = (reduction.var_op(input, stat_axes, 0, True) + eps).rsqrt()
     xhat = (input - mean) * rstd
     dx = dw = db = None
     if needs[0]:
@@ -56,14 +55,15 @@ def _normalized_grads(grad, input, weight, stat_axes, param_axes, param_view, pa
     return dx, dw, db
 
 
-def _wrapped(grads, needs):
-    return tuple(Tensor._wrap(g) if g is not None and need else None for g, need in zip(grads, needs))
+def _needed(grads, needs):
+    return tuple(g if need else None for g, need in zip(grads, needs))
+
+
+def _layer_norm_fast(grad, input, weight, normalized_ndim, eps, needs_input_grad):
+    return _needed(kernels.layer_norm_backward(grad, input, weight, normalized_ndim, eps), needs_input_grad)
 
 
 def _layer_norm_grads(grad, input, weight, normalized_ndim, eps, needs_input_grad):
-    if not grad_mode.is_grad_enabled():
-        return _wrapped(kernels.layer_norm_backward(grad._data, input._data, None if weight is None else weight._data,
-                                                    normalized_ndim, eps), needs_input_grad)
     ndim = input.ndim
     shape = input.shape[ndim - normalized_ndim:]
     return _normalized_grads(grad, input, weight, tuple(range(ndim - normalized_ndim, ndim)),
@@ -73,7 +73,7 @@ def _layer_norm_grads(grad, input, weight, normalized_ndim, eps, needs_input_gra
 native_layer_norm = defop(
     "native_layer_norm", "input, weight, bias, normalized_ndim, eps", kernels.layer_norm,
     tensors=("input", "weight", "bias"), promote=None,
-    grads={"*": _layer_norm_grads},
+    grads={"*": _layer_norm_grads}, fast_backward=_layer_norm_fast,
     doc="Layer normalization over the last `normalized_ndim` dims (the primitive behind F.layer_norm).")
 
 
@@ -81,12 +81,13 @@ def _channel_view(input):
     return (1, input.shape[1]) + (1,) * (input.ndim - 2)
 
 
+def _batch_norm_fast(grads, input, weight, running_mean, running_var, eps, needs_input_grad):
+    grads = kernels.batch_norm_backward(grads[0], input, weight, running_mean, running_var, eps)
+    return _needed(grads, needs_input_grad) + (None, None)
+
+
 def _batch_norm_grads(grads, input, weight, running_mean, running_var, eps, needs_input_grad):
     grad = grads[0]
-    if not grad_mode.is_grad_enabled():
-        arrays = [None if t is None else t._data for t in (weight, running_mean, running_var)]
-        grads = kernels.batch_norm_backward(grad._data, input._data, *arrays, eps)
-        return _wrapped(grads, needs_input_grad) + (None, None)
     axes = (0,) + tuple(range(2, input.ndim))
     view = _channel_view(input)
     if running_mean is None:
@@ -109,7 +110,7 @@ native_batch_norm = defop(
     lambda input, weight, bias, running_mean, running_var, eps: kernels.batch_norm(
         input, weight, bias, running_mean, running_var, running_mean is None, eps),
     tensors=("input", "weight", "bias", "running_mean", "running_var"), promote=None,
-    num_outputs=3, nondiff_outputs=(1, 2), grads={"*": _batch_norm_grads},
+    num_outputs=3, nondiff_outputs=(1, 2), grads={"*": _batch_norm_grads}, fast_backward=_batch_norm_fast,
     doc="Batch normalization over dim 1 of (N, C, *) input: with the batch's statistics when "
         "running_mean is None, else with running_mean/running_var. Returns (out, mean, var), the "
         "statistics used (biased variance).")

@@ -10,15 +10,14 @@ from .. import _creation, kernels
 from . import _apply
 from ._dims import wrap_dim
 from ._opdef import defop
-from .composite import cat
+from ._surface import declare
+from .shape import cat
 from .pointwise import sigmoid, softplus, where
 
 # PyTorch's hardsigmoid backward multiplies by 1/6 rounded to float32, in every dtype.
 _ONE_SIXTH_F32 = float(np.float32(1.0 / 6.0))
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
-asin = defop("asin", "input", kernels.asin, promote="float",
-             grads={"input": lambda grad, input: grad * (1 - input * input).rsqrt()})
 acos = defop("acos", "input", kernels.acos, promote="float",
              grads={"input": lambda grad, input: -grad * (1 - input * input).rsqrt()})
 atan = defop("atan", "input", kernels.atan, promote="float",
@@ -189,3 +188,16 @@ def prelu(input, weight):
         if input.ndim >= 2:
             weight = weight.reshape([1, n] + [1] * (input.ndim - 2))
     return _prelu(input, weight)
+
+
+# The public surface of these ops (ops/_surface.py derives pyautograd's exports, the Tensor
+# methods and the out= forms from it).
+for _name, _fn, _alias in (("acos", acos, "arccos"), ("atan", atan, "arctan"), ("sinh", sinh, None),
+                           ("cosh", cosh, None), ("asinh", asinh, "arcsinh"), ("acosh", acosh, "arccosh"),
+                           ("atanh", atanh, "arctanh"), ("atan2", atan2, "arctan2"), ("hypot", hypot, None),
+                           ("logaddexp", logaddexp, None), ("xlogy", xlogy, None), ("fmod", fmod, None),
+                           ("nan_to_num", nan_to_num, None), ("clamp_min", clamp_min, None),
+                           ("clamp_max", clamp_max, None), ("addcmul", addcmul, None), ("addcdiv", addcdiv, None),
+                           ("erfinv", erfinv, None)):
+    declare(_name, _fn, aliases=(_alias,) if _alias else (), method=(_name, _alias) if _alias else True,
+            inplace=(f"{_name}_", f"{_alias}_") if _alias else (f"{_name}_",), out="cast")

@@ -9,17 +9,29 @@ of each slice, prod divides by the input only when no input is zero (else it
 takes the products of the other elements, exact at any number of zeros), and
 the 2-norm's gradient at 0 is 0.
 
-Dims arrive normalized by the front ends (composite.py): a sorted tuple of
+Dims arrive normalized by the front ends (at the end of this file): a sorted tuple of
 non-negative ints, or None for every dim.
+
+The file ends with the family's front ends (``@public``): argument checks, the choice among
+PyTorch's overloads (each overload a primitive above, with its own node name) and the ops
+that are compositions; a primitive sharing its public name with its front end is named
+``<name>_op`` here (the op and its node keep PyTorch's name).
 """
+import builtins
 import math
+import numbers
+import warnings
 
 import numpy as np
 
-from .. import kernels
-from .._creation import arange, ones_like, zeros_like
-from ..graph import grad_mode
+from .. import _dtype, kernels, return_types
+from .._creation import arange, ones_like
+from .._tensor import Tensor
+from ..graph.grad_mode import no_grad
+from . import pointwise
+from ._dims import wrap_dim, wrap_dims
 from ._opdef import defop
+from ._surface import public
 from .pointwise import isnan, where
 from .shape import _cat
 
@@ -60,11 +72,13 @@ sum_dim = defop("sum_dim", "input, dims, keepdim", kernels.sum, promote=None, no
 mean_all = defop("mean_all", "input", lambda input: kernels.mean(input, None, False), promote=None,
                  node_name="MeanBackward0",
                  grads={"input": lambda grad, input_shapes:
-                        grad.expand(input_shapes[0]) / max(_count(input_shapes[0], range(len(input_shapes[0]))), 1)})
+                        grad.expand(input_shapes[0])
+                        / builtins.max(_count(input_shapes[0], range(len(input_shapes[0]))), 1)})
 
 mean_dim = defop("mean_dim", "input, dims, keepdim", kernels.mean, promote=None, node_name="MeanBackward1",
                  grads={"input": lambda grad, input_shapes, dims, keepdim:
-                        _expand_back(grad, input_shapes[0], dims, keepdim) / max(_count(input_shapes[0], dims), 1)})
+                        _expand_back(grad, input_shapes[0], dims, keepdim)
+                        / builtins.max(_count(input_shapes[0], dims), 1)})
 
 # -- prod -----------------------------------------------------------------------------------
 
@@ -124,8 +138,6 @@ def _prod_backward(grad, input, result, dim, keepdim):
     if dim is None:
         if zeros == 0:
             return grad * (result / input)
-        if zeros > 1 and not grad_mode.is_grad_enabled():
-            return zeros_like(input)
         return (grad * _exclusive_products(input.reshape(-1), 0)).reshape(input.shape)
     if not keepdim:
         grad, result = grad.unsqueeze(dim), result.unsqueeze(dim)
@@ -134,9 +146,18 @@ def _prod_backward(grad, input, result, dim, keepdim):
     return grad * _exclusive_products(input, dim)
 
 
+def _prod_all_fast(grad, input, result):
+    """prod's backward when no graph is built (its fast_backward): with two zeros or more, every
+    product of the other elements is 0."""
+    if input.ndim and np.count_nonzero(input == 0) > 1:
+        return (np.zeros_like(input),)
+    return (_prod_backward(Tensor._wrap(grad), Tensor._wrap(input), Tensor._wrap(result), None, False)._data,)
+
+
 prod_all = defop("prod_all", "input", lambda input: _prod_forward(input, None, False), promote=None,
                  node_name="ProdBackward0",
-                 grads={"input": lambda grad, input, result: _prod_backward(grad, input, result, None, False)})
+                 grads={"input": lambda grad, input, result: _prod_backward(grad, input, result, None, False)},
+                 fast_backward=_prod_all_fast)
 
 prod_dim = defop("prod_dim", "input, dim, keepdim", _prod_forward, promote=None, node_name="ProdBackward1",
                  grads={"input": _prod_backward})
@@ -191,13 +212,13 @@ def _amax_backward(grad, input, result, dims, keepdim):
     return _restore(grad, shape, dims, keepdim) / mask.sum(dims, keepdim=True) * mask
 
 
-amax = defop("amax", "input, dims, keepdim", kernels.max, promote=None, grads={"input": _amax_backward})
-amin = defop("amin", "input, dims, keepdim", kernels.min, promote=None, grads={"input": _amax_backward})
+amax_op = defop("amax", "input, dims, keepdim", kernels.max, promote=None, grads={"input": _amax_backward})
+amin_op = defop("amin", "input, dims, keepdim", kernels.min, promote=None, grads={"input": _amax_backward})
 
-argmax = defop("argmax", "input, dim, keepdim", kernels.argmax, promote=None, differentiable=False,
-               tensors=("input",))
-argmin = defop("argmin", "input, dim, keepdim", kernels.argmin, promote=None, differentiable=False,
-               tensors=("input",))
+argmax_op = defop("argmax", "input, dim, keepdim", kernels.argmax, promote=None, differentiable=False,
+                  tensors=("input",))
+argmin_op = defop("argmin", "input, dim, keepdim", kernels.argmin, promote=None, differentiable=False,
+                  tensors=("input",))
 
 # -- var, std ---------------------------------------------------------------------------------------
 
@@ -220,9 +241,11 @@ def _std_backward(grad, input, result, dims, correction, keepdim):
     return _var_backward(where(result == 0, 0.0, grad / (2 * result)), input, dims, correction, keepdim)
 
 
-var = defop("var", "input, dims, correction, keepdim",
-            lambda input, dims, correction, keepdim: kernels.var(input, dims, correction, keepdim),
-            promote=None, grads={"input": _var_backward})
+var_op = defop("var", "input, dims, correction, keepdim",
+               lambda input, dims, correction, keepdim: kernels.var(input, dims, correction, keepdim),
+               promote=None, grads={"input": _var_backward})
+
+
 def _std_forward(input, dims, correction, keepdim):
     v = kernels.var(input, dims, correction, keepdim)
     if input.dtype.itemsize < 8 and np.isinf(v).any():
@@ -233,7 +256,7 @@ def _std_forward(input, dims, correction, keepdim):
     return kernels.sqrt(v)
 
 
-std = defop("std", "input, dims, correction, keepdim", _std_forward, promote=None, grads={"input": _std_backward})
+std_op = defop("std", "input, dims, correction, keepdim", _std_forward, promote=None, grads={"input": _std_backward})
 
 # -- vector norm ----------------------------------------------------------------------------------
 
@@ -279,10 +302,10 @@ linalg_vector_norm = defop("linalg_vector_norm", "input, ord, dims, keepdim", _v
 
 # -- logsumexp ------------------------------------------------------------------------------------
 
-logsumexp = defop("logsumexp", "input, dims, keepdim", kernels.logsumexp, promote="float",
-                  grads={"input": lambda grad, input, result, dims, keepdim:
-                         _restore(grad, input.shape, dims, keepdim)
-                         * (input - _restore(result, input.shape, dims, keepdim)).exp()})
+logsumexp_op = defop("logsumexp", "input, dims, keepdim", kernels.logsumexp, promote="float",
+                     grads={"input": lambda grad, input, result, dims, keepdim:
+                            _restore(grad, input.shape, dims, keepdim)
+                            * (input - _restore(result, input.shape, dims, keepdim)).exp()})
 
 # -- softmax, log_softmax and their fused backward ops ------------------------------------------
 
@@ -329,3 +352,346 @@ all_ = defop("all", "input, dims, keepdim", _all_forward, promote=None, differen
              tensors=("input",))
 any_ = defop("any", "input, dims, keepdim", _any_forward, promote=None, differentiable=False,
              tensors=("input",))
+
+
+# -- front ends: argument handling and the choice among the primitives above -----------------------
+
+@public(method=True, out="dtype")
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    """The sum over all elements, or over `dim` (an int or a tuple; empty: every dim)."""
+    input = _product_input(input, dtype)
+    if dim is None:
+        return sum_all(input)
+    return sum_dim(input, _reduce_dims(dim, input.ndim, "sum"), bool(keepdim))
+
+
+@public(method=True, out="cast")
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    """The mean over all elements, or over `dim` (an int or a tuple; empty: every dim)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
+                           f"point or complex dtype. Got: {input.dtype.name.capitalize()}")
+    if dim is None:
+        return mean_all(input)
+    return mean_dim(input, _reduce_dims(dim, input.ndim, "mean"), bool(keepdim))
+
+
+_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
+               "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
+
+
+def _type_name(dtype):
+    """PyTorch's scalar type name of a dtype, as its messages print it ('Float', 'Long')."""
+    return _TYPE_NAMES[dtype.name]
+
+
+def _dim_list(dim, ndim, op):
+    """`dim` (an int or a sequence of ints) as a sorted tuple of non-negative dims."""
+    parts = (dim,) if isinstance(dim, numbers.Integral) else dim
+    if not isinstance(parts, (tuple, list)) or not builtins.all(
+            isinstance(d, numbers.Integral) and not isinstance(d, builtins.bool) for d in parts):
+        raise TypeError(f"{op}(): argument 'dim' must be int or tuple of ints, not {type(dim).__name__}")
+    return wrap_dims(dim, ndim, op)
+
+
+def _reduce_dims(dim, ndim, op):
+    """`dim` (an int or a sequence of ints) as a sorted tuple of dims; an empty one means every
+    dim, as in PyTorch."""
+    return _dim_list(dim, ndim, op) or tuple(range(ndim))
+
+
+def _shape_note(input):
+    return f" (input of shape {list(input._data.shape)})"
+
+
+def _require_nonempty(op, input, dims):
+    """PyTorch's errors for a reduction without identity (max, amin, argmax...) over nothing:
+    RuntimeError when no dim was given, IndexError naming the first empty reduced dim."""
+    shape = input._data.shape
+    if dims is None:
+        if input._data.size == 0:
+            raise RuntimeError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0. "
+                               f"Specify the reduction dim with the 'dim' argument.{_shape_note(input)}")
+        return
+    for d in dims:
+        if shape[d] == 0:
+            raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.{_shape_note(input)}")
+
+
+def _int_dim(op, dim):
+    if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
+        raise TypeError(f"{op}(): argument 'dim' must be int, not {type(dim).__name__}")
+    return dim
+
+
+def _product_input(input, dtype):
+    """The input of sum/prod: cast to `dtype`, or integers and bools widened to int64."""
+    if dtype is not None:
+        return input.to(dtype)
+    if input.dtype.numpy_dtype.kind in "biu":
+        return input.to(_dtype.int64)
+    return input
+
+
+@public(method=True, out="dtype")
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """The product of all elements (ProdBackward0), or along the int `dim` (ProdBackward1)."""
+    input = _product_input(input, dtype)
+    if dim is None:
+        return prod_all(input)
+    dim = wrap_dim(_int_dim("prod", dim), input.ndim, "prod")
+    return prod_dim(input, dim, bool(keepdim))
+
+
+def _extreme(op, input, dim, keepdim, other, whole, along, binary, result_type):
+    """max/min: over all elements, along an int dim ((values, indices)), or elementwise with `other`."""
+    if isinstance(dim, Tensor):
+        dim, other = None, dim
+    if other is not None:
+        if not isinstance(other, Tensor) or dim is not None or keepdim:
+            raise _overload_error(op, other if dim is None else dim)
+        return binary(input, other)
+    if dim is None:
+        if keepdim:
+            raise TypeError(f"{op}(): keepdim=True needs a dim; {op}(input) reduces every dim to a 0-d tensor")
+        _require_nonempty(op, input, None)
+        return whole(input)
+    if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
+        raise _overload_error(op, dim)
+    d = wrap_dim(dim, input.ndim, op)
+    _require_nonempty(op, input, (d,) if input.ndim else ())
+    return result_type(along(input, d, bool(keepdim)))
+
+
+def _overload_error(op, got):
+    return TypeError(f"{op}() received an invalid combination of arguments - got ({type(got).__name__}), but "
+                     f"expected one of: (), (Tensor other), (int dim, bool keepdim = False)")
+
+
+@public(method=True, out="exact")
+def max(input, dim=None, keepdim=False, *, other=None):
+    """The largest element (MaxBackward1, the gradient shared by ties); along `dim`, a
+    (values, indices) named tuple (MaxBackward0, the gradient to the returned index);
+    with a tensor `other`, the elementwise maximum."""
+    return _extreme("max", input, dim, keepdim, other, max_all, max_dim,
+                    pointwise.maximum, return_types.max)
+
+
+@public(method=True, out="exact")
+def min(input, dim=None, keepdim=False, *, other=None):
+    """The smallest element; along `dim`, (values, indices); with `other`, the elementwise minimum."""
+    return _extreme("min", input, dim, keepdim, other, min_all, min_dim,
+                    pointwise.minimum, return_types.min)
+
+
+def _amax_amin(op, fn, input, dim, keepdim):
+    given = _dim_list(dim, input.ndim, op)
+    _require_nonempty(op, input, given if given else None)
+    return fn(input, given or tuple(range(input.ndim)), bool(keepdim))
+
+
+@public(method=True, out="exact")
+def amax(input, dim=(), keepdim=False):
+    """The largest values over `dim` (an int or a tuple; empty: every dim); ties share the gradient."""
+    return _amax_amin("amax", amax_op, input, dim, keepdim)
+
+
+@public(method=True, out="exact")
+def amin(input, dim=(), keepdim=False):
+    """The smallest values over `dim` (an int or a tuple; empty: every dim); ties share the gradient."""
+    return _amax_amin("amin", amin_op, input, dim, keepdim)
+
+
+def _arg_extreme(op, fn, input, dim, keepdim):
+    if input.dtype is _dtype.bool:
+        raise RuntimeError(f"{op}(): does not support bool input")
+    if dim is None or input.ndim == 0:
+        if dim is not None:
+            wrap_dim(_int_dim(op, dim), 0, op)
+        if input._data.size == 0:
+            raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0."
+                             f"{_shape_note(input)}")
+        return fn(input, None, bool(keepdim))
+    d = wrap_dim(_int_dim(op, dim), input.ndim, op)
+    _require_nonempty(op, input, (d,))
+    return fn(input, d, bool(keepdim))
+
+
+@public(method=True, out="exact")
+def argmax(input, dim=None, keepdim=False):
+    """The int64 index of the largest element (in the flattened input, or along `dim`); first of ties."""
+    return _arg_extreme("argmax", argmax_op, input, dim, keepdim)
+
+
+@public(method=True, out="exact")
+def argmin(input, dim=None, keepdim=False):
+    """The int64 index of the smallest element (in the flattened input, or along `dim`); first of ties."""
+    return _arg_extreme("argmin", argmin_op, input, dim, keepdim)
+
+
+def _moment(op, fn, input, dim, unbiased, keepdim, correction):
+    """var/std: sorts out PyTorch's overloads (dim, unbiased, keepdim) and (dim, *, correction)."""
+    if isinstance(dim, bool):  # var(input, unbiased)
+        if unbiased is not None:
+            raise TypeError(f"{op}() received an invalid combination of arguments - got (bool, {type(unbiased).__name__})")
+        dim, unbiased = None, dim
+    if unbiased is not None:
+        if correction is not None:
+            raise TypeError(f"{op}(): pass either unbiased or correction, not both (unbiased=True is correction=1)")
+        if not isinstance(unbiased, bool):
+            raise TypeError(f"{op}(): argument 'unbiased' must be bool, not {type(unbiased).__name__}")
+        correction = 1 if unbiased else 0
+    elif correction is None:
+        correction = 1
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"std and var only support floating point and complex dtypes (got {input.dtype})")
+    shape = input._data.shape
+    dims = None if dim is None else _reduce_dims(dim, input.ndim, op)
+    count = input._data.size if dims is None else math.prod(shape[d] for d in dims)
+    if count - correction <= 0:
+        warnings.warn(f"{op}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                      f"reduction factor (input numel divided by output numel). (reducing {count} "
+                      f"element(s) of shape {list(shape)} with correction={correction})", UserWarning, stacklevel=3)
+    return fn(input, dims, correction, bool(keepdim))
+
+
+@public(method=True, out="cast")
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The variance over `dim` (None: all), dividing by N - correction (default 1; unbiased=False is 0)."""
+    return _moment("var", var_op, input, dim, unbiased, keepdim, correction)
+
+
+@public(method=True, out="cast")
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The standard deviation over `dim` (None: all), the square root of var."""
+    return _moment("std", std_op, input, dim, unbiased, keepdim, correction)
+
+
+def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """The vector ord-norm over `dim` (None or empty: every dim): ord 2, 1, inf, -inf, 0 (the count
+    of nonzeros) or any other number p, (sum |x|^p)^(1/p). As torch.linalg.vector_norm."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                           f"Got {_type_name(input.dtype)}")
+    if isinstance(ord, bool) or not isinstance(ord, numbers.Real):
+        raise TypeError(f"linalg.vector_norm(): argument 'ord' must be a number, not {type(ord).__name__}")
+    given = () if dim is None else _dim_list(dim, input.ndim, "linalg.vector_norm")
+    if math.isinf(ord):
+        shape = input._data.shape
+        if not given and input._data.size == 0:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because "
+                               f"the operation does not have an identity{_shape_note(input)}")
+        for d in given:
+            if shape[d] == 0:
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on the dimension {d} "
+                                   f"because this dimension is empty and the operation does not have an "
+                                   f"identity{_shape_note(input)}")
+    return linalg_vector_norm(input, ord, given or tuple(range(input.ndim)), bool(keepdim))
+
+
+@public(method=True, out="exact")
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """The norm as torch.norm: 'fro' (over at most 2 dims) and numbers are vector norms
+    (LinalgVectorNormBackward0); the gradient of the 2-norm at 0 is 0."""
+    if isinstance(p, str):
+        ndims = 1 if dim is None or isinstance(dim, numbers.Integral) else len(dim)
+        if p == "fro" and (dim is None or ndims <= 2):
+            return vector_norm(input, 2, dim, keepdim, dtype=dtype)
+        if p == "nuc":
+            raise NotImplementedError("norm(p='nuc'): the nuclear norm needs an SVD, which pyautograd does "
+                                      "not have")
+        if p == "fro":
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
+        raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+    return vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype)
+
+
+@public(method=True, out="cast")
+def logsumexp(input, dim, keepdim=False):
+    """log(sum(exp(input))) over `dim` (an int or a tuple), computed stably; integers become float."""
+    return logsumexp_op(input, _reduce_dims(dim, input.ndim, "logsumexp"), bool(keepdim))
+
+
+def _softmax_input(op, input, dim, dtype):
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"{op}\" not implemented for '{_type_name(input.dtype)}' (it needs a "
+                                  f"floating point input; pass dtype=torch.float32 or convert with .float())")
+    return input, wrap_dim(dim, input.ndim, op)
+
+
+@public(method=True)
+def softmax(input, dim, dtype=None):
+    """exp(input) / sum(exp(input)) along `dim` (after casting to `dtype` if given)."""
+    return _softmax(*_softmax_input("softmax", input, dim, dtype))
+
+
+@public(method=True)
+def log_softmax(input, dim, dtype=None):
+    """input - logsumexp(input) along `dim` (after casting to `dtype` if given)."""
+    return _log_softmax(*_softmax_input("log_softmax", input, dim, dtype))
+
+
+def _truth_dims(op, input, dim):
+    # Unlike the other reductions, all/any over an empty dim list reduce nothing (as PyTorch).
+    return None if dim is None else _dim_list(dim, input.ndim, op)
+
+
+@public(method=True, out="cast")
+def all(input, dim=None, keepdim=False):
+    """Whether every element (along `dim`, an int or a tuple) is nonzero: a bool tensor (uint8 for uint8)."""
+    return all_(input, _truth_dims("all", input, dim), bool(keepdim))
+
+
+@public(method=True, out="cast")
+def any(input, dim=None, keepdim=False):
+    """Whether some element (along `dim`, an int or a tuple) is nonzero: a bool tensor (uint8 for uint8)."""
+    return any_(input, _truth_dims("any", input, dim), bool(keepdim))
+
+
+def _require_tensors(op, input, other):
+    for i, (name, x) in enumerate((("input", input), ("other", other))):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{op}(): argument '{name}' (position {i + 1}) must be Tensor, not {type(x).__name__}")
+
+
+@public(method=True)
+def equal(input, other):
+    """True if the tensors have the same shape and equal elements (NaN is unequal to itself)."""
+    _require_tensors("equal", input, other)
+    if input._data.shape != other._data.shape:
+        return False
+    return builtins.bool(all_(pointwise.eq(input, other), None, False))
+
+
+@public(method=True)
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise |input - other| <= atol + rtol * |other| (or equal, for infinities): a bool tensor."""
+    _require_tensors("isclose", input, other)
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"{_type_name(input.dtype)} did not match {_type_name(other.dtype)} "
+                           f"(isclose needs one dtype; convert one tensor with .to(other.dtype))")
+    for name, value in (("rtol", rtol), ("atol", atol)):
+        if value < 0:
+            raise RuntimeError(f"{name} must be greater than or equal to zero, but got {value}")
+    close = pointwise.eq(input, other)
+    if equal_nan and input.dtype.is_floating_point:
+        close = close | (pointwise.isnan(input) & pointwise.isnan(other))
+    if input.dtype is _dtype.bool or (rtol == 0 and atol == 0):
+        return close
+    with no_grad():
+        actual = (input - other).abs()
+        allowed = (other * rtol).abs() + atol
+    return close | (pointwise.isfinite(actual) & pointwise.le(actual, allowed))
+
+
+@public(method=True)
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True if isclose holds for every (broadcast) pair of elements."""
+    _require_tensors("allclose", input, other)
+    return builtins.bool(all(isclose(input, other, rtol, atol, equal_nan)))

@@ -11,6 +11,7 @@ import numpy as np
 from .. import _creation, kernels
 from .._random import rng
 from ._opdef import defop
+from ._surface import declare
 
 _multinomial = defop("multinomial", "input, num_samples, replacement, generator",
                      lambda input, num_samples, replacement, generator:
@@ -62,3 +63,9 @@ def bernoulli(input, p=None, *, generator=None):
 
 
 __all__ = ["bernoulli", "multinomial"]
+
+
+# The public surface of these ops (ops/_surface.py derives pyautograd's exports, the Tensor
+# methods and the out= forms from it).
+declare("multinomial", multinomial, method=True)
+declare("bernoulli", bernoulli, method=True)

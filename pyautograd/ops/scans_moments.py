@@ -7,6 +7,7 @@ from .. import _creation, kernels, return_types
 from . import indexing
 from ._dims import wrap_dim, wrap_dims
 from ._opdef import defop
+from ._surface import declare
 
 
 def _zeros(shape, like):
@@ -103,3 +104,11 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(var, mean) over `dim` (all dims when None), var with Bessel's correction (1 unless given)."""
     dims, correction = _moment_args("var_mean", input, dim, unbiased, correction)
     return _var_mean(input, dims, correction, bool(keepdim))
+
+
+# The public surface of these ops (ops/_surface.py derives pyautograd's exports, the Tensor
+# methods and the out= forms from it).
+for _name, _fn, _method in (("cummax", cummax, True), ("cummin", cummin, True), ("std_mean", std_mean, None),
+                            ("var_mean", var_mean, None)):
+    declare(_name, _fn, method=_method)
+declare("logcumsumexp", logcumsumexp, method=True, out="cast")

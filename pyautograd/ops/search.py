@@ -9,6 +9,7 @@ from .. import _creation, kernels
 from . import _apply
 from ._dims import wrap_dim, wrap_dims
 from ._opdef import defop
+from ._surface import declare
 
 _unique = defop("unique", "input, dim", kernels.unique, promote=None, differentiable=False, num_outputs=3,
                 tensors=("input",))
@@ -101,3 +102,12 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+# The public surface of these ops (ops/_surface.py derives pyautograd's exports, the Tensor
+# methods and the out= forms from it).
+for _name, _fn, _method, _out in (("bincount", bincount, True, None), ("bucketize", bucketize, None, "exact"),
+                                  ("count_nonzero", count_nonzero, True, None), ("histc", histc, True, "exact"),
+                                  ("isin", isin, None, "cast"), ("searchsorted", searchsorted, None, "exact"),
+                                  ("unique", unique, True, None), ("unique_consecutive", unique_consecutive, True, None)):
+    declare(_name, _fn, method=_method, out=_out)

@@ -11,6 +11,7 @@ from .. import _creation, kernels, return_types
 from . import indexing
 from ._dims import wrap_dim
 from ._opdef import defop
+from ._surface import declare
 
 
 def _zeros(shape, like):
@@ -139,3 +140,11 @@ def mode(input, dim=-1, keepdim=False):
 
 
 __all__ = ["argsort", "kthvalue", "median", "mode", "msort", "sort", "topk"]
+
+
+# The public surface of these ops (ops/_surface.py derives pyautograd's exports, the Tensor
+# methods and the out= forms from it).
+for _name, _fn, _out in (("sort", sort, "exact"), ("argsort", argsort, None), ("msort", msort, "exact"),
+                         ("topk", topk, "exact"), ("kthvalue", kthvalue, "exact"), ("median", median, None),
+                         ("mode", mode, "exact")):
+    declare(_name, _fn, method=True, out=_out)

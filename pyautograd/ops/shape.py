@@ -6,12 +6,25 @@ A view op's output shares its input's storage and version counter; its
 gradient is the inverse rearrangement of the incoming gradient. split and
 unbind return one view per piece from a single node (SplitBackward0,
 UnbindBackward0), as PyTorch does.
+
+The file ends with the family's front ends (``@public``): argument checks, the choice among
+PyTorch's overloads (each overload a primitive above, with its own node name) and the ops
+that are compositions; a primitive sharing its public name with its front end is named
+``<name>_op`` here (the op and its node keep PyTorch's name).
 """
+import builtins
+import numbers
+
 import numpy as np
 
-from .. import _creation, kernels
-from ..graph import grad_mode
+from .. import _creation, _dtype, kernels
+from .._device import check_available
+from .._tensor import Tensor
+from . import indexing
+from ._dims import infer_size, size_args, wrap_dim, wrap_dims
+from ._inplace import apply_shape_inplace
 from ._opdef import defop
+from ._surface import public
 from .indexing import _masked_fill as masked_fill
 
 
@@ -22,8 +35,8 @@ def _inverse(perm):
     return tuple(inv)
 
 
-view = defop("view", "input, size", kernels.view, view=True, promote=None,
-             grads={"input": lambda grad, input_shapes: grad.reshape(input_shapes[0])})
+view_op = defop("view", "input, size", kernels.view, view=True, promote=None,
+                grads={"input": lambda grad, input_shapes: grad.reshape(input_shapes[0])})
 
 
 def viewable(input, shape):
@@ -44,11 +57,11 @@ _unsafe_view = defop("_unsafe_view", "input, size", kernels.reshape, promote=Non
                      node_name="UnsafeViewBackward0",
                      grads={"input": lambda grad, input_shapes: grad.reshape(input_shapes[0])})
 
-expand = defop("expand", "input, size", kernels.expand, view=True, promote=None,
-               grads={"input": lambda grad: grad})  # the generic path sums it back down
+expand_op = defop("expand", "input, size", kernels.expand, view=True, promote=None,
+                  grads={"input": lambda grad: grad})  # the generic path sums it back down
 
-permute = defop("permute", "input, dims", kernels.permute, view=True, promote=None,
-                grads={"input": lambda grad, dims: grad.permute(_inverse(dims))})
+permute_op = defop("permute", "input, dims", kernels.permute, view=True, promote=None,
+                   grads={"input": lambda grad, dims: grad.permute(_inverse(dims))})
 
 
 def _swap(ndim, d0, d1):
@@ -59,13 +72,13 @@ def _swap(ndim, d0, d1):
     return tuple(perm)
 
 
-transpose = defop("transpose", "input, dim0, dim1",
-                  lambda input, dim0, dim1: kernels.permute(input, _swap(input.ndim, dim0, dim1)),
-                  view=True, promote=None,
-                  grads={"input": lambda grad, dim0, dim1: grad.transpose(dim0, dim1)})
+transpose_op = defop("transpose", "input, dim0, dim1",
+                     lambda input, dim0, dim1: kernels.permute(input, _swap(input.ndim, dim0, dim1)),
+                     view=True, promote=None,
+                     grads={"input": lambda grad, dim0, dim1: grad.transpose(dim0, dim1)})
 
-t = defop("t", "input", lambda input: kernels.permute(input, tuple(range(input.ndim))[::-1]),
-          view=True, promote=None, grads={"input": lambda grad: grad.t()})
+t_op = defop("t", "input", lambda input: kernels.permute(input, tuple(range(input.ndim))[::-1]),
+             view=True, promote=None, grads={"input": lambda grad: grad.t()})
 
 def _ones(shape, dims):
     """The size-1 dims among `dims`: the ones squeeze removes."""
@@ -84,22 +97,29 @@ _SQUEEZE_FORWARDS = {
     "_dims": lambda input, dims: kernels.squeeze(input, _ones(input.shape, dims)),
 }
 _SQUEEZE_SIGNATURES = {"": "input", "_dim": "input, dim", "_dims": "input, dims"}
-squeeze, squeeze_dim, squeeze_dims = (
+squeeze_op, squeeze_dim, squeeze_dims = (
     defop(f"squeeze{form}", _SQUEEZE_SIGNATURES[form], _SQUEEZE_FORWARDS[form], view=True, promote=None,
           node_name=f"SqueezeBackward{k}", grads={"input": _unsqueeze_to})
     for k, form in enumerate(_SQUEEZE_FORWARDS))
 # The in-place forms give the tensor a new shape over the same storage (_inplace.commit_shape).
-squeeze_, squeeze_dim_, squeeze_dims_ = (
+squeeze_inplace_op, squeeze_dim_, squeeze_dims_ = (
     defop(f"squeeze{form}_", _SQUEEZE_SIGNATURES[form], _SQUEEZE_FORWARDS[form], promote=None,
           node_name=f"SqueezeBackward{k + 3}", grads={"input": _unsqueeze_to})
     for k, form in enumerate(_SQUEEZE_FORWARDS))
 
-unsqueeze = defop("unsqueeze", "input, dim", kernels.unsqueeze, view=True, promote=None,
-                  grads={"input": lambda grad, dim: squeeze_dim(grad, dim)})
-unsqueeze_ = defop("unsqueeze_", "input, dim", kernels.unsqueeze, promote=None, node_name="UnsqueezeBackward1",
-                   grads={"input": lambda grad, dim: squeeze_dim(grad, dim)})
+unsqueeze_op = defop("unsqueeze", "input, dim", kernels.unsqueeze, view=True, promote=None,
+                     grads={"input": lambda grad, dim: squeeze_dim(grad, dim)})
+unsqueeze_inplace_op = defop("unsqueeze_", "input, dim", kernels.unsqueeze, promote=None,
+                             node_name="UnsqueezeBackward1",
+                             grads={"input": lambda grad, dim: squeeze_dim(grad, dim)})
 
-clone = defop("clone", "input", kernels.copy, promote=None, grads={"input": lambda grad: grad})
+def _clone_method(self, memory_format=None):
+    """Tensor.clone(): a copy (memory_format is accepted; only one layout exists)."""
+    return clone(self)
+
+
+clone = defop("clone", "input", kernels.copy, promote=None, grads={"input": lambda grad: grad},
+              export=True, method=_clone_method)
 
 contiguous_copy = defop("contiguous_copy", "input", kernels.copy, promote=None,
                         node_name="CloneBackward0", grads={"input": lambda grad: grad})
@@ -108,13 +128,16 @@ contiguous_copy = defop("contiguous_copy", "input", kernels.copy, promote=None,
 # visits its history, so a saved tensor modified before the overwrite is still caught.
 _copy_from = defop("_copy_from", "input, src", kernels.broadcast_copy, promote=None,
                    node_name="CopyBackwards",
-                   grads={"input": lambda grad: grad * 0, "src": lambda grad: grad})
+                   grads={"input": lambda grad: grad * 0, "src": lambda grad: grad},
+                   array_backward=("input",))
 
 _fill = defop("_fill", "input, value", kernels.broadcast_copy, promote=None, node_name="FillBackward2",
-              grads={"input": lambda grad: grad * 0})
+              grads={"input": lambda grad: grad * 0},
+              array_backward=True)
 
 _zero = defop("_zero", "input", lambda input: kernels.broadcast_copy(input, 0), promote=None,
-              node_name="ZeroBackward0", grads={"input": lambda grad: grad * 0})
+              node_name="ZeroBackward0", grads={"input": lambda grad: grad * 0},
+              array_backward=True)
 
 _to_copy = defop("_to_copy", "input, dtype", kernels.astype, promote=None,
                  node_name="ToCopyBackward0",
@@ -144,15 +167,15 @@ _stack = defop("_stack", "*tensors, dim", lambda *args: kernels.stack(args[:-1],
                grads={"*": lambda grad, needs_input_grad, dim:
                       [grad.select(dim, i) if need else None for i, need in enumerate(needs_input_grad)]})
 
-flip = defop("flip", "input, dims", kernels.flip, promote=None,
-             grads={"input": lambda grad, dims: flip(grad, dims)})
+flip_op = defop("flip", "input, dims", kernels.flip, promote=None,
+                grads={"input": lambda grad, dims: flip_op(grad, dims)})
 
-roll = defop("roll", "input, shifts, dims", kernels.roll, promote=None,
-             grads={"input": lambda grad, shifts, dims: roll(
-                 grad, tuple(-s for s in shifts) if isinstance(shifts, tuple) else -shifts, dims)})
+roll_op = defop("roll", "input, shifts, dims", kernels.roll, promote=None,
+                grads={"input": lambda grad, shifts, dims: roll_op(
+                    grad, tuple(-s for s in shifts) if isinstance(shifts, tuple) else -shifts, dims)})
 
-repeat = defop("repeat", "input, repeats", kernels.tile, promote=None,
-               grads={"input": lambda grad, input_shapes, repeats: _untile(grad, input_shapes[0], repeats)})
+repeat_op = defop("repeat", "input, repeats", kernels.tile, promote=None,
+                  grads={"input": lambda grad, input_shapes, repeats: _untile(grad, input_shapes[0], repeats)})
 
 
 def _untile(grad, shape, reps):
@@ -170,11 +193,11 @@ def _untile(grad, shape, reps):
 diagonal_backward = defop(
     "diagonal_backward", "grad_output, input_sizes, offset, dim1, dim2", kernels.diagonal_backward,
     promote=None, node_name="DiagonalBackwardBackward0",
-    grads={"grad_output": lambda grad, offset, dim1, dim2: diagonal(grad, offset, dim1, dim2)})
+    grads={"grad_output": lambda grad, offset, dim1, dim2: diagonal_op(grad, offset, dim1, dim2)})
 
-diagonal = defop("diagonal", "input, offset, dim1, dim2", kernels.diagonal, view=True, promote=None,
-                 grads={"input": lambda grad, input_shapes, offset, dim1, dim2:
-                        diagonal_backward(grad, input_shapes[0], offset, dim1, dim2)})
+diagonal_op = defop("diagonal", "input, offset, dim1, dim2", kernels.diagonal, view=True, promote=None,
+                    grads={"input": lambda grad, input_shapes, offset, dim1, dim2:
+                           diagonal_backward(grad, input_shapes[0], offset, dim1, dim2)})
 
 
 # -- ops with one output per piece: split, unbind -----------------------------------------------
@@ -220,16 +243,16 @@ def _cat_pieces(grads, dim):
     return _cat(*grads, dim=dim) if len(grads) > 1 else grads[0]
 
 
-split = _variadic_outputs(defop(
+split_op = _variadic_outputs(defop(
     "split", "input, split_size, dim",
     lambda input, split_size, dim: kernels.split(input, split_sizes(input.shape[dim], split_size), dim),
     promote=None, num_outputs=2, grads={"input": lambda grad, dim: _cat_pieces(grad, dim)}))
 
-split_with_sizes = _variadic_outputs(defop(
+split_with_sizes_op = _variadic_outputs(defop(
     "split_with_sizes", "input, split_sizes, dim", kernels.split, promote=None, num_outputs=2,
     grads={"input": lambda grad, dim: _cat_pieces(grad, dim)}))
 
-unbind = _variadic_outputs(defop(
+unbind_op = _variadic_outputs(defop(
     "unbind", "input, dim", kernels.unbind, promote=None, num_outputs=2,
     grads={"input": lambda grad, dim: _stack(*grad, dim=dim)}))
 
@@ -240,24 +263,30 @@ def _reversed_cumsum(x, dim):
     """sum_{j >= k} x[j] along dim, for every k."""
     if x.ndim == 0:
         return x
-    return flip(cumsum(flip(x, (dim,)), dim), (dim,))
+    return flip_op(cumsum_op(flip_op(x, (dim,)), dim), (dim,))
 
 
-cumsum = defop("cumsum", "input, dim", kernels.cumsum, promote=None,
-               grads={"input": lambda grad, dim: _reversed_cumsum(grad, dim)})
+cumsum_op = defop("cumsum", "input, dim", kernels.cumsum, promote=None,
+                  grads={"input": lambda grad, dim: _reversed_cumsum(grad, dim)})
 
 
 def _cumprod_grad(grad, input, result, dim):
-    """PyTorch's cumprod_backward: exact when the input has zeros, and twice differentiable
-    when a graph of the gradient is being built."""
+    """PyTorch's cumprod_backward: exact when the input has zeros, and twice differentiable."""
     if input._data.size <= 1 or input._data.shape[dim] == 1:
         return grad
-    zeros = input._data == 0
-    if not zeros.any():
+    if not (input._data == 0).any():
         return _reversed_cumsum(result * grad, dim) / input
-    if grad_mode.is_grad_enabled():
-        return _cumprod_grad_by_products(grad, input, dim)
-    return _cumprod_grad_with_zeros(grad, input, result, dim, zeros)
+    return _cumprod_grad_by_products(grad, input, dim)
+
+
+def _cumprod_fast(grad, input, result, dim):
+    """cumprod's backward when no graph is built (its fast_backward): with zeros in the input,
+    the O(n) form instead of the O(n^2) products."""
+    zeros = input == 0
+    g, x, y = Tensor._wrap(grad), Tensor._wrap(input), Tensor._wrap(result)
+    if input.size <= 1 or input.shape[dim] == 1 or not zeros.any():
+        return (_cumprod_grad(g, x, y, dim)._data,)
+    return (_cumprod_grad_with_zeros(g, x, y, dim, zeros)._data,)
 
 
 def _cumprod_grad_with_zeros(grad, input, result, dim, zeros):
@@ -302,4 +331,440 @@ def _ones_like_slice(input, dim):
     return _creation.ones(shape, dtype=input.dtype)
 
 
-cumprod = defop("cumprod", "input, dim", kernels.cumprod, promote=None, grads={"input": _cumprod_grad})
+cumprod_op = defop("cumprod", "input, dim", kernels.cumprod, promote=None, grads={"input": _cumprod_grad},
+                   fast_backward=_cumprod_fast)
+
+
+# -- front ends: argument checks, overload choice and compositions over the primitives above ----------
+# (the primitives a front end shares its name with carry an ``_op`` suffix: view_op, expand_op...)
+
+@public(method=True)
+def reshape(input, *shape):
+    """`input` with a new shape: a view when the layout allows (ViewBackward0 for a contiguous
+    input, ReshapeAliasBackward0 otherwise, as PyTorch), else a copy (UnsafeViewBackward0)."""
+    shape = infer_size(size_args(shape), input._data.size)
+    if input._data.flags.c_contiguous:
+        return view_op(input, shape)
+    if viewable(input, shape):
+        return _reshape_alias(input, shape)
+    return _unsafe_view(clone(input), shape)
+
+
+@public(export=False, method=True)
+def view(input, *shape):
+    """A view of `input` with a new shape (-1 is inferred); raises if the layout forbids one."""
+    return view_op(input, infer_size(size_args(shape), input._data.size))
+
+
+@public(method=True)
+def flatten(input, start_dim=0, end_dim=-1):
+    """Merges dims start_dim..end_dim into one."""
+    nd = input.ndim
+    if nd == 0:
+        return reshape(input, 1)
+    s, e = wrap_dim(start_dim, nd, "flatten"), wrap_dim(end_dim, nd, "flatten")
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shp = input._data.shape
+    if s == e:
+        return input
+    merged = 1
+    for d in shp[s:e + 1]:
+        merged *= d
+    return reshape(input, shp[:s] + (merged,) + shp[e + 1:])
+
+
+@public(method=True)
+def unflatten(input, dim, sizes):
+    """Splits dim `dim` into `sizes`."""
+    dim = wrap_dim(dim, input.ndim, "unflatten")
+    shp = input._data.shape
+    sizes = infer_size(tuple(sizes), shp[dim])
+    return view(input, shp[:dim] + tuple(sizes) + shp[dim + 1:])
+
+
+@public(export=False, method=True)
+def expand(input, *sizes):
+    """A broadcast view of `input` with `sizes` (-1 keeps a dim)."""
+    sizes = size_args(sizes)
+    shp = input._data.shape
+    lead = len(sizes) - len(shp)
+    if lead < 0:
+        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shp)}}}, size={list(sizes)}): the number of sizes "
+                           f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in "
+                           f"the tensor ({len(shp)})")
+    target = []
+    for i, s in enumerate(sizes):
+        if s == -1:
+            if i < lead:
+                raise RuntimeError("expand: -1 is not allowed in a leading, non-existing dimension")
+            s = shp[i - lead]
+        elif i >= lead and shp[i - lead] != 1 and shp[i - lead] != s:
+            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size "
+                               f"({shp[i - lead]}) at non-singleton dimension {i}.  Target sizes: "
+                               f"{list(sizes)}.  Tensor sizes: {list(shp)}")
+        target.append(s)
+    return expand_op(input, tuple(target))
+
+
+@public(export=False, method=True)
+def expand_as(input, other):
+    """`input` expanded to `other`'s shape."""
+    return expand(input, other.shape)
+
+
+@public(method=True)
+def broadcast_to(input, shape):
+    """`input` broadcast to `shape`."""
+    return expand(input, tuple(shape))
+
+
+@public(method=True)
+def permute(input, *dims):
+    """A view with the dims reordered."""
+    dims = size_args(dims)
+    nd = input.ndim
+    if len(dims) != nd:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                           f"length of the desired ordering of dimensions i.e. input.dim() = {nd} is not equal "
+                           f"to len(dims) = {len(dims)}")
+    dims = tuple(wrap_dim(d, nd, "permute") for d in dims)
+    if len(set(dims)) != nd:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return permute_op(input, dims)
+
+
+@public(aliases=("swapaxes", "swapdims"), method=("transpose", "swapaxes", "swapdims"))
+def transpose(input, dim0, dim1):
+    """A view with dims dim0 and dim1 swapped."""
+    nd = input.ndim
+    return transpose_op(input, wrap_dim(dim0, nd, "transpose"), wrap_dim(dim1, nd, "transpose"))
+
+
+@public(method=True)
+def t(input):
+    """The transpose of a tensor of at most 2 dims."""
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return t_op(input)
+
+
+@public(aliases=("moveaxis",), method=("movedim", "moveaxis"))
+def movedim(input, source, destination):
+    """Moves dims `source` to positions `destination`."""
+    nd = input.ndim
+    src = [wrap_dim(d, nd, "movedim") for d in ((source,) if isinstance(source, int) else source)]
+    dst = [wrap_dim(d, nd, "movedim") for d in ((destination,) if isinstance(destination, int) else destination)]
+    order = [d for d in range(nd) if d not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute_op(input, tuple(order))
+
+
+def _squeeze_form(ops, input, dim):
+    """The squeeze overload for `dim` (None, an int or a sequence) and its wrapped argument."""
+    if dim is None:
+        return ops[0], ()
+    if isinstance(dim, numbers.Integral):
+        return ops[1], (wrap_dim(dim, input.ndim, "squeeze"),)
+    return ops[2], (wrap_dims(tuple(dim), input.ndim, "squeeze"),)
+
+
+@public(method=True)
+def squeeze(input, dim=None):
+    """`input` without size-1 dims (all, or those in `dim`, an int or a tuple), as a view."""
+    op, args = _squeeze_form((squeeze_op, squeeze_dim, squeeze_dims), input, dim)
+    return op(input, *args)
+
+
+@public(export=False, method=True)
+def squeeze_(input, dim=None):
+    """squeeze in place: `input` takes the squeezed shape (same storage, version bumped)."""
+    op, args = _squeeze_form((squeeze_inplace_op, squeeze_dim_, squeeze_dims_), input, dim)
+    return apply_shape_inplace(input, "squeeze_", op, args)
+
+
+@public(export=False, method=True)
+def unsqueeze_(input, dim):
+    """unsqueeze in place: `input` takes a size-1 dim at `dim` (same storage, version bumped)."""
+    return apply_shape_inplace(input, "unsqueeze_", unsqueeze_inplace_op,
+                               (wrap_dim(dim, input.ndim + 1, "unsqueeze_"),))
+
+
+@public(method=True)
+def unsqueeze(input, dim):
+    """`input` with a size-1 dim inserted at `dim`."""
+    return unsqueeze_op(input, wrap_dim(dim, input.ndim + 1, "unsqueeze"))
+
+
+def _tensor_list(tensors, op):
+    tensors = tuple(tensors)
+    if not tensors:
+        if op == "cat":  # torch.cat raises ValueError here, torch.stack RuntimeError
+            raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+        raise RuntimeError(f"{op}(): expected a non-empty list of Tensors")
+    for i, x in enumerate(tensors):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{op}(): expected Tensor as element {i} in argument 0, but got {type(x).__name__}")
+    return tensors
+
+
+@public(aliases=("concat", "concatenate"), out="cat")
+def cat(tensors, dim=0):
+    """The tensors joined along `dim` (same shape elsewhere)."""
+    tensors = _tensor_list(tensors, "cat")
+    nd = builtins.max(x.ndim for x in tensors)
+    d = wrap_dim(dim, nd, "cat")
+    parts = [x for x in tensors if not (x.ndim == 1 and x._data.shape[0] == 0)] or list(tensors[:1])
+    ref = parts[0]._data.shape
+    for i, x in enumerate(parts):
+        s = x._data.shape
+        if len(s) != len(ref) or builtins.any(a != b for j, (a, b) in enumerate(zip(s, ref)) if j != d):
+            raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
+                               f"{list(ref)} but got size {list(s)} for tensor number {i} in the list.")
+    return _cat(*parts, dim=d)
+
+
+@public(out="cat")
+def stack(tensors, dim=0):
+    """The tensors (all the same shape) joined along a new dim."""
+    tensors = _tensor_list(tensors, "stack")
+    ref = tensors[0]._data.shape
+    for i, x in enumerate(tensors):
+        if x._data.shape != ref:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} at entry 0 "
+                               f"and {list(x._data.shape)} at entry {i}")
+    return _stack(*tensors, dim=wrap_dim(dim, len(ref) + 1, "stack"))
+
+
+@public(method=True)
+def contiguous(input):
+    """`input` itself when contiguous, else a contiguous copy."""
+    return input if input._data.flags.c_contiguous else contiguous_copy(input)
+
+
+@public(export=False, method=True)
+def to(input, *args, **kwargs):
+    """`input` converted to a dtype (returns `input` itself when nothing changes).
+
+    Accepts to(dtype), to(device), to(device, dtype), to(other_tensor) and keywords.
+    """
+    dtype = kwargs.get("dtype")
+    if kwargs.get("device") is not None:
+        check_available(kwargs["device"])
+    for a in args:
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif isinstance(a, _dtype.dtype) or a in (float, int, bool):
+            dtype = a
+        elif isinstance(a, str) and a in _dtype._BY_NAME:
+            dtype = a
+        else:
+            check_available(a)  # the CPU; CUDA and the rest refused as PyTorch's CPU build does
+    if dtype is None:
+        return input
+    dtype = _dtype.to_dtype(dtype)
+    if dtype is input.dtype and not kwargs.get("copy", False):
+        return input
+    if not dtype.is_floating_point:
+        # As PyTorch: an integer or bool result cannot require grad, so the graph stops here
+        # (continuing it would be a straight-through estimator nobody asked for).
+        input = input.detach()
+    return _to_copy(input, dtype.numpy_dtype)
+
+
+@public()
+def numel(input):
+    """The number of elements of `input`."""
+    return input._data.size
+
+
+@public()
+def is_tensor(obj):
+    """Whether `obj` is a pyautograd Tensor."""
+    return isinstance(obj, Tensor)
+
+
+@public()
+def is_floating_point(input):
+    """Whether `input` has a floating point dtype."""
+    return input.dtype.is_floating_point
+
+
+getitem = indexing.getitem
+narrow = indexing.narrow
+select = indexing.select
+
+
+# -- splitting and repeating --------------------------------------------------------------------
+
+def _split_dim(input, dim, op):
+    if input.ndim == 0:
+        raise RuntimeError(f"{op} expects at least a 1-dimensional tensor")
+    d = wrap_dim(dim, input.ndim, op)
+    return d, input._data.shape[d]
+
+
+@public(method=True)
+def split(tensor, split_size_or_sections, dim=0):
+    """Views of `tensor` cut along `dim`: pieces of split_size_or_sections elements each (the last
+    may be smaller), or of the sizes listed in it."""
+    d, size = _split_dim(tensor, dim, "split")
+    if isinstance(split_size_or_sections, numbers.Integral):
+        split_size = int(split_size_or_sections)
+        if split_size < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size}")
+        if split_size == 0 and size != 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+        return mark_views(split_op(tensor, split_size, d), tensor)
+    return split_with_sizes(tensor, split_size_or_sections, d)
+
+
+@public(method=True)
+def split_with_sizes(input, split_sizes, dim=0):
+    """Views of `input` cut along `dim` into pieces of the given sizes (which sum to its size)."""
+    d, size = _split_dim(input, dim, "split_with_sizes")
+    sizes = [int(n) for n in split_sizes]
+    if builtins.any(n < 0 for n in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                           f"split_sizes={sizes}")
+    if builtins.sum(sizes) != size:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
+                           f"dimension {d}), but got split_sizes={sizes}")
+    if not sizes:
+        return ()
+    return mark_views(split_with_sizes_op(input, tuple(sizes), d), input)
+
+
+@public(method=True)
+def chunk(input, chunks, dim=0):
+    """`input` split along `dim` into `chunks` views of equal size (the last may be smaller, and
+    fewer may come back when the size does not divide)."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d, size = _split_dim(input, dim, "chunk")
+    split_size = -(-size // chunks)
+    if size == 0:
+        return split_with_sizes(input, [0] * chunks, d)
+    return split(input, split_size, d)
+
+
+@public(method=True)
+def unbind(input, dim=0):
+    """The slices of `input` along `dim` (that dim removed), as a tuple of views."""
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    d = wrap_dim(dim, input.ndim, "unbind")
+    if input._data.shape[d] == 0:
+        return ()
+    return mark_views(unbind_op(input, d), input)
+
+
+@public(export=False, method=True)
+def repeat(input, *sizes):
+    """`input` tiled sizes[i] times along each dim; extra leading sizes add new dims."""
+    sizes = size_args(sizes)
+    if len(sizes) < input.ndim:
+        raise RuntimeError(f"Number of dimensions of repeat dims can not be smaller than number of dimensions of "
+                           f"tensor (repeat dims {list(sizes)}, tensor shape {list(input._data.shape)})")
+    padded = (1,) * (len(sizes) - input.ndim) + input._data.shape
+    out = [n * r for n, r in zip(padded, sizes)]
+    if builtins.any(r < 0 for r in sizes):
+        bad = next(r * n for r, n in zip(sizes, padded) if r < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {out}")
+    return repeat_op(input, sizes)
+
+
+def _tile_method(self, *dims):
+    """Tensor.tile(*dims) and tile(dims)."""
+    return tile(self, size_args(dims))
+
+
+@public(method=_tile_method)
+def tile(input, dims):
+    """`input` repeated dims[i] times along each dim; missing leading dims count as 1."""
+    dims = size_args((dims,)) if not isinstance(dims, numbers.Integral) else (int(dims),)
+    return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
+
+
+# -- diagonals and products ---------------------------------------------------------------------
+
+@public(method=True)
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The diagonal of the (dim1, dim2) planes, as a view with that diagonal as the last dim;
+    offset > 0 is above the main diagonal, < 0 below."""
+    d1, d2 = wrap_dim(dim1, input.ndim, "diagonal"), wrap_dim(dim2, input.ndim, "diagonal")
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return diagonal_op(input, int(offset), d1, d2)
+
+
+# -- flips, rolls, scans ----------------------------------------------------------------------------
+
+def _flip_method(self, *dims):
+    """Tensor.flip(*dims) and flip(dims)."""
+    return flip(self, size_args(dims))
+
+
+@public(method=_flip_method)
+def flip(input, dims):
+    """A copy of `input` reversed along `dims`."""
+    dims = (dims,) if isinstance(dims, numbers.Integral) else tuple(dims)
+    return flip_op(input, wrap_dims(dims, input.ndim, "flip") if input.ndim else ())
+
+
+@public(method=True)
+def roll(input, shifts, dims=None):
+    """`input` rolled by `shifts` along `dims` (elements leaving one end come back at the other);
+    without dims, the flattened tensor is rolled and the shape restored."""
+    shifts = (shifts,) if isinstance(shifts, numbers.Integral) else tuple(int(s) for s in shifts)
+    if dims is None:
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+        return roll_op(input, shifts[0], None)
+    dims = (dims,) if isinstance(dims, numbers.Integral) else tuple(dims)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    return roll_op(input, shifts, tuple(wrap_dim(d, input.ndim, "roll") for d in dims))
+
+
+def _scan_input(input, dim, dtype, op):
+    if dtype is not None:
+        input = to(input, dtype)
+    elif not input.dtype.is_floating_point:
+        input = to(input, _dtype.int64)  # PyTorch accumulates integers and bools in int64
+    return input, wrap_dim(dim, input.ndim, op)
+
+
+@public(method=True, inplace=True, out="dtype")
+def cumsum(input, dim, *, dtype=None):
+    """The running sum along `dim` (integers and bools accumulate in int64 unless dtype is given)."""
+    input, d = _scan_input(input, dim, dtype, "cumsum")
+    return cumsum_op(input, d)
+
+
+@public(method=True, inplace=True, out="dtype")
+def cumprod(input, dim, *, dtype=None):
+    """The running product along `dim` (integers and bools accumulate in int64 unless dtype is given)."""
+    input, d = _scan_input(input, dim, dtype, "cumprod")
+    return cumprod_op(input, d)
+
+
+@public(method=True, out="cast")
+def take_along_dim(input, indices, dim=None):
+    """input's entries at `indices` along `dim` (gather after broadcasting the other dims), or at
+    flat positions `indices` when dim is None."""
+    if indices.dtype is not _dtype.int64:
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {indices.dtype}")
+    if dim is None:
+        return indexing.gather(reshape(input, -1), 0, reshape(indices, -1))
+    if input.ndim != indices.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
+                           f"but got {input.ndim} dimensions for input, and {indices.ndim} dimensions for indices")
+    d = wrap_dim(dim, input.ndim, "take_along_dim")
+    ishape, xshape = list(indices._data.shape), list(input._data.shape)
+    wanted_x, wanted_i = list(xshape), list(ishape)
+    wanted_x[d], wanted_i[d] = ishape[d], xshape[d]
+    index_shape = indexing._broadcast_shape(tuple(wanted_x), tuple(ishape))
+    input_shape = indexing._broadcast_shape(tuple(wanted_i), tuple(xshape))
+    return indexing.gather(expand(input, input_shape), d, expand(indices, index_shape))

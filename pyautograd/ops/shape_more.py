@@ -11,10 +11,11 @@ import numbers
 import warnings
 
 from .. import _creation, _dtype, kernels
-from . import composite as C
+from . import shape as S
 from . import indexing
 from ._dims import size_args, wrap_dim
 from ._opdef import defop
+from ._surface import declare
 from .pointwise import where
 from .shape import diagonal_backward
 
@@ -31,7 +32,7 @@ def T(input):
                       "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
                       "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
                       "dimensions of a tensor.", UserWarning, stacklevel=3)
-    return C.permute(input, *range(input.ndim - 1, -1, -1))
+    return S.permute(input, *range(input.ndim - 1, -1, -1))
 
 
 def mT(input):
@@ -39,14 +40,14 @@ def mT(input):
     if input.ndim < 2:
         raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {input.ndim}-D "
                            f"tensor.")
-    return C.transpose(input, -2, -1)
+    return S.transpose(input, -2, -1)
 
 
 def H(input):
     """The conjugate transpose of a matrix (the transpose: tensors are real)."""
     if input.ndim not in (0, 2):
         raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {input.ndim}-D tensor.")
-    return C.transpose(input, 0, 1) if input.ndim == 2 else input
+    return S.transpose(input, 0, 1) if input.ndim == 2 else input
 
 
 def mH(input):
@@ -54,22 +55,22 @@ def mH(input):
     if input.ndim < 2:
         raise RuntimeError(f"tensor.mH is only supported on matrices or batches of matrices. Got {input.ndim}-D "
                            f"tensor.")
-    return C.transpose(input, -2, -1)
+    return S.transpose(input, -2, -1)
 
 
 def view_as(input, other):
     """A view of `input` with `other`'s shape."""
-    return C.view(input, other.shape)
+    return S.view(input, other.shape)
 
 
 def reshape_as(input, other):
     """`input` reshaped to `other`'s shape."""
-    return C.reshape(input, other.shape)
+    return S.reshape(input, other.shape)
 
 
 def ravel(input):
     """The elements as a 1-D tensor (a view when contiguous, else a contiguous copy viewed)."""
-    return C.view(C.contiguous(input), -1)
+    return S.view(S.contiguous(input), -1)
 
 
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
@@ -81,7 +82,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         counts = input
         return _creation.tensor(kernels_repeat(counts._data), dtype=_dtype.int64)
     if dim is None:
-        input, dim = C.reshape(input, -1), 0
+        input, dim = S.reshape(input, -1), 0
     d = wrap_dim(dim, input.ndim, "repeat_interleave")
     if isinstance(repeats, Tensor) and repeats.numel() != 1:
         counts = repeats._data
@@ -95,9 +96,9 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if n < 0:
         raise RuntimeError("repeats can not be negative")
     shape = list(input.shape)
-    expanded = C.expand(C.unsqueeze(input, d + 1), *shape[:d + 1], n, *shape[d + 1:])
+    expanded = S.expand(S.unsqueeze(input, d + 1), *shape[:d + 1], n, *shape[d + 1:])
     shape[d] *= n
-    return C.view(C.contiguous(expanded), shape)
+    return S.view(S.contiguous(expanded), shape)
 
 
 def kernels_repeat(counts):
@@ -129,7 +130,7 @@ def meshgrid(*tensors, indexing=None):
     for i, t in enumerate(order):
         shape = [1] * len(order)
         shape[i] = sizes[i]
-        grids.append(C.expand(C.view(t, shape), *sizes))
+        grids.append(S.expand(S.view(t, shape), *sizes))
     if swap:
         grids[0], grids[1] = grids[1], grids[0]
     return tuple(grids)
@@ -141,14 +142,14 @@ def fliplr(input):
     """The columns (dim 1) in reverse order."""
     if input.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
-    return C.flip(input, (1,))
+    return S.flip(input, (1,))
 
 
 def flipud(input):
     """The rows (dim 0) in reverse order."""
     if input.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
-    return C.flip(input, (0,))
+    return S.flip(input, (0,))
 
 
 _rot90 = defop("rot90", "input, k, dims", kernels.rot90, promote=None,
@@ -238,7 +239,7 @@ def unfold(input, dimension, size, step):
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
     if input.ndim == 0:
-        return C.reshape(input, 1)
+        return S.reshape(input, 1)
     return _unfold(input, d, int(size), int(step))
 
 
@@ -256,7 +257,7 @@ def trace(input):
 
 
 _diag_embed = defop("diag_embed", "input, offset, dim1, dim2", kernels.diag_embed, promote=None,
-                    grads={"input": lambda grad, offset, dim1, dim2: C.diagonal(grad, offset, dim1, dim2)})
+                    grads={"input": lambda grad, offset, dim1, dim2: S.diagonal(grad, offset, dim1, dim2)})
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
@@ -266,7 +267,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     if input.ndim == 0:
-        input = C.reshape(input, 1)
+        input = S.reshape(input, 1)
     return _diag_embed(input, int(offset), d1, d2)
 
 
@@ -291,7 +292,7 @@ def diag(input, diagonal=0):
 
 def diagflat(input, offset=0):
     """A matrix with the flattened input on its offset-th diagonal."""
-    return diag_embed(C.reshape(input, -1), offset)
+    return diag_embed(S.reshape(input, -1), offset)
 
 
 _cross = defop("linalg_cross", "input, other, dim", kernels.cross, node_name="LinalgCrossBackward0",
@@ -385,3 +386,15 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layo
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return _creation.tensor(data, **_like(self, dtype, requires_grad, device))
+
+
+# The public surface of these ops (ops/_surface.py derives pyautograd's exports, the Tensor
+# methods and the out= forms from it).
+for _name, _fn, _method, _out in (
+        ("cdist", cdist, None, None), ("meshgrid", meshgrid, None, None), ("cross", cross, True, "exact"),
+        ("diag", diag, True, "exact"), ("diag_embed", diag_embed, True, None), ("diagflat", diagflat, True, None),
+        ("fliplr", fliplr, True, None), ("flipud", flipud, True, None), ("rot90", rot90, True, None),
+        ("ravel", ravel, True, None), ("repeat_interleave", repeat_interleave, True, None),
+        ("tensor_split", tensor_split, True, None), ("hsplit", hsplit, True, None), ("vsplit", vsplit, True, None),
+        ("dsplit", dsplit, True, None), ("trace", trace, True, None)):
+    declare(_name, _fn, method=_method, out=_out)

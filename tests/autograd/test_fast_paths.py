@@ -47,12 +47,15 @@ def test_array_formulas_match_the_tensor_path(name, fn, inputs):
 
 
 def test_arithmetic_formulas_are_recognised():
-    assert _arrayeval.arithmetic_kernels(REGISTRY["mul"].formulas[0][0]) == ("mul",)
+    assert _arrayeval.arithmetic_kernels(REGISTRY["mul"].formulas[0][0], 2) == (("mul",), ("mul", 0, 1))
     assert REGISTRY["mul"].arithmetic[0].single == ("mul", 0, 1)
     assert REGISTRY["div"].arithmetic[1].single is None  # -grad * input / (other * other)
-    assert REGISTRY["exp"].arithmetic[0] is None or REGISTRY["exp"].arithmetic[0].single is not None
-    assert _arrayeval.arithmetic_kernels(lambda grad, input: grad * input.exp()) is None
-    assert _arrayeval.arithmetic_kernels(lambda grad: grad) is None
+    assert REGISTRY["exp"].arithmetic[0].single == ("mul", 0, 1)  # grad * result
+    assert _arrayeval.arithmetic_kernels(lambda grad, x: 2 - -grad / x, 2) == (("div", "neg", "sub"), None)
+    for not_arithmetic in (lambda grad, input: grad * input.exp(), lambda grad: grad,
+                           lambda grad, alpha: grad if alpha == 1 else grad * alpha, lambda grad: grad ** 2):
+        with pytest.raises(_arrayeval.NotArithmetic):
+            _arrayeval.arithmetic_kernels(not_arithmetic, not_arithmetic.__code__.co_argcount)
 
 
 def test_array_formulas_keep_the_saved_tensor_checks():

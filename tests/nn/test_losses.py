@@ -1,7 +1,7 @@
 """The losses of nn.functional and nn against PyTorch: every loss x option x reduction (values and
 gradients in float64 and float32), gradcheck of each in float64, the deprecated size_average/
 reduce flags, the modules (attributes, buffers, state_dict keys, repr), and the errors (PyTorch's
-exception kinds). The op database (tests/opdb/nn_losses.py) adds gradgradcheck on both backends."""
+exception kinds). The op database (tests/opdb/loss.py) adds gradgradcheck on both backends."""
 import warnings
 
 import numpy as np

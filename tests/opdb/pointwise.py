@@ -1,4 +1,4 @@
-"""OpInfos of the pointwise ops (ops/pointwise.py and the pointwise front ends of ops/composite.py).
+"""OpInfos of the pointwise ops (ops/pointwise.py: primitives and front ends).
 
 Samples keep every op inside its domain (logs of positives, no division by ~0) and off
 its kinks (relu and abs at 0, floor at integers, ties of maximum), redrawing values
@@ -10,7 +10,6 @@ import math
 import numpy as np
 
 import pyautograd as P
-from pyautograd.ops import composite as C
 from pyautograd.ops import pointwise as PW
 
 from .core import OpInfo, SampleInput, Skip, apart, make_arg, noncontiguous
@@ -198,23 +197,23 @@ OPS = [
     OpInfo("rsub", P.rsub, binary(variants=({}, {"alpha": 2})), ref=lambda a, b, alpha=1: np.subtract(b, a * alpha),
            torch_fn=_t("rsub"), dtypes=(F32, F64, I64), covers=("rsub_tensor", "rsub_scalar")),
     OpInfo("mul", P.mul, binary(), ref=np.multiply, torch_fn=_t("mul"), dtypes=(F32, F64, I64)),
-    OpInfo("div", C.div, binary(other=(-3.0, 3.0, (0.0,)),
+    OpInfo("div", PW.div, binary(other=(-3.0, 3.0, (0.0,)),
                                 variants=({}, {"rounding_mode": "trunc"}, {"rounding_mode": "floor"})),
            ref=_np_div, torch_fn=_t("div"), dtypes=(F32, F64, I64), covers=("div", "div_mode")),
     OpInfo("true_divide", P.true_divide, binary(other=(-3.0, 3.0, (0.0,))), ref=_np_div,
            torch_fn=_t("true_divide"), dtypes=(F32, F64, I64), covers=("div",)),
-    OpInfo("floor_divide", C.floor_divide, binary(other=(1.0, 3.0, ()), scalar=1.5),
+    OpInfo("floor_divide", PW.floor_divide, binary(other=(1.0, 3.0, ()), scalar=1.5),
            ref=lambda a, b: _np_div(a, b, "floor"), torch_fn=_t("floor_divide"), dtypes=(F32, F64, I64),
            skips=(Skip("vs_torch_grad", "PyTorch implements no derivative for floor_divide (pyautograd's is 0, "
                        "as for div(rounding_mode='floor'))"),
                   Skip("grad_fn", "PyTorch implements no derivative for floor_divide (NotImplemented); "
                        "pyautograd records DivBackward2, as for div(rounding_mode='floor')"))),
-    OpInfo("remainder", C.remainder, binary(other=(1.0, 3.0, ())), ref=np.remainder, torch_fn=_t("remainder"),
+    OpInfo("remainder", PW.remainder, binary(other=(1.0, 3.0, ())), ref=np.remainder, torch_fn=_t("remainder"),
            dtypes=(F32, F64, I64), covers=("remainder_tensor", "remainder_scalar")),
     _unary_info("neg", np.negative, dtypes=(F32, F64, I64)),
-    OpInfo("pow", C.pow, binary(low=0.5, high=2.0, other=(-2.0, 2.0, ())), ref=np.power, torch_fn=_t("pow"),
+    OpInfo("pow", PW.pow, binary(low=0.5, high=2.0, other=(-2.0, 2.0, ())), ref=np.power, torch_fn=_t("pow"),
            covers=("pow_tensor", "pow_scalar"), tolerances=_TRANSCENDENTAL_TOL),
-    OpInfo("pow", C.pow, lambda dtype, rng: [
+    OpInfo("pow", PW.pow, lambda dtype, rng: [
         SampleInput((make_arg((2, 3), dtype, rng), e), desc=f"exponent {e}") for e in (2, 3, 0)
         ] + [SampleInput((make_arg((2, 3), dtype, rng, low=0.5), e), desc=f"exponent {e}") for e in (-1.5, 0.5)
              ] + [SampleInput((make_arg((), dtype, rng, low=0.5), 2.5), desc="0-d")],
@@ -233,7 +232,7 @@ OPS = [
         skips=(Skip("gradgradcheck", "0 ** x (x > 0) is 0 everywhere, but the double backward of pow_base gives "
                     "nan: the masked branch grad * result * log(0) = 0 * -inf leaks through where's backward "
                     "(PyTorch's formula does the same)"),)),
-    OpInfo("square", C.square, unary(), ref=np.square, torch_fn=_t("square"), dtypes=(F32, F64, I64)),
+    OpInfo("square", PW.square, unary(), ref=np.square, torch_fn=_t("square"), dtypes=(F32, F64, I64)),
     # exponentials and logarithms
     _unary_info("exp", float_result(np.exp), dtypes=(F32, F64, I64), tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("exp2", np.exp2, tolerances=_TRANSCENDENTAL_TOL),
@@ -258,6 +257,8 @@ OPS = [
     _unary_info("sin", float_result(np.sin), dtypes=(F32, F64, I64), tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("cos", np.cos, tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("tan", np.tan, low=-1.2, high=1.2, tolerances=_TRANSCENDENTAL_TOL),
+    # asin: the domain is [-1, 1], and the gradient grows without bound at its ends
+    _unary_info("asin", np.arcsin, low=-0.9, high=0.9, tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("erf", keep_dtype(_erf), tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("tanh", np.tanh, tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("sigmoid", keep_dtype(_np_sigmoid), tolerances=_TRANSCENDENTAL_TOL),
@@ -300,13 +301,13 @@ OPS = [
            skips=(Skip("vs_torch_grad", "PyTorch implements no derivative for aten::silu_backward"),
                   Skip("grad_fn", "PyTorch implements no derivative for aten::silu_backward (NotImplemented)"))),
     # clamping, maximum/minimum, where, lerp
-    OpInfo("clamp", C.clamp, lambda dtype, rng: _number_bounds(dtype, rng), ref=_np_clamp, torch_fn=_t("clamp"),
+    OpInfo("clamp", PW.clamp, lambda dtype, rng: _number_bounds(dtype, rng), ref=_np_clamp, torch_fn=_t("clamp"),
            dtypes=(F32, F64, I64), covers=("clamp_scalar",)),
-    OpInfo("clamp", C.clamp, lambda dtype, rng: _tensor_bounds(dtype, rng),
+    OpInfo("clamp", PW.clamp, lambda dtype, rng: _tensor_bounds(dtype, rng),
            ref=_np_clamp, torch_fn=_t("clamp"), covers=("clamp_tensor",), variant="tensor_bounds"),
-    OpInfo("relu6", C.relu6, unary(avoid=(0.0, 6.0), high=8.0, kinks=(0.0, 6.0)),
+    OpInfo("relu6", PW.relu6, unary(avoid=(0.0, 6.0), high=8.0, kinks=(0.0, 6.0)),
            ref=lambda x: np.clip(x, 0, 6).astype(x.dtype), torch_fn=_tf("relu6"), covers=("hardtanh",)),
-    OpInfo("hardtanh", C.hardtanh, unary(avoid=(-1.0, 1.0), kinks=(-1.0, 1.0), variants=({}, {"min_val": -0.5,
+    OpInfo("hardtanh", PW.hardtanh, unary(avoid=(-1.0, 1.0), kinks=(-1.0, 1.0), variants=({}, {"min_val": -0.5,
                                                                                                 "max_val": 2.0})),
            ref=lambda x, min_val=-1.0, max_val=1.0: np.clip(x, min_val, max_val).astype(x.dtype),
            torch_fn=_tf("hardtanh")),

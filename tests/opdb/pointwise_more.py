@@ -97,7 +97,7 @@ def _one_sided(dtype, rng, name):
 
 
 OPS = []
-for _name, _ref, _kw in [("asin", np.arcsin, dict(low=-0.9, high=0.9)), ("acos", np.arccos, dict(low=-0.9, high=0.9)),
+for _name, _ref, _kw in [("acos", np.arccos, dict(low=-0.9, high=0.9)),
                          ("atan", np.arctan, {}), ("sinh", np.sinh, {}), ("cosh", np.cosh, {}),
                          ("asinh", np.arcsinh, {}), ("acosh", np.arccosh, dict(low=1.1, high=4.0)),
                          ("atanh", np.arctanh, dict(low=-0.9, high=0.9)),

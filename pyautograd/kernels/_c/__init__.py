@@ -13,4 +13,9 @@ SPECS = {}  # KernelSpecs declared by the families (see _registry)
 for _mod in (pointwise, reduce, linalg, optim, loss, norm):
     KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
     SPECS.update(getattr(_mod, "SPECS", {}))
+# conv (issue 13): the convolution and pooling kernels
+from . import conv, pooling  # noqa: E402
+for _mod in (conv, pooling):
+    KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
+    SPECS.update(getattr(_mod, "SPECS", {}))
 globals().update(KERNELS)

@@ -8,7 +8,9 @@ import re
 
 import numpy as np
 
+from .._alloc import ALIGN_FROM_BYTES
 from . import _marshal as m
+
 
 def _read_table():
     """[(kind, name)] for every pointwise kernel the compiled library exports.
@@ -35,22 +37,16 @@ PARAMS = {"leaky_relu": 1, "elu": 1, "softplus": 2, "clamp": 2}
 
 def _entries(kind, name, result_dtype=None):
     """{dtype: (flat, strided, ctype, out_ctype, out_dtype, small)}: everything a call needs,
-    looked up once. small: element count below which the output comes from np.empty."""
+    looked up once. small: element count below which the output comes from np.empty (as
+    _alloc.empty would: checked inline, a call costs as much as a small kernel)."""
     table = {}
     for dt in m.CTYPES:
         out_dt = result_dtype or dt
         table[dt] = (m.symbol(kind, name, dt), getattr(m.lib, f"pag_{kind}_{name}_{m.SUFFIX[dt]}_strided"),
                      m.ffi.typeof(m._ARRAY_TYPES[dt]), m.ffi.typeof(m._ARRAY_TYPES[out_dt]), out_dt,
-                     _ALIGN_FROM_BYTES // out_dt.itemsize)
+                     ALIGN_FROM_BYTES // out_dt.itemsize)
     return table
 
-
-
-# Fresh outputs below this size come from np.empty rather than the 64-byte
-# aligned _alloc.empty: measured on the development machine, the aligned
-# allocation costs ~4 us more per call, while alignment changes the C loop's
-# time by nothing up to 64 KiB and by ~10 us (of 25) at 256 KiB.
-_ALIGN_FROM_BYTES = 1 << 18
 
 # Bound once: on the fast path each attribute lookup costs as much as a check.
 # The fast paths test dtypes by identity with the canonical float32/float64

@@ -11,4 +11,8 @@ KERNELS = {}
 for _mod in (pointwise, reduce, linalg, optim, shape, scan, indexing, loss, nn, bitwise, indexing_more, linalg_more, matrix, pointwise_more, sampling, search,
              selection):
     KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
+# conv (issue 13): the convolution and pooling references
+from . import conv, image, pooling  # noqa: E402
+for _mod in (conv, image, pooling):
+    KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
 globals().update(KERNELS)

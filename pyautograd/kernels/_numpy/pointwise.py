@@ -3,14 +3,46 @@
 Inputs arrive with one common dtype (the ops layer promotes); `b` of a
 binary kernel may also be a Python scalar. `out`, when given, is a
 C-contiguous array of the result's shape and dtype.
+
+This is also the family's spec for the dispatcher (``FACTS``): each kernel's arity and
+parameter count are those of its table and reference below, and its cost class is
+- "fused" when the reference is not one NumPy ufunc (several passes, or a Python loop:
+  C wins from the smallest sizes),
+- "cheap" for one memory-bound ufunc (C wins only once threaded),
+- or what the entry says with ``costly(...)`` (a transcendental ufunc that C vectorizes)
+  or ``numpy_faster(...)`` (NumPy's SIMD beats our libm calls: never C in auto mode).
+The measured threshold of each class is in ``kernels/_registry.py``.
 """
+import inspect
 import math
+from collections import namedtuple
 
 import numpy as np
 
 from .._fp import quiet, quiet_ufunc
 
 _erf = np.frompyfunc(math.erf, 1, 1)
+
+CHEAP, COSTLY, FUSED, NUMPY_FASTER = "cheap", "costly", "fused", "numpy_faster"
+
+# What the dispatcher needs to know of a kernel: arity (array arguments), the number of
+# scalar parameters after them, the arguments whose sizes decide, and the cost class.
+KernelFacts = namedtuple("KernelFacts", "arity params size_args cost")
+
+
+class _Tagged:
+    """A reference ufunc with a cost class other than the default (see the module notes)."""
+
+    def __init__(self, fn, cost):
+        self.fn, self.cost = fn, cost
+
+
+def costly(fn):
+    return _Tagged(fn, COSTLY)
+
+
+def numpy_faster(fn):
+    return _Tagged(fn, NUMPY_FASTER)
 
 
 def _erf_array(x):
@@ -43,21 +75,23 @@ _UNARY = {
     "abs": np.abs,
     "square": np.square,
     "reciprocal": np.reciprocal,
+    # 0 for NaN, as PyTorch (several passes: its class is "fused")
     "sign": lambda x: np.where(np.isnan(x), 0, np.sign(x)).astype(x.dtype, copy=False) if x.dtype.kind == "f"
-    else np.sign(x),  # 0 for NaN, as PyTorch
-    "exp": np.exp,
+    else np.sign(x),
+    "exp": costly(np.exp),
     "exp2": np.exp2,
-    "expm1": np.expm1,
-    "log": np.log,
+    "expm1": costly(np.expm1),
+    "log": costly(np.log),
     "log2": np.log2,
     "log10": np.log10,
-    "log1p": np.log1p,
+    "log1p": costly(np.log1p),
     "sqrt": np.sqrt,
     "rsqrt": lambda x: 1 / np.sqrt(x),
-    "sin": np.sin,
-    "cos": np.cos,
+    "sin": numpy_faster(np.sin),
+    "cos": numpy_faster(np.cos),
     "tan": np.tan,
-    "tanh": np.tanh,
+    "asin": np.arcsin,
+    "tanh": costly(np.tanh),
     "erf": _erf_array,
     "floor": np.floor,
     "ceil": np.ceil,
@@ -201,6 +235,25 @@ def where(cond, a, b, *, out=None):
     """Elements of `a` where `cond` is true, else of `b`, broadcast together (NumPy reference)."""
     return _finish(np.where(cond, a, b), np.result_type(a, b), out)
 
+
+def _facts(table, arity):
+    """{name: KernelFacts} of one table, and the table with its tags removed."""
+    facts, plain = {}, {}
+    for name, fn in table.items():
+        cost = fn.cost if isinstance(fn, _Tagged) else CHEAP if isinstance(fn, np.ufunc) else FUSED
+        fn = fn.fn if isinstance(fn, _Tagged) else fn
+        params = len(inspect.signature(fn).parameters) - arity if not isinstance(fn, np.ufunc) else 0
+        facts[name] = KernelFacts(arity, params, (0, 1)[:arity], cost)
+        plain[name] = fn
+    return facts, plain
+
+
+FACTS = {}
+for _table, _arity in ((_UNARY, 1), (_UNARY_PARAM, 1), (_BINARY, 2), (_COMPARE, 2)):
+    _f, _table_plain = _facts(_table, _arity)
+    FACTS.update(_f)
+    _table.update(_table_plain)
+FACTS["where"] = KernelFacts(3, 0, (1, 2), CHEAP)  # (cond, a, b): a and b decide
 
 UNARY = tuple(_UNARY)
 UNARY_PARAM = tuple(_UNARY_PARAM)

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._fp import quiet
 
-__all__ = ["asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "atan2", "hypot", "logaddexp",
+__all__ = ["acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "atan2", "hypot", "logaddexp",
            "xlogy", "fmod", "nan_to_num", "clamp_min", "clamp_max", "addcmul", "addcdiv", "mish", "hardswish",
            "hardsigmoid", "celu", "erfinv"]
 
@@ -27,7 +27,7 @@ def _unary(ufunc):
     return kernel
 
 
-asin, acos, atan = _unary(np.arcsin), _unary(np.arccos), _unary(np.arctan)
+acos, atan = _unary(np.arccos), _unary(np.arctan)
 sinh, cosh = _unary(np.sinh), _unary(np.cosh)
 asinh, acosh, atanh = _unary(np.arcsinh), _unary(np.arccosh), _unary(np.arctanh)
 

@@ -94,3 +94,11 @@ class BatchNorm2d(_BatchNorm):
 
     _ranks = (4,)
     _rank_text = "4D"
+
+
+# conv (issue 13): the 3-D form
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization of (N, C, D, H, W) input over N, D, H and W, per channel C."""
+
+    _ranks = (5,)
+    _rank_text = "5D"

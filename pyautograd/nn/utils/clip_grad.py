@@ -5,7 +5,9 @@ import warnings
 from ..._creation import tensor
 from ..._tensor import Tensor
 from ...graph.grad_mode import no_grad
-from ...ops.composite import clamp, stack, vector_norm
+from ...ops.pointwise import clamp
+from ...ops.reduction import vector_norm
+from ...ops.shape import stack
 
 
 def _as_list(parameters):

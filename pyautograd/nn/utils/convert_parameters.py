@@ -1,6 +1,6 @@
 """All parameters as one flat vector, and back."""
 from ..._tensor import Tensor
-from ...ops.composite import cat
+from ...ops.shape import cat
 
 
 def parameters_to_vector(parameters):

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..._creation import as_tensor
 from ..._tensor import Tensor
-from ...ops.composite import stack
+from ...ops.shape import stack
 
 __all__ = ["default_collate", "default_convert"]
 

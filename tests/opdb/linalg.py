@@ -1,12 +1,13 @@
-"""OpInfos of the reductions (ops/reduction.py: sum, mean) and the matrix products (ops/linalg.py
-with matmul and mm from ops/composite.py)."""
-import warnings
-
+"""OpInfos of the matrix products (ops/linalg.py: mm, bmm, mv, dot, addmm, baddbmm, outer, the
+linear primitives behind F.linear, and the front ends matmul and mm)."""
 import numpy as np
 
+import pyautograd
 import pyautograd as P
 
 from .core import OpInfo, SampleInput, Skip, make_arg, noncontiguous
+import pyautograd.nn.functional as F
+from pyautograd.ops import linalg
 
 F32, F64, I64 = np.float32, np.float64, np.int64
 # Sums and products accumulate in an order that differs between NumPy, C and PyTorch.
@@ -21,56 +22,6 @@ def _torch():
 def _dtype_of(lib, name):
     return None if name is None else getattr(lib, name)
 
-
-# -- sum, mean ------------------------------------------------------------------------------
-
-
-def _reduction_samples(allow_dtype):
-    def gen(dtype, rng):
-        def arg(shape, **kw):
-            return make_arg(shape, dtype, rng, **kw)
-        out = [SampleInput((arg((2, 3)),), desc="all"),
-               SampleInput((arg((2, 3)),), {"dim": 1}, "dim 1"),
-               SampleInput((arg((2, 3, 2)),), {"dim": (0, 2), "keepdim": True}, "dims (0, 2) keepdim"),
-               SampleInput((arg((2, 3)),), {"dim": -1, "keepdim": True}, "dim -1 keepdim"),
-               SampleInput((arg(()),), desc="0-d"),
-               SampleInput((arg(()),), {"dim": 0}, "0-d dim 0"),
-               SampleInput((arg((3, 2), noncontig=True),), {"dim": 0}, "noncontig"),
-               SampleInput((arg((0, 3)),), {"dim": 0}, "empty dim"),
-               SampleInput((arg((0, 3)),), desc="empty all")]
-        if allow_dtype and np.dtype(dtype) != np.float64:
-            out.append(SampleInput((arg((2, 3)),), {"dim": 1, "dtype": "float64"}, "dtype float64"))
-        return out
-    return gen
-
-
-def _np_reduce(fn):
-    def ref(x, dim=None, keepdim=False, dtype=None):
-        axis = None if x.ndim == 0 else dim
-        if dtype is None and x.dtype.kind in "biu" and fn is np.sum:
-            dtype = "int64"
-        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # the mean of nothing is nan, as in PyTorch
-            out = fn(x, axis=axis, keepdims=keepdim, dtype=dtype)
-        return np.asarray(out)
-    return ref
-
-
-def _call_reduction(lib_fn, lib):
-    def call(x, dim=None, keepdim=False, dtype=None):
-        return lib_fn(x, dim, keepdim, dtype=_dtype_of(lib, dtype)) if dim is not None else \
-            lib_fn(x, dtype=_dtype_of(lib, dtype))
-    return call
-
-
-OPS = [
-    OpInfo("sum", _call_reduction(P.sum, P), _reduction_samples(True), ref=_np_reduce(np.sum),
-           torch_fn=lambda *a, **k: _call_reduction(_torch().sum, _torch())(*a, **k), dtypes=(F32, F64, I64),
-           tolerances=_ACCUMULATE_TOL, covers=("sum_all", "sum_dim")),
-    OpInfo("mean", _call_reduction(P.mean, P), _reduction_samples(True), ref=_np_reduce(np.mean),
-           torch_fn=lambda *a, **k: _call_reduction(_torch().mean, _torch())(*a, **k),
-           tolerances=_ACCUMULATE_TOL, covers=("mean_all", "mean_dim")),
-]
 
 # -- matrix products ---------------------------------------------------------------------------
 
@@ -103,7 +54,7 @@ def _np_addmm(input, mat1, mat2, beta=1, alpha=1):
     return (beta * input + alpha * (mat1 @ mat2)).astype(np.result_type(input, mat1, mat2))
 
 
-OPS += [
+OPS = [
     OpInfo("mm", P.mm, _pairs(((2, 3), (3, 2), "2x3 @ 3x2"), ((3, 2), (2, 2), "transposed"),
                              ((2, 3), (3, 2), "noncontig"), ((0, 3), (3, 2), "empty rows"),
                              ((2, 0), (0, 2), "empty inner")),
@@ -134,4 +85,83 @@ OPS += [
            tolerances=_ACCUMULATE_TOL, variant="vector_operand", covers=("mm", "mv", "squeeze_dim_")),
     OpInfo("addmm", P.addmm, _addmm_samples, ref=_np_addmm, torch_fn=lambda *a, **k: _torch().addmm(*a, **k),
            tolerances=_ACCUMULATE_TOL),
+]
+
+
+# -- linear (nn.functional's, and the fused linear + relu), outer, baddbmm ---------------------------
+
+def _linear_samples(dtype, rng):
+    x, w, b = (make_arg(s, dtype, rng) for s in ((4, 3), (5, 3), (5,)))
+    yield SampleInput((x, w, b), desc="2-D with bias")
+    yield SampleInput((x, w), desc="2-D without bias")
+    yield SampleInput((make_arg((2, 4, 3), dtype, rng), w, b), desc="3-D input")
+    yield SampleInput((make_arg((3,), dtype, rng), w, b), desc="1-D input")
+
+
+def _linear_ref(x, w, b=None):
+    return x @ w.T + (0 if b is None else b)
+
+
+def _linear_relu_samples(dtype, rng):
+    x, w, b = (make_arg(s, dtype, rng) for s in ((4, 3), (5, 3), (5,)))
+    yield SampleInput((x, w, b), desc="2-D with bias (nn.Sequential's Linear then ReLU)")
+
+
+def _linear_nobias_samples(dtype, rng):
+    x, w = (make_arg(s, dtype, rng) for s in ((4, 3), (5, 3)))
+    yield SampleInput((x, w), desc="2-D without bias")
+
+
+def _linear_relu_ref(x, w, b):
+    return np.maximum(x @ w.T + b, 0)
+
+
+def _rand(rng, shape, dtype, layout="contiguous"):
+    """A random array of `shape`; layout 'transposed' or 'strided' gives a non-contiguous one."""
+    shape = tuple(shape)
+    if layout == "transposed":
+        return rng.standard_normal(shape[::-1]).astype(dtype).T
+    if layout == "strided":
+        return rng.standard_normal((2 * shape[0],) + shape[1:]).astype(dtype)[::2]
+    return rng.standard_normal(shape).astype(dtype)
+
+
+def outer_samples(dtype, rng):
+    yield SampleInput((_rand(rng, (3,), dtype), _rand(rng, (4,), dtype)), desc="vectors")
+    yield SampleInput((_rand(rng, (6,), dtype, "strided"), _rand(rng, (0,), dtype)), desc="empty")
+
+
+def baddbmm_samples(dtype, rng):
+    b1, b2 = _rand(rng, (2, 3, 4), dtype), _rand(rng, (2, 4, 5), dtype)
+    yield SampleInput((_rand(rng, (2, 3, 5), dtype), b1, b2), desc="plain")
+    yield SampleInput((_rand(rng, (5,), dtype), b1, b2), {"beta": 0.5, "alpha": -2.0}, desc="broadcast_scaled")
+    yield SampleInput((_rand(rng, (2, 3, 5), dtype), _rand(rng, (2, 4, 3), dtype).transpose(0, 2, 1), b2),
+                      {"beta": 0.0}, desc="beta0_transposed")
+    yield SampleInput((_rand(rng, (2, 3, 5), dtype), _rand(rng, (2, 3, 0), dtype), _rand(rng, (2, 0, 5), dtype)),
+                      desc="empty_inner")
+
+
+def baddbmm_ref(input, b1, b2, beta=1, alpha=1):
+    out = alpha * (b1 @ b2)
+    return out if beta == 0 else out + beta * input
+
+
+OPS += [
+    OpInfo("linear", F.linear, _linear_samples, ref=_linear_ref,
+           torch_fn=lambda *a: _torch().nn.functional.linear(*a), covers=("linear_addmm", "linear_mm"),
+           tolerances={"float32": (1e-5, 1e-4)}),
+    # F.linear's 2-D forms and nn.Sequential's fused Linear then ReLU: one kernel call each, recording
+    # PyTorch's unfused graph (TBackward0, AddmmBackward0 / MmBackward0, ReluBackward0)
+    OpInfo("linear_bias", linalg.linear_bias, _linear_relu_samples, ref=_linear_ref,
+           torch_fn=lambda *a: _torch().nn.functional.linear(*a), tolerances={"float32": (1e-5, 1e-4)}),
+    OpInfo("linear_nobias", linalg.linear_nobias, _linear_nobias_samples, ref=_linear_ref,
+           torch_fn=lambda *a: _torch().nn.functional.linear(*a), tolerances={"float32": (1e-5, 1e-4)}),
+    OpInfo("linear_relu", linalg.linear_relu, _linear_relu_samples, ref=_linear_relu_ref,
+           torch_fn=lambda *a: _torch().relu(_torch().nn.functional.linear(*a)),
+           tolerances={"float32": (1e-5, 1e-4)}),
+    OpInfo("outer", lambda a, b: pyautograd.outer(a, b), outer_samples, ref=np.outer,
+           torch_fn=lambda a, b: _torch().outer(a, b)),
+    OpInfo("baddbmm", lambda i, a, b, **kw: pyautograd.baddbmm(i, a, b, **kw), baddbmm_samples, ref=baddbmm_ref,
+           torch_fn=lambda i, a, b, **kw: _torch().baddbmm(i, a, b, **kw), covers=("baddbmm",),
+           tolerances={"float32": (1e-5, 1e-4)}),
 ]

@@ -1,5 +1,5 @@
-"""OpInfos of the loss functions of nn.functional (the fused (N, C) cross-entropy has its entry in
-nn_and_writes.py). Every entry is gradchecked and gradgradchecked in float64 on both backends and
+"""OpInfos of the loss functions of nn.functional (ops/loss.py), the fused (N, C) cross-entropy
+included. Every entry is gradchecked and gradgradchecked in float64 on both backends and
 compared with PyTorch (values, gradients, grad_fn names); tests/nn/test_losses.py covers the
 options, modules and errors one by one."""
 import numpy as np
@@ -7,6 +7,12 @@ import numpy as np
 import pyautograd.nn.functional as F
 
 from .core import OpInfo, SampleInput, make_arg
+
+
+def _torch():
+    import torch
+    return torch
+
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -141,4 +147,41 @@ OPS = [
     OpInfo("binary_cross_entropy_with_logits", F.binary_cross_entropy_with_logits, _bce_logits_samples,
            torch_fn=_torch_fn("binary_cross_entropy_with_logits"), tolerances=_F32_TOL),
     OpInfo("kl_div", F.kl_div, _kl_samples, torch_fn=_torch_fn("kl_div"), tolerances=_F32_TOL),
+]
+
+
+# -- cross_entropy (the fused (N, C) class-index form) -----------------------------------------------
+
+def _ce_samples(dtype, rng):
+    logits = make_arg((4, 5), dtype, rng)
+    target = rng.integers(0, 5, size=4).astype(np.int64)
+    weight = make_arg((5,), dtype, rng, low=0.5, high=2.0)
+    yield SampleInput((logits, target), desc="mean", grad_args=(0,))
+    yield SampleInput((logits, target), {"reduction": "sum"}, desc="sum", grad_args=(0,))
+    yield SampleInput((logits, target), {"reduction": "none"}, desc="none", grad_args=(0,))
+    yield SampleInput((logits, target, weight), {"label_smoothing": 0.1}, desc="weight+smoothing", grad_args=(0,))
+    yield SampleInput((logits, np.array([1, -100, 3, 0], np.int64)), desc="ignore_index", grad_args=(0,))
+
+
+def _ce_ref(logits, target, weight=None, reduction="mean", label_smoothing=0.0, ignore_index=-100):
+    logp = logits - np.log(np.exp(logits - logits.max(1, keepdims=True)).sum(1, keepdims=True)) \
+        - logits.max(1, keepdims=True)
+    n, c = logits.shape
+    w = np.ones(c, logits.dtype) if weight is None else weight
+    keep = target != ignore_index
+    t = np.where(keep, target, 0)
+    nll = -logp[np.arange(n), t] * w[t] * keep
+    smooth = -(logp * w).sum(1) / c * keep
+    loss = (1 - label_smoothing) * nll + label_smoothing * smooth
+    if reduction == "none":
+        return loss.astype(logits.dtype)
+    if reduction == "sum":
+        return np.asarray(loss.sum(), logits.dtype)
+    return np.asarray(loss.sum() / (w[t] * keep).sum(), logits.dtype)
+
+
+OPS += [
+    OpInfo("cross_entropy", F.cross_entropy, _ce_samples, ref=_ce_ref,
+           torch_fn=lambda *a, **k: _torch().nn.functional.cross_entropy(*a, **k),
+           tolerances={"float32": (1e-5, 1e-5)}),
 ]

@@ -1,4 +1,4 @@
-"""Op database entries for the reductions beyond sum/mean: prod, max/min (whole, along a
+"""Op database entries for the reductions (ops/reduction.py): sum, mean, prod, max/min (whole, along a
 dim, binary), amax/amin, argmax/argmin, var/std, norm, logsumexp, softmax/log_softmax,
 all/any, equal/isclose/allclose.
 
@@ -9,10 +9,12 @@ convention (PyTorch's), checked against PyTorch rather than finite differences.
 Integer and bool inputs appear where the op takes them (forward only).
 """
 import math
+import warnings
 
 import numpy as np
 
 import pyautograd
+import pyautograd as P
 
 from .core import OpInfo, SampleInput, make_arg
 
@@ -451,3 +453,68 @@ OPS = [
            torch_fn=lambda x, *a, **k: __import__("torch").linalg.vector_norm(x, *a, **k),
            tolerances=_F32_LOOSE, covers=("linalg_vector_norm",)),
 ]
+
+
+# -- sum, mean (the accumulating reductions) ---------------------------------------------------------
+
+F32, F64, I64 = np.float32, np.float64, np.int64
+# Sums and products accumulate in an order that differs between NumPy, C and PyTorch.
+_ACCUMULATE_TOL = {"float32": (1e-5, 1e-5), "float64": (1e-12, 1e-10)}
+
+
+def _torch():
+    import torch
+    return torch
+
+
+def _dtype_of(lib, name):
+    return None if name is None else getattr(lib, name)
+
+
+def _reduction_samples(allow_dtype):
+    def gen(dtype, rng):
+        def arg(shape, **kw):
+            return make_arg(shape, dtype, rng, **kw)
+        out = [SampleInput((arg((2, 3)),), desc="all"),
+               SampleInput((arg((2, 3)),), {"dim": 1}, "dim 1"),
+               SampleInput((arg((2, 3, 2)),), {"dim": (0, 2), "keepdim": True}, "dims (0, 2) keepdim"),
+               SampleInput((arg((2, 3)),), {"dim": -1, "keepdim": True}, "dim -1 keepdim"),
+               SampleInput((arg(()),), desc="0-d"),
+               SampleInput((arg(()),), {"dim": 0}, "0-d dim 0"),
+               SampleInput((arg((3, 2), noncontig=True),), {"dim": 0}, "noncontig"),
+               SampleInput((arg((0, 3)),), {"dim": 0}, "empty dim"),
+               SampleInput((arg((0, 3)),), desc="empty all")]
+        if allow_dtype and np.dtype(dtype) != np.float64:
+            out.append(SampleInput((arg((2, 3)),), {"dim": 1, "dtype": "float64"}, "dtype float64"))
+        return out
+    return gen
+
+
+def _np_reduce(fn):
+    def ref(x, dim=None, keepdim=False, dtype=None):
+        axis = None if x.ndim == 0 else dim
+        if dtype is None and x.dtype.kind in "biu" and fn is np.sum:
+            dtype = "int64"
+        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # the mean of nothing is nan, as in PyTorch
+            out = fn(x, axis=axis, keepdims=keepdim, dtype=dtype)
+        return np.asarray(out)
+    return ref
+
+
+def _call_reduction(lib_fn, lib):
+    def call(x, dim=None, keepdim=False, dtype=None):
+        return lib_fn(x, dim, keepdim, dtype=_dtype_of(lib, dtype)) if dim is not None else \
+            lib_fn(x, dtype=_dtype_of(lib, dtype))
+    return call
+
+
+OPS += [
+    OpInfo("sum", _call_reduction(P.sum, P), _reduction_samples(True), ref=_np_reduce(np.sum),
+           torch_fn=lambda *a, **k: _call_reduction(_torch().sum, _torch())(*a, **k), dtypes=(F32, F64, I64),
+           tolerances=_ACCUMULATE_TOL, covers=("sum_all", "sum_dim")),
+    OpInfo("mean", _call_reduction(P.mean, P), _reduction_samples(True), ref=_np_reduce(np.mean),
+           torch_fn=lambda *a, **k: _call_reduction(_torch().mean, _torch())(*a, **k),
+           tolerances=_ACCUMULATE_TOL, covers=("mean_all", "mean_dim")),
+]
+

@@ -1,26 +1,80 @@
-"""Op database entries: shape ops (split, chunk, unbind, repeat, tile, diagonal, outer, einsum,
-baddbmm, cumsum, cumprod, flip, roll, narrow, select) and indexing ops (tensor[key], gather,
-scatter, scatter_add, index_select, masked_fill, masked_select, take_along_dim, nonzero,
-argwhere, one_hot).
+"""OpInfos of the indexing ops (ops/indexing.py): tensor[key], narrow, select, gather, scatter,
+scatter_add, index_select, index_add, index_put, masked_fill, masked_select, take_along_dim,
+nonzero, argwhere, one_hot.
 
-Samples cover 0-d inputs where the op allows them, empty tensors, non-contiguous inputs
-(transposed, strided), negative dims and repeated indices. Float arrays are differentiated
-unless ``grad_args`` says otherwise; int64 arrays are indices and bool arrays masks.
-Ops that return several tensors (split, chunk, unbind, nonzero(as_tuple=True)) return a
-tuple, and so do their references.
-"""
+Int64 arrays are indices and bool arrays masks; float arrays are differentiated unless
+``grad_args`` says otherwise. Samples include repeated and negative indices and empty
+selections."""
 import numpy as np
 
 import pyautograd
-from .core import OpInfo, SampleInput
+import pyautograd as P
 
-I64 = np.int64
+from .core import OpInfo, SampleInput, make_arg
+
+F32, F64, I64, BOOL = np.float32, np.float64, np.int64, np.bool_
 
 
 def _torch():
     """The torch module, imported only when the PyTorch comparison runs a torch_fn."""
     import torch
     return torch
+
+
+def _index_add_samples(dtype, rng):
+    yield SampleInput((make_arg((4, 3), dtype, rng), 0, np.array([0, 2, 0], np.int64),
+                       make_arg((3, 3), dtype, rng)), desc="repeated index", grad_args=(0, 3))
+    yield SampleInput((make_arg((2, 5), dtype, rng), 1, np.array([4, 1], np.int64),
+                       make_arg((2, 2), dtype, rng)), {"alpha": 2.0}, desc="dim 1, alpha", grad_args=(0, 3))
+
+
+def _index_add_ref(x, dim, index, source, alpha=1):
+    out = x.copy()
+    np.add.at(np.moveaxis(out, dim, 0), index, np.moveaxis(source, dim, 0) * alpha)
+    return out
+
+
+def _index_put_samples(dtype, rng):
+    yield SampleInput((make_arg((5,), dtype, rng), np.array([0, 3], np.int64), make_arg((2,), dtype, rng)),
+                      desc="values", grad_args=(0, 2))
+    yield SampleInput((make_arg((4, 2), dtype, rng), np.array([1, 1], np.int64), make_arg((2,), dtype, rng)),
+                      {"accumulate": True}, desc="accumulate repeated", grad_args=(0, 2))
+
+
+def _index_put_ref(x, i, v, accumulate=False):
+    out = x.copy()
+    if accumulate:
+        np.add.at(out, (i,), v)
+    else:
+        out[i] = v
+    return out
+
+
+ALL = (F32, F64, I64, BOOL)
+
+
+def _samples(*specs):
+    """Samples from (shape, args, kwargs, desc) specs: the input drawn in `shape` (laid out
+    with gaps when 'noncontig' is in desc, column-major when 'transposed' is), then the other
+    arguments as given."""
+    def gen(dtype, rng):
+        out = []
+        for shape, args, kwargs, desc in specs:
+            x = make_arg(shape, dtype, rng, noncontig="noncontig" in desc)
+            if "transposed" in desc:
+                x = np.ascontiguousarray(x.T).T
+            out.append(SampleInput((x,) + tuple(args), dict(kwargs), desc))
+        return out
+    return gen
+
+
+def _method(name):
+    """An op (and torch_fn) calling the Tensor method `name` on the first argument."""
+    return lambda x, *args, **kwargs: getattr(x, name)(*args, **kwargs)
+
+
+def _torch_fn(name):
+    return lambda *args, **kwargs: getattr(_torch(), name)(*args, **kwargs)
 
 
 def _rand(rng, shape, dtype, layout="contiguous"):
@@ -45,151 +99,6 @@ def _torch_key(key):
     return torch.from_numpy(key) if isinstance(key, np.ndarray) else key
 
 
-# -- split, chunk, unbind ------------------------------------------------------------------------
-
-def _np_split(x, sizes, dim):
-    return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=dim))
-
-
-def _split_sizes(n, size):
-    return [size] * (n // size) + ([n % size] if n % size else []) if n else [0]
-
-
-def split_samples(dtype, rng):
-    yield SampleInput((_rand(rng, (4, 5), dtype), 2, 0), desc="int")
-    yield SampleInput((_rand(rng, (4, 5), dtype, "transposed"), 2, -1), desc="int_uneven_transposed")
-    yield SampleInput((_rand(rng, (4, 3), dtype), 10, 0), desc="one_piece")
-    yield SampleInput((_rand(rng, (0, 3), dtype), 2, 0), desc="empty")
-    yield SampleInput((_rand(rng, (4, 5), dtype), [1, 3], 0), desc="sizes")
-    yield SampleInput((_rand(rng, (3, 5), dtype, "strided"), [2, 0, 3], -1), desc="sizes_with_empty_piece")
-
-
-def split_ref(x, s, dim):
-    return _np_split(x, _split_sizes(x.shape[dim], s) if isinstance(s, int) else s, dim)
-
-
-def chunk_samples(dtype, rng):
-    yield SampleInput((_rand(rng, (4, 5), dtype), 3, 1), desc="uneven")
-    yield SampleInput((_rand(rng, (4, 3), dtype, "transposed"), 5, 0), desc="more_chunks_than_rows")
-    yield SampleInput((_rand(rng, (6,), dtype), 2, -1), desc="even_1d")
-
-
-def chunk_ref(x, chunks, dim):
-    n = x.shape[dim]
-    return _np_split(x, _split_sizes(n, -(-n // chunks)), dim)
-
-
-def unbind_samples(dtype, rng):
-    yield SampleInput((_rand(rng, (3, 4), dtype), 0), desc="dim0")
-    yield SampleInput((_rand(rng, (3, 4), dtype, "transposed"), -1), desc="last_transposed")
-    yield SampleInput((_rand(rng, (3,), dtype), 0), desc="to_0d")
-
-
-# -- repeat, tile, diagonal, outer, einsum, baddbmm ------------------------------------------------
-
-def repeat_samples(dtype, rng):
-    yield SampleInput((_rand(rng, (2, 3), dtype), (2, 1, 3)), desc="new_dim")
-    yield SampleInput((_rand(rng, (2, 3), dtype, "transposed"), (1, 2)), desc="transposed")
-    yield SampleInput((_rand(rng, (), dtype), (2, 3)), desc="0d")
-    yield SampleInput((_rand(rng, (2, 3), dtype), (0, 2)), desc="zero_repeats")
-    yield SampleInput((_rand(rng, (0, 2), dtype), (2, 2)), desc="empty")
-
-
-def tile_samples(dtype, rng):
-    yield SampleInput((_rand(rng, (2, 3), dtype), (2,)), desc="short_dims")
-    yield SampleInput((_rand(rng, (2, 3), dtype), ()), desc="no_dims")
-    yield SampleInput((_rand(rng, (3,), dtype, "strided"), (2, 2)), desc="more_dims_strided")
-
-
-def diagonal_samples(dtype, rng):
-    yield SampleInput((_rand(rng, (3, 4), dtype), 0, 0, 1), desc="main")
-    yield SampleInput((_rand(rng, (3, 4), dtype), 1, 0, 1), desc="above")
-    yield SampleInput((_rand(rng, (3, 4), dtype, "transposed"), -1, 1, 0), desc="below_swapped_transposed")
-    yield SampleInput((_rand(rng, (2, 3, 4), dtype), 0, -1, 1), desc="3d_negative_dim")
-    yield SampleInput((_rand(rng, (3, 4), dtype), 5, 0, 1), desc="empty_offset")
-
-
-def outer_samples(dtype, rng):
-    yield SampleInput((_rand(rng, (3,), dtype), _rand(rng, (4,), dtype)), desc="vectors")
-    yield SampleInput((_rand(rng, (6,), dtype, "strided"), _rand(rng, (0,), dtype)), desc="empty")
-
-
-_EINSUM = [
-    ("ij,jk->ik", [(3, 4), (4, 2)]),
-    ("bij,bjk->bik", [(2, 3, 4), (2, 4, 2)]),
-    ("ij,kj", [(3, 4), (2, 4)]),
-    ("ii->i", [(3, 3)]),
-    ("ii", [(3, 3)]),
-    ("ij->", [(2, 3)]),
-    ("ij->ji", [(2, 3)]),
-    ("i,j->ij", [(3,), (2,)]),
-    ("...ij,...jk->...ik", [(2, 1, 2, 3), (3, 3, 2)]),
-    ("bn,anm,bm->ba", [(2, 2), (3, 2, 3), (2, 3)]),
-    ("iij,kj->ik", [(2, 2, 3), (4, 3)]),
-    ("ij,ij->i", [(3, 4), (3, 4)]),
-    ("i,i->", [(0,), (0,)]),
-]
-
-
-def einsum_samples(dtype, rng):
-    for eq, shapes in _EINSUM:
-        layouts = ["transposed" if len(s) == 2 and i == 0 else "contiguous" for i, s in enumerate(shapes)]
-        yield SampleInput((eq,) + tuple(_rand(rng, s, dtype, lay) for s, lay in zip(shapes, layouts)), desc=eq)
-
-
-def baddbmm_samples(dtype, rng):
-    b1, b2 = _rand(rng, (2, 3, 4), dtype), _rand(rng, (2, 4, 5), dtype)
-    yield SampleInput((_rand(rng, (2, 3, 5), dtype), b1, b2), desc="plain")
-    yield SampleInput((_rand(rng, (5,), dtype), b1, b2), {"beta": 0.5, "alpha": -2.0}, desc="broadcast_scaled")
-    yield SampleInput((_rand(rng, (2, 3, 5), dtype), _rand(rng, (2, 4, 3), dtype).transpose(0, 2, 1), b2),
-                      {"beta": 0.0}, desc="beta0_transposed")
-    yield SampleInput((_rand(rng, (2, 3, 5), dtype), _rand(rng, (2, 3, 0), dtype), _rand(rng, (2, 0, 5), dtype)),
-                      desc="empty_inner")
-
-
-def baddbmm_ref(input, b1, b2, beta=1, alpha=1):
-    out = alpha * (b1 @ b2)
-    return out if beta == 0 else out + beta * input
-
-
-# -- scans, flip, roll, narrow, select -----------------------------------------------------------
-
-def cumsum_samples(dtype, rng):
-    yield SampleInput((_rand(rng, (3, 4), dtype), 1), desc="dim1")
-    yield SampleInput((_rand(rng, (3, 4), dtype, "transposed"), -2), desc="negative_transposed")
-    yield SampleInput((_rand(rng, (), dtype), 0), desc="0d")
-    yield SampleInput((_rand(rng, (0, 3), dtype), 0), desc="empty")
-
-
-def cumprod_samples(dtype, rng):
-    yield SampleInput((_rand(rng, (3, 4), dtype), 1), desc="no_zeros")
-    x = _rand(rng, (3, 5), dtype)
-    x[0, 2] = 0
-    x[1, 0] = 0
-    x[2, 1] = x[2, 3] = 0
-    yield SampleInput((x, 1), desc="zeros_one_and_two")
-    yield SampleInput((np.ascontiguousarray(x.T).T, 0), desc="zeros_along_dim0")
-    yield SampleInput((_rand(rng, (), dtype), 0), desc="0d")
-    yield SampleInput((_rand(rng, (4, 1), dtype), -1), desc="size1_dim")
-    yield SampleInput((_rand(rng, (2, 0), dtype), 1), desc="empty")
-
-
-def flip_samples(dtype, rng):
-    yield SampleInput((_rand(rng, (3, 4), dtype), (0,)), desc="dim0")
-    yield SampleInput((_rand(rng, (2, 3, 4), dtype, "transposed"), (0, -1)), desc="two_dims_transposed")
-    yield SampleInput((_rand(rng, (), dtype), ()), desc="0d")
-
-
-def roll_samples(dtype, rng):
-    yield SampleInput((_rand(rng, (3, 4), dtype), 1, None), desc="flat")
-    yield SampleInput((_rand(rng, (3, 4), dtype, "strided"), (2, -1), (0, -1)), desc="two_dims_strided")
-    yield SampleInput((_rand(rng, (5,), dtype), -7, 0), desc="wraps")
-
-
-def roll_ref(x, shifts, dims):
-    return np.roll(x, shifts, dims)
-
-
 def narrow_samples(dtype, rng):
     yield SampleInput((_rand(rng, (4, 5), dtype), 0, 1, 2), desc="dim0")
     yield SampleInput((_rand(rng, (4, 5), dtype, "transposed"), -1, -3, 3), desc="negative_start_transposed")
@@ -207,8 +116,6 @@ def select_samples(dtype, rng):
     yield SampleInput((_rand(rng, (4, 5), dtype, "strided"), -1, -1), desc="negative_strided")
     yield SampleInput((_rand(rng, (3,), dtype), 0, 1), desc="to_0d")
 
-
-# -- tensor[key] -----------------------------------------------------------------------------------
 
 # (key, NumPy reference of x[key] with PyTorch's semantics, shape of x)
 _KEYS = [
@@ -235,6 +142,7 @@ _KEYS = [
     (0, lambda x: x[0], (3,)),
 ]
 
+
 _MASKS = [
     (lambda x: x > 0, (4, 3)),
     (lambda x: np.zeros(x.shape[:1], bool), (4, 3)),
@@ -259,8 +167,6 @@ def mask_index_samples(dtype, rng):
     x = _rand(rng, (4, 3), dtype)
     yield SampleInput((x, x[:, 0] > 0), desc="row_mask", grad_args=(0,))
 
-
-# -- gather, scatter, index_select -----------------------------------------------------------------
 
 def gather_samples(dtype, rng):
     yield SampleInput((_rand(rng, (3, 4), dtype), 1, _idx([[0, 0, 3], [1, 2, 1]])), desc="repeats_smaller")
@@ -327,8 +233,6 @@ def index_select_ref(x, dim, index):
     return np.take(x, index.reshape(-1), axis=dim)
 
 
-# -- masks, take_along_dim ----------------------------------------------------------------------------
-
 def masked_fill_samples(dtype, rng):
     x = _rand(rng, (3, 4), dtype)
     yield SampleInput((x, x > 0, -1.5), desc="scalar")
@@ -371,8 +275,6 @@ def take_along_dim_ref(x, indices, dim):
     return np.take_along_axis(x, indices, d)
 
 
-# -- index-valued results ------------------------------------------------------------------------------
-
 def nonzero_samples(dtype, rng):
     x = _rand(rng, (3, 4), dtype)
     x[x < 0] = 0
@@ -398,38 +300,41 @@ def one_hot_ref(x, num_classes=-1):
 
 
 OPS = [
-    OpInfo("split", lambda x, s, dim: pyautograd.split(x, s, dim), split_samples, ref=split_ref,
-           torch_fn=lambda x, s, dim: _torch().split(x, s, dim), covers=("split", "split_with_sizes", "_cat")),
-    OpInfo("chunk", lambda x, c, dim: x.chunk(c, dim), chunk_samples, ref=chunk_ref,
-           torch_fn=lambda x, c, dim: x.chunk(c, dim), covers=("split",)),
-    OpInfo("unbind", lambda x, dim: pyautograd.unbind(x, dim), unbind_samples,
-           ref=lambda x, dim: tuple(np.moveaxis(x, dim, 0)),
-           torch_fn=lambda x, dim: x.unbind(dim), covers=("unbind", "_stack")),
-    OpInfo("repeat", lambda x, reps: x.repeat(*reps), repeat_samples, ref=lambda x, reps: np.tile(x, reps),
-           torch_fn=lambda x, reps: x.repeat(*reps), covers=("repeat",)),
-    OpInfo("tile", lambda x, dims: pyautograd.tile(x, dims), tile_samples, ref=lambda x, dims: np.tile(x, dims),
-           torch_fn=lambda x, dims: _torch().tile(x, dims), covers=("repeat",)),
-    OpInfo("diagonal", lambda x, o, d1, d2: pyautograd.diagonal(x, o, d1, d2), diagonal_samples,
-           ref=lambda x, o, d1, d2: np.diagonal(x, o, d1, d2),
-           torch_fn=lambda x, o, d1, d2: x.diagonal(o, d1, d2), covers=("diagonal", "diagonal_backward")),
-    OpInfo("outer", lambda a, b: pyautograd.outer(a, b), outer_samples, ref=np.outer,
-           torch_fn=lambda a, b: _torch().outer(a, b)),
-    OpInfo("einsum", lambda eq, *xs: pyautograd.einsum(eq, *xs), einsum_samples,
-           ref=lambda eq, *xs: np.einsum(eq, *xs), torch_fn=lambda eq, *xs: _torch().einsum(eq, *xs),
-           tolerances={"float32": (1e-5, 1e-4)}),
-    OpInfo("baddbmm", lambda i, a, b, **kw: pyautograd.baddbmm(i, a, b, **kw), baddbmm_samples, ref=baddbmm_ref,
-           torch_fn=lambda i, a, b, **kw: _torch().baddbmm(i, a, b, **kw), covers=("baddbmm",),
-           tolerances={"float32": (1e-5, 1e-4)}),
-    OpInfo("cumsum", lambda x, dim: pyautograd.cumsum(x, dim), cumsum_samples,
-           ref=lambda x, dim: np.cumsum(x, dim) if x.ndim else x.copy(),
-           torch_fn=lambda x, dim: x.cumsum(dim), covers=("cumsum", "flip"), tolerances={"float32": (1e-5, 1e-5)}),
-    OpInfo("cumprod", lambda x, dim: pyautograd.cumprod(x, dim), cumprod_samples,
-           ref=lambda x, dim: np.cumprod(x, dim) if x.ndim else x.copy(),
-           torch_fn=lambda x, dim: x.cumprod(dim), covers=("cumprod",), tolerances={"float32": (1e-5, 1e-5)}),
-    OpInfo("flip", lambda x, dims: pyautograd.flip(x, dims), flip_samples, ref=lambda x, dims: np.flip(x, dims),
-           torch_fn=lambda x, dims: x.flip(dims), covers=("flip",)),
-    OpInfo("roll", lambda x, s, d: pyautograd.roll(x, s, d), roll_samples, ref=roll_ref,
-           torch_fn=lambda x, s, d: x.roll(s, d), covers=("roll",)),
+    OpInfo("index_add", lambda x, d, i, s, **k: P.index_add(x, d, i, s, **k), _index_add_samples,
+           ref=_index_add_ref, torch_fn=lambda x, d, i, s, **k: _torch().index_add(x, d, i, s, **k),
+           covers=("_index_add",)),
+    OpInfo("index_put", lambda x, i, v, **k: P.index_put(x, (i,), v, **k), _index_put_samples,
+           ref=_index_put_ref, torch_fn=lambda x, i, v, **k: _torch().index_put(x, (i,), v, **k),
+           covers=("index_put",)),
+    # indexing
+    OpInfo("__getitem__", _method("__getitem__"), _samples(
+        ((3, 4), [(slice(1, None),)], {}, "slice"), ((3, 4), [(Ellipsis, slice(None, None, 2))], {}, "step"),
+        ((3, 4), [(slice(None), slice(-2, None))], {}, "negative start"),
+        ((4, 3), [(slice(1, 3),)], {}, "noncontig"), ((3, 4), [(slice(0, 0),)], {}, "empty")),
+        ref=lambda x, key: x[key], torch_fn=_method("__getitem__"), dtypes=ALL,
+        variant="slices", covers=("_index_view", "index_backward")),
+    OpInfo("__getitem__", _method("__getitem__"), _samples(
+        ((3, 4), [1], {}, "int"), ((3, 4), [(slice(None), -1)], {}, "int in dim 1"),
+        ((3, 4), [(None, 0)], {}, "None"), ((3,), [(Ellipsis, None)], {}, "ellipsis None")),
+        ref=lambda x, key: x[key], torch_fn=_method("__getitem__"), dtypes=ALL, variant="ints_and_none",
+        covers=("_index_view",)),
+    OpInfo("__getitem__", _method("__getitem__"), lambda dtype, rng: [
+        SampleInput((make_arg((3, 4), dtype, rng), np.array([0, 2, 0])), desc="int array, repeated"),
+        SampleInput((make_arg((3, 4), dtype, rng), (slice(None), np.array([[1, 3], [0, 0]]))), desc="2-d index"),
+        SampleInput((make_arg((3, 4), dtype, rng), make_arg((3, 4), BOOL, rng)), desc="bool mask"),
+        SampleInput((make_arg((3, 4), dtype, rng), [2, 1]), desc="list")],
+        ref=lambda x, key: x[key], torch_fn=_method("__getitem__"), dtypes=ALL, variant="advanced",
+        covers=("_index_copy", "index_backward")),
+    OpInfo("narrow", P.narrow, _samples(((3, 4), [0, 1, 2], {}, "dim 0"), ((3, 4), [-1, 1, 3], {}, "dim -1"),
+                                        ((3, 4), [1, -2, 2], {}, "negative start"), ((3, 4), [0, 0, 0], {}, "empty"),
+                                        ((4, 3), [1, 0, 2], {}, "noncontig")),
+           ref=lambda x, dim, start, length: np.take(x, range(start % x.shape[dim], start % x.shape[dim] + length),
+                                                     axis=dim),
+           torch_fn=_torch_fn("narrow"), dtypes=ALL, covers=("_index_view",)),
+    OpInfo("select", P.select, _samples(((3, 4), [0, 1], {}, "dim 0"), ((3, 4), [1, -1], {}, "dim 1, index -1"),
+                                        ((4,), [0, 2], {}, "1d"), ((3, 4), [1, 2], {}, "noncontig")),
+           ref=lambda x, dim, index: np.take(x, index, axis=dim), torch_fn=_torch_fn("select"), dtypes=ALL,
+           covers=("_index_view",)),
     OpInfo("narrow", lambda x, d, s, n: pyautograd.narrow(x, d, s, n), narrow_samples, ref=narrow_ref,
            torch_fn=lambda x, d, s, n: x.narrow(d, s, n), covers=("_index_view", "index_backward")),
     OpInfo("select", lambda x, d, i: pyautograd.select(x, d, i), select_samples,

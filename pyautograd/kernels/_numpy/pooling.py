@@ -1,0 +1,156 @@
+"""NumPy reference for pooling: max (with indices), average and adaptive average/max, over
+the last nd axes of an array (every axis before them is a batch axis), nd = len(kernel).
+
+Average pooling, fixed or adaptive, is linear and separable: along each pooled axis it is a
+matrix A (out x in) whose row i holds the window of output i divided by that axis' share of
+the divisor (PyTorch's divisor is the product of per-axis window lengths), so the forward
+contracts each axis with its A and the backward with A^T. Max pooling takes the arg-max over
+a strided window view of the -inf padded input; its indices are flat positions within the
+unpadded spatial plane (PyTorch's convention), and its backward adds each gradient at its
+index.
+"""
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ..checks.conv import pool_output_size
+
+__all__ = ["max_pool", "max_pool_backward", "avg_pool", "avg_pool_backward", "adaptive_avg_pool",
+           "adaptive_avg_pool_backward", "adaptive_max_pool", "pool_output_size"]
+
+
+def _split(x, nd):
+    """(x as (B, *spatial), the leading shape)."""
+    lead = x.shape[:x.ndim - nd]
+    return x.reshape((-1,) + x.shape[x.ndim - nd:]), lead
+
+
+def max_pool(x, kernel, stride, padding, dilation, ceil_mode):
+    """(max over each window, the flat input position of that max) for padding with -inf."""
+    nd = len(kernel)
+    xb, lead = _split(x, nd)
+    spatial = xb.shape[1:]
+    out = pool_output_size(spatial, kernel, stride, padding, dilation, ceil_mode)
+    need = [(o - 1) * s + d * (k - 1) + 1 for o, s, d, k in zip(out, stride, dilation, kernel)]
+    widths = [(0, 0)] + [(p, max(0, r - n - p)) for p, r, n in zip(padding, need, spatial)]
+    fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    xp = np.pad(xb, widths, constant_values=fill)
+    st = xp.strides
+    win = as_strided(xp, (xb.shape[0],) + out + tuple(kernel),
+                     (st[0],) + tuple(a * s for a, s in zip(st[1:], stride)) + tuple(a * d for a, d in zip(st[1:], dilation)),
+                     writeable=False)
+    flat = win.reshape((xb.shape[0],) + out + (-1,))
+    tap = flat.argmax(axis=-1)
+    values = np.take_along_axis(flat, tap[..., None], -1)[..., 0]
+    taps = np.unravel_index(tap, kernel)
+    grids = np.meshgrid(*(np.arange(o) for o in out), indexing="ij")
+    index = np.zeros(tap.shape, np.int64)
+    for d in range(nd):
+        pos = grids[d] * stride[d] - padding[d] + taps[d] * dilation[d]
+        index = index * spatial[d] + pos
+    return values.reshape(lead + out), index.reshape(lead + out)
+
+
+def max_pool_backward(grad, indices, input_size):
+    """The gradient of max_pool (or adaptive_max_pool): grad added at each index."""
+    nd = len(input_size)
+    g, lead = _split(grad, nd)
+    idx = indices.reshape(g.shape)
+    rows, plane = g.shape[0], math.prod(input_size)
+    flat = (idx.reshape(rows, -1) + (np.arange(rows) * plane)[:, None]).ravel()
+    dx = np.bincount(flat, weights=g.reshape(-1), minlength=rows * plane)
+    return dx.astype(grad.dtype).reshape(lead + tuple(input_size))
+
+
+def _contract(x, matrices):
+    """x (..., L1, ..., Lnd) with axis d contracted by matrices[d] (O_d x L_d)."""
+    nd = len(matrices)
+    axis = x.ndim - nd
+    for m in matrices:
+        x = np.tensordot(x, m.astype(x.dtype, copy=False), axes=((axis,), (1,)))
+    return x
+
+
+def _avg_matrices(size, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    out = pool_output_size(size, kernel, stride, padding, (1,) * len(kernel), ceil_mode)
+    mats = []
+    for n, k, s, p, o in zip(size, kernel, stride, padding, out):
+        m = np.zeros((o, n))
+        for i in range(o):
+            start = i * s - p
+            end = min(start + k, n + p)
+            lo, hi = max(start, 0), min(end, n)
+            m[i, lo:hi] = 1.0
+            if divisor_override is None:
+                m[i] /= (end - start) if count_include_pad else (hi - lo)
+        mats.append(m)
+    if divisor_override is not None:
+        mats[0] = mats[0] / divisor_override
+    return mats
+
+
+def avg_pool(x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    """The mean over each window (divisor: the window within the padded input, the window
+    within the input, or divisor_override)."""
+    nd = len(kernel)
+    mats = _avg_matrices(x.shape[x.ndim - nd:], kernel, stride, padding, ceil_mode, count_include_pad,
+                         divisor_override)
+    return np.ascontiguousarray(_contract(x, mats), dtype=x.dtype)
+
+
+def avg_pool_backward(grad, input_size, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    """The gradient of avg_pool for an input of spatial size input_size."""
+    mats = _avg_matrices(tuple(input_size), kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)
+    return np.ascontiguousarray(_contract(grad, [m.T for m in mats]), dtype=grad.dtype)
+
+
+def _adaptive_bounds(n, o):
+    """PyTorch's adaptive windows: [floor(i * n / o), ceil((i + 1) * n / o)) for each output i."""
+    return [((i * n) // o, -(-((i + 1) * n) // o)) for i in range(o)]
+
+
+def _adaptive_matrices(size, out):
+    mats = []
+    for n, o in zip(size, out):
+        m = np.zeros((o, n))
+        for i, (lo, hi) in enumerate(_adaptive_bounds(n, o)):
+            m[i, lo:hi] = 1.0 / (hi - lo)
+        mats.append(m)
+    return mats
+
+
+def adaptive_avg_pool(x, output_size):
+    """The mean over each adaptive window of the last len(output_size) axes."""
+    nd = len(output_size)
+    mats = _adaptive_matrices(x.shape[x.ndim - nd:], output_size)
+    return np.ascontiguousarray(_contract(x, mats), dtype=x.dtype)
+
+
+def adaptive_avg_pool_backward(grad, input_size):
+    """The gradient of adaptive_avg_pool for an input of spatial size input_size."""
+    nd = len(input_size)
+    mats = _adaptive_matrices(tuple(input_size), grad.shape[grad.ndim - nd:])
+    return np.ascontiguousarray(_contract(grad, [m.T for m in mats]), dtype=grad.dtype)
+
+
+def adaptive_max_pool(x, output_size):
+    """(max over each adaptive window, flat input position of that max)."""
+    nd = len(output_size)
+    xb, lead = _split(x, nd)
+    spatial = xb.shape[1:]
+    bounds = [_adaptive_bounds(n, o) for n, o in zip(spatial, output_size)]
+    values = np.empty((xb.shape[0],) + tuple(output_size), x.dtype)
+    index = np.empty(values.shape, np.int64)
+    for pos in np.ndindex(*output_size):
+        box = tuple(slice(*bounds[d][i]) for d, i in enumerate(pos))
+        patch = xb[(slice(None),) + box]
+        flat = patch.reshape(patch.shape[0], -1)
+        tap = flat.argmax(axis=1)
+        values[(slice(None),) + pos] = flat[np.arange(flat.shape[0]), tap]
+        taps = np.unravel_index(tap, patch.shape[1:])
+        idx = np.zeros(tap.shape, np.int64)
+        for d in range(nd):
+            idx = idx * spatial[d] + taps[d] + box[d].start
+        index[(slice(None),) + pos] = idx
+    return values.reshape(lead + tuple(output_size)), index.reshape(lead + tuple(output_size))
