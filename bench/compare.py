@@ -86,7 +86,7 @@ def run(args):
           f"per process; {'CPU' if args.cpu_time else 'wall'} time. Load average at start: "
           f"{os.getloadavg()[0]:.2f}.")
     report = {}
-    for workload, (title, _, candidates) in WORKLOADS.items():
+    for workload, (_title, _, candidates) in WORKLOADS.items():
         if args.only and args.only not in workload:
             continue
         cands = [c for c in candidates if torch_ok or "PyTorch" not in c]

@@ -11,8 +11,8 @@ def require_matplotlib():
     """Imports matplotlib with the file-only Agg backend, or exits with a clear message."""
     try:
         import matplotlib
-    except ImportError:
-        raise SystemExit("--plot needs matplotlib (pip install matplotlib); the tables and --json work without it")
+    except ImportError as err:
+        raise SystemExit("--plot needs matplotlib (pip install matplotlib); the tables and --json work without it") from err
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     return plt

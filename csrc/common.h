@@ -14,12 +14,22 @@
 #endif
 
 /* Per-function multiversioning: the hot loop of each kernel is compiled for
- * AVX-512 and AVX2+FMA and a portable default, and the loader picks one at
- * start-up. The shipped build never uses -march=native. Clones are only made
- * on x86-64 with GCC (clang lacks target_clones on static functions in older
- * releases), elsewhere the plain build is used. */
+ * x86-64-v4 (AVX-512), x86-64-v3 (AVX2+FMA) and a portable default, and the
+ * loader picks one at start-up. The shipped build never uses -march=native.
+ * Clones are only made on x86-64 with GCC (clang lacks target_clones on static
+ * functions in older releases), elsewhere the plain build is used.
+ *
+ * Each clone must be one consistent ISA level, not a bare "avx512f": that one
+ * lacks FMA for 256-bit vectors, so the vectorizer's 8-lane epilogue computed
+ * a*b+c in two roundings while the 16-lane body and the scalar tail fused it,
+ * and the same input gave results one ulp apart depending on the length and
+ * alignment of the slice (the contiguous and strided paths disagreed).
+ * Within a level every loop shape contracts alike; -ffp-contract=off would
+ * also make the paths agree but costs 1.1-2x on the vmath.h functions in cache.
+ * The AVX-512 clone pays: up to 2x over AVX2 on those functions (measured on
+ * a Xeon with AVX-512, one thread, in cache). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(PAG_NO_CLONES)
-#define PAG_CLONES __attribute__((target_clones("avx512f", "arch=x86-64-v3", "default")))
+#define PAG_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define PAG_CLONES
 #endif

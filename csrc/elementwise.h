@@ -1,11 +1,18 @@
 /* Pointwise kernels. The unary/binary/compare prototypes are expanded from
  * kernels.def (build.py writes the matching cffi declarations from the same
- * table); where has its own prototypes in the cdef block below.
+ * table); where has its own, in the typed cdef block below.
  *
  * Contiguous form:  out[i] = f(x[i])           for i < n
  * Strided form:     out (contiguous, row-major over `shape`) = f(inputs read
  *                   through their own element strides; 0 broadcasts a dim). */
-#ifndef PAG_ELEMENTWISE_H
+#ifdef PAG_TYPED_BODY
+/* Expanded for float and double by typed.h (C) and by build.py (cffi). */
+/* cdef-typed-begin */
+int TN(pag_where)(const uint8_t *cond, const int64_t *cstrides, const T *a, const int64_t *astrides,
+                  const T *b, const int64_t *bstrides, T *out, const int64_t *shape, int ndim, int nthreads);
+/* cdef-typed-end */
+
+#elif !defined(PAG_ELEMENTWISE_H)
 #define PAG_ELEMENTWISE_H
 #include <stdint.h>
 
@@ -26,11 +33,6 @@
 #undef PAG_BINARY
 #undef PAG_COMPARE
 
-/* cdef-begin */
-int pag_where_f32(const uint8_t *cond, const int64_t *cstrides, const float *a, const int64_t *astrides,
-                  const float *b, const int64_t *bstrides, float *out, const int64_t *shape, int ndim, int nthreads);
-int pag_where_f64(const uint8_t *cond, const int64_t *cstrides, const double *a, const int64_t *astrides,
-                  const double *b, const int64_t *bstrides, double *out, const int64_t *shape, int ndim, int nthreads);
-/* cdef-end */
-
+#define PAG_TYPED_SELF "elementwise.h"
+#include "typed.h"
 #endif

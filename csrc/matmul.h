@@ -8,42 +8,33 @@
  * NumPy .T view). Batch strides count elements, may be 0 (a broadcast
  * operand) or negative. Outputs are C-contiguous. Activation codes are the
  * PAG_ACT_ constants. */
-#ifndef PAG_MATMUL_H
+#ifdef PAG_TYPED_BODY
+/* Expanded for float and double by typed.h (C) and by build.py (cffi). */
+/* cdef-typed-begin */
+int TN(pag_linalg_gemm)(int64_t m, int64_t n, int64_t k, double alpha,
+                        const T *a, int transa, int64_t lda,
+                        const T *b, int transb, int64_t ldb,
+                        double beta, const T *c, int64_t c_rs, int64_t c_cs,
+                        T *out, int nthreads);
+int TN(pag_linalg_matmul)(const int64_t *batch_shape, int batch_ndim, int64_t m, int64_t n, int64_t k,
+                          const T *a, int transa, int64_t lda, const int64_t *a_batch_strides,
+                          const T *b, int transb, int64_t ldb, const int64_t *b_batch_strides,
+                          T *out, int nthreads);
+int TN(pag_linalg_linear)(int64_t m, int64_t n, int64_t k,
+                          const T *x, int transx, int64_t ldx,
+                          const T *w, int transw, int64_t ldw,
+                          const T *bias, int act, T *out, int nthreads);
+/* cdef-typed-end */
+
+#elif !defined(PAG_MATMUL_H)
 #define PAG_MATMUL_H
 #include <stdint.h>
-
 /* cdef-begin */
 #define PAG_ACT_NONE 0
 #define PAG_ACT_RELU 1
 #define PAG_ACT_GELU 2
 #define PAG_ACT_GELU_TANH 3
-
-int pag_linalg_gemm_f32(int64_t m, int64_t n, int64_t k, double alpha,
-                        const float *a, int transa, int64_t lda,
-                        const float *b, int transb, int64_t ldb,
-                        double beta, const float *c, int64_t c_rs, int64_t c_cs,
-                        float *out, int nthreads);
-int pag_linalg_gemm_f64(int64_t m, int64_t n, int64_t k, double alpha,
-                        const double *a, int transa, int64_t lda,
-                        const double *b, int transb, int64_t ldb,
-                        double beta, const double *c, int64_t c_rs, int64_t c_cs,
-                        double *out, int nthreads);
-int pag_linalg_matmul_f32(const int64_t *batch_shape, int batch_ndim, int64_t m, int64_t n, int64_t k,
-                          const float *a, int transa, int64_t lda, const int64_t *a_batch_strides,
-                          const float *b, int transb, int64_t ldb, const int64_t *b_batch_strides,
-                          float *out, int nthreads);
-int pag_linalg_matmul_f64(const int64_t *batch_shape, int batch_ndim, int64_t m, int64_t n, int64_t k,
-                          const double *a, int transa, int64_t lda, const int64_t *a_batch_strides,
-                          const double *b, int transb, int64_t ldb, const int64_t *b_batch_strides,
-                          double *out, int nthreads);
-int pag_linalg_linear_f32(int64_t m, int64_t n, int64_t k,
-                          const float *x, int transx, int64_t ldx,
-                          const float *w, int transw, int64_t ldw,
-                          const float *bias, int act, float *out, int nthreads);
-int pag_linalg_linear_f64(int64_t m, int64_t n, int64_t k,
-                          const double *x, int transx, int64_t ldx,
-                          const double *w, int transw, int64_t ldw,
-                          const double *bias, int act, double *out, int nthreads);
 /* cdef-end */
-
+#define PAG_TYPED_SELF "matmul.h"
+#include "typed.h"
 #endif

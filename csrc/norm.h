@@ -13,21 +13,19 @@
  * Arrays are contiguous and must not overlap the outputs. Returns PAG_EINVAL
  * for a NULL required pointer or a negative size, PAG_ENOMEM when the
  * per-thread accumulators cannot be allocated. */
-#ifndef PAG_NORM_H
+#ifdef PAG_TYPED_BODY
+/* Expanded for float and double by typed.h (C) and by build.py (cffi). */
+/* cdef-typed-begin */
+int TN(pag_norm_layer_norm)(const T *x, const T *weight, const T *bias, T *out, int64_t rows,
+                            int64_t cols, double eps, int nthreads);
+int TN(pag_norm_layer_norm_backward)(const T *grad, const T *x, const T *weight, T *dx,
+                                     T *dweight, T *dbias, int64_t rows, int64_t cols, double eps,
+                                     int nthreads);
+/* cdef-typed-end */
+
+#elif !defined(PAG_NORM_H)
 #define PAG_NORM_H
 #include <stdint.h>
-
-/* cdef-begin */
-int pag_norm_layer_norm_f32(const float *x, const float *weight, const float *bias, float *out, int64_t rows,
-                            int64_t cols, double eps, int nthreads);
-int pag_norm_layer_norm_f64(const double *x, const double *weight, const double *bias, double *out, int64_t rows,
-                            int64_t cols, double eps, int nthreads);
-int pag_norm_layer_norm_backward_f32(const float *grad, const float *x, const float *weight, float *dx,
-                                     float *dweight, float *dbias, int64_t rows, int64_t cols, double eps,
-                                     int nthreads);
-int pag_norm_layer_norm_backward_f64(const double *grad, const double *x, const double *weight, double *dx,
-                                     double *dweight, double *dbias, int64_t rows, int64_t cols, double eps,
-                                     int nthreads);
-/* cdef-end */
-
+#define PAG_TYPED_SELF "norm.h"
+#include "typed.h"
 #endif

@@ -25,124 +25,72 @@
  * RMSprop and Adagrad follow torch.optim.RMSprop and torch.optim.Adagrad
  * (foreach=False) the same way; Adagrad's sum starts at
  * initial_accumulator_value, which the caller fills in. */
-#ifndef PAG_OPTIM_H
-#define PAG_OPTIM_H
-#include <stdint.h>
-
-/* cdef-begin */
-int pag_optim_sgd_step_f32(float *param, const float *grad, float *momentum_buffer, int64_t n,
+#ifdef PAG_TYPED_BODY
+/* Expanded for float and double by typed.h (C) and by build.py (cffi). */
+/* cdef-typed-begin */
+int TN(pag_optim_sgd_step)(T *param, const T *grad, T *momentum_buffer, int64_t n,
                            double lr, double momentum, double dampening, double weight_decay,
                            int nesterov, int maximize, int first_step, int nthreads);
-int pag_optim_sgd_step_f64(double *param, const double *grad, double *momentum_buffer, int64_t n,
-                           double lr, double momentum, double dampening, double weight_decay,
-                           int nesterov, int maximize, int first_step, int nthreads);
-int pag_optim_sgd_step_many_f32(float *const *params, const float *const *grads,
-                                float *const *momentum_buffers, const int64_t *sizes, int64_t count,
+int TN(pag_optim_sgd_step_many)(T *const *params, const T *const *grads,
+                                T *const *momentum_buffers, const int64_t *sizes, int64_t count,
                                 double lr, double momentum, double dampening, double weight_decay,
                                 int nesterov, int maximize, int first_step, int nthreads);
-int pag_optim_sgd_step_many_f64(double *const *params, const double *const *grads,
-                                double *const *momentum_buffers, const int64_t *sizes, int64_t count,
-                                double lr, double momentum, double dampening, double weight_decay,
-                                int nesterov, int maximize, int first_step, int nthreads);
-int pag_optim_adam_step_f32(float *param, const float *grad, float *exp_avg, float *exp_avg_sq,
-                            float *max_exp_avg_sq, int64_t n, int64_t step, double lr, double beta1,
+int TN(pag_optim_adam_step)(T *param, const T *grad, T *exp_avg, T *exp_avg_sq,
+                            T *max_exp_avg_sq, int64_t n, int64_t step, double lr, double beta1,
                             double beta2, double eps, double weight_decay, int amsgrad,
                             int decoupled_weight_decay, int maximize, int nthreads);
-int pag_optim_adam_step_f64(double *param, const double *grad, double *exp_avg, double *exp_avg_sq,
-                            double *max_exp_avg_sq, int64_t n, int64_t step, double lr, double beta1,
-                            double beta2, double eps, double weight_decay, int amsgrad,
-                            int decoupled_weight_decay, int maximize, int nthreads);
-int pag_optim_adam_step_many_f32(float *const *params, const float *const *grads, float *const *exp_avgs,
-                                 float *const *exp_avg_sqs, float *const *max_exp_avg_sqs,
+int TN(pag_optim_adam_step_many)(T *const *params, const T *const *grads, T *const *exp_avgs,
+                                 T *const *exp_avg_sqs, T *const *max_exp_avg_sqs,
                                  const int64_t *sizes, int64_t count, int64_t step, double lr,
                                  double beta1, double beta2, double eps, double weight_decay,
                                  int amsgrad, int decoupled_weight_decay, int maximize, int nthreads);
-int pag_optim_adam_step_many_f64(double *const *params, const double *const *grads, double *const *exp_avgs,
-                                 double *const *exp_avg_sqs, double *const *max_exp_avg_sqs,
-                                 const int64_t *sizes, int64_t count, int64_t step, double lr,
-                                 double beta1, double beta2, double eps, double weight_decay,
-                                 int amsgrad, int decoupled_weight_decay, int maximize, int nthreads);
-int pag_optim_rmsprop_step_f32(float *param, const float *grad, float *square_avg, float *grad_avg,
-                               float *momentum_buffer, int64_t n, double lr, double alpha, double eps,
+int TN(pag_optim_rmsprop_step)(T *param, const T *grad, T *square_avg, T *grad_avg,
+                               T *momentum_buffer, int64_t n, double lr, double alpha, double eps,
                                double weight_decay, double momentum, int centered, int maximize, int nthreads);
-int pag_optim_rmsprop_step_f64(double *param, const double *grad, double *square_avg, double *grad_avg,
-                               double *momentum_buffer, int64_t n, double lr, double alpha, double eps,
-                               double weight_decay, double momentum, int centered, int maximize, int nthreads);
-int pag_optim_rmsprop_step_many_f32(float *const *params, const float *const *grads, float *const *square_avgs,
-                                    float *const *grad_avgs, float *const *momentum_buffers,
+int TN(pag_optim_rmsprop_step_many)(T *const *params, const T *const *grads, T *const *square_avgs,
+                                    T *const *grad_avgs, T *const *momentum_buffers,
                                     const int64_t *sizes, int64_t count, double lr, double alpha, double eps,
                                     double weight_decay, double momentum, int centered, int maximize,
                                     int nthreads);
-int pag_optim_rmsprop_step_many_f64(double *const *params, const double *const *grads,
-                                    double *const *square_avgs, double *const *grad_avgs,
-                                    double *const *momentum_buffers, const int64_t *sizes, int64_t count,
-                                    double lr, double alpha, double eps, double weight_decay, double momentum,
-                                    int centered, int maximize, int nthreads);
-int pag_optim_adagrad_step_f32(float *param, const float *grad, float *state_sum, int64_t n, int64_t step,
+int TN(pag_optim_adagrad_step)(T *param, const T *grad, T *state_sum, int64_t n, int64_t step,
                                double lr, double lr_decay, double eps, double weight_decay, int maximize,
                                int nthreads);
-int pag_optim_adagrad_step_f64(double *param, const double *grad, double *state_sum, int64_t n, int64_t step,
-                               double lr, double lr_decay, double eps, double weight_decay, int maximize,
-                               int nthreads);
-int pag_optim_adagrad_step_many_f32(float *const *params, const float *const *grads, float *const *state_sums,
+int TN(pag_optim_adagrad_step_many)(T *const *params, const T *const *grads, T *const *state_sums,
                                     const int64_t *sizes, int64_t count, int64_t step, double lr,
                                     double lr_decay, double eps, double weight_decay, int maximize, int nthreads);
-int pag_optim_adagrad_step_many_f64(double *const *params, const double *const *grads,
-                                    double *const *state_sums, const int64_t *sizes, int64_t count,
-                                    int64_t step, double lr, double lr_decay, double eps, double weight_decay,
-                                    int maximize, int nthreads);
 /* Adadelta and Adamax (training tools, issue 15): the group forms only, as torch.optim.Adadelta and
  * torch.optim.Adamax (foreach=False); Adamax's step is the group's 1-based step count. */
-int pag_optim_adadelta_step_many_f32(float *const *params, const float *const *grads, float *const *square_avgs,
-                                     float *const *acc_deltas, const int64_t *sizes, int64_t count, double lr,
+int TN(pag_optim_adadelta_step_many)(T *const *params, const T *const *grads, T *const *square_avgs,
+                                     T *const *acc_deltas, const int64_t *sizes, int64_t count, double lr,
                                      double rho, double eps, double weight_decay, int maximize, int nthreads);
-int pag_optim_adadelta_step_many_f64(double *const *params, const double *const *grads,
-                                     double *const *square_avgs, double *const *acc_deltas, const int64_t *sizes,
-                                     int64_t count, double lr, double rho, double eps, double weight_decay,
-                                     int maximize, int nthreads);
-int pag_optim_adamax_step_many_f32(float *const *params, const float *const *grads, float *const *exp_avgs,
-                                   float *const *exp_infs, const int64_t *sizes, int64_t count, int64_t step,
-                                   double lr, double beta1, double beta2, double eps, double weight_decay,
-                                   int maximize, int nthreads);
-int pag_optim_adamax_step_many_f64(double *const *params, const double *const *grads, double *const *exp_avgs,
-                                   double *const *exp_infs, const int64_t *sizes, int64_t count, int64_t step,
+int TN(pag_optim_adamax_step_many)(T *const *params, const T *const *grads, T *const *exp_avgs,
+                                   T *const *exp_infs, const int64_t *sizes, int64_t count, int64_t step,
                                    double lr, double beta1, double beta2, double eps, double weight_decay,
                                    int maximize, int nthreads);
 /* RAdam and Rprop (training tools, issue 15): group forms, as torch.optim.RAdam and torch.optim.Rprop. */
-int pag_optim_radam_step_many_f32(float *const *params, const float *const *grads, float *const *exp_avgs,
-                                  float *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
+int TN(pag_optim_radam_step_many)(T *const *params, const T *const *grads, T *const *exp_avgs,
+                                  T *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
                                   double lr, double beta1, double beta2, double eps, double weight_decay,
                                   int decoupled_weight_decay, int maximize, int nthreads);
-int pag_optim_radam_step_many_f64(double *const *params, const double *const *grads, double *const *exp_avgs,
-                                  double *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
-                                  double lr, double beta1, double beta2, double eps, double weight_decay,
-                                  int decoupled_weight_decay, int maximize, int nthreads);
-int pag_optim_rprop_step_many_f32(float *const *params, const float *const *grads, float *const *prevs,
-                                  float *const *step_sizes, const int64_t *sizes, int64_t count, double etaminus,
-                                  double etaplus, double step_size_min, double step_size_max, int maximize,
-                                  int nthreads);
-int pag_optim_rprop_step_many_f64(double *const *params, const double *const *grads, double *const *prevs,
-                                  double *const *step_sizes, const int64_t *sizes, int64_t count, double etaminus,
+int TN(pag_optim_rprop_step_many)(T *const *params, const T *const *grads, T *const *prevs,
+                                  T *const *step_sizes, const int64_t *sizes, int64_t count, double etaminus,
                                   double etaplus, double step_size_min, double step_size_max, int maximize,
                                   int nthreads);
 /* NAdam and ASGD (training tools, issue 15): group forms. NAdam takes this step's mu, mu_next and
  * the tensors' mu_product (already multiplied by mu); ASGD takes the tensors' eta and mu. */
-int pag_optim_nadam_step_many_f32(float *const *params, const float *const *grads, float *const *exp_avgs,
-                                  float *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
+int TN(pag_optim_nadam_step_many)(T *const *params, const T *const *grads, T *const *exp_avgs,
+                                  T *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
                                   double lr, double beta1, double beta2, double eps, double weight_decay, double mu,
                                   double mu_next, double mu_product, int decoupled_weight_decay, int maximize,
                                   int nthreads);
-int pag_optim_nadam_step_many_f64(double *const *params, const double *const *grads, double *const *exp_avgs,
-                                  double *const *exp_avg_sqs, const int64_t *sizes, int64_t count, int64_t step,
-                                  double lr, double beta1, double beta2, double eps, double weight_decay, double mu,
-                                  double mu_next, double mu_product, int decoupled_weight_decay, int maximize,
-                                  int nthreads);
-int pag_optim_asgd_step_many_f32(float *const *params, const float *const *grads, float *const *axs,
+int TN(pag_optim_asgd_step_many)(T *const *params, const T *const *grads, T *const *axs,
                                  const int64_t *sizes, int64_t count, double eta, double mu, double lambd,
                                  double weight_decay, int maximize, int nthreads);
-int pag_optim_asgd_step_many_f64(double *const *params, const double *const *grads, double *const *axs,
-                                 const int64_t *sizes, int64_t count, double eta, double mu, double lambd,
-                                 double weight_decay, int maximize, int nthreads);
-/* cdef-end */
+/* cdef-typed-end */
 
+#elif !defined(PAG_OPTIM_H)
+#define PAG_OPTIM_H
+#include <stdint.h>
+#define PAG_TYPED_SELF "optim.h"
+#include "typed.h"
 #endif

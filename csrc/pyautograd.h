@@ -4,8 +4,10 @@
  * and handed to cffi's cdef, so it must stay free of preprocessor lines. The
  * pointwise prototypes are not written here: build.py generates them from
  * kernels.def, the same table elementwise.c expands. Each kernel family keeps
- * its own prototypes in its own header (reduce.h, matmul.h, optim.h, norm.h), with its
- * own cdef block, and is included below.
+ * its own prototypes in its own header (reduce.h, softmax.h, loss.h, ...),
+ * written once with T and TN(name) in a cdef-typed block that typed.h expands
+ * for float and double (build.py does the same for cffi), and is included
+ * below. build.py finds every header with a cdef block by itself.
  *
  * Conventions: every entry point returns a status code; sizes, shapes and
  * element strides are int64_t (strides count elements, not bytes, and may be
@@ -34,6 +36,7 @@ int pag_max_threads(void);
 #include "norm.h"
 #include "recurrent.h"  /* sequence models (issue 14) */
 #include "attention.h"
+#include "softmax.h"
 #include "conv.h" /* conv (issue 13) */
 #include "pool.h" /* conv (issue 13) */
 

@@ -21,7 +21,6 @@ import collections
 import contextlib
 import io
 import pickle
-import zipfile
 
 import codecs
 

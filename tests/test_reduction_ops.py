@@ -1,14 +1,10 @@
-"""Tests of the reduction ops: the entries of opdb/reduction.py run here (forward vs
-NumPy and PyTorch on both kernel backends; float64 central differences for first and
-second order; gradients vs torch.autograd, which alone judges the kink samples), then
-what a table cannot say: the subgradient conventions, return types, grad_fn names,
+"""Tests of the reduction ops beyond the generic op-database runners (test_ops_forward.py,
+test_ops_grad.py and test_ops_vs_torch.py run every entry of opdb/reduction.py):
+second derivatives at the kink samples against torch.autograd, which alone judges them,
+then what a table cannot say: the subgradient conventions, return types, grad_fn names,
 dtype arguments, method forms and errors.
 
-Tolerances: forward float32 (1e-5, 1e-4) where the entry says so (long products and
-sums round differently from NumPy's), else 1e-6 relative; float64 gradients against
-central differences with eps 1e-6: atol 1e-5, rtol 1e-4 (the truncation error is
-O(eps^2) times the third derivative, the rounding error O(1e-16 / eps)); against
-PyTorch, 1e-10 relative (the same formulas in the same precision).
+Tolerance against PyTorch: 1e-10 relative (the same formulas in the same precision).
 """
 import math
 import warnings
@@ -22,8 +18,6 @@ from opdb.reduction import OPS
 # Gradients are taken with .backward (see _backward), create_graph included, on purpose.
 pytestmark = pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True")
 
-_EPS = 1e-6
-_FD_TOL = dict(atol=1e-5, rtol=1e-4)
 _TORCH_TOL = dict(atol=1e-10, rtol=1e-10)
 
 
@@ -36,7 +30,10 @@ def _cases(entry_filter):
     return out
 
 
-# -- the entries: forward --------------------------------------------------------------------------------
+# -- second derivatives at kinks and ties, against PyTorch -----------------------------------------------
+# (the generic runners in test_ops_*.py run these entries forward, gradcheck and gradgradcheck off the
+# kinks, and first-order gradients against PyTorch everywhere; double backward at a kink has no
+# finite-difference answer, so only PyTorch judges it, here)
 
 
 def _tensors(args, grad_positions=()):
@@ -48,49 +45,6 @@ def _outputs(out):
     """A result as a list of arrays (tensors' data, named tuples flattened, Python bools as arrays)."""
     items = out if isinstance(out, tuple) else (out,)
     return [x._data if isinstance(x, P.Tensor) else np.asarray(x) for x in items]
-
-
-def _assert_close(got, want, atol, rtol, what):
-    assert len(got) == len(want), what
-    for g, w in zip(got, want):
-        w = np.asarray(w)
-        assert g.shape == w.shape, f"{what}: shape {g.shape} != {w.shape}"
-        assert g.dtype == w.dtype, f"{what}: dtype {g.dtype} != {w.dtype}"
-        np.testing.assert_allclose(g.astype(np.float64), w.astype(np.float64), atol=atol, rtol=rtol,
-                                   equal_nan=True, err_msg=what)
-
-
-def _forward_cases():
-    out = []
-    for info in OPS:
-        for dtype in info.dtypes:
-            name = np.dtype(dtype).name
-            samples = list(info.samples(dtype, np.random.default_rng(3)))
-            out += [pytest.param(info, s, name, id=f"{info.name}-{name}-{s.desc}") for s in samples]
-    return out
-
-
-@pytest.mark.parametrize("info, sample, dtype_name", _forward_cases())
-def test_forward_matches_numpy(info, sample, dtype_name, backend):
-    got = _outputs(info.op(*_tensors(sample.args), **sample.kwargs))
-    want = info.ref(*sample.args, **sample.kwargs)
-    atol, rtol = info.tolerances.get(dtype_name, (1e-7, 1e-6))
-    _assert_close(got, list(want) if isinstance(want, tuple) else [want], atol, rtol,
-                  f"{info.name} {sample.desc} ({backend})")
-
-
-@pytest.mark.parametrize("info, sample, dtype_name", _forward_cases())
-def test_forward_matches_torch(info, sample, dtype_name, torch):
-    got = _outputs(info.op(*_tensors(sample.args), **sample.kwargs))
-    targs = tuple(torch.from_numpy(a) if isinstance(a, np.ndarray) else a for a in sample.args)
-    want = info.torch_fn(*targs, **sample.kwargs)
-    want = [w.numpy() if isinstance(w, torch.Tensor) else np.asarray(w)
-            for w in (want if isinstance(want, tuple) else (want,))]
-    atol, rtol = info.tolerances.get(dtype_name, (1e-7, 1e-6))
-    _assert_close(got, want, atol, rtol, f"{info.name} {sample.desc} vs torch")
-
-
-# -- the entries: gradients ----------------------------------------------------------------------------------
 
 
 def _grad_positions(sample):
@@ -105,7 +59,7 @@ def _float_outputs(out):
 
 
 class _Problem:
-    """One float64 sample as functions of flat parameter vectors, for finite differences."""
+    """One float64 sample, its random cotangents and directions for a second derivative."""
 
     def __init__(self, info, sample):
         self.info, self.sample = info, sample
@@ -122,21 +76,11 @@ class _Problem:
         tensors = _tensors(args, self.positions if requires_grad else ())
         return [tensors[i] for i in self.positions], _float_outputs(self.info.op(*tensors, **self.sample.kwargs))
 
-    def loss(self, arrays):
-        """<outputs, cotangents> as a float."""
-        _, outs = self.call(arrays, requires_grad=False)
-        return float(sum(np.sum(y._data * v) for y, v in zip(outs, self.cotangents)))
-
     def first(self, arrays, cotangents, create_graph=False):
         """(inputs, cotangent tensors, gradients) -- None gradients become zeros."""
         inputs, outs = self.call(arrays)
         vs = [P.from_numpy(v).requires_grad_(create_graph) for v in cotangents]
         return inputs, vs, _backward(outs, vs, inputs, create_graph)
-
-    def second_loss(self, arrays, cotangents):
-        """<gradients, directions>: its derivative is what double backward computes."""
-        _, _, grads = self.first(arrays, cotangents)
-        return float(sum(np.sum(g._data * w) for g, w in zip(grads, self.directions)))
 
 
 def _backward(outputs, cotangents, leaves, create_graph=False):
@@ -151,21 +95,6 @@ def _backward(outputs, cotangents, leaves, create_graph=False):
     return grads
 
 
-def _central(fn, arrays):
-    """Central differences of the scalar fn over every element of every array."""
-    result = []
-    for k, a in enumerate(arrays):
-        d = np.zeros(a.shape)
-        for idx in np.ndindex(a.shape):
-            shifted = [x.copy() for x in arrays]
-            shifted[k][idx] = a[idx] + _EPS
-            up = fn(shifted)
-            shifted[k][idx] = a[idx] - _EPS
-            d[idx] = (up - fn(shifted)) / (2 * _EPS)
-        result.append(d)
-    return result
-
-
 def _differentiable(info, sample):
     if not info.supports_autograd:
         return False
@@ -173,33 +102,7 @@ def _differentiable(info, sample):
     return bool(problem_outs) and all(y._data.size and np.isfinite(y._data).all() for y in problem_outs)
 
 
-_GRAD_CASES = [c for c in _cases(lambda info: info.supports_autograd) if _differentiable(*c.values)]
-
-
-@pytest.mark.parametrize("info, sample", [c for c in _GRAD_CASES if not c.values[1].kink])
-def test_grad_central_differences(info, sample, backend):
-    problem = _Problem(info, sample)
-    arrays = [sample.args[i] for i in problem.positions]
-    _, _, grads = problem.first(arrays, problem.cotangents)
-    numeric = _central(problem.loss, arrays)
-    for g, n in zip(grads, numeric):
-        np.testing.assert_allclose(g._data, n, **_FD_TOL, err_msg=f"{info.name} {sample.desc}")
-
-
-@pytest.mark.parametrize("info, sample", [c for c in _GRAD_CASES
-                                          if not c.values[1].kink and c.values[0].supports_gradgrad])
-def test_gradgrad_central_differences(info, sample):
-    # One backend (auto: NumPy at these sizes) -- the first-order test already runs the
-    # backward kernels on both, and this is the slowest test here.
-    problem = _Problem(info, sample)
-    arrays = [sample.args[i] for i in problem.positions]
-    inputs, vs, grads = problem.first(arrays, problem.cotangents, create_graph=True)
-    total = sum((g * P.from_numpy(w)).sum() for g, w in zip(grads, problem.directions))
-    analytic = _backward([total], [P.tensor(1.0, dtype=P.float64)], inputs + vs)
-    n_in = len(arrays)
-    numeric = _central(lambda xs: problem.second_loss(xs[:n_in], xs[n_in:]), arrays + problem.cotangents)
-    for a, n in zip(analytic, numeric):
-        np.testing.assert_allclose(a._data, n, **_FD_TOL, err_msg=f"{info.name} {sample.desc}")
+_KINK_CASES = [c for c in _cases(lambda info: info.supports_autograd) if c.values[1].kink and _differentiable(*c.values)]
 
 
 def _torch_grads(torch, info, sample, problem, create_graph):
@@ -213,18 +116,7 @@ def _torch_grads(torch, info, sample, problem, create_graph):
     return inputs, vs, grads
 
 
-@pytest.mark.parametrize("info, sample", _GRAD_CASES)
-def test_grads_match_torch(info, sample, torch):
-    problem = _Problem(info, sample)
-    arrays = [sample.args[i] for i in problem.positions]
-    _, _, grads = problem.first(arrays, problem.cotangents)
-    _, _, want = _torch_grads(torch, info, sample, problem, False)
-    for g, w in zip(grads, want):
-        np.testing.assert_allclose(g._data, w.numpy(), **_TORCH_TOL, equal_nan=True,
-                                   err_msg=f"{info.name} {sample.desc}")
-
-
-@pytest.mark.parametrize("info, sample", [c for c in _GRAD_CASES if c.values[1].kink])
+@pytest.mark.parametrize("info, sample", _KINK_CASES)
 def test_double_backward_matches_torch_at_kinks(info, sample, torch):
     problem = _Problem(info, sample)
     arrays = [sample.args[i] for i in problem.positions]

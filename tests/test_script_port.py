@@ -76,7 +76,7 @@ def run_script(torch):
         ctx = contextlib.nullcontext() if device == "cpu" else torch.autocast(device_type=device,
                                                                               dtype=torch.float16)
     losses = []
-    for step in range(60):
+    for step in range(60):  # noqa: B007 (the script as its author wrote it)
         ix = torch.randint(len(data) - block, (8,))
         x = torch.stack([data[i:i + block] for i in ix]).to(device)
         y = torch.stack([data[i + 1:i + block + 1] for i in ix]).to(device)

@@ -32,7 +32,7 @@ def test_lazy_linear_materializes_in_place_and_becomes_linear(torch):
     m = P.nn.LazyLinear(3)
     assert repr(m) == repr(torch.nn.LazyLinear(3)) and repr(m.weight) == "<UninitializedParameter>"
     with pytest.raises(RuntimeError, match="uninitialized parameter"):
-        m.weight.shape
+        _ = m.weight.shape
     params = list(m.parameters())
     opt = P.optim.SGD(params, lr=0.5)  # built before the first forward, as scripts do
     y = m(P.ones(2, 5))

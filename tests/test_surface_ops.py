@@ -30,9 +30,9 @@ def test_T_on_3d_warns_as_torch(torch):
     with pytest.warns(UserWarning, match="deprecated"):
         assert P.zeros(2, 3, 4).T.shape == (4, 3, 2)
     with pytest.raises(RuntimeError):
-        torch.zeros(2).mT
+        _ = torch.zeros(2).mT
     with pytest.raises(RuntimeError, match="mT"):
-        P.zeros(2).mT
+        _ = P.zeros(2).mT
 
 
 @pytest.mark.parametrize("name,args,kwargs", [("new_zeros", ((2, 3),), {}), ("new_ones", (4,), {}),

@@ -154,7 +154,7 @@ def test_story_6_seed_training_loop_runs_100_epochs_under_anomaly_mode():
         torch.autograd.set_detect_anomaly(True)
     try:
         input_data = torch.randn(5, 10)
-        for epoch in range(100):
+        for epoch in range(100):  # noqa: B007 (the story as its user wrote it)
             optimizer.zero_grad()
             loss = criterion(model(input_data), torch.randn(5, 30))
             loss.backward(); optimizer.step()  # noqa: E702

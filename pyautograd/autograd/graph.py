@@ -156,7 +156,7 @@ def to_dot(*roots, params=None, show_saved=False):
             ', style=filled, fillcolor="#d9ead3"' if isinstance(node, AccumulateGrad) else "")
         lines.append(f'  {ids[node]} [label="{text}"{style}];')
     for node in graph.order:
-        for nxt, nr in node.next_functions:
+        for nxt, _nr in node.next_functions:
             if nxt is not None:
                 lines.append(f"  {ids[nxt]} -> {ids[node]};")
     lines.append("}")

@@ -299,7 +299,7 @@ def c_names():
 
 
 def _build():
-    for name, np_fn in _numpy.KERNELS.items():
+    for name in _numpy.KERNELS:
         _specs[name] = spec_for(name, _c.SPECS if _c is not None else None)
     _apply_limits()
     namespace = {}

@@ -9,7 +9,7 @@ listed once.
 from collections import OrderedDict, namedtuple
 
 from .. import _creation, _dtype
-from .._device import check_available, device
+from .._device import check_available
 from .._tensor import Tensor
 from ..graph.grad_mode import no_grad
 from ..graph.hooks import HookTable, RemovableHandle

@@ -18,7 +18,7 @@ import numbers
 import numpy as np
 
 from .. import _creation, _dtype, kernels
-from .._device import check_available, device
+from .._device import check_available
 from .._tensor import Tensor
 from . import indexing
 from ._dims import infer_size, size_args, wrap_dim, wrap_dims

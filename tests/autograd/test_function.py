@@ -248,7 +248,7 @@ def test_saved_tensors_are_released_after_backward_unless_retain_graph():
     np.testing.assert_array_equal(x.grad.numpy(), [6.0, 24.0])
     assert node.saved["saved_tensors"][0].tensor is None
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
-        node.saved_tensors
+        _ = node.saved_tensors
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
         y.sum().backward()
 

@@ -88,7 +88,7 @@ def test_custom_function_saved_tensors_are_released(no_gc):
     out.sum().backward()
     assert saved() is None
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
-        out.grad_fn.saved_tensors
+        _ = out.grad_fn.saved_tensors
     assert no_gc() == []
 
 

@@ -174,7 +174,7 @@ def join():
 
 
 def sync_batchnorm():
-    rank, world = dist.get_rank(), dist.get_world_size()
+    rank = dist.get_rank()
     g = np.random.default_rng(3)
     full = torch.tensor(g.standard_normal((8, 3, 4)), requires_grad=True)
     w = torch.tensor(g.standard_normal(3))

@@ -23,13 +23,14 @@ import pyautograd.kernels as K
 
 from .layouts import dtypes, in_layout, layouts, shapes, values
 
+from pyautograd.kernels._numpy import reduce as N
+
 pytestmark = pytest.mark.skipif(not K.c_available(), reason="C kernels not built (test_build fails)")
 
 if K.c_available():
     from pyautograd._C import ffi, lib
     from pyautograd.kernels._c import _marshal
     from pyautograd.kernels._c import reduce as C
-from pyautograd.kernels._numpy import reduce as N
 
 SUM_TOL = {np.float32: 1e-6, np.float64: 1e-13}
 EXP_TOL = {np.float32: dict(rtol=1e-5, atol=1e-6), np.float64: dict(rtol=1e-12, atol=1e-12)}
@@ -424,13 +425,13 @@ def test_c_status_codes_reject_bad_arguments_in_c():
     empty = ffi.new("int64_t[]", [3, 0])
     assert lib.pag_reduce_max_f32(x, empty, ffi.NULL, 2, 2, out, 1) == lib.PAG_EINVAL  # max of nothing
     shape3 = ffi.new("int64_t[]", [2, 3, 1])
-    assert lib.pag_reduce_softmax_f32(ffi.NULL, shape3, out, shape3, 1) == lib.PAG_EINVAL
-    assert lib.pag_reduce_softmax_f32(x, ffi.NULL, out, shape3, 1) == lib.PAG_EINVAL
+    assert lib.pag_softmax_softmax_f32(ffi.NULL, shape3, out, shape3, 1) == lib.PAG_EINVAL
+    assert lib.pag_softmax_softmax_f32(x, ffi.NULL, out, shape3, 1) == lib.PAG_EINVAL
     bad = ffi.new("int64_t *")
     target = ffi.new("int64_t[]", [0, 7])
-    assert lib.pag_reduce_cross_entropy_f32(x, 2, 3, 3, target, ffi.NULL, -100, 1, 0.0, out, bad, 1) == lib.PAG_EINVAL
+    assert lib.pag_loss_cross_entropy_f32(x, 2, 3, 3, target, ffi.NULL, -100, 1, 0.0, out, bad, 1) == lib.PAG_EINVAL
     assert bad[0] == 1
-    assert lib.pag_reduce_cross_entropy_f32(x, 2, 3, 3, target, ffi.NULL, -100, 7, 0.0, out, bad, 1) == lib.PAG_EINVAL
+    assert lib.pag_loss_cross_entropy_f32(x, 2, 3, 3, target, ffi.NULL, -100, 7, 0.0, out, bad, 1) == lib.PAG_EINVAL
 
 
 def test_dispatcher_takes_the_reduce_kernels(monkeypatch):

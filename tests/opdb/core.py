@@ -7,7 +7,8 @@ reference, gradcheck and gradgradcheck in float64 on both kernel backends, and
 values and gradients against PyTorch when it is installed.
 """
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional
+from typing import Any
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -21,7 +22,7 @@ class SampleInput:
     args: tuple
     kwargs: dict = field(default_factory=dict)
     desc: str = ""
-    grad_args: Optional[tuple] = None  # positions differentiated; None = every float array
+    grad_args: tuple | None = None  # positions differentiated; None = every float array
     # Why finite differences cannot check this sample (non-empty: gradcheck skips it). For
     # points on a kink or tie, where the gradient is PyTorch's convention, not a limit, and
     # which the forward and PyTorch comparisons still check.
@@ -42,7 +43,7 @@ class Skip:
 
     test: str                    # e.g. "gradgradcheck", "vs_torch"
     reason: str
-    backend: Optional[str] = None  # "numpy", "c" or None for both
+    backend: str | None = None  # "numpy", "c" or None for both
 
 
 @dataclass
@@ -64,8 +65,8 @@ class OpInfo:
     name: str
     op: Callable
     samples: Callable[[Any, np.random.Generator], Iterable[SampleInput]]
-    ref: Optional[Callable] = None
-    torch_fn: Optional[Callable] = None
+    ref: Callable | None = None
+    torch_fn: Callable | None = None
     dtypes: tuple = (np.float32, np.float64)
     supports_autograd: bool = True
     supports_gradgrad: bool = True

@@ -110,13 +110,19 @@ def _pad_samples(dtype, rng):
 
 
 def _pad_ref(x, pad, mode="constant", value=0.0):
-    crop, widths = [slice(None)] * x.ndim, [(0, 0)] * x.ndim
+    """Element by element, from the definition: out[i] = x[i - before] where that index lies
+    inside x, else `value`; a negative amount shrinks the dim (a crop). Independent of the
+    kernel, which crops by slicing and then calls np.pad."""
+    before, after = [0] * x.ndim, [0] * x.ndim
     for i in range(len(pad) // 2):
-        d = x.ndim - 1 - i
-        lo, hi = pad[2 * i], pad[2 * i + 1]
-        crop[d] = slice(max(-lo, 0), x.shape[d] - max(-hi, 0))
-        widths[d] = (max(lo, 0), max(hi, 0))
-    return np.pad(x[tuple(crop)], widths, constant_values=value)
+        before[x.ndim - 1 - i], after[x.ndim - 1 - i] = pad[2 * i], pad[2 * i + 1]
+    shape = tuple(n + b + a for n, b, a in zip(x.shape, before, after))
+    out = np.full(shape, value, dtype=x.dtype)
+    for idx in np.ndindex(*shape):
+        src = tuple(i - b for i, b in zip(idx, before))
+        if all(0 <= j < n for j, n in zip(src, x.shape)):
+            out[idx] = x[src]
+    return out
 
 
 def _pad_mode_samples(dtype, rng):

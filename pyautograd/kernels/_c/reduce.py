@@ -48,8 +48,8 @@ _NULL = m.ffi.NULL
 _REDUCTION = {"none": 0, "mean": 1, "sum": 2}
 
 
-def _symbols(name):
-    return {dt: m.symbol("reduce", name, dt) for dt in m.CTYPES}
+def _symbols(name, family="reduce"):
+    return {dt: m.symbol(family, name, dt) for dt in m.CTYPES}
 
 
 def _layout(x):
@@ -212,8 +212,10 @@ def _softmax_backward(op, syms, grad, y, axis):
     return out
 
 
-_SOFTMAX, _LOG_SOFTMAX = _symbols("softmax"), _symbols("log_softmax")
-_SOFTMAX_BWD, _LOG_SOFTMAX_BWD = _symbols("softmax_backward"), _symbols("log_softmax_backward")
+# csrc/softmax.c and csrc/loss.c hold these kernels (pag_softmax_*, pag_loss_cross_entropy*)
+_SOFTMAX, _LOG_SOFTMAX = _symbols("softmax", "softmax"), _symbols("log_softmax", "softmax")
+_SOFTMAX_BWD = _symbols("softmax_backward", "softmax")
+_LOG_SOFTMAX_BWD = _symbols("log_softmax_backward", "softmax")
 
 
 def softmax(x, axis):
@@ -238,7 +240,7 @@ def log_softmax_backward(grad, y, axis):
 
 # ---- cross-entropy ------------------------------------------------------------------
 
-_CE, _CE_BWD = _symbols("cross_entropy"), _symbols("cross_entropy_backward")
+_CE, _CE_BWD = _symbols("cross_entropy", "loss"), _symbols("cross_entropy_backward", "loss")
 
 
 def _ce_operands(op, logits, target, weight, reduction, label_smoothing):

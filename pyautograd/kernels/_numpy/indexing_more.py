@@ -1,5 +1,4 @@
 """Index kernels along one dim: index_copy and index_fill (NumPy only: memory moves)."""
-import numpy as np
 
 __all__ = ["index_copy", "index_fill"]
 

@@ -19,7 +19,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .._fp import OUT_ARRAY, quiet, quiet_ufunc
+from .._fp import quiet, quiet_ufunc
 
 _erf = np.frompyfunc(math.erf, 1, 1)
 

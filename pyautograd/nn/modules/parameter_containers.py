@@ -66,7 +66,7 @@ class ParameterList(Module):
 
     def __repr__(self):
         body = self.extra_repr()
-        return f"ParameterList(\n" + "\n".join("    " + line for line in body.splitlines()) + "\n)" if body \
+        return "ParameterList(\n" + "\n".join("    " + line for line in body.splitlines()) + "\n)" if body \
             else "ParameterList()"
 
 

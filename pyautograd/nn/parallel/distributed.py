@@ -153,7 +153,7 @@ class DistributedDataParallel(Module):
         with no_grad():
             for b in self._buckets:
                 b.buffer /= divisor
-                for i, (p, lo, hi) in enumerate(zip(b.params, b.offsets[:-1], b.offsets[1:])):
+                for p, lo, hi in zip(b.params, b.offsets[:-1], b.offsets[1:]):
                     if used is not None and not used[id(p)]:
                         continue
                     values = from_numpy(b.buffer[lo:hi].reshape(tuple(p.shape)))
