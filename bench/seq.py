@@ -125,8 +125,12 @@ def _table(rows):
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         t = row.timings
-        cell = lambda n: f"{t[n].median * 1e3:.2f} ({t[n].min * 1e3:.2f})" if n in t else "—"  # noqa: E731
-        ratio = lambda n: f"{t[OURS].median / t[n].median:.2f}x" if n in t and OURS in t else "—"  # noqa: E731
+
+        def cell(n, t=t):
+            return f"{t[n].median * 1e3:.2f} ({t[n].min * 1e3:.2f})" if n in t else "—"
+
+        def ratio(n, t=t):
+            return f"{t[OURS].median / t[n].median:.2f}x" if n in t and OURS in t else "—"
         lines.append("| " + " | ".join([row.case, row.size, cell(OURS), cell(TORCH), cell(REF), ratio(TORCH),
                                         ratio(REF)]) + " |")
     return "\n".join(lines)

@@ -16,7 +16,8 @@ import numbers
 import warnings
 
 from ... import _creation
-from ...ops import pointwise, shape
+from ...ops import pointwise
+from ...ops import shape as shape_ops
 from ...ops.recurrent import gru_cell_fused, lstm_cell_fused
 from .. import functional as F
 from .. import init
@@ -222,10 +223,10 @@ class RNNBase(Module):
                 outs.append(out)
                 for store, s in zip(finals, states):
                     store.append(s)
-            x = outs[0] if directions == 1 else shape.cat(outs, -1)
+            x = outs[0] if directions == 1 else shape_ops.cat(outs, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
-        return x, tuple(shape.stack(store, 0) for store in finals)
+        return x, tuple(shape_ops.stack(store, 0) for store in finals)
 
     def _unpack(self, weights):
         w_ih, w_hh = weights[0], weights[1]
@@ -248,7 +249,7 @@ class RNNBase(Module):
             xproj = F.linear(x, w_ih, b_ih + b_hh)
         # One split node for all steps: slicing xproj per step would give each step's gradient
         # the full (rows, gates) shape, summed T times in backward.
-        pieces = shape.split_with_sizes(xproj, list(batch_sizes), 0) if len(batch_sizes) > 1 else [xproj]
+        pieces = shape_ops.split_with_sizes(xproj, list(batch_sizes), 0) if len(batch_sizes) > 1 else [xproj]
         steps = range(len(batch_sizes) - 1, -1, -1) if reverse else range(len(batch_sizes))
         full = batch_sizes[0] if batch_sizes else 0
         outputs = [None] * len(batch_sizes)
@@ -259,8 +260,8 @@ class RNNBase(Module):
             active = [s if bs == full else s[:bs] for s in states]
             new = self._step(xt, active, w_hh, b_hh, w_hr)
             outputs[t] = new[0]
-            states = [n if bs == full else shape.cat([n, s[bs:]]) for n, s in zip(new, states)]
-        out = outputs[0] if len(outputs) == 1 else shape.cat(outputs)
+            states = [n if bs == full else shape_ops.cat([n, s[bs:]]) for n, s in zip(new, states)]
+        out = outputs[0] if len(outputs) == 1 else shape_ops.cat(outputs)
         return out, states
 
     def _step(self, xt, states, w_hh, b_hh, w_hr):
