@@ -43,6 +43,8 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=0, help="seeds weight init and shuffling (default 0)")
     p.add_argument("--out", default=os.path.join("runs", "train_mlp"),
                    help="directory for checkpoint.pt and loss_curve.png (default ./runs/train_mlp)")
+    p.add_argument("--tensorboard", metavar="DIR",
+                   help="also log the losses and accuracy to TensorBoard event files in DIR (needs tensorboard)")
     p.add_argument("--quick", action="store_true",
                    help=f"a short run for CI: {QUICK_EPOCHS} epochs, fails unless test accuracy "
                         f">= {QUICK_MIN_ACCURACY:.0%}".replace("%", "%%"))  # argparse %-formats help
@@ -184,6 +186,18 @@ def check_checkpoint(path, model, optimizer, args, test_loader, criterion, expec
           "one resumed step identical")
 
 
+def tensorboard_writer(logdir):
+    """A SummaryWriter for --tensorboard DIR, or None (not asked for, or tensorboard missing)."""
+    if not logdir:
+        return None
+    try:
+        from pyautograd.utils.tensorboard import SummaryWriter
+        return SummaryWriter(logdir)
+    except ImportError as exc:
+        print(f"--tensorboard: {exc}; training without TensorBoard logs")
+        return None
+
+
 def main(argv=None):
     args = parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
@@ -205,6 +219,7 @@ def main(argv=None):
           f"batch size {args.batch_size}, {args.epochs} epochs, seed {args.seed}")
 
     history = {"dataset": dataset, "step_loss": [], "train_loss": [], "test_loss": [], "test_acc": []}
+    writer = tensorboard_writer(args.tensorboard)
     bar = progress_bar(args.epochs)
     start = time.perf_counter()
     for epoch in range(1, args.epochs + 1):
@@ -222,6 +237,9 @@ def main(argv=None):
         test_loss, test_acc, _ = evaluate(model, test_loader, criterion)
         history["test_loss"].append(test_loss)
         history["test_acc"].append(test_acc)
+        if writer is not None:
+            writer.add_scalars("loss", {"train": history["train_loss"][-1], "test": test_loss}, epoch)
+            writer.add_scalar("accuracy/test", test_acc, epoch)
         stats = dict(train_loss=f"{history['train_loss'][-1]:.4f}", test_loss=f"{test_loss:.4f}",
                      test_acc=f"{test_acc:.2%}")
         if bar is not None:
@@ -232,6 +250,9 @@ def main(argv=None):
                   + f"  ({time.perf_counter() - epoch_start:.2f} s)")
     if bar is not None:
         bar.close()
+    if writer is not None:
+        writer.close()
+        print(f"TensorBoard logs: {args.tensorboard} (tensorboard --logdir {args.tensorboard})")
     train_time = time.perf_counter() - start
 
     _, test_acc, correct = evaluate(model, test_loader, criterion)

@@ -186,3 +186,19 @@ def test_train_cnn_quick_reaches_accuracy_and_reloads(tmp_path):
     checkpoint = torch.load(tmp_path / "checkpoint.pt")
     assert checkpoint["model"]["conv2.weight"].shape == (64, 32, 3, 3)
 
+
+
+def test_train_mlp_logs_to_tensorboard_when_asked(tmp_path):
+    """--tensorboard DIR writes the per-epoch losses and accuracy, read back by TensorBoard."""
+    accumulator = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
+    root = SCRIPT.parent.parent
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--out", str(tmp_path / "out"),
+                           "--tensorboard", str(tmp_path / "tb")], capture_output=True, text=True, cwd=root,
+                          env=dict(os.environ, PYTHONPATH=str(root)), timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    acc = accumulator.EventAccumulator(str(tmp_path / "tb"))
+    acc.Reload()
+    assert [e.step for e in acc.Scalars("accuracy/test")] == [1, 2, 3]
+    train = accumulator.EventAccumulator(str(tmp_path / "tb" / "loss_train"))
+    train.Reload()
+    assert len(train.Scalars("loss")) == 3
