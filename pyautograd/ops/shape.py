@@ -41,12 +41,7 @@ view_op = defop("view", "input, size", kernels.view, view=True, promote=None,
 
 def viewable(input, shape):
     """Whether `input`'s layout lets it be viewed with `shape` (no copy)."""
-    arr = input._data.view()
-    try:
-        arr.shape = shape
-    except AttributeError:
-        return False
-    return True
+    return kernels.try_view(input._data, shape) is not None
 
 
 # reshape of a non-contiguous tensor whose layout still allows a view (PyTorch's _reshape_alias).

@@ -70,8 +70,17 @@ def _unfold_ref(x, dim, size, step):
 
 
 def _diag_embed_ref(x, offset=0, dim1=-2, dim2=-1):
-    import torch
-    return torch.diag_embed(torch.from_numpy(np.ascontiguousarray(x)), offset, dim1, dim2).numpy()
+    """NumPy-only: the last dim of x goes onto the (dim1, dim2) diagonal of a new square
+    pair of dims, shifted by offset; the remaining dims keep their order."""
+    n = x.shape[-1] + abs(offset)
+    ndim = x.ndim + 1
+    dim1, dim2 = dim1 % ndim, dim2 % ndim
+    out = np.zeros(x.shape[:-1] + (n, n), dtype=x.dtype)
+    idx = np.arange(x.shape[-1])
+    rows, cols = (idx, idx + offset) if offset >= 0 else (idx - offset, idx)
+    out[..., rows, cols] = x
+    # out's dims are (batch..., dim1, dim2); move the last two to their places
+    return np.moveaxis(out, (-2, -1), (dim1, dim2))
 
 
 def _cross_samples(dtype, rng):

@@ -9,15 +9,40 @@ import numpy as np
 __all__ = ["view", "reshape", "expand", "permute", "squeeze", "unsqueeze", "flip", "roll",
            "concatenate", "stack", "getitem", "copy", "contiguous", "astype", "tile", "diagonal",
            "index_add_zeros", "split", "index_put", "broadcast_copy", "index_add", "unbind",
-           "diagonal_backward"]
+           "diagonal_backward", "try_view"]
 
 
-def view(x, shape):
-    """A view of `x` with `shape`; RuntimeError if the strides do not allow one."""
+def _no_copy_reshape(x, shape):
+    # NumPy >= 2.1 says "view or fail" with reshape(copy=False); setting .shape, the older
+    # way, is deprecated from NumPy 2.5 (its warning per call would also pile up in the
+    # warnings registry of a training loop).
+    try:
+        return np.reshape(x, shape, copy=False)
+    except ValueError:
+        return None
+
+
+def _shape_set_reshape(x, shape):
     v = x.view()
     try:
         v.shape = shape
     except AttributeError:
+        return None
+    return v
+
+
+_reshape_view = _no_copy_reshape if np.lib.NumpyVersion(np.__version__) >= "2.1.0" else _shape_set_reshape
+
+
+def try_view(x, shape):
+    """A view of `x` with `shape`, or None when its strides do not allow one."""
+    return _reshape_view(x, shape)
+
+
+def view(x, shape):
+    """A view of `x` with `shape`; RuntimeError if the strides do not allow one."""
+    v = _reshape_view(x, shape)
+    if v is None:
         raise RuntimeError(
             f"view size is not compatible with input tensor's size and stride (at least one dimension "
             f"spans across two contiguous subspaces); shape {list(x.shape)} -> {list(shape)}. "
