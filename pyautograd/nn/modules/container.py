@@ -107,6 +107,15 @@ class ModuleDict(Module):
     def __setitem__(self, key, module):
         self.add_module(key, module)
 
+    def __delitem__(self, key):
+        del self._modules[key]
+
+    def pop(self, key):
+        """Removes the module under `key` and returns it."""
+        module = self._modules[key]
+        del self._modules[key]
+        return module
+
     def __len__(self):
         return len(self._modules)
 
