@@ -61,7 +61,8 @@ class Module:
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            self._remove_from(name)
+            if name not in params:  # re-assigning keeps the parameter's place (state_dict order)
+                self._remove_from(name)
             params[name] = value
         elif params is not None and name in params:
             if value is not None and not isinstance(value, Parameter):
@@ -122,7 +123,8 @@ class Module:
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
                             f"(torch.nn.Parameter or None required)")
-        self._remove_from(name)
+        if name not in self._parameters:  # re-registering keeps the place (state_dict order)
+            self._remove_from(name)
         self._parameters[name] = param
 
     def register_buffer(self, name, tensor, persistent=True):
@@ -132,7 +134,8 @@ class Module:
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
                             f"(torch Tensor or None required)")
-        self._remove_from(name)
+        if name not in self._buffers:  # re-registering keeps the place (state_dict order)
+            self._remove_from(name)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers.discard(name)

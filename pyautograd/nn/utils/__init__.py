@@ -11,3 +11,5 @@ __all__ += ["parametrizations", "parametrize"]
 from .spectral_norm import remove_spectral_norm, spectral_norm  # noqa: E402
 from .weight_norm import remove_weight_norm, weight_norm  # noqa: E402
 __all__ += ["remove_spectral_norm", "remove_weight_norm", "spectral_norm", "weight_norm"]
+from . import prune  # noqa: E402
+__all__ += ["prune"]
