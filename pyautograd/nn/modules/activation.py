@@ -162,3 +162,7 @@ class LogSoftmax(Softmax):
 
     def forward(self, input):
         return F.log_softmax(input, self.dim, _stacklevel=5)
+
+# torch.nn.modules.activation also holds these (the same classes as nn.<Name>)
+from .activation_more import CELU, GLU, SELU, Hardsigmoid, Hardswish, Mish, PReLU, Softmin  # noqa: E402,F401
+from .attention import MultiheadAttention  # noqa: E402,F401

@@ -6,7 +6,7 @@ from .. import functional as F
 from .. import init
 from ..module import Module
 from ..parameter import Parameter
-from .linear import Linear
+from .linear import NonDynamicallyQuantizableLinear
 
 
 class MultiheadAttentionConfigError(RuntimeError, AssertionError):
@@ -57,7 +57,7 @@ class MultiheadAttention(Module):
             self.in_proj_bias = Parameter(_creation.empty(3 * embed_dim, dtype=dtype))
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias, dtype=dtype)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dtype)
         if add_bias_kv:
             self.bias_k = Parameter(_creation.empty((1, 1, embed_dim), dtype=dtype))
             self.bias_v = Parameter(_creation.empty((1, 1, embed_dim), dtype=dtype))

@@ -156,3 +156,6 @@ def _fusable_linear_relu(linear, relu, input):
     """Whether linear(input) then relu may run as one fused call (exact classes, 2-D input, a bias)."""
     return (type(linear) is Linear and type(relu) is ReLU and linear.bias is not None
             and isinstance(input, Tensor) and input.ndim == 2 and _plain(linear) and _plain(relu))
+
+# torch.nn.modules.container also holds ParameterList / ParameterDict
+from .parameter_containers import ParameterDict, ParameterList  # noqa: E402,F401

@@ -78,3 +78,8 @@ class Bilinear(Module):
     def extra_repr(self):
         return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
                 f"out_features={self.out_features}, bias={self.bias is not None}")
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """A Linear layer under another name, as in PyTorch (where it only marks MultiheadAttention's
+    output projection for the quantization tools); it computes exactly what Linear does."""

@@ -42,3 +42,7 @@ class LayerNorm(Module):
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
                 f"bias={self.bias is not None}")
+
+# torch.nn.modules.normalization also holds these (the same classes as nn.<Name>)
+from .attention import RMSNorm  # noqa: E402,F401
+from .image_norm import GroupNorm, LocalResponseNorm  # noqa: E402,F401

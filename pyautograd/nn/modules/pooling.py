@@ -162,3 +162,6 @@ class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
     """Max pooling of (N, C, D, H, W) input to output_size."""
 
     _fn = staticmethod(F.adaptive_max_pool3d)
+
+# torch.nn.modules.pooling also holds these (the same classes as nn.<Name>)
+from .image_extra import LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d  # noqa: E402,F401

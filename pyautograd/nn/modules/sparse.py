@@ -66,3 +66,6 @@ class Embedding(Module):
         rows, cols = embeddings.shape
         return cls(rows, cols, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse,
                    _weight=embeddings, _freeze=freeze)
+
+# torch.nn.modules.sparse also holds EmbeddingBag
+from .embedding_bag import EmbeddingBag  # noqa: E402,F401
