@@ -36,3 +36,5 @@ from .modules import (ChannelShuffle, PixelShuffle, PixelUnshuffle, Upsample, Up
 from .modules import Fold, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, Unfold  # noqa: E402
 from .modules import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyConv1d, LazyConv2d,  # noqa: E402
                       LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d)
+# nnutils (issue 12)
+from .modules.loss import CosineEmbeddingLoss  # noqa: E402

@@ -49,3 +49,5 @@ from ._image import channel_shuffle, interpolate, pixel_shuffle, pixel_unshuffle
 from ._image_extra import (fold, lp_pool1d, lp_pool2d, max_unpool1d, max_unpool2d, max_unpool3d,  # noqa: E402,F401
                            unfold)
 from ._grid import affine_grid, grid_sample  # noqa: E402,F401
+# nnutils (issue 12): the loss behind nn.CosineEmbeddingLoss
+from ._cosine_embedding import cosine_embedding_loss  # noqa: E402,F401

@@ -374,3 +374,50 @@ def test_error_messages_name_the_problem():
         F.binary_cross_entropy(P.full((3, 4), 0.5), P.full((3, 1), 0.5))
     with pytest.raises(RuntimeError, match="not differentiable with respect to argument 'weight'"):
         F.binary_cross_entropy(P.full((3,), 0.5), P.full((3,), 0.5), weight=P.ones(3, requires_grad=True))
+
+
+# -- nnutils (issue 12): cosine_embedding_loss / CosineEmbeddingLoss --------------------------------
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("margin", [0.0, 0.4, -0.2])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_cosine_embedding_loss_vs_torch(torch, reduction, margin, dtype):
+    r = np.random.default_rng(7)
+    a, b = r.standard_normal((6, 4)).astype(dtype), r.standard_normal((6, 4)).astype(dtype)
+    b[0] = 0.0  # a zero row: the 1e-12 keeps the denominator positive
+    y = np.array([1, -1, 1, -1, -1, 0])  # a 0 label contributes nothing
+    ours = [P.tensor(v, requires_grad=True) for v in (a, b)]
+    theirs = [torch.tensor(v, requires_grad=True) for v in (a, b)]
+    out = nn.CosineEmbeddingLoss(margin, reduction=reduction)(*ours, P.tensor(y))
+    ref = torch.nn.CosineEmbeddingLoss(margin, reduction=reduction)(*theirs, torch.tensor(y))
+    rtol = 1e-10 if dtype == "float64" else 1e-5
+    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=rtol, atol=rtol)
+    assert str(out.dtype) == str(ref.dtype)
+    out.sum().backward()
+    ref.sum().backward()
+    for o, t in zip(ours, theirs):
+        # the zero row's gradient is ~1e5 and ill-conditioned: compare relative to the largest entry
+        scale = float(np.abs(t.grad.numpy()).max())
+        np.testing.assert_allclose(o.grad.numpy(), t.grad.numpy(), rtol=max(rtol, 1e-7), atol=10 * rtol * scale)
+    # 1-D inputs with a 0-D target
+    one = F.cosine_embedding_loss(P.tensor(a[1]), P.tensor(b[1]), P.tensor(-1), margin=margin)
+    tone = torch.nn.functional.cosine_embedding_loss(torch.tensor(a[1]), torch.tensor(b[1]), torch.tensor(-1),
+                                                     margin=margin)
+    np.testing.assert_allclose(one.numpy(), tone.numpy(), rtol=rtol, atol=rtol)
+
+
+def test_cosine_embedding_loss_errors_and_gradcheck():
+    x = P.randn(3, 4, dtype=P.float64, requires_grad=True)
+    z = P.randn(3, 4, dtype=P.float64, requires_grad=True)
+    y = P.tensor([1, -1, 1])
+    assert gradcheck(lambda p, q: F.cosine_embedding_loss(p, q, y, margin=-0.5), (x, z))
+    with pytest.raises(RuntimeError, match="1D target tensor expects 2D input tensors"):
+        F.cosine_embedding_loss(P.randn(3), P.randn(3), y)
+    with pytest.raises(RuntimeError, match="0D or 1D target tensor expected"):
+        F.cosine_embedding_loss(x, z, y.reshape(3, 1))
+    with pytest.raises(RuntimeError, match="0D target tensor expects 1D input tensors"):
+        F.cosine_embedding_loss(x, z, P.tensor(1))
+    with pytest.raises(ValueError, match="is not a valid value for reduction"):
+        F.cosine_embedding_loss(x, z, y, reduction="avg")
+    with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
+        assert nn.CosineEmbeddingLoss(size_average=False).reduction == "sum"
