@@ -418,3 +418,15 @@ def test_legacy_spectral_norm_eval_skips_power_iteration():
     m.train()
     m(pag.ones(1, 3))
     assert not np.array_equal(_np(m.weight_u), u)
+
+
+def test_registering_over_a_parametrized_name_refused_as_torch():
+    m = nn.Linear(2, 2)
+    parametrize.register_parametrization(m, "weight", Scale(2.0))
+    for register in (lambda: setattr(m, "weight", nn.Parameter(pag.ones(2, 2))),
+                     lambda: m.register_buffer("weight", pag.ones(2)),
+                     lambda: m.register_parameter("weight", None)):
+        with pytest.raises(KeyError, match="attribute 'weight' already exists"):
+            register()
+    m.weight = pag.ones(2, 2)  # a plain tensor goes through right_inverse
+    np.testing.assert_allclose(_np(m.parametrizations.weight.original), np.full((2, 2), 0.5))

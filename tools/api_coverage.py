@@ -70,7 +70,6 @@ REASONS = (
     ("Tensor:bfloat16", "mixed precision (bfloat16 via ml_dtypes: not done yet)"),
     ("torch:float8", "float8 dtypes: not supported"), ("torch:qint8", "quantization: not supported"),
     ("torch:quantization.", "quantization: not supported"), ("torch:backends.quantized", "quantization: not supported"),
-    ("nn:modules.linear.NonDynamicallyQuantizableLinear", "quantization: not supported"),
     ("torch:nested.", "nested tensors: not supported"), ("torch:jagged", "nested tensors: not supported"),
     ("torch:ByteStorage", "storages: tensors are NumPy arrays"), ("torch:storage.", "storages: tensors are NumPy arrays"),
     ("torch:is_storage", "storages: tensors are NumPy arrays"),

@@ -38,6 +38,13 @@ def _add_hook(table, entry, prepend):
     return handle
 
 
+def _refuse_property(module, name):
+    # a property of the class (a parametrized tensor, see nn.utils.parametrize) would hide the
+    # registered tensor: PyTorch refuses, as it does for any existing attribute
+    if isinstance(getattr(type(module), name, None), property):
+        raise KeyError(f"attribute '{name}' already exists")
+
+
 class Module:
     """Base class for all neural network modules; subclass it and define ``forward``."""
 
@@ -61,6 +68,7 @@ class Module:
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
+            _refuse_property(self, name)
             if name not in params:  # re-assigning keeps the parameter's place (state_dict order)
                 self._remove_from(name)
             params[name] = value
@@ -123,6 +131,7 @@ class Module:
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
                             f"(torch.nn.Parameter or None required)")
+        _refuse_property(self, name)
         if name not in self._parameters:  # re-registering keeps the place (state_dict order)
             self._remove_from(name)
         self._parameters[name] = param
@@ -134,6 +143,7 @@ class Module:
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
                             f"(torch Tensor or None required)")
+        _refuse_property(self, name)
         if name not in self._buffers:  # re-registering keeps the place (state_dict order)
             self._remove_from(name)
         self._buffers[name] = tensor
