@@ -11,6 +11,7 @@ import pytest
 
 import pyautograd as pag
 import pyautograd.nn as nn
+from pyautograd.autograd import gradcheck
 from pyautograd.nn.utils import parametrize, parametrizations
 
 
@@ -430,3 +431,26 @@ def test_registering_over_a_parametrized_name_refused_as_torch():
             register()
     m.weight = pag.ones(2, 2)  # a plain tensor goes through right_inverse
     np.testing.assert_allclose(_np(m.parametrizations.weight.original), np.full((2, 2), 0.5))
+
+
+def test_gradcheck_through_weight_and_spectral_norm():
+    pag.manual_seed(1)
+    wn = parametrizations.weight_norm(nn.Linear(3, 2).double(), dim=0)
+    g, v = wn.parametrizations.weight.original0, wn.parametrizations.weight.original1
+    x = pag.randn(4, 3, dtype=pag.float64)
+
+    def through_weight_norm(g_, v_):
+        return parametrizations.weight_norm_value(v_, g_, 0) @ x.t()
+
+    assert gradcheck(through_weight_norm, (g.detach().requires_grad_(), v.detach().requires_grad_()))
+    sn = parametrizations.spectral_norm(nn.Linear(3, 4).double()).eval()  # eval: no power iteration
+    w = sn.parametrizations.weight.original.detach().requires_grad_()
+    assert gradcheck(lambda w_: sn.parametrizations.weight[0](w_), (w,))
+
+
+def test_load_torch_state_dict_into_parametrized_module(torch):
+    t = torch.nn.utils.parametrizations.weight_norm(torch.nn.Linear(3, 2))
+    m = parametrizations.weight_norm(nn.Linear(3, 2))
+    result = m.load_state_dict({k: pag.tensor(v.numpy()) for k, v in t.state_dict().items()})
+    assert not result.missing_keys and not result.unexpected_keys
+    np.testing.assert_allclose(_np(m.weight), t.weight.detach().numpy(), rtol=1e-6)
