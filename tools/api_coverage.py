@@ -45,7 +45,6 @@ REASONS = (
     ("data:DistributedSampler", "data loading (its own issue)"),
     ("data:distributed.", "data loading (its own issue)"),
     ("torch:multiprocessing", "multiprocessing (distributed issue)"),
-    ("torch:hub.", "downloads weights from the network: nothing to honour offline"),
     ("torch:fx.", "graph capture (torch.fx): a later compiler step"),
     ("torch:onnx", "interop (its own issue)"),
     ("torch:utils.tensorboard", "interop (its own issue)"),
