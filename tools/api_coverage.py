@@ -76,7 +76,6 @@ REASONS = (
     ("torch:func.jacfwd", "forward-mode AD: not supported"),
     ("torch:jit.", "TorchScript programs (load/trace/annotations): not supported"),
     ("torch:futures.", "async RPC futures (distributed issue)"),
-    ("torch:utils.benchmark", "tooling: not planned"),
     ("torch:utils.mobile_optimizer", "mobile export: not planned"), ("torch:classes.", "C++ extensions: not supported"),
     ("torch:cuda.", "needs a CUDA device"), ("torch:mps.", "needs an MPS device"),
     ("torch:backends.cuda.sdp", "sequence models and attention (their own issue)"),
