@@ -11,6 +11,7 @@ import pytest
 
 import pyautograd as torch
 from pyautograd.ops import _apply, _opdef, linalg
+from pyautograd.ops.profiling import aten_name
 from pyautograd.profiler import ProfilerAction, ProfilerActivity, profile, record_function, schedule
 
 
@@ -256,3 +257,16 @@ def test_autograd_profiler_profile():
 def test_cuda_activity_warns():
     with pytest.warns(UserWarning, match="CPU activity only"):
         profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA])
+
+
+def test_event_names_follow_pytorch():
+    assert [aten_name(n) for n in ("add", "sum_dim", "sum_all", "pow_scalar", "linear_addmm", "_select_view",
+                                   "_fill", "squeeze_dim_", "clamp_min", "_index_view")] == [
+        "aten::add", "aten::sum", "aten::sum", "aten::pow", "aten::addmm", "aten::select", "aten::fill_",
+        "aten::squeeze_", "aten::clamp_min", "aten::_index_view"]
+    x = torch.ones(3)
+    with profile() as prof:
+        x.add_(1)
+        x[0] = 5.0
+        torch.cat([x, x])
+    assert _names(prof.events()) == ["aten::add", "aten::select", "aten::fill_", "aten::cat"]

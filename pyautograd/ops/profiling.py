@@ -8,8 +8,11 @@ originals back, so with no profiler the ops run exactly the code they run withou
 
 Events are named PyTorch's way, ``aten::<name>``, where <name> is PyTorch's op name for the op:
 pyautograd's op name with its variant suffix dropped (sum_dim and sum_all are both aten::sum,
-pow_scalar aten::pow, linear_addmm aten::addmm); the fused Linear paths are aten::linear (and
-aten::linear_relu for nn.Sequential's fused Linear+ReLU, pyautograd's own).
+pow_scalar aten::pow, linear_addmm aten::addmm), or the op PyTorch runs for a private one
+(_select_view is aten::select, _fill aten::fill_); other private ops keep their own name
+(aten::_index_view for a basic-indexing view). The fused Linear paths are aten::linear (and
+aten::linear_relu for nn.Sequential's fused Linear+ReLU, pyautograd's own). An in-place or out=
+form is recorded as the op it computes (x.add_(1) is aten::add).
 """
 from ..graph import profiling as _slot
 from . import _apply, _opdef, linalg
@@ -18,7 +21,9 @@ from . import _apply, _opdef, linalg
 _RENAMED = {"linear_addmm": "addmm", "linear_mm": "mm", "matmul_nd": "matmul", "prelu_kernel": "_prelu_kernel",
             "clamp_scalar": "clamp", "clamp_tensor": "clamp", "xlogy_scalar_other": "xlogy",
             "squeeze_dim": "squeeze", "squeeze_dims": "squeeze", "squeeze_dim_": "squeeze_",
-            "squeeze_dims_": "squeeze_", "max_pool2d_with_indices": "max_pool2d_with_indices"}
+            "squeeze_dims_": "squeeze_", "_select_view": "select", "_unsqueeze_view": "unsqueeze",
+            "_alias_view": "alias", "_cat": "cat", "_stack": "stack", "_fill": "fill_", "_zero": "zero_",
+            "_copy_from": "copy_"}
 _SUFFIXES = ("_all", "_dim", "_scalar", "_tensor", "_mode", "_base", "_src", "_value", "_stable")
 # The fused paths of ops/linalg.py (reached as attributes of that module) and their event names.
 _FUSED = {"linear_bias": "aten::linear", "linear_nobias": "aten::linear", "linear_relu": "aten::linear_relu"}
