@@ -159,11 +159,12 @@ def download_url_to_file(url, dst, hash_prefix=None, progress=True):
 
 def _is_legacy_zip_format(filename):
     """A zip holding exactly one file: PyTorch's older checkpoints were shipped zipped this way
-    (a torch.save archive or a pyautograd.save file is a zip of several entries)."""
+    (a torch.save archive is a zip of several entries; a pyautograd.save file of no tensors is
+    a zip of its manifest alone, which is not unpacked)."""
     if zipfile.is_zipfile(filename):
         with zipfile.ZipFile(filename) as zf:
             infolist = zf.infolist()
-        return len(infolist) == 1 and not infolist[0].is_dir()
+        return len(infolist) == 1 and not infolist[0].is_dir() and infolist[0].filename != "manifest.json"
     return False
 
 

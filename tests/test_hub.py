@@ -121,6 +121,10 @@ def test_load_state_dict_from_url_unpacks_a_single_file_zip(tmp_path, hub_dir):
         zf.write(inner, "weights.pt")
     _assert_state(hub.load_state_dict_from_url(packed.as_uri(), progress=False))
     assert (hub_dir / "checkpoints" / "weights.pt").exists()
+    # a pyautograd.save file without tensors is a one-entry zip too: it is read, not unpacked
+    meta = tmp_path / "meta.pt"
+    torch.save({"epoch": 3}, str(meta))
+    assert hub.load_state_dict_from_url(meta.as_uri(), progress=False) == {"epoch": 3}
 
 
 def test_load_state_dict_from_url_reads_torch_save_files(tmp_path, hub_dir, torch):
