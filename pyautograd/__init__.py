@@ -75,6 +75,8 @@ from .platform_state import (are_deterministic_algorithms_enabled, is_autocast_e
                              use_deterministic_algorithms)
 from .cuda import OutOfMemoryError  # noqa: E402
 # end surface issue 12
+from . import hub  # noqa: E402  tools (issue 12): torch.hub
+from . import profiler  # noqa: E402  tools (issue 12): torch.profiler
 # What `from pyautograd import *` gives and what static readers see: the names imported
 # above and every declared op.
 __all__ = sorted(n for n in globals() if not n.startswith("_"))

@@ -10,8 +10,9 @@ from .function import Function, once_differentiable
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                         no_grad, set_grad_enabled)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from . import profiler  # noqa: E402  tools (issue 12): torch.autograd.profiler
 
 __all__ = ["backward", "grad", "Function", "once_differentiable", "functional", "gradcheck",
            "gradgradcheck", "GradcheckError", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
            "is_anomaly_check_nan_enabled", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-           "is_grad_enabled", "is_inference_mode_enabled", "graph"]
+           "is_grad_enabled", "is_inference_mode_enabled", "graph", "profiler"]

@@ -20,6 +20,7 @@ from . import grad_mode
 from .leaf_grads import accumulate_into_leaf
 from .node import AccumulateGrad
 from .observers import active as _observing
+from .profiling import active as _profiling
 
 
 class _Pass:
@@ -150,10 +151,11 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
     grad_mode._set_enabled(create_graph)
     check = _observing.backward_computed
     observer = _observing.observer
+    recorder = _profiling.recorder  # a profiler records each node (graph/profiling.py)
     parents = {} if check is not None else None  # the first node that sent each node a gradient
     # Most nodes of most passes need nothing but apply() and release(): no hooks (extras is
-    # None), no capture, no anomaly check. They skip _run_node; this loop runs once per node.
-    plain = capture is None and check is None
+    # None), no capture, no anomaly check, no profiler. They skip _run_node; this loop runs once per node.
+    plain = capture is None and check is None and recorder is None
     try:
         while ready:
             node = ready.pop()
@@ -166,7 +168,8 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
                     if not keep_graph:
                         node.release()
                 elif needed is None or node in needed:
-                    results = _run_node(node, slots, state, capture, captured, keep_graph, check, parents)
+                    results = _run_node(node, slots, state, capture, captured, keep_graph, check, parents,
+                                        recorder)
             n_results = len(results) if results is not None else 0
             i = 0  # the edge's index (a counter is cheaper than enumerate here)
             for nxt, nr in node.next_functions:
@@ -197,8 +200,10 @@ def _add_to_buffer(entry, nr, grad):
     entry[nr] = grad if old is None else old + grad
 
 
-def _run_node(node, slots, state, capture, captured, keep_graph, check=None, parents=None):
-    """Runs one node's hooks and backward; returns its grad_inputs (or None).
+def _run_node(node, slots, state, capture, captured, keep_graph, check=None, parents=None, recorder=None):
+    """Runs one node's hooks and backward; returns its grad_inputs (or None). A profiler's
+    `recorder` sees the node's backward as PyTorch names it
+    (``autograd::engine::evaluate_function: <node name>``).
 
     The anomaly check runs before the node's saved tensors are released, so its
     diagnosis can still read them.
@@ -239,7 +244,15 @@ def _run_node(node, slots, state, capture, captured, keep_graph, check=None, par
             if new is not None:
                 slots = list(new)
     incoming = list(slots) if check is not None else None
-    results = node.apply(slots)
+    if recorder is None:
+        results = node.apply(slots)
+    else:
+        event = recorder.begin(f"autograd::engine::evaluate_function: {node.name()}", slots)
+        results = None
+        try:
+            results = node.apply(slots)
+        finally:
+            recorder.end(event, results)
     if check is not None and results:
         check(node, results, incoming, parents)
     if hooks:
