@@ -55,3 +55,68 @@ def test_fill_casts_to_the_input_dtype_and_sums_into_a_tensor_value():
     assert value.grad.item() == 3.0 and value.grad.dtype == torch.float64
     assert x.grad.tolist() == [0.0, 0.0, 0.0]
     assert not hasattr(torch.Tensor, "fill")  # as in PyTorch: only the in-place method
+
+
+# -- trapezoid, cartesian_prod, combinations, windows, scalar_tensor ----------------------------
+
+def test_trapezoid_of_integers_is_float_and_matches_the_rule():
+    y = torch.arange(6).reshape(2, 3)
+    assert torch.trapezoid(y).dtype == torch.float32
+    assert torch.trapezoid(y).tolist() == [2.0, 8.0]
+    assert torch.trapezoid(y, dx=2).tolist() == [4.0, 16.0]
+    assert torch.trapezoid(y, torch.tensor([0, 1, 3])).tolist() == [3.5, 12.5]
+    assert torch.cumulative_trapezoid(y, dx=2).tolist() == [[1.0, 4.0], [7.0, 16.0]]
+    assert torch.trapz(y, dx=1.5).tolist() == [3.0, 12.0]
+
+
+def test_trapezoid_node_names_follow_the_overload():
+    y = torch.randn(3, 4, requires_grad=True)
+    assert torch.trapezoid(y).grad_fn.name() == "MulBackward1"
+    assert torch.trapezoid(y, torch.arange(4.0)).grad_fn.name() == "DivBackward1"
+    assert torch.cumulative_trapezoid(y).grad_fn.name() == "CumsumBackward0"
+    assert torch.trapezoid(torch.zeros(2, 0, requires_grad=True)).grad_fn is None
+
+
+@pytest.mark.parametrize("call, kind, message", [
+    (lambda: torch.trapezoid(torch.zeros(2, 3), torch.zeros(2)), RuntimeError,
+     "trapezoid: There must be one `x` value for each sample point"),
+    (lambda: torch.trapezoid(torch.tensor([True, False])), RuntimeError, "received a bool input for `y`"),
+    (lambda: torch.trapezoid(torch.zeros(2), dx=True), RuntimeError, "we only support dx as a real number"),
+    (lambda: torch.trapezoid(torch.zeros(3), torch.zeros(3), dx=2), TypeError, "not both"),
+    (lambda: torch.trapezoid(torch.zeros(2, 3), dim=2), IndexError, "Dimension out of range"),
+    (lambda: torch.cartesian_prod(torch.zeros(2, 2)), RuntimeError, "Expect a 1D vector, but got shape [2, 2]"),
+    (lambda: torch.cartesian_prod(torch.zeros(2), torch.zeros(2, dtype=torch.int64)), RuntimeError,
+     "meshgrid expects all tensors to have the same dtype"),
+    (lambda: torch.combinations(torch.zeros(3), -1), RuntimeError, "Expect a non-negative number, but got -1"),
+    (lambda: torch.hann_window(-1), RuntimeError, "hann_window requires non-negative window_length"),
+    (lambda: torch.kaiser_window(3, dtype=torch.int64), RuntimeError, "kaiser_window expects floating point dtypes"),
+    (lambda: torch.hann_window(3.0), TypeError, "must be int, not float"),
+])
+def test_integration_combinatorics_window_errors(call, kind, message):
+    with pytest.raises(kind) as info:
+        call()
+    assert message in str(info.value)
+
+
+def test_cartesian_prod_of_one_tensor_is_that_tensor_and_combinations_send_gradients_back():
+    a = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    assert torch.cartesian_prod(a) is a
+    pairs = torch.combinations(a, 2)
+    assert pairs.grad_fn.name() == "StackBackward0"
+    pairs.sum().backward()
+    assert a.grad.tolist() == [2.0, 2.0, 2.0]  # each element sits in two of the three pairs
+    assert torch.combinations(a, 0).shape == (0,) and torch.combinations(a, 4).shape == (0, 4)
+
+
+def test_windows_follow_the_default_dtype_and_requires_grad():
+    torch.set_default_dtype(torch.float64)
+    try:
+        assert torch.hann_window(4).dtype == torch.float64
+        assert torch.scalar_tensor(1).dtype == torch.float64
+    finally:
+        torch.set_default_dtype(torch.float32)
+    w = torch.hamming_window(5, requires_grad=True)
+    assert w.requires_grad and w.is_leaf
+    np.testing.assert_allclose(torch.hann_window(4, periodic=False).numpy(), [0.0, 0.75, 0.75, 0.0], atol=1e-7)
+    np.testing.assert_allclose(torch.bartlett_window(5, False).numpy(), [0.0, 0.5, 1.0, 0.5, 0.0])
+    assert torch.scalar_tensor(True).dtype == torch.float32
