@@ -120,3 +120,84 @@ def test_windows_follow_the_default_dtype_and_requires_grad():
     np.testing.assert_allclose(torch.hann_window(4, periodic=False).numpy(), [0.0, 0.75, 0.75, 0.0], atol=1e-7)
     np.testing.assert_allclose(torch.bartlett_window(5, False).numpy(), [0.0, 0.5, 1.0, 0.5, 0.0])
     assert torch.scalar_tensor(True).dtype == torch.float32
+
+
+# -- func.stack_module_state, saved-tensor hooks ------------------------------------------------
+
+def test_stack_module_state_stacks_parameters_as_new_leaves_and_buffers_as_they_are():
+    from pyautograd import nn
+    from pyautograd.func import functional_call, stack_module_state
+    models = [nn.Linear(3, 2) for _ in range(4)]
+    params, buffers = stack_module_state(models)
+    assert params["weight"].shape == (4, 2, 3) and params["bias"].shape == (4, 2) and buffers == {}
+    assert params["weight"].is_leaf and params["weight"].requires_grad
+    np.testing.assert_array_equal(params["weight"][2].detach().numpy(), models[2].weight.detach().numpy())
+    x = torch.randn(5, 3)
+    out = functional_call(models[0], {k: v[1] for k, v in params.items()}, (x,))
+    out.sum().backward()
+    assert params["weight"].grad[1].abs().sum() > 0 and params["weight"].grad[0].abs().sum() == 0
+    assert models[1].weight.grad is None  # the stack is a new leaf
+    _, bn_buffers = stack_module_state([nn.BatchNorm1d(3) for _ in range(2)])
+    assert bn_buffers["num_batches_tracked"].dtype == torch.int64 and not bn_buffers["running_mean"].requires_grad
+
+
+@pytest.mark.parametrize("models, message", [
+    ([], "Expected at least one model, got 0."),
+    (lambda nn: [nn.Linear(2, 2), nn.Linear(2, 2).eval()], "same training/eval mode"),
+    (lambda nn: [nn.Linear(2, 2), nn.Identity()], "same class"),
+])
+def test_stack_module_state_errors(models, message):
+    from pyautograd import nn
+    from pyautograd.func import stack_module_state
+    with pytest.raises(RuntimeError, match=message):
+        stack_module_state(models(nn) if callable(models) else models)
+
+
+def test_saved_tensors_hooks_pack_every_saved_tensor_and_double_backward_runs_through_them():
+    from pyautograd.autograd.graph import saved_tensors_hooks
+    x = torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    packed = []
+
+    def pack(t):
+        packed.append(tuple(t.shape))
+        return t.detach().clone() * 1  # a copy: the graph must not need the original
+
+    with saved_tensors_hooks(pack, lambda p: p):
+        y = (x * x.exp()).sum()
+    with torch.no_grad():
+        z = x * x  # nothing is saved without a graph
+    assert len(packed) == 3 and z.grad_fn is None  # exp's result, and mul's two inputs
+    (g,) = torch.autograd.grad(y, x, create_graph=True)
+    np.testing.assert_allclose(g.detach().numpy(), (x.exp() * (1 + x)).detach().numpy())
+    g.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), (x.exp() * (2 + x)).detach().numpy())
+
+
+def test_saved_tensors_hooks_nest_belong_to_their_context_and_check_the_unpacked_type():
+    from pyautograd.autograd.graph import saved_tensors_hooks
+    x = torch.ones(2, requires_grad=True)
+    calls = []
+    with saved_tensors_hooks(lambda t: calls.append("outer") or t, lambda p: p):
+        with saved_tensors_hooks(lambda t: calls.append("inner") or t, lambda p: p):
+            (x * 2).sum()
+            x.sin()
+        x.cos()
+    x.tan()
+    assert calls == ["inner", "outer"]
+    with saved_tensors_hooks(lambda t: 1, lambda p: p):
+        y = x.sin().sum()
+    with pytest.raises(TypeError, match="unpack_hook expected to be a Tensor but got result of type int"):
+        y.backward()
+
+
+def test_save_on_cpu_gives_the_same_gradients():
+    from pyautograd.autograd.graph import save_on_cpu
+    x = torch.tensor([0.3, 1.2], requires_grad=True)
+    (x.sin() * x).sum().backward()
+    expected = x.grad.clone()
+    for pin in (False, True):
+        x.grad = None
+        with save_on_cpu(pin_memory=pin):
+            y = (x.sin() * x).sum()
+        y.backward()
+        np.testing.assert_allclose(x.grad.numpy(), expected.numpy())
