@@ -74,6 +74,7 @@ from .func import vmap  # noqa: E402
 from .platform_state import (are_deterministic_algorithms_enabled, is_autocast_enabled,  # noqa: E402
                              use_deterministic_algorithms)
 from .cuda import OutOfMemoryError  # noqa: E402
+from . import testing  # noqa: E402  torch.testing.assert_close (issue 12, small functions)
 # end surface issue 12
 # What `from pyautograd import *` gives and what static readers see: the names imported
 # above and every declared op.

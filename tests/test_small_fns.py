@@ -201,3 +201,82 @@ def test_save_on_cpu_gives_the_same_gradients():
             y = (x.sin() * x).sum()
         y.backward()
         np.testing.assert_allclose(x.grad.numpy(), expected.numpy())
+
+
+# -- torch.testing ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pt():
+    """PyTorch (the real one), or a clean skip."""
+    return pytest.importorskip("torch")
+
+
+# Each case builds (actual, expected, keyword arguments) with a library's tensor constructor.
+_CLOSE_CASES = {
+    "one element off": lambda t: (t.tensor([1.0, 2.0, 3.0]), t.tensor([1.0, 2.5, 3.0]), {}),
+    "2-d, zero expected": lambda t: (t.tensor([[1.0, 2.0], [3.0, 4.0]]), t.tensor([[1.0, 2.0], [3.0, 0.0]]), {}),
+    "0-d": lambda t: (t.tensor(1.5), t.tensor(1.0), {}),
+    "float64": lambda t: (t.tensor([1.0, 2.0], dtype=t.float64), t.tensor([1.0, 2.1], dtype=t.float64), {}),
+    "ints": lambda t: (t.tensor([1, 2]), t.tensor([1, 3]), {}),
+    "bools": lambda t: (t.tensor([True, False]), t.tensor([True, True]), {}),
+    "nan": lambda t: (t.tensor([float("nan")]), t.tensor([float("nan")]), {}),
+    "nan equal": lambda t: (t.tensor([float("nan"), 1.0]), t.tensor([float("nan"), 1.0]), {"equal_nan": True}),
+    "within defaults": lambda t: (t.tensor([1.0, 100.0]), t.tensor([1.000001, 100.0001]), {}),
+    "dtype": lambda t: (t.tensor([1.0]), t.tensor([1.0], dtype=t.float64), {}),
+    "no dtype check": lambda t: (t.tensor([1.0, 2.0, float("nan")]), t.tensor([1.0, 2.001, float("nan")], dtype=t.float64),
+                                 {"check_dtype": False, "equal_nan": True}),
+    "shape": lambda t: (t.tensor([1.0, 2.0]), t.tensor([1.0, 2.0, 3.0]), {}),
+    "stride": lambda t: (t.zeros(2, 3).t(), t.zeros(3, 2), {"check_stride": True}),
+    "list item": lambda t: ([t.tensor(1.0), t.tensor(2.0)], [t.tensor(1.0), t.tensor(3.0)], {}),
+    "dict item": lambda t: ({"a": t.tensor(1.0), "b": t.tensor([2.0, 1.0])}, {"a": t.tensor(1.0), "b": t.tensor([2.0, 3.0])},
+                            {}),
+    "keys": lambda t: ({"a": 1, "b": 2}, {"a": 1, "c": 2}, {}),
+    "numbers": lambda t: (1.5, 1.0, {}),
+    "int numbers": lambda t: (1, 2, {}),
+    "number types": lambda t: (1.0, 1, {}),
+    "booleans": lambda t: (True, False, {}),
+    "none": lambda t: (None, 1, {}),
+    "lengths": lambda t: ([1, 2], [1, 2, 3], {}),
+    "list and tuple": lambda t: ([1, 2], (1, 2), {}),
+    "tensor and number": lambda t: (t.tensor([1.0]), 1.0, {}),
+    "arrays": lambda t: (np.array([1.0, 2.0]), np.array([1.0, 2.1]), {}),
+    "tensor and array": lambda t: (t.tensor([1.0]), np.array([1.0]), {}),
+    "own tolerances": lambda t: (t.tensor([1.0, 2.0]), t.tensor([1.0, 2.01]), {"rtol": 1e-2, "atol": 0.0}),
+    "exact tolerances": lambda t: (t.tensor([1.0, 2.0]), t.tensor([1.0, 2.01]), {"rtol": 0, "atol": 0}),
+    "one tolerance": lambda t: (t.tensor([1.0]), t.tensor([1.0]), {"rtol": 1e-3}),
+    "message": lambda t: (t.tensor([1.0]), t.tensor([2.0]), {"msg": "custom"}),
+    "message function": lambda t: (t.tensor([1.0]), t.tensor([2.0]), {"msg": lambda m: "prefix: " + m}),
+}
+
+
+def _outcome(assert_close, case):
+    actual, expected, kwargs = case
+    try:
+        assert_close(actual, expected, **kwargs)
+    except (AssertionError, TypeError, ValueError) as exc:
+        return type(exc).__name__, str(exc)
+    return None
+
+
+@pytest.mark.parametrize("name", sorted(_CLOSE_CASES))
+def test_assert_close_as_pytorch(name, pt):
+    ours = _outcome(torch.testing.assert_close, _CLOSE_CASES[name](torch))
+    if ours is not None:  # the one difference: the class is pyautograd's
+        ours = (ours[0], ours[1].replace("pyautograd._tensor.Tensor", "torch.Tensor"))
+    theirs = _outcome(pt.testing.assert_close, _CLOSE_CASES[name](pt))
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("args", [([1.0, 2.0], [1.0, 2.0001]), ([1.0, 2.0], [1.0, 2.1]), ([1, 2], [1, 2]),
+                                  ([float("nan")], [float("nan")])])
+def test_assert_allclose_as_pytorch(args, pt):
+    def run(lib):
+        with pytest.warns(FutureWarning, match="assert_allclose\\(\\)` is deprecated since 1.12"):
+            return _outcome(lib.testing.assert_allclose, (lib.tensor(args[0]), args[1], {}))
+    assert run(torch) == run(pt)
+
+
+def test_assert_close_without_pytorch():
+    torch.testing.assert_close(torch.ones(3), torch.ones(3) + 1e-6)
+    with pytest.raises(AssertionError, match=r"Mismatched elements: 1 / 3 \(33.3%\)"):
+        torch.testing.assert_close(torch.tensor([1.0, 2.0, 3.0]), torch.tensor([1.0, 2.5, 3.0]))
