@@ -374,3 +374,14 @@ def test_beta_and_multinomial_validation():
         torch.distributions.Multinomial(torch.tensor([2, 3]), probs=torch.tensor([0.5, 0.5]))
     with pytest.raises(ValueError, match="Either `probs` or `logits`"):
         torch.distributions.Multinomial(3)
+
+
+def test_deprecated_platform_flags_warn_and_answer_as_the_cpu_build(pt):
+    for name in ("has_mps", "has_cuda", "has_cudnn"):
+        with pytest.warns(UserWarning, match=f"'{name}' is deprecated, please use"):
+            ours = getattr(torch, name)
+        with pytest.warns(UserWarning, match=f"'{name}' is deprecated"):
+            theirs = getattr(pt, name)
+        assert ours is False and isinstance(theirs, bool)
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_name'"):
+        torch.no_such_name  # noqa: B018
