@@ -74,6 +74,21 @@ from .func import vmap  # noqa: E402
 from .platform_state import (are_deterministic_algorithms_enabled, is_autocast_enabled,  # noqa: E402
                              use_deterministic_algorithms)
 from .cuda import OutOfMemoryError  # noqa: E402
+from . import testing  # noqa: E402  torch.testing.assert_close (issue 12, small functions)
+# PyTorch's deprecated platform flags (torch.has_mps, ...): read through a module __getattr__
+# that warns, as PyTorch's does, and answers with the function that replaced each.
+import warnings as _warnings  # noqa: E402
+_DEPRECATED_FLAGS = {"has_mps": backends.mps.is_built, "has_cuda": backends.cuda.is_built,
+                     "has_cudnn": backends.cudnn.is_available}
+
+
+def __getattr__(name):
+    replacement = _DEPRECATED_FLAGS.get(name)
+    if replacement is None:
+        raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
+    _warnings.warn(f"'{name}' is deprecated, please use '{replacement.__module__}.{replacement.__name__}()'",
+                  stacklevel=2)
+    return replacement()
 # end surface issue 12
 from . import hub  # noqa: E402  tools (issue 12): torch.hub
 from . import profiler  # noqa: E402  tools (issue 12): torch.profiler

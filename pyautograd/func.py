@@ -185,3 +185,31 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
             return tuple(shape.stack([r[k] for r in results], od) for k, od in enumerate(outs))
         return shape.stack(results, out_dims)
     return wrapper
+
+
+def _stacked_leaf(tensors, name):
+    """The tensors stacked along a new dim 0: a fresh leaf that requires grad when all of them
+    do (gradients then land on the stack, not on the models), a plain stack when none does."""
+    wants = {t.requires_grad for t in tensors}
+    if len(wants) > 1:
+        raise RuntimeError(f"Expected {name} from each model to have the same .requires_grad")
+    stacked = shape.stack(list(tensors))
+    return stacked.detach().requires_grad_() if wants == {True} else stacked
+
+
+def stack_module_state(models):
+    """(params, buffers) of a list of models of one class and mode: dicts from each parameter's
+    and buffer's name to the models' tensors stacked along a new leading dim -- the state
+    vmap(functional_call) over an ensemble takes. The stacked parameters are new leaves."""
+    models = list(models)
+    if not models:
+        raise RuntimeError("stack_module_state: Expected at least one model, got 0.")
+    if len({m.training for m in models}) > 1:
+        raise RuntimeError("stack_module_state: Expected all models to have the same training/eval mode.")
+    if len({type(m) for m in models}) > 1:
+        raise RuntimeError("stack_module_state: Expected all models to be of the same class.")
+    per_model = [dict(m.named_parameters()) for m in models]
+    params = {k: _stacked_leaf([p[k] for p in per_model], k) for k in per_model[0]}
+    per_model = [dict(m.named_buffers()) for m in models]
+    buffers = {k: _stacked_leaf([b[k] for b in per_model], k) for k in per_model[0]}
+    return params, buffers

@@ -1,7 +1,7 @@
 """torch.special: the special functions pyautograd has, under their torch.special names (the
 same functions as the top-level ones: erf, erfinv, expm1, exp2, log1p, expit, logit, xlogy,
-logsumexp, softmax, log_softmax, round)."""
-from .ops import pointwise, pointwise_more, reduction
+logsumexp, softmax, log_softmax, round; gammaln, digamma, psi, polygamma)."""
+from .ops import gamma_fns, pointwise, pointwise_more, reduction
 
 
 def expit(input):
@@ -18,3 +18,5 @@ def logit(input, eps=None):
 erf, expm1, exp2, log1p, round = pointwise.erf, pointwise.expm1, pointwise.exp2, pointwise.log1p, pointwise.round_  # noqa: A001
 xlogy, erfinv = pointwise_more.xlogy, pointwise_more.erfinv
 logsumexp, softmax, log_softmax = reduction.logsumexp, reduction.softmax, reduction.log_softmax
+# the gamma family (issue 12, small functions): torch.special's names for lgamma, digamma, polygamma
+gammaln, digamma, psi, polygamma = gamma_fns.lgamma, gamma_fns.digamma, gamma_fns.digamma, gamma_fns.polygamma

@@ -34,7 +34,8 @@ LAYERS = [
                  "pyautograd.memory_format", "pyautograd.platform_state", "pyautograd.special",
                  "pyautograd.tensor_types", "pyautograd.type_info", "pyautograd.version",
                  "pyautograd._platform_methods",
-                 "pyautograd.hub", "pyautograd.profiler"]),  # tools (issue 12)
+                 "pyautograd.hub", "pyautograd.profiler",  # tools (issue 12)
+                 "pyautograd.testing"]),  # issue 12 small functions: torch.testing
     ("api", ["pyautograd"]),  # the package's __init__: gathers the names users import
 ]
 

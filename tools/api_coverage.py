@@ -80,7 +80,6 @@ REASONS = (
     ("torch:backends.cuda.sdp", "sequence models and attention (their own issue)"),
     ("torch:backends.cuda.SDPBackend", "sequence models and attention (their own issue)"),
     ("torch:serialization.", "pickle-based checkpoint loading: pyautograd's format has no pickle"),
-    ("torch:has_mps", "deprecated alias (use backends.mps.is_built)"),
     ("torch:get_autocast", "mixed precision (bfloat16 via ml_dtypes: not done yet)"),
     ("nn:init.dirac_", "convolution / pooling / resampling layers (their own issue)"),
     ("nn:EmbeddingBag", "sequence models and attention (their own issue)"),

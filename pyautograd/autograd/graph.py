@@ -13,6 +13,9 @@ Example::
     dot = torch.autograd.graph.to_dot(loss, params=dict(model.named_parameters()))
     torch.autograd.graph.render(loss, "graph", format="svg")   # needs Graphviz's `dot`
     torch.autograd.graph.print_graph(loss)                      # no dependency
+
+It also has PyTorch's saved-tensor hooks: ``saved_tensors_hooks(pack, unpack)`` and
+``save_on_cpu``.
 """
 import shutil
 import subprocess
@@ -20,7 +23,7 @@ import subprocess
 import numpy as np
 
 from .. import _dtype
-from ..graph.node import AccumulateGrad, SavedTensor
+from ..graph.node import AccumulateGrad, SavedTensor, pop_saved_tensors_hooks, push_saved_tensors_hooks
 from .anomaly_report import nan_nodes
 
 
@@ -210,3 +213,42 @@ def print_graph(root, params=None, file=None, show_saved=False):
     text = "\n".join(lines)
     print(text, file=file)
     return text
+
+
+class saved_tensors_hooks:
+    """A context manager: every tensor an op saves for backward while it is open is handed to
+    ``pack_hook(tensor)``, and what that returns is kept instead of the tensor; the backward
+    calls ``unpack_hook(packed)``, which must return a tensor of the saved value (it is put back
+    in the graph where the saved tensor was, so double backward works through it). Contexts
+    nest (the innermost applies) and belong to the thread that opened them. As in PyTorch, a
+    packed value is not version-checked: modifying the original in place before backward is
+    not caught (with hooks that keep the tensor itself, the gradient then reads the new values)."""
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self):
+        push_saved_tensors_hooks(self.pack_hook, self.unpack_hook)
+
+    def __exit__(self, *args):
+        pop_saved_tensors_hooks()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """Saved tensors are kept on the CPU and moved back to their device for backward. Every
+    tensor here is on the CPU, so, as on PyTorch's CPU build, a saved tensor is kept as it is
+    (``tensor.cpu()`` is the tensor itself), or, with ``pin_memory=True``, as a copy (there is
+    no accelerator to pin memory for, so the copy is not pinned)."""
+
+    def __init__(self, pin_memory=False, device_type="cuda"):
+        def pack_to_cpu(tensor):
+            if not pin_memory:
+                return tensor.device, tensor.cpu()
+            return tensor.device, tensor.detach().clone()
+
+        def unpack_from_cpu(packed):
+            device, tensor = packed
+            return tensor.to(device)
+
+        super().__init__(pack_to_cpu, unpack_from_cpu)

@@ -26,7 +26,10 @@ class Categorical(Distribution):
             if probs.ndim < 1:
                 raise ValueError("`probs` parameter must be at least one-dimensional.")
             self.probs = probs / probs.sum(-1, keepdim=True)
-            self.logits = self.probs.clamp(min=finfo(probs.dtype).tiny).log()
+            # PyTorch's probs_to_logits: probs clamped to [eps, 1 - eps] first (a zero probability
+            # has logit log(eps), and finite gradients).
+            eps = finfo(probs.dtype).eps
+            self.logits = self.probs.clamp(eps, 1 - eps).log()
         else:
             if logits.ndim < 1:
                 raise ValueError("`logits` parameter must be at least one-dimensional.")

@@ -7,6 +7,9 @@ data + version counter + output number, never as the Tensor, so no reference
 cycle runs output -> node -> output; it is rebuilt on unpack, pointing back to
 the node.
 """
+import threading
+import weakref
+
 from .._sites import format_site
 from .._tensor import Tensor
 from .hooks import add_hook
@@ -15,6 +18,32 @@ from .leaf_grads import accumulate_into_leaf
 _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
                "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
                "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+
+
+# saved_tensors_hooks (torch.autograd.graph): each thread's stack of (pack, unpack) pairs; the
+# innermost applies. SAVED_HOOKS counts the stacks' entries over all threads, so that while no
+# context is open anywhere, saving a tensor pays one list read.
+SAVED_HOOKS = []
+_hook_state = threading.local()
+
+
+def _thread_hooks():
+    return getattr(_hook_state, "stack", ())
+
+
+def push_saved_tensors_hooks(pack_hook, unpack_hook):
+    """Opens a pair of saved-tensor hooks in this thread (torch.autograd.graph.saved_tensors_hooks)."""
+    stack = getattr(_hook_state, "stack", None)
+    if stack is None:
+        stack = _hook_state.stack = []
+    stack.append((pack_hook, unpack_hook))
+    SAVED_HOOKS.append(None)
+
+
+def pop_saved_tensors_hooks():
+    """Closes this thread's innermost pair of saved-tensor hooks."""
+    _hook_state.stack.pop()
+    SAVED_HOOKS.pop()
 
 
 def type_string(tensor):
@@ -39,7 +68,7 @@ class SavedTensor:
     gradients); outputs as their data, counter and output number.
     """
 
-    __slots__ = ("tensor", "data", "counter", "version", "output_nr", "producer", "shape")
+    __slots__ = ("tensor", "data", "counter", "version", "output_nr", "producer", "shape", "packed")
 
     def __init__(self, tensor, is_output):
         counter = tensor._counter()
@@ -47,6 +76,7 @@ class SavedTensor:
         self.version = counter.value
         self.output_nr = tensor._output_nr
         self.shape = tensor._data.shape
+        self.packed = None
         if is_output:
             self.tensor = None
             self.data = tensor._data
@@ -55,17 +85,53 @@ class SavedTensor:
             self.tensor = tensor
             self.data = None
             self.producer = tensor.grad_fn
+        if SAVED_HOOKS:  # one list read when no saved_tensors_hooks context is open
+            self._pack(tensor, is_output)
+
+    def _pack(self, tensor, is_output):
+        """Hands the tensor to the innermost pack hook of this thread and keeps what it returns
+        instead of the tensor (with what is needed to put the unpacked value back in the graph:
+        the producer and output number, or a leaf's AccumulateGrad)."""
+        hooks = _thread_hooks()
+        if not hooks:
+            return
+        pack, unpack = hooks[-1]
+        leaf_acc = tensor._accumulator() if not is_output and tensor._rg and tensor.grad_fn is None else None
+        self.packed = (pack(tensor), unpack, leaf_acc, tensor._rg, is_output)
+        self.tensor = self.data = None
 
     def unpack(self, node):
         """The saved value as a Tensor; raises if it was freed or modified in place."""
         self._check(node)
+        if self.packed is not None:
+            return self._unpack_hooked(node)
         if self.tensor is not None:
             return self.tensor
         return Tensor._from_saved(self.data, node, self.output_nr, self.counter)
 
+    def _unpack_hooked(self, node):
+        packed, unpack, leaf_acc, requires_grad, is_output = self.packed
+        value = unpack(packed)
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
+                            f"{type(value).__name__}")
+        data = value._data
+        if is_output:
+            return Tensor._from_saved(data, node, self.output_nr, self.counter)
+        if self.producer is not None:  # an input with history
+            return Tensor._from_saved(data, self.producer, self.output_nr, self.counter)
+        t = Tensor._make(data, requires_grad)
+        t._vc = self.counter
+        if leaf_acc is not None:
+            # The unpacked value stands for the leaf: gradients through it accumulate there.
+            t._acc = weakref.ref(leaf_acc)
+        return t
+
     def unpack_data(self, node):
         """The saved value's array, with unpack's checks (for formulas evaluated on arrays)."""
         self._check(node)
+        if self.packed is not None:
+            return self._unpack_hooked(node)._data
         return self.tensor._data if self.tensor is not None else self.data
 
     def _check(self, node):
@@ -76,12 +142,14 @@ class SavedTensor:
                 "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
                 "backward through the graph a second time or if you need to access saved tensors after "
                 "calling backward." + _freed_details(node))
-        if self.counter.value != self.version:
+        # As in PyTorch, a value packed by a saved-tensor hook is not version-checked: the hook
+        # owns it (it may be a copy), and an in-place change of the original is the user's.
+        if self.counter.value != self.version and self.packed is None:
             raise RuntimeError(self._modified_message(node))
 
     def release(self):
         """Frees the saved value (after the node ran without retain_graph)."""
-        self.tensor = self.data = self.counter = None
+        self.tensor = self.data = self.counter = self.packed = None
 
     def _modified_message(self, node):
         sample = self.tensor if self.tensor is not None else Tensor._wrap(self.data)

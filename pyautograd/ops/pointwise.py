@@ -97,6 +97,12 @@ div_scalar = defop("div_scalar", "input, other", kernels.div, promote="float",
                    grads={"input": lambda grad, other: grad / other}, node_name="DivBackward1",
                    array_backward=True)
 
+# mul.Scalar (MulBackward1): a tensor times a number where PyTorch's C++ composites multiply
+# (trapezoid's `* dx`). A Python `tensor * number` is mul.Tensor (MulBackward0).
+mul_scalar = defop("mul_scalar", "input, other", kernels.mul, tensors=("other",),
+                   grads={"input": lambda grad, other: grad * other}, node_name="MulBackward1",
+                   array_backward=True)
+
 # div with a rounding_mode ('trunc' or 'floor'): piecewise constant, so PyTorch's gradient is 0.
 div_mode = defop("div_mode", "input, other, *, rounding_mode",
                  lambda input, other, rounding_mode: (kernels.trunc_divide if rounding_mode == "trunc"

@@ -1,6 +1,8 @@
-"""Index kernels along one dim: index_copy and index_fill (NumPy only: memory moves)."""
+"""Index kernels: index_copy and index_fill along one dim; take and put on the flattened tensor;
+fill with a broadcast value (NumPy only: memory moves)."""
+import numpy as np
 
-__all__ = ["index_copy", "index_fill"]
+__all__ = ["index_copy", "index_fill", "take", "put", "fill"]
 
 
 def _key(ndim, dim, index):
@@ -27,3 +29,26 @@ def index_fill(x, dim, index, value):
         return out
     out[_key(x.ndim, dim, index)] = value
     return out
+
+
+def take(x, index):
+    """The elements of x, read as a 1-D array, at `index` (int64, in range, negatives from the end),
+    in index's shape."""
+    return x.reshape(-1)[index]
+
+
+def put(x, index, source, accumulate):
+    """A copy of x, read as a 1-D array, with source's elements written (or added, repeats adding
+    up, with `accumulate`) at `index`."""
+    out = np.array(x, copy=True)
+    flat = out.reshape(-1)  # a view of the fresh copy
+    if accumulate:
+        np.add.at(flat, index.reshape(-1), source.reshape(-1))
+    else:
+        flat[index.reshape(-1)] = source.reshape(-1)
+    return out
+
+
+def fill(x, value):
+    """A new array of x's shape and dtype holding the number (or 0-d array) `value`."""
+    return np.full(x.shape, value, x.dtype)
