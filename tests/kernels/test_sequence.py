@@ -1,6 +1,6 @@
 """The sequence-model C kernels against their NumPy references: blocked attention forward and
 backward (float32/float64, causal, shared and per-head bias with broadcast strides, lengths that
-are not multiples of the block), the fused LSTM/GRU steps; and operands the C kernels do not
+are not multiples of the block and that span several query and key blocks), the fused LSTM/GRU steps; and operands the C kernels do not
 take go to the reference instead of reaching C."""
 import numpy as np
 import pytest
@@ -22,7 +22,9 @@ def _close(a, b, dtype):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("L, S, causal, bias", [(5, 7, False, None), (70, 130, True, None), (33, 33, False, "shared"),
-                                                (40, 90, True, "per-head"), (9, 4, False, "broadcast-row")])
+                                                (40, 90, True, "per-head"), (9, 4, False, "broadcast-row"),
+                                                (200, 300, True, None), (301, 130, True, "shared"),
+                                                (130, 257, False, "per-head")])
 def test_sdpa_c_matches_reference(dtype, L, S, causal, bias):
     rng = np.random.default_rng(0)
     q, k, v = (rng.standard_normal(s).astype(dtype) for s in ((2, 3, L, 8), (2, 3, S, 8), (2, 3, S, 5)))
