@@ -1,27 +1,40 @@
 /* Blocked online-softmax attention (the API is in attention.h).
  *
- * Forward, per (head, block of ATTN_BQ query rows): the rows keep a running maximum m, a running
- * normalizer l and a running weighted sum of values acc; each block of ATTN_BK keys gives scores
- * s, the maximum rises to m', and acc, l are rescaled by exp(m - m') before the block's
- * exp(s - m') terms are added (the online softmax). out = acc / l and lse = m + log l.
+ * Forward, per (head, block of ATTN_FQ query rows): the rows keep a running maximum m, a running
+ * normalizer l and a running weighted sum of values acc; each block of ATTN_FK keys gives the
+ * score block S = scale * Q K^T (+ bias, masked), the maximum rises to m', and acc, l are
+ * rescaled by exp(m - m') before the block's P = exp(S - m') and P V are added (the online
+ * softmax). out = acc / l and lse = m + log l.
  *
- * Backward, per head: D = rowsum(dout * out); each score block is recomputed from q, k and lse,
- * p = exp(s - lse), and dv += p^T dout, ds = p (dout v^T - D), dq += ds k scale, dk += ds^T q scale.
+ * Backward, per head: D = rowsum(dout * out); for each key block and each query block the
+ * scores are recomputed, P = exp(S - lse), and dV += P^T dO, dP = dO V^T, dS = P (dP - D),
+ * dQ += scale dS K, dK += scale dS^T Q.
  *
- * Each key block is transposed into scratch once, so a row's scores (and dout v^T) are sums of
- * vectors along the keys (no horizontal sum per key); the updates of acc, dq, dk, dv are
- * vector axpys over E or Ev. The blocks are small enough to stay in L1/L2. This file includes itself twice, with T = float and double. */
+ * Every product of blocks (Q K^T, P V and the five of the backward) is a call of the project's
+ * GEMM (pag_linalg_gemm, matmul.c: packed, register-tiled) on the calling thread; the row work
+ * between them (bias, mask, row max, exp, row sums, rescaling) is vector loops over contiguous
+ * block rows. A thread holds a score block and a gradient block (at most ATTN_BQ x ATTN_BK each)
+ * and a product block, never a whole (L, S) matrix. This file includes itself twice, with
+ * T = float and double. */
 #ifndef PAG_TYPED_BODY
 #include <math.h>
 #include <stdlib.h>
 
 #include "common.h"
+#include "matmul.h"
 #include "vmath.h"
 
 #pragma GCC optimize("no-trapping-math")
 
-#define ATTN_BQ 32
+/* Query rows and keys per block, forward (FQ x FK) and backward (BQ x BK); measured at head
+ * size 32, float32, one thread (sequence 64 to 1024), differences under ~5% around these. The
+ * backward's tall query blocks let each packed key block serve 256 rows; under a causal mask its
+ * query blocks start at the key block's first key, so no block lies wholly above the diagonal. */
+#define ATTN_FQ 64
+#define ATTN_FK 128
+#define ATTN_BQ 256
 #define ATTN_BK 64
+#define ATTN_BMAX (ATTN_BQ > ATTN_BK ? ATTN_BQ : ATTN_BK)
 
 static int attn_bad(int64_t bh, int64_t L, int64_t S, int64_t E, int64_t Ev) {
     if (bh < 0 || L < 0 || S < 0 || E < 0 || Ev < 0) return 1;
@@ -31,6 +44,8 @@ static int attn_bad(int64_t bh, int64_t L, int64_t S, int64_t E, int64_t Ev) {
     return (rows > 0 && (E > lim / rows || Ev > lim / rows || S > lim / rows))
         || (keys > 0 && (E > lim / keys || Ev > lim / keys));
 }
+
+static int64_t attn_min(int64_t a, int64_t b) { return a < b ? a : b; }
 
 #define PAG_TYPED_SELF "attention.c"
 #include "typed.h"
@@ -44,88 +59,140 @@ PAG_INLINE T TN(attn_dot)(const T *PAG_RESTRICT a, const T *PAG_RESTRICT b, int6
     return s;
 }
 
-/* dst (cols x rows) = the transpose of the rows x cols block src (row stride cols). */
-static void TN(attn_transpose)(const T *PAG_RESTRICT src, int64_t rows, int64_t cols, T *PAG_RESTRICT dst) {
-    for (int64_t r = 0; r < rows; r++)
-        for (int64_t c = 0; c < cols; c++) dst[c * ATTN_BK + r] = src[r * cols + c];
+/* The sum of x[0, n) in ATTN_LANES partial sums: a reduction clause would end every row with a
+ * chain of scalar adds over the vector lanes, which took a fifth of the forward's row work. */
+#define ATTN_LANES 16
+PAG_INLINE T TN(attn_sum)(const T *PAG_RESTRICT x, int64_t n) {
+    T part[ATTN_LANES] = {0};
+    int64_t j = 0;
+    for (; j + ATTN_LANES <= n; j += ATTN_LANES)
+        for (int e = 0; e < ATTN_LANES; e++) part[e] += x[j + e];
+    T sum = 0;
+    for (; j < n; j++) sum += x[j];
+    for (int w = ATTN_LANES / 2; w > 0; w /= 2)
+        for (int e = 0; e < w; e++) part[e] += part[e + w];
+    return sum + part[0];
 }
 
-/* One score row against the key block held transposed in kt (E x ATTN_BK, n keys from j0):
- * s[j] = (q_i * scale) . k_j + bias, -inf where masked. The loop runs along the keys, so it
- * vectorizes without a horizontal sum per key. */
-static PAG_CLONES void TN(attn_scores)(const T *PAG_RESTRICT qi, const T *PAG_RESTRICT kt, const T *bias_row,
-                                       int64_t bias_cs, int64_t i, int64_t j0, int64_t n, int64_t E, int causal,
-                                       T scale, T *PAG_RESTRICT s) {
-    for (int64_t j = 0; j < n; j++) s[j] = 0;
-    for (int64_t e = 0; e < E; e++) {
-        const T qe = qi[e] * scale;
-        const T *PAG_RESTRICT row = kt + e * ATTN_BK;
+/* out (m x n, C-contiguous) = alpha op(A) op(B), on the calling thread. */
+static int TN(attn_gemm)(int64_t m, int64_t n, int64_t k, T alpha, const T *a, int ta, int64_t lda, const T *b,
+                         int tb, int64_t ldb, T *out) {
+    return TN(pag_linalg_gemm)(m, n, k, (double)alpha, a, ta, lda, b, tb, ldb, 0.0, NULL, 0, 0, out, 1);
+}
+
+/* dst[r * ld + e] += src[r * n + e] for r < rows, e < n. */
+static PAG_CLONES void TN(attn_add)(T *PAG_RESTRICT dst, int64_t ld, const T *PAG_RESTRICT src, int64_t rows,
+                                    int64_t n) {
+    for (int64_t r = 0; r < rows; r++) {
+        T *PAG_RESTRICT d = dst + r * ld;
+        const T *PAG_RESTRICT s = src + r * n;
         PAG_PRAGMA(omp simd)
-        for (int64_t j = 0; j < n; j++) s[j] += qe * row[j];
+        for (int64_t e = 0; e < n; e++) d[e] += s[e];
     }
-    if (bias_row)
-        for (int64_t j = 0; j < n; j++) s[j] += bias_row[(j0 + j) * bias_cs];
-    if (causal)
-        for (int64_t j = (i - j0 + 1 > 0 ? i - j0 + 1 : 0); j < n; j++) s[j] = (T)-INFINITY;
 }
 
-/* Scratch per thread, in T elements: kt, vt (E x BK, Ev x BK), s, dp (BK), m, l (BQ), acc (BQ x Ev). */
-static size_t TN(attn_scratch)(int64_t E, int64_t Ev, int64_t L) {
-    return (size_t)((E + Ev + 2) * ATTN_BK + 2 * ATTN_BQ + ATTN_BQ * Ev + L + 1);
-}
-
-static PAG_CLONES void TN(attn_fwd_block)(const T *q, const T *k, const T *v, const T *bias, int64_t bias_rs,
-                                          int64_t bias_cs, T *out, T *lse, int64_t i0, int64_t i1, int64_t S,
-                                          int64_t E, int64_t Ev, int causal, T scale, T *scratch) {
-    T *kt = scratch, *s = kt + E * ATTN_BK, *m = s + ATTN_BK, *l = m + ATTN_BQ, *acc = l + ATTN_BQ;
-    const int64_t jend = causal ? (i1 < S ? i1 : S) : S;
-    for (int64_t r = 0; r < i1 - i0; r++) {
-        m[r] = (T)-INFINITY;
-        l[r] = 0;
-        for (int64_t e = 0; e < Ev; e++) acc[r * Ev + e] = 0;
-    }
-    for (int64_t j0 = 0; j0 < jend; j0 += ATTN_BK) {
-        const int64_t n = (j0 + ATTN_BK < jend ? j0 + ATTN_BK : jend) - j0;
-        TN(attn_transpose)(k + j0 * E, n, E, kt);
-        for (int64_t i = (causal && j0 > i0 ? j0 : i0); i < i1; i++) {
-            const int64_t r = i - i0;
-            TN(attn_scores)(q + i * E, kt, bias ? bias + i * bias_rs : NULL, bias_cs, i, j0, n, E, causal, scale, s);
-            T mx = m[r];
-            for (int64_t j = 0; j < n; j++) mx = s[j] > mx ? s[j] : mx;
-            if (mx == (T)-INFINITY) continue;  /* every key so far masked: nothing to add */
-            const T alpha = TN(pag_exp)(m[r] - mx);
-            T *PAG_RESTRICT a = acc + r * Ev;
-            T sum = 0;
-            PAG_PRAGMA(omp simd reduction(+:sum))
-            for (int64_t j = 0; j < n; j++) {
-                s[j] = TN(pag_exp)(s[j] - mx);
-                sum += s[j];
-            }
-            l[r] = l[r] * alpha + sum;
+/* The bias and the causal mask on one score row s[0, n) of query i against keys j0...:
+ * returns how many leading keys remain visible (the causal cut; n without causal). */
+PAG_INLINE int64_t TN(attn_mask_row)(T *PAG_RESTRICT s, const T *bias_row, int64_t bias_cs, int64_t i, int64_t j0,
+                                     int64_t n, int causal) {
+    if (bias_row) {
+        if (bias_cs == 1) {
+            const T *PAG_RESTRICT br = bias_row + j0;
             PAG_PRAGMA(omp simd)
-            for (int64_t e = 0; e < Ev; e++) a[e] *= alpha;
-            for (int64_t j = 0; j < n; j++) {
-                const T p = s[j];
-                if (p == 0) continue;
-                const T *PAG_RESTRICT vj = v + (j0 + j) * Ev;
-                PAG_PRAGMA(omp simd)
-                for (int64_t e = 0; e < Ev; e++) a[e] += p * vj[e];
-            }
-            m[r] = mx;
+            for (int64_t j = 0; j < n; j++) s[j] += br[j];
+        } else {
+            for (int64_t j = 0; j < n; j++) s[j] += bias_row[(j0 + j) * bias_cs];
         }
     }
-    for (int64_t i = i0; i < i1; i++) {
-        const int64_t r = i - i0;
-        T *PAG_RESTRICT o = out + i * Ev;
+    int64_t cut = n;
+    if (causal) {
+        cut = i - j0 + 1;
+        cut = cut < 0 ? 0 : (cut > n ? n : cut);
+        for (int64_t j = cut; j < n; j++) s[j] = (T)-INFINITY;
+    }
+    return cut;
+}
+
+/* Scratch per thread for the forward, in T elements: s (BQ x BK), pv and acc (BQ x Ev), m, l,
+ * alpha (BQ). */
+static size_t TN(attn_fwd_scratch)(int64_t Ev) {
+    return (size_t)(ATTN_FQ * ATTN_FK + 2 * ATTN_FQ * Ev + 3 * ATTN_FQ);
+}
+
+/* The online softmax of one score block: per row, bias and mask, the new maximum, exp(s - m')
+ * stored in place, l and m updated, and the factor exp(m - m') by which acc is to be rescaled
+ * (in al). */
+static PAG_CLONES void TN(attn_fwd_rows)(T *PAG_RESTRICT s, int64_t nq, int64_t n, const T *bias, int64_t bias_rs,
+                                         int64_t bias_cs, int64_t i0, int64_t j0, int causal, T *PAG_RESTRICT m,
+                                         T *PAG_RESTRICT l, T *PAG_RESTRICT al) {
+    for (int64_t r = 0; r < nq; r++) {
+        T *PAG_RESTRICT row = s + r * n;
+        const int64_t i = i0 + r;
+        /* keys from cut on are causally masked: their weights are 0, no exp needed */
+        const int64_t cut = TN(attn_mask_row)(row, bias ? bias + i * bias_rs : NULL, bias_cs, i, j0, n, causal);
+        T mx = m[r];
+        PAG_PRAGMA(omp simd reduction(max:mx))
+        for (int64_t j = 0; j < cut; j++) mx = row[j] > mx ? row[j] : mx;
+        for (int64_t j = cut; j < n; j++) row[j] = 0;
+        if (mx == (T)-INFINITY || cut == 0) {  /* no visible key so far, or none here: nothing to add */
+            for (int64_t j = 0; j < cut; j++) row[j] = 0;
+            al[r] = 1;
+            continue;
+        }
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < cut; j++) row[j] = TN(pag_exp)(row[j] - mx);
+        T sum = TN(attn_sum)(row, cut);
+        al[r] = TN(pag_exp)(m[r] - mx);  /* 0 when m was -inf */
+        l[r] = l[r] * al[r] + sum;
+        m[r] = mx;
+    }
+}
+
+/* acc = acc * al (per row) + pv, rows of Ev. */
+static PAG_CLONES void TN(attn_rescale_add)(T *PAG_RESTRICT acc, const T *PAG_RESTRICT pv, const T *PAG_RESTRICT al,
+                                            int64_t nq, int64_t Ev) {
+    for (int64_t r = 0; r < nq; r++) {
+        const T a = al[r];
+        T *PAG_RESTRICT o = acc + r * Ev;
+        const T *PAG_RESTRICT p = pv + r * Ev;
+        PAG_PRAGMA(omp simd)
+        for (int64_t e = 0; e < Ev; e++) o[e] = o[e] * a + p[e];
+    }
+}
+
+static int TN(attn_fwd_block)(const T *q, const T *k, const T *v, const T *bias, int64_t bias_rs, int64_t bias_cs,
+                              T *out, T *lse, int64_t i0, int64_t i1, int64_t S, int64_t E, int64_t Ev, int causal,
+                              T scale, T *scratch) {
+    const int64_t nq = i1 - i0;
+    T *s = scratch, *pv = s + ATTN_FQ * ATTN_FK, *acc = pv + ATTN_FQ * Ev, *m = acc + ATTN_FQ * Ev;
+    T *l = m + ATTN_FQ, *al = l + ATTN_FQ;
+    const int64_t jend = causal ? attn_min(i1, S) : S;
+    for (int64_t r = 0; r < nq; r++) {
+        m[r] = (T)-INFINITY;
+        l[r] = 0;
+    }
+    for (int64_t x = 0; x < nq * Ev; x++) acc[x] = 0;
+    for (int64_t j0 = 0; j0 < jend; j0 += ATTN_FK) {
+        const int64_t n = attn_min(ATTN_FK, jend - j0);
+        int st = TN(attn_gemm)(nq, n, E, scale, q + i0 * E, 0, E, k + j0 * E, 1, E, s);
+        if (st != PAG_OK) return st;
+        TN(attn_fwd_rows)(s, nq, n, bias, bias_rs, bias_cs, i0, j0, causal, m, l, al);
+        st = TN(attn_gemm)(nq, Ev, n, 1, s, 0, n, v + j0 * Ev, 0, Ev, pv);
+        if (st != PAG_OK) return st;
+        TN(attn_rescale_add)(acc, pv, al, nq, Ev);
+    }
+    for (int64_t r = 0; r < nq; r++) {
+        T *PAG_RESTRICT o = out + (i0 + r) * Ev;
         if (l[r] > 0) {
             const T inv = (T)1 / l[r];
             for (int64_t e = 0; e < Ev; e++) o[e] = acc[r * Ev + e] * inv;
-            lse[i] = m[r] + (T)log((double)l[r]);
+            lse[i0 + r] = m[r] + (T)log((double)l[r]);
         } else {
             for (int64_t e = 0; e < Ev; e++) o[e] = 0;
-            lse[i] = (T)-INFINITY;
+            lse[i0 + r] = (T)-INFINITY;
         }
     }
+    return PAG_OK;
 }
 
 int TN(pag_attn_sdpa_forward)(const T *q, const T *k, const T *v, const T *bias, int64_t bias_bs, int64_t bias_rs,
@@ -134,12 +201,12 @@ int TN(pag_attn_sdpa_forward)(const T *q, const T *k, const T *v, const T *bias,
     if (attn_bad(bh, L, S, E, Ev)) return PAG_EINVAL;
     if (bh * L == 0) return PAG_OK;
     if (!out || !lse || (S > 0 && (!q || !k || !v))) return PAG_EINVAL;
-    const int64_t blocks = (L + ATTN_BQ - 1) / ATTN_BQ, items = bh * blocks;
+    const int64_t blocks = (L + ATTN_FQ - 1) / ATTN_FQ, items = bh * blocks;
     const int team = pag_team_size(bh * L * (S > 0 ? S : 1), (E + Ev) / 4 + 1, nthreads);
     int status = PAG_OK;
     PAG_PRAGMA(omp parallel num_threads(team) if (team > 1))
     {
-        T *scratch = malloc(sizeof(T) * TN(attn_scratch)(E, Ev, 0));
+        T *scratch = malloc(sizeof(T) * TN(attn_fwd_scratch)(Ev));
         if (!scratch) {
             PAG_PRAGMA(omp atomic write)
             status = PAG_ENOMEM;
@@ -147,25 +214,68 @@ int TN(pag_attn_sdpa_forward)(const T *q, const T *k, const T *v, const T *bias,
         PAG_PRAGMA(omp for schedule(dynamic, 1))
         for (int64_t it = 0; it < items; it++) {
             if (!scratch) continue;
-            const int64_t b = it / blocks, i0 = (it % blocks) * ATTN_BQ;
-            const int64_t i1 = i0 + ATTN_BQ < L ? i0 + ATTN_BQ : L;
-            TN(attn_fwd_block)(q + b * L * E, k + b * S * E, v + b * S * Ev, bias ? bias + b * bias_bs : NULL,
-                               bias_rs, bias_cs, out + b * L * Ev, lse + b * L, i0, i1, S, E, Ev, causal, (T)scale,
-                               scratch);
+            const int64_t b = it / blocks, i0 = (it % blocks) * ATTN_FQ;
+            const int64_t i1 = attn_min(i0 + ATTN_FQ, L);
+            const int st = TN(attn_fwd_block)(q + b * L * E, k + b * S * E, v + b * S * Ev,
+                                              bias ? bias + b * bias_bs : NULL, bias_rs, bias_cs, out + b * L * Ev,
+                                              lse + b * L, i0, i1, S, E, Ev, causal, (T)scale, scratch);
+            if (st != PAG_OK) {
+                PAG_PRAGMA(omp atomic write)
+                status = st;
+            }
         }
         free(scratch);
     }
     return status;
 }
 
-/* One head's gradients, key block by key block (the block's keys and values held transposed);
- * dq rows accumulate over the key blocks. */
-static PAG_CLONES void TN(attn_bwd_head)(const T *dout, const T *q, const T *k, const T *v, const T *bias,
-                                         int64_t bias_rs, int64_t bias_cs, const T *out, const T *lse, T *dq,
-                                         T *dk, T *dv, T *dbias, int64_t L, int64_t S, int64_t E, int64_t Ev,
-                                         int causal, T scale, T *scratch) {
-    T *kt = scratch, *vt = kt + E * ATTN_BK, *p = vt + Ev * ATTN_BK, *dp = p + ATTN_BK;
-    T *D = dp + ATTN_BK + 2 * ATTN_BQ + ATTN_BQ * Ev;
+/* Scratch per thread for the backward: p and ds (BQ x BK), one product block
+ * (max(BQ, BK) x max(E, Ev)), D (L). */
+static size_t TN(attn_bwd_scratch)(int64_t E, int64_t Ev, int64_t L) {
+    const int64_t w = E > Ev ? E : Ev;
+    return (size_t)(2 * ATTN_BQ * ATTN_BK + ATTN_BMAX * w + L + 1);
+}
+
+/* One score block of the backward, rows in place: P = exp(S - lse) (0 in a fully masked row),
+ * then with dp = dO V^T, dS = P (dp - D) stored over dp (and into dbias). */
+static PAG_CLONES void TN(attn_bwd_probs)(T *PAG_RESTRICT p, int64_t nq, int64_t n, const T *bias, int64_t bias_rs,
+                                          int64_t bias_cs, const T *lse, int64_t i0, int64_t j0, int causal) {
+    for (int64_t r = 0; r < nq; r++) {
+        T *PAG_RESTRICT row = p + r * n;
+        const int64_t i = i0 + r;
+        const T li = lse[i];
+        if (li == (T)-INFINITY) {  /* a fully masked row: no gradient */
+            for (int64_t j = 0; j < n; j++) row[j] = 0;
+            continue;
+        }
+        const int64_t cut = TN(attn_mask_row)(row, bias ? bias + i * bias_rs : NULL, bias_cs, i, j0, n, causal);
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < cut; j++) row[j] = TN(pag_exp)(row[j] - li);
+        for (int64_t j = cut; j < n; j++) row[j] = 0;
+    }
+}
+
+static PAG_CLONES void TN(attn_bwd_ds)(const T *PAG_RESTRICT p, T *PAG_RESTRICT ds, int64_t nq, int64_t n,
+                                       const T *PAG_RESTRICT D, T *dbias, int64_t S) {
+    for (int64_t r = 0; r < nq; r++) {
+        const T *PAG_RESTRICT pr = p + r * n;
+        T *PAG_RESTRICT dr = ds + r * n;
+        const T Di = D[r];
+        PAG_PRAGMA(omp simd)
+        for (int64_t j = 0; j < n; j++) dr[j] = pr[j] * (dr[j] - Di);
+        if (dbias) {
+            T *PAG_RESTRICT db = dbias + r * S;
+            for (int64_t j = 0; j < n; j++) db[j] = dr[j];
+        }
+    }
+}
+
+/* One head's gradients, key block by key block, query block by query block. */
+static int TN(attn_bwd_head)(const T *dout, const T *q, const T *k, const T *v, const T *bias, int64_t bias_rs,
+                             int64_t bias_cs, const T *out, const T *lse, T *dq, T *dk, T *dv, T *dbias, int64_t L,
+                             int64_t S, int64_t E, int64_t Ev, int causal, T scale, T *scratch) {
+    T *p = scratch, *ds = p + ATTN_BQ * ATTN_BK, *tmp = ds + ATTN_BQ * ATTN_BK;
+    T *D = tmp + ATTN_BMAX * (E > Ev ? E : Ev);
     for (int64_t x = 0; x < L * E; x++) dq[x] = 0;
     for (int64_t x = 0; x < S * E; x++) dk[x] = 0;
     for (int64_t x = 0; x < S * Ev; x++) dv[x] = 0;
@@ -173,47 +283,33 @@ static PAG_CLONES void TN(attn_bwd_head)(const T *dout, const T *q, const T *k, 
         for (int64_t x = 0; x < L * S; x++) dbias[x] = 0;
     for (int64_t i = 0; i < L; i++) D[i] = TN(attn_dot)(dout + i * Ev, out + i * Ev, Ev);
     for (int64_t j0 = 0; j0 < S; j0 += ATTN_BK) {
-        const int64_t n = (j0 + ATTN_BK < S ? j0 + ATTN_BK : S) - j0;
-        TN(attn_transpose)(k + j0 * E, n, E, kt);
-        TN(attn_transpose)(v + j0 * Ev, n, Ev, vt);
-        for (int64_t i = causal ? j0 : 0; i < L; i++) {
-            if (lse[i] == (T)-INFINITY) continue;  /* a fully masked row: no gradient */
-            const T *PAG_RESTRICT doi = dout + i * Ev;
-            const T *PAG_RESTRICT qi = q + i * E;
-            TN(attn_scores)(qi, kt, bias ? bias + i * bias_rs : NULL, bias_cs, i, j0, n, E, causal, scale, p);
-            const T li = lse[i];
-            PAG_PRAGMA(omp simd)
-            for (int64_t j = 0; j < n; j++) {
-                p[j] = TN(pag_exp)(p[j] - li);
-                dp[j] = 0;
+        const int64_t n = attn_min(ATTN_BK, S - j0);
+        /* causal: query rows before j0 see none of these keys, so the blocks start at j0 */
+        for (int64_t i0 = causal ? j0 : 0; i0 < L; i0 += ATTN_BQ) {
+            const int64_t nq = attn_min(ATTN_BQ, L - i0);
+            const T *qi = q + i0 * E, *doi = dout + i0 * Ev, *kj = k + j0 * E, *vj = v + j0 * Ev;
+            int st = TN(attn_gemm)(nq, n, E, scale, qi, 0, E, kj, 1, E, p);
+            if (st == PAG_OK) {
+                TN(attn_bwd_probs)(p, nq, n, bias, bias_rs, bias_cs, lse, i0, j0, causal);
+                st = TN(attn_gemm)(nq, n, Ev, 1, doi, 0, Ev, vj, 1, Ev, ds);  /* dp = dO V^T */
             }
-            for (int64_t e = 0; e < Ev; e++) {
-                const T de = doi[e];
-                const T *PAG_RESTRICT row = vt + e * ATTN_BK;
-                PAG_PRAGMA(omp simd)
-                for (int64_t j = 0; j < n; j++) dp[j] += de * row[j];
+            if (st == PAG_OK) {
+                TN(attn_bwd_ds)(p, ds, nq, n, D + i0, dbias ? dbias + i0 * S + j0 : NULL, S);
+                st = TN(attn_gemm)(n, Ev, nq, 1, p, 1, n, doi, 0, Ev, tmp);  /* P^T dO */
             }
-            const T Di = D[i];
-            T *PAG_RESTRICT dqi = dq + i * E;
-            for (int64_t j = 0; j < n; j++) {
-                const T pj = p[j];
-                if (pj == 0) continue;
-                const T ds = pj * (dp[j] - Di);
-                if (dbias) dbias[i * S + j0 + j] = ds;
-                const T dss = ds * scale;
-                T *PAG_RESTRICT dvj = dv + (j0 + j) * Ev;
-                PAG_PRAGMA(omp simd)
-                for (int64_t e = 0; e < Ev; e++) dvj[e] += pj * doi[e];
-                const T *PAG_RESTRICT kj = k + (j0 + j) * E;
-                T *PAG_RESTRICT dkj = dk + (j0 + j) * E;
-                PAG_PRAGMA(omp simd)
-                for (int64_t e = 0; e < E; e++) {
-                    dqi[e] += dss * kj[e];
-                    dkj[e] += dss * qi[e];
-                }
+            if (st == PAG_OK) {
+                TN(attn_add)(dv + j0 * Ev, Ev, tmp, n, Ev);
+                st = TN(attn_gemm)(n, E, nq, scale, ds, 1, n, qi, 0, E, tmp);  /* scale dS^T Q */
             }
+            if (st == PAG_OK) {
+                TN(attn_add)(dk + j0 * E, E, tmp, n, E);
+                st = TN(attn_gemm)(nq, E, n, scale, ds, 0, n, kj, 0, E, tmp);  /* scale dS K */
+            }
+            if (st != PAG_OK) return st;
+            TN(attn_add)(dq + i0 * E, E, tmp, nq, E);
         }
     }
+    return PAG_OK;
 }
 
 int TN(pag_attn_sdpa_backward)(const T *dout, const T *q, const T *k, const T *v, const T *bias, int64_t bias_bs,
@@ -229,7 +325,7 @@ int TN(pag_attn_sdpa_backward)(const T *dout, const T *q, const T *k, const T *v
     int status = PAG_OK;
     PAG_PRAGMA(omp parallel num_threads(use) if (use > 1))
     {
-        T *scratch = malloc(sizeof(T) * TN(attn_scratch)(E, Ev, L));
+        T *scratch = malloc(sizeof(T) * TN(attn_bwd_scratch)(E, Ev, L));
         if (!scratch) {
             PAG_PRAGMA(omp atomic write)
             status = PAG_ENOMEM;
@@ -237,10 +333,15 @@ int TN(pag_attn_sdpa_backward)(const T *dout, const T *q, const T *k, const T *v
         PAG_PRAGMA(omp for schedule(dynamic, 1))
         for (int64_t b = 0; b < bh; b++) {
             if (!scratch) continue;
-            TN(attn_bwd_head)(dout + b * L * Ev, q + b * L * E, k + b * S * E, v + b * S * Ev,
-                              bias ? bias + b * bias_bs : NULL, bias_rs, bias_cs, out + b * L * Ev, lse + b * L,
-                              dq + b * L * E, dk + b * S * E, dv + b * S * Ev, dbias ? dbias + b * L * S : NULL, L,
-                              S, E, Ev, causal, (T)scale, scratch);
+            const int st = TN(attn_bwd_head)(dout + b * L * Ev, q + b * L * E, k + b * S * E, v + b * S * Ev,
+                                             bias ? bias + b * bias_bs : NULL, bias_rs, bias_cs, out + b * L * Ev,
+                                             lse + b * L, dq + b * L * E, dk + b * S * E, dv + b * S * Ev,
+                                             dbias ? dbias + b * L * S : NULL, L, S, E, Ev, causal, (T)scale,
+                                             scratch);
+            if (st != PAG_OK) {
+                PAG_PRAGMA(omp atomic write)
+                status = st;
+            }
         }
         free(scratch);
     }

@@ -1,6 +1,6 @@
 """The sequence-model C kernels against their NumPy references: blocked attention forward and
 backward (float32/float64, causal, shared and per-head bias with broadcast strides, lengths that
-are not multiples of the block), the fused LSTM/GRU steps; and operands the C kernels do not
+are not multiples of the block and that span several query and key blocks), the fused LSTM/GRU steps; and operands the C kernels do not
 take go to the reference instead of reaching C."""
 import numpy as np
 import pytest
@@ -22,7 +22,9 @@ def _close(a, b, dtype):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("L, S, causal, bias", [(5, 7, False, None), (70, 130, True, None), (33, 33, False, "shared"),
-                                                (40, 90, True, "per-head"), (9, 4, False, "broadcast-row")])
+                                                (40, 90, True, "per-head"), (9, 4, False, "broadcast-row"),
+                                                (200, 300, True, None), (301, 130, True, "shared"),
+                                                (130, 257, False, "per-head")])
 def test_sdpa_c_matches_reference(dtype, L, S, causal, bias):
     rng = np.random.default_rng(0)
     q, k, v = (rng.standard_normal(s).astype(dtype) for s in ((2, 3, L, 8), (2, 3, S, 8), (2, 3, S, 5)))
@@ -77,3 +79,28 @@ def test_recurrent_steps_c_match_reference(dtype):
     _close(hy, ref.gru_cell_forward(gi, gh, cx), dtype)
     for a, b in zip(gru, ref.gru_cell_backward(dh, gi, gh, cx)):
         _close(a, b, dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("causal", [False, True])
+def test_sdpa_c_masked_blocks_match_reference(dtype, causal):
+    # a boolean-style mask (-inf bias) scattered over several query and key blocks, rows masked
+    # whole, head sizes that are not multiples of the GEMM's tiles
+    rng = np.random.default_rng(3)
+    L, S = 283, 197
+    q, k, v = (rng.standard_normal(s).astype(dtype) for s in ((2, L, 40), (2, S, 40), (2, S, 17)))
+    bias = np.where(rng.random((L, S)) < 0.3, -np.inf, 0.0).astype(dtype)
+    bias[[0, 100, 282]] = -np.inf
+    bias[150, :] = -np.inf
+    bias[150, 190] = 0.0  # one visible key, in the last key block
+    dout = rng.standard_normal((2, L, 17)).astype(dtype)
+    with K.use_backend("c"):
+        out, lse = K.sdpa_forward(q, k, v, bias, causal, 0.2)
+        grads = K.sdpa_backward(dout, q, k, v, bias, out, lse, causal, 0.2, True)
+    rout, rlse = ref.sdpa_forward(q, k, v, bias, causal, 0.2)
+    rgrads = ref.sdpa_backward(dout, q, k, v, bias, rout, rlse, causal, 0.2, True)
+    assert np.all(out[:, 0] == 0) and np.isneginf(lse[:, 282]).all()
+    _close(out, rout, dtype)
+    _close(lse, rlse, dtype)
+    for g, r in zip(grads, rgrads):
+        _close(g, r, dtype)
