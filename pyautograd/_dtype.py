@@ -82,11 +82,12 @@ def from_numpy(np_dtype):
 
 
 def to_dtype(value):
-    """Accepts a pyautograd dtype, a NumPy dtype, a Python type (float/int/bool) or a name."""
+    """Accepts a pyautograd dtype, a NumPy dtype, a Python type (float/int/bool) or a name.
+    Python's float is float64 (as in PyTorch, whatever the default dtype)."""
     if value.__class__ is dtype:
         return value
     if value is builtins.float:
-        return _default[0]
+        return float64
     if value is builtins.int:
         return int64
     if value is builtins.bool:
@@ -96,6 +97,24 @@ def to_dtype(value):
             return _BY_NAME[value]
         raise TypeError(f"unknown dtype name {value!r}")
     return from_numpy(value)
+
+
+def dtype_arg(value, fn):
+    """A public ``dtype=`` argument read as PyTorch's argument parser reads it: a pyautograd dtype,
+    or Python's float (float64), int (int64) or bool; None stays None. Anything else -- a name
+    such as "float32" or a NumPy dtype -- is a TypeError naming `fn`, as in PyTorch (accepting
+    them would make code that runs here fail under PyTorch)."""
+    if value is None or value.__class__ is dtype:
+        return value
+    if value is builtins.float:
+        return float64
+    if value is builtins.int:
+        return int64
+    if value is builtins.bool:
+        return bool
+    if value is builtins.complex:
+        raise TypeError(f"{fn}(): complex dtypes are not supported")
+    raise TypeError(f"{fn}(): argument 'dtype' must be torch.dtype, not {type(value).__name__}")
 
 
 def get_default_dtype():

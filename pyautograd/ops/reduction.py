@@ -368,6 +368,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
 @public(method=True, out="cast")
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean over all elements, or over `dim` (an int or a tuple; empty: every dim)."""
+    dtype = _dtype.dtype_arg(dtype, "mean")
     if dtype is not None:
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
@@ -428,6 +429,7 @@ def _int_dim(op, dim):
 
 def _product_input(input, dtype):
     """The input of sum/prod: cast to `dtype`, or integers and bools widened to int64."""
+    dtype = _dtype.dtype_arg(dtype, "sum")
     if dtype is not None:
         return input.to(dtype)
     if input.dtype.numpy_dtype.kind in "biu":
@@ -617,6 +619,7 @@ def logsumexp(input, dim, keepdim=False):
 
 
 def _softmax_input(op, input, dim, dtype):
+    dtype = _dtype.dtype_arg(dtype, op)
     if dtype is not None:
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
