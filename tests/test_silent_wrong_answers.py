@@ -2,6 +2,7 @@
 backends: each case runs the same code on pyautograd and on torch 2.x and compares the
 outcome (values with NaN positions, dtype, or the exception class)."""
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -168,3 +169,10 @@ def test_variance_of_a_constant_float32_vector_is_exactly_zero(n, value, backend
     x = pg.full((n,), value)
     assert x.var().item() == 0.0 and x.std().item() == 0.0
     assert x.reshape(1, -1).var(1).item() == 0.0 and x.reshape(-1, 1).var(0).item() == 0.0
+
+
+def test_std_past_float32_range_is_inf_without_a_warning(backend):
+    """PyTorch returns inf silently; the float64 redo's cast warned 'overflow encountered in cast'."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert pg.tensor([3e38, -3e38, 3e38]).std().item() == INF

@@ -252,7 +252,8 @@ def _std_forward(input, dims, correction, keepdim):
         # the variance of large float32 values overflows where their std does not (3e38 values
         # have a std of 3e38): PyTorch accumulates in double, so redo it in float64
         v = kernels.var(input.astype(np.float64), dims, correction, keepdim)
-        return kernels.sqrt(v).astype(input.dtype)
+        with np.errstate(over="ignore"):  # a std past float32's range is inf, silently, as in PyTorch
+            return kernels.sqrt(v).astype(input.dtype)
     return kernels.sqrt(v)
 
 
