@@ -107,7 +107,9 @@ def _infer(data, float_dtype=None):
     if arr.dtype.kind in "fuO" and not isinstance(data, (np.ndarray, np.generic)):
         _check_int_range(data)
     if arr.dtype == object:
-        raise TypeError(f"could not infer dtype of {type(data).__name__} (ragged or non-numeric data)")
+        odd = next((x for x in (_flat(data) if isinstance(data, (list, tuple)) else (data,))
+                    if not isinstance(x, (numbers.Number, np.generic))), data)
+        raise RuntimeError(f"Could not infer dtype of {type(odd).__name__}")
     kind = arr.dtype.kind
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
         if kind == "f" or kind in "biu":
@@ -272,6 +274,9 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False, out=Non
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False, out=None):
     """A 2-D tensor with ones on the diagonal (written into `out` when given)."""
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     if out is not None:
         return _into("eye", out, np.eye(n, n if m is None else m, dtype=_out_dtype("eye", out, dtype).numpy_dtype),
                      device)
@@ -293,6 +298,8 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
                        for v in values)
         dtype = _dtype.get_default_dtype() if is_float else _dtype.int64
     start, end, step = [v.item() if isinstance(v, Tensor) else v for v in values]
+    if not all(np.isfinite(v) for v in (start, end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
     if (step > 0 and start > end) or (step < 0 and start < end):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     np_dtype = _np_dtype(dtype, fn="arange")
@@ -310,8 +317,14 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     return _into("arange", out, arr, device) if out is not None else _finish(arr, requires_grad, device)
 
 
+def _check_steps(name, steps):
+    if not isinstance(steps, numbers.Integral) or isinstance(steps, bool):
+        raise TypeError(f"{name}(): argument 'steps' must be int, not {type(steps).__name__}")
+
+
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False, out=None):
     """`steps` evenly spaced values from `start` to `end` inclusive (in out's dtype when `out` is given)."""
+    _check_steps("linspace", steps)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     if out is not None:
@@ -323,6 +336,7 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False, ou
 def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_grad=False, out=None):
     """`steps` values spaced evenly on a log scale from base**start to base**end (in out's dtype
     when `out` is given)."""
+    _check_steps("logspace", steps)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     values = np.logspace(start, end, int(steps), base=base)
@@ -436,5 +450,5 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
         np_dtype = _out_dtype("randperm", out, dtype).numpy_dtype
     else:
         np_dtype = _np_dtype(dtype, _dtype.int64, "randperm")
-    arr = _random.rng(generator).permutation(int(n)).astype(np_dtype)
+    arr = _random.rng(generator).permutation(_size((n,))[0]).astype(np_dtype)
     return _into("randperm", out, arr, device) if out is not None else _finish(arr, requires_grad, device)
