@@ -157,7 +157,15 @@ def _pow_base_grad(grad, self, exponent, result):
     return grad * result * (math.log(self) if self > 0 else math.nan)
 
 
-pow_base = defop("pow_base", "self, exponent", kernels.pow, node_name="PowBackward2",
+def _pow_base_forward(self, exponent):
+    if self.__class__ is float and exponent.dtype.kind in "biu":
+        # a float base to an integer tensor's powers is a tensor of the default dtype (NumPy
+        # would give float64 from the Python float)
+        exponent = exponent.astype(_dtype.get_default_dtype().numpy_dtype)
+    return kernels.pow(self, exponent)
+
+
+pow_base = defop("pow_base", "self, exponent", _pow_base_forward, node_name="PowBackward2",
                  grads={"exponent": _pow_base_grad})
 
 # -- exponentials and logarithms --------------------------------------------------------

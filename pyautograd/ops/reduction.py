@@ -362,8 +362,14 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over all elements, or over `dim` (an int or a tuple; empty: every dim)."""
     input = _product_input(input, dtype)
     if dim is None:
-        return sum_all(input)
-    return sum_dim(input, _reduce_dims(dim, input.ndim, "sum"), bool(keepdim))
+        return _as_bool_if(sum_all(input), dtype)
+    return _as_bool_if(sum_dim(input, _reduce_dims(dim, input.ndim, "sum"), bool(keepdim)), dtype)
+
+
+def _as_bool_if(result, dtype):
+    """sum/prod with dtype=torch.bool give bools, as PyTorch (any / all of the input's truth);
+    the bools are counted (or multiplied) in int64, so the result is that count's truth."""
+    return result.to(_dtype.bool) if dtype is _dtype.bool else result
 
 
 @public(method=True, out="cast")
@@ -443,9 +449,9 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     """The product of all elements (ProdBackward0), or along the int `dim` (ProdBackward1)."""
     input = _product_input(input, dtype)
     if dim is None:
-        return prod_all(input)
+        return _as_bool_if(prod_all(input), dtype)
     dim = wrap_dim(_int_dim("prod", dim), input.ndim, "prod")
-    return prod_dim(input, dim, bool(keepdim))
+    return _as_bool_if(prod_dim(input, dim, bool(keepdim)), dtype)
 
 
 def _extreme(op, input, dim, keepdim, other, whole, along, binary, result_type):
