@@ -139,6 +139,9 @@ MISUSE = {
  "TensorDataset sizes": lambda t: t.utils.data.TensorDataset(t.ones(2), t.ones(3)),
  "save to a missing directory": lambda t: t.save({}, "/nonexistent-pyautograd-dir/x.pt"),
  "bitwise not float": lambda t: ~t.tensor([1.0]),
+ "lerp end dtype": lambda t: t.lerp(t.ones(2), t.ones(2, dtype=t.float64), 0.5),
+ "lerp weight dtype": lambda t: t.lerp(t.ones(2), t.ones(2), t.ones(2, dtype=t.float64)),
+ "lerp int end": lambda t: t.lerp(t.ones(2), t.ones(2, dtype=t.int64), 0.5),
  "fmod int by zero": lambda t: t.fmod(t.tensor([1, 2]), 0),
 }
 

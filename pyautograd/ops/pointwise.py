@@ -532,10 +532,20 @@ def remainder(input, other):
 
 @public(method=True, inplace=True, out="cast")
 def lerp(input, end, weight):
-    """input + weight * (end - input); `weight` a number (LerpBackward0) or a tensor (LerpBackward1)."""
+    """input + weight * (end - input); `weight` a number (LerpBackward0) or a tensor (LerpBackward1).
+    `end` (and a tensor `weight`) must have input's dtype, as PyTorch requires (no promotion)."""
+    for name, other in (("end", end), ("weight", weight)):
+        if isinstance(other, Tensor) and other.dtype is not input.dtype:
+            raise RuntimeError(f"expected dtype {_TYPE_META[input.dtype.name]} for `{name}` but got dtype "
+                               f"{_TYPE_META[other.dtype.name]}")
     if isinstance(weight, Tensor):
         return lerp_tensor(input, end, weight)
     return lerp_scalar(input, end, weight)
+
+
+# PyTorch's C++ type names, as lerp's dtype message prints them.
+_TYPE_META = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+              "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
 
 
 @public(aliases=("clip",), method=("clamp", "clip"), inplace=("clamp_", "clip_"), out="cast")
