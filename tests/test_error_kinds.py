@@ -6,6 +6,7 @@ surface issue); a case where both libraries accept the call passes too (it guard
 one starting to raise)."""
 import warnings
 
+import numpy as np
 import pytest
 
 import pyautograd as pg
@@ -142,6 +143,9 @@ MISUSE = {
  "lerp end dtype": lambda t: t.lerp(t.ones(2), t.ones(2, dtype=t.float64), 0.5),
  "lerp weight dtype": lambda t: t.lerp(t.ones(2), t.ones(2), t.ones(2, dtype=t.float64)),
  "lerp int end": lambda t: t.lerp(t.ones(2), t.ones(2, dtype=t.int64), 0.5),
+ "type(float)": lambda t: t.ones(2).type(float),
+ "type(np.float32)": lambda t: t.ones(2).type(np.float32),
+ "type(3)": lambda t: t.ones(2).type(3),
  "fmod int by zero": lambda t: t.fmod(t.tensor([1, 2]), 0),
 }
 
