@@ -23,11 +23,26 @@ _SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "in
                  "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
-def _out_dtype(name, out, dtype):
+# The graph layer above installs its grad-mode query here (install_grad_mode), as it installs
+# Tensor's graph methods: factories sit below grad mode but their out= forms must consult it.
+_grad_mode = [lambda: False]
+
+
+def install_grad_mode(is_grad_enabled):
+    """Called once by pyautograd.graph: the function saying whether grad mode is on."""
+    _grad_mode[0] = is_grad_enabled
+
+
+def _out_dtype(name, out, dtype, inputs=()):
     """The dtype factory `name` computes in when writing into `out`: out's own, as PyTorch's
-    factories do (arange(3, out=float_tensor) gives floats); a different `dtype=` raises."""
+    factories do (arange(3, out=float_tensor) gives floats); a different `dtype=` raises, and so
+    does an out (or a tensor input) requiring grad while grad mode is on (out= forms are not
+    differentiable)."""
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if _grad_mode[0]() and any(isinstance(t, Tensor) and t._rg for t in (out, *inputs)):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           f"differentiation, but one of the arguments requires grad.")
     dtype = _dtype.dtype_arg(dtype, name)
     if dtype is not None and dtype is not out.dtype:
         raise RuntimeError(f"dtype {_SCALAR_NAMES[dtype.name]} does not match dtype of out parameter "
@@ -38,8 +53,7 @@ def _out_dtype(name, out, dtype):
 def _into(name, out, arr, device=None):
     """Writes factory `name`'s result `arr` into `out` and returns `out`: out takes arr's shape
     (resized without a warning, as PyTorch's factories resize) and keeps its dtype; its version
-    is bumped. (PyTorch also refuses an out that requires grad while grad mode is on; this
-    layer sits below grad mode and does not check.)"""
+    is bumped."""
     _device.check_available(device)
     if out._data.shape != arr.shape:
         out._data = np.empty(arr.shape, out._data.dtype)
@@ -434,7 +448,7 @@ def normal(mean, std, size=None, *, generator=None, dtype=None, device=None, req
     if size is None:
         size = np.broadcast_shapes(np.shape(m), np.shape(s))
     if out is not None:
-        np_dtype = _out_dtype("normal", out, dtype).numpy_dtype
+        np_dtype = _out_dtype("normal", out, dtype, (mean, std)).numpy_dtype
     else:
         if dtype is None:
             dtype = mean.dtype if isinstance(mean, Tensor) else std.dtype if isinstance(std, Tensor) else None

@@ -57,11 +57,15 @@ OUT_CASES = {
     "normal tensors into float64": _out_case("normal", lambda t: t.empty(3, dtype=t.float64),
                                              "zeros3", "ones3"),
     "out not a tensor": _out_case("arange", lambda t: [1], 2),
+    "ones into out requiring grad": _out_case("ones", lambda t: t.empty(2, requires_grad=True), 2),
+    "arange into out requiring grad": _out_case("arange", lambda t: t.empty(2, requires_grad=True), 2),
+    "rand into out requiring grad": _out_case("rand", lambda t: t.empty(2, requires_grad=True), 2),
+    "normal of a mean requiring grad": _out_case("normal", lambda t: t.empty(3), "zeros3 requiring grad", 1.0),
 }
 
 # String placeholders above stand for objects of each library (dtypes, tensors), resolved here.
 _PLACEHOLDERS = {"float64": lambda t: t.float64, "int32": lambda t: t.int32, "zeros3": lambda t: t.zeros(3),
-                 "ones3": lambda t: t.ones(3)}
+                 "ones3": lambda t: t.ones(3), "zeros3 requiring grad": lambda t: t.zeros(3, requires_grad=True)}
 
 
 def _resolve(t, value):
@@ -168,3 +172,11 @@ def test_randint_empty_range_raises_runtime_error(args, torch):
         torch.randint(*args)
     with pytest.raises(RuntimeError, match="from"):
         pg.randint(*args)
+
+
+def test_factory_out_requiring_grad_is_allowed_under_no_grad(torch):
+    for lib in (pg, torch):
+        out = lib.empty(2, requires_grad=True)
+        with lib.no_grad():
+            assert lib.ones(2, out=out) is out
+        assert out.tolist() == [1.0, 1.0]
