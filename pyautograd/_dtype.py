@@ -123,8 +123,11 @@ def get_default_dtype():
 
 
 def set_default_dtype(d):
-    """Sets the default floating dtype (float32 or float64, as PyTorch allows; float16 too)."""
-    d = to_dtype(d)
+    """Sets the default floating dtype (float32 or float64, as PyTorch allows; float16 too).
+    Only a pyautograd dtype is accepted (float, a name or a NumPy type: TypeError, as PyTorch)."""
+    if d.__class__ is not dtype:
+        raise TypeError(f"invalid dtype object: only floating-point types are supported as the default type "
+                        f"(got {d!r}; pass a dtype such as torch.float64)")
     if not d.is_floating_point:
         raise TypeError(f"only floating-point types are supported as the default type, got {d}")
     _default[0] = d

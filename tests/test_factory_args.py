@@ -180,3 +180,12 @@ def test_factory_out_requiring_grad_is_allowed_under_no_grad(torch):
         with lib.no_grad():
             assert lib.ones(2, out=out) is out
         assert out.tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("arg", [float, "float64", np.float64, "int64 dtype"])
+def test_set_default_dtype_takes_only_a_floating_dtype(arg, torch):
+    for lib in (torch, pg):
+        value = lib.int64 if arg == "int64 dtype" else arg
+        with pytest.raises(TypeError):
+            lib.set_default_dtype(value)
+        assert lib.get_default_dtype() is lib.float32
