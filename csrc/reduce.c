@@ -32,7 +32,8 @@
  * added pairwise in T, then widened. So float32 results stay within ~1e-7 relative
  * of the exact sum (NumPy's float32 pairwise sum: a few times that) and the
  * float64 error grows with the number of blocks, not of elements. var is
- * two-pass (the mean, then the sum of squared deviations, both in double),
+ * two-pass (the mean, then the sum of squared deviations, both in double; the
+ * mean widens every term, so a constant float32 slice has variance exactly 0),
  * logsumexp subtracts the max first.
  */
 #ifndef PAG_TYPED_BODY
@@ -47,7 +48,9 @@
 #define TILE 256        /* outputs per outer-mode tile: its accumulators stay in L1 */
 
 enum { OP_SUM, OP_MEAN, OP_MAX, OP_MIN, OP_ARGMAX, OP_ARGMIN, OP_VAR, OP_LSE };
-enum { PK_SUM, PK_MAX, PK_MIN, PK_ARGMAX, PK_ARGMIN, PK_SQDEV, PK_EXPDEV };
+/* PK_WSUM: a sum with every term widened to double (var's mean: exact for float32, so the
+ * deviations of a constant slice are exactly 0; float32 blocks summed in float were not). */
+enum { PK_SUM, PK_MAX, PK_MIN, PK_ARGMAX, PK_ARGMIN, PK_SQDEV, PK_EXPDEV, PK_WSUM };
 
 /* ---- geometry ------------------------------------------------------------ */
 
@@ -175,6 +178,7 @@ static int first_pass(int op) {
     case OP_MIN: return PK_MIN;
     case OP_ARGMAX: return PK_ARGMAX;
     case OP_ARGMIN: return PK_ARGMIN;
+    case OP_VAR: return PK_WSUM;
     default: return PK_SUM;
     }
 }
@@ -203,6 +207,20 @@ static int op_cost(int op) {
 #include "rows.h"
 
 /* ---- one strided row of n elements --------------------------------------- */
+
+/* The sum with each term widened to double (float64: row_sum's blocked sum). For float32 it is
+ * exact for fewer than 2**29 equal terms, so var's centre of a constant slice is its value. */
+static PAG_CLONES double TN(row_sum_wide)(const T *PAG_RESTRICT x, int64_t n, int64_t s) {
+    if (sizeof(T) == 8) return TN(row_sum)(x, n, s);
+    double acc = 0.0;
+    if (s == 1) {
+        PAG_PRAGMA(omp simd reduction(+:acc))
+        for (int64_t i = 0; i < n; i++) acc += (double)x[i];
+    } else {
+        for (int64_t i = 0; i < n; i++) acc += (double)x[i * s];
+    }
+    return acc;
+}
 
 static PAG_CLONES double TN(row_sqdev)(const T *PAG_RESTRICT x, int64_t n, int64_t s, double c) {
     double total = 0.0;
@@ -298,6 +316,7 @@ static void TN(inner_pass)(int pk, const geom_t *g, const T *x, int64_t r_lo, in
             int64_t i;
             switch (pk) {
             case PK_SUM: a += TN(row_sum)(row, len, s); break;
+            case PK_WSUM: a += TN(row_sum_wide)(row, len, s); break;
             case PK_SQDEV: a += TN(row_sqdev)(row, len, s, c); break;
             case PK_EXPDEV: a += TN(row_expdev)(row, len, s, (T)c); break;
             case PK_MAX: m = TN(row_max)(row, len, s); v = BETTER_MAX(m, v) ? m : v; break;
@@ -353,7 +372,7 @@ static void TN(outer_pass)(int pk, const geom_t *g, const T *x, int64_t jn, int6
     for (int64_t r = r_lo; r < r_hi; r++, walk_next(&w)) {
         const T *row = x + w.off;
         switch (pk) {
-        case PK_SUM: TN(acc_sum)(acc, row, jn, js); break;
+        case PK_SUM: case PK_WSUM: TN(acc_sum)(acc, row, jn, js); break;
         case PK_SQDEV: TN(acc_sqdev)(acc, row, cen, jn, js); break;
         case PK_EXPDEV: TN(acc_expdev)(acc, row, cent, jn, js); break;
         case PK_MAX: TN(acc_max)(val, row, jn, js); break;
@@ -398,7 +417,7 @@ static void TN(run_units)(int op, const geom_t *g, const T *x, int64_t u_lo, int
             case OP_ARGMAX: iout[o] = TN(row_argmax)(xo, n, s, &m); break;
             case OP_ARGMIN: iout[o] = TN(row_argmin)(xo, n, s, &m); break;
             case OP_VAR:
-                c = TN(row_sum)(xo, n, s) / (double)n;
+                c = TN(row_sum_wide)(xo, n, s) / (double)n;
                 out[o] = (T)(TN(row_sqdev)(xo, n, s, c) / fmax((double)n - corr, 0.0));
                 break;
             case OP_LSE:

@@ -9,10 +9,65 @@ from . import _device, _dtype, _random
 from ._tensor import Tensor
 
 
-def _np_dtype(dtype, default=None):
+def _np_dtype(dtype, default=None, fn="tensor"):
+    """The NumPy dtype of a public `dtype=` argument of factory `fn` (strict, as PyTorch:
+    TypeError for a name or a NumPy dtype), or of `default` (the default dtype) when None."""
+    dtype = _dtype.dtype_arg(dtype, fn)
     if dtype is None:
         return (default or _dtype.get_default_dtype()).numpy_dtype
-    return _dtype.to_dtype(dtype).numpy_dtype
+    return dtype.numpy_dtype
+
+
+# PyTorch's scalar type names, as its messages print them.
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+# The graph layer above installs its grad-mode query here (install_grad_mode), as it installs
+# Tensor's graph methods: factories sit below grad mode but their out= forms must consult it.
+_grad_mode = [lambda: False]
+
+
+def install_grad_mode(is_grad_enabled):
+    """Called once by pyautograd.graph: the function saying whether grad mode is on."""
+    _grad_mode[0] = is_grad_enabled
+
+
+def _out_dtype(name, out, dtype, inputs=()):
+    """The dtype factory `name` computes in when writing into `out`: out's own, as PyTorch's
+    factories do (arange(3, out=float_tensor) gives floats); a different `dtype=` raises, and so
+    does an out (or a tensor input) requiring grad while grad mode is on (out= forms are not
+    differentiable)."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if _grad_mode[0]() and any(isinstance(t, Tensor) and t._rg for t in (out, *inputs)):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           f"differentiation, but one of the arguments requires grad.")
+    dtype = _dtype.dtype_arg(dtype, name)
+    if dtype is not None and dtype is not out.dtype:
+        raise RuntimeError(f"dtype {_SCALAR_NAMES[dtype.name]} does not match dtype of out parameter "
+                           f"({_SCALAR_NAMES[out.dtype.name]})")
+    return out.dtype
+
+
+def _into(name, out, arr, device=None):
+    """Writes factory `name`'s result `arr` into `out` and returns `out`: out takes arr's shape
+    (resized without a warning, as PyTorch's factories resize) and keeps its dtype; its version
+    is bumped."""
+    _device.check_available(device)
+    if out._data.shape != arr.shape:
+        out._data = np.empty(arr.shape, out._data.dtype)
+    np.copyto(out._data, arr, casting="unsafe")
+    out._counter().bump(name, None)
+    return out
+
+
+def _random_float(name, dtype):
+    """PyTorch's refusal of uniform/normal samples in an integer or bool dtype (they would all
+    truncate to 0 here)."""
+    if np.dtype(dtype).kind != "f":
+        raise NotImplementedError(f"\"{name}\" not implemented for '{_SCALAR_NAMES[np.dtype(dtype).name]}' "
+                                  f"(random samples need a floating dtype)")
 
 
 def _finish(data, requires_grad, device=None):
@@ -66,7 +121,9 @@ def _infer(data, float_dtype=None):
     if arr.dtype.kind in "fuO" and not isinstance(data, (np.ndarray, np.generic)):
         _check_int_range(data)
     if arr.dtype == object:
-        raise TypeError(f"could not infer dtype of {type(data).__name__} (ragged or non-numeric data)")
+        odd = next((x for x in (_flat(data) if isinstance(data, (list, tuple)) else (data,))
+                    if not isinstance(x, (numbers.Number, np.generic))), data)
+        raise RuntimeError(f"Could not infer dtype of {type(odd).__name__}")
     kind = arr.dtype.kind
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
         if kind == "f" or kind in "biu":
@@ -149,21 +206,23 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone()"
                       ".detach() or sourceTensor.clone().detach().requires_grad_(True), rather than "
                       "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
-    arr = _infer(data, _np_dtype(dtype) if dtype is not None else None)
-    arr = arr.astype(_np_dtype(dtype), copy=True) if dtype is not None else np.array(arr, copy=True)
+    np_dtype = _np_dtype(dtype, fn="tensor") if dtype is not None else None
+    arr = _infer(data, np_dtype)
+    arr = arr.astype(np_dtype, copy=True) if dtype is not None else np.array(arr, copy=True)
     return _finish(arr, requires_grad, device)
 
 
 def as_tensor(data, dtype=None, device=None):
     """A tensor sharing memory with `data` when it is an ndarray or tensor of the right dtype."""
     _device.check_available(device)
-    if isinstance(data, Tensor) and (dtype is None or _dtype.to_dtype(dtype) is data.dtype):
+    dtype = _dtype.dtype_arg(dtype, "as_tensor")
+    if isinstance(data, Tensor) and (dtype is None or dtype is data.dtype):
         return data
-    if isinstance(data, np.ndarray) and (dtype is None or data.dtype == _np_dtype(dtype)):
+    if isinstance(data, np.ndarray) and (dtype is None or data.dtype == dtype.numpy_dtype):
         return from_numpy(data)
-    arr = _infer(data, _np_dtype(dtype) if dtype is not None else None)
+    arr = _infer(data, dtype.numpy_dtype if dtype is not None else None)
     if dtype is not None:
-        arr = arr.astype(_np_dtype(dtype), copy=False)
+        arr = arr.astype(dtype.numpy_dtype, copy=False)
     return Tensor._wrap(np.asarray(arr))
 
 
@@ -180,73 +239,84 @@ def from_dlpack(ext_tensor):
     return Tensor._wrap(np.from_dlpack(ext_tensor))
 
 
-def _filled(size, fill, dtype, requires_grad, default=None, device=None):
-    arr = _allocating(np.full, _size(size), fill, dtype=_np_dtype(dtype, default))
+def _filled(size, fill, dtype, requires_grad, default=None, device=None, fn="full"):
+    arr = _allocating(np.full, _size(size), fill, dtype=_np_dtype(dtype, default, fn))
     return _finish(arr, requires_grad, device)
 
 
-def _filled_out(name, out, size, fill, dtype):
-    """PyTorch's zeros/ones(..., out=out): out takes `size` (resized, no warning) and is
-    filled, keeping its dtype; a different `dtype` raises. (PyTorch also refuses an out that
-    requires grad while grad mode is on; this layer sits below grad mode and does not check.)"""
-    if not isinstance(out, Tensor):
-        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
-    if dtype is not None and _dtype.to_dtype(dtype) is not out.dtype:
-        raise RuntimeError(f"dtype {_dtype.to_dtype(dtype)} does not match dtype of out parameter ({out.dtype})")
-    shape = _size(size)
-    if out._data.shape != shape:
-        out._data = np.empty(shape, out._data.dtype)
-    out._data.fill(fill)
-    out._counter().bump(name, None)
-    return out
+def _filled_out(name, out, size, fill, dtype, device=None):
+    """PyTorch's zeros/ones/full(..., out=out): out takes `size` and is filled, keeping its dtype."""
+    _out_dtype(name, out, dtype)
+    return _into(name, out, _allocating(np.full, _size(size), fill, dtype=out._data.dtype), device)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
     """A tensor of zeros of the given size (written into `out` when given)."""
     if out is not None:
-        return _filled_out("zeros", out, size, 0, dtype)
-    return _filled(size, 0, dtype, requires_grad, device=device)
+        return _filled_out("zeros", out, size, 0, dtype, device)
+    return _filled(size, 0, dtype, requires_grad, device=device, fn="zeros")
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
     """A tensor of ones of the given size (written into `out` when given)."""
     if out is not None:
-        return _filled_out("ones", out, size, 1, dtype)
-    return _filled(size, 1, dtype, requires_grad, device=device)
+        return _filled_out("ones", out, size, 1, dtype, device)
+    return _filled(size, 1, dtype, requires_grad, device=device, fn="ones")
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
-    """An uninitialized tensor of the given size."""
-    return _finish(_allocating(np.empty, _size(size), dtype=_np_dtype(dtype)), requires_grad, device)
+def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None, out=None):
+    """An uninitialized tensor of the given size (`out` resized to it when given)."""
+    if out is not None:
+        _out_dtype("empty", out, dtype)
+        shape = _size(size)
+        if out._data.shape == shape:
+            _device.check_available(device)
+            return out
+        return _into("empty", out, _allocating(np.empty, shape, dtype=out._data.dtype), device)
+    return _finish(_allocating(np.empty, _size(size), dtype=_np_dtype(dtype, fn="empty")), requires_grad, device)
 
 
-def full(size, fill_value, dtype=None, device=None, requires_grad=False):
-    """A tensor of `size` filled with `fill_value` (its dtype inferred from the value)."""
+def full(size, fill_value, dtype=None, device=None, requires_grad=False, out=None):
+    """A tensor of `size` filled with `fill_value` (its dtype inferred from the value; written
+    into `out`, in out's dtype, when given)."""
+    if out is not None:
+        return _filled_out("full", out, (tuple(size),), fill_value, dtype, device)
     if dtype is None:
         dtype = _dtype.scalar_dtype(fill_value)
-    return _filled((tuple(size),), fill_value, dtype, requires_grad, device=device)
+    return _filled((tuple(size),), fill_value, dtype, requires_grad, device=device, fn="full")
 
 
-def eye(n, m=None, dtype=None, device=None, requires_grad=False):
-    """A 2-D tensor with ones on the diagonal."""
-    return _finish(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype)), requires_grad, device)
+def eye(n, m=None, dtype=None, device=None, requires_grad=False, out=None):
+    """A 2-D tensor with ones on the diagonal (written into `out` when given)."""
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
+    if out is not None:
+        return _into("eye", out, np.eye(n, n if m is None else m, dtype=_out_dtype("eye", out, dtype).numpy_dtype),
+                     device)
+    return _finish(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype, fn="eye")), requires_grad, device)
 
 
-def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
-    """Values from `start` to `end` (exclusive) by `step`; integer arguments give int64."""
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False, out=None):
+    """Values from `start` to `end` (exclusive) by `step`; integer arguments give int64 (out's
+    dtype when `out` is given)."""
     if end is None:
         start, end = 0, start
     if step == 0:
         raise RuntimeError("step must be nonzero")
     values = (start, end, step)
-    if dtype is None:
+    if out is not None:
+        dtype = _out_dtype("arange", out, dtype)
+    elif dtype is None:
         is_float = any(isinstance(v, float) or (isinstance(v, Tensor) and v.is_floating_point())
                        for v in values)
         dtype = _dtype.get_default_dtype() if is_float else _dtype.int64
     start, end, step = [v.item() if isinstance(v, Tensor) else v for v in values]
+    if not all(np.isfinite(v) for v in (start, end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
     if (step > 0 and start > end) or (step < 0 and start < end):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
-    np_dtype = _np_dtype(dtype)
+    np_dtype = _np_dtype(dtype, fn="arange")
     if all(isinstance(v, numbers.Integral) for v in (start, end, step)) and np_dtype.kind in "iu":
         # exact integer steps: through float64, 2**60 + 1 would round to 2**60
         n = max(0, -((start - end) // step))
@@ -254,37 +324,54 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         info = np.iinfo(np_dtype)
         if not (info.min <= start <= info.max and info.min <= last <= info.max):
             raise RuntimeError(f"arange: values from {start} to {last} overflow {np_dtype}")
-        arr = start + step * np.arange(n, dtype=np.int64)
-        return _finish(arr.astype(np_dtype, copy=False), requires_grad, device)
-    n = max(0, int(np.ceil((end - start) / step)))
-    arr = (start + step * np.arange(n, dtype=np.float64)).astype(np_dtype)
-    return _finish(arr, requires_grad, device)
+        arr = (start + step * np.arange(n, dtype=np.int64)).astype(np_dtype, copy=False)
+    else:
+        n = max(0, int(np.ceil((end - start) / step)))
+        arr = (start + step * np.arange(n, dtype=np.float64)).astype(np_dtype)
+    return _into("arange", out, arr, device) if out is not None else _finish(arr, requires_grad, device)
 
 
-def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
-    """`steps` evenly spaced values from `start` to `end` inclusive."""
+def _check_steps(name, steps):
+    if not isinstance(steps, numbers.Integral) or isinstance(steps, bool):
+        raise TypeError(f"{name}(): argument 'steps' must be int, not {type(steps).__name__}")
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False, out=None):
+    """`steps` evenly spaced values from `start` to `end` inclusive (in out's dtype when `out` is given)."""
+    _check_steps("linspace", steps)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    return _finish(np.linspace(start, end, int(steps)).astype(_np_dtype(dtype)), requires_grad, device)
+    if out is not None:
+        np_dtype = _out_dtype("linspace", out, dtype).numpy_dtype
+        return _into("linspace", out, np.linspace(start, end, int(steps)).astype(np_dtype), device)
+    return _finish(np.linspace(start, end, int(steps)).astype(_np_dtype(dtype, fn="linspace")), requires_grad, device)
 
 
-def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_grad=False):
-    """`steps` values spaced evenly on a log scale from base**start to base**end."""
-    return _finish(np.logspace(start, end, int(steps), base=base).astype(_np_dtype(dtype)), requires_grad, device)
+def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_grad=False, out=None):
+    """`steps` values spaced evenly on a log scale from base**start to base**end (in out's dtype
+    when `out` is given)."""
+    _check_steps("logspace", steps)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    values = np.logspace(start, end, int(steps), base=base)
+    if out is not None:
+        return _into("logspace", out, values.astype(_out_dtype("logspace", out, dtype).numpy_dtype), device)
+    return _finish(values.astype(_np_dtype(dtype, fn="logspace")), requires_grad, device)
 
 
-def _like(t, dtype):
-    return t.dtype if dtype is None else _dtype.to_dtype(dtype)
+def _like(t, dtype, fn="empty_like"):
+    dtype = _dtype.dtype_arg(dtype, fn)
+    return t.dtype if dtype is None else dtype
 
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Zeros of `input`'s shape and dtype."""
-    return _filled((input.shape,), 0, _like(input, dtype), requires_grad, device=device)
+    return _filled((input.shape,), 0, _like(input, dtype, "zeros_like"), requires_grad, device=device)
 
 
 def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Ones of `input`'s shape and dtype."""
-    return _filled((input.shape,), 1, _like(input, dtype), requires_grad, device=device)
+    return _filled((input.shape,), 1, _like(input, dtype, "ones_like"), requires_grad, device=device)
 
 
 def empty_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
@@ -294,32 +381,42 @@ def empty_like(input, dtype=None, device=None, requires_grad=False, memory_forma
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, memory_format=None):
     """`fill_value` in `input`'s shape and dtype."""
-    return _filled((input.shape,), fill_value, _like(input, dtype), requires_grad, device=device)
+    return _filled((input.shape,), fill_value, _like(input, dtype, "full_like"), requires_grad, device=device)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    """Uniform samples in [0, 1)."""
-    arr = _random.rng(generator).random(_size(size)).astype(_np_dtype(dtype))
-    return _finish(arr, requires_grad, device)
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """Uniform samples in [0, 1) (written into `out`, in its dtype, when given)."""
+    np_dtype = _out_dtype("rand", out, dtype).numpy_dtype if out is not None else _np_dtype(dtype, fn="rand")
+    _random_float("rand", np_dtype)
+    arr = _random.rng(generator).random(_size(size)).astype(np_dtype)
+    return _into("rand", out, arr, device) if out is not None else _finish(arr, requires_grad, device)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    """Standard normal samples."""
-    arr = _random.rng(generator).standard_normal(_size(size)).astype(_np_dtype(dtype))
-    return _finish(arr, requires_grad, device)
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """Standard normal samples (written into `out`, in its dtype, when given)."""
+    np_dtype = _out_dtype("randn", out, dtype).numpy_dtype if out is not None else _np_dtype(dtype, fn="randn")
+    _random_float("randn", np_dtype)
+    arr = _random.rng(generator).standard_normal(_size(size)).astype(np_dtype)
+    return _into("randn", out, arr, device) if out is not None else _finish(arr, requires_grad, device)
 
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
-    """Integers uniform in [low, high) (int64 unless dtype is given): randint(high, size) or
-    randint(low, high, size)."""
+def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """Integers uniform in [low, high) (int64 unless dtype is given; out's dtype when `out` is
+    given): randint(high, size) or randint(low, high, size)."""
     if size is None:
         if high is None or not isinstance(high, (tuple, list)):
             raise TypeError("randint() missing required argument 'size'")
         low, high, size = 0, low, high
     elif high is None:
         low, high = 0, low
-    arr = _random.rng(generator).integers(low, high, size=_size((size,)))
-    return _finish(arr.astype(_np_dtype(dtype, _dtype.int64)), requires_grad, device)
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if out is not None:
+        np_dtype = _out_dtype("randint", out, dtype).numpy_dtype
+    else:
+        np_dtype = _np_dtype(dtype, _dtype.int64, "randint")
+    arr = _random.rng(generator).integers(low, high, size=_size((size,))).astype(np_dtype)
+    return _into("randint", out, arr, device) if out is not None else _finish(arr, requires_grad, device)
 
 
 def rand_like(input, dtype=None, generator=None, requires_grad=False, device=None, memory_format=None):
@@ -343,19 +440,29 @@ def randint_like(input, low, high=None, dtype=None, generator=None, requires_gra
                    requires_grad=requires_grad, device=device)
 
 
-def normal(mean, std, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
-    """Normal samples with the given mean and std (numbers with a size, or tensors)."""
+def normal(mean, std, size=None, *, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """Normal samples with the given mean and std (numbers with a size, or tensors; written into
+    `out`, in its dtype, when given)."""
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
     if size is None:
         size = np.broadcast_shapes(np.shape(m), np.shape(s))
-    if dtype is None:
-        dtype = mean.dtype if isinstance(mean, Tensor) else std.dtype if isinstance(std, Tensor) else None
-    arr = _random.rng(generator).normal(m, s, size=_size((size,)))
-    return _finish(arr.astype(_np_dtype(dtype)), requires_grad, device)
+    if out is not None:
+        np_dtype = _out_dtype("normal", out, dtype, (mean, std)).numpy_dtype
+    else:
+        if dtype is None:
+            dtype = mean.dtype if isinstance(mean, Tensor) else std.dtype if isinstance(std, Tensor) else None
+        np_dtype = _np_dtype(dtype, fn="normal")
+    _random_float("normal", np_dtype)
+    arr = _random.rng(generator).normal(m, s, size=_size((size,))).astype(np_dtype)
+    return _into("normal", out, arr, device) if out is not None else _finish(arr, requires_grad, device)
 
 
-def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
-    """A random permutation of 0..n-1 (int64)."""
-    arr = _random.rng(generator).permutation(int(n))
-    return _finish(arr.astype(_np_dtype(dtype, _dtype.int64)), requires_grad, device)
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """A random permutation of 0..n-1 (int64; out's dtype when `out` is given)."""
+    if out is not None:
+        np_dtype = _out_dtype("randperm", out, dtype).numpy_dtype
+    else:
+        np_dtype = _np_dtype(dtype, _dtype.int64, "randperm")
+    arr = _random.rng(generator).permutation(_size((n,))[0]).astype(np_dtype)
+    return _into("randperm", out, arr, device) if out is not None else _finish(arr, requires_grad, device)

@@ -82,11 +82,12 @@ def from_numpy(np_dtype):
 
 
 def to_dtype(value):
-    """Accepts a pyautograd dtype, a NumPy dtype, a Python type (float/int/bool) or a name."""
+    """Accepts a pyautograd dtype, a NumPy dtype, a Python type (float/int/bool) or a name.
+    Python's float is float64 (as in PyTorch, whatever the default dtype)."""
     if value.__class__ is dtype:
         return value
     if value is builtins.float:
-        return _default[0]
+        return float64
     if value is builtins.int:
         return int64
     if value is builtins.bool:
@@ -98,14 +99,35 @@ def to_dtype(value):
     return from_numpy(value)
 
 
+def dtype_arg(value, fn):
+    """A public ``dtype=`` argument read as PyTorch's argument parser reads it: a pyautograd dtype,
+    or Python's float (float64), int (int64) or bool; None stays None. Anything else -- a name
+    such as "float32" or a NumPy dtype -- is a TypeError naming `fn`, as in PyTorch (accepting
+    them would make code that runs here fail under PyTorch)."""
+    if value is None or value.__class__ is dtype:
+        return value
+    if value is builtins.float:
+        return float64
+    if value is builtins.int:
+        return int64
+    if value is builtins.bool:
+        return bool
+    if value is builtins.complex:
+        raise TypeError(f"{fn}(): complex dtypes are not supported")
+    raise TypeError(f"{fn}(): argument 'dtype' must be torch.dtype, not {type(value).__name__}")
+
+
 def get_default_dtype():
     """The dtype of floating tensors created from Python floats (float32 unless changed)."""
     return _default[0]
 
 
 def set_default_dtype(d):
-    """Sets the default floating dtype (float32 or float64, as PyTorch allows; float16 too)."""
-    d = to_dtype(d)
+    """Sets the default floating dtype (float32 or float64, as PyTorch allows; float16 too).
+    Only a pyautograd dtype is accepted (float, a name or a NumPy type: TypeError, as PyTorch)."""
+    if d.__class__ is not dtype:
+        raise TypeError(f"invalid dtype object: only floating-point types are supported as the default type "
+                        f"(got {d!r}; pass a dtype such as torch.float64)")
     if not d.is_floating_point:
         raise TypeError(f"only floating-point types are supported as the default type, got {d}")
     _default[0] = d

@@ -62,6 +62,8 @@ def save(obj, f, _use_torch_format=False):
         return
     path = _write_target(os.fspath(f))
     directory = os.path.dirname(path)
+    if not os.path.isdir(directory or "."):
+        raise RuntimeError(f"Parent directory {directory} does not exist.")
     prefix = _tmp_prefix(path)
     _remove_stale_temps(directory, prefix)
     fd, tmp = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}-", suffix=".pt", dir=directory)

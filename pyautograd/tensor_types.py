@@ -118,7 +118,12 @@ def _type_method(self, dtype=None, non_blocking=False, **kwargs):
         if prefix != "torch" or name not in TYPE_NAMES:
             raise ValueError(f"invalid type: '{dtype}'")
         return self.to(_dtype._BY_NAME[TYPE_NAMES[name]])
-    return self.to(_dtype.to_dtype(dtype))
+    if isinstance(dtype, _dtype.dtype):
+        return self.to(dtype)
+    if isinstance(dtype, type):  # float, np.float32...: PyTorch's ValueError, naming the type
+        module = "" if dtype.__module__ == "builtins" else f"{dtype.__module__}."
+        raise ValueError(f"invalid type: '{module}{dtype.__qualname__}'")
+    raise TypeError(f"dtype must be a type, str, or dtype object (got {type(dtype).__name__})")
 
 
 class _VariableMeta(type):

@@ -6,6 +6,7 @@ surface issue); a case where both libraries accept the call passes too (it guard
 one starting to raise)."""
 import warnings
 
+import numpy as np
 import pytest
 
 import pyautograd as pg
@@ -118,6 +119,34 @@ MISUSE = {
  "zero_grad none": lambda t: t.optim.SGD([], lr=0.1),
  "sgd lr neg": lambda t: t.optim.SGD([t.nn.Parameter(t.ones(2))], lr=-1),
  "adam beta": lambda t: t.optim.Adam([t.nn.Parameter(t.ones(2))], betas=(1.5, 0.9)),
+ # a second audit (factories, conversions, data, checkpoints)
+ "tensor None": lambda t: t.tensor(None),
+ "tensor list with None": lambda t: t.tensor([[1], [None]]),
+ "tensor dict": lambda t: t.tensor({}),
+ "arange to inf": lambda t: t.arange(0, float("inf")),
+ "arange to nan": lambda t: t.arange(0, float("nan")),
+ "linspace float steps": lambda t: t.linspace(0, 1, 2.5),
+ "logspace float steps": lambda t: t.logspace(0, 1, 2.0),
+ "eye negative n": lambda t: t.eye(-1),
+ "eye negative m": lambda t: t.eye(2, -1),
+ "randperm negative": lambda t: t.randperm(-1),
+ "randint empty range": lambda t: t.randint(5, 2, (3,)),
+ "int of two elements": lambda t: int(t.ones(2)),
+ "float of no element": lambda t: float(t.ones(0)),
+ "item of two elements": lambda t: t.ones(2).item(),
+ "pad crops past the size": lambda t: t.nn.functional.pad(t.ones(3), (-2, -2)),
+ "pad crops to empty": lambda t: t.nn.functional.pad(t.ones(3), (-3, 0)),
+ "rnn 4d input": lambda t: t.nn.RNN(3, 4)(t.ones(5, 2, 3, 1)),
+ "TensorDataset sizes": lambda t: t.utils.data.TensorDataset(t.ones(2), t.ones(3)),
+ "save to a missing directory": lambda t: t.save({}, "/nonexistent-pyautograd-dir/x.pt"),
+ "bitwise not float": lambda t: ~t.tensor([1.0]),
+ "lerp end dtype": lambda t: t.lerp(t.ones(2), t.ones(2, dtype=t.float64), 0.5),
+ "lerp weight dtype": lambda t: t.lerp(t.ones(2), t.ones(2), t.ones(2, dtype=t.float64)),
+ "lerp int end": lambda t: t.lerp(t.ones(2), t.ones(2, dtype=t.int64), 0.5),
+ "type(float)": lambda t: t.ones(2).type(float),
+ "type(np.float32)": lambda t: t.ones(2).type(np.float32),
+ "type(3)": lambda t: t.ones(2).type(3),
+ "fmod int by zero": lambda t: t.fmod(t.tensor([1, 2]), 0),
 }
 
 

@@ -6,7 +6,9 @@ retain_grad) are installed here, and the ops build their nodes with it. The user
 tools (Function, gradcheck, functional, anomaly mode, graph drawing) live in
 pyautograd.autograd, above the ops. Importing this package installs the methods.
 """
+from .. import _creation
 from .._tensor import Tensor
-from . import tensor_methods
+from . import grad_mode, tensor_methods
 
 tensor_methods.install(Tensor)
+_creation.install_grad_mode(grad_mode.is_grad_enabled)

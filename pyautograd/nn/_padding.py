@@ -63,6 +63,10 @@ def pad(input, pad, mode="constant", value=None):
     if mode not in _MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if mode == "constant":
+        for i in range(len(pad) // 2):
+            if input.shape[input.ndim - 1 - i] + pad[2 * i] + pad[2 * i + 1] < 0:
+                raise RuntimeError(f"narrow(): length must be non-negative. (padding {pad} crops more than dim "
+                                   f"{input.ndim - 1 - i} of input shape {list(input.shape)} holds)")
         return constant_pad_nd(input, pad, 0.0 if value is None else value)
     if value is not None and value != 0:
         raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')

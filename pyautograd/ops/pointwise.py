@@ -163,7 +163,15 @@ def _pow_base_grad(grad, self, exponent, result):
     return grad * result * (math.log(self) if self > 0 else math.nan)
 
 
-pow_base = defop("pow_base", "self, exponent", kernels.pow, node_name="PowBackward2",
+def _pow_base_forward(self, exponent):
+    if self.__class__ is float and exponent.dtype.kind in "biu":
+        # a float base to an integer tensor's powers is a tensor of the default dtype (NumPy
+        # would give float64 from the Python float)
+        exponent = exponent.astype(_dtype.get_default_dtype().numpy_dtype)
+    return kernels.pow(self, exponent)
+
+
+pow_base = defop("pow_base", "self, exponent", _pow_base_forward, node_name="PowBackward2",
                  grads={"exponent": _pow_base_grad})
 
 # -- exponentials and logarithms --------------------------------------------------------
@@ -530,10 +538,20 @@ def remainder(input, other):
 
 @public(method=True, inplace=True, out="cast")
 def lerp(input, end, weight):
-    """input + weight * (end - input); `weight` a number (LerpBackward0) or a tensor (LerpBackward1)."""
+    """input + weight * (end - input); `weight` a number (LerpBackward0) or a tensor (LerpBackward1).
+    `end` (and a tensor `weight`) must have input's dtype, as PyTorch requires (no promotion)."""
+    for name, other in (("end", end), ("weight", weight)):
+        if isinstance(other, Tensor) and other.dtype is not input.dtype:
+            raise RuntimeError(f"expected dtype {_TYPE_META[input.dtype.name]} for `{name}` but got dtype "
+                               f"{_TYPE_META[other.dtype.name]}")
     if isinstance(weight, Tensor):
         return lerp_tensor(input, end, weight)
     return lerp_scalar(input, end, weight)
+
+
+# PyTorch's C++ type names, as lerp's dtype message prints them.
+_TYPE_META = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+              "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
 
 
 @public(aliases=("clip",), method=("clamp", "clip"), inplace=("clamp_", "clip_"), out="cast")

@@ -252,7 +252,8 @@ def _std_forward(input, dims, correction, keepdim):
         # the variance of large float32 values overflows where their std does not (3e38 values
         # have a std of 3e38): PyTorch accumulates in double, so redo it in float64
         v = kernels.var(input.astype(np.float64), dims, correction, keepdim)
-        return kernels.sqrt(v).astype(input.dtype)
+        with np.errstate(over="ignore"):  # a std past float32's range is inf, silently, as in PyTorch
+            return kernels.sqrt(v).astype(input.dtype)
     return kernels.sqrt(v)
 
 
@@ -361,13 +362,20 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over all elements, or over `dim` (an int or a tuple; empty: every dim)."""
     input = _product_input(input, dtype)
     if dim is None:
-        return sum_all(input)
-    return sum_dim(input, _reduce_dims(dim, input.ndim, "sum"), bool(keepdim))
+        return _as_bool_if(sum_all(input), dtype)
+    return _as_bool_if(sum_dim(input, _reduce_dims(dim, input.ndim, "sum"), bool(keepdim)), dtype)
+
+
+def _as_bool_if(result, dtype):
+    """sum/prod with dtype=torch.bool give bools, as PyTorch (any / all of the input's truth);
+    the bools are counted (or multiplied) in int64, so the result is that count's truth."""
+    return result.to(_dtype.bool) if dtype is _dtype.bool else result
 
 
 @public(method=True, out="cast")
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean over all elements, or over `dim` (an int or a tuple; empty: every dim)."""
+    dtype = _dtype.dtype_arg(dtype, "mean")
     if dtype is not None:
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
@@ -428,6 +436,7 @@ def _int_dim(op, dim):
 
 def _product_input(input, dtype):
     """The input of sum/prod: cast to `dtype`, or integers and bools widened to int64."""
+    dtype = _dtype.dtype_arg(dtype, "sum")
     if dtype is not None:
         return input.to(dtype)
     if input.dtype.numpy_dtype.kind in "biu":
@@ -440,9 +449,9 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     """The product of all elements (ProdBackward0), or along the int `dim` (ProdBackward1)."""
     input = _product_input(input, dtype)
     if dim is None:
-        return prod_all(input)
+        return _as_bool_if(prod_all(input), dtype)
     dim = wrap_dim(_int_dim("prod", dim), input.ndim, "prod")
-    return prod_dim(input, dim, bool(keepdim))
+    return _as_bool_if(prod_dim(input, dim, bool(keepdim)), dtype)
 
 
 def _extreme(op, input, dim, keepdim, other, whole, along, binary, result_type):
@@ -617,6 +626,7 @@ def logsumexp(input, dim, keepdim=False):
 
 
 def _softmax_input(op, input, dim, dtype):
+    dtype = _dtype.dtype_arg(dtype, op)
     if dtype is not None:
         input = input.to(dtype)
     if not input.dtype.is_floating_point:

@@ -544,18 +544,18 @@ def to(input, *args, **kwargs):
 
     Accepts to(dtype), to(device), to(device, dtype), to(other_tensor) and keywords.
     """
-    dtype = kwargs.get("dtype")
+    dtype = _dtype.dtype_arg(kwargs.get("dtype"), "to")  # a name or a NumPy dtype: TypeError, as PyTorch
     if kwargs.get("device") is not None:
         check_available(kwargs["device"])
     for a in args:
         if isinstance(a, Tensor):
             dtype = a.dtype
-        elif isinstance(a, _dtype.dtype) or a in (float, int, bool):
-            dtype = a
-        elif isinstance(a, str) and a in _dtype._BY_NAME:
+        elif isinstance(a, _dtype.dtype) or a is float or a is int or a is bool:  # identity: np.dtype('f8') == float
             dtype = a
         else:
-            check_available(a)  # the CPU; CUDA and the rest refused as PyTorch's CPU build does
+            # the CPU; CUDA and the rest refused as PyTorch's CPU build does (a string such as
+            # "float64" is read as a device, as PyTorch reads it: "Invalid device string")
+            check_available(a)
     if dtype is None:
         return input
     dtype = _dtype.to_dtype(dtype)
@@ -724,6 +724,7 @@ def roll(input, shifts, dims=None):
 
 
 def _scan_input(input, dim, dtype, op):
+    dtype = _dtype.dtype_arg(dtype, op)
     if dtype is not None:
         input = to(input, dtype)
     elif not input.dtype.is_floating_point:

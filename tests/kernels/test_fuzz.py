@@ -106,11 +106,9 @@ def _agree(c_out, ref_out, scale=1.0):
     return None
 
 
-# Known defects, reported here rather than hidden: each is a real disagreement with PyTorch.
-KNOWN_DEFECTS = {
-    name: "the NumPy reference averages by contracting with window matrices, so an inf input times a "
-          "0 weight gives NaN where PyTorch and the C kernel give inf (issue 13 follow-up)"
-    for name in ("avg_pool", "avg_pool_backward")}
+# Known defects, reported here rather than hidden: each is a real disagreement with PyTorch
+# (name -> reason; none at present).
+KNOWN_DEFECTS = {}
 
 
 def _kernel_names():

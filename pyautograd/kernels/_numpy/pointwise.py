@@ -76,8 +76,9 @@ _UNARY = {
     "square": np.square,
     "reciprocal": np.reciprocal,
     # 0 for NaN, as PyTorch (several passes: its class is "fused")
+    # (a bool's sign is itself, as PyTorch; NumPy has no sign for bool)
     "sign": lambda x: np.where(np.isnan(x), 0, np.sign(x)).astype(x.dtype, copy=False) if x.dtype.kind == "f"
-    else np.sign(x),
+    else x.copy() if x.dtype.kind == "b" else np.sign(x),
     "exp": costly(np.exp),
     "exp2": np.exp2,
     "expm1": costly(np.expm1),

@@ -60,7 +60,10 @@ def xlogy(a, b):
 
 
 def fmod(a, b):
-    """The C remainder a - trunc(a / b) * b (sign of a), elementwise."""
+    """The C remainder a - trunc(a / b) * b (sign of a), elementwise. An integer fmod by zero
+    raises PyTorch's RuntimeError "ZeroDivisionError" (NumPy would return 0)."""
+    if np.result_type(a, b).kind in "biu" and not np.all(b):
+        raise RuntimeError("ZeroDivisionError")
     return _keep(quiet(np.fmod, a, b), _first_array(a, b))
 
 

@@ -1,10 +1,12 @@
 """NumPy reference for pooling: max (with indices), average and adaptive average/max, over
 the last nd axes of an array (every axis before them is a batch axis), nd = len(kernel).
 
-Average pooling, fixed or adaptive, is linear and separable: along each pooled axis it is a
-matrix A (out x in) whose row i holds the window of output i divided by that axis' share of
-the divisor (PyTorch's divisor is the product of per-axis window lengths), so the forward
-contracts each axis with its A and the backward with A^T. Max pooling takes the arg-max over
+Average pooling sums each window tap by tap in the input's dtype and divides by PyTorch's
+divisor, as the C kernel does (a window-matrix contraction would multiply an inf by a 0 weight
+and give NaN, and would not overflow where PyTorch's sum does). Adaptive average pooling is
+linear and separable: along each pooled axis it is a matrix A (out x in) whose row i holds the
+window of output i divided by its length, so the forward contracts each axis with its A and
+the backward with A^T. Max pooling takes the arg-max over
 a strided window view of the -inf padded input; its indices are flat positions within the
 unpadded spatial plane (PyTorch's convention), and its backward adds each gradient at its
 index.
@@ -72,37 +74,63 @@ def _contract(x, matrices):
     return x
 
 
-def _avg_matrices(size, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
+def _avg_geometry(size, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    """(output size, padding widths past each side, the divisor of each output) for average pooling:
+    PyTorch's divisor is the window within the padded input (count_include_pad), the window within
+    the input, or divisor_override; per axis lengths multiply."""
     out = pool_output_size(size, kernel, stride, padding, (1,) * len(kernel), ceil_mode)
-    mats = []
+    widths, divisor = [], np.ones((), np.int64)
     for n, k, s, p, o in zip(size, kernel, stride, padding, out):
-        m = np.zeros((o, n))
-        for i in range(o):
-            start = i * s - p
-            end = min(start + k, n + p)
-            lo, hi = max(start, 0), min(end, n)
-            m[i, lo:hi] = 1.0
-            if divisor_override is None:
-                m[i] /= (end - start) if count_include_pad else (hi - lo)
-        mats.append(m)
+        start = np.arange(o) * s - p
+        end = np.minimum(start + k, n + p)
+        inside = np.minimum(end, n) - np.maximum(start, 0)
+        length = (end - start) if count_include_pad else inside
+        divisor = np.multiply.outer(divisor, length)
+        widths.append((p, max(0, (o - 1) * s + k - n - p) if o else 0))
     if divisor_override is not None:
-        mats[0] = mats[0] / divisor_override
-    return mats
+        divisor = np.full(divisor.shape, divisor_override, np.int64)
+    return out, widths, divisor
+
+
+def _taps(shape, out, stride):
+    """Each window position (tap) and, for it, the slices of a padded array that it covers for
+    every output (one strided slice per axis)."""
+    for tap in np.ndindex(*shape):
+        yield tuple(slice(t, t + (o - 1) * s + 1, s) if o else slice(0, 0) for t, o, s in zip(tap, out, stride))
 
 
 def avg_pool(x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
     """The mean over each window (divisor: the window within the padded input, the window
-    within the input, or divisor_override)."""
+    within the input, or divisor_override): each window is summed in x's dtype, tap by tap
+    in row-major order, then divided -- as PyTorch and the C kernel do, so a sum that overflows
+    gives inf there and here, and an inf input never meets a 0 weight (inf * 0 = NaN)."""
     nd = len(kernel)
-    mats = _avg_matrices(x.shape[x.ndim - nd:], kernel, stride, padding, ceil_mode, count_include_pad,
-                         divisor_override)
-    return np.ascontiguousarray(_contract(x, mats), dtype=x.dtype)
+    xb, lead = _split(x, nd)
+    out, widths, divisor = _avg_geometry(xb.shape[1:], kernel, stride, padding, ceil_mode, count_include_pad,
+                                         divisor_override)
+    xp = np.pad(xb, [(0, 0)] + widths)
+    total = np.zeros((xb.shape[0],) + tuple(out), x.dtype)
+    for cover in _taps(kernel, out, stride):
+        total += xp[(slice(None),) + cover]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = np.where(divisor > 0, total / divisor.astype(x.dtype), x.dtype.type(np.nan))
+    return np.ascontiguousarray(result.reshape(lead + tuple(out)), dtype=x.dtype)
 
 
 def avg_pool_backward(grad, input_size, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
-    """The gradient of avg_pool for an input of spatial size input_size."""
-    mats = _avg_matrices(tuple(input_size), kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)
-    return np.ascontiguousarray(_contract(grad, [m.T for m in mats]), dtype=grad.dtype)
+    """The gradient of avg_pool for an input of spatial size input_size: each output's gradient
+    divided by its divisor, added to every input position of its window."""
+    nd = len(kernel)
+    g, lead = _split(grad, nd)
+    out, widths, divisor = _avg_geometry(tuple(input_size), kernel, stride, padding, ceil_mode, count_include_pad,
+                                         divisor_override)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(divisor > 0, g / divisor.astype(grad.dtype), grad.dtype.type(np.nan))
+    dxp = np.zeros((g.shape[0],) + tuple(n + a + b for n, (a, b) in zip(input_size, widths)), grad.dtype)
+    for cover in _taps(kernel, out, stride):
+        dxp[(slice(None),) + cover] += share
+    crop = tuple(slice(a, a + n) for n, (a, _) in zip(input_size, widths))
+    return np.ascontiguousarray(dxp[(slice(None),) + crop].reshape(lead + tuple(input_size)), dtype=grad.dtype)
 
 
 def _adaptive_bounds(n, o):

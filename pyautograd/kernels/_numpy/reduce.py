@@ -110,14 +110,19 @@ def var(x, axes=None, correction=1, keepdim=False):
     """Variance of x over `axes`: sum((x - mean)^2) / max(N - correction, 0).
 
     Two-pass (the mean first), like NumPy; a zero divisor gives inf, or NaN
-    when the deviations are all 0 too.
+    when the deviations are all 0 too. float32 and float16 are computed in float64 (as
+    PyTorch's CPU kernels and the C kernel accumulate): a mean summed in float32 is off for
+    large values, so a constant vector got a variance far from 0.
     """
     n = _count(x, axes)
+    dtype = x.dtype
+    if dtype.kind == "f" and dtype.itemsize < 8:
+        x = x.astype(np.float64)
     centre = quiet(np.true_divide, _quiet_sum(x, axis=axes, keepdims=True), n)
     dev = quiet(np.subtract, x, centre)
     squares = _quiet_sum(quiet(np.multiply, dev, dev), axis=axes, keepdims=keepdim)
     result = quiet(np.true_divide, squares, _max(n - correction, 0))
-    return np.asarray(result, dtype=x.dtype if x.dtype.kind == "f" else result.dtype)
+    return np.asarray(quiet(np.asarray, result, dtype=dtype if dtype.kind == "f" else result.dtype))
 
 
 def logsumexp(x, axes=None, keepdim=False):

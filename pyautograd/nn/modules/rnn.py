@@ -156,7 +156,7 @@ class RNNBase(Module):
             unbatched = False
         else:
             if input.ndim not in (2, 3):
-                raise RuntimeError(f"{_name(self.mode)}: Expected input to be 2D or 3D, got {input.ndim}D tensor "
+                raise ValueError(f"{_name(self.mode)}: Expected input to be 2D or 3D, got {input.ndim}D tensor "
                                    f"(input of shape {list(input.shape)})")
             unbatched = input.ndim == 2
             if unbatched:

@@ -45,7 +45,9 @@ class TensorDataset(Dataset):
         sizes = [t.shape[0] if t.ndim else None for t in tensors]
         if not tensors or any(s != sizes[0] for s in sizes):
             shapes = ", ".join(str(tuple(t.shape)) for t in tensors)
-            raise ValueError(f"TensorDataset: every tensor needs the same first dimension (got shapes {shapes})")
+            # AssertionError, as PyTorch's `assert all(...), "Size mismatch between tensors"`
+            raise AssertionError(f"Size mismatch between tensors: every tensor needs the same first dimension "
+                                 f"(got shapes {shapes})")
         self.tensors = tensors
 
     def __getitem__(self, index):
