@@ -12,6 +12,7 @@ from . import _dtype
 from ._dtype import (bool, double, float, float16, float32, float64, get_default_dtype, half, int,
                      int8, int16, int32, int64, long, promote_types, set_default_dtype, short, uint8)
 from ._dtype import dtype  # noqa: F401
+from ._dtype import bfloat16  # noqa: F401
 from ._tensor import Tensor
 from ._size import Size
 from ._device import device

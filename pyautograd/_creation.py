@@ -67,7 +67,7 @@ def _infer(data, float_dtype=None):
         _check_int_range(data)
     if arr.dtype == object:
         raise TypeError(f"could not infer dtype of {type(data).__name__} (ragged or non-numeric data)")
-    kind = arr.dtype.kind
+    kind = "f" if arr.dtype == _dtype.NP_BFLOAT16 else arr.dtype.kind
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
         if kind == "f" or kind in "biu":
             return arr
