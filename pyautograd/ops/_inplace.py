@@ -19,7 +19,7 @@ from ..graph import grad_mode
 from ..graph.observers import active as _observing
 
 # PyTorch's scalar type names, as its error messages print them.
-_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long", "int32": "Int",
                  "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 _LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 
