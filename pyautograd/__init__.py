@@ -74,6 +74,12 @@ from . import special, version  # noqa: E402
 from .func import vmap  # noqa: E402
 from .platform_state import (are_deterministic_algorithms_enabled, is_autocast_enabled,  # noqa: E402
                              use_deterministic_algorithms)
+from .platform_state import (autocast_decrement_nesting, autocast_increment_nesting,  # noqa: E402
+                             clear_autocast_cache, get_autocast_cpu_dtype, get_autocast_dtype, get_autocast_gpu_dtype,
+                             is_autocast_cache_enabled, is_autocast_cpu_enabled, set_autocast_cache_enabled,
+                             set_autocast_cpu_dtype, set_autocast_cpu_enabled, set_autocast_dtype,
+                             set_autocast_enabled, set_autocast_gpu_dtype)
+from . import cpu  # noqa: E402
 from .cuda import OutOfMemoryError  # noqa: E402
 # end surface issue 12
 # What `from pyautograd import *` gives and what static readers see: the names imported

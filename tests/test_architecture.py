@@ -33,7 +33,8 @@ LAYERS = [
                  "pyautograd.cuda", "pyautograd.distributions", "pyautograd.func", "pyautograd.jit",
                  "pyautograd.memory_format", "pyautograd.platform_state", "pyautograd.special",
                  "pyautograd.tensor_types", "pyautograd.type_info", "pyautograd.version",
-                 "pyautograd._platform_methods"]),
+                 "pyautograd._platform_methods",
+                 "pyautograd.cpu"]),  # issue 12, mixed precision: torch.cpu.amp
     ("api", ["pyautograd"]),  # the package's __init__: gathers the names users import
 ]
 

@@ -8,6 +8,7 @@ import numpy as np
 from .. import _creation
 from .._dtype import bool as bool_dtype
 from ..ops import linalg, pointwise, reduction, shape
+from ..ops import autocast
 from ..ops.attention import attention_probabilities, scaled_dot_product_fused_attention
 from ._dropout import dropout
 from .attention import SDPBackend, enabled_backends
@@ -57,6 +58,7 @@ def _repeat_heads(t, heads):
     return expanded.reshape(*lead, heads, *t.shape[-2:])
 
 
+@autocast.lower_precision
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
                                  enable_gqa=False):
     """softmax(query @ key^T * scale + mask) @ value, as torch.nn.functional.scaled_dot_product_attention.

@@ -11,6 +11,7 @@ PyTorch's GridSampler2DBackward0.
 import warnings
 
 from .. import _creation
+from ..ops import autocast
 from ..ops.shape import stack
 
 
@@ -58,6 +59,7 @@ def _gather(flat, iy, ix, h, w, c):
     return vals * inside.unsqueeze(1)
 
 
+@autocast.fp32
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
     """input (N, C, H, W) sampled at grid (N, H_out, W_out, 2) -> (N, C, H_out, W_out)."""
     if mode not in ("bilinear", "nearest"):

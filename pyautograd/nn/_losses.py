@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import _dtype
 from ..graph import grad_mode
+from ..ops import autocast
 from ..ops import loss as _ops
 from ..ops import pointwise as _pointwise
 
@@ -116,6 +117,7 @@ def _weighted(loss, weight, input, reduction, mean):
 # -- regression losses ----------------------------------------------------------------------------
 
 
+@autocast.fp32
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean squared error: (input - target) ** 2, averaged ("mean"), summed ("sum") or kept
     elementwise ("none"). A target of another shape broadcasts, with PyTorch's warning.
@@ -131,6 +133,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return _ops.mse_loss(input, target, reduction)
 
 
+@autocast.fp32
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean absolute error: |input - target|, reduced as in mse_loss (weight= likewise)."""
     _warn_if_broadcast(input, target, "l1_loss")
@@ -141,6 +144,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return _reduce(loss, reduction)
 
 
+@autocast.fp32
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """0.5 d**2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target); beta=0 is l1_loss."""
     _warn_if_broadcast(input, target, "smooth_l1_loss")
@@ -153,6 +157,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _ops.smooth_l1_loss(input, target, reduction, float(beta))
 
 
+@autocast.fp32
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """0.5 d**2 where |d| <= delta, else delta (|d| - 0.5 delta) (d = input - target): smooth_l1_loss
     times delta. The result has input's dtype. `weight` (input's shape) scales each element."""
@@ -223,6 +228,7 @@ def _check_index_shapes(op, input, target):
     return target
 
 
+@autocast.fp32
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """Negative log-likelihood of class indices `target` under log-probabilities `input`:
     -weight[t] * input[n, t] per sample.
@@ -248,6 +254,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return out.reshape(target.shape) if reduction == "none" else out
 
 
+@autocast.fp32
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
     """Cross-entropy between logits `input` and `target`: class indices, or class probabilities
@@ -314,6 +321,7 @@ def _cross_entropy_probabilities(input, target, weight, ignore_index, reduction,
     return _pointwise.div_scalar(-terms.sum(), samples) if samples else -terms.sum() * math.nan
 
 
+@autocast.fp32
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """Binary cross-entropy of probabilities `input` against `target` (same shape and dtype):
     -weight * (t log(x) + (1 - t) log(1 - x)), each log clamped at -100 as in PyTorch.
@@ -329,6 +337,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _ops.binary_cross_entropy(input, target, weight, reduction)
 
 
+@autocast.fp32
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
     """Binary cross-entropy from logits, in the stable form (sigmoid and log fused):
@@ -350,6 +359,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     return _ops.binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction)
 
 
+@autocast.fp32
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """Kullback-Leibler divergence of `target` from the log-probabilities `input`:
     target * (log(target) - input), or exp(target) * (target - input) with log_target.

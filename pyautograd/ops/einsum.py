@@ -17,6 +17,7 @@ opt_einsum; the values agree to rounding).
 import string
 
 from .._tensor import Tensor
+from . import autocast
 from ._surface import public
 from .shape import viewable
 
@@ -24,6 +25,7 @@ _LETTERS = frozenset(string.ascii_letters)
 
 
 @public()
+@autocast.lower_precision
 def einsum(*args):
     """einsum(equation, *operands) or einsum(op1, sublist1, op2, sublist2, ..., [sublist_out]).
 

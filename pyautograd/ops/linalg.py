@@ -16,6 +16,7 @@ from .. import kernels
 from .._tensor import Tensor
 from ..graph.grad_mode import is_grad_enabled
 from ..graph.observers import active as _observing
+from . import autocast
 from ._apply import record_computed
 from ._opdef import defop
 from ._surface import public, reflected
@@ -125,6 +126,7 @@ def _placeholder(shape, dtype):
     return array
 
 
+@autocast.lower_precision
 def linear_bias(input, weight, bias):
     """input @ weight.T + bias (2-D input): one fused kernel call, recorded as PyTorch's
     addmm(bias, input, weight.t())."""
@@ -135,6 +137,7 @@ def linear_bias(input, weight, bias):
     return record_computed(linear_addmm.op, (bias, input, t(weight)), (), out)
 
 
+@autocast.lower_precision
 def linear_nobias(input, weight):
     """input @ weight.T (2-D input), recorded as PyTorch's mm(input, weight.t())."""
     _check(input, weight, None)
@@ -143,6 +146,7 @@ def linear_nobias(input, weight):
     return record_computed(linear_mm.op, (input, t(weight)), (), kernels.linear(input._data, weight._data))
 
 
+@autocast.lower_precision
 def linear_relu(input, weight, bias):
     """relu(input @ weight.T + bias) for 2-D input in one kernel call (the GEMM's epilogue adds
     the bias and clamps): what nn.Sequential runs for Linear then ReLU. The graph is the
@@ -179,6 +183,7 @@ baddbmm_op = defop("baddbmm", "input, batch1, batch2, *, beta=1, alpha=1", _badd
 # -- front ends: argument checks and PyTorch's routes through the primitives above --------------------
 
 @public(method=True, out="exact", dunders={"__matmul__": None, "__rmatmul__": reflected})
+@autocast.lower_precision
 def matmul(input, other):
     """The matrix product with NumPy/PyTorch's 1-D and batch broadcasting rules.
 

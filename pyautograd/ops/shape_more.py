@@ -12,6 +12,7 @@ import warnings
 
 from .. import _creation, _dtype, kernels
 from . import shape as S
+from . import autocast
 from . import indexing
 from ._dims import size_args, wrap_dim
 from ._opdef import defop
@@ -335,6 +336,7 @@ _cdist = defop("cdist", "x1, x2, p", kernels.cdist,
                       "x2": lambda grad, x1, x2, result, p: -_cdist_weights(grad, x1, x2, result, p).sum(-3)})
 
 
+@autocast.fp32
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The p-norm distance (p >= 1 finite here) between each row of x1 (..., P, M) and each row of
     x2 (..., R, M): a (..., P, R) tensor."""
