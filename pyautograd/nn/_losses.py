@@ -117,7 +117,6 @@ def _weighted(loss, weight, input, reduction, mean):
 # -- regression losses ----------------------------------------------------------------------------
 
 
-@autocast.fp32
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean squared error: (input - target) ** 2, averaged ("mean"), summed ("sum") or kept
     elementwise ("none"). A target of another shape broadcasts, with PyTorch's warning.
@@ -125,6 +124,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
     Example: ``F.mse_loss(torch.tensor([1., 2.]), torch.tensor([1., 4.]))`` -> ``tensor(2.)``.
     """
+    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(mse_loss, locals())
     _warn_if_broadcast(input, target, "mse_loss")
     reduction = _reduction(reduction, size_average, reduce)
     input, target = _float_operands("mse_loss", input, target)
@@ -133,9 +134,10 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return _ops.mse_loss(input, target, reduction)
 
 
-@autocast.fp32
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean absolute error: |input - target|, reduced as in mse_loss (weight= likewise)."""
+    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(l1_loss, locals())
     _warn_if_broadcast(input, target, "l1_loss")
     reduction = _reduction(reduction, size_average, reduce)
     loss = (input - target).abs()
@@ -144,9 +146,10 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return _reduce(loss, reduction)
 
 
-@autocast.fp32
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """0.5 d**2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target); beta=0 is l1_loss."""
+    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(smooth_l1_loss, locals())
     _warn_if_broadcast(input, target, "smooth_l1_loss")
     reduction = _reduction(reduction, size_average, reduce)
     if beta < 0:
@@ -157,10 +160,11 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _ops.smooth_l1_loss(input, target, reduction, float(beta))
 
 
-@autocast.fp32
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """0.5 d**2 where |d| <= delta, else delta (|d| - 0.5 delta) (d = input - target): smooth_l1_loss
     times delta. The result has input's dtype. `weight` (input's shape) scales each element."""
+    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(huber_loss, locals())
     _warn_if_broadcast(input, target, "huber_loss")
     reduction = _reduction(reduction)
     if delta <= 0:
@@ -228,7 +232,6 @@ def _check_index_shapes(op, input, target):
     return target
 
 
-@autocast.fp32
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """Negative log-likelihood of class indices `target` under log-probabilities `input`:
     -weight[t] * input[n, t] per sample.
@@ -237,6 +240,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     class indices; weight (C,) or None. Samples whose target is ignore_index give 0 and leave
     the mean, which divides by the sum of the kept samples' weights (NaN if none is kept).
     """
+    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(nll_loss, locals())
     reduction = _reduction(reduction, size_average, reduce)
     _check_logits("nll_loss", input)
     target = _class_indices("nll_loss", target)
@@ -254,7 +259,6 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return out.reshape(target.shape) if reduction == "none" else out
 
 
-@autocast.fp32
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
     """Cross-entropy between logits `input` and `target`: class indices, or class probabilities
@@ -265,6 +269,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     (1 - eps) * nll + eps / C * sum_c(-weight[c] * log_softmax_c). Composed as PyTorch composes
     it (log_softmax, nll_loss), so the graph and its hooks are PyTorch's.
     """
+    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(cross_entropy, locals())
     reduction = _reduction(reduction, size_average, reduce)
     if label_smoothing > 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
@@ -321,11 +327,12 @@ def _cross_entropy_probabilities(input, target, weight, ignore_index, reduction,
     return _pointwise.div_scalar(-terms.sum(), samples) if samples else -terms.sum() * math.nan
 
 
-@autocast.fp32
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """Binary cross-entropy of probabilities `input` against `target` (same shape and dtype):
     -weight * (t log(x) + (1 - t) log(1 - x)), each log clamped at -100 as in PyTorch.
     weight broadcasts to input's shape."""
+    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(binary_cross_entropy, locals())
     reduction = _reduction(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.size()}) that is different to the input size "
@@ -337,7 +344,6 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _ops.binary_cross_entropy(input, target, weight, reduction)
 
 
-@autocast.fp32
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
     """Binary cross-entropy from logits, in the stable form (sigmoid and log fused):
@@ -346,6 +352,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     pos_weight (e.g. one per class, (C,)) weighs the positive term and broadcasts along the
     last dimension; weight broadcasts to input's shape. The result has target's dtype.
     """
+    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(binary_cross_entropy_with_logits, locals())
     op = "binary_cross_entropy_with_logits"
     reduction = _reduction(reduction, size_average, reduce)
     if target.shape != input.shape:
@@ -359,7 +367,6 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     return _ops.binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction)
 
 
-@autocast.fp32
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """Kullback-Leibler divergence of `target` from the log-probabilities `input`:
     target * (log(target) - input), or exp(target) * (target - input) with log_target.
@@ -367,6 +374,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     reduction "batchmean" (sum over everything, divided by the batch size) is the true KL
     divergence; "mean" divides by the number of elements, with PyTorch's warning.
     """
+    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(kl_div, locals())
     if size_average is not None or reduce is not None:
         red = legacy_reduction(size_average, reduce)
     else:

@@ -20,8 +20,9 @@ PyTorch's cast cache does.
 
 Primitives are cast in the apply path (``_apply.call`` reads one thread-local slot per op,
 None outside autocast); a front end that PyTorch casts as a whole (matmul, cross_entropy,
-l1_loss...) is declared with ``@lower_precision`` / ``@fp32`` and runs its inner ops with
-autocast off, as PyTorch's autocast re-dispatches below its own key.
+l1_loss...) is declared with ``@lower_precision`` or ``call_fp32`` and runs its inner ops with
+autocast off, as PyTorch's autocast re-dispatches below its own key: the fp32 ones call
+``call_fp32`` from their first line (so no wrapper frame shifts their warnings' stacklevel).
 
 The state is per thread, as PyTorch's: enabled flags and dtypes per device type ("cpu",
 "cuda": CUDA autocast can be switched on and read back, but no op here runs on CUDA, so it
@@ -130,8 +131,24 @@ def _policy(target_of):
 
 lower_precision = _policy(lambda: _state.dtype["cpu"])
 lower_precision.__doc__ = "Declares a front end on PyTorch's CPU lower_precision_fp list (see the module notes)."
-fp32 = _policy(lambda: _dtype.float32)
-fp32.__doc__ = "Declares a front end on PyTorch's CPU fp32 list (see the module notes)."
+
+
+def active():
+    """Whether a CPU autocast region is on in this thread (a front end on the fp32 list asks first)."""
+    return _slot.cast is not None
+
+
+def call_fp32(fn, arguments):
+    """fn(**arguments) with its floating tensors cast to float32 and autocast off inside: how a
+    front end on PyTorch's CPU fp32 list runs under autocast. It is called from the front end's
+    first line, `if autocast.active(): return autocast.call_fp32(f, locals())`, rather than
+    wrapping it, so that outside autocast its warnings keep pointing at the caller's line."""
+    arguments = {k: _cast(v, _dtype.float32) for k, v in arguments.items()}
+    _slot.cast = None
+    try:
+        return fn(**arguments)
+    finally:
+        _slot.cast = _cast_op_inputs
 
 
 def is_enabled(device_type="cuda"):
