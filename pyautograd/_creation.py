@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 
-from . import _device, _dtype, _random
+from . import _device, _dtype, _random, kernels
 from ._tensor import Tensor
 
 
@@ -52,6 +52,13 @@ def _allocating(fn, *args, **kwargs):
         raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: {e}") from None
 
 
+def _cast(arr, np_dtype, copy=True):
+    """arr converted to np_dtype; to bfloat16 through float32 (kernels.astype), as PyTorch converts."""
+    if np_dtype == _dtype.NP_BFLOAT16:
+        return kernels.astype(arr, np_dtype)
+    return arr.astype(np_dtype, copy=copy)
+
+
 def _infer(data, float_dtype=None):
     """An ndarray from Python data, with PyTorch's dtype inference (Python floats become
     `float_dtype` when given -- the requested dtype, converted once -- else the default)."""
@@ -72,7 +79,7 @@ def _infer(data, float_dtype=None):
         if kind == "f" or kind in "biu":
             return arr
     if kind == "f":
-        return arr.astype(float_dtype or _dtype.get_default_dtype().numpy_dtype)
+        return _cast(arr, float_dtype or _dtype.get_default_dtype().numpy_dtype)
     if kind in "iu":
         return arr.astype(np.int64)
     if kind == "b":
@@ -150,7 +157,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
                       ".detach() or sourceTensor.clone().detach().requires_grad_(True), rather than "
                       "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
     arr = _infer(data, _np_dtype(dtype) if dtype is not None else None)
-    arr = arr.astype(_np_dtype(dtype), copy=True) if dtype is not None else np.array(arr, copy=True)
+    arr = _cast(arr, _np_dtype(dtype)) if dtype is not None else np.array(arr, copy=True)
     return _finish(arr, requires_grad, device)
 
 
@@ -163,7 +170,7 @@ def as_tensor(data, dtype=None, device=None):
         return from_numpy(data)
     arr = _infer(data, _np_dtype(dtype) if dtype is not None else None)
     if dtype is not None:
-        arr = arr.astype(_np_dtype(dtype), copy=False)
+        arr = _cast(arr, _np_dtype(dtype), copy=False)
     return Tensor._wrap(np.asarray(arr))
 
 

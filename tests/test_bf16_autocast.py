@@ -62,6 +62,24 @@ def test_rounding_is_to_nearest_even():
     assert P.tensor([3.1234567], dtype=P.float32).to(P.bfloat16).item() == 3.125
 
 
+def test_conversion_goes_through_float32_as_torch():
+    # 1 + 2**-8 + 2**-30: float32 makes it the tie 1 + 2**-8, which rounds to even (1.0);
+    # a direct float64 -> bfloat16 rounding would give 1 + 2**-7. PyTorch converts via float.
+    v = 1 + 2 ** -8 + 2 ** -30
+    assert P.tensor([v], dtype=P.bfloat16).item() == 1.0
+    assert P.tensor([v], dtype=P.float64).bfloat16().item() == 1.0
+    assert P.as_tensor([v], dtype=P.bfloat16).item() == 1.0
+    assert P.tensor([2 ** 24 + 1 + 2 ** 17]).bfloat16().item() == 16908288.0
+
+
+def test_anomaly_mode_finds_bfloat16_nans():
+    y = P.tensor([0.0], dtype=P.bfloat16, requires_grad=True)
+    with pytest.warns(UserWarning, match="Anomaly Detection"):
+        with P.autograd.detect_anomaly():
+            with pytest.raises(RuntimeError, match="'LogBackward0' returned nan values"):
+                (y.log() * 0).sum().backward()
+
+
 @pytest.mark.parametrize("other, expected", [
     (lambda: P.ones(3, dtype=P.float16), P.float32),
     (lambda: P.ones(3), P.float32),

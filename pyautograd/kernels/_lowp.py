@@ -32,7 +32,7 @@ _ndarray = np.ndarray
 # Kernels NumPy runs on bfloat16 directly: shape moves and views, copies, selection,
 # padding, and the indexed writes, whose additions PyTorch rounds one at a time too.
 MOVES = frozenset((
-    "astype", "broadcast_copy", "channel_shuffle", "concatenate", "constant_pad", "contiguous", "copy",
+    "broadcast_copy", "channel_shuffle", "concatenate", "constant_pad", "contiguous", "copy",
     "diag_embed", "diagonal", "diagonal_backward", "expand", "flip", "gather", "getitem", "index_add",
     "index_add_zeros", "index_copy", "index_fill", "index_put", "index_select", "masked_fill",
     "masked_select", "nonzero", "one_hot", "permute", "pixel_shuffle", "pixel_unshuffle", "reshape", "roll",
@@ -123,8 +123,22 @@ def has_low(args, kwargs):
     return False
 
 
+def _astype(np_fn):
+    """astype: to bfloat16 through float32, as PyTorch converts (c10::BFloat16 is made from a
+    float), so a float64 or int64 value rounds as there: 1 + 2**-8 + 2**-30 becomes 1.0 (the
+    float32 tie rounds to even), where ml_dtypes' direct cast gives 1.0078125."""
+    def astype(x, dtype):
+        if dtype == BFLOAT16 and x.dtype is not _FLOAT32 and x.dtype is not BFLOAT16:
+            x = x.astype(_FLOAT32)
+        return np_fn(x, dtype)
+    astype.__doc__ = np_fn.__doc__
+    return astype
+
+
 def numpy_only(name, np_fn):
     """`np_fn` (a kernel without a C implementation) computing bfloat16 arguments in float32."""
+    if name == "astype":
+        return _astype(np_fn)
     if name in MOVES:
         return np_fn
 
