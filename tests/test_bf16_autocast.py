@@ -409,3 +409,31 @@ def test_autocast_state_matches_torch(torch):
     for T in (P, torch):
         with T.autocast("cpu"):
             assert T.is_autocast_enabled("cpu") and not T.is_autocast_enabled()
+
+
+def test_autocast_pad_and_recurrent_dtypes_match_torch(torch):
+    rng = np.random.default_rng(4)
+    img, vol, seq = (rng.standard_normal(s).astype(np.float32) for s in [(1, 2, 4, 4), (1, 2, 3, 4, 4), (2, 5, 4)])
+    results = {}
+    for T in (P, torch):
+        T.manual_seed(0)
+        mods = {"lstm": T.nn.LSTM(4, 3, batch_first=True), "gru": T.nn.GRU(4, 3, batch_first=True),
+                "rnn": T.nn.RNN(4, 3, batch_first=True), "lstm_cell": T.nn.LSTMCell(4, 3),
+                "gru_cell": T.nn.GRUCell(4, 3), "rnn_cell": T.nn.RNNCell(4, 3)}
+        if T is torch:  # PyTorch's modules get pyautograd's weights
+            for name, mod in mods.items():
+                for (_, q), (_, p) in zip(mod.named_parameters(), results["ours"][1][name].named_parameters()):
+                    q.data = torch.tensor(p.detach().numpy())
+        out = {}
+        with T.autocast("cpu"):
+            for mode in ("reflect", "replicate", "circular", "constant"):
+                for label, data, pad in (("2d", img, (1, 1, 1, 1)), ("1d", img[0], (1, 1)), ("3d", vol, (1,) * 6)):
+                    out[f"pad {mode} {label}"] = T.nn.functional.pad(T.tensor(data), pad, mode=mode)
+            for name, mod in mods.items():
+                o = mod(T.tensor(seq[:, 0] if "cell" in name else seq))
+                out[name] = o[0] if isinstance(o, tuple) else o
+        results["ours" if T is P else "torch"] = (out, mods)
+    ours, theirs = results["ours"][0], results["torch"][0]
+    for key in theirs:
+        assert str(ours[key].dtype) == str(theirs[key].dtype), key
+        np.testing.assert_allclose(_f32(ours[key]), theirs[key].detach().float().numpy(), atol=2 ** -6, err_msg=key)

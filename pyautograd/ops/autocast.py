@@ -143,12 +143,21 @@ def call_fp32(fn, arguments):
     front end on PyTorch's CPU fp32 list runs under autocast. It is called from the front end's
     first line, `if autocast.active(): return autocast.call_fp32(f, locals())`, rather than
     wrapping it, so that outside autocast its warnings keep pointing at the caller's line."""
-    arguments = {k: _cast(v, _dtype.float32) for k, v in arguments.items()}
+    return _call_off({k: _cast(v, _dtype.float32) for k, v in arguments.items()}, fn)
+
+
+def _call_off(arguments, fn):
     _slot.cast = None
     try:
         return fn(**arguments)
     finally:
         _slot.cast = _cast_op_inputs
+
+
+def lower(x):
+    """x (a tensor, or a tuple/list of them) cast to the CPU autocast dtype where autocast casts
+    (floating, not float64): for a front end that casts some of its inputs itself."""
+    return _cast(x, _state.dtype["cpu"])
 
 
 def is_enabled(device_type="cuda"):
