@@ -246,7 +246,11 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
                         return c_fn(*args, **kwargs)
                     except Unsupported:  # arguments only the reference takes (e.g. mixed dtypes)
                         pass
-            if low is not None and len(args) > p and _lowp.has_low((args[p],), None):
+            try:  # free where nothing raises (3.11); the argument may be missing or a number
+                is_low = args[p].dtype is low
+            except (IndexError, AttributeError):
+                is_low = False
+            if is_low:
                 return in_float32(dispatch, name, args, kwargs)
             return np_fn(*args, **kwargs)
     else:
@@ -265,7 +269,11 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
                             return c_fn(*args, **kwargs)
                         except Unsupported:  # e.g. more dims than C takes (reliability, issue 18)
                             pass
-            if low is not None and _lowp.has_low((args[i], args[j]), None):
+            try:  # free where nothing raises (3.11)
+                is_low = args[i].dtype is low or args[j].dtype is low
+            except (IndexError, AttributeError):  # a number among them, or a keyword argument
+                is_low = low is not None and _lowp.has_low(args, kwargs)
+            if is_low:
                 return in_float32(dispatch, name, args, kwargs)
             return np_fn(*args, **kwargs)
     dispatch.__name__ = name

@@ -124,7 +124,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
     Example: ``F.mse_loss(torch.tensor([1., 2.]), torch.tensor([1., 4.]))`` -> ``tensor(2.)``.
     """
-    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
         return autocast.call_fp32(mse_loss, locals())
     _warn_if_broadcast(input, target, "mse_loss")
     reduction = _reduction(reduction, size_average, reduce)
@@ -136,7 +136,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean absolute error: |input - target|, reduced as in mse_loss (weight= likewise)."""
-    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
         return autocast.call_fp32(l1_loss, locals())
     _warn_if_broadcast(input, target, "l1_loss")
     reduction = _reduction(reduction, size_average, reduce)
@@ -148,7 +148,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """0.5 d**2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target); beta=0 is l1_loss."""
-    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
         return autocast.call_fp32(smooth_l1_loss, locals())
     _warn_if_broadcast(input, target, "smooth_l1_loss")
     reduction = _reduction(reduction, size_average, reduce)
@@ -163,7 +163,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """0.5 d**2 where |d| <= delta, else delta (|d| - 0.5 delta) (d = input - target): smooth_l1_loss
     times delta. The result has input's dtype. `weight` (input's shape) scales each element."""
-    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
         return autocast.call_fp32(huber_loss, locals())
     _warn_if_broadcast(input, target, "huber_loss")
     reduction = _reduction(reduction)
@@ -240,7 +240,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     class indices; weight (C,) or None. Samples whose target is ignore_index give 0 and leave
     the mean, which divides by the sum of the kept samples' weights (NaN if none is kept).
     """
-    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
         return autocast.call_fp32(nll_loss, locals())
     reduction = _reduction(reduction, size_average, reduce)
     _check_logits("nll_loss", input)
@@ -269,7 +269,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     (1 - eps) * nll + eps / C * sum_c(-weight[c] * log_softmax_c). Composed as PyTorch composes
     it (log_softmax, nll_loss), so the graph and its hooks are PyTorch's.
     """
-    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
         return autocast.call_fp32(cross_entropy, locals())
     reduction = _reduction(reduction, size_average, reduce)
     if label_smoothing > 1.0:
@@ -331,7 +331,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     """Binary cross-entropy of probabilities `input` against `target` (same shape and dtype):
     -weight * (t log(x) + (1 - t) log(1 - x)), each log clamped at -100 as in PyTorch.
     weight broadcasts to input's shape."""
-    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
         return autocast.call_fp32(binary_cross_entropy, locals())
     reduction = _reduction(reduction, size_average, reduce)
     if target.shape != input.shape:
@@ -352,7 +352,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     pos_weight (e.g. one per class, (C,)) weighs the positive term and broadcasts along the
     last dimension; weight broadcasts to input's shape. The result has target's dtype.
     """
-    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
         return autocast.call_fp32(binary_cross_entropy_with_logits, locals())
     op = "binary_cross_entropy_with_logits"
     reduction = _reduction(reduction, size_average, reduce)
@@ -374,7 +374,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     reduction "batchmean" (sum over everything, divided by the batch size) is the true KL
     divergence; "mean" divides by the number of elements, with PyTorch's warning.
     """
-    if autocast.active():  # PyTorch's CPU autocast runs it in float32
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
         return autocast.call_fp32(kl_div, locals())
     if size_average is not None or reduce is not None:
         red = legacy_reduction(size_average, reduce)

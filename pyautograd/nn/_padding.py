@@ -68,7 +68,7 @@ def pad(input, pad, mode="constant", value=None):
     if value is not None and value != 0:
         raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     _check_non_constant(input, pad, mode)
-    if autocast.active() and (mode == "replicate" or (mode == "reflect" and len(pad) <= 4)):
+    if autocast.on[0] and autocast.active() and (mode == "replicate" or (mode == "reflect" and len(pad) <= 4)):
         # PyTorch's CPU autocast runs replication_pad1d-3d and reflection_pad1d/2d in float32
         return autocast.call_fp32(_PAD, locals())
     out = input

@@ -36,6 +36,9 @@ class _AutocastSlot(threading.local):
 
 
 autocast_slot = _AutocastSlot()
+# How many threads have CPU autocast on: while none has (almost always), an op pays one list
+# read for autocast, not a thread-local attribute read.
+autocast_threads = [0]
 
 
 def _bad_argument(op, value):
@@ -82,9 +85,10 @@ def _arrays(op, inputs):
 
 def call(op, inputs, params):
     """Runs op forward on `inputs` (tensors or numbers) with plain `params`; builds the graph."""
-    cast = autocast_slot.cast
-    if cast is not None:
-        inputs = cast(op, inputs)
+    if autocast_threads[0]:
+        cast = autocast_slot.cast
+        if cast is not None:
+            inputs = cast(op, inputs)
     arrays = None
     if op.fast:
         # The common cases need no promotion work: a float tensor alone, with a Python number,

@@ -20,16 +20,15 @@ PyTorch's cast cache does.
 
 Primitives are cast in the apply path (``_apply.call`` reads one thread-local slot per op,
 None outside autocast); a front end that PyTorch casts as a whole (matmul, cross_entropy,
-l1_loss...) is declared with ``@lower_precision`` or ``call_fp32`` and runs its inner ops with
-autocast off, as PyTorch's autocast re-dispatches below its own key: the fp32 ones call
-``call_fp32`` from their first line (so no wrapper frame shifts their warnings' stacklevel).
+l1_loss...) calls ``call_lower`` or ``call_fp32`` from its first line and runs its inner ops
+with autocast off, as PyTorch's autocast re-dispatches below its own key. The first-line
+test costs one list read while no thread has autocast on (a wrapper would cost a frame and
+the arguments' repacking on every call, and shift the front end's warnings' stacklevel).
 
 The state is per thread, as PyTorch's: enabled flags and dtypes per device type ("cpu",
 "cuda": CUDA autocast can be switched on and read back, but no op here runs on CUDA, so it
 casts nothing), the cache flag and the nesting depth.
 """
-import functools
-import inspect
 import threading
 
 from .. import _dtype
@@ -107,49 +106,37 @@ def _cast_op_inputs(op, inputs):
     return [_cast(x, target) for x in inputs]
 
 
-def _policy(target_of):
-    def decorate(fn):
-        @functools.wraps(fn)
-        def run(*args, **kwargs):
-            if _slot.cast is None:
-                return fn(*args, **kwargs)
-            target = target_of()
-            args = [_cast(a, target) for a in args]
-            kwargs = {k: _cast(v, target) for k, v in kwargs.items()}
-            _slot.cast = None  # PyTorch runs the op's own ops below the autocast key
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                _slot.cast = _cast_op_inputs
-        # The front end stands for fn everywhere (exports, surface checks): fn's signature, but
-        # no __wrapped__ pointing past it (the surface unwraps only its own out= wrappers).
-        run.__signature__ = inspect.signature(fn)
-        del run.__wrapped__
-        return run
-    return decorate
+def call_lower(fn, arguments, varargs=()):
+    """fn(*varargs, **arguments) with its floating tensors cast to the CPU autocast dtype and
+    autocast off inside: how a front end on PyTorch's CPU lower_precision_fp list (matmul,
+    linear, einsum, scaled_dot_product_attention) runs under autocast. Called from its first
+    line: `if autocast.on[0] and autocast.active(): return autocast.call_lower(f, locals())`."""
+    target = _state.dtype["cpu"]
+    return _call_off({k: _cast(v, target) for k, v in arguments.items()}, fn, _cast(varargs, target))
 
 
-lower_precision = _policy(lambda: _state.dtype["cpu"])
-lower_precision.__doc__ = "Declares a front end on PyTorch's CPU lower_precision_fp list (see the module notes)."
+# How many threads have CPU autocast on (the apply path's gate): a front end tests
+# `autocast.on[0] and autocast.active()`, one list read while no thread has it on.
+on = _apply.autocast_threads
+_count_lock = threading.Lock()
 
 
 def active():
-    """Whether a CPU autocast region is on in this thread (a front end on the fp32 list asks first)."""
+    """Whether a CPU autocast region is on in this thread (a front end on a list asks first)."""
     return _slot.cast is not None
 
 
 def call_fp32(fn, arguments):
     """fn(**arguments) with its floating tensors cast to float32 and autocast off inside: how a
     front end on PyTorch's CPU fp32 list runs under autocast. It is called from the front end's
-    first line, `if autocast.active(): return autocast.call_fp32(f, locals())`, rather than
-    wrapping it, so that outside autocast its warnings keep pointing at the caller's line."""
+    first line, `if autocast.on[0] and autocast.active(): return autocast.call_fp32(f, locals())`."""
     return _call_off({k: _cast(v, _dtype.float32) for k, v in arguments.items()}, fn)
 
 
-def _call_off(arguments, fn):
+def _call_off(arguments, fn, varargs=()):
     _slot.cast = None
     try:
-        return fn(**arguments)
+        return fn(*varargs, **arguments)
     finally:
         _slot.cast = _cast_op_inputs
 
@@ -167,9 +154,14 @@ def is_enabled(device_type="cuda"):
 
 def set_enabled(device_type, enabled):
     """Switches autocast for `device_type` on or off in this thread."""
-    _state.enabled[_device(device_type)] = bool(enabled)
+    device_type, enabled = _device(device_type), bool(enabled)
+    was = _state.enabled[device_type]
+    _state.enabled[device_type] = enabled
     if device_type == "cpu":
         _slot.cast = _cast_op_inputs if enabled else None
+        if enabled != was:
+            with _count_lock:
+                on[0] += 1 if enabled else -1
 
 
 def get_dtype(device_type):

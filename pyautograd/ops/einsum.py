@@ -25,7 +25,6 @@ _LETTERS = frozenset(string.ascii_letters)
 
 
 @public()
-@autocast.lower_precision
 def einsum(*args):
     """einsum(equation, *operands) or einsum(op1, sublist1, op2, sublist2, ..., [sublist_out]).
 
@@ -35,6 +34,8 @@ def einsum(*args):
     summed over, and a letter repeated in one operand takes its diagonal.
     Example: einsum('bij,bjk->bik', a, b) is a batched matrix product.
     """
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in the low dtype
+        return autocast.call_lower(einsum, {}, args)
     equation, operands = _arguments(args)
     lhs, _, rhs = equation.replace(" ", "").partition("->")
     explicit = "->" in equation

@@ -126,10 +126,11 @@ def _placeholder(shape, dtype):
     return array
 
 
-@autocast.lower_precision
 def linear_bias(input, weight, bias):
     """input @ weight.T + bias (2-D input): one fused kernel call, recorded as PyTorch's
     addmm(bias, input, weight.t())."""
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in the low dtype
+        return autocast.call_lower(linear_bias, locals())
     _check(input, weight, bias)  # PyTorch's errors (dtypes, shapes), whichever path runs
     if not _fusable(input, weight, bias):
         return linear_addmm(bias, input, t(weight))
@@ -137,20 +138,22 @@ def linear_bias(input, weight, bias):
     return record_computed(linear_addmm.op, (bias, input, t(weight)), (), out)
 
 
-@autocast.lower_precision
 def linear_nobias(input, weight):
     """input @ weight.T (2-D input), recorded as PyTorch's mm(input, weight.t())."""
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in the low dtype
+        return autocast.call_lower(linear_nobias, locals())
     _check(input, weight, None)
     if not _fusable(input, weight, None):
         return linear_mm(input, t(weight))
     return record_computed(linear_mm.op, (input, t(weight)), (), kernels.linear(input._data, weight._data))
 
 
-@autocast.lower_precision
 def linear_relu(input, weight, bias):
     """relu(input @ weight.T + bias) for 2-D input in one kernel call (the GEMM's epilogue adds
     the bias and clamps): what nn.Sequential runs for Linear then ReLU. The graph is the
     unfused one: ReluBackward0 -> AddmmBackward0 -> (bias, input, TBackward0 -> weight)."""
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in the low dtype
+        return autocast.call_lower(linear_relu, locals())
     _check(input, weight, bias)
     if not _fusable(input, weight, bias):
         return relu(linear_addmm(bias, input, t(weight)))
@@ -183,7 +186,6 @@ baddbmm_op = defop("baddbmm", "input, batch1, batch2, *, beta=1, alpha=1", _badd
 # -- front ends: argument checks and PyTorch's routes through the primitives above --------------------
 
 @public(method=True, out="exact", dunders={"__matmul__": None, "__rmatmul__": reflected})
-@autocast.lower_precision
 def matmul(input, other):
     """The matrix product with NumPy/PyTorch's 1-D and batch broadcasting rules.
 
@@ -191,6 +193,8 @@ def matmul(input, other):
     unsqueeze, mm and an in-place squeeze_ (SqueezeBackward4); a batch of matrices times a
     vector (or a vector times a batch) folds the batch into one mv (UnsafeViewBackward0).
     """
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in the low dtype
+        return autocast.call_lower(matmul, locals())
     a, b = input.ndim, other.ndim
     if a == 0 or b == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a}D and {b}D")
