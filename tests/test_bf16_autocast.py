@@ -264,6 +264,10 @@ def test_autocast_cache_reuses_a_weights_cast():
     with P.autocast("cpu", cache_enabled=False):
         a, b = x @ w, x @ w
     assert a.grad_fn.next_functions[1][0] is not b.grad_fn.next_functions[1][0]
+    with P.autocast("cpu"):
+        assert (x @ w).dtype is P.bfloat16
+        with P.autocast("cpu", dtype=P.float16):  # a nested region of another dtype: its own casts
+            assert (x @ w).dtype is P.float16
 
 
 def test_autocast_refusals_and_devices():

@@ -75,11 +75,12 @@ def _cached_cast(x, target):
     """x cast to `target`, through the cast cache for float32 leaves that require grad."""
     if (target is _state.dtype["cpu"] and _state.cache_enabled and x.dtype is _dtype.float32 and x._rg
             and x.grad_fn is None and x._base is None and grad_mode.is_grad_enabled()):
-        hit = _state.cache.get(id(x))
+        key = (id(x), target)  # a nested region of another dtype gets its own casts
+        hit = _state.cache.get(key)
         if hit is not None and hit[0] is x:
             return hit[1]
         cast = x.to(target)
-        _state.cache[id(x)] = (x, cast)  # holding x keeps its id from being reused while cached
+        _state.cache[key] = (x, cast)  # holding x keeps its id from being reused while cached
         return cast
     return x.to(target)
 
@@ -90,7 +91,7 @@ def _cast(x, target):
         if d is not target and d.is_floating_point and d is not _dtype.float64:
             return _cached_cast(x, target)
         return x
-    if isinstance(x, (list, tuple)):
+    if x.__class__ in (list, tuple):  # plain ones: a named tuple (PackedSequence) is left alone
         return x.__class__(_cast(v, target) for v in x)
     return x
 
