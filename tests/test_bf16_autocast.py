@@ -441,3 +441,23 @@ def test_autocast_pad_and_recurrent_dtypes_match_torch(torch):
     for key in theirs:
         assert str(ours[key].dtype) == str(theirs[key].dtype), key
         np.testing.assert_allclose(_f32(ours[key]), theirs[key].detach().float().numpy(), atol=2 ** -6, err_msg=key)
+
+
+def test_autocast_recurrent_packed_and_projected_dtypes_match_torch(torch):
+    # PyTorch's mkldnn layer takes padded LSTM/RNN input only: packed LSTM input without a
+    # projection stays float32, with one (a cast linear layer at the end) it is bfloat16.
+    cases = [("LSTM", {"bidirectional": True, "proj_size": 2}), ("LSTM", {}), ("RNN", {}), ("GRU", {}),
+             ("LSTM", {"proj_size": 2})]
+    dtypes = {}
+    for T in (P, torch):
+        rnn_utils = P.nn.utils.rnn if T is P else torch.nn.utils.rnn
+        found = []
+        for mode, kwargs in cases:
+            layer = getattr(T.nn, mode)(4, 3, batch_first=True, **kwargs)
+            x = T.randn(2, 5, 4)
+            with T.autocast("cpu"):
+                packed_out, _ = layer(rnn_utils.pack_padded_sequence(x, [5, 3], batch_first=True))
+                padded_out, _ = layer(x)
+            found.append((mode, str(kwargs), str(packed_out.data.dtype), str(padded_out.dtype)))
+        dtypes[T is P] = found
+    assert dtypes[True] == dtypes[False]

@@ -168,10 +168,11 @@ class RNNBase(Module):
             batch_sizes = [batch] * steps
             data = input.reshape(steps * batch, input.shape[2])
         hx = self._initial_states(hx, batch, data.dtype, unbatched, input.sorted_indices if packed else None)
-        if self.mode != "GRU" and autocast.on[0] and autocast.active():
-            # PyTorch's CPU autocast runs the RNN and LSTM layers as mkldnn_rnn_layer, on its
-            # lower-precision list: the input and the states are cast here, the weights by the linear
-            # layers inside. Its GRU layer is linear layers (each cast) and gates, as this one.
+        if self.mode != "GRU" and not packed and autocast.on[0] and autocast.active():
+            # PyTorch's CPU autocast runs the RNN and LSTM layers on padded input as
+            # mkldnn_rnn_layer, on its lower-precision list: the input and the states are cast here,
+            # the weights by the linear layers inside. Its GRU layer and packed input go through
+            # linear layers (each cast) and gates, as the steps below do uncast.
             data, hx = autocast.lower(data), autocast.lower(hx)
         out, states = self._run(data, batch_sizes, hx)
         if packed:
