@@ -12,6 +12,7 @@ from . import _dtype
 from ._dtype import (bool, double, float, float16, float32, float64, get_default_dtype, half, int,
                      int8, int16, int32, int64, long, promote_types, set_default_dtype, short, uint8)
 from ._dtype import dtype  # noqa: F401
+from ._dtype import bfloat16  # noqa: F401
 from ._tensor import Tensor
 from ._size import Size
 from ._device import device
@@ -73,6 +74,12 @@ from . import special, version  # noqa: E402
 from .func import vmap  # noqa: E402
 from .platform_state import (are_deterministic_algorithms_enabled, is_autocast_enabled,  # noqa: E402
                              use_deterministic_algorithms)
+from .platform_state import (autocast_decrement_nesting, autocast_increment_nesting,  # noqa: E402
+                             clear_autocast_cache, get_autocast_cpu_dtype, get_autocast_dtype, get_autocast_gpu_dtype,
+                             is_autocast_cache_enabled, is_autocast_cpu_enabled, set_autocast_cache_enabled,
+                             set_autocast_cpu_dtype, set_autocast_cpu_enabled, set_autocast_dtype,
+                             set_autocast_enabled, set_autocast_gpu_dtype)
+from . import cpu  # noqa: E402
 from .cuda import OutOfMemoryError  # noqa: E402
 from . import testing  # noqa: E402  torch.testing.assert_close (issue 12, small functions)
 # PyTorch's deprecated platform flags (torch.has_mps, ...): read through a module __getattr__

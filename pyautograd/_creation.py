@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 
-from . import _device, _dtype, _random
+from . import _device, _dtype, _random, kernels
 from ._tensor import Tensor
 
 
@@ -107,6 +107,13 @@ def _allocating(fn, *args, **kwargs):
         raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: {e}") from None
 
 
+def _cast(arr, np_dtype, copy=True):
+    """arr converted to np_dtype; to bfloat16 through float32 (kernels.astype), as PyTorch converts."""
+    if np_dtype == _dtype.NP_BFLOAT16:
+        return kernels.astype(arr, np_dtype)
+    return arr.astype(np_dtype, copy=copy)
+
+
 def _infer(data, float_dtype=None):
     """An ndarray from Python data, with PyTorch's dtype inference (Python floats become
     `float_dtype` when given -- the requested dtype, converted once -- else the default)."""
@@ -124,12 +131,12 @@ def _infer(data, float_dtype=None):
         odd = next((x for x in (_flat(data) if isinstance(data, (list, tuple)) else (data,))
                     if not isinstance(x, (numbers.Number, np.generic))), data)
         raise RuntimeError(f"Could not infer dtype of {type(odd).__name__}")
-    kind = arr.dtype.kind
+    kind = "f" if arr.dtype == _dtype.NP_BFLOAT16 else arr.dtype.kind
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
         if kind == "f" or kind in "biu":
             return arr
     if kind == "f":
-        return arr.astype(float_dtype or _dtype.get_default_dtype().numpy_dtype)
+        return _cast(arr, float_dtype or _dtype.get_default_dtype().numpy_dtype)
     if kind in "iu":
         return arr.astype(np.int64)
     if kind == "b":
@@ -208,7 +215,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
                       "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
     np_dtype = _np_dtype(dtype, fn="tensor") if dtype is not None else None
     arr = _infer(data, np_dtype)
-    arr = arr.astype(np_dtype, copy=True) if dtype is not None else np.array(arr, copy=True)
+    arr = _cast(arr, np_dtype) if dtype is not None else np.array(arr, copy=True)
     return _finish(arr, requires_grad, device)
 
 
@@ -222,7 +229,7 @@ def as_tensor(data, dtype=None, device=None):
         return from_numpy(data)
     arr = _infer(data, dtype.numpy_dtype if dtype is not None else None)
     if dtype is not None:
-        arr = arr.astype(dtype.numpy_dtype, copy=False)
+        arr = _cast(arr, dtype.numpy_dtype, copy=False)
     return Tensor._wrap(np.asarray(arr))
 
 

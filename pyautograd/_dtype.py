@@ -9,10 +9,24 @@ raise the result's *category* (bool < integer < floating), never its width.
 So a float32 tensor times a Python float stays float32, an int64 tensor plus
 a Python float becomes the default float dtype, and a float64 0-d tensor
 added to a float32 vector gives float32.
+
+``bfloat16`` is the NumPy dtype of the ``ml_dtypes`` package (a dependency):
+a 2-byte float ranked with float16 by width, and bfloat16 with float16
+promotes to float32 (neither holds the other), as in PyTorch.
 """
 import builtins
 
+import ml_dtypes
 import numpy as np
+
+# ml_dtypes' bfloat16 is a NumPy dtype of kind "V" (a user-defined type), not "f": code that
+# asks whether an array is floating asks is_floating(), never dtype.kind == "f" alone.
+_NP_BFLOAT16 = NP_BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
+
+
+def is_floating(np_dtype):
+    """Whether NumPy dtype `np_dtype` is a floating one (float16/32/64 or ml_dtypes' bfloat16)."""
+    return np_dtype.kind == "f" or np_dtype == _NP_BFLOAT16
 
 
 class dtype:
@@ -27,7 +41,7 @@ class dtype:
     def __init__(self, name, np_dtype):
         self.name = name
         self.numpy_dtype = np.dtype(np_dtype)
-        kind = self.numpy_dtype.kind
+        kind = "f" if self.numpy_dtype == _NP_BFLOAT16 else self.numpy_dtype.kind
         self.is_floating_point = kind == "f"
         self.is_signed = kind in "fi"
         self.itemsize = self.numpy_dtype.itemsize
@@ -44,6 +58,7 @@ class dtype:
 
 
 float16 = dtype("float16", np.float16)
+bfloat16 = dtype("bfloat16", _NP_BFLOAT16)
 float32 = dtype("float32", np.float32)
 float64 = dtype("float64", np.float64)
 int8 = dtype("int8", np.int8)
@@ -53,7 +68,7 @@ int64 = dtype("int64", np.int64)
 uint8 = dtype("uint8", np.uint8)
 bool = dtype("bool", np.bool_)  # noqa: A001 -- PyTorch's name
 
-ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool)
+ALL = (float16, bfloat16, float32, float64, int8, int16, int32, int64, uint8, bool)
 ALIASES = {"half": float16, "float": float32, "double": float64, "short": int16,
            "int": int32, "long": int64}
 half, float, double, short, int, long = float16, float32, float64, int16, int32, int64  # noqa: A001
@@ -78,7 +93,7 @@ def from_numpy(np_dtype):
         return _BY_NUMPY[np.dtype(np_dtype)]
     except (KeyError, TypeError):
         raise TypeError(f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only supported types are: "
-                        "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.") from None
+                        "float64, float32, float16, bfloat16, int64, int32, int16, int8, uint8, and bool.") from None
 
 
 def to_dtype(value):
@@ -147,7 +162,9 @@ def promote_types(a, b):
     if ca != cb:
         return a if ca > cb else b
     if ca == 2:
-        return a if a.itemsize >= b.itemsize else b
+        if a.itemsize == b.itemsize:  # float16 with bfloat16: neither holds the other
+            return float32
+        return a if a.itemsize > b.itemsize else b
     if ca == 0:
         return a
     if {a, b} == {uint8, int8}:
@@ -181,7 +198,7 @@ def scalar_dtype(value):
         return bool
     if cls is builtins.int:
         return int64
-    if isinstance(value, (np.floating, np.integer, np.bool_)):
+    if isinstance(value, (np.floating, np.integer, np.bool_, ml_dtypes.bfloat16)):
         return from_numpy(value.dtype)
     raise TypeError(f"unsupported operand type {type(value).__name__}")
 

@@ -42,7 +42,7 @@ _PROFILES = {
 _options = dict(_PROFILES["default"], sci_mode=None)
 
 # The kind of element each dtype holds: "f" floating, "i" integer, "b" bool.
-_KINDS = {"float16": "f", "float32": "f", "float64": "f", "int8": "i", "int16": "i",
+_KINDS = {"float16": "f", "bfloat16": "f", "float32": "f", "float64": "f", "int8": "i", "int16": "i",
           "int32": "i", "int64": "i", "uint8": "i", "bool": "b"}
 
 
@@ -127,7 +127,7 @@ def format_tensor(data, *, dtype_name, default_float_name="float32", requires_gr
                          f"expected one of {', '.join(_KINDS)}")
     values = np.asarray(data)
     if kind == "f":
-        # float64 holds every float16/float32 value exactly, and Python's float
+        # float64 holds every float16/bfloat16/float32 value exactly, and Python's float
         # formatting (which PyTorch uses) then sees the same number.
         values = values.astype(np.float64)
     opts = get_printoptions()

@@ -5,6 +5,10 @@ Loading a file therefore cannot run code, whoever wrote it. The archive holds::
     manifest.json     {"format": "pyautograd.save", "version": 1, "root": <node>}
     arrays/<n>.npy    one array per tensor or ndarray, written with allow_pickle=False
 
+A .npy header cannot name bfloat16 (NumPy writes ml_dtypes' bfloat16 as the raw type "<V2"),
+so the manifest lists the entries that hold bfloat16 as "bfloat16_arrays" (absent when none
+does), and load views those 2-byte raw arrays as bfloat16.
+
 A node is {"type": ...}: "none", "bool", "int", "float", "str" (with "value"), "tensor"
 (with "array" and "requires_grad"), "ndarray" (with "array"), "list" / "tuple" (with
 "items") and "dict" / "OrderedDict" (with "items" as [key node, value node] pairs, so
@@ -18,7 +22,7 @@ import zipfile
 
 import numpy as np
 
-from . import _pickle_io, torch_format
+from . import _dtype, _pickle_io, torch_format
 from ._archive_mmap import MappedZipFile
 from ._pickle_io import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals  # noqa: F401
 from ._tensor import Tensor
@@ -180,6 +184,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
                 return torch_format.load_zip(zf, name)
             manifest = _read_manifest(zf, name)
             arrays = _MappedArrays(zf, name) if mmap else _Arrays(zf, name)
+            arrays.bfloat16 = _bfloat16_entries(manifest, name)
             if _pickle_io.is_pickled(manifest):  # a whole object (training tools, issue 15)
                 return _pickle_io.load_pickled(zf, name, weights_only is not False,
                                                lambda index, _zf, _name: arrays.get(index, tensor=True))
@@ -225,6 +230,9 @@ def _name(f):
 
 
 def _write_zip(out, manifest, arrays, payload=None):
+    low = [i for i, arr in enumerate(arrays) if arr.dtype == _dtype.NP_BFLOAT16]
+    if low:
+        manifest = dict(manifest, bfloat16_arrays=low)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
         zf.writestr(_MANIFEST, json.dumps(manifest))
         if payload is not None:
@@ -292,6 +300,28 @@ def _read_manifest(zf, name):
 _SCALARS = {"bool": bool, "int": int, "float": float, "str": str}
 
 
+def _bfloat16_entries(manifest, name):
+    """The entry numbers the manifest declares bfloat16 (a list of ints, or absent)."""
+    low = manifest.get("bfloat16_arrays", [])
+    if not isinstance(low, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in low):
+        raise RuntimeError(f"load: {name} has a corrupt {_MANIFEST} (bfloat16_arrays is {low!r}, not a list of "
+                           "entry numbers)")
+    return frozenset(low)
+
+
+def _as_declared(arr, index, low, name):
+    """arr viewed as bfloat16 when the manifest declares entry `index` so (its .npy says raw '<V2')."""
+    if index not in low:
+        return arr
+    if arr.dtype != _RAW_2_BYTES:
+        raise RuntimeError(f"load: {name} declares array {index} bfloat16, but its entry holds {arr.dtype} "
+                           f"({arr.dtype.str}), not 2-byte raw values")
+    return arr.view(_dtype.NP_BFLOAT16)
+
+
+_RAW_2_BYTES = np.dtype("V2")
+
+
 def _decode(node, zf, name):
     kind = node["type"]
     if kind == "none":
@@ -309,7 +339,7 @@ def _decode(node, zf, name):
         if not isinstance(requires_grad, bool):
             raise RuntimeError(f"load: {name} has a tensor whose requires_grad is {requires_grad!r}, "
                                "not true or false")
-        if requires_grad and arr.dtype.kind not in "fc":
+        if requires_grad and not _dtype.is_floating(arr.dtype):
             raise RuntimeError(f"load: {name} has a {arr.dtype} tensor with requires_grad=true; only "
                                "floating point tensors can require gradients")
         return Tensor._make(arr, requires_grad)
@@ -324,7 +354,7 @@ def _decode(node, zf, name):
 
 # The dtypes a loaded tensor may have: pyautograd's own, in native byte order.
 _TENSOR_DTYPES = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.float64, np.int8, np.int16,
-                                                 np.int32, np.int64, np.uint8, np.bool_))
+                                                 np.int32, np.int64, np.uint8, np.bool_, _dtype.NP_BFLOAT16))
 
 
 class _Arrays:
@@ -332,14 +362,14 @@ class _Arrays:
     streamed from its zip entry into one buffer of the size its checked header declares."""
 
     def __init__(self, zf, name):
-        self.zf, self.name, self.cache = zf, name, {}
+        self.zf, self.name, self.cache, self.bfloat16 = zf, name, {}, frozenset()
         self.archive_size = _archive_size(zf)
 
     def get(self, index, tensor):
         if not isinstance(index, int) or isinstance(index, bool) or index < 0:
             raise RuntimeError(f"load: {self.name} refers to array {index!r}, not an entry number")
         if index not in self.cache:
-            self.cache[index] = self._read(f"arrays/{index}.npy")
+            self.cache[index] = _as_declared(self._read(f"arrays/{index}.npy"), index, self.bfloat16, self.name)
         arr = self.cache[index]
         if tensor and arr.dtype not in _TENSOR_DTYPES:
             raise RuntimeError(f"load: {self.name} has a tensor of dtype {arr.dtype} ({arr.dtype.str}), which "
@@ -411,7 +441,7 @@ class _MappedArrays:
     """The arrays of an archive opened with mmap=True: mapped copy-on-write from the file."""
 
     def __init__(self, zf, name):
-        self.zf, self.name, self.cache = zf, name, {}
+        self.zf, self.name, self.cache, self.bfloat16 = zf, name, {}, frozenset()
 
     def get(self, index, tensor):
         if not isinstance(index, int) or isinstance(index, bool) or index < 0:
@@ -419,7 +449,7 @@ class _MappedArrays:
         entry = f"arrays/{index}.npy"
         if index not in self.cache:
             try:
-                self.cache[index] = self.zf.mapped_array(entry)
+                self.cache[index] = _as_declared(self.zf.mapped_array(entry), index, self.bfloat16, self.name)
             except KeyError:
                 raise RuntimeError(f"load: {self.name} is missing {entry}, which its manifest refers to") from None
             except ValueError as e:

@@ -18,7 +18,7 @@ from ._size import Size
 from ._tensor import Tensor
 
 # Legacy class name -> dtype name, in PyTorch's order.
-TYPE_NAMES = {"FloatTensor": "float32", "DoubleTensor": "float64", "HalfTensor": "float16",
+TYPE_NAMES = {"FloatTensor": "float32", "DoubleTensor": "float64", "HalfTensor": "float16", "BFloat16Tensor": "bfloat16",
               "LongTensor": "int64", "IntTensor": "int32", "ShortTensor": "int16", "CharTensor": "int8",
               "ByteTensor": "uint8", "BoolTensor": "bool"}
 _BY_DTYPE = {dtype: name for name, dtype in TYPE_NAMES.items()}

@@ -35,7 +35,8 @@ LAYERS = [
                  "pyautograd.tensor_types", "pyautograd.type_info", "pyautograd.version",
                  "pyautograd._platform_methods",
                  "pyautograd.hub", "pyautograd.profiler",  # tools (issue 12)
-                 "pyautograd.testing"]),  # issue 12 small functions: torch.testing
+                 "pyautograd.testing",  # issue 12 small functions: torch.testing
+                 "pyautograd.cpu"]),  # issue 12, mixed precision: torch.cpu.amp
     ("api", ["pyautograd"]),  # the package's __init__: gathers the names users import
 ]
 

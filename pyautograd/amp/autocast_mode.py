@@ -1,13 +1,18 @@
 """torch.autocast / torch.amp.autocast, as PyTorch's CPU build runs them.
 
+``autocast("cpu", dtype=torch.bfloat16)`` (the default CPU dtype; float16 too) runs the ops
+of PyTorch's CPU autocast lists in lower precision or in float32 (the casts are made in
+``pyautograd.ops.autocast``: linear, matmul and the convolutions in bfloat16, the losses in
+float32...). It is a context manager and a decorator, nests (an inner region, enabled or
+not, rules until it exits), and accepts ``cache_enabled``.
+
 "cuda" autocast warns and does nothing (no CUDA device: PyTorch's CPU build does the same),
 and so does "cpu" autocast with a dtype PyTorch's CPU autocast refuses (float32, float64).
-CPU autocast in bfloat16/float16 -- casting the ops of PyTorch's lists to the low precision
--- is not implemented: entering it raises RuntimeError rather than silently computing in
-float32 (pass enabled=False, or leave it out, to run in float32).
 """
 import functools
 import warnings
+
+from ..ops import autocast as _state
 
 
 class autocast:
@@ -17,7 +22,11 @@ class autocast:
         if not isinstance(device_type, str):
             raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
         self.device = device_type
-        self.fast_dtype = dtype
+        if device_type not in ("cpu", "cuda"):
+            raise RuntimeError(f"User specified an unsupported autocast device_type '{device_type}' "
+                               f"(pyautograd has only the CPU)")
+        self.fast_dtype = _state.get_dtype(device_type) if dtype is None else dtype
+        self._cache_enabled = _state.is_cache_enabled() if cache_enabled is None else bool(cache_enabled)
         self._enabled = bool(enabled)
         if not self._enabled:
             return
@@ -25,25 +34,29 @@ class autocast:
             warnings.warn("CUDA is not available or torch_xla is imported. Disabling autocast.", UserWarning,
                           stacklevel=2)
             self._enabled = False
-        elif device_type == "cpu":
-            if dtype is not None and getattr(dtype, "name", None) not in ("bfloat16", "float16"):
-                warnings.warn("In CPU autocast, but the target dtype is not supported. Disabling autocast.\n"
-                              "CPU Autocast only supports dtypes of torch.bfloat16, torch.float16 currently.",
-                              UserWarning, stacklevel=2)
-                self._enabled = False
-        else:
-            raise RuntimeError(f"User specified an unsupported autocast device_type '{device_type}' "
-                               f"(pyautograd has only the CPU)")
+        elif getattr(self.fast_dtype, "name", None) not in _state.SUPPORTED_CPU_DTYPES:
+            warnings.warn("In CPU autocast, but the target dtype is not supported. Disabling autocast.\n"
+                          "CPU Autocast only supports dtypes of torch.bfloat16, torch.float16 currently.",
+                          UserWarning, stacklevel=2)
+            self._enabled = False
 
     def __enter__(self):
-        if self._enabled:
-            name = getattr(self.fast_dtype, "name", "bfloat16")
-            raise RuntimeError(f"autocast('cpu', dtype={name}) is not supported by pyautograd yet: it would run "
-                               f"the region in float32 while PyTorch computes it in {name}. Pass enabled=False "
-                               f"(or drop the autocast) to train in float32.")
+        self.prev_cache_enabled = _state.is_cache_enabled()
+        self.prev = _state.is_enabled(self.device)
+        self.prev_fastdtype = _state.get_dtype(self.device)
+        _state.set_enabled(self.device, self._enabled)
+        if self._enabled:  # a refused dtype is never installed (it would be read as the autocast dtype)
+            _state.set_dtype(self.device, self.fast_dtype)
+        _state.increment_nesting()
+        _state.set_cache_enabled(self._cache_enabled)
         return self
 
     def __exit__(self, *exc):
+        if _state.decrement_nesting() == 0:
+            _state.clear_cache()
+        _state.set_enabled(self.device, self.prev)
+        _state.set_dtype(self.device, self.prev_fastdtype)
+        _state.set_cache_enabled(self.prev_cache_enabled)
         return False
 
     def __call__(self, fn):

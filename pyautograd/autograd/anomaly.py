@@ -31,6 +31,7 @@ import weakref
 
 import numpy as np
 
+from .. import _dtype
 from .._sites import user_stack
 from ..graph import observers
 from ..graph.node import SavedTensor
@@ -229,7 +230,7 @@ def _check_forward(op, arrays, params, out):
     outs = out if isinstance(out, tuple) else (out,)
     kind = None
     for o in outs:
-        if isinstance(o, np.ndarray) and o.dtype.kind == "f" and not np.isfinite(o).all():
+        if isinstance(o, np.ndarray) and _dtype.is_floating(o.dtype) and not np.isfinite(o).all():
             if np.isnan(o).any():
                 kind = "nan"
                 break
@@ -239,7 +240,7 @@ def _check_forward(op, arrays, params, out):
         return
     for a in (*arrays, *params):
         if isinstance(a, np.ndarray):
-            if a.dtype.kind == "f" and not np.isfinite(a).all():
+            if _dtype.is_floating(a.dtype) and not np.isfinite(a).all():
                 return
         elif isinstance(a, float) and not math.isfinite(a):
             return
@@ -259,7 +260,7 @@ def _check_backward(node, grad_inputs, grad_outputs=None, parents=None):
         if g is None:
             continue
         data = g._data
-        if data.dtype.kind != "f" or not _suspect(data, check_inf):
+        if not _dtype.is_floating(data.dtype) or not _suspect(data, check_inf):
             continue
         if check_nan and np.isnan(data).any():
             _raise(node, i, "nan", grad_outputs, parents)

@@ -340,7 +340,7 @@ def _wrap_outputs(ctx, args, output, recording):
             meta.append(None)
             continue
         meta.append((out._data.shape, out.dtype))
-        differentiable = (recording and id(out) not in non_diff_ids and out._data.dtype.kind == "f")
+        differentiable = (recording and id(out) not in non_diff_ids and _dtype.is_floating(out._data.dtype))
         if id(out) in dirty_ids:
             if differentiable and _check_dirty(ctx, args, outputs, out):
                 dirty_views.append(out)
@@ -432,7 +432,7 @@ def once_differentiable(backward):
                       f"@once_differentiable ({ctx.name()})", len(results))
         marked = []
         for nr, g in enumerate(results):
-            if isinstance(g, Tensor) and g._data.dtype.kind == "f":
+            if isinstance(g, Tensor) and _dtype.is_floating(g._data.dtype):
                 g = Tensor._make(g._data, True)
                 g.grad_fn = error
                 g._output_nr = nr

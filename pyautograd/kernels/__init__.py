@@ -10,6 +10,9 @@ Each name has a NumPy reference (``_numpy``) and, for hot paths, a C kernel
   (see ``_registry``); ``PYAUTOGRAD_C_THRESHOLD=N`` overrides every crossover
   (0 forces C on every size, which the tests use).
 
+bfloat16 arrays are computed in float32 and rounded back (``_lowp``), here
+in the dispatcher, for every kernel that computes.
+
 Select with ``PYAUTOGRAD_BACKEND=numpy|c|auto``, ``set_backend(name)`` or the
 context manager ``use_backend(name)``. If the C extension cannot be imported,
 everything runs on NumPy after one warning and ``c_available()`` is False.
@@ -24,7 +27,7 @@ import warnings
 
 import numpy as np
 
-from . import _fp, _numpy
+from . import _fp, _lowp, _numpy
 from ._registry import spec_for
 from .checks import Unsupported
 
@@ -192,13 +195,18 @@ def get_num_threads():
 
 def _make_dispatcher(name, np_fn, c_fn, spec):
     if c_fn is None:
-        return np_fn
+        return _lowp.numpy_only(name, np_fn)
     limits, overrides = _limits, _overrides
+    # bfloat16 never takes C (not in _C_DTYPES): on the NumPy path, a deciding argument of
+    # that dtype (tested by identity: free for the others) sends the call through _lowp,
+    # which calls this dispatcher again in float32. MOVES run on bfloat16 as they are.
+    low = None if name in _lowp.MOVES else _lowp.BFLOAT16
+    in_float32 = _lowp.call_in_float32
     ndarray = np.ndarray
     positions = spec.size_args
     shape = _call_shape(np_fn)
     if spec.grouped:
-        dispatch = _group_dispatcher(name, np_fn, c_fn, positions[0])
+        dispatch = _group_dispatcher(name, np_fn, c_fn, positions[0], low)
     elif shape == "unary" and positions == (0,):
         # The two common call shapes get dispatchers with the kernel's own signature:
         # forwarding *args/**kwargs costs as much as a small ufunc call.
@@ -206,6 +214,8 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
             limit = (_thread_limits() if overrides[0] else limits)[name]
             if limit is not None and x.size >= limit and x.dtype in _C_DTYPES:
                 return c_fn(x, out=out)
+            if x.dtype is low:
+                return in_float32(dispatch, name, (x,), {"out": out})
             return np_fn(x, out=out)
     elif shape == "binary" and positions == (0, 1):
         def dispatch(a, b, *, out=None):
@@ -215,6 +225,14 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
                 if (a_arr and a.size >= limit) or (b_arr and b.size >= limit):
                     if (a.dtype if a_arr else b.dtype) in _C_DTYPES:
                         return c_fn(a, b, out=out)
+            if a.__class__ is ndarray:
+                d = a.dtype
+            else:  # a number, or an ndarray subclass (np.memmap)
+                d = getattr(a, "dtype", None)
+                if d is None:
+                    d = getattr(b, "dtype", None)
+            if d is low and low is not None:
+                return in_float32(dispatch, name, (a, b), {"out": out})
             return np_fn(a, b, out=out)
     elif len(positions) == 1:
         (p,) = positions
@@ -228,6 +246,12 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
                         return c_fn(*args, **kwargs)
                     except Unsupported:  # arguments only the reference takes (e.g. mixed dtypes)
                         pass
+            try:  # free where nothing raises (3.11); the argument may be missing or a number
+                is_low = args[p].dtype is low
+            except (IndexError, AttributeError):
+                is_low = False
+            if is_low:
+                return in_float32(dispatch, name, args, kwargs)
             return np_fn(*args, **kwargs)
     else:
         # Two inputs decide (a, b of a binary kernel; a, b of where); either
@@ -245,6 +269,12 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
                             return c_fn(*args, **kwargs)
                         except Unsupported:  # e.g. more dims than C takes (reliability, issue 18)
                             pass
+            try:  # free where nothing raises (3.11)
+                is_low = args[i].dtype is low or args[j].dtype is low
+            except (IndexError, AttributeError):  # a number among them, or a keyword argument
+                is_low = low is not None and _lowp.has_low(args, kwargs)
+            if is_low:
+                return in_float32(dispatch, name, args, kwargs)
             return np_fn(*args, **kwargs)
     dispatch.__name__ = name
     dispatch.__qualname__ = name
@@ -268,7 +298,7 @@ def _call_shape(fn):
     return _SHAPES.get(key)
 
 
-def _group_dispatcher(name, np_fn, c_fn, position):
+def _group_dispatcher(name, np_fn, c_fn, position, low):
     # The argument is a list of arrays: the first one's dtype and the total
     # size decide. Malformed lists go to NumPy, whose checks name the problem.
     limits, overrides = _limits, _overrides
@@ -284,6 +314,8 @@ def _group_dispatcher(name, np_fn, c_fn, position):
                     return c_fn(*args, **kwargs)
                 except Unsupported:  # e.g. more dims than C takes (reliability, issue 18)
                     pass
+        if low is not None and _lowp.has_low((args[position],), None):
+            return _lowp.call_in_float32(dispatch, name, args, kwargs)
         return np_fn(*args, **kwargs)
     return dispatch
 

@@ -8,6 +8,7 @@ import numpy as np
 from .. import _creation
 from .._dtype import bool as bool_dtype
 from ..ops import linalg, pointwise, reduction, shape
+from ..ops import autocast
 from ..ops.attention import attention_probabilities, scaled_dot_product_fused_attention
 from ._dropout import dropout
 from .attention import SDPBackend, enabled_backends
@@ -66,6 +67,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     dropout on the attention weights (always applied, as in PyTorch); enable_gqa: key/value
     heads (dim -3) are shared by groups of query heads. A row with every key masked gives zeros.
     """
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in the low dtype
+        return autocast.call_lower(scaled_dot_product_attention, locals())
     _check(query, key, value, attn_mask, is_causal, enable_gqa)
     scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else float(scale)
     if enable_gqa and query.ndim >= 3:

@@ -55,11 +55,11 @@ def _check_common(fname, nd, input, weight, bias, stride, padding, dilation, gro
 
 
 def _scalar_name(t):
-    return {"float32": "Float", "float64": "Double", "float16": "Half"}.get(t.dtype.name, t.dtype.name)
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16"}.get(t.dtype.name, t.dtype.name)
 
 
 def _ctype(t):
-    return {"float32": "float", "float64": "double", "float16": "c10::Half"}.get(t.dtype.name, t.dtype.name)
+    return {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16"}.get(t.dtype.name, t.dtype.name)
 
 
 def _batched(fname, nd, input):

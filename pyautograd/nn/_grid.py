@@ -11,6 +11,7 @@ PyTorch's GridSampler2DBackward0.
 import warnings
 
 from .. import _creation
+from ..ops import autocast
 from ..ops.shape import stack
 
 
@@ -60,6 +61,8 @@ def _gather(flat, iy, ix, h, w, c):
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
     """input (N, C, H, W) sampled at grid (N, H_out, W_out, 2) -> (N, C, H_out, W_out)."""
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(grid_sample, locals())
     if mode not in ("bilinear", "nearest"):
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear' or 'nearest' here "
                          f"(bicubic is not implemented in pyautograd), but got: '{mode}'")

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import _dtype
 from ..graph import grad_mode
+from ..ops import autocast
 from ..ops import loss as _ops
 from ..ops import pointwise as _pointwise
 
@@ -123,6 +124,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
     Example: ``F.mse_loss(torch.tensor([1., 2.]), torch.tensor([1., 4.]))`` -> ``tensor(2.)``.
     """
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(mse_loss, locals())
     _warn_if_broadcast(input, target, "mse_loss")
     reduction = _reduction(reduction, size_average, reduce)
     input, target = _float_operands("mse_loss", input, target)
@@ -133,6 +136,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean absolute error: |input - target|, reduced as in mse_loss (weight= likewise)."""
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(l1_loss, locals())
     _warn_if_broadcast(input, target, "l1_loss")
     reduction = _reduction(reduction, size_average, reduce)
     loss = (input - target).abs()
@@ -143,6 +148,8 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """0.5 d**2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target); beta=0 is l1_loss."""
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(smooth_l1_loss, locals())
     _warn_if_broadcast(input, target, "smooth_l1_loss")
     reduction = _reduction(reduction, size_average, reduce)
     if beta < 0:
@@ -156,6 +163,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """0.5 d**2 where |d| <= delta, else delta (|d| - 0.5 delta) (d = input - target): smooth_l1_loss
     times delta. The result has input's dtype. `weight` (input's shape) scales each element."""
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(huber_loss, locals())
     _warn_if_broadcast(input, target, "huber_loss")
     reduction = _reduction(reduction)
     if delta <= 0:
@@ -231,6 +240,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     class indices; weight (C,) or None. Samples whose target is ignore_index give 0 and leave
     the mean, which divides by the sum of the kept samples' weights (NaN if none is kept).
     """
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(nll_loss, locals())
     reduction = _reduction(reduction, size_average, reduce)
     _check_logits("nll_loss", input)
     target = _class_indices("nll_loss", target)
@@ -258,6 +269,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     (1 - eps) * nll + eps / C * sum_c(-weight[c] * log_softmax_c). Composed as PyTorch composes
     it (log_softmax, nll_loss), so the graph and its hooks are PyTorch's.
     """
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(cross_entropy, locals())
     reduction = _reduction(reduction, size_average, reduce)
     if label_smoothing > 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
@@ -318,6 +331,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     """Binary cross-entropy of probabilities `input` against `target` (same shape and dtype):
     -weight * (t log(x) + (1 - t) log(1 - x)), each log clamped at -100 as in PyTorch.
     weight broadcasts to input's shape."""
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(binary_cross_entropy, locals())
     reduction = _reduction(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.size()}) that is different to the input size "
@@ -337,6 +352,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     pos_weight (e.g. one per class, (C,)) weighs the positive term and broadcasts along the
     last dimension; weight broadcasts to input's shape. The result has target's dtype.
     """
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(binary_cross_entropy_with_logits, locals())
     op = "binary_cross_entropy_with_logits"
     reduction = _reduction(reduction, size_average, reduce)
     if target.shape != input.shape:
@@ -357,6 +374,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     reduction "batchmean" (sum over everything, divided by the batch size) is the true KL
     divergence; "mean" divides by the number of elements, with PyTorch's warning.
     """
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(kl_div, locals())
     if size_average is not None or reduce is not None:
         red = legacy_reduction(size_average, reduce)
     else:

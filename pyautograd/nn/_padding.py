@@ -8,6 +8,7 @@ is IndexSelectBackward0 where PyTorch has ReflectionPad1DBackward0 and the like.
 import numpy as np
 
 from .._creation import from_numpy
+from ..ops import autocast
 from ..ops.indexing import index_select
 from ..ops.nn_layers import constant_pad_nd
 
@@ -71,9 +72,15 @@ def pad(input, pad, mode="constant", value=None):
     if value is not None and value != 0:
         raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     _check_non_constant(input, pad, mode)
+    if autocast.on[0] and autocast.active() and (mode == "replicate" or (mode == "reflect" and len(pad) <= 4)):
+        # PyTorch's CPU autocast runs replication_pad1d-3d and reflection_pad1d/2d in float32
+        return autocast.call_fp32(_PAD, locals())
     out = input
     for i in range(len(pad) // 2):
         dim = input.ndim - 1 - i
         positions = _source_positions(mode, input.shape[dim], pad[2 * i], pad[2 * i + 1])
         out = index_select(out, dim, from_numpy(positions))
     return out
+
+
+_PAD = pad  # inside pad, its own name is its argument's

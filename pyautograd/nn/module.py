@@ -319,6 +319,10 @@ class Module:
         """Floating parameters and buffers to float16."""
         return self._apply_to_tensors(lambda t: t.half() if t.is_floating_point() else t)
 
+    def bfloat16(self):
+        """Floating parameters and buffers to bfloat16."""
+        return self._apply_to_tensors(lambda t: t.bfloat16() if t.is_floating_point() else t)
+
     def cpu(self):
         """Returns self (pyautograd runs on the CPU)."""
         return self

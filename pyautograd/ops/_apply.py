@@ -9,6 +9,7 @@ to its input's shape (undoing broadcasting) and cast it to the input's dtype.
 No op repeats any of this.
 """
 import numbers
+import threading
 
 import numpy as np
 
@@ -25,6 +26,19 @@ from ._kernel_errors import as_torch_error
 _make = Tensor._make  # bound once (binding a classmethod per call costs)
 _NO_EDGE = (None, 0)
 _grad_local = grad_mode._local
+
+
+class _AutocastSlot(threading.local):
+    """Per thread: while a CPU autocast region is on, `cast(op, inputs) -> inputs` casts the inputs
+    of the ops on autocast's lists (set by ops/autocast.py); None otherwise (one read per op)."""
+
+    cast = None
+
+
+autocast_slot = _AutocastSlot()
+# How many threads have CPU autocast on: while none has (almost always), an op pays one list
+# read for autocast, not a thread-local attribute read.
+autocast_threads = [0]
 
 
 def _bad_argument(op, value):
@@ -71,6 +85,10 @@ def _arrays(op, inputs):
 
 def call(op, inputs, params):
     """Runs op forward on `inputs` (tensors or numbers) with plain `params`; builds the graph."""
+    if autocast_threads[0]:
+        cast = autocast_slot.cast
+        if cast is not None:
+            inputs = cast(op, inputs)
     arrays = None
     if op.fast:
         # The common cases need no promotion work: a float tensor alone, with a Python number,

@@ -13,13 +13,13 @@ that must be exact):
 """
 import numpy as np
 
-from .. import _creation, _errors
+from .. import _creation, _dtype, _errors
 from .._sites import user_site
 from ..graph import grad_mode
 from ..graph.observers import active as _observing
 
 # PyTorch's scalar type names, as its error messages print them.
-_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long", "int32": "Int",
                  "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 _LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -99,6 +99,8 @@ def _relock(arr):
 
 def _castable(src, dst):
     kinds = "buif"
+    if _dtype.is_floating(src) or _dtype.is_floating(dst):  # bfloat16's NumPy kind is "V"
+        src, dst = (np.dtype(np.float32) if _dtype.is_floating(d) else d for d in (src, dst))
     return kinds.index(src.kind if src.kind != "u" else "i") <= kinds.index(dst.kind if dst.kind != "u" else "i")
 
 

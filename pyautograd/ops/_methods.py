@@ -80,6 +80,7 @@ def _copy_(self, src, non_blocking=False):
 TENSOR_ONLY = {
     "type_as": _type_as, "__iter__": _iter, "__pos__": _pos,
     "float": _type_method("float32"), "double": _type_method("float64"), "half": _type_method("float16"),
+    "bfloat16": _type_method("bfloat16"),
     "long": _type_method("int64"), "int": _type_method("int32"), "short": _type_method("int16"),
     "bool": _type_method("bool"), "byte": _type_method("uint8"), "char": _type_method("int8"),
     "fill_": _fill_, "zero_": _zero_, "copy_": _copy_, "uniform_": _uniform_, "normal_": _normal_,
@@ -117,7 +118,7 @@ def _bernoulli_draw(g, shape, p=0.5):
 _bernoulli_ = _random_fill("bernoulli_", _bernoulli_draw)
 _bernoulli_.__doc__ = "Fills this tensor in place with 0/1 draws, 1 with probability p."
 
-_MANTISSA_RANGE = {"float16": 2 ** 11, "float32": 2 ** 24, "float64": 2 ** 53}
+_MANTISSA_RANGE = {"float16": 2 ** 11, "bfloat16": 2 ** 8, "float32": 2 ** 24, "float64": 2 ** 53}
 
 
 def _random_draw(g, shape, dtype, low, high):

@@ -17,6 +17,7 @@ opt_einsum; the values agree to rounding).
 import string
 
 from .._tensor import Tensor
+from . import autocast
 from ._surface import public
 from .shape import viewable
 
@@ -33,6 +34,8 @@ def einsum(*args):
     summed over, and a letter repeated in one operand takes its diagonal.
     Example: einsum('bij,bjk->bik', a, b) is a batched matrix product.
     """
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in the low dtype
+        return autocast.call_lower(einsum, {}, args)
     equation, operands = _arguments(args)
     lhs, _, rhs = equation.replace(" ", "").partition("->")
     explicit = "->" in equation

@@ -16,6 +16,7 @@ from .. import kernels
 from .._tensor import Tensor
 from ..graph.grad_mode import is_grad_enabled
 from ..graph.observers import active as _observing
+from . import autocast
 from ._apply import record_computed
 from ._opdef import defop
 from ._surface import public, reflected
@@ -128,6 +129,8 @@ def _placeholder(shape, dtype):
 def linear_bias(input, weight, bias):
     """input @ weight.T + bias (2-D input): one fused kernel call, recorded as PyTorch's
     addmm(bias, input, weight.t())."""
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in the low dtype
+        return autocast.call_lower(linear_bias, locals())
     _check(input, weight, bias)  # PyTorch's errors (dtypes, shapes), whichever path runs
     if not _fusable(input, weight, bias):
         return linear_addmm(bias, input, t(weight))
@@ -137,6 +140,8 @@ def linear_bias(input, weight, bias):
 
 def linear_nobias(input, weight):
     """input @ weight.T (2-D input), recorded as PyTorch's mm(input, weight.t())."""
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in the low dtype
+        return autocast.call_lower(linear_nobias, locals())
     _check(input, weight, None)
     if not _fusable(input, weight, None):
         return linear_mm(input, t(weight))
@@ -147,6 +152,8 @@ def linear_relu(input, weight, bias):
     """relu(input @ weight.T + bias) for 2-D input in one kernel call (the GEMM's epilogue adds
     the bias and clamps): what nn.Sequential runs for Linear then ReLU. The graph is the
     unfused one: ReluBackward0 -> AddmmBackward0 -> (bias, input, TBackward0 -> weight)."""
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in the low dtype
+        return autocast.call_lower(linear_relu, locals())
     _check(input, weight, bias)
     if not _fusable(input, weight, bias):
         return relu(linear_addmm(bias, input, t(weight)))
@@ -186,6 +193,8 @@ def matmul(input, other):
     unsqueeze, mm and an in-place squeeze_ (SqueezeBackward4); a batch of matrices times a
     vector (or a vector times a batch) folds the batch into one mv (UnsafeViewBackward0).
     """
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in the low dtype
+        return autocast.call_lower(matmul, locals())
     a, b = input.ndim, other.ndim
     if a == 0 or b == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a}D and {b}D")

@@ -386,7 +386,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     return mean_dim(input, _reduce_dims(dim, input.ndim, "mean"), bool(keepdim))
 
 
-_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
+_TYPE_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
                "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
 
 

@@ -12,6 +12,7 @@ import warnings
 
 from .. import _creation, _dtype, kernels
 from . import shape as S
+from . import autocast
 from . import indexing
 from ._dims import size_args, wrap_dim
 from ._opdef import defop
@@ -338,6 +339,8 @@ _cdist = defop("cdist", "x1, x2, p", kernels.cdist,
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The p-norm distance (p >= 1 finite here) between each row of x1 (..., P, M) and each row of
     x2 (..., R, M): a (..., P, R) tensor."""
+    if autocast.on[0] and autocast.active():  # PyTorch's CPU autocast runs it in float32
+        return autocast.call_fp32(cdist, locals())
     if x1.ndim < 2 or x2.ndim < 2:
         raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {x1.ndim}D")
     if x1.shape[-1] != x2.shape[-1]:

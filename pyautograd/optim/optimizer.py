@@ -18,6 +18,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from .. import _dtype
 from .._sites import user_site
 from .._tensor import Tensor
 from ..graph.grad_mode import enable_grad, no_grad
@@ -292,7 +293,7 @@ def _cast(param, value, key):
     """A copy of a saved state value for `param`: tensors cast to its dtype, except "step"."""
     if isinstance(value, Tensor):
         data = value._data
-        if key != "step" and data.dtype.kind == "f" and param._data.dtype.kind == "f":
+        if key != "step" and _dtype.is_floating(data.dtype) and _dtype.is_floating(param._data.dtype):
             data = data.astype(param._data.dtype)
         return Tensor._wrap(np.array(data, copy=True))
     return copy.deepcopy(value)

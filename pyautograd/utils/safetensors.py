@@ -5,9 +5,11 @@ tensor), and ``save_model``/``load_model``. A file written by ``safetensors.torc
 loads here with equal values, and ours loads in PyTorch: the format is the same. A
 safetensors file holds only a JSON header and raw little-endian arrays, so loading one never
 runs code. Needs ``pip install "pyautograd[interop]"`` (the safetensors package).
+bfloat16 tensors are stored as safetensors' BF16, as ``safetensors.torch`` stores them.
 """
 import numpy as np
 
+from .. import _dtype
 from .._creation import from_numpy
 from .._tensor import Tensor
 
@@ -63,10 +65,23 @@ def save(tensors, metadata=None):
     return st_numpy.save(_arrays(tensors, "save"), metadata=metadata)
 
 
+# safetensors' dtype names -> NumPy's (little-endian, the format's byte order). safetensors.numpy.load
+# has no BF16 (its safe_open, which load_file uses, has), so load reads the deserialized views itself.
+_SAFETENSORS_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "BF16": _dtype.NP_BFLOAT16, "I64": "<i8",
+                       "I32": "<i4", "I16": "<i2", "I8": "i1", "U8": "u1", "BOOL": "?", "U64": "<u8", "U32": "<u4",
+                       "U16": "<u2"}
+
+
 def load(data):
     """The dict of tensors held by the bytes of a safetensors file."""
-    _, st_numpy = _backend()
-    return _tensors(st_numpy.load(data))
+    safetensors, _ = _backend()
+    arrays = {}
+    for name, view in safetensors.deserialize(data):
+        dtype = _SAFETENSORS_DTYPES.get(view["dtype"])
+        if dtype is None:
+            raise TypeError(f"safetensors load: {name!r} has dtype {view['dtype']}, which pyautograd does not support")
+        arrays[name] = np.frombuffer(view["data"], dtype=dtype).reshape(view["shape"])
+    return _tensors(arrays)
 
 
 def _check_device(device):

@@ -16,7 +16,7 @@ import numbers
 import warnings
 
 from ... import _creation
-from ...ops import pointwise
+from ...ops import autocast, pointwise
 from ...ops import shape as shape_ops
 from ...ops.recurrent import gru_cell_fused, lstm_cell_fused
 from .. import functional as F
@@ -168,6 +168,12 @@ class RNNBase(Module):
             batch_sizes = [batch] * steps
             data = input.reshape(steps * batch, input.shape[2])
         hx = self._initial_states(hx, batch, data.dtype, unbatched, input.sorted_indices if packed else None)
+        if self.mode != "GRU" and not packed and autocast.on[0] and autocast.active():
+            # PyTorch's CPU autocast runs the RNN and LSTM layers on padded input as
+            # mkldnn_rnn_layer, on its lower-precision list: the input and the states are cast here,
+            # the weights by the linear layers inside. Its GRU layer and packed input go through
+            # linear layers (each cast) and gates, as the steps below do uncast.
+            data, hx = autocast.lower(data), autocast.lower(hx)
         out, states = self._run(data, batch_sizes, hx)
         if packed:
             out = PackedSequence(out, input.batch_sizes, input.sorted_indices, input.unsorted_indices)
