@@ -44,7 +44,7 @@ def test_creation_and_conversions():
     a = P.tensor([1.0, 2.0], dtype=P.bfloat16)
     assert a.dtype is P.bfloat16 and a.numpy().dtype == BF16
     assert P.tensor([1, 2]).bfloat16().dtype is P.bfloat16
-    assert P.ones(2).to(P.bfloat16).dtype is P.bfloat16 and P.zeros(2, dtype="bfloat16").dtype is P.bfloat16
+    assert P.ones(2).to(P.bfloat16).dtype is P.bfloat16 and P.zeros(2, dtype=P.bfloat16).dtype is P.bfloat16
     assert a.float().dtype is P.float32 and a.half().dtype is P.float16 and a.bfloat16() is a
     raw = np.ones(3, BF16)
     assert P.from_numpy(raw).dtype is P.bfloat16 and P.tensor(raw).dtype is P.bfloat16
