@@ -59,7 +59,6 @@ REASONS = (
                        "which pyautograd returns"),
     ("Tensor:name", "named tensors: not supported (corpus hits are mostly other objects' .name)"),
     ("Tensor:index", "corpus hits are list/str .index"),
-    ("Tensor:resize", "in-place storage resizing: not supported (corpus hits are mostly PIL images)"),
     ("Tensor:sparse_mask", "sparse tensors: not supported"), ("Tensor:to_sparse", "sparse tensors: not supported"),
     ("Tensor:coalesce", "sparse tensors: not supported"),
     ("Tensor:conj", "complex dtypes: not supported"), ("torch:view_as_real", "complex dtypes: not supported"),
