@@ -165,3 +165,46 @@ def test_resize_must_keep_the_number_of_elements(torch):
             with pytest.raises(RuntimeError, match=r"requested resize to 4 \(4 elements in total\), but the given "
                                                    r"tensor has a size of 2x3 \(6 elements\)"):
                 lib.ones(2, 3).resize(4)
+
+
+# -- the complex helpers on real tensors --------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["conj", "conj_physical", "resolve_conj", "resolve_neg"])
+def test_complex_helpers_return_the_real_input_itself_as_pytorch(torch, name):
+    for lib in (P, torch):
+        for x in (lib.arange(6.0), lib.ones(2, requires_grad=True), lib.ones(2, requires_grad=True) * 2,
+                  lib.arange(3)):
+            assert getattr(x, name)() is x
+            assert getattr(lib, name)(x) is x
+        with pytest.raises(TypeError):
+            getattr(lib, name)(1.0)
+
+
+def test_conj_physical_inplace_bumps_the_version_and_records_a_node_as_pytorch(torch):
+    for lib in (P, torch):
+        x = lib.ones(3)
+        before = x._version
+        assert x.conj_physical_() is x and x._version == before + 1
+        w = lib.ones(3, requires_grad=True) * 2
+        assert type(w.conj_physical_().grad_fn).__name__ == "ConjPhysicalBackward1"
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+            lib.ones(3, requires_grad=True).conj_physical_()
+
+
+def test_conj_physical_out_copies_and_needs_the_same_dtype(torch):
+    for lib in (P, torch):
+        out = lib.empty(3)
+        assert lib.conj_physical(lib.arange(3.0), out=out) is out
+        assert out.tolist() == [0.0, 1.0, 2.0] and out._version == 1
+        with pytest.raises(RuntimeError):
+            lib.conj_physical(lib.arange(3), out=lib.empty(3))
+
+
+def test_is_conj_is_neg_is_xpu_and_name_answer_as_pytorchs_cpu_tensors(torch):
+    for lib in (P, torch):
+        x = lib.ones(2)
+        assert (x.is_conj(), lib.is_conj(x), x.is_neg(), lib.is_neg(x), x.is_xpu) == (False,) * 5
+        assert lib.is_complex(x) is False and x.is_complex() is False
+        assert x.name is None and lib.nn.Parameter(lib.ones(1)).name is None
+        with pytest.raises(AttributeError):
+            x.name = "weights"  # read-only in PyTorch

@@ -12,6 +12,7 @@ from .. import _dtype
 from .._random import rng
 from .._tensor import Tensor
 from . import indexing
+from . import complex_real as _complex_real
 from . import linalg_more as _la
 from . import resize as _resize
 from . import shape_more as _sm
@@ -163,3 +164,4 @@ TENSOR_ONLY.update({
 
 # issue 12 (tensormisc): resize_ / resize_as_ on the storage, the deprecated resize / resize_as.
 TENSOR_ONLY.update(_resize.METHODS)
+TENSOR_ONLY.update(_complex_real.METHODS)  # conj_physical_, is_conj, is_neg
