@@ -69,8 +69,8 @@ REASONS = (
     ("torch:nested.", "nested tensors: not supported"), ("torch:jagged", "nested tensors: not supported"),
     ("torch:ByteStorage", "storages: tensors are NumPy arrays"), ("torch:storage.", "storages: tensors are NumPy arrays"),
     ("torch:is_storage", "storages: tensors are NumPy arrays"),
-    ("torch:autograd.forward_ad", "forward-mode AD: not supported"), ("torch:func.jvp", "forward-mode AD: not supported"),
-    ("torch:func.jacfwd", "forward-mode AD: not supported"),
+    ("torch:autograd.forward_ad", "dual tensors: not provided (the engine is reverse mode; func.jvp/jacfwd "
+                                  "compute forward-mode derivatives by the double-vjp trick)"),
     ("torch:jit.", "TorchScript programs (load/trace/annotations): not supported"),
     ("torch:futures.", "async RPC futures (distributed issue)"),
     ("torch:utils.mobile_optimizer", "mobile export: not planned"), ("torch:classes.", "C++ extensions: not supported"),
