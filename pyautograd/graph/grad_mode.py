@@ -38,10 +38,6 @@ def grad_switched_off_count():
     return _local.switched_off
 
 
-def _count_switch_off():
-    _local.switched_off += 1
-
-
 def is_inference_mode_enabled():
     """Whether inference_mode is active on this thread."""
     return _local.inference
@@ -73,7 +69,7 @@ class no_grad(_DecoratorContextManager):
     def __enter__(self):
         self._prev = is_grad_enabled()
         _set_enabled(False)
-        _count_switch_off()
+        _local.switched_off += 1
 
     def __exit__(self, *exc):
         _set_enabled(self._prev)
@@ -101,7 +97,7 @@ class set_grad_enabled(_DecoratorContextManager):
         self.mode = bool(mode)
         _set_enabled(self.mode)
         if not self.mode:
-            _count_switch_off()
+            _local.switched_off += 1
 
     def __call__(self, fn):
         # Used as a decorator, the constructor's global effect is undone: only calls change the mode.
@@ -133,7 +129,7 @@ class inference_mode(_DecoratorContextManager):
         if self.mode:
             _set_enabled(False)
             _local.inference = True
-            _count_switch_off()
+            _local.switched_off += 1
 
     def __exit__(self, *exc):
         _set_enabled(self._prev[0])
