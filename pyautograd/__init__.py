@@ -99,6 +99,7 @@ def __getattr__(name):
 # end surface issue 12
 from . import hub  # noqa: E402  tools (issue 12): torch.hub
 from . import profiler  # noqa: E402  tools (issue 12): torch.profiler
+from .tensor_types import is_conj, is_neg  # noqa: E402  tensormisc (issue 12)
 # What `from pyautograd import *` gives and what static readers see: the names imported
 # above and every declared op.
 __all__ = sorted(n for n in globals() if not n.startswith("_"))

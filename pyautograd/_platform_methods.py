@@ -43,3 +43,9 @@ METHODS = {"cpu": cpu, "cuda": cuda, "get_device": get_device, "pin_memory": pin
            "is_meta": property(lambda self: False, doc="False: every tensor holds data."),
            "nbytes": property(lambda self: self._data.nbytes, doc="Bytes taken by the elements."),
            "itemsize": property(lambda self: self._data.itemsize, doc="Bytes per element.")}
+# tensormisc (issue 12): an XPU device answers as on PyTorch's CPU build; `name` is PyTorch's
+# read-only name of a tensor's autograd metadata, set only by PyTorch's C++ internals (never from
+# Python: assigning it raises), so every tensor's is None (it is not the named-tensor API).
+METHODS["is_xpu"] = property(lambda self: False, doc="False: no tensor is on an XPU device.")
+METHODS["name"] = property(lambda self: None, doc="None: PyTorch's read-only autograd name of a tensor, set only "
+                                                   "by its C++ internals (never from Python).")

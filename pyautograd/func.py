@@ -1,5 +1,5 @@
 """torch.func, on the reverse-mode engine: functional_call, grad, grad_and_value, vjp, jacrev,
-hessian and vmap.
+hessian, jvp, jacfwd and vmap.
 
 These are the function transforms' semantics built from autograd.grad (with create_graph, so
 they nest: grad(grad(f)) works): grad(f)(x) is the gradient of the scalar f(x) with respect
@@ -7,14 +7,23 @@ to the argnums arguments; vjp returns f's output and a function mapping a cotang
 vector-Jacobian products; jacrev stacks those rows. vmap maps f over a batch dimension by
 calling it once per slice and stacking the results -- PyTorch's semantics, without its
 batching rules, so it costs one call per example.
+
+jvp and jacfwd are forward mode computed on the reverse-mode graph by the double-vjp trick:
+the vjp g(u) = J^T u is linear in the cotangent u, so differentiating g with respect to u
+along a tangent t gives J t exactly (two backward passes; no finite differences). What func
+computes with grad switched off (no_grad, inference_mode) records no graph, so a JVP cannot see
+it: PyTorch's forward AD propagates tangents there. jvp and jacfwd warn when func switched grad
+off, since the result then misses any path through that code.
 """
 import functools
+import warnings
 
 from . import _creation
 from ._tensor import Tensor
 from .autograd import functional as _functional
 from .autograd import grad_mode
 from .autograd import grad as _autograd_grad
+from .graph import grad_mode as _graph_grad_mode
 from .ops import indexing, shape
 
 
@@ -213,3 +222,208 @@ def stack_module_state(models):
     per_model = [dict(m.named_buffers()) for m in models]
     buffers = {k: _stacked_leaf([b[k] for b in per_model], k) for k in per_model[0]}
     return params, buffers
+
+
+# -- forward mode, by the double-vjp trick ---------------------------------------------------------
+
+_JVP = "jvp(f, primals, tangents)"
+
+
+def _flatten(tree):
+    """(leaves, rebuild): the tensors of nested tuples/lists/dicts, and a function that puts
+    new leaves back in the same structure."""
+    if isinstance(tree, (tuple, list)):
+        parts = [_flatten(x) for x in tree]
+        leaves = [leaf for p in parts for leaf in p[0]]
+        kind = type(tree)
+
+        def rebuild(new):
+            out, i = [], 0
+            for leaves_i, rebuild_i in parts:
+                out.append(rebuild_i(new[i:i + len(leaves_i)]))
+                i += len(leaves_i)
+            return kind(out) if kind in (tuple, list) else kind(*out)  # namedtuples
+        return leaves, rebuild
+    if isinstance(tree, dict):
+        keys = list(tree)
+        leaves, rebuild_values = _flatten([tree[k] for k in keys])
+        return leaves, lambda new: dict(zip(keys, rebuild_values(new)))
+    return [tree], lambda new: new[0]
+
+
+def _structure(tree):
+    if isinstance(tree, (tuple, list)):
+        return (type(tree).__name__, tuple(_structure(x) for x in tree))
+    if isinstance(tree, dict):
+        return ("dict", tuple((k, _structure(v)) for k, v in tree.items()))
+    return "*"
+
+
+def _differentiable_inputs(tensors):
+    """(z, d) per tensor: z, a tensor requiring grad that the JVP is taken with respect to (a new
+    leaf, or an alias in the caller's graph when the tensor requires grad), and d = a clone of z
+    for func, so func may write into its inputs in place without touching z (the writes are
+    copied back into a primal that does not require grad afterwards, as PyTorch's view would)."""
+    pairs = []
+    for x in tensors:
+        if not x.is_floating_point():
+            raise RuntimeError(f"{_JVP}: Expected primals to be floating point tensors (tangents are "
+                               f"defined for them only), got {x.dtype}")
+        z = x.view_as(x) if x.requires_grad else x.detach().requires_grad_(True)
+        pairs.append((z, z.clone()))
+    return pairs
+
+
+class _Linearized:
+    """func run once at the primals with its vjp g(u) = J^T u built as a differentiable graph:
+    jvp(tangents) = d<g(u), tangents>/du, exactly J t."""
+
+    def __init__(self, func, args, nums, has_aux, strict, name):
+        self.strict, self.name = strict, name
+        self.keep = grad_mode.is_grad_enabled() and any(
+            isinstance(a, Tensor) and a.requires_grad for a in _flatten(list(args))[0])
+        before = _graph_grad_mode.grad_switched_off_count()
+        with grad_mode.enable_grad():
+            pairs = _differentiable_inputs([args[a] for a in nums])
+            call = list(args)
+            for a, (_, d) in zip(nums, pairs):
+                call[a] = d
+            versions = [d._version for _, d in pairs]
+            out = func(*call)
+        if _graph_grad_mode.grad_switched_off_count() != before:
+            warnings.warn(f"{name}: the function switched grad off (torch.no_grad, set_grad_enabled(False) or "
+                          "inference_mode) while it ran. pyautograd computes forward-mode derivatives on the "
+                          "reverse-mode graph, which records nothing there, so any path from the inputs to the "
+                          "output through that code is missing from the result (PyTorch's forward AD follows it).",
+                          UserWarning, stacklevel=3)
+        for a, (_, d), version in zip(nums, pairs, versions):
+            x = args[a]
+            if d._version != version and not x.requires_grad:
+                # PyTorch hands func a view of the primal, so func's in-place writes reach it.
+                with grad_mode.no_grad():
+                    x.copy_(d.detach())
+        self.aux = None
+        if has_aux:
+            if not (isinstance(out, tuple) and len(out) == 2):
+                raise RuntimeError(f"{name}: output of function f should be a tuple: (output, aux) if has_aux "
+                                   "is True")
+            out, self.aux = out
+            if not self.keep:  # as PyTorch's: aux tensors come back without the transform's graph
+                leaves, rebuild = _flatten(self.aux)
+                self.aux = rebuild([x.detach() if isinstance(x, Tensor) else x for x in leaves])
+        self.outs, self.rebuild = _flatten(out)
+        if not self.outs or not all(isinstance(o, Tensor) for o in self.outs):
+            raise RuntimeError(f"{name}: Expected f(*primals) to return only tensors, got unsupported type "
+                               f"{next((type(o).__name__ for o in self.outs if not isinstance(o, Tensor)), 'None')}")
+        self.inputs = [z for z, _ in pairs]
+        self.diff = [i for i, o in enumerate(self.outs) if o.requires_grad]
+        with grad_mode.enable_grad():
+            self.us = [_creation.ones_like(self.outs[i]).requires_grad_(True) for i in self.diff]
+            grads = _autograd_grad([self.outs[i] for i in self.diff], self.inputs, self.us, create_graph=True,
+                                   allow_unused=True) if self.diff else [None] * len(self.inputs)
+        # g_j = J_j^T u for each input j; None (or a constant) when the outputs do not depend on it.
+        self.vjps = [g if g is not None and g.requires_grad else None for g in grads]
+
+    def jvp(self, tangents, retain_graph):
+        """J t for one tangent per input: one tensor per output (zeros where it does not depend)."""
+        pairs = [(g, t) for g, t in zip(self.vjps, tangents) if g is not None and t is not None]
+        found = [None] * len(self.us)
+        if pairs:
+            with grad_mode.enable_grad():
+                found = _autograd_grad([g for g, _ in pairs], self.us, [t for _, t in pairs],
+                                       retain_graph=retain_graph or self.keep, create_graph=self.keep,
+                                       allow_unused=True)
+        result = [None] * len(self.outs)
+        for k, i in enumerate(self.diff):
+            result[i] = found[k]
+        out = []
+        for o, r in zip(self.outs, result):
+            if r is None:
+                if self.strict:
+                    raise RuntimeError(f"{self.name}, strict=True: The output of f is independent of the inputs. "
+                                       "This is not allowed with strict=True.")
+                r = _creation.zeros_like(o)
+            out.append(r)
+        return out
+
+    def primals_out(self):
+        return self.rebuild([o if self.keep else o.detach() for o in self.outs])
+
+
+def _check_tangents(primals, tangents):
+    for i, (p, t) in enumerate(zip(primals, tangents)):
+        if not isinstance(p, Tensor) or not isinstance(t, Tensor):
+            bad = p if not isinstance(p, Tensor) else t
+            raise RuntimeError(f"{_JVP}: Expected primals and tangents to be only Tensors, got {type(bad).__name__} "
+                               f"at position {i}")
+        if t.shape != p.shape:
+            raise RuntimeError(f"{_JVP}: Trying to set a forward gradient that has a different size than that of "
+                               f"the original Tensor, this is not supported. Tensor is of size {list(p.shape)} "
+                               f"while the given forward gradient is of size {list(t.shape)}.")
+
+
+def jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    """(func(*primals), the Jacobian of func at primals times tangents[, aux]): forward-mode
+    derivatives, computed exactly by the double-vjp trick on the reverse-mode graph (see the
+    module notes; code func runs under no_grad is not seen, with a warning). `primals` is a tuple
+    of the arguments; `tangents` has the same structure, one tensor per primal tensor."""
+    if not isinstance(primals, tuple):
+        raise RuntimeError(f"{_JVP}: Expected primals to be a tuple. E.g. it should be valid to call f(*primals).")
+    flat_p, _ = _flatten(primals)
+    flat_t, _ = _flatten(tangents)
+    if _structure(primals) != _structure(tangents if isinstance(tangents, tuple) else (tangents,)) or \
+            not isinstance(tangents, tuple):
+        raise RuntimeError(f"{_JVP}: Expected primals and tangents to have the same python structure. For "
+                           f"example, if primals is a tuple of 3 tensors, tangents also must be. Got primals with "
+                           f"structure {_structure(primals)} and tangents with structure {_structure(tangents)}")
+    if not flat_p:
+        raise RuntimeError(f"{_JVP}: Expected primals to be a non-empty list of Tensors")
+    _check_tangents(flat_p, flat_t)
+    # The tensors of primals, wherever they sit in the arguments, are what func is differentiated by.
+    positions = list(range(len(flat_p)))
+    _, rebuild = _flatten(primals)
+
+    def flat_func(*leaves):
+        return func(*rebuild(list(leaves)))
+    lin = _Linearized(flat_func, flat_p, positions, has_aux, strict, _JVP)
+    tangents_out = lin.rebuild(lin.jvp([t.to(p.dtype) for p, t in zip(flat_p, flat_t)], retain_graph=False))
+    return (lin.primals_out(), tangents_out, lin.aux) if has_aux else (lin.primals_out(), tangents_out)
+
+
+def jacfwd(func, argnums=0, has_aux=False, *, randomness="error", chunk_size=None):
+    """A function returning the Jacobian of func w.r.t. args[argnums] (of shape output.shape +
+    input.shape; tuples for tuple argnums or outputs), computed in forward mode: one exact JVP
+    (double-vjp trick) per input element, over one recorded graph."""
+    if randomness not in ("error", "different", "same"):
+        raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. Got {randomness}")
+
+    @functools.wraps(func)
+    def wrapper(*args):
+        nums = _argnums_tuple(argnums, len(args))
+        for a in nums:
+            if not isinstance(args[a], Tensor):
+                raise RuntimeError(f"jacfwd: argument {a} must be a Tensor, got {type(args[a]).__name__}")
+        lin = _Linearized(func, args, nums, has_aux, False, "jacfwd(f)")
+        per_input = []
+        for j, z in enumerate(lin.inputs):
+            columns = []
+            for k in range(z.numel()):
+                basis = _creation.zeros(z.numel(), dtype=z.dtype)
+                basis[k] = 1
+                tangents = [None] * len(lin.inputs)
+                tangents[j] = basis.reshape(z.shape)
+                columns.append(lin.jvp(tangents, retain_graph=True))
+            jacs = []
+            for i, o in enumerate(lin.outs):
+                if columns:
+                    jac = shape.stack([c[i].reshape(-1) for c in columns], -1)
+                else:
+                    jac = _creation.zeros(o.numel(), 0, dtype=o.dtype)
+                jacs.append(jac.reshape(tuple(o.shape) + tuple(z.shape)))
+            per_input.append(jacs)
+        # [input][output] -> per output: a tensor (int argnums) or a tuple over argnums
+        per_output = [per_input[0][i] if isinstance(argnums, int) else tuple(p[i] for p in per_input)
+                      for i in range(len(lin.outs))]
+        jac = lin.rebuild(per_output)
+        return (jac, lin.aux) if has_aux else jac
+    return wrapper

@@ -157,6 +157,16 @@ def is_complex(input):
     return False
 
 
+def is_conj(input):
+    """False: no tensor has its conjugate bit set (pyautograd's tensors are real)."""
+    return False
+
+
+def is_neg(input):
+    """False: no tensor has its negative bit set (pyautograd's tensors are real)."""
+    return False
+
+
 def set_default_tensor_type(t):
     """Sets the default floating dtype from a legacy type ('torch.DoubleTensor', torch.FloatTensor)
     (deprecated in PyTorch, which warns likewise); CUDA types are refused (no CUDA device)."""

@@ -254,15 +254,18 @@ def _one_hot(index, ref):
 
 
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"):
-    """The Jacobian of `func` at `inputs`, one reverse pass per output element.
+    """The Jacobian of `func` at `inputs`, one reverse pass per output element (or one
+    Jacobian-vector product per input element with strategy="forward-mode").
 
     Args:
         func: takes the input tensors, returns a tensor or a tuple of tensors.
         inputs: a tensor or a tuple of tensors.
         create_graph: make the Jacobian differentiable (hessian builds on this).
         strict: raise instead of returning zeros for an input an output does not depend on.
-        vectorize: accepted for compatibility; the same loop runs.
-        strategy: "reverse-mode" (pyautograd has no forward-mode AD).
+        vectorize: the reverse-mode strategy runs the same loop either way; "forward-mode"
+            needs it, as in PyTorch.
+        strategy: "reverse-mode" (one backward pass per output element) or "forward-mode" (one
+            Jacobian-vector product per input element, by the double-vjp trick).
 
     Returns:
         A tensor of shape output.shape + input.shape for one input and one output;
@@ -274,8 +277,19 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
                          'function has more outputs than inputs, "forward-mode" tends to be more '
                          'performant. Otherwise, prefer to use "reverse-mode".')
     if strategy == "forward-mode":
-        raise NotImplementedError('jacobian: pyautograd has no forward-mode AD; use '
-                                  'strategy="reverse-mode" (the default).')
+        # PyTorch's own limits of its forward-mode jacobian, with its errors.
+        if create_graph:
+            raise NotImplementedError('torch.autograd.functional.jacobian: `create_graph=True` and '
+                                      '`strategy="forward-mode"` are not supported together (yet). Please either '
+                                      'set `create_graph=False` or `strategy="reverse-mode"`.')
+        if strict:
+            raise RuntimeError('torch.autograd.functional.jacobian: `strict=True` and `strategy="forward-mode"` '
+                               'are not supported together (yet). Please either set `strict=False` or '
+                               '`strategy="reverse-mode"`.')
+        if not vectorize:
+            raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse Hessian is"
+                                      "only implemented for `vectorize=True`.")
+        return _jacobian_forward(func, inputs)
     if vectorize and strict:
         raise RuntimeError("torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are "
                            "not supported together. Please either set `strict=False` or `vectorize=False`.")
@@ -285,6 +299,29 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
         outputs_tuple, outputs = _call(func, inputs, "jacobian", strict)
         jac = tuple(_jacobian_rows(i, out, inputs, create_graph, strict) for i, out in enumerate(outputs))
     return _unpack2(_detached(jac, create_graph), outputs_tuple, inputs_tuple)
+
+
+def _jacobian_forward(func, inputs):
+    """The Jacobian column by column: one Jacobian-vector product per input element, each by the
+    double-vjp trick over one recorded graph (d(uᵀJ)/du along e_k is J e_k, exactly)."""
+    with grad_mode.enable_grad():
+        inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
+        inputs = _differentiable_copies(inputs, False)
+        outputs_tuple, outputs = _call(func, inputs, "jacobian", False)
+        dummies = tuple(_creation.zeros_like(o, requires_grad=True) for o in outputs)
+        grad_inputs = _vjp(outputs, inputs, dummies, create_graph=True)
+        columns = [[[] for _ in inputs] for _ in outputs]  # [output][input] -> one column per input element
+        for j, (g, inp) in enumerate(zip(grad_inputs, inputs)):
+            for k in range(inp.numel()):
+                jv = (_vjp((g,), dummies, (_one_hot(k, inp),), retain_graph=True) if g is not None
+                      else (None,) * len(outputs))
+                for i, (out, col) in enumerate(zip(outputs, jv)):
+                    columns[i][j].append((col if col is not None else _creation.zeros_like(out)).reshape(-1))
+        jac = tuple(tuple(stack(columns[i][j], -1).reshape(tuple(out.shape) + tuple(inp.shape)) if columns[i][j]
+                          else _creation.zeros(tuple(out.shape) + tuple(inp.shape), dtype=inp.dtype)
+                          for j, inp in enumerate(inputs))
+                    for i, out in enumerate(outputs))
+    return _unpack2(_detached(jac, False), outputs_tuple, inputs_tuple)
 
 
 def _jacobian_rows(i, out, inputs, create_graph, strict):

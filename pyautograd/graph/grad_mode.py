@@ -14,6 +14,10 @@ class _State(threading.local):
     # about a microsecond, on every op).
     enabled = True
     inference = False
+    # How many times user code switched grad off (no_grad, set_grad_enabled(False),
+    # inference_mode) on this thread: func.jvp compares it around the function it runs, since
+    # what runs with grad off records no graph, so its double-vjp JVP cannot see it.
+    switched_off = 0
 
 
 _local = _State()
@@ -26,6 +30,12 @@ def is_grad_enabled():
 
 def _set_enabled(mode):
     _local.enabled = bool(mode)
+
+
+def grad_switched_off_count():
+    """How many times no_grad, set_grad_enabled(False) or inference_mode switched grad off on
+    this thread (the engine's own switches are not counted)."""
+    return _local.switched_off
 
 
 def is_inference_mode_enabled():
@@ -59,6 +69,7 @@ class no_grad(_DecoratorContextManager):
     def __enter__(self):
         self._prev = is_grad_enabled()
         _set_enabled(False)
+        _local.switched_off += 1
 
     def __exit__(self, *exc):
         _set_enabled(self._prev)
@@ -85,6 +96,8 @@ class set_grad_enabled(_DecoratorContextManager):
         self._prev = is_grad_enabled()
         self.mode = bool(mode)
         _set_enabled(self.mode)
+        if not self.mode:
+            _local.switched_off += 1
 
     def __call__(self, fn):
         # Used as a decorator, the constructor's global effect is undone: only calls change the mode.
@@ -116,6 +129,7 @@ class inference_mode(_DecoratorContextManager):
         if self.mode:
             _set_enabled(False)
             _local.inference = True
+            _local.switched_off += 1
 
     def __exit__(self, *exc):
         _set_enabled(self._prev[0])

@@ -12,7 +12,9 @@ from .. import _dtype
 from .._random import rng
 from .._tensor import Tensor
 from . import indexing
+from . import complex_real as _complex_real
 from . import linalg_more as _la
+from . import resize as _resize
 from . import shape_more as _sm
 from . import shape as S
 from ._inplace import apply_inplace, check_writable, commit_raw, make_inplace
@@ -160,3 +162,7 @@ TENSOR_ONLY.update({
     "bernoulli_": _bernoulli_, "random_": _random_, "exponential_": _exponential_,
     "is_complex": lambda self: False,
 })
+
+# issue 12 (tensormisc): resize_ / resize_as_ on the storage, the deprecated resize / resize_as.
+TENSOR_ONLY.update(_resize.METHODS)
+TENSOR_ONLY.update(_complex_real.METHODS)  # conj_physical_, is_conj, is_neg
