@@ -36,9 +36,21 @@ def test_weighted_share_on_a_small_table(tmp_path):
                        {"name": "no_such_function", "files": 1, "repos": 1, "occurrences": 1}]}
     path = tmp_path / "usage.json"
     path.write_text(json.dumps(table))
-    share, have, count, missing = api_coverage.coverage(api_coverage.load(path))["torch"]
-    assert (share, have, count) == (0.75, 1, 2)
+    share, have, count, missing, here = api_coverage.coverage(api_coverage.load(path))["torch"]
+    assert (share, have, count, here) == (0.75, 1, 2, 0.75)
     assert [e["name"] for e in missing] == ["no_such_function"]
+
+
+def test_the_second_share_leaves_out_names_other_issues_own(tmp_path):
+    # distributed.rpc.* is recorded as the distributed issue's: it leaves both the numerator
+    # and the denominator of the second share, and stays in the first.
+    table = {"torch": [{"name": "cat", "files": 3, "repos": 1, "occurrences": 5},
+                       {"name": "distributed.rpc.no_such_rpc", "files": 2, "repos": 1, "occurrences": 2},
+                       {"name": "no_such_function", "files": 1, "repos": 1, "occurrences": 1}]}
+    path = tmp_path / "usage.json"
+    path.write_text(json.dumps(table))
+    share, have, count, missing, here = api_coverage.coverage(api_coverage.load(path))["torch"]
+    assert (share, have, count, here) == (0.5, 1, 3, 0.75)
 
 
 @pytest.mark.skipif(not USAGE.exists(), reason=f"{USAGE} absent (shared/ is not beside the checkout)")

@@ -25,6 +25,7 @@ import json
 import os
 import pathlib
 import sys
+import warnings
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 # ../shared/api-usage.json beside the checkout, or the file PYAUTOGRAD_API_USAGE names.
@@ -109,8 +110,11 @@ def present(category, name):
     path = ROOTS[category]
     for part in name.split("."):
         path = f"{path}.{part}"
-        if hasattr(obj, part):
-            obj = getattr(obj, part)
+        with warnings.catch_warnings():  # deprecated aliases (has_mps) warn when read
+            warnings.simplefilter("ignore")
+            found = hasattr(obj, part)
+            obj = getattr(obj, part) if found else obj
+        if found:
             continue
         try:
             obj = importlib.import_module(path)
@@ -119,16 +123,25 @@ def present(category, name):
     return True
 
 
+def other_issue(category, name):
+    """Whether another issue owns `name` (its recorded reason names an issue)."""
+    return "issue)" in reason(category, name)
+
+
 def coverage(usage):
-    """{category: (weighted share, have count, total count, [missing entries, heaviest first])}."""
+    """{category: (weighted share, have count, total count, [missing entries, heaviest first],
+    weighted share over the names no other issue owns)}."""
     out = {}
     for category, entries in usage.items():
         total = sum(e["files"] for e in entries)
         missing = [e for e in entries if not present(category, e["name"])]
         lost = sum(e["files"] for e in missing)
         share = (total - lost) / total if total else 1.0
+        owned = sum(e["files"] for e in entries if other_issue(category, e["name"]))
+        lost_here = sum(e["files"] for e in missing if not other_issue(category, e["name"]))
+        here = (total - owned - lost_here) / (total - owned) if total > owned else 1.0
         missing.sort(key=lambda e: (-e["files"], -e["occurrences"], e["name"]))
-        out[category] = (share, len(entries) - len(missing), len(entries), missing)
+        out[category] = (share, len(entries) - len(missing), len(entries), missing, here)
     return out
 
 
@@ -140,10 +153,10 @@ def load(path):
 
 def report(cov, missing_limit=None, only=None):
     """The printed report, as lines."""
-    lines = ["category       file-weighted   names"]
-    for category, (share, have, count, _) in cov.items():
-        lines.append(f"{category:<14} {share:6.1%}          {have}/{count}")
-    for category, (_, _, _, missing) in cov.items():
+    lines = ["category       file-weighted   names      without names other issues own"]
+    for category, (share, have, count, _, here) in cov.items():
+        lines.append(f"{category:<14} {share:6.1%}          {have:>3}/{count:<3}    {here:6.1%}")
+    for category, (_, _, _, missing, _) in cov.items():
         if only and category != only or not missing:
             continue
         shown = missing if missing_limit is None else missing[:missing_limit]
