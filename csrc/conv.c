@@ -6,7 +6,7 @@
  *   forward:         out[n, g] (C_out/g x L)  = w[g] (C_out/g x R) @ col
  *   backward_input:  col = w[g]^T (R x C_out/g) @ grad[n, g] (C_out/g x L), then col2im adds
  *                    each col[r, l] back to the input position it was read from
- *   backward_weight: dw[g] += grad[n, g] (C_out/g x L) @ col^T (L x R)
+ *   backward_weight: dw[g] += grad[n, g] (C_out/g x L) @ col^T (L x R), added in place by the GEMM
  * A 1x1 kernel with stride 1 and no padding over a contiguous input needs no im2col: the
  * input rows are the columns. The GEMM is pag_linalg_gemm (matmul.c).
  *
@@ -293,9 +293,9 @@ int TN(pag_conv_backward_input)(const T *grad, const T *w, T *dx, const int64_t 
     return status;
 }
 
-/* acc (cout x rows) += grad[n] @ col^T for every group, through tmp (cog x rows). */
+/* acc (cout x rows) += grad[n] @ col^T for every group, summed by the GEMM into acc in place. */
 static int TN(backward_weight_item)(const conv_geom *g, const T *x, const T *grad, T *acc, int64_t n, T *col,
-                                    T *tmp, int nthreads) {
+                                    int nthreads) {
     for (int64_t gi = 0; gi < g->groups; gi++) {
         const T *b = col;
         if (g->direct) {
@@ -304,12 +304,10 @@ static int TN(backward_weight_item)(const conv_geom *g, const T *x, const T *gra
             TN(im2col)(g, x, n, gi, col);
         }
         const T *gn = grad + (n * g->cout + gi * g->cog) * g->cols;
-        int st = TN(gemm)(g->cog, g->rows, g->cols, gn, 0, g->cols, b, 1, g->cols, tmp, nthreads);
-        if (st != PAG_OK) return st;
         T *a = acc + gi * g->cog * g->rows;
-        const int64_t m = g->cog * g->rows;
-        PAG_PRAGMA(omp simd)
-        for (int64_t i = 0; i < m; i++) a[i] += tmp[i];
+        int st = TN(pag_linalg_gemm)(g->cog, g->rows, g->cols, 1.0, gn, 0, g->cols, b, 1, g->cols, 1.0, a, g->rows,
+                                     1, a, nthreads);
+        if (st != PAG_OK) return st;
     }
     return PAG_OK;
 }
@@ -328,17 +326,14 @@ int TN(pag_conv_backward_weight)(const T *x, const int64_t *xstrides, const T *g
     if (!x || !grad) return PAG_EINVAL;
     const int team = batch_team(&g, nthreads);
     const size_t col_bytes = sizeof(T) * (size_t)(g.rows * g.cols);
-    const size_t tmp_bytes = sizeof(T) * (size_t)(g.cog * g.rows);
     const int direct = g.direct;
     int status = PAG_OK;
     if (team <= 1) {
         T *col = direct ? NULL : malloc(col_bytes);
-        T *tmp = malloc(tmp_bytes);
-        if ((!direct && !col) || !tmp) status = PAG_ENOMEM;
+        if (!direct && !col) status = PAG_ENOMEM;
         for (int64_t n = 0; n < g.n && status == PAG_OK; n++)
-            status = TN(backward_weight_item)(&g, x, grad, dw, n, col, tmp, nthreads);
+            status = TN(backward_weight_item)(&g, x, grad, dw, n, col, nthreads);
         free(col);
-        free(tmp);
         return status;
     }
     /* Each thread sums its batch items into its own accumulator; they are added in thread
@@ -349,14 +344,12 @@ int TN(pag_conv_backward_weight)(const T *x, const int64_t *xstrides, const T *g
     {
         const int t = pag_thread_num();
         T *col = direct ? NULL : malloc(col_bytes);
-        T *tmp = malloc(tmp_bytes);
-        int mine = ((!direct && !col) || !tmp) ? PAG_ENOMEM : PAG_OK;
+        int mine = (!direct && !col) ? PAG_ENOMEM : PAG_OK;
         int64_t lo, hi;
         pag_chunk(g.n, pag_num_threads(), t, &lo, &hi);
         for (int64_t n = lo; n < hi && mine == PAG_OK; n++)
-            mine = TN(backward_weight_item)(&g, x, grad, partials + (size_t)t * (size_t)nw, n, col, tmp, 1);
+            mine = TN(backward_weight_item)(&g, x, grad, partials + (size_t)t * (size_t)nw, n, col, 1);
         free(col);
-        free(tmp);
         if (mine != PAG_OK) {
             PAG_PRAGMA(omp atomic write)
             status = mine;
