@@ -185,11 +185,7 @@ static PAG_CLONES void TN(im2col)(const conv_geom *g, const T *x, int64_t n, int
                             const T *src = xc + id * g->xs[2] + ih * g->xs[3];
                             for (int64_t ow = 0; ow < wlo; ow++) dst[ow] = 0;
                             if (g->sw == 1 && g->xs[4] == 1) {
-                                /* a loop, not memcpy: the runs are one output row (tens of
-                                 * elements), where the call itself cost as much as the copy */
-                                const T *PAG_RESTRICT s = src + iw0;
-                                PAG_PRAGMA(omp simd)
-                                for (int64_t ow = wlo; ow < whi; ow++) dst[ow] = s[ow];
+                                memcpy(dst + wlo, src + wlo + iw0, sizeof(T) * (size_t)(whi - wlo));
                             } else {
                                 const int64_t step = g->sw * g->xs[4];
                                 const T *s = src + (wlo * g->sw + iw0) * g->xs[4];
