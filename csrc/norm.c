@@ -169,28 +169,43 @@ int TN(pag_norm_layer_norm_backward)(const T *grad, const T *x, const T *weight,
 /* ---- batch normalization ---------------------------------------------------------------------- */
 
 /* Channel c's mean and biased variance over the n segments of s contiguous elements
- * (seg_stride elements apart), in double: one pass for the mean, one for the
- * centered squares. */
-static PAG_CLONES void TN(bn_stats)(const T *PAG_RESTRICT x, int64_t n, int64_t s, int64_t seg_stride,
-                                    double *mean, double *var) {
-    double sum = 0.0;
+ * (seg_stride elements apart), in one pass and in double: the sums are of x - x[0], so
+ * var = E[d^2] - E[d]^2 cancels only as much as x[0] is off the mean in standard
+ * deviations (a few, not the mean's magnitude). With g (same layout; NULL: none), also
+ * sum(g) and sum(g * (x - mean)) for the backward, in the same pass. */
+static PAG_CLONES void TN(bn_stats)(const T *PAG_RESTRICT x, const T *PAG_RESTRICT g, int64_t n, int64_t s,
+                                    int64_t seg_stride, double *mean, double *var, double *sum_g,
+                                    double *sum_gx) {
+    const double k0 = (double)x[0];
+    double s1 = 0.0, s2 = 0.0, sg = 0.0, sgd = 0.0;
     for (int64_t i = 0; i < n; i++) {
         const T *PAG_RESTRICT r = x + i * seg_stride;
-        PAG_PRAGMA(omp simd reduction(+:sum))
-        for (int64_t j = 0; j < s; j++) sum += (double)r[j];
-    }
-    const double count = (double)n * (double)s, m = sum / count;
-    double v = 0.0;
-    for (int64_t i = 0; i < n; i++) {
-        const T *PAG_RESTRICT r = x + i * seg_stride;
-        PAG_PRAGMA(omp simd reduction(+:v))
-        for (int64_t j = 0; j < s; j++) {
-            const double d = (double)r[j] - m;
-            v += d * d;
+        if (g) {
+            const T *PAG_RESTRICT q = g + i * seg_stride;
+            PAG_PRAGMA(omp simd reduction(+:s1, s2, sg, sgd))
+            for (int64_t j = 0; j < s; j++) {
+                const double d = (double)r[j] - k0, gj = (double)q[j];
+                s1 += d;
+                s2 += d * d;
+                sg += gj;
+                sgd += gj * d;
+            }
+        } else {
+            PAG_PRAGMA(omp simd reduction(+:s1, s2))
+            for (int64_t j = 0; j < s; j++) {
+                const double d = (double)r[j] - k0;
+                s1 += d;
+                s2 += d * d;
+            }
         }
     }
-    *mean = m;
-    *var = v / count;
+    const double count = (double)n * (double)s, md = s1 / count, v = s2 / count - md * md;
+    *mean = k0 + md;
+    *var = v > 0.0 ? v : 0.0;
+    if (g) {
+        *sum_g = sg;
+        *sum_gx = sgd - md * sg; /* sum(g * (x - mean)) = sum(g * d) - (mean - x[0]) * sum(g) */
+    }
 }
 
 /* Channels [lo, hi) of the forward: statistics (the batch's, or the given ones), then
@@ -205,7 +220,7 @@ static PAG_CLONES void TN(bn_channels)(const T *PAG_RESTRICT x, const T *w, cons
             mean = (double)mean_in[c];
             var = (double)var_in[c];
         } else {
-            TN(bn_stats)(xc, n, s, ch * s, &mean, &var);
+            TN(bn_stats)(xc, NULL, n, s, ch * s, &mean, &var, NULL, NULL);
         }
         if (mean_out) {
             mean_out[c] = (T)mean;
@@ -250,24 +265,23 @@ static PAG_CLONES void TN(bn_backward_channels)(const T *PAG_RESTRICT g, const T
                                                 int64_t hi) {
     const double count = (double)n * (double)s;
     for (int64_t c = lo; c < hi; c++) {
-        double mean, var;
+        double mean, var, sg = 0.0, sgx = 0.0; /* sum(grad), sum(grad * (x - mean)) */
         if (mean_in) {
             mean = (double)mean_in[c];
             var = (double)var_in[c];
+            for (int64_t i = 0; i < n; i++) {
+                const T *PAG_RESTRICT gr = g + (i * ch + c) * s;
+                const T *PAG_RESTRICT xr = x + (i * ch + c) * s;
+                PAG_PRAGMA(omp simd reduction(+:sg, sgx))
+                for (int64_t j = 0; j < s; j++) {
+                    sg += (double)gr[j];
+                    sgx += (double)gr[j] * ((double)xr[j] - mean);
+                }
+            }
         } else {
-            TN(bn_stats)(x + c * s, n, s, ch * s, &mean, &var);
+            TN(bn_stats)(x + c * s, g + c * s, n, s, ch * s, &mean, &var, &sg, &sgx);
         }
         const double rstd = 1.0 / sqrt(var + eps);
-        double sg = 0.0, sgx = 0.0; /* sum(grad), sum(grad * (x - mean)) */
-        for (int64_t i = 0; i < n; i++) {
-            const T *PAG_RESTRICT gr = g + (i * ch + c) * s;
-            const T *PAG_RESTRICT xr = x + (i * ch + c) * s;
-            PAG_PRAGMA(omp simd reduction(+:sg, sgx))
-            for (int64_t j = 0; j < s; j++) {
-                sg += (double)gr[j];
-                sgx += (double)gr[j] * ((double)xr[j] - mean);
-            }
-        }
         if (dw) dw[c] = (T)(sgx * rstd);
         if (db) db[c] = (T)sg;
         if (!dx) continue;
