@@ -176,7 +176,7 @@ int TN(pag_norm_layer_norm_backward)(const T *grad, const T *x, const T *weight,
 static PAG_CLONES void TN(bn_stats)(const T *PAG_RESTRICT x, const T *PAG_RESTRICT g, int64_t n, int64_t s,
                                     int64_t seg_stride, double *mean, double *var, double *sum_g,
                                     double *sum_gx) {
-    const double k0 = (double)x[0];
+    const double k0 = isfinite((double)x[0]) ? (double)x[0] : 0.0; /* inf - inf would make the mean NaN */
     double s1 = 0.0, s2 = 0.0, sg = 0.0, sgd = 0.0;
     for (int64_t i = 0; i < n; i++) {
         const T *PAG_RESTRICT r = x + i * seg_stride;
@@ -201,7 +201,7 @@ static PAG_CLONES void TN(bn_stats)(const T *PAG_RESTRICT x, const T *PAG_RESTRI
     }
     const double count = (double)n * (double)s, md = s1 / count, v = s2 / count - md * md;
     *mean = k0 + md;
-    *var = v > 0.0 ? v : 0.0;
+    *var = v < 0.0 ? 0.0 : v; /* rounding can go below 0; NaN stays */
     if (g) {
         *sum_g = sg;
         *sum_gx = sgd - md * sg; /* sum(g * (x - mean)) = sum(g * d) - (mean - x[0]) * sum(g) */
