@@ -6,18 +6,67 @@
  *   forward:         out[n, g] (C_out/g x L)  = w[g] (C_out/g x R) @ col
  *   backward_input:  col = w[g]^T (R x C_out/g) @ grad[n, g] (C_out/g x L), then col2im adds
  *                    each col[r, l] back to the input position it was read from
- *   backward_weight: dw[g] += grad[n, g] (C_out/g x L) @ col^T (L x R)
+ *   backward_weight: dw[g] += grad[n, g] (C_out/g x L) @ col^T (L x R), added in place by the GEMM
  * A 1x1 kernel with stride 1 and no padding over a contiguous input needs no im2col: the
  * input rows are the columns. The GEMM is pag_linalg_gemm (matmul.c).
  *
  * This file includes itself twice, with T = float and T = double. */
 #ifndef PAG_TYPED_BODY
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
 #include "conv.h"
 #include "matmul.h"
+
+/* ---- per-thread column buffers ---------------------------------------------- */
+
+/* Each thread keeps its column buffer across calls: a column buffer is hundreds of KB,
+ * so malloc gives fresh pages (mmap, or a heap grown again after a trim) and the page
+ * faults of every call cost ~5% of a small ResNet's training step. Buffers above
+ * CONV_KEEP_BYTES are allocated per call and freed, so one huge convolution does not pin
+ * its memory for the thread's life. Freed when the thread exits. */
+#define CONV_KEEP_BYTES ((size_t)64 << 20)
+
+typedef struct {
+    void *data;
+    size_t cap;
+} conv_buffer;
+
+static pthread_key_t conv_key;
+static pthread_once_t conv_once = PTHREAD_ONCE_INIT;
+
+static void conv_buffer_free(void *p) {
+    conv_buffer *buf = p;
+    free(buf->data);
+    free(buf);
+}
+
+static void conv_key_init(void) { (void)pthread_key_create(&conv_key, conv_buffer_free); }
+
+/* A buffer of at least `bytes` for this call, or NULL when out of memory; give it back
+ * with col_release. */
+static void *col_acquire(size_t bytes) {
+    if (bytes > CONV_KEEP_BYTES) return malloc(bytes);
+    pthread_once(&conv_once, conv_key_init);
+    conv_buffer *buf = pthread_getspecific(conv_key);
+    if (!buf) {
+        buf = calloc(1, sizeof *buf);
+        if (!buf) return NULL;
+        if (pthread_setspecific(conv_key, buf) != 0) { free(buf); return NULL; }
+    }
+    if (buf->cap < bytes) {
+        free(buf->data);
+        buf->data = malloc(bytes);
+        buf->cap = buf->data ? bytes : 0;
+    }
+    return buf->data;
+}
+
+static void col_release(void *p, size_t bytes) {
+    if (bytes > CONV_KEEP_BYTES) free(p);
+}
 
 /* Below this many multiply-adds a call stays on the calling thread. */
 #define CONV_MIN_PARALLEL_FLOPS ((int64_t)1 << 18)
@@ -213,21 +262,21 @@ int TN(pag_conv_forward)(const T *x, const int64_t *xstrides, const T *w, T *out
     const size_t col_bytes = sizeof(T) * (size_t)(g.rows * g.cols);
     int status = PAG_OK;
     if (team <= 1) {
-        T *col = g.direct ? NULL : malloc(col_bytes);
+        T *col = g.direct ? NULL : col_acquire(col_bytes);
         if (!g.direct && !col) return PAG_ENOMEM;
         for (int64_t n = 0; n < g.n && status == PAG_OK; n++) status = TN(forward_item)(&g, x, w, out, n, col, nthreads);
-        free(col);
+        col_release(col, col_bytes);
         return status;
     }
     PAG_PRAGMA(omp parallel num_threads(team))
     {
-        T *col = g.direct ? NULL : malloc(col_bytes);
+        T *col = g.direct ? NULL : col_acquire(col_bytes);
         int mine = (!g.direct && !col) ? PAG_ENOMEM : PAG_OK;
         PAG_PRAGMA(omp for schedule(dynamic, 1))
         for (int64_t n = 0; n < g.n; n++) {
             if (mine == PAG_OK) mine = TN(forward_item)(&g, x, w, out, n, col, 1);
         }
-        free(col);
+        col_release(col, col_bytes);
         if (mine != PAG_OK) {
             PAG_PRAGMA(omp atomic write)
             status = mine;
@@ -269,22 +318,22 @@ int TN(pag_conv_backward_input)(const T *grad, const T *w, T *dx, const int64_t 
     const size_t col_bytes = sizeof(T) * (size_t)(g.rows * g.cols);
     int status = PAG_OK;
     if (team <= 1) {
-        T *col = direct ? NULL : malloc(col_bytes);
+        T *col = direct ? NULL : col_acquire(col_bytes);
         if (!direct && !col) return PAG_ENOMEM;
         for (int64_t n = 0; n < g.n && status == PAG_OK; n++)
             status = TN(backward_input_item)(&g, grad, w, dx, n, col, nthreads);
-        free(col);
+        col_release(col, col_bytes);
         return status;
     }
     PAG_PRAGMA(omp parallel num_threads(team))
     {
-        T *col = direct ? NULL : malloc(col_bytes);
+        T *col = direct ? NULL : col_acquire(col_bytes);
         int mine = (!direct && !col) ? PAG_ENOMEM : PAG_OK;
         PAG_PRAGMA(omp for schedule(dynamic, 1))
         for (int64_t n = 0; n < g.n; n++) {
             if (mine == PAG_OK) mine = TN(backward_input_item)(&g, grad, w, dx, n, col, 1);
         }
-        free(col);
+        col_release(col, col_bytes);
         if (mine != PAG_OK) {
             PAG_PRAGMA(omp atomic write)
             status = mine;
@@ -293,9 +342,9 @@ int TN(pag_conv_backward_input)(const T *grad, const T *w, T *dx, const int64_t 
     return status;
 }
 
-/* acc (cout x rows) += grad[n] @ col^T for every group, through tmp (cog x rows). */
+/* acc (cout x rows) += grad[n] @ col^T for every group, summed by the GEMM into acc in place. */
 static int TN(backward_weight_item)(const conv_geom *g, const T *x, const T *grad, T *acc, int64_t n, T *col,
-                                    T *tmp, int nthreads) {
+                                    int nthreads) {
     for (int64_t gi = 0; gi < g->groups; gi++) {
         const T *b = col;
         if (g->direct) {
@@ -304,12 +353,10 @@ static int TN(backward_weight_item)(const conv_geom *g, const T *x, const T *gra
             TN(im2col)(g, x, n, gi, col);
         }
         const T *gn = grad + (n * g->cout + gi * g->cog) * g->cols;
-        int st = TN(gemm)(g->cog, g->rows, g->cols, gn, 0, g->cols, b, 1, g->cols, tmp, nthreads);
-        if (st != PAG_OK) return st;
         T *a = acc + gi * g->cog * g->rows;
-        const int64_t m = g->cog * g->rows;
-        PAG_PRAGMA(omp simd)
-        for (int64_t i = 0; i < m; i++) a[i] += tmp[i];
+        int st = TN(pag_linalg_gemm)(g->cog, g->rows, g->cols, 1.0, gn, 0, g->cols, b, 1, g->cols, 1.0, a, g->rows,
+                                     1, a, nthreads);
+        if (st != PAG_OK) return st;
     }
     return PAG_OK;
 }
@@ -328,17 +375,14 @@ int TN(pag_conv_backward_weight)(const T *x, const int64_t *xstrides, const T *g
     if (!x || !grad) return PAG_EINVAL;
     const int team = batch_team(&g, nthreads);
     const size_t col_bytes = sizeof(T) * (size_t)(g.rows * g.cols);
-    const size_t tmp_bytes = sizeof(T) * (size_t)(g.cog * g.rows);
     const int direct = g.direct;
     int status = PAG_OK;
     if (team <= 1) {
-        T *col = direct ? NULL : malloc(col_bytes);
-        T *tmp = malloc(tmp_bytes);
-        if ((!direct && !col) || !tmp) status = PAG_ENOMEM;
+        T *col = direct ? NULL : col_acquire(col_bytes);
+        if (!direct && !col) status = PAG_ENOMEM;
         for (int64_t n = 0; n < g.n && status == PAG_OK; n++)
-            status = TN(backward_weight_item)(&g, x, grad, dw, n, col, tmp, nthreads);
-        free(col);
-        free(tmp);
+            status = TN(backward_weight_item)(&g, x, grad, dw, n, col, nthreads);
+        col_release(col, col_bytes);
         return status;
     }
     /* Each thread sums its batch items into its own accumulator; they are added in thread
@@ -348,15 +392,13 @@ int TN(pag_conv_backward_weight)(const T *x, const int64_t *xstrides, const T *g
     PAG_PRAGMA(omp parallel num_threads(team))
     {
         const int t = pag_thread_num();
-        T *col = direct ? NULL : malloc(col_bytes);
-        T *tmp = malloc(tmp_bytes);
-        int mine = ((!direct && !col) || !tmp) ? PAG_ENOMEM : PAG_OK;
+        T *col = direct ? NULL : col_acquire(col_bytes);
+        int mine = (!direct && !col) ? PAG_ENOMEM : PAG_OK;
         int64_t lo, hi;
         pag_chunk(g.n, pag_num_threads(), t, &lo, &hi);
         for (int64_t n = lo; n < hi && mine == PAG_OK; n++)
-            mine = TN(backward_weight_item)(&g, x, grad, partials + (size_t)t * (size_t)nw, n, col, tmp, 1);
-        free(col);
-        free(tmp);
+            mine = TN(backward_weight_item)(&g, x, grad, partials + (size_t)t * (size_t)nw, n, col, 1);
+        col_release(col, col_bytes);
         if (mine != PAG_OK) {
             PAG_PRAGMA(omp atomic write)
             status = mine;

@@ -221,11 +221,130 @@ static int bad_sizes(int64_t m, int64_t n, int64_t k) {
     return (m && n > INT64_MAX / m) || (m && n && k > INT64_MAX / (m * n));
 }
 
+/* ---- the AVX-512 float32 micro-kernel ---------------------------------------- */
+
+/* On a CPU with AVX-512F, float32 tiles are 6 x 32: two 16-wide packed B
+ * micro-panels side by side, 12 zmm accumulators, each A element broadcast once
+ * for 32 columns. The packing format is the same as for the 6 x 16 tiles of
+ * the portable code (whose x86-64-v4 clone, written with plain loops, keeps 6
+ * accumulators and ran at 78-88 GFLOP/s on the convolution GEMMs, one thread):
+ * only the micro-kernel differs. It is chosen at run time: the library is built
+ * for any x86-64 and the kernel is compiled for AVX-512 by a target attribute.
+ * Each element of C is still summed over k in order with one FMA per term, as the
+ * AVX2 clone does, so the two kernels give the same bits.
+ * PYAUTOGRAD_GEMM_AVX512=0 in the environment turns it off (to test the other path). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(PAG_NO_CLONES)
+#include <immintrin.h>
+#include <string.h>
+#define PAG_GEMM_AVX512 1
+#define PAG_AVX512_FN __attribute__((target("avx512f,avx2,fma")))
+
+static int avx512_state = -1; /* -1: not yet decided */
+
+/* Whether the AVX-512 kernel runs: decided once (a race only decides twice, alike). */
+static int gemm_avx512(void) {
+    int s = __atomic_load_n(&avx512_state, __ATOMIC_RELAXED);
+    if (s < 0) {
+        const char *env = getenv("PYAUTOGRAD_GEMM_AVX512");
+        __builtin_cpu_init();
+        s = __builtin_cpu_supports("avx512f") && !(env && strcmp(env, "0") == 0);
+        __atomic_store_n(&avx512_state, s, __ATOMIC_RELAXED);
+    }
+    return s;
+}
+
+/* What the kernel does with its 6 x (16 * nb) sums: write alpha * sum to out, or
+ * add alpha * sum to out. */
+enum { K512_STORE, K512_ADD };
+
+/* One step of k: broadcast A(i, p) for the six rows (at a0[i * rs]) and
+ * multiply-add against one (nb = 1) or two 16-wide rows of B. */
+#define K512_STEP(a0, rs, bq0, bq1, nb)                                              \
+    do {                                                                             \
+        const __m512 b0_ = _mm512_loadu_ps(bq0);                                     \
+        const __m512 b1_ = (nb) == 2 ? _mm512_loadu_ps(bq1) : b0_;                   \
+        __m512 x_;                                                                   \
+        x_ = _mm512_set1_ps((a0)[0]);                                                \
+        c00 = _mm512_fmadd_ps(x_, b0_, c00); if ((nb) == 2) c01 = _mm512_fmadd_ps(x_, b1_, c01); \
+        x_ = _mm512_set1_ps((a0)[(rs)]);                                             \
+        c10 = _mm512_fmadd_ps(x_, b0_, c10); if ((nb) == 2) c11 = _mm512_fmadd_ps(x_, b1_, c11); \
+        x_ = _mm512_set1_ps((a0)[2 * (rs)]);                                         \
+        c20 = _mm512_fmadd_ps(x_, b0_, c20); if ((nb) == 2) c21 = _mm512_fmadd_ps(x_, b1_, c21); \
+        x_ = _mm512_set1_ps((a0)[3 * (rs)]);                                         \
+        c30 = _mm512_fmadd_ps(x_, b0_, c30); if ((nb) == 2) c31 = _mm512_fmadd_ps(x_, b1_, c31); \
+        x_ = _mm512_set1_ps((a0)[4 * (rs)]);                                         \
+        c40 = _mm512_fmadd_ps(x_, b0_, c40); if ((nb) == 2) c41 = _mm512_fmadd_ps(x_, b1_, c41); \
+        x_ = _mm512_set1_ps((a0)[5 * (rs)]);                                         \
+        c50 = _mm512_fmadd_ps(x_, b0_, c50); if ((nb) == 2) c51 = _mm512_fmadd_ps(x_, b1_, c51); \
+    } while (0)
+
+#define K512_ROW_OUT(i, ci0, ci1, nb)                                                         \
+    do {                                                                                      \
+        float *o_ = out + (i) * ldo;                                                          \
+        __m512 v0_, v1_ = ci1;                                                                \
+        if (mode == K512_ADD) { /* one rounding, as the contracted o += alpha * acc */       \
+            v0_ = _mm512_fmadd_ps(va, ci0, _mm512_loadu_ps(o_));                              \
+            if ((nb) == 2) v1_ = _mm512_fmadd_ps(va, ci1, _mm512_loadu_ps(o_ + 16));          \
+        } else {                                                                              \
+            v0_ = _mm512_mul_ps(va, ci0);                                                     \
+            if ((nb) == 2) v1_ = _mm512_mul_ps(va, ci1);                                      \
+        }                                                                                     \
+        _mm512_storeu_ps(o_, v0_);                                                            \
+        if ((nb) == 2) _mm512_storeu_ps(o_ + 16, v1_);                                        \
+    } while (0)
+
+/* The 6 x (16 * nb) tile: A element (i, p) at a[i * a_rs + p * a_cs] (a packed
+ * panel: a_rs = 1, a_cs = 6), B rows p at b0 + 16 p and b1 + 16 p. */
+PAG_AVX512_FN static inline __attribute__((always_inline)) void
+k512_tile(int nb, int64_t kc, const float *a, int64_t a_rs, int64_t a_cs, const float *b0, const float *b1,
+          float *out, int64_t ldo, float alpha, int mode) {
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    __m512 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    for (int i = 0; i < 6; i++) {
+        __builtin_prefetch(out + i * ldo, 1);
+        if (nb == 2) __builtin_prefetch(out + i * ldo + 16, 1);
+    }
+    if (a_rs == 1 && a_cs == 6) {
+        int64_t p = 0;
+        for (; p + 4 <= kc; p += 4, a += 24, b0 += 64, b1 += 64) {
+            K512_STEP(a, 1, b0, b1, nb);
+            K512_STEP(a + 6, 1, b0 + 16, b1 + 16, nb);
+            K512_STEP(a + 12, 1, b0 + 32, b1 + 32, nb);
+            K512_STEP(a + 18, 1, b0 + 48, b1 + 48, nb);
+        }
+        for (; p < kc; p++, a += 6, b0 += 16, b1 += 16) K512_STEP(a, 1, b0, b1, nb);
+    } else {
+        for (int64_t p = 0; p < kc; p++, a += a_cs, b0 += 16, b1 += 16) K512_STEP(a, a_rs, b0, b1, nb);
+    }
+    const __m512 va = _mm512_set1_ps(alpha);
+    K512_ROW_OUT(0, c00, c01, nb);
+    K512_ROW_OUT(1, c10, c11, nb);
+    K512_ROW_OUT(2, c20, c21, nb);
+    K512_ROW_OUT(3, c30, c31, nb);
+    K512_ROW_OUT(4, c40, c41, nb);
+    K512_ROW_OUT(5, c50, c51, nb);
+}
+
+/* The two instances (a 32-wide and a 16-wide tile), not inlined into the macro-kernel. */
+PAG_AVX512_FN static void k512_tile32(int64_t kc, const float *a, int64_t a_rs, int64_t a_cs, const float *b0,
+                                      const float *b1, float *out, int64_t ldo, float alpha, int mode) {
+    k512_tile(2, kc, a, a_rs, a_cs, b0, b1, out, ldo, alpha, mode);
+}
+
+PAG_AVX512_FN static void k512_tile16(int64_t kc, const float *a, int64_t a_rs, int64_t a_cs, const float *b0,
+                                      float *out, int64_t ldo, float alpha, int mode) {
+    k512_tile(1, kc, a, a_rs, a_cs, b0, b0, out, ldo, alpha, mode);
+}
+#undef K512_STEP
+#undef K512_ROW_OUT
+#endif
+
 /* ---- expand the typed code for float and double --------------------------- */
 
 #define PAG_GEMM_TEMPLATE
 #define T float
 #define SFX(name) name##_f32
+#define PAG_GEMM_IS_F32 1
 #define NR 16
 #define KC 256
 #define MC 144
@@ -233,6 +352,7 @@ static int bad_sizes(int64_t m, int64_t n, int64_t k) {
 #include "matmul.c"
 #undef T
 #undef SFX
+#undef PAG_GEMM_IS_F32
 #undef NR
 #undef KC
 #undef MC
@@ -265,6 +385,16 @@ typedef struct {
 PAG_INLINE void SFX(transpose_rows)(const T *PAG_RESTRICT src, int64_t ld, int64_t kc, int w,
                                     T *PAG_RESTRICT dst) {
     int64_t p = 0;
+    /* 64-byte runs of each source row first: rows a power-of-two multiple of 4 KB apart
+     * share one L1 set, and reading each line in one go keeps them from evicting each
+     * other between blocks */
+    for (; p + 16 <= kc; p += 16) {
+        T t[16][16];
+        for (int j = 0; j < w; j++)
+            for (int q = 0; q < 16; q++) t[j][q] = src[j * ld + p + q];
+        for (int q = 0; q < 16; q++)
+            for (int j = 0; j < w; j++) dst[(p + q) * w + j] = t[j][q];
+    }
     for (; p + 8 <= kc; p += 8) {
         T t[16][8];
         for (int j = 0; j < w; j++)
@@ -304,15 +434,30 @@ static PAG_CLONES void SFX(pack_a)(const T *a, int64_t rs, int64_t cs, int64_t m
  * zero-padded to a whole panel. */
 static PAG_CLONES void SFX(pack_b)(const T *b, int64_t rs, int64_t cs, int64_t kc, int64_t nc,
                                   T *PAG_RESTRICT dst) {
-    for (int64_t j0 = 0; j0 < nc; j0 += NR, dst += NR * kc) {
+    int64_t j0 = 0;
+    if (cs == 1 && nc >= NR) {
+        /* rows contiguous: a few rows of B at a time across all the whole panels, so the
+         * reads are a few sequential streams (panel by panel, each row of a panel was a
+         * different page; with rows 4 KB apart, all in one L1 set) */
+        const int64_t full = nc / NR * NR;
+        for (int64_t p0 = 0; p0 < kc; p0 += 8) {
+            const int64_t pn = PAG_MIN((int64_t)8, kc - p0);
+            T *d = dst + p0 * NR;
+            for (int64_t q = 0; q < full; q += NR, d += NR * kc) {
+                const T *src = b + p0 * rs + q;
+                for (int64_t p = 0; p < pn; p++) {
+                    PAG_PRAGMA(omp simd)
+                    for (int j = 0; j < NR; j++) d[p * NR + j] = src[p * rs + j];
+                }
+            }
+        }
+        j0 = full;
+        dst += full * kc;
+    }
+    for (; j0 < nc; j0 += NR, dst += NR * kc) {
         const int64_t nr = PAG_MIN((int64_t)NR, nc - j0);
         const T *src = b + j0 * cs;
-        if (nr == NR && cs == 1) {
-            for (int64_t p = 0; p < kc; p++) {
-                PAG_PRAGMA(omp simd)
-                for (int j = 0; j < NR; j++) dst[p * NR + j] = src[p * rs + j];
-            }
-        } else if (nr == NR && rs == 1) {
+        if (nr == NR && rs == 1) {
             SFX(transpose_rows)(src, cs, kc, NR, dst);
         } else {
             for (int64_t p = 0; p < kc; p++) {
@@ -353,6 +498,40 @@ typedef struct {
     int act, first, last;
 } SFX(epilogue);
 
+/* The epilogue of a tile from its sums in memory (t, row stride ldt), for the
+ * mr x nr valid part: a partial tile or a rarer epilogue, with runtime bounds. */
+PAG_INLINE void SFX(finish)(const T *t, int64_t ldt, T *out, int64_t ldo, int64_t mr, int64_t nr,
+                        const SFX(epilogue) *e, const T *c) {
+    const T alpha = e->alpha, beta = e->beta;
+    for (int64_t i = 0; i < mr; i++) {
+        T *PAG_RESTRICT o = out + i * ldo;
+        const T *row = t + i * ldt;
+        if (!e->first) {
+            PAG_PRAGMA(omp simd)
+            for (int64_t j = 0; j < nr; j++) o[j] += alpha * row[j];
+        } else if (!c) {
+            PAG_PRAGMA(omp simd)
+            for (int64_t j = 0; j < nr; j++) o[j] = alpha * row[j];
+        } else {
+            const T *cr = c + i * e->c_rs;
+            const int64_t cs = e->c_cs;
+            if (cs == 1) {
+                PAG_PRAGMA(omp simd)
+                for (int64_t j = 0; j < nr; j++) o[j] = alpha * row[j] + beta * cr[j];
+            } else {
+                for (int64_t j = 0; j < nr; j++) o[j] = alpha * row[j] + beta * cr[j * cs];
+            }
+        }
+        if (e->last && e->act != PAG_ACT_NONE) SFX(activate)(o, nr, e->act);
+    }
+}
+
+/* Whether a whole tile's epilogue is a plain store of alpha * sum (the first K
+ * slice, no addend, no activation) or a plain addition of it (a later slice
+ * that does not apply an activation). */
+PAG_INLINE int SFX(plain_store)(const SFX(epilogue) *e) { return e->first && !e->c && !e->act; }
+PAG_INLINE int SFX(plain_add)(const SFX(epilogue) *e) { return !e->first && (!e->last || !e->act); }
+
 /* One MR x NR tile: the sum over kc of A column times packed B row, held in
  * registers, then the epilogue into the mr x nr valid part of C. Element
  * (i, p) of the A panel is at a[i * a_rs + p * a_cs]: a packed panel
@@ -373,47 +552,26 @@ PAG_INLINE void SFX(tile)(int64_t kc, const T *PAG_RESTRICT a, int64_t a_rs, int
             for (int j = 0; j < NR; j++) acc[i][j] += ai * bp[p * NR + j];
         }
     }
-    const T alpha = e->alpha, beta = e->beta;
-    if (mr == MR && nr == NR && e->first && !c && !e->act) {
+    const T alpha = e->alpha;
+    if (mr == MR && nr == NR && SFX(plain_store)(e)) {
         for (int i = 0; i < MR; i++) {
             PAG_PRAGMA(omp simd)
             for (int j = 0; j < NR; j++) out[i * ldo + j] = alpha * acc[i][j];
         }
         return;
     }
-    if (mr == MR && nr == NR && !e->first && !e->last) {
+    if (mr == MR && nr == NR && SFX(plain_add)(e)) {
         for (int i = 0; i < MR; i++) {
             PAG_PRAGMA(omp simd)
             for (int j = 0; j < NR; j++) out[i * ldo + j] += alpha * acc[i][j];
         }
         return;
     }
-    /* a partial tile or a rarer epilogue: from a copy in memory, with runtime bounds */
     T t[MR][NR];
     for (int i = 0; i < MR; i++) {
         for (int j = 0; j < NR; j++) t[i][j] = acc[i][j];
     }
-    for (int64_t i = 0; i < mr; i++) {
-        T *PAG_RESTRICT o = out + i * ldo;
-        const T *row = t[i];
-        if (!e->first) {
-            PAG_PRAGMA(omp simd)
-            for (int64_t j = 0; j < nr; j++) o[j] += alpha * row[j];
-        } else if (!c) {
-            PAG_PRAGMA(omp simd)
-            for (int64_t j = 0; j < nr; j++) o[j] = alpha * row[j];
-        } else {
-            const T *cr = c + i * e->c_rs;
-            const int64_t cs = e->c_cs;
-            if (cs == 1) {
-                PAG_PRAGMA(omp simd)
-                for (int64_t j = 0; j < nr; j++) o[j] = alpha * row[j] + beta * cr[j];
-            } else {
-                for (int64_t j = 0; j < nr; j++) o[j] = alpha * row[j] + beta * cr[j * cs];
-            }
-        }
-        if (e->last && e->act != PAG_ACT_NONE) SFX(activate)(o, nr, e->act);
-    }
+    SFX(finish)(&t[0][0], NR, out, ldo, mr, nr, e, c);
 }
 
 /* The A operand of a block: its first `direct` rows read in place from a
@@ -441,6 +599,47 @@ static PAG_CLONES void SFX(macro)(int64_t mc, int64_t nc, int64_t kc, const SFX(
         }
     }
 }
+
+#if defined(PAG_GEMM_AVX512) && defined(PAG_GEMM_IS_F32)
+/* The block product with the AVX-512 tiles: 32 columns (two packed B panels) at
+ * a time, then 16 for a last odd panel. */
+PAG_AVX512_FN static void SFX(macro_avx512)(int64_t mc, int64_t nc, int64_t kc, const SFX(a_block) *ab, const T *bp, T *out,
+                              int64_t ldo, const SFX(epilogue) *e) {
+    const int mode = SFX(plain_store)(e) ? K512_STORE : SFX(plain_add)(e) ? K512_ADD : -1;
+    for (int64_t jr = 0; jr < nc; jr += 2 * NR) {
+        const int64_t nr = PAG_MIN((int64_t)(2 * NR), nc - jr);
+        const int wide = nr > NR;
+        const T *b0 = bp + jr * kc, *b1 = b0 + NR * kc;
+        for (int64_t ir = 0; ir < mc; ir += MR) {
+            const int64_t mr = PAG_MIN((int64_t)MR, mc - ir);
+            const T *c = e->c ? e->c + ir * e->c_rs + jr * e->c_cs : NULL;
+            T *o = out + ir * ldo + jr;
+            const T *a = ab->ap + (ir - ab->direct) * kc;
+            int64_t a_rs = 1, a_cs = MR;
+            if (ir < ab->direct) {
+                a = ab->a + ir * ab->rs;
+                a_rs = ab->rs;
+                a_cs = ab->cs;
+            }
+            if (mode >= 0 && mr == MR && nr == (wide ? 2 * NR : NR)) {
+                if (wide) {
+                    k512_tile32(kc, a, a_rs, a_cs, b0, b1, o, ldo, e->alpha, mode);
+                } else {
+                    k512_tile16(kc, a, a_rs, a_cs, b0, o, ldo, e->alpha, mode);
+                }
+                continue;
+            }
+            T t[MR][2 * NR];
+            if (wide) {
+                k512_tile32(kc, a, a_rs, a_cs, b0, b1, &t[0][0], 2 * NR, (T)1, K512_STORE);
+            } else {
+                k512_tile16(kc, a, a_rs, a_cs, b0, &t[0][0], 2 * NR, (T)1, K512_STORE);
+            }
+            SFX(finish)(&t[0][0], 2 * NR, o, ldo, mr, nr, e, c);
+        }
+    }
+}
+#endif
 
 /* Whether the A block is read in place rather than packed: when its rows are
  * contiguous (so packing would be a transposition, at ~1 element per cycle)
@@ -533,13 +732,18 @@ static int SFX(run_task)(const SFX(gemm_args) *g, int64_t bi, int64_t m0, int64_
     if (!abuf) return PAG_ENOMEM;
     T *bbuf = abuf + MC * kc_max;
     SFX(epilogue) e = {NULL, s->c_rs, s->c_cs, g->alpha, g->beta, s->act, 0, 0};
+    /* out += alpha * A B in place (C0 is out, beta 1): every K slice adds to C */
+    const int accumulate = c && c == out && g->beta == (T)1 && s->c_rs == ldo && s->c_cs == 1;
+#if defined(PAG_GEMM_AVX512) && defined(PAG_GEMM_IS_F32)
+    const int use_avx512 = gemm_avx512();
+#endif
     for (int64_t jc = n0; jc < n1; jc += NC) {
         const int64_t nc = PAG_MIN((int64_t)NC, n1 - jc);
         /* k == 0 still runs one empty slice: C = beta * C0, then the activation */
         for (int64_t pc = 0; pc == 0 || pc < s->k; pc += kc_max) {
             const int64_t kc = PAG_MIN(kc_max, s->k - pc);
             SFX(pack_b)(b + pc * s->b_rs + jc * s->b_cs, s->b_rs, s->b_cs, kc, nc, bbuf);
-            e.first = pc == 0;
+            e.first = pc == 0 && !accumulate;
             e.last = pc + kc >= s->k;
             const int direct = SFX(read_a_in_place)(s->a_cs, nc);
             for (int64_t ic = m0; ic < m1; ic += MC) {
@@ -548,7 +752,13 @@ static int SFX(run_task)(const SFX(gemm_args) *g, int64_t bi, int64_t m0, int64_
                 SFX(a_block) ab = {a + ic * s->a_rs + pc * s->a_cs, abuf, s->a_rs, s->a_cs,
                                    direct ? mc / MR * MR : 0};
                 SFX(pack_a)(ab.a + ab.direct * s->a_rs, s->a_rs, s->a_cs, mc - ab.direct, kc, abuf);
-                e.c = c ? c + ic * s->c_rs + jc * s->c_cs : NULL;
+                e.c = c && !accumulate ? c + ic * s->c_rs + jc * s->c_cs : NULL;
+#if defined(PAG_GEMM_AVX512) && defined(PAG_GEMM_IS_F32)
+                if (use_avx512) {
+                    SFX(macro_avx512)(mc, nc, kc, &ab, bbuf, out + ic * ldo + jc, ldo, &e);
+                    continue;
+                }
+#endif
                 SFX(macro)(mc, nc, kc, &ab, bbuf, out + ic * ldo + jc, ldo, &e);
             }
         }

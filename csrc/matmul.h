@@ -7,7 +7,12 @@
  * contiguous), with trans = 1 at p[j * ld + i] (columns contiguous, e.g. a
  * NumPy .T view). Batch strides count elements, may be 0 (a broadcast
  * operand) or negative. Outputs are C-contiguous. Activation codes are the
- * PAG_ACT_ constants. */
+ * PAG_ACT_ constants.
+ *
+ * gemm's addend C0 (strides c_rs, c_cs; NULL for none) may be the output itself
+ * (c == out, c_rs = n, c_cs = 1): with beta = 1 the product is then added to out in
+ * place, through the tiles' accumulating epilogue (no temporary). Any other overlap
+ * of C0 with out is not allowed. */
 #ifdef PAG_TYPED_BODY
 /* Expanded for float and double by typed.h (C) and by build.py (cffi). */
 /* cdef-typed-begin */

@@ -12,7 +12,17 @@
  *
  * Arrays are contiguous and must not overlap the outputs. Returns PAG_EINVAL
  * for a NULL required pointer or a negative size, PAG_ENOMEM when the
- * per-thread accumulators cannot be allocated. */
+ * per-thread accumulators cannot be allocated.
+ *
+ * Batch normalization of contiguous x (n, channels, spatial), per channel over the n * spatial
+ * elements: with the batch's mean and biased variance (accumulated in double; mean_in and
+ * var_in NULL) or with the given mean_in/var_in (channels each). The forward writes
+ * out = (x - mean) / sqrt(var + eps) * weight + bias and, when mean_out/var_out are given,
+ * the statistics used. The backward recomputes them and writes dx (as for layer norm, per
+ * channel; dx = grad * weight * rstd with given statistics), dweight = sum(grad * xhat) and
+ * dbias = sum(grad) (each may be NULL; weight and bias may be NULL). Channels are split
+ * across threads, each channel summed in a fixed order. PAG_EINVAL also for batch
+ * statistics of an empty batch. */
 #ifdef PAG_TYPED_BODY
 /* Expanded for float and double by typed.h (C) and by build.py (cffi). */
 /* cdef-typed-begin */
@@ -21,6 +31,12 @@ int TN(pag_norm_layer_norm)(const T *x, const T *weight, const T *bias, T *out, 
 int TN(pag_norm_layer_norm_backward)(const T *grad, const T *x, const T *weight, T *dx,
                                      T *dweight, T *dbias, int64_t rows, int64_t cols, double eps,
                                      int nthreads);
+int TN(pag_norm_batch_norm)(const T *x, const T *weight, const T *bias, const T *mean_in, const T *var_in,
+                            T *out, T *mean_out, T *var_out, int64_t n, int64_t channels, int64_t spatial,
+                            double eps, int nthreads);
+int TN(pag_norm_batch_norm_backward)(const T *grad, const T *x, const T *weight, const T *mean_in,
+                                     const T *var_in, T *dx, T *dweight, T *dbias, int64_t n, int64_t channels,
+                                     int64_t spatial, double eps, int nthreads);
 /* cdef-typed-end */
 
 #elif !defined(PAG_NORM_H)

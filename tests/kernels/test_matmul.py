@@ -1,7 +1,7 @@
 """GEMM kernels (gemm, matmul, linear): C against the NumPy reference.
 
 Shapes are drawn by Hypothesis around the micro-kernel's tile (6 x 16 for
-float32, 6 x 8 for float64) and the cache blocks (K slices of 256, row blocks
+float32, 6 x 32 with the AVX-512 kernel, 6 x 8 for float64) and the cache blocks (K slices of 256, row blocks
 of 144/72), including empty dimensions and K = 0; operands come in every
 layout (row-major, transposed views, step slices and negative strides, which
 the wrapper copies, broadcast batch dims).
@@ -14,6 +14,10 @@ rtol * sqrt(K) * (|alpha| |A| @ |B| + |beta c|), with rtol = 1e-4 for float32
 and 1e-10 for float64: loose against rounding (~1e3 ulps), tight against a
 real bug (a lost or doubled product changes an element by ~1/K of that scale).
 """
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -30,8 +34,8 @@ if K.c_available():
     from pyautograd.kernels._c import linalg as c_linalg
 
 RTOL = {np.float32: 1e-4, np.float64: 1e-10}
-# Extents around the tiles (6, 8, 16), the row blocks (72, 144) and the K slice (256).
-DIMS = st.sampled_from([0, 1, 2, 5, 6, 7, 8, 9, 15, 16, 17, 33, 65])
+# Extents around the tiles (6, 8, 16, 32), the row blocks (72, 144) and the K slice (256).
+DIMS = st.sampled_from([0, 1, 2, 5, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 48, 65])
 BIG_DIMS = st.sampled_from([1, 7, 17, 71, 73, 145, 150])
 K_DIMS = st.sampled_from([0, 1, 3, 8, 17, 64, 255, 257, 300])
 MATRIX_LAYOUTS = st.sampled_from(["contiguous", "transposed", "swapped", "step", "reversed"])
@@ -106,6 +110,57 @@ def test_gemm_large_threaded_blocks_and_in_place(dtype, rng):
         assert_gemm_close(c, want, scale, 600, dtype)
     finally:
         K.set_num_threads(k_set)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_gemm_adds_in_place_when_c_is_out_with_beta_one(dtype, threads, rng):
+    # c is out and beta is 1: the tiles add each K slice to out (no first-slice store);
+    # shapes with edge tiles, several K slices, K = 0, one row and one column (gemv)
+    k_set = K.get_num_threads()
+    K.set_num_threads(threads)
+    try:
+        for m, n, k in [(7, 33, 300), (64, 576, 1024), (150, 70, 17), (13, 47, 0), (1, 50, 20), (50, 1, 20)]:
+            for alpha in (1.0, -0.5):
+                a = rng.standard_normal((m, k)).astype(dtype)
+                b = np.asfortranarray(rng.standard_normal((k, n)).astype(dtype))
+                c = rng.standard_normal((m, n)).astype(dtype)
+                want = _numpy.gemm(a, b, c=c, alpha=alpha, beta=1.0)
+                scale = abs(alpha) * abs_product(a, b) + np.abs(c)
+                assert _c.gemm(a, b, c=c, alpha=alpha, beta=1.0, out=c) is c
+                assert_gemm_close(c, want, scale, k, dtype)
+    finally:
+        K.set_num_threads(k_set)
+
+
+_PORTABLE_GEMM_CHECK = """
+import numpy as np
+from pyautograd.kernels import _c, _numpy
+rng = np.random.default_rng(5)
+worst = 0.0
+for m, n, k in [(6, 32, 9), (7, 33, 300), (64, 1024, 576), (13, 17, 5), (150, 48, 257), (5, 31, 64)]:
+    for tb in (False, True):
+        a = rng.standard_normal((m, k)).astype(np.float32)
+        b = rng.standard_normal((k, n)).astype(np.float32)
+        b = np.asfortranarray(b) if tb else b
+        c = rng.standard_normal((m, n)).astype(np.float32)
+        got = _c.gemm(a, b, c=c, alpha=0.5, beta=-1.0)
+        want = _numpy.gemm(a.astype(np.float64), b.astype(np.float64), c=c.astype(np.float64), alpha=0.5, beta=-1.0)
+        scale = 0.5 * np.abs(a).astype(np.float64) @ np.abs(b) + np.abs(c)
+        worst = max(worst, float(np.max(np.abs(got - want) / (scale * np.sqrt(k) + 1e-30))))
+print(worst)
+"""
+
+
+def test_gemm_portable_kernel_when_avx512_is_turned_off():
+    # PYAUTOGRAD_GEMM_AVX512=0 keeps float32 on the 6 x 16 tiles even on an AVX-512 CPU:
+    # that path (the only one elsewhere) must stay right where the AVX-512 one is taken
+    for setting in ("0", "1"):
+        env = dict(os.environ, PYAUTOGRAD_GEMM_AVX512=setting)
+        done = subprocess.run([sys.executable, "-c", _PORTABLE_GEMM_CHECK], env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert float(done.stdout) <= RTOL[np.float32], (setting, done.stdout)
 
 
 def test_gemm_reads_c_even_when_beta_is_zero():
