@@ -7,6 +7,7 @@ surface, so nothing above imports this package's private modules.
 from . import einsum, indexing, linalg, loss, nn_layers, pointwise, reduction, shape, views  # noqa: F401  (declares the ops)
 from . import (bitwise, index_more, linalg_more, matrix, pointwise_more, sampling, scans_moments,  # noqa: F401
                search, selection, shape_more, stacking)  # the everyday API's families (issue 12)
+from . import decompositions  # noqa: F401  torch.linalg's decompositions (issue 12)
 from ._apply import SPECIAL_NAMES, read_saved, special_value, sum_to  # noqa: F401  (for autograd's tools)
 from ._inplace import apply_inplace  # noqa: F401  (nn's inplace= arguments)
 from ._methods import install as _install

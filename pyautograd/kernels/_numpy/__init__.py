@@ -17,4 +17,7 @@ for _mod in (pointwise, reduce, linalg, optim, shape, scan, indexing, loss, nn, 
 from . import conv, image, pooling  # noqa: E402
 for _mod in (conv, image, pooling):
     KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
+# torch.linalg decompositions (issue 12)
+from . import decompositions  # noqa: E402
+KERNELS.update({name: getattr(decompositions, name) for name in decompositions.__all__})
 globals().update(KERNELS)

@@ -1,0 +1,528 @@
+"""torch.linalg's decompositions with PyTorch's gradients: svd (svdvals, torch.svd), eigh
+(eigvalsh), qr (torch.qr), pinv (pinverse), matrix_exp, lstsq and solve_triangular, each a
+primitive with PyTorch's node (LinalgSvdBackward0, LinalgEighBackward0, ...); and the
+compositions matrix_power, matrix_rank, multi_dot, vander and linalg.diagonal.
+
+The backward formulas are PyTorch's (svd_backward, linalg_eig_backward, linalg_qr_backward,
+pinv_backward, linalg_lstsq_backward, linalg_solve_triangular_backward and the block-matrix
+differential of matrix_exp), written in Tensor ops so that they differentiate again. The SVD and
+eigh gradients divide by differences of singular values (eigenvalues): they are defined where
+those are distinct, and through U, V only for losses invariant to the signs of the singular
+vectors (as in PyTorch).
+"""
+import math
+
+import numpy as np
+
+from .. import _creation, kernels, return_types
+from .._dtype import int64
+from .._tensor import Tensor
+from ..graph.grad_mode import no_grad
+from ._opdef import defop
+from ._surface import public
+from .linalg import matmul
+from .linalg_more import LinAlgError, _lapack, _square, inv
+from .matrix import tril, triu
+from .pointwise import maximum
+from .product_checks import SCALAR_NAMES
+from .shape import cat, diagonal as _diagonal
+from .shape_more import diag_embed
+
+
+def _mT(x):
+    return x.transpose(-2, -1)
+
+
+def _type_name(x):
+    return SCALAR_NAMES.get(x._data.dtype.name, x._data.dtype.name)
+
+
+def _float_matrix(op, A, name="A"):
+    """PyTorch's checks of a decomposition's input: a batch of matrices of a float dtype."""
+    if A.ndim < 2:
+        raise RuntimeError(f"{op}: The input tensor {name} must have at least 2 dimensions.")
+    if not A.is_floating_point():
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {_type_name(A)}")
+
+
+def _square_float(op, A):
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2] if A.ndim >= 2 else ''} by {A.shape[-1] if A.ndim else ''} matrices")
+    _float_matrix(op, A)
+
+
+def _absent(g):
+    """Whether an incoming gradient is the zeros the engine passes for an output nothing used:
+    PyTorch passes no gradient there and leaves out its terms (which also keeps svdvals and
+    eigvalsh finite at repeated values)."""
+    return not g.requires_grad and not g._data.any()
+
+
+def _ones_diagonal(values):
+    return diag_embed(_creation.ones_like(values))
+
+
+# -- svd ---------------------------------------------------------------------------------------------
+
+def _svd_grad(grad, result, full_matrices):
+    """PyTorch's svd_backward (real case): the F-matrix formula, with the terms of U's (V's)
+    complement when A is tall (wide)."""
+    gU, gS, gVh = grad
+    U, S, Vh = result
+    k = S.shape[-1]
+    if full_matrices:  # only the first k singular vectors are determined by A
+        U, Vh, gU, gVh = U[..., :k], Vh[..., :k, :], gU[..., :k], gVh[..., :k, :]
+    m, n = U.shape[-2], Vh.shape[-1]
+    no_u, no_v, no_s = _absent(gU), _absent(gVh), _absent(gS)
+    if no_u and no_v:
+        if no_s:
+            return None
+        return matmul(U, gS.unsqueeze(-1) * Vh) if m >= n else matmul(U * gS.unsqueeze(-2), Vh)
+    S2 = S * S
+    E = S2.unsqueeze(-2) - S2.unsqueeze(-1) + _ones_diagonal(S)
+    if not no_u:
+        UhgU = matmul(_mT(U), gU)
+        UhgU = UhgU - _mT(UhgU)
+    if not no_v:
+        VhgV = matmul(Vh, _mT(gVh))
+        VhgV = VhgV - _mT(VhgV)
+    if not no_u and not no_v:
+        gA = (UhgU * S.unsqueeze(-2) + S.unsqueeze(-1) * VhgV) / E
+    elif no_u:
+        gA = S.unsqueeze(-1) * VhgV / E
+    else:
+        gA = UhgU * S.unsqueeze(-2) / E
+    if not no_s:
+        gA = gA + diag_embed(gS)
+    if m > n and not no_u:
+        gA = matmul(U, gA)
+        gUSinv = gU / S.unsqueeze(-2)
+        gA = gA + gUSinv - matmul(U, matmul(_mT(U), gUSinv))
+        return matmul(gA, Vh)
+    if m < n and not no_v:
+        gA = matmul(gA, Vh)
+        SinvgVh = gVh / S.unsqueeze(-1)
+        gA = gA + SinvgVh - matmul(matmul(SinvgVh, _mT(Vh)), Vh)
+        return matmul(U, gA)
+    return matmul(U, matmul(gA, Vh)) if m >= n else matmul(matmul(U, gA), Vh)
+
+
+_svd = defop("linalg_svd", "A, full_matrices", kernels.linalg_svd, promote=None, num_outputs=3,
+             node_name="LinalgSvdBackward0", grads={"A": _svd_grad})
+
+
+def _no_driver(op, driver):
+    if driver is not None:
+        raise RuntimeError(f"torch.linalg.{op}: keyword argument `driver=` is only supported on CUDA inputs "
+                           f"with cuSOLVER backend.")
+
+
+def linalg_svd(A, full_matrices=True, *, driver=None):
+    """torch.linalg.svd: (U, S, Vh) with A = U diag(S) Vh, S descending; full_matrices=False gives
+    the reduced U (m, k) and Vh (k, n), k = min(m, n)."""
+    _float_matrix("linalg.svd", A)
+    _no_driver("svd", driver)
+    return return_types.linalg_svd(_lapack("svd", _svd, A, bool(full_matrices), why="the SVD did not converge"))
+
+
+def svdvals(A, *, driver=None):
+    """torch.linalg.svdvals: the singular values of each matrix of A, in descending order."""
+    _float_matrix("linalg.svd", A)
+    _no_driver("svdvals", driver)
+    return _lapack("svd", _svd, A, False, why="the SVD did not converge")[1]
+
+
+@public(method=True, out="exact")
+def svd(input, some=True, compute_uv=True):
+    """torch.svd (deprecated in PyTorch for linalg.svd): (U, S, V) with V, not Vh; with
+    compute_uv=False, U and V are zeros of shapes (m, m) and (n, n)."""
+    _float_matrix("linalg.svd", input)
+    if compute_uv:
+        U, S, Vh = _lapack("svd", _svd, input, not some, why="the SVD did not converge")
+        return return_types.svd((U, S, _mT(Vh)))
+    S = svdvals(input)
+    *batch, m, n = input.shape
+    return return_types.svd((_creation.zeros(*batch, m, m, dtype=input.dtype), S,
+                             _creation.zeros(*batch, n, n, dtype=input.dtype)))
+
+
+# -- eigh --------------------------------------------------------------------------------------------
+
+def _eigh_grad(grad, result):
+    """PyTorch's linalg_eig_backward, hermitian case: V (skew(V^T gV) / E + diag(gL)) V^T."""
+    gL, gV = grad
+    L, V = result
+    no_l = _absent(gL)
+    if _absent(gV):
+        return None if no_l else matmul(V * gL.unsqueeze(-2), _mT(V))
+    VhgV = matmul(_mT(V), gV)
+    VhgV = 0.5 * (VhgV - _mT(VhgV))
+    ret = VhgV / (L.unsqueeze(-2) - L.unsqueeze(-1) + _ones_diagonal(L))
+    if not no_l:
+        ret = ret + diag_embed(gL)
+    return matmul(V, matmul(ret, _mT(V)))
+
+
+_eigh = defop("linalg_eigh", "A, UPLO", kernels.linalg_eigh, promote=None, num_outputs=2,
+              node_name="LinalgEighBackward0", grads={"A": _eigh_grad})
+
+
+def _eigh_checked(op, A, UPLO):
+    _square_float(op, A)
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    return _lapack(op.split(".")[-1], _eigh, A, UPLO, why="the eigenvalue algorithm did not converge")
+
+
+def eigh(A, UPLO="L"):
+    """torch.linalg.eigh: (eigenvalues ascending, eigenvectors as columns) of each symmetric
+    matrix of A, read from its lower (UPLO='L') or upper ('U') triangle."""
+    return return_types.linalg_eigh(_eigh_checked("linalg.eigh", A, UPLO))
+
+
+def eigvalsh(A, UPLO="L"):
+    """torch.linalg.eigvalsh: the eigenvalues of each symmetric matrix of A, ascending."""
+    return _eigh_checked("linalg.eigh", A, UPLO)[0]
+
+
+# -- solve_triangular --------------------------------------------------------------------------------
+
+def _solve_triangular_grads(grad, needs_input_grad, A, result, upper, left, unitriangular):
+    """PyTorch's linalg_solve_triangular_backward: gB = A^-T gX, gA = -gB X^T (left) kept to A's
+    triangle (without the diagonal when unitriangular)."""
+    gB = _solve_triangular(_mT(A), grad, not upper, left, unitriangular)
+    gA = None
+    if needs_input_grad[0]:
+        Xh = _mT(result)
+        gA = -matmul(gB, Xh) if left else -matmul(Xh, gB)
+        gA = triu(gA, int(unitriangular)) if upper else tril(gA, -int(unitriangular))
+    return gA, gB if needs_input_grad[1] else None
+
+
+_solve_triangular = defop("linalg_solve_triangular", "A, B, upper, left, unitriangular",
+                          kernels.linalg_solve_triangular, promote=None,
+                          node_name="LinalgSolveTriangularBackward0", tensors=("A", "B"),
+                          grads={"*": _solve_triangular_grads})
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+    """torch.linalg.solve_triangular: X with A X = B (left=False: X A = B), A upper or lower
+    triangular (only that triangle is read; unitriangular: its diagonal is taken as ones);
+    batch dims broadcast."""
+    _float_matrix("linalg.solve_triangular", A)
+    _float_matrix("linalg.solve_triangular", B, "B")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.solve_triangular: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
+    if A.dtype != B.dtype:
+        raise RuntimeError(f"linalg.solve_triangular: Expected A and B to have the same dtype, but found A of type "
+                           f"{_type_name(A)} and B of type {_type_name(B)} instead")
+    k = A.shape[-1]
+    if (B.shape[-2] if left else B.shape[-1]) != k:
+        raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({A.shape[-2]}x{k} and {B.shape[-2]}x{B.shape[-1]})")
+    return _solve_triangular(A, B, bool(upper), bool(left), bool(unitriangular))
+
+
+# -- qr ----------------------------------------------------------------------------------------------
+
+_QR_MODES = ("reduced", "complete", "r")
+
+
+def _qr_square_grad(gQ, gR, Q, R):
+    """The gradient of A = QR with R square (m >= n): (gQ + Q syminvadj(triu(gR R^T - Q^T gQ))) R^-T,
+    syminvadj(X) = X + X^T with the diagonal halved (copying R's upper triangle to the lower)."""
+    M = matmul(gR, _mT(R)) - matmul(_mT(Q), gQ)
+    upper = triu(M)
+    sym = upper + _mT(triu(M, 1))
+    return _solve_triangular(_mT(R), gQ + matmul(Q, sym), False, False, False)
+
+
+def _qr_grad(grad, result, mode):
+    """PyTorch's linalg_qr_backward (real case); A wide (m < n) is A = Q [U | V]: the square part
+    X = Q U takes gQ + Y gV^T (Y = Q V), the rest gets Q gV."""
+    if mode == "r":
+        raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please "
+                           "use linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.")
+    gQ, gR = grad
+    Q, R = result
+    m, n = Q.shape[-2], R.shape[-1]
+    if mode == "complete" and m > n:
+        raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+    if m >= n:
+        return _qr_square_grad(gQ, gR, Q, R)
+    U, V = R[..., :m], R[..., m:]
+    gU, gV = gR[..., :m], gR[..., m:]
+    gX = _qr_square_grad(gQ + matmul(matmul(Q, V), _mT(gV)), gU, Q, U)
+    return cat([gX, matmul(Q, gV)], -1)
+
+
+_qr = defop("linalg_qr", "A, mode", kernels.linalg_qr, promote=None, num_outputs=2,
+            node_name="LinalgQrBackward0", grads={"A": _qr_grad})
+
+
+def linalg_qr(A, mode="reduced"):
+    """torch.linalg.qr: (Q, R) with A = QR, Q orthonormal columns, R upper triangular. mode
+    'reduced' (Q (m, k), R (k, n)), 'complete' (Q (m, m), R (m, n)) or 'r' (R only; Q empty)."""
+    _float_matrix("linalg.qr", A)
+    if mode not in _QR_MODES:
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', "
+                           f"or 'complete'")
+    return return_types.linalg_qr(_qr(A, mode))
+
+
+@public(method=True)
+def qr(input, some=True):
+    """torch.qr (deprecated in PyTorch for linalg.qr): the reduced (some=True) or complete QR."""
+    _float_matrix("linalg.qr", input)
+    return return_types.qr(_qr(input, "reduced" if some else "complete"))
+
+
+# -- pinv --------------------------------------------------------------------------------------------
+
+def _pinv_backward(grad, pinvA, A):
+    """PyTorch's pinv_backward, arranged to multiply the smallest matrices."""
+    m, n = A.shape[-2], A.shape[-1]
+    pinvAh, gradh = _mT(pinvA), _mT(grad)
+    if m <= n:
+        K = matmul(gradh, pinvA)
+        KpinvAh = matmul(K, pinvAh)
+        return (-_mT(matmul(pinvA, K)) + KpinvAh - matmul(matmul(A, pinvA), KpinvAh)
+                + matmul(matmul(pinvAh, pinvA), gradh - matmul(K, A)))
+    K = matmul(pinvA, gradh)
+    pinvAhK = matmul(pinvAh, K)
+    return (-_mT(matmul(K, pinvA)) + matmul(matmul(gradh - matmul(A, K), pinvA), pinvAh) + pinvAhK
+            - matmul(matmul(pinvAhK, pinvA), A))
+
+
+_pinv = defop("linalg_pinv", "A, atol, rtol, hermitian", kernels.linalg_pinv, promote=None,
+              node_name="LinalgPinvBackward0",
+              grads={"A": lambda grad, result, A: _pinv_backward(grad, result, A)})
+
+
+def _tolerances(A, atol, rtol):
+    """(atol, rtol) as numbers or arrays over the batch, with PyTorch's defaults: atol 0, and
+    rtol = eps * max(m, n) unless atol is given and positive (then 0)."""
+    def value(t):
+        return t._data if isinstance(t, Tensor) else float(t)
+    if rtol is None:
+        positive_atol = atol is not None and bool(np.all(value(atol) > 0))
+        rtol = 0.0 if positive_atol else float(np.finfo(A._data.dtype).eps) * max(A.shape[-2], A.shape[-1])
+    return (0.0 if atol is None else value(atol)), value(rtol)
+
+
+def pinv(A, *, atol=None, rtol=None, hermitian=False):
+    """torch.linalg.pinv: the Moore-Penrose pseudo-inverse of each matrix of A; singular values
+    (|eigenvalues| when hermitian) at most max(atol, rtol * the largest) count as zero."""
+    if A.ndim < 2 or not A.is_floating_point():
+        raise RuntimeError(f"linalg.pinv({_type_name(A)}{{{list(A.shape)}}}): expected a tensor with 2 or more "
+                           f"dimensions of float, double, cfloat or cdouble types")
+    if hermitian:
+        _square_float("linalg.pinv", A)
+    atol, rtol = _tolerances(A, atol, rtol)
+    return _lapack("pinv", _pinv, A, atol, rtol, bool(hermitian), why="the SVD did not converge")
+
+
+@public(method=True)
+def pinverse(input, rcond=1e-15):
+    """torch.pinverse: linalg.pinv with rtol=rcond."""
+    return pinv(input, rtol=rcond)
+
+
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
+    """torch.linalg.matrix_rank: the number of singular values (|eigenvalues| when hermitian)
+    above max(atol, rtol * the largest), as int64 (no gradient)."""
+    _float_matrix("linalg.matrix_rank", A)
+    atol, rtol = _tolerances(A, atol, rtol)
+    with no_grad():
+        s = eigvalsh(A).abs() if hermitian else svdvals(A)
+        if s.shape[-1] == 0:
+            return _creation.zeros(*s.shape[:-1], dtype=int64)
+        a = _creation.tensor(atol, dtype=A.dtype).unsqueeze(-1)
+        r = _creation.tensor(rtol, dtype=A.dtype).unsqueeze(-1)
+        return (s > maximum(a, r * s.amax(-1, keepdim=True))).sum(-1)
+
+
+# -- matrix_exp --------------------------------------------------------------------------------------
+
+def _matrix_exp_grad(grad, A):
+    """PyTorch's backward: the upper-right block of exp([[A^T, G], [0, A^T]])."""
+    n = A.shape[-1]
+    At = _mT(A)
+    block = cat([cat([At, grad], -1), cat([_creation.zeros_like(At), At], -1)], -2)
+    return matrix_exp(block)[..., :n, n:]
+
+
+_matrix_exp = defop("linalg_matrix_exp", "A", kernels.linalg_matrix_exp, promote=None,
+                    node_name="LinalgMatrixExpBackward0", grads={"A": _matrix_exp_grad})
+
+
+@public(method=True)
+def matrix_exp(A):
+    """torch.linalg.matrix_exp (and torch.matrix_exp): the exponential of each square matrix of A
+    (scaling and squaring around a degree-13 Pade approximant)."""
+    _square_float("linalg.matrix_exp", A)
+    return _matrix_exp(A)
+
+
+# -- lstsq -------------------------------------------------------------------------------------------
+
+def _lstsq_grads(grad, needs_input_grad, A, B, result, vector):
+    """PyTorch's linalg_lstsq_backward: the solution's gradient through pinv(A); the residuals'
+    (filled for m > n) is their direct derivative, the solution being stationary there:
+    d||AX - B||^2 = 2 (AX - B) (dA X - dB)."""
+    gX = grad[0].unsqueeze(-1) if vector else grad[0]
+    B = B.unsqueeze(-1) if vector else B
+    pinvA = pinv(A)
+    gA = _pinv_backward(matmul(gX, _mT(B)), pinvA, A) if needs_input_grad[0] else None
+    gB = matmul(_mT(pinvA), gX) if needs_input_grad[1] else None
+    g_res = grad[1]
+    if g_res.numel() and not _absent(g_res):
+        X = result[0].unsqueeze(-1) if vector else result[0]
+        weighted = 2 * (matmul(A, X) - B) * g_res.unsqueeze(-2)
+        gA = None if gA is None else gA + matmul(weighted, _mT(X))
+        gB = None if gB is None else gB - weighted
+    if gB is not None and vector:
+        gB = gB.squeeze(-1)
+    return gA, gB
+
+
+_lstsq = defop("linalg_lstsq", "A, B, rcond, driver, vector", kernels.linalg_lstsq, promote=None, num_outputs=4,
+               nondiff_outputs=(2, 3), node_name="LinalgLstsqBackward0", tensors=("A", "B"),
+               grads={"*": _lstsq_grads})
+
+_DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    """torch.linalg.lstsq: the least-squares solution of A X = B (batch dims broadcast) as the
+    named tuple (solution, residuals, rank, singular_values). As on PyTorch's CPU, the driver
+    ('gelsy' by default) decides what is filled: gelsy the rank; gelsd and gelss the rank, the
+    singular values and (m > n, full rank) the residuals; gels the residuals (m > n)."""
+    _float_matrix("linalg.lstsq", A)
+    if B.ndim < 1:
+        raise RuntimeError("linalg.lstsq: input.dim() must be greater or equal to other.dim() and "
+                           "(input.dim() - other.dim()) <= 1")
+    if A.dtype != B.dtype:
+        raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same dtype, but got "
+                           f"input's dtype {A.dtype} and other's dtype {B.dtype}")
+    driver = "gelsy" if driver is None else driver
+    if driver not in _DRIVERS:
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
+    vector = B.ndim == A.ndim - 1
+    if not (vector or B.ndim == A.ndim):
+        raise RuntimeError("torch.linalg.lstsq: input.dim() must be greater or equal to other.dim() and "
+                           "(input.dim() - other.dim()) <= 1")
+    if (B.shape[-1] if vector else B.shape[-2]) != A.shape[-2]:
+        raise RuntimeError(f"torch.linalg.lstsq: input.size(-2) should match other.size(-{1 if vector else 2})")
+    return return_types.linalg_lstsq(_lapack("lstsq", _lstsq, A, B, rcond, driver, vector,
+                                             why="the least-squares solution did not converge"))
+
+
+# -- compositions ------------------------------------------------------------------------------------
+
+@public(method=True, out="exact")
+def matrix_power(A, n):
+    """torch.linalg.matrix_power (and torch.matrix_power): A to the integer power n by repeated
+    squaring (n < 0: of inv(A); n = 0: the identity), with PyTorch's sequence of products."""
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2] if A.ndim >= 2 else ''} by {A.shape[-1] if A.ndim else ''} matrices")
+    n = int(n)
+    if n == 0:
+        return A.clone().copy_(_creation.eye(A.shape[-1], dtype=A.dtype).expand(*A.shape))
+    if n < 0:
+        _square("matrix_power", A)
+        A, n = inv(A), -n
+    if n == 1:
+        return A.clone()
+    if n == 2:
+        return matmul(A, A)
+    if n == 3:
+        return matmul(matmul(A, A), A)
+    result = z = None
+    while n > 0:
+        bit, n = n % 2, n // 2
+        z = A if z is None else matmul(z, z)
+        if bit:
+            result = z if result is None else matmul(result, z)
+    return result
+
+
+def _chain_order(dims):
+    """The cheapest parenthesization of a chain of matrices of shapes dims[i] x dims[i+1]: the
+    split point of every sub-chain (the classic O(n^3) dynamic programme)."""
+    n = len(dims) - 1
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j] = math.inf
+            for k in range(i, j):
+                c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
+                if c < cost[i][j]:
+                    cost[i][j], split[i][j] = c, k
+    return split
+
+
+def multi_dot(tensors):
+    """torch.linalg.multi_dot: the product of a chain of matrices in the cheapest order; the
+    first and last may be vectors (a row and a column)."""
+    n = len(tensors)
+    if n < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
+    for i, t in enumerate(tensors):
+        if i in (0, n - 1) and t.ndim not in (1, 2):
+            which = "first" if i == 0 else "last"
+            raise RuntimeError(f"multi_dot(): the {which} tensor must be 1D or 2D but got {t.ndim}D")
+        if 0 < i < n - 1 and t.ndim != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
+        if t.dtype != tensors[0].dtype:
+            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but tensor 0 is "
+                               f"{tensors[0].dtype} and tensor {i} {t.dtype}")
+    mats = list(tensors)
+    out_shape = []
+    if mats[0].ndim == 1:
+        mats[0] = mats[0].unsqueeze(0)
+    else:
+        out_shape.append(mats[0].shape[0])
+    if mats[-1].ndim == 1:
+        mats[-1] = mats[-1].unsqueeze(-1)
+    else:
+        out_shape.append(mats[-1].shape[1])
+    for i in range(1, n):
+        if mats[i - 1].shape[1] != mats[i].shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i - 1} and {i} with shapes {list(tensors[i - 1].shape)} and "
+                               f"{list(tensors[i].shape)} cannot be multiplied")
+    split = _chain_order([m.shape[0] for m in mats] + [mats[-1].shape[1]])
+
+    def product(i, j):
+        if i == j:
+            return mats[i]
+        k = split[i][j]
+        return matmul(product(i, k), product(k + 1, j))
+    return product(0, n - 1).view(*out_shape)
+
+
+def vander(x, N=None):
+    """torch.linalg.vander: the Vandermonde matrix of x, columns x^0, x^1, ..., x^(N-1)
+    (N defaults to x.shape[-1]); batched over x's leading dims."""
+    if x.ndim < 1:
+        raise RuntimeError("linalg.vander: x must have at least one dimension")
+    n = x.shape[-1] if N is None else N
+    if n <= 1:
+        raise RuntimeError("N must be greater than 1.")
+    column = x.unsqueeze(-1)
+    return cat([_creation.ones_like(column), column.expand(*x.shape, n - 1).cumprod(-1)], -1)
+
+
+def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    """torch.linalg.diagonal: torch.diagonal with the last two dims as defaults."""
+    return _diagonal(A, offset, dim1, dim2)
+
+
+__all__ = ["LinAlgError", "eigh", "eigvalsh", "linalg_diagonal", "linalg_qr", "linalg_svd", "lstsq", "matrix_exp",
+           "matrix_power", "matrix_rank", "multi_dot", "pinv", "pinverse", "qr", "solve_triangular", "svd", "svdvals",
+           "vander"]

@@ -1,0 +1,277 @@
+"""OpInfos of ops/decompositions.py: svd (linalg.svd, svdvals, torch.svd), eigh, eigvalsh, qr
+(linalg.qr, torch.qr), pinv (pinverse), matrix_exp, matrix_power, lstsq, solve_triangular,
+multi_dot, vander, linalg.diagonal.
+
+Singular vectors and eigenvectors are determined up to sign, so the SVD and eigh entries test
+gauge-invariant functions of the outputs, as PyTorch's OpInfos do: the reconstruction
+U diag(S) Vh, the values themselves, and |U|, |Vh| (|V|); eigh's input is symmetrized in the
+op (a + a^T), so its gradient is the one of a symmetric matrix. The random samples have
+distinct singular values and eigenvalues (where the gradients exist)."""
+import numpy as np
+
+import pyautograd as P
+
+from .core import OpInfo, SampleInput, make_arg
+
+F32, F64, I64 = np.float32, np.float64, np.int64
+_LOOSE = {"float32": (1e-4, 1e-4), "float64": (1e-10, 1e-9)}
+
+
+def _torch():
+    import torch
+    return torch
+
+
+def _mT(x):
+    return x.swapaxes(-1, -2) if isinstance(x, np.ndarray) else x.transpose(-2, -1)
+
+
+def _svd_gauge(U, S, Vh):
+    """Sign-invariant functions of an SVD (any library): U diag(S) Vh, S, |U|, |Vh| over the first k
+    singular vectors (the others of a full U or Vh are not determined by A)."""
+    k = S.shape[-1]
+    U, Vh = U[..., :k], Vh[..., :k, :]
+    return (U * S[..., None, :]) @ Vh, S, abs(U), abs(Vh)
+
+
+def _np_svd(a, full_matrices=True):
+    return np.linalg.svd(a, full_matrices=full_matrices)
+
+
+def _matrices(*specs):
+    """Samples of one matrix argument: (shape, kwargs, desc) each."""
+    def gen(dtype, rng):
+        return [SampleInput((make_arg(shape, dtype, rng),), dict(kwargs), desc) for shape, kwargs, desc in specs]
+    return gen
+
+
+_SVD_SAMPLES = _matrices(((3, 3), {}, "square"), ((2, 4, 3), {"full_matrices": False}, "batched tall reduced"),
+                         ((3, 5), {"full_matrices": False}, "wide reduced"), ((4, 3), {}, "tall full"),
+                         ((2, 3, 4), {}, "batched wide full"))
+
+
+def _torch_svd_ref(a, some=True, compute_uv=True):
+    U, S, Vh = np.linalg.svd(a, full_matrices=not some)
+    if not compute_uv:
+        m, n = a.shape[-2:]
+        return np.zeros(a.shape[:-2] + (m, m), a.dtype), S, np.zeros(a.shape[:-2] + (n, n), a.dtype)
+    return _svd_gauge(U, S, Vh)
+
+
+def _torch_svd_op(lib):
+    def op(a, some=True, compute_uv=True):
+        U, S, V = lib.svd(a, some=some, compute_uv=compute_uv)
+        return _svd_gauge(U, S, _mT(V)) if compute_uv else (U, S, V)
+    return op
+
+
+def _symmetric(a):
+    return a + _mT(a)
+
+
+def _eigh_gauge(L, V):
+    """Sign-invariant functions of an eigendecomposition: L, |V| and V diag(L) V^T."""
+    return L, abs(V), (V * L[..., None, :]) @ _mT(V)
+
+
+_SYM_SAMPLES = _matrices(((3, 3), {}, "lower"), ((2, 4, 4), {"UPLO": "U"}, "batched upper"))
+
+
+def _qr_ref(a, mode="reduced"):
+    q, r = np.linalg.qr(a, mode=mode)
+    return q, r
+
+
+_QR_SAMPLES = _matrices(((4, 3), {}, "tall reduced"), ((2, 3, 5), {}, "batched wide"), ((3, 3), {"mode": "complete"},
+                        "square complete"), ((3, 4), {"mode": "complete"}, "wide complete"))
+
+
+def _pinv_ref(a, hermitian=False, atol=None, rtol=None):
+    """Through the SVD in float64: singular values at most max(atol, rtol * the largest) dropped."""
+    a = _symmetric(a) if hermitian else a
+    u, s, vh = np.linalg.svd(a.astype(np.float64), full_matrices=False)
+    if rtol is None:
+        rtol = 0.0 if atol else np.finfo(a.dtype).eps * max(a.shape[-2:])
+    keep = s > np.maximum(atol or 0.0, rtol * s[..., :1])
+    inv_s = np.where(keep, 1 / np.where(keep, s, 1), 0)
+    return (_mT(vh) * inv_s[..., None, :] @ _mT(u)).astype(a.dtype)
+
+
+def _pinv_op(lib):
+    def op(a, hermitian=False, **tol):
+        return lib.linalg.pinv(_symmetric(a) if hermitian else a, hermitian=hermitian, **tol)
+    return op
+
+
+_PINV_SAMPLES = _matrices(((4, 3), {}, "tall"), ((2, 3, 5), {}, "batched wide"),
+                          ((3, 3), {"hermitian": True}, "hermitian"), ((3, 4), {"atol": 0.1, "rtol": 1e-3}, "tolerances"))
+
+
+def _expm_ref(a):
+    """exp(a) by eigendecomposition in complex128 (the samples are diagonalizable)."""
+    w, v = np.linalg.eig(a.astype(np.float64))
+    return (v @ (np.exp(w)[..., None] * np.linalg.inv(v))).real.astype(a.dtype)
+
+
+def _matrix_power_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng, low=-1.0, high=1.0)
+    out = [SampleInput((arg((3, 3)), n), desc=f"n={n}") for n in (0, 1, 2, 3, 6)]
+    out.append(SampleInput((arg((2, 3, 3)), 5), desc="batched n=5"))
+    if np.dtype(dtype).kind == "f":
+        well = (arg((2, 3, 3)) + 3 * np.eye(3)).astype(dtype)
+        out.append(SampleInput((well, -2), desc="batched n=-2"))
+    return out
+
+
+def _matrix_power_ref(a, n):
+    if n < 0:
+        a, n = np.linalg.inv(a), -n
+    return np.linalg.matrix_power(a, n).astype(a.dtype)
+
+
+def _lstsq_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng)
+    return [SampleInput((arg((2, 4, 3)), arg((2, 4, 2))), desc="tall gelsy"),
+            SampleInput((arg((4, 3)), arg((4, 2))), {"driver": "gelsd"}, "gelsd residuals"),
+            SampleInput((arg((2, 4, 3)), arg((2, 4))), {"driver": "gelss"}, "vector gelss"),
+            SampleInput((arg((2, 3, 5)), arg((1, 3, 2))), desc="wide, broadcast batch"),
+            SampleInput((arg((4, 3)), arg((4, 2))), {"driver": "gels"}, "gels")]
+
+
+def _lstsq_ref(a, b, rcond=None, driver=None):
+    """The four outputs of PyTorch's CPU drivers, from NumPy's gelsd per matrix."""
+    driver = driver or "gelsy"
+    vector = b.ndim == a.ndim - 1
+    b2 = b[..., None] if vector else b
+    batch = np.broadcast_shapes(a.shape[:-2], b2.shape[:-2])
+    a_, b_ = np.broadcast_to(a, batch + a.shape[-2:]), np.broadcast_to(b2, batch + b2.shape[-2:])
+    m, n = a.shape[-2:]
+    x = np.linalg.pinv(a_.astype(np.float64)) @ b_
+    s = np.linalg.svd(a_, compute_uv=False)
+    rank = (s > np.finfo(a.dtype).eps * max(m, n) * s[..., :1]).sum(-1)
+    res = (np.square(a_ @ x - b_).sum(-2).astype(a.dtype) if driver != "gelsy" and m > n
+           else np.zeros((0,), a.dtype))
+    rank = np.zeros((0,), np.int64) if driver == "gels" else rank.astype(np.int64)
+    sv = s.astype(a.dtype) if driver in ("gelsd", "gelss") else np.zeros((0,), a.dtype)
+    x = x.astype(a.dtype)
+    return (x[..., 0] if vector else x), res, rank, sv
+
+
+def _triangular(dtype, rng, shape):
+    return (make_arg(shape, dtype, rng, low=-1.0, high=1.0) + 3 * np.eye(shape[-1])).astype(dtype)
+
+
+def _solve_triangular_samples(dtype, rng):
+    return [SampleInput((_triangular(dtype, rng, (3, 3)), make_arg((3, 2), dtype, rng)), {"upper": True}, "upper"),
+            SampleInput((_triangular(dtype, rng, (2, 3, 3)), make_arg((2, 3, 4), dtype, rng)), {"upper": False},
+                        "batched lower"),
+            SampleInput((_triangular(dtype, rng, (3, 3)), make_arg((2, 2, 3), dtype, rng)),
+                        {"upper": True, "left": False}, "right, broadcast batch"),
+            SampleInput((_triangular(dtype, rng, (3, 3)), make_arg((3, 1), dtype, rng)),
+                        {"upper": False, "unitriangular": True}, "unitriangular")]
+
+
+def _solve_triangular_ref(a, b, upper, left=True, unitriangular=False):
+    t = np.triu(a) if upper else np.tril(a)
+    if unitriangular:
+        t = t - np.eye(t.shape[-1]) * t + np.eye(t.shape[-1])
+    t = t.astype(a.dtype)
+    return np.linalg.solve(t, b) if left else np.swapaxes(np.linalg.solve(_mT(t), _mT(b)), -1, -2)
+
+
+def _multi_dot_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng)
+    return [SampleInput(([arg((2, 3)), arg((3, 4))],), desc="two"),
+            SampleInput(([arg((3,)), arg((3, 5)), arg((5, 2)), arg((2,))],), desc="vector ends"),
+            SampleInput(([arg((4, 2)), arg((2, 5)), arg((5, 1)), arg((1, 3))],), desc="four")]
+
+
+def _multi_dot_ref(tensors):
+    return np.asarray(np.linalg.multi_dot(tensors))
+
+
+def _vander_ref(x, N=None):
+    n = x.shape[-1] if N is None else N
+    return (x[..., None] ** np.arange(n)).astype(x.dtype)
+
+
+def _low_rank(dtype, rng):
+    """A symmetric 4x4 matrix of rank 2."""
+    b = make_arg((4, 2), dtype, rng)
+    return (b @ b.T).astype(dtype)
+
+
+def _matrix_rank_ref(a, atol=None, rtol=None, hermitian=False):
+    s = np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
+    if rtol is None:
+        rtol = 0.0 if atol else np.finfo(a.dtype).eps * max(a.shape[-2:])
+    return (s > np.maximum(atol or 0.0, rtol * s.max(-1, keepdims=True))).sum(-1).astype(np.int64)
+
+
+OPS = [
+    OpInfo("linalg_svd", lambda a, **k: _svd_gauge(*P.linalg.svd(a, **k)), _SVD_SAMPLES,
+           ref=lambda a, **k: _svd_gauge(*_np_svd(a, **k)),
+           torch_fn=lambda a, **k: _svd_gauge(*_torch().linalg.svd(a, **k)), tolerances=_LOOSE, covers=("linalg_svd",)),
+    OpInfo("svdvals", lambda a: P.linalg.svdvals(a), _matrices(((3, 3), {}, "square"),
+                                                                       ((2, 3, 5), {}, "batched wide")),
+           ref=lambda a: np.linalg.svd(a, compute_uv=False), torch_fn=lambda a: _torch().linalg.svdvals(a),
+           tolerances=_LOOSE),
+    OpInfo("svd", _torch_svd_op(P), _matrices(((4, 3), {}, "tall"), ((2, 3, 4), {"some": False}, "batched full"),
+                                              ((3, 3), {"compute_uv": False}, "values only")),
+           ref=_torch_svd_ref, torch_fn=lambda a, **k: _torch_svd_op(_torch())(a, **k), tolerances=_LOOSE),
+    OpInfo("eigh", lambda a, **k: _eigh_gauge(*P.linalg.eigh(_symmetric(a), **k)), _SYM_SAMPLES,
+           ref=lambda a, **k: _eigh_gauge(*np.linalg.eigh(_symmetric(a), **k)),
+           torch_fn=lambda a, **k: _eigh_gauge(*_torch().linalg.eigh(_symmetric(a), **k)), tolerances=_LOOSE,
+           covers=("linalg_eigh",)),
+    OpInfo("eigvalsh", lambda a, **k: P.linalg.eigvalsh(_symmetric(a), **k), _SYM_SAMPLES,
+           ref=lambda a, **k: np.linalg.eigvalsh(_symmetric(a), **k),
+           torch_fn=lambda a, **k: _torch().linalg.eigvalsh(_symmetric(a), **k), tolerances=_LOOSE),
+    OpInfo("linalg_qr", lambda a, **k: tuple(P.linalg.qr(a, **k)), _QR_SAMPLES, ref=_qr_ref,
+           torch_fn=lambda a, **k: tuple(_torch().linalg.qr(a, **k)), tolerances=_LOOSE,
+           covers=("linalg_qr", "linalg_solve_triangular")),
+    OpInfo("qr", lambda a, **k: tuple(P.qr(a, **k)), _matrices(((4, 3), {}, "tall"),
+                                                              ((2, 3, 3), {"some": False}, "batched complete")),
+           ref=lambda a, some=True: _qr_ref(a, "reduced" if some else "complete"),
+           torch_fn=lambda a, **k: tuple(_torch().linalg.qr(a, "reduced" if k.get("some", True) else "complete")),
+           tolerances=_LOOSE),
+    OpInfo("pinv", _pinv_op(P), _PINV_SAMPLES, ref=_pinv_ref,
+           torch_fn=lambda a, **k: _pinv_op(_torch())(a, **k), tolerances=_LOOSE, covers=("linalg_pinv",)),
+    OpInfo("pinverse", P.pinverse, _matrices(((4, 3), {}, "tall"), ((2, 3, 5), {"rcond": 1e-10}, "batched wide")),
+           ref=lambda a, rcond=1e-15: np.linalg.pinv(a, rcond=rcond).astype(a.dtype),
+           torch_fn=lambda a, **k: _torch().pinverse(a, **k), tolerances=_LOOSE),
+    OpInfo("matrix_exp", P.matrix_exp,
+           lambda dtype, rng: [SampleInput((make_arg((3, 3), dtype, rng, low=-1, high=1),), desc="3x3"),
+                               SampleInput((make_arg((2, 4, 4), dtype, rng, low=-2, high=2),), desc="batched, scaled")],
+           ref=_expm_ref, torch_fn=lambda a: _torch().matrix_exp(a), tolerances=_LOOSE,
+           covers=("linalg_matrix_exp",)),
+    OpInfo("matrix_power", P.matrix_power, _matrix_power_samples, ref=_matrix_power_ref,
+           torch_fn=lambda a, n: _torch().matrix_power(a, n), dtypes=(F32, F64, I64), tolerances=_LOOSE),
+    OpInfo("lstsq", lambda a, b, **k: tuple(P.linalg.lstsq(a, b, **k)), _lstsq_samples, ref=_lstsq_ref,
+           torch_fn=lambda a, b, **k: tuple(_torch().linalg.lstsq(a, b, **k)), tolerances=_LOOSE,
+           covers=("linalg_lstsq",)),
+    OpInfo("solve_triangular", lambda a, b, **k: P.linalg.solve_triangular(a, b, **k),
+           _solve_triangular_samples, ref=_solve_triangular_ref,
+           torch_fn=lambda a, b, **k: _torch().linalg.solve_triangular(a, b, **k), tolerances=_LOOSE),
+    OpInfo("multi_dot", lambda ts: P.linalg.multi_dot(ts), _multi_dot_samples, ref=_multi_dot_ref,
+           torch_fn=lambda ts: _torch().linalg.multi_dot(ts), tolerances=_LOOSE),
+    OpInfo("vander", lambda x, **k: P.linalg.vander(x, **k),
+           lambda dtype, rng: [SampleInput((make_arg((3,), dtype, rng),), desc="square"),
+                               SampleInput((make_arg((2, 3), dtype, rng),), {"N": 5}, "batched N=5")],
+           ref=_vander_ref, torch_fn=lambda x, **k: _torch().linalg.vander(x, **k), dtypes=(F32, F64, I64),
+           tolerances=_LOOSE),
+    OpInfo("matrix_rank", lambda a, **k: P.linalg.matrix_rank(a, **k),
+           lambda dtype, rng: [SampleInput((make_arg((2, 4, 3), dtype, rng),), desc="full rank"),
+                               SampleInput((_low_rank(dtype, rng),), desc="rank 2 of 4x4"),
+                               SampleInput((_low_rank(dtype, rng),), {"hermitian": True}, "hermitian rank 2"),
+                               SampleInput((make_arg((3, 3), dtype, rng),), {"atol": 2.0}, "atol")],
+           ref=_matrix_rank_ref, torch_fn=lambda a, **k: _torch().linalg.matrix_rank(a, **k),
+           supports_autograd=False),
+    OpInfo("linalg_diagonal", lambda a, **k: P.linalg.diagonal(a, **k),
+           _matrices(((3, 4), {}, "2-D"), ((2, 3, 3), {"offset": 1}, "batched offset"),
+                     ((3, 2, 4), {"dim1": 0, "dim2": 2}, "dims")),
+           ref=lambda a, offset=0, dim1=-2, dim2=-1: np.diagonal(a, offset, dim1, dim2),
+           torch_fn=lambda a, **k: _torch().linalg.diagonal(a, **k)),
+]
