@@ -12,6 +12,7 @@ from ._opdef import defop
 from ._surface import declare
 from .matrix import tril
 from .pointwise import where
+from .product_checks import SCALAR_NAMES
 from .shape_more import diag_embed
 
 
@@ -33,14 +34,17 @@ def _lapack(op, fn, *args, why="the input matrix is singular"):
 def _square(op, A):
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"linalg.{op}: A must be batches of square matrices, but they are "
-                           f"{A.shape[-2] if A.ndim >= 2 else ''} by {A.shape[-1] if A.ndim else ''} matrices "
-                           f"(shape {list(A.shape)})")
+                           f"{A.shape[-2] if A.ndim >= 2 else ''} by {A.shape[-1] if A.ndim else ''} matrices")
     if not A.is_floating_point():
-        raise RuntimeError(f"linalg.{op}: Expected a floating point or complex tensor as input. Got {A.dtype}")
+        raise RuntimeError(f"linalg.{op}: Expected a floating point or complex tensor as input. Got "
+                           f"{SCALAR_NAMES.get(A._data.dtype.name, A.dtype)}")
 
 
-_inv = defop("linalg_inv", "A", kernels.linalg_inv, promote=None, node_name="LinalgInvExBackward0",
-             grads={"A": lambda grad, result: -(_mT(result) @ grad @ _mT(result))})
+# inv and cholesky are PyTorch's inv_ex and cholesky_ex (their nodes' names), which return LAPACK's
+# info beside the result (never differentiable); the front ends raise on a nonzero info.
+_inv_ex = defop("linalg_inv_ex", "A", kernels.linalg_inv_ex, promote=None, num_outputs=2, nondiff_outputs=(1,),
+                node_name="LinalgInvExBackward0",
+                grads={"A": lambda grad, result: -(_mT(result[0]) @ grad[0] @ _mT(result[0]))})
 _det = defop("linalg_det", "A", kernels.linalg_det, promote=None, node_name="LinalgDetBackward0",
              grads={"A": lambda grad, A, result: (grad * result).unsqueeze(-1).unsqueeze(-1) * _mT(inv(A))})
 _slogdet = defop("linalg_slogdet", "A", kernels.linalg_slogdet, promote=None, num_outputs=2,
@@ -61,7 +65,7 @@ _solve = defop("linalg_solve", "A, B, vector", kernels.linalg_solve, promote=Non
 
 
 def _cholesky_grad(grad, result, upper):
-    L, gL = (_mT(result), _mT(grad)) if upper else (result, grad)
+    L, gL = (_mT(result[0]), _mT(grad[0])) if upper else (result[0], grad[0])
     M = _mT(L) @ gL
     P = tril(M) - 0.5 * diag_embed(shape_ops.diagonal(M, 0, -2, -1))
     L_inv = inv(L)
@@ -69,14 +73,45 @@ def _cholesky_grad(grad, result, upper):
     return 0.5 * (S + _mT(S))
 
 
-_cholesky = defop("linalg_cholesky", "A, upper", kernels.linalg_cholesky, promote=None,
-                  node_name="LinalgCholeskyExBackward0", grads={"A": _cholesky_grad})
+_cholesky_ex = defop("linalg_cholesky_ex", "A, upper", kernels.linalg_cholesky_ex, promote=None, num_outputs=2,
+                     nondiff_outputs=(1,), node_name="LinalgCholeskyExBackward0", grads={"A": _cholesky_grad})
+
+
+def _raise_on_info(op, info, what):
+    """PyTorch's LinAlgError for the first matrix whose info is nonzero (naming its batch element)."""
+    flat = info._data.reshape(-1)
+    bad = np.flatnonzero(flat)
+    if bad.size:
+        where = f"(Batch element {bad[0]}): " if info.ndim else ""
+        raise LinAlgError(f"{op}: {where}{what(int(flat[bad[0]]))}")
+
+
+def _singular(k):
+    return f"The diagonal element {k} is zero, the inversion could not be completed because the input matrix is singular."
+
+
+def _not_positive_definite(k):
+    return (f"The factorization could not be completed because the input is not positive-definite (the leading "
+            f"minor of order {k} is not positive-definite).")
+
+
+def inv_ex(A, *, check_errors=False):
+    """torch.linalg.inv_ex: (inverse, info) of each square matrix of A; info (int32) is 0, or for a
+    singular matrix the position of the first zero pivot of its LU factorization (its "inverse"
+    then holds inf/nan). check_errors=True raises LinAlgError instead."""
+    _square("inv", A)
+    inverse, info = _inv_ex(A)
+    if check_errors:
+        _raise_on_info("linalg.inv_ex", info, _singular)
+    return return_types.linalg_inv_ex((inverse, info))
 
 
 def inv(A):
     """The inverse of each square matrix of A (LinAlgError when one is singular)."""
     _square("inv", A)
-    return _lapack("inv", _inv, A)
+    inverse, info = _inv_ex(A)
+    _raise_on_info("linalg.inv", info, _singular)
+    return inverse
 
 
 def det(A):
@@ -112,7 +147,20 @@ def solve(A, B, *, left=True):
 def cholesky(A, *, upper=False):
     """The Cholesky factor of each symmetric positive-definite matrix of A (from its lower triangle)."""
     _square("cholesky", A)
-    return _lapack("cholesky", _cholesky, A, bool(upper), why="the input is not positive-definite")
+    L, info = _cholesky_ex(A, bool(upper))
+    _raise_on_info("linalg.cholesky", info, _not_positive_definite)
+    return L
+
+
+def cholesky_ex(A, *, upper=False, check_errors=False):
+    """torch.linalg.cholesky_ex: (L, info) per matrix; info (int32) is 0, or the order of the first
+    leading minor that is not positive-definite (L then holds LAPACK's partial factorization).
+    check_errors=True raises LinAlgError instead."""
+    _square("cholesky", A)
+    L, info = _cholesky_ex(A, bool(upper))
+    if check_errors:
+        _raise_on_info("linalg.cholesky_ex", info, _not_positive_definite)
+    return return_types.linalg_cholesky_ex((L, info))
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):

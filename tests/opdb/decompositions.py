@@ -198,6 +198,13 @@ def _vander_ref(x, N=None):
     return (x[..., None] ** np.arange(n)).astype(x.dtype)
 
 
+def _spd(a):
+    """a a^T + I: symmetric positive-definite (any library)."""
+    return a @ _mT(a) + (np.eye(a.shape[-1], dtype=a.dtype) if isinstance(a, np.ndarray)
+                         else P.eye(a.shape[-1], dtype=a.dtype) if isinstance(a, P.Tensor)
+                         else _torch().eye(a.shape[-1], dtype=a.dtype))
+
+
 def _low_rank(dtype, rng):
     """A symmetric 4x4 matrix of rank 2."""
     b = make_arg((4, 2), dtype, rng)
@@ -269,6 +276,17 @@ OPS = [
                                SampleInput((make_arg((3, 3), dtype, rng),), {"atol": 2.0}, "atol")],
            ref=_matrix_rank_ref, torch_fn=lambda a, **k: _torch().linalg.matrix_rank(a, **k),
            supports_autograd=False),
+    OpInfo("linalg_inv_ex", lambda a: tuple(P.linalg.inv_ex(a)),
+           lambda dtype, rng: [SampleInput((_triangular(dtype, rng, (3, 3)),), desc="3x3"),
+                               SampleInput((_triangular(dtype, rng, (2, 4, 4)),), desc="batched")],
+           ref=lambda a: (np.linalg.inv(a), np.zeros(a.shape[:-2], np.int32)),
+           torch_fn=lambda a: tuple(_torch().linalg.inv_ex(a)), tolerances=_LOOSE),
+    OpInfo("linalg_cholesky_ex", lambda a, **k: tuple(P.linalg.cholesky_ex(_spd(a), **k)),
+           lambda dtype, rng: [SampleInput((make_arg((3, 3), dtype, rng),), desc="lower"),
+                               SampleInput((make_arg((2, 3, 3), dtype, rng),), {"upper": True}, "batched upper")],
+           ref=lambda a, upper=False: (_mT(np.linalg.cholesky(_spd(a))) if upper else np.linalg.cholesky(_spd(a)),
+                                       np.zeros(a.shape[:-2], np.int32)),
+           torch_fn=lambda a, **k: tuple(_torch().linalg.cholesky_ex(_spd(a), **k)), tolerances=_LOOSE),
     OpInfo("linalg_diagonal", lambda a, **k: P.linalg.diagonal(a, **k),
            _matrices(((3, 4), {}, "2-D"), ((2, 3, 3), {"offset": 1}, "batched offset"),
                      ((3, 2, 4), {"dim1": 0, "dim2": 2}, "dims")),
