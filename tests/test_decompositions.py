@@ -42,10 +42,14 @@ def _message(call, lib):
     lambda L: L.linalg.cholesky(L.tensor([[1., 2.], [2., 1.]])),
     lambda L: L.linalg.inv_ex(L.zeros(2, 2), check_errors=True),
     lambda L: L.linalg.cholesky_ex(L.stack([L.eye(2), -L.eye(2)]), check_errors=True),
+    lambda L: L.linalg.svd(L.stack([L.eye(2), L.full((2, 2), float("nan"))])),
+    lambda L: L.linalg.svdvals(L.full((2, 2), float("nan"))),
+    lambda L: L.linalg.pinv(L.full((2, 3), float("nan"))),
 ], ids=["svd int", "svdvals 1-D", "eigh non-square", "eigh UPLO", "qr 1-D", "qr mode", "pinv int",
         "matrix_exp non-square", "matrix_exp int", "matrix_power non-square", "multi_dot one", "multi_dot 3-D",
         "solve_triangular 1-D B", "vander N=1", "inv_ex non-square", "cholesky_ex int", "inv singular",
-        "inv batch singular", "cholesky indefinite", "inv_ex check_errors", "cholesky_ex check_errors batch"])
+        "inv batch singular", "cholesky indefinite", "inv_ex check_errors", "cholesky_ex check_errors batch",
+        "svd batch non-finite", "svdvals non-finite", "pinv non-finite"])
 def test_errors_as_torch(call, torch):
     """The same error kind (RuntimeError, or LinAlgError) and message as PyTorch's. PyTorch's eigh
     of an integer matrix raises NotImplementedError (a RuntimeError); ours names the dtype as the
@@ -65,6 +69,14 @@ def test_errors_as_torch(call, torch):
 def test_eigh_of_an_integer_matrix_names_the_dtype():
     with pytest.raises(RuntimeError, match="linalg.eigh: Expected a floating point or complex tensor as input. Got Long"):
         P.linalg.eigh(P.ones(2, 2, dtype=P.int64))
+
+
+def test_eigh_that_does_not_converge_raises_linalg_error():
+    """PyTorch's wording, without LAPACK's error code (NumPy does not report it)."""
+    for fn in (P.linalg.eigh, P.linalg.eigvalsh):
+        with pytest.raises(P.linalg.LinAlgError, match="linalg.eigh: The algorithm failed to converge because the "
+                                                       "input matrix is ill-conditioned or has too many repeated"):
+            fn(P.full((3, 3), float("nan")))
 
 
 def test_qr_backward_errors_are_torchs(torch):

@@ -17,7 +17,7 @@ import numpy as np
 from .. import _creation, kernels, return_types
 from .._dtype import int64
 from .._tensor import Tensor
-from ..graph.grad_mode import no_grad
+from ..graph.grad_mode import is_grad_enabled, no_grad
 from ._opdef import defop
 from ._surface import public
 from .linalg import matmul
@@ -57,6 +57,25 @@ def _absent(g):
     PyTorch passes no gradient there and leaves out its terms (which also keeps svdvals and
     eigvalsh finite at repeated values)."""
     return not g.requires_grad and not g._data.any()
+
+
+def _converged(op, fn, A, *args):
+    """fn(A, *args), with LAPACK's failure to converge raised as PyTorch's LinAlgError. The SVD
+    fails on a NaN as PyTorch's does (naming the batch element; an infinity gives NaNs, in
+    PyTorch too); eigh cannot report LAPACK's error code."""
+    if op == "linalg.svd":
+        nan = np.isnan(A._data).any(axis=(-2, -1)).reshape(-1)
+        if nan.any():
+            where = f"(Batch element {np.flatnonzero(nan)[0]}): " if A.ndim > 2 else ""
+            raise LinAlgError(f"{op}: {where}The algorithm failed to converge because the input matrix contained "
+                              f"non-finite values.")
+    try:
+        return fn(A, *args)
+    except np.linalg.LinAlgError:
+        pass
+    why = "has too many repeated eigenvalues" if op == "linalg.eigh" else "has too many repeated singular values"
+    raise LinAlgError(f"{op}: The algorithm failed to converge because the input matrix is ill-conditioned or "
+                      f"{why}.") from None
 
 
 def _ones_diagonal(values):
@@ -112,6 +131,17 @@ _svd = defop("linalg_svd", "A, full_matrices", kernels.linalg_svd, promote=None,
              node_name="LinalgSvdBackward0", grads={"A": _svd_grad})
 
 
+# Values only, when no gradient is wanted: PyTorch's svdvals and eigvalsh skip the vectors then
+# too (their gradient needs them, so with grad the full decompositions above run).
+_svdvals = defop("linalg_svdvals", "A", kernels.linalg_svdvals, promote=None, differentiable=False)
+_eigvalsh = defop("linalg_eigvalsh", "A, UPLO", kernels.linalg_eigvalsh, promote=None, differentiable=False,
+                  tensors=("A",))
+
+
+def _wants_grad(A):
+    return A.requires_grad and is_grad_enabled()
+
+
 def _no_driver(op, driver):
     if driver is not None:
         raise RuntimeError(f"torch.linalg.{op}: keyword argument `driver=` is only supported on CUDA inputs "
@@ -123,14 +153,16 @@ def linalg_svd(A, full_matrices=True, *, driver=None):
     the reduced U (m, k) and Vh (k, n), k = min(m, n)."""
     _float_matrix("linalg.svd", A)
     _no_driver("svd", driver)
-    return return_types.linalg_svd(_lapack("svd", _svd, A, bool(full_matrices), why="the SVD did not converge"))
+    return return_types.linalg_svd(_converged("linalg.svd", _svd, A, bool(full_matrices)))
 
 
 def svdvals(A, *, driver=None):
     """torch.linalg.svdvals: the singular values of each matrix of A, in descending order."""
     _float_matrix("linalg.svd", A)
     _no_driver("svdvals", driver)
-    return _lapack("svd", _svd, A, False, why="the SVD did not converge")[1]
+    if not _wants_grad(A):
+        return _converged("linalg.svd", _svdvals, A)
+    return _converged("linalg.svd", _svd, A, False)[1]
 
 
 @public(method=True, out="exact")
@@ -139,7 +171,7 @@ def svd(input, some=True, compute_uv=True):
     compute_uv=False, U and V are zeros of shapes (m, m) and (n, n)."""
     _float_matrix("linalg.svd", input)
     if compute_uv:
-        U, S, Vh = _lapack("svd", _svd, input, not some, why="the SVD did not converge")
+        U, S, Vh = _converged("linalg.svd", _svd, input, not some)
         return return_types.svd((U, S, _mT(Vh)))
     S = svdvals(input)
     *batch, m, n = input.shape
@@ -168,22 +200,25 @@ _eigh = defop("linalg_eigh", "A, UPLO", kernels.linalg_eigh, promote=None, num_o
               node_name="LinalgEighBackward0", grads={"A": _eigh_grad})
 
 
-def _eigh_checked(op, A, UPLO):
-    _square_float(op, A)
+def _check_eigh(A, UPLO):
+    _square_float("linalg.eigh", A)
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
-    return _lapack(op.split(".")[-1], _eigh, A, UPLO, why="the eigenvalue algorithm did not converge")
 
 
 def eigh(A, UPLO="L"):
     """torch.linalg.eigh: (eigenvalues ascending, eigenvectors as columns) of each symmetric
     matrix of A, read from its lower (UPLO='L') or upper ('U') triangle."""
-    return return_types.linalg_eigh(_eigh_checked("linalg.eigh", A, UPLO))
+    _check_eigh(A, UPLO)
+    return return_types.linalg_eigh(_converged("linalg.eigh", _eigh, A, UPLO))
 
 
 def eigvalsh(A, UPLO="L"):
     """torch.linalg.eigvalsh: the eigenvalues of each symmetric matrix of A, ascending."""
-    return _eigh_checked("linalg.eigh", A, UPLO)[0]
+    _check_eigh(A, UPLO)
+    if not _wants_grad(A):
+        return _converged("linalg.eigh", _eigvalsh, A, UPLO)
+    return _converged("linalg.eigh", _eigh, A, UPLO)[0]
 
 
 # -- solve_triangular --------------------------------------------------------------------------------
@@ -321,7 +356,7 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):
     if hermitian:
         _square_float("linalg.pinv", A)
     atol, rtol = _tolerances(A, atol, rtol)
-    return _lapack("pinv", _pinv, A, atol, rtol, bool(hermitian), why="the SVD did not converge")
+    return _converged("linalg.eigh" if hermitian else "linalg.svd", _pinv, A, atol, rtol, bool(hermitian))
 
 
 @public(method=True)

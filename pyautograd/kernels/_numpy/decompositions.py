@@ -3,7 +3,7 @@ exponential (NumPy's LAPACK, batched over leading dims). The ops layer (ops/deco
 checks arguments and records gradients; these take and return arrays only."""
 import numpy as np
 
-__all__ = ["linalg_svd", "linalg_eigh", "linalg_qr", "linalg_pinv", "linalg_lstsq", "linalg_solve_triangular",
+__all__ = ["linalg_svd", "linalg_svdvals", "linalg_eigh", "linalg_eigvalsh", "linalg_qr", "linalg_pinv", "linalg_lstsq", "linalg_solve_triangular",
            "linalg_matrix_exp"]
 
 
@@ -11,6 +11,16 @@ def linalg_svd(a, full_matrices):
     """(U, S, Vh) of each matrix of `a`, singular values in descending order."""
     u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
     return u, s.astype(a.dtype, copy=False), vh
+
+
+def linalg_svdvals(a):
+    """The singular values of each matrix of `a`, descending (no singular vectors computed)."""
+    return np.linalg.svd(a, compute_uv=False).astype(a.dtype, copy=False)
+
+
+def linalg_eigvalsh(a, uplo):
+    """The eigenvalues of each symmetric matrix of `a`, ascending (no eigenvectors computed)."""
+    return np.linalg.eigvalsh(a, UPLO=uplo).astype(a.dtype, copy=False)
 
 
 def linalg_eigh(a, uplo):
@@ -125,8 +135,10 @@ def linalg_matrix_exp(a):
     if x.size == 0:
         return np.zeros(a.shape, dtype)
     norm = np.abs(x).sum(-2).max(-1)  # the 1-norm of each matrix
-    with np.errstate(divide="ignore"):
-        s = np.maximum(0, np.ceil(np.log2(np.maximum(norm, 1e-300) / _THETA13))).astype(np.int64)
+    # squarings per matrix (a non-finite norm: none, its result is non-finite anyway)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.ceil(np.log2(np.maximum(norm, 1e-300) / _THETA13))
+    s = np.where(np.isfinite(s), np.maximum(s, 0), 0).astype(np.int64)
     x = x / np.ldexp(1.0, s)[..., None, None]
     b = _PADE13
     eye = np.eye(n)
