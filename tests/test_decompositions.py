@@ -2,10 +2,13 @@
 the backward errors of qr, gradients at repeated singular values and eigenvalues, lstsq's
 drivers, inv_ex / cholesky_ex on singular and indefinite input, matrix_rank's tolerances, the
 named results and the Tensor methods."""
+import warnings
+
 import numpy as np
 import pytest
 
 import pyautograd as P
+from pyautograd.ops import decompositions
 
 RNG = np.random.default_rng(12)
 
@@ -230,3 +233,25 @@ def test_matrix_exp_large_norm_and_float32(torch):
     ours, theirs = P.linalg.matrix_exp(P.tensor(b)), torch.linalg.matrix_exp(torch.tensor(b))
     assert ours.dtype == P.float32
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("name, call", [("qr", lambda: P.qr(P.eye(2))),
+                                        ("chain_matmul", lambda: P.chain_matmul(P.eye(2), P.eye(2)))])
+def test_deprecated_spellings_warn_once_as_torch(name, call):
+    """PyTorch's TORCH_WARN_ONCE: the first call of the process warns, later ones do not."""
+    decompositions._WARNED.discard(name)
+    with pytest.warns(UserWarning, match=f"torch.{name} is deprecated"):
+        call()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        call()
+
+
+def test_torch_vander_differentiates_where_pytorchs_backward_fails(torch):
+    """A deliberate difference (docs/supported.md): PyTorch 2.13 raises in vander's backward."""
+    x = P.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    P.vander(x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 5.0, 7.0])  # d/dx (x^2 + x + 1)
+    xt = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        torch.vander(xt).sum().backward()

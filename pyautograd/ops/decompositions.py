@@ -11,6 +11,7 @@ those are distinct, and through U, V only for losses invariant to the signs of t
 vectors (as in PyTorch).
 """
 import math
+import warnings
 
 import numpy as np
 
@@ -307,10 +308,24 @@ def linalg_qr(A, mode="reduced"):
     return return_types.linalg_qr(_qr(A, mode))
 
 
+_WARNED = set()  # PyTorch's deprecation warnings here are TORCH_WARN_ONCE: once per process
+
+
+def _warn_once(name, message):
+    if name not in _WARNED:
+        _WARNED.add(name)
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
 @public(method=True)
 def qr(input, some=True):
-    """torch.qr (deprecated in PyTorch for linalg.qr): the reduced (some=True) or complete QR."""
+    """torch.qr (deprecated in PyTorch for linalg.qr, with its warning): the reduced (some=True) or
+    complete QR."""
     _float_matrix("linalg.qr", input)
+    _warn_once("qr", "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
+                     "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"
+                     "Q, R = torch.qr(A, some)\nshould be replaced with\n"
+                     "Q, R = torch.linalg.qr(A, 'reduced' if some else 'complete')")
     return return_types.qr(_qr(input, "reduced" if some else "complete"))
 
 
@@ -541,6 +556,39 @@ def multi_dot(tensors):
     return product(0, n - 1).view(*out_shape)
 
 
+@public(out="exact")
+def chain_matmul(*matrices):
+    """torch.chain_matmul (deprecated in PyTorch for linalg.multi_dot, with its warning): the
+    product of matrices in the cheapest order; one matrix is returned as a copy."""
+    _warn_once("chain_matmul", "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. "
+                               "Use torch.linalg.multi_dot instead, which accepts a list of two or more tensors "
+                               "rather than multiple parameters.")
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    for m in matrices:
+        if m.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {m.ndim}, expected 2 instead.")
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    return multi_dot(list(matrices))
+
+
+@public("vander")
+def torch_vander(x, N=None, increasing=False):
+    """torch.vander (NumPy's convention, unlike linalg.vander): the columns x^(N-1), ..., x^0 of
+    a 1-D x (increasing=True: x^0 first); integer and bool x give int64."""
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.shape[0] if N is None else int(N)
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    dtype = x.dtype if x.is_floating_point() else int64
+    result = _creation.ones(x.shape[0], n, dtype=dtype)
+    if n > 1:  # PyTorch writes the powers into a slice of ones (CopySlices), then flips
+        result[:, 1:] = x.unsqueeze(1).expand(x.shape[0], n - 1).cumprod(1, dtype=dtype)
+    return result if increasing else result.flip(1)
+
+
 def vander(x, N=None):
     """torch.linalg.vander: the Vandermonde matrix of x, columns x^0, x^1, ..., x^(N-1)
     (N defaults to x.shape[-1]); batched over x's leading dims."""
@@ -560,4 +608,4 @@ def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 __all__ = ["LinAlgError", "eigh", "eigvalsh", "linalg_diagonal", "linalg_qr", "linalg_svd", "lstsq", "matrix_exp",
            "matrix_power", "matrix_rank", "multi_dot", "pinv", "pinverse", "qr", "solve_triangular", "svd", "svdvals",
-           "vander"]
+           "vander", "chain_matmul", "torch_vander"]

@@ -11,7 +11,7 @@ import numpy as np
 
 import pyautograd as P
 
-from .core import OpInfo, SampleInput, make_arg
+from .core import OpInfo, SampleInput, Skip, make_arg
 
 F32, F64, I64 = np.float32, np.float64, np.int64
 _LOOSE = {"float32": (1e-4, 1e-4), "float64": (1e-10, 1e-9)}
@@ -269,7 +269,24 @@ OPS = [
            lambda dtype, rng: [SampleInput((make_arg((3,), dtype, rng),), desc="square"),
                                SampleInput((make_arg((2, 3), dtype, rng),), {"N": 5}, "batched N=5")],
            ref=_vander_ref, torch_fn=lambda x, **k: _torch().linalg.vander(x, **k), dtypes=(F32, F64, I64),
-           tolerances=_LOOSE),
+           tolerances=_LOOSE, variant="linalg"),
+    # torch.vander: NumPy's decreasing powers by default
+    OpInfo("vander", P.vander,
+           lambda dtype, rng: [SampleInput((make_arg((3,), dtype, rng),), desc="default"),
+                               SampleInput((make_arg((4,), dtype, rng),), {"N": 3, "increasing": True}, "increasing"),
+                               SampleInput((make_arg((2,), dtype, rng),), {"N": 0}, "N=0")],
+           ref=lambda x, N=None, increasing=False: np.vander(x, N, increasing).astype(
+               x.dtype if x.dtype.kind == "f" else np.int64),
+           torch_fn=lambda x, **k: _torch().vander(x, **k), dtypes=(F32, F64, I64), tolerances=_LOOSE,
+           skips=(Skip("vs_torch_grad", "PyTorch 2.13's vander cannot backpropagate for N > 2 (its cumprod written "
+                       "into a slice is then modified in place: RuntimeError in backward); ours differentiates "
+                       "(checked by gradcheck)"),)),
+    OpInfo("chain_matmul", P.chain_matmul,
+           lambda dtype, rng: [SampleInput((make_arg((2, 3), dtype, rng), make_arg((3, 4), dtype, rng),
+                                            make_arg((4, 2), dtype, rng)), desc="three"),
+                               SampleInput((make_arg((2, 3), dtype, rng),), desc="one")],
+           ref=lambda *ms: np.linalg.multi_dot(ms) if len(ms) > 1 else ms[0].copy(),
+           torch_fn=lambda *ms: _torch().chain_matmul(*ms), tolerances=_LOOSE),
     OpInfo("matrix_rank", lambda a, **k: P.linalg.matrix_rank(a, **k),
            lambda dtype, rng: [SampleInput((make_arg((2, 4, 3), dtype, rng),), desc="full rank"),
                                SampleInput((_low_rank(dtype, rng),), desc="rank 2 of 4x4"),
