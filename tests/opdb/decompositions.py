@@ -170,7 +170,9 @@ def _solve_triangular_samples(dtype, rng):
             SampleInput((_triangular(dtype, rng, (3, 3)), make_arg((2, 2, 3), dtype, rng)),
                         {"upper": True, "left": False}, "right, broadcast batch"),
             SampleInput((_triangular(dtype, rng, (3, 3)), make_arg((3, 1), dtype, rng)),
-                        {"upper": False, "unitriangular": True}, "unitriangular")]
+                        {"upper": False, "unitriangular": True}, "unitriangular"),
+            SampleInput((_triangular(dtype, rng, (2, 3, 3)), make_arg((3, 4), dtype, rng)), {"upper": True},
+                        "batched A, one B")]
 
 
 def _solve_triangular_ref(a, b, upper, left=True, unitriangular=False):

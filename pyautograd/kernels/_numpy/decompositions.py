@@ -111,6 +111,9 @@ def linalg_solve_triangular(a, b, upper, left, unitriangular):
     if not left:  # X T = B  <=>  T^T X^T = B^T
         return np.swapaxes(linalg_solve_triangular(np.swapaxes(t, -1, -2), np.swapaxes(b, -1, -2),
                                                    not upper, True, False), -1, -2)
+    # Both to the full batch shape: NumPy < 2 reads a b with one dim fewer than t as vectors.
+    batch = np.broadcast_shapes(t.shape[:-2], b.shape[:-2])
+    t, b = np.broadcast_to(t, batch + t.shape[-2:]), np.broadcast_to(b, batch + b.shape[-2:])
     try:
         return np.linalg.solve(t, b)
     except np.linalg.LinAlgError:  # a zero on the diagonal: PyTorch returns the inf/nan of substitution
