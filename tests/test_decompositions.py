@@ -195,6 +195,16 @@ def test_matrix_rank_and_pinv_tolerances_as_torch(kwargs, torch):
                                atol=1e-10)
 
 
+def test_deprecated_overloads_tol_and_rcond_as_torch(torch):
+    xo, xt = _both(torch, np.diag([3.0, 1.0, 0.1]))
+    for lib, x in ((P, xo), (torch, xt)):
+        assert lib.linalg.matrix_rank(x, 0.5).item() == lib.linalg.matrix_rank(x, tol=0.5, hermitian=True).item() == 2
+    np.testing.assert_allclose(P.linalg.pinv(xo, 0.2).numpy(), torch.linalg.pinv(xt, 0.2).numpy())
+    np.testing.assert_allclose(P.linalg.pinv(xo, 0.5, True).numpy(), torch.linalg.pinv(xt, 0.5, True).numpy())
+    with pytest.raises(TypeError):
+        P.linalg.matrix_rank(xo, 0.5, atol=1.0)
+
+
 def test_pinv_takes_tensor_tolerances(torch):
     a = RNG.standard_normal((2, 3, 3))
     atol = np.array([0.5, 1.5])

@@ -362,9 +362,18 @@ def _tolerances(A, atol, rtol):
     return (0.0 if atol is None else value(atol)), value(rtol)
 
 
-def pinv(A, *, atol=None, rtol=None, hermitian=False):
+def _one_spelling(op, legacy_name, legacy, atol, rtol):
+    if legacy is not None and (atol is not None or rtol is not None):
+        raise TypeError(f"linalg.{op}(): pass {legacy_name} (the deprecated overload) or atol/rtol, not both")
+
+
+def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None):
     """torch.linalg.pinv: the Moore-Penrose pseudo-inverse of each matrix of A; singular values
-    (|eigenvalues| when hermitian) at most max(atol, rtol * the largest) count as zero."""
+    (|eigenvalues| when hermitian) at most max(atol, rtol * the largest) count as zero. The
+    deprecated overload's rcond is rtol."""
+    _one_spelling("pinv", "rcond", rcond, atol, rtol)
+    if rcond is not None:
+        rtol = rcond
     if A.ndim < 2 or not A.is_floating_point():
         raise RuntimeError(f"linalg.pinv({_type_name(A)}{{{list(A.shape)}}}): expected a tensor with 2 or more "
                            f"dimensions of float, double, cfloat or cdouble types")
@@ -380,10 +389,14 @@ def pinverse(input, rcond=1e-15):
     return pinv(input, rtol=rcond)
 
 
-def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
+def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None):
     """torch.linalg.matrix_rank: the number of singular values (|eigenvalues| when hermitian)
-    above max(atol, rtol * the largest), as int64 (no gradient)."""
+    above max(atol, rtol * the largest), as int64 (no gradient). The deprecated overload's tol is
+    an absolute tolerance (atol=tol, rtol=0)."""
     _float_matrix("linalg.matrix_rank", A)
+    _one_spelling("matrix_rank", "tol", tol, atol, rtol)
+    if tol is not None:
+        atol, rtol = tol, 0.0
     atol, rtol = _tolerances(A, atol, rtol)
     with no_grad():
         s = eigvalsh(A).abs() if hermitian else svdvals(A)
