@@ -48,11 +48,28 @@ def _message(call, lib):
     lambda L: L.linalg.svd(L.stack([L.eye(2), L.full((2, 2), float("nan"))])),
     lambda L: L.linalg.svdvals(L.full((2, 2), float("nan"))),
     lambda L: L.linalg.pinv(L.full((2, 3), float("nan"))),
+    lambda L: L.linalg.matrix_norm(L.ones(3, 4), ord=3),
+    lambda L: L.linalg.matrix_norm(L.ones(3, 4), ord="foo"),
+    lambda L: L.linalg.matrix_norm(L.ones(3, 4), ord=2, dim=(0, 0)),
+    lambda L: L.linalg.matrix_norm(L.ones(3, 4), ord="nuc", dim=(0,)),
+    lambda L: L.linalg.matrix_norm(L.ones(4), ord=2),
+    lambda L: L.linalg.matrix_norm(L.ones(3, 4, dtype=L.int64)),
+    lambda L: L.linalg.norm(L.ones(2, 2, 2), ord=2),
+    lambda L: L.linalg.norm(L.ones(2, 2, 2), ord=2, dim=(0, 1, 2)),
+    lambda L: L.linalg.cond(L.ones(2, 3), 1),
+    lambda L: L.linalg.cond(L.ones(2, 3), float("inf")),
+    lambda L: L.linalg.cond(L.ones(2, 3), "fro"),
+    lambda L: L.linalg.cond(L.ones(2, 2), "foo"),
+    lambda L: L.linalg.cond(L.ones(2, 2), 3),
+    lambda L: L.linalg.cond(L.ones(2)),
 ], ids=["svd int", "svdvals 1-D", "eigh non-square", "eigh UPLO", "qr 1-D", "qr mode", "pinv int",
         "matrix_exp non-square", "matrix_exp int", "matrix_power non-square", "multi_dot one", "multi_dot 3-D",
         "solve_triangular 1-D B", "vander N=1", "inv_ex non-square", "cholesky_ex int", "inv singular",
         "inv batch singular", "cholesky indefinite", "inv_ex check_errors", "cholesky_ex check_errors batch",
-        "svd batch non-finite", "svdvals non-finite", "pinv non-finite"])
+        "svd batch non-finite", "svdvals non-finite", "pinv non-finite", "matrix_norm order 3",
+        "matrix_norm order foo", "matrix_norm same dims", "matrix_norm one dim", "matrix_norm 1-D",
+        "matrix_norm int", "norm 3-D with ord", "norm three dims", "cond 1 non-square", "cond inf non-square",
+        "cond fro non-square", "cond foo", "cond 3", "cond 1-D"])
 def test_errors_as_torch(call, torch):
     """The same error kind (RuntimeError, or LinAlgError) and message as PyTorch's. PyTorch's eigh
     of an integer matrix raises NotImplementedError (a RuntimeError); ours names the dtype as the
@@ -255,6 +272,15 @@ def test_deprecated_spellings_warn_once_as_torch(name, call):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         call()
+
+
+def test_cond_of_singular_and_empty_matrices_as_torch(torch):
+    for a in (np.zeros((2, 2)), np.array([[1.0, 2.0], [2.0, 4.0]]), np.zeros((2, 0, 0))):
+        for p in (None, 1, "fro", "nuc", -2):
+            if a.size == 0 and p is None:
+                continue
+            xo, xt = _both(torch, a)
+            np.testing.assert_allclose(P.linalg.cond(xo, p).numpy(), torch.linalg.cond(xt, p).numpy(), rtol=1e-12)
 
 
 def test_torch_vander_differentiates_where_pytorchs_backward_fails(torch):

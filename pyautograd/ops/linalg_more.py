@@ -1,12 +1,11 @@
 """torch.linalg's inverse family with gradients: inv, det, slogdet, solve, cholesky (each a
-primitive with PyTorch's node: LinalgInvExBackward0, LinalgDetBackward0, ...), and the norms
-matrix_norm("fro") and linalg.norm as compositions of vector_norm. Backward formulas are in
-Tensor ops, so they differentiate again. det's gradient assumes an invertible matrix (PyTorch
+primitive with PyTorch's node: LinalgInvExBackward0, LinalgDetBackward0, ...), with inv_ex and
+cholesky_ex (the matrix norms are in ops/decompositions.py: some need the SVD). Backward
+formulas are in Tensor ops, so they differentiate again. det's gradient assumes an invertible matrix (PyTorch
 also handles singular ones through an SVD)."""
 import numpy as np
 
 from .. import kernels, return_types
-from . import reduction as R
 from . import shape as shape_ops
 from ._opdef import defop
 from ._surface import declare
@@ -161,21 +160,6 @@ def cholesky_ex(A, *, upper=False, check_errors=False):
     if check_errors:
         _raise_on_info("linalg.cholesky_ex", info, _not_positive_definite)
     return return_types.linalg_cholesky_ex((L, info))
-
-
-def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
-    """The Frobenius norm of each matrix (ord "fro"; other orders are not supported yet)."""
-    if ord != "fro":
-        raise RuntimeError(f"linalg.matrix_norm: ord={ord!r} is not supported by pyautograd yet (only 'fro')")
-    return R.vector_norm(A, 2, dim, keepdim, dtype=dtype)
-
-
-def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
-    """torch.linalg.norm: the 2-norm of the flattened input (ord None), a vector norm along one
-    dim, or the Frobenius norm of matrices (ord "fro")."""
-    if ord is None or (isinstance(dim, int) and not isinstance(ord, str)):
-        return R.vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
-    return matrix_norm(A, ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
 
 
 # The public surface of these ops (ops/_surface.py derives pyautograd's exports, the Tensor

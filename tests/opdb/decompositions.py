@@ -1,6 +1,7 @@
 """OpInfos of ops/decompositions.py: svd (linalg.svd, svdvals, torch.svd), eigh, eigvalsh, qr
 (linalg.qr, torch.qr), pinv (pinverse), matrix_exp, matrix_power, lstsq, solve_triangular,
-multi_dot, vander, linalg.diagonal.
+multi_dot, vander, linalg.diagonal, inv_ex, cholesky_ex; and of the matrix norms built on the
+SVD (ops/reduction.py: linalg.matrix_norm, linalg.norm, linalg.cond, torch.norm's 'nuc').
 
 Singular vectors and eigenvectors are determined up to sign, so the SVD and eigh entries test
 gauge-invariant functions of the outputs, as PyTorch's OpInfos do: the reconstruction
@@ -220,6 +221,51 @@ def _matrix_rank_ref(a, atol=None, rtol=None, hermitian=False):
     return (s > np.maximum(atol or 0.0, rtol * s.max(-1, keepdims=True))).sum(-1).astype(np.int64)
 
 
+_INF = float("inf")
+
+
+def _np_matrix_norm(a, ord="fro", dim=(-2, -1), keepdim=False, dtype=None):
+    return np.asarray(np.linalg.norm(a, ord, tuple(dim), keepdim), a.dtype)
+
+
+def _matrix_norm_samples(dtype, rng):
+    a = make_arg((2, 3, 4), dtype, rng)
+    out = [SampleInput((a,), {"ord": o}, f"ord={o}") for o in ("fro", "nuc", 2, -2, 1, -1, _INF, -_INF)]
+    out += [SampleInput((a,), {"ord": 2, "dim": (2, 0), "keepdim": True}, "ord=2 dims (2, 0) keepdim"),
+            SampleInput((a,), {"ord": "nuc", "dim": (0, 2)}, "nuc dims (0, 2)"),
+            SampleInput((a,), {"ord": 1, "dim": (2, 0)}, "ord=1 dims (2, 0)"),
+            SampleInput((a,), {"ord": -_INF, "dim": (0, 2), "keepdim": True}, "ord=-inf keepdim")]
+    return out
+
+
+def _linalg_norm_samples(dtype, rng):
+    return [SampleInput((make_arg((3, 4), dtype, rng),), {"ord": "nuc"}, "2-D nuc"),
+            SampleInput((make_arg((3, 4), dtype, rng),), {"ord": 2}, "2-D ord=2 (a matrix norm)"),
+            SampleInput((make_arg((2, 3, 4), dtype, rng),), {"ord": -1, "dim": (1, 2)}, "ord=-1 over two dims"),
+            SampleInput((make_arg((2, 3, 4), dtype, rng),), {"ord": 3, "dim": 1}, "vector ord=3"),
+            SampleInput((make_arg((2, 3, 4), dtype, rng),), {}, "flattened 2-norm")]
+
+
+def _np_linalg_norm(a, ord=None, dim=None, keepdim=False):
+    if dim is None and ord is None:
+        return np.asarray(np.linalg.norm(a.reshape(-1)), a.dtype)
+    if isinstance(dim, int):
+        return np.asarray(np.sum(np.abs(a) ** ord, axis=dim) ** (1 / ord), a.dtype)
+    return np.asarray(np.linalg.norm(a, ord, dim, keepdim), a.dtype)
+
+
+def _cond_samples(*orders, wide=False):
+    def gen(dtype, rng):
+        sq = _triangular(dtype, rng, (2, 3, 3))
+        out = [SampleInput((sq,), {"p": p}, f"p={p}") for p in orders]
+        return out + ([SampleInput((make_arg((3, 5), dtype, rng),), {}, "wide, p=None")] if wide else [])
+    return gen
+
+
+def _np_cond(a, p=None):
+    return np.asarray(np.linalg.cond(a, p), a.dtype)
+
+
 OPS = [
     OpInfo("linalg_svd", lambda a, **k: _svd_gauge(*P.linalg.svd(a, **k)), _SVD_SAMPLES,
            ref=lambda a, **k: _svd_gauge(*_np_svd(a, **k)),
@@ -307,6 +353,27 @@ OPS = [
            ref=lambda a, upper=False: (_mT(np.linalg.cholesky(_spd(a))) if upper else np.linalg.cholesky(_spd(a)),
                                        np.zeros(a.shape[:-2], np.int32)),
            torch_fn=lambda a, **k: tuple(_torch().linalg.cholesky_ex(_spd(a), **k)), tolerances=_LOOSE),
+    OpInfo("matrix_norm", lambda a, **k: P.linalg.matrix_norm(a, **k), _matrix_norm_samples, ref=_np_matrix_norm,
+           torch_fn=lambda a, **k: _torch().linalg.matrix_norm(a, **k), tolerances=_LOOSE,
+           covers=("linalg_svd", "linalg_svdvals")),
+    OpInfo("linalg_norm", lambda a, **k: P.linalg.norm(a, **k), _linalg_norm_samples, ref=_np_linalg_norm,
+           torch_fn=lambda a, **k: _torch().linalg.norm(a, **k), tolerances=_LOOSE),
+    OpInfo("norm", P.norm, lambda dtype, rng: [SampleInput((make_arg((3, 4), dtype, rng), "nuc"), desc="nuc"),
+                                               SampleInput((make_arg((2, 3, 4), dtype, rng), "nuc", (0, 2), True),
+                                                           desc="nuc over dims (0, 2), keepdim")],
+           ref=lambda a, p, dim=(0, 1), keepdim=False: np.asarray(np.linalg.norm(a, p, dim, keepdim), a.dtype),
+           torch_fn=lambda a, *args: _torch().norm(a, *args), tolerances=_LOOSE, variant="nuclear"),
+    OpInfo("cond", lambda a, **k: P.linalg.cond(a, **k), _cond_samples(None, 2, -2, "nuc", wide=True), ref=_np_cond,
+           torch_fn=lambda a, **k: _torch().linalg.cond(a, **k), tolerances={"float32": (1e-4, 1e-3),
+                                                                              "float64": (1e-10, 1e-9)}),
+    # the orders computed through the inverse: norm(A) * norm(inv(A))
+    OpInfo("cond", lambda a, **k: P.linalg.cond(a, **k), _cond_samples("fro", 1, -1, _INF, -_INF), ref=_np_cond,
+           torch_fn=lambda a, **k: _torch().linalg.cond(a, **k), tolerances={"float32": (1e-4, 1e-3),
+                                                                              "float64": (1e-10, 1e-9)},
+           variant="inverse",
+           skips=(Skip("vs_torch_grad", "PyTorch 2.13 cannot backpropagate through these orders (it fills the "
+                       "inverse saved by LinalgInvExBackward0 in place: RuntimeError in backward); ours "
+                       "differentiates (checked by gradcheck)"),)),
     OpInfo("linalg_diagonal", lambda a, **k: P.linalg.diagonal(a, **k),
            _matrices(((3, 4), {}, "2-D"), ((2, 3, 3), {"offset": 1}, "batched offset"),
                      ((3, 2, 4), {"dim1": 0, "dim2": 2}, "dims")),
