@@ -1,18 +1,20 @@
 """pyautograd.linalg: the torch.linalg functions pyautograd has, with gradients: vector_norm,
-norm, matrix_norm (every order), cond, inv, inv_ex, det, slogdet, solve, cholesky, cholesky_ex,
-cross; the decompositions svd, svdvals, eigh, eigvalsh, qr, pinv, lstsq, matrix_exp, solve_triangular; the
-compositions matrix_power, matrix_rank, multi_dot, vander, diagonal, matmul; and LinAlgError."""
+matrix_norm (every order), norm, cond, vecdot, cross; inv, inv_ex, det, slogdet, solve, solve_ex,
+cholesky, cholesky_ex; the decompositions svd, svdvals, eigh, eigvalsh, qr, pinv, lstsq,
+matrix_exp, solve_triangular; the compositions matrix_power, matrix_rank, multi_dot, tensorinv,
+tensorsolve, vander, diagonal, matmul; and LinAlgError."""
 from .ops.decompositions import (eigh, eigvalsh, lstsq, matrix_exp, matrix_power, matrix_rank, multi_dot, pinv,
-                                 solve_triangular, svdvals, vander)
+                                 solve_triangular, svdvals, tensorinv, tensorsolve, vander, vecdot)
 from .ops.decompositions import linalg_diagonal as diagonal
 from .ops.decompositions import linalg_qr as qr
 from .ops.decompositions import linalg_svd as svd
 from .ops.linalg import matmul
-from .ops.linalg_more import LinAlgError, cholesky, cholesky_ex, det, inv, inv_ex, slogdet, solve
+from .ops.linalg_more import LinAlgError, cholesky, cholesky_ex, det, inv, inv_ex, slogdet, solve, solve_ex
 from .ops.reduction import cond, matrix_norm, vector_norm
 from .ops.reduction import linalg_norm as norm
 from .ops.shape_more import linalg_cross as cross
 
-__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
-           "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv",
-           "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals", "vander", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv",
+           "inv_ex", "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot",
+           "norm", "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv",
+           "tensorsolve", "vander", "vecdot", "vector_norm"]

@@ -62,6 +62,14 @@ def _message(call, lib):
     lambda L: L.linalg.cond(L.ones(2, 2), "foo"),
     lambda L: L.linalg.cond(L.ones(2, 2), 3),
     lambda L: L.linalg.cond(L.ones(2)),
+    lambda L: L.linalg.solve(L.zeros(2, 2), L.ones(2)),
+    lambda L: L.linalg.solve(L.stack([L.eye(2), L.zeros(2, 2)]), L.ones(2)),
+    lambda L: L.linalg.solve_ex(L.zeros(2, 2), L.ones(2), check_errors=True),
+    lambda L: L.linalg.vecdot(L.ones(2), L.ones(2, dtype=L.float64)),
+    lambda L: L.linalg.vecdot(L.ones(2, dtype=L.int64), L.ones(2, dtype=L.int64)),
+    lambda L: L.linalg.tensorinv(L.ones(4, 6, 8, 3), ind=1),
+    lambda L: L.linalg.tensorinv(L.ones(4, 6, 8, 3), ind=0),
+    lambda L: L.linalg.tensorsolve(L.ones(4, 6, 8, 3), L.ones(5)),
 ], ids=["svd int", "svdvals 1-D", "eigh non-square", "eigh UPLO", "qr 1-D", "qr mode", "pinv int",
         "matrix_exp non-square", "matrix_exp int", "matrix_power non-square", "multi_dot one", "multi_dot 3-D",
         "solve_triangular 1-D B", "vander N=1", "inv_ex non-square", "cholesky_ex int", "inv singular",
@@ -69,7 +77,9 @@ def _message(call, lib):
         "svd batch non-finite", "svdvals non-finite", "pinv non-finite", "matrix_norm order 3",
         "matrix_norm order foo", "matrix_norm same dims", "matrix_norm one dim", "matrix_norm 1-D",
         "matrix_norm int", "norm 3-D with ord", "norm three dims", "cond 1 non-square", "cond inf non-square",
-        "cond fro non-square", "cond foo", "cond 3", "cond 1-D"])
+        "cond fro non-square", "cond foo", "cond 3", "cond 1-D", "solve singular",
+        "solve batch singular", "solve_ex check_errors", "vecdot dtypes", "vecdot int", "tensorinv prod",
+        "tensorinv ind", "tensorsolve prod"])
 def test_errors_as_torch(call, torch):
     """The same error kind (RuntimeError, or LinAlgError) and message as PyTorch's. PyTorch's eigh
     of an integer matrix raises NotImplementedError (a RuntimeError); ours names the dtype as the
@@ -184,6 +194,16 @@ def test_inv_ex_and_cholesky_ex_report_info_as_torch(torch):
         assert ours.info.numpy().dtype == np.int32
         np.testing.assert_array_equal(ours.info.numpy(), theirs.info.numpy())
         np.testing.assert_allclose(ours[0].numpy(), theirs[0].numpy(), equal_nan=True)
+
+
+def test_solve_ex_reports_info_as_torch(torch):
+    for a, b in ((np.zeros((2, 2)), np.ones(2)), (np.array([[1., 2.], [2., 4.]]), np.ones((2, 1))),
+                 (np.stack([np.eye(2), np.zeros((2, 2))]), np.ones((2, 2, 3)))):
+        ours = P.linalg.solve_ex(P.tensor(a), P.tensor(b))
+        theirs = torch.linalg.solve_ex(torch.tensor(a), torch.tensor(b))
+        assert ours._fields == ("result", "info") and ours.info.numpy().dtype == np.int32
+        np.testing.assert_array_equal(ours.info.numpy(), theirs.info.numpy())
+        np.testing.assert_allclose(ours.result.numpy(), theirs.result.numpy(), equal_nan=True)
 
 
 def test_inv_ex_info_never_requires_grad():

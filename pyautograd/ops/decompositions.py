@@ -19,10 +19,11 @@ from .. import _creation, kernels, return_types
 from .._dtype import int64
 from .._tensor import Tensor
 from ..graph.grad_mode import is_grad_enabled, no_grad
+from ._dims import wrap_dim
 from ._opdef import defop
 from ._surface import public
 from .linalg import matmul
-from .linalg_more import LinAlgError, _lapack, _square, inv
+from .linalg_more import LinAlgError, _lapack, _square, inv, solve
 from .matrix import tril, triu
 from .pointwise import maximum
 from .product_checks import SCALAR_NAMES
@@ -614,6 +615,46 @@ def vander(x, N=None):
     return cat([_creation.ones_like(column), column.expand(*x.shape, n - 1).cumprod(-1)], -1)
 
 
+def vecdot(x, y, *, dim=-1):
+    """torch.linalg.vecdot: the dot products of x and y (broadcast) along `dim`."""
+    for t in (x, y):
+        if not t.is_floating_point():
+            raise RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. Got "
+                               f"{_type_name(t)}")
+    if x.dtype != y.dtype:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
+                           f"{_type_name(x)} and y of type {_type_name(y)} instead")
+    return (x * y).sum(dim)
+
+
+def _prod_requirement(A, lead, what, rows=None):
+    rows = math.prod(A.shape[:lead]) if rows is None else rows
+    cols = math.prod(A.shape[lead:])
+    if rows != cols:
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[{what}:]) == "
+                           f"prod(self.shape[:{what}]), but got {cols} != {rows}")
+    return rows
+
+
+def tensorinv(A, ind=2):
+    """torch.linalg.tensorinv: the tensor X with tensordot(A, X, ind) the identity: the inverse of A
+    seen as a prod(shape[:ind]) x prod(shape[ind:]) matrix, shaped shape[ind:] + shape[:ind]."""
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    n = _prod_requirement(A, ind, "ind")
+    return inv(A.reshape(n, n)).reshape(*A.shape[ind:], *A.shape[:ind])
+
+
+def tensorsolve(A, B, dims=None):
+    """torch.linalg.tensorsolve: X with tensordot(A, X, X.ndim) = B; `dims` of A are first moved
+    to the end. X has shape A.shape[B.ndim:]."""
+    if dims is not None:
+        dims = [wrap_dim(d, A.ndim) for d in ([dims] if isinstance(dims, int) else dims)]
+        A = A.permute(*[d for d in range(A.ndim) if d not in dims], *dims)
+    n = _prod_requirement(A, B.ndim, "other.ndim", rows=B.numel())
+    return solve(A.reshape(n, n), B.reshape(n)).reshape(*A.shape[B.ndim:])
+
+
 def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     """torch.linalg.diagonal: torch.diagonal with the last two dims as defaults."""
     return _diagonal(A, offset, dim1, dim2)
@@ -621,4 +662,4 @@ def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 __all__ = ["LinAlgError", "eigh", "eigvalsh", "linalg_diagonal", "linalg_qr", "linalg_svd", "lstsq", "matrix_exp",
            "matrix_power", "matrix_rank", "multi_dot", "pinv", "pinverse", "qr", "solve_triangular", "svd", "svdvals",
-           "vander", "chain_matmul", "torch_vander"]
+           "vander", "chain_matmul", "torch_vander", "vecdot", "tensorinv", "tensorsolve"]

@@ -52,15 +52,16 @@ _slogdet = defop("linalg_slogdet", "A", kernels.linalg_slogdet, promote=None, nu
 
 
 def _solve_grads(grad, needs_input_grad, A, result, vector):
-    g = grad if not vector else grad.unsqueeze(-1)
-    x = result if not vector else result.unsqueeze(-1)
-    grad_b = _solve(_mT(A), g, False)
+    g = grad[0] if not vector else grad[0].unsqueeze(-1)
+    x = result[0] if not vector else result[0].unsqueeze(-1)
+    grad_b = _solve_ex(_mT(A), g, False)[0]
     grad_a = -(grad_b @ _mT(x)) if needs_input_grad[0] else None
     return grad_a, (grad_b.squeeze(-1) if vector else grad_b) if needs_input_grad[1] else None
 
 
-_solve = defop("linalg_solve", "A, B, vector", kernels.linalg_solve, promote=None,
-               node_name="LinalgSolveExBackward0", tensors=("A", "B"), grads={"*": _solve_grads})
+_solve_ex = defop("linalg_solve_ex", "A, B, vector", kernels.linalg_solve_ex, promote=None, num_outputs=2,
+                  nondiff_outputs=(1,), node_name="LinalgSolveExBackward0", tensors=("A", "B"),
+                  grads={"*": _solve_grads})
 
 
 def _cholesky_grad(grad, result, upper):
@@ -131,16 +132,38 @@ def logdet(A):
     return where(sign < 0, float("nan"), where(sign == 0, float("-inf"), logabs))
 
 
-def solve(A, B, *, left=True):
-    """X with A @ X = B (B a matrix or a vector, batched); left=False solves X @ A = B."""
+def _solve_checked(A, B, left):
+    """solve_ex's (X, info), with PyTorch's checks; left=False solves X A = B as A^T X^T = B^T."""
     _square("solve", A)
     if not left:
-        return _mT(solve(_mT(A), _mT(B)))
+        X, info = _solve_checked(_mT(A), _mT(B), True)
+        return _mT(X), info
     vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
     if A.dtype != B.dtype:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A of type {A.dtype} "
                            f"and B of type {B.dtype} instead")
-    return _lapack("solve", _solve, A, B, vector)
+    return _solve_ex(A, B, vector)
+
+
+def _solver_failed(k):
+    return "The solver failed because the input matrix is singular."
+
+
+def solve(A, B, *, left=True):
+    """X with A @ X = B (B a matrix or a vector, batched); left=False solves X @ A = B."""
+    X, info = _solve_checked(A, B, left)
+    _raise_on_info("torch.linalg.solve", info, _solver_failed)
+    return X
+
+
+def solve_ex(A, B, *, left=True, check_errors=False):
+    """torch.linalg.solve_ex: (result, info) of solve; info (int32) is 0, or for a singular matrix
+    the position of the first zero pivot of its LU factorization (its result then holds inf/nan).
+    check_errors=True raises LinAlgError instead."""
+    X, info = _solve_checked(A, B, left)
+    if check_errors:
+        _raise_on_info("torch.linalg.solve_ex", info, _solver_failed)
+    return return_types.linalg_solve_ex((X, info))
 
 
 def cholesky(A, *, upper=False):

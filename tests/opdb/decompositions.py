@@ -374,6 +374,29 @@ OPS = [
            skips=(Skip("vs_torch_grad", "PyTorch 2.13 cannot backpropagate through these orders (it fills the "
                        "inverse saved by LinalgInvExBackward0 in place: RuntimeError in backward); ours "
                        "differentiates (checked by gradcheck)"),)),
+    OpInfo("vecdot", lambda x, y, **k: P.linalg.vecdot(x, y, **k),
+           lambda dtype, rng: [SampleInput((make_arg((2, 3), dtype, rng), make_arg((3,), dtype, rng)), desc="broadcast"),
+                               SampleInput((make_arg((4, 2), dtype, rng), make_arg((4, 2), dtype, rng)), {"dim": 0},
+                                           "dim 0")],
+           ref=lambda x, y, dim=-1: np.asarray((x * y).sum(dim)), torch_fn=lambda x, y, **k: _torch().linalg.vecdot(x, y, **k),
+           tolerances=_LOOSE),
+    OpInfo("tensorinv", lambda a, **k: P.linalg.tensorinv(a, **k),
+           lambda dtype, rng: [SampleInput(((_triangular(dtype, rng, (6, 6)) + make_arg((6, 6), dtype, rng) * 0.1)
+                                            .astype(dtype).reshape(2, 3, 6),), {"ind": 2}, "(2, 3) x 6"),
+                               SampleInput((_triangular(dtype, rng, (4, 4)).reshape(4, 2, 2),), {"ind": 1}, "ind=1")],
+           ref=lambda a, ind=2: np.linalg.tensorinv(a, ind), torch_fn=lambda a, **k: _torch().linalg.tensorinv(a, **k),
+           tolerances=_LOOSE,
+           skips=(Skip("grad_fn", "PyTorch's inverse is laid out column-major (LAPACK's), so reshaping it is a "
+                       "ReshapeAliasBackward0; pyautograd's is row-major (NumPy's), and the reshape a plain view "
+                       "(ViewBackward0)"),)),
+    OpInfo("tensorsolve", lambda a, b, **k: P.linalg.tensorsolve(a, b, **k),
+           lambda dtype, rng: [SampleInput((_triangular(dtype, rng, (6, 6)).reshape(2, 3, 6), make_arg((2, 3), dtype, rng)),
+                                           desc="(2, 3, 6)"),
+                               SampleInput((np.ascontiguousarray(_triangular(dtype, rng, (6, 6)).reshape(6, 2, 3)
+                                                                 .transpose(1, 0, 2)), make_arg((6,), dtype, rng)),
+                                           {"dims": (0,)}, "dims")],
+           ref=lambda a, b, dims=None: np.linalg.tensorsolve(a, b, dims),
+           torch_fn=lambda a, b, **k: _torch().linalg.tensorsolve(a, b, **k), tolerances=_LOOSE),
     OpInfo("linalg_diagonal", lambda a, **k: P.linalg.diagonal(a, **k),
            _matrices(((3, 4), {}, "2-D"), ((2, 3, 3), {"offset": 1}, "batched offset"),
                      ((3, 2, 4), {"dim1": 0, "dim2": 2}, "dims")),

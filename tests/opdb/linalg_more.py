@@ -59,7 +59,7 @@ OPS = [
     OpInfo("logdet", P.logdet, lambda dtype, rng: [SampleInput((_positive_det(dtype, rng),), desc="positive det")],
            ref=lambda a: np.asarray(np.linalg.slogdet(a)[1], a.dtype), torch_fn=lambda a: _torch().logdet(a),
            tolerances=_LOOSE),
-    OpInfo("linalg_solve", lambda a, b, vector: P.linalg.solve(a, b), _solve_samples,
+    OpInfo("linalg_solve_ex", lambda a, b, vector: P.linalg.solve(a, b), _solve_samples,
            ref=lambda a, b, vector: np.linalg.solve(a, b[..., None])[..., 0] if vector else np.linalg.solve(a, b),
            torch_fn=lambda a, b, vector: _torch().linalg.solve(a, b), tolerances=_LOOSE),
     OpInfo("cholesky", lambda a, **k: L.cholesky(_spd(P)(a), **k),

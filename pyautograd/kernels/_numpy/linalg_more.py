@@ -1,14 +1,13 @@
 """Matrix-inverse family kernels: inv, det, slogdet, solve, cholesky (NumPy's LAPACK; batched
-over leading dims). A singular input to solve raises numpy.linalg.LinAlgError (the ops layer
-turns it into PyTorch's error); inv and cholesky return LAPACK's info per matrix instead, as
-PyTorch's inv_ex and cholesky_ex do."""
+over leading dims). inv, solve and cholesky return LAPACK's info per matrix beside the result,
+as PyTorch's inv_ex, solve_ex and cholesky_ex do; the ops layer raises on it."""
 import numpy as np
 
-__all__ = ["linalg_inv_ex", "linalg_det", "linalg_slogdet", "linalg_solve", "linalg_cholesky_ex"]
+__all__ = ["linalg_inv_ex", "linalg_det", "linalg_slogdet", "linalg_solve_ex", "linalg_cholesky_ex"]
 
 
-def _lu_inverse(m):
-    """(inverse, info) of one square matrix by LU with partial pivoting, as LAPACK's getrf then
+def _lu_solve(m, rhs):
+    """(m^-1 rhs, info) for one square matrix by LU with partial pivoting, as LAPACK's getrf then
     getrs run it: info is the (1-based) position of the first zero pivot, 0 if none, and a zero
     pivot gives the inf/nan of the triangular solves."""
     n = m.shape[-1]
@@ -26,8 +25,8 @@ def _lu_inverse(m):
             elif info == 0:
                 info = j + 1
             lu[j + 1:, j + 1:] -= np.outer(lu[j + 1:, j], lu[j, j + 1:])
-        x = np.eye(n, dtype=m.dtype)[perm]
-        for i in range(n):  # L y = P I, L unit lower triangular
+        x = rhs.astype(np.result_type(m, rhs), copy=True)[perm]
+        for i in range(n):  # L y = P rhs, L unit lower triangular
             x[i] -= lu[i, :i] @ x[:i]
         for i in range(n - 1, -1, -1):  # U x = y
             x[i] = (x[i] - lu[i, i + 1:] @ x[i + 1:]) / lu[i, i]
@@ -47,7 +46,7 @@ def linalg_inv_ex(a):
         try:
             out[i] = np.linalg.inv(a[i])
         except np.linalg.LinAlgError:
-            out[i], info[i] = _lu_inverse(a[i])
+            out[i], info[i] = _lu_solve(a[i], np.eye(a.shape[-1], dtype=a.dtype))
     return out, info
 
 
@@ -62,11 +61,24 @@ def linalg_slogdet(a):
     return np.asarray(sign).astype(a.dtype, copy=False), np.asarray(logabs).astype(a.dtype, copy=False)
 
 
-def linalg_solve(a, b, vector):
-    """X with a @ X = b for each matrix of a; `vector`: b (and X) are vectors (batched)."""
-    if vector:
-        return np.linalg.solve(a, b[..., None])[..., 0]
-    return np.linalg.solve(a, b)
+def linalg_solve_ex(a, b, vector):
+    """(X, info): X with a @ X = b for each matrix of a (`vector`: b and X are vectors, batched);
+    info (int32, over the broadcast batch) is 0, or for a singular matrix the position of LU's
+    first zero pivot (its X then holds the solves' inf/nan)."""
+    b2 = b[..., None] if vector else b
+    batch = np.broadcast_shapes(a.shape[:-2], b2.shape[:-2])
+    a, b2 = np.broadcast_to(a, batch + a.shape[-2:]), np.broadcast_to(b2, batch + b2.shape[-2:])
+    info = np.zeros(batch, np.int32)
+    try:
+        x = np.linalg.solve(a, b2)
+    except np.linalg.LinAlgError:
+        x = np.empty(batch + b2.shape[-2:], np.result_type(a, b2))
+        for i in np.ndindex(*batch):
+            try:
+                x[i] = np.linalg.solve(a[i], b2[i])
+            except np.linalg.LinAlgError:
+                x[i], info[i] = _lu_solve(a[i], b2[i])
+    return (x[..., 0] if vector else x), info
 
 
 def _partial_cholesky(m):
