@@ -50,3 +50,6 @@ linalg_lstsq = _structseq("linalg_lstsq", ("solution", "residuals", "rank", "sin
 linalg_inv_ex = _structseq("linalg_inv_ex", ("inverse", "info"))
 linalg_cholesky_ex = _structseq("linalg_cholesky_ex", ("L", "info"))
 linalg_solve_ex = _structseq("linalg_solve_ex", ("result", "info"))
+linalg_lu_factor = _structseq("linalg_lu_factor", ("LU", "pivots"))
+linalg_lu_factor_ex = _structseq("linalg_lu_factor_ex", ("LU", "pivots", "info"))
+linalg_lu = _structseq("linalg_lu", ("P", "L", "U"))

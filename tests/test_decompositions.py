@@ -70,6 +70,14 @@ def _message(call, lib):
     lambda L: L.linalg.tensorinv(L.ones(4, 6, 8, 3), ind=1),
     lambda L: L.linalg.tensorinv(L.ones(4, 6, 8, 3), ind=0),
     lambda L: L.linalg.tensorsolve(L.ones(4, 6, 8, 3), L.ones(5)),
+    lambda L: L.linalg.lu_factor(L.ones(3, 3), pivot=False),
+    lambda L: L.linalg.lu_factor(L.stack([L.eye(2), L.zeros(2, 2)])),
+    lambda L: L.linalg.lu_factor_ex(L.zeros(2, 2), check_errors=True),
+    lambda L: L.linalg.lu_factor(L.ones(3)),
+    lambda L: L.linalg.lu(L.ones(3)),
+    lambda L: L.linalg.lu_solve(L.eye(3), L.ones(3, dtype=L.int32), L.ones(3)),
+    lambda L: L.linalg.lu_solve(L.eye(3), L.ones(3, dtype=L.int64), L.ones(3, 1)),
+    lambda L: L.linalg.lu_solve(L.ones(2, 3), L.ones(2, dtype=L.int32), L.ones(2, 1)),
 ], ids=["svd int", "svdvals 1-D", "eigh non-square", "eigh UPLO", "qr 1-D", "qr mode", "pinv int",
         "matrix_exp non-square", "matrix_exp int", "matrix_power non-square", "multi_dot one", "multi_dot 3-D",
         "solve_triangular 1-D B", "vander N=1", "inv_ex non-square", "cholesky_ex int", "inv singular",
@@ -79,7 +87,9 @@ def _message(call, lib):
         "matrix_norm int", "norm 3-D with ord", "norm three dims", "cond 1 non-square", "cond inf non-square",
         "cond fro non-square", "cond foo", "cond 3", "cond 1-D", "solve singular",
         "solve batch singular", "solve_ex check_errors", "vecdot dtypes", "vecdot int", "tensorinv prod",
-        "tensorinv ind", "tensorsolve prod"])
+        "tensorinv ind", "tensorsolve prod", "lu_factor pivot=False", "lu_factor batch singular",
+        "lu_factor_ex check_errors", "lu_factor 1-D", "lu 1-D", "lu_solve 1-D B", "lu_solve int64 pivots",
+        "lu_solve non-square"])
 def test_errors_as_torch(call, torch):
     """The same error kind (RuntimeError, or LinAlgError) and message as PyTorch's. PyTorch's eigh
     of an integer matrix raises NotImplementedError (a RuntimeError); ours names the dtype as the
@@ -204,6 +214,16 @@ def test_solve_ex_reports_info_as_torch(torch):
         assert ours._fields == ("result", "info") and ours.info.numpy().dtype == np.int32
         np.testing.assert_array_equal(ours.info.numpy(), theirs.info.numpy())
         np.testing.assert_allclose(ours.result.numpy(), theirs.result.numpy(), equal_nan=True)
+
+
+def test_lu_of_singular_matrices_as_torch(torch):
+    for a in (np.zeros((2, 2)), np.array([[1., 2.], [2., 4.]]), np.stack([np.eye(3), np.ones((3, 3))])):
+        ours, theirs = P.linalg.lu_factor_ex(P.tensor(a)), torch.linalg.lu_factor_ex(torch.tensor(a))
+        for o, t in zip(ours, theirs):
+            assert o.numpy().dtype == t.numpy().dtype
+            np.testing.assert_allclose(o.numpy(), t.numpy(), atol=1e-12)
+        for o, t in zip(P.linalg.lu(P.tensor(a)), torch.linalg.lu(torch.tensor(a))):
+            np.testing.assert_allclose(o.numpy(), t.numpy(), atol=1e-12)
 
 
 def test_inv_ex_info_never_requires_grad():

@@ -262,6 +262,142 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     return _solve_triangular(A, B, bool(upper), bool(left), bool(unitriangular))
 
 
+# -- lu ----------------------------------------------------------------------------------------------
+
+# The permutation matrix of LAPACK's row swaps (a constant of the backward formulas)
+_lu_permutation = defop("lu_permutation", "pivots, m, dtype", kernels.lu_permutation, promote=None,
+                        differentiable=False, tensors=("pivots",))
+
+
+def _unpacked(LU, pivots):
+    """(P, L, U) of a packed factorization, in Tensor ops (differentiable in LU)."""
+    m, n = LU.shape[-2], LU.shape[-1]
+    k = min(m, n)
+    L = tril(LU[..., :, :k], -1) + _creation.eye(m, k, dtype=LU.dtype)
+    return _lu_permutation(pivots, m, LU._data.dtype), L, triu(LU[..., :k, :])
+
+
+def _lu_backward(gL, gU, P, L, U):
+    """PyTorch's linalg_lu_backward: A = P L U, square, wide (m < n) or tall (m > n)."""
+    m, n = L.shape[-2], U.shape[-1]
+    k = min(m, n)
+    if m == n:
+        gA = tril(matmul(_mT(L), gL), -1) + triu(matmul(gU, _mT(U)))
+        gA = _solve_triangular(_mT(U), gA, False, False, False)
+        return matmul(P, _solve_triangular(_mT(L), gA, True, True, True))
+    if m < n:
+        gA = matmul(_mT(L), gL) - matmul(triu(gU), _mT(U))
+        gA = _solve_triangular(_mT(U[..., :k]), tril(gA, -1), False, False, False)
+        gA = cat([gA + triu(gU[..., :k]), gU[..., k:]], -1)
+        return matmul(P, _solve_triangular(_mT(L), gA, True, True, True))
+    gA = matmul(gU, _mT(U)) - matmul(_mT(L), tril(gL, -1))
+    gA = _solve_triangular(_mT(L[..., :k, :]), triu(gA), True, True, True)
+    gA = cat([gA + tril(gL[..., :k, :], -1), gL[..., k:, :]], -2)
+    return matmul(P, _solve_triangular(_mT(U), gA, False, False, False))
+
+
+def _lu_factor_grad(grad, result):
+    """PyTorch's lu_factor_ex_backward: the LU gradient split into L's (its first k columns) and
+    U's (its first k rows), through linalg_lu_backward."""
+    LU, pivots, _ = result
+    k = min(LU.shape[-2], LU.shape[-1])
+    g = grad[0]
+    return _lu_backward(g[..., :, :k], g[..., :k, :], *_unpacked(LU, pivots))
+
+
+_lu_factor_ex = defop("linalg_lu_factor_ex", "A", kernels.linalg_lu_factor_ex, promote=None, num_outputs=3,
+                      nondiff_outputs=(1, 2), node_name="LinalgLuFactorExBackward0", grads={"A": _lu_factor_grad})
+_lu = defop("linalg_lu", "A", kernels.linalg_lu, promote=None, num_outputs=3, nondiff_outputs=(0,),
+            node_name="LinalgLuBackward0", grads={"A": lambda grad, result: _lu_backward(grad[1], grad[2], *result)})
+
+
+def _lu_input(op, A, pivot):
+    if A.ndim < 2:
+        raise RuntimeError(f"{op}: Expected tensor with 2 or more dimensions. Got size: {list(A.shape)} instead")
+    if not A.is_floating_point():
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {_type_name(A)}")
+    if not pivot:
+        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
+
+
+def _zero_pivot(op, info):
+    flat = info._data.reshape(-1)
+    bad = np.flatnonzero(flat)
+    if bad.size:
+        where = f"(Batch element {bad[0]}): " if info.ndim else ""
+        k = int(flat[bad[0]])
+        raise RuntimeError(f"{op}: {where}U[{k},{k}] is zero and using it on lu_solve would result in a division by "
+                           f"zero. If you still want to perform the factorization, consider calling linalg.lu(A, "
+                           f"pivot) or linalg.lu_factor_ex(A, pivot)")
+
+
+def lu_factor_ex(A, *, pivot=True, check_errors=False):
+    """torch.linalg.lu_factor_ex: (LU, pivots, info) of each matrix of A by LU with partial
+    pivoting: L (unit lower, below the diagonal) and U packed in LU, LAPACK's 1-based row swaps
+    (int32), and info (int32): 0, or the position of U's first zero diagonal element."""
+    _lu_input("torch.lu_factor", A, pivot)
+    LU, pivots, info = _lu_factor_ex(A)
+    if check_errors:
+        _zero_pivot("torch.linalg.lu_factor_ex", info)
+    return return_types.linalg_lu_factor_ex((LU, pivots, info))
+
+
+def lu_factor(A, *, pivot=True):
+    """torch.linalg.lu_factor: (LU, pivots) as lu_factor_ex gives them; a zero on U's diagonal
+    raises (lu_solve would divide by it)."""
+    _lu_input("torch.lu_factor", A, pivot)
+    LU, pivots, info = _lu_factor_ex(A)
+    _zero_pivot("torch.linalg.lu_factor", info)
+    return return_types.linalg_lu_factor((LU, pivots))
+
+
+def lu(A, *, pivot=True):
+    """torch.linalg.lu: (P, L, U) with A = P L U: P a permutation matrix, L unit lower triangular
+    (m x k), U upper triangular (k x n), k = min(m, n)."""
+    _lu_input("linalg.lu", A, pivot)
+    return return_types.linalg_lu(_lu(A))
+
+
+def _lu_solve_grads(grad, needs_input_grad, LU, pivots, result, left, adjoint):
+    """PyTorch's backward of lu_solve: B's gradient is a solve with the adjoint system; LU's is
+    linalg_lu_solve_LU (through an auxiliary gR, in the two arrangements of left and adjoint)."""
+    gX, X = grad, result
+    gB = _lu_solve(LU, pivots, gX, left, not adjoint) if needs_input_grad[2] else None
+    if not needs_input_grad[0]:
+        return None, None, gB
+    P, L, U = _unpacked(LU, pivots)
+    if left != adjoint:
+        gR = _solve_triangular(_mT(U), -matmul(gX if left else _mT(gX), _mT(X) if left else X), False, True, False)
+        gL = tril(_solve_triangular(_mT(L), matmul(gR, _mT(U)), True, True, True), -1)
+        return gL + triu(gR), None, gB
+    gR = -matmul(matmul(matmul(_mT(P), X if left else _mT(X)), _mT(gX) if left else gX), P)
+    gR = _solve_triangular(_mT(L), gR, True, False, True)
+    gU = triu(_solve_triangular(_mT(U), matmul(_mT(L), gR), False, False, False))
+    return tril(gR, -1) + gU, None, gB
+
+
+_lu_solve = defop("linalg_lu_solve", "LU, pivots, B, left, adjoint", kernels.linalg_lu_solve, promote=None,
+                  node_name="LinalgLuSolveBackward0", tensors=("LU", "pivots", "B"), grads={"*": _lu_solve_grads})
+
+
+def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
+    """torch.linalg.lu_solve: X with A X = B (adjoint: A^T X = B; left=False: X A = B, X A^T = B),
+    A given by lu_factor's (LU, pivots); batch dims broadcast."""
+    if B.ndim < 2:
+        raise RuntimeError("linalg.lu_solve: The input tensor B must have at least 2 dimensions.")
+    if pivots._data.dtype != np.int32:
+        raise RuntimeError("linalg.lu_solve: pivots should be a Tensor of scalar type torch.int32")
+    _square_float("torch.linalg.lu_solve", LU)
+    if LU.dtype != B.dtype:
+        raise RuntimeError(f"linalg.lu_solve: Expected LU and B to have the same dtype, but found LU of type "
+                           f"{_type_name(LU)} and B of type {_type_name(B)} instead")
+    n = LU.shape[-1]
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        raise RuntimeError(f"linalg.lu_solve: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {B.shape[-2]}x{B.shape[-1]})")
+    return _lu_solve(LU, pivots, B, bool(left), bool(adjoint))
+
+
 # -- qr ----------------------------------------------------------------------------------------------
 
 _QR_MODES = ("reduced", "complete", "r")
@@ -662,4 +798,5 @@ def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 __all__ = ["LinAlgError", "eigh", "eigvalsh", "linalg_diagonal", "linalg_qr", "linalg_svd", "lstsq", "matrix_exp",
            "matrix_power", "matrix_rank", "multi_dot", "pinv", "pinverse", "qr", "solve_triangular", "svd", "svdvals",
-           "vander", "chain_matmul", "torch_vander", "vecdot", "tensorinv", "tensorsolve"]
+           "vander", "chain_matmul", "torch_vander", "vecdot", "tensorinv", "tensorsolve", "lu", "lu_factor",
+           "lu_factor_ex", "lu_solve"]

@@ -208,6 +208,62 @@ def _spd(a):
                          else _torch().eye(a.shape[-1], dtype=a.dtype))
 
 
+def _np_lu_factor(a):
+    """LU with partial pivoting (the first largest pivot, as LAPACK): packed LU, 1-based pivots."""
+    m, n = a.shape[-2:]
+    lu = np.array(a, dtype=np.float64).reshape(-1, m, n)
+    piv = np.zeros((lu.shape[0], min(m, n)), np.int32)
+    for b in range(lu.shape[0]):
+        for j in range(min(m, n)):
+            p = j + int(np.argmax(np.abs(lu[b, j:, j])))
+            piv[b, j] = p + 1
+            lu[b, [j, p]] = lu[b, [p, j]]
+            lu[b, j + 1:, j] /= lu[b, j, j]
+            lu[b, j + 1:, j + 1:] -= np.outer(lu[b, j + 1:, j], lu[b, j, j + 1:])
+    return lu.reshape(a.shape).astype(a.dtype), piv.reshape(a.shape[:-2] + (min(m, n),))
+
+
+def _np_lu(a):
+    lu, piv = _np_lu_factor(a)
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    L = np.tril(lu[..., :, :k], -1) + np.eye(m, k, dtype=a.dtype)
+    U = np.triu(lu[..., :k, :])
+    P = np.zeros(a.shape[:-2] + (m, m), a.dtype)
+    for idx in np.ndindex(*a.shape[:-2]):
+        perm = list(range(m))
+        for j, p in enumerate(piv[idx] - 1):
+            perm[j], perm[p] = perm[p], perm[j]
+        P[idx][perm, range(m)] = 1
+    return P, L, U
+
+
+_LU_SAMPLES = _matrices(((3, 3), {}, "square"), ((2, 4, 3), {}, "batched tall"), ((3, 5), {}, "wide"))
+
+
+def _lu_solve_samples(dtype, rng):
+    out = []
+    for left in (True, False):
+        for adjoint in (False, True):
+            a = _triangular(dtype, rng, (2, 3, 3)) + make_arg((2, 3, 3), dtype, rng, low=-0.5, high=0.5)
+            b = make_arg((2, 3, 2) if left else (2, 2, 3), dtype, rng)
+            out.append(SampleInput((a.astype(dtype), b), {"left": left, "adjoint": adjoint},
+                                   f"left={left} adjoint={adjoint}"))
+    return out
+
+
+def _lu_solve_op(lib):
+    def op(a, b, **k):  # lu_factor inside the op: the gradient reaches A through LU
+        LU, pivots = lib.linalg.lu_factor(a)
+        return lib.linalg.lu_solve(LU, pivots, b, **k)
+    return op
+
+
+def _np_lu_solve(a, b, left=True, adjoint=False):
+    m = np.swapaxes(a, -1, -2) if adjoint else a
+    return np.linalg.solve(m, b) if left else np.swapaxes(np.linalg.solve(_mT(m), _mT(b)), -1, -2)
+
+
 def _low_rank(dtype, rng):
     """A symmetric 4x4 matrix of rank 2."""
     b = make_arg((4, 2), dtype, rng)
@@ -397,6 +453,17 @@ OPS = [
                                            {"dims": (0,)}, "dims")],
            ref=lambda a, b, dims=None: np.linalg.tensorsolve(a, b, dims),
            torch_fn=lambda a, b, **k: _torch().linalg.tensorsolve(a, b, **k), tolerances=_LOOSE),
+    OpInfo("lu_factor", lambda a: tuple(P.linalg.lu_factor(a)), _LU_SAMPLES, ref=_np_lu_factor,
+           torch_fn=lambda a: tuple(_torch().linalg.lu_factor(a)), tolerances=_LOOSE,
+           covers=("linalg_lu_factor_ex", "lu_permutation")),
+    OpInfo("lu_factor_ex", lambda a: tuple(P.linalg.lu_factor_ex(a)), _matrices(((2, 3, 3), {}, "batched")),
+           ref=lambda a: _np_lu_factor(a) + (np.zeros(a.shape[:-2], np.int32),),
+           torch_fn=lambda a: tuple(_torch().linalg.lu_factor_ex(a)), tolerances=_LOOSE),
+    OpInfo("lu", lambda a: tuple(P.linalg.lu(a)), _LU_SAMPLES, ref=_np_lu,
+           torch_fn=lambda a: tuple(_torch().linalg.lu(a)), tolerances=_LOOSE, covers=("linalg_lu",)),
+    OpInfo("lu_solve", _lu_solve_op(P), _lu_solve_samples, ref=_np_lu_solve,
+           torch_fn=lambda a, b, **k: _lu_solve_op(_torch())(a, b, **k), tolerances=_LOOSE,
+           covers=("linalg_lu_solve",)),
     OpInfo("linalg_diagonal", lambda a, **k: P.linalg.diagonal(a, **k),
            _matrices(((3, 4), {}, "2-D"), ((2, 3, 3), {"offset": 1}, "batched offset"),
                      ((3, 2, 4), {"dim1": 0, "dim2": 2}, "dims")),

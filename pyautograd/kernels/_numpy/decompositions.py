@@ -3,7 +3,8 @@ exponential (NumPy's LAPACK, batched over leading dims). The ops layer (ops/deco
 checks arguments and records gradients; these take and return arrays only."""
 import numpy as np
 
-__all__ = ["linalg_svd", "linalg_svdvals", "linalg_eigh", "linalg_eigvalsh", "linalg_qr", "linalg_pinv", "linalg_lstsq", "linalg_solve_triangular",
+__all__ = ["linalg_lu_factor_ex", "linalg_lu", "linalg_lu_solve", "lu_permutation",
+           "linalg_svd", "linalg_svdvals", "linalg_eigh", "linalg_eigvalsh", "linalg_qr", "linalg_pinv", "linalg_lstsq", "linalg_solve_triangular",
            "linalg_matrix_exp"]
 
 
@@ -156,3 +157,75 @@ def linalg_matrix_exp(a):
         more = (s > step)[..., None, None]
         r = np.where(more, r @ r, r)
     return r.astype(dtype)
+
+
+def linalg_lu_factor_ex(a):
+    """(LU, pivots, info) of each matrix of `a` by LU with partial pivoting, as LAPACK's getrf:
+    L (unit lower, below the diagonal) and U packed in one matrix, the 1-based row swaps
+    (int32, min(m, n) per matrix), and info (int32): 0, or the position of the first zero pivot."""
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    batch = a.shape[:-2]
+    lu = np.array(a.reshape((-1, m, n)), dtype=a.dtype, copy=True)
+    count = lu.shape[0]
+    pivots = np.empty((count, k), np.int32)
+    info = np.zeros(count, np.int32)
+    every = np.arange(count)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for j in range(k):
+            p = j + np.argmax(np.abs(lu[:, j:, j]), axis=1)  # the first largest, as idamax
+            pivots[:, j] = p + 1
+            row = lu[every, j].copy()
+            lu[every, j] = lu[every, p]
+            lu[every, p] = row
+            pivot = lu[:, j, j]
+            zero = pivot == 0
+            info[(info == 0) & zero] = j + 1
+            lu[:, j + 1:, j] /= np.where(zero, 1, pivot)[:, None]  # LAPACK leaves a zero column as it is
+            lu[:, j + 1:, j + 1:] -= lu[:, j + 1:, j, None] * lu[:, j, None, j + 1:]
+    return lu.reshape(a.shape), pivots.reshape(batch + (k,)), info.reshape(batch)
+
+
+def lu_permutation(pivots, m, dtype):
+    """The permutation matrices P (m x m) of LAPACK's row swaps: A = P L U."""
+    batch = pivots.shape[:-1]
+    flat = pivots.reshape((-1, pivots.shape[-1])) - 1
+    perm = np.tile(np.arange(m), (flat.shape[0], 1))
+    every = np.arange(flat.shape[0])
+    for j in range(flat.shape[1]):
+        p = flat[:, j]
+        here = perm[every, j].copy()
+        perm[every, j] = perm[every, p]
+        perm[every, p] = here
+    P = np.zeros((flat.shape[0], m, m), dtype)
+    P[every[:, None], perm, np.arange(m)[None, :]] = 1  # row perm[i] of A is row i of L U
+    return P.reshape(batch + (m, m))
+
+
+def _unpack(lu, pivots):
+    m, n = lu.shape[-2:]
+    k = min(m, n)
+    L = np.tril(lu[..., :, :k], -1) + np.eye(m, k, dtype=lu.dtype)
+    U = np.triu(lu[..., :k, :])
+    return lu_permutation(pivots, m, lu.dtype), L, U
+
+
+def linalg_lu(a):
+    """(P, L, U) with a = P L U for each matrix of `a` (partial pivoting; L unit lower m x k, U
+    upper k x n, k = min(m, n))."""
+    lu, pivots, _ = linalg_lu_factor_ex(a)
+    return _unpack(lu, pivots)
+
+
+def linalg_lu_solve(lu, pivots, b, left, adjoint):
+    """X from an LU factorization (lu_factor's LU and pivots): A X = B, A^T X = B (adjoint), or
+    X A = B, X A^T = B (left=False); batch dims broadcast."""
+    if not left:  # X A = B <=> A^T X^T = B^T, and X A^T = B <=> A X^T = B^T
+        return np.swapaxes(linalg_lu_solve(lu, pivots, np.swapaxes(b, -1, -2), True, not adjoint), -1, -2)
+    P, L, U = _unpack(lu, pivots)
+    if adjoint:  # U^T L^T P^T X = B
+        y = linalg_solve_triangular(np.swapaxes(U, -1, -2), b, False, True, False)
+        y = linalg_solve_triangular(np.swapaxes(L, -1, -2), y, True, True, True)
+        return P @ y
+    y = linalg_solve_triangular(L, np.swapaxes(P, -1, -2) @ b, False, True, True)
+    return linalg_solve_triangular(U, y, True, True, False)
