@@ -262,6 +262,102 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     return _solve_triangular(A, B, bool(upper), bool(left), bool(unitriangular))
 
 
+# -- the Cholesky and triangular solvers of torch's top level ------------------------------------------
+
+def _cholesky_solve_grads(grad, needs_input_grad, input2, result, upper):
+    """PyTorch's cholesky_solve_backward: B's gradient is a solve with the same factor; the factor's
+    is -(G + G^T) L (lower) or -U (G + G^T) (upper), G = gB X^T."""
+    g_b = _cholesky_solve(grad, input2, upper)
+    g_factor = None
+    if needs_input_grad[1]:
+        common = matmul(g_b, _mT(result))
+        common = common + _mT(common)
+        g_factor = -matmul(input2, common) if upper else -matmul(common, input2)
+    return g_b if needs_input_grad[0] else None, g_factor
+
+
+_cholesky_solve = defop("cholesky_solve", "input, input2, upper", kernels.cholesky_solve, promote=None,
+                        tensors=("input", "input2"), grads={"*": _cholesky_solve_grads})
+
+
+def _factor_checks(op, B, factor):
+    if B.ndim < 2:
+        raise RuntimeError(f"b should have at least 2 dimensions, but has {B.ndim} dimensions instead")
+    if factor.ndim < 2 or factor.shape[-1] != factor.shape[-2]:
+        raise RuntimeError(f"A must be batches of square matrices, but they are "
+                           f"{factor.shape[-2] if factor.ndim >= 2 else ''} by {factor.shape[-1]} matrices")
+    if B.dtype != factor.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {_type_name(B)} and A of "
+                           f"type {_type_name(factor)} instead.")
+    _float_matrix(op, factor)
+    if B.shape[-2] != factor.shape[-1]:
+        raise RuntimeError(f"Incompatible matrix sizes for {op}: each A matrix is {factor.shape[-1]} by "
+                           f"{factor.shape[-1]} but each b matrix is {B.shape[-2]} by {B.shape[-1]}")
+
+
+@public(method=True, out="exact")
+def cholesky_solve(input, input2, upper=False):
+    """torch.cholesky_solve: X with A X = input for A = L L^T given its Cholesky factor input2 = L
+    (upper: A = U^T U); batch dims broadcast."""
+    _factor_checks("cholesky_solve", input, input2)
+    return _cholesky_solve(input, input2, bool(upper))
+
+
+def _cholesky_inverse_grad(grad, input, result, upper):
+    """PyTorch's cholesky_inverse_backward: -(A^-1 (G + G^T) A^-1) L, or -U (...) when upper."""
+    common = matmul(result, matmul(grad + _mT(grad), result))
+    return -matmul(input, common) if upper else -matmul(common, input)
+
+
+_cholesky_inverse = defop("cholesky_inverse", "input, upper", kernels.cholesky_inverse, promote=None,
+                          grads={"input": _cholesky_inverse_grad})
+
+
+@public(method=True, out="exact")
+def cholesky_inverse(input, upper=False):
+    """torch.cholesky_inverse: the inverse of A = L L^T (upper: U^T U) from its Cholesky factor."""
+    if input.ndim < 2:
+        raise RuntimeError("cholesky_inverse: The input tensor A must have at least 2 dimensions.")
+    _square_float("cholesky_inverse", input)
+    return _cholesky_inverse(input, bool(upper))
+
+
+def _triangular_solve_grads(grad, needs_input_grad, A, result, upper, transpose, unitriangular):
+    """PyTorch's triangular_solve_backward: gb solves the transposed system; gA = -gb X^T kept to
+    A's triangle, plus the gradient of the returned copy of A."""
+    g_x, g_copy = grad
+    g_b = _triangular_solve(g_x, A, upper, not transpose, unitriangular)[0]
+    g_a = None
+    if needs_input_grad[1]:
+        X = result[0]
+        g_a = -matmul(X, _mT(g_b)) if transpose else -matmul(g_b, _mT(X))
+        g_a = triu(g_a, int(unitriangular)) if upper else tril(g_a, -int(unitriangular))
+        g_a = g_a + g_copy
+    return g_b if needs_input_grad[0] else None, g_a
+
+
+_triangular_solve = defop("triangular_solve", "input, A, upper, transpose, unitriangular", kernels.triangular_solve,
+                          promote=None, num_outputs=2, tensors=("input", "A"), grads={"*": _triangular_solve_grads})
+
+
+@public(method=True, out="exact")
+def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False):
+    """torch.triangular_solve (deprecated in PyTorch for linalg.solve_triangular, with its warning):
+    (solution, cloned_coefficient): X with op(A) X = input, A upper or lower triangular (op(A) =
+    A^T when transpose), and a copy of A."""
+    _warn_once("triangular_solve", "torch.triangular_solve is deprecated in favor of linalg.solve_triangular and "
+                                   "will be removed in a future PyTorch release.\ntorch.linalg.solve_triangular "
+                                   "has its arguments reversed and does not return a copy of one of the inputs.\n"
+                                   "X = torch.triangular_solve(B, A).solution\nshould be replaced with\n"
+                                   "X = torch.linalg.solve_triangular(A, B).")
+    if input.ndim < 2:
+        raise RuntimeError(f"torch.triangular_solve: Expected b to have at least 2 dimensions, but it has "
+                           f"{input.ndim} dimensions instead")
+    _factor_checks("triangular_solve", input, A)
+    return return_types.triangular_solve(_triangular_solve(input, A, bool(upper), bool(transpose),
+                                                           bool(unitriangular)))
+
+
 # -- lu ----------------------------------------------------------------------------------------------
 
 # The permutation matrix of LAPACK's row swaps (a constant of the backward formulas)
@@ -799,4 +895,4 @@ def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 __all__ = ["LinAlgError", "eigh", "eigvalsh", "linalg_diagonal", "linalg_qr", "linalg_svd", "lstsq", "matrix_exp",
            "matrix_power", "matrix_rank", "multi_dot", "pinv", "pinverse", "qr", "solve_triangular", "svd", "svdvals",
            "vander", "chain_matmul", "torch_vander", "vecdot", "tensorinv", "tensorsolve", "lu", "lu_factor",
-           "lu_factor_ex", "lu_solve"]
+           "lu_factor_ex", "lu_solve", "cholesky_solve", "cholesky_inverse", "triangular_solve"]

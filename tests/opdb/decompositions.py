@@ -264,6 +264,50 @@ def _np_lu_solve(a, b, left=True, adjoint=False):
     return np.linalg.solve(m, b) if left else np.swapaxes(np.linalg.solve(_mT(m), _mT(b)), -1, -2)
 
 
+def _factor(dtype, rng, shape):
+    """A well-conditioned triangular Cholesky-like factor (positive diagonal)."""
+    return np.tril(_triangular(dtype, rng, shape))
+
+
+def _triangular_factor(lib, fn, position):
+    def op(*args, upper=False):
+        args = list(args)
+        args[position] = args[position].triu() if upper else args[position].tril()
+        return fn(*args, upper=upper)
+    return op
+
+
+def _cholesky_solve_samples(dtype, rng):
+    return [SampleInput((make_arg((3, 2), dtype, rng), _factor(dtype, rng, (3, 3))), desc="lower"),
+            SampleInput((make_arg((2, 3, 2), dtype, rng), _mT(_factor(dtype, rng, (3, 3)))), {"upper": True},
+                        "upper, broadcast batch")]
+
+
+def _np_cholesky_solve(b, factor, upper=False):
+    a = _mT(factor) @ factor if upper else factor @ _mT(factor)
+    return np.linalg.solve(np.broadcast_to(a, b.shape[:-2] + a.shape[-2:]), b).astype(b.dtype)
+
+
+def _np_cholesky_inverse(factor, upper=False):
+    return np.linalg.inv(_mT(factor) @ factor if upper else factor @ _mT(factor)).astype(factor.dtype)
+
+
+def _triangular_solve_samples(dtype, rng):
+    return [SampleInput((make_arg((3, 2), dtype, rng), _triangular(dtype, rng, (3, 3))), desc="upper"),
+            SampleInput((make_arg((2, 3, 2), dtype, rng), _triangular(dtype, rng, (2, 3, 3))),
+                        {"upper": False, "transpose": True}, "lower transposed"),
+            SampleInput((make_arg((3, 1), dtype, rng), _triangular(dtype, rng, (3, 3))),
+                        {"unitriangular": True}, "unitriangular")]
+
+
+def _np_triangular_solve(b, a, upper=True, transpose=False, unitriangular=False):
+    t = np.triu(a) if upper else np.tril(a)
+    if unitriangular:
+        t = t - np.eye(t.shape[-1]) * t + np.eye(t.shape[-1])
+    t = _mT(t) if transpose else t
+    return np.linalg.solve(t, b).astype(b.dtype), a
+
+
 def _low_rank(dtype, rng):
     """A symmetric 4x4 matrix of rank 2."""
     b = make_arg((4, 2), dtype, rng)
@@ -464,6 +508,20 @@ OPS = [
     OpInfo("lu_solve", _lu_solve_op(P), _lu_solve_samples, ref=_np_lu_solve,
            torch_fn=lambda a, b, **k: _lu_solve_op(_torch())(a, b, **k), tolerances=_LOOSE,
            covers=("linalg_lu_solve",)),
+    # The factor is made triangular inside the op (as PyTorch's gradcheck_wrapper_triangular_input):
+    # the forward reads only its triangle, while the gradient formula is PyTorch's full matrix.
+    OpInfo("cholesky_solve", _triangular_factor(P, P.cholesky_solve, 1), _cholesky_solve_samples,
+           ref=_np_cholesky_solve, torch_fn=lambda b, f, **k: _triangular_factor(_torch(), _torch().cholesky_solve, 1)(
+               b, f, **k), tolerances=_LOOSE),
+    OpInfo("cholesky_inverse", _triangular_factor(P, P.cholesky_inverse, 0),
+           lambda dtype, rng: [SampleInput((_factor(dtype, rng, (3, 3)),), desc="lower"),
+                               SampleInput((_mT(_factor(dtype, rng, (2, 3, 3))),), {"upper": True}, "batched upper")],
+           ref=_np_cholesky_inverse,
+           torch_fn=lambda f, **k: _triangular_factor(_torch(), _torch().cholesky_inverse, 0)(f, **k),
+           tolerances=_LOOSE),
+    OpInfo("triangular_solve", lambda b, a, **k: tuple(P.triangular_solve(b, a, **k)), _triangular_solve_samples,
+           ref=_np_triangular_solve, torch_fn=lambda b, a, **k: tuple(_torch().triangular_solve(b, a, **k)),
+           tolerances=_LOOSE),
     OpInfo("linalg_diagonal", lambda a, **k: P.linalg.diagonal(a, **k),
            _matrices(((3, 4), {}, "2-D"), ((2, 3, 3), {"offset": 1}, "batched offset"),
                      ((3, 2, 4), {"dim1": 0, "dim2": 2}, "dims")),

@@ -3,7 +3,7 @@ exponential (NumPy's LAPACK, batched over leading dims). The ops layer (ops/deco
 checks arguments and records gradients; these take and return arrays only."""
 import numpy as np
 
-__all__ = ["linalg_lu_factor_ex", "linalg_lu", "linalg_lu_solve", "lu_permutation",
+__all__ = ["cholesky_solve", "cholesky_inverse", "triangular_solve", "linalg_lu_factor_ex", "linalg_lu", "linalg_lu_solve", "lu_permutation",
            "linalg_svd", "linalg_svdvals", "linalg_eigh", "linalg_eigvalsh", "linalg_qr", "linalg_pinv", "linalg_lstsq", "linalg_solve_triangular",
            "linalg_matrix_exp"]
 
@@ -229,3 +229,26 @@ def linalg_lu_solve(lu, pivots, b, left, adjoint):
         return P @ y
     y = linalg_solve_triangular(L, np.swapaxes(P, -1, -2) @ b, False, True, True)
     return linalg_solve_triangular(U, y, True, True, False)
+
+
+def cholesky_solve(b, factor, upper):
+    """X with (L L^T) X = b, L = `factor` (lower), or (U^T U) X = b (upper); batch dims broadcast."""
+    if upper:
+        y = linalg_solve_triangular(np.swapaxes(factor, -1, -2), b, False, True, False)
+        return linalg_solve_triangular(factor, y, True, True, False)
+    y = linalg_solve_triangular(factor, b, False, True, False)
+    return linalg_solve_triangular(np.swapaxes(factor, -1, -2), y, True, True, False)
+
+
+def cholesky_inverse(factor, upper):
+    """The inverse of L L^T (upper: U^T U) from its Cholesky factor."""
+    eye = np.broadcast_to(np.eye(factor.shape[-1], dtype=factor.dtype), factor.shape)
+    return cholesky_solve(eye, factor, upper)
+
+
+def triangular_solve(b, a, upper, transpose, unitriangular):
+    """(X, a copy of a): X with T X = b, T the upper or lower triangle of `a` (transposed when
+    `transpose`; unit diagonal when `unitriangular`); batch dims broadcast."""
+    t = np.swapaxes(a, -1, -2) if transpose else a
+    x = linalg_solve_triangular(t, b, upper != transpose, True, unitriangular)
+    return x, np.array(np.broadcast_to(a, x.shape[:-2] + a.shape[-2:]))
