@@ -476,7 +476,7 @@ _lu_solve = defop("linalg_lu_solve", "LU, pivots, B, left, adjoint", kernels.lin
                   node_name="LinalgLuSolveBackward0", tensors=("LU", "pivots", "B"), grads={"*": _lu_solve_grads})
 
 
-def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
+def linalg_lu_solve(LU, pivots, B, *, left=True, adjoint=False):
     """torch.linalg.lu_solve: X with A X = B (adjoint: A^T X = B; left=False: X A = B, X A^T = B),
     A given by lu_factor's (LU, pivots); batch dims broadcast."""
     if B.ndim < 2:
@@ -492,6 +492,62 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
         raise RuntimeError(f"linalg.lu_solve: Incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {B.shape[-2]}x{B.shape[-1]})")
     return _lu_solve(LU, pivots, B, bool(left), bool(adjoint))
+
+
+def _lu_unpack_grad(grad, input_shapes, unpack_data):
+    """PyTorch's lu_unpack_backward: L's strictly lower part and U's upper part, each in its place
+    of the packed m x n matrix."""
+    if not unpack_data:
+        return None
+    gL, gU = tril(grad[1], -1), triu(grad[2])
+    *batch, m, n = input_shapes[0]
+    if m < n:  # L is m x m: its gradient fills the first m columns
+        gL = cat([gL, _creation.zeros(*batch, m, n - m, dtype=gL.dtype)], -1)
+    elif m > n:  # U is n x n: its gradient fills the first n rows
+        gU = cat([gU, _creation.zeros(*batch, m - n, n, dtype=gU.dtype)], -2)
+    return gL + gU
+
+
+_lu_unpack = defop("lu_unpack", "LU_data, LU_pivots, unpack_data, unpack_pivots", kernels.lu_unpack, promote=None,
+                   num_outputs=3, nondiff_outputs=(0,), tensors=("LU_pivots",), grads={"LU_data": _lu_unpack_grad})
+
+
+@public(out="exact")
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
+    """torch.lu_unpack: (P, L, U) of lu_factor's (LU, pivots), A = P L U; with unpack_data=False L
+    and U are empty, with unpack_pivots=False P is."""
+    if LU_data.ndim < 2:
+        raise RuntimeError(f"torch.lu_unpack: Expected tensor with 2 or more dimensions. Got size: "
+                           f"{list(LU_data.shape)} instead")
+    if LU_pivots._data.dtype != np.int32:
+        raise RuntimeError("torch.lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 dtype.\n"
+                           "Note: this function is intended to be used with the output produced by "
+                           "torch.linalg.lu_factor")
+    return return_types.lu_unpack(_lu_unpack(LU_data, LU_pivots, bool(unpack_data), bool(unpack_pivots)))
+
+
+@public("lu", method=True)
+def torch_lu(A, pivot=True, get_infos=False):
+    """torch.lu (deprecated in PyTorch for linalg.lu_factor, with its warning): (LU, pivots), or
+    (LU, pivots, info) with get_infos."""
+    _warn_once("lu", "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and "
+                     "will be removed in a future PyTorch release.\nLU, pivots = torch.lu(A, compute_pivots)\n"
+                     "should be replaced with\nLU, pivots = torch.linalg.lu_factor(A, compute_pivots)\nand\n"
+                     "LU, pivots, info = torch.lu(A, compute_pivots, get_infos=True)\nshould be replaced with\n"
+                     "LU, pivots, info = torch.linalg.lu_factor_ex(A, compute_pivots)")
+    LU, pivots, info = lu_factor_ex(A, pivot=pivot)
+    return return_types._lu_with_info((LU, pivots, info)) if get_infos else (LU, pivots)
+
+
+@public(method=True, out="exact")
+def lu_solve(input, LU_data, LU_pivots):
+    """torch.lu_solve (deprecated in PyTorch for linalg.lu_solve, with its warning): X with A X =
+    input, A given by lu_factor's (LU_data, LU_pivots)."""
+    _warn_once("lu_solve", "torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed in a "
+                           "future PyTorch release.\nNote that torch.linalg.lu_solve has its arguments reversed.\n"
+                           "X = torch.lu_solve(B, LU, pivots)\nshould be replaced with\n"
+                           "X = torch.linalg.lu_solve(LU, pivots, B)")
+    return linalg_lu_solve(LU_data, LU_pivots, input)
 
 
 # -- qr ----------------------------------------------------------------------------------------------
@@ -895,4 +951,4 @@ def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 __all__ = ["LinAlgError", "eigh", "eigvalsh", "linalg_diagonal", "linalg_qr", "linalg_svd", "lstsq", "matrix_exp",
            "matrix_power", "matrix_rank", "multi_dot", "pinv", "pinverse", "qr", "solve_triangular", "svd", "svdvals",
            "vander", "chain_matmul", "torch_vander", "vecdot", "tensorinv", "tensorsolve", "lu", "lu_factor",
-           "lu_factor_ex", "lu_solve", "cholesky_solve", "cholesky_inverse", "triangular_solve"]
+           "lu_factor_ex", "lu_solve", "cholesky_solve", "cholesky_inverse", "triangular_solve", "lu_unpack", "torch_lu", "linalg_lu_solve"]

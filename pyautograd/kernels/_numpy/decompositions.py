@@ -3,7 +3,7 @@ exponential (NumPy's LAPACK, batched over leading dims). The ops layer (ops/deco
 checks arguments and records gradients; these take and return arrays only."""
 import numpy as np
 
-__all__ = ["cholesky_solve", "cholesky_inverse", "triangular_solve", "linalg_lu_factor_ex", "linalg_lu", "linalg_lu_solve", "lu_permutation",
+__all__ = ["lu_unpack", "cholesky_solve", "cholesky_inverse", "triangular_solve", "linalg_lu_factor_ex", "linalg_lu", "linalg_lu_solve", "lu_permutation",
            "linalg_svd", "linalg_svdvals", "linalg_eigh", "linalg_eigvalsh", "linalg_qr", "linalg_pinv", "linalg_lstsq", "linalg_solve_triangular",
            "linalg_matrix_exp"]
 
@@ -252,3 +252,10 @@ def triangular_solve(b, a, upper, transpose, unitriangular):
     t = np.swapaxes(a, -1, -2) if transpose else a
     x = linalg_solve_triangular(t, b, upper != transpose, True, unitriangular)
     return x, np.array(np.broadcast_to(a, x.shape[:-2] + a.shape[-2:]))
+
+
+def lu_unpack(lu, pivots, unpack_data, unpack_pivots):
+    """(P, L, U) of lu_factor's packed (LU, pivots); the parts not asked for are empty."""
+    P, L, U = _unpack(lu, pivots)
+    empty = np.zeros((0,), lu.dtype)
+    return (P if unpack_pivots else empty), (L if unpack_data else empty), (U if unpack_data else empty)
