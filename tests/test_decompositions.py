@@ -88,6 +88,9 @@ def _message(call, lib):
     lambda L: L.triangular_solve(L.ones(3, 2), L.eye(2)),
     lambda L: L.lu_unpack(L.ones(3), L.ones(3, dtype=L.int32)),
     lambda L: L.lu_unpack(L.eye(3), L.ones(3, dtype=L.int64)),
+    lambda L: L.cholesky(L.tensor([[1., 2.], [2., 1.]])),
+    lambda L: L.cholesky(L.stack([L.eye(2), -L.eye(2)])),
+    lambda L: L.cholesky(L.ones(2, 3)),
 ], ids=["svd int", "svdvals 1-D", "eigh non-square", "eigh UPLO", "qr 1-D", "qr mode", "pinv int",
         "matrix_exp non-square", "matrix_exp int", "matrix_power non-square", "multi_dot one", "multi_dot 3-D",
         "solve_triangular 1-D B", "vander N=1", "inv_ex non-square", "cholesky_ex int", "inv singular",
@@ -101,7 +104,8 @@ def _message(call, lib):
         "lu_factor_ex check_errors", "lu_factor 1-D", "lu 1-D", "lu_solve 1-D B", "lu_solve int64 pivots",
         "lu_solve non-square", "cholesky_solve 1-D", "cholesky_solve non-square", "cholesky_solve dtypes",
         "cholesky_solve sizes", "cholesky_inverse non-square", "cholesky_inverse 1-D", "triangular_solve 1-D",
-        "triangular_solve sizes", "lu_unpack 1-D", "lu_unpack int64 pivots"])
+        "triangular_solve sizes", "lu_unpack 1-D", "lu_unpack int64 pivots", "torch.cholesky indefinite",
+        "torch.cholesky batch indefinite", "torch.cholesky non-square"])
 def test_errors_as_torch(call, torch):
     """The same error kind (RuntimeError, or LinAlgError) and message as PyTorch's. PyTorch's eigh
     of an integer matrix raises NotImplementedError (a RuntimeError); ours names the dtype as the
@@ -317,6 +321,7 @@ def test_matrix_exp_large_norm_and_float32(torch):
 @pytest.mark.parametrize("name, call", [("qr", lambda: P.qr(P.eye(2))),
                                         ("triangular_solve", lambda: P.triangular_solve(P.eye(2), P.eye(2))),
                                         ("lu", lambda: P.lu(P.eye(2))),
+                                        ("cholesky", lambda: P.cholesky(P.eye(2))),
                                         ("lu_solve", lambda: P.lu_solve(P.eye(2), *P.linalg.lu_factor(P.eye(2)))),
                                         ("chain_matmul", lambda: P.chain_matmul(P.eye(2), P.eye(2)))])
 def test_deprecated_spellings_warn_once_as_torch(name, call):

@@ -23,7 +23,7 @@ from ._dims import wrap_dim
 from ._opdef import defop
 from ._surface import public
 from .linalg import matmul
-from .linalg_more import LinAlgError, _lapack, _square, inv, solve
+from .linalg_more import LinAlgError, _cholesky_grad, _lapack, _square, inv, solve
 from .matrix import tril, triu
 from .pointwise import maximum
 from .product_checks import SCALAR_NAMES
@@ -260,6 +260,32 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
         raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({A.shape[-2]}x{k} and {B.shape[-2]}x{B.shape[-1]})")
     return _solve_triangular(A, B, bool(upper), bool(left), bool(unitriangular))
+
+
+# -- torch.cholesky (deprecated in PyTorch for linalg.cholesky), with its own node ------------------
+
+_cholesky_op = defop("cholesky", "input, upper", kernels.cholesky, promote=None,
+                     grads={"input": lambda grad, result, upper: _cholesky_grad((grad,), (result,), upper)})
+
+
+@public(method=True, out="exact")
+def cholesky(input, upper=False):
+    """torch.cholesky (deprecated in PyTorch for linalg.cholesky, with its warning): the lower
+    Cholesky factor L of each symmetric positive-definite matrix (upper=True: U with A = U^T U);
+    CholeskyBackward0, with linalg.cholesky's gradient."""
+    _warn_once("cholesky", "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a "
+                           "future PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\n"
+                           "L = torch.linalg.cholesky(A)\nand\nU = torch.cholesky(A, upper=True)\nshould be "
+                           "replaced with\nU = torch.linalg.cholesky(A).mH\nThis transform will produce equivalent "
+                           "results for all valid (symmetric positive definite) inputs.")
+    _square_float("cholesky", input)
+    try:
+        return _cholesky_op(input, bool(upper))
+    except np.linalg.LinAlgError as exc:
+        element, order = exc.args
+        where = f"(Batch element {element}): " if input.ndim > 2 else ""
+        raise LinAlgError(f"cholesky: {where}The factorization could not be completed because the input is not "
+                          f"positive-definite (the leading minor of order {order} is not positive-definite).") from None
 
 
 # -- the Cholesky and triangular solvers of torch's top level ------------------------------------------
@@ -951,4 +977,4 @@ def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 __all__ = ["LinAlgError", "eigh", "eigvalsh", "linalg_diagonal", "linalg_qr", "linalg_svd", "lstsq", "matrix_exp",
            "matrix_power", "matrix_rank", "multi_dot", "pinv", "pinverse", "qr", "solve_triangular", "svd", "svdvals",
            "vander", "chain_matmul", "torch_vander", "vecdot", "tensorinv", "tensorsolve", "lu", "lu_factor",
-           "lu_factor_ex", "lu_solve", "cholesky_solve", "cholesky_inverse", "triangular_solve", "lu_unpack", "torch_lu", "linalg_lu_solve"]
+           "lu_factor_ex", "lu_solve", "cholesky_solve", "cholesky_inverse", "triangular_solve", "lu_unpack", "torch_lu", "linalg_lu_solve", "cholesky"]

@@ -3,7 +3,9 @@ exponential (NumPy's LAPACK, batched over leading dims). The ops layer (ops/deco
 checks arguments and records gradients; these take and return arrays only."""
 import numpy as np
 
-__all__ = ["lu_unpack", "cholesky_solve", "cholesky_inverse", "triangular_solve", "linalg_lu_factor_ex", "linalg_lu", "linalg_lu_solve", "lu_permutation",
+from .linalg_more import linalg_cholesky_ex
+
+__all__ = ["cholesky", "lu_unpack", "cholesky_solve", "cholesky_inverse", "triangular_solve", "linalg_lu_factor_ex", "linalg_lu", "linalg_lu_solve", "lu_permutation",
            "linalg_svd", "linalg_svdvals", "linalg_eigh", "linalg_eigvalsh", "linalg_qr", "linalg_pinv", "linalg_lstsq", "linalg_solve_triangular",
            "linalg_matrix_exp"]
 
@@ -259,3 +261,15 @@ def lu_unpack(lu, pivots, unpack_data, unpack_pivots):
     P, L, U = _unpack(lu, pivots)
     empty = np.zeros((0,), lu.dtype)
     return (P if unpack_pivots else empty), (L if unpack_data else empty), (U if unpack_data else empty)
+
+
+def cholesky(a, upper):
+    """The Cholesky factor (torch.cholesky's): as linalg_cholesky_ex, raising numpy's LinAlgError
+    with (flat batch index, order of the failing leading minor) when a matrix is not
+    positive-definite."""
+    factor, info = linalg_cholesky_ex(a, upper)
+    flat = info.reshape(-1)
+    bad = np.flatnonzero(flat)
+    if bad.size:
+        raise np.linalg.LinAlgError(int(bad[0]), int(flat[bad[0]]))
+    return factor
