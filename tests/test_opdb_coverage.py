@@ -6,11 +6,12 @@ import pyautograd
 from pyautograd.nn import functional
 from pyautograd import Tensor
 from pyautograd.ops import indexing, linalg, pointwise, reduction, shape
+from pyautograd.ops import decompositions
 from pyautograd.ops._opdef import REGISTRY
 from pyautograd.ops._surface import SURFACE
 from opdb import op_db
 
-FAMILIES = (pointwise, reduction, shape, linalg, indexing)
+FAMILIES = (pointwise, reduction, shape, linalg, indexing, decompositions)
 
 # Public functions of the ops modules that return plain Python values, not tensors.
 NOT_OPS = {"numel": "returns an int", "is_tensor": "returns a bool", "is_floating_point": "returns a bool"}

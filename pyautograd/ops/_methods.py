@@ -13,7 +13,6 @@ from .._random import rng
 from .._tensor import Tensor
 from . import indexing
 from . import complex_real as _complex_real
-from . import linalg_more as _la
 from . import resize as _resize
 from . import shape_more as _sm
 from . import shape as S
@@ -158,7 +157,6 @@ TENSOR_ONLY.update({
     "view_as": _sm.view_as, "reshape_as": _sm.reshape_as, "unfold": _sm.unfold,
     "new_zeros": _sm.new_zeros, "new_ones": _sm.new_ones, "new_empty": _sm.new_empty, "new_full": _sm.new_full,
     "new_tensor": _sm.new_tensor,
-    "cholesky": lambda self, upper=False: _la.cholesky(self, upper=upper),
     "bernoulli_": _bernoulli_, "random_": _random_, "exponential_": _exponential_,
     "is_complex": lambda self: False,
 })

@@ -25,7 +25,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype, kernels, return_types
-from .._creation import arange, ones_like
+from .._creation import arange, ones_like, zeros
 from .._tensor import Tensor
 from ..graph.grad_mode import no_grad
 from . import pointwise
@@ -34,6 +34,8 @@ from ._opdef import defop
 from ._surface import public
 from .pointwise import isnan, where
 from .shape import _cat
+from .decompositions import svdvals  # the SVD orders of matrix_norm and cond (issue 12)
+from .linalg_more import inv_ex  # cond's inverse orders (issue 12)
 
 
 def _kept_shape(shape, dims):
@@ -610,9 +612,8 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         ndims = 1 if dim is None or isinstance(dim, numbers.Integral) else len(dim)
         if p == "fro" and (dim is None or ndims <= 2):
             return vector_norm(input, 2, dim, keepdim, dtype=dtype)
-        if p == "nuc":
-            raise NotImplementedError("norm(p='nuc'): the nuclear norm needs an SVD, which pyautograd does "
-                                      "not have")
+        if p == "nuc":  # PyTorch's route: linalg.matrix_norm over the given dims (every dim by default)
+            return matrix_norm(input, p, range(input.ndim) if dim is None else dim, keepdim, dtype=dtype)
         if p == "fro":
             raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
         raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
@@ -705,3 +706,119 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True if isclose holds for every (broadcast) pair of elements."""
     _require_tensors("allclose", input, other)
     return builtins.bool(all(isclose(input, other, rtol, atol, equal_nan)))
+
+
+# -- matrix norms and condition numbers (torch.linalg; issue 12) -------------------------------------
+# The SVD orders reduce linalg.svdvals (ops/decompositions.py, which sits beside this family and
+# imports nothing of it); cond's inverse orders use linalg.inv_ex.
+
+def _order_text(ord):
+    return f"{ord:g}" if isinstance(ord, float) else str(ord)
+
+
+def _matrix_norm_dims(A, dim):
+    """PyTorch's checks of matrix_norm: A float with at least 2 dims, dim two distinct dims."""
+    if A.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    if not A.is_floating_point():
+        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{_type_name(A.dtype)}")
+    dims = [dim] if isinstance(dim, int) else list(dim)
+    if len(dims) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")
+    d0, d1 = (wrap_dim(d, A.ndim) for d in dims)
+    if d0 == d1:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({d0}, {d1})")
+    return d0, d1
+
+
+def _square_float_matrix(op, A):
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2] if A.ndim >= 2 else ''} by {A.shape[-1] if A.ndim else ''} matrices")
+    if not A.is_floating_point():
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {_type_name(A.dtype)}")
+
+
+def _singular_values_over(A, d0, d1, reduce, keepdim):
+    """reduce(svdvals) over the matrices of dims (d0, d1), as PyTorch: those dims moved to the end,
+    and moved back (as size-1 dims) with keepdim."""
+    perm = [d for d in range(A.ndim) if d not in (d0, d1)] + [d0, d1]
+    result = reduce(svdvals(A.permute(*perm)))
+    if keepdim:
+        back = [perm.index(d) for d in range(A.ndim)]
+        result = result.unsqueeze(-1).unsqueeze(-1).permute(*back)
+    return result
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    """torch.linalg.matrix_norm: the ord-norm of each matrix of A (dims `dim`): 'fro', 'nuc' (the
+    sum of singular values), 2 / -2 (the largest / smallest singular value), 1 / -1 (the largest /
+    smallest column sum of |A|) and inf / -inf (row sums)."""
+    if isinstance(ord, str):
+        if ord not in ("fro", "nuc"):
+            raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    elif abs(ord) not in (1, 2, math.inf):
+        raise RuntimeError(f"linalg.matrix_norm: Order {_order_text(ord)} not supported.")
+    d0, d1 = _matrix_norm_dims(A, dim)
+    if ord == "fro":
+        return vector_norm(A, 2, (d0, d1), keepdim, dtype=dtype)
+    if dtype is not None:
+        A = A.to(dtype)
+    if ord == "nuc":
+        return _singular_values_over(A, d0, d1, lambda s: s.sum(-1), keepdim)
+    if abs(ord) == 2:
+        return _singular_values_over(A, d0, d1, lambda s: s.amax(-1) if ord > 0 else s.amin(-1), keepdim)
+    if math.isinf(ord):  # the inf-norm is the 1-norm of the transpose
+        d0, d1 = d1, d0
+    if not keepdim and d0 < d1:  # the first reduction removes a dim before d1
+        d1 -= 1
+    sums = vector_norm(A, 1, d0, keepdim)
+    return sums.amax(d1, keepdim) if ord > 0 else sums.amin(d1, keepdim)
+
+
+def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
+    """torch.linalg.norm: a matrix norm (matrix_norm) when ord is given with two dims (or for a
+    2-D A without dim), else a vector norm (ord None: the 2-norm of the flattened input)."""
+    dims = None if dim is None else ([dim] if isinstance(dim, int) else list(dim))
+    if dims is not None and len(dims) not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {dims}")
+    if dims is None and ord is not None and A.ndim not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
+                           f"Got {A.ndim}D.")
+    if isinstance(ord, str) or (ord is not None and (len(dims) == 2 if dims is not None else A.ndim == 2)):
+        return matrix_norm(A, ord, (0, 1) if dims is None else dims, keepdim, dtype=dtype)
+    return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
+
+
+def cond(A, p=None):
+    """torch.linalg.cond: the condition number of each matrix of A in the p-norm: p None or 2
+    (largest over smallest singular value, any shape), -2 (the inverse ratio), or for square
+    matrices 'fro', 'nuc', 1, -1, inf, -inf (norm(A) * norm(inv(A)); inf for a singular one)."""
+    if isinstance(p, str):
+        _square_float_matrix(f"linalg.cond(ord={p})", A)
+        if p not in ("fro", "nuc"):
+            raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
+    else:
+        if A.ndim < 2:
+            raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
+        p = 2 if p is None else p
+        if abs(p) not in (1, 2, math.inf):
+            raise RuntimeError(f"linalg.cond got an invalid norm type: {_order_text(p)}")
+        if abs(p) != 2:
+            _square_float_matrix(f"linalg.cond(ord={'inf' if p == math.inf else '-inf' if p == -math.inf else int(p)})",
+                          A)
+    if A.numel() == 0:  # NumPy leaves it undefined; PyTorch returns zeros
+        return zeros(*A.shape[:-2], dtype=A.dtype)
+    if p == "nuc":
+        s = svdvals(A)
+        return s.sum(-1) * s.reciprocal().sum(-1)
+    if not isinstance(p, str) and abs(p) == 2:
+        s = svdvals(A)
+        largest, smallest = s.narrow(-1, 0, 1), s.narrow(-1, s.shape[-1] - 1, 1)
+        return (smallest / largest if p < 0 else largest / smallest).squeeze(-1)
+    inverse, info = inv_ex(A)
+    # a singular matrix: an infinite inverse, as PyTorch fills it
+    inverse = inverse.masked_fill((info > 0).unsqueeze(-1).unsqueeze(-1), math.inf)
+    result = matrix_norm(A, p) * matrix_norm(inverse, p)
+    return result.nan_to_num_(math.inf, math.inf, -math.inf)  # 0 * inf, for NumPy's answer

@@ -51,7 +51,7 @@ def _slogdet_ref(a):
 
 OPS = [
     OpInfo("inverse", P.inverse, _square_samples, ref=np.linalg.inv, torch_fn=lambda a: _torch().inverse(a),
-           tolerances=_LOOSE, covers=("linalg_inv",)),
+           tolerances=_LOOSE, covers=("linalg_inv_ex",)),
     OpInfo("det", P.det, _square_samples, ref=lambda a: np.asarray(np.linalg.det(a), a.dtype),
            torch_fn=lambda a: _torch().det(a), tolerances=_LOOSE, covers=("linalg_det",)),
     OpInfo("slogdet", lambda a: tuple(P.slogdet(a)), _square_samples, ref=_slogdet_ref,
@@ -59,7 +59,7 @@ OPS = [
     OpInfo("logdet", P.logdet, lambda dtype, rng: [SampleInput((_positive_det(dtype, rng),), desc="positive det")],
            ref=lambda a: np.asarray(np.linalg.slogdet(a)[1], a.dtype), torch_fn=lambda a: _torch().logdet(a),
            tolerances=_LOOSE),
-    OpInfo("linalg_solve", lambda a, b, vector: P.linalg.solve(a, b), _solve_samples,
+    OpInfo("linalg_solve_ex", lambda a, b, vector: P.linalg.solve(a, b), _solve_samples,
            ref=lambda a, b, vector: np.linalg.solve(a, b[..., None])[..., 0] if vector else np.linalg.solve(a, b),
            torch_fn=lambda a, b, vector: _torch().linalg.solve(a, b), tolerances=_LOOSE),
     OpInfo("cholesky", lambda a, **k: L.cholesky(_spd(P)(a), **k),
@@ -68,5 +68,5 @@ OPS = [
            ref=lambda a, upper=False: (np.swapaxes if upper else (lambda x, *_: x))(
                np.linalg.cholesky(a @ np.swapaxes(a, -1, -2) + np.eye(a.shape[-1], dtype=a.dtype)), -1, -2),
            torch_fn=lambda a, **k: _torch().linalg.cholesky(_spd(_torch())(a), **k), tolerances=_LOOSE,
-           covers=("linalg_cholesky",)),
+           covers=("linalg_cholesky_ex",)),
 ]

@@ -20,4 +20,7 @@ KERNELS.update({name: getattr(gamma, name) for name in gamma.__all__})
 from . import conv, image, pooling  # noqa: E402
 for _mod in (conv, image, pooling):
     KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
+# torch.linalg decompositions (issue 12)
+from . import decompositions  # noqa: E402
+KERNELS.update({name: getattr(decompositions, name) for name in decompositions.__all__})
 globals().update(KERNELS)
