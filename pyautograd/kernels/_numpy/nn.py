@@ -7,7 +7,7 @@ normalized axes, computed in the input's dtype, as PyTorch's normalization kerne
 import numpy as np
 
 from .._fp import quiet_block
-from ..checks.norm import check_layer_norm
+from ..checks.norm import check_batch_norm, check_layer_norm
 
 __all__ = ["layer_norm", "batch_norm", "layer_norm_backward", "batch_norm_backward", "constant_pad"]
 
@@ -38,6 +38,7 @@ def batch_norm(x, weight, bias, running_mean, running_var, use_batch_stats, eps)
     """Per-channel (axis 1) normalization of x (N, C, *): with the batch's mean and biased
     variance over every other axis when `use_batch_stats`, else with running_mean/var.
     Returns (out, mean, var): the statistics used (the batch's, or the running ones)."""
+    check_batch_norm("batch_norm", x, weight, bias, running_mean, running_var, use_batch_stats)
     axes = (0,) + tuple(range(2, x.ndim))
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     with quiet_block():
@@ -83,6 +84,7 @@ def layer_norm_backward(grad, x, weight, normalized_ndim, eps):
 def batch_norm_backward(grad, x, weight, running_mean, running_var, eps):
     """The gradients (dx, dweight, dbias) of batch_norm: with the batch's statistics when
     running_mean is None, else with the running ones (dweight None without a weight)."""
+    check_batch_norm("batch_norm_backward", x, weight, None, running_mean, running_var, running_mean is None, grad)
     axes = (0,) + tuple(range(2, x.ndim))
     view = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     with quiet_block():
