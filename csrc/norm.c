@@ -17,9 +17,11 @@
  * float32) stay in the L2 cache across the passes. Narrow runs ((N, C) input,
  * small images) go a tile of channels at a time: each sample's tile is one
  * contiguous run of at most BN_TILE elements, summed element-wise into double
- * accumulators and reduced per channel after the samples. Statistics take two
- * passes (the mean, then the centered sum of squares), in double for both
- * dtypes.
+ * accumulators and reduced per channel after the samples. Statistics accumulate
+ * in double: float32 channels of wide runs take one pass (sums shifted by the
+ * channel's first element, see bn_wide_stats_shifted; the backward then gets its
+ * gradient sums in the same pass), everything else two (the mean, then the
+ * centered sum of squares).
  *
  * This file includes itself twice, with T = float and T = double. */
 #ifndef PAG_TYPED_BODY
@@ -36,6 +38,9 @@
  * ones a tile of channels (<= BN_TILE elements per sample) at a time (see above). */
 #define BN_WIDE 32
 #define BN_TILE 512
+/* float32 channels of up to 2^26 elements take the statistics in one shifted pass (see
+ * bn_wide_stats_shifted); float64 always takes two, to keep double's precision. */
+#define BN_ONE_PASS(count) (sizeof(T) == sizeof(float) && (count) <= ((int64_t)1 << 26))
 
 /* per[k] = sum of acc[k * s .. k * s + s) for k < tc. */
 static void bn_tile_reduce_(const double *acc, int64_t tc, int64_t s, double *per) {
@@ -230,6 +235,63 @@ static PAG_CLONES void TN(bn_wide_stats)(const T *PAG_RESTRICT x, int64_t n, int
     *var = v / cnt;
 }
 
+/* float32: the channel's mean and biased variance in one pass, from the sums of d = x - K and
+ * d^2 in double, K the channel's first element. The cancellation in sum(d^2) - sum(d)^2 / cnt
+ * loses about (mean - K)^2 / var <= cnt relative units of double's 2^-53 (no element lies
+ * further than sqrt(cnt) standard deviations from the mean), below float32's 2^-24 for up
+ * to 2^26 elements per channel; larger channels take the two passes. */
+static PAG_CLONES void TN(bn_wide_stats_shifted)(const T *PAG_RESTRICT x, int64_t n, int64_t cs, int64_t s,
+                                                 double *mean, double *var, double *s1_out) {
+    const double cnt = (double)n * (double)s, k = (double)x[0];
+    double s1 = 0.0, s2 = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        const T *PAG_RESTRICT p = x + i * cs;
+        double t1 = 0.0, t2 = 0.0;
+        PAG_PRAGMA(omp simd reduction(+:t1, t2))
+        for (int64_t j = 0; j < s; j++) {
+            const double d = (double)p[j] - k;
+            t1 += d;
+            t2 += d * d;
+        }
+        s1 += t1;
+        s2 += t2;
+    }
+    const double v = (s2 - s1 * s1 / cnt) / cnt;
+    *mean = k + s1 / cnt;
+    *var = v > 0.0 ? v : 0.0;
+    if (s1_out) *s1_out = s1;
+}
+
+/* float32 backward: in one pass, the mean and variance as above and sum(g), sum(g * (x - mean)). */
+static PAG_CLONES void TN(bn_wide_grad_sums_shifted)(const T *PAG_RESTRICT g, const T *PAG_RESTRICT x,
+                                                     int64_t n, int64_t cs, int64_t s, double *mean,
+                                                     double *var, double *sg, double *sgx) {
+    const double cnt = (double)n * (double)s, k = (double)x[0];
+    double s1 = 0.0, s2 = 0.0, a = 0.0, b = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        const T *PAG_RESTRICT gp = g + i * cs;
+        const T *PAG_RESTRICT p = x + i * cs;
+        double t1 = 0.0, t2 = 0.0, ta = 0.0, tb = 0.0;
+        PAG_PRAGMA(omp simd reduction(+:t1, t2, ta, tb))
+        for (int64_t j = 0; j < s; j++) {
+            const double d = (double)p[j] - k, gj = (double)gp[j];
+            t1 += d;
+            t2 += d * d;
+            ta += gj;
+            tb += gj * d;
+        }
+        s1 += t1;
+        s2 += t2;
+        a += ta;
+        b += tb;
+    }
+    const double v = (s2 - s1 * s1 / cnt) / cnt;
+    *mean = k + s1 / cnt;
+    *var = v > 0.0 ? v : 0.0;
+    *sg = a;
+    *sgx = b - s1 / cnt * a; /* sum(g * (x - mean)) = sum(g * d) - (mean - K) * sum(g) */
+}
+
 /* o = (x - m) * scale + shift over the channel. */
 static PAG_CLONES void TN(bn_wide_write)(const T *PAG_RESTRICT x, T *PAG_RESTRICT o, int64_t n, int64_t cs,
                                          int64_t s, double m, double scale, double shift) {
@@ -374,7 +436,8 @@ static void TN(bn_forward_channels)(const T *x, const T *w, const T *b, const T 
                 m = (double)rm[ch];
                 v = (double)rv[ch];
             } else {
-                TN(bn_wide_stats)(x + ch * s, n, cs, s, &m, &v);
+                if (BN_ONE_PASS(n * s)) TN(bn_wide_stats_shifted)(x + ch * s, n, cs, s, &m, &v, NULL);
+                else TN(bn_wide_stats)(x + ch * s, n, cs, s, &m, &v);
                 mean_out[ch] = (T)m;
                 var_out[ch] = (T)v;
             }
@@ -461,6 +524,8 @@ static void TN(bn_backward_channels)(const T *g, const T *x, const T *w, const T
                 m = (double)rm[ch];
                 v = (double)rv[ch];
                 if (sums) TN(bn_wide_grad_sums)(gc, xc, n, cs, s, m, &sg, &sgx, NULL);
+            } else if (BN_ONE_PASS(n * s)) {
+                TN(bn_wide_grad_sums_shifted)(gc, xc, n, cs, s, &m, &v, &sg, &sgx);
             } else {
                 double unused;
                 TN(bn_wide_stats)(xc, n, cs, s, &m, &unused); /* m only; v below, with the sums */

@@ -232,3 +232,25 @@ def test_batch_norm_c_hands_mixed_dtypes_and_empty_input_to_numpy():
     # running statistics of another dtype are cast, as the reference casts them
     got = _c.batch_norm(x, w, b, rm.astype(np.float64), rv.astype(np.float64), False, 1e-5)
     np.testing.assert_allclose(got[0], _numpy.batch_norm(x, w, b, rm, rv, False, 1e-5)[0], rtol=1e-5, atol=1e-5)
+
+
+@needs_c
+def test_batch_norm_c_float32_outlier_first_and_constant_channel():
+    # float32 takes its statistics in one pass shifted by each channel's first element: an
+    # outlier there (the worst case of the shift) keeps float32 accuracy, a constant channel
+    # has variance exactly 0 (never a negative one from the cancellation)
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal((64, 3, 40)) + 1e6).astype(np.float32)
+    x[0, 0, 0], x[:, 2] = 1e7, 7.0
+    g = rng.standard_normal(x.shape).astype(np.float32)
+    out, mean, var = _c.batch_norm(x, None, None, None, None, True, 1e-5)
+    want = _numpy.batch_norm(x.astype(np.float64), None, None, None, None, True, 1e-5)
+    np.testing.assert_allclose(mean, want[1], rtol=1e-7)
+    np.testing.assert_allclose(var, want[2], rtol=1e-6)
+    assert var[2] == 0.0 and mean[2] == 7.0
+    np.testing.assert_allclose(out, want[0], rtol=1e-5, atol=1e-5)
+    for got, ref in zip(_c.batch_norm_backward(g, x, None, None, None, 1e-5),
+                        _numpy.batch_norm_backward(g.astype(np.float64), x.astype(np.float64), None, None, None,
+                                                   1e-5)):
+        if ref is not None:
+            np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-5 * np.abs(ref).max())
