@@ -337,16 +337,23 @@ static PAG_CLONES void TN(bn_wide_grad_sums)(const T *PAG_RESTRICT g, const T *P
     if (sxx) *sxx = c;
 }
 
-/* dx = a * g - k * (x - m) + c0 over the channel. */
+/* dx = a * (g - mg - k * (x - m)) over the channel (a = rstd * weight outside, in PyTorch's
+ * order: an infinite weight times a zero difference is NaN in both); with the running
+ * statistics (centered 0) dx = a * g, which does not read x (an infinite x gives no NaN). */
 static PAG_CLONES void TN(bn_wide_dx)(const T *PAG_RESTRICT g, const T *PAG_RESTRICT x, T *PAG_RESTRICT dx,
                                       int64_t n, int64_t cs, int64_t s, double m, double a, double k,
-                                      double c0) {
+                                      double mg, int centered) {
     for (int64_t i = 0; i < n; i++) {
         const T *PAG_RESTRICT gp = g + i * cs;
         const T *PAG_RESTRICT p = x + i * cs;
         T *PAG_RESTRICT q = dx + i * cs;
+        if (!centered) {
+            PAG_PRAGMA(omp simd)
+            for (int64_t j = 0; j < s; j++) q[j] = (T)(a * (double)gp[j]);
+            continue;
+        }
         PAG_PRAGMA(omp simd)
-        for (int64_t j = 0; j < s; j++) q[j] = (T)(a * (double)gp[j] - k * ((double)p[j] - m) + c0);
+        for (int64_t j = 0; j < s; j++) q[j] = (T)(a * ((double)gp[j] - mg - k * ((double)p[j] - m)));
     }
 }
 
@@ -403,7 +410,8 @@ static PAG_CLONES void TN(bn_tile_grad_sums)(const T *PAG_RESTRICT g, const T *P
 }
 
 /* o[j] = (x[j] - mexp[j]) * aexp[j] + bexp[j] (forward, g NULL) or
- * o[j] = aexp[j] * g[j] - bexp[j] * (x[j] - mexp[j]) + cexp[j] (backward). */
+ * o[j] = aexp[j] * (g[j] - cexp[j] - bexp[j] * (x[j] - mexp[j])) (backward, see bn_wide_dx),
+ * o[j] = aexp[j] * g[j] (backward with the running statistics: bexp NULL). */
 static PAG_CLONES void TN(bn_tile_write)(const T *PAG_RESTRICT g, const T *PAG_RESTRICT x, T *PAG_RESTRICT o,
                                          int64_t n, int64_t cs, int64_t L, const double *PAG_RESTRICT mexp,
                                          const double *PAG_RESTRICT aexp, const double *PAG_RESTRICT bexp,
@@ -411,11 +419,15 @@ static PAG_CLONES void TN(bn_tile_write)(const T *PAG_RESTRICT g, const T *PAG_R
     for (int64_t i = 0; i < n; i++) {
         const T *PAG_RESTRICT p = x + i * cs;
         T *PAG_RESTRICT q = o + i * cs;
-        if (g) {
+        if (g && !bexp) {
+            const T *PAG_RESTRICT gp = g + i * cs;
+            PAG_PRAGMA(omp simd)
+            for (int64_t j = 0; j < L; j++) q[j] = (T)(aexp[j] * (double)gp[j]);
+        } else if (g) {
             const T *PAG_RESTRICT gp = g + i * cs;
             PAG_PRAGMA(omp simd)
             for (int64_t j = 0; j < L; j++)
-                q[j] = (T)(aexp[j] * (double)gp[j] - bexp[j] * ((double)p[j] - mexp[j]) + cexp[j]);
+                q[j] = (T)(aexp[j] * ((double)gp[j] - cexp[j] - bexp[j] * ((double)p[j] - mexp[j])));
         } else {
             PAG_PRAGMA(omp simd)
             for (int64_t j = 0; j < L; j++) q[j] = (T)(((double)p[j] - mexp[j]) * aexp[j] + bexp[j]);
@@ -537,8 +549,8 @@ static void TN(bn_backward_channels)(const T *g, const T *x, const T *w, const T
             if (db) db[ch] = (T)sg;
             if (!dx) continue;
             const double a = rstd * wc;
-            if (rm) TN(bn_wide_dx)(gc, xc, dx + ch * s, n, cs, s, m, a, 0.0, 0.0);
-            else TN(bn_wide_dx)(gc, xc, dx + ch * s, n, cs, s, m, a, a * rstd * rstd * sgx / cnt, -a * sg / cnt);
+            if (rm) TN(bn_wide_dx)(gc, xc, dx + ch * s, n, cs, s, m, a, 0.0, 0.0, 0);
+            else TN(bn_wide_dx)(gc, xc, dx + ch * s, n, cs, s, m, a, rstd * rstd * sgx / cnt, sg / cnt, 1);
         }
         return;
     }
@@ -576,8 +588,8 @@ static void TN(bn_backward_channels)(const T *g, const T *x, const T *w, const T
             if (dw) dw[c0 + k] = (T)(pgx[k] * rstd);
             if (db) db[c0 + k] = (T)pg[k];
             const double a = rstd * wc;
-            /* the dx coefficients, in place of the sums: a, k, c0 (see bn_wide_dx) */
-            const double kk = rm ? 0.0 : a * rstd * rstd * pgx[k] / cnt, cc = rm ? 0.0 : -a * pg[k] / cnt;
+            /* the dx coefficients, in place of the sums: a, k, mg (see bn_wide_dx) */
+            const double kk = rm ? 0.0 : rstd * rstd * pgx[k] / cnt, cc = rm ? 0.0 : pg[k] / cnt;
             pv[k] = a;
             pg[k] = kk;
             pgx[k] = cc;
@@ -586,7 +598,7 @@ static void TN(bn_backward_channels)(const T *g, const T *x, const T *w, const T
         bn_tile_expand_(pv, tc, s, e1);
         bn_tile_expand_(pg, tc, s, e2);
         bn_tile_expand_(pgx, tc, s, e3);
-        TN(bn_tile_write)(gt, xt, dx + c0 * s, n, cs, L, mexp, e1, e2, e3);
+        TN(bn_tile_write)(gt, xt, dx + c0 * s, n, cs, L, mexp, e1, rm ? NULL : e2, e3);
     }
 }
 

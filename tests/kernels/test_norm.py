@@ -254,3 +254,22 @@ def test_batch_norm_c_float32_outlier_first_and_constant_channel():
                                                    1e-5)):
         if ref is not None:
             np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-5 * np.abs(ref).max())
+
+
+@needs_c
+@pytest.mark.parametrize("shape", [(3, 4, 5), (2, 3, 40)])
+def test_batch_norm_c_special_values_follow_the_reference(shape):
+    # With the running statistics dx = grad * weight * rstd does not involve x: an infinite x
+    # leaves it finite (as the reference); an infinite weight times a zero centered gradient is
+    # NaN, else inf, as the reference (PyTorch's order: the weight applied last)
+    x, w, b, rm, rv, g = _bn_case(shape, np.float32)
+    x[0, 0, 0] = np.inf
+    for got, want in zip(_c.batch_norm_backward(g, x, w, rm, rv, 1e-5),
+                         _numpy.batch_norm_backward(g, x, w, rm, rv, 1e-5)):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+    x, g, w = np.zeros(shape, np.float32), np.ones(shape, np.float32), np.full(shape[1], np.inf, np.float32)
+    g[:, 0] = np.arange(g[:, 0].size).reshape(g[:, 0].shape)
+    got, want = _c.batch_norm_backward(g, x, w, None, None, 1e-5)[0], _numpy.batch_norm_backward(g, x, w, None, None,
+                                                                                                  1e-5)[0]
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_array_equal(got[np.isinf(want)], want[np.isinf(want)])

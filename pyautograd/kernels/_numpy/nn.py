@@ -53,18 +53,24 @@ def batch_norm(x, weight, bias, running_mean, running_var, use_batch_stats, eps)
     return _affine(out, weight, bias, shape), mean, var
 
 
-def _normalized_backward(grad, x, weight, stat_axes, param_axes, view, mean, var, eps, batch_stats):
+def _normalized_backward(grad, x, weight, stat_axes, param_axes, view, mean, var, eps, batch_stats,
+                         weight_after=False):
     """(dx, dweight, dbias) of (x - mean) / sqrt(var + eps) * weight + bias. With batch_stats the
-    statistics are x's over stat_axes (so they vary with x); else mean and var are constants."""
+    statistics are x's over stat_axes (so they vary with x); else mean and var are constants.
+    weight_after: the weight is constant over stat_axes (batch norm's per-channel weight), so dx
+    is computed from grad and scaled by the weight last, in PyTorch's order (the means of grad,
+    not of grad * weight, whose products float32 may not hold exactly)."""
     with quiet_block():
         rstd = (1.0 / np.sqrt(var + x.dtype.type(eps))).astype(x.dtype)
         xhat = (x - mean) * rstd
-        g = grad if weight is None else grad * weight.reshape(view)
+        g = grad if weight is None or weight_after else grad * weight.reshape(view)
         if batch_stats:
             dx = rstd * (g - g.mean(axis=stat_axes, keepdims=True)
                          - xhat * (g * xhat).mean(axis=stat_axes, keepdims=True))
         else:
             dx = g * rstd
+        if weight is not None and weight_after:
+            dx *= weight.reshape(view)
         dw = (grad * xhat).sum(axis=param_axes) if weight is not None else None
         db = grad.sum(axis=param_axes)
     return dx, dw, db
@@ -94,7 +100,8 @@ def batch_norm_backward(grad, x, weight, running_mean, running_var, eps):
         else:
             mean = running_mean.astype(x.dtype, copy=False).reshape(view)
             var = running_var.astype(x.dtype, copy=False).reshape(view)
-    return _normalized_backward(grad, x, weight, axes, axes, view, mean, var, eps, running_mean is None)
+    return _normalized_backward(grad, x, weight, axes, axes, view, mean, var, eps, running_mean is None,
+                                weight_after=True)
 
 
 def constant_pad(x, pad, value):
