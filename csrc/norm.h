@@ -10,19 +10,22 @@
  * the rows dweight = sum(grad * xhat), dbias = sum(grad). dx, dweight and
  * dbias may each be NULL (not computed); weight may be NULL.
  *
+ * Batch normalization (batch_norm*): x is a contiguous (n, c, s) array (the
+ * caller flattens the spatial dims into s; s = 1 for (N, C) input) and every
+ * channel is normalized over its n * s elements. With running_mean == NULL the
+ * statistics are the batch's (mean and biased variance, two passes in double)
+ * and are written to mean_out / var_out (c elements each, required); else
+ * running_mean / running_var (c elements each) are used and mean_out / var_out
+ * are not touched. out = (x - mean) / sqrt(var + eps) * weight + bias, weight
+ * and bias (c elements each) may be NULL.
+ * The backward takes the same statistics choice: with the batch's, dx =
+ * rstd * (g - mean(g) - xhat * mean(g * xhat)) per channel (g = grad * weight);
+ * with the running ones, dx = g * rstd. dweight = sum(grad * xhat), dbias =
+ * sum(grad) per channel. dx, dweight and dbias may each be NULL.
+ *
  * Arrays are contiguous and must not overlap the outputs. Returns PAG_EINVAL
  * for a NULL required pointer or a negative size, PAG_ENOMEM when the
- * per-thread accumulators cannot be allocated.
- *
- * Batch normalization of contiguous x (n, channels, spatial), per channel over the n * spatial
- * elements: with the batch's mean and biased variance (accumulated in double; mean_in and
- * var_in NULL) or with the given mean_in/var_in (channels each). The forward writes
- * out = (x - mean) / sqrt(var + eps) * weight + bias and, when mean_out/var_out are given,
- * the statistics used. The backward recomputes them and writes dx (as for layer norm, per
- * channel; dx = grad * weight * rstd with given statistics), dweight = sum(grad * xhat) and
- * dbias = sum(grad) (each may be NULL; weight and bias may be NULL). Channels are split
- * across threads, each channel summed in a fixed order. PAG_EINVAL also for batch
- * statistics of an empty batch. */
+ * per-thread accumulators cannot be allocated. */
 #ifdef PAG_TYPED_BODY
 /* Expanded for float and double by typed.h (C) and by build.py (cffi). */
 /* cdef-typed-begin */
@@ -31,12 +34,13 @@ int TN(pag_norm_layer_norm)(const T *x, const T *weight, const T *bias, T *out, 
 int TN(pag_norm_layer_norm_backward)(const T *grad, const T *x, const T *weight, T *dx,
                                      T *dweight, T *dbias, int64_t rows, int64_t cols, double eps,
                                      int nthreads);
-int TN(pag_norm_batch_norm)(const T *x, const T *weight, const T *bias, const T *mean_in, const T *var_in,
-                            T *out, T *mean_out, T *var_out, int64_t n, int64_t channels, int64_t spatial,
-                            double eps, int nthreads);
-int TN(pag_norm_batch_norm_backward)(const T *grad, const T *x, const T *weight, const T *mean_in,
-                                     const T *var_in, T *dx, T *dweight, T *dbias, int64_t n, int64_t channels,
-                                     int64_t spatial, double eps, int nthreads);
+int TN(pag_norm_batch_norm)(const T *x, const T *weight, const T *bias, const T *running_mean,
+                            const T *running_var, T *out, T *mean_out, T *var_out, int64_t n,
+                            int64_t c, int64_t s, double eps, int nthreads);
+int TN(pag_norm_batch_norm_backward)(const T *grad, const T *x, const T *weight,
+                                     const T *running_mean, const T *running_var, T *dx,
+                                     T *dweight, T *dbias, int64_t n, int64_t c, int64_t s,
+                                     double eps, int nthreads);
 /* cdef-typed-end */
 
 #elif !defined(PAG_NORM_H)

@@ -70,8 +70,10 @@ CALLS = {
                                                   _arr((4,), 3), "mean"), {}),
     "layer_norm": lambda: ((_arr((3, 4)), _arr((4,), 1), _arr((4,), 2), 1, 1e-5), {}),
     "layer_norm_backward": lambda: ((_arr((3, 4)), _arr((3, 4), 1), _arr((4,), 2), 1, 1e-5), {}),
-    "batch_norm": lambda: ((_arr((2, 3, 4)), _arr((3,), 1), _arr((3,), 2), None, None, True, 1e-5), {}),
-    "batch_norm_backward": lambda: ((_arr((2, 3, 4)), _arr((2, 3, 4), 1), _arr((3,), 2), None, None, 1e-5), {}),
+    # batch norm (issue 13): training (batch statistics) and eval (running ones)
+    "batch_norm": lambda: ((_arr((3, 4, 5)), _arr((4,), 1), _arr((4,), 2), _arr((4,), 3), _arr((4,), 4), False,
+                            1e-5), {}),
+    "batch_norm_backward": lambda: ((_arr((3, 4, 5)), _arr((3, 4, 5), 1), _arr((4,), 2), None, None, 1e-5), {}),
     "sgd_step": lambda: ((_arr((3, 4)), _arr((3, 4), 1), _arr((3, 4), 2)), {"lr": 0.1, "momentum": 0.9}),
     "adam_step": lambda: ((_arr((3, 4)), _arr((3, 4), 1), _arr((3, 4), 2), _arr((3, 4), 3), _arr((3, 4), 4)),
                           {"step": 2, "lr": 0.1, "beta1": 0.9, "beta2": 0.99, "eps": 1e-8, "amsgrad": True}),

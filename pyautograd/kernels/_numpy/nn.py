@@ -7,7 +7,7 @@ normalized axes, computed in the input's dtype, as PyTorch's normalization kerne
 import numpy as np
 
 from .._fp import quiet_block
-from ..checks.norm import check_layer_norm
+from ..checks.norm import check_batch_norm, check_layer_norm
 
 __all__ = ["layer_norm", "batch_norm", "layer_norm_backward", "batch_norm_backward", "constant_pad"]
 
@@ -38,6 +38,7 @@ def batch_norm(x, weight, bias, running_mean, running_var, use_batch_stats, eps)
     """Per-channel (axis 1) normalization of x (N, C, *): with the batch's mean and biased
     variance over every other axis when `use_batch_stats`, else with running_mean/var.
     Returns (out, mean, var): the statistics used (the batch's, or the running ones)."""
+    check_batch_norm("batch_norm", x, weight, bias, running_mean, running_var, use_batch_stats)
     axes = (0,) + tuple(range(2, x.ndim))
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     with quiet_block():
@@ -52,18 +53,24 @@ def batch_norm(x, weight, bias, running_mean, running_var, use_batch_stats, eps)
     return _affine(out, weight, bias, shape), mean, var
 
 
-def _normalized_backward(grad, x, weight, stat_axes, param_axes, view, mean, var, eps, batch_stats):
+def _normalized_backward(grad, x, weight, stat_axes, param_axes, view, mean, var, eps, batch_stats,
+                         weight_after=False):
     """(dx, dweight, dbias) of (x - mean) / sqrt(var + eps) * weight + bias. With batch_stats the
-    statistics are x's over stat_axes (so they vary with x); else mean and var are constants."""
+    statistics are x's over stat_axes (so they vary with x); else mean and var are constants.
+    weight_after: the weight is constant over stat_axes (batch norm's per-channel weight), so dx
+    is computed from grad and scaled by the weight last, in PyTorch's order (the means of grad,
+    not of grad * weight, whose products float32 may not hold exactly)."""
     with quiet_block():
         rstd = (1.0 / np.sqrt(var + x.dtype.type(eps))).astype(x.dtype)
         xhat = (x - mean) * rstd
-        g = grad if weight is None else grad * weight.reshape(view)
+        g = grad if weight is None or weight_after else grad * weight.reshape(view)
         if batch_stats:
             dx = rstd * (g - g.mean(axis=stat_axes, keepdims=True)
                          - xhat * (g * xhat).mean(axis=stat_axes, keepdims=True))
         else:
             dx = g * rstd
+        if weight is not None and weight_after:
+            dx *= weight.reshape(view)
         dw = (grad * xhat).sum(axis=param_axes) if weight is not None else None
         db = grad.sum(axis=param_axes)
     return dx, dw, db
@@ -83,6 +90,7 @@ def layer_norm_backward(grad, x, weight, normalized_ndim, eps):
 def batch_norm_backward(grad, x, weight, running_mean, running_var, eps):
     """The gradients (dx, dweight, dbias) of batch_norm: with the batch's statistics when
     running_mean is None, else with the running ones (dweight None without a weight)."""
+    check_batch_norm("batch_norm_backward", x, weight, None, running_mean, running_var, running_mean is None, grad)
     axes = (0,) + tuple(range(2, x.ndim))
     view = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     with quiet_block():
@@ -92,7 +100,8 @@ def batch_norm_backward(grad, x, weight, running_mean, running_var, eps):
         else:
             mean = running_mean.astype(x.dtype, copy=False).reshape(view)
             var = running_var.astype(x.dtype, copy=False).reshape(view)
-    return _normalized_backward(grad, x, weight, axes, axes, view, mean, var, eps, running_mean is None)
+    return _normalized_backward(grad, x, weight, axes, axes, view, mean, var, eps, running_mean is None,
+                                weight_after=True)
 
 
 def constant_pad(x, pad, value):
