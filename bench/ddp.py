@@ -64,10 +64,13 @@ def run(args):
     print_header("Data-parallel training on MPI (bench ddp)", args.quick, import_torch(1) if torch_ok else None)
     print("\nEach job is one library; jobs alternate; 1 thread per rank; medians over "
           f"{repeats} jobs of each job's median.\n")
-    print("| all-reduce, 2 ranks | pyautograd | raw mpi4py | ours / mpi4py |" + (" gloo (PyTorch) |" if torch_ok else ""))
-    print("|---|---|---|---|" + ("---|" if torch_ok else ""))
     record = {"allreduce": [], "steps": []}
-    for mb in ((1.0,) if args.quick else (0.25, 1.0, 16.0)):
+    only = (args.only or "").lower()  # a part of "all-reduce" or of "ddp step mlp" / "ddp step cnn"
+    sizes = ((1.0,) if args.quick else (0.25, 1.0, 16.0)) if only in "all-reduce" else ()
+    if sizes:
+        print("| all-reduce, 2 ranks | pyautograd | raw mpi4py | ours / mpi4py |" + (" gloo (PyTorch) |" if torch_ok else ""))
+        print("|---|---|---|---|" + ("---|" if torch_ok else ""))
+    for mb in sizes:
         libs = ["ours", "mpi4py"] + (["torch"] if torch_ok else [])
         res = _rounds(libs, 2, ["allreduce", "--mbytes", str(mb), "--steps", steps], repeats)
         ratio = res["ours"][0] / res["mpi4py"][0]
@@ -75,10 +78,13 @@ def run(args):
         if torch_ok:
             cells += f" {res['torch'][0] * 1e3:.3f} ms |"
         print(cells, flush=True)
-        record["allreduce"].append({"mbytes": mb, **{lib: v[0] for lib, v in res.items()}})
+        record["allreduce"].append({"mbytes": mb, **{lib: v[0] for lib, v in res.items()},
+                                    **{f"{lib}_min": min(x["min_s"] for x in v[1]) for lib, v in res.items()}})
     models = ["mlp"] + (["cnn"] if _has_conv() and not args.quick else [])
-    print("\n| DDP step | ranks | pyautograd | PyTorch (gloo) | ours / PyTorch | all-reduce hidden |")
-    print("|---|---|---|---|---|---|")
+    models = [m for m in models if only in f"ddp step {m}"]
+    if models:
+        print("\n| DDP step | ranks | pyautograd | PyTorch (gloo) | ours / PyTorch | all-reduce hidden |")
+        print("|---|---|---|---|---|---|")
     for model in models:
         for nproc in (1, 2):
             libs = ["ours"] + (["torch"] if torch_ok else [])

@@ -23,6 +23,13 @@ def launch(scenario, nproc=2, env=None, timeout=120):
 
 
 @pytest.mark.parametrize("nproc", [2, 3])
+def test_collectives_write_in_place_or_through_a_copy(nproc):
+    proc, _ = launch("memory", nproc)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"PASSED memory on {nproc} ranks" in proc.stdout
+
+
+@pytest.mark.parametrize("nproc", [2, 3])
 def test_collectives(nproc):
     proc, _ = launch("collectives", nproc)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -98,6 +98,68 @@ def collectives():
     dist.barrier()
 
 
+def memory():
+    """Collectives send from and write into a contiguous tensor's own memory; strided views,
+    aliased inputs and arrays anomaly mode locks go through a copy. Both paths give the same
+    values and bump the version counter."""
+    rank, world = dist.get_rank(), dist.get_world_size()
+    total = sum(range(1, world + 1))
+    # a tensor sharing a NumPy array (torch.from_numpy): the array sees the sum, sync and async
+    arr = np.full(3, rank + 1.0, dtype=np.float32)
+    t = torch.from_numpy(arr)
+    before = t._version
+    dist.all_reduce(t)
+    np.testing.assert_array_equal(arr, np.full(3, total))
+    assert t._version > before
+    dist.all_reduce(t, op=dist.ReduceOp.AVG, async_op=True).wait()
+    np.testing.assert_allclose(arr, np.full(3, total))
+    # a 0-d tensor, a contiguous slice (writes land in its base), a strided column
+    s = torch.tensor(float(rank + 1), dtype=torch.float64)
+    dist.all_reduce(s)
+    assert s.item() == total
+    m = torch.arange(12, dtype=torch.float64).reshape(3, 4) + rank
+    dist.all_reduce(m[1])
+    col = m[:, 2]
+    before = m._version
+    dist.all_reduce(col, op=dist.ReduceOp.MAX)
+    start = np.arange(12.0).reshape(3, 4)
+    expect = start + rank
+    expect[1] = start[1] * world + sum(range(world))
+    expect[[0, 2], 2] = start[[0, 2], 2] + world - 1
+    np.testing.assert_array_equal(m.numpy(), expect)
+    assert m._version > before
+    # broadcast and reduce into a row view
+    rows = torch.full((2, 3), float(rank), dtype=torch.float64)
+    dist.broadcast(rows[1], src=world - 1)
+    np.testing.assert_array_equal(rows.numpy(), [[rank] * 3, [world - 1] * 3])
+    red = torch.full((2,), rank + 1, dtype=torch.int64)
+    dist.reduce(red, dst=world - 1, op=dist.ReduceOp.SUM)
+    np.testing.assert_array_equal(red.numpy(), np.full(2, total if rank == world - 1 else rank + 1))
+    # the input is the output's own chunk / the output is the input's own chunk (MPI forbids
+    # overlapping buffers, so these take the copying path)
+    out = torch.zeros(2 * world, dtype=torch.float64)
+    out[2 * rank:2 * rank + 2].fill_(rank + 1.0)
+    dist.all_gather_into_tensor(out, out[2 * rank:2 * rank + 2])
+    np.testing.assert_array_equal(out.numpy(), np.repeat(np.arange(1.0, world + 1), 2))
+    inp = torch.arange(2 * world, dtype=torch.float64)
+    dist.reduce_scatter_tensor(inp[2 * rank:2 * rank + 2], inp, op=dist.ReduceOp.AVG)
+    np.testing.assert_array_equal(inp.numpy()[2 * rank:2 * rank + 2], np.arange(2 * rank, 2 * rank + 2))
+    # anomaly mode locks a saved array: the collective still writes it (through copy_), and
+    # backward then names the overwrite
+    with torch.autograd.detect_anomaly():
+        x = torch.ones(3, dtype=torch.float64, requires_grad=True)
+        h = x * 1
+        y = (h * h).sum()
+        assert not h.detach().numpy().flags.writeable
+        dist.all_reduce(h.detach())
+        np.testing.assert_array_equal(h.detach().numpy(), np.full(3, world))
+        try:
+            y.backward()
+            raise AssertionError("backward must see that all_reduce overwrote a saved tensor")
+        except RuntimeError as exc:
+            assert "modified by an inplace operation" in str(exc), str(exc)
+
+
 def _data(n=16, seed=0):
     g = np.random.default_rng(seed)
     return (torch.tensor(g.standard_normal((n, 6))), torch.tensor(g.integers(0, 3, n)))
