@@ -33,6 +33,9 @@ def install_grad_mode(is_grad_enabled):
     _grad_mode[0] = is_grad_enabled
 
 
+_RESIZING = ("empty", "randn")
+
+
 def _out_dtype(name, out, dtype, inputs=()):
     """The dtype factory `name` computes in when writing into `out`: out's own, as PyTorch's
     factories do (arange(3, out=float_tensor) gives floats); a different `dtype=` raises, and so
@@ -40,6 +43,10 @@ def _out_dtype(name, out, dtype, inputs=()):
     differentiable)."""
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if name in _RESIZING and out._rg:
+        # PyTorch's empty and randn resize `out` first, which refuses a tensor requiring grad
+        # whatever the grad mode (the others write in place and then set the flag, see _into).
+        raise RuntimeError("cannot resize variables that require grad")
     if _grad_mode[0]() and any(isinstance(t, Tensor) and t._rg for t in (out, *inputs)):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            f"differentiation, but one of the arguments requires grad.")
@@ -50,15 +57,20 @@ def _out_dtype(name, out, dtype, inputs=()):
     return out.dtype
 
 
-def _into(name, out, arr, device=None):
+def _into(name, out, arr, device=None, requires_grad=False):
     """Writes factory `name`'s result `arr` into `out` and returns `out`: out takes arr's shape
     (resized without a warning, as PyTorch's factories resize) and keeps its dtype; its version
-    is bumped."""
+    is bumped. A leaf `out` then requires grad as the factory's `requires_grad` says, as in
+    PyTorch, where the factory sets the flag on its result: under no_grad,
+    ``zeros(3, out=w)`` leaves a leaf `w` that required grad not requiring it (a non-leaf
+    keeps its graph)."""
     _device.check_available(device)
     if out._data.shape != arr.shape:
         out._data = np.empty(arr.shape, out._data.dtype)
     np.copyto(out._data, arr, casting="unsafe")
     out._counter().bump(name, None)
+    if out.grad_fn is None:
+        out.requires_grad = requires_grad
     return out
 
 
@@ -251,23 +263,24 @@ def _filled(size, fill, dtype, requires_grad, default=None, device=None, fn="ful
     return _finish(arr, requires_grad, device)
 
 
-def _filled_out(name, out, size, fill, dtype, device=None):
+def _filled_out(name, out, size, fill, dtype, device=None, requires_grad=False):
     """PyTorch's zeros/ones/full(..., out=out): out takes `size` and is filled, keeping its dtype."""
     _out_dtype(name, out, dtype)
-    return _into(name, out, _allocating(np.full, _size(size), fill, dtype=out._data.dtype), device)
+    return _into(name, out, _allocating(np.full, _size(size), fill, dtype=out._data.dtype), device,
+                 requires_grad)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
     """A tensor of zeros of the given size (written into `out` when given)."""
     if out is not None:
-        return _filled_out("zeros", out, size, 0, dtype, device)
+        return _filled_out("zeros", out, size, 0, dtype, device, requires_grad)
     return _filled(size, 0, dtype, requires_grad, device=device, fn="zeros")
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
     """A tensor of ones of the given size (written into `out` when given)."""
     if out is not None:
-        return _filled_out("ones", out, size, 1, dtype, device)
+        return _filled_out("ones", out, size, 1, dtype, device, requires_grad)
     return _filled(size, 1, dtype, requires_grad, device=device, fn="ones")
 
 
@@ -278,8 +291,9 @@ def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=Non
         shape = _size(size)
         if out._data.shape == shape:
             _device.check_available(device)
+            out.requires_grad = requires_grad  # out does not require grad here (_out_dtype)
             return out
-        return _into("empty", out, _allocating(np.empty, shape, dtype=out._data.dtype), device)
+        return _into("empty", out, _allocating(np.empty, shape, dtype=out._data.dtype), device, requires_grad)
     return _finish(_allocating(np.empty, _size(size), dtype=_np_dtype(dtype, fn="empty")), requires_grad, device)
 
 
@@ -287,7 +301,7 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False, out=Non
     """A tensor of `size` filled with `fill_value` (its dtype inferred from the value; written
     into `out`, in out's dtype, when given)."""
     if out is not None:
-        return _filled_out("full", out, (tuple(size),), fill_value, dtype, device)
+        return _filled_out("full", out, (tuple(size),), fill_value, dtype, device, requires_grad)
     if dtype is None:
         dtype = _dtype.scalar_dtype(fill_value)
     return _filled((tuple(size),), fill_value, dtype, requires_grad, device=device, fn="full")
@@ -300,7 +314,7 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False, out=None):
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     if out is not None:
         return _into("eye", out, np.eye(n, n if m is None else m, dtype=_out_dtype("eye", out, dtype).numpy_dtype),
-                     device)
+                     device, requires_grad)
     return _finish(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype, fn="eye")), requires_grad, device)
 
 
@@ -335,7 +349,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     else:
         n = max(0, int(np.ceil((end - start) / step)))
         arr = (start + step * np.arange(n, dtype=np.float64)).astype(np_dtype)
-    return _into("arange", out, arr, device) if out is not None else _finish(arr, requires_grad, device)
+    return _into("arange", out, arr, device, requires_grad) if out is not None else _finish(arr, requires_grad, device)
 
 
 def _check_steps(name, steps):
@@ -350,7 +364,7 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False, ou
         raise RuntimeError("number of steps must be non-negative")
     if out is not None:
         np_dtype = _out_dtype("linspace", out, dtype).numpy_dtype
-        return _into("linspace", out, np.linspace(start, end, int(steps)).astype(np_dtype), device)
+        return _into("linspace", out, np.linspace(start, end, int(steps)).astype(np_dtype), device, requires_grad)
     return _finish(np.linspace(start, end, int(steps)).astype(_np_dtype(dtype, fn="linspace")), requires_grad, device)
 
 
@@ -362,7 +376,8 @@ def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_gra
         raise RuntimeError("number of steps must be non-negative")
     values = np.logspace(start, end, int(steps), base=base)
     if out is not None:
-        return _into("logspace", out, values.astype(_out_dtype("logspace", out, dtype).numpy_dtype), device)
+        np_dtype = _out_dtype("logspace", out, dtype).numpy_dtype
+        return _into("logspace", out, values.astype(np_dtype), device, requires_grad)
     return _finish(values.astype(_np_dtype(dtype, fn="logspace")), requires_grad, device)
 
 
@@ -396,7 +411,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, ou
     np_dtype = _out_dtype("rand", out, dtype).numpy_dtype if out is not None else _np_dtype(dtype, fn="rand")
     _random_float("rand", np_dtype)
     arr = _random.rng(generator).random(_size(size)).astype(np_dtype)
-    return _into("rand", out, arr, device) if out is not None else _finish(arr, requires_grad, device)
+    return _into("rand", out, arr, device, requires_grad) if out is not None else _finish(arr, requires_grad, device)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
@@ -404,7 +419,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, o
     np_dtype = _out_dtype("randn", out, dtype).numpy_dtype if out is not None else _np_dtype(dtype, fn="randn")
     _random_float("randn", np_dtype)
     arr = _random.rng(generator).standard_normal(_size(size)).astype(np_dtype)
-    return _into("randn", out, arr, device) if out is not None else _finish(arr, requires_grad, device)
+    return _into("randn", out, arr, device, requires_grad) if out is not None else _finish(arr, requires_grad, device)
 
 
 def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False, out=None):
@@ -423,7 +438,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
     else:
         np_dtype = _np_dtype(dtype, _dtype.int64, "randint")
     arr = _random.rng(generator).integers(low, high, size=_size((size,))).astype(np_dtype)
-    return _into("randint", out, arr, device) if out is not None else _finish(arr, requires_grad, device)
+    return _into("randint", out, arr, device, requires_grad) if out is not None else _finish(arr, requires_grad, device)
 
 
 def rand_like(input, dtype=None, generator=None, requires_grad=False, device=None, memory_format=None):
@@ -462,7 +477,7 @@ def normal(mean, std, size=None, *, generator=None, dtype=None, device=None, req
         np_dtype = _np_dtype(dtype, fn="normal")
     _random_float("normal", np_dtype)
     arr = _random.rng(generator).normal(m, s, size=_size((size,))).astype(np_dtype)
-    return _into("normal", out, arr, device) if out is not None else _finish(arr, requires_grad, device)
+    return _into("normal", out, arr, device, requires_grad) if out is not None else _finish(arr, requires_grad, device)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None):
@@ -472,4 +487,4 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
     else:
         np_dtype = _np_dtype(dtype, _dtype.int64, "randperm")
     arr = _random.rng(generator).permutation(_size((n,))[0]).astype(np_dtype)
-    return _into("randperm", out, arr, device) if out is not None else _finish(arr, requires_grad, device)
+    return _into("randperm", out, arr, device, requires_grad) if out is not None else _finish(arr, requires_grad, device)

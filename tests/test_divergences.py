@@ -4,6 +4,7 @@ RuntimeError, ragged data raises ValueError, print(Parameter) has its prefix, an
 switches are at the top level and its warning points at the user's line."""
 import warnings
 
+import numpy as np
 import pytest
 
 import pyautograd as P
@@ -94,3 +95,41 @@ def test_anomaly_warning_points_at_the_users_line():
             pass
     assert len(caught) == 2
     assert all(w.filename == __file__ for w in caught), [w.filename for w in caught]
+
+
+# F.linear with a 1-D weight (issue 18: this raised ValueError here). PyTorch computes
+# input @ weight (dot, mv, batched mv) and adds a bias that keeps that shape; the 2-D input
+# with a bias, and a bias that is a vector once squeezed with a contiguous input, go through
+# its addmm paths, which refuse the vector. Values, shapes, grad_fn names and the gradients of input, weight and bias agree.
+LINEAR_1D = {
+    "1-D input": ((4,), None), "1-D input, 0-D bias": ((4,), ()), "1-D input, 1-D bias": ((4,), (1,)),
+    "1-D input, 2-D bias": ((4,), (1, 1)), "2-D input": ((3, 4), None), "2-D input, 0-D bias": ((3, 4), ()),
+    "2-D input, 1-D bias": ((3, 4), (3,)), "3-D input": ((2, 3, 4), None), "3-D input, 0-D bias": ((2, 3, 4), ()),
+    "3-D input, 1-D bias": ((2, 3, 4), (3,)), "3-D input, 2-D bias": ((2, 3, 4), (2, 3)),
+    "4-D input, 2-D bias": ((2, 2, 3, 4), (1, 3)), "4-D input, 3-D bias": ((2, 2, 3, 4), (2, 2, 3)),
+    "3-D input, (1, 1) bias": ((2, 3, 4), (1, 1)), "3-D input, (2, 1) bias": ((2, 3, 4), (2, 1)), "size mismatch": ((3, 5), None), "0-D weight": ((3, 4), "0-D w"),
+}
+
+
+def _linear_1d(t, xshape, bshape):
+    rng = np.random.default_rng(0)
+    x = t.tensor(rng.standard_normal(xshape), requires_grad=True)
+    w = t.tensor(rng.standard_normal(4) if bshape != "0-D w" else np.float64(2.0), requires_grad=True)
+    b = None if bshape in (None, "0-D w") else t.tensor(rng.standard_normal(bshape), requires_grad=True)
+    try:
+        y = t.nn.functional.linear(x, w, b)
+    except Exception as exc:  # noqa: BLE001 -- the kind and text are compared
+        return ("raise", type(exc).__name__, str(exc))
+    y.sum().backward()
+    grads = [g.grad.numpy() for g in (x, w, b) if g is not None]
+    return ("ok", tuple(y.shape), type(y.grad_fn).__name__, y.detach().numpy(), grads)
+
+
+@pytest.mark.parametrize("case", sorted(LINEAR_1D))
+def test_linear_with_a_1d_weight_matches_pytorch(case, torch):
+    ours, theirs = _linear_1d(P, *LINEAR_1D[case]), _linear_1d(torch, *LINEAR_1D[case])
+    assert ours[:3] == theirs[:3]
+    if ours[0] == "ok":
+        np.testing.assert_allclose(ours[3], theirs[3], rtol=1e-12, atol=1e-12)
+        for g, h in zip(ours[4], theirs[4]):
+            np.testing.assert_allclose(g, h, rtol=1e-12, atol=1e-12)

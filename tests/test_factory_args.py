@@ -189,3 +189,51 @@ def test_set_default_dtype_takes_only_a_floating_dtype(arg, torch):
         with pytest.raises(TypeError):
             lib.set_default_dtype(value)
         assert lib.get_default_dtype() is lib.float32
+
+
+# Under no_grad, out= of a factory sets out's requires_grad as the factory's requires_grad=
+# says (PyTorch's factories set the flag on their result): a leaf that required grad stops
+# requiring it; a non-leaf keeps its graph. empty and randn resize first, which refuses an out
+# requiring grad in any mode. Out= forms of ops (add, exp, sum) leave the flag alone.
+NO_GRAD_FACTORIES = {
+    "zeros": lambda t, o, **k: t.zeros(3, out=o, **k),
+    "ones": lambda t, o, **k: t.ones(3, out=o, **k),
+    "empty": lambda t, o, **k: t.empty(3, out=o, **k),
+    "full": lambda t, o, **k: t.full((3,), 1.5, out=o, **k),
+    "eye": lambda t, o, **k: t.eye(3, out=o, **k),
+    "arange": lambda t, o, **k: t.arange(3.0, out=o, **k),
+    "linspace": lambda t, o, **k: t.linspace(0, 1, 3, out=o, **k),
+    "logspace": lambda t, o, **k: t.logspace(0, 1, 3, out=o, **k),
+    "rand": lambda t, o, **k: t.rand(3, out=o, **k),
+    "randn": lambda t, o, **k: t.randn(3, out=o, **k),
+    "randint": lambda t, o, **k: t.randint(0, 5, (3,), out=o, **k),
+    "randperm": lambda t, o, **k: t.randperm(3, out=o, **k),
+    "normal": lambda t, o, **k: t.normal(0.0, 1.0, (3,), out=o, **k),
+    "add (an op)": lambda t, o: t.add(t.ones(3), 1, out=o),
+    "exp (an op)": lambda t, o: t.exp(t.ones(3), out=o),
+    "sum (an op)": lambda t, o: t.sum(t.ones(3, 3), 0, out=o),
+}
+
+
+def _requires_grad_after(t, name, out_kind, grad_on, **kwargs):
+    shape = (3, 3) if name == "eye" else (3,)
+    out = t.zeros(shape, requires_grad=out_kind != "plain")
+    if out_kind == "non-leaf":
+        out = out * 2
+    try:
+        with t.set_grad_enabled(grad_on):
+            r = NO_GRAD_FACTORIES[name](t, out, **kwargs)
+    except RuntimeError as exc:
+        return ("RuntimeError", "cannot resize" in str(exc), "automatic differentiation" in str(exc))
+    return (r is out, out.requires_grad, out.is_leaf)
+
+
+@pytest.mark.parametrize("name", sorted(NO_GRAD_FACTORIES))
+def test_out_requires_grad_under_no_grad_matches_pytorch(name, torch):
+    scenarios = [("leaf", False, {}), ("non-leaf", False, {}), ("leaf", True, {})]
+    if "(an op)" not in name:
+        scenarios += [("leaf", False, {"requires_grad": True}), ("plain", True, {"requires_grad": True})]
+    for out_kind, grad_on, kwargs in scenarios:
+        ours = _requires_grad_after(pg, name, out_kind, grad_on, **kwargs)
+        theirs = _requires_grad_after(torch, name, out_kind, grad_on, **kwargs)
+        assert ours == theirs, f"{name} into a {out_kind} out, grad mode {grad_on}, {kwargs}: {ours} vs torch {theirs}"

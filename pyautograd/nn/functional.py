@@ -3,6 +3,8 @@
 The layers' functional forms live in small modules beside this one (nn/_activation.py,
 _normalization.py, _dropout.py, _sparse.py, _padding.py, _bilinear.py) and are re-exported here.
 """
+import numpy as np
+
 from ..ops import linalg
 from ..ops.pointwise import clamp  # noqa: F401
 from ._activation import (elu, elu_, gelu, hardtanh, leaky_relu, leaky_relu_, log_softmax, logsigmoid,  # noqa: F401
@@ -17,7 +19,16 @@ from ._losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cr
 
 
 def linear(input, weight, bias=None):
-    """input @ weight.T + bias, in one fused kernel call for 2-D input."""
+    """input @ weight.T + bias, in one fused kernel call for 2-D input.
+
+    A 1-D weight is accepted as PyTorch accepts it: ``input @ weight`` (a dot, a matrix-vector
+    product, or a batched one), then ``+ bias`` for a bias that leaves that shape alone.
+    """
+    if input.ndim == 0 or weight.ndim == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {input.ndim}D "
+                           f"and {weight.ndim}D")
+    if weight.ndim == 1:
+        return _linear_vector(input, weight, bias)
     if input.ndim == 2:
         return linalg.linear_bias(input, weight, bias) if bias is not None else linalg.linear_nobias(input, weight)
     if input.ndim == 1:
@@ -25,6 +36,28 @@ def linear(input, weight, bias=None):
     lead = input.shape[:-1]
     out = linear(input.reshape(-1, input.shape[-1]), weight, bias)
     return out.reshape(*lead, out.shape[-1])
+
+
+def _linear_vector(input, weight, bias):
+    """linear with a 1-D weight, as PyTorch's ATen linear runs it. PyTorch sends a 2-D input
+    with a bias, and a contiguous input of another rank with a contiguous bias that is a
+    vector once squeezed (its fused paths), to addmm, which refuses the 1-D weight; otherwise
+    the product is a matmul and the bias is added in place into it, so it may not grow the
+    result's shape."""
+    if bias is not None:
+        vector_bias = sum(n != 1 for n in bias.shape) == 1 or bias.ndim == 1
+        if input.ndim == 2 or (vector_bias and bias.is_contiguous() and input.is_contiguous()):
+            raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
+    out = linalg.matmul(input, weight)
+    if bias is None:
+        return out
+    try:
+        shape = np.broadcast_shapes(tuple(out.shape), tuple(bias.shape))
+    except ValueError:
+        shape = None
+    if shape is not None and shape != tuple(out.shape):
+        raise RuntimeError(f"output with shape {list(out.shape)} doesn't match the broadcast shape {list(shape)}")
+    return out + bias
 
 
 # -- sequence models (issue 14): attention, RMS norm, multi-head attention ----------------------

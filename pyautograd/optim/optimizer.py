@@ -13,6 +13,7 @@ same parameters in the same order.
 """
 import copy
 import functools
+import warnings
 import itertools
 from collections import defaultdict
 
@@ -103,14 +104,13 @@ class Optimizer:
             if default is required and name not in param_group:
                 raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
             param_group.setdefault(name, default)
-        seen = {}
-        for i, p in enumerate(params):
-            if id(p) in seen:
-                # PyTorch warns and would update the tensor twice per step; the fused
-                # kernels refuse aliased arrays, so this is an error here.
-                raise ValueError(f"optimizer got a parameter group with duplicate parameters (positions "
-                                 f"{seen[id(p)]} and {i} are the same tensor); pass each parameter once")
-            seen[id(p)] = i
+        seen = {id(p) for p in params}
+        if len(seen) != len(params):
+            # PyTorch warns and keeps the duplicates: each step updates the tensor once per
+            # occurrence, in order (step() runs them in parts without repeats, see _parts).
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; in future, this will "
+                          "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information",
+                          UserWarning, stacklevel=3)
         for group in self.param_groups:
             if ("param_names" in param_group) != ("param_names" in group):
                 which = "with names" if "param_names" in param_group else "without names"
@@ -140,11 +140,13 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
-                swapped = _contiguous_params(group["params"])
-                try:
-                    self._step_group(group)
-                finally:
-                    _restore_params(swapped)
+                self._start_group(group)
+                for part in _parts(group):
+                    swapped = _contiguous_params(part["params"])
+                    try:
+                        self._step_group(part)
+                    finally:
+                        _restore_params(swapped)
         return loss
 
     def register_step_pre_hook(self, hook):
@@ -163,6 +165,10 @@ class Optimizer:
         return handle
 
     # -- helpers for the subclasses -----------------------------------------------------------
+
+    def _start_group(self, group):
+        """Called before each group's update (which may come in parts, see _parts): a subclass
+        notes here what PyTorch reads once per step for the whole group."""
 
     @staticmethod
     def _with_grads(group):
@@ -303,6 +309,25 @@ def check_positive(name, value):
     """Raises ValueError with PyTorch's text ("Invalid learning rate: -0.1") unless value >= 0."""
     if not value >= 0:
         raise ValueError(f"Invalid {name}: {value}")
+
+
+def _parts(group):
+    """The group, or, when a parameter appears in it more than once (PyTorch warns and steps it
+    once per occurrence), copies of it over consecutive runs of its parameters without a repeat:
+    [p, q, p] steps [p, q] then [p]. The fused kernels refuse aliased arrays in one call, and
+    updates of distinct tensors are independent, so this is PyTorch's loop order."""
+    params = group["params"]
+    if len({id(p) for p in params}) == len(params):
+        return [group]
+    parts, run, ids = [], [], set()
+    for p in params:
+        if id(p) in ids:
+            parts.append(run)
+            run, ids = [], set()
+        run.append(p)
+        ids.add(id(p))
+    parts.append(run)
+    return [dict(group, params=run) for run in parts]
 
 
 def _contiguous_params(params):

@@ -30,6 +30,12 @@ class SGD(Optimizer):
                                       nesterov=nesterov, maximize=maximize, foreach=foreach,
                                       differentiable=differentiable, fused=fused))
 
+    def _start_group(self, group):
+        # PyTorch lists the momentum buffers before updating: a parameter listed twice whose
+        # buffer did not exist at the start of the step starts it afresh at each occurrence.
+        # (Only parameters with a gradient are looked at: self.state would gain an empty entry.)
+        self._fresh = {id(p) for p in group["params"] if p._grad is not None and "momentum_buffer" not in self.state[p]}
+
     def _step_group(self, group):
         params, grads = self._with_grads(group)
         if not params:
@@ -42,8 +48,8 @@ class SGD(Optimizer):
                 kernels.sgd_step_many(arrays, gs, None, **options)
                 continue
             # PyTorch starts a momentum buffer as a copy of the first gradient (first_step).
-            fresh = [i for i, p in enumerate(ps) if "momentum_buffer" not in self.state[p]]
-            started = [i for i, p in enumerate(ps) if "momentum_buffer" in self.state[p]]
+            fresh = [i for i, p in enumerate(ps) if id(p) in self._fresh]
+            started = [i for i, p in enumerate(ps) if id(p) not in self._fresh]
             for idx, first in ((fresh, True), (started, False)):
                 if idx:
                     bufs = [self._buffer(ps[i], "momentum_buffer") for i in idx]

@@ -213,8 +213,8 @@ def test_add_param_group_rules():
     opt = optim.SGD([a], lr=0.1)
     with pytest.raises(ValueError, match="some parameters appear in more than one parameter group"):
         opt.add_param_group({"params": [b, a]})
-    with pytest.raises(ValueError, match=r"duplicate parameters \(positions 0 and 1"):
-        optim.SGD([b, b], lr=0.1)
+    with pytest.warns(UserWarning, match="optimizer contains a parameter group with duplicate parameters"):
+        assert optim.SGD([b, b], lr=0.1).param_groups[0]["params"] == [b, b]
     with pytest.raises(TypeError, match="ordered collections"):
         opt.add_param_group({"params": {b}})
     with pytest.raises(ValueError, match="can't optimize a non-leaf Tensor"):
@@ -281,3 +281,49 @@ def test_adagrad_state_exists_from_construction_and_loaded_state_is_cast():
     assert opt2.state[q]["sum"].dtype == pag.float32 and opt2.state[q]["step"].dtype == pag.float32
     opt2.state[q]["sum"].add_(1)
     assert opt.state[p]["sum"].tolist() == [0.5] * 3  # loaded state is a copy
+
+
+DUPLICATE_CONFIGS = [
+    ("SGD", dict(lr=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.9)),
+    ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.1)),
+    ("Adam", dict(lr=0.1, amsgrad=True, weight_decay=0.1)),
+    ("AdamW", dict(lr=0.1)),
+    ("RMSprop", dict(lr=0.1, momentum=0.5, centered=True)),
+    ("Adagrad", dict(lr=0.1)),
+    ("Adamax", dict(lr=0.1)),
+    ("NAdam", dict(lr=0.1)),
+    ("RAdam", dict(lr=0.1)),
+    ("Adadelta", dict(lr=0.1)),
+    ("ASGD", dict(lr=0.1)),
+    ("Rprop", dict(lr=0.1)),
+]
+
+
+@pytest.mark.parametrize("name,kwargs", DUPLICATE_CONFIGS, ids=[f"{n}-{i}" for i, (n, _) in
+                                                                 enumerate(DUPLICATE_CONFIGS)])
+def test_a_duplicate_parameter_warns_and_steps_as_pytorch(name, kwargs, torch):
+    """PyTorch warns about a parameter listed twice in a group and updates it once per
+    occurrence (its single-tensor loop, foreach=False), sharing one state: three steps of
+    [p, q, p] give the same p, q and step count here (issue 18; this raised ValueError)."""
+    torch.set_num_threads(1)
+    results = []
+    for lib in (torch, pag):
+        p = lib.nn.Parameter(lib.tensor([1.0, -2.0, 3.0], dtype=lib.float64))
+        q = lib.nn.Parameter(lib.tensor([0.5, 0.25], dtype=lib.float64))
+        extra = dict(foreach=False) if lib is torch else {}
+        with pytest.warns(UserWarning, match="duplicate parameters"):
+            opt = getattr(lib.optim, name)([p, q, p], **kwargs, **extra)
+        for _ in range(3):
+            p.grad = lib.tensor([1.0, 0.5, -1.0], dtype=lib.float64)
+            q.grad = lib.tensor([0.3, -0.2], dtype=lib.float64)
+            opt.step()
+        step = opt.state[p].get("step")
+        results.append((p.detach().numpy().copy(), q.detach().numpy().copy(),
+                        None if step is None else float(step)))
+    (tp, tq, tstep), (op, oq, ostep) = results
+    np.testing.assert_allclose(op, tp, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(oq, tq, rtol=1e-12, atol=1e-14)
+    assert ostep == tstep
+    # the duplicate really was stepped twice: p moved further than q's one update would
+    assert not np.allclose(tp, [1.0, -2.0, 3.0])
