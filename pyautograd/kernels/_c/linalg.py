@@ -10,6 +10,7 @@ backends accept and reject the same inputs.
 """
 import numpy as np
 
+from .._alloc import ALIGN_FROM_BYTES
 from .._registry import KernelSpec
 from ..checks.linalg import check_out, gemm_shape, linear_shape, matmul_shape
 from . import _marshal as m
@@ -75,7 +76,7 @@ def _output(op, out, shape, dtype, *inputs):
     """(out, inputs): a new output array, or the caller's checked one with every input
     that shares its memory copied (C reads the inputs after it starts writing out)."""
     if out is None:
-        return np.empty(shape, dtype), inputs
+        return m.empty(shape, dtype), inputs
     check_out(op, out, shape, dtype)
     if not out.flags.c_contiguous or not out.flags.writeable:
         raise ValueError(f"{op}: out must be C-contiguous and writable")
@@ -163,7 +164,11 @@ def matmul(a, b, *, out=None):
         m.require_float("matmul", a, b)
     if out is None and a.ndim == 2 == b.ndim and a.shape[1] == b.shape[0]:
         # the most common call, kept lean: at small sizes the Python cost decides
-        out = np.empty((a.shape[0], b.shape[1]), dt)
+        rows, cols = a.shape[0], b.shape[1]
+        # a large product comes from _alloc (aligned, and reused from its cache rather than a
+        # fresh mmap that page-faults): checked inline, the call would cost small GEMMs
+        out = (np.empty((rows, cols), dt) if rows * cols * dt.itemsize < ALIGN_FROM_BYTES
+               else m.empty((rows, cols), dt))
         _run_gemm("matmul", a, b, None, 1.0, 0.0, out)
         return out
     if 0 < a.ndim <= 2 and 0 < b.ndim <= 2 and a.shape[-1] == b.shape[0]:
@@ -171,7 +176,7 @@ def matmul(a, b, *, out=None):
         # writes the (M, N) product into out's buffer, whatever out's ndim)
         shape = a.shape[:-1] + b.shape[1:]
         if out is None:
-            out = np.empty(shape, dt)
+            out = m.empty(shape, dt)
         else:
             out, (a, b) = _output("matmul", out, shape, dt, a, b)
         _run_gemm("matmul", a if a.ndim == 2 else a[None, :], b if b.ndim == 2 else b[:, None],
