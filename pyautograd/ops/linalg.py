@@ -22,7 +22,7 @@ from ._opdef import defop
 from ._surface import public, reflected
 from .pointwise import relu
 from .shape import _unsafe_view, expand, reshape, squeeze_, t, unsqueeze
-from .product_checks import check_linear, checked_bmm, checked_dot, checked_mm, checked_mv
+from .product_checks import check_addmm, check_baddbmm, check_linear, checked_bmm, checked_dot, checked_mm, checked_mv
 
 
 def _mT(x):
@@ -62,8 +62,12 @@ def _addmm_input_grad(grad, beta, input_shapes):
     return g
 
 
-addmm = defop("addmm", "input, mat1, mat2, *, beta=1, alpha=1",
-              lambda input, mat1, mat2, beta, alpha: kernels.gemm(mat1, mat2, c=input, alpha=alpha, beta=beta),
+def _addmm_forward(input, mat1, mat2, beta, alpha):
+    check_addmm(input, mat1, mat2)  # no promotion: PyTorch refuses mixed dtypes
+    return kernels.gemm(mat1, mat2, c=input, alpha=alpha, beta=beta)
+
+
+addmm = defop("addmm", "input, mat1, mat2, *, beta=1, alpha=1", _addmm_forward, promote=None,
               grads={"input": _addmm_input_grad,
                      "mat1": lambda grad, mat2, alpha: grad.mm(mat2.t()) * alpha if alpha != 1 else grad.mm(mat2.t()),
                      "mat2": lambda grad, mat1, alpha: mat1.t().mm(grad) * alpha if alpha != 1 else mat1.t().mm(grad)},
@@ -253,9 +257,6 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     if (b2, m2) != (b, m):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {m}] but got: "
                            f"[{b2}, {m2}].")
-    dts = (input.dtype, batch1.dtype, batch2.dtype)
-    if len(set(dts)) != 1:
-        raise RuntimeError(f"Input dtypes must be the same, got: input {dts[0].name}, batch1: {dts[1].name}, "
-                           f"batch2: {dts[2].name}")
+    check_baddbmm(input._data, batch1._data, batch2._data)  # PyTorch's words: input double, batch1: float
     expand(input, b, n, p)  # validates the broadcast with PyTorch's message
     return baddbmm_op(input, batch1, batch2, beta=beta, alpha=alpha)
