@@ -114,6 +114,22 @@ def test_gaussian_nll_loss_as_torch(kwargs, torch):
     np.testing.assert_allclose(vo.grad.numpy(), vt.grad.numpy(), rtol=1e-10)
 
 
+
+@pytest.mark.parametrize("kwargs", [{}, {"full": True, "eps": 0.5, "reduction": "sum"}])
+def test_gaussian_nll_loss_module_as_torch(kwargs, torch):
+    (xi, ti), (yi, yt) = _pair(torch, (4, 3), 1), _pair(torch, (4, 3), 2)
+    vo, vt = _pair(torch, (4, 1), 3)
+    vo, vt = vo.detach().abs() + 0.1, vt.detach().abs() + 0.1
+    ours, theirs = P.nn.GaussianNLLLoss(**kwargs), torch.nn.GaussianNLLLoss(**kwargs)
+    assert repr(ours) == repr(theirs)
+    o, t = ours(xi, yi, vo), theirs(ti, yt, vt)
+    np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=1e-12)
+    o.backward()
+    t.backward()
+    np.testing.assert_allclose(xi.grad.numpy(), ti.grad.numpy(), rtol=1e-10)
+    with pytest.raises(TypeError):
+        P.nn.GaussianNLLLoss(True)  # keyword-only, as PyTorch's
+
 def test_gumbel_softmax_samples():
     P.manual_seed(0)
     logits = P.tensor([[2.0, 0.0, -2.0]], requires_grad=True)

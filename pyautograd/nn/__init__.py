@@ -39,3 +39,4 @@ from .modules import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyCon
                       LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d)
 # nnutils (issue 12)
 from .modules.loss import CosineEmbeddingLoss  # noqa: E402
+from .modules.loss import GaussianNLLLoss  # noqa: E402
