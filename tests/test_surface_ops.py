@@ -164,3 +164,17 @@ def test_bitwise_in_place_and_float_refusal(torch):
         torch.ones(2) & torch.ones(2)
     with pytest.raises(TypeError, match="integer or bool"):
         P.ones(2) & P.ones(2)
+
+
+@pytest.mark.parametrize("name,module", [("softsign", "Softsign"), ("tanhshrink", "Tanhshrink")])
+def test_softsign_tanhshrink_as_torch(name, module, torch):
+    xi, ti = _pair(torch, (3, 4), 5)
+    o, t = getattr(P.nn.functional, name)(xi), getattr(torch.nn.functional, name)(ti)
+    assert type(o.grad_fn).__name__ == type(t.grad_fn).__name__
+    np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=1e-12)
+    (o * o).sum().backward()
+    (t * t).sum().backward()
+    np.testing.assert_allclose(xi.grad.numpy(), ti.grad.numpy(), rtol=1e-10)
+    m, tm = getattr(P.nn, module)(), getattr(torch.nn, module)()
+    assert repr(m) == repr(tm)
+    np.testing.assert_allclose(m(xi).detach().numpy(), tm(ti).detach().numpy(), rtol=1e-12)

@@ -40,3 +40,4 @@ from .modules import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyCon
 # nnutils (issue 12)
 from .modules.loss import CosineEmbeddingLoss  # noqa: E402
 from .modules.loss import GaussianNLLLoss  # noqa: E402
+from .modules.activation_more import Softsign, Tanhshrink  # noqa: E402

@@ -36,6 +36,7 @@ from ._embedding_bag import embedding_bag  # noqa: E402,F401
 from ._activation_more import (celu, gaussian_nll_loss, glu, gumbel_softmax, hardsigmoid,  # noqa: E402, F401
                                hardswish, mish, prelu, selu, softmin)
 # end surface issue 12
+from ._activation_more import softsign, tanhshrink  # noqa: E402, F401 -- audit of issue 12
 # -- conv (issue 13): convolution, pooling and image-layer functionals ---------------------------
 from ._conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: E402,F401
                     conv_transpose3d)
