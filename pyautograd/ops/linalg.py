@@ -22,7 +22,7 @@ from ._opdef import defop
 from ._surface import public, reflected
 from .pointwise import relu
 from .shape import _unsafe_view, expand, reshape, squeeze_, t, unsqueeze
-from .product_checks import check_addmm, check_baddbmm, check_linear, checked_bmm, checked_dot, checked_mm, checked_mv
+from .product_checks import SCALAR_NAMES, check_addmm, check_baddbmm, check_linear, checked_bmm, checked_dot, checked_mm, checked_mv
 
 
 def _mT(x):
@@ -73,6 +73,64 @@ addmm = defop("addmm", "input, mat1, mat2, *, beta=1, alpha=1", _addmm_forward, 
                      "mat2": lambda grad, mat1, alpha: mat1.t().mm(grad) * alpha if alpha != 1 else mat1.t().mm(grad)},
               export=True, method=True, inplace=True, out="exact")
 
+
+vdot = defop("vdot", "input, other", checked_dot, promote=None,
+             grads={"input": lambda grad, other: grad * other,
+                    "other": lambda grad, input: grad * input},
+             export=True, method=True, out="exact",
+             array_backward=True)
+
+
+def _addmv_forward(input, mat, vec, beta, alpha):
+    if mat.ndim != 2 or vec.ndim != 1 or input.ndim > 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, {vec.ndim}")
+    if not input.dtype == mat.dtype == vec.dtype:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {SCALAR_NAMES[input.dtype.name]}, "
+                           f"{SCALAR_NAMES[mat.dtype.name]}, and {SCALAR_NAMES[vec.dtype.name]}")
+    n = mat.shape[0]
+    if mat.shape[1] != vec.shape[0] or input.shape not in ((), (1,), (n,)):
+        raise RuntimeError(f"size mismatch, got input ({input.shape[0] if input.ndim else ''}), "
+                           f"mat ({mat.shape[0]}x{mat.shape[1]}), vec ({vec.shape[0]})")
+    product = kernels.matmul(mat, vec)
+    if alpha != 1:
+        product = kernels.mul(product, alpha)
+    if beta == 0:  # PyTorch: input is ignored, so its nan and inf do not propagate
+        return np.ascontiguousarray(np.broadcast_to(product, (n,)))
+    return kernels.add(product, input if beta == 1 else kernels.mul(input, beta))
+
+
+addmv = defop("addmv", "input, mat, vec, *, beta=1, alpha=1", _addmv_forward, promote=None,
+              grads={"input": lambda grad, beta: _scaled(grad, beta),
+                     "mat": lambda grad, vec, alpha: _scaled(grad.unsqueeze(-1) * vec, alpha),
+                     "vec": lambda grad, mat, alpha: _scaled(mat.t().mv(grad), alpha)},
+              export=True, method=True, inplace=True, out="exact")
+
+
+def _addr_forward(input, vec1, vec2, beta, alpha):
+    for name, v in (("vec1", vec1), ("vec2", vec2)):
+        if v.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {v.ndim}-D")
+    shape = (vec1.shape[0], vec2.shape[0])
+    try:
+        np.broadcast_shapes(input.shape, shape)
+        if np.broadcast_shapes(input.shape, shape) != shape:
+            raise ValueError
+    except ValueError:
+        raise RuntimeError(f"addr: the input of shape {list(input.shape)} does not broadcast to the outer "
+                           f"product's shape {list(shape)}") from None
+    product = kernels.mul(vec1[:, None], vec2[None, :])
+    if alpha != 1:
+        product = kernels.mul(product, alpha)
+    if beta == 0:  # PyTorch: input is ignored, so its nan and inf do not propagate
+        return product
+    return kernels.add(product, input if beta == 1 else kernels.mul(input, beta))
+
+
+addr = defop("addr", "input, vec1, vec2, *, beta=1, alpha=1", _addr_forward,
+             grads={"input": lambda grad, beta: _scaled(grad, beta),
+                    "vec1": lambda grad, vec2, alpha: _scaled(grad.mv(vec2), alpha),
+                    "vec2": lambda grad, vec1, alpha: _scaled(grad.t().mv(vec1), alpha)},
+             export=True, method=True, inplace=True, out="exact")
 
 # -- Linear: one fused kernel forward, PyTorch's unfused graph ---------------------------------------
 #

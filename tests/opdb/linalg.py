@@ -165,3 +165,42 @@ OPS += [
            torch_fn=lambda i, a, b, **kw: _torch().baddbmm(i, a, b, **kw), covers=("baddbmm",),
            tolerances={"float32": (1e-5, 1e-4)}),
 ]
+
+
+# -- vdot, addmv, addr ------------------------------------------------------------------------------
+
+def _addmv_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng)
+    return [SampleInput((arg((2,)), arg((2, 3)), arg((3,))), desc="plain"),
+            SampleInput((arg((1,)), arg((2, 3)), arg((3,))), {"beta": 0.5, "alpha": 2}, "broadcast input, beta, alpha"),
+            SampleInput((arg((2,)), noncontiguous(arg((2, 3))), arg((3,))), {"beta": 0}, "noncontig, beta 0")]
+
+
+def _np_addmv(input, mat, vec, beta=1, alpha=1):
+    product = alpha * (mat @ vec)
+    return np.asarray(product if beta == 0 else beta * input + product, mat.dtype)
+
+
+def _addr_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng)
+    return [SampleInput((arg((2, 3)), arg((2,)), arg((3,))), desc="plain"),
+            SampleInput((arg((3,)), arg((2,)), arg((3,))), {"beta": 0.5, "alpha": 2}, "broadcast input, beta, alpha"),
+            SampleInput((arg((2, 3)), arg((2,)), arg((3,))), {"beta": 0}, "beta 0")]
+
+
+def _np_addr(input, vec1, vec2, beta=1, alpha=1):
+    product = alpha * np.outer(vec1, vec2)
+    return np.asarray(product if beta == 0 else beta * input + product, np.result_type(input, vec1, vec2))
+
+
+OPS += [
+    OpInfo("vdot", P.vdot, _pairs(((3,), (3,), "plain"), ((4,), (4,), "noncontig")),
+           ref=lambda a, b: np.asarray(np.vdot(a, b)), torch_fn=lambda a, b: _torch().vdot(a, b),
+           tolerances=_ACCUMULATE_TOL),
+    OpInfo("addmv", P.addmv, _addmv_samples, ref=_np_addmv, torch_fn=lambda *a, **k: _torch().addmv(*a, **k),
+           tolerances=_ACCUMULATE_TOL),
+    OpInfo("addr", P.addr, _addr_samples, ref=_np_addr, torch_fn=lambda *a, **k: _torch().addr(*a, **k),
+           tolerances=_ACCUMULATE_TOL),
+]
