@@ -318,3 +318,64 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     check_baddbmm(input._data, batch1._data, batch2._data)  # PyTorch's words: input double, batch1: float
     expand(input, b, n, p)  # validates the broadcast with PyTorch's message
     return baddbmm_op(input, batch1, batch2, beta=beta, alpha=alpha)
+
+
+# -- tensordot, inner, kron: PyTorch's compositions, so the graph has its nodes -----------------------
+
+def _dims_list(dims):
+    return [int(d) for d in (dims.tolist() if isinstance(dims, Tensor) else dims)]
+
+
+@public(out="exact")
+def tensordot(a, b, dims=2):
+    """The sum of products of a and b over the dims given: an int n (a's last n, b's first n), a
+    pair of lists, or a 2 x n tensor. As PyTorch's: permute, reshape to matrices, mm, reshape."""
+    if isinstance(dims, Tensor) and dims.ndim == 0:
+        dims = int(dims.item())
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(a.ndim, b.ndim):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        dims_a, dims_b = _dims_list(dims[0]), _dims_list(dims[1])
+        if len(dims_a) != len(dims_b):
+            raise RuntimeError("both dimension lists should have same length")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"both inputs should have same dtype (tensordot of {a.dtype} and {b.dtype})")
+    dims_a = [d % a.ndim for d in dims_a] if a.ndim else dims_a
+    dims_b = [d % b.ndim for d in dims_b] if b.ndim else dims_b
+    for da, db in zip(dims_a, dims_b):
+        if a.shape[da] != b.shape[db]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[da]} in dim {da} "
+                               f"and second has size {b.shape[db]} in dim {db}")
+    free_a = [d for d in range(a.ndim) if d not in dims_a]
+    free_b = [d for d in range(b.ndim) if d not in dims_b]
+    csize = math.prod(a.shape[d] for d in dims_a)
+    sa, sb = [a.shape[d] for d in free_a], [b.shape[d] for d in free_b]
+    A = a.permute(free_a + dims_a).reshape(math.prod(sa), csize)
+    B = b.permute(dims_b + free_b).reshape(csize, math.prod(sb))
+    return A.mm(B).reshape(sa + sb)
+
+
+@public(method=True, out="exact")
+def inner(input, other):
+    """The sum of products over the last dimension of both (a product when either is 0-d)."""
+    if input.ndim == 0 or other.ndim == 0:
+        return input * other
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                           f"{list(input.shape)} and {list(other.shape)}")
+    return tensordot(input, other, ([-1], [-1]))
+
+
+@public(method=True, out="exact")
+def kron(input, other):
+    """The Kronecker product: block (i, j, ...) is input[i, j, ...] * other (dims padded in front)."""
+    nd = max(input.ndim, other.ndim)
+    sa = (1,) * (nd - input.ndim) + tuple(input.shape)
+    sb = (1,) * (nd - other.ndim) + tuple(other.shape)
+    a = input.reshape([x for s in sa for x in (s, 1)])  # each dim followed by a 1 ...
+    b = other.reshape([x for s in sb for x in (1, s)])  # ... each preceded by one: they interleave
+    return _unsafe_view(a * b, tuple(x * y for x, y in zip(sa, sb)))

@@ -204,3 +204,42 @@ OPS += [
     OpInfo("addr", P.addr, _addr_samples, ref=_np_addr, torch_fn=lambda *a, **k: _torch().addr(*a, **k),
            tolerances=_ACCUMULATE_TOL),
 ]
+
+
+# -- tensordot, inner, kron --------------------------------------------------------------------------
+
+def _tensordot_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng)
+    return [SampleInput((arg((2, 3, 4)), arg((3, 4, 2))), desc="dims 2"),
+            SampleInput((arg((2, 3)), arg((3, 2))), {"dims": 1}, "dims 1"),
+            SampleInput((arg((2, 3)), noncontiguous(arg((2, 3)))), {"dims": ([1, 0], [1, 0])}, "lists, noncontig"),
+            SampleInput((arg((2,)), arg((3,))), {"dims": 0}, "outer")]
+
+
+def _np_tensordot(a, b, dims=2):
+    return np.asarray(np.tensordot(a, b, axes=dims), np.result_type(a, b))
+
+
+def _inner_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng)
+    return [SampleInput((arg((2, 3)), arg((4, 3))), desc="2-d"), SampleInput((arg((3,)), arg((3,))), desc="1-d"),
+            SampleInput((arg(()), arg((2, 3))), desc="0-d")]
+
+
+def _kron_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng)
+    return [SampleInput((arg((2, 3)), arg((3, 2))), desc="2-d"), SampleInput((arg((3,)), arg((2, 2))), desc="1-d, 2-d"),
+            SampleInput((noncontiguous(arg((2, 2))), arg((2,))), desc="noncontig")]
+
+
+OPS += [
+    OpInfo("tensordot", P.tensordot, _tensordot_samples, ref=_np_tensordot,
+           torch_fn=lambda *a, **k: _torch().tensordot(*a, **k), tolerances=_ACCUMULATE_TOL),
+    OpInfo("inner", P.inner, _inner_samples, ref=lambda a, b: np.asarray(np.inner(a, b), np.result_type(a, b)),
+           torch_fn=lambda a, b: _torch().inner(a, b), tolerances=_ACCUMULATE_TOL),
+    OpInfo("kron", P.kron, _kron_samples, ref=lambda a, b: np.asarray(np.kron(a, b), np.result_type(a, b)),
+           torch_fn=lambda a, b: _torch().kron(a, b), tolerances=_ACCUMULATE_TOL),
+]
