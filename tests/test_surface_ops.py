@@ -178,3 +178,50 @@ def test_softsign_tanhshrink_as_torch(name, module, torch):
     m, tm = getattr(P.nn, module)(), getattr(torch.nn, module)()
     assert repr(m) == repr(tm)
     np.testing.assert_allclose(m(xi).detach().numpy(), tm(ti).detach().numpy(), rtol=1e-12)
+
+
+def _signs(lib, shape, seed):
+    return lib.tensor(np.where(np.random.default_rng(seed).random(shape) > 0.5, 1.0, -1.0))
+
+
+LOSSES = {
+    "margin_ranking_loss": (lambda t, x, y: (x[0], y[0], _signs(t, (3,), 7)), "MarginRankingLoss",
+                            [{}, {"margin": 0.5, "reduction": "sum"}, {"reduction": "none"}]),
+    "hinge_embedding_loss": (lambda t, x, y: (x, _signs(t, (4, 3), 8)), "HingeEmbeddingLoss",
+                             [{}, {"margin": 0.3, "reduction": "none"}]),
+    "multilabel_soft_margin_loss": (lambda t, x, y: (x, (_signs(t, (4, 3), 9) + 1) / 2), "MultiLabelSoftMarginLoss",
+                                    [{}, {"reduction": "none"}, {"weight": "w", "reduction": "sum"}]),
+    "poisson_nll_loss": (lambda t, x, y: (x, y.detach().abs() * 3), "PoissonNLLLoss",
+                         [{}, {"full": True, "reduction": "none"}, {"log_input": False, "eps": 0.5}]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_margin_losses_as_torch(name, torch):
+    args, module, variants = LOSSES[name]
+    for kwargs in variants:
+        for lib in ("fn", "module"):
+            (xi, ti), (yi, yt) = _pair(torch, (4, 3), 1), _pair(torch, (4, 3), 2)
+            if kwargs.get("log_input") is False:
+                xi, ti = (xi.detach().abs() + 0.1).requires_grad_(), (ti.detach().abs() + 0.1).requires_grad_()
+            kw_o, kw_t = dict(kwargs), dict(kwargs)
+            if kwargs.get("weight") == "w":
+                kw_o["weight"], kw_t["weight"] = P.tensor([0.5, 1.0, 2.0], dtype=P.float64), \
+                    torch.tensor([0.5, 1.0, 2.0], dtype=torch.float64)
+            if lib == "fn":
+                o = getattr(P.nn.functional, name)(*args(P, xi, yi), **kw_o)
+                t = getattr(torch.nn.functional, name)(*args(torch, ti, yt), **kw_t)
+            else:
+                o = getattr(P.nn, module)(**kw_o)(*args(P, xi, yi))
+                t = getattr(torch.nn, module)(**kw_t)(*args(torch, ti, yt))
+            assert type(o.grad_fn).__name__ == type(t.grad_fn).__name__, (name, kwargs)
+            np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=1e-12)
+            o.sum().backward()
+            t.sum().backward()
+            np.testing.assert_allclose(xi.grad.numpy(), ti.grad.numpy(), rtol=1e-10, atol=1e-15)
+
+
+def test_margin_ranking_loss_refuses_mixed_dims(torch):
+    for lib in (P, torch):
+        with pytest.raises(RuntimeError, match="All input tensors should have same dimension"):
+            lib.nn.functional.margin_ranking_loss(lib.ones(2), lib.ones(2, 1), lib.ones(2))
