@@ -225,3 +225,46 @@ def test_margin_ranking_loss_refuses_mixed_dims(torch):
     for lib in (P, torch):
         with pytest.raises(RuntimeError, match="All input tensors should have same dimension"):
             lib.nn.functional.margin_ranking_loss(lib.ones(2), lib.ones(2, 1), lib.ones(2))
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"p": 1.0, "keepdim": True}, {"p": 3.0, "eps": 0.1}])
+def test_pairwise_distance_as_torch(kwargs, torch):
+    for lib in ("fn", "module"):
+        (xi, ti), (yi, yt) = _pair(torch, (4, 3), 1), _pair(torch, (4, 3), 2)
+        if lib == "fn":
+            o, t = P.nn.functional.pairwise_distance(xi, yi, **kwargs), torch.nn.functional.pairwise_distance(ti, yt, **kwargs)
+        else:
+            o, t = P.nn.PairwiseDistance(**kwargs)(xi, yi), torch.nn.PairwiseDistance(**kwargs)(ti, yt)
+        np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=1e-12)
+        (o * o).sum().backward()
+        (t * t).sum().backward()
+        np.testing.assert_allclose(xi.grad.numpy(), ti.grad.numpy(), rtol=1e-10)
+    # PyTorch's node is NormBackward1, ours LinalgVectorNormBackward0: the same derivative, above
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"margin": 0.5, "p": 1, "swap": True, "reduction": "none"}])
+def test_triplet_margin_loss_as_torch(kwargs, torch):
+    for lib in ("fn", "module"):
+        pairs = [_pair(torch, (4, 3), s) for s in (1, 2, 3)]
+        ours, theirs = [p[0] for p in pairs], [p[1] for p in pairs]
+        if lib == "fn":
+            o, t = P.nn.functional.triplet_margin_loss(*ours, **kwargs), torch.nn.functional.triplet_margin_loss(*theirs, **kwargs)
+        else:
+            o, t = P.nn.TripletMarginLoss(**kwargs)(*ours), torch.nn.TripletMarginLoss(**kwargs)(*theirs)
+        assert type(o.grad_fn).__name__ == type(t.grad_fn).__name__
+        np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=1e-12)
+        o.sum().backward()
+        t.sum().backward()
+        for a, b in zip(ours, theirs):
+            np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-15)
+    with pytest.raises(ValueError, match="expected margin to be greater than 0"):
+        P.nn.TripletMarginLoss(margin=0)
+    with pytest.raises(RuntimeError, match="same number of dimensions"):
+        P.nn.functional.triplet_margin_loss(P.ones(2, 3), P.ones(2, 3), P.ones(3))
+
+
+def test_cosine_similarity_module_as_torch(torch):
+    (xi, ti), (yi, yt) = _pair(torch, (4, 3), 1), _pair(torch, (4, 3), 2)
+    np.testing.assert_allclose(P.nn.CosineSimilarity(dim=0)(xi, yi).detach().numpy(),
+                               torch.nn.CosineSimilarity(dim=0)(ti, yt).detach().numpy(), rtol=1e-12)
+    assert repr(P.nn.CosineSimilarity()) == repr(torch.nn.CosineSimilarity())

@@ -41,5 +41,6 @@ from .modules import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyCon
 from .modules.loss import CosineEmbeddingLoss  # noqa: E402
 from .modules.loss import GaussianNLLLoss  # noqa: E402
 from .modules.loss import (HingeEmbeddingLoss, MarginRankingLoss, MultiLabelSoftMarginLoss,  # noqa: E402
-                          PoissonNLLLoss)
+                          PoissonNLLLoss, TripletMarginLoss)
+from .modules.distance import CosineSimilarity, PairwiseDistance  # noqa: E402
 from .modules.activation_more import Softsign, Tanhshrink  # noqa: E402

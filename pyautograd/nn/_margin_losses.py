@@ -1,10 +1,12 @@
-"""F.margin_ranking_loss, hinge_embedding_loss, multilabel_soft_margin_loss and poisson_nll_loss,
-composed from ops as PyTorch composes them (its ATen composites or its Python), so values,
-gradients and the graph's nodes match."""
+"""F.margin_ranking_loss, hinge_embedding_loss, multilabel_soft_margin_loss, poisson_nll_loss,
+pairwise_distance and triplet_margin_loss, composed from ops as PyTorch composes them (its ATen composites or its Python), so values,
+gradients and the graph's nodes match (pairwise_distance's norm node is
+LinalgVectorNormBackward0 here, NormBackward1 in PyTorch: the same derivative)."""
 import math
 
 from .. import _creation
-from ..ops.pointwise import where
+from ..ops.pointwise import minimum, where
+from ..ops.reduction import vector_norm
 from ._activation import logsigmoid
 from ._losses import _reduce, _reduction
 
@@ -62,3 +64,24 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
         stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
         loss = loss + stirling.masked_fill(target <= 1, 0)
     return _reduce(loss, reduction)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """The p-norm of x1 - x2 + eps over the last dimension (PyTorch adds eps before the norm)."""
+    return vector_norm(x1 - x2 + eps, p, max(x1.ndim, x2.ndim) - 1, keepdim)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
+                        reduce=None, reduction="mean"):
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)), d the pairwise distance; with
+    `swap` the negative's distance is the smaller of d(anchor, negative) and d(positive, negative)."""
+    reduction = _reduction(reduction, size_average, reduce)
+    a, pos, neg = anchor.ndim, positive.ndim, negative.ndim
+    if not a == pos == neg:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {a}D, positive {pos}D, and negative {neg}D inputs")
+    dist_pos = pairwise_distance(anchor, positive, p, eps)
+    dist_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        dist_neg = minimum(dist_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce((margin + dist_pos - dist_neg).clamp_min(0), reduction)

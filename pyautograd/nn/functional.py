@@ -53,4 +53,5 @@ from ._grid import affine_grid, grid_sample  # noqa: E402,F401
 # nnutils (issue 12): the loss behind nn.CosineEmbeddingLoss
 from ._cosine_embedding import cosine_embedding_loss  # noqa: E402,F401
 from ._margin_losses import (hinge_embedding_loss, margin_ranking_loss,  # noqa: E402,F401
-                             multilabel_soft_margin_loss, poisson_nll_loss)
+                             multilabel_soft_margin_loss, pairwise_distance, poisson_nll_loss,
+                             triplet_margin_loss)
