@@ -230,3 +230,8 @@ def test_data_parallel_runs_the_module_as_torchs_cpu_build(torch):
         ours.module.bias.copy_(P.tensor(theirs.module.bias.detach().numpy()))
     x = [[1.0, 2.0, 3.0]]
     np.testing.assert_allclose(ours(P.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-6)
+
+
+def test_torch_cpu_device_queries_as_torch(torch):
+    for name in ("is_available", "is_initialized", "device_count", "current_device", "synchronize"):
+        assert getattr(P.cpu, name)() == getattr(torch.cpu, name)(), name
