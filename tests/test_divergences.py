@@ -44,6 +44,8 @@ MISMATCHES = {
     "addmm_ f64 mat2": lambda t: t.ones(2, 2).addmm_(t.ones(2, 2), t.ones(2, 2, dtype=t.float64)),
     "baddbmm f64 input": lambda t: t.baddbmm(t.ones(1, 2, 2, dtype=t.float64), t.ones(1, 2, 2), t.ones(1, 2, 2)),
     "addmv f64 input": lambda t: t.addmv(t.ones(2, dtype=t.float64), t.ones(2, 3), t.ones(3)),
+    "addbmm f64 input": lambda t: t.addbmm(t.ones(2, 2, dtype=t.float64), t.ones(1, 2, 2), t.ones(1, 2, 2)),
+    "addbmm batches": lambda t: t.addbmm(t.ones(2, 2), t.ones(1, 2, 3), t.ones(2, 3, 2)),
     "addmv shapes": lambda t: t.addmv(t.ones(2), t.ones(2, 3), t.ones(4)),
     "vdot f32 x f64": lambda t: t.vdot(t.ones(2), t.ones(2, dtype=t.float64)),
     "vdot 2-d": lambda t: t.vdot(t.ones(2, 1), t.ones(2, 1)),

@@ -132,6 +132,40 @@ addr = defop("addr", "input, vec1, vec2, *, beta=1, alpha=1", _addr_forward,
                     "vec2": lambda grad, vec1, alpha: _scaled(grad.t().mv(vec1), alpha)},
              export=True, method=True, inplace=True, out="exact")
 
+
+def _addbmm_forward(input, batch1, batch2, beta, alpha):
+    for name, x in (("batch1", batch1), ("batch2", batch2)):
+        if x.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor (got shape {list(x.shape)})")
+    if batch1.shape[0] != batch2.shape[0]:
+        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {batch1.shape[0]} and "
+                           f"{batch2.shape[0]}")
+    if batch1.shape[2] != batch2.shape[1]:
+        raise RuntimeError(f"Incompatible matrix sizes for bmm ({batch1.shape[1]}x{batch1.shape[2]} and "
+                           f"{batch2.shape[1]}x{batch2.shape[2]})")
+    check_addmm(input, batch1, batch2)  # no promotion: PyTorch refuses mixed dtypes
+    shape = (batch1.shape[1], batch2.shape[2])
+    if np.broadcast_shapes(input.shape, shape) != shape:
+        raise RuntimeError(f"addbmm: the input of shape {list(input.shape)} does not broadcast to the product's "
+                           f"shape {list(shape)}")
+    product = kernels.matmul(batch1, batch2).sum(axis=0)
+    if alpha != 1:
+        product = kernels.mul(product, alpha)
+    if beta == 0:  # PyTorch: input is ignored, so its nan and inf do not propagate
+        return product
+    return kernels.add(product, input if beta == 1 else kernels.mul(input, beta))
+
+
+def _per_batch(grad, batch):
+    return grad.unsqueeze(0).expand(batch.shape[0], *grad.shape)
+
+
+addbmm = defop("addbmm", "input, batch1, batch2, *, beta=1, alpha=1", _addbmm_forward, promote=None,
+               grads={"input": lambda grad, beta: _scaled(grad, beta),
+                      "batch1": lambda grad, batch2, alpha: _scaled(_per_batch(grad, batch2).bmm(_mT(batch2)), alpha),
+                      "batch2": lambda grad, batch1, alpha: _scaled(_mT(batch1).bmm(_per_batch(grad, batch1)), alpha)},
+               export=True, method=True, inplace=True, out="exact")
+
 # -- Linear: one fused kernel forward, PyTorch's unfused graph ---------------------------------------
 #
 # F.linear(x, w, b) is addmm(b, x, w.t()) in PyTorch, and nn.Sequential's Linear then ReLU is

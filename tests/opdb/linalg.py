@@ -243,3 +243,22 @@ OPS += [
     OpInfo("kron", P.kron, _kron_samples, ref=lambda a, b: np.asarray(np.kron(a, b), np.result_type(a, b)),
            torch_fn=lambda a, b: _torch().kron(a, b), tolerances=_ACCUMULATE_TOL),
 ]
+
+
+def _addbmm_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng)
+    return [SampleInput((arg((2, 4)), arg((3, 2, 5)), arg((3, 5, 4))), desc="plain"),
+            SampleInput((arg((4,)), arg((2, 2, 3)), arg((2, 3, 4))), {"beta": 0.5, "alpha": 2}, "broadcast input"),
+            SampleInput((arg((2, 2)), noncontiguous(arg((2, 2, 3))), arg((2, 3, 2))), {"beta": 0}, "noncontig, beta 0")]
+
+
+def _np_addbmm(input, b1, b2, beta=1, alpha=1):
+    product = alpha * np.matmul(b1, b2).sum(0)
+    return np.asarray(product if beta == 0 else beta * input + product, b1.dtype)
+
+
+OPS += [
+    OpInfo("addbmm", P.addbmm, _addbmm_samples, ref=_np_addbmm, torch_fn=lambda *a, **k: _torch().addbmm(*a, **k),
+           tolerances={"float32": (1e-5, 1e-4), "float64": (1e-12, 1e-10)}),
+]
