@@ -10,15 +10,8 @@ code PyTorch runs eagerly.
 """
 import functools
 
+from .nn.compile_args import BACKENDS, MODES, InvalidBackend, check_compile_args  # noqa: F401 (PyTorch's names)
 from .nn.module import Module
-
-MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
-# The backend names PyTorch accepts; every one runs eagerly here.
-BACKENDS = ("inductor", "eager", "aot_eager", "aot_eager_decomp_partition", "cudagraphs", "openxla", "tvm")
-
-
-class InvalidBackend(RuntimeError):
-    """A backend name PyTorch does not know (its torch._dynamo.exc.InvalidBackend is a RuntimeError)."""
 
 
 class OptimizedModule(Module):
@@ -41,26 +34,11 @@ class OptimizedModule(Module):
             return getattr(self._orig_mod, name)
 
 
-def _check(model, mode, options, backend):
-    if model is not None and not callable(model):
-        raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
-    if mode is not None and options is not None:
-        raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
-    if mode is not None and mode not in MODES:
-        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(MODES)}")
-    if isinstance(backend, str) and backend not in BACKENDS:
-        raise InvalidBackend(f"Invalid backend: '{backend}', see `torch._dynamo.list_backends()` for available "
-                             f"backends.")
-    if backend is not None and not isinstance(backend, str):
-        raise RuntimeError("torch.compile with a custom backend callable needs a captured FX graph, which "
-                           "pyautograd does not make: use a backend name (every one runs eagerly here)")
-
-
 def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None, options=None,  # noqa: A001
             name=None, disable=False, **kwargs):
     """The model (a Module or a function), to be run eagerly: PyTorch's arguments are accepted and
     checked, the results are those of the model itself. Without a model, a decorator."""
-    _check(model, mode, options, backend)
+    check_compile_args(model, mode, options, backend)
     if model is None:
         return functools.partial(compile, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
                                  options=options, name=name, disable=disable, **kwargs)

@@ -15,7 +15,7 @@ def logit(input, eps=None):
     return pointwise.log(p / (1 - p))
 
 
-erf, expm1, exp2, log1p, round = pointwise.erf, pointwise.expm1, pointwise.exp2, pointwise.log1p, pointwise.round_  # noqa: A001
+erf, expm1, exp2, log1p, round = pointwise.erf, pointwise.expm1, pointwise.exp2, pointwise.log1p, pointwise.round  # noqa: A001
 xlogy, erfinv = pointwise_more.xlogy, pointwise_more.erfinv
 logsumexp, softmax, log_softmax = reduction.logsumexp, reduction.softmax, reduction.log_softmax
 # the gamma family (issue 12, small functions): torch.special's names for lgamma, digamma, polygamma

@@ -128,3 +128,17 @@ def test_compiled_training_step_matches_eager():
     x, y = P.randn(5, 3), P.randn(5, 1)
     assert step(P.compile(a), x, y) == step(b, x, y)
     np.testing.assert_array_equal(a[0].weight.grad.numpy(), b[0].weight.grad.numpy())
+
+
+def test_module_compile_as_torch(torch):
+    ours, theirs = P.nn.Linear(3, 2), torch.nn.Linear(3, 2)
+    assert ours.compile(mode="max-autotune", fullgraph=True) is None and theirs.compile(mode="max-autotune") is None
+    assert type(ours).__name__ == "Linear" and list(ours.state_dict()) == list(theirs.state_dict())
+    x = P.ones(1, 3)
+    assert ours(x).tolist() == ours.forward(x).tolist()
+    for kwargs in ({"mode": "foo"}, {"backend": "nosuch"}):
+        with pytest.raises(RuntimeError) as o:
+            ours.compile(**kwargs)
+        with pytest.raises(RuntimeError) as t:
+            theirs.compile(**kwargs)
+        assert str(t.value).split(",")[0] in str(o.value)

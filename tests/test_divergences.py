@@ -40,6 +40,17 @@ MISMATCHES = {
     "bmm f32 x f64": lambda t: t.bmm(t.ones(1, 2, 3), t.ones(1, 3, 2, dtype=t.float64)),
     "mv f32 x f64": lambda t: t.mv(t.ones(2, 3), t.ones(3, dtype=t.float64)),
     "dot f32 x f64": lambda t: t.dot(t.ones(3), t.ones(3, dtype=t.float64)),
+    "addmm f64 input": lambda t: t.addmm(t.ones(2, 2, dtype=t.float64), t.ones(2, 2), t.ones(2, 2)),
+    "addmm f32 x f64": lambda t: t.addmm(t.ones(2, 2), t.ones(2, 2, dtype=t.float64), t.ones(2, 2)),
+    "addmm_ f64 mat2": lambda t: t.ones(2, 2).addmm_(t.ones(2, 2), t.ones(2, 2, dtype=t.float64)),
+    "baddbmm f64 input": lambda t: t.baddbmm(t.ones(1, 2, 2, dtype=t.float64), t.ones(1, 2, 2), t.ones(1, 2, 2)),
+    "addmv f64 input": lambda t: t.addmv(t.ones(2, dtype=t.float64), t.ones(2, 3), t.ones(3)),
+    "addbmm f64 input": lambda t: t.addbmm(t.ones(2, 2, dtype=t.float64), t.ones(1, 2, 2), t.ones(1, 2, 2)),
+    "addbmm batches": lambda t: t.addbmm(t.ones(2, 2), t.ones(1, 2, 3), t.ones(2, 3, 2)),
+    "addmv shapes": lambda t: t.addmv(t.ones(2), t.ones(2, 3), t.ones(4)),
+    "vdot f32 x f64": lambda t: t.vdot(t.ones(2), t.ones(2, dtype=t.float64)),
+    "vdot 2-d": lambda t: t.vdot(t.ones(2, 1), t.ones(2, 1)),
+    "addr 2-d vec1": lambda t: t.addr(t.ones(2, 3), t.ones(2, 1), t.ones(3)),
     "F.linear f32 x f64": lambda t: t.nn.functional.linear(t.ones(2, 3), t.ones(2, 3, dtype=t.float64)),
     "Linear on f64 input": lambda t: t.nn.Linear(3, 2)(t.ones(2, 3, dtype=t.float64)),
     "matmul shapes": lambda t: t.ones(2, 3) @ t.ones(2, 3),
@@ -133,3 +144,21 @@ def test_linear_with_a_1d_weight_matches_pytorch(case, torch):
         np.testing.assert_allclose(ours[3], theirs[3], rtol=1e-12, atol=1e-12)
         for g, h in zip(ours[4], theirs[4]):
             np.testing.assert_allclose(g, h, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("args", [(1.0, 0), (1.0, 0.0), (1, 0), (True, False), (2, 0.5)])
+def test_where_of_two_numbers_has_torchs_dtype(args, torch):
+    # Python numbers alone take the default float dtype (float32), not NumPy's float64.
+    ours = P.where(P.tensor([True, False]), *args)
+    theirs = torch.where(torch.tensor([True, False]), *args)
+    assert str(ours.dtype) == str(theirs.dtype) and ours.tolist() == theirs.tolist()
+
+
+@pytest.mark.parametrize("call", ["to('cpu', copy=True)", "to(copy=True)", "to(torch.float32, copy=True)"])
+def test_to_with_copy_makes_a_new_tensor(call, torch):
+    for t in (P, torch):
+        x = t.ones(2, requires_grad=True)
+        y = eval("x." + call, {"x": x, "torch": t})  # noqa: S307 -- the same spelling for both libraries
+        assert y is not x and y.requires_grad and type(y.grad_fn).__name__ == "ToCopyBackward0"
+        y.sum().backward()
+        assert x.grad.tolist() == [1.0, 1.0]

@@ -454,3 +454,66 @@ def test_load_torch_state_dict_into_parametrized_module(torch):
     result = m.load_state_dict({k: pag.tensor(v.numpy()) for k, v in t.state_dict().items()})
     assert not result.missing_keys and not result.unexpected_keys
     np.testing.assert_allclose(_np(m.weight), t.weight.detach().numpy(), rtol=1e-6)
+
+
+# -- parametrizations.orthogonal ---------------------------------------------------------------------
+
+def _orthogonal_pair(torch, w, orthogonal_map, use_trivialization):
+    """The same weight made orthogonal by both libraries; ours gets PyTorch's base (its random
+    completion of a non-square weight is drawn by each library's own generator)."""
+    mods = []
+    for lib in (torch, pag):
+        mod = lib.nn.Linear(w.shape[1], w.shape[0], bias=False, dtype=lib.float64)
+        with lib.no_grad():
+            mod.weight.copy_(lib.tensor(w))
+        lib.nn.utils.parametrizations.orthogonal(mod, orthogonal_map=orthogonal_map,
+                                                 use_trivialization=use_trivialization)
+        mods.append(mod)
+    if use_trivialization:
+        mods[1].parametrizations.weight[0].base = pag.tensor(mods[0].parametrizations.weight[0].base.numpy())
+    # move off the starting point, so the maps are exercised; the diagonal stays (householder's signs)
+    step = 0.1 * (w - np.eye(*w.shape) * w)
+    for mod, lib in zip(mods, (torch, pag)):
+        with lib.no_grad():
+            mod.parametrizations.weight.original.add_(lib.tensor(step))
+    return mods
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (5, 3), (3, 5)])
+@pytest.mark.parametrize("orthogonal_map", [None, "matrix_exp", "cayley", "householder"])
+@pytest.mark.parametrize("use_trivialization", [True, False])
+def test_orthogonal_as_torch(shape, orthogonal_map, use_trivialization, torch):
+    w = np.random.default_rng(sum(shape)).standard_normal(shape)
+    theirs, ours = _orthogonal_pair(torch, w, orthogonal_map, use_trivialization)
+    assert sorted(ours.state_dict()) == sorted(theirs.state_dict())
+    weights = np.arange(w.size, dtype=np.float64).reshape(shape)
+    for mod, lib in ((theirs, torch), (ours, pag)):
+        (mod.weight * lib.tensor(weights)).sum().backward()
+    np.testing.assert_allclose(_np(ours.weight), theirs.weight.detach().numpy(), atol=1e-10)
+    np.testing.assert_allclose(_np(ours.parametrizations.weight.original.grad),
+                               theirs.parametrizations.weight.original.grad.numpy(), atol=1e-8)
+    Q = _np(ours.weight)
+    small = min(shape)
+    np.testing.assert_allclose(Q @ Q.T if shape[0] < shape[1] else Q.T @ Q, np.eye(small), atol=1e-12)
+
+
+def test_orthogonal_defaults_state_and_assignment(torch):
+    m = parametrizations.orthogonal(nn.Linear(3, 5))  # tall: householder, as PyTorch picks
+    assert m.parametrizations.weight[0].orthogonal_map.name == "householder"
+    assert parametrizations.orthogonal(nn.Linear(4, 4)).parametrizations.weight[0].orthogonal_map.name == "matrix_exp"
+    assert sorted(m.state_dict()) == ["bias", "parametrizations.weight.0.base", "parametrizations.weight.original"]
+    Q = _np(m.weight)
+    np.testing.assert_allclose(Q.T @ Q, np.eye(3), atol=1e-6)  # float32
+    # Assigning an orthogonal matrix keeps it (the trivialization's base becomes it)
+    q = np.linalg.qr(np.random.default_rng(1).standard_normal((5, 3)))[0].astype(np.float32)
+    m.weight = pag.tensor(q)
+    np.testing.assert_allclose(_np(m.weight), q, atol=1e-6)
+    # the errors PyTorch raises, of its kinds
+    with pytest.raises(ValueError, match="Expected a matrix or batch of matrices"):
+        parametrizations.orthogonal(nn.Linear(3, 3), "bias")
+    with pytest.raises(ValueError, match='orthogonal_map has to be one of "matrix_exp", "cayley", "householder"'):
+        parametrizations.orthogonal(nn.Linear(3, 3), orthogonal_map="qr")
+    with pytest.raises(ValueError, match="has no parameter or buffer with name 'nope'"):
+        parametrizations.orthogonal(nn.Linear(3, 3), "nope")
+    with pytest.raises(ValueError, match=r"Expected a matrix or batch of matrices of shape"):
+        m.weight = pag.ones(3, 5)

@@ -217,3 +217,21 @@ def test_backend_flag_defaults_as_torch_in_a_fresh_process(torch):
     answers = [subprocess.run([sys.executable, "-c", code.format(lib=lib)], capture_output=True, text=True,
                               check=True).stdout for lib in ("pyautograd", "torch")]
     assert answers[0] == answers[1] and answers[0].startswith("(False, False, True, True, False, 'highest')")
+
+
+def test_data_parallel_runs_the_module_as_torchs_cpu_build(torch):
+    # With no CUDA device PyTorch's DataParallel keeps no device ids and calls the module as is.
+    ours, theirs = P.nn.DataParallel(P.nn.Linear(3, 2), device_ids=[0]), torch.nn.DataParallel(torch.nn.Linear(3, 2))
+    assert P.nn.DataParallel is P.nn.parallel.DataParallel
+    assert ours.device_ids == theirs.device_ids == []
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["module.weight", "module.bias"]
+    with P.no_grad():
+        ours.module.weight.copy_(P.tensor(theirs.module.weight.detach().numpy()))
+        ours.module.bias.copy_(P.tensor(theirs.module.bias.detach().numpy()))
+    x = [[1.0, 2.0, 3.0]]
+    np.testing.assert_allclose(ours(P.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-6)
+
+
+def test_torch_cpu_device_queries_as_torch(torch):
+    for name in ("is_available", "is_initialized", "device_count", "current_device", "synchronize"):
+        assert getattr(P.cpu, name)() == getattr(torch.cpu, name)(), name

@@ -114,6 +114,22 @@ def test_gaussian_nll_loss_as_torch(kwargs, torch):
     np.testing.assert_allclose(vo.grad.numpy(), vt.grad.numpy(), rtol=1e-10)
 
 
+
+@pytest.mark.parametrize("kwargs", [{}, {"full": True, "eps": 0.5, "reduction": "sum"}])
+def test_gaussian_nll_loss_module_as_torch(kwargs, torch):
+    (xi, ti), (yi, yt) = _pair(torch, (4, 3), 1), _pair(torch, (4, 3), 2)
+    vo, vt = _pair(torch, (4, 1), 3)
+    vo, vt = vo.detach().abs() + 0.1, vt.detach().abs() + 0.1
+    ours, theirs = P.nn.GaussianNLLLoss(**kwargs), torch.nn.GaussianNLLLoss(**kwargs)
+    assert repr(ours) == repr(theirs)
+    o, t = ours(xi, yi, vo), theirs(ti, yt, vt)
+    np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=1e-12)
+    o.backward()
+    t.backward()
+    np.testing.assert_allclose(xi.grad.numpy(), ti.grad.numpy(), rtol=1e-10)
+    with pytest.raises(TypeError):
+        P.nn.GaussianNLLLoss(True)  # keyword-only, as PyTorch's
+
 def test_gumbel_softmax_samples():
     P.manual_seed(0)
     logits = P.tensor([[2.0, 0.0, -2.0]], requires_grad=True)
@@ -148,3 +164,107 @@ def test_bitwise_in_place_and_float_refusal(torch):
         torch.ones(2) & torch.ones(2)
     with pytest.raises(TypeError, match="integer or bool"):
         P.ones(2) & P.ones(2)
+
+
+@pytest.mark.parametrize("name,module", [("softsign", "Softsign"), ("tanhshrink", "Tanhshrink")])
+def test_softsign_tanhshrink_as_torch(name, module, torch):
+    xi, ti = _pair(torch, (3, 4), 5)
+    o, t = getattr(P.nn.functional, name)(xi), getattr(torch.nn.functional, name)(ti)
+    assert type(o.grad_fn).__name__ == type(t.grad_fn).__name__
+    np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=1e-12)
+    (o * o).sum().backward()
+    (t * t).sum().backward()
+    np.testing.assert_allclose(xi.grad.numpy(), ti.grad.numpy(), rtol=1e-10)
+    m, tm = getattr(P.nn, module)(), getattr(torch.nn, module)()
+    assert repr(m) == repr(tm)
+    np.testing.assert_allclose(m(xi).detach().numpy(), tm(ti).detach().numpy(), rtol=1e-12)
+
+
+def _signs(lib, shape, seed):
+    return lib.tensor(np.where(np.random.default_rng(seed).random(shape) > 0.5, 1.0, -1.0))
+
+
+LOSSES = {
+    "margin_ranking_loss": (lambda t, x, y: (x[0], y[0], _signs(t, (3,), 7)), "MarginRankingLoss",
+                            [{}, {"margin": 0.5, "reduction": "sum"}, {"reduction": "none"}]),
+    "hinge_embedding_loss": (lambda t, x, y: (x, _signs(t, (4, 3), 8)), "HingeEmbeddingLoss",
+                             [{}, {"margin": 0.3, "reduction": "none"}]),
+    "multilabel_soft_margin_loss": (lambda t, x, y: (x, (_signs(t, (4, 3), 9) + 1) / 2), "MultiLabelSoftMarginLoss",
+                                    [{}, {"reduction": "none"}, {"weight": "w", "reduction": "sum"}]),
+    "poisson_nll_loss": (lambda t, x, y: (x, y.detach().abs() * 3), "PoissonNLLLoss",
+                         [{}, {"full": True, "reduction": "none"}, {"log_input": False, "eps": 0.5}]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_margin_losses_as_torch(name, torch):
+    args, module, variants = LOSSES[name]
+    for kwargs in variants:
+        for lib in ("fn", "module"):
+            (xi, ti), (yi, yt) = _pair(torch, (4, 3), 1), _pair(torch, (4, 3), 2)
+            if kwargs.get("log_input") is False:
+                xi, ti = (xi.detach().abs() + 0.1).requires_grad_(), (ti.detach().abs() + 0.1).requires_grad_()
+            kw_o, kw_t = dict(kwargs), dict(kwargs)
+            if kwargs.get("weight") == "w":
+                kw_o["weight"], kw_t["weight"] = P.tensor([0.5, 1.0, 2.0], dtype=P.float64), \
+                    torch.tensor([0.5, 1.0, 2.0], dtype=torch.float64)
+            if lib == "fn":
+                o = getattr(P.nn.functional, name)(*args(P, xi, yi), **kw_o)
+                t = getattr(torch.nn.functional, name)(*args(torch, ti, yt), **kw_t)
+            else:
+                o = getattr(P.nn, module)(**kw_o)(*args(P, xi, yi))
+                t = getattr(torch.nn, module)(**kw_t)(*args(torch, ti, yt))
+            assert type(o.grad_fn).__name__ == type(t.grad_fn).__name__, (name, kwargs)
+            np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=1e-12)
+            o.sum().backward()
+            t.sum().backward()
+            np.testing.assert_allclose(xi.grad.numpy(), ti.grad.numpy(), rtol=1e-10, atol=1e-15)
+
+
+def test_margin_ranking_loss_refuses_mixed_dims(torch):
+    for lib in (P, torch):
+        with pytest.raises(RuntimeError, match="All input tensors should have same dimension"):
+            lib.nn.functional.margin_ranking_loss(lib.ones(2), lib.ones(2, 1), lib.ones(2))
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"p": 1.0, "keepdim": True}, {"p": 3.0, "eps": 0.1}])
+def test_pairwise_distance_as_torch(kwargs, torch):
+    for lib in ("fn", "module"):
+        (xi, ti), (yi, yt) = _pair(torch, (4, 3), 1), _pair(torch, (4, 3), 2)
+        if lib == "fn":
+            o, t = P.nn.functional.pairwise_distance(xi, yi, **kwargs), torch.nn.functional.pairwise_distance(ti, yt, **kwargs)
+        else:
+            o, t = P.nn.PairwiseDistance(**kwargs)(xi, yi), torch.nn.PairwiseDistance(**kwargs)(ti, yt)
+        np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=1e-12)
+        (o * o).sum().backward()
+        (t * t).sum().backward()
+        np.testing.assert_allclose(xi.grad.numpy(), ti.grad.numpy(), rtol=1e-10)
+    # PyTorch's node is NormBackward1, ours LinalgVectorNormBackward0: the same derivative, above
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"margin": 0.5, "p": 1, "swap": True, "reduction": "none"}])
+def test_triplet_margin_loss_as_torch(kwargs, torch):
+    for lib in ("fn", "module"):
+        pairs = [_pair(torch, (4, 3), s) for s in (1, 2, 3)]
+        ours, theirs = [p[0] for p in pairs], [p[1] for p in pairs]
+        if lib == "fn":
+            o, t = P.nn.functional.triplet_margin_loss(*ours, **kwargs), torch.nn.functional.triplet_margin_loss(*theirs, **kwargs)
+        else:
+            o, t = P.nn.TripletMarginLoss(**kwargs)(*ours), torch.nn.TripletMarginLoss(**kwargs)(*theirs)
+        assert type(o.grad_fn).__name__ == type(t.grad_fn).__name__
+        np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=1e-12)
+        o.sum().backward()
+        t.sum().backward()
+        for a, b in zip(ours, theirs):
+            np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-15)
+    with pytest.raises(ValueError, match="expected margin to be greater than 0"):
+        P.nn.TripletMarginLoss(margin=0)
+    with pytest.raises(RuntimeError, match="same number of dimensions"):
+        P.nn.functional.triplet_margin_loss(P.ones(2, 3), P.ones(2, 3), P.ones(3))
+
+
+def test_cosine_similarity_module_as_torch(torch):
+    (xi, ti), (yi, yt) = _pair(torch, (4, 3), 1), _pair(torch, (4, 3), 2)
+    np.testing.assert_allclose(P.nn.CosineSimilarity(dim=0)(xi, yi).detach().numpy(),
+                               torch.nn.CosineSimilarity(dim=0)(ti, yt).detach().numpy(), rtol=1e-12)
+    assert repr(P.nn.CosineSimilarity()) == repr(torch.nn.CosineSimilarity())

@@ -42,7 +42,6 @@ REASONS = (
     ("torch:distributed.", "distributed training (its own issue)"),
     ("nn:parallel.", "distributed training (its own issue)"),
     ("nn:SyncBatchNorm", "distributed training (its own issue)"),
-    ("nn:DataParallel", "distributed training (its own issue)"),
     ("data:DistributedSampler", "data loading (its own issue)"),
     ("data:distributed.", "data loading (its own issue)"),
     ("torch:multiprocessing", "multiprocessing (distributed issue)"),

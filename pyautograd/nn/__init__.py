@@ -21,6 +21,7 @@ from .modules.parameter_containers import ParameterDict, ParameterList  # noqa: 
 # end surface issue 12
 # distributed issue 16: data-parallel wrappers and the synchronised BatchNorm
 from . import parallel  # noqa: E402
+from .parallel import DataParallel  # noqa: E402 -- nn.DataParallel, as PyTorch exports it
 from .modules.sync_batchnorm import SyncBatchNorm  # noqa: E402
 # conv (issue 13): convolution, pooling and image-layer modules
 from .modules import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d  # noqa: E402
@@ -38,3 +39,8 @@ from .modules import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyCon
                       LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d)
 # nnutils (issue 12)
 from .modules.loss import CosineEmbeddingLoss  # noqa: E402
+from .modules.loss import GaussianNLLLoss  # noqa: E402
+from .modules.loss import (HingeEmbeddingLoss, MarginRankingLoss, MultiLabelSoftMarginLoss,  # noqa: E402
+                          PoissonNLLLoss, TripletMarginLoss)
+from .modules.distance import CosineSimilarity, PairwiseDistance  # noqa: E402
+from .modules.activation_more import Softsign, Tanhshrink  # noqa: E402

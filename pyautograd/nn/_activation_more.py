@@ -94,3 +94,13 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     if reduction == "sum":
         return loss.sum()
     return loss
+
+
+def softsign(input):
+    """input / (1 + |input|), composed as PyTorch's F.softsign (DivBackward0)."""
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input):
+    """input - tanh(input), composed as PyTorch's F.tanhshrink (SubBackward0)."""
+    return input - input.tanh()

@@ -69,6 +69,7 @@ from ._embedding_bag import embedding_bag  # noqa: E402,F401
 from ._activation_more import (celu, gaussian_nll_loss, glu, gumbel_softmax, hardsigmoid,  # noqa: E402, F401
                                hardswish, mish, prelu, selu, softmin)
 # end surface issue 12
+from ._activation_more import softsign, tanhshrink  # noqa: E402, F401 -- audit of issue 12
 # -- conv (issue 13): convolution, pooling and image-layer functionals ---------------------------
 from ._conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: E402,F401
                     conv_transpose3d)
@@ -84,3 +85,6 @@ from ._image_extra import (fold, lp_pool1d, lp_pool2d, max_unpool1d, max_unpool2
 from ._grid import affine_grid, grid_sample  # noqa: E402,F401
 # nnutils (issue 12): the loss behind nn.CosineEmbeddingLoss
 from ._cosine_embedding import cosine_embedding_loss  # noqa: E402,F401
+from ._margin_losses import (hinge_embedding_loss, margin_ranking_loss,  # noqa: E402,F401
+                             multilabel_soft_margin_loss, pairwise_distance, poisson_nll_loss,
+                             triplet_margin_loss)

@@ -14,6 +14,7 @@ from .._tensor import Tensor
 from ..graph.grad_mode import no_grad
 from ..graph.hooks import HookTable, RemovableHandle
 from ..graph.leaf_grads import zero_grads
+from .compile_args import check_compile_args
 from .parameter import Parameter
 
 _IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -242,6 +243,14 @@ class Module:
             yield b
 
     # -- modes and transforms ------------------------------------------------------------------
+
+    def compile(self, *args, **kwargs):
+        """Compiles this module's calls as torch.compile would: the arguments are checked as
+        torch.compile checks them, and the module keeps running eagerly (pyautograd has no graph
+        compiler yet), so results, graph and state_dict keys are unchanged. Returns None."""
+        if args:
+            raise TypeError(f"compile() takes from 0 to 1 positional arguments but {len(args) + 1} were given")
+        check_compile_args(self, kwargs.get("mode"), kwargs.get("options"), kwargs.get("backend", "inductor"))
 
     def train(self, mode=True):
         """Sets training mode (dropout active, batch norm updating statistics) recursively."""

@@ -76,7 +76,13 @@ def _arrays(op, inputs):
         if isinstance(x, Tensor):
             a = x._data
             arrays.append(a if a.dtype == npd or i in skip else a.astype(npd))
-        elif x is None or x.__class__ is float or x.__class__ is int or x.__class__ is bool:
+        elif x is None:
+            arrays.append(x)
+        elif not tensors:
+            # Numbers alone beside skipped tensors (where(cond, 1., 0)): nothing else carries
+            # the result dtype to the kernel, so they go in as 0-d arrays of it.
+            arrays.append(np.asarray(x, dtype=npd))
+        elif x.__class__ is float or x.__class__ is int or x.__class__ is bool:
             arrays.append(x)
         else:  # a NumPy scalar: hand the kernel a plain Python number
             arrays.append(x.item())

@@ -604,6 +604,44 @@ def masked_select(input, mask):
     return _masked_select(input, m)
 
 
+
+def _masked_scatter_forward(input, mask, source):
+    shape = np.broadcast_shapes(input.shape, mask.shape)
+    m = np.broadcast_to(mask, shape)
+    k = int(np.count_nonzero(m))
+    if source.size < k:
+        raise RuntimeError(f"Number of elements of source < number of ones in mask (masked_scatter: source has "
+                           f"{source.size} elements, the mask {k} ones)")
+    out = np.array(np.broadcast_to(input, shape))
+    out[m] = source.reshape(-1)[:k]  # in row-major order, as PyTorch
+    return out
+
+
+def _masked_scatter_source_grad(grad, mask, input_shapes):
+    # The first k elements of source went where the mask is True; the rest get no gradient.
+    n = math.prod(input_shapes[1])  # the shapes of the tensor inputs: input, source
+    used = np.zeros(n, bool)
+    used[:int(np.count_nonzero(np.broadcast_to(mask, grad.shape)))] = True
+    return index_backward(_masked_select(grad, mask), (n,), used).reshape(input_shapes[1])
+
+
+_masked_scatter = defop("masked_scatter", "input, mask, source", _masked_scatter_forward, promote=None,
+                        tensors=("input", "source"),
+                        grads={"input": lambda grad, mask: _masked_fill(grad, mask, 0.0),
+                               "source": _masked_scatter_source_grad})
+
+
+@public(method=True, inplace=True)
+def masked_scatter(input, mask, source):
+    """`input` with the bool `mask`'s True places filled, in row-major order, by the first elements
+    of `source` (mask and input broadcast together)."""
+    m = _mask_arg("masked_scatter", mask, "masked_scatter_ only supports boolean masks, but got mask with dtype {}")
+    _broadcast_shape(input._data.shape, m.shape)
+    if input.dtype != source.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got {input.dtype} "
+                           f"and {source.dtype}")
+    return _masked_scatter(input, m, source)
+
 # -- index-valued results -------------------------------------------------------------------------
 
 _nonzero = defop("nonzero", "input", kernels.nonzero, promote=None, differentiable=False)

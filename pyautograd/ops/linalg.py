@@ -22,7 +22,7 @@ from ._opdef import defop
 from ._surface import public, reflected
 from .pointwise import relu
 from .shape import _unsafe_view, expand, reshape, squeeze_, t, unsqueeze
-from .product_checks import check_linear, checked_bmm, checked_dot, checked_mm, checked_mv
+from .product_checks import SCALAR_NAMES, check_addmm, check_baddbmm, check_linear, checked_bmm, checked_dot, checked_mm, checked_mv
 
 
 def _mT(x):
@@ -62,13 +62,109 @@ def _addmm_input_grad(grad, beta, input_shapes):
     return g
 
 
-addmm = defop("addmm", "input, mat1, mat2, *, beta=1, alpha=1",
-              lambda input, mat1, mat2, beta, alpha: kernels.gemm(mat1, mat2, c=input, alpha=alpha, beta=beta),
+def _addmm_forward(input, mat1, mat2, beta, alpha):
+    check_addmm(input, mat1, mat2)  # no promotion: PyTorch refuses mixed dtypes
+    return kernels.gemm(mat1, mat2, c=input, alpha=alpha, beta=beta)
+
+
+addmm = defop("addmm", "input, mat1, mat2, *, beta=1, alpha=1", _addmm_forward, promote=None,
               grads={"input": _addmm_input_grad,
                      "mat1": lambda grad, mat2, alpha: grad.mm(mat2.t()) * alpha if alpha != 1 else grad.mm(mat2.t()),
                      "mat2": lambda grad, mat1, alpha: mat1.t().mm(grad) * alpha if alpha != 1 else mat1.t().mm(grad)},
               export=True, method=True, inplace=True, out="exact")
 
+
+vdot = defop("vdot", "input, other", checked_dot, promote=None,
+             grads={"input": lambda grad, other: grad * other,
+                    "other": lambda grad, input: grad * input},
+             export=True, method=True, out="exact",
+             array_backward=True)
+
+
+def _addmv_forward(input, mat, vec, beta, alpha):
+    if mat.ndim != 2 or vec.ndim != 1 or input.ndim > 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, {vec.ndim}")
+    if not input.dtype == mat.dtype == vec.dtype:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {SCALAR_NAMES[input.dtype.name]}, "
+                           f"{SCALAR_NAMES[mat.dtype.name]}, and {SCALAR_NAMES[vec.dtype.name]}")
+    n = mat.shape[0]
+    if mat.shape[1] != vec.shape[0] or input.shape not in ((), (1,), (n,)):
+        raise RuntimeError(f"size mismatch, got input ({input.shape[0] if input.ndim else ''}), "
+                           f"mat ({mat.shape[0]}x{mat.shape[1]}), vec ({vec.shape[0]})")
+    product = kernels.matmul(mat, vec)
+    if alpha != 1:
+        product = kernels.mul(product, alpha)
+    if beta == 0:  # PyTorch: input is ignored, so its nan and inf do not propagate
+        return np.ascontiguousarray(np.broadcast_to(product, (n,)))
+    return kernels.add(product, input if beta == 1 else kernels.mul(input, beta))
+
+
+addmv = defop("addmv", "input, mat, vec, *, beta=1, alpha=1", _addmv_forward, promote=None,
+              grads={"input": lambda grad, beta: _scaled(grad, beta),
+                     "mat": lambda grad, vec, alpha: _scaled(grad.unsqueeze(-1) * vec, alpha),
+                     "vec": lambda grad, mat, alpha: _scaled(mat.t().mv(grad), alpha)},
+              export=True, method=True, inplace=True, out="exact")
+
+
+def _addr_forward(input, vec1, vec2, beta, alpha):
+    for name, v in (("vec1", vec1), ("vec2", vec2)):
+        if v.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {v.ndim}-D")
+    shape = (vec1.shape[0], vec2.shape[0])
+    try:
+        np.broadcast_shapes(input.shape, shape)
+        if np.broadcast_shapes(input.shape, shape) != shape:
+            raise ValueError
+    except ValueError:
+        raise RuntimeError(f"addr: the input of shape {list(input.shape)} does not broadcast to the outer "
+                           f"product's shape {list(shape)}") from None
+    product = kernels.mul(vec1[:, None], vec2[None, :])
+    if alpha != 1:
+        product = kernels.mul(product, alpha)
+    if beta == 0:  # PyTorch: input is ignored, so its nan and inf do not propagate
+        return product
+    return kernels.add(product, input if beta == 1 else kernels.mul(input, beta))
+
+
+addr = defop("addr", "input, vec1, vec2, *, beta=1, alpha=1", _addr_forward,
+             grads={"input": lambda grad, beta: _scaled(grad, beta),
+                    "vec1": lambda grad, vec2, alpha: _scaled(grad.mv(vec2), alpha),
+                    "vec2": lambda grad, vec1, alpha: _scaled(grad.t().mv(vec1), alpha)},
+             export=True, method=True, inplace=True, out="exact")
+
+
+def _addbmm_forward(input, batch1, batch2, beta, alpha):
+    for name, x in (("batch1", batch1), ("batch2", batch2)):
+        if x.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor (got shape {list(x.shape)})")
+    if batch1.shape[0] != batch2.shape[0]:
+        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {batch1.shape[0]} and "
+                           f"{batch2.shape[0]}")
+    if batch1.shape[2] != batch2.shape[1]:
+        raise RuntimeError(f"Incompatible matrix sizes for bmm ({batch1.shape[1]}x{batch1.shape[2]} and "
+                           f"{batch2.shape[1]}x{batch2.shape[2]})")
+    check_addmm(input, batch1, batch2)  # no promotion: PyTorch refuses mixed dtypes
+    shape = (batch1.shape[1], batch2.shape[2])
+    if np.broadcast_shapes(input.shape, shape) != shape:
+        raise RuntimeError(f"addbmm: the input of shape {list(input.shape)} does not broadcast to the product's "
+                           f"shape {list(shape)}")
+    product = kernels.matmul(batch1, batch2).sum(axis=0)
+    if alpha != 1:
+        product = kernels.mul(product, alpha)
+    if beta == 0:  # PyTorch: input is ignored, so its nan and inf do not propagate
+        return product
+    return kernels.add(product, input if beta == 1 else kernels.mul(input, beta))
+
+
+def _per_batch(grad, batch):
+    return grad.unsqueeze(0).expand(batch.shape[0], *grad.shape)
+
+
+addbmm = defop("addbmm", "input, batch1, batch2, *, beta=1, alpha=1", _addbmm_forward, promote=None,
+               grads={"input": lambda grad, beta: _scaled(grad, beta),
+                      "batch1": lambda grad, batch2, alpha: _scaled(_per_batch(grad, batch2).bmm(_mT(batch2)), alpha),
+                      "batch2": lambda grad, batch1, alpha: _scaled(_mT(batch1).bmm(_per_batch(grad, batch1)), alpha)},
+               export=True, method=True, inplace=True, out="exact")
 
 # -- Linear: one fused kernel forward, PyTorch's unfused graph ---------------------------------------
 #
@@ -253,9 +349,67 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     if (b2, m2) != (b, m):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {m}] but got: "
                            f"[{b2}, {m2}].")
-    dts = (input.dtype, batch1.dtype, batch2.dtype)
-    if len(set(dts)) != 1:
-        raise RuntimeError(f"Input dtypes must be the same, got: input {dts[0].name}, batch1: {dts[1].name}, "
-                           f"batch2: {dts[2].name}")
+    check_baddbmm(input._data, batch1._data, batch2._data)  # PyTorch's words: input double, batch1: float
     expand(input, b, n, p)  # validates the broadcast with PyTorch's message
     return baddbmm_op(input, batch1, batch2, beta=beta, alpha=alpha)
+
+
+# -- tensordot, inner, kron: PyTorch's compositions, so the graph has its nodes -----------------------
+
+def _dims_list(dims):
+    return [int(d) for d in (dims.tolist() if isinstance(dims, Tensor) else dims)]
+
+
+@public(out="exact")
+def tensordot(a, b, dims=2):
+    """The sum of products of a and b over the dims given: an int n (a's last n, b's first n), a
+    pair of lists, or a 2 x n tensor. As PyTorch's: permute, reshape to matrices, mm, reshape."""
+    if isinstance(dims, Tensor) and dims.ndim == 0:
+        dims = int(dims.item())
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(a.ndim, b.ndim):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        dims_a, dims_b = _dims_list(dims[0]), _dims_list(dims[1])
+        if len(dims_a) != len(dims_b):
+            raise RuntimeError("both dimension lists should have same length")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"both inputs should have same dtype (tensordot of {a.dtype} and {b.dtype})")
+    dims_a = [d % a.ndim for d in dims_a] if a.ndim else dims_a
+    dims_b = [d % b.ndim for d in dims_b] if b.ndim else dims_b
+    for da, db in zip(dims_a, dims_b):
+        if a.shape[da] != b.shape[db]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[da]} in dim {da} "
+                               f"and second has size {b.shape[db]} in dim {db}")
+    free_a = [d for d in range(a.ndim) if d not in dims_a]
+    free_b = [d for d in range(b.ndim) if d not in dims_b]
+    csize = math.prod(a.shape[d] for d in dims_a)
+    sa, sb = [a.shape[d] for d in free_a], [b.shape[d] for d in free_b]
+    A = a.permute(free_a + dims_a).reshape(math.prod(sa), csize)
+    B = b.permute(dims_b + free_b).reshape(csize, math.prod(sb))
+    return A.mm(B).reshape(sa + sb)
+
+
+@public(method=True, out="exact")
+def inner(input, other):
+    """The sum of products over the last dimension of both (a product when either is 0-d)."""
+    if input.ndim == 0 or other.ndim == 0:
+        return input * other
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                           f"{list(input.shape)} and {list(other.shape)}")
+    return tensordot(input, other, ([-1], [-1]))
+
+
+@public(method=True, out="exact")
+def kron(input, other):
+    """The Kronecker product: block (i, j, ...) is input[i, j, ...] * other (dims padded in front)."""
+    nd = max(input.ndim, other.ndim)
+    sa = (1,) * (nd - input.ndim) + tuple(input.shape)
+    sb = (1,) * (nd - other.ndim) + tuple(other.shape)
+    a = input.reshape([x for s in sa for x in (s, 1)])  # each dim followed by a 1 ...
+    b = other.reshape([x for s in sb for x in (1, s)])  # ... each preceded by one: they interleave
+    return _unsafe_view(a * b, tuple(x * y for x, y in zip(sa, sb)))

@@ -232,10 +232,33 @@ trunc = defop("trunc", "input", kernels.trunc, grads={"input": lambda grad: grad
               export=True, method=True, inplace=True, out="cast",
               array_backward=True)
 # integers are their own rounding (and keep their dtype)
-round_ = defop("round", "input", lambda input: input.copy() if input.dtype.kind in "biu" else kernels.round(input),
-               grads={"input": lambda grad: grad * 0},
-               export=True, method=True, inplace=True, out="cast",
-               array_backward=True)
+round_op = defop("round", "input", lambda input: input.copy() if input.dtype.kind in "biu" else kernels.round(input),
+                 grads={"input": lambda grad: grad * 0},
+                 array_backward=True)
+
+
+def _round_decimals(input, decimals):
+    # PyTorch's: scale by 10**|decimals|, round half to even, scale back (in the input's dtype)
+    if input.dtype.kind in "biu":
+        raise NotImplementedError(f'"round_cpu" not implemented for \'{_dtype.from_numpy(input.dtype)}\' '
+                                  f"(round with decimals={decimals} needs a floating point tensor)")
+    ten = input.dtype.type(10.0 ** (decimals if decimals > 0 else -decimals))
+    if decimals > 0:
+        return kernels.div(kernels.round(kernels.mul(input, ten)), ten)
+    return kernels.mul(kernels.round(kernels.div(input, ten)), ten)
+
+
+round_decimals = defop("round_decimals", "input, decimals", _round_decimals, node_name="RoundBackward1",
+                       grads={"input": lambda grad: grad * 0}, array_backward=True)
+
+
+@public(method=True, inplace=True, out="cast")
+def round(input, *, decimals=0):  # noqa: A001 -- torch.round
+    """input rounded half to even, to `decimals` decimal places (negative: to tens, hundreds...);
+    integers are their own rounding. A zero gradient (RoundBackward0, RoundBackward1 with decimals)."""
+    if decimals == 0:
+        return round_op(input)
+    return round_decimals(input, decimals)
 
 # -- trigonometric and hyperbolic -----------------------------------------------------------
 

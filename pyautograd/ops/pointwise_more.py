@@ -42,6 +42,9 @@ _hypot = defop("hypot", "input, other", kernels.hypot, promote="float",
 _logaddexp = defop("logaddexp", "input, other", kernels.logaddexp, promote="float",
                   grads={"input": lambda grad, input, other: grad * sigmoid(input - other),
                          "other": lambda grad, input, other: grad * sigmoid(other - input)})
+_logaddexp2 = defop("logaddexp2", "input, other", lambda input, other: np.logaddexp2(input, other), promote="float",
+                    grads={"input": lambda grad, input, other: grad * sigmoid((input - other) * math.log(2.0)),
+                           "other": lambda grad, input, other: grad * sigmoid((other - input) * math.log(2.0))})
 _xlogy = defop("xlogy", "input, other", kernels.xlogy, promote="float",
                grads={"input": lambda grad, input, other: grad * _xlogy((input != 0).to(grad.dtype), other),
                       "other": lambda grad, input, other: grad * input / other})
@@ -107,6 +110,7 @@ def _tensor_other(op, fn):
 atan2 = _tensor_other("atan2", _atan2)
 hypot = _tensor_other("hypot", _hypot)
 logaddexp = _tensor_other("logaddexp", _logaddexp)
+logaddexp2 = _tensor_other("logaddexp2", _logaddexp2)
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
@@ -201,3 +205,5 @@ for _name, _fn, _alias in (("acos", acos, "arccos"), ("atan", atan, "arctan"), (
                            ("erfinv", erfinv, None)):
     declare(_name, _fn, aliases=(_alias,) if _alias else (), method=(_name, _alias) if _alias else True,
             inplace=(f"{_name}_", f"{_alias}_") if _alias else (f"{_name}_",), out="cast")
+# PyTorch has no logaddexp2_
+declare("logaddexp2", logaddexp2, method=True, out="cast")

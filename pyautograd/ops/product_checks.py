@@ -96,3 +96,18 @@ def check_linear(x, weight, bias):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_mat(x.shape)} and "
                            f"{weight.shape[1]}x{weight.shape[0]}) (input of shape {tuple(x.shape)}, weight of "
                            f"shape {tuple(weight.shape)}: in_features {weight.shape[1]} != {x.shape[-1]})")
+
+
+def check_addmm(input, mat1, mat2):
+    """addmm: input, mat1 and mat2 of one dtype (PyTorch checks input against mat2 first)."""
+    if input.dtype != mat2.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_scalar(input)} and {_scalar(mat2)}")
+    if mat1.dtype != mat2.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_scalar(mat1)} and {_scalar(mat2)}")
+
+
+def check_baddbmm(input, batch1, batch2):
+    """baddbmm: input, batch1 and batch2 of one dtype."""
+    if not input.dtype == batch1.dtype == batch2.dtype:
+        raise RuntimeError(f"Input dtypes must be the same, got: input {_cpp(input)}, batch1: {_cpp(batch1)}, "
+                           f"batch2: {_cpp(batch2)}")

@@ -557,7 +557,9 @@ def to(input, *args, **kwargs):
             # "float64" is read as a device, as PyTorch reads it: "Invalid device string")
             check_available(a)
     if dtype is None:
-        return input
+        if not kwargs.get("copy", False):
+            return input
+        dtype = input.dtype  # to(device, copy=True): a new tensor all the same, as PyTorch
     dtype = _dtype.to_dtype(dtype)
     if dtype is input.dtype and not kwargs.get("copy", False):
         return input

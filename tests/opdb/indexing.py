@@ -371,3 +371,26 @@ OPS = [
            torch_fn=lambda x, *n: _torch().nn.functional.one_hot(x, *n), dtypes=(np.int64,),
            supports_autograd=False, covers=("one_hot",)),
 ]
+
+
+def masked_scatter_samples(dtype, rng):
+    x = _rand(rng, (3, 4), dtype)
+    yield SampleInput((x, x > 0, _rand(rng, (12,), dtype)), desc="same_shape")
+    yield SampleInput((_rand(rng, (4,), dtype, "strided"), rng.random((3, 4)) > 0.5, _rand(rng, (2, 7), dtype)),
+                      desc="input_broadcasts_source_larger")
+    yield SampleInput((_rand(rng, (3, 4), dtype, "transposed"), np.zeros(4, bool), _rand(rng, (2,), dtype)),
+                      desc="none_selected")
+
+
+def masked_scatter_ref(x, mask, source):
+    x, mask = np.broadcast_arrays(x, mask)
+    out = x.copy()
+    out[mask] = source.reshape(-1)[:int(mask.sum())]
+    return out
+
+
+OPS += [
+    OpInfo("masked_scatter", lambda x, m, s: pyautograd.masked_scatter(x, m, s), masked_scatter_samples,
+           ref=masked_scatter_ref, torch_fn=lambda x, m, s: _torch().masked_scatter(x, m, s),
+           covers=("masked_scatter",)),
+]

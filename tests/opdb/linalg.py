@@ -165,3 +165,100 @@ OPS += [
            torch_fn=lambda i, a, b, **kw: _torch().baddbmm(i, a, b, **kw), covers=("baddbmm",),
            tolerances={"float32": (1e-5, 1e-4)}),
 ]
+
+
+# -- vdot, addmv, addr ------------------------------------------------------------------------------
+
+def _addmv_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng)
+    return [SampleInput((arg((2,)), arg((2, 3)), arg((3,))), desc="plain"),
+            SampleInput((arg((1,)), arg((2, 3)), arg((3,))), {"beta": 0.5, "alpha": 2}, "broadcast input, beta, alpha"),
+            SampleInput((arg((2,)), noncontiguous(arg((2, 3))), arg((3,))), {"beta": 0}, "noncontig, beta 0")]
+
+
+def _np_addmv(input, mat, vec, beta=1, alpha=1):
+    product = alpha * (mat @ vec)
+    return np.asarray(product if beta == 0 else beta * input + product, mat.dtype)
+
+
+def _addr_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng)
+    return [SampleInput((arg((2, 3)), arg((2,)), arg((3,))), desc="plain"),
+            SampleInput((arg((3,)), arg((2,)), arg((3,))), {"beta": 0.5, "alpha": 2}, "broadcast input, beta, alpha"),
+            SampleInput((arg((2, 3)), arg((2,)), arg((3,))), {"beta": 0}, "beta 0")]
+
+
+def _np_addr(input, vec1, vec2, beta=1, alpha=1):
+    product = alpha * np.outer(vec1, vec2)
+    return np.asarray(product if beta == 0 else beta * input + product, np.result_type(input, vec1, vec2))
+
+
+OPS += [
+    OpInfo("vdot", P.vdot, _pairs(((3,), (3,), "plain"), ((4,), (4,), "noncontig")),
+           ref=lambda a, b: np.asarray(np.vdot(a, b)), torch_fn=lambda a, b: _torch().vdot(a, b),
+           tolerances=_ACCUMULATE_TOL),
+    OpInfo("addmv", P.addmv, _addmv_samples, ref=_np_addmv, torch_fn=lambda *a, **k: _torch().addmv(*a, **k),
+           tolerances=_ACCUMULATE_TOL),
+    OpInfo("addr", P.addr, _addr_samples, ref=_np_addr, torch_fn=lambda *a, **k: _torch().addr(*a, **k),
+           tolerances=_ACCUMULATE_TOL),
+]
+
+
+# -- tensordot, inner, kron --------------------------------------------------------------------------
+
+def _tensordot_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng)
+    return [SampleInput((arg((2, 3, 4)), arg((3, 4, 2))), desc="dims 2"),
+            SampleInput((arg((2, 3)), arg((3, 2))), {"dims": 1}, "dims 1"),
+            SampleInput((arg((2, 3)), noncontiguous(arg((2, 3)))), {"dims": ([1, 0], [1, 0])}, "lists, noncontig"),
+            SampleInput((arg((2,)), arg((3,))), {"dims": 0}, "outer")]
+
+
+def _np_tensordot(a, b, dims=2):
+    return np.asarray(np.tensordot(a, b, axes=dims), np.result_type(a, b))
+
+
+def _inner_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng)
+    return [SampleInput((arg((2, 3)), arg((4, 3))), desc="2-d"), SampleInput((arg((3,)), arg((3,))), desc="1-d"),
+            SampleInput((arg(()), arg((2, 3))), desc="0-d")]
+
+
+def _kron_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng)
+    return [SampleInput((arg((2, 3)), arg((3, 2))), desc="2-d"), SampleInput((arg((3,)), arg((2, 2))), desc="1-d, 2-d"),
+            SampleInput((noncontiguous(arg((2, 2))), arg((2,))), desc="noncontig")]
+
+
+OPS += [
+    OpInfo("tensordot", P.tensordot, _tensordot_samples, ref=_np_tensordot,
+           torch_fn=lambda *a, **k: _torch().tensordot(*a, **k), tolerances=_ACCUMULATE_TOL),
+    OpInfo("inner", P.inner, _inner_samples, ref=lambda a, b: np.asarray(np.inner(a, b), np.result_type(a, b)),
+           torch_fn=lambda a, b: _torch().inner(a, b), tolerances=_ACCUMULATE_TOL),
+    OpInfo("kron", P.kron, _kron_samples, ref=lambda a, b: np.asarray(np.kron(a, b), np.result_type(a, b)),
+           torch_fn=lambda a, b: _torch().kron(a, b), tolerances=_ACCUMULATE_TOL),
+]
+
+
+def _addbmm_samples(dtype, rng):
+    def arg(shape):
+        return make_arg(shape, dtype, rng)
+    return [SampleInput((arg((2, 4)), arg((3, 2, 5)), arg((3, 5, 4))), desc="plain"),
+            SampleInput((arg((4,)), arg((2, 2, 3)), arg((2, 3, 4))), {"beta": 0.5, "alpha": 2}, "broadcast input"),
+            SampleInput((arg((2, 2)), noncontiguous(arg((2, 2, 3))), arg((2, 3, 2))), {"beta": 0}, "noncontig, beta 0")]
+
+
+def _np_addbmm(input, b1, b2, beta=1, alpha=1):
+    product = alpha * np.matmul(b1, b2).sum(0)
+    return np.asarray(product if beta == 0 else beta * input + product, b1.dtype)
+
+
+OPS += [
+    OpInfo("addbmm", P.addbmm, _addbmm_samples, ref=_np_addbmm, torch_fn=lambda *a, **k: _torch().addbmm(*a, **k),
+           tolerances={"float32": (1e-5, 1e-4), "float64": (1e-12, 1e-10)}),
+]

@@ -184,6 +184,14 @@ def _unary_info(name, ref, op=None, torch_fn=None, dtypes=FLOATS, **kw):
                   dtypes=dtypes, **kw)
 
 
+def _np_round(x, decimals=0):
+    # PyTorch's: scale by 10**|decimals| (multiply, or divide when negative), round half to even, scale back
+    if decimals == 0:
+        return np.round(x)
+    ten = x.dtype.type(10.0 ** abs(decimals))
+    return np.round(x * ten) / ten if decimals > 0 else np.round(x / ten) * ten
+
+
 _TRANSCENDENTAL_TOL = {"float32": (1e-6, 3e-5), "float64": (1e-12, 1e-10)}
 _INTEGERS = tuple(range(-3, 4))
 _HALVES = tuple(k + 0.5 for k in range(-4, 4))
@@ -252,7 +260,8 @@ OPS = [
     _unary_info("ceil", np.ceil, avoid=_INTEGERS, kinks=(1.0, -1.0)),
     _unary_info("trunc", np.trunc, avoid=_INTEGERS, kinks=(1.0, -1.0)),
     # round: half to even, as PyTorch and NumPy
-    _unary_info("round", np.round, avoid=_HALVES, kinks=(0.5, 1.5, 2.5, -0.5, -1.5)),
+    _unary_info("round", _np_round, avoid=_HALVES, kinks=(0.5, 1.5, 2.5, -0.5, -1.5),
+                variants=({}, {"decimals": 2}, {"decimals": -1}), covers=("round", "round_decimals")),
     # trigonometric and hyperbolic
     _unary_info("sin", float_result(np.sin), dtypes=(F32, F64, I64), tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("cos", np.cos, tolerances=_TRANSCENDENTAL_TOL),

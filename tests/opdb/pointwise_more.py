@@ -113,6 +113,8 @@ OPS += [
            ref=np.hypot, torch_fn=_t("hypot"), covers=("hypot",)),
     OpInfo("logaddexp", P.logaddexp, binary(scalar=None), ref=np.logaddexp, torch_fn=_t("logaddexp"),
            covers=("logaddexp",)),
+    OpInfo("logaddexp2", P.logaddexp2, binary(scalar=None), ref=np.logaddexp2, torch_fn=_t("logaddexp2"),
+           covers=("logaddexp2",)),
     OpInfo("xlogy", P.xlogy, binary(other=(0.2, 3.0, ())), ref=_xlogy_ref, torch_fn=_t("xlogy"),
            covers=("xlogy", "xlogy_scalar_other")),
     OpInfo("fmod", P.fmod, (lambda dtype, rng: [

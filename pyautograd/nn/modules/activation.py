@@ -164,5 +164,6 @@ class LogSoftmax(Softmax):
         return F.log_softmax(input, self.dim, _stacklevel=5)
 
 # torch.nn.modules.activation also holds these (the same classes as nn.<Name>)
-from .activation_more import CELU, GLU, SELU, Hardsigmoid, Hardswish, Mish, PReLU, Softmin  # noqa: E402,F401
+from .activation_more import (CELU, GLU, SELU, Hardsigmoid, Hardswish, Mish, PReLU, Softmin,  # noqa: E402,F401
+                              Softsign, Tanhshrink)
 from .attention import MultiheadAttention  # noqa: E402,F401

@@ -106,3 +106,17 @@ class PReLU(Module):
     def extra_repr(self):
         return f"num_parameters={self.num_parameters}"
 
+
+
+class Softsign(Module):
+    """x / (1 + |x|) (see F.softsign)."""
+
+    def forward(self, input):
+        return F.softsign(input)
+
+
+class Tanhshrink(Module):
+    """x - tanh(x) (see F.tanhshrink)."""
+
+    def forward(self, input):
+        return F.tanhshrink(input)

@@ -1,18 +1,26 @@
-"""torch.nn.utils.parametrizations: weight normalization and spectral normalization as parametrizations.
+"""torch.nn.utils.parametrizations: weight normalization, spectral normalization and orthogonal
+matrices as parametrizations.
 
-Both register a parametrization (nn.utils.parametrize) on the module: the stored tensors live
+Each registers a parametrization (nn.utils.parametrize) on the module: the stored tensors live
 under ``parametrizations.<name>`` and ``module.<name>`` is recomputed on every access.
-``orthogonal`` is not provided: it needs ``matrix_exp`` / ``linalg.qr``, which pyautograd lacks.
 """
+from enum import Enum, auto
+
+import numpy as np
+
+from ..._creation import eye, randn
 from ..._tensor import Tensor
 from ...graph.grad_mode import no_grad
-from ...ops.reduction import vector_norm
+from ...ops.decompositions import matrix_exp
+from ...ops.linalg_more import solve
+from ...ops.reduction import allclose, vector_norm
+from ...ops.shape import cat
 from .. import functional as F
 from ..module import Module
 from ..modules.conv import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from . import parametrize
 
-__all__ = ["spectral_norm", "weight_norm"]
+__all__ = ["orthogonal", "spectral_norm", "weight_norm"]
 
 
 def norm_except_dim(v, pow=2, dim=0):
@@ -120,4 +128,154 @@ def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=No
     if dim is None:
         dim = 1 if isinstance(module, (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d)) else 0
     parametrize.register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
+    return module
+
+
+# -- orthogonal ----------------------------------------------------------------------------------------
+
+def _householder_product(A, tau):
+    """H_1 ... H_k applied to the first k columns of the identity (LAPACK's orgqr), H_i = I - tau_i v_i v_i^T
+    with v_i column i of A below the diagonal and 1 on it: composed of Tensor ops, so it differentiates."""
+    n, k = A.shape[-2], A.shape[-1]
+    V = A.tril(-1) + eye(n, k, dtype=A.dtype)
+    Q = eye(n, k, dtype=A.dtype).expand(*A.shape)
+    for i in range(k - 1, -1, -1):  # the last reflector acts first on the identity
+        v = V[..., :, i:i + 1]
+        Q = Q - (tau[..., i:i + 1].unsqueeze(-1) * v) @ (v.mT @ Q)
+    return Q
+
+
+def _geqrf(a):
+    """LAPACK's geqrf on each matrix of the array `a`: (R above and reflectors below the diagonal, tau)."""
+    batch = a.shape[:-2]
+    flat = a.reshape((-1,) + a.shape[-2:])
+    out, taus = np.empty_like(flat), np.empty(flat.shape[:1] + (min(a.shape[-2:]),), dtype=a.dtype)
+    for j, m in enumerate(flat):
+        h, tau = np.linalg.qr(m, mode="raw")  # h is the Fortran-order result, transposed
+        out[j], taus[j] = h.T, tau
+    return out.reshape(a.shape), taus.reshape(batch + taus.shape[-1:])
+
+
+def _is_orthogonal(Q):
+    n, k = Q.shape[-2], Q.shape[-1]
+    eps = 10.0 * n * float(np.finfo(Q._data.dtype).eps)  # reasonable, not too large (PyTorch's bound)
+    return allclose(Q.mH @ Q, eye(k, dtype=Q.dtype), atol=eps)
+
+
+def _make_orthogonal(A):
+    """The Q of A = QR (A tall) with R's diagonal made non-negative: Q's columns times its signs."""
+    q, r = np.linalg.qr(A._data)
+    signs = np.sign(np.diagonal(r, axis1=-2, axis2=-1))
+    return Tensor._wrap((q * signs[..., None, :]).astype(A._data.dtype, copy=False))
+
+
+class _OrthMaps(Enum):
+    matrix_exp = auto()
+    cayley = auto()
+    householder = auto()
+
+
+class _Orthogonal(Module):
+    """The parametrization `orthogonal` registers: an orthogonal matrix from an unconstrained one."""
+
+    def __init__(self, weight, orthogonal_map, *, use_trivialization=True):
+        super().__init__()
+        self.shape = weight.shape
+        self.orthogonal_map = orthogonal_map
+        if use_trivialization:
+            self.register_buffer("base", None)
+
+    def forward(self, X):
+        """The orthogonal matrix (orthonormal columns if tall, rows if wide) that X parametrizes."""
+        n, k = X.shape[-2], X.shape[-1]
+        transposed = n < k
+        if transposed:
+            X = X.mT
+            n, k = k, n
+        if self.orthogonal_map in (_OrthMaps.matrix_exp, _OrthMaps.cayley):
+            # n*k - k(k-1)/2 parameters: the lower triangle, embedded in a square matrix
+            X = X.tril()
+            if n != k:
+                X = cat([X, X.new_zeros(n, n - k).expand(*X.shape[:-2], -1, -1)], dim=-1)
+            A = X - X.mH  # skew-symmetric
+            if self.orthogonal_map == _OrthMaps.matrix_exp:
+                Q = matrix_exp(A)
+            else:  # the Cayley retraction (I + A/2)(I - A/2)^{-1}
+                Id = eye(n, dtype=A.dtype)
+                Q = solve(Id - 0.5 * A, Id + 0.5 * A)
+            if n != k:
+                Q = Q[..., :k]
+        else:
+            A = X.tril(diagonal=-1)
+            tau = 2.0 / (1.0 + (A * A).sum(dim=-2))
+            Q = _householder_product(A, tau)
+            # X's diagonal holds the signs (1 or -1); the cast keeps it out of the graph
+            Q = Q * X.diagonal(dim1=-2, dim2=-1).int().unsqueeze(-2)
+        if hasattr(self, "base"):
+            Q = self.base @ Q
+        if transposed:
+            Q = Q.mT
+        return Q
+
+    def right_inverse(self, Q):
+        """The stored tensor for the orthogonal matrix Q (with the trivialization: Q becomes the base)."""
+        with no_grad():
+            return self._right_inverse(Q)
+
+    def _right_inverse(self, Q):
+        if Q.shape != self.shape:
+            raise ValueError(f"Expected a matrix or batch of matrices of shape {self.shape}. "
+                             f"Got a tensor of shape {Q.shape}.")
+        Q_init = Q
+        n, k = Q.shape[-2], Q.shape[-1]
+        transpose = n < k
+        if transpose:
+            Q = Q.mT
+            n, k = k, n
+        if not hasattr(self, "base"):
+            if self.orthogonal_map in (_OrthMaps.cayley, _OrthMaps.matrix_exp):
+                # PyTorch's exception kind: no X is known whose map gives an arbitrary Q
+                raise NotImplementedError("It is not possible to assign to the matrix exponential "
+                                          "or the Cayley parametrizations when use_trivialization=False.")
+            a, tau = _geqrf(Q._data)
+            i = np.arange(k)
+            d = np.sign(a[..., i, i])  # the diagonal (R's) becomes its signs
+            d[tau == 0.0] *= -1  # LAPACK's tau is exactly 0 where it skips a reflection
+            a[..., i, i] = d
+            A = Tensor._wrap(a)
+            return A.mT if transpose else A
+        if n == k:
+            Q = Q.clone() if _is_orthogonal(Q) else _make_orthogonal(Q)
+        else:  # completed into an n x n orthogonal matrix
+            N = randn(*(tuple(Q.shape[:-2]) + (n, n - k)), dtype=Q.dtype)
+            Q = _make_orthogonal(cat([Q, N], dim=-1))
+        self.base = Q
+        # -Id: householder(zeros) is then eye(n, k) and the other maps give the identity
+        neg_Id = Q_init.new_zeros(Q_init.shape)
+        neg_Id.diagonal(dim1=-2, dim2=-1).fill_(-1.0)
+        return neg_Id
+
+
+def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization=True):
+    """Makes ``module.<name>`` an orthogonal matrix (or batch of them), as PyTorch's.
+
+    orthogonal_map is "matrix_exp", "cayley" or "householder" (default: "matrix_exp" for square
+    matrices, "householder" otherwise). With use_trivialization (default) the initial orthogonal
+    matrix is stored as the buffer ``parametrizations.<name>.0.base`` and the parameter
+    ``parametrizations.<name>.original`` starts at -Id; a non-orthogonal weight is first
+    orthogonalized by QR.
+    """
+    weight = getattr(module, name, None)
+    if not isinstance(weight, Tensor):
+        raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
+    if weight.ndim < 2:
+        raise ValueError(f"Expected a matrix or batch of matrices. Got a tensor of {weight.ndim} dimensions.")
+    if orthogonal_map is None:
+        orthogonal_map = "matrix_exp" if weight.shape[-2] == weight.shape[-1] else "householder"
+    orth_enum = getattr(_OrthMaps, orthogonal_map, None)
+    if orth_enum is None:
+        raise ValueError('orthogonal_map has to be one of "matrix_exp", "cayley", "householder". '
+                         f"Got: {orthogonal_map}")
+    orth = _Orthogonal(weight, orth_enum, use_trivialization=use_trivialization)
+    parametrize.register_parametrization(module, name, orth, unsafe=True)
     return module
