@@ -8,6 +8,8 @@ import datetime
 import importlib.util
 import os
 import sys
+import time
+import traceback
 
 from .launch_env import mpi_launch
 
@@ -104,13 +106,23 @@ def _abort_on_uncaught(comm_world):
     previous = sys.excepthook
 
     def hook(kind, value, tb):
-        previous(kind, value, tb)
-        if comm_world.Get_size() > 1:
-            sys.stderr.write(f"pyautograd.distributed: rank {comm_world.Get_rank()} raised "
-                             f"{kind.__name__}; aborting the job\n")
-            sys.stderr.flush()
-            sys.stdout.flush()
-            comm_world.Abort(1)
+        if comm_world.Get_size() <= 1:
+            previous(kind, value, tb)
+            return
+        # The traceback goes out in one write, then a short pause before MPI_Abort: the launcher
+        # forwards each rank's stderr asynchronously and drops what it has not forwarded when the
+        # abort tears the job down (seen under load: only the traceback's first line arrived).
+        if previous is sys.__excepthook__:
+            text = "".join(traceback.format_exception(kind, value, tb))
+        else:  # the program's own hook reports the error its way
+            previous(kind, value, tb)
+            text = ""
+        text += f"pyautograd.distributed: rank {comm_world.Get_rank()} raised {kind.__name__}; aborting the job\n"
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.write(2, text.encode("utf-8", "replace"))
+        time.sleep(0.2)
+        comm_world.Abort(1)
     sys.excepthook = hook
 
 
