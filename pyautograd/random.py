@@ -8,10 +8,9 @@ what PyTorch's CPU build raises (AssertionError "Torch not compiled with CUDA en
 import contextlib
 
 from . import cuda
-from ._random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from ._random import default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 
-__all__ = ["Generator", "default_generator", "fork_rng", "get_rng_state", "initial_seed", "manual_seed", "seed",
-           "set_rng_state"]
+__all__ = ["default_generator", "fork_rng", "get_rng_state", "initial_seed", "manual_seed", "seed", "set_rng_state"]
 
 # The device modules fork_rng can fork besides the CPU (PyTorch looks the type up the same way).
 _DEVICE_MODULES = {"cuda": cuda}

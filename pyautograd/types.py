@@ -15,7 +15,7 @@ from ._dtype import dtype as _dtype  # noqa: F401  (torch.types._dtype)
 from ._size import Size
 from ._tensor import Tensor
 
-__all__ = ["Number", "Device", "FileLike", "IntLikeType", "FloatLikeType", "BoolLikeType", "Size", "Tensor"]
+__all__ = ["Number", "Device", "FileLike"]  # PyTorch's also lists Storage, which does not exist here
 
 _bool = bool
 _bytes = bytes
