@@ -45,7 +45,7 @@ from . import distributed  # noqa: E402
 # interop issue 17: torch.onnx (the onnx package is imported only when exporting)
 from . import onnx  # noqa: E402
 
-__version__ = "0.1.0"
+from .torch_version import __version__  # noqa: E402  a TorchVersion (compares as a version)
 
 # The everyday API beyond the ops (issue 12): the platform answers, legacy types, compile, jit, func.
 # The platform, as PyTorch's CPU build answers it.
@@ -100,6 +100,9 @@ def __getattr__(name):
 from . import hub  # noqa: E402  tools (issue 12): torch.hub
 from . import profiler  # noqa: E402  tools (issue 12): torch.profiler
 from .tensor_types import is_conj, is_neg  # noqa: E402  tensormisc (issue 12)
+from . import random, types, torch_version  # noqa: E402  module paths (issue 12): torch.random, ...
 # What `from pyautograd import *` gives and what static readers see: the names imported
 # above and every declared op.
 __all__ = sorted(n for n in globals() if not n.startswith("_"))
+# Not star-exported: `from pyautograd import *` must not shadow the standard random and types modules.
+__all__ = [n for n in __all__ if n not in ("random", "types", "torch_version")]

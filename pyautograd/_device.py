@@ -65,9 +65,11 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
-        return isinstance(other, device) and (other.type, other.index) == (self.type, self.index)
+        # Only devices compare equal to devices: PyTorch's device("cpu") == "cpu" is False (compare
+        # ``t.device.type == "cpu"`` or against ``device("cpu")``).
+        if not isinstance(other, device):
+            return NotImplemented
+        return (other.type, other.index) == (self.type, self.index)
 
     def __hash__(self):
         return hash((self.type, self.index))

@@ -36,7 +36,8 @@ LAYERS = [
                  "pyautograd._platform_methods",
                  "pyautograd.hub", "pyautograd.profiler",  # tools (issue 12)
                  "pyautograd.testing",  # issue 12 small functions: torch.testing
-                 "pyautograd.cpu"]),  # issue 12, mixed precision: torch.cpu.amp
+                 "pyautograd.cpu",  # issue 12, mixed precision: torch.cpu.amp
+                 "pyautograd.random", "pyautograd.types", "pyautograd.torch_version"]),  # issue 12, module paths
     ("api", ["pyautograd"]),  # the package's __init__: gathers the names users import
 ]
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import pyautograd as P
+from pyautograd import kernels
 
 
 def _outcome(fn):
@@ -76,6 +77,11 @@ QUERIES = {
     "device(cuda:1)": lambda t: (repr(t.device("cuda:1")), str(t.device("cuda", 0))),
     "device(cpu) == device(cpu:0)": lambda t: t.device("cpu") == t.device("cpu:0"),
     "device(foo)": lambda t: t.device("foo"),
+    # issue 12 module paths: a device never equals a string; the device list fork_rng forks
+    "device(cpu) == 'cpu'": lambda t: (t.device("cpu") == "cpu", "cpu" == t.device("cpu"), t.device("cpu") != "cpu",
+                                       t.device("cuda:0") == "cuda:0", t.device("cpu").__eq__("cpu")),
+    "fork_rng(devices=[0])": lambda t: t.random.fork_rng(devices=[0]).__enter__(),
+    "fork_rng(device_type=xyz)": lambda t: t.random.fork_rng(device_type="xyz").__enter__(),
     "device(0)": lambda t: t.device(0),
     "cuda.amp.GradScaler().is_enabled()": lambda t: t.cuda.amp.GradScaler().is_enabled(),
     "amp.GradScaler(cpu).is_enabled()": lambda t: t.amp.GradScaler("cpu").is_enabled(),
@@ -235,3 +241,29 @@ def test_data_parallel_runs_the_module_as_torchs_cpu_build(torch):
 def test_torch_cpu_device_queries_as_torch(torch):
     for name in ("is_available", "is_initialized", "device_count", "current_device", "synchronize"):
         assert getattr(P.cpu, name)() == getattr(torch.cpu, name)(), name
+
+
+def test_backends_openmp_and_mkldnn(torch):
+    # OpenMP: as the C extension was built (csrc/build.py adds -fopenmp when the compiler links it).
+    assert P.backends.openmp.is_available() is kernels.openmp_available()
+    assert isinstance(torch.backends.openmp.is_available(), bool)
+    # pyautograd does not use oneDNN: False, where PyTorch's CPU wheel says True (docs/supported.md).
+    assert P.backends.mkldnn.is_available() is False and torch.backends.mkldnn.is_available() is True
+    assert (P.backends.mkldnn.enabled, P.backends.mkldnn.deterministic) == (
+        torch.backends.mkldnn.enabled, torch.backends.mkldnn.deterministic)
+
+
+def test_fork_rng_restores_the_cpu_stream_as_torch(torch):
+    def run(t, **kw):
+        t.manual_seed(3)
+        first = t.rand(2).tolist()
+        with t.random.fork_rng(**kw):
+            t.rand(7)
+        after = t.rand(2).tolist()
+        t.manual_seed(3)
+        t.rand(2)
+        return first, after == t.rand(2).tolist()
+    for kw in ({}, {"devices": []}, {"enabled": False}, {"device_type": "meta"}):
+        ours, theirs = run(P, **kw), run(torch, **kw)
+        assert ours[1] == theirs[1], kw
+    assert run(P)[1] is True and run(P, enabled=False)[1] is False

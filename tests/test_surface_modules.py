@@ -1,9 +1,20 @@
 """finfo/iinfo, LazyLinear (and UninitializedParameter), ParameterList and ParameterDict against
-torch 2.13."""
+torch 2.13; the module paths scripts import from (issue 12)."""
+import collections
+import importlib
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 import pyautograd as P
+import pyautograd.nn.modules.linear
+import pyautograd.nn.modules.utils
+import pyautograd.nn.parameter
+import pyautograd.random
+import pyautograd.types
+import pyautograd.utils.data._utils.collate
 
 
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
@@ -117,3 +128,73 @@ def test_deprecated_init_spellings_warn_and_fill(name, torch):
         getattr(torch.nn.init, name)(torch.empty(3, 4), *args)
     if name == "constant":
         assert P.equal(w, P.full((3, 4), 0.5))
+
+
+# (module path, name): the object at the path is pyautograd's own, and the path holds it in torch too.
+SAME_OBJECTS = {
+    ("nn.modules.linear", "LazyLinear"): "nn.LazyLinear",
+    ("nn.parameter", "UninitializedParameter"): "nn.UninitializedParameter",
+    ("random", "manual_seed"): "manual_seed", ("random", "seed"): "seed", ("random", "initial_seed"): "initial_seed",
+    ("random", "get_rng_state"): "get_rng_state", ("random", "set_rng_state"): "set_rng_state",
+    ("random", "default_generator"): "default_generator",
+    ("utils.data._utils.collate", "default_collate"): "utils.data.default_collate",
+    ("utils.data._utils.collate", "default_convert"): "utils.data.default_convert",
+    ("types", "Size"): "Size", ("types", "Tensor"): "Tensor", ("types", "_device"): "device",
+    ("types", "_dtype"): "dtype",
+}
+
+
+def _at(root, dotted):
+    for part in dotted.split("."):
+        root = getattr(root, part)
+    return root
+
+
+@pytest.mark.parametrize("path", sorted(SAME_OBJECTS), ids=".".join)
+def test_module_paths_hold_the_same_objects_as_torch(path, torch):
+    module, name = path
+    for lib in (P, torch):
+        assert getattr(importlib.import_module(f"{lib.__name__}.{module}"), name) is _at(lib, SAME_OBJECTS[path])
+
+
+@pytest.mark.parametrize("fn", ["_single", "_pair", "_triple", "_quadruple"])
+@pytest.mark.parametrize("arg", [3, 2.5, None, [1, 2], (4,), "ab", range(3)])
+def test_ntuple_helpers_as_torch(fn, arg, torch):
+    ours, theirs = getattr(P.nn.modules.utils, fn), getattr(torch.nn.modules.utils, fn)
+    assert ours(arg) == theirs(arg) and ours.__name__ == theirs.__name__
+    assert P.nn.modules.utils._ntuple(5)(arg) == torch.nn.modules.utils._ntuple(5)(arg)
+
+
+def test_module_utils_helpers_as_torch(torch):
+    ours, theirs = P.nn.modules.utils, torch.nn.modules.utils
+    assert ours._reverse_repeat_tuple((1, 2, 3), 2) == theirs._reverse_repeat_tuple((1, 2, 3), 2)
+    assert ours._list_with_default([None, 4], [1, 2, 7, 8]) == theirs._list_with_default([None, 4], [1, 2, 7, 8])
+    assert ours._list_with_default(5, [1, 2]) == theirs._list_with_default(5, [1, 2]) == 5
+    with pytest.raises(ValueError, match="at least 3"):
+        ours._list_with_default([None, 4], [1, 2])
+    results = []
+    for lib in (ours, theirs):
+        sd = collections.OrderedDict([("module.w", 1), ("module.b", 2), ("other", 3)])
+        sd._metadata = collections.OrderedDict([("", {}), ("module", {"v": 1}), ("module.sub", {"v": 2})])
+        lib.consume_prefix_in_state_dict_if_present(sd, "module.")
+        results.append((list(sd.items()), list(sd._metadata.items())))
+    assert results[0] == results[1]
+    assert ours.__all__ == theirs.__all__
+
+
+def test_types_aliases_as_torch(torch):
+    for name in ("_bool", "_bytes", "_complex", "_float", "_int", "_str", "_Number"):
+        assert getattr(P.types, name) == getattr(torch.types, name), name
+    assert P.types.Number == torch.types.Number == int | float | bool
+    assert P.types._size == P.Size | list[int] | tuple[int, ...]
+    assert P.types.Device == P.device | str | int | None
+    assert P.types.__all__ == [n for n in torch.types.__all__ if n != "Storage"]
+
+
+def test_lazy_linear_module_path_has_no_cycle():
+    # A fresh interpreter importing the deep paths first must not hit a partially initialised module.
+    code = ("from pyautograd.nn.parameter import UninitializedParameter\n"
+            "from pyautograd.nn.modules.linear import LazyLinear\n"
+            "m = LazyLinear(2); assert isinstance(m.weight, UninitializedParameter)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -8,8 +8,9 @@ read back; pyautograd's float32 matmuls always run in full float32 ("highest").
 import warnings
 
 from . import cpu, cuda, cudnn, mps  # noqa: F401
+from . import mkldnn, openmp  # noqa: F401  (issue 12: module paths)
 
-__all__ = ["cpu", "cuda", "cudnn", "mps", "set_float32_matmul_precision", "get_float32_matmul_precision"]
+__all__ = ["cpu", "cuda", "cudnn", "mps", "mkldnn", "openmp", "set_float32_matmul_precision", "get_float32_matmul_precision"]
 
 _PRECISIONS = ("highest", "high", "medium")
 

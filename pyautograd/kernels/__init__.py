@@ -63,6 +63,11 @@ def c_available():
     return _c is not None
 
 
+def openmp_available():
+    """Whether the compiled C kernels were built with OpenMP (multi-threaded); False without them."""
+    return _c is not None and _c.OPENMP
+
+
 def c_import_error():
     """The ImportError that kept the C kernels from loading, or None."""
     return _C_IMPORT_ERROR

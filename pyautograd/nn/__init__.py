@@ -16,7 +16,8 @@ from . import attention  # noqa: E402,F401  (torch.nn.attention)
 
 # surface issue 12: modules added for the everyday API
 from .modules.activation_more import CELU, GLU, SELU, Hardsigmoid, Hardswish, Mish, PReLU, Softmin  # noqa: E402
-from .modules.lazy import LazyLinear, UninitializedParameter  # noqa: E402
+from .modules.linear import LazyLinear  # noqa: E402
+from .parameter import UninitializedParameter  # noqa: E402
 from .modules.parameter_containers import ParameterDict, ParameterList  # noqa: E402
 # end surface issue 12
 # distributed issue 16: data-parallel wrappers and the synchronised BatchNorm

@@ -35,3 +35,40 @@ class Parameter(Tensor):
         p = Parameter(Tensor._wrap(self._data.copy()), self._rg)
         memo[id(self)] = p
         return p
+
+
+# UninitializedParameter: the parameters of lazy modules (nn.LazyLinear, the Lazy conv/batchnorm
+# layers) before their first forward gives them a shape.
+_UNINITIALIZED = ("Can't access the shape of an uninitialized parameter or buffer. This error usually happens in "
+                  "`load_state_dict` when trying to load an uninitialized parameter into an initialized one. Call "
+                  "`forward` to initialize the parameters before accessing their attributes.")
+
+
+class UninitializedParameter(Parameter):
+    """A parameter whose shape is not known yet (see the module notes)."""
+
+    __slots__ = ()
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        p = Parameter.__new__(cls, _creation.empty(0, dtype=dtype, device=device), requires_grad)
+        return p
+
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        pass
+
+    @property
+    def shape(self):
+        raise RuntimeError(_UNINITIALIZED)
+
+    def size(self, dim=None):
+        raise RuntimeError(_UNINITIALIZED)
+
+    def materialize(self, shape):
+        """Gives the parameter its shape (uninitialized values) and makes it a plain Parameter."""
+        self._data = _creation.empty(tuple(shape), dtype=self.dtype)._data
+        self.__class__ = Parameter
+
+    def __repr__(self):
+        return "<UninitializedParameter>"
+
+    __str__ = __repr__

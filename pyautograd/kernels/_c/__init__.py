@@ -8,6 +8,7 @@ before any pointer reaches C, then turns a non-OK status into RuntimeError.
 from . import linalg, loss, norm, optim, pointwise, reduce
 from . import attention, recurrent  # sequence models (issue 14)
 from ._marshal import threads  # noqa: F401  ([n]: the thread count every wrapper passes to C)
+from ._marshal import OPENMP  # noqa: F401  (whether the extension was built with OpenMP)
 
 KERNELS = {}
 SPECS = {}  # KernelSpecs declared by the families (see _registry)

@@ -14,6 +14,8 @@ MAX_NDIM = lib.PAG_MAX_NDIM
 
 # The thread count handed to every kernel; set through kernels.set_num_threads.
 threads = [max(1, lib.pag_max_threads())]
+# Whether the extension was compiled with OpenMP (csrc/build.py drops it when the compiler lacks it).
+OPENMP = bool(lib.pag_openmp_enabled())
 
 
 def unfit(*arrays):

@@ -2,10 +2,11 @@
 import math
 
 from ... import _creation
+from ...autograd import grad_mode
 from .. import functional as F
 from .. import init
 from ..module import Module
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedParameter
 
 
 class Identity(Module):
@@ -83,3 +84,49 @@ class Bilinear(Module):
 class NonDynamicallyQuantizableLinear(Linear):
     """A Linear layer under another name, as in PyTorch (where it only marks MultiheadAttention's
     output projection for the quantization tools); it computes exactly what Linear does."""
+
+# LazyLinear infers in_features from its first input. Until then its weight and bias are
+# UninitializedParameters: real Parameter objects (so an optimizer built before the first forward
+# holds them) whose shape and data cannot be read. The first forward materializes them in place --
+# same objects, now Parameters of the right shape, drawn by Linear's reset_parameters -- and the
+# module becomes a Linear, as PyTorch's does (``type(m)`` is Linear afterwards).
+class LazyLinear(Linear):
+    """A Linear whose in_features is taken from the first input's last dim."""
+
+    cls_to_become = Linear
+
+    def __init__(self, out_features, bias=True, device=None, dtype=None):
+        Linear.__init__(self, 0, out_features, False, device, dtype)
+        self.weight = UninitializedParameter(dtype=dtype)
+        if bias:
+            self.bias = UninitializedParameter(dtype=dtype)
+
+    def reset_parameters(self):
+        """Draws weight and bias as Linear's, once they have a shape."""
+        if not self.has_uninitialized_params() and self.in_features != 0:
+            Linear.reset_parameters(self)
+
+    def has_uninitialized_params(self):
+        """Whether the parameters still wait for the first input."""
+        return any(isinstance(p, UninitializedParameter) for p in (self.weight, self.bias) if p is not None)
+
+    def initialize_parameters(self, input):
+        """Materializes weight (out_features, input.shape[-1]) and bias, then draws them."""
+        if not self.has_uninitialized_params():
+            return
+        with grad_mode.no_grad():
+            self.in_features = input.shape[-1]
+            self.weight.materialize((self.out_features, self.in_features))
+            if self.bias is not None:
+                self.bias.materialize((self.out_features,))
+            self.reset_parameters()
+        self.__class__ = self.cls_to_become
+
+    def forward(self, input):
+        self.initialize_parameters(input)
+        return Linear.forward(self, input)
+
+    def __call__(self, *args, **kwargs):
+        if self.has_uninitialized_params():
+            self.initialize_parameters(args[0])
+        return Linear.__call__(self, *args, **kwargs)

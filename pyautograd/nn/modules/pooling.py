@@ -2,6 +2,7 @@
 AdaptiveMaxPool1d/2d/3d, with PyTorch's signatures, defaults (stride = kernel_size) and reprs."""
 from .. import functional as F
 from ..module import Module
+from .utils import _single
 
 
 class _MaxPoolNd(Module):
@@ -60,10 +61,6 @@ class AvgPool1d(Module):
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-
-
-def _single(v):
-    return (v,) if isinstance(v, int) else tuple(v)
 
 
 class _AvgPoolNd(Module):
