@@ -1,0 +1,188 @@
+"""soft_margin_loss, multi_margin_loss, multilabel_margin_loss and triplet_margin_with_distance_loss
+(and their modules): composed losses, checked against NumPy references, by gradcheck and
+gradgradcheck in float64, and against torch 2.13 (values, gradients, shapes, errors, modules)."""
+import numpy as np
+import pytest
+
+import pyautograd as P
+import pyautograd.nn.functional as F
+
+RNG = np.random.default_rng(12)
+X = RNG.standard_normal((5, 4))
+SIGNS = np.where(RNG.random((5, 4)) > 0.5, 1.0, -1.0)
+LABELS = np.array([0, 3, 1, 1, 2])
+MULTI = np.array([[0, 2, -1, 1], [3, -1, 0, 0], [1, 0, 2, 3], [-1, 1, 1, 1], [2, 2, -1, 0]])
+WEIGHT = np.array([0.5, 1.5, 1.0, 2.0])
+
+
+def _reduce(loss, reduction):
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+
+
+def _soft_margin_ref(x, y, reduction="mean"):
+    return _reduce(np.log1p(np.exp(-x * y)), reduction)
+
+
+def _multi_margin_ref(x, y, p=1, margin=1.0, weight=None, reduction="mean"):
+    x2 = x.reshape(-1, x.shape[-1] if x.ndim else 1)
+    labels = np.asarray(y).reshape(-1)
+    out = []
+    for row, t in zip(x2, labels):
+        total = 0.0
+        for i, v in enumerate(row):
+            if i != t:
+                h = max(0.0, margin - row[t] + v) ** p
+                total += h * (1.0 if weight is None else weight[t])
+        out.append(total / row.size)
+    return _reduce(np.array(out).reshape(np.shape(y)), reduction)
+
+
+def _multilabel_margin_ref(x, y, reduction="mean"):
+    x2, y2 = x.reshape(-1, x.shape[-1]), np.asarray(y).reshape(-1, x.shape[-1])
+    out = []
+    for row, targets in zip(x2, y2):
+        listed = []
+        for t in targets:
+            if t < 0:
+                break
+            listed.append(t)
+        others = [i for i in range(row.size) if i not in listed]
+        out.append(sum(max(0.0, 1 - (row[j] - row[i])) for j in listed for i in others) / row.size)
+    out = np.array(out)
+    return _reduce(out.reshape(()) if x.ndim == 1 else out, reduction)
+
+
+def _triplet_ref(a, p, n, margin=1.0, swap=False, reduction="mean"):
+    def dist(u, v):
+        return np.sqrt(((u - v + 1e-6) ** 2).sum(-1))
+    d_neg = dist(a, n)
+    if swap:
+        d_neg = np.minimum(d_neg, dist(p, n))
+    return _reduce(np.maximum(margin + dist(a, p) - d_neg, 0), reduction)
+
+
+# name, inputs (the first `n_diff` differentiable), keyword variants, reference
+CASES = [
+    ("soft_margin_loss", (X, SIGNS), 1, [{}, {"reduction": "sum"}, {"reduction": "none"}], _soft_margin_ref),
+    ("multi_margin_loss", (X, LABELS), 1,
+     [{}, {"reduction": "none"}, {"p": 2, "margin": 0.7, "weight": WEIGHT, "reduction": "sum"}], _multi_margin_ref),
+    ("multi_margin_loss", (X[0], np.array(2)), 1, [{}, {"reduction": "none"}], _multi_margin_ref),
+    ("multi_margin_loss", (X[0], np.array([1])), 1, [{"reduction": "none"}], _multi_margin_ref),
+    ("multilabel_margin_loss", (X, MULTI), 1, [{}, {"reduction": "sum"}, {"reduction": "none"}],
+     _multilabel_margin_ref),
+    ("multilabel_margin_loss", (X[0], MULTI[0]), 1, [{}, {"reduction": "none"}], _multilabel_margin_ref),
+    ("triplet_margin_with_distance_loss", (X, X[::-1] * 0.5, SIGNS), 3,
+     [{}, {"margin": 0.5, "swap": True, "reduction": "none"}, {"reduction": "sum"}], _triplet_ref),
+]
+IDS = [f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+
+
+def _ours(args, n_diff, kwargs):
+    tensors = [P.tensor(a, requires_grad=i < n_diff) for i, a in enumerate(args)]
+    kw = {k: P.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+    return tensors, kw
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_against_numpy_and_gradcheck(case):
+    name, args, n_diff, variants, ref = case
+    for kwargs in variants:
+        tensors, kw = _ours(args, n_diff, kwargs)
+        out = getattr(F, name)(*tensors, **kw)
+        np.testing.assert_allclose(out.detach().numpy(), ref(*args, **kwargs), rtol=1e-12, atol=1e-14)
+
+        def fn(*diff, tensors=tensors, kw=kw):
+            return getattr(F, name)(*diff, *tensors[n_diff:], **kw)
+        assert P.autograd.gradcheck(fn, tuple(tensors[:n_diff]))
+        assert P.autograd.gradgradcheck(fn, tuple(tensors[:n_diff]))
+
+
+MODULES = {"soft_margin_loss": "SoftMarginLoss", "multi_margin_loss": "MultiMarginLoss",
+           "multilabel_margin_loss": "MultiLabelMarginLoss",
+           "triplet_margin_with_distance_loss": "TripletMarginWithDistanceLoss"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_as_torch(case, torch):
+    name, args, n_diff, variants, _ = case
+    for kwargs in variants:
+        for how in ("fn", "module"):
+            ours, kw_o = _ours(args, n_diff, kwargs)
+            theirs = [torch.tensor(a, requires_grad=i < n_diff) for i, a in enumerate(args)]
+            kw_t = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+            if how == "fn":
+                o, t = getattr(F, name)(*ours, **kw_o), getattr(torch.nn.functional, name)(*theirs, **kw_t)
+            else:
+                o = getattr(P.nn, MODULES[name])(**kw_o)(*ours)
+                t = getattr(torch.nn, MODULES[name])(**kw_t)(*theirs)
+            assert o.shape == tuple(t.shape) and str(o.dtype) == str(t.dtype)
+            np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=1e-12)
+            (o * o).sum().backward()
+            (t * t).sum().backward()
+            for a, b in zip(ours[:n_diff], theirs):
+                np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+def test_float32_and_legacy_flags_as_torch(torch):
+    x32 = X.astype(np.float32)
+    for name, target in (("soft_margin_loss", SIGNS.astype(np.float32)), ("multi_margin_loss", LABELS),
+                         ("multilabel_margin_loss", MULTI)):
+        with pytest.warns(UserWarning):
+            o = getattr(F, name)(P.tensor(x32), P.tensor(target), size_average=False)
+        with pytest.warns(UserWarning):
+            t = getattr(torch.nn.functional, name)(torch.tensor(x32), torch.tensor(target), size_average=False)
+        assert str(o.dtype) == str(t.dtype) == "torch.float32"
+        np.testing.assert_allclose(o.numpy(), t.numpy(), rtol=1e-6)
+
+
+def test_custom_distance_and_module_as_torch(torch):
+    def cosine(lib):
+        return lambda u, v: 1 - lib.nn.functional.cosine_similarity(u, v)
+    a, p, n = X, X[::-1] * 0.5, SIGNS
+    o = F.triplet_margin_with_distance_loss(P.tensor(a), P.tensor(p), P.tensor(n), distance_function=cosine(P))
+    t = torch.nn.functional.triplet_margin_with_distance_loss(torch.tensor(a), torch.tensor(p), torch.tensor(n),
+                                                              distance_function=cosine(torch))
+    np.testing.assert_allclose(o.numpy(), t.numpy(), rtol=1e-12)
+    assert repr(P.nn.TripletMarginWithDistanceLoss()) == repr(torch.nn.TripletMarginWithDistanceLoss())
+    m, tm = P.nn.MultiMarginLoss(weight=P.tensor(WEIGHT)), torch.nn.MultiMarginLoss(weight=torch.tensor(WEIGHT))
+    assert list(m.state_dict()) == list(tm.state_dict()) and repr(m) == repr(tm)
+
+
+ERRORS = [
+    (lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(3, 4), lib.tensor([0, 1, 2]), p=3), ValueError,
+     "only p == 1 and p == 2"),
+    (lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(3, 4), lib.tensor([0, 1, 2]), weight=lib.ones(2, 2)),
+     ValueError, "one-dimensional"),
+    (lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(3, 4), lib.tensor([0, 1, 5])), RuntimeError,
+     "target out of range"),
+    (lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(3, 4), lib.tensor([0, 1])), RuntimeError,
+     "Expected target size"),
+    (lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(3, 4), lib.tensor([0, 1, 2]), weight=lib.ones(3)),
+     RuntimeError, "inconsistent weight size"),
+    (lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(3, 4), lib.tensor([0.0, 1, 2])), RuntimeError,
+     "expected scalar type Long"),
+    (lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(2, 3, 4), lib.tensor([0, 1])), RuntimeError,
+     "Expected non-empty vector or matrix"),
+    (lambda lib: lib.nn.functional.multilabel_margin_loss(lib.ones(3, 4), lib.tensor([[0, 1, -1, 7]] * 3)),
+     RuntimeError, "out of range"),
+    (lambda lib: lib.nn.functional.multilabel_margin_loss(lib.ones(3, 4), lib.tensor([[0, 1, -1]] * 3)),
+     RuntimeError, "inconsistent target size"),
+    (lambda lib: lib.nn.functional.soft_margin_loss(lib.ones(3, 4), lib.ones(3, 4), reduction="avg"), ValueError,
+     "avg is not a valid value for reduction"),
+    (lambda lib: lib.nn.functional.soft_margin_loss(lib.ones(3, 4), lib.ones(3, 4, requires_grad=True)),
+     RuntimeError, "not differentiable with respect to argument 'target'"),
+    (lambda lib: lib.nn.functional.triplet_margin_with_distance_loss(lib.ones(2, 3), lib.ones(2, 3), lib.ones(2, 3),
+                                                                     margin=0), ValueError,
+     "margin must be greater than 0"),
+    (lambda lib: lib.nn.functional.triplet_margin_with_distance_loss(lib.ones(2, 3), lib.ones(2, 3), lib.ones(3)),
+     RuntimeError, "same number of dimensions"),
+    (lambda lib: lib.nn.TripletMarginWithDistanceLoss(margin=-1), ValueError, "expected margin to be greater than 0"),
+    (lambda lib: lib.nn.MultiMarginLoss(p=3), ValueError, "only p == 1 and p == 2"),
+]
+
+
+@pytest.mark.parametrize("make,kind,match", ERRORS)
+def test_errors_as_torch(make, kind, match, torch):
+    for lib in (P, torch):
+        with pytest.raises(kind, match=match):
+            make(lib)
