@@ -1,6 +1,8 @@
 """soft_margin_loss, multi_margin_loss, multilabel_margin_loss and triplet_margin_with_distance_loss
 (and their modules): composed losses, checked against NumPy references, by gradcheck and
-gradgradcheck in float64, and against torch 2.13 (values, gradients, shapes, errors, modules)."""
+gradgradcheck in float64, and against torch 2.13 (values, gradients, shapes, errors, modules).
+ctc_loss's values and gradients are in its OpInfo (tests/opdb/loss.py); its module, raw gradient,
+float32 and errors are here."""
 import numpy as np
 import pytest
 
@@ -186,3 +188,74 @@ def test_errors_as_torch(make, kind, match, torch):
     for lib in (P, torch):
         with pytest.raises(kind, match=match):
             make(lib)
+
+
+def _ctc_inputs(lib, dtype="float64"):
+    rng = np.random.default_rng(3)
+    logits = lib.tensor(rng.standard_normal((7, 3, 5)).astype(dtype))
+    targets = lib.tensor(rng.integers(1, 5, (3, 3)))
+    return logits.log_softmax(2).detach().requires_grad_(), targets, lib.tensor([7, 6, 4]), lib.tensor([3, 2, 3])
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"blank": 0, "reduction": "sum", "zero_infinity": True},
+                                    {"reduction": "none"}])
+def test_ctc_module_raw_gradient_and_float32_as_torch(kwargs, torch):
+    for dtype, tol in (("float64", 1e-10), ("float32", 1e-5)):
+        ours, theirs = _ctc_inputs(P, dtype), _ctc_inputs(torch, dtype)
+        o, t = P.nn.CTCLoss(**kwargs)(*ours), torch.nn.CTCLoss(**kwargs)(*theirs)
+        assert str(o.dtype) == str(t.dtype) and type(o.grad_fn).__name__ == type(t.grad_fn).__name__
+        np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=tol)
+        o.sum().backward()
+        t.sum().backward()
+        # PyTorch's gradient with respect to log_probs (a log_softmax's gradient folded in)
+        np.testing.assert_allclose(ours[0].grad.numpy(), theirs[0].grad.numpy(), rtol=tol, atol=tol)
+    assert repr(P.nn.CTCLoss(blank=1)) == repr(torch.nn.CTCLoss(blank=1)) == "CTCLoss()"
+
+
+def test_ctc_lengths_as_lists_and_double_backward_refused(torch):
+    lp, tg, il, tl = _ctc_inputs(P)
+    a = P.nn.functional.ctc_loss(lp, tg, [7, 6, 4], (3, 2, 3))
+    b = P.nn.functional.ctc_loss(lp, tg, il, tl)
+    assert a.item() == b.item()
+    (g,) = P.autograd.grad(b, lp, create_graph=True)
+    with pytest.raises(RuntimeError, match="twice"):
+        g.sum().backward()
+
+
+CTC_ERRORS = [
+    (lambda lib, lp, tg, il, tl: lib.nn.functional.ctc_loss(lp, tg, il, tl, blank=5), RuntimeError,
+     "blank must be in label range"),
+    (lambda lib, lp, tg, il, tl: lib.nn.functional.ctc_loss(lp, tg, lib.tensor([8, 6, 4]), tl), RuntimeError,
+     "Expected input_lengths to have value at most 7, but got value 8"),
+    (lambda lib, lp, tg, il, tl: lib.nn.functional.ctc_loss(lp, tg, lib.tensor([7, -1, 4]), tl), RuntimeError,
+     "Expected input_lengths to have value at least 0"),
+    (lambda lib, lp, tg, il, tl: lib.nn.functional.ctc_loss(lp, tg, il, lib.tensor([4, 2, 3])), RuntimeError,
+     "Expected tensor to have size at least 4 at dimension 1, but got size 3"),
+    (lambda lib, lp, tg, il, tl: lib.nn.functional.ctc_loss(lp, tg.reshape(-1)[:7], il, tl), RuntimeError,
+     "Expected tensor to have size 8 at dimension 0, but got size 7"),
+    (lambda lib, lp, tg, il, tl: lib.nn.functional.ctc_loss(lp, tg, il[:2], tl), RuntimeError,
+     "input_lengths must be of size batch_size"),
+    (lambda lib, lp, tg, il, tl: lib.nn.functional.ctc_loss(lp, tg, il, tl[:2]), RuntimeError,
+     "target_lengths must be of size batch_size"),
+    (lambda lib, lp, tg, il, tl: lib.nn.functional.ctc_loss(lp, tg, il.double(), tl), RuntimeError,
+     "input_lengths must be integral"),
+    (lambda lib, lp, tg, il, tl: lib.nn.functional.ctc_loss(lp, tg, il, tl, reduction="avg"), ValueError,
+     "avg is not a valid value for reduction"),
+    (lambda lib, lp, tg, il, tl: lib.nn.functional.ctc_loss(lp.detach().int(), tg, il, tl), NotImplementedError,
+     "ctc_loss_cpu"),
+]
+
+
+@pytest.mark.parametrize("make,kind,match", CTC_ERRORS)
+def test_ctc_errors_as_torch(make, kind, match, torch):
+    for lib in (P, torch):
+        with pytest.raises(kind, match=match):
+            make(lib, *_ctc_inputs(lib))
+
+
+def test_ctc_empty_inputs_as_torch(torch):
+    for lib in (P, torch):
+        lp = lib.tensor(np.log(np.full((5, 2, 4), 0.25)))
+        out = lib.nn.functional.ctc_loss(lp, lib.tensor([[1, 2], [1, 2]]), lib.tensor([0, 0]), lib.tensor([0, 1]),
+                                         reduction="none")
+        assert out.tolist() == [0.0, float("inf")]

@@ -74,8 +74,9 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
         if length > frames:
             raise RuntimeError(f"Expected input_lengths to have value at most {frames}, but got value {length} "
                                f"(while checking arguments for ctc_loss_allocate_outputs)")
-        if length < 1:
-            raise RuntimeError(f"ctc_loss: every input length must be at least 1, got {length}")
+        if length < 0:
+            raise RuntimeError(f"Expected input_lengths to have value at least 0, but got value {length} "
+                               f"(while checking arguments for ctc_loss_allocate_outputs)")
     padded = _creation.tensor(_padded_targets(targets, tg_lengths, batch))
     res = _ops.ctc_loss(log_probs, padded, in_lengths, tg_lengths, blank, bool(zero_infinity))
     if zero_infinity:

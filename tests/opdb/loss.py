@@ -185,3 +185,81 @@ OPS += [
            torch_fn=lambda *a, **k: _torch().nn.functional.cross_entropy(*a, **k),
            tolerances={"float32": (1e-5, 1e-5)}),
 ]
+
+
+# -- ctc_loss: given logits, through log_softmax (PyTorch's CTC gradient assumes normalized
+# log-probabilities: it is the gradient through a log_softmax folded in, so finite differences
+# only agree through one, as PyTorch's own tests take it) -------------------------------------------
+
+def _ctc_samples(dtype, rng):
+    t, n, c = 6, 3, 5
+    logits = make_arg((t, n, c), dtype, rng)
+    targets = rng.integers(1, c, size=(n, 3)).astype(np.int64)
+    targets[1, 1] = targets[1, 0]  # a repeated label: the lattice may not skip between them
+    il, tl = np.array([6, 5, 4], np.int64), np.array([3, 2, 3], np.int64)
+    flat = np.concatenate([targets[i, :tl[i]] for i in range(n)])
+    yield SampleInput((logits, targets, il, tl), desc="padded-mean", grad_args=(0,))
+    yield SampleInput((logits, flat, il, tl), {"reduction": "sum"}, desc="concatenated-sum", grad_args=(0,))
+    yield SampleInput((logits, np.where(targets == 2, 1, targets), il, np.array([0, 2, 3], np.int64)),
+                      {"blank": 2, "reduction": "none"}, desc="blank2-empty-target", grad_args=(0,))
+    yield SampleInput((logits, targets, np.array([6, 5, 2], np.int64), tl),
+                      {"zero_infinity": True, "reduction": "none"}, desc="zero_infinity", grad_args=(0,))
+    yield SampleInput((logits[:, 0], targets[0], np.array(6, np.int64), np.array(3, np.int64)),
+                      {"reduction": "none"}, desc="unbatched", grad_args=(0,))
+
+
+def _ctc_one(logp, label, blank):
+    """-log p(label | logp (T, C)), by the alpha recursion in probabilities (one sample)."""
+    ext = [blank]
+    for k in label:
+        ext += [int(k), blank]
+    p = np.exp(logp)
+    alpha = np.zeros(len(ext))
+    alpha[0] = p[0, ext[0]] if len(p) else 0.0
+    if len(ext) > 1 and len(p):
+        alpha[1] = p[0, ext[1]]
+    for t in range(1, len(p)):
+        new = np.zeros_like(alpha)
+        for s in range(len(ext)):
+            total = alpha[s] + (alpha[s - 1] if s >= 1 else 0.0)
+            if s >= 2 and ext[s] != blank and ext[s] != ext[s - 2]:
+                total += alpha[s - 2]
+            new[s] = total * p[t, ext[s]]
+        alpha = new
+    if not len(p):
+        return 0.0 if len(ext) == 1 else np.inf
+    likelihood = alpha[-1] + (alpha[-2] if len(ext) > 1 else 0.0)
+    with np.errstate(divide="ignore"):
+        return -np.log(likelihood)
+
+
+def _ctc_ref(logits, targets, il, tl, blank=0, reduction="mean", zero_infinity=False):
+    unbatched = logits.ndim == 2
+    x = logits.astype(np.float64)[:, None] if unbatched else logits.astype(np.float64)
+    logp = x - x.max(2, keepdims=True)
+    logp = logp - np.log(np.exp(logp).sum(2, keepdims=True))
+    il, tl = np.atleast_1d(il), np.atleast_1d(tl)
+    tg = targets[None] if unbatched else targets
+    offsets = np.concatenate([[0], np.cumsum(tl)])
+    labels = [tg[i, :tl[i]] if tg.ndim == 2 else tg[offsets[i]:offsets[i + 1]] for i in range(len(tl))]
+    loss = np.array([_ctc_one(logp[:il[i], i], labels[i], blank) for i in range(len(tl))])
+    if zero_infinity:
+        loss = np.where(np.isinf(loss), 0.0, loss)
+    if reduction == "mean":
+        return np.asarray((loss / np.maximum(tl, 1)).mean(), logits.dtype)
+    if reduction == "sum":
+        return np.asarray(loss.sum(), logits.dtype)
+    return (loss[0] if unbatched else loss).astype(logits.dtype)
+
+
+def _ctc_on_logits(functional):
+    def call(logits, targets, il, tl, **kwargs):
+        return functional().ctc_loss(logits.log_softmax(-1), targets, il, tl, **kwargs)
+    return call
+
+
+OPS += [
+    OpInfo("ctc_loss", _ctc_on_logits(lambda: F), _ctc_samples, ref=_ctc_ref,
+           torch_fn=_ctc_on_logits(lambda: _torch().nn.functional), supports_gradgrad=False,
+           covers=("_ctc_loss",), tolerances={"float32": (1e-5, 1e-5)}),
+]

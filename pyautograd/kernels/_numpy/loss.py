@@ -191,7 +191,9 @@ def _ctc_nll(alpha, input_lengths, lengths):
     end = np.take_along_axis(last, (lengths - 1)[:, None], 1)[:, 0]
     before = np.take_along_axis(last, np.maximum(lengths - 2, 0)[:, None], 1)[:, 0]
     before = np.where(lengths > 1, before, -np.inf)
-    return -np.logaddexp(end, before)
+    # no frame: only the empty target has an alignment (the empty one), of log-likelihood 0
+    empty = np.where(lengths == 1, -0.0, np.inf)
+    return np.where(np.asarray(input_lengths) == 0, empty, -np.logaddexp(end, before))
 
 
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
