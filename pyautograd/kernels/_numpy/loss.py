@@ -239,9 +239,10 @@ def ctc_loss_backward(grad, log_probs, targets, input_lengths, target_lengths, n
         top = ab.max(axis=2, keepdims=True)
         top = np.where(np.isfinite(top), top, 0)
         weights = np.exp(ab - top)
-        acc = np.zeros(log_probs.shape, dtype=np.float64)
-        t_idx, n_idx, s_idx = np.indices(ab.shape)
-        np.add.at(acc, (t_idx, n_idx, np.broadcast_to(ext[None], ab.shape)), weights)
+        # sum the weights of the lattice positions of each class: one bincount over (t, n, class)
+        classes = log_probs.shape[2]
+        flat = ((np.arange(t_max)[:, None, None] * n + np.arange(n)[None, :, None]) * classes + ext[None]).reshape(-1)
+        acc = np.bincount(flat, weights.reshape(-1), minlength=log_probs.size).reshape(log_probs.shape)
         with np.errstate(divide="ignore"):
             lcab = np.log(acc) + top
         nll = np.asarray(nll, dtype=np.float64)
