@@ -44,4 +44,7 @@ from .modules.loss import GaussianNLLLoss  # noqa: E402
 from .modules.loss import (HingeEmbeddingLoss, MarginRankingLoss, MultiLabelSoftMarginLoss,  # noqa: E402
                           PoissonNLLLoss, TripletMarginLoss)
 from .modules.distance import CosineSimilarity, PairwiseDistance  # noqa: E402
+from .modules.loss import (MultiLabelMarginLoss, MultiMarginLoss, SoftMarginLoss,  # noqa: E402
+                          TripletMarginWithDistanceLoss)
+from .modules.loss import CTCLoss  # noqa: E402
 from .modules.activation_more import Softsign, Tanhshrink  # noqa: E402

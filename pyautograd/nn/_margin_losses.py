@@ -1,10 +1,16 @@
 """F.margin_ranking_loss, hinge_embedding_loss, multilabel_soft_margin_loss, poisson_nll_loss,
-pairwise_distance and triplet_margin_loss, composed from ops as PyTorch composes them (its ATen composites or its Python), so values,
+pairwise_distance, triplet_margin_loss, soft_margin_loss, multi_margin_loss, multilabel_margin_loss
+and triplet_margin_with_distance_loss, composed from ops as PyTorch composes them (its ATen composites or its Python), so values,
 gradients and the graph's nodes match (pairwise_distance's norm node is
-LinalgVectorNormBackward0 here, NormBackward1 in PyTorch: the same derivative)."""
+LinalgVectorNormBackward0 here, NormBackward1 in PyTorch: the same derivative). soft_margin_loss,
+multi_margin_loss and multilabel_margin_loss are native kernels in PyTorch (SoftMarginLossBackward0...);
+here they are compositions with the same values and gradients, so their last node differs."""
 import math
 
-from .. import _creation
+import numpy as np
+
+from .. import _creation, _dtype
+from ..graph import grad_mode
 from ..ops.pointwise import minimum, where
 from ..ops.reduction import vector_norm
 from ._activation import logsigmoid
@@ -84,4 +90,102 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     dist_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
         dist_neg = minimum(dist_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce((margin + dist_pos - dist_neg).clamp_min(0), reduction)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """log(1 + exp(-target * input)): the two-class logistic loss for targets of 1 or -1."""
+    reduction = _reduction(reduction, size_average, reduce)
+    if target.requires_grad and grad_mode.is_grad_enabled():
+        raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument "
+                           "'target'. This input cannot have requires_grad True.")
+    return _reduce((-input * target).exp().log1p(), reduction)
+
+
+def _class_targets(input, target, op):
+    """The (N, C) view of a vector-or-matrix input and its int64 target as an array, checked as
+    PyTorch's margin kernels check them."""
+    if input.ndim > 2 or input.numel() == 0 and input.ndim != 2:
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+                           f"{list(input.shape)}")
+    if target.dtype is not _dtype.int64:
+        raise RuntimeError(f"{op}: expected scalar type Long (int64 class indices) but found {target.dtype}")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"{op}_cpu_kernel" not implemented for {input.dtype}: the input must be floating')
+    dim = input.shape[-1] if input.ndim else 1
+    nframe = input.shape[0] if input.ndim == 2 else 1
+    return input.reshape(nframe, dim), nframe, dim
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
+                      reduction="mean"):
+    """Per sample, sum over the classes i other than the target y of max(0, margin - x[y] + x[i])**p,
+    times weight[y], divided by the number of classes (p is 1 or 2)."""
+    reduction = _reduction(reduction, size_average, reduce)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.ndim != 1:
+        raise ValueError("weight must be one-dimensional")
+    x, nframe, dim = _class_targets(input, target, "multi_margin_loss")
+    if target.numel() != nframe or (input.ndim == 2 and target.ndim != 1) or target.ndim > 1:
+        raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
+                           f"samples (batch size). Expected target size [{nframe}], but got {list(target.shape)}. "
+                           f"Input has shape {list(input.shape)}.")
+    labels = target.detach().numpy().reshape(nframe)
+    if labels.size and (labels.min() < 0 or labels.max() >= dim):
+        raise RuntimeError("target out of range")
+    if weight is not None and weight.numel() != dim:
+        raise RuntimeError(f"inconsistent weight size, expected {dim} but got {list(weight.shape)}")
+    index = target.reshape(nframe, 1)
+    z = (margin - x.gather(1, index) + x).clamp_min(0)
+    if p == 2:
+        z = z * z
+    if weight is not None:
+        z = z * weight.index_select(0, index.reshape(nframe)).unsqueeze(1)
+    own_class = _creation.tensor(labels[:, None] == np.arange(dim)[None, :])
+    loss = z.masked_fill(own_class, 0).sum(dim=1) / dim
+    if reduction == "none":
+        return loss.reshape(target.shape)
+    return _reduce(loss, reduction)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Per sample, sum over its target classes j (the target's leading non-negative entries, ended by
+    -1) and its other classes i of max(0, 1 - (x[j] - x[i])), divided by the number of classes."""
+    reduction = _reduction(reduction, size_average, reduce)
+    x, nframe, dim = _class_targets(input, target, "multilabel_margin_loss")
+    if target.shape != input.shape and not (input.ndim <= 1 and target.numel() == dim and target.ndim <= 1):
+        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}")
+    labels = target.detach().numpy().reshape(nframe, dim)
+    if labels.size and (labels.min() < -1 or labels.max() >= dim):
+        raise RuntimeError("argument #2 'target' is out of range")
+    listed = np.cumprod(labels >= 0, axis=1).astype(bool)  # the entries before the first -1
+    rows = np.repeat(np.arange(nframe), dim).reshape(nframe, dim)
+    is_target = np.zeros((nframe, dim), dtype=bool)
+    is_target[rows[listed], labels[listed]] = True
+    picked = _creation.tensor(np.where(listed, labels, 0))
+    z = (1 - x.gather(1, picked).unsqueeze(2) + x.unsqueeze(1)).clamp_min(0)
+    counts = _creation.tensor(listed[:, :, None] & ~is_target[:, None, :])
+    loss = z.masked_fill(~counts, 0).sum(dim=(1, 2)) / dim
+    if reduction == "none":
+        return loss.reshape(()) if input.ndim <= 1 else loss
+    return _reduce(loss, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
+                                      swap=False, reduction="mean"):
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)) with any distance function d
+    (pairwise_distance by default); `swap` uses min(d(anchor, negative), d(positive, negative))."""
+    reduction = _reduction(reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    a, pos, neg = anchor.ndim, positive.ndim, negative.ndim
+    if not a == pos == neg:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {a}D, positive {pos}D, and negative {neg}D inputs")
+    distance = pairwise_distance if distance_function is None else distance_function
+    dist_pos = distance(anchor, positive)
+    dist_neg = distance(anchor, negative)
+    if swap:
+        dist_neg = minimum(dist_neg, distance(positive, negative))
     return _reduce((margin + dist_pos - dist_neg).clamp_min(0), reduction)

@@ -88,3 +88,6 @@ from ._cosine_embedding import cosine_embedding_loss  # noqa: E402,F401
 from ._margin_losses import (hinge_embedding_loss, margin_ranking_loss,  # noqa: E402,F401
                              multilabel_soft_margin_loss, pairwise_distance, poisson_nll_loss,
                              triplet_margin_loss)
+from ._margin_losses import (multi_margin_loss, multilabel_margin_loss, soft_margin_loss,  # noqa: E402,F401
+                             triplet_margin_with_distance_loss)
+from ._ctc import ctc_loss  # noqa: E402,F401

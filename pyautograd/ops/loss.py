@@ -10,6 +10,7 @@ Cross-entropy with class indices is log_softmax then nll_loss, as in PyTorch
 (its graph, NllLossBackward0 -> LogSoftmaxBackward0, is PyTorch's).
 """
 from .. import kernels
+from .._tensor import Tensor
 from ._opdef import defop
 from .pointwise import logsigmoid
 
@@ -124,3 +125,19 @@ def _declare_nll(name, node_name):
 
 nll_loss = _declare_nll("nll_loss", "NllLossBackward0")
 nll_loss2d = _declare_nll("nll_loss2d", "NllLoss2DBackward0")
+
+
+# -- connectionist temporal classification --------------------------------------------------------
+# PyTorch's _ctc_loss: the per-sample negative log-likelihood (N,) of log_probs (T, N, C). Its
+# backward is a fused alpha-beta kernel with no derivative of its own in PyTorch either, hence
+# once_differentiable. targets arrive padded (N, S_max) int64, the lengths as tuples of ints.
+
+def _ctc_grad(grad, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity, result):
+    # runs under no_grad (once_differentiable): the fused kernel on the arrays
+    return Tensor._make(kernels.ctc_loss_backward(grad._data, log_probs._data, targets._data, input_lengths,
+                                                 target_lengths, result._data, blank, zero_infinity), False)
+
+
+ctc_loss = defop(
+    "_ctc_loss", "log_probs, targets, input_lengths, target_lengths, blank, zero_infinity", kernels.ctc_loss,
+    tensors=("targets",), promote=None, once_differentiable=True, grads={"log_probs": _ctc_grad})

@@ -6,7 +6,7 @@ import numpy as np
 
 import pyautograd.nn.functional as F
 
-from .core import OpInfo, SampleInput, make_arg
+from .core import OpInfo, SampleInput, Skip, make_arg
 
 
 def _torch():
@@ -184,4 +184,190 @@ OPS += [
     OpInfo("cross_entropy", F.cross_entropy, _ce_samples, ref=_ce_ref,
            torch_fn=lambda *a, **k: _torch().nn.functional.cross_entropy(*a, **k),
            tolerances={"float32": (1e-5, 1e-5)}),
+]
+
+
+# -- ctc_loss: given logits, through log_softmax (PyTorch's CTC gradient assumes normalized
+# log-probabilities: it is the gradient through a log_softmax folded in, so finite differences
+# only agree through one, as PyTorch's own tests take it) -------------------------------------------
+
+def _ctc_samples(dtype, rng):
+    t, n, c = 6, 3, 5
+    logits = make_arg((t, n, c), dtype, rng)
+    targets = rng.integers(1, c, size=(n, 3)).astype(np.int64)
+    targets[1, 1] = targets[1, 0]  # a repeated label: the lattice may not skip between them
+    il, tl = np.array([6, 5, 4], np.int64), np.array([3, 2, 3], np.int64)
+    flat = np.concatenate([targets[i, :tl[i]] for i in range(n)])
+    yield SampleInput((logits, targets, il, tl), desc="padded-mean", grad_args=(0,))
+    yield SampleInput((logits, flat, il, tl), {"reduction": "sum"}, desc="concatenated-sum", grad_args=(0,))
+    yield SampleInput((logits, np.where(targets == 2, 1, targets), il, np.array([0, 2, 3], np.int64)),
+                      {"blank": 2, "reduction": "none"}, desc="blank2-empty-target", grad_args=(0,))
+    yield SampleInput((logits, targets, np.array([6, 5, 2], np.int64), tl),
+                      {"zero_infinity": True, "reduction": "none"}, desc="zero_infinity", grad_args=(0,))
+    yield SampleInput((logits[:, 0], targets[0], np.array(6, np.int64), np.array(3, np.int64)),
+                      {"reduction": "none"}, desc="unbatched", grad_args=(0,))
+
+
+def _ctc_one(logp, label, blank):
+    """-log p(label | logp (T, C)), by the alpha recursion in probabilities (one sample)."""
+    ext = [blank]
+    for k in label:
+        ext += [int(k), blank]
+    p = np.exp(logp)
+    alpha = np.zeros(len(ext))
+    alpha[0] = p[0, ext[0]] if len(p) else 0.0
+    if len(ext) > 1 and len(p):
+        alpha[1] = p[0, ext[1]]
+    for t in range(1, len(p)):
+        new = np.zeros_like(alpha)
+        for s in range(len(ext)):
+            total = alpha[s] + (alpha[s - 1] if s >= 1 else 0.0)
+            if s >= 2 and ext[s] != blank and ext[s] != ext[s - 2]:
+                total += alpha[s - 2]
+            new[s] = total * p[t, ext[s]]
+        alpha = new
+    if not len(p):
+        return 0.0 if len(ext) == 1 else np.inf
+    likelihood = alpha[-1] + (alpha[-2] if len(ext) > 1 else 0.0)
+    with np.errstate(divide="ignore"):
+        return -np.log(likelihood)
+
+
+def _ctc_ref(logits, targets, il, tl, blank=0, reduction="mean", zero_infinity=False):
+    unbatched = logits.ndim == 2
+    x = logits.astype(np.float64)[:, None] if unbatched else logits.astype(np.float64)
+    logp = x - x.max(2, keepdims=True)
+    logp = logp - np.log(np.exp(logp).sum(2, keepdims=True))
+    il, tl = np.atleast_1d(il), np.atleast_1d(tl)
+    tg = targets[None] if unbatched else targets
+    offsets = np.concatenate([[0], np.cumsum(tl)])
+    labels = [tg[i, :tl[i]] if tg.ndim == 2 else tg[offsets[i]:offsets[i + 1]] for i in range(len(tl))]
+    loss = np.array([_ctc_one(logp[:il[i], i], labels[i], blank) for i in range(len(tl))])
+    if zero_infinity:
+        loss = np.where(np.isinf(loss), 0.0, loss)
+    if reduction == "mean":
+        return np.asarray((loss / np.maximum(tl, 1)).mean(), logits.dtype)
+    if reduction == "sum":
+        return np.asarray(loss.sum(), logits.dtype)
+    return (loss[0] if unbatched else loss).astype(logits.dtype)
+
+
+def _ctc_on_logits(functional):
+    def call(logits, targets, il, tl, **kwargs):
+        return functional().ctc_loss(logits.log_softmax(-1), targets, il, tl, **kwargs)
+    return call
+
+
+OPS += [
+    OpInfo("ctc_loss", _ctc_on_logits(lambda: F), _ctc_samples, ref=_ctc_ref,
+           torch_fn=_ctc_on_logits(lambda: _torch().nn.functional), supports_gradgrad=False,
+           covers=("_ctc_loss",), tolerances={"float32": (1e-5, 1e-5)}),
+]
+
+
+# -- the composed margin losses (nn/_margin_losses.py). soft_margin_loss, multi_margin_loss and
+# multilabel_margin_loss are native kernels in PyTorch with nodes of their own; here they are
+# compositions (the same values and gradients, the last op's node) ----------------------------------
+
+def _reduce(loss, reduction):
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+
+
+def _soft_margin_ref(x, y, reduction="mean"):
+    return _reduce(np.log1p(np.exp(-x * y)), reduction)
+
+
+def _multi_margin_ref(x, y, p=1, margin=1.0, weight=None, reduction="mean"):
+    x2 = x.reshape(-1, x.shape[-1] if x.ndim else 1)
+    labels = np.asarray(y).reshape(-1)
+    out = []
+    for row, t in zip(x2, labels):
+        total = 0.0
+        for i, v in enumerate(row):
+            if i != t:
+                h = max(0.0, margin - row[t] + v) ** p
+                total += h * (1.0 if weight is None else weight[t])
+        out.append(total / row.size)
+    return np.asarray(_reduce(np.array(out).reshape(np.shape(y)), reduction), x.dtype)
+
+
+def _multilabel_margin_ref(x, y, reduction="mean"):
+    x2, y2 = x.reshape(-1, x.shape[-1]), np.asarray(y).reshape(-1, x.shape[-1])
+    out = []
+    for row, targets in zip(x2, y2):
+        listed = []
+        for t in targets:
+            if t < 0:
+                break
+            listed.append(t)
+        others = [i for i in range(row.size) if i not in listed]
+        out.append(sum(max(0.0, 1 - (row[j] - row[i])) for j in listed for i in others) / row.size)
+    out = np.array(out)
+    return np.asarray(_reduce(out.reshape(()) if x.ndim == 1 else out, reduction), x.dtype)
+
+
+def _triplet_ref(a, p, n, margin=1.0, swap=False, reduction="mean"):
+    def dist(u, v):
+        return np.sqrt(((u - v + 1e-6) ** 2).sum(-1))
+    d_neg = dist(a, n)
+    if swap:
+        d_neg = np.minimum(d_neg, dist(p, n))
+    return _reduce(np.maximum(margin + dist(a, p) - d_neg, 0), reduction)
+
+
+
+_COMPOSED = "composed here (last node {0}'s); PyTorch's is a native kernel ({1})"
+
+
+def _margin_samples(dtype, rng):
+    x = make_arg((5, 4), dtype, rng)
+    signs = np.where(rng.random((5, 4)) > 0.5, 1.0, -1.0).astype(dtype)
+    return x, signs
+
+
+def _soft_margin_samples(dtype, rng):
+    x, signs = _margin_samples(dtype, rng)
+    for reduction in REDUCTIONS:
+        yield SampleInput((x, signs), {"reduction": reduction}, desc=reduction, grad_args=(0,))
+
+
+def _multi_margin_samples(dtype, rng):
+    # margins kept off the kink: x[i] - x[y] + margin away from 0
+    x = (rng.permuted(np.tile(np.arange(4) * 0.37, (5, 1)), axis=1) + rng.uniform(-0.05, 0.05, (5, 4))).astype(dtype)
+    labels = np.array([0, 3, 1, 1, 2], np.int64)
+    weight = make_arg((4,), dtype, rng, low=0.5, high=2.0)
+    yield SampleInput((x, labels), desc="mean", grad_args=(0,))
+    yield SampleInput((x, labels), {"reduction": "none"}, desc="none", grad_args=(0,))
+    yield SampleInput((x, labels), {"p": 2, "margin": 0.6, "weight": weight, "reduction": "sum"}, desc="p2-weight",
+                      grad_args=(0,))
+    yield SampleInput((x[0], np.array(2, np.int64)), desc="vector", grad_args=(0,))
+
+
+def _multilabel_margin_samples(dtype, rng):
+    x = (rng.permuted(np.tile(np.arange(4) * 0.37, (5, 1)), axis=1) + rng.uniform(-0.05, 0.05, (5, 4))).astype(dtype)
+    targets = np.array([[0, 2, -1, 1], [3, -1, 0, 0], [1, 0, 2, 3], [-1, 1, 1, 1], [2, 2, -1, 0]], np.int64)
+    for reduction in REDUCTIONS:
+        yield SampleInput((x, targets), {"reduction": reduction}, desc=reduction, grad_args=(0,))
+    yield SampleInput((x[0], targets[0]), {"reduction": "none"}, desc="vector", grad_args=(0,))
+
+
+def _triplet_distance_samples(dtype, rng):
+    a, p, n = (make_arg((4, 3), dtype, rng) for _ in range(3))
+    yield SampleInput((a, p, n), desc="mean")
+    yield SampleInput((a, p, n), {"margin": 0.5, "swap": True, "reduction": "none"}, desc="swap-none")
+    yield SampleInput((a, p, n), {"reduction": "sum"}, desc="sum")
+
+
+OPS += [
+    OpInfo("soft_margin_loss", F.soft_margin_loss, _soft_margin_samples, ref=_soft_margin_ref,
+           torch_fn=_torch_fn("soft_margin_loss"), tolerances=_F32_TOL,
+           skips=(Skip("grad_fn", _COMPOSED.format("Log1p", "SoftMarginLossBackward0")),)),
+    OpInfo("multi_margin_loss", F.multi_margin_loss, _multi_margin_samples, ref=_multi_margin_ref,
+           torch_fn=_torch_fn("multi_margin_loss"), tolerances=_F32_TOL,
+           skips=(Skip("grad_fn", _COMPOSED.format("Mean/Sum/View", "MultiMarginLossBackward0")),)),
+    OpInfo("multilabel_margin_loss", F.multilabel_margin_loss, _multilabel_margin_samples, ref=_multilabel_margin_ref,
+           torch_fn=_torch_fn("multilabel_margin_loss"), tolerances=_F32_TOL,
+           skips=(Skip("grad_fn", _COMPOSED.format("Mean/Sum/Div/View", "MultilabelMarginLossBackward0")),)),
+    OpInfo("triplet_margin_with_distance_loss", F.triplet_margin_with_distance_loss, _triplet_distance_samples,
+           ref=_triplet_ref, torch_fn=_torch_fn("triplet_margin_with_distance_loss"), tolerances=_F32_TOL),
 ]

@@ -13,7 +13,7 @@ from .._fp import quiet
 from ..checks.reduce import target_error
 
 __all__ = ["mse_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "nll_loss", "nll_loss_backward"]
+           "binary_cross_entropy_with_logits", "nll_loss", "nll_loss_backward", "ctc_loss", "ctc_loss_backward"]
 
 _REDUCTIONS = ("none", "mean", "sum")
 # PyTorch clamps the logarithms of binary_cross_entropy at -100, so a probability of
@@ -139,3 +139,116 @@ def nll_loss_backward(grad, target, weight, reduction, ignore_index, shape):
     values = np.where(kept, quiet(np.multiply, -w_t, scale), 0).astype(grad.dtype)
     np.put_along_axis(out, np.expand_dims(safe, axis), np.expand_dims(values, axis), axis)
     return out
+
+
+# -- connectionist temporal classification ------------------------------------------------------
+# The alignment lattice of a target l (length S) is the extended sequence l' = (blank, l1, blank,
+# l2, ..., lS, blank) of length 2S + 1; a path moves at each time step from position s to s, s + 1,
+# or s + 2 when l'[s + 2] is a label different from l'[s]. Both recursions run over the whole
+# batch at once, in log space, with -inf for the positions beyond a sample's lattice.
+
+
+def _ctc_lattice(log_probs, targets, target_lengths, blank):
+    """The extended labels (N, 2 S_max + 1), which positions may be reached by a skip of two,
+    and the log-probabilities of each lattice position at each time (T, N, 2 S_max + 1)."""
+    n, s_max = targets.shape
+    ext = np.full((n, 2 * s_max + 1), blank, dtype=np.int64)
+    ext[:, 1::2] = targets
+    skip = np.zeros(ext.shape, dtype=bool)
+    skip[:, 3::2] = ext[:, 3::2] != ext[:, 1:-2:2]
+    lengths = 2 * np.asarray(target_lengths, dtype=np.int64) + 1
+    inside = np.arange(ext.shape[1])[None, :] < lengths[:, None]
+    picked = np.take_along_axis(log_probs, np.broadcast_to(ext[None], (log_probs.shape[0],) + ext.shape), 2)
+    return ext, skip, np.where(inside[None], picked, -np.inf), lengths
+
+
+def _lse3(a, b, c):
+    m = np.maximum(np.maximum(a, b), c)
+    safe = np.where(np.isfinite(m), m, 0)
+    with np.errstate(divide="ignore"):
+        return np.log(np.exp(a - safe) + np.exp(b - safe) + np.exp(c - safe)) + safe
+
+
+def _shift(a, k):
+    """a moved k positions up the lattice (the last axis), -inf entering."""
+    out = np.full_like(a, -np.inf)
+    out[..., k:] = a[..., :-k] if k < a.shape[-1] else out[..., k:]
+    return out
+
+
+def _ctc_alpha(lattice_lp, skip):
+    alpha = np.full_like(lattice_lp, -np.inf)
+    alpha[0, :, :2] = lattice_lp[0, :, :2]
+    for t in range(1, lattice_lp.shape[0]):
+        prev = alpha[t - 1]
+        alpha[t] = _lse3(prev, _shift(prev, 1), np.where(skip, _shift(prev, 2), -np.inf)) + lattice_lp[t]
+    return alpha
+
+
+def _ctc_nll(alpha, input_lengths, lengths):
+    n = np.arange(alpha.shape[1])
+    last = alpha[np.asarray(input_lengths) - 1, n]  # (N, 2 S_max + 1) at each sample's last time
+    end = np.take_along_axis(last, (lengths - 1)[:, None], 1)[:, 0]
+    before = np.take_along_axis(last, np.maximum(lengths - 2, 0)[:, None], 1)[:, 0]
+    before = np.where(lengths > 1, before, -np.inf)
+    # no frame: only the empty target has an alignment (the empty one), of log-likelihood 0
+    empty = np.where(lengths == 1, -0.0, np.inf)
+    return np.where(np.asarray(input_lengths) == 0, empty, -np.logaddexp(end, before))
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
+    """The negative log-likelihood (N,) of each padded target (N, S_max) under the per-frame
+    log-probabilities (T, N, C), summed over every alignment of its first target_lengths[n]
+    labels to its first input_lengths[n] frames (inf when no alignment exists; zero_infinity
+    is applied by the caller, here it only matters for the gradient)."""
+    _, skip, lattice_lp, lengths = _ctc_lattice(log_probs, targets, target_lengths, blank)
+    with np.errstate(invalid="ignore"):
+        return _ctc_nll(_ctc_alpha(lattice_lp, skip), input_lengths, lengths).astype(log_probs.dtype)
+
+
+def ctc_loss_backward(grad, log_probs, targets, input_lengths, target_lengths, nll, blank, zero_infinity):
+    """PyTorch's gradient of ctc_loss (N,) with respect to log_probs (T, N, C), for upstream
+    `grad` (N,): exp(log_probs) - exp(log(sum of alpha * beta over the lattice positions of each
+    class) + nll - log_probs), times grad, and 0 from each sample's input length on. As in PyTorch
+    it is the gradient through a log_softmax folded in (it assumes normalized log_probs), and with
+    zero_infinity a sample with an infinite loss gets 0."""
+    ext, skip, lattice_lp, lengths = _ctc_lattice(log_probs, targets, target_lengths, blank)
+    t_max, n = lattice_lp.shape[:2]
+    input_lengths = np.asarray(input_lengths, dtype=np.int64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        alpha = _ctc_alpha(lattice_lp, skip)
+        beta = np.full_like(lattice_lp, -np.inf)
+        width = lattice_lp.shape[2]
+        skip_down = np.zeros(skip.shape, dtype=bool)  # s -> s + 2 allowed: skip at s + 2
+        skip_down[:, :-2] = skip[:, 2:]
+        ends = np.arange(width)[None, :] >= (lengths - 2)[:, None]
+        for t in range(t_max - 1, -1, -1):
+            if t + 1 < t_max:
+                nxt = beta[t + 1]
+                up1 = np.full_like(nxt, -np.inf)
+                up1[:, :-1] = nxt[:, 1:]
+                up2 = np.full_like(nxt, -np.inf)
+                up2[:, :-2] = nxt[:, 2:]
+                step = _lse3(nxt, up1, np.where(skip_down, up2, -np.inf)) + lattice_lp[t]
+            else:
+                step = np.full_like(lattice_lp[t], -np.inf)
+            first = np.where(ends, lattice_lp[t], -np.inf)  # the last frame: only the two final positions
+            beta[t] = np.where((t == input_lengths - 1)[:, None], first,
+                               np.where((t < input_lengths - 1)[:, None], step, -np.inf))
+        ab = alpha + beta  # (T, N, W)
+        top = ab.max(axis=2, keepdims=True)
+        top = np.where(np.isfinite(top), top, 0)
+        weights = np.exp(ab - top)
+        # sum the weights of the lattice positions of each class: one bincount over (t, n, class)
+        classes = log_probs.shape[2]
+        flat = ((np.arange(t_max)[:, None, None] * n + np.arange(n)[None, :, None]) * classes + ext[None]).reshape(-1)
+        acc = np.bincount(flat, weights.reshape(-1), minlength=log_probs.size).reshape(log_probs.shape)
+        with np.errstate(divide="ignore"):
+            lcab = np.log(acc) + top
+        nll = np.asarray(nll, dtype=np.float64)
+        g = np.exp(log_probs) - np.exp(lcab + nll[None, :, None] - log_probs)
+        g = g * np.asarray(grad, dtype=np.float64)[None, :, None]
+    g = np.where((np.arange(t_max)[:, None] < input_lengths[None, :])[:, :, None], g, 0)
+    if zero_infinity:
+        g = np.where(np.isinf(nll)[None, :, None], 0, g)
+    return g.astype(log_probs.dtype)
