@@ -18,6 +18,7 @@ from . import attention  # noqa: E402,F401  (torch.nn.attention)
 from .modules.activation_more import CELU, GLU, SELU, Hardsigmoid, Hardswish, Mish, PReLU, Softmin  # noqa: E402
 from .modules.lazy import LazyLinear, UninitializedParameter  # noqa: E402
 from .modules.parameter_containers import ParameterDict, ParameterList  # noqa: E402
+from .modules.shrink import Hardshrink, RReLU, Softshrink, Threshold  # noqa: E402  (issue 12 ops)
 # end surface issue 12
 # distributed issue 16: data-parallel wrappers and the synchronised BatchNorm
 from . import parallel  # noqa: E402

@@ -88,3 +88,4 @@ from ._cosine_embedding import cosine_embedding_loss  # noqa: E402,F401
 from ._margin_losses import (hinge_embedding_loss, margin_ranking_loss,  # noqa: E402,F401
                              multilabel_soft_margin_loss, pairwise_distance, poisson_nll_loss,
                              triplet_margin_loss)
+from ._shrink import (hardshrink, pdist, rrelu, rrelu_, softshrink, threshold, threshold_)  # noqa: E402, F401 -- issue 12 ops
