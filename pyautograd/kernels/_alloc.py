@@ -66,8 +66,6 @@ class _Lease(_Storage):
 
     def __del__(self):
         block = self.base
-        while block.base is not None:  # the lease views a slice of the block
-            block = block.base
         try:
             _give_back(block)
         except Exception:  # interpreter shutdown (module globals gone): the block is just freed
@@ -129,7 +127,7 @@ def empty(shape, dtype):
     if not _limit:
         raw = _new(_Block, (nbytes + ALIGN,), _u8)  # a _Block: NumPy's base collapsing stops at the _Storage
         start = -raw.ctypes.data % ALIGN
-        return _new(np.ndarray, shape, dtype, raw[start:start + nbytes].view(_Storage), 0)
+        return _new(np.ndarray, shape, dtype, _new(_Storage, (nbytes,), _u8, raw, start), 0)
     size = _block_size(nbytes)
     block = None
     with _lock:
@@ -140,7 +138,7 @@ def empty(shape, dtype):
     if block is None:
         block = _new(_Block, (size,), _u8)
     start = -block.ctypes.data % ALIGN
-    lease = block[start:start + nbytes].view(_Lease)
+    lease = _new(_Lease, (nbytes,), _u8, block, start)  # exactly the allocation's bytes
     return _new(np.ndarray, shape, dtype, lease, 0)
 
 
