@@ -28,6 +28,7 @@ import warnings
 import numpy as np
 
 from . import _fp, _lowp, _numpy
+from ._alloc import storage as array_storage  # noqa: F401  (as_strided, storage_offset: the memory an array lives in)
 from ._registry import spec_for
 from .checks import Unsupported
 

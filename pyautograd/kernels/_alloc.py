@@ -53,7 +53,14 @@ class _Block(np.ndarray):
     __slots__ = ()
 
 
-class _Lease(np.ndarray):
+class _Storage(np.ndarray):
+    """The exact bytes of one aligned allocation (without the alignment slack or the block's
+    rounding): the array returned views it, so ``storage`` finds the allocation's extent (as_strided's
+    bounds, storage_offset). Its own type, so NumPy's ``.base`` collapsing stops at it."""
+    __slots__ = ()
+
+
+class _Lease(_Storage):
     """A view of a `_Block` standing for one allocation; its deallocation returns the block."""
     __slots__ = ()
 
@@ -118,9 +125,9 @@ def empty(shape, dtype):
     if nbytes < ALIGN_FROM_BYTES:
         return np.empty(shape, dtype)
     if not _limit:
-        raw = np.empty(nbytes + ALIGN, np.uint8)
+        raw = _new(_Block, (nbytes + ALIGN,), _u8)  # a _Block: NumPy's base collapsing stops at the _Storage
         start = -raw.ctypes.data % ALIGN
-        return raw[start:start + nbytes].view(dtype).reshape(shape)
+        return _new(np.ndarray, shape, dtype, _new(_Storage, (nbytes,), _u8, raw, start), 0)
     size = _block_size(nbytes)
     block = None
     with _lock:
@@ -130,8 +137,9 @@ def empty(shape, dtype):
             _cached -= size
     if block is None:
         block = _new(_Block, (size,), _u8)
-    lease = block.view(_Lease)
-    return _new(np.ndarray, shape, dtype, lease, -block.ctypes.data % ALIGN)
+    start = -block.ctypes.data % ALIGN
+    lease = _new(_Lease, (nbytes,), _u8, block, start)  # exactly the allocation's bytes
+    return _new(np.ndarray, shape, dtype, lease, 0)
 
 
 def empty_cache():
@@ -146,6 +154,18 @@ def cache_info():
     """{'cached_bytes', 'blocks', 'limit_bytes'}: what the cache holds now."""
     with _lock:
         return {"cached_bytes": _cached, "blocks": sum(len(b) for b in _free.values()), "limit_bytes": _limit}
+
+
+def storage(arr):
+    """(the array spanning the memory `arr` lives in, arr's byte offset from its start): the
+    allocation's exact bytes when this module allocated it, else the array owning the memory (or
+    viewing a foreign buffer); None when that array is not one contiguous run of bytes."""
+    root = arr
+    while isinstance(root.base, np.ndarray) and not isinstance(root, _Storage):
+        root = root.base
+    if not (root.flags.c_contiguous or root.flags.f_contiguous):
+        return None
+    return root, arr.__array_interface__["data"][0] - root.__array_interface__["data"][0]
 
 
 def is_aligned(arr):

@@ -19,6 +19,7 @@ from .modules.activation_more import CELU, GLU, SELU, Hardsigmoid, Hardswish, Mi
 from .modules.linear import LazyLinear  # noqa: E402
 from .parameter import UninitializedParameter  # noqa: E402
 from .modules.parameter_containers import ParameterDict, ParameterList  # noqa: E402
+from .modules.shrink import Hardshrink, RReLU, Softshrink, Threshold  # noqa: E402  (issue 12 ops)
 # end surface issue 12
 # distributed issue 16: data-parallel wrappers and the synchronised BatchNorm
 from . import parallel  # noqa: E402

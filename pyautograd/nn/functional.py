@@ -91,3 +91,4 @@ from ._margin_losses import (hinge_embedding_loss, margin_ranking_loss,  # noqa:
 from ._margin_losses import (multi_margin_loss, multilabel_margin_loss, soft_margin_loss,  # noqa: E402,F401
                              triplet_margin_with_distance_loss)
 from ._ctc import ctc_loss  # noqa: E402,F401
+from ._shrink import (hardshrink, pdist, rrelu, rrelu_, softshrink, threshold, threshold_)  # noqa: E402, F401 -- issue 12 ops

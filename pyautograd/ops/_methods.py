@@ -14,6 +14,7 @@ from .._tensor import Tensor
 from . import indexing
 from . import complex_real as _complex_real
 from . import resize as _resize
+from . import strided as _strided
 from . import shape_more as _sm
 from . import shape as S
 from ._inplace import apply_inplace, check_writable, commit_raw, make_inplace
@@ -164,3 +165,4 @@ TENSOR_ONLY.update({
 # issue 12 (tensormisc): resize_ / resize_as_ on the storage, the deprecated resize / resize_as.
 TENSOR_ONLY.update(_resize.METHODS)
 TENSOR_ONLY.update(_complex_real.METHODS)  # conj_physical_, is_conj, is_neg
+TENSOR_ONLY["storage_offset"] = _strided.storage_offset  # issue 12: the offset as_strided views from

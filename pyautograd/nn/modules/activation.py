@@ -166,4 +166,5 @@ class LogSoftmax(Softmax):
 # torch.nn.modules.activation also holds these (the same classes as nn.<Name>)
 from .activation_more import (CELU, GLU, SELU, Hardsigmoid, Hardswish, Mish, PReLU, Softmin,  # noqa: E402,F401
                               Softsign, Tanhshrink)
+from .shrink import Hardshrink, RReLU, Softshrink, Threshold  # noqa: E402,F401
 from .attention import MultiheadAttention  # noqa: E402,F401
