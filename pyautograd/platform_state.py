@@ -46,40 +46,34 @@ def _deprecated(old, new):
     warnings.warn(f"torch.{old} is deprecated. Please use torch.{new} instead.", DeprecationWarning, stacklevel=3)
 
 
-def is_autocast_cpu_enabled():
-    """Deprecated: is_autocast_enabled("cpu")."""
-    _deprecated("is_autocast_cpu_enabled()", "is_autocast_enabled('cpu')")
-    return _autocast.is_enabled("cpu")
+# PyTorch's deprecated per-device spellings of the state functions above: (name, its argument,
+# the autocast function it calls, the device). Each warns, naming the spelling to use instead.
+_LEGACY = (
+    ("is_autocast_cpu_enabled", "", "is_enabled", "cpu"),
+    ("set_autocast_cpu_enabled", "enabled", "set_enabled", "cpu"),
+    ("get_autocast_cpu_dtype", "", "get_dtype", "cpu"),
+    ("set_autocast_cpu_dtype", "dtype", "set_dtype", "cpu"),
+    ("get_autocast_gpu_dtype", "", "get_dtype", "cuda"),
+    ("set_autocast_gpu_dtype", "dtype", "set_dtype", "cuda"),
+)
 
 
-def set_autocast_cpu_enabled(enabled):
-    """Deprecated: set_autocast_enabled("cpu", enabled)."""
-    _deprecated("set_autocast_cpu_enabled(enabled)", "set_autocast_enabled('cpu', enabled)")
-    _autocast.set_enabled("cpu", enabled)
+def _legacy(name, arg, action, device):
+    """The deprecated function `name`: `action` of ops.autocast for `device`, with the warning."""
+    current = name.replace("_cpu", "").replace("_gpu", "")
+    instead = f"{current}('{device}'" + (f", {arg})" if arg else ")")
+    target = getattr(_autocast, action)
+
+    def legacy(*value):
+        _deprecated(f"{name}({arg})", instead)
+        return target(device, *value)
+    legacy.__name__ = legacy.__qualname__ = name
+    legacy.__doc__ = f"Deprecated: {instead}."
+    return legacy
 
 
-def get_autocast_cpu_dtype():
-    """Deprecated: get_autocast_dtype("cpu")."""
-    _deprecated("get_autocast_cpu_dtype()", "get_autocast_dtype('cpu')")
-    return _autocast.get_dtype("cpu")
-
-
-def set_autocast_cpu_dtype(dtype):
-    """Deprecated: set_autocast_dtype("cpu", dtype)."""
-    _deprecated("set_autocast_cpu_dtype(dtype)", "set_autocast_dtype('cpu', dtype)")
-    _autocast.set_dtype("cpu", dtype)
-
-
-def get_autocast_gpu_dtype():
-    """Deprecated: get_autocast_dtype("cuda")."""
-    _deprecated("get_autocast_gpu_dtype()", "get_autocast_dtype('cuda')")
-    return _autocast.get_dtype("cuda")
-
-
-def set_autocast_gpu_dtype(dtype):
-    """Deprecated: set_autocast_dtype("cuda", dtype)."""
-    _deprecated("set_autocast_gpu_dtype(dtype)", "set_autocast_dtype('cuda', dtype)")
-    _autocast.set_dtype("cuda", dtype)
+for _spec in _LEGACY:
+    globals()[_spec[0]] = _legacy(*_spec)
 
 
 def is_autocast_cache_enabled():
