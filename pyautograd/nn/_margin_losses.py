@@ -133,10 +133,11 @@ def _class_targets(input, target, op):
     if target.dtype is not _dtype.int64:
         raise RuntimeError(f"expected scalar type Long but found {scalar_type_name(target.dtype)} "
                            f"({op}'s target: int64 class indices)")
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point or input.dtype in (_dtype.float16, _dtype.bfloat16):
+        # PyTorch's CPU kernels take float32 and float64 only
         kernel = "multilabel_margin_loss_forward_out_frame" if op == "multilabel_margin_loss" else op + "_cpu_kernel"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(input.dtype)}' "
-                                  f"(the input must be floating point)")
+                                  f"(the input must be float32 or float64)")
     dim = input.shape[-1] if input.ndim else 1
     nframe = input.shape[0] if input.ndim == 2 else 1
     return nframe, dim

@@ -266,11 +266,12 @@ def soft_margin_loss(input, target, reduction):
     return _reduce("soft_margin_loss", loss, reduction, input.dtype)
 
 
-def _rows(input, target):
-    # the (N, C) view of a vector-or-matrix input and its N class indices
+def _rows(input, target, per_sample):
+    # the (N, C) view of a vector-or-matrix input and its targets, `per_sample` (1 or C) a row
     dim = input.shape[-1] if input.ndim else 1
     nframe = input.shape[0] if input.ndim == 2 else 1
-    return input.reshape(nframe, dim), np.asarray(target).reshape(nframe, -1), nframe, dim
+    labels = np.asarray(target).reshape(nframe, dim if per_sample is None else per_sample)
+    return input.reshape(nframe, dim), labels, nframe, dim
 
 
 def _per_sample_grad(grad, reduction, nframe, dtype):
@@ -292,7 +293,7 @@ def _multi_margin_terms(x, labels, nframe, p, margin, weight):
 def multi_margin_loss(input, target, p, margin, weight, reduction):
     """Per sample, the sum over the classes i other than its target y of max(0, margin - x[y] + x[i])
     ** p, times weight[y], divided by the number of classes; 'none' has the target's shape."""
-    x, labels, nframe, dim = _rows(input, target)
+    x, labels, nframe, dim = _rows(input, target, 1)
     labels = labels.reshape(nframe)
     h, _ = _multi_margin_terms(x, labels, nframe, p, margin, weight)
     if p == 2:
@@ -308,14 +309,14 @@ def multi_margin_loss(input, target, p, margin, weight, reduction):
 def multi_margin_loss_backward(grad, input, target, p, margin, weight, reduction):
     """The gradient of multi_margin_loss with respect to its input: +c at each active class i and
     -sum(c) at the target, c = (1 or 2 z) * weight[y] / C times the sample's upstream gradient."""
-    x, labels, nframe, dim = _rows(input, target)
+    x, labels, nframe, dim = _rows(input, target, 1)
     labels = labels.reshape(nframe)
     z, active = _multi_margin_terms(x, labels, nframe, p, margin, weight)
     c = active.astype(input.dtype) if p == 1 else 2 * z
     if weight is not None:
         c = c * weight[labels][:, None]
     c = c * (_per_sample_grad(grad, reduction, nframe, input.dtype) / dim)[:, None]
-    c[np.arange(nframe), labels] = -c.sum(axis=1)
+    c[np.arange(nframe), labels] = 0 - c.sum(axis=1)  # 0 - s: +0 where nothing is active, as in PyTorch
     return np.asarray(c.reshape(input.shape), input.dtype)
 
 
@@ -335,7 +336,7 @@ def _multilabel_terms(x, labels, nframe, dim):
 def multilabel_margin_loss(input, target, reduction):
     """Per sample, the sum over its target classes j and its other classes i of
     max(0, 1 - (x[j] - x[i])), divided by the number of classes; 'none' is () for a vector."""
-    x, labels, nframe, dim = _rows(input, target)
+    x, labels, nframe, dim = _rows(input, target, None)
     z, _, _ = _multilabel_terms(x, labels, nframe, dim)
     loss = z.sum(axis=(1, 2)) / dim
     if reduction == "none":
@@ -346,7 +347,7 @@ def multilabel_margin_loss(input, target, reduction):
 def multilabel_margin_loss_backward(grad, input, target, reduction):
     """The gradient of multilabel_margin_loss with respect to its input: each active pair (j, i)
     adds g / C at class i and -g / C at class j, g the sample's upstream gradient."""
-    x, labels, nframe, dim = _rows(input, target)
+    x, labels, nframe, dim = _rows(input, target, None)
     _, active, picked = _multilabel_terms(x, labels, nframe, dim)
     g = (_per_sample_grad(grad, reduction, nframe, input.dtype) / dim)[:, None]
     out = active.sum(axis=1) * g  # class i as the other class
