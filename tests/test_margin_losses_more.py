@@ -1,5 +1,5 @@
 """soft_margin_loss, multi_margin_loss, multilabel_margin_loss and triplet_margin_with_distance_loss
-(and their modules): composed losses. Their OpInfos (tests/opdb/loss.py) check them against NumPy
+(and their modules): the first three are primitive ops with PyTorch's nodes, the last composed. Their OpInfos (tests/opdb/loss.py) check them against NumPy
 references, by gradcheck and gradgradcheck in float64 and against torch; here, against torch 2.13
 with more options and through the modules (values, gradients, shapes), and their errors.
 ctc_loss's values and gradients are in its OpInfo (tests/opdb/loss.py); its module, raw gradient,
@@ -105,7 +105,25 @@ ERRORS = [
     (lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(3, 4), lib.tensor([0, 1, 2]), weight=lib.ones(3)),
      RuntimeError, "inconsistent weight size"),
     (lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(3, 4), lib.tensor([0.0, 1, 2])), RuntimeError,
-     "expected scalar type Long"),
+     "expected scalar type Long but found Float"),
+    (lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(3, 4), lib.tensor([0, 1, 2]).int()), RuntimeError,
+     "expected scalar type Long but found Int"),
+    (lambda lib: lib.nn.functional.multilabel_margin_loss(lib.ones(3, 4), lib.ones(3, 4)), RuntimeError,
+     "expected scalar type Long but found Float"),
+    (lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(3, 4).half(), lib.tensor([0, 1, 2])),
+     NotImplementedError, "\"multi_margin_loss_cpu_kernel\" not implemented for 'Half'"),
+    (lambda lib: lib.nn.functional.multilabel_margin_loss(lib.ones(3, 4).long(), lib.ones(3, 4).long()),
+     NotImplementedError, "\"multilabel_margin_loss_forward_out_frame\" not implemented for 'Long'"),
+    (lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(3, 4), lib.tensor([0, 1, 2]),
+                                                     weight=lib.ones(4, requires_grad=True)),
+     RuntimeError, "not differentiable with respect to argument 'weight'"),
+    (lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(3, 4).double(), lib.tensor([0, 1, 2]),
+                                                     weight=lib.ones(4)),
+     RuntimeError, "expected scalar type Double but found Float"),
+    (lambda lib: lib.nn.functional.soft_margin_loss(lib.ones(4), lib.ones(3, 4)), RuntimeError,
+     "output with shape \\[4\\] doesn't match the broadcast shape \\[3, 4\\]"),
+    (lambda lib: lib.nn.functional.soft_margin_loss(lib.ones(4).long(), lib.ones(4)), RuntimeError,
+     "result type Float can't be cast to the desired output type Long"),
     (lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(2, 3, 4), lib.tensor([0, 1])), RuntimeError,
      "Expected non-empty vector or matrix"),
     (lambda lib: lib.nn.functional.multilabel_margin_loss(lib.ones(3, 4), lib.tensor([[0, 1, -1, 7]] * 3)),
@@ -131,6 +149,52 @@ def test_errors_as_torch(make, kind, match, torch):
     for lib in (P, torch):
         with pytest.raises(kind, match=match):
             make(lib)
+
+
+NODES = [("soft_margin_loss", SIGNS, "SoftMarginLossBackward0"),
+         ("multi_margin_loss", LABELS, "MultiMarginLossBackward0"),
+         ("multilabel_margin_loss", MULTI, "MultilabelMarginLossBackward0")]
+
+
+@pytest.mark.parametrize("name,target,node", NODES)
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_nodes_and_second_derivatives_as_torch(name, target, node, reduction, torch):
+    # one node of PyTorch's name for every reduction; soft_margin_loss differentiates twice, the
+    # class-index losses once (PyTorch has no derivative of their backward kernels)
+    grads = []
+    for lib in (P, torch):
+        x = lib.tensor(X, requires_grad=True)
+        out = getattr(lib.nn.functional, name)(x, lib.tensor(target), reduction=reduction)
+        assert type(out.grad_fn).__name__ == node
+        (g,) = lib.autograd.grad((out * out).sum(), x, create_graph=True)
+        if name == "soft_margin_loss":
+            grads.append(lib.autograd.grad((g * g).sum(), x)[0].numpy())
+        else:
+            with pytest.raises(RuntimeError):
+                (g * g).sum().backward()
+    if grads:
+        np.testing.assert_allclose(grads[0], grads[1], rtol=1e-10, atol=1e-14)
+
+
+def test_soft_margin_target_broadcast_and_dtype_as_torch(torch):
+    for lib in (P, torch):
+        out = lib.nn.functional.soft_margin_loss(lib.tensor(X.astype(np.float32)), lib.tensor(SIGNS[0]),
+                                                 reduction="none")
+        assert tuple(out.shape) == (5, 4) and str(out.dtype) == "torch.float32"
+        np.testing.assert_allclose(out.numpy(), np.log1p(np.exp(-X * SIGNS[0])), rtol=1e-6)
+
+
+def test_empty_batch_as_torch(torch):
+    # PyTorch's 'sum' and 'mean' of no sample read uninitialized memory; here they are 0 and NaN,
+    # as other losses' are
+    for lib in (P, torch):
+        x = lib.zeros(0, 4, requires_grad=True)
+        out = lib.nn.functional.multi_margin_loss(x, lib.zeros(0, dtype=lib.long), reduction="none")
+        assert out.tolist() == []
+        out.sum().backward()
+        assert tuple(x.grad.shape) == (0, 4)
+    assert F.multi_margin_loss(P.zeros(0, 4), P.zeros(0, dtype=P.long), reduction="sum").item() == 0
+    assert np.isnan(F.multi_margin_loss(P.zeros(0, 4), P.zeros(0, dtype=P.long)).item())
 
 
 def _ctc_inputs(lib, dtype="float64"):
@@ -185,7 +249,9 @@ CTC_ERRORS = [
     (lambda lib, lp, tg, il, tl: lib.nn.functional.ctc_loss(lp, tg, il, tl, reduction="avg"), ValueError,
      "avg is not a valid value for reduction"),
     (lambda lib, lp, tg, il, tl: lib.nn.functional.ctc_loss(lp.detach().int(), tg, il, tl), NotImplementedError,
-     "ctc_loss_cpu"),
+     "\"ctc_loss_cpu\" not implemented for 'Int'"),
+    (lambda lib, lp, tg, il, tl: lib.nn.functional.ctc_loss(lp.detach().long(), tg, il, tl), NotImplementedError,
+     "\"ctc_loss_cpu\" not implemented for 'Long'"),
 ]
 
 

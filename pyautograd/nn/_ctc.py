@@ -8,7 +8,7 @@ from .. import _creation, _dtype
 from .._tensor import Tensor
 from ..ops import loss as _ops
 from ..ops.pointwise import where
-from ._losses import _reduction
+from ._losses import _reduction, scalar_type_name
 
 
 def _lengths(lengths, name, batch):
@@ -58,8 +58,8 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     """
     reduction = _reduction(reduction)
     if not log_probs.dtype.is_floating_point:
-        raise NotImplementedError(f'"ctc_loss_cpu" not implemented for {log_probs.dtype}: log_probs must be '
-                                  f"floating point")
+        raise NotImplementedError(f'"ctc_loss_cpu" not implemented for \'{scalar_type_name(log_probs.dtype)}\' '
+                                  f"(log_probs must be floating point)")
     unbatched = log_probs.ndim == 2
     if unbatched:
         log_probs, targets = log_probs.unsqueeze(1), targets.unsqueeze(0)

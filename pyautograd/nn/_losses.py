@@ -26,6 +26,17 @@ _REDUCTIONS = ("none", "mean", "sum")
 # -- reduction ------------------------------------------------------------------------------------
 
 
+# PyTorch's scalar type names, as its messages print them ("expected scalar type Long but found Int").
+_SCALAR_TYPE_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
+                      "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long", "uint8": "Byte",
+                      "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def scalar_type_name(dtype):
+    """PyTorch's scalar type name of a dtype, as its error messages print it ('Float', 'Long')."""
+    return _SCALAR_TYPE_NAMES.get(dtype.name, dtype.name)
+
+
 def legacy_reduction(size_average, reduce, stacklevel=3):
     """PyTorch's reading of the deprecated flags: reduce=False -> 'none', else
     size_average=False -> 'sum', else 'mean' (None counts as True); warns as PyTorch does

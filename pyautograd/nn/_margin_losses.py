@@ -3,18 +3,18 @@ pairwise_distance, triplet_margin_loss, soft_margin_loss, multi_margin_loss, mul
 and triplet_margin_with_distance_loss, composed from ops as PyTorch composes them (its ATen composites or its Python), so values,
 gradients and the graph's nodes match (pairwise_distance's norm node is
 LinalgVectorNormBackward0 here, NormBackward1 in PyTorch: the same derivative). soft_margin_loss,
-multi_margin_loss and multilabel_margin_loss are native kernels in PyTorch (SoftMarginLossBackward0...);
-here they are compositions with the same values and gradients, so their last node differs."""
+multi_margin_loss and multilabel_margin_loss are native kernels in PyTorch, and primitive ops here
+(ops/loss.py: SoftMarginLossBackward0, MultiMarginLossBackward0, MultilabelMarginLossBackward0);
+the functions below check their arguments as PyTorch does."""
 import math
-
-import numpy as np
 
 from .. import _creation, _dtype
 from ..graph import grad_mode
+from ..ops import loss as _ops
 from ..ops.pointwise import minimum, where
 from ..ops.reduction import vector_norm
 from ._activation import logsigmoid
-from ._losses import _reduce, _reduction
+from ._losses import _reduce, _reduction, scalar_type_name
 
 
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
@@ -99,22 +99,48 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     if target.requires_grad and grad_mode.is_grad_enabled():
         raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument "
                            "'target'. This input cannot have requires_grad True.")
-    return _reduce((-input * target).exp().log1p(), reduction)
+    # PyTorch writes the elementwise loss into an output of the input's shape and dtype: the target
+    # broadcasts to the input, an integral input cannot hold the (floating) loss
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{scalar_type_name(input.dtype)}")
+    if target.shape != input.shape:
+        shape = _broadcast_shape(input, target)
+        if shape != tuple(input.shape):
+            raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape "
+                               f"{list(shape)}")
+        target = target.broadcast_to(shape)
+    return _ops.soft_margin_loss(input, target.to(input.dtype), reduction)
+
+
+def _broadcast_shape(a, b):
+    """The broadcast shape of two tensors, or PyTorch's error naming the first mismatched dim."""
+    nd = max(a.ndim, b.ndim)
+    sa, sb = (1,) * (nd - a.ndim) + tuple(a.shape), (1,) * (nd - b.ndim) + tuple(b.shape)
+    for d in range(nd - 1, -1, -1):
+        if sa[d] != sb[d] and 1 not in (sa[d], sb[d]):
+            raise RuntimeError(f"The size of tensor a ({sa[d]}) must match the size of tensor b ({sb[d]}) at "
+                               f"non-singleton dimension {d}")
+    return tuple(max(x, y) if 0 not in (x, y) else 0 for x, y in zip(sa, sb))
 
 
 def _class_targets(input, target, op):
-    """The (N, C) view of a vector-or-matrix input and its int64 target as an array, checked as
-    PyTorch's margin kernels check them."""
+    """The sample count N and class count C of a vector-or-matrix input, with its int64 target,
+    checked as PyTorch's margin kernels check them."""
     if input.ndim > 2 or input.numel() == 0 and input.ndim != 2:
         raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
                            f"{list(input.shape)}")
     if target.dtype is not _dtype.int64:
-        raise RuntimeError(f"{op}: expected scalar type Long (int64 class indices) but found {target.dtype}")
-    if not input.dtype.is_floating_point:
-        raise NotImplementedError(f'"{op}_cpu_kernel" not implemented for {input.dtype}: the input must be floating')
+        raise RuntimeError(f"expected scalar type Long but found {scalar_type_name(target.dtype)} "
+                           f"({op}'s target: int64 class indices)")
+    if not input.dtype.is_floating_point or input.dtype in (_dtype.float16, _dtype.bfloat16):
+        # PyTorch's CPU kernels take float32 and float64 only
+        kernel = "multilabel_margin_loss_forward_out_frame" if op == "multilabel_margin_loss" else op + "_cpu_kernel"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(input.dtype)}' "
+                                  f"(the input must be float32 or float64)")
     dim = input.shape[-1] if input.ndim else 1
     nframe = input.shape[0] if input.ndim == 2 else 1
-    return input.reshape(nframe, dim), nframe, dim
+    return nframe, dim
 
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
@@ -126,7 +152,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         raise ValueError("only p == 1 and p == 2 supported")
     if weight is not None and weight.ndim != 1:
         raise ValueError("weight must be one-dimensional")
-    x, nframe, dim = _class_targets(input, target, "multi_margin_loss")
+    nframe, dim = _class_targets(input, target, "multi_margin_loss")
     if target.numel() != nframe or (input.ndim == 2 and target.ndim != 1) or target.ndim > 1:
         raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
                            f"samples (batch size). Expected target size [{nframe}], but got {list(target.shape)}. "
@@ -136,40 +162,26 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         raise RuntimeError("target out of range")
     if weight is not None and weight.numel() != dim:
         raise RuntimeError(f"inconsistent weight size, expected {dim} but got {list(weight.shape)}")
-    index = target.reshape(nframe, 1)
-    z = (margin - x.gather(1, index) + x).clamp_min(0)
-    if p == 2:
-        z = z * z
-    if weight is not None:
-        z = z * weight.index_select(0, index.reshape(nframe)).unsqueeze(1)
-    own_class = _creation.tensor(labels[:, None] == np.arange(dim)[None, :])
-    loss = z.masked_fill(own_class, 0).sum(dim=1) / dim
-    if reduction == "none":
-        return loss.reshape(target.shape)
-    return _reduce(loss, reduction)
+    if weight is not None and weight.requires_grad and grad_mode.is_grad_enabled():
+        raise RuntimeError("The function 'multi_margin_loss' is not differentiable with respect to argument "
+                           "'weight'. This input cannot have requires_grad True.")
+    if weight is not None and weight.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {scalar_type_name(input.dtype)} but found "
+                           f"{scalar_type_name(weight.dtype)}")
+    return _ops.multi_margin_loss(input, target, p, float(margin), weight, reduction)
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """Per sample, sum over its target classes j (the target's leading non-negative entries, ended by
     -1) and its other classes i of max(0, 1 - (x[j] - x[i])), divided by the number of classes."""
     reduction = _reduction(reduction, size_average, reduce)
-    x, nframe, dim = _class_targets(input, target, "multilabel_margin_loss")
+    nframe, dim = _class_targets(input, target, "multilabel_margin_loss")
     if target.shape != input.shape and not (input.ndim <= 1 and target.numel() == dim and target.ndim <= 1):
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}")
     labels = target.detach().numpy().reshape(nframe, dim)
     if labels.size and (labels.min() < -1 or labels.max() >= dim):
         raise RuntimeError("argument #2 'target' is out of range")
-    listed = np.cumprod(labels >= 0, axis=1).astype(bool)  # the entries before the first -1
-    rows = np.repeat(np.arange(nframe), dim).reshape(nframe, dim)
-    is_target = np.zeros((nframe, dim), dtype=bool)
-    is_target[rows[listed], labels[listed]] = True
-    picked = _creation.tensor(np.where(listed, labels, 0))
-    z = (1 - x.gather(1, picked).unsqueeze(2) + x.unsqueeze(1)).clamp_min(0)
-    counts = _creation.tensor(listed[:, :, None] & ~is_target[:, None, :])
-    loss = z.masked_fill(~counts, 0).sum(dim=(1, 2)) / dim
-    if reduction == "none":
-        return loss.reshape(()) if input.ndim <= 1 else loss
-    return _reduce(loss, reduction)
+    return _ops.multilabel_margin_loss(input, target, reduction)
 
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,

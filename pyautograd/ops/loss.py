@@ -141,3 +141,44 @@ def _ctc_grad(grad, log_probs, targets, input_lengths, target_lengths, blank, ze
 ctc_loss = defop(
     "_ctc_loss", "log_probs, targets, input_lengths, target_lengths, blank, zero_infinity", kernels.ctc_loss,
     tensors=("targets",), promote=None, once_differentiable=True, grads={"log_probs": _ctc_grad})
+
+
+# -- the margin losses ----------------------------------------------------------------------------
+# PyTorch's native soft_margin_loss (twice differentiable: its backward is written in Tensor ops
+# here) and its class-index hinge losses, whose backward kernels have no derivative in PyTorch
+# (once_differentiable). The front ends (nn/_margin_losses.py) check the arguments, broadcast the
+# soft margin target and reject a target or weight that requires grad, as PyTorch does.
+
+def _soft_margin_grad(grad, input, target, reduction):
+    # d/dx log(1 + exp(-y x)) = -y sigmoid(-y x) (PyTorch writes it -y z / (1 + z), z = exp(-y x),
+    # which is NaN where z overflows)
+    return -target * (-target * input).sigmoid() * _per_element(grad, reduction, input)
+
+
+soft_margin_loss = defop(
+    "soft_margin_loss", "input, target, reduction", kernels.soft_margin_loss, tensors=("target",), promote=None,
+    grads={"input": _soft_margin_grad})
+
+
+def _multi_margin_grad(grad, input, target, p, margin, weight, reduction):
+    # runs under no_grad (once_differentiable): the backward kernel on the arrays
+    return Tensor._make(kernels.multi_margin_loss_backward(grad._data, input._data, target._data, p, margin,
+                                                           None if weight is None else weight._data, reduction),
+                        False)
+
+
+multi_margin_loss = defop(
+    "multi_margin_loss", "input, target, p, margin, weight, reduction", kernels.multi_margin_loss,
+    tensors=("target", "weight"), promote=None, once_differentiable=True, grads={"input": _multi_margin_grad})
+
+
+def _multilabel_margin_grad(grad, input, target, reduction):
+    # runs under no_grad (once_differentiable): the backward kernel on the arrays
+    return Tensor._make(kernels.multilabel_margin_loss_backward(grad._data, input._data, target._data, reduction),
+                        False)
+
+
+multilabel_margin_loss = defop(
+    "multilabel_margin_loss", "input, target, reduction", kernels.multilabel_margin_loss, tensors=("target",),
+    promote=None, once_differentiable=True, node_name="MultilabelMarginLossBackward0",
+    grads={"input": _multilabel_margin_grad})

@@ -6,7 +6,7 @@ import numpy as np
 
 import pyautograd.nn.functional as F
 
-from .core import OpInfo, SampleInput, Skip, make_arg
+from .core import OpInfo, SampleInput, make_arg
 
 
 def _torch():
@@ -265,9 +265,9 @@ OPS += [
 ]
 
 
-# -- the composed margin losses (nn/_margin_losses.py). soft_margin_loss, multi_margin_loss and
-# multilabel_margin_loss are native kernels in PyTorch with nodes of their own; here they are
-# compositions (the same values and gradients, the last op's node) ----------------------------------
+# -- the margin losses of nn/_margin_losses.py: soft_margin_loss, multi_margin_loss and
+# multilabel_margin_loss are primitive ops (ops/loss.py) with PyTorch's nodes; the class-index two
+# are once differentiable, as in PyTorch (its backward kernels have no derivative) --------------------
 
 def _reduce(loss, reduction):
     return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
@@ -316,9 +316,6 @@ def _triplet_ref(a, p, n, margin=1.0, swap=False, reduction="mean"):
 
 
 
-_COMPOSED = "composed here (last node {0}'s); PyTorch's is a native kernel ({1})"
-
-
 def _margin_samples(dtype, rng):
     x = make_arg((5, 4), dtype, rng)
     signs = np.where(rng.random((5, 4)) > 0.5, 1.0, -1.0).astype(dtype)
@@ -360,14 +357,11 @@ def _triplet_distance_samples(dtype, rng):
 
 OPS += [
     OpInfo("soft_margin_loss", F.soft_margin_loss, _soft_margin_samples, ref=_soft_margin_ref,
-           torch_fn=_torch_fn("soft_margin_loss"), tolerances=_F32_TOL,
-           skips=(Skip("grad_fn", _COMPOSED.format("Log1p", "SoftMarginLossBackward0")),)),
+           torch_fn=_torch_fn("soft_margin_loss"), tolerances=_F32_TOL),
     OpInfo("multi_margin_loss", F.multi_margin_loss, _multi_margin_samples, ref=_multi_margin_ref,
-           torch_fn=_torch_fn("multi_margin_loss"), tolerances=_F32_TOL,
-           skips=(Skip("grad_fn", _COMPOSED.format("Mean/Sum/View", "MultiMarginLossBackward0")),)),
+           torch_fn=_torch_fn("multi_margin_loss"), tolerances=_F32_TOL, supports_gradgrad=False),
     OpInfo("multilabel_margin_loss", F.multilabel_margin_loss, _multilabel_margin_samples, ref=_multilabel_margin_ref,
-           torch_fn=_torch_fn("multilabel_margin_loss"), tolerances=_F32_TOL,
-           skips=(Skip("grad_fn", _COMPOSED.format("Mean/Sum/Div/View", "MultilabelMarginLossBackward0")),)),
+           torch_fn=_torch_fn("multilabel_margin_loss"), tolerances=_F32_TOL, supports_gradgrad=False),
     OpInfo("triplet_margin_with_distance_loss", F.triplet_margin_with_distance_loss, _triplet_distance_samples,
            ref=_triplet_ref, torch_fn=_torch_fn("triplet_margin_with_distance_loss"), tolerances=_F32_TOL),
 ]

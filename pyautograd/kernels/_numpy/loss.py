@@ -13,7 +13,9 @@ from .._fp import quiet
 from ..checks.reduce import target_error
 
 __all__ = ["mse_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "nll_loss", "nll_loss_backward", "ctc_loss", "ctc_loss_backward"]
+           "binary_cross_entropy_with_logits", "nll_loss", "nll_loss_backward", "ctc_loss", "ctc_loss_backward",
+           "soft_margin_loss", "multi_margin_loss", "multi_margin_loss_backward", "multilabel_margin_loss",
+           "multilabel_margin_loss_backward"]
 
 _REDUCTIONS = ("none", "mean", "sum")
 # PyTorch clamps the logarithms of binary_cross_entropy at -100, so a probability of
@@ -252,3 +254,103 @@ def ctc_loss_backward(grad, log_probs, targets, input_lengths, target_lengths, n
     if zero_infinity:
         g = np.where(np.isinf(nll)[None, :, None], 0, g)
     return g.astype(log_probs.dtype)
+
+
+# -- the margin losses ----------------------------------------------------------------------------
+# soft_margin_loss's backward is in Tensor ops (ops/loss.py); the two class-index hinge losses
+# have backward kernels, as in PyTorch, where they are once differentiable.
+
+def soft_margin_loss(input, target, reduction):
+    """log(1 + exp(-target * input)), reduced (target already broadcast to the input's shape)."""
+    loss = quiet(np.log1p, quiet(np.exp, -input * target))
+    return _reduce("soft_margin_loss", loss, reduction, input.dtype)
+
+
+def _rows(input, target, per_sample):
+    # the (N, C) view of a vector-or-matrix input and its targets, `per_sample` (1 or C) a row
+    dim = input.shape[-1] if input.ndim else 1
+    nframe = input.shape[0] if input.ndim == 2 else 1
+    labels = np.asarray(target).reshape(nframe, dim if per_sample is None else per_sample)
+    return input.reshape(nframe, dim), labels, nframe, dim
+
+
+def _per_sample_grad(grad, reduction, nframe, dtype):
+    # the upstream gradient of each sample's loss: `grad` spread over the samples
+    g = np.broadcast_to(np.asarray(grad, dtype).reshape(-1) if reduction == "none" else np.asarray(grad, dtype),
+                        (nframe,))
+    return g / nframe if reduction == "mean" else g
+
+
+def _multi_margin_terms(x, labels, nframe, p, margin, weight):
+    # max(0, margin - x[y] + x[i]) for each class i, 0 at i = y; and the mask of the positive ones
+    rows = np.arange(nframe)
+    z = quiet(np.add, margin - x[rows, labels][:, None], x)
+    active = z > 0
+    active[rows, labels] = False
+    return np.where(active, z, 0), active
+
+
+def multi_margin_loss(input, target, p, margin, weight, reduction):
+    """Per sample, the sum over the classes i other than its target y of max(0, margin - x[y] + x[i])
+    ** p, times weight[y], divided by the number of classes; 'none' has the target's shape."""
+    x, labels, nframe, dim = _rows(input, target, 1)
+    labels = labels.reshape(nframe)
+    h, _ = _multi_margin_terms(x, labels, nframe, p, margin, weight)
+    if p == 2:
+        h = h * h
+    if weight is not None:
+        h = h * weight[labels][:, None]
+    loss = h.sum(axis=1) / dim
+    if reduction == "none":
+        return np.asarray(loss.reshape(np.shape(target)), input.dtype)
+    return _reduce("multi_margin_loss", loss, reduction, input.dtype)
+
+
+def multi_margin_loss_backward(grad, input, target, p, margin, weight, reduction):
+    """The gradient of multi_margin_loss with respect to its input: +c at each active class i and
+    -sum(c) at the target, c = (1 or 2 z) * weight[y] / C times the sample's upstream gradient."""
+    x, labels, nframe, dim = _rows(input, target, 1)
+    labels = labels.reshape(nframe)
+    z, active = _multi_margin_terms(x, labels, nframe, p, margin, weight)
+    c = active.astype(input.dtype) if p == 1 else 2 * z
+    if weight is not None:
+        c = c * weight[labels][:, None]
+    c = c * (_per_sample_grad(grad, reduction, nframe, input.dtype) / dim)[:, None]
+    c[np.arange(nframe), labels] = 0 - c.sum(axis=1)  # 0 - s: +0 where nothing is active, as in PyTorch
+    return np.asarray(c.reshape(input.shape), input.dtype)
+
+
+def _multilabel_terms(x, labels, nframe, dim):
+    # for each sample, pairs (listed target j, non-target class i) with 1 - x[j] + x[i] > 0:
+    # the targets are the leading non-negative entries (up to the first -1), repeats included
+    listed = np.cumprod(labels >= 0, axis=1).astype(bool)
+    rows = np.repeat(np.arange(nframe), dim).reshape(nframe, dim)
+    is_target = np.zeros((nframe, dim), dtype=bool)
+    is_target[rows[listed], labels[listed]] = True
+    picked = np.where(listed, labels, 0)
+    z = quiet(np.add, 1 - np.take_along_axis(x, picked, axis=1)[:, :, None], x[:, None, :])
+    active = (z > 0) & listed[:, :, None] & ~is_target[:, None, :]
+    return np.where(active, z, 0), active, picked
+
+
+def multilabel_margin_loss(input, target, reduction):
+    """Per sample, the sum over its target classes j and its other classes i of
+    max(0, 1 - (x[j] - x[i])), divided by the number of classes; 'none' is () for a vector."""
+    x, labels, nframe, dim = _rows(input, target, None)
+    z, _, _ = _multilabel_terms(x, labels, nframe, dim)
+    loss = z.sum(axis=(1, 2)) / dim
+    if reduction == "none":
+        return np.asarray(loss.reshape(()) if input.ndim <= 1 else loss, input.dtype)
+    return _reduce("multilabel_margin_loss", loss, reduction, input.dtype)
+
+
+def multilabel_margin_loss_backward(grad, input, target, reduction):
+    """The gradient of multilabel_margin_loss with respect to its input: each active pair (j, i)
+    adds g / C at class i and -g / C at class j, g the sample's upstream gradient."""
+    x, labels, nframe, dim = _rows(input, target, None)
+    _, active, picked = _multilabel_terms(x, labels, nframe, dim)
+    g = (_per_sample_grad(grad, reduction, nframe, input.dtype) / dim)[:, None]
+    out = active.sum(axis=1) * g  # class i as the other class
+    rows = np.repeat(np.arange(nframe), dim)
+    np.add.at(out, (rows, picked.reshape(-1)), -(active.sum(axis=2) * g).reshape(-1))  # j as a target
+    return np.asarray(out.reshape(input.shape), input.dtype)
