@@ -375,7 +375,15 @@ typedef struct {
     const T *a, *b, *c;
     T *out;
     T alpha, beta;
+    const T *bp; /* B packed whole by pag_linalg_gemm_pack_b (then b is unused), or NULL */
 } SFX(gemm_args);
+
+/* The depth of the K slices of a product with inner size k: K in equal slices of at most
+ * KC (784 = 4 x 196, not 3 x 256 + 16: a thin last slice would pay a whole pass over C for
+ * little work). A pre-packed B is cut the same way. */
+static int64_t SFX(kc_for)(int64_t k) {
+    return k > 0 ? (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC) : 1;
+}
 
 /* Writes rows [0, w) x columns [0, kc) of src (row stride ld, columns
  * contiguous) transposed: dst[p * w + j] = src[j * ld + p], for w <= 16. Done
@@ -712,22 +720,21 @@ static int SFX(run_task)(const SFX(gemm_args) *g, int64_t bi, int64_t m0, int64_
     const T *c = g->c ? g->c + batch_offset(s, bi, s->c_bs) : NULL;
     T *out = g->out + bi * s->m * s->n;
     const int64_t ldo = s->n;
-    if (n1 - n0 == 1) {
+    if (n1 - n0 == 1 && !g->bp) {
         SFX(gemv)(m1 - m0, s->k, a + m0 * s->a_rs, s->a_rs, s->a_cs, b + n0 * s->b_cs, s->b_rs,
                   out + m0 * ldo + n0, ldo, c ? c + m0 * s->c_rs + n0 * s->c_cs : NULL, s->c_rs,
                   g->alpha, g->beta, s->act);
         return PAG_OK;
     }
-    if (m1 - m0 == 1) {  /* one row of C: (B^T a)^T, so B^T is the matrix */
+    if (m1 - m0 == 1 && !g->bp) {  /* one row of C: (B^T a)^T, so B^T is the matrix */
         SFX(gemv)(n1 - n0, s->k, b + n0 * s->b_cs, s->b_cs, s->b_rs, a + m0 * s->a_rs, s->a_cs,
                   out + m0 * ldo + n0, 1, c ? c + m0 * s->c_rs + n0 * s->c_cs : NULL, s->c_cs,
                   g->alpha, g->beta, s->act);
         return PAG_OK;
     }
-    /* K in equal slices of at most KC (784 = 4 x 196, not 3 x 256 + 16: a thin
-     * last slice would pay a whole pass over C for little work) */
-    const int64_t kc_max = s->k > 0 ? (s->k + (s->k + KC - 1) / KC - 1) / ((s->k + KC - 1) / KC) : 1;
-    const int64_t nc_max = (PAG_MIN(n1 - n0, (int64_t)NC) + NR - 1) / NR * NR;
+    const int64_t kc_max = SFX(kc_for)(s->k);
+    const int64_t nc_max = g->bp ? 0 : (PAG_MIN(n1 - n0, (int64_t)NC) + NR - 1) / NR * NR;
+    const int64_t n_pad = (s->n + NR - 1) / NR * NR;
     T *abuf = thread_buffer(sizeof(T) * (size_t)((MC + nc_max) * kc_max));
     if (!abuf) return PAG_ENOMEM;
     T *bbuf = abuf + MC * kc_max;
@@ -742,7 +749,10 @@ static int SFX(run_task)(const SFX(gemm_args) *g, int64_t bi, int64_t m0, int64_
         /* k == 0 still runs one empty slice: C = beta * C0, then the activation */
         for (int64_t pc = 0; pc == 0 || pc < s->k; pc += kc_max) {
             const int64_t kc = PAG_MIN(kc_max, s->k - pc);
-            SFX(pack_b)(b + pc * s->b_rs + jc * s->b_cs, s->b_rs, s->b_cs, kc, nc, bbuf);
+            /* a pre-packed B: the slice starting at row pc holds n_pad * kc elements at
+             * pc * n_pad, and column jc (a multiple of NR: bands are) starts its panel */
+            const T *bpanel = g->bp ? g->bp + pc * n_pad + jc * kc : bbuf;
+            if (!g->bp) SFX(pack_b)(b + pc * s->b_rs + jc * s->b_cs, s->b_rs, s->b_cs, kc, nc, bbuf);
             e.first = pc == 0 && !accumulate;
             e.last = pc + kc >= s->k;
             const int direct = SFX(read_a_in_place)(s->a_cs, nc);
@@ -755,11 +765,11 @@ static int SFX(run_task)(const SFX(gemm_args) *g, int64_t bi, int64_t m0, int64_
                 e.c = c && !accumulate ? c + ic * s->c_rs + jc * s->c_cs : NULL;
 #if defined(PAG_GEMM_AVX512) && defined(PAG_GEMM_IS_F32)
                 if (use_avx512) {
-                    SFX(macro_avx512)(mc, nc, kc, &ab, bbuf, out + ic * ldo + jc, ldo, &e);
+                    SFX(macro_avx512)(mc, nc, kc, &ab, bpanel, out + ic * ldo + jc, ldo, &e);
                     continue;
                 }
 #endif
-                SFX(macro)(mc, nc, kc, &ab, bbuf, out + ic * ldo + jc, ldo, &e);
+                SFX(macro)(mc, nc, kc, &ab, bpanel, out + ic * ldo + jc, ldo, &e);
             }
         }
     }
@@ -814,7 +824,7 @@ int SFX(pag_linalg_gemm)(int64_t m, int64_t n, int64_t k, double alpha, const T 
     if (m * n > 0 && !out) return PAG_EINVAL;
     int64_t one = 1;
     SFX(gemm_args) g = {{m, n, k, 0, 0, 0, 0, c_rs, c_cs, PAG_ACT_NONE, 1, 1, &one, NULL, NULL, NULL},
-                        a, b, c, out, (T)alpha, (T)beta};
+                        a, b, c, out, (T)alpha, (T)beta, NULL};
     layout_strides(transa, lda, &g.s.a_rs, &g.s.a_cs);
     layout_strides(transb, ldb, &g.s.b_rs, &g.s.b_cs);
     return SFX(gemm_run)(&g, nthreads);
@@ -831,7 +841,7 @@ int SFX(pag_linalg_matmul)(const int64_t *batch_shape, int batch_ndim, int64_t m
     if (nbatch > 0 && m > 0 && n > 0 && (m * n > INT64_MAX / nbatch || !out)) return PAG_EINVAL;
     SFX(gemm_args) g = {{m, n, k, 0, 0, 0, 0, 0, 0, PAG_ACT_NONE, batch_ndim, nbatch, batch_shape,
                          a_batch_strides, b_batch_strides, NULL},
-                        a, b, NULL, out, (T)1, (T)0};
+                        a, b, NULL, out, (T)1, (T)0, NULL};
     layout_strides(transa, lda, &g.s.a_rs, &g.s.a_cs);
     layout_strides(transb, ldb, &g.s.b_rs, &g.s.b_cs);
     return SFX(gemm_run)(&g, nthreads);
@@ -846,9 +856,45 @@ int SFX(pag_linalg_linear)(int64_t m, int64_t n, int64_t k, const T *x, int tran
     int64_t one = 1;
     /* B = W^T: a row-major W is a column-major B and vice versa */
     SFX(gemm_args) g = {{m, n, k, 0, 0, 0, 0, 0, 1, act, 1, 1, &one, NULL, NULL, NULL},
-                        x, w, bias, out, (T)1, (T)1};
+                        x, w, bias, out, (T)1, (T)1, NULL};
     layout_strides(transx, ldx, &g.s.a_rs, &g.s.a_cs);
     layout_strides(!transw, ldw, &g.s.b_rs, &g.s.b_cs);
+    return SFX(gemm_run)(&g, nthreads);
+}
+
+/* A B operand packed once for many products with it (a recurrent layer's weight, used at
+ * every time step): the K slices of kc_for(k) rows one after another, each as pack_b lays
+ * out all n columns (NR-wide panels, the last zero-padded), k * round_up(n, NR) elements. */
+int64_t SFX(pag_linalg_gemm_packed_size)(int64_t k, int64_t n) {
+    if (bad_sizes(1, n, k)) return -1;
+    return k * ((n + NR - 1) / NR * NR);
+}
+
+int SFX(pag_linalg_gemm_pack_b)(int64_t k, int64_t n, const T *b, int transb, int64_t ldb, T *packed) {
+    if (bad_sizes(1, n, k) || bad_layout(b, transb, ldb, k, n)) return PAG_EINVAL;
+    if (k * n > 0 && !packed) return PAG_EINVAL;
+    int64_t rs, cs;
+    layout_strides(transb, ldb, &rs, &cs);
+    const int64_t kc_max = SFX(kc_for)(k), n_pad = (n + NR - 1) / NR * NR;
+    for (int64_t pc = 0; pc < k && n > 0; pc += kc_max) {
+        const int64_t kc = PAG_MIN(kc_max, k - pc);
+        SFX(pack_b)(b + pc * rs, rs, cs, kc, n, packed + pc * n_pad);
+    }
+    return PAG_OK;
+}
+
+/* pag_linalg_gemm with B given packed (pag_linalg_gemm_pack_b of the same k and n): the
+ * same tiles in the same order, so the same bits as the unpacked product, except that a
+ * product with one row or column also runs the tiles (the unpacked one takes gemv). */
+int SFX(pag_linalg_gemm_packed)(int64_t m, int64_t n, int64_t k, double alpha, const T *a, int transa,
+                                int64_t lda, const T *packed, double beta, const T *c, int64_t c_rs,
+                                int64_t c_cs, T *out, int nthreads) {
+    if (bad_sizes(m, n, k) || bad_layout(a, transa, lda, m, k)) return PAG_EINVAL;
+    if (m * n > 0 && (!out || (k > 0 && !packed))) return PAG_EINVAL;
+    int64_t one = 1;
+    SFX(gemm_args) g = {{m, n, k, 0, 0, 0, 0, c_rs, c_cs, PAG_ACT_NONE, 1, 1, &one, NULL, NULL, NULL},
+                        a, NULL, c, out, (T)alpha, (T)beta, packed};
+    layout_strides(transa, lda, &g.s.a_rs, &g.s.a_cs);
     return SFX(gemm_run)(&g, nthreads);
 }
 

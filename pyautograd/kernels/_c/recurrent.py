@@ -13,7 +13,8 @@ from .._registry import KernelSpec
 from ..checks import Unsupported
 from . import _marshal as m
 
-__all__ = ["lstm_cell_forward", "lstm_cell_backward", "gru_cell_forward", "gru_cell_backward"]
+__all__ = ["lstm_cell_forward", "lstm_cell_backward", "gru_cell_forward", "gru_cell_backward",
+           "lstm_layer_forward", "lstm_layer_backward"]
 
 # Crossover: none. The NumPy step makes about fifteen ufunc passes (and temporaries) forward and
 # twenty backward; C makes one, so it wins from the smallest batch.
@@ -93,6 +94,64 @@ def gru_cell_backward(dhy, gi, gh, hx):
     m.check(_SYMBOLS["gru_cell_backward"][dt](m.ptr(dh), m.ptr(a), m.ptr(b), m.ptr(h), m.out_ptr(dgi), m.out_ptr(dgh),
                                          m.out_ptr(dhx), batch, hidden, m.threads[0]), "gru_cell_backward")
     return dgi, dgh, dhx
+
+
+def _layer_operands(name, xproj, w_hh, h0, c0, states=(), saved=()):
+    """(dtype, steps, batch, hidden) of a layer call, or Unsupported: every array float32/float64
+    of one dtype and of the shape the layer implies (so no pointer reaches C with a wrong
+    length). xproj is the (T * B, 4H) array (dgates' shape); `states` are dout, dhn, dcn (each
+    may be None), `saved` gates, cs, out."""
+    refuse = Unsupported(f"{name}: operands the C kernel does not take (dtype, shape or layout)")
+    if not all(isinstance(a, np.ndarray) for a in (xproj, w_hh, h0, c0, *saved)):
+        raise refuse
+    dt = xproj.dtype
+    if dt not in m.CTYPES or h0.ndim != 2 or xproj.ndim != 2:
+        raise refuse
+    batch, hidden = h0.shape
+    if batch == 0 or hidden == 0 or xproj.shape[0] % batch:
+        raise refuse
+    steps = xproj.shape[0] // batch
+    state, rows, gates = (batch, hidden), (steps * batch, hidden), (steps * batch, 4 * hidden)
+    expect = [(xproj, gates), (w_hh, (4 * hidden, hidden)), (h0, state), (c0, state)]
+    expect += list(zip(states, (rows, state, state))) + list(zip(saved, (gates, rows, rows)))
+    for a, shape in expect:
+        if a is not None and (not isinstance(a, np.ndarray) or a.dtype != dt or a.shape != shape):
+            raise refuse
+    return dt, steps, batch, hidden
+
+
+def _c(a):
+    return None if a is None else np.ascontiguousarray(a)
+
+
+def _p(a):
+    return m.ffi.NULL if a is None else m.ptr(a)
+
+
+def lstm_layer_forward(xproj, w_hh, h0, c0, reverse=False):
+    """(out, cs, gates) of one LSTM layer in one direction (C; see the NumPy reference)."""
+    dt, steps, batch, hidden = _layer_operands("lstm_layer_forward", xproj, w_hh, h0, c0)
+    xproj, w_hh, h0, c0 = (_c(a) for a in (xproj, w_hh, h0, c0))
+    out, cs = empty((steps * batch, hidden), dt), empty((steps * batch, hidden), dt)
+    gates = empty((steps * batch, 4 * hidden), dt)
+    m.check(_SYMBOLS["lstm_layer_forward"][dt](m.ptr(xproj), m.ptr(w_hh), m.ptr(h0), m.ptr(c0), m.out_ptr(out),
+                                               m.out_ptr(cs), m.out_ptr(gates), steps, batch, hidden,
+                                               int(bool(reverse)), m.threads[0]), "lstm_layer_forward")
+    return out, cs, gates
+
+
+def lstm_layer_backward(dout, dhn, dcn, gates, cs, out, w_hh, h0, c0, reverse=False):
+    """(dxproj, dh0, dc0, dw_hh) of lstm_layer_forward (C; see the NumPy reference)."""
+    dt, steps, batch, hidden = _layer_operands("lstm_layer_backward", gates, w_hh, h0, c0,
+                                               (dout, dhn, dcn), (gates, cs, out))
+    dout, dhn, dcn, gates, cs, out, w_hh, h0, c0 = (_c(a) for a in (dout, dhn, dcn, gates, cs, out, w_hh, h0, c0))
+    dgates = empty(gates.shape, dt)
+    dh0, dc0, dw = empty((batch, hidden), dt), empty((batch, hidden), dt), empty(w_hh.shape, dt)
+    m.check(_SYMBOLS["lstm_layer_backward"][dt](_p(dout), _p(dhn), _p(dcn), m.ptr(gates), m.ptr(cs), m.ptr(out),
+                                                m.ptr(w_hh), m.ptr(h0), m.ptr(c0), m.out_ptr(dgates),
+                                                m.out_ptr(dh0), m.out_ptr(dc0), m.out_ptr(dw), steps, batch,
+                                                hidden, int(bool(reverse)), m.threads[0]), "lstm_layer_backward")
+    return dgates, dh0, dc0, dw
 
 
 # No misaligned buffer reaches C; arrays of more than MAX_NDIM dims go to the reference (_marshal.guard).
