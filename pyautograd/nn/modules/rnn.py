@@ -18,7 +18,7 @@ import warnings
 from ... import _creation
 from ...ops import autocast, pointwise
 from ...ops import shape as shape_ops
-from ...ops.recurrent import gru_cell_fused, lstm_cell_fused
+from ...ops.recurrent import gru_cell_fused, lstm_cell_fused, lstm_layer
 from .. import functional as F
 from .. import init
 from ..module import Module
@@ -174,7 +174,11 @@ class RNNBase(Module):
             # the weights by the linear layers inside. Its GRU layer and packed input go through
             # linear layers (each cast) and gates, as the steps below do uncast.
             data, hx = autocast.lower(data), autocast.lower(hx)
-        out, states = self._run(data, batch_sizes, hx)
+        # Padded LSTM input without projections runs each layer as one node (as PyTorch's CPU
+        # LSTM, MkldnnRnnLayerBackward0); autocast keeps the step-by-step path, which casts per op.
+        whole = self.mode == "LSTM" and not packed and not self.proj_size and batch > 0 and not (
+            autocast.on[0] and autocast.active())
+        out, states = self._run(data, batch_sizes, hx, whole)
         if packed:
             out = PackedSequence(out, input.batch_sizes, input.sorted_indices, input.unsorted_indices)
             states = tuple(s.index_select(1, input.unsorted_indices) if input.unsorted_indices is not None else s
@@ -214,8 +218,9 @@ class RNNBase(Module):
             states = tuple(s.index_select(1, sorted_indices) for s in states)
         return states
 
-    def _run(self, data, batch_sizes, hx):
-        """(packed output data, final states) over all layers and directions."""
+    def _run(self, data, batch_sizes, hx, whole=False):
+        """(packed output data, final states) over all layers and directions; whole: each
+        layer and direction as one lstm_layer node."""
         directions = 2 if self.bidirectional else 1
         finals = [[] for _ in hx]
         x = data
@@ -225,7 +230,7 @@ class RNNBase(Module):
                 index = layer * directions + direction
                 weights = [getattr(self, name) for name in self._all_weights[index]]
                 init_states = [s[index] for s in hx]
-                out, states = self._direction(x, batch_sizes, weights, init_states, reverse=direction == 1)
+                out, states = self._direction(x, batch_sizes, weights, init_states, direction == 1, whole)
                 outs.append(out)
                 for store, s in zip(finals, states):
                     store.append(s)
@@ -244,7 +249,7 @@ class RNNBase(Module):
             w_hr = rest[0]
         return w_ih, w_hh, b_ih, b_hh, w_hr
 
-    def _direction(self, x, batch_sizes, weights, states, reverse):
+    def _direction(self, x, batch_sizes, weights, states, reverse, whole=False):
         """One layer in one direction over packed rows x: (output rows, final states)."""
         w_ih, w_hh, b_ih, b_hh, w_hr = self._unpack(weights)
         # The input projection of every step in one GEMM; LSTM and plain RNN take both biases
@@ -253,6 +258,9 @@ class RNNBase(Module):
             xproj = F.linear(x, w_ih, b_ih)
         else:
             xproj = F.linear(x, w_ih, b_ih + b_hh)
+        if whole:
+            out, hn, cn = lstm_layer(xproj, w_hh, states[0], states[1], reverse)[:3]
+            return out, [hn, cn]
         # One split node for all steps: slicing xproj per step would give each step's gradient
         # the full (rows, gates) shape, summed T times in backward.
         pieces = shape_ops.split_with_sizes(xproj, list(batch_sizes), 0) if len(batch_sizes) > 1 else [xproj]
