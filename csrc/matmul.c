@@ -335,6 +335,62 @@ PAG_AVX512_FN static void k512_tile16(int64_t kc, const float *a, int64_t a_rs, 
                                       float *out, int64_t ldo, float alpha, int mode) {
     k512_tile(1, kc, a, a_rs, a_cs, b0, b0, out, ldo, alpha, mode);
 }
+
+/* An 8 x (16 * nb) tile for products with few rows (a recurrent step: m = the batch): A read
+ * in place (element (i, p) at a[i * a_rs + p]), 16 zmm accumulators. With B pre-packed, a
+ * batch of 32 rows is four whole tiles, where 6-row tiles would compute 36. The sums are taken
+ * in the same order with one FMA per term, so the bits are those of the 6-row tiles. */
+#define K512_STEP8(p, nb)                                                                      \
+    do {                                                                                       \
+        const __m512 b0_ = _mm512_loadu_ps(b0 + 16 * (p));                                    \
+        const __m512 b1_ = (nb) == 2 ? _mm512_loadu_ps(b1 + 16 * (p)) : b0_;                  \
+        __m512 x_;                                                                             \
+        x_ = _mm512_set1_ps(r0[p]); c00 = _mm512_fmadd_ps(x_, b0_, c00); if ((nb) == 2) c01 = _mm512_fmadd_ps(x_, b1_, c01); \
+        x_ = _mm512_set1_ps(r1[p]); c10 = _mm512_fmadd_ps(x_, b0_, c10); if ((nb) == 2) c11 = _mm512_fmadd_ps(x_, b1_, c11); \
+        x_ = _mm512_set1_ps(r2[p]); c20 = _mm512_fmadd_ps(x_, b0_, c20); if ((nb) == 2) c21 = _mm512_fmadd_ps(x_, b1_, c21); \
+        x_ = _mm512_set1_ps(r3[p]); c30 = _mm512_fmadd_ps(x_, b0_, c30); if ((nb) == 2) c31 = _mm512_fmadd_ps(x_, b1_, c31); \
+        x_ = _mm512_set1_ps(r4[p]); c40 = _mm512_fmadd_ps(x_, b0_, c40); if ((nb) == 2) c41 = _mm512_fmadd_ps(x_, b1_, c41); \
+        x_ = _mm512_set1_ps(r5[p]); c50 = _mm512_fmadd_ps(x_, b0_, c50); if ((nb) == 2) c51 = _mm512_fmadd_ps(x_, b1_, c51); \
+        x_ = _mm512_set1_ps(r6[p]); c60 = _mm512_fmadd_ps(x_, b0_, c60); if ((nb) == 2) c61 = _mm512_fmadd_ps(x_, b1_, c61); \
+        x_ = _mm512_set1_ps(r7[p]); c70 = _mm512_fmadd_ps(x_, b0_, c70); if ((nb) == 2) c71 = _mm512_fmadd_ps(x_, b1_, c71); \
+    } while (0)
+
+PAG_AVX512_FN static inline __attribute__((always_inline)) void
+k512_tile8(int nb, int64_t kc, const float *a, int64_t a_rs, const float *b0, const float *b1, float *out,
+           int64_t ldo, float alpha, int mode) {
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
+    __m512 c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+    const float *r0 = a, *r1 = a + a_rs, *r2 = a + 2 * a_rs, *r3 = a + 3 * a_rs, *r4 = a + 4 * a_rs;
+    const float *r5 = a + 5 * a_rs, *r6 = a + 6 * a_rs, *r7 = a + 7 * a_rs;
+    int64_t p = 0;
+    for (; p + 4 <= kc; p += 4) {
+        K512_STEP8(p, nb);
+        K512_STEP8(p + 1, nb);
+        K512_STEP8(p + 2, nb);
+        K512_STEP8(p + 3, nb);
+    }
+    for (; p < kc; p++) K512_STEP8(p, nb);
+    const __m512 va = _mm512_set1_ps(alpha);
+    K512_ROW_OUT(0, c00, c01, nb);
+    K512_ROW_OUT(1, c10, c11, nb);
+    K512_ROW_OUT(2, c20, c21, nb);
+    K512_ROW_OUT(3, c30, c31, nb);
+    K512_ROW_OUT(4, c40, c41, nb);
+    K512_ROW_OUT(5, c50, c51, nb);
+    K512_ROW_OUT(6, c60, c61, nb);
+    K512_ROW_OUT(7, c70, c71, nb);
+}
+
+PAG_AVX512_FN static void k512_tile8x32(int64_t kc, const float *a, int64_t a_rs, const float *b0, const float *b1,
+                                        float *out, int64_t ldo, float alpha, int mode) {
+    k512_tile8(2, kc, a, a_rs, b0, b1, out, ldo, alpha, mode);
+}
+
+PAG_AVX512_FN static void k512_tile8x16(int64_t kc, const float *a, int64_t a_rs, const float *b0, float *out,
+                                        int64_t ldo, float alpha, int mode) {
+    k512_tile8(1, kc, a, a_rs, b0, b0, out, ldo, alpha, mode);
+}
+#undef K512_STEP8
 #undef K512_STEP
 #undef K512_ROW_OUT
 #endif
@@ -649,6 +705,48 @@ PAG_AVX512_FN static void SFX(macro_avx512)(int64_t mc, int64_t nc, int64_t kc, 
 }
 #endif
 
+#if defined(PAG_GEMM_AVX512) && defined(PAG_GEMM_IS_F32)
+/* The block product with 8-row AVX-512 tiles and A read in place (rows contiguous, row
+ * stride a_rs), for a pre-packed B: rows in 8s, a last partial group copied zero-padded into
+ * abuf (8 x kc) so no row beyond A is read. */
+PAG_AVX512_FN static void SFX(macro8_avx512)(int64_t mc, int64_t nc, int64_t kc, const T *a, int64_t a_rs,
+                                             T *abuf, const T *bp, T *out, int64_t ldo, const SFX(epilogue) *e) {
+    const int mode = SFX(plain_store)(e) ? K512_STORE : SFX(plain_add)(e) ? K512_ADD : -1;
+    const int64_t whole = mc / 8 * 8;
+    if (whole < mc) {
+        for (int64_t i = 0; i < 8; i++)
+            for (int64_t p = 0; p < kc; p++) abuf[i * kc + p] = whole + i < mc ? a[(whole + i) * a_rs + p] : (T)0;
+    }
+    for (int64_t jr = 0; jr < nc; jr += 2 * NR) {
+        const int64_t nr = PAG_MIN((int64_t)(2 * NR), nc - jr);
+        const int wide = nr > NR;
+        const T *b0 = bp + jr * kc, *b1 = b0 + NR * kc;
+        for (int64_t ir = 0; ir < mc; ir += 8) {
+            const int64_t mr = PAG_MIN((int64_t)8, mc - ir);
+            const T *ai = ir < whole ? a + ir * a_rs : abuf;
+            const int64_t ars = ir < whole ? a_rs : kc;
+            const T *c = e->c ? e->c + ir * e->c_rs + jr * e->c_cs : NULL;
+            T *o = out + ir * ldo + jr;
+            if (mode >= 0 && mr == 8 && nr == (wide ? 2 * NR : NR)) {
+                if (wide) {
+                    k512_tile8x32(kc, ai, ars, b0, b1, o, ldo, e->alpha, mode);
+                } else {
+                    k512_tile8x16(kc, ai, ars, b0, o, ldo, e->alpha, mode);
+                }
+                continue;
+            }
+            T t[8][2 * NR];
+            if (wide) {
+                k512_tile8x32(kc, ai, ars, b0, b1, &t[0][0], 2 * NR, (T)1, K512_STORE);
+            } else {
+                k512_tile8x16(kc, ai, ars, b0, &t[0][0], 2 * NR, (T)1, K512_STORE);
+            }
+            SFX(finish)(&t[0][0], 2 * NR, o, ldo, mr, nr, e, c);
+        }
+    }
+}
+#endif
+
 /* Whether the A block is read in place rather than packed: when its rows are
  * contiguous (so packing would be a transposition, at ~1 element per cycle)
  * and it is reused across few B panels, packing costs more than it saves. */
@@ -758,6 +856,14 @@ static int SFX(run_task)(const SFX(gemm_args) *g, int64_t bi, int64_t m0, int64_
             const int direct = SFX(read_a_in_place)(s->a_cs, nc);
             for (int64_t ic = m0; ic < m1; ic += MC) {
                 const int64_t mc = PAG_MIN((int64_t)MC, m1 - ic);
+#if defined(PAG_GEMM_AVX512) && defined(PAG_GEMM_IS_F32)
+                if (use_avx512 && g->bp && s->a_cs == 1) {
+                    e.c = c && !accumulate ? c + ic * s->c_rs + jc * s->c_cs : NULL;
+                    SFX(macro8_avx512)(mc, nc, kc, a + ic * s->a_rs + pc, s->a_rs, abuf, bpanel, out + ic * ldo + jc,
+                                       ldo, &e);
+                    continue;
+                }
+#endif
                 /* in place, only a last partial panel is packed (zero-padded) */
                 SFX(a_block) ab = {a + ic * s->a_rs + pc * s->a_cs, abuf, s->a_rs, s->a_cs,
                                    direct ? mc / MR * MR : 0};
