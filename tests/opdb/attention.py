@@ -111,6 +111,41 @@ def _gru_torch(gi, gh, hx):
     return (1 - z) * n + z * hx
 
 
+def _layer_samples(dtype, rng):
+    for steps, batch, hidden, reverse in ((3, 2, 2, False), (3, 2, 2, True), (1, 3, 1, False)):
+        yield SampleInput((make_arg((steps * batch, 4 * hidden), dtype, rng, low=-1, high=1),
+                           make_arg((4 * hidden, hidden), dtype, rng, low=-1, high=1),
+                           make_arg((batch, hidden), dtype, rng, low=-1, high=1),
+                           make_arg((batch, hidden), dtype, rng, low=-1, high=1)), {"reverse": reverse},
+                          desc=f"steps {steps}, batch {batch}, hidden {hidden}" + (", reverse" if reverse else ""))
+
+
+def _layer(xproj, w_hh, hx, cx, reverse=False):
+    """(out, h_n, c_n) of recurrent.lstm_layer (its other two outputs are the backward's)."""
+    return recurrent.lstm_layer(xproj, w_hh, hx, cx, reverse)[:3]
+
+
+def _layer_ref(xproj, w_hh, hx, cx, reverse=False):
+    batch = hx.shape[0]
+    steps = xproj.shape[0] // batch
+    h, c, outs = hx, cx, [None] * steps
+    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+        h, c = _lstm_ref(xproj[t * batch:(t + 1) * batch] + h @ w_hh.T, c)
+        outs[t] = h
+    return np.concatenate(outs), h, c
+
+
+def _layer_torch(xproj, w_hh, hx, cx, reverse=False):
+    import torch
+    batch = hx.shape[0]
+    steps = xproj.shape[0] // batch
+    h, c, outs = hx, cx, [None] * steps
+    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+        h, c = _lstm_torch(xproj[t * batch:(t + 1) * batch] + h @ w_hh.T, c)
+        outs[t] = h
+    return torch.cat(outs), h, c
+
+
 _TOL = {"float32": (1e-5, 1e-4), "float64": (1e-12, 1e-9)}
 _COMPOSITE_NODE = ("the fused step is one node here (LstmCellFusedBackward0 / GruCellFusedBackward0); the "
                    "reference written op by op in PyTorch ends in MulBackward0 / AddBackward0")
@@ -126,6 +161,10 @@ OPS = [
            tolerances=_TOL, skips=(Skip("grad_fn", _COMPOSITE_NODE),)),
     OpInfo("gru_cell_fused", recurrent.gru_cell_fused, _gru_samples, ref=_gru_ref, torch_fn=_gru_torch,
            tolerances=_TOL, skips=(Skip("grad_fn", _COMPOSITE_NODE),)),
+    OpInfo("lstm_layer", _layer, _layer_samples, ref=_layer_ref, torch_fn=_layer_torch, covers=("lstm_layer",),
+           tolerances=_TOL,
+           skips=(Skip("grad_fn", "one node per layer here, MkldnnRnnLayerBackward0 as PyTorch's CPU LSTM layer; the "
+                                  "reference written step by step in PyTorch ends in MulBackward0"),)),
 ]
 
 

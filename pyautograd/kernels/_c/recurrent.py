@@ -19,6 +19,8 @@ __all__ = ["lstm_cell_forward", "lstm_cell_backward", "gru_cell_forward", "gru_c
 # Crossover: none. The NumPy step makes about fifteen ufunc passes (and temporaries) forward and
 # twenty backward; C makes one, so it wins from the smallest batch.
 SPECS = {name: KernelSpec(name, 0) for name in __all__}
+# the layer's backward: the incoming gradients may be None, its saved gates decide
+SPECS["lstm_layer_backward"] = KernelSpec("lstm_layer_backward", 0, size_args=(3,))
 
 _SYMBOLS = {name: {dt: m.symbol("rnn", name, dt) for dt in m.CTYPES} for name in __all__}
 
