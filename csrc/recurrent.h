@@ -55,6 +55,31 @@ int pag_rnn_lstm_layer_backward_f64(const double *dout, const double *dhn, const
                                     const double *cs, const double *out, const double *w_hh, const double *h0,
                                     const double *c0, double *dgates, double *dh0, double *dc0, double *dw_hh,
                                     int64_t steps, int64_t batch, int64_t hidden, int reverse, int nthreads);
+/* GRU and Elman RNN layers likewise. GRU: xproj (steps * batch, 3H) = x W_ih^T + b_ih, b_hh
+ * (3H, may be NULL); the forward writes out and gh (steps * batch, 3H) = h W_hh^T + b_hh of every
+ * step; the backward writes dxproj, dh0, dw_hh and db_hh (if not NULL). RNN: xproj (steps * batch,
+ * H) = x W_ih^T + b_ih + b_hh, relu = 1 for relu (else tanh); the backward writes dxproj (the
+ * pre-activations' gradient), dh0 and dw_hh. */
+int pag_rnn_gru_layer_forward_f32(const float *xproj, const float *w_hh, const float *b_hh, const float *h0, float *out,
+                                  float *gh, int64_t steps, int64_t batch, int64_t hidden, int reverse, int nthreads);
+int pag_rnn_gru_layer_backward_f32(const float *dout, const float *dhn, const float *xproj, const float *gh, const float *out,
+                                   const float *w_hh, const float *h0, float *dxproj, float *dh0, float *dw_hh, float *db_hh,
+                                   int64_t steps, int64_t batch, int64_t hidden, int reverse, int nthreads);
+int pag_rnn_rnn_layer_forward_f32(const float *xproj, const float *w_hh, const float *h0, float *out, int64_t steps,
+                                  int64_t batch, int64_t hidden, int relu, int reverse, int nthreads);
+int pag_rnn_rnn_layer_backward_f32(const float *dout, const float *dhn, const float *out, const float *w_hh, const float *h0,
+                                   float *dxproj, float *dh0, float *dw_hh, int64_t steps, int64_t batch, int64_t hidden,
+                                   int relu, int reverse, int nthreads);
+int pag_rnn_gru_layer_forward_f64(const double *xproj, const double *w_hh, const double *b_hh, const double *h0, double *out,
+                                  double *gh, int64_t steps, int64_t batch, int64_t hidden, int reverse, int nthreads);
+int pag_rnn_gru_layer_backward_f64(const double *dout, const double *dhn, const double *xproj, const double *gh, const double *out,
+                                   const double *w_hh, const double *h0, double *dxproj, double *dh0, double *dw_hh, double *db_hh,
+                                   int64_t steps, int64_t batch, int64_t hidden, int reverse, int nthreads);
+int pag_rnn_rnn_layer_forward_f64(const double *xproj, const double *w_hh, const double *h0, double *out, int64_t steps,
+                                  int64_t batch, int64_t hidden, int relu, int reverse, int nthreads);
+int pag_rnn_rnn_layer_backward_f64(const double *dout, const double *dhn, const double *out, const double *w_hh, const double *h0,
+                                   double *dxproj, double *dh0, double *dw_hh, int64_t steps, int64_t batch, int64_t hidden,
+                                   int relu, int reverse, int nthreads);
 /* cdef-end */
 
 #endif

@@ -11,7 +11,8 @@ GRU:   r, z = sigmoid(gi + gh);  n = tanh(gi_n + r * gh_n);  h = (1 - z) * n + z
 
 lstm_layer_forward / lstm_layer_backward run one LSTM layer in one direction over all the steps
 of a padded batch (rows of step t at t * B): the recurrent product and the fused step per step,
-and in backward the weight's gradient as one product over all steps.
+and in backward the weight's gradient as one product over all steps; gru_layer_* and
+rnn_layer_* (tanh or relu) likewise.
 
 The backward kernels recompute the activations from the saved pre-activations (cheaper than
 storing them, and the same numbers).
@@ -19,7 +20,8 @@ storing them, and the same numbers).
 import numpy as np
 
 __all__ = ["lstm_cell_forward", "lstm_cell_backward", "gru_cell_forward", "gru_cell_backward",
-           "lstm_layer_forward", "lstm_layer_backward"]
+           "lstm_layer_forward", "lstm_layer_backward", "gru_layer_forward", "gru_layer_backward",
+           "rnn_layer_forward", "rnn_layer_backward"]
 
 
 def _sigmoid(x):
@@ -130,3 +132,85 @@ def lstm_layer_backward(dout, dhn, dcn, gates, cs, out, w_hh, h0, c0, reverse=Fa
         dh = dgates[rows] @ w_hh
         dw += dgates[rows].T @ hprev
     return dgates, dh, dc, dw
+
+
+def _prev(order, s, batch, out, h0):
+    """The state the s-th step taken started from: h0, or the previous step's output rows."""
+    if not s:
+        return h0
+    t = order[s - 1]
+    return out[t * batch:(t + 1) * batch]
+
+
+def gru_layer_forward(xproj, w_hh, b_hh, h0, reverse=False):
+    """(out, gh) of one GRU layer in one direction: xproj (T * B, 3H) = x W_ih^T + b_ih of every
+    step, w_hh (3H, H), b_hh (3H,) or None, h0 (B, H); out (T * B, H) holds h of every step, gh
+    (T * B, 3H) = h_prev W_hh^T + b_hh (for the backward)."""
+    batch, hidden = h0.shape
+    steps = xproj.shape[0] // batch if batch else 0
+    dt = np.result_type(xproj, w_hh, h0)
+    out, gh = np.empty((steps * batch, hidden), dt), np.empty((steps * batch, 3 * hidden), dt)
+    h = h0
+    for t in _times(steps, reverse):
+        rows = slice(t * batch, (t + 1) * batch)
+        gh[rows] = h @ w_hh.T if b_hh is None else h @ w_hh.T + b_hh
+        out[rows] = gru_cell_forward(xproj[rows], gh[rows], h)
+        h = out[rows]
+    return out, gh
+
+
+def gru_layer_backward(dout, dhn, xproj, gh, out, w_hh, h0, has_bias=True, reverse=False):
+    """(dxproj, dh0, dw_hh, db_hh) of gru_layer_forward (db_hh None without a bias), from the
+    gradients of out and of the final h (either may be None)."""
+    batch, hidden = h0.shape
+    steps = xproj.shape[0] // batch if batch else 0
+    dxproj, dgh = np.empty_like(gh), np.empty_like(gh)
+    dh = np.zeros_like(h0) if dhn is None else np.array(dhn, dtype=h0.dtype)
+    dw = np.zeros_like(w_hh)
+    order = list(_times(steps, reverse))
+    for s in range(steps - 1, -1, -1):
+        t = order[s]
+        rows = slice(t * batch, (t + 1) * batch)
+        if dout is not None:
+            dh = dh + dout[rows]
+        hprev = _prev(order, s, batch, out, h0)
+        dxproj[rows], dgh[rows], direct = gru_cell_backward(dh, xproj[rows], gh[rows], hprev)
+        dh = direct + dgh[rows] @ w_hh
+        dw += dgh[rows].T @ hprev
+    return dxproj, dh, dw, (dgh.sum(0) if has_bias else None)
+
+
+def rnn_layer_forward(xproj, w_hh, h0, nonlinearity="tanh", reverse=False):
+    """out of one Elman RNN layer in one direction: xproj (T * B, H) = x W_ih^T + b_ih + b_hh of
+    every step, w_hh (H, H), h0 (B, H); out (T * B, H) holds h of every step."""
+    batch, hidden = h0.shape
+    steps = xproj.shape[0] // batch if batch else 0
+    out = np.empty((steps * batch, hidden), np.result_type(xproj, w_hh, h0))
+    h = h0
+    for t in _times(steps, reverse):
+        rows = slice(t * batch, (t + 1) * batch)
+        pre = xproj[rows] + h @ w_hh.T
+        out[rows] = np.tanh(pre) if nonlinearity == "tanh" else np.where(pre > 0, pre, 0 * pre)
+        h = out[rows]
+    return out
+
+
+def rnn_layer_backward(dout, dhn, out, w_hh, h0, nonlinearity="tanh", reverse=False):
+    """(dxproj, dh0, dw_hh) of rnn_layer_forward (the gradient of the pre-activations first),
+    from the gradients of out and of the final h (either may be None)."""
+    batch, hidden = h0.shape
+    steps = out.shape[0] // batch if batch else 0
+    dxproj = np.empty_like(out)
+    dh = np.zeros_like(h0) if dhn is None else np.array(dhn, dtype=h0.dtype)
+    dw = np.zeros_like(w_hh)
+    order = list(_times(steps, reverse))
+    for s in range(steps - 1, -1, -1):
+        t = order[s]
+        rows = slice(t * batch, (t + 1) * batch)
+        if dout is not None:
+            dh = dh + dout[rows]
+        h = out[rows]
+        dxproj[rows] = dh * (1 - h * h) if nonlinearity == "tanh" else np.where(h > 0, dh, 0 * dh)
+        dh = dxproj[rows] @ w_hh
+        dw += dxproj[rows].T @ _prev(order, s, batch, out, h0)
+    return dxproj, dh, dw
