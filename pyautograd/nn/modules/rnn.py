@@ -18,7 +18,7 @@ import warnings
 from ... import _creation
 from ...ops import autocast, pointwise
 from ...ops import shape as shape_ops
-from ...ops.recurrent import gru_cell_fused, lstm_cell_fused, lstm_layer
+from ...ops.recurrent import gru_cell_fused, gru_layer, lstm_cell_fused, lstm_layer, rnn_layer
 from .. import functional as F
 from .. import init
 from ..module import Module
@@ -174,10 +174,10 @@ class RNNBase(Module):
             # the weights by the linear layers inside. Its GRU layer and packed input go through
             # linear layers (each cast) and gates, as the steps below do uncast.
             data, hx = autocast.lower(data), autocast.lower(hx)
-        # Padded LSTM input without projections runs each layer as one node (as PyTorch's CPU
-        # LSTM, MkldnnRnnLayerBackward0); autocast keeps the step-by-step path, which casts per op.
-        whole = self.mode == "LSTM" and not packed and not self.proj_size and batch > 0 and not (
-            autocast.on[0] and autocast.active())
+        # Padded input (LSTM without projections) runs each layer and direction as one node (as
+        # PyTorch's CPU LSTM, MkldnnRnnLayerBackward0; GRU and RNN likewise); autocast keeps the
+        # step-by-step path, which casts per op.
+        whole = not packed and not self.proj_size and batch > 0 and not (autocast.on[0] and autocast.active())
         out, states = self._run(data, batch_sizes, hx, whole)
         if packed:
             out = PackedSequence(out, input.batch_sizes, input.sorted_indices, input.unsorted_indices)
@@ -258,9 +258,15 @@ class RNNBase(Module):
             xproj = F.linear(x, w_ih, b_ih)
         else:
             xproj = F.linear(x, w_ih, b_ih + b_hh)
-        if whole:
+        if whole and self.mode == "LSTM":
             out, hn, cn = lstm_layer(xproj, w_hh, states[0], states[1], reverse)[:3]
             return out, [hn, cn]
+        if whole and self.mode == "GRU":
+            out, hn = gru_layer(xproj, w_hh, b_hh, states[0], reverse)[:2]
+            return out, [hn]
+        if whole:
+            out, hn = rnn_layer(xproj, w_hh, states[0], "tanh" if self.mode == "RNN_TANH" else "relu", reverse)
+            return out, [hn]
         # One split node for all steps: slicing xproj per step would give each step's gradient
         # the full (rows, gates) shape, summed T times in backward.
         pieces = shape_ops.split_with_sizes(xproj, list(batch_sizes), 0) if len(batch_sizes) > 1 else [xproj]
