@@ -73,18 +73,22 @@ gru_cell_fused = defop(
 
 def _lstm_layer_forward(xproj, w_hh, hx, cx, reverse):
     out, cs, gates = kernels.lstm_layer_forward(xproj, w_hh, hx, cx, reverse)
-    batch = hx.shape[0]
+    batch, hidden = hx.shape
     steps = out.shape[0] // batch if batch else 0
+    # out as (T, B, H), PyTorch's layer output (so a layer's output is this node, as there)
+    out3 = out.reshape(steps, batch, hidden)
     if not steps:
-        return out, hx.copy(), cx.copy(), gates, cs
+        return out3, hx.copy(), cx.copy(), gates, cs
     last = slice(0, batch) if reverse else slice((steps - 1) * batch, steps * batch)
-    return out, out[last].copy(), cs[last].copy(), gates, cs
+    return out3, out[last].copy(), cs[last].copy(), gates, cs
 
 
 def _lstm_layer_fast(grads, w_hh, hx, cx, reverse, result):
     dout, dhn, dcn = grads[:3]
     out, _, _, gates, cs = (r._data if isinstance(r, Tensor) else r for r in result)
-    dxproj, dh0, dc0, dw = kernels.lstm_layer_backward(dout, dhn, dcn, gates, cs, out, w_hh, hx, cx, reverse)
+    hidden = hx.shape[1]
+    dxproj, dh0, dc0, dw = kernels.lstm_layer_backward(None if dout is None else dout.reshape(-1, hidden), dhn, dcn,
+                                                       gates, cs, out.reshape(-1, hidden), w_hh, hx, cx, reverse)
     return dxproj, dw, dh0, dc0
 
 
@@ -96,7 +100,7 @@ def _lstm_layer_grads(grads, xproj, w_hh, hx, cx, reverse, result):
     batch = hx.shape[0]
     steps = xproj.shape[0] // batch if batch else 0
     pieces = shape.split(xproj, batch, 0) if steps else []
-    douts = shape.split(dout, batch, 0) if steps else []
+    douts = shape.unbind(dout, 0) if steps else []
     h, c, record = hx, cx, []
     for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
         gates = pieces[t] + h.mm(w_hh.t())
@@ -120,7 +124,7 @@ lstm_layer = defop(
     fast_backward=_lstm_layer_fast, node_name="MkldnnRnnLayerBackward0",
     doc="One LSTM layer in one direction over a padded batch: from xproj (T * B, 4H) = x W_ih^T + b_ih + b_hh "
         "of every step (rows of step t at t * B), w_hh (4H, H) and the states hx, cx (B, H), returns (out "
-        "(T * B, H), h_n, c_n, cell states (T * B, H), gates (T * B, 4H)); the last two are what the backward "
+        "(T, B, H), h_n, c_n, cell states (T * B, H), gates (T * B, 4H)); the last two are what the backward "
         "reads. reverse=True walks time from the last step.")
 
 

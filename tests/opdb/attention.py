@@ -121,7 +121,7 @@ def _layer_samples(dtype, rng):
 
 
 def _layer(xproj, w_hh, hx, cx, reverse=False):
-    """(out, h_n, c_n) of recurrent.lstm_layer (its other two outputs are the backward's)."""
+    """(out (T, B, H), h_n, c_n) of recurrent.lstm_layer (its other two outputs are the backward's)."""
     return recurrent.lstm_layer(xproj, w_hh, hx, cx, reverse)[:3]
 
 
@@ -132,7 +132,7 @@ def _layer_ref(xproj, w_hh, hx, cx, reverse=False):
     for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
         h, c = _lstm_ref(xproj[t * batch:(t + 1) * batch] + h @ w_hh.T, c)
         outs[t] = h
-    return np.concatenate(outs), h, c
+    return np.stack(outs), h, c
 
 
 def _layer_torch(xproj, w_hh, hx, cx, reverse=False):
@@ -143,7 +143,7 @@ def _layer_torch(xproj, w_hh, hx, cx, reverse=False):
     for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
         h, c = _lstm_torch(xproj[t * batch:(t + 1) * batch] + h @ w_hh.T, c)
         outs[t] = h
-    return torch.cat(outs), h, c
+    return torch.stack(outs), h, c
 
 
 def _gru_layer_samples(dtype, rng):

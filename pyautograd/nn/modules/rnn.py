@@ -184,7 +184,8 @@ class RNNBase(Module):
             states = tuple(s.index_select(1, input.unsorted_indices) if input.unsorted_indices is not None else s
                            for s in states)
         else:
-            out = out.reshape(len(batch_sizes), batch, out.shape[-1])
+            if out.ndim == 2:  # an LSTM layer node gives (T, B, H) already, as PyTorch's
+                out = out.reshape(len(batch_sizes), batch, out.shape[-1])
             if unbatched:
                 out = out.squeeze(1)
                 states = tuple(s.squeeze(1) for s in states)
@@ -220,7 +221,7 @@ class RNNBase(Module):
 
     def _run(self, data, batch_sizes, hx, whole=False):
         """(packed output data, final states) over all layers and directions; whole: each
-        layer and direction as one lstm_layer node."""
+        layer and direction as one layer node (an LSTM's output is then (T, B, H))."""
         directions = 2 if self.bidirectional else 1
         finals = [[] for _ in hx]
         x = data
@@ -252,6 +253,8 @@ class RNNBase(Module):
     def _direction(self, x, batch_sizes, weights, states, reverse, whole=False):
         """One layer in one direction over packed rows x: (output rows, final states)."""
         w_ih, w_hh, b_ih, b_hh, w_hr = self._unpack(weights)
+        if x.ndim == 3:  # the (T, B, H) output of an LSTM layer node below
+            x = x.reshape(-1, x.shape[-1])
         # The input projection of every step in one GEMM; LSTM and plain RNN take both biases
         # there (GRU's b_hh must stay inside r * (h W_hn^T + b_hn)).
         if self.mode == "GRU" or b_ih is None:
