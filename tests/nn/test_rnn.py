@@ -240,6 +240,11 @@ def test_errors_name_layer_and_shapes():
         nn.LSTMCell(3, 4)(pag.randn(2, 3), (pag.randn(2, 4), pag.randn(2, 5)))
     with pytest.raises(ValueError, match="proj_size has to be smaller than hidden_size"):
         nn.LSTM(3, 4, proj_size=4)
+    # an empty sequence, batched or not: PyTorch's RuntimeError
+    for layer in (nn.LSTM(3, 4), nn.GRU(3, 4, batch_first=True), nn.RNN(3, 4)):
+        for x in (pag.randn(2, 0, 3) if layer.batch_first else pag.randn(0, 2, 3), pag.randn(0, 3)):
+            with pytest.raises(RuntimeError, match=r"Expected sequence length to be larger than 0 in RNN"):
+                layer(x)
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"batch_first": True}, {"num_layers": 2}, {"bidirectional": True},

@@ -165,6 +165,9 @@ class RNNBase(Module):
                 input = input.transpose(0, 1)
             self._check_input(input, None)
             steps, batch = input.shape[0], input.shape[1]
+            if steps == 0:
+                raise RuntimeError(f"{_name(self.mode)}: Expected sequence length to be larger than 0 in RNN (input "
+                                   f"of shape {list(input.shape)})")
             batch_sizes = [batch] * steps
             data = input.reshape(steps * batch, input.shape[2])
         hx = self._initial_states(hx, batch, data.dtype, unbatched, input.sorted_indices if packed else None)
