@@ -190,7 +190,7 @@ def rnn_layer_forward(xproj, w_hh, h0, nonlinearity="tanh", reverse=False):
     for t in _times(steps, reverse):
         rows = slice(t * batch, (t + 1) * batch)
         pre = xproj[rows] + h @ w_hh.T
-        out[rows] = np.tanh(pre) if nonlinearity == "tanh" else np.where(pre > 0, pre, 0 * pre)
+        out[rows] = np.tanh(pre) if nonlinearity == "tanh" else np.maximum(pre, 0)  # relu(-inf) = 0, NaN stays
         h = out[rows]
     return out
 
@@ -210,7 +210,7 @@ def rnn_layer_backward(dout, dhn, out, w_hh, h0, nonlinearity="tanh", reverse=Fa
         if dout is not None:
             dh = dh + dout[rows]
         h = out[rows]
-        dxproj[rows] = dh * (1 - h * h) if nonlinearity == "tanh" else np.where(h > 0, dh, 0 * dh)
+        dxproj[rows] = dh * (1 - h * h) if nonlinearity == "tanh" else np.where(h > 0, dh, 0)  # an inf gradient is cut to 0, as in PyTorch
         dh = dxproj[rows] @ w_hh
         dw += dxproj[rows].T @ _prev(order, s, batch, out, h0)
     return dxproj, dh, dw
