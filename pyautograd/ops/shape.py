@@ -74,6 +74,14 @@ transpose_op = defop("transpose", "input, dim0, dim1",
 
 t_op = defop("t", "input", lambda input: kernels.permute(input, tuple(range(input.ndim))[::-1]),
              view=True, promote=None, grads={"input": lambda grad: grad.t()})
+# The in-place forms (t_, transpose_ and its aliases swapaxes_/swapdims_): the tensor takes the new
+# layout over the same storage (as squeeze_), nodes TBackward1 / TransposeBackward1 as PyTorch's.
+transpose_inplace_op = defop("transpose_", "input, dim0, dim1",
+                             lambda input, dim0, dim1: kernels.permute(input, _swap(input.ndim, dim0, dim1)),
+                             promote=None, node_name="TransposeBackward1",
+                             grads={"input": lambda grad, dim0, dim1: grad.transpose(dim0, dim1)})
+t_inplace_op = defop("t_", "input", lambda input: kernels.permute(input, tuple(range(input.ndim))[::-1]),
+                     promote=None, node_name="TBackward1", grads={"input": lambda grad: grad.t()})
 
 def _ones(shape, dims):
     """The size-1 dims among `dims`: the ones squeeze removes."""
@@ -442,6 +450,22 @@ def t(input):
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return t_op(input)
+
+
+@public(export=False, method=("transpose_", "swapaxes_", "swapdims_"))
+def transpose_(input, dim0, dim1):
+    """transpose in place: `input` takes dims dim0 and dim1 swapped (same storage, version bumped)."""
+    nd = input.ndim
+    return apply_shape_inplace(input, "transpose_", transpose_inplace_op,
+                               (wrap_dim(dim0, nd, "transpose_"), wrap_dim(dim1, nd, "transpose_")))
+
+
+@public(export=False, method=True)
+def t_(input):
+    """t in place: a tensor of at most 2 dims takes its transpose (same storage, version bumped)."""
+    if input.ndim > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return apply_shape_inplace(input, "t_", t_inplace_op, ())
 
 
 @public(aliases=("moveaxis",), method=("movedim", "moveaxis"))
