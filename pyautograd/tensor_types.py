@@ -180,3 +180,10 @@ def set_default_tensor_type(t):
     if prefix != "torch" or short not in TYPE_NAMES:
         raise TypeError(f"invalid type: '{name}'")
     _dtype.set_default_dtype(_dtype._BY_NAME[TYPE_NAMES[short]])
+
+
+def is_storage(obj):
+    """torch.is_storage: whether `obj` is a storage object -- always False, as pyautograd has no
+    storage objects (a tensor's memory is its NumPy array; torch.UntypedStorage and the typed
+    storages do not exist here)."""
+    return False
