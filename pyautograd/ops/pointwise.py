@@ -229,7 +229,7 @@ ceil = defop("ceil", "input", kernels.ceil, grads={"input": lambda grad: grad * 
              export=True, method=True, inplace=True, out="cast",
              array_backward=True)
 trunc = defop("trunc", "input", kernels.trunc, grads={"input": lambda grad: grad * 0},
-              export=True, method=True, inplace=True, out="cast",
+              export=True, aliases=("fix",), method=("trunc", "fix"), inplace=("trunc_", "fix_"), out="cast",
               array_backward=True)
 # integers are their own rounding (and keep their dtype)
 round_op = defop("round", "input", lambda input: input.copy() if input.dtype.kind in "biu" else kernels.round(input),

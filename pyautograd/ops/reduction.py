@@ -388,6 +388,35 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     return mean_dim(input, _reduce_dims(dim, input.ndim, "mean"), bool(keepdim))
 
 
+# nansum: NaNs count as zero (one node, NansumBackward0, whose gradient skips them); nanmean is
+# PyTorch's composite, nansum divided by the count of non-NaN elements (DivBackward0).
+def _nansum_forward(input, dims, keepdim):
+    return np.asarray(np.nansum(input, axis=dims, keepdims=keepdim), dtype=input.dtype)
+
+
+nansum_op = defop("nansum", "input, dims, keepdim", _nansum_forward, promote=None,
+                  grads={"input": lambda grad, input, input_shapes, dims, keepdim:
+                         _expand_back(grad, input_shapes[0], dims, keepdim) * (~isnan(input)).to(grad.dtype)})
+
+
+@public(method=True, out="dtype")
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """The sum treating NaN as zero, over all elements or over `dim` (an int or a tuple)."""
+    input = _product_input(input, dtype)
+    dims = tuple(range(input.ndim)) if dim is None else _reduce_dims(dim, input.ndim, "nansum")
+    return nansum_op(input, dims, bool(keepdim))
+
+
+@public(method=True, out="cast")
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """The mean of the non-NaN elements, over all elements or over `dim` (NaN where all are NaN)."""
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{_type_name(input._data.dtype)}")
+    count = (~isnan(input)).sum() if dim is None else (~isnan(input)).sum(dim, keepdim)
+    return nansum(input, dim, keepdim, dtype=dtype).div(count)
+
+
 _TYPE_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
                "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
 
