@@ -1,4 +1,5 @@
-"""torch.as_strided / Tensor.as_strided and Tensor.storage_offset (issue 12).
+"""torch.as_strided / Tensor.as_strided and Tensor.storage_offset (issue 12), as_strided_,
+and the scatter family (as_strided_scatter, select_scatter, slice_scatter, diagonal_scatter).
 
 A tensor's storage here is the memory block its NumPy array lives in: the exact bytes of the
 allocation when the kernels' allocator made it (kernels.array_storage), else the array owning
@@ -20,12 +21,14 @@ error; other overlapping geometries are written as NumPy writes them (PyTorch's 
 depends on its kernel's order).
 """
 import numbers
+import operator
 
 import numpy as np
 
 from .. import kernels
 from .._creation import zeros
 from .._tensor import Tensor
+from ._dims import wrap_dim
 from ._inplace import apply_shape_inplace
 from ._opdef import defop
 from ._surface import public
@@ -294,3 +297,123 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
             found &= last.reshape(pos.shape)
         geometry = (mask, np.where(found, index, 0), found)
     return _as_strided_scatter(input, src, size, stride, offset, geometry)
+
+
+
+# -- select_scatter, slice_scatter, diagonal_scatter -------------------------------------------------
+# Each returns a copy of the input (PyTorch's clone preserving strides: the storage copied, the
+# input's sizes, strides and offset kept; contiguous when elements share memory) with `src`, cast
+# to the input's dtype, written into the part the matching view (select, slice, diagonal) shows.
+# The input's gradient is the result's with that part zeroed; src's is the result's part.
+
+def _check_src(src, part, op):
+    if not isinstance(src, Tensor):
+        raise TypeError(f"{op}(): argument 'src' (position 2) must be Tensor, not {type(src).__name__}")
+    if tuple(src.shape) != tuple(part):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {list(part)}")
+
+
+def _scattered(input, src, key):
+    _, out, _ = _scatter_layout(input)
+    out[key] = np.asarray(src).astype(input.dtype, copy=False)
+    return out
+
+
+def _select_key(ndim, dim, index):
+    return (slice(None),) * dim + (index,)
+
+
+def _slice_key(ndim, dim, start, end, step):
+    return (slice(None),) * dim + (slice(start, end, step),)
+
+
+def _diagonal_index(shape, offset, dim1, dim2):
+    """Index arrays (rows, columns) of the (dim1, dim2) diagonal at `offset`."""
+    n = max(0, min(shape[dim1] + min(offset, 0), shape[dim2] - max(offset, 0)))
+    i = np.arange(n) - min(offset, 0)
+    return i, i + offset
+
+
+def _diagonal_scattered(input, src, offset, dim1, dim2):
+    _, out, _ = _scatter_layout(input)
+    rows, cols = _diagonal_index(input.shape, offset, dim1, dim2)
+    np.moveaxis(out, (dim1, dim2), (-2, -1))[..., rows, cols] = np.asarray(src).astype(input.dtype, copy=False)
+    return out
+
+
+select_scatter_op = defop(
+    "select_scatter", "input, src, dim, index",
+    lambda input, src, dim, index: _scattered(input, src, _select_key(input.ndim, dim, index)), promote=None,
+    grads={"input": lambda grad, src, dim, index: select_scatter_op(grad, _zeros_of(grad, grad.select(dim, index)),
+                                                                    dim, index),
+           "src": lambda grad, dim, index: grad.select(dim, index)})
+
+slice_scatter_op = defop(
+    "slice_scatter", "input, src, dim, start, end, step",
+    lambda input, src, dim, start, end, step: _scattered(input, src, _slice_key(input.ndim, dim, start, end, step)),
+    promote=None,
+    grads={"input": lambda grad, dim, start, end, step: slice_scatter_op(
+               grad, _zeros_of(grad, grad[_slice_key(grad.ndim, dim, start, end, step)]), dim, start, end, step),
+           "src": lambda grad, dim, start, end, step: grad[_slice_key(grad.ndim, dim, start, end, step)]})
+
+diagonal_scatter_op = defop(
+    "diagonal_scatter", "input, src, offset, dim1, dim2",
+    lambda input, src, offset, dim1, dim2: _diagonal_scattered(input, src, offset, dim1, dim2), promote=None,
+    grads={"input": lambda grad, offset, dim1, dim2: diagonal_scatter_op(
+               grad, _zeros_of(grad, grad.diagonal(offset, dim1, dim2)), offset, dim1, dim2),
+           "src": lambda grad, offset, dim1, dim2: grad.diagonal(offset, dim1, dim2)})
+
+
+def _zeros_of(grad, part):
+    return zeros(tuple(part.shape), dtype=grad.dtype)
+
+
+@public(method=True)
+def select_scatter(input, src, dim, index):
+    """A copy of `input` whose ``select(dim, index)`` is `src` (cast to input's dtype), as
+    torch.select_scatter. Node SelectScatterBackward0."""
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    dim = wrap_dim(dim, input.ndim, "select_scatter")
+    index = operator.index(index)
+    size = input.shape[dim]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
+                         f"dimension {dim}")
+    index %= size
+    _check_src(src, input.shape[:dim] + input.shape[dim + 1:], "select_scatter")
+    return select_scatter_op(input, src, dim, index)
+
+
+@public(method=True)
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """A copy of `input` whose slice ``[start:end:step]`` along `dim` is `src` (cast to input's
+    dtype), as torch.slice_scatter. Node SliceScatterBackward0."""
+    if input.ndim == 0:
+        raise RuntimeError("slice() cannot be applied to a 0-dim tensor.")
+    dim = wrap_dim(dim, input.ndim, "slice_scatter")
+    step = operator.index(step)
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    start, end, _ = slice(None if start is None else operator.index(start),
+                          None if end is None else operator.index(end), step).indices(input.shape[dim])
+    end = max(start, end)
+    part = list(input.shape)
+    part[dim] = len(range(start, end, step))
+    _check_src(src, part, "slice_scatter")
+    return slice_scatter_op(input, src, dim, start, end, step)
+
+
+@public(method=True)
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    """A copy of `input` whose ``diagonal(offset, dim1, dim2)`` is `src` (cast to input's dtype), as
+    torch.diagonal_scatter. Node DiagonalScatterBackward0."""
+    d1, d2 = wrap_dim(dim1, input.ndim, "diagonal"), wrap_dim(dim2, input.ndim, "diagonal")
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    offset = operator.index(offset)
+    rows, _ = _diagonal_index(tuple(input.shape), offset, d1, d2)
+    part = [n for d, n in enumerate(input.shape) if d not in (d1, d2)] + [len(rows)]
+    _check_src(src, part, "diagonal_scatter")
+    return diagonal_scatter_op(input, src, offset, d1, d2)

@@ -2,7 +2,8 @@
 own memory, so the NumPy reference reads the same bytes: in bounds, overlapping (two output
 elements reading one input element: their gradients add up), partial (input elements no
 output reads: zero gradient), a zero stride, 0-d and empty results; as_strided_ (in place, on a
-fresh copy) and as_strided_scatter (src written into a copy of the input at those positions)."""
+fresh copy) and as_strided_scatter (src written into a copy of the input at those positions);
+select_scatter, slice_scatter and diagonal_scatter (src written into a copy where the view shows)."""
 import numpy as np
 
 import pyautograd as P
@@ -26,6 +27,11 @@ def _ref(x, size, stride, storage_offset=0):
     flat = np.ascontiguousarray(x).reshape(-1)
     item = flat.itemsize
     return np.lib.stride_tricks.as_strided(flat[storage_offset:], size, [s * item for s in stride]).copy()
+
+
+def _torch():
+    import torch
+    return torch
 
 
 def _torch_as_strided(*args, **kwargs):
@@ -74,3 +80,50 @@ OPS = [OpInfo("as_strided", P.as_strided, _samples, ref=_ref, torch_fn=_torch_as
                           "written positions for the input (where the result does not depend on it) and nothing "
                           "elsewhere; PyTorch's own OpInfo marks its gradient test an expected failure. Ours passes "
                           "gradcheck and gradgradcheck"),))]
+
+
+
+def _select_scatter_ref(x, src, dim, index):
+    out = x.copy()
+    out[(slice(None),) * dim + (index,)] = src
+    return out
+
+
+def _slice_scatter_ref(x, src, dim=0, start=None, end=None, step=1):
+    out = x.copy()
+    out[(slice(None),) * dim + (slice(start, end, step),)] = src
+    return out
+
+
+def _diagonal_scatter_ref(x, src, offset=0, dim1=0, dim2=1):
+    out = x.copy()
+    view = np.moveaxis(out, (dim1, dim2), (-2, -1))
+    n = src.shape[-1]
+    rows = np.arange(n) - min(offset, 0)
+    view[..., rows, rows + offset] = src
+    return out
+
+
+def _part_samples(*cases):
+    def gen(dtype, rng):
+        return [SampleInput((make_arg(shape, dtype, rng), make_arg(part, dtype, rng)) + args, kwargs, desc)
+                for shape, part, args, kwargs, desc in cases]
+    return gen
+
+
+OPS += [
+    OpInfo("select_scatter", P.select_scatter,
+           _part_samples(((3, 4), (4,), (0, 1), {}, "row"), ((3, 4), (3,), (1, -1), {}, "last column"),
+                         ((2, 3, 2), (2, 2), (1, 2), {}, "3-d")),
+           ref=_select_scatter_ref, torch_fn=lambda *a, **k: _torch().select_scatter(*a, **k)),
+    OpInfo("slice_scatter", P.slice_scatter,
+           _part_samples(((3, 4), (3, 2), (1, 0, 4, 2), {}, "every other column"),
+                         ((4, 3), (2, 3), (), {"start": 1, "end": 3}, "rows 1:3"),
+                         ((3, 4), (3, 2), (1, -2), {}, "negative start"),
+                         ((3, 4), (3, 0), (1, 10, 12), {}, "empty")),
+           ref=_slice_scatter_ref, torch_fn=lambda *a, **k: _torch().slice_scatter(*a, **k)),
+    OpInfo("diagonal_scatter", P.diagonal_scatter,
+           _part_samples(((3, 4), (3,), (), {}, "main"), ((3, 4), (3,), (1,), {}, "offset 1"),
+                         ((4, 3), (3,), (-1,), {}, "offset -1"), ((3, 2, 2), (2, 2), (0, 0, 2), {}, "dims 0, 2")),
+           ref=_diagonal_scatter_ref, torch_fn=lambda *a, **k: _torch().diagonal_scatter(*a, **k)),
+]
