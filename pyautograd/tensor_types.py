@@ -187,3 +187,13 @@ def is_storage(obj):
     storage objects (a tensor's memory is its NumPy array; torch.UntypedStorage and the typed
     storages do not exist here)."""
     return False
+
+
+def is_nonzero(input):
+    """torch.is_nonzero: the truth of a one-element tensor (RuntimeError for none or several)."""
+    n = input.numel()
+    if n == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    if n > 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(input.item())

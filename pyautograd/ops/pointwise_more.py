@@ -369,4 +369,20 @@ def float_power_(input, exponent):
     return input.pow_(exponent.double() if isinstance(exponent, _apply.Tensor) else exponent)
 
 
-_TYPE_NAME = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", **_TORCH_NAMES}
+_TYPE_NAME = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", **_TORCH_NAMES}
+
+
+
+def _integral_only(name, fn):
+    def forward(input, other):
+        for v in (input, other):
+            if v.dtype.kind not in "iu":
+                raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_TYPE_NAME[v.dtype.name]}'")
+        return fn(input, other)
+    return forward
+
+
+gcd = defop("gcd", "input, other", _integral_only("gcd", np.gcd), differentiable=False,
+            export=True, method=True, inplace=True, out="cast")
+lcm = defop("lcm", "input, other", _integral_only("lcm", np.lcm), differentiable=False,
+            export=True, method=True, inplace=True, out="cast")

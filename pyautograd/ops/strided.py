@@ -417,3 +417,26 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
     part = [n for d, n in enumerate(input.shape) if d not in (d1, d2)] + [len(rows)]
     _check_src(src, part, "diagonal_scatter")
     return diagonal_scatter_op(input, src, offset, d1, d2)
+
+
+
+# narrow_copy: narrow's slice as a new tensor (not a view); its gradient is the incoming one placed
+# back into zeros at that slice.
+narrow_copy_op = defop(
+    "narrow_copy", "input, dim, start, length",
+    lambda input, dim, start, length: input[_slice_key(input.ndim, dim, start, start + length, 1)].copy(),
+    promote=None,
+    grads={"input": lambda grad, input_shapes, dim, start, length: slice_scatter_op(
+        zeros(input_shapes[0], dtype=grad.dtype), grad, dim, start, start + length, 1)})
+
+
+@public(method=True, out="exact")
+def narrow_copy(input, dim, start, length):
+    """A copy of ``narrow(dim, start, length)`` (start may be negative), as torch.narrow_copy.
+    Node NarrowCopyBackward0."""
+    view = input.narrow(dim, start, length)  # PyTorch's argument checks and errors
+    dim = wrap_dim(dim, input.ndim, "narrow_copy")
+    start = operator.index(start)
+    if start < 0:
+        start += input.shape[dim]
+    return narrow_copy_op(input, dim, start, view.shape[dim])

@@ -206,3 +206,18 @@ OPS.append(OpInfo("float_power_", lambda x, y: x.clone().float_power_(y),
                                       SampleInput((make_arg((2, 3), np.float64, rng, low=0.5, high=2.0), 1.5),
                                                   desc="scalar exponent")],
                   ref=lambda a, b: np.power(a, b), torch_fn=lambda x, y: x.clone().float_power_(y), dtypes=(F64,)))
+
+
+
+def _gcd_samples(dtype, rng):
+    a = rng.integers(-30, 30, (2, 3)).astype(dtype)
+    b = rng.integers(-30, 30, (2, 3)).astype(dtype)
+    return [SampleInput((a, b), desc="2d"), SampleInput((a, b[0]), desc="broadcast"),
+            SampleInput((np.asarray(0, dtype), b), desc="0 and 2d")]
+
+
+for _name, _ref in (("gcd", np.gcd), ("lcm", np.lcm)):
+    OPS.append(OpInfo(_name, getattr(PM, _name), _gcd_samples, ref=_ref, torch_fn=_t(_name),
+                      dtypes=(np.int64, np.int32), supports_autograd=False, supports_gradgrad=False,
+                      skips=(Skip("no_autograd", "integer-only op: float64 samples are refused"),
+                             Skip("grad_fn", "integer-only op: float64 samples are refused"))))
