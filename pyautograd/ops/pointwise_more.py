@@ -386,3 +386,45 @@ gcd = defop("gcd", "input, other", _integral_only("gcd", np.gcd), differentiable
             export=True, method=True, inplace=True, out="cast")
 lcm = defop("lcm", "input, other", _integral_only("lcm", np.lcm), differentiable=False,
             export=True, method=True, inplace=True, out="cast")
+
+
+# ldexp: input * 2 ** other in a floating dtype (LdexpBackward0). heaviside and nextafter have no
+# derivative in PyTorch (its backward raises); here their results simply do not require grad.
+def _ldexp_forward(input, other):
+    with np.errstate(all="ignore"):
+        return np.asarray(input * np.exp2(other.astype(input.dtype)), dtype=input.dtype)
+
+
+_ldexp = defop("ldexp", "input, other", _ldexp_forward, promote="float",
+               grads={"input": lambda grad, other: grad * (other * math.log(2.0)).exp(),
+                      "other": lambda grad, result: grad * result * math.log(2.0)})
+
+
+def _heaviside_forward(input, values):
+    if input.dtype != values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return np.asarray(np.where(input == 0, values, input > 0), dtype=input.dtype)
+
+
+def _nextafter_forward(input, other):
+    for v in (input, other):
+        if v.dtype.kind not in "f":
+            raise NotImplementedError(f"\"nextafter_cpu\" not implemented for '{_TYPE_NAME[v.dtype.name]}'")
+    return np.nextafter(input, other.astype(input.dtype))
+
+
+_heaviside = defop("heaviside", "input, values", _heaviside_forward, promote=None, differentiable=False)
+_nextafter = defop("nextafter", "input, other", _nextafter_forward, differentiable=False)
+ldexp = _tensor_other("ldexp", _ldexp)
+nextafter = _tensor_other("nextafter", _nextafter)
+
+
+def heaviside(input, values):
+    """The Heaviside step of `input`: 0 below zero, 1 above, `values` (same dtype) at zero."""
+    if not isinstance(values, _apply.Tensor):
+        raise TypeError(f"heaviside(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
+    return _heaviside(input, values)
+
+
+for _name, _fn in (("ldexp", ldexp), ("heaviside", heaviside), ("nextafter", nextafter)):
+    declare(_name, _fn, method=True, inplace=(f"{_name}_",), out="cast")

@@ -255,6 +255,17 @@ split_with_sizes_op = _variadic_outputs(defop(
     "split_with_sizes", "input, split_sizes, dim", kernels.split, promote=None, num_outputs=2,
     grads={"input": lambda grad, dim: _cat_pieces(grad, dim)}))
 
+# The unsafe forms: the same pieces over the input's memory, not tracked as views (so in-place
+# writes to them are allowed, as PyTorch's), nodes UnsafeSplitBackward0 / UnsafeSplitWithSizesBackward0.
+unsafe_split_op = _variadic_outputs(defop(
+    "unsafe_split", "input, split_size, dim",
+    lambda input, split_size, dim: kernels.split(input, split_sizes(input.shape[dim], split_size), dim),
+    promote=None, num_outputs=2, grads={"input": lambda grad, dim: _cat_pieces(grad, dim)}))
+
+unsafe_split_with_sizes_op = _variadic_outputs(defop(
+    "unsafe_split_with_sizes", "input, split_sizes, dim", kernels.split, promote=None, num_outputs=2,
+    grads={"input": lambda grad, dim: _cat_pieces(grad, dim)}))
+
 unbind_op = _variadic_outputs(defop(
     "unbind", "input, dim", kernels.unbind, promote=None, num_outputs=2,
     grads={"input": lambda grad, dim: _stack(*grad, dim=dim)}))
@@ -668,6 +679,37 @@ def chunk(input, chunks, dim=0):
     if size == 0:
         return split_with_sizes(input, [0] * chunks, d)
     return split(input, split_size, d)
+
+
+@public(method=True)
+def unsafe_split(input, split_size, dim=0):
+    """split(split_size) whose pieces share the input's memory without being tracked as views
+    (PyTorch's unsafe_split: in-place writes to them are not refused). Node UnsafeSplitBackward0."""
+    if not isinstance(split_size, numbers.Integral) or isinstance(split_size, bool):
+        raise TypeError(f"unsafe_split(): argument 'split_size' (position 2) must be int, not "
+                        f"{type(split_size).__name__}")
+    split(input, split_size, dim)  # PyTorch's argument checks and errors
+    return unsafe_split_op(input, int(split_size), wrap_dim(dim, input.ndim, "unsafe_split"))
+
+
+@public(method=True)
+def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    """split_with_sizes whose pieces are not tracked as views (see unsafe_split). Node
+    UnsafeSplitWithSizesBackward0."""
+    if not split_with_sizes(input, split_sizes, dim):  # PyTorch's checks; nothing to cut
+        return ()
+    return unsafe_split_with_sizes_op(input, tuple(int(n) for n in split_sizes),
+                                      wrap_dim(dim, input.ndim, "unsafe_split_with_sizes"))
+
+
+@public(method=True)
+def unsafe_chunk(input, chunks, dim=0):
+    """chunk whose pieces are not tracked as views (see unsafe_split). Node UnsafeSplitBackward0."""
+    pieces = chunk(input, chunks, dim)  # PyTorch's checks and piece sizes
+    d = wrap_dim(dim, input.ndim, "unsafe_chunk")
+    if input.shape[d] == 0:
+        return unsafe_split_with_sizes_op(input, (0,) * len(pieces), d)
+    return unsafe_split_op(input, pieces[0].shape[d], d)
 
 
 @public(method=True)

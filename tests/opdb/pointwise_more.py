@@ -221,3 +221,33 @@ for _name, _ref in (("gcd", np.gcd), ("lcm", np.lcm)):
                       dtypes=(np.int64, np.int32), supports_autograd=False, supports_gradgrad=False,
                       skips=(Skip("no_autograd", "integer-only op: float64 samples are refused"),
                              Skip("grad_fn", "integer-only op: float64 samples are refused"))))
+
+
+def _ldexp_samples(dtype, rng):
+    return [SampleInput((make_arg((2, 3), dtype, rng), make_arg((2, 3), dtype, rng, low=-2, high=2)), desc="2d"),
+            SampleInput((make_arg((2, 3), dtype, rng), make_arg((3,), dtype, rng, low=-2, high=2)), desc="broadcast")]
+
+
+def _heaviside_samples(dtype, rng):
+    x = make_arg((2, 4), dtype, rng)
+    x.reshape(-1)[:2] = 0
+    return [SampleInput((x, make_arg((4,), dtype, rng)), desc="zeros take values"),
+            SampleInput((x, make_arg((), dtype, rng)), desc="0-d values")]
+
+
+def _nextafter_samples(dtype, rng):
+    return [SampleInput((make_arg((2, 3), dtype, rng), make_arg((2, 3), dtype, rng)), desc="2d"),
+            SampleInput((make_arg((2, 3), dtype, rng), make_arg((), dtype, rng)), desc="0-d other")]
+
+
+OPS += [
+    OpInfo("ldexp", PM.ldexp, _ldexp_samples, ref=lambda a, b: (a * np.exp2(b)).astype(a.dtype), torch_fn=_t("ldexp")),
+    OpInfo("heaviside", PM.heaviside, _heaviside_samples, ref=lambda x, v: np.heaviside(x, v).astype(x.dtype),
+           torch_fn=_t("heaviside"), dtypes=(F32, F64, np.int64), supports_autograd=False, supports_gradgrad=False,
+           skips=(Skip("grad_fn", "PyTorch records a node whose backward raises (no derivative); here the result "
+                       "does not require grad"),)),
+    OpInfo("nextafter", PM.nextafter, _nextafter_samples, ref=np.nextafter, torch_fn=_t("nextafter"),
+           supports_autograd=False, supports_gradgrad=False,
+           skips=(Skip("grad_fn", "PyTorch records NextafterBackward0, whose backward raises (no derivative); here "
+                       "the result does not require grad"),)),
+]

@@ -337,3 +337,22 @@ OPS = [
     OpInfo("roll", lambda x, s, d: pyautograd.roll(x, s, d), roll_samples, ref=roll_ref,
            torch_fn=lambda x, s, d: x.roll(s, d), covers=("roll",)),
 ]
+
+
+# the unsafe splits (issue 12): the same pieces, not tracked as views, nodes UnsafeSplit*Backward0
+def _unsafe_split_samples(dtype, rng):
+    return [s for s in split_samples(dtype, rng) if isinstance(s.args[1], int)]
+
+
+def _unsafe_sizes_samples(dtype, rng):
+    return [s for s in split_samples(dtype, rng) if not isinstance(s.args[1], int)]
+
+
+OPS += [
+    OpInfo("unsafe_split", lambda x, s, dim: pyautograd.unsafe_split(x, s, dim), _unsafe_split_samples, ref=split_ref,
+           torch_fn=lambda x, s, dim: _torch().unsafe_split(x, s, dim)),
+    OpInfo("unsafe_split_with_sizes", lambda x, s, dim: pyautograd.unsafe_split_with_sizes(x, s, dim),
+           _unsafe_sizes_samples, ref=split_ref, torch_fn=lambda x, s, dim: _torch().unsafe_split_with_sizes(x, s, dim)),
+    OpInfo("unsafe_chunk", lambda x, c, dim: x.unsafe_chunk(c, dim), chunk_samples, ref=chunk_ref,
+           torch_fn=lambda x, c, dim: x.unsafe_chunk(c, dim), covers=("unsafe_split",)),
+]
