@@ -544,6 +544,36 @@ def amin(input, dim=(), keepdim=False):
     return _amax_amin("amin", amin_op, input, dim, keepdim)
 
 
+# aminmax: both extremes from one node (AminmaxBackward0), each gradient shared by its ties as amin's
+# and amax's are.
+def _aminmax_backward(grad, input, result, dims, keepdim):
+    g_min, g_max = grad
+    low, high = result
+    return _amax_backward(g_min, input, low, dims, keepdim) + _amax_backward(g_max, input, high, dims, keepdim)
+
+
+aminmax_op = defop("aminmax", "input, dims, keepdim",
+                   lambda input, dims, keepdim: (kernels.min(input, dims, keepdim), kernels.max(input, dims, keepdim)),
+                   promote=None, num_outputs=2, grads={"input": _aminmax_backward})
+
+
+@public(method=True, out="exact")
+def aminmax(input, *, dim=None, keepdim=False):
+    """(min, max) over all elements, or over `dim` (an int), as torch.aminmax: a named tuple."""
+    if dim is None:
+        if input._data.size == 0:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
+                               "no identity.")
+        dims = tuple(range(input.ndim))
+    else:
+        d = wrap_dim(_int_dim("aminmax", dim), builtins.max(input.ndim, 1), "aminmax")
+        if input.ndim and input._data.shape[d] == 0:
+            raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
+        dims = (d,) if input.ndim else ()
+    low, high = aminmax_op(input, dims, bool(keepdim))
+    return return_types.aminmax((low, high))
+
+
 def _arg_extreme(op, fn, input, dim, keepdim):
     if input.dtype is _dtype.bool:
         raise RuntimeError(f"{op}(): does not support bool input")

@@ -555,3 +555,23 @@ OPS += [
            torch_fn=lambda *a, **k: _call_reduction(_torch().nanmean, _torch())(*a, **k),
            tolerances=_ACCUMULATE_TOL),
 ]
+
+
+def _aminmax_samples(dtype, rng):
+    x = make_arg((2, 3), dtype, rng)
+    tied = x.copy()
+    tied[0, 1] = tied[0, 2] = tied[0].max() + 1  # a tie for the max: the gradient is shared
+    return [SampleInput((x,), desc="all"), SampleInput((x,), {"dim": 1}, "dim 1"),
+            SampleInput((x,), {"dim": -2, "keepdim": True}, "dim -2 keepdim"),
+            SampleInput((make_arg((), dtype, rng),), {"dim": 0}, "0-d"),
+            SampleInput((tied,), {"dim": 1}, "tie", skip_gradcheck="a tie is a kink: the gradient is PyTorch's "
+                                                                 "convention (shared)")]
+
+
+def _aminmax_ref(x, dim=None, keepdim=False):
+    axis = None if x.ndim == 0 else dim
+    return (np.asarray(np.amin(x, axis=axis, keepdims=keepdim)), np.asarray(np.amax(x, axis=axis, keepdims=keepdim)))
+
+
+OPS.append(OpInfo("aminmax", lambda x, **k: P.aminmax(x, **k), _aminmax_samples, ref=_aminmax_ref,
+                  torch_fn=lambda x, **k: _torch().aminmax(x, **k), dtypes=(F32, F64, I64)))
