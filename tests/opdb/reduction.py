@@ -548,7 +548,7 @@ def _np_nanmean(x, dim=None, keepdim=False, dtype=None):
 OPS += [
     OpInfo("nansum", _call_reduction(P.nansum, P), _with_nan(_reduction_samples(True)), ref=_np_reduce(np.nansum),
            torch_fn=lambda *a, **k: _call_reduction(_torch().nansum, _torch())(*a, **k), dtypes=(F32, F64, I64),
-           tolerances=_ACCUMULATE_TOL),
+           tolerances=_ACCUMULATE_TOL, covers=("nansum",)),
     # no empty samples: the mean of nothing divides by a count of 0, so its double backward is NaN (as PyTorch's)
     OpInfo("nanmean", _call_reduction(P.nanmean, P), _with_nan(_reduction_samples(True), empty=False),
            ref=_np_nanmean,
@@ -574,4 +574,4 @@ def _aminmax_ref(x, dim=None, keepdim=False):
 
 
 OPS.append(OpInfo("aminmax", lambda x, **k: P.aminmax(x, **k), _aminmax_samples, ref=_aminmax_ref,
-                  torch_fn=lambda x, **k: _torch().aminmax(x, **k), dtypes=(F32, F64, I64)))
+                  torch_fn=lambda x, **k: _torch().aminmax(x, **k), dtypes=(F32, F64, I64), covers=("aminmax",)))
