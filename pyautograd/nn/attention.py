@@ -11,6 +11,8 @@ as in PyTorch.
 import contextlib
 import enum
 
+from ..backends import cuda
+
 __all__ = ["SDPBackend", "sdpa_kernel", "enabled_backends"]
 
 
@@ -25,26 +27,44 @@ class SDPBackend(enum.IntEnum):
     OVERRIDEABLE = 4
 
 
-_ALL = frozenset(b for b in SDPBackend if b is not SDPBackend.ERROR)
-_state = {"enabled": _ALL}
+# Each backend's process-wide flag lives in torch.backends.cuda, as in PyTorch (whose CPU
+# kernels read the same flags); OVERRIDEABLE (a device-extension hook) has no function there.
+_FLAGS = {
+    SDPBackend.CUDNN_ATTENTION: (cuda.cudnn_sdp_enabled, cuda.enable_cudnn_sdp),
+    SDPBackend.FLASH_ATTENTION: (cuda.flash_sdp_enabled, cuda.enable_flash_sdp),
+    SDPBackend.EFFICIENT_ATTENTION: (cuda.mem_efficient_sdp_enabled, cuda.enable_mem_efficient_sdp),
+    SDPBackend.MATH: (cuda.math_sdp_enabled, cuda.enable_math_sdp),
+}
+_overrideable = [True]
 
 
 def enabled_backends():
     """The backends scaled_dot_product_attention may use now (a frozenset of SDPBackend)."""
-    return _state["enabled"]
+    on = {b for b, (query, _) in _FLAGS.items() if query()}
+    return frozenset(on | ({SDPBackend.OVERRIDEABLE} if _overrideable[0] else set()))
+
+
+def _enable_only(backends):
+    for b, (_, enable) in _FLAGS.items():
+        enable(b in backends)
+    _overrideable[0] = SDPBackend.OVERRIDEABLE in backends
 
 
 @contextlib.contextmanager
 def sdpa_kernel(backends, set_priority=False):
     """Within the block, scaled_dot_product_attention uses only `backends` (one SDPBackend or a
-    list). set_priority is accepted (the order is fixed here: FLASH_ATTENTION, then MATH)."""
+    list); on leaving, the previous flags come back. set_priority is accepted (the order is
+    fixed here: FLASH_ATTENTION, then MATH)."""
+    if not isinstance(backends, (list, SDPBackend)):
+        raise AssertionError("Backend must be an instance of SDPBackend or a list of SDPBackend instances, "
+                             f"got {type(backends).__name__}")
     chosen = [backends] if isinstance(backends, SDPBackend) else list(backends)
     for b in chosen:
         if not isinstance(b, SDPBackend):
             raise AssertionError(f"Backend must be an instance of SDPBackend, got {type(b).__name__}")
-    previous = _state["enabled"]
-    _state["enabled"] = frozenset(chosen)
+    previous = enabled_backends()
+    _enable_only(frozenset(chosen))
     try:
-        yield
+        yield {}
     finally:
-        _state["enabled"] = previous
+        _enable_only(previous)
