@@ -145,8 +145,10 @@ def _infer(data, float_dtype=None):
         raise RuntimeError(f"Could not infer dtype of {type(odd).__name__}")
     kind = "f" if arr.dtype == _dtype.NP_BFLOAT16 else arr.dtype.kind
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
-        if kind == "f" or kind in "biu":
+        if kind == "f" or kind in "biuc":
             return arr
+    if kind == "c":  # Python complex numbers: the default complex dtype (complex64 by default)
+        return arr.astype(_dtype.default_complex().numpy_dtype)
     if kind == "f":
         return _cast(arr, float_dtype or _dtype.get_default_dtype().numpy_dtype)
     if kind in "iu":

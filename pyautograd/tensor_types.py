@@ -153,12 +153,12 @@ def install():
 
 
 def is_complex(input):
-    """False: pyautograd has no complex dtypes."""
-    return False
+    """Whether `input`'s dtype is complex (complex64 or complex128)."""
+    return input.dtype.is_complex
 
 
 def is_conj(input):
-    """False: no tensor has its conjugate bit set (pyautograd's tensors are real)."""
+    """False: no tensor has its conjugate bit set (conj of a complex tensor is computed, not a lazy view)."""
     return False
 
 

@@ -20,7 +20,8 @@ from ..graph.observers import active as _observing
 
 # PyTorch's scalar type names, as its error messages print them.
 _SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long", "int32": "Int",
-                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+                 "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 _LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
@@ -98,7 +99,7 @@ def _relock(arr):
 
 
 def _castable(src, dst):
-    kinds = "buif"
+    kinds = "buifc"
     if _dtype.is_floating(src) or _dtype.is_floating(dst):  # bfloat16's NumPy kind is "V"
         src, dst = (np.dtype(np.float32) if _dtype.is_floating(d) else d for d in (src, dst))
     return kinds.index(src.kind if src.kind != "u" else "i") <= kinds.index(dst.kind if dst.kind != "u" else "i")

@@ -159,10 +159,9 @@ TENSOR_ONLY.update({
     "new_zeros": _sm.new_zeros, "new_ones": _sm.new_ones, "new_empty": _sm.new_empty, "new_full": _sm.new_full,
     "new_tensor": _sm.new_tensor,
     "bernoulli_": _bernoulli_, "random_": _random_, "exponential_": _exponential_,
-    "is_complex": lambda self: False,
 })
 
 # issue 12 (tensormisc): resize_ / resize_as_ on the storage, the deprecated resize / resize_as.
 TENSOR_ONLY.update(_resize.METHODS)
-TENSOR_ONLY.update(_complex_real.METHODS)  # conj_physical_, is_conj, is_neg
+TENSOR_ONLY.update(_complex_real.METHODS)  # conj_physical_, is_conj, is_neg, is_complex, real, imag
 TENSOR_ONLY["storage_offset"] = _strided.storage_offset  # issue 12: the offset as_strided views from

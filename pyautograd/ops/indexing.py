@@ -28,7 +28,7 @@ from ._surface import public
 index_backward = defop(
     "index_backward", "grad_output, shape, key",
     lambda grad_output, shape, key: kernels.index_add_zeros(shape, key, grad_output, grad_output.dtype),
-    promote=None, grads={"grad_output": lambda grad, key: _index_any(grad, key)})
+    promote=None, complex=True, grads={"grad_output": lambda grad, key: _index_any(grad, key)})
 
 
 def _index_grad(grad, input_shapes, key):
@@ -36,7 +36,7 @@ def _index_grad(grad, input_shapes, key):
 
 
 def _view_op(name, node_name):
-    return defop(name, "input, key", kernels.getitem, view=True, promote=None, node_name=node_name,
+    return defop(name, "input, key", kernels.getitem, view=True, promote=None, complex=True, node_name=node_name,
                  grads={"input": _index_grad})
 
 
@@ -47,7 +47,8 @@ _unsqueeze_view = _view_op("_unsqueeze_view", "UnsqueezeBackward0")
 _alias_view = _view_op("_alias_view", "AliasBackward0")
 _VIEWS = {"slice": _index_view, "select": _select_view, "unsqueeze": _unsqueeze_view, "alias": _alias_view}
 
-_index_copy = defop("_index_copy", "input, key", kernels.getitem, promote=None, node_name="IndexBackward0",
+_index_copy = defop("_index_copy", "input, key", kernels.getitem, promote=None, complex=True,
+                    node_name="IndexBackward0",
                     grads={"input": _index_grad})
 
 

@@ -20,6 +20,7 @@ from .. import _dtype, kernels
 from .._tensor import Tensor
 from ._opdef import defop
 from ._surface import public, reflected
+from .complex_real import conj_value, sgn
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -57,12 +58,14 @@ add = defop("add", "input, other, *, alpha=1",
             lambda input, other, alpha: kernels.add(input, other if alpha == 1 else _scaled(other, alpha)),
             grads={"input": lambda grad: grad,
                    "other": lambda grad, alpha: grad if alpha == 1 else grad * alpha},
+            complex=True,
             export=True, method=True, inplace=True, out="cast", dunders=("__add__", "__radd__", "__iadd__"))
 
 sub = defop("sub", "input, other, *, alpha=1",
             lambda input, other, alpha: kernels.sub(input, other if alpha == 1 else _scaled(other, alpha)),
             grads={"input": lambda grad: grad,
                    "other": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha},
+            complex=True,
             export=True, aliases=("subtract",), method=("sub", "subtract"), inplace=("sub_", "subtract_"), out="cast",
             dunders=("__sub__", "__isub__"))
 
@@ -72,16 +75,19 @@ rsub_tensor = defop("rsub_tensor", "input, other, *, alpha=1",
                     lambda input, other, alpha: kernels.sub(other, input if alpha == 1 else _scaled(input, alpha)),
                     grads={"input": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha,
                            "other": lambda grad: grad},
-                    node_name="RsubBackward0")
+                    node_name="RsubBackward0", complex=True)
 rsub_scalar = defop("rsub_scalar", "input, other, *, alpha=1",
                     lambda input, other, alpha: kernels.sub(other, input if alpha == 1 else _scaled(input, alpha)),
                     tensors=("other",),
                     grads={"input": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha},
-                    node_name="RsubBackward1")
+                    node_name="RsubBackward1", complex=True)
 
 mul = defop("mul", "input, other", kernels.mul,
             grads={"input": lambda grad, other: grad * other,
                    "other": lambda grad, input: grad * input},
+            # complex: PyTorch's conjugate Wirtinger gradients (grad * conj(other))
+            complex={"input": lambda grad, other: grad * conj_value(other),
+                     "other": lambda grad, input: grad * conj_value(input)},
             export=True, aliases=("multiply",), method=("mul", "multiply"), inplace=("mul_", "multiply_"), out="cast",
             dunders=("__mul__", "__rmul__", "__imul__"),
             array_backward=True)
@@ -89,18 +95,22 @@ mul = defop("mul", "input, other", kernels.mul,
 div_op = defop("div", "input, other", kernels.div, promote="float",
                grads={"input": lambda grad, other: grad / other,
                       "other": lambda grad, input, other: -grad * input / (other * other)},
+               complex={"input": lambda grad, other: grad / conj_value(other),
+                        "other": lambda grad, input, other: -grad * conj_value(input / (other * other))},
                array_backward=True)
 
 # div.Scalar (DivBackward1): a tensor divided by a number where PyTorch's C++ composites divide
 # (e.g. cross_entropy's mean over samples). A Python `tensor / number` is div.Tensor (DivBackward0).
 div_scalar = defop("div_scalar", "input, other", kernels.div, promote="float",
                    grads={"input": lambda grad, other: grad / other}, node_name="DivBackward1",
+                   complex={"input": lambda grad, other: grad / conj_value(other)},
                    array_backward=True)
 
 # mul.Scalar (MulBackward1): a tensor times a number where PyTorch's C++ composites multiply
 # (trapezoid's `* dx`). A Python `tensor * number` is mul.Tensor (MulBackward0).
 mul_scalar = defop("mul_scalar", "input, other", kernels.mul, tensors=("other",),
                    grads={"input": lambda grad, other: grad * other}, node_name="MulBackward1",
+                   complex={"input": lambda grad, other: grad * conj_value(other)},
                    array_backward=True)
 
 # div with a rounding_mode ('trunc' or 'floor'): piecewise constant, so PyTorch's gradient is 0.
@@ -119,7 +129,7 @@ remainder_tensor = defop("remainder_tensor", "input, other", kernels.remainder, 
                                 "other": lambda grad, input, other:
                                 -grad * div_mode(input, other, rounding_mode="floor")})
 
-neg = defop("neg", "input", kernels.neg, grads={"input": lambda grad: -grad},
+neg = defop("neg", "input", kernels.neg, grads={"input": lambda grad: -grad}, complex=True,
             export=True, aliases=("negative",), method=("neg", "negative"), inplace=("neg_", "negative_"), out="cast",
             dunders=("__neg__",),
             array_backward=True)
@@ -178,6 +188,7 @@ pow_base = defop("pow_base", "self, exponent", _pow_base_forward, node_name="Pow
 
 exp = defop("exp", "input", kernels.exp, promote="float",
             grads={"input": lambda grad, result: grad * result},
+            complex={"input": lambda grad, result: grad * conj_value(result)},
             export=True, method=True, inplace=True, out="cast",
             array_backward=True)
 exp2 = defop("exp2", "input", kernels.exp2, promote="float",
@@ -217,6 +228,7 @@ reciprocal = defop("reciprocal", "input", kernels.reciprocal, promote="float",
 # -- sign-like and rounding ---------------------------------------------------------------
 
 abs = defop("abs", "input", kernels.abs, grads={"input": lambda grad, input: grad * sign(input)},
+            complex={"input": lambda grad, input: grad * sgn(input)},
             export=True, aliases=("absolute",), method=("abs", "absolute"), inplace=("abs_", "absolute_"), out="cast",
             dunders=("__abs__",))
 sign = defop("sign", "input", kernels.sign, grads={"input": lambda grad: grad * 0},
