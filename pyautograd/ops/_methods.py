@@ -153,7 +153,7 @@ _exponential_.__doc__ = "Fills this tensor in place with exponential samples of 
 TENSOR_ONLY.update({
     "T": property(_sm.T, doc="The tensor with its dims reversed."),
     "mT": property(_sm.mT, doc="The last two dims swapped."),
-    "H": property(_sm.H, doc="The conjugate transpose of a matrix (tensors are real)."),
+    "H": property(_sm.H, doc="The conjugate transpose of a matrix (of a real one, the transpose)."),
     "mH": property(_sm.mH, doc="The conjugate transpose of a batch of matrices."),
     "view_as": _sm.view_as, "reshape_as": _sm.reshape_as, "unfold": _sm.unfold,
     "new_zeros": _sm.new_zeros, "new_ones": _sm.new_ones, "new_empty": _sm.new_empty, "new_full": _sm.new_full,

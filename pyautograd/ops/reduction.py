@@ -63,21 +63,22 @@ def _count(shape, dims):
 
 # -- sum, mean ----------------------------------------------------------------------------
 
-sum_all = defop("sum_all", "input", lambda input: kernels.sum(input, None, False), promote=None,
+sum_all = defop("sum_all", "input", lambda input: kernels.sum(input, None, False), promote=None, complex=True,
                 node_name="SumBackward0",
                 grads={"input": lambda grad, input_shapes: grad.expand(input_shapes[0])})
 
-sum_dim = defop("sum_dim", "input, dims, keepdim", kernels.sum, promote=None, node_name="SumBackward1",
+sum_dim = defop("sum_dim", "input, dims, keepdim", kernels.sum, promote=None, complex=True, node_name="SumBackward1",
                 grads={"input": lambda grad, input_shapes, dims, keepdim:
                        _expand_back(grad, input_shapes[0], dims, keepdim)})
 
-mean_all = defop("mean_all", "input", lambda input: kernels.mean(input, None, False), promote=None,
+mean_all = defop("mean_all", "input", lambda input: kernels.mean(input, None, False), promote=None, complex=True,
                  node_name="MeanBackward0",
                  grads={"input": lambda grad, input_shapes:
                         grad.expand(input_shapes[0])
                         / builtins.max(_count(input_shapes[0], range(len(input_shapes[0]))), 1)})
 
-mean_dim = defop("mean_dim", "input, dims, keepdim", kernels.mean, promote=None, node_name="MeanBackward1",
+mean_dim = defop("mean_dim", "input, dims, keepdim", kernels.mean, promote=None, complex=True,
+                 node_name="MeanBackward1",
                  grads={"input": lambda grad, input_shapes, dims, keepdim:
                         _expand_back(grad, input_shapes[0], dims, keepdim)
                         / builtins.max(_count(input_shapes[0], dims), 1)})
@@ -380,7 +381,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     dtype = _dtype.dtype_arg(dtype, "mean")
     if dtype is not None:
         input = input.to(dtype)
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point and not input.dtype.is_complex:
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
                            f"point or complex dtype. Got: {input.dtype.name.capitalize()}")
     if dim is None:

@@ -45,18 +45,18 @@ def mT(input):
 
 
 def H(input):
-    """The conjugate transpose of a matrix (the transpose: tensors are real)."""
+    """The conjugate transpose of a matrix (of a real one, the transpose)."""
     if input.ndim not in (0, 2):
         raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {input.ndim}-D tensor.")
-    return S.transpose(input, 0, 1) if input.ndim == 2 else input
+    return (S.transpose(input, 0, 1) if input.ndim == 2 else input).conj()
 
 
 def mH(input):
-    """The conjugate transpose of a batch of matrices (the transpose of the last two dims)."""
+    """The conjugate transpose of a batch of matrices (of real ones, the transpose of the last two dims)."""
     if input.ndim < 2:
         raise RuntimeError(f"tensor.mH is only supported on matrices or batches of matrices. Got {input.ndim}-D "
                            f"tensor.")
-    return S.transpose(input, -2, -1)
+    return S.transpose(input, -2, -1).conj()
 
 
 def view_as(input, other):
