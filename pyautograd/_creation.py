@@ -20,7 +20,8 @@ def _np_dtype(dtype, default=None, fn="tensor"):
 
 # PyTorch's scalar type names, as its messages print them.
 _SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+                 "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
 # The graph layer above installs its grad-mode query here (install_grad_mode), as it installs
@@ -77,9 +78,14 @@ def _into(name, out, arr, device=None, requires_grad=False):
 def _random_float(name, dtype):
     """PyTorch's refusal of uniform/normal samples in an integer or bool dtype (they would all
     truncate to 0 here)."""
-    if np.dtype(dtype).kind != "f":
+    if np.dtype(dtype).kind not in "fc":
         raise NotImplementedError(f"\"{name}\" not implemented for '{_SCALAR_NAMES[np.dtype(dtype).name]}' "
                                   f"(random samples need a floating dtype)")
+
+
+def _as_complex(pairs, np_dtype):
+    """float64 pairs (..., 2) as complex numbers of `np_dtype`, shape pairs.shape[:-1]."""
+    return pairs.view(np.complex128)[..., 0].astype(np_dtype)
 
 
 def _finish(data, requires_grad, device=None):
@@ -412,7 +418,11 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, ou
     """Uniform samples in [0, 1) (written into `out`, in its dtype, when given)."""
     np_dtype = _out_dtype("rand", out, dtype).numpy_dtype if out is not None else _np_dtype(dtype, fn="rand")
     _random_float("rand", np_dtype)
-    arr = _random.rng(generator).random(_size(size)).astype(np_dtype)
+    shape = _size(size)
+    if np_dtype.kind == "c":  # as PyTorch: real and imaginary parts each uniform in [0, 1)
+        arr = _as_complex(_random.rng(generator).random(shape + (2,)), np_dtype)
+    else:
+        arr = _random.rng(generator).random(shape).astype(np_dtype)
     return _into("rand", out, arr, device, requires_grad) if out is not None else _finish(arr, requires_grad, device)
 
 
@@ -420,7 +430,11 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, o
     """Standard normal samples (written into `out`, in its dtype, when given)."""
     np_dtype = _out_dtype("randn", out, dtype).numpy_dtype if out is not None else _np_dtype(dtype, fn="randn")
     _random_float("randn", np_dtype)
-    arr = _random.rng(generator).standard_normal(_size(size)).astype(np_dtype)
+    shape = _size(size)
+    if np_dtype.kind == "c":  # as PyTorch: unit variance, half in each part (each N(0, 1/2))
+        arr = _as_complex(_random.rng(generator).standard_normal(shape + (2,)) * np.sqrt(0.5), np_dtype)
+    else:
+        arr = _random.rng(generator).standard_normal(shape).astype(np_dtype)
     return _into("randn", out, arr, device, requires_grad) if out is not None else _finish(arr, requires_grad, device)
 
 

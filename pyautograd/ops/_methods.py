@@ -6,6 +6,8 @@ this module adds only what belongs to the Tensor alone and is no op's surface: t
 conversions (``x.float()``), ``type_as``, iteration, unary ``+``, the fills (``fill_``,
 ``zero_``, ``copy_``, ``uniform_``, ``normal_``) and ``__setitem__``.
 """
+import warnings as _warnings
+
 import numpy as _np
 
 from .. import _dtype
@@ -75,6 +77,8 @@ def _copy_(self, src, non_blocking=False):
     """Copies `src` (broadcast, cast to this dtype) into this tensor in place."""
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
+    if src.is_complex() and not self.is_complex():
+        _warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=2)
     return apply_inplace(self, "copy_", _copy_from, (src,), {})
 
 

@@ -390,7 +390,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
 
 
 _TYPE_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
-               "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
+               "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool",
+               "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
 def _type_name(dtype):

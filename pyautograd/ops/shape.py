@@ -127,7 +127,7 @@ _copy_from = defop("_copy_from", "input, src", kernels.broadcast_copy, promote=N
                    grads={"input": lambda grad: grad * 0, "src": lambda grad: grad},
                    array_backward=("input",))
 
-_fill = defop("_fill", "input, value", kernels.broadcast_copy, promote=None, node_name="FillBackward2",
+_fill = defop("_fill", "input, value", kernels.broadcast_copy, promote=None, complex=True, node_name="FillBackward2",
               grads={"input": lambda grad: grad * 0},
               array_backward=True)
 
@@ -265,7 +265,7 @@ def _reversed_cumsum(x, dim):
     return flip_op(cumsum_op(flip_op(x, (dim,)), dim), (dim,))
 
 
-cumsum_op = defop("cumsum", "input, dim", kernels.cumsum, promote=None,
+cumsum_op = defop("cumsum", "input, dim", kernels.cumsum, promote=None, complex=True,
                   grads={"input": lambda grad, dim: _reversed_cumsum(grad, dim)})
 
 
@@ -567,7 +567,7 @@ def to(input, *args, **kwargs):
     dtype = _dtype.to_dtype(dtype)
     if dtype is input.dtype and not kwargs.get("copy", False):
         return input
-    if input.is_complex() and not dtype.is_complex:
+    if input.is_complex() and dtype.is_floating_point:  # (PyTorch does not warn for integer targets)
         warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=2)
     if not dtype.is_floating_point and not dtype.is_complex:
         # As PyTorch: an integer or bool result cannot require grad, so the graph stops here
@@ -735,7 +735,7 @@ def _scan_input(input, dim, dtype, op):
     dtype = _dtype.dtype_arg(dtype, op)
     if dtype is not None:
         input = to(input, dtype)
-    elif not input.dtype.is_floating_point:
+    elif not input.dtype.is_floating_point and not input.dtype.is_complex:
         input = to(input, _dtype.int64)  # PyTorch accumulates integers and bools in int64
     return input, wrap_dim(dim, input.ndim, op)
 

@@ -147,7 +147,10 @@ def contiguous(x):
 
 
 def astype(x, dtype):
-    """A copy of `x` converted to `dtype`."""
+    """A copy of `x` converted to `dtype` (complex to real: the real parts, as PyTorch; its
+    caller warns, NumPy's own ComplexWarning is not raised)."""
+    if x.dtype.kind == "c" and np.dtype(dtype).kind != "c":
+        x = x.real
     return x.astype(dtype)
 
 
@@ -197,7 +200,13 @@ def index_put(x, key, values, accumulate):
 
 
 def broadcast_copy(x, src):
-    """A new array of x's shape and dtype holding `src` broadcast to it."""
+    """A new array of x's shape and dtype holding `src` broadcast to it. A complex `src` into a
+    real `x`: a number is refused (PyTorch's error), an array gives its real parts (PyTorch warns
+    there, in the op layer)."""
+    if x.dtype.kind != "c" and np.iscomplexobj(src):
+        if not isinstance(src, np.ndarray):
+            raise ValueError(f"value cannot be converted to type {x.dtype} without overflow")
+        src = src.real
     out = np.empty(x.shape, x.dtype)
     out[...] = src
     return out
