@@ -119,6 +119,8 @@ def apply_inplace(self, name, fn, args, kwargs):
     if result._data.shape != self._data.shape:
         raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
                            f"{list(result._data.shape)}")
+    if result._rg and self._base is not None and self._data.dtype != self._base._data.dtype:
+        self._check_view_dtype("Writing in place into")  # ops.views installs it: before any write
     return commit(self, name, result)
 
 
