@@ -83,7 +83,9 @@ def view_as_complex(input):
                            f"tensor of scalar type: {_SCALAR_NAMES[input.dtype.name]}"
                            + (" (complex32, the complex type of half, is not supported here)"
                               if input.dtype is _dtype.float16 else ""))
-    if a.ndim == 0 or a.shape[-1] != 2:
+    if a.ndim == 0:
+        raise RuntimeError("Input tensor must have one or more dimensions")
+    if a.shape[-1] != 2:
         raise RuntimeError(f"Tensor must have a last dimension of size 2 (got shape {list(a.shape)})")
     item = a.itemsize
     if a.strides[-1] != item:

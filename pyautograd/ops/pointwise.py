@@ -222,6 +222,7 @@ rsqrt = defop("rsqrt", "input", kernels.rsqrt, promote="float",
               array_backward=True)
 reciprocal = defop("reciprocal", "input", kernels.reciprocal, promote="float",
                    grads={"input": lambda grad, result: -grad * result * result},
+                   complex={"input": lambda grad, result: -grad * conj_value(result * result)},
                    export=True, method=True, inplace=True, out="cast",
                    array_backward=True)
 

@@ -558,6 +558,9 @@ def _moment(op, fn, input, dim, unbiased, keepdim, correction):
         correction = 1 if unbiased else 0
     elif correction is None:
         correction = 1
+    if input.dtype.is_complex:
+        raise NotImplementedError(f"\"{op}\" not implemented for '{_type_name(input.dtype)}' (complex tensors are not "
+                                  f"supported here; see docs/supported.md)")
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"std and var only support floating point and complex dtypes (got {input.dtype})")
     shape = input._data.shape
@@ -587,6 +590,9 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     of nonzeros) or any other number p, (sum |x|^p)^(1/p). As torch.linalg.vector_norm."""
     if dtype is not None:
         input = input.to(dtype)
+    if input.dtype.is_complex:
+        raise NotImplementedError(f"\"linalg.vector_norm\" not implemented for '{_type_name(input.dtype)}' (complex "
+                                  f"tensors are not supported here; see docs/supported.md)")
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {_type_name(input.dtype)}")
