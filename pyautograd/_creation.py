@@ -235,6 +235,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
                       "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
     np_dtype = _np_dtype(dtype, fn="tensor") if dtype is not None else None
     arr = _infer(data, np_dtype)
+    if np_dtype is not None and arr.dtype.kind == "c" and np_dtype.kind != "c" and not isinstance(data, np.ndarray):
+        raise TypeError("must be real number, not complex")  # PyTorch's, for Python complex numbers
     arr = _cast(arr, np_dtype) if dtype is not None else np.array(arr, copy=True)
     return _finish(arr, requires_grad, device)
 

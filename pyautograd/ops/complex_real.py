@@ -213,6 +213,14 @@ conj_physical_inplace = defop("conj_physical_", "input", kernels.copy, promote=N
                               node_name="ConjPhysicalBackward1", grads={"input": lambda grad: grad})
 
 
+def _set_part(view, value):
+    # z.real = v / z.imag = v: a copy into the view, as PyTorch (a number fills it)
+    if isinstance(value, Tensor):
+        view.copy_(value)
+    else:
+        view.fill_(value)
+
+
 def _is_complex_method(self):
     """Whether this tensor's dtype is complex (complex64 or complex128)."""
     return self._data.dtype.kind == "c"
@@ -221,8 +229,11 @@ def _is_complex_method(self):
 METHODS = {"conj_physical_": make_inplace(conj_physical_inplace, "conj_physical_"),
            "is_conj": lambda self: False, "is_neg": lambda self: False,
            "is_complex": _is_complex_method,
-           "real": property(real, doc="The real parts (a view of a complex tensor; a real tensor itself)."),
-           "imag": property(imag, doc="The imaginary parts of a complex tensor (a view).")}
+           "real": property(real, lambda self, value: _set_part(real(self), value),
+                            doc="The real parts (a view of a complex tensor; a real tensor itself). Assigning "
+                                "copies into them."),
+           "imag": property(imag, lambda self, value: _set_part(imag(self), value),
+                            doc="The imaginary parts of a complex tensor (a view). Assigning copies into them.")}
 METHODS["is_conj"].__doc__ = ("False: no tensor has its conjugate bit set (conj of a complex tensor is computed, "
                               "not a lazy view).")
 METHODS["is_neg"].__doc__ = "False: no tensor has its negative bit set."
