@@ -61,16 +61,17 @@ def _arrays(op, inputs):
     common fast path in `call` only takes real floating arrays)."""
     tensors, nums = [], []
     skip = op.skip_index
+    refuse = not op.complex
     for i, x in enumerate(inputs):
         if isinstance(x, Tensor):
-            if x._data.dtype.kind == "c" and not op.complex:
+            if refuse and x._data.dtype.kind == "c":
                 raise _refuse_complex(op, x._data.dtype.str[1:])
             if i not in skip:
                 tensors.append(x)
         elif x is not None:
             if not isinstance(x, (numbers.Number, np.bool_)):
                 raise _bad_argument(op, x)
-            if isinstance(x, (complex, np.complexfloating)) and not op.complex:
+            if refuse and isinstance(x, (complex, np.complexfloating)):
                 raise _refuse_complex(op, _dtype.default_complex().numpy_dtype.str[1:])
             nums.append(x)
     tensors_all = [x for x in inputs if isinstance(x, Tensor)] if skip else tensors
@@ -133,7 +134,8 @@ def call(op, inputs, params):
                         arrays, rg = (a, y), x._rg
                     elif isinstance(y, Tensor) and (y._data.dtype is a.dtype or y._data.dtype == a.dtype):
                         arrays, rg = (a, y._data), x._rg or y._rg
-    if arrays is None:
+    slow = arrays is None  # the fast path above takes real floating arrays only (no complex operand)
+    if slow:
         arrays, tensors = _arrays(op, inputs)
         rg = False
         for t in tensors:
@@ -155,7 +157,7 @@ def call(op, inputs, params):
     if _observing.forward_computed is not None:
         _observing.forward_computed(op, arrays, params, out)
     requires = rg and op.differentiable and _grad_local.enabled
-    if requires and op.complex_variant is not None and _is_complex_call(inputs, out):
+    if requires and slow and op.complex_variant is not None and _is_complex_call(inputs, out):
         op = op.complex_variant  # the formulas complex operands need (same node name)
     if op.num_outputs == 1:
         result = _make(out, requires)
