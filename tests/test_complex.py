@@ -243,6 +243,7 @@ def _cases(lib):
         "cat stack": (lambda a, b: lib.stack([lib.cat([a, b]), lib.cat([b, a])]), (cl(z), rl(r))),
         "index": (lambda a: a[1, ::2].flip(0).unsqueeze(0).permute(1, 0), (cl(z),)),
         "advanced index": (lambda a: a[[1, 0, 1]], (cl(z),)),
+        "where": (lambda a, b: lib.where(a.real > 0, a, b), (cl(z), cl(w))),
         "flatten view": (lambda a: a.flatten().view(3, 2).transpose(0, 1).reshape(-1), (cl(z),)),
     }
 
@@ -389,11 +390,11 @@ _REFUSED = {
     "amax": lambda z: z.amax(0),
     "argmax": lambda z: z.argmax(),
     "lt": lambda z: z < z,
-    "eq": lambda z: z == 1,
+    "ge": lambda z: z >= 1,
     "clamp": lambda z: z.clamp(0, 1),
     "floor": lambda z: z.floor(),
     "sort": lambda z: P.sort(z),
-    "where": lambda z: P.where(P.tensor([True, False]), z, z),
+    "lerp": lambda z: P.lerp(z, z, 0.5),
     "softmax": lambda z: z.softmax(0),
     "log_softmax": lambda z: z.log_softmax(0),
     "pow": lambda z: z ** 2,

@@ -459,7 +459,7 @@ def _where_forward(condition, input, other):
 
 
 where = defop("where", "condition, input, other", _where_forward, promote_skip=("condition",),
-              tensors=("condition",),
+              tensors=("condition",), complex=True,
               grads={"input": lambda grad, condition: where(condition, grad, 0.0),
                      "other": lambda grad, condition: where(condition, 0.0, grad)},
               export=True, method=_where_method, out="cast")
@@ -481,9 +481,9 @@ lerp_tensor = defop("lerp_tensor", "input, end, weight",
 
 # -- comparisons and tests (no gradient) --------------------------------------------------------
 
-eq = defop("eq", "input, other", kernels.eq, differentiable=False,
+eq = defop("eq", "input, other", kernels.eq, differentiable=False, complex=True,
            export=True, method=True, inplace=True, out="cast", dunders={"__eq__": _tensor_or(False)})
-ne = defop("ne", "input, other", kernels.ne, differentiable=False,
+ne = defop("ne", "input, other", kernels.ne, differentiable=False, complex=True,
            export=True, aliases=("not_equal",), method=("ne", "not_equal"), inplace=True, out="cast",
            dunders={"__ne__": _tensor_or(True)})
 lt = defop("lt", "input, other", kernels.lt, differentiable=False,
@@ -494,11 +494,11 @@ gt = defop("gt", "input, other", kernels.gt, differentiable=False,
            export=True, aliases=("greater",), method=("gt", "greater"), inplace=True, out="cast", dunders=("__gt__",))
 ge = defop("ge", "input, other", kernels.ge, differentiable=False,
            export=True, aliases=("greater_equal",), method=("ge", "greater_equal"), inplace=True, out="cast", dunders=("__ge__",))
-isnan = defop("isnan", "input", kernels.isnan, differentiable=False, promote=None,
+isnan = defop("isnan", "input", kernels.isnan, differentiable=False, promote=None, complex=True,
               export=True, method=True)
-isinf = defop("isinf", "input", kernels.isinf, differentiable=False, promote=None,
+isinf = defop("isinf", "input", kernels.isinf, differentiable=False, promote=None, complex=True,
               export=True, method=True)
-isfinite = defop("isfinite", "input", kernels.isfinite, differentiable=False, promote=None,
+isfinite = defop("isfinite", "input", kernels.isfinite, differentiable=False, promote=None, complex=True,
                  export=True, method=True)
 logical_not = defop("logical_not", "input", kernels.logical_not, differentiable=False, promote=None,
                     export=True, method=True, out="cast")

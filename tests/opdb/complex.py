@@ -27,8 +27,10 @@ def _both(make):
 
 
 def _c(x):
-    """NumPy: pairs (..., 2) as complex numbers."""
-    return x[..., 0] + 1j * x[..., 1]
+    """NumPy: pairs (..., 2) as complex numbers (set part by part: 1j * inf would make a NaN)."""
+    z = np.empty(x.shape[:-1], np.complex128)
+    z.real, z.imag = x[..., 0], x[..., 1]
+    return z
 
 
 def _r(z, like):
@@ -76,6 +78,27 @@ def _matmul_samples(dtype, rng):
             SampleInput((_pairs((2, 3, 4), dtype, rng), _pairs((4,), dtype, rng)), desc="batch @ vector"),
             SampleInput((_pairs((4,), dtype, rng), _pairs((4,), dtype, rng)), desc="dot"),
             SampleInput((_pairs((2, 3, 4), dtype, rng), _pairs((2, 4, 2), dtype, rng)), desc="bmm")]
+
+
+def _where_samples(dtype, rng):
+    return [SampleInput((make_arg((2, 3), np.bool_, rng), _pairs((2, 3), dtype, rng), _pairs((2, 3), dtype, rng)),
+                        desc="2x3", grad_args=(1, 2)),
+            SampleInput((make_arg((2, 3), np.bool_, rng), _pairs((3,), dtype, rng), _pairs((2, 1), dtype, rng)),
+                        desc="broadcast", grad_args=(1, 2))]
+
+
+def _equal_samples(dtype, rng):
+    x = _pairs((2, 3), dtype, rng)
+    y = x.copy()
+    y[0, :, 1] += 1  # the first row differs in its imaginary parts only
+    y[1, 0, 0] -= 1  # one element in its real part only
+    return [SampleInput((x, y), desc="2x3")]
+
+
+def _special_samples(dtype, rng):
+    x = _pairs((6,), dtype, rng)
+    x[0, 0], x[1, 1], x[2, 0], x[3, 1] = np.nan, np.nan, np.inf, -np.inf
+    return [SampleInput((x,), desc="nan and inf parts")]
 
 
 def _rotary_samples(dtype, rng):
@@ -150,6 +173,19 @@ OPS = [
     _entry("to", lambda lib: lambda x: lib.view_as_real(x.to(getattr(lib, _COMPLEX_OF[np.dtype(str(x.dtype).split(".")[-1])]))
                                                          * (1 + 2j)),
            _real_samples, lambda x: _r(x * (1 + 2j), x), variant="complex"),
+    _entry("where", lambda lib: lambda c, x, y: lib.view_as_real(lib.where(c, lib.view_as_complex(x),
+                                                                          lib.view_as_complex(y))),
+           _where_samples, lambda c, x, y: _r(np.where(c, _c(x), _c(y)), x), variant="complex"),
+    _entry("eq", lambda lib: lambda x, y: lib.view_as_complex(x) == lib.view_as_complex(y), _equal_samples,
+           lambda x, y: _c(x) == _c(y), variant="complex", supports_autograd=False),
+    _entry("ne", lambda lib: lambda x, y: lib.view_as_complex(x) != lib.view_as_complex(y), _equal_samples,
+           lambda x, y: _c(x) != _c(y), variant="complex", supports_autograd=False),
+    _entry("isfinite", lambda lib: lambda x: lib.view_as_complex(x).isfinite(), _special_samples,
+           lambda x: np.isfinite(_c(x)), variant="complex", supports_autograd=False),
+    _entry("isnan", lambda lib: lambda x: lib.view_as_complex(x).isnan(), _special_samples,
+           lambda x: np.isnan(_c(x)), variant="complex", supports_autograd=False),
+    _entry("isinf", lambda lib: lambda x: lib.view_as_complex(x).isinf(), _special_samples,
+           lambda x: np.isinf(_c(x)), variant="complex", supports_autograd=False),
     # the pattern the issue names: LLaMA's rotary embedding
     _entry("view_as_real", _rotary, _rotary_samples, _rotary_ref, variant="rotary"),
 ]
