@@ -36,6 +36,11 @@ def is_floating(np_dtype):
     return np_dtype.kind == "f" or np_dtype == _NP_BFLOAT16
 
 
+def is_differentiable(np_dtype):
+    """Whether NumPy dtype `np_dtype` can carry gradients: floating or complex (as PyTorch)."""
+    return np_dtype.kind in "fc" or np_dtype == _NP_BFLOAT16
+
+
 class dtype:
     """A tensor element type, e.g. ``pyautograd.float32``.
 

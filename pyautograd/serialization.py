@@ -339,7 +339,7 @@ def _decode(node, zf, name):
         if not isinstance(requires_grad, bool):
             raise RuntimeError(f"load: {name} has a tensor whose requires_grad is {requires_grad!r}, "
                                "not true or false")
-        if requires_grad and not _dtype.is_floating(arr.dtype):
+        if requires_grad and not _dtype.is_differentiable(arr.dtype):
             raise RuntimeError(f"load: {name} has a {arr.dtype} tensor with requires_grad=true; only "
                                "floating point tensors can require gradients")
         return Tensor._make(arr, requires_grad)

@@ -477,3 +477,36 @@ def test_torch_format_both_ways(torch, tmp_path):
     assert back["d"].dtype == torch.complex128
     torch.save({"z": torch.tensor([2 - 1j])}, tmp_path / "theirs.pt")
     assert P.load(tmp_path / "theirs.pt")["z"].tolist() == [2 - 1j]
+
+
+# -- custom Functions ------------------------------------------------------------------------
+
+class _TimesI(P.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 1j
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad * -1j).real
+
+
+class _TimesIComplexGrad(_TimesI):
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * -1j
+
+
+def test_custom_function_with_a_complex_output():
+    x = P.ones(2, requires_grad=True)
+    out = _TimesI.apply(x)
+    assert out.dtype is P.complex64 and out.requires_grad
+    P.view_as_real(out).sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0]  # d/dx of (0 + x): the real part of (1 + 1j) * -1j
+
+
+def test_custom_function_returning_a_complex_gradient_for_a_real_input_is_refused(torch):
+    # PyTorch's engine refuses it too (input_is_complex == grad_is_complex)
+    x = P.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="complex gradient"):
+        P.view_as_real(_TimesIComplexGrad.apply(x)).sum().backward()
