@@ -14,6 +14,15 @@ from pyautograd import kernels
 from pyautograd.autograd import gradcheck as gc_fn, gradgradcheck as ggc_fn
 
 
+def _torch_or_none():
+    # for tests whose own assertions hold without PyTorch, and which also compare with it
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
 def _z(values, dtype=None):
     return P.tensor(values, dtype=dtype)
 
@@ -34,10 +43,12 @@ def test_dtypes_and_aliases():
     ("complex64", "complex128", "complex128"), ("int64", "complex64", "complex64"),
     ("bool", "complex128", "complex128"), ("float16", "complex64", "complex64"),
     ("bfloat16", "complex64", "complex64")])
-def test_promote_types(a, b, expected, torch):
+def test_promote_types(a, b, expected):
     assert P.promote_types(getattr(P, a), getattr(P, b)) is getattr(P, expected)
     assert P.promote_types(getattr(P, b), getattr(P, a)) is getattr(P, expected)
-    assert str(torch.promote_types(getattr(torch, a), getattr(torch, b))) == f"torch.{expected}"
+    torch = _torch_or_none()
+    if torch is not None:
+        assert str(torch.promote_types(getattr(torch, a), getattr(torch, b))) == f"torch.{expected}"
 
 
 def _promotion_cases(lib):
@@ -80,12 +91,12 @@ def test_complex32_is_refused_not_widened():
         P.ones(2, dtype=P.float16) * 1j
 
 
-def test_is_complex_and_is_floating_point(torch):
+def test_is_complex_and_is_floating_point():
     z = _z([1 + 2j])
     assert z.is_complex() and P.is_complex(z) and not z.is_floating_point() and not P.is_floating_point(z)
     assert not P.ones(1).is_complex() and not P.is_complex(P.ones(1))
     assert P.finfo(P.complex64) == P.finfo(P.float32)
-    assert P.finfo(P.complex128).eps == torch.finfo(torch.complex128).eps
+    assert P.finfo(P.complex128).eps == np.finfo(np.float64).eps  # PyTorch's finfo(complex128) is float64's
 
 
 # -- printing ---------------------------------------------------------------------------------
@@ -333,14 +344,16 @@ def test_real_leaves_get_real_gradients():
     np.testing.assert_allclose(x.grad.numpy(), [np.sqrt(2)] * 2, rtol=1e-6)
 
 
-def test_conj_is_computed_not_a_lazy_view(torch):
+def test_conj_is_computed_not_a_lazy_view():
     z = _z([1 + 2j, 3 - 1j])
     c = z.conj()
     assert c.tolist() == [1 - 2j, 3 + 1j]
     # PyTorch's conj is a view with the conjugate bit; ours a new tensor: is_conj stays False
     assert not c.is_conj() and not P.is_conj(c) and c._base is None
     assert c.resolve_conj() is c and z.conj_physical().tolist() == c.tolist()
-    assert torch.tensor([1 + 2j]).conj().is_conj()  # (the divergence docs/supported.md names)
+    torch = _torch_or_none()
+    if torch is not None:
+        assert torch.tensor([1 + 2j]).conj().is_conj()  # (the divergence docs/supported.md names)
     x = P.ones(2)
     assert x.conj() is x and P.conj_physical(x) is x
 
@@ -505,7 +518,7 @@ def test_custom_function_with_a_complex_output():
     assert x.grad.tolist() == [1.0, 1.0]  # d/dx of (0 + x): the real part of (1 + 1j) * -1j
 
 
-def test_custom_function_returning_a_complex_gradient_for_a_real_input_is_refused(torch):
+def test_custom_function_returning_a_complex_gradient_for_a_real_input_is_refused():
     # PyTorch's engine refuses it too (input_is_complex == grad_is_complex)
     x = P.ones(2, requires_grad=True)
     with pytest.raises(RuntimeError, match="complex gradient"):
