@@ -255,8 +255,16 @@ def _cases(lib):
         "index": (lambda a: a[1, ::2].flip(0).unsqueeze(0).permute(1, 0), (cl(z),)),
         "advanced index": (lambda a: a[[1, 0, 1]], (cl(z),)),
         "where": (lambda a, b: lib.where(a.real > 0, a, b), (cl(z), cl(w))),
+        "index_put": (lambda a, b: _put(lib, a, b), (cl(z), rl(r))),
         "flatten view": (lambda a: a.flatten().view(3, 2).transpose(0, 1).reshape(-1), (cl(z),)),
     }
+
+
+def _put(lib, a, b):
+    c = a * 1  # a copy with history, written in place at an advanced index (IndexPutBackward0)
+    c[lib.tensor([1, 0])] = b[0] * (1 - 1j)
+    c[:, 1] = b[1, :2]
+    return c
 
 
 @pytest.mark.parametrize("case", list(_cases(P)))
@@ -377,6 +385,8 @@ def test_a_complex_number_into_a_real_tensor_is_refused(torch):
         x = lib.ones(2)
         with pytest.raises(RuntimeError, match="value cannot be converted to type"):
             x[0] = 1j
+        with pytest.raises(RuntimeError, match="Index put requires the source and destination dtypes match"):
+            x[lib.tensor([0, 1])] = lib.tensor([1j, 2j])
         with pytest.raises(RuntimeError, match="can't be cast to the desired output type Float"):
             x.mul_(1j)
 

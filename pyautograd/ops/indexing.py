@@ -52,8 +52,21 @@ _index_copy = defop("_index_copy", "input, key", kernels.getitem, promote=None, 
                     grads={"input": _index_grad})
 
 
+def _index_put_forward(input, key, values, accumulate):
+    # Complex values into a real tensor are refused as PyTorch refuses them (never their real
+    # parts silently); complex and real tensors otherwise share the kernel.
+    if input.dtype.kind != "c" and np.iscomplexobj(values):
+        if isinstance(values, np.ndarray) and values.ndim:
+            names = {"f4": "Float", "f8": "Double", "c8": "ComplexFloat", "c16": "ComplexDouble"}
+            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                               f"{names.get(input.dtype.str[1:], input.dtype)} for the destination and "
+                               f"{names.get(values.dtype.str[1:], values.dtype)} for the source.")
+        raise RuntimeError(f"value cannot be converted to type {input.dtype} without overflow")
+    return kernels.index_put(input, key, values, accumulate)
+
+
 index_put = defop(
-    "index_put", "input, key, values, accumulate=False", kernels.index_put, promote=None,
+    "index_put", "input, key, values, accumulate=False", _index_put_forward, promote=None, complex=True,
     tensors=("values",),
     grads={"input": lambda grad, key, accumulate: grad if accumulate else index_put(grad, key, 0.0),
            "values": lambda grad, key: _index_any(grad, key)})
