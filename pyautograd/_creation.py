@@ -455,6 +455,9 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
         np_dtype = _out_dtype("randint", out, dtype).numpy_dtype
     else:
         np_dtype = _np_dtype(dtype, _dtype.int64, "randint")
+    if np_dtype.kind == "c":
+        raise RuntimeError(f"check_random_bounds handles only integral, floating-point and boolean types "
+                           f"(got {_SCALAR_NAMES[np_dtype.name]})")
     arr = _random.rng(generator).integers(low, high, size=_size((size,))).astype(np_dtype)
     return _into("randint", out, arr, device, requires_grad) if out is not None else _finish(arr, requires_grad, device)
 

@@ -113,6 +113,9 @@ def apply_inplace(self, name, fn, args, kwargs):
     if recording and self._rg and _reads_self(fn):
         source = self.clone()
     result = fn(source, *args, **kwargs)
+    if self._data.dtype.kind == "c" and result._data.dtype.kind != "c":
+        # abs_ of a complex tensor: its real result would be stored as complex (PyTorch refuses)
+        raise RuntimeError(f"In-place {name.rstrip('_')} is not supported for complex tensors.")
     if result._data.dtype != self._data.dtype and not _castable(result._data.dtype, self._data.dtype):
         raise RuntimeError(f"result type {_SCALAR_NAMES[result.dtype.name]} can't be cast to the desired output "
                            f"type {_SCALAR_NAMES[self.dtype.name]}")

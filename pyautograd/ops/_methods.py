@@ -56,6 +56,8 @@ def _fill_(self, value):
 def _random_fill(name, draw):
     def method(self, *args, generator=None, **kwargs):
         check_writable(self, name)
+        if self._data.dtype.kind == "c":  # real draws would leave the imaginary parts 0: refused
+            raise NotImplementedError(f"\"{name}\" not implemented for complex tensors ({self.dtype}) in pyautograd")
         self._data[...] = draw(rng(generator), self._data.shape, *args, **kwargs)
         return commit_raw(self, name)
     method.__name__ = name
@@ -145,6 +147,8 @@ def _random_(self, *args, generator=None, **kwargs):
     """Fills this tensor in place with integers uniform in [from, to) (random_(to): [0, to);
     random_(): [0, 2**mantissa] for floats, [0, max] for integers)."""
     check_writable(self, "random_")
+    if self._data.dtype.kind == "c":
+        raise NotImplementedError(f"\"random_\" not implemented for complex tensors ({self.dtype}) in pyautograd")
     low = kwargs.get("from", args[0] if args else 0)
     high = kwargs.get("to", args[1] if len(args) > 1 else None)
     self._data[...] = _random_draw(rng(generator), self._data.shape, self.dtype, low, high)

@@ -605,7 +605,7 @@ def clamp(input, min=None, max=None):
                         f" * (Tensor input, Tensor min = None, Tensor max = None)\n"
                         f" * (Tensor input, Number min = None, Number max = None)\n"
                         f"(make both bounds tensors, e.g. torch.full_like(input, max))")
-    if not input.dtype.is_floating_point and builtins.any(isinstance(b, float) for b in (min, max)):
+    if not input.dtype.is_floating_point and not input.dtype.is_complex and builtins.any(isinstance(b, float) for b in (min, max)):
         input = input.to(_dtype.get_default_dtype())  # int tensor, float bound: a float result (PyTorch)
     return clamp_scalar(input, min, max)
 
