@@ -117,6 +117,10 @@ def call(op, inputs, params):
         if cast is not None:
             inputs = cast(op, inputs)
     arrays = None
+    if params and not op.complex:
+        for p in params:
+            if p.__class__ is complex:  # a complex number passed as a parameter (an exponent, a slope)
+                raise _refuse_complex(op, _dtype.default_complex().numpy_dtype.str[1:])
     if op.fast:
         # The common cases need no promotion work: a float tensor alone, with a Python number,
         # or with a tensor of its own dtype. They are sorted out here, inline, because this
@@ -157,7 +161,9 @@ def call(op, inputs, params):
     if _observing.forward_computed is not None:
         _observing.forward_computed(op, arrays, params, out)
     requires = rg and op.differentiable and _grad_local.enabled
-    if requires and slow and op.complex_variant is not None and _is_complex_call(inputs, out):
+    if requires and op.complex_variant is not None and (
+            _is_complex_call(inputs, out) if slow else out.__class__ is not tuple and out.dtype.kind == "c"):
+        # (the fast path's operands are real, but a complex parameter can make the result complex)
         op = op.complex_variant  # the formulas complex operands need (same node name)
     if op.num_outputs == 1:
         result = _make(out, requires)

@@ -29,6 +29,9 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
 def _scaled(other, alpha):
+    if isinstance(alpha, complex):
+        # (the formulas would need its conjugate: refused rather than differentiated wrongly)
+        raise NotImplementedError("add/sub with a complex alpha is not supported here; multiply the operand by it")
     return other * alpha if not hasattr(other, "dtype") else kernels.mul(other, alpha)
 
 
@@ -136,6 +139,11 @@ neg = defop("neg", "input", kernels.neg, grads={"input": lambda grad: -grad}, co
 
 
 def _pow_forward(input, exponent):
+    if exponent.__class__ is complex and input.dtype.kind != "c":
+        # a complex power of a real tensor: computed in the complex dtype of its width (PyTorch's
+        # promotion), never by a real kernel handed a complex number
+        d = _dtype.from_numpy(input.dtype)
+        input = input.astype((d.to_complex() if d.is_floating_point else _dtype.default_complex()).numpy_dtype)
     if exponent.__class__ is float:
         if input.dtype.kind in "biu":
             # an integer tensor to a float power is a float tensor of the default dtype (PyTorch's
@@ -152,8 +160,16 @@ def _pow_scalar_grad(grad, input, exponent):
     return grad * (exponent * input ** (exponent - 1))
 
 
+def _pow_scalar_complex_grad(grad, input, exponent):
+    if exponent == 0:
+        return grad * 0
+    return grad * conj_value(exponent * input ** (exponent - 1))
+
+
+# complex: a complex input, or a real one to a complex power (its result is complex: the real
+# formula would miss the conjugate)
 pow_scalar = defop("pow_scalar", "input, exponent", _pow_forward, node_name="PowBackward0",
-                   grads={"input": _pow_scalar_grad})
+                   grads={"input": _pow_scalar_grad}, complex={"input": _pow_scalar_complex_grad})
 
 pow_tensor = defop(
     "pow_tensor", "input, exponent", _pow_forward, node_name="PowBackward1",
@@ -200,6 +216,7 @@ expm1 = defop("expm1", "input", kernels.expm1, promote="float",
               array_backward=True)
 log = defop("log", "input", kernels.log, promote="float",
             grads={"input": lambda grad, input: grad / input},
+            complex={"input": lambda grad, input: grad / conj_value(input)},
             export=True, method=True, inplace=True, out="cast",
             array_backward=True)
 log2 = defop("log2", "input", kernels.log2, promote="float",
@@ -214,6 +231,7 @@ log1p = defop("log1p", "input", kernels.log1p, promote="float", node_name="Log1P
               array_backward=True)
 sqrt = defop("sqrt", "input", kernels.sqrt, promote="float",
              grads={"input": lambda grad, result: grad / (2 * result)},
+             complex={"input": lambda grad, result: grad / (2 * conj_value(result))},
              export=True, method=True, inplace=True, out="cast",
              array_backward=True)
 rsqrt = defop("rsqrt", "input", kernels.rsqrt, promote="float",

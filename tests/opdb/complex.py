@@ -186,6 +186,14 @@ OPS = [
            lambda x: np.isnan(_c(x)), variant="complex", supports_autograd=False),
     _entry("isinf", lambda lib: lambda x: lib.view_as_complex(x).isinf(), _special_samples,
            lambda x: np.isinf(_c(x)), variant="complex", supports_autograd=False),
+    _entry("pow", lambda lib: lambda x: lib.view_as_real(lib.view_as_complex(x) ** 3), _unary_samples,
+           lambda x: _r(_c(x) ** 3, x), variant="complex"),
+    _entry("pow", lambda lib: lambda x: lib.view_as_real(x.abs() ** (0.5 - 1.5j)), _real_samples,
+           lambda x: _r(np.abs(x).astype(np.float64) ** (0.5 - 1.5j), x), variant="complex_exponent"),
+    _entry("sqrt", lambda lib: lambda x: lib.view_as_real(lib.view_as_complex(x).sqrt()), _unary_samples,
+           lambda x: _r(np.sqrt(_c(x)), x), variant="complex"),
+    _entry("log", lambda lib: lambda x: lib.view_as_real(lib.view_as_complex(x).log()), _unary_samples,
+           lambda x: _r(np.log(_c(x)), x), variant="complex"),
     # the pattern the issue names: LLaMA's rotary embedding
     _entry("view_as_real", _rotary, _rotary_samples, _rotary_ref, variant="rotary"),
 ]
