@@ -541,3 +541,11 @@ def test_custom_function_returning_a_complex_gradient_for_a_real_input_is_refuse
     x = P.ones(2, requires_grad=True)
     with pytest.raises(RuntimeError, match="complex gradient"):
         P.view_as_real(_TimesIComplexGrad.apply(x)).sum().backward()
+
+
+def test_testing_tolerances_of_complex_are_their_parts():
+    z = _z([1 + 2j, 3 - 1j])
+    P.testing.assert_close(z, z + 1e-7j)  # within complex64's (float32's) defaults
+    with pytest.raises(AssertionError, match="not close"):
+        P.testing.assert_close(z, z + 1e-3j)
+    assert P.allclose(z, z + 1e-7j) and P.isclose(z, z).all() and P.equal(z, z)
