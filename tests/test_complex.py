@@ -433,8 +433,8 @@ _REFUSED = {
     "var": lambda z: z.var(),
     "linear": lambda z: P.nn.functional.linear(z.reshape(1, 2), P.ones(2, 2, dtype=P.complex64)),
     "cumprod": lambda z: z.cumprod(0),
-    "masked_fill": lambda z: z.masked_fill(P.tensor([True, False]), 0),
-    "gather": lambda z: z.gather(0, P.tensor([1, 0])),
+    "logsumexp": lambda z: z.logsumexp(0),
+    "addcmul": lambda z: P.addcmul(z, z, z),
     "real by a complex number": lambda z: P.ones(2).sigmoid() * 1j + P.ones(2).exp2() * 1j + (P.ones(2) > 1j),
 }
 
@@ -549,3 +549,21 @@ def test_testing_tolerances_of_complex_are_their_parts():
     with pytest.raises(AssertionError, match="not close"):
         P.testing.assert_close(z, z + 1e-3j)
     assert P.allclose(z, z + 1e-7j) and P.isclose(z, z).all() and P.equal(z, z)
+
+
+_COMPLEX_INTO_REAL = {
+    "masked_fill": lambda x: x.masked_fill(P.tensor([True, False]), 1j),
+    "scatter_add": lambda x: x.scatter_add(0, P.tensor([0, 1]), P.tensor([1j, 2j])),
+    "put": lambda x: x.put(P.tensor([0]), P.tensor([1j])),
+    "pad": lambda x: P.nn.functional.pad(x, (1, 1), value=1j),
+    "index_add": lambda x: x.index_add(0, P.tensor([0]), P.tensor([1j])),
+}
+
+
+@pytest.mark.parametrize("name", list(_COMPLEX_INTO_REAL))
+def test_complex_values_into_a_real_tensor_are_refused(name):
+    """Never NumPy's silent real part: the kernels refuse (ops with complex support write complex
+    values only into complex tensors)."""
+    with pytest.raises((RuntimeError, TypeError), match="complex|Complex"):
+        _COMPLEX_INTO_REAL[name](P.ones(2))
+

@@ -24,6 +24,7 @@ from ._dims import wrap_dim
 from ._inplace import apply_inplace
 from ._opdef import defop
 from ._surface import public
+from .complex_real import conj_value
 
 index_backward = defop(
     "index_backward", "grad_output, shape, key",
@@ -76,7 +77,10 @@ _index_add = defop(
     "_index_add", "input, dim, index, source, alpha", kernels.index_add, promote=None,
     tensors=("source",), node_name="IndexAddBackward0",
     grads={"input": lambda grad: grad,
-           "source": lambda grad, dim, index, alpha: _index_any(grad, (slice(None),) * dim + (index,)) * alpha})
+           "source": lambda grad, dim, index, alpha: _index_any(grad, (slice(None),) * dim + (index,)) * alpha},
+    complex={"input": lambda grad: grad,
+             "source": lambda grad, dim, index, alpha:
+             _index_any(grad, (slice(None),) * dim + (index,)) * conj_value(alpha)})
 
 
 @public(method=True, inplace=True)
@@ -406,11 +410,11 @@ def _src_grad(grad, dim, index, src_shape):
     return index_backward(g, src_shape, tuple(slice(0, n) for n in index.shape))
 
 
-_gather = defop("gather", "input, dim, index", kernels.gather, promote=None,
+_gather = defop("gather", "input, dim, index", kernels.gather, promote=None, complex=True,
                 grads={"input": lambda grad, input_shapes, dim, index:
                        _scatter_add(_zeros(input_shapes[0], grad), dim, index, grad)})
 
-_scatter_add = defop("scatter_add", "input, dim, index, src", kernels.scatter_add, promote=None,
+_scatter_add = defop("scatter_add", "input, dim, index, src", kernels.scatter_add, promote=None, complex=True,
                      tensors=("input", "src"),
                      grads={"input": lambda grad: grad,
                             "src": lambda grad, dim, index, input_shapes: _src_grad(grad, dim, index, input_shapes[1])})
@@ -525,7 +529,7 @@ def _index_select_grad(grad, input_shapes, dim, index):
     return _index_add(_zeros(input_shapes[0], grad), dim, index, grad, 1)
 
 
-_index_select = defop("index_select", "input, dim, index", kernels.index_select, promote=None,
+_index_select = defop("index_select", "input, dim, index", kernels.index_select, promote=None, complex=True,
                       grads={"input": _index_select_grad})
 
 
@@ -550,11 +554,11 @@ def index_select(input, dim, index):
 
 # -- masks -------------------------------------------------------------------------------------------
 
-_masked_fill = defop("masked_fill", "input, mask, value", kernels.masked_fill, promote=None,
+_masked_fill = defop("masked_fill", "input, mask, value", kernels.masked_fill, promote=None, complex=True,
                      grads={"input": lambda grad, mask: _masked_fill(grad, mask, 0.0)})
 
 _masked_fill_tensor = defop(
-    "masked_fill_tensor", "input, mask, value", kernels.masked_fill, promote=None,
+    "masked_fill_tensor", "input, mask, value", kernels.masked_fill, promote=None, complex=True,
     node_name="MaskedFillBackward1", tensors=("input", "value"),
     grads={"input": lambda grad, mask: _masked_fill(grad, mask, 0.0),
            "value": lambda grad, mask: _masked_fill(grad, ~mask, 0.0).sum()})
@@ -606,7 +610,7 @@ def _masked_select_grad(grad, input_shapes, mask):
     return index_backward(grad, shape, np.broadcast_to(mask, shape))
 
 
-_masked_select = defop("masked_select", "input, mask", kernels.masked_select, promote=None,
+_masked_select = defop("masked_select", "input, mask", kernels.masked_select, promote=None, complex=True,
                        grads={"input": _masked_select_grad})
 
 
@@ -658,7 +662,7 @@ def masked_scatter(input, mask, source):
 
 # -- index-valued results -------------------------------------------------------------------------
 
-_nonzero = defop("nonzero", "input", kernels.nonzero, promote=None, differentiable=False)
+_nonzero = defop("nonzero", "input", kernels.nonzero, promote=None, complex=True, differentiable=False)
 
 
 @public(method=True)

@@ -101,6 +101,20 @@ def _special_samples(dtype, rng):
     return [SampleInput((x,), desc="nan and inf parts")]
 
 
+def _matrix_samples(dtype, rng):
+    return [SampleInput((_pairs((3, 3), dtype, rng),), desc="3x3")]
+
+
+def _index_add_samples(dtype, rng):
+    return [SampleInput((_pairs((3, 2), dtype, rng), _pairs((2, 2), dtype, rng)), desc="3x2, repeated index")]
+
+
+def _index_add_ref(x, y):
+    out = x.copy()
+    out[1] += 2.0 * (y[0] + y[1])
+    return out
+
+
 def _rotary_samples(dtype, rng):
     return [SampleInput((make_arg((2, 4, 3, 8), dtype, rng), make_arg((4, 4), dtype, rng)), desc="LLaMA rotary")]
 
@@ -194,6 +208,47 @@ OPS = [
            lambda x: _r(np.sqrt(_c(x)), x), variant="complex"),
     _entry("log", lambda lib: lambda x: lib.view_as_real(lib.view_as_complex(x).log()), _unary_samples,
            lambda x: _r(np.log(_c(x)), x), variant="complex"),
+    # data movement on complex tensors (gradients: the same moves back, in the complex dtype)
+    _entry("tril", lambda lib: lambda x: lib.view_as_real(lib.tril(lib.view_as_complex(x))), _matrix_samples,
+           lambda x: _r(np.tril(_c(x)), x), variant="complex"),
+    _entry("triu", lambda lib: lambda x: lib.view_as_real(lib.triu(lib.view_as_complex(x), 1)), _matrix_samples,
+           lambda x: _r(np.triu(_c(x), 1), x), variant="complex"),
+    _entry("gather", lambda lib: lambda x: lib.view_as_real(lib.view_as_complex(x).gather(1, lib.tensor([[0, 0], [2, 1], [1, 1]]))),
+           _matrix_samples, lambda x: _r(np.take_along_axis(_c(x), np.array([[0, 0], [2, 1], [1, 1]]), 1), x),
+           variant="complex", covers=("scatter_add",)),
+    _entry("index_select", lambda lib: lambda x: lib.view_as_real(lib.view_as_complex(x).index_select(0, lib.tensor([2, 0, 2]))),
+           _matrix_samples, lambda x: _r(_c(x)[[2, 0, 2]], x), variant="complex"),
+    _entry("index_add", lambda lib: lambda x, y: lib.view_as_real(lib.view_as_complex(x).index_add(
+                0, lib.tensor([1, 1]), lib.view_as_complex(y), alpha=2.0)),
+           _index_add_samples, lambda x, y: _r(_index_add_ref(_c(x), _c(y)), x), variant="complex"),
+    _entry("masked_select", lambda lib: lambda x: lib.view_as_real(lib.view_as_complex(x).masked_select(
+                lib.tensor([[True, False, True]] * 3))), _matrix_samples,
+           lambda x: _r(_c(x)[np.array([[True, False, True]] * 3)], x), variant="complex"),
+    _entry("masked_fill", lambda lib: lambda x: lib.view_as_real(lib.view_as_complex(x).masked_fill(
+                lib.tensor([[True, False, True]] * 3), 2 - 1j)), _matrix_samples,
+           lambda x: _r(np.where(np.array([[True, False, True]] * 3), 2 - 1j, _c(x)), x), variant="complex"),
+    _entry("nonzero", lambda lib: lambda x: lib.nonzero(lib.view_as_complex(x) * lib.tensor([1.0, 0.0, 1.0])),
+           _matrix_samples, lambda x: np.argwhere(_c(x) * np.array([1, 0, 1])), variant="complex",
+           supports_autograd=False),
+    _entry("count_nonzero", lambda lib: lambda x: lib.count_nonzero(lib.view_as_complex(x) * lib.tensor([1.0, 0.0, 1.0]), 0),
+           _matrix_samples, lambda x: np.count_nonzero(_c(x) * np.array([1, 0, 1]), 0), variant="complex",
+           supports_autograd=False),
+    _entry("nn.functional.pad", lambda lib: lambda x: lib.view_as_real(lib.nn.functional.pad(lib.view_as_complex(x), (1, 2))),
+           _matrix_samples, lambda x: _r(np.pad(_c(x), ((0, 0), (1, 2))), x), variant="complex",
+           covers=("constant_pad_nd",)),
+    _entry("rot90", lambda lib: lambda x: lib.view_as_real(lib.rot90(lib.view_as_complex(x))), _matrix_samples,
+           lambda x: _r(np.rot90(_c(x)), x), variant="complex"),
+    _entry("Tensor.unfold", lambda lib: lambda x: lib.view_as_real(lib.view_as_complex(x).unfold(1, 2, 1)),
+           _matrix_samples, lambda x: _r(np.stack([_c(x)[:, 0:2], _c(x)[:, 1:3]], 1), x), variant="complex",
+           covers=("unfold", "unfold_backward")),
+    _entry("trace", lambda lib: lambda x: lib.view_as_real(lib.trace(lib.view_as_complex(x))), _matrix_samples,
+           lambda x: _r(np.trace(_c(x)), x), variant="complex", covers=("trace_backward",)),
+    _entry("diag", lambda lib: lambda x: lib.view_as_real(lib.diag(lib.view_as_complex(x))), _matrix_samples,
+           lambda x: _r(np.diag(_c(x)), x), variant="complex"),
+    _entry("diag_embed", lambda lib: lambda x: lib.view_as_real(lib.diag_embed(lib.view_as_complex(x))), _matrix_samples,
+           lambda x: _r(np.stack([np.diag(row) for row in _c(x)]), x), variant="complex"),
+    _entry("take", lambda lib: lambda x: lib.view_as_real(lib.take(lib.view_as_complex(x), lib.tensor([0, 8, 4, 8]))),
+           _matrix_samples, lambda x: _r(_c(x).reshape(-1)[[0, 8, 4, 8]], x), variant="complex", covers=("put",)),
     # the pattern the issue names: LLaMA's rotary embedding
     _entry("view_as_real", _rotary, _rotary_samples, _rotary_ref, variant="rotary"),
 ]

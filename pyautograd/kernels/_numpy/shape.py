@@ -214,6 +214,9 @@ def broadcast_copy(x, src):
 
 def index_add(x, axis, index, source, alpha):
     """A copy of `x` with alpha * source added at positions `index` along `axis` (repeats add up)."""
+    if x.dtype.kind != "c" and (np.iscomplexobj(source) or isinstance(alpha, complex)):
+        raise ValueError(f"value cannot be converted to type {x.dtype} without overflow "
+                         f"(a complex value written into a real tensor)")
     out = np.array(x, copy=True)
     moved = np.moveaxis(out, axis, 0)
     np.add.at(moved, index, np.moveaxis(np.asarray(source, x.dtype), axis, 0) * alpha)
