@@ -335,6 +335,62 @@ PAG_AVX512_FN static void k512_tile16(int64_t kc, const float *a, int64_t a_rs, 
                                       float *out, int64_t ldo, float alpha, int mode) {
     k512_tile(1, kc, a, a_rs, a_cs, b0, b0, out, ldo, alpha, mode);
 }
+
+/* An 8 x (16 * nb) tile for products with few rows (a recurrent step: m = the batch): A read
+ * in place (element (i, p) at a[i * a_rs + p]), 16 zmm accumulators. With B pre-packed, a
+ * batch of 32 rows is four whole tiles, where 6-row tiles would compute 36. The sums are taken
+ * in the same order with one FMA per term, so the bits are those of the 6-row tiles. */
+#define K512_STEP8(p, nb)                                                                      \
+    do {                                                                                       \
+        const __m512 b0_ = _mm512_loadu_ps(b0 + 16 * (p));                                    \
+        const __m512 b1_ = (nb) == 2 ? _mm512_loadu_ps(b1 + 16 * (p)) : b0_;                  \
+        __m512 x_;                                                                             \
+        x_ = _mm512_set1_ps(r0[p]); c00 = _mm512_fmadd_ps(x_, b0_, c00); if ((nb) == 2) c01 = _mm512_fmadd_ps(x_, b1_, c01); \
+        x_ = _mm512_set1_ps(r1[p]); c10 = _mm512_fmadd_ps(x_, b0_, c10); if ((nb) == 2) c11 = _mm512_fmadd_ps(x_, b1_, c11); \
+        x_ = _mm512_set1_ps(r2[p]); c20 = _mm512_fmadd_ps(x_, b0_, c20); if ((nb) == 2) c21 = _mm512_fmadd_ps(x_, b1_, c21); \
+        x_ = _mm512_set1_ps(r3[p]); c30 = _mm512_fmadd_ps(x_, b0_, c30); if ((nb) == 2) c31 = _mm512_fmadd_ps(x_, b1_, c31); \
+        x_ = _mm512_set1_ps(r4[p]); c40 = _mm512_fmadd_ps(x_, b0_, c40); if ((nb) == 2) c41 = _mm512_fmadd_ps(x_, b1_, c41); \
+        x_ = _mm512_set1_ps(r5[p]); c50 = _mm512_fmadd_ps(x_, b0_, c50); if ((nb) == 2) c51 = _mm512_fmadd_ps(x_, b1_, c51); \
+        x_ = _mm512_set1_ps(r6[p]); c60 = _mm512_fmadd_ps(x_, b0_, c60); if ((nb) == 2) c61 = _mm512_fmadd_ps(x_, b1_, c61); \
+        x_ = _mm512_set1_ps(r7[p]); c70 = _mm512_fmadd_ps(x_, b0_, c70); if ((nb) == 2) c71 = _mm512_fmadd_ps(x_, b1_, c71); \
+    } while (0)
+
+PAG_AVX512_FN static inline __attribute__((always_inline)) void
+k512_tile8(int nb, int64_t kc, const float *a, int64_t a_rs, const float *b0, const float *b1, float *out,
+           int64_t ldo, float alpha, int mode) {
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
+    __m512 c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+    const float *r0 = a, *r1 = a + a_rs, *r2 = a + 2 * a_rs, *r3 = a + 3 * a_rs, *r4 = a + 4 * a_rs;
+    const float *r5 = a + 5 * a_rs, *r6 = a + 6 * a_rs, *r7 = a + 7 * a_rs;
+    int64_t p = 0;
+    for (; p + 4 <= kc; p += 4) {
+        K512_STEP8(p, nb);
+        K512_STEP8(p + 1, nb);
+        K512_STEP8(p + 2, nb);
+        K512_STEP8(p + 3, nb);
+    }
+    for (; p < kc; p++) K512_STEP8(p, nb);
+    const __m512 va = _mm512_set1_ps(alpha);
+    K512_ROW_OUT(0, c00, c01, nb);
+    K512_ROW_OUT(1, c10, c11, nb);
+    K512_ROW_OUT(2, c20, c21, nb);
+    K512_ROW_OUT(3, c30, c31, nb);
+    K512_ROW_OUT(4, c40, c41, nb);
+    K512_ROW_OUT(5, c50, c51, nb);
+    K512_ROW_OUT(6, c60, c61, nb);
+    K512_ROW_OUT(7, c70, c71, nb);
+}
+
+PAG_AVX512_FN static void k512_tile8x32(int64_t kc, const float *a, int64_t a_rs, const float *b0, const float *b1,
+                                        float *out, int64_t ldo, float alpha, int mode) {
+    k512_tile8(2, kc, a, a_rs, b0, b1, out, ldo, alpha, mode);
+}
+
+PAG_AVX512_FN static void k512_tile8x16(int64_t kc, const float *a, int64_t a_rs, const float *b0, float *out,
+                                        int64_t ldo, float alpha, int mode) {
+    k512_tile8(1, kc, a, a_rs, b0, b0, out, ldo, alpha, mode);
+}
+#undef K512_STEP8
 #undef K512_STEP
 #undef K512_ROW_OUT
 #endif
@@ -375,7 +431,15 @@ typedef struct {
     const T *a, *b, *c;
     T *out;
     T alpha, beta;
+    const T *bp; /* B packed whole by pag_linalg_gemm_pack_b (then b is unused), or NULL */
 } SFX(gemm_args);
+
+/* The depth of the K slices of a product with inner size k: K in equal slices of at most
+ * KC (784 = 4 x 196, not 3 x 256 + 16: a thin last slice would pay a whole pass over C for
+ * little work). A pre-packed B is cut the same way. */
+static int64_t SFX(kc_for)(int64_t k) {
+    return k > 0 ? (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC) : 1;
+}
 
 /* Writes rows [0, w) x columns [0, kc) of src (row stride ld, columns
  * contiguous) transposed: dst[p * w + j] = src[j * ld + p], for w <= 16. Done
@@ -641,6 +705,48 @@ PAG_AVX512_FN static void SFX(macro_avx512)(int64_t mc, int64_t nc, int64_t kc, 
 }
 #endif
 
+#if defined(PAG_GEMM_AVX512) && defined(PAG_GEMM_IS_F32)
+/* The block product with 8-row AVX-512 tiles and A read in place (rows contiguous, row
+ * stride a_rs), for a pre-packed B: rows in 8s, a last partial group copied zero-padded into
+ * abuf (8 x kc) so no row beyond A is read. */
+PAG_AVX512_FN static void SFX(macro8_avx512)(int64_t mc, int64_t nc, int64_t kc, const T *a, int64_t a_rs,
+                                             T *abuf, const T *bp, T *out, int64_t ldo, const SFX(epilogue) *e) {
+    const int mode = SFX(plain_store)(e) ? K512_STORE : SFX(plain_add)(e) ? K512_ADD : -1;
+    const int64_t whole = mc / 8 * 8;
+    if (whole < mc) {
+        for (int64_t i = 0; i < 8; i++)
+            for (int64_t p = 0; p < kc; p++) abuf[i * kc + p] = whole + i < mc ? a[(whole + i) * a_rs + p] : (T)0;
+    }
+    for (int64_t jr = 0; jr < nc; jr += 2 * NR) {
+        const int64_t nr = PAG_MIN((int64_t)(2 * NR), nc - jr);
+        const int wide = nr > NR;
+        const T *b0 = bp + jr * kc, *b1 = b0 + NR * kc;
+        for (int64_t ir = 0; ir < mc; ir += 8) {
+            const int64_t mr = PAG_MIN((int64_t)8, mc - ir);
+            const T *ai = ir < whole ? a + ir * a_rs : abuf;
+            const int64_t ars = ir < whole ? a_rs : kc;
+            const T *c = e->c ? e->c + ir * e->c_rs + jr * e->c_cs : NULL;
+            T *o = out + ir * ldo + jr;
+            if (mode >= 0 && mr == 8 && nr == (wide ? 2 * NR : NR)) {
+                if (wide) {
+                    k512_tile8x32(kc, ai, ars, b0, b1, o, ldo, e->alpha, mode);
+                } else {
+                    k512_tile8x16(kc, ai, ars, b0, o, ldo, e->alpha, mode);
+                }
+                continue;
+            }
+            T t[8][2 * NR];
+            if (wide) {
+                k512_tile8x32(kc, ai, ars, b0, b1, &t[0][0], 2 * NR, (T)1, K512_STORE);
+            } else {
+                k512_tile8x16(kc, ai, ars, b0, &t[0][0], 2 * NR, (T)1, K512_STORE);
+            }
+            SFX(finish)(&t[0][0], 2 * NR, o, ldo, mr, nr, e, c);
+        }
+    }
+}
+#endif
+
 /* Whether the A block is read in place rather than packed: when its rows are
  * contiguous (so packing would be a transposition, at ~1 element per cycle)
  * and it is reused across few B panels, packing costs more than it saves. */
@@ -712,22 +818,21 @@ static int SFX(run_task)(const SFX(gemm_args) *g, int64_t bi, int64_t m0, int64_
     const T *c = g->c ? g->c + batch_offset(s, bi, s->c_bs) : NULL;
     T *out = g->out + bi * s->m * s->n;
     const int64_t ldo = s->n;
-    if (n1 - n0 == 1) {
+    if (n1 - n0 == 1 && !g->bp) {
         SFX(gemv)(m1 - m0, s->k, a + m0 * s->a_rs, s->a_rs, s->a_cs, b + n0 * s->b_cs, s->b_rs,
                   out + m0 * ldo + n0, ldo, c ? c + m0 * s->c_rs + n0 * s->c_cs : NULL, s->c_rs,
                   g->alpha, g->beta, s->act);
         return PAG_OK;
     }
-    if (m1 - m0 == 1) {  /* one row of C: (B^T a)^T, so B^T is the matrix */
+    if (m1 - m0 == 1 && !g->bp) {  /* one row of C: (B^T a)^T, so B^T is the matrix */
         SFX(gemv)(n1 - n0, s->k, b + n0 * s->b_cs, s->b_cs, s->b_rs, a + m0 * s->a_rs, s->a_cs,
                   out + m0 * ldo + n0, 1, c ? c + m0 * s->c_rs + n0 * s->c_cs : NULL, s->c_cs,
                   g->alpha, g->beta, s->act);
         return PAG_OK;
     }
-    /* K in equal slices of at most KC (784 = 4 x 196, not 3 x 256 + 16: a thin
-     * last slice would pay a whole pass over C for little work) */
-    const int64_t kc_max = s->k > 0 ? (s->k + (s->k + KC - 1) / KC - 1) / ((s->k + KC - 1) / KC) : 1;
-    const int64_t nc_max = (PAG_MIN(n1 - n0, (int64_t)NC) + NR - 1) / NR * NR;
+    const int64_t kc_max = SFX(kc_for)(s->k);
+    const int64_t nc_max = g->bp ? 0 : (PAG_MIN(n1 - n0, (int64_t)NC) + NR - 1) / NR * NR;
+    const int64_t n_pad = (s->n + NR - 1) / NR * NR;
     T *abuf = thread_buffer(sizeof(T) * (size_t)((MC + nc_max) * kc_max));
     if (!abuf) return PAG_ENOMEM;
     T *bbuf = abuf + MC * kc_max;
@@ -742,12 +847,23 @@ static int SFX(run_task)(const SFX(gemm_args) *g, int64_t bi, int64_t m0, int64_
         /* k == 0 still runs one empty slice: C = beta * C0, then the activation */
         for (int64_t pc = 0; pc == 0 || pc < s->k; pc += kc_max) {
             const int64_t kc = PAG_MIN(kc_max, s->k - pc);
-            SFX(pack_b)(b + pc * s->b_rs + jc * s->b_cs, s->b_rs, s->b_cs, kc, nc, bbuf);
+            /* a pre-packed B: the slice starting at row pc holds n_pad * kc elements at
+             * pc * n_pad, and column jc (a multiple of NR: bands are) starts its panel */
+            const T *bpanel = g->bp ? g->bp + pc * n_pad + jc * kc : bbuf;
+            if (!g->bp) SFX(pack_b)(b + pc * s->b_rs + jc * s->b_cs, s->b_rs, s->b_cs, kc, nc, bbuf);
             e.first = pc == 0 && !accumulate;
             e.last = pc + kc >= s->k;
             const int direct = SFX(read_a_in_place)(s->a_cs, nc);
             for (int64_t ic = m0; ic < m1; ic += MC) {
                 const int64_t mc = PAG_MIN((int64_t)MC, m1 - ic);
+#if defined(PAG_GEMM_AVX512) && defined(PAG_GEMM_IS_F32)
+                if (use_avx512 && g->bp && s->a_cs == 1) {
+                    e.c = c && !accumulate ? c + ic * s->c_rs + jc * s->c_cs : NULL;
+                    SFX(macro8_avx512)(mc, nc, kc, a + ic * s->a_rs + pc, s->a_rs, abuf, bpanel, out + ic * ldo + jc,
+                                       ldo, &e);
+                    continue;
+                }
+#endif
                 /* in place, only a last partial panel is packed (zero-padded) */
                 SFX(a_block) ab = {a + ic * s->a_rs + pc * s->a_cs, abuf, s->a_rs, s->a_cs,
                                    direct ? mc / MR * MR : 0};
@@ -755,11 +871,11 @@ static int SFX(run_task)(const SFX(gemm_args) *g, int64_t bi, int64_t m0, int64_
                 e.c = c && !accumulate ? c + ic * s->c_rs + jc * s->c_cs : NULL;
 #if defined(PAG_GEMM_AVX512) && defined(PAG_GEMM_IS_F32)
                 if (use_avx512) {
-                    SFX(macro_avx512)(mc, nc, kc, &ab, bbuf, out + ic * ldo + jc, ldo, &e);
+                    SFX(macro_avx512)(mc, nc, kc, &ab, bpanel, out + ic * ldo + jc, ldo, &e);
                     continue;
                 }
 #endif
-                SFX(macro)(mc, nc, kc, &ab, bbuf, out + ic * ldo + jc, ldo, &e);
+                SFX(macro)(mc, nc, kc, &ab, bpanel, out + ic * ldo + jc, ldo, &e);
             }
         }
     }
@@ -814,7 +930,7 @@ int SFX(pag_linalg_gemm)(int64_t m, int64_t n, int64_t k, double alpha, const T 
     if (m * n > 0 && !out) return PAG_EINVAL;
     int64_t one = 1;
     SFX(gemm_args) g = {{m, n, k, 0, 0, 0, 0, c_rs, c_cs, PAG_ACT_NONE, 1, 1, &one, NULL, NULL, NULL},
-                        a, b, c, out, (T)alpha, (T)beta};
+                        a, b, c, out, (T)alpha, (T)beta, NULL};
     layout_strides(transa, lda, &g.s.a_rs, &g.s.a_cs);
     layout_strides(transb, ldb, &g.s.b_rs, &g.s.b_cs);
     return SFX(gemm_run)(&g, nthreads);
@@ -831,7 +947,7 @@ int SFX(pag_linalg_matmul)(const int64_t *batch_shape, int batch_ndim, int64_t m
     if (nbatch > 0 && m > 0 && n > 0 && (m * n > INT64_MAX / nbatch || !out)) return PAG_EINVAL;
     SFX(gemm_args) g = {{m, n, k, 0, 0, 0, 0, 0, 0, PAG_ACT_NONE, batch_ndim, nbatch, batch_shape,
                          a_batch_strides, b_batch_strides, NULL},
-                        a, b, NULL, out, (T)1, (T)0};
+                        a, b, NULL, out, (T)1, (T)0, NULL};
     layout_strides(transa, lda, &g.s.a_rs, &g.s.a_cs);
     layout_strides(transb, ldb, &g.s.b_rs, &g.s.b_cs);
     return SFX(gemm_run)(&g, nthreads);
@@ -846,9 +962,45 @@ int SFX(pag_linalg_linear)(int64_t m, int64_t n, int64_t k, const T *x, int tran
     int64_t one = 1;
     /* B = W^T: a row-major W is a column-major B and vice versa */
     SFX(gemm_args) g = {{m, n, k, 0, 0, 0, 0, 0, 1, act, 1, 1, &one, NULL, NULL, NULL},
-                        x, w, bias, out, (T)1, (T)1};
+                        x, w, bias, out, (T)1, (T)1, NULL};
     layout_strides(transx, ldx, &g.s.a_rs, &g.s.a_cs);
     layout_strides(!transw, ldw, &g.s.b_rs, &g.s.b_cs);
+    return SFX(gemm_run)(&g, nthreads);
+}
+
+/* A B operand packed once for many products with it (a recurrent layer's weight, used at
+ * every time step): the K slices of kc_for(k) rows one after another, each as pack_b lays
+ * out all n columns (NR-wide panels, the last zero-padded), k * round_up(n, NR) elements. */
+int64_t SFX(pag_linalg_gemm_packed_size)(int64_t k, int64_t n) {
+    if (bad_sizes(1, n, k)) return -1;
+    return k * ((n + NR - 1) / NR * NR);
+}
+
+int SFX(pag_linalg_gemm_pack_b)(int64_t k, int64_t n, const T *b, int transb, int64_t ldb, T *packed) {
+    if (bad_sizes(1, n, k) || bad_layout(b, transb, ldb, k, n)) return PAG_EINVAL;
+    if (k * n > 0 && !packed) return PAG_EINVAL;
+    int64_t rs, cs;
+    layout_strides(transb, ldb, &rs, &cs);
+    const int64_t kc_max = SFX(kc_for)(k), n_pad = (n + NR - 1) / NR * NR;
+    for (int64_t pc = 0; pc < k && n > 0; pc += kc_max) {
+        const int64_t kc = PAG_MIN(kc_max, k - pc);
+        SFX(pack_b)(b + pc * rs, rs, cs, kc, n, packed + pc * n_pad);
+    }
+    return PAG_OK;
+}
+
+/* pag_linalg_gemm with B given packed (pag_linalg_gemm_pack_b of the same k and n): the
+ * same tiles in the same order, so the same bits as the unpacked product, except that a
+ * product with one row or column also runs the tiles (the unpacked one takes gemv). */
+int SFX(pag_linalg_gemm_packed)(int64_t m, int64_t n, int64_t k, double alpha, const T *a, int transa,
+                                int64_t lda, const T *packed, double beta, const T *c, int64_t c_rs,
+                                int64_t c_cs, T *out, int nthreads) {
+    if (bad_sizes(m, n, k) || bad_layout(a, transa, lda, m, k)) return PAG_EINVAL;
+    if (m * n > 0 && (!out || (k > 0 && !packed))) return PAG_EINVAL;
+    int64_t one = 1;
+    SFX(gemm_args) g = {{m, n, k, 0, 0, 0, 0, c_rs, c_cs, PAG_ACT_NONE, 1, 1, &one, NULL, NULL, NULL},
+                        a, NULL, c, out, (T)alpha, (T)beta, packed};
+    layout_strides(transa, lda, &g.s.a_rs, &g.s.a_cs);
     return SFX(gemm_run)(&g, nthreads);
 }
 

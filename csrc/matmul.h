@@ -30,6 +30,14 @@ int TN(pag_linalg_linear)(int64_t m, int64_t n, int64_t k,
                           const T *w, int transw, int64_t ldw,
                           const T *bias, int act, T *out, int nthreads);
 /* cdef-typed-end */
+/* For C callers that multiply by one B many times (a recurrent weight at every time step):
+ * pack B (k x n, given as for gemm) once into packed_size(k, n) elements, then call
+ * gemm_packed, which is gemm with that B (the same bits; see matmul.c). */
+int64_t TN(pag_linalg_gemm_packed_size)(int64_t k, int64_t n);
+int TN(pag_linalg_gemm_pack_b)(int64_t k, int64_t n, const T *b, int transb, int64_t ldb, T *packed);
+int TN(pag_linalg_gemm_packed)(int64_t m, int64_t n, int64_t k, double alpha, const T *a, int transa,
+                               int64_t lda, const T *packed, double beta, const T *c, int64_t c_rs,
+                               int64_t c_cs, T *out, int nthreads);
 
 #elif !defined(PAG_MATMUL_H)
 #define PAG_MATMUL_H

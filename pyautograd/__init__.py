@@ -102,6 +102,9 @@ from . import hub  # noqa: E402  tools (issue 12): torch.hub
 from . import profiler  # noqa: E402  tools (issue 12): torch.profiler
 from .tensor_types import is_conj, is_neg  # noqa: E402  tensormisc (issue 12)
 from . import random, types, torch_version  # noqa: E402  module paths (issue 12): torch.random, ...
+from . import mps, xpu  # noqa: E402  platform (issue 12): the other accelerators, absent as on PyTorch's CPU build
+from .tensor_types import is_nonzero, is_storage  # noqa: E402
+Tensor.is_nonzero = is_nonzero
 # What `from pyautograd import *` gives and what static readers see: the names imported
 # above and every declared op.
 __all__ = sorted(n for n in globals() if not n.startswith("_"))

@@ -56,3 +56,4 @@ linalg_lu = _structseq("linalg_lu", ("P", "L", "U"))
 triangular_solve = _structseq("triangular_solve", ("solution", "cloned_coefficient"))
 lu_unpack = _structseq("lu_unpack", ("P", "L", "U"))
 _lu_with_info = _structseq("_lu_with_info", ("LU", "pivots", "info"))
+aminmax = _structseq("aminmax", ("min", "max"))  # issue 12

@@ -9,14 +9,9 @@ def expit(input):
     return pointwise.sigmoid(input)
 
 
-def logit(input, eps=None):
-    """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given."""
-    p = input if eps is None else pointwise.clamp(input, eps, 1 - eps)
-    return pointwise.log(p / (1 - p))
-
-
 erf, expm1, exp2, log1p, round = pointwise.erf, pointwise.expm1, pointwise.exp2, pointwise.log1p, pointwise.round  # noqa: A001
 xlogy, erfinv = pointwise_more.xlogy, pointwise_more.erfinv
+logit = pointwise_more.logit  # torch.logit's primitive (LogitBackward0)
 logsumexp, softmax, log_softmax = reduction.logsumexp, reduction.softmax, reduction.log_softmax
 # the gamma family (issue 12, small functions): torch.special's names for lgamma, digamma, polygamma
 gammaln, digamma, psi, polygamma = gamma_fns.lgamma, gamma_fns.digamma, gamma_fns.digamma, gamma_fns.polygamma

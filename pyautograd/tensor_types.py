@@ -184,3 +184,20 @@ def set_default_tensor_type(t):
     if prefix != "torch" or short not in TYPE_NAMES:
         raise TypeError(f"invalid type: '{name}'")
     _dtype.set_default_dtype(_dtype._BY_NAME[TYPE_NAMES[short]])
+
+
+def is_storage(obj):
+    """torch.is_storage: whether `obj` is a storage object -- always False, as pyautograd has no
+    storage objects (a tensor's memory is its NumPy array; torch.UntypedStorage and the typed
+    storages do not exist here)."""
+    return False
+
+
+def is_nonzero(input):
+    """torch.is_nonzero: the truth of a one-element tensor (RuntimeError for none or several)."""
+    n = input.numel()
+    if n == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    if n > 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(input.item())

@@ -37,7 +37,8 @@ LAYERS = [
                  "pyautograd.hub", "pyautograd.profiler",  # tools (issue 12)
                  "pyautograd.testing",  # issue 12 small functions: torch.testing
                  "pyautograd.cpu",  # issue 12, mixed precision: torch.cpu.amp
-                 "pyautograd.random", "pyautograd.types", "pyautograd.torch_version"]),  # issue 12, module paths
+                 "pyautograd.random", "pyautograd.types", "pyautograd.torch_version",  # issue 12, module paths
+                 "pyautograd.mps", "pyautograd.xpu"]),  # issue 12: the other accelerators, absent
     ("api", ["pyautograd"]),  # the package's __init__: gathers the names users import
 ]
 

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import pyautograd as P
+from pyautograd.autograd import gradcheck, gradgradcheck
 
 
 def test_is_a_view_sharing_memory_and_version():
@@ -71,3 +72,93 @@ def test_writing_into_elements_that_share_memory_raises():
     with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a single "
                                            "memory location"):
         v.add_(1)
+
+
+def _state(t):
+    return t.tolist(), tuple(t.shape), tuple(t.stride()), t.storage_offset()
+
+
+def test_as_strided_inplace_as_torch(torch):
+    # the tensor itself takes the geometry; a view of a slice reaches outside the slice; the
+    # version bumps; other views of the storage see the same memory; the node is AsStridedBackward1
+    for lib in (P, torch):
+        x = lib.arange(12.0)
+        assert x.as_strided_((3, 2), (1, 3), 1) is x and x._version == 1
+    x, tx = P.arange(12.0), torch.arange(12.0)
+    assert _state(x[2:].as_strided_((3, 2), (1, 3))) == _state(tx[2:].as_strided_((3, 2), (1, 3)))
+    a, ta = P.arange(8.0, requires_grad=True), torch.arange(8.0, requires_grad=True)
+    v, tv = (a * 2)[2:], (ta * 2)[2:]
+    v.as_strided_((3, 2), (1, 3), 1)
+    tv.as_strided_((3, 2), (1, 3), 1)
+    assert type(v.grad_fn).__name__ == type(tv.grad_fn).__name__ == "AsStridedBackward1"
+    (v * v).sum().backward()
+    (tv * tv).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), ta.grad.numpy())
+    with pytest.raises(RuntimeError, match="leaf"):
+        P.ones(3, requires_grad=True).as_strided_((2,), (1,))
+    e = P.zeros(1).expand(3)  # nothing is written: elements sharing memory may be restrided
+    assert _state(e.as_strided_((2,), (0,))) == _state(torch.zeros(1).expand(3).as_strided_((2,), (0,)))
+
+
+def test_as_strided_scatter_as_torch(torch):
+    # the result copies the input's storage and geometry (offset included); a zero-stride input is
+    # copied contiguous; src is cast to the input's dtype
+    x, tx = P.arange(12.0).reshape(3, 4), torch.arange(12.0).reshape(3, 4)
+    src, tsrc = -P.arange(4.0).reshape(2, 2), -torch.arange(4.0).reshape(2, 2)
+    for f in (lambda lib, x, s: lib.as_strided_scatter(x, s, (2, 2), (4, 1), 5),
+              lambda lib, x, s: x.t().as_strided_scatter(s, (2, 2), (1, 3), 0),
+              lambda lib, x, s: lib.as_strided_scatter(x[:, 1:], s, (2, 2), (1, 3)),
+              lambda lib, x, s: lib.as_strided_scatter(x[1:], s, (2, 2), (1, 3)),
+              lambda lib, x, s: lib.as_strided_scatter(x.expand(2, 3, 4), s, (2, 2), (4, 1), 5),
+              lambda lib, x, s: lib.as_strided_scatter(x.int(), s * 1.5, (2, 2), (4, 1), 5),
+              lambda lib, x, s: lib.as_strided_scatter(x, s, (2, 2), (1, 1), 0)):
+        ours, theirs = f(P, x, src), f(torch, tx, tsrc)
+        assert _state(ours) == _state(theirs) and str(ours.dtype) == str(theirs.dtype)
+    for call, kind in ((lambda lib, x, s: lib.as_strided_scatter(x, s[0], (2, 2), (4, 1)), RuntimeError),
+                       (lambda lib, x, s: lib.as_strided_scatter(x, s, (2, 2), (4, 1), 11), RuntimeError),
+                       (lambda lib, x, s: lib.as_strided_scatter(x, s, (2, 2), (0, 1)), RuntimeError),
+                       (lambda lib, x, s: lib.as_strided_scatter(x, s, (2, 2), (4, 1), -1), RuntimeError),
+                       (lambda lib, x, s: lib.as_strided_scatter(x, 3.0, (2, 2), (4, 1)), TypeError),
+                       (lambda lib, x, s: lib.as_strided_scatter(x.t().requires_grad_(), s, (2, 2), (1, 3)),
+                        RuntimeError)):
+        with pytest.raises(kind):
+            call(torch, tx.clone(), tsrc)
+        with pytest.raises(kind):
+            call(P, x.clone(), src)
+
+
+def test_as_strided_scatter_gradients():
+    # the input's gradient is zero where src was written; src's is the result's there (a position
+    # written twice: the last writer's); gradcheck and gradgradcheck in float64
+    x = P.arange(12.0, requires_grad=True)
+    s = P.ones(2, 2, requires_grad=True)
+    w = P.arange(12.0) + 1
+    (P.as_strided_scatter(x, s, (2, 2), (1, 1), 2) * w).sum().backward()
+    assert x.grad.tolist() == [1, 2, 0, 0, 0, 6, 7, 8, 9, 10, 11, 12]
+    assert s.grad.tolist() == [[3, 0], [4, 5]]
+    xt = P.randn(4, 3, dtype=P.float64).t()
+    s64 = P.randn(2, 2, dtype=P.float64, requires_grad=True)
+    assert gradcheck(lambda b: P.as_strided_scatter(xt, b, (2, 2), (1, 3), 1), (s64,))
+    x64 = P.randn(3, 4, dtype=P.float64, requires_grad=True)
+    assert gradgradcheck(lambda a, b: P.as_strided_scatter(a, b, (2, 2), (1, 1), 3), (x64, s64))
+
+
+def test_inplace_transposes_and_comparison_aliases(torch):
+    for name, args in (("t_", ()), ("transpose_", (0, 2)), ("swapaxes_", (1, 0)), ("swapdims_", (2, 1))):
+        shape = (2, 3) if name == "t_" else (2, 3, 4)
+        x = P.arange(24.0)[:6 if name == "t_" else 24].reshape(shape)
+        tx = torch.arange(24.0)[:6 if name == "t_" else 24].reshape(shape)
+        assert getattr(x, name)(*args) is x and _state(x) == _state(getattr(tx, name)(*args))
+        a = P.ones(shape, requires_grad=True) * 1
+        ta = torch.ones(shape, requires_grad=True) * 1
+        assert type(getattr(a, name)(*args).grad_fn).__name__ == type(getattr(ta, name)(*args).grad_fn).__name__
+    with pytest.raises(RuntimeError, match="t_\\(\\) expects a tensor with <= 2 dimensions, but self is 3D"):
+        P.ones(2, 2, 2).t_()
+    for name in ("not_equal_", "less_", "less_equal_", "greater_", "greater_equal_", "logical_and_",
+                 "logical_or_", "logical_xor_"):
+        x, tx = P.tensor([0.0, 1.0, 2.0]), torch.tensor([0.0, 1.0, 2.0])
+        getattr(x, name)(P.tensor([1.0, 1.0, 0.0]))
+        getattr(tx, name)(torch.tensor([1.0, 1.0, 0.0]))
+        assert x.tolist() == tx.tolist(), name
+    x, tx = P.tensor([0, 3]), torch.tensor([0, 3])
+    assert x.logical_not_().tolist() == tx.logical_not_().tolist()

@@ -90,6 +90,32 @@ QUERIES = {
     "autocast(cuda) is a no-op": lambda t: _autocast_noop(t),
     "pi, e, inf": lambda t: (t.pi, t.e, t.inf),
 }
+# issue 12 platform leftovers: CUDA streams and events, torch.mps and torch.xpu without their devices
+QUERIES.update({
+    "cuda.Event()": lambda t: t.cuda.Event(enable_timing=True),
+    "cuda.Stream()": lambda t: t.cuda.Stream(),
+    "cuda.current_stream": lambda t: t.cuda.current_stream(),
+    "cuda.default_stream": lambda t: t.cuda.default_stream(),
+    "cuda.initial_seed": lambda t: t.cuda.initial_seed(),
+    "cuda.amp.grad_scaler.GradScaler": lambda t: t.cuda.amp.grad_scaler.GradScaler is t.cuda.amp.GradScaler,
+    "cuda.amp.autocast_mode.autocast": lambda t: t.cuda.amp.autocast_mode.autocast is t.cuda.amp.autocast,
+    "is_storage": lambda t: (t.is_storage(t.zeros(1)), t.is_storage(3)),
+    "jit.TracerWarning": lambda t: issubclass(t.jit.TracerWarning, Warning),
+    "jit.annotations": lambda t: (t.jit.annotations.List, t.jit.annotations.Tuple, t.jit.annotations.Optional),
+    **{f"mps.{name}": (lambda name: lambda t: getattr(t.mps, name)())(name)
+       for name in ("device_count", "is_available", "synchronize", "empty_cache", "seed", "get_rng_state",
+                    "current_allocated_memory", "driver_allocated_memory", "recommended_max_memory")},
+    "mps.manual_seed": lambda t: t.mps.manual_seed(3),
+    "mps.set_per_process_memory_fraction": lambda t: t.mps.set_per_process_memory_fraction(0.5),
+    **{f"xpu.{name}": (lambda name: lambda t: getattr(t.xpu, name)())(name)
+       for name in ("is_available", "device_count", "is_initialized", "is_bf16_supported", "init", "synchronize",
+                    "current_device", "get_device_name", "get_device_properties", "get_device_capability",
+                    "current_stream", "get_rng_state", "seed", "seed_all", "empty_cache", "memory_allocated",
+                    "max_memory_allocated", "memory_reserved", "max_memory_reserved", "Stream", "Event")},
+    "xpu.set_device": lambda t: t.xpu.set_device(0),
+    "xpu.manual_seed": lambda t: t.xpu.manual_seed(3),
+    "xpu.manual_seed_all": lambda t: t.xpu.manual_seed_all(3),
+})
 
 
 def _autocast_noop(t):

@@ -31,12 +31,7 @@ KNOWN_GAPS = {
                             "a tuple result: its out= form is not declared yet"),
             **dict.fromkeys(("multinomial", "bernoulli"), "random draws: out= not declared yet"),
             "argsort": "PyTorch's out= exists only for the stable= overload; not declared yet"},
-    "inplace": dict.fromkeys(("not_equal_", "less_", "less_equal_", "greater_", "greater_equal_",
-                              "logical_and_", "logical_or_", "logical_xor_", "logical_not_"),
-                             "in-place forms of the aliases and logical ops: not declared yet")
-    | dict.fromkeys(("t_", "transpose_", "swapaxes_", "swapdims_"), "in-place shape changes: only squeeze_ "
-                                                                    "and unsqueeze_ exist")
-    | {"as_strided_": "in-place restriding of a tensor's own geometry: not declared yet (as_strided is)"},
+    "inplace": {},
 }
 
 

@@ -61,7 +61,6 @@ REASONS = (
     ("torch:quantization.", "quantization: not supported"), ("torch:backends.quantized", "quantization: not supported"),
     ("torch:nested.", "nested tensors: not supported"), ("torch:jagged", "nested tensors: not supported"),
     ("torch:ByteStorage", "storages: tensors are NumPy arrays"), ("torch:storage.", "storages: tensors are NumPy arrays"),
-    ("torch:is_storage", "storages: tensors are NumPy arrays"),
     ("torch:autograd.forward_ad", "dual tensors: not provided (the engine is reverse mode; func.jvp/jacfwd "
                                   "compute forward-mode derivatives by the double-vjp trick)"),
     ("torch:jit.", "TorchScript programs (load/trace/annotations): not supported"),

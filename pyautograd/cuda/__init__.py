@@ -97,6 +97,37 @@ def current_device():
     _no_cuda()
 
 
+def current_stream(device=None):
+    """Raises AssertionError (no CUDA device), as PyTorch's CPU build."""
+    _no_cuda()
+
+
+def default_stream(device=None):
+    """Raises AssertionError (no CUDA device), as PyTorch's CPU build."""
+    _no_cuda()
+
+
+def initial_seed():
+    """Raises AssertionError (no CUDA generator), as PyTorch's CPU build."""
+    _no_cuda()
+
+
+class Stream:
+    """torch.cuda.Stream of PyTorch's CPU build: the class exists (for annotations and isinstance
+    checks); making one raises RuntimeError."""
+
+    def __init__(self, device=None, priority=0, **kwargs):
+        raise RuntimeError("torch.cuda.Stream requires CUDA support" + _HINT)
+
+
+class Event:
+    """torch.cuda.Event of PyTorch's CPU build: the class exists; making one raises RuntimeError
+    (PyTorch's "Tried to instantiate dummy base class Event")."""
+
+    def __init__(self, enable_timing=False, blocking=False, interprocess=False, **kwargs):
+        raise RuntimeError("Tried to instantiate dummy base class Event" + _HINT)
+
+
 def get_device_name(device=None):
     """Raises AssertionError (no CUDA device)."""
     _no_cuda()

@@ -24,7 +24,7 @@ from .modules.shrink import Hardshrink, RReLU, Softshrink, Threshold  # noqa: E4
 # distributed issue 16: data-parallel wrappers and the synchronised BatchNorm
 from . import parallel  # noqa: E402
 from .parallel import DataParallel  # noqa: E402 -- nn.DataParallel, as PyTorch exports it
-from .modules.sync_batchnorm import SyncBatchNorm  # noqa: E402
+from .modules.batchnorm import SyncBatchNorm  # noqa: E402
 # conv (issue 13): convolution, pooling and image-layer modules
 from .modules import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d  # noqa: E402
 from .modules import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d,  # noqa: E402
@@ -39,6 +39,8 @@ from .modules import (ChannelShuffle, PixelShuffle, PixelUnshuffle, Upsample, Up
 from .modules import Fold, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, Unfold  # noqa: E402
 from .modules import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyConv1d, LazyConv2d,  # noqa: E402
                       LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d)
+from .modules import LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d  # noqa: E402  (module paths)
+from .parameter import UninitializedBuffer  # noqa: E402
 # nnutils (issue 12)
 from .modules.loss import CosineEmbeddingLoss  # noqa: E402
 from .modules.loss import GaussianNLLLoss  # noqa: E402
@@ -49,3 +51,4 @@ from .modules.loss import (MultiLabelMarginLoss, MultiMarginLoss, SoftMarginLoss
                           TripletMarginWithDistanceLoss)
 from .modules.loss import CTCLoss  # noqa: E402
 from .modules.activation_more import Softsign, Tanhshrink  # noqa: E402
+from .modules import Container, NLLLoss2d, Softmax2d  # noqa: E402  (module paths, issue 12)

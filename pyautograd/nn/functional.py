@@ -3,6 +3,8 @@
 The layers' functional forms live in small modules beside this one (nn/_activation.py,
 _normalization.py, _dropout.py, _sparse.py, _padding.py, _bilinear.py) and are re-exported here.
 """
+import math
+
 import numpy as np
 
 from ..ops import linalg
@@ -29,13 +31,29 @@ def linear(input, weight, bias=None):
                            f"and {weight.ndim}D")
     if weight.ndim == 1:
         return _linear_vector(input, weight, bias)
+    if input.ndim == 2 and bias is not None:
+        return linalg.linear_bias(input, weight, bias)
+    if bias is not None and _fused_bias(input, bias):
+        # PyTorch's flattened path: addmm over the rows, then a view (ViewBackward0)
+        lead = tuple(input.shape[:-1])
+        out = linalg.linear_bias(input.reshape(math.prod(lead), input.shape[-1]), weight, bias)
+        return out.view(lead + (out.shape[-1],))
+    # otherwise input @ weight.t() as PyTorch's matmul runs it (MmBackward0 for 2-D input,
+    # SqueezeBackward4 for 1-D, UnsafeViewBackward0 for more), the bias added in place (AddBackward0)
     if input.ndim == 2:
-        return linalg.linear_bias(input, weight, bias) if bias is not None else linalg.linear_nobias(input, weight)
-    if input.ndim == 1:
-        return linear(input.reshape(1, -1), weight, bias).reshape(-1)
-    lead = input.shape[:-1]
-    out = linear(input.reshape(-1, input.shape[-1]), weight, bias)
-    return out.reshape(*lead, out.shape[-1])
+        out = linalg.linear_nobias(input, weight)
+    elif input.ndim == 1:
+        out = linalg.matmul(input, weight.t())
+    else:
+        out = linalg.linear_folded(input, weight)
+    return out if bias is None else out.add_(bias)
+
+
+def _fused_bias(input, bias):
+    """Whether PyTorch's linear takes its fused (flattened addmm) path: a contiguous input with a
+    contiguous bias that is a vector once squeezed."""
+    vector_bias = sum(n != 1 for n in bias.shape) == 1 or bias.ndim == 1
+    return vector_bias and bias.is_contiguous() and input.is_contiguous()
 
 
 def _linear_vector(input, weight, bias):
@@ -45,8 +63,7 @@ def _linear_vector(input, weight, bias):
     the product is a matmul and the bias is added in place into it, so it may not grow the
     result's shape."""
     if bias is not None:
-        vector_bias = sum(n != 1 for n in bias.shape) == 1 or bias.ndim == 1
-        if input.ndim == 2 or (vector_bias and bias.is_contiguous() and input.is_contiguous()):
+        if input.ndim == 2 or _fused_bias(input, bias):
             raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
     out = linalg.matmul(input, weight)
     if bias is None:

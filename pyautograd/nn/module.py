@@ -15,7 +15,7 @@ from ..graph.grad_mode import no_grad
 from ..graph.hooks import HookTable, RemovableHandle
 from ..graph.leaf_grads import zero_grads
 from .compile_args import check_compile_args
-from .parameter import Parameter
+from .parameter import Parameter, is_lazy
 
 _IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
@@ -353,10 +353,10 @@ class Module:
             pre = f"{mod_name}." if mod_name else ""
             for name, p in mod._parameters.items():
                 if p is not None:
-                    out[pre + name] = p if keep_vars else p.detach()
+                    out[pre + name] = p if keep_vars or is_lazy(p) else p.detach()
             for name, b in mod._buffers.items():
                 if b is not None and name not in mod._non_persistent_buffers:
-                    out[pre + name] = b if keep_vars else b.detach()
+                    out[pre + name] = b if keep_vars or is_lazy(b) else b.detach()
         return out
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
@@ -375,6 +375,11 @@ class Module:
             value = state_dict[key]
             if not isinstance(value, Tensor):
                 value = _creation.tensor(value)
+            if is_lazy(target):
+                # a lazy module's parameter takes the checkpoint's shape (PyTorch's lazy load hook)
+                if is_lazy(value):
+                    continue
+                target.materialize(value.shape)
             if value.shape != target.shape:
                 errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} from "
                               f"checkpoint, the shape in current model is {target.shape}.")

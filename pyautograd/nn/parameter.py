@@ -44,17 +44,11 @@ _UNINITIALIZED = ("Can't access the shape of an uninitialized parameter or buffe
                   "`forward` to initialize the parameters before accessing their attributes.")
 
 
-class UninitializedParameter(Parameter):
-    """A parameter whose shape is not known yet (see the module notes)."""
+class _UninitializedMixin:
+    """Shape queries raise until materialize() gives the tensor its shape (see the module notes)."""
 
     __slots__ = ()
-
-    def __new__(cls, requires_grad=True, device=None, dtype=None):
-        p = Parameter.__new__(cls, _creation.empty(0, dtype=dtype, device=device), requires_grad)
-        return p
-
-    def __init__(self, requires_grad=True, device=None, dtype=None):
-        pass
+    _becomes = Tensor
 
     @property
     def shape(self):
@@ -64,11 +58,49 @@ class UninitializedParameter(Parameter):
         raise RuntimeError(_UNINITIALIZED)
 
     def materialize(self, shape):
-        """Gives the parameter its shape (uninitialized values) and makes it a plain Parameter."""
+        """Gives the tensor its shape (uninitialized values) and makes it an ordinary one."""
         self._data = _creation.empty(tuple(shape), dtype=self.dtype)._data
-        self.__class__ = Parameter
+        self.__class__ = self._becomes
 
     def __repr__(self):
-        return "<UninitializedParameter>"
+        return f"<{type(self).__name__}>"
 
     __str__ = __repr__
+
+
+class UninitializedParameter(_UninitializedMixin, Parameter):
+    """A parameter whose shape is not known yet (see the module notes); materialize() makes it
+    a Parameter."""
+
+    __slots__ = ()
+    _becomes = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        p = Parameter.__new__(cls, _creation.empty(0, dtype=dtype, device=device), requires_grad)
+        return p
+
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        pass
+
+
+class UninitializedBuffer(_UninitializedMixin, Tensor):
+    """A buffer whose shape is not known yet (lazy modules' running statistics before their
+    first forward); materialize() makes it a plain Tensor."""
+
+    __slots__ = ()
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None, persistent=True):
+        b = Tensor._make.__func__(cls, _creation.empty(0, dtype=dtype, device=device)._data, False)
+        if requires_grad:
+            b.requires_grad = True
+        return b
+
+    def __init__(self, requires_grad=False, device=None, dtype=None, persistent=True):
+        # persistent is read by the module registering the buffer (as PyTorch's)
+        self.persistent = persistent
+
+
+def is_lazy(param):
+    """torch.nn.parameter.is_lazy: whether `param` is an UninitializedParameter or
+    UninitializedBuffer still waiting for its shape."""
+    return isinstance(param, _UninitializedMixin)

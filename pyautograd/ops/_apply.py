@@ -348,7 +348,10 @@ def _run_fast_backward(node, op, grad_outputs):
     if op.num_outputs == 1:
         grad = grad_outputs[0]._data
     else:
-        grad = tuple((g if g is not None else _zeros_for(node, i))._data for i, g in enumerate(grad_outputs))
+        # an output that never requires grad never gets one: None, not an array of zeros
+        nondiff = op.nondiff_outputs
+        grad = tuple(g._data if g is not None else None if i in nondiff else _zeros_for(node, i)._data
+                     for i, g in enumerate(grad_outputs))
     saved = node.saved or _NOTHING_SAVED
     args = []
     for name in needs:

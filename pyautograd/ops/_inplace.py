@@ -37,6 +37,15 @@ def _reads_self(fn):
 
 def check_writable(self, name):
     """Raises the PyTorch errors for writing into `self` (leaf rule, overlapping memory)."""
+    check_history_writable(self, name)
+    if not self._data.flags.writeable and not _unlock_for_write(self._data):
+        raise RuntimeError(_read_only_error(self._data, name))
+
+
+def check_history_writable(self, name):
+    """The autograd rules of an in-place op (a leaf that requires grad, a view of one, a view
+    from a multi-output function), alone: what an in-place view op (squeeze_, as_strided_),
+    which changes no element, must pass."""
     if grad_mode.is_grad_enabled():
         if self._rg and self.grad_fn is None:
             raise RuntimeError(_LEAF_ERROR + _leaf_details(self, None, name))
@@ -51,8 +60,6 @@ def check_writable(self, name):
                 f"the output of a function that returns multiple views. Such functions do not allow the output "
                 f"views to be modified inplace. You should replace the inplace operation by an out-of-place "
                 f"one (or .clone() the output first).")
-    if not self._data.flags.writeable and not _unlock_for_write(self._data):
-        raise RuntimeError(_read_only_error(self._data, name))
 
 
 def _read_only_error(arr, name):
@@ -148,8 +155,9 @@ def commit(self, name, result):
 def apply_shape_inplace(self, name, fn, args):
     """An in-place view op (squeeze_, unsqueeze_): self takes the shape of fn(self, *args), a
     view of the same storage, and fn's node becomes its history, as PyTorch rebases it. The
-    values do not change, so other views of the storage keep their histories."""
-    check_writable(self, name)
+    values do not change, so other views of the storage keep their histories (and a tensor whose
+    elements share memory, an expanded one, may take a new shape: nothing is written)."""
+    check_history_writable(self, name)
     result = fn(self, *args)
     self._data = result._data
     self._counter().bump(name, user_site(2))

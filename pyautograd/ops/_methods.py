@@ -19,6 +19,7 @@ from . import resize as _resize
 from . import strided as _strided
 from . import shape_more as _sm
 from . import shape as S
+from ._dims import size_args
 from ._inplace import apply_inplace, check_writable, commit_raw, make_inplace
 from ._surface import method_tables
 from .shape import _copy_from, _fill, _zero
@@ -173,3 +174,71 @@ TENSOR_ONLY.update({
 TENSOR_ONLY.update(_resize.METHODS)
 TENSOR_ONLY.update(_complex_real.METHODS)  # conj_physical_, is_conj, is_neg, is_complex, real, imag
 TENSOR_ONLY["storage_offset"] = _strided.storage_offset  # issue 12: the offset as_strided views from
+
+
+# issue 12: more Tensor-only methods PyTorch has -- dtype and shape queries, the per-element Python
+# callbacks (CPU tensors only in PyTorch, as every tensor is here), sum_to_size.
+
+def _is_signed(self):
+    """Whether the dtype is signed (floats and signed integers; not uint8 or bool)."""
+    return self._data.dtype.kind in "fi"
+
+
+def _is_same_size(self, other):
+    """Whether `other` has this tensor's shape."""
+    return tuple(self._data.shape) == tuple(other._data.shape)
+
+
+def _ndimension(self):
+    """The number of dimensions (Tensor.dim's old name)."""
+    return self._data.ndim
+
+
+def _refuse_grad(self, name):
+    if self.requires_grad:
+        raise RuntimeError(f"Can't call {name}() on Variable that requires grad. Use var.detach().{name}() instead.")
+
+
+def _callback_fill(self, name, fn, *others):
+    # fn gets Python numbers, element by element (others broadcast to this tensor's shape); the
+    # results are cast to this tensor's dtype, as PyTorch's CPU loop stores them
+    _refuse_grad(self, name)
+    check_writable(self, name)
+    shape = self._data.shape
+    columns = [self._data.ravel().tolist()] + [_np.broadcast_to(o._data, shape).ravel().tolist() for o in others]
+    values = [fn(*items) for items in zip(*columns)]
+    if values:
+        self._data[...] = _np.asarray(values).reshape(shape).astype(self._data.dtype, copy=False)
+    return commit_raw(self, name)
+
+
+def _apply_(self, callable):
+    """Replaces each element x with callable(x) (a Python function of a number), in place."""
+    return _callback_fill(self, "apply_", callable)
+
+
+def _map_(self, tensor, callable):
+    """Replaces each element x with callable(x, y), y the matching element of `tensor` (broadcast)."""
+    return _callback_fill(self, "map_", callable, tensor)
+
+
+def _map2_(self, x, y, callable):
+    """Replaces each element s with callable(s, a, b), a and b from `x` and `y` (broadcast)."""
+    return _callback_fill(self, "map2_", callable, x, y)
+
+
+def _sum_to_size(self, *size):
+    """The sum of this tensor down to `size` (which must expand to this tensor's shape), as
+    PyTorch's sum_to: the leading dims and the dims where `size` is 1 summed, then viewed."""
+    size = size_args(size)
+    shape = self._data.shape
+    lead = len(shape) - len(size)
+    if lead < 0 or any(n != 1 and n != m for n, m in zip(size, shape[lead:])):
+        raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
+    dims = list(range(lead)) + [lead + i for i, n in enumerate(size) if n == 1 and shape[lead + i] != 1]
+    out = self.sum(dims, keepdim=True) if dims else self
+    return out.view(size) if lead > 0 else out
+
+
+TENSOR_ONLY.update({"is_signed": _is_signed, "is_same_size": _is_same_size, "ndimension": _ndimension,
+                    "apply_": _apply_, "map_": _map_, "map2_": _map2_, "sum_to_size": _sum_to_size})

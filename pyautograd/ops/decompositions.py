@@ -978,3 +978,72 @@ __all__ = ["LinAlgError", "eigh", "eigvalsh", "linalg_diagonal", "linalg_qr", "l
            "matrix_power", "matrix_rank", "multi_dot", "pinv", "pinverse", "qr", "solve_triangular", "svd", "svdvals",
            "vander", "chain_matmul", "torch_vander", "vecdot", "tensorinv", "tensorsolve", "lu", "lu_factor",
            "lu_factor_ex", "lu_solve", "cholesky_solve", "cholesky_inverse", "triangular_solve", "lu_unpack", "torch_lu", "linalg_lu_solve", "cholesky"]
+
+
+# -- cov and corrcoef (issue 12): PyTorch's compositions, so their nodes are its (SqueezeBackward0,
+# ClampBackward1) ----------------------------------------------------------------------------------
+
+def _check_weights(w, name, n, kind_ok, kind_text):
+    if w.ndim > 1:
+        raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but got {name} with {w.ndim} "
+                           f"dimensions")
+    if not kind_ok(w._data.dtype.kind):
+        raise RuntimeError(f"cov(): expected {name} to have {kind_text} dtype but got {name} with "
+                           f"{_type_name(w)} dtype")
+    if w.numel() != n:
+        raise RuntimeError(f"cov(): expected {name} to have the same numel as there are observations in the input "
+                           f"but got {w.numel()} != {n}")
+    if n and bool((w._data < 0).any()):
+        raise RuntimeError(f"cov(): {name} cannot be negative")
+
+
+@public(method=True)
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """The covariance matrix of the variables in the rows of `input` (observations in its columns;
+    a 1-D input is one variable), with optional integer frequency and float observation weights,
+    as torch.cov (NumPy's np.cov with ddof=correction)."""
+    if input.ndim > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
+                           f"{input.ndim} dimensions")
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("cov(): bool dtype is not supported for input")
+    x = input.view(1, -1) if input.ndim < 2 else input
+    n = x.shape[1]
+    w = None
+    if fweights is not None:
+        _check_weights(fweights, "fweights", n, lambda k: k in "iu", "integral")
+        w = fweights
+    if aweights is not None:
+        _check_weights(aweights, "aweights", n, lambda k: k == "f", "floating point")
+        w = aweights if w is None else w * aweights
+    w_sum = w.sum() if w is not None else _creation.tensor(n, dtype=int64)
+    if w is not None and not bool(w_sum._data != 0):
+        raise RuntimeError("cov(): weights sum to zero, can't be normalized")
+    avg = (x * w if w is not None else x).sum(1) / w_sum
+    if w is not None and aweights is not None and correction != 0:
+        norm_factor = w_sum - correction * (w * aweights).sum() / w_sum
+    else:
+        norm_factor = w_sum - correction
+    if bool(norm_factor._data <= 0):
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the number of "
+                      "observations.", stacklevel=2)
+        norm_factor = norm_factor * 0
+    x = x - avg.unsqueeze(1)
+    c = (x.mm((x * w if w is not None else x).t()))
+    return c.div(norm_factor).squeeze()
+
+
+@public(method=True)
+def corrcoef(input):
+    """Pearson's correlation coefficients of the variables in the rows of `input`, clipped to
+    [-1, 1], as torch.corrcoef (np.corrcoef)."""
+    if input.ndim > 2:
+        raise RuntimeError(f"corrcoef(): expected input to have two or fewer dimensions but got an input with "
+                           f"{input.ndim} dimensions")
+    c = cov(input)
+    if c.ndim == 0:  # one variable: nan where the variance is nan, inf or 0, else 1
+        return c / c
+    stddev = c.diagonal().sqrt()
+    c = c / stddev.view(-1, 1)
+    c = c / stddev.view(1, -1)
+    return c.clip(-1, 1)

@@ -194,10 +194,10 @@ addbmm = defop("addbmm", "input, batch1, batch2, *, beta=1, alpha=1", _addbmm_fo
 # transposed weight, as PyTorch's mm_mat2_backward does (so it reaches the weight contiguous).
 linear_addmm = defop("linear_addmm", "input, mat1, mat2", lambda input, mat1, mat2: kernels.gemm(mat1, mat2, c=input, beta=1.0),
                      promote=None, node_name="AddmmBackward0",
-                     grads={"input": lambda grad: grad.sum(0),
+                     grads={"input": lambda grad, input_shapes: _addmm_input_grad(grad, 1, input_shapes),
                             "mat1": lambda grad, mat2: grad.mm(mat2.t()),
                             "mat2": lambda grad, mat1: grad.t().mm(mat1).t()},
-                     doc="addmm(bias, input, weight.t()) for a Linear layer (bias 1-D, weight.t() a transposed view).")
+                     doc="addmm(bias, input, weight.t()) for a Linear layer (weight.t() a transposed view).")
 
 linear_mm = defop("linear_mm", "input, mat2", checked_mm, promote=None, node_name="MmBackward0",
                   grads={"input": lambda grad, mat2: grad.mm(mat2.t()),
@@ -214,7 +214,7 @@ def _fusable(input, weight, bias):
     dt = input._data.dtype
     if dt.kind != "f" or weight._data.dtype != dt:
         return False
-    return bias is None or (isinstance(bias, Tensor) and bias._data.dtype == dt and bias.ndim == 1)
+    return bias is None or (isinstance(bias, Tensor) and bias._data.dtype == dt and bias._data.shape == weight._data.shape[:1])
 
 
 def _check(input, weight, bias):
@@ -318,7 +318,22 @@ def matmul(input, other):
         return _fold_mv(input, other)
     if a == 1:
         return _fold_mv(other.transpose(-2, -1), input)
+    if input.requires_grad and (a == 2 or (a == 3 and b == 3 and input.shape[0] == 1 and other.shape[0] != 1)):
+        # PyTorch folds a matrix that requires grad (or a batch of one, squeezed) times a batch as
+        # (batch^T @ matrix^T)^T made contiguous: its node is CloneBackward0 (TransposeBackward0
+        # when that is contiguous already), and the matrix's gradient one mm over the folded batch
+        matrix = input if a == 2 else input.squeeze(0)
+        return _mT(matmul_nd(_mT(other), t(matrix))).contiguous()
     return matmul_nd(input, other)
+
+
+def linear_folded(input, weight):
+    """input (..., K) @ weight.T for input of 3 or more dims, as PyTorch's matmul runs it for
+    F.linear without a bias: the batch folded into the rows of one (fused) mm, whose result is
+    an _unsafe_view (UnsafeViewBackward0) of the batch's shape."""
+    shape = tuple(input.shape)
+    out = linear_nobias(reshape(input, math.prod(shape[:-1]), shape[-1]), weight)
+    return _unsafe_view(out, shape[:-1] + (out.shape[-1],))
 
 
 def _fold_mv(batch, vector):

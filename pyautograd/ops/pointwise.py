@@ -260,7 +260,7 @@ ceil = defop("ceil", "input", kernels.ceil, grads={"input": lambda grad: grad * 
              export=True, method=True, inplace=True, out="cast",
              array_backward=True)
 trunc = defop("trunc", "input", kernels.trunc, grads={"input": lambda grad: grad * 0},
-              export=True, method=True, inplace=True, out="cast",
+              export=True, aliases=("fix",), method=("trunc", "fix"), inplace=("trunc_", "fix_"), out="cast",
               array_backward=True)
 # integers are their own rounding (and keep their dtype)
 round_op = defop("round", "input", lambda input: input.copy() if input.dtype.kind in "biu" else kernels.round(input),
@@ -502,16 +502,16 @@ lerp_tensor = defop("lerp_tensor", "input, end, weight",
 eq = defop("eq", "input, other", kernels.eq, differentiable=False, complex=True,
            export=True, method=True, inplace=True, out="cast", dunders={"__eq__": _tensor_or(False)})
 ne = defop("ne", "input, other", kernels.ne, differentiable=False, complex=True,
-           export=True, aliases=("not_equal",), method=("ne", "not_equal"), inplace=True, out="cast",
+           export=True, aliases=("not_equal",), method=("ne", "not_equal"), inplace=("ne_", "not_equal_"), out="cast",
            dunders={"__ne__": _tensor_or(True)})
 lt = defop("lt", "input, other", kernels.lt, differentiable=False,
-           export=True, aliases=("less",), method=("lt", "less"), inplace=True, out="cast", dunders=("__lt__",))
+           export=True, aliases=("less",), method=("lt", "less"), inplace=("lt_", "less_"), out="cast", dunders=("__lt__",))
 le = defop("le", "input, other", kernels.le, differentiable=False,
-           export=True, aliases=("less_equal",), method=("le", "less_equal"), inplace=True, out="cast", dunders=("__le__",))
+           export=True, aliases=("less_equal",), method=("le", "less_equal"), inplace=("le_", "less_equal_"), out="cast", dunders=("__le__",))
 gt = defop("gt", "input, other", kernels.gt, differentiable=False,
-           export=True, aliases=("greater",), method=("gt", "greater"), inplace=True, out="cast", dunders=("__gt__",))
+           export=True, aliases=("greater",), method=("gt", "greater"), inplace=("gt_", "greater_"), out="cast", dunders=("__gt__",))
 ge = defop("ge", "input, other", kernels.ge, differentiable=False,
-           export=True, aliases=("greater_equal",), method=("ge", "greater_equal"), inplace=True, out="cast", dunders=("__ge__",))
+           export=True, aliases=("greater_equal",), method=("ge", "greater_equal"), inplace=("ge_", "greater_equal_"), out="cast", dunders=("__ge__",))
 isnan = defop("isnan", "input", kernels.isnan, differentiable=False, promote=None, complex=True,
               export=True, method=True)
 isinf = defop("isinf", "input", kernels.isinf, differentiable=False, promote=None, complex=True,
@@ -519,13 +519,13 @@ isinf = defop("isinf", "input", kernels.isinf, differentiable=False, promote=Non
 isfinite = defop("isfinite", "input", kernels.isfinite, differentiable=False, promote=None, complex=True,
                  export=True, method=True)
 logical_not = defop("logical_not", "input", kernels.logical_not, differentiable=False, promote=None,
-                    export=True, method=True, out="cast")
+                    export=True, method=True, inplace=True, out="cast")
 logical_and = defop("logical_and", "input, other", kernels.logical_and, differentiable=False, promote=None,
-                    export=True, method=True, out="cast")
+                    export=True, method=True, inplace=True, out="cast")
 logical_or = defop("logical_or", "input, other", kernels.logical_or, differentiable=False, promote=None,
-                   export=True, method=True, out="cast")
+                   export=True, method=True, inplace=True, out="cast")
 logical_xor = defop("logical_xor", "input, other", kernels.logical_xor, differentiable=False, promote=None,
-                    export=True, method=True, out="cast")
+                    export=True, method=True, inplace=True, out="cast")
 # The operators & | ^ ~ belong to the bitwise ops (ops/bitwise.py), which take bool tensors too.
 
 

@@ -389,6 +389,35 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     return mean_dim(input, _reduce_dims(dim, input.ndim, "mean"), bool(keepdim))
 
 
+# nansum: NaNs count as zero (one node, NansumBackward0, whose gradient skips them); nanmean is
+# PyTorch's composite, nansum divided by the count of non-NaN elements (DivBackward0).
+def _nansum_forward(input, dims, keepdim):
+    return np.asarray(np.nansum(input, axis=dims, keepdims=keepdim), dtype=input.dtype)
+
+
+nansum_op = defop("nansum", "input, dims, keepdim", _nansum_forward, promote=None,
+                  grads={"input": lambda grad, input, input_shapes, dims, keepdim:
+                         _expand_back(grad, input_shapes[0], dims, keepdim) * (~isnan(input)).to(grad.dtype)})
+
+
+@public(method=True, out="dtype")
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """The sum treating NaN as zero, over all elements or over `dim` (an int or a tuple)."""
+    input = _product_input(input, dtype)
+    dims = tuple(range(input.ndim)) if dim is None else _reduce_dims(dim, input.ndim, "nansum")
+    return nansum_op(input, dims, bool(keepdim))
+
+
+@public(method=True, out="cast")
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """The mean of the non-NaN elements, over all elements or over `dim` (NaN where all are NaN)."""
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{_type_name(input._data.dtype)}")
+    count = (~isnan(input)).sum() if dim is None else (~isnan(input)).sum(dim, keepdim)
+    return nansum(input, dim, keepdim, dtype=dtype).div(count)
+
+
 _TYPE_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
                "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool",
                "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
@@ -515,6 +544,36 @@ def amax(input, dim=(), keepdim=False):
 def amin(input, dim=(), keepdim=False):
     """The smallest values over `dim` (an int or a tuple; empty: every dim); ties share the gradient."""
     return _amax_amin("amin", amin_op, input, dim, keepdim)
+
+
+# aminmax: both extremes from one node (AminmaxBackward0), each gradient shared by its ties as amin's
+# and amax's are.
+def _aminmax_backward(grad, input, result, dims, keepdim):
+    g_min, g_max = grad
+    low, high = result
+    return _amax_backward(g_min, input, low, dims, keepdim) + _amax_backward(g_max, input, high, dims, keepdim)
+
+
+aminmax_op = defop("aminmax", "input, dims, keepdim",
+                   lambda input, dims, keepdim: (kernels.min(input, dims, keepdim), kernels.max(input, dims, keepdim)),
+                   promote=None, num_outputs=2, grads={"input": _aminmax_backward})
+
+
+@public(method=True, out="exact")
+def aminmax(input, *, dim=None, keepdim=False):
+    """(min, max) over all elements, or over `dim` (an int), as torch.aminmax: a named tuple."""
+    if dim is None:
+        if input._data.size == 0:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
+                               "no identity.")
+        dims = tuple(range(input.ndim))
+    else:
+        d = wrap_dim(_int_dim("aminmax", dim), builtins.max(input.ndim, 1), "aminmax")
+        if input.ndim and input._data.shape[d] == 0:
+            raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
+        dims = (d,) if input.ndim else ()
+    low, high = aminmax_op(input, dims, bool(keepdim))
+    return return_types.aminmax((low, high))
 
 
 def _arg_extreme(op, fn, input, dim, keepdim):

@@ -75,6 +75,14 @@ transpose_op = defop("transpose", "input, dim0, dim1",
 
 t_op = defop("t", "input", lambda input: kernels.permute(input, tuple(range(input.ndim))[::-1]),
              view=True, promote=None, complex=True, grads={"input": lambda grad: grad.t()})
+# The in-place forms (t_, transpose_ and its aliases swapaxes_/swapdims_): the tensor takes the new
+# layout over the same storage (as squeeze_), nodes TBackward1 / TransposeBackward1 as PyTorch's.
+transpose_inplace_op = defop("transpose_", "input, dim0, dim1",
+                             lambda input, dim0, dim1: kernels.permute(input, _swap(input.ndim, dim0, dim1)),
+                             promote=None, complex=True, node_name="TransposeBackward1",
+                             grads={"input": lambda grad, dim0, dim1: grad.transpose(dim0, dim1)})
+t_inplace_op = defop("t_", "input", lambda input: kernels.permute(input, tuple(range(input.ndim))[::-1]),
+                     promote=None, complex=True, node_name="TBackward1", grads={"input": lambda grad: grad.t()})
 
 def _ones(shape, dims):
     """The size-1 dims among `dims`: the ones squeeze removes."""
@@ -249,6 +257,17 @@ split_op = _variadic_outputs(defop(
 
 split_with_sizes_op = _variadic_outputs(defop(
     "split_with_sizes", "input, split_sizes, dim", kernels.split, promote=None, complex=True, num_outputs=2,
+    grads={"input": lambda grad, dim: _cat_pieces(grad, dim)}))
+
+# The unsafe forms: the same pieces over the input's memory, not tracked as views (so in-place
+# writes to them are allowed, as PyTorch's), nodes UnsafeSplitBackward0 / UnsafeSplitWithSizesBackward0.
+unsafe_split_op = _variadic_outputs(defop(
+    "unsafe_split", "input, split_size, dim",
+    lambda input, split_size, dim: kernels.split(input, split_sizes(input.shape[dim], split_size), dim),
+    promote=None, num_outputs=2, grads={"input": lambda grad, dim: _cat_pieces(grad, dim)}))
+
+unsafe_split_with_sizes_op = _variadic_outputs(defop(
+    "unsafe_split_with_sizes", "input, split_sizes, dim", kernels.split, promote=None, num_outputs=2,
     grads={"input": lambda grad, dim: _cat_pieces(grad, dim)}))
 
 unbind_op = _variadic_outputs(defop(
@@ -446,6 +465,22 @@ def t(input):
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return t_op(input)
+
+
+@public(export=False, method=("transpose_", "swapaxes_", "swapdims_"))
+def transpose_(input, dim0, dim1):
+    """transpose in place: `input` takes dims dim0 and dim1 swapped (same storage, version bumped)."""
+    nd = input.ndim
+    return apply_shape_inplace(input, "transpose_", transpose_inplace_op,
+                               (wrap_dim(dim0, nd, "transpose_"), wrap_dim(dim1, nd, "transpose_")))
+
+
+@public(export=False, method=True)
+def t_(input):
+    """t in place: a tensor of at most 2 dims takes its transpose (same storage, version bumped)."""
+    if input.ndim > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return apply_shape_inplace(input, "t_", t_inplace_op, ())
 
 
 @public(aliases=("moveaxis",), method=("movedim", "moveaxis"))
@@ -650,6 +685,37 @@ def chunk(input, chunks, dim=0):
     if size == 0:
         return split_with_sizes(input, [0] * chunks, d)
     return split(input, split_size, d)
+
+
+@public(method=True)
+def unsafe_split(input, split_size, dim=0):
+    """split(split_size) whose pieces share the input's memory without being tracked as views
+    (PyTorch's unsafe_split: in-place writes to them are not refused). Node UnsafeSplitBackward0."""
+    if not isinstance(split_size, numbers.Integral) or isinstance(split_size, bool):
+        raise TypeError(f"unsafe_split(): argument 'split_size' (position 2) must be int, not "
+                        f"{type(split_size).__name__}")
+    split(input, split_size, dim)  # PyTorch's argument checks and errors
+    return unsafe_split_op(input, int(split_size), wrap_dim(dim, input.ndim, "unsafe_split"))
+
+
+@public(method=True)
+def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    """split_with_sizes whose pieces are not tracked as views (see unsafe_split). Node
+    UnsafeSplitWithSizesBackward0."""
+    if not split_with_sizes(input, split_sizes, dim):  # PyTorch's checks; nothing to cut
+        return ()
+    return unsafe_split_with_sizes_op(input, tuple(int(n) for n in split_sizes),
+                                      wrap_dim(dim, input.ndim, "unsafe_split_with_sizes"))
+
+
+@public(method=True)
+def unsafe_chunk(input, chunks, dim=0):
+    """chunk whose pieces are not tracked as views (see unsafe_split). Node UnsafeSplitBackward0."""
+    pieces = chunk(input, chunks, dim)  # PyTorch's checks and piece sizes
+    d = wrap_dim(dim, input.ndim, "unsafe_chunk")
+    if input.shape[d] == 0:
+        return unsafe_split_with_sizes_op(input, (0,) * len(pieces), d)
+    return unsafe_split_op(input, pieces[0].shape[d], d)
 
 
 @public(method=True)

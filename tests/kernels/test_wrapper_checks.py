@@ -116,6 +116,17 @@ CALLS.update({
                                     _arr((3, 2), 4)), {}),
     "gru_cell_forward": lambda: ((_arr((3, 6)), _arr((3, 6), 1), _arr((3, 2), 2)), {}),
     "gru_cell_backward": lambda: ((_arr((3, 2)), _arr((3, 6), 1), _arr((3, 6), 2), _arr((3, 2), 3)), {}),
+    # a whole LSTM layer: steps 2, batch 3, hidden 2 (xproj, w_hh, h0, c0, reverse); the backward
+    # takes dout, dhn, dcn, then the forward's gates, cs and out
+    "lstm_layer_forward": lambda: ((_arr((6, 8)), _arr((8, 2), 1), _arr((3, 2), 2), _arr((3, 2), 3), True), {}),
+    "lstm_layer_backward": lambda: ((_arr((6, 2)), _arr((3, 2), 1), None, _arr((6, 8), 2), _arr((6, 2), 3),
+                                     _arr((6, 2), 4), _arr((8, 2), 5), _arr((3, 2), 6), _arr((3, 2), 7), False), {}),
+    "gru_layer_forward": lambda: ((_arr((6, 6)), _arr((6, 2), 1), _arr((6,), 2), _arr((3, 2), 3), True), {}),
+    "gru_layer_backward": lambda: ((_arr((6, 2)), None, _arr((6, 6), 1), _arr((6, 6), 2), _arr((6, 2), 3),
+                                    _arr((6, 2), 4), _arr((3, 2), 5), True, False), {}),
+    "rnn_layer_forward": lambda: ((_arr((6, 2)), _arr((2, 2), 1), _arr((3, 2), 2), "relu", False), {}),
+    "rnn_layer_backward": lambda: ((_arr((6, 2)), _arr((3, 2), 1), _arr((6, 2), 2), _arr((2, 2), 3),
+                                    _arr((3, 2), 4), "tanh", True), {}),
     "sdpa_forward": lambda: ((_arr((2, 3, 4)), _arr((2, 5, 4), 1), _arr((2, 5, 3), 2), _arr((3, 5), 3), True, 0.5),
                              {}),
     "sdpa_backward": lambda: ((_arr((2, 3, 3)), _arr((2, 3, 4), 1), _arr((2, 5, 4), 2), _arr((2, 5, 3), 3),

@@ -240,6 +240,31 @@ def test_errors_name_layer_and_shapes():
         nn.LSTMCell(3, 4)(pag.randn(2, 3), (pag.randn(2, 4), pag.randn(2, 5)))
     with pytest.raises(ValueError, match="proj_size has to be smaller than hidden_size"):
         nn.LSTM(3, 4, proj_size=4)
+    # an empty sequence, batched or not: PyTorch's RuntimeError
+    for layer in (nn.LSTM(3, 4), nn.GRU(3, 4, batch_first=True), nn.RNN(3, 4)):
+        for x in (pag.randn(2, 0, 3) if layer.batch_first else pag.randn(0, 2, 3), pag.randn(0, 3)):
+            with pytest.raises(RuntimeError, match=r"Expected sequence length to be larger than 0 in RNN"):
+                layer(x)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"batch_first": True}, {"num_layers": 2}, {"bidirectional": True},
+                                    {"num_layers": 2, "dropout": 0.5}])
+def test_lstm_output_node_is_pytorchs(kwargs):
+    """On padded float32 input each LSTM layer is one node, MkldnnRnnLayerBackward0, as PyTorch's
+    CPU layer there (in float64 PyTorch records the steps): the output's grad_fn, and the layer
+    nodes right under a transpose or a cat of directions, are named as PyTorch's. (Under a layer
+    node the graphs differ: here the layer's input is its input projection, x W_ih^T + b, there
+    the layer below itself.)"""
+    ours, theirs = nn.LSTM(3, 4, **kwargs), torch.nn.LSTM(3, 4, **kwargs)
+    a = np.random.default_rng(4).standard_normal((5, 2, 3)).astype(np.float32)
+    x, tx = pag.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+
+    def top(out):
+        g = out.grad_fn
+        if g.name() == "MkldnnRnnLayerBackward0":
+            return g.name()
+        return g.name(), sorted(n.name() for n, _ in g.next_functions if n is not None)
+    assert top(ours(x)[0]) == top(theirs(tx)[0])
 
 
 def test_gradcheck_through_time():

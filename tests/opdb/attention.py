@@ -111,6 +111,113 @@ def _gru_torch(gi, gh, hx):
     return (1 - z) * n + z * hx
 
 
+def _layer_samples(dtype, rng):
+    for steps, batch, hidden, reverse in ((3, 2, 2, False), (3, 2, 2, True), (1, 3, 1, False)):
+        yield SampleInput((make_arg((steps * batch, 4 * hidden), dtype, rng, low=-1, high=1),
+                           make_arg((4 * hidden, hidden), dtype, rng, low=-1, high=1),
+                           make_arg((batch, hidden), dtype, rng, low=-1, high=1),
+                           make_arg((batch, hidden), dtype, rng, low=-1, high=1)), {"reverse": reverse},
+                          desc=f"steps {steps}, batch {batch}, hidden {hidden}" + (", reverse" if reverse else ""))
+
+
+def _layer(xproj, w_hh, hx, cx, reverse=False):
+    """(out (T, B, H), h_n, c_n) of recurrent.lstm_layer (its other two outputs are the backward's)."""
+    return recurrent.lstm_layer(xproj, w_hh, hx, cx, reverse)[:3]
+
+
+def _layer_ref(xproj, w_hh, hx, cx, reverse=False):
+    batch = hx.shape[0]
+    steps = xproj.shape[0] // batch
+    h, c, outs = hx, cx, [None] * steps
+    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+        h, c = _lstm_ref(xproj[t * batch:(t + 1) * batch] + h @ w_hh.T, c)
+        outs[t] = h
+    return np.stack(outs), h, c
+
+
+def _layer_torch(xproj, w_hh, hx, cx, reverse=False):
+    import torch
+    batch = hx.shape[0]
+    steps = xproj.shape[0] // batch
+    h, c, outs = hx, cx, [None] * steps
+    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+        h, c = _lstm_torch(xproj[t * batch:(t + 1) * batch] + h @ w_hh.T, c)
+        outs[t] = h
+    return torch.stack(outs), h, c
+
+
+def _gru_layer_samples(dtype, rng):
+    for steps, batch, hidden, bias, reverse in ((3, 2, 2, True, False), (2, 2, 3, False, True), (1, 1, 1, True, False)):
+        yield SampleInput((make_arg((steps * batch, 3 * hidden), dtype, rng, low=-1, high=1),
+                           make_arg((3 * hidden, hidden), dtype, rng, low=-1, high=1),
+                           make_arg((3 * hidden,), dtype, rng, low=-1, high=1) if bias else None,
+                           make_arg((batch, hidden), dtype, rng, low=-1, high=1)), {"reverse": reverse},
+                          desc=f"steps {steps}, batch {batch}, hidden {hidden}" + ("" if bias else ", no bias")
+                          + (", reverse" if reverse else ""))
+
+
+def _steps(xproj, hx, reverse):
+    batch = hx.shape[0]
+    steps = xproj.shape[0] // batch
+    return batch, (range(steps - 1, -1, -1) if reverse else range(steps)), [None] * steps
+
+
+def _gru_layer(xproj, w_hh, b_hh, hx, reverse=False):
+    """(out, h_n) of recurrent.gru_layer (its third output is the backward's)."""
+    return recurrent.gru_layer(xproj, w_hh, b_hh, hx, reverse)[:2]
+
+
+def _gru_layer_ref(xproj, w_hh, b_hh, hx, reverse=False):
+    batch, times, outs = _steps(xproj, hx, reverse)
+    h = hx
+    for t in times:
+        gh = h @ w_hh.T + (0 if b_hh is None else b_hh)
+        h = outs[t] = _gru_ref(xproj[t * batch:(t + 1) * batch], gh, h)
+    return np.concatenate(outs), h
+
+
+def _gru_layer_torch(xproj, w_hh, b_hh, hx, reverse=False):
+    import torch
+    batch, times, outs = _steps(xproj, hx, reverse)
+    h = hx
+    for t in times:
+        gh = h @ w_hh.T if b_hh is None else h @ w_hh.T + b_hh
+        h = outs[t] = _gru_torch(xproj[t * batch:(t + 1) * batch], gh, h)
+    return torch.cat(outs), h
+
+
+def _rnn_layer_samples(dtype, rng):
+    for steps, batch, hidden, nonlinearity, reverse in ((3, 2, 3, "tanh", False), (2, 3, 2, "relu", True),
+                                                       (1, 1, 1, "tanh", True)):
+        # relu: pre-activations kept away from 0, where its derivative is a convention
+        low = 0.2 if nonlinearity == "relu" else -1
+        yield SampleInput((make_arg((steps * batch, hidden), dtype, rng, low=low, high=1),
+                           make_arg((hidden, hidden), dtype, rng, low=low, high=1),
+                           make_arg((batch, hidden), dtype, rng, low=low, high=1)),
+                          {"nonlinearity": nonlinearity, "reverse": reverse},
+                          desc=f"steps {steps}, batch {batch}, hidden {hidden}, {nonlinearity}"
+                          + (", reverse" if reverse else ""))
+
+
+def _rnn_layer_ref(xproj, w_hh, hx, nonlinearity="tanh", reverse=False):
+    batch, times, outs = _steps(xproj, hx, reverse)
+    h = hx
+    for t in times:
+        pre = xproj[t * batch:(t + 1) * batch] + h @ w_hh.T
+        h = outs[t] = np.tanh(pre) if nonlinearity == "tanh" else np.maximum(pre, 0)
+    return np.concatenate(outs), h
+
+
+def _rnn_layer_torch(xproj, w_hh, hx, nonlinearity="tanh", reverse=False):
+    import torch
+    batch, times, outs = _steps(xproj, hx, reverse)
+    h = hx
+    for t in times:
+        pre = xproj[t * batch:(t + 1) * batch] + h @ w_hh.T
+        h = outs[t] = torch.tanh(pre) if nonlinearity == "tanh" else torch.relu(pre)
+    return torch.cat(outs), h
+
+
 _TOL = {"float32": (1e-5, 1e-4), "float64": (1e-12, 1e-9)}
 _COMPOSITE_NODE = ("the fused step is one node here (LstmCellFusedBackward0 / GruCellFusedBackward0); the "
                    "reference written op by op in PyTorch ends in MulBackward0 / AddBackward0")
@@ -126,6 +233,18 @@ OPS = [
            tolerances=_TOL, skips=(Skip("grad_fn", _COMPOSITE_NODE),)),
     OpInfo("gru_cell_fused", recurrent.gru_cell_fused, _gru_samples, ref=_gru_ref, torch_fn=_gru_torch,
            tolerances=_TOL, skips=(Skip("grad_fn", _COMPOSITE_NODE),)),
+    OpInfo("lstm_layer", _layer, _layer_samples, ref=_layer_ref, torch_fn=_layer_torch, covers=("lstm_layer",),
+           tolerances=_TOL,
+           skips=(Skip("grad_fn", "one node per layer here, MkldnnRnnLayerBackward0 as PyTorch's CPU LSTM layer; the "
+                                  "reference written step by step in PyTorch ends in MulBackward0"),)),
+    OpInfo("gru_layer", _gru_layer, _gru_layer_samples, ref=_gru_layer_ref, torch_fn=_gru_layer_torch,
+           covers=("gru_layer",), tolerances=_TOL,
+           skips=(Skip("grad_fn", "one node per layer here (GruLayerBackward0); PyTorch records its GRU layer step "
+                                  "by step, and the reference ends in AddBackward0"),)),
+    OpInfo("rnn_layer", recurrent.rnn_layer, _rnn_layer_samples, ref=_rnn_layer_ref, torch_fn=_rnn_layer_torch,
+           tolerances=_TOL,
+           skips=(Skip("grad_fn", "one node per layer here (RnnLayerBackward0); PyTorch records its RNN layer step "
+                                  "by step, and the reference ends in TanhBackward0 / ReluBackward0"),)),
 ]
 
 

@@ -550,3 +550,29 @@ OPS = [
            ref=lambda a, offset=0, dim1=-2, dim2=-1: np.diagonal(a, offset, dim1, dim2),
            torch_fn=lambda a, **k: _torch().linalg.diagonal(a, **k)),
 ]
+
+
+# cov and corrcoef (issue 12): PyTorch's compositions, against np.cov / np.corrcoef
+def _cov_samples(dtype, rng):
+    x = make_arg((3, 5), dtype, rng)
+    fw = np.array([1, 2, 0, 3, 1])
+    aw = make_arg((5,), dtype, rng, low=0.2, high=1.0)
+    return [SampleInput((x,), desc="3 variables"), SampleInput((make_arg((6,), dtype, rng),), desc="1-d"),
+            SampleInput((x,), {"correction": 0}, "correction 0"), SampleInput((x,), {"fweights": fw}, "fweights"),
+            SampleInput((x,), {"aweights": aw}, "aweights"),
+            SampleInput((x,), {"correction": 2, "fweights": fw, "aweights": aw}, "both weights")]
+
+
+def _cov_ref(x, correction=1, fweights=None, aweights=None):
+    return np.asarray(np.cov(x, ddof=correction, fweights=fweights, aweights=aweights), dtype=x.dtype)
+
+
+OPS += [
+    OpInfo("cov", lambda x, **k: P.cov(x, **k), _cov_samples, ref=_cov_ref,
+           torch_fn=lambda x, **k: _torch().cov(x, **k), tolerances=_LOOSE),
+    OpInfo("corrcoef", P.corrcoef,
+           lambda dtype, rng: [SampleInput((make_arg((3, 5), dtype, rng),), desc="3 variables"),
+                               SampleInput((make_arg((2, 4), dtype, rng, noncontig=True),), desc="noncontig")],
+           ref=lambda x: np.asarray(np.clip(np.corrcoef(x), -1, 1), dtype=x.dtype),
+           torch_fn=lambda x: _torch().corrcoef(x), tolerances=_LOOSE),
+]

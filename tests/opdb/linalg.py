@@ -5,7 +5,7 @@ import numpy as np
 import pyautograd
 import pyautograd as P
 
-from .core import OpInfo, SampleInput, Skip, make_arg, noncontiguous
+from .core import OpInfo, SampleInput, make_arg, noncontiguous
 import pyautograd.nn.functional as F
 from pyautograd.ops import linalg
 
@@ -75,10 +75,14 @@ OPS = [
            dtypes=(F32, F64, I64), tolerances=_ACCUMULATE_TOL, covers=("dot", "mv", "mm", "matmul_nd")),
     OpInfo("matmul", P.matmul, _pairs(((1, 2, 3), (2, 3, 2), "batch broadcast")),
            ref=lambda a, b: np.asarray(np.matmul(a, b)), torch_fn=lambda a, b: _torch().matmul(a, b),
-           tolerances=_ACCUMULATE_TOL, variant="batch_broadcast", covers=("matmul_nd",),
-           skips=(Skip("grad_fn", "PyTorch 2.13 squeezes a batch of one and folds 2-D @ 3-D into one mm, "
-                       "transposed back by .contiguous() (CloneBackward0); pyautograd's batched product is "
-                       "one node, UnsafeViewBackward0, PyTorch's name for the other batched cases"),)),
+           tolerances=_ACCUMULATE_TOL, variant="batch_broadcast", covers=("matmul_nd",)),
+    # a matrix that requires grad times a batch: PyTorch folds it into one mm, transposed back by
+    # .contiguous() (CloneBackward0; TransposeBackward0 when one output dim is 1, already contiguous)
+    OpInfo("matmul", P.matmul, _pairs(((2, 3), (2, 3, 2), "2d @ 3d"), ((2, 3), (2, 2, 3, 4), "2d @ 4d"),
+                                     ((4, 3), (2, 3, 1), "2d @ 3d, one column"),
+                                     ((1, 2, 3), (2, 3, 2), "batch of one @ 3d")),
+           ref=lambda a, b: np.asarray(np.matmul(a, b)), torch_fn=lambda a, b: _torch().matmul(a, b),
+           tolerances=_ACCUMULATE_TOL, variant="matrix_times_batch", covers=("matmul_nd",)),
     OpInfo("matmul", P.matmul, _pairs(((3,), (3, 2), "1d @ 2d"), ((2,), (2, 2, 3), "1d @ 3d"),
                                      ((2, 2, 3), (3,), "3d @ 1d"), ((2, 2, 2, 3), (3,), "noncontig 4d @ 1d")),
            ref=lambda a, b: np.asarray(np.matmul(a, b)), torch_fn=lambda a, b: _torch().matmul(a, b),
@@ -96,6 +100,15 @@ def _linear_samples(dtype, rng):
     yield SampleInput((x, w), desc="2-D without bias")
     yield SampleInput((make_arg((2, 4, 3), dtype, rng), w, b), desc="3-D input")
     yield SampleInput((make_arg((3,), dtype, rng), w, b), desc="1-D input")
+    # PyTorch's other routes: matmul folded into one mm (UnsafeViewBackward0), then the bias added
+    # in place (AddBackward0) unless input and bias take the flattened addmm path (ViewBackward0)
+    yield SampleInput((make_arg((2, 4, 3), dtype, rng), w), desc="3-D input without bias")
+    yield SampleInput((make_arg((2, 2, 4, 3), dtype, rng), w), desc="4-D input without bias")
+    yield SampleInput((make_arg((3,), dtype, rng), w), desc="1-D input without bias")
+    yield SampleInput((noncontiguous(make_arg((2, 4, 3), dtype, rng)), w, b), desc="noncontiguous 3-D input")
+    yield SampleInput((make_arg((2, 4, 3), dtype, rng), w, make_arg((4, 5), dtype, rng)), desc="2-D bias")
+    yield SampleInput((make_arg((2, 4, 3), dtype, rng), w, make_arg((1, 5), dtype, rng)), desc="(1, 5) bias")
+    yield SampleInput((make_arg((4, 3), dtype, rng), w, make_arg((1,), dtype, rng)), desc="2-D input, (1,) bias")
 
 
 def _linear_ref(x, w, b=None):
@@ -156,6 +169,12 @@ OPS += [
            torch_fn=lambda *a: _torch().nn.functional.linear(*a), tolerances={"float32": (1e-5, 1e-4)}),
     OpInfo("linear_nobias", linalg.linear_nobias, _linear_nobias_samples, ref=_linear_ref,
            torch_fn=lambda *a: _torch().nn.functional.linear(*a), tolerances={"float32": (1e-5, 1e-4)}),
+    OpInfo("linear_folded", linalg.linear_folded,
+           lambda dtype, rng: [SampleInput((make_arg((2, 4, 3), dtype, rng), make_arg((5, 3), dtype, rng)), desc="3-D"),
+                               SampleInput((make_arg((2, 1, 4, 3), dtype, rng), make_arg((5, 3), dtype, rng)),
+                                           desc="4-D")],
+           ref=_linear_ref, torch_fn=lambda *a: _torch().nn.functional.linear(*a),
+           tolerances={"float32": (1e-5, 1e-4)}),
     OpInfo("linear_relu", linalg.linear_relu, _linear_relu_samples, ref=_linear_relu_ref,
            torch_fn=lambda *a: _torch().relu(_torch().nn.functional.linear(*a)),
            tolerances={"float32": (1e-5, 1e-4)}),

@@ -6,7 +6,7 @@ import numpy as np
 import pyautograd as P
 from pyautograd.ops import pointwise_more as PM
 
-from .core import OpInfo, SampleInput, make_arg
+from .core import OpInfo, SampleInput, Skip, make_arg
 from .pointwise import binary, unary
 
 F32, F64 = np.float32, np.float64
@@ -142,4 +142,112 @@ OPS += [
     OpInfo("selu", PM.selu, unary(avoid=(0.0,)), ref=_selu_ref, torch_fn=_f("selu")),
     OpInfo("glu", PM.glu, _glu_samples, ref=_glu_ref, torch_fn=_f("glu")),
     OpInfo("prelu", PM.prelu, _prelu_samples, ref=_prelu_ref, torch_fn=_f("prelu"), covers=("prelu_kernel",)),
+]
+
+
+# -- more pointwise ops (issue 12): deg2rad, rad2deg, frac, fix, sinc, logit, copysign, fmax/fmin, sgn,
+# signbit, isposinf/isneginf, positive, float_power ---------------------------------------------------
+
+def _sinc_ref(x):
+    px = x * x.dtype.type(np.pi)
+    with np.errstate(all="ignore"):
+        return np.where(x == 0, x.dtype.type(1), np.sin(px) / np.where(x == 0, x.dtype.type(1), px)).astype(x.dtype)
+
+
+def _logit_ref(x, eps=None):
+    z = x if eps is None else np.clip(x, eps, 1 - eps)
+    return np.log(z / (1 - z)).astype(x.dtype)
+
+
+def _specials(dtype, rng):
+    x = make_arg((2, 4), dtype, rng)
+    if np.dtype(dtype).kind == "f":
+        x.reshape(-1)[:4] = [np.inf, -np.inf, -0.0, np.nan]
+    return [SampleInput((x,), desc="with inf, -inf, -0.0, nan"), SampleInput((make_arg((), dtype, rng),), desc="0-d")]
+
+
+def _fminmax_samples(dtype, rng):
+    a, b = make_arg((2, 3), dtype, rng), make_arg((2, 3), dtype, rng)
+    a[0, 0], b[0, 1] = np.nan, np.nan
+    return [SampleInput((a, b), desc="NaN on either side"),
+            SampleInput((make_arg((2, 3), dtype, rng), make_arg((3,), dtype, rng)), desc="broadcast")]
+
+
+OPS += [
+    OpInfo("deg2rad", PM.deg2rad, unary(), ref=np.deg2rad, torch_fn=_t("deg2rad")),
+    OpInfo("rad2deg", PM.rad2deg, unary(), ref=np.rad2deg, torch_fn=_t("rad2deg")),
+    OpInfo("frac", PM.frac, unary(avoid=(-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)), ref=lambda x: x - np.trunc(x),
+           torch_fn=_t("frac")),
+    OpInfo("fix", P.fix, unary(avoid=(-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)), ref=np.trunc, torch_fn=_t("fix"),
+           covers=("trunc",)),
+    OpInfo("sinc", PM.sinc, unary(avoid=(0.0,)), ref=_sinc_ref, torch_fn=_t("sinc")),
+    OpInfo("logit", PM.logit, unary(low=0.05, high=0.95, avoid=(0.25, 0.75), variants=({}, {"eps": 0.25})),
+           ref=_logit_ref, torch_fn=_t("logit")),
+    OpInfo("copysign", PM.copysign, binary(other=(-3.0, 3.0, (0.0,)), separate=True), ref=np.copysign,
+           torch_fn=_t("copysign"), covers=("copysign", "copysign_scalar")),
+    OpInfo("fmax", PM.fmax, _fminmax_samples, ref=np.fmax, torch_fn=_t("fmax")),
+    OpInfo("fmin", PM.fmin, _fminmax_samples, ref=np.fmin, torch_fn=_t("fmin")),
+    OpInfo("sgn", PM.sgn, unary(avoid=(0.0,)), ref=np.sign, torch_fn=_t("sgn"), dtypes=(F32, F64, np.int64),
+           skips=(Skip("vs_torch_grad", "PyTorch's sgn backward of a real input is a ZeroTensor, which cannot be "
+                       "read as NumPy; ours is zeros, as sign's (gradcheck checks it)"),)),
+    OpInfo("signbit", PM.signbit, _specials, ref=np.signbit, torch_fn=_t("signbit"), dtypes=(F32, F64, np.int64),
+           supports_autograd=False, supports_gradgrad=False),
+    OpInfo("isposinf", PM.isposinf, _specials, ref=np.isposinf, torch_fn=_t("isposinf"),
+           dtypes=(F32, F64, np.int64), supports_autograd=False, supports_gradgrad=False),
+    OpInfo("isneginf", PM.isneginf, _specials, ref=np.isneginf, torch_fn=_t("isneginf"),
+           dtypes=(F32, F64, np.int64), supports_autograd=False, supports_gradgrad=False),
+    OpInfo("positive", PM.positive, unary(), ref=lambda x: x, torch_fn=_t("positive")),
+    OpInfo("float_power", PM.float_power, binary(low=0.5, high=2.0, other=(0.5, 2.0, ())),
+           ref=lambda a, b: np.power(np.float64(a), np.float64(b)), torch_fn=_t("float_power")),
+]
+OPS.append(OpInfo("float_power_", lambda x, y: x.clone().float_power_(y),
+                  lambda dtype, rng: [SampleInput((make_arg((2, 3), np.float64, rng, low=0.5, high=2.0),
+                                                   make_arg((2, 3), np.float64, rng, low=0.5, high=2.0)), desc="2d"),
+                                      SampleInput((make_arg((2, 3), np.float64, rng, low=0.5, high=2.0), 1.5),
+                                                  desc="scalar exponent")],
+                  ref=lambda a, b: np.power(a, b), torch_fn=lambda x, y: x.clone().float_power_(y), dtypes=(F64,)))
+
+
+
+def _gcd_samples(dtype, rng):
+    a = rng.integers(-30, 30, (2, 3)).astype(dtype)
+    b = rng.integers(-30, 30, (2, 3)).astype(dtype)
+    return [SampleInput((a, b), desc="2d"), SampleInput((a, b[0]), desc="broadcast"),
+            SampleInput((np.asarray(0, dtype), b), desc="0 and 2d")]
+
+
+for _name, _ref in (("gcd", np.gcd), ("lcm", np.lcm)):
+    OPS.append(OpInfo(_name, getattr(PM, _name), _gcd_samples, ref=_ref, torch_fn=_t(_name),
+                      dtypes=(np.int64, np.int32), supports_autograd=False, supports_gradgrad=False,
+                      skips=(Skip("no_autograd", "integer-only op: float64 samples are refused"),
+                             Skip("grad_fn", "integer-only op: float64 samples are refused"))))
+
+
+def _ldexp_samples(dtype, rng):
+    return [SampleInput((make_arg((2, 3), dtype, rng), make_arg((2, 3), dtype, rng, low=-2, high=2)), desc="2d"),
+            SampleInput((make_arg((2, 3), dtype, rng), make_arg((3,), dtype, rng, low=-2, high=2)), desc="broadcast")]
+
+
+def _heaviside_samples(dtype, rng):
+    x = make_arg((2, 4), dtype, rng)
+    x.reshape(-1)[:2] = 0
+    return [SampleInput((x, make_arg((4,), dtype, rng)), desc="zeros take values"),
+            SampleInput((x, make_arg((), dtype, rng)), desc="0-d values")]
+
+
+def _nextafter_samples(dtype, rng):
+    return [SampleInput((make_arg((2, 3), dtype, rng), make_arg((2, 3), dtype, rng)), desc="2d"),
+            SampleInput((make_arg((2, 3), dtype, rng), make_arg((), dtype, rng)), desc="0-d other")]
+
+
+OPS += [
+    OpInfo("ldexp", PM.ldexp, _ldexp_samples, ref=lambda a, b: (a * np.exp2(b)).astype(a.dtype), torch_fn=_t("ldexp")),
+    OpInfo("heaviside", PM.heaviside, _heaviside_samples, ref=lambda x, v: np.heaviside(x, v).astype(x.dtype),
+           torch_fn=_t("heaviside"), dtypes=(F32, F64, np.int64), supports_autograd=False, supports_gradgrad=False,
+           skips=(Skip("grad_fn", "PyTorch records a node whose backward raises (no derivative); here the result "
+                       "does not require grad"),)),
+    OpInfo("nextafter", PM.nextafter, _nextafter_samples, ref=np.nextafter, torch_fn=_t("nextafter"),
+           supports_autograd=False, supports_gradgrad=False,
+           skips=(Skip("grad_fn", "PyTorch records NextafterBackward0, whose backward raises (no derivative); here "
+                       "the result does not require grad"),)),
 ]

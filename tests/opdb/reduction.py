@@ -493,7 +493,7 @@ def _reduction_samples(allow_dtype):
 def _np_reduce(fn):
     def ref(x, dim=None, keepdim=False, dtype=None):
         axis = None if x.ndim == 0 else dim
-        if dtype is None and x.dtype.kind in "biu" and fn is np.sum:
+        if dtype is None and x.dtype.kind in "biu" and fn in (np.sum, np.nansum):
             dtype = "int64"
         with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # the mean of nothing is nan, as in PyTorch
@@ -518,3 +518,60 @@ OPS += [
            tolerances=_ACCUMULATE_TOL, covers=("mean_all", "mean_dim")),
 ]
 
+
+
+
+def _with_nan(samples, empty=True):
+    """`samples`, with one NaN in each floating input of more than one element (without the empty
+    ones unless `empty`)."""
+    def gen(dtype, rng):
+        out = []
+        for s in samples(dtype, rng):
+            if not empty and s.desc.startswith("empty"):
+                continue
+            x = s.args[0]
+            if x.dtype.kind == "f" and x.size > 1:
+                x = x.copy()
+                x.reshape(-1)[1] = np.nan
+            out.append(SampleInput((x,) + tuple(s.args[1:]), s.kwargs, s.desc))
+        return out
+    return gen
+
+
+def _np_nanmean(x, dim=None, keepdim=False, dtype=None):
+    axis = None if x.ndim == 0 else dim
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.asarray(np.nanmean(x, axis=axis, keepdims=keepdim, dtype=dtype))
+
+
+OPS += [
+    OpInfo("nansum", _call_reduction(P.nansum, P), _with_nan(_reduction_samples(True)), ref=_np_reduce(np.nansum),
+           torch_fn=lambda *a, **k: _call_reduction(_torch().nansum, _torch())(*a, **k), dtypes=(F32, F64, I64),
+           tolerances=_ACCUMULATE_TOL),
+    # no empty samples: the mean of nothing divides by a count of 0, so its double backward is NaN (as PyTorch's)
+    OpInfo("nanmean", _call_reduction(P.nanmean, P), _with_nan(_reduction_samples(True), empty=False),
+           ref=_np_nanmean,
+           torch_fn=lambda *a, **k: _call_reduction(_torch().nanmean, _torch())(*a, **k),
+           tolerances=_ACCUMULATE_TOL),
+]
+
+
+def _aminmax_samples(dtype, rng):
+    x = make_arg((2, 3), dtype, rng)
+    tied = x.copy()
+    tied[0, 1] = tied[0, 2] = tied[0].max() + 1  # a tie for the max: the gradient is shared
+    return [SampleInput((x,), desc="all"), SampleInput((x,), {"dim": 1}, "dim 1"),
+            SampleInput((x,), {"dim": -2, "keepdim": True}, "dim -2 keepdim"),
+            SampleInput((make_arg((), dtype, rng),), {"dim": 0}, "0-d"),
+            SampleInput((tied,), {"dim": 1}, "tie", skip_gradcheck="a tie is a kink: the gradient is PyTorch's "
+                                                                 "convention (shared)")]
+
+
+def _aminmax_ref(x, dim=None, keepdim=False):
+    axis = None if x.ndim == 0 else dim
+    return (np.asarray(np.amin(x, axis=axis, keepdims=keepdim)), np.asarray(np.amax(x, axis=axis, keepdims=keepdim)))
+
+
+OPS.append(OpInfo("aminmax", lambda x, **k: P.aminmax(x, **k), _aminmax_samples, ref=_aminmax_ref,
+                  torch_fn=lambda x, **k: _torch().aminmax(x, **k), dtypes=(F32, F64, I64)))

@@ -260,6 +260,17 @@ OPS = [
                                                        ((2, 1, 2), [-2], {}, "noncontig")),
            ref=lambda x, dim=None: _np_squeeze(x, dim), torch_fn=_on_clone("squeeze_"), dtypes=ALL,
            covers=("squeeze_", "squeeze_dim_", "squeeze_dims_")),
+    OpInfo("transpose_", _on_clone("transpose_"), _samples(((2, 3), [0, 1], {}, "2d"), ((2, 3, 2), [0, -1], {}, "3d"),
+                                                           ((), [0, 0], {}, "0-d"), ((2, 3), [1, 0], {}, "noncontig")),
+           ref=lambda x, d0, d1: np.swapaxes(x, d0, d1) if x.ndim else x, torch_fn=_on_clone("transpose_"),
+           dtypes=ALL),
+    OpInfo("swapaxes_", _on_clone("swapaxes_"), _samples(((2, 3, 2), [0, -1], {}, "3d")),
+           ref=lambda x, d0, d1: np.swapaxes(x, d0, d1), torch_fn=_on_clone("swapaxes_"), covers=("transpose_",)),
+    OpInfo("swapdims_", _on_clone("swapdims_"), _samples(((2, 3, 2), [1, 0], {}, "3d")),
+           ref=lambda x, d0, d1: np.swapaxes(x, d0, d1), torch_fn=_on_clone("swapdims_"), covers=("transpose_",)),
+    OpInfo("t_", _on_clone("t_"), _samples(((2, 3), [], {}, "2d"), ((3,), [], {}, "1d"), ((), [], {}, "0-d"),
+                                           ((2, 3), [], {}, "noncontig")),
+           ref=lambda x: x.T, torch_fn=_on_clone("t_"), dtypes=ALL),
     OpInfo("unsqueeze_", _on_clone("unsqueeze_"), _samples(((2, 3), [0], {}, "dim 0"), ((2, 3), [-1], {}, "dim -1"),
                                                            ((), [0], {}, "0-d"), ((2, 3), [1], {}, "noncontig")),
            ref=np.expand_dims, torch_fn=_on_clone("unsqueeze_"), dtypes=ALL),
@@ -325,4 +336,23 @@ OPS = [
            torch_fn=lambda x, dims: x.flip(dims), covers=("flip",)),
     OpInfo("roll", lambda x, s, d: pyautograd.roll(x, s, d), roll_samples, ref=roll_ref,
            torch_fn=lambda x, s, d: x.roll(s, d), covers=("roll",)),
+]
+
+
+# the unsafe splits (issue 12): the same pieces, not tracked as views, nodes UnsafeSplit*Backward0
+def _unsafe_split_samples(dtype, rng):
+    return [s for s in split_samples(dtype, rng) if isinstance(s.args[1], int)]
+
+
+def _unsafe_sizes_samples(dtype, rng):
+    return [s for s in split_samples(dtype, rng) if not isinstance(s.args[1], int)]
+
+
+OPS += [
+    OpInfo("unsafe_split", lambda x, s, dim: pyautograd.unsafe_split(x, s, dim), _unsafe_split_samples, ref=split_ref,
+           torch_fn=lambda x, s, dim: _torch().unsafe_split(x, s, dim)),
+    OpInfo("unsafe_split_with_sizes", lambda x, s, dim: pyautograd.unsafe_split_with_sizes(x, s, dim),
+           _unsafe_sizes_samples, ref=split_ref, torch_fn=lambda x, s, dim: _torch().unsafe_split_with_sizes(x, s, dim)),
+    OpInfo("unsafe_chunk", lambda x, c, dim: x.unsafe_chunk(c, dim), chunk_samples, ref=chunk_ref,
+           torch_fn=lambda x, c, dim: x.unsafe_chunk(c, dim), covers=("unsafe_split",)),
 ]

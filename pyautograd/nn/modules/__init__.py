@@ -28,5 +28,19 @@ from .image import (ChannelShuffle, PixelShuffle, PixelUnshuffle, Upsample, Upsa
                     ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d,
                     ReplicationPad2d, ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)  # noqa: E402
 from .image_extra import Fold, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, Unfold  # noqa: E402
-from .lazy_conv import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyConv1d, LazyConv2d, LazyConv3d,  # noqa: E402
-                        LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d)
+from .batchnorm import LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, SyncBatchNorm  # noqa: E402
+from .conv import (LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d,  # noqa: E402
+                   LazyConvTranspose3d)
+from .instancenorm import LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d  # noqa: E402
+# module paths (issue 12): every name of torch.nn.modules that nn has, and the legacy ones
+from .module import Module  # noqa: E402
+from .activation import Softmax2d  # noqa: E402
+from .activation_more import (CELU, GLU, SELU, Hardsigmoid, Hardswish, Mish, PReLU, Softmin,  # noqa: E402
+                              Softsign, Tanhshrink)
+from .shrink import Hardshrink, RReLU, Softshrink, Threshold  # noqa: E402
+from .container import Container  # noqa: E402
+from .parameter_containers import ParameterDict, ParameterList  # noqa: E402
+from .distance import CosineSimilarity, PairwiseDistance  # noqa: E402
+from .loss import (CosineEmbeddingLoss, CTCLoss, GaussianNLLLoss, HingeEmbeddingLoss, MarginRankingLoss,  # noqa: E402
+                   MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, NLLLoss2d, PoissonNLLLoss,
+                   SoftMarginLoss, TripletMarginLoss, TripletMarginWithDistanceLoss)

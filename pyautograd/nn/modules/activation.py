@@ -163,6 +163,15 @@ class LogSoftmax(Softmax):
     def forward(self, input):
         return F.log_softmax(input, self.dim, _stacklevel=5)
 
+
+class Softmax2d(Module):
+    """softmax over the channels (dim -3) at each spatial location of (N, C, H, W) or (C, H, W) input."""
+
+    def forward(self, input):
+        if input.ndim not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.ndim}D instead")
+        return F.softmax(input, -3)
+
 # torch.nn.modules.activation also holds these (the same classes as nn.<Name>)
 from .activation_more import (CELU, GLU, SELU, Hardsigmoid, Hardswish, Mish, PReLU, Softmin,  # noqa: E402,F401
                               Softsign, Tanhshrink)

@@ -1,4 +1,5 @@
-"""Containers: Sequential, ModuleList, ModuleDict."""
+"""Containers: Sequential, ModuleList, ModuleDict (and the deprecated Container)."""
+import warnings
 from collections import OrderedDict
 
 from ..._tensor import Tensor
@@ -6,6 +7,18 @@ from ...ops import linalg
 from ..module import Module
 from .activation import ReLU
 from .linear import Linear
+
+
+class Container(Module):
+    """The deprecated holder of named child modules (Module does all it did); constructing it
+    warns, as PyTorch's."""
+
+    def __init__(self, **kwargs):
+        warnings.warn("`nn.Container` is deprecated. All of its functionality is now implemented in `nn.Module`. "
+                      "Subclass that instead.", FutureWarning, stacklevel=2)
+        super().__init__()
+        for key, value in kwargs.items():
+            self.add_module(key, value)
 
 
 class Sequential(Module):

@@ -5,6 +5,9 @@ Weights are (out_channels, in_channels / groups, *kernel_size) for a convolution
 kaiming-uniform with a = sqrt(5), the bias uniform in +-1/sqrt(fan_in), as PyTorch's
 reset_parameters. A padding_mode other than 'zeros' pads the input with F.pad first and
 convolves without padding.
+
+The Lazy forms (LazyConv1d ... LazyConvTranspose3d) read in_channels from their first input
+(see nn.modules.lazy) and then become the ordinary class, as PyTorch's.
 """
 import math
 
@@ -13,7 +16,8 @@ from .. import _conv
 from .. import functional as F
 from .. import init
 from ..module import Module
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedParameter
+from .lazy import LazyModuleMixin
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -201,3 +205,94 @@ class ConvTranspose3d(_ConvTranspose):
 
     _nd = 3
     _fn = staticmethod(_conv.conv_transpose3d)
+
+
+# -- the lazy forms: in_channels from the first input ------------------------------------------------
+
+class _LazyConvXdMixin(LazyModuleMixin):
+    """Sizes the weight (and bias) from the first input's channel dim, then draws them."""
+
+    def reset_parameters(self):
+        """Draws weight and bias as the ordinary convolution's, once they have a shape."""
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def _get_in_channels(self, input):
+        unbatched, batched = self._nd + 1, self._nd + 2
+        if input.ndim not in (unbatched, batched):
+            raise RuntimeError(f"Expected {unbatched}D (unbatched) or {batched}D (batched) input to "
+                               f"{type(self).__name__}, but got input of size: {input.shape}")
+        return input.shape[1] if input.ndim == batched else input.shape[0]
+
+    def initialize_parameters(self, input, *args, **kwargs):
+        """Materializes weight and bias for the input's channel count and draws them."""
+        if not self.has_uninitialized_params():
+            return
+        self.in_channels = self._get_in_channels(input)
+        if self.in_channels % self.groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        if self.transposed:
+            self.weight.materialize((self.in_channels, self.out_channels // self.groups) + self.kernel_size)
+        else:
+            self.weight.materialize((self.out_channels, self.in_channels // self.groups) + self.kernel_size)
+        if self.bias is not None:
+            self.bias.materialize((self.out_channels,))
+        self.reset_parameters()
+
+    def _make_lazy(self, out_channels, bias, dtype):
+        # built with zero channels (no draws), then the parameters wait for the first input
+        self.weight = UninitializedParameter(dtype=dtype)
+        self.out_channels = out_channels
+        if bias:
+            self.bias = UninitializedParameter(dtype=dtype)
+
+
+class _LazyConv(_LazyConvXdMixin):
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode, device, dtype)
+        self._make_lazy(out_channels, bias, dtype)
+
+
+class _LazyConvTranspose(_LazyConvXdMixin):
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
+                 dilation=1, padding_mode="zeros", device=None, dtype=None):
+        super().__init__(0, 0, kernel_size, stride, padding, output_padding, groups, False, dilation, padding_mode,
+                         device, dtype)
+        self._make_lazy(out_channels, bias, dtype)
+
+
+class LazyConv1d(_LazyConv, Conv1d):
+    """A Conv1d whose in_channels is read from the first input (then it is a Conv1d)."""
+
+    cls_to_become = Conv1d
+
+
+class LazyConv2d(_LazyConv, Conv2d):
+    """A Conv2d whose in_channels is read from the first input (then it is a Conv2d)."""
+
+    cls_to_become = Conv2d
+
+
+class LazyConv3d(_LazyConv, Conv3d):
+    """A Conv3d whose in_channels is read from the first input (then it is a Conv3d)."""
+
+    cls_to_become = Conv3d
+
+
+class LazyConvTranspose1d(_LazyConvTranspose, ConvTranspose1d):
+    """A ConvTranspose1d whose in_channels is read from the first input."""
+
+    cls_to_become = ConvTranspose1d
+
+
+class LazyConvTranspose2d(_LazyConvTranspose, ConvTranspose2d):
+    """A ConvTranspose2d whose in_channels is read from the first input."""
+
+    cls_to_become = ConvTranspose2d
+
+
+class LazyConvTranspose3d(_LazyConvTranspose, ConvTranspose3d):
+    """A ConvTranspose3d whose in_channels is read from the first input."""
+
+    cls_to_become = ConvTranspose3d

@@ -7,6 +7,7 @@ from .. import functional as F
 from .. import init
 from ..module import Module
 from ..parameter import Parameter, UninitializedParameter
+from .lazy import LazyModuleMixin
 
 
 class Identity(Module):
@@ -87,17 +88,18 @@ class NonDynamicallyQuantizableLinear(Linear):
 
 # LazyLinear infers in_features from its first input. Until then its weight and bias are
 # UninitializedParameters: real Parameter objects (so an optimizer built before the first forward
-# holds them) whose shape and data cannot be read. The first forward materializes them in place --
+# holds them) whose shape and data cannot be read. The first call materializes them in place --
 # same objects, now Parameters of the right shape, drawn by Linear's reset_parameters -- and the
-# module becomes a Linear, as PyTorch's does (``type(m)`` is Linear afterwards).
-class LazyLinear(Linear):
+# module becomes a Linear, as PyTorch's does (``type(m)`` is Linear afterwards; nn.modules.lazy).
+class LazyLinear(LazyModuleMixin, Linear):
     """A Linear whose in_features is taken from the first input's last dim."""
 
     cls_to_become = Linear
 
     def __init__(self, out_features, bias=True, device=None, dtype=None):
-        Linear.__init__(self, 0, out_features, False, device, dtype)
+        super().__init__(0, 0, False, device, dtype)
         self.weight = UninitializedParameter(dtype=dtype)
+        self.out_features = out_features
         if bias:
             self.bias = UninitializedParameter(dtype=dtype)
 
@@ -105,10 +107,6 @@ class LazyLinear(Linear):
         """Draws weight and bias as Linear's, once they have a shape."""
         if not self.has_uninitialized_params() and self.in_features != 0:
             Linear.reset_parameters(self)
-
-    def has_uninitialized_params(self):
-        """Whether the parameters still wait for the first input."""
-        return any(isinstance(p, UninitializedParameter) for p in (self.weight, self.bias) if p is not None)
 
     def initialize_parameters(self, input):
         """Materializes weight (out_features, input.shape[-1]) and bias, then draws them."""
@@ -120,13 +118,3 @@ class LazyLinear(Linear):
             if self.bias is not None:
                 self.bias.materialize((self.out_features,))
             self.reset_parameters()
-        self.__class__ = self.cls_to_become
-
-    def forward(self, input):
-        self.initialize_parameters(input)
-        return Linear.forward(self, input)
-
-    def __call__(self, *args, **kwargs):
-        if self.has_uninitialized_params():
-            self.initialize_parameters(args[0])
-        return Linear.__call__(self, *args, **kwargs)

@@ -7,6 +7,8 @@ in ``state_dict()`` under PyTorch's keys when given. The deprecated
 warning). A bad reduction string is accepted here and raises ValueError at
 the first call, as in PyTorch.
 """
+import warnings
+
 from .. import _losses
 from .. import functional as F
 from ..module import Module
@@ -78,6 +80,16 @@ class NLLLoss(_WeightedLoss):
     def forward(self, input, target):
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
                           reduction=self.reduction)
+
+
+class NLLLoss2d(NLLLoss):
+    """The deprecated 2-D name of NLLLoss (the same loss; constructing it warns, as PyTorch's)."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+        warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and "
+                      "see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.",
+                      FutureWarning, stacklevel=2)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 
 class CrossEntropyLoss(_WeightedLoss):

@@ -18,7 +18,7 @@ import warnings
 from ... import _creation
 from ...ops import autocast, pointwise
 from ...ops import shape as shape_ops
-from ...ops.recurrent import gru_cell_fused, lstm_cell_fused
+from ...ops.recurrent import gru_cell_fused, gru_layer, lstm_cell_fused, lstm_layer, rnn_layer
 from .. import functional as F
 from .. import init
 from ..module import Module
@@ -165,6 +165,9 @@ class RNNBase(Module):
                 input = input.transpose(0, 1)
             self._check_input(input, None)
             steps, batch = input.shape[0], input.shape[1]
+            if steps == 0:
+                raise RuntimeError(f"{_name(self.mode)}: Expected sequence length to be larger than 0 in RNN (input "
+                                   f"of shape {list(input.shape)})")
             batch_sizes = [batch] * steps
             data = input.reshape(steps * batch, input.shape[2])
         hx = self._initial_states(hx, batch, data.dtype, unbatched, input.sorted_indices if packed else None)
@@ -174,13 +177,18 @@ class RNNBase(Module):
             # the weights by the linear layers inside. Its GRU layer and packed input go through
             # linear layers (each cast) and gates, as the steps below do uncast.
             data, hx = autocast.lower(data), autocast.lower(hx)
-        out, states = self._run(data, batch_sizes, hx)
+        # Padded input (LSTM without projections) runs each layer and direction as one node (as
+        # PyTorch's CPU LSTM, MkldnnRnnLayerBackward0; GRU and RNN likewise); autocast keeps the
+        # step-by-step path, which casts per op.
+        whole = not packed and not self.proj_size and batch > 0 and not (autocast.on[0] and autocast.active())
+        out, states = self._run(data, batch_sizes, hx, whole)
         if packed:
             out = PackedSequence(out, input.batch_sizes, input.sorted_indices, input.unsorted_indices)
             states = tuple(s.index_select(1, input.unsorted_indices) if input.unsorted_indices is not None else s
                            for s in states)
         else:
-            out = out.reshape(len(batch_sizes), batch, out.shape[-1])
+            if out.ndim == 2:  # an LSTM layer node gives (T, B, H) already, as PyTorch's
+                out = out.reshape(len(batch_sizes), batch, out.shape[-1])
             if unbatched:
                 out = out.squeeze(1)
                 states = tuple(s.squeeze(1) for s in states)
@@ -214,8 +222,9 @@ class RNNBase(Module):
             states = tuple(s.index_select(1, sorted_indices) for s in states)
         return states
 
-    def _run(self, data, batch_sizes, hx):
-        """(packed output data, final states) over all layers and directions."""
+    def _run(self, data, batch_sizes, hx, whole=False):
+        """(packed output data, final states) over all layers and directions; whole: each
+        layer and direction as one layer node (an LSTM's output is then (T, B, H))."""
         directions = 2 if self.bidirectional else 1
         finals = [[] for _ in hx]
         x = data
@@ -225,7 +234,7 @@ class RNNBase(Module):
                 index = layer * directions + direction
                 weights = [getattr(self, name) for name in self._all_weights[index]]
                 init_states = [s[index] for s in hx]
-                out, states = self._direction(x, batch_sizes, weights, init_states, reverse=direction == 1)
+                out, states = self._direction(x, batch_sizes, weights, init_states, direction == 1, whole)
                 outs.append(out)
                 for store, s in zip(finals, states):
                     store.append(s)
@@ -244,15 +253,26 @@ class RNNBase(Module):
             w_hr = rest[0]
         return w_ih, w_hh, b_ih, b_hh, w_hr
 
-    def _direction(self, x, batch_sizes, weights, states, reverse):
+    def _direction(self, x, batch_sizes, weights, states, reverse, whole=False):
         """One layer in one direction over packed rows x: (output rows, final states)."""
         w_ih, w_hh, b_ih, b_hh, w_hr = self._unpack(weights)
+        if x.ndim == 3:  # the (T, B, H) output of an LSTM layer node below
+            x = x.reshape(-1, x.shape[-1])
         # The input projection of every step in one GEMM; LSTM and plain RNN take both biases
         # there (GRU's b_hh must stay inside r * (h W_hn^T + b_hn)).
         if self.mode == "GRU" or b_ih is None:
             xproj = F.linear(x, w_ih, b_ih)
         else:
             xproj = F.linear(x, w_ih, b_ih + b_hh)
+        if whole and self.mode == "LSTM":
+            out, hn, cn = lstm_layer(xproj, w_hh, states[0], states[1], reverse)[:3]
+            return out, [hn, cn]
+        if whole and self.mode == "GRU":
+            out, hn = gru_layer(xproj, w_hh, b_hh, states[0], reverse)[:2]
+            return out, [hn]
+        if whole:
+            out, hn = rnn_layer(xproj, w_hh, states[0], "tanh" if self.mode == "RNN_TANH" else "relu", reverse)
+            return out, [hn]
         # One split node for all steps: slicing xproj per step would give each step's gradient
         # the full (rows, gates) shape, summed T times in backward.
         pieces = shape_ops.split_with_sizes(xproj, list(batch_sizes), 0) if len(batch_sizes) > 1 else [xproj]

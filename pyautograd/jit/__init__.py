@@ -5,12 +5,20 @@ models sprinkle through their code, so they run unchanged in eager mode.
 ``ignore``/``unused``/``export`` return the function; ``Final`` is typing.Final;
 ``script(obj)`` returns ``obj`` itself -- calling it gives the same results as PyTorch's
 scripted version, but there is no TorchScript program (no ``.code``, ``.graph``, nor
-``torch.jit.save``, which this module does not offer).
+``torch.jit.save``, which this module does not offer). ``TracerWarning`` is the warning class
+scripts filter (nothing here traces, so nothing emits it); ``torch.jit.annotations`` holds the
+typing names TorchScript code imports from it.
 """
 import typing
 import warnings
 
+from . import annotations  # noqa: F401  (torch.jit.annotations)
+
 Final = typing.Final
+
+
+class TracerWarning(Warning):
+    """torch.jit.TracerWarning: the warning PyTorch's tracer emits (scripts filter it by class)."""
 
 
 def is_scripting():
