@@ -13,6 +13,7 @@ from ._dtype import (bool, double, float, float16, float32, float64, get_default
                      int8, int16, int32, int64, long, promote_types, set_default_dtype, short, uint8)
 from ._dtype import dtype  # noqa: F401
 from ._dtype import bfloat16  # noqa: F401
+from ._dtype import cdouble, cfloat, complex64, complex128  # noqa: F401  (issue 12: complex tensors)
 from ._tensor import Tensor
 from ._size import Size
 from ._device import device

@@ -20,7 +20,8 @@ def _np_dtype(dtype, default=None, fn="tensor"):
 
 # PyTorch's scalar type names, as its messages print them.
 _SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+                 "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
 # The graph layer above installs its grad-mode query here (install_grad_mode), as it installs
@@ -77,9 +78,14 @@ def _into(name, out, arr, device=None, requires_grad=False):
 def _random_float(name, dtype):
     """PyTorch's refusal of uniform/normal samples in an integer or bool dtype (they would all
     truncate to 0 here)."""
-    if np.dtype(dtype).kind != "f":
+    if np.dtype(dtype).kind not in "fc":
         raise NotImplementedError(f"\"{name}\" not implemented for '{_SCALAR_NAMES[np.dtype(dtype).name]}' "
                                   f"(random samples need a floating dtype)")
+
+
+def _as_complex(pairs, np_dtype):
+    """float64 pairs (..., 2) as complex numbers of `np_dtype`, shape pairs.shape[:-1]."""
+    return pairs.view(np.complex128)[..., 0].astype(np_dtype)
 
 
 def _finish(data, requires_grad, device=None):
@@ -145,8 +151,10 @@ def _infer(data, float_dtype=None):
         raise RuntimeError(f"Could not infer dtype of {type(odd).__name__}")
     kind = "f" if arr.dtype == _dtype.NP_BFLOAT16 else arr.dtype.kind
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
-        if kind == "f" or kind in "biu":
+        if kind == "f" or kind in "biuc":
             return arr
+    if kind == "c":  # Python complex numbers: the default complex dtype (complex64 by default)
+        return arr.astype(_dtype.default_complex().numpy_dtype)
     if kind == "f":
         return _cast(arr, float_dtype or _dtype.get_default_dtype().numpy_dtype)
     if kind in "iu":
@@ -227,6 +235,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
                       "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
     np_dtype = _np_dtype(dtype, fn="tensor") if dtype is not None else None
     arr = _infer(data, np_dtype)
+    if np_dtype is not None and arr.dtype.kind == "c" and np_dtype.kind != "c" and not isinstance(data, np.ndarray):
+        raise TypeError("must be real number, not complex")  # PyTorch's, for Python complex numbers
     arr = _cast(arr, np_dtype) if dtype is not None else np.array(arr, copy=True)
     return _finish(arr, requires_grad, device)
 
@@ -410,7 +420,11 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, ou
     """Uniform samples in [0, 1) (written into `out`, in its dtype, when given)."""
     np_dtype = _out_dtype("rand", out, dtype).numpy_dtype if out is not None else _np_dtype(dtype, fn="rand")
     _random_float("rand", np_dtype)
-    arr = _random.rng(generator).random(_size(size)).astype(np_dtype)
+    shape = _size(size)
+    if np_dtype.kind == "c":  # as PyTorch: real and imaginary parts each uniform in [0, 1)
+        arr = _as_complex(_random.rng(generator).random(shape + (2,)), np_dtype)
+    else:
+        arr = _random.rng(generator).random(shape).astype(np_dtype)
     return _into("rand", out, arr, device, requires_grad) if out is not None else _finish(arr, requires_grad, device)
 
 
@@ -418,7 +432,11 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, o
     """Standard normal samples (written into `out`, in its dtype, when given)."""
     np_dtype = _out_dtype("randn", out, dtype).numpy_dtype if out is not None else _np_dtype(dtype, fn="randn")
     _random_float("randn", np_dtype)
-    arr = _random.rng(generator).standard_normal(_size(size)).astype(np_dtype)
+    shape = _size(size)
+    if np_dtype.kind == "c":  # as PyTorch: unit variance, half in each part (each N(0, 1/2))
+        arr = _as_complex(_random.rng(generator).standard_normal(shape + (2,)) * np.sqrt(0.5), np_dtype)
+    else:
+        arr = _random.rng(generator).standard_normal(shape).astype(np_dtype)
     return _into("randn", out, arr, device, requires_grad) if out is not None else _finish(arr, requires_grad, device)
 
 
@@ -437,6 +455,9 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
         np_dtype = _out_dtype("randint", out, dtype).numpy_dtype
     else:
         np_dtype = _np_dtype(dtype, _dtype.int64, "randint")
+    if np_dtype.kind == "c":
+        raise RuntimeError(f"check_random_bounds handles only integral, floating-point and boolean types "
+                           f"(got {_SCALAR_NAMES[np_dtype.name]})")
     arr = _random.rng(generator).integers(low, high, size=_size((size,))).astype(np_dtype)
     return _into("randint", out, arr, device, requires_grad) if out is not None else _finish(arr, requires_grad, device)
 

@@ -13,6 +13,13 @@ added to a float32 vector gives float32.
 ``bfloat16`` is the NumPy dtype of the ``ml_dtypes`` package (a dependency):
 a 2-byte float ranked with float16 by width, and bfloat16 with float16
 promotes to float32 (neither holds the other), as in PyTorch.
+
+``complex64`` and ``complex128`` (``cfloat``, ``cdouble``) rank above every real type:
+complex64 with float64 gives complex128 (the complex type that holds both), and a Python
+complex number is an operand of the default complex dtype (complex64 while the default float
+is float32). Promotion across tiers keeps the higher tier's width: a float32 tensor times
+``1j`` is complex64, a float64 one complex128. complex32 (ComplexHalf) is not provided: float16
+or bfloat16 promoted with a complex operand raises TypeError rather than widening silently.
 """
 import builtins
 
@@ -29,6 +36,11 @@ def is_floating(np_dtype):
     return np_dtype.kind == "f" or np_dtype == _NP_BFLOAT16
 
 
+def is_differentiable(np_dtype):
+    """Whether NumPy dtype `np_dtype` can carry gradients: floating or complex (as PyTorch)."""
+    return np_dtype.kind in "fc" or np_dtype == _NP_BFLOAT16
+
+
 class dtype:
     """A tensor element type, e.g. ``pyautograd.float32``.
 
@@ -36,16 +48,17 @@ class dtype:
     NumPy equivalent as ``numpy_dtype``.
     """
 
-    __slots__ = ("name", "numpy_dtype", "is_floating_point", "is_signed", "itemsize", "_category")
+    __slots__ = ("name", "numpy_dtype", "is_floating_point", "is_complex", "is_signed", "itemsize", "_category")
 
     def __init__(self, name, np_dtype):
         self.name = name
         self.numpy_dtype = np.dtype(np_dtype)
         kind = "f" if self.numpy_dtype == _NP_BFLOAT16 else self.numpy_dtype.kind
         self.is_floating_point = kind == "f"
-        self.is_signed = kind in "fi"
+        self.is_complex = kind == "c"
+        self.is_signed = kind in "fic"
         self.itemsize = self.numpy_dtype.itemsize
-        self._category = {"b": 0, "u": 1, "i": 1, "f": 2}[kind]
+        self._category = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}[kind]
 
     def __repr__(self):
         return f"torch.{self.name}"
@@ -54,7 +67,17 @@ class dtype:
         return (_by_name, (self.name,))
 
     def to_complex(self):
-        raise TypeError(f"complex dtypes are not supported (from {self})")
+        """The complex dtype whose parts are this float dtype (float32 -> complex64); complex: itself."""
+        if self.is_complex:
+            return self
+        try:
+            return _TO_COMPLEX[self]
+        except KeyError:
+            raise TypeError(f"{self} has no complex counterpart here (complex32 is not supported)") from None
+
+    def to_real(self):
+        """The real dtype of this complex dtype's parts (complex64 -> float32); a real dtype: itself."""
+        return _TO_REAL.get(self, self)
 
 
 float16 = dtype("float16", np.float16)
@@ -67,11 +90,16 @@ int32 = dtype("int32", np.int32)
 int64 = dtype("int64", np.int64)
 uint8 = dtype("uint8", np.uint8)
 bool = dtype("bool", np.bool_)  # noqa: A001 -- PyTorch's name
+complex64 = dtype("complex64", np.complex64)
+complex128 = dtype("complex128", np.complex128)
 
-ALL = (float16, bfloat16, float32, float64, int8, int16, int32, int64, uint8, bool)
+ALL = (float16, bfloat16, float32, float64, int8, int16, int32, int64, uint8, bool, complex64, complex128)
 ALIASES = {"half": float16, "float": float32, "double": float64, "short": int16,
-           "int": int32, "long": int64}
+           "int": int32, "long": int64, "cfloat": complex64, "cdouble": complex128}
 half, float, double, short, int, long = float16, float32, float64, int16, int32, int64  # noqa: A001
+cfloat, cdouble = complex64, complex128
+_TO_COMPLEX = {float32: complex64, float64: complex128}
+_TO_REAL = {complex64: float32, complex128: float64}
 _BY_NUMPY = {d.numpy_dtype: d for d in ALL}
 _BY_NAME = {d.name: d for d in ALL}
 _BY_NAME.update(ALIASES)
@@ -93,7 +121,8 @@ def from_numpy(np_dtype):
         return _BY_NUMPY[np.dtype(np_dtype)]
     except (KeyError, TypeError):
         raise TypeError(f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only supported types are: "
-                        "float64, float32, float16, bfloat16, int64, int32, int16, int8, uint8, and bool.") from None
+                        "float64, float32, float16, bfloat16, complex64, complex128, int64, int32, int16, int8, uint8, "
+                        "and bool.") from None
 
 
 def to_dtype(value):
@@ -128,13 +157,19 @@ def dtype_arg(value, fn):
     if value is builtins.bool:
         return bool
     if value is builtins.complex:
-        raise TypeError(f"{fn}(): complex dtypes are not supported")
+        return default_complex()
     raise TypeError(f"{fn}(): argument 'dtype' must be torch.dtype, not {type(value).__name__}")
 
 
 def get_default_dtype():
     """The dtype of floating tensors created from Python floats (float32 unless changed)."""
     return _default[0]
+
+
+def default_complex():
+    """The complex dtype of Python complex numbers: complex128 when the default float is float64,
+    else complex64 (PyTorch's rule)."""
+    return complex128 if _default[0] is float64 else complex64
 
 
 def set_default_dtype(d):
@@ -159,6 +194,8 @@ def promote_types(a, b):
     if a is b:
         return a
     ca, cb = a._category, b._category
+    if ca == 3 or cb == 3:
+        return _promote_complex(a, b)
     if ca != cb:
         return a if ca > cb else b
     if ca == 2:
@@ -175,6 +212,15 @@ def promote_types(a, b):
     return a if _INT_ORDER[a] >= _INT_ORDER[b] else b
 
 
+def _promote_complex(a, b):
+    """promote_types when one of a, b is complex: the complex type whose parts hold both."""
+    parts = [d.to_real() if d.is_complex else d for d in (a, b)]
+    real = promote_types(*parts)
+    if not real.is_floating_point:  # complex with an integer or bool: the complex type itself
+        real = parts[0] if a.is_complex else parts[1]
+    return real.to_complex()
+
+
 def _combine(higher, lower):
     """Combines tier results (PyTorch's combine_categories): a lower tier only counts
     when it raises the category."""
@@ -182,9 +228,12 @@ def _combine(higher, lower):
         return lower
     if lower is None:
         return higher
-    if higher.is_floating_point:
+    if higher.is_complex:
         return higher
-    if higher is bool or lower.is_floating_point:
+    if higher.is_floating_point:
+        # a complex operand of a lower tier makes the result complex at the higher tier's width
+        return higher.to_complex() if lower.is_complex else higher
+    if higher is bool or lower.is_floating_point or lower.is_complex:
         return promote_types(higher, lower)
     return higher
 
@@ -198,7 +247,9 @@ def scalar_dtype(value):
         return bool
     if cls is builtins.int:
         return int64
-    if isinstance(value, (np.floating, np.integer, np.bool_, ml_dtypes.bfloat16)):
+    if cls is builtins.complex:
+        return default_complex()
+    if isinstance(value, (np.floating, np.complexfloating, np.integer, np.bool_, ml_dtypes.bfloat16)):
         return from_numpy(value.dtype)
     raise TypeError(f"unsupported operand type {type(value).__name__}")
 

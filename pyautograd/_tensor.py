@@ -183,7 +183,7 @@ class Tensor:
                 "you can only change requires_grad flags of leaf variables. If you want to use a "
                 "computed variable in a subgraph that doesn't require differentiation use "
                 "var_no_grad = var.detach().")
-        if value and not _dtype.is_floating(self._data.dtype):
+        if value and not _dtype.is_differentiable(self._data.dtype):
             raise RuntimeError(f"Only Tensors of floating point and complex dtype can require gradients "
                                f"(this tensor is {self.dtype}; convert it first, e.g. x.float())")
         self._rg = value

@@ -43,7 +43,7 @@ _options = dict(_PROFILES["default"], sci_mode=None)
 
 # The kind of element each dtype holds: "f" floating, "i" integer, "b" bool.
 _KINDS = {"float16": "f", "bfloat16": "f", "float32": "f", "float64": "f", "int8": "i", "int16": "i",
-          "int32": "i", "int64": "i", "uint8": "i", "bool": "b"}
+          "int32": "i", "int64": "i", "uint8": "i", "bool": "b", "complex64": "c", "complex128": "c"}
 
 
 def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
@@ -126,7 +126,9 @@ def format_tensor(data, *, dtype_name, default_float_name="float32", requires_gr
         raise ValueError(f"format_tensor: unknown dtype_name {dtype_name!r}; "
                          f"expected one of {', '.join(_KINDS)}")
     values = np.asarray(data)
-    if kind == "f":
+    if kind == "c":
+        values = values.astype(np.complex128)
+    elif kind == "f":
         # float64 holds every float16/bfloat16/float32 value exactly, and Python's float
         # formatting (which PyTorch uses) then sees the same number.
         values = values.astype(np.float64)
@@ -143,11 +145,16 @@ def format_tensor(data, *, dtype_name, default_float_name="float32", requires_gr
     else:
         if opts["edgeitems"] == 0:
             suffixes.append(f"size={tuple(values.shape)}")
-        if dtype_name not in (default_float_name, "int64", "bool"):
+        # The default complex dtype is the one of the default float's width (PyTorch's rule).
+        default_complex_name = "complex128" if default_float_name == "float64" else "complex64"
+        if dtype_name not in (default_float_name, default_complex_name, "int64", "bool"):
             suffixes.append(f"dtype=torch.{dtype_name}")
         summarize = values.size > opts["threshold"]
         shown = _shown_part(values, opts["edgeitems"]) if summarize else values
-        style = _ElementStyle(shown.ravel(), kind, opts["precision"], opts["sci_mode"])
+        if kind == "c":
+            style = _ComplexStyle(shown.ravel(), opts["precision"], opts["sci_mode"])
+        else:
+            style = _ElementStyle(shown.ravel(), kind, opts["precision"], opts["sci_mode"])
         body = _nested(values, indent, summarize, style, opts)
     if grad_fn_name is not None:
         suffixes.append(f"grad_fn=<{grad_fn_name}>")
@@ -202,6 +209,26 @@ class _ElementStyle:
             if math.isfinite(value):
                 text += "."
         return text.rjust(self.width)
+
+
+class _ComplexStyle:
+    """How every element of a complex tensor is written, as PyTorch writes it: the real parts
+    and the imaginary parts each get their own notation and width (one style per part), and
+    an element is ``<real><sign><|imag|>j`` (``1.+2.j``, ``0.5000-1.0000e-03j``)."""
+
+    __slots__ = ("real", "imag", "width")
+
+    def __init__(self, shown, precision, sci_mode):
+        self.real = _ElementStyle(shown.real, "f", precision, sci_mode)
+        self.imag = _ElementStyle(shown.imag, "f", precision, sci_mode)
+        # one more for the sign between the parts: the line-filling rule counts it
+        self.width = self.real.width + self.imag.width + 1
+
+    def __call__(self, value):
+        real = self.real(value.real)
+        imag = (self.imag(value.imag) + "j").lstrip()
+        # a negative imaginary part (or -0.) brings its own sign
+        return real + imag if imag[0] in "+-" else real + "+" + imag
 
 
 def _shown_part(values, edgeitems):

@@ -339,7 +339,7 @@ def _decode(node, zf, name):
         if not isinstance(requires_grad, bool):
             raise RuntimeError(f"load: {name} has a tensor whose requires_grad is {requires_grad!r}, "
                                "not true or false")
-        if requires_grad and not _dtype.is_floating(arr.dtype):
+        if requires_grad and not _dtype.is_differentiable(arr.dtype):
             raise RuntimeError(f"load: {name} has a {arr.dtype} tensor with requires_grad=true; only "
                                "floating point tensors can require gradients")
         return Tensor._make(arr, requires_grad)
@@ -354,7 +354,8 @@ def _decode(node, zf, name):
 
 # The dtypes a loaded tensor may have: pyautograd's own, in native byte order.
 _TENSOR_DTYPES = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.float64, np.int8, np.int16,
-                                                 np.int32, np.int64, np.uint8, np.bool_, _dtype.NP_BFLOAT16))
+                                                 np.int32, np.int64, np.uint8, np.bool_, _dtype.NP_BFLOAT16,
+                                                 np.complex64, np.complex128))
 
 
 class _Arrays:

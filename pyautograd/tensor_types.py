@@ -22,6 +22,10 @@ TYPE_NAMES = {"FloatTensor": "float32", "DoubleTensor": "float64", "HalfTensor":
               "LongTensor": "int64", "IntTensor": "int32", "ShortTensor": "int16", "CharTensor": "int8",
               "ByteTensor": "uint8", "BoolTensor": "bool"}
 _BY_DTYPE = {dtype: name for name, dtype in TYPE_NAMES.items()}
+# Complex tensors' type names: PyTorch has no classes of these names (torch.ComplexFloatTensor is
+# absent), only the strings of x.type().
+_COMPLEX_TYPE_NAMES = {"ComplexFloatTensor": "complex64", "ComplexDoubleTensor": "complex128"}
+_BY_DTYPE.update({dtype: name for name, dtype in _COMPLEX_TYPE_NAMES.items()})
 
 
 def _all_ints(args):
@@ -115,9 +119,9 @@ def _type_method(self, dtype=None, non_blocking=False, **kwargs):
         prefix, _, name = dtype.rpartition(".")
         if prefix == "torch.cuda" and name in TYPE_NAMES:
             raise RuntimeError(f"{NO_CUDA}: cannot convert to {dtype!r} (there is no CUDA device)")
-        if prefix != "torch" or name not in TYPE_NAMES:
+        if prefix != "torch" or (name not in TYPE_NAMES and name not in _COMPLEX_TYPE_NAMES):
             raise ValueError(f"invalid type: '{dtype}'")
-        return self.to(_dtype._BY_NAME[TYPE_NAMES[name]])
+        return self.to(_dtype._BY_NAME[TYPE_NAMES.get(name) or _COMPLEX_TYPE_NAMES[name]])
     if isinstance(dtype, _dtype.dtype):
         return self.to(dtype)
     if isinstance(dtype, type):  # float, np.float32...: PyTorch's ValueError, naming the type
@@ -153,12 +157,12 @@ def install():
 
 
 def is_complex(input):
-    """False: pyautograd has no complex dtypes."""
-    return False
+    """Whether `input`'s dtype is complex (complex64 or complex128)."""
+    return input.dtype.is_complex
 
 
 def is_conj(input):
-    """False: no tensor has its conjugate bit set (pyautograd's tensors are real)."""
+    """False: no tensor has its conjugate bit set (conj of a complex tensor is computed, not a lazy view)."""
     return False
 
 

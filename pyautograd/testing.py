@@ -17,9 +17,11 @@ from ._tensor import Tensor
 __all__ = ["assert_close", "assert_allclose"]
 
 # (rtol, atol) by dtype; the others (integers, bool) compare exactly.
-_PRECISIONS = {"float16": (1e-3, 1e-5), "float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7)}
+_PRECISIONS = {"float16": (1e-3, 1e-5), "float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7),
+               "complex64": (1.3e-6, 1e-5), "complex128": (1e-7, 1e-7)}  # complex: its parts' float's
 # assert_allclose's older, looser table.
-_ALLCLOSE_PRECISIONS = {"float16": (1e-3, 1e-3), "float32": (1e-4, 1e-5), "float64": (1e-5, 1e-8)}
+_ALLCLOSE_PRECISIONS = {"float16": (1e-3, 1e-3), "float32": (1e-4, 1e-5), "float64": (1e-5, 1e-8),
+                        "complex64": (1e-4, 1e-5), "complex128": (1e-5, 1e-8)}
 
 
 class _Mismatch(Exception):

@@ -28,7 +28,8 @@ from ._tensor import Tensor
 # storage class name in the pickle -> NumPy dtype name (bfloat16 needs pyautograd's bfloat16)
 _STORAGES = {"FloatStorage": "float32", "DoubleStorage": "float64", "HalfStorage": "float16",
              "BFloat16Storage": "bfloat16", "LongStorage": "int64", "IntStorage": "int32",
-             "ShortStorage": "int16", "CharStorage": "int8", "ByteStorage": "uint8", "BoolStorage": "bool"}
+             "ShortStorage": "int16", "CharStorage": "int8", "ByteStorage": "uint8", "BoolStorage": "bool",
+             "ComplexFloatStorage": "complex64", "ComplexDoubleStorage": "complex128"}
 _STORAGE_OF = {dtype: name for name, dtype in _STORAGES.items()}
 
 

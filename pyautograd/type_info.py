@@ -10,6 +10,7 @@ class finfo:
 
     def __init__(self, type=None):
         d = _dtype.get_default_dtype() if type is None else _dtype.to_dtype(type)
+        d = d.to_real()  # a complex dtype: the limits of its parts' float type, as PyTorch answers
         if not d.is_floating_point:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
                             "'torch.finfo'")

@@ -122,8 +122,8 @@ def test_printoptions_defaults_and_profiles():
 def test_bad_arguments():
     with pytest.raises(ValueError, match="profile 'long'"):
         set_printoptions(profile="long")
-    with pytest.raises(ValueError, match="dtype_name 'complex64'"):
-        format_tensor(np.zeros(2), dtype_name="complex64")
+    with pytest.raises(ValueError, match="dtype_name 'complex32'"):
+        format_tensor(np.zeros(2), dtype_name="complex32")
 
 
 # ---------------------------------------------------------------------------

@@ -56,8 +56,6 @@ REASONS = (
     ("Tensor:index", "corpus hits are list/str .index"),
     ("Tensor:sparse_mask", "sparse tensors: not supported"), ("Tensor:to_sparse", "sparse tensors: not supported"),
     ("Tensor:coalesce", "sparse tensors: not supported"),
-    ("torch:view_as_real", "complex dtypes: not supported"),
-    ("torch:view_as_complex", "complex dtypes: not supported"), ("torch:polar", "complex dtypes: not supported"),
     ("torch:xpu.", "other accelerators: none here"),
     ("torch:float8", "float8 dtypes: not supported"), ("torch:qint8", "quantization: not supported"),
     ("torch:quantization.", "quantization: not supported"), ("torch:backends.quantized", "quantization: not supported"),

@@ -230,7 +230,7 @@ def _check_forward(op, arrays, params, out):
     outs = out if isinstance(out, tuple) else (out,)
     kind = None
     for o in outs:
-        if isinstance(o, np.ndarray) and _dtype.is_floating(o.dtype) and not np.isfinite(o).all():
+        if isinstance(o, np.ndarray) and _dtype.is_differentiable(o.dtype) and not np.isfinite(o).all():
             if np.isnan(o).any():
                 kind = "nan"
                 break
@@ -240,7 +240,7 @@ def _check_forward(op, arrays, params, out):
         return
     for a in (*arrays, *params):
         if isinstance(a, np.ndarray):
-            if _dtype.is_floating(a.dtype) and not np.isfinite(a).all():
+            if _dtype.is_differentiable(a.dtype) and not np.isfinite(a).all():
                 return
         elif isinstance(a, float) and not math.isfinite(a):
             return
@@ -260,7 +260,7 @@ def _check_backward(node, grad_inputs, grad_outputs=None, parents=None):
         if g is None:
             continue
         data = g._data
-        if not _dtype.is_floating(data.dtype) or not _suspect(data, check_inf):
+        if not _dtype.is_differentiable(data.dtype) or not _suspect(data, check_inf):
             continue
         if check_nan and np.isnan(data).any():
             _raise(node, i, "nan", grad_outputs, parents)

@@ -194,7 +194,7 @@ def _from_forward(node):
             if st.__class__.__name__ != "SavedTensor" or st.counter is None:
                 continue
             arr = st.tensor._data if st.tensor is not None else st.data
-            if not _dtype.is_floating(arr.dtype) or not np.isnan(arr).any():
+            if not _dtype.is_differentiable(arr.dtype) or not np.isnan(arr).any():
                 continue
             mask = np.isnan(arr)
             elements = ", ".join(_index(i) for i in _elements(mask))
@@ -234,7 +234,7 @@ def _fix(node, op, branch):
 
 def forward_error(op, arrays, outs, kind):
     """The message for op `op`, whose output holds `kind` (nan/inf) made from finite inputs."""
-    bad = next(o for o in outs if isinstance(o, np.ndarray) and _dtype.is_floating(o.dtype)
+    bad = next(o for o in outs if isinstance(o, np.ndarray) and _dtype.is_differentiable(o.dtype)
                and (np.isnan(o).any() if kind == "nan" else np.isinf(o).any()))
     mask = np.isnan(bad) if kind == "nan" else np.isinf(bad)
     names = list(op.inputs) + [f"input {k}" for k in range(len(op.inputs), len(arrays))]

@@ -135,6 +135,10 @@ class BackwardCFunction(FunctionCtx, Node):
             except RuntimeError as exc:
                 raise RuntimeError(f"{exc}{self._shape_details(g, slot)}") from None
         if g._data.dtype != npd:
+            if g._data.dtype.kind == "c" and npd.kind != "c":
+                # as PyTorch's engine: a backward must not hand a complex gradient to a real input
+                raise RuntimeError(f"Function {self.name()} returned a complex gradient ({g.dtype}) for its real "
+                                   f"input {slot} ({_dtype.from_numpy(npd)}); return the real part for it")
             g = g.to(_dtype.from_numpy(npd))
         return g
 
@@ -340,7 +344,7 @@ def _wrap_outputs(ctx, args, output, recording):
             meta.append(None)
             continue
         meta.append((out._data.shape, out.dtype))
-        differentiable = (recording and id(out) not in non_diff_ids and _dtype.is_floating(out._data.dtype))
+        differentiable = (recording and id(out) not in non_diff_ids and _dtype.is_differentiable(out._data.dtype))
         if id(out) in dirty_ids:
             if differentiable and _check_dirty(ctx, args, outputs, out):
                 dirty_views.append(out)
@@ -432,7 +436,7 @@ def once_differentiable(backward):
                       f"@once_differentiable ({ctx.name()})", len(results))
         marked = []
         for nr, g in enumerate(results):
-            if isinstance(g, Tensor) and _dtype.is_floating(g._data.dtype):
+            if isinstance(g, Tensor) and _dtype.is_differentiable(g._data.dtype):
                 g = Tensor._make(g._data, True)
                 g.grad_fn = error
                 g._output_nr = nr

@@ -60,7 +60,7 @@ class _Graph:
         for node, t in roots:
             if t is not None:
                 self.outputs[(node, getattr(t, "_output_nr", 0))] = (t._data.shape, t.dtype)
-                if _dtype.is_floating(t._data.dtype) and np.isnan(t._data).any():
+                if _dtype.is_differentiable(t._data.dtype) and np.isnan(t._data).any():
                     self.nan_roots.add(node)
         seen, self.order, stack = set(), [], list(reversed(self.roots))
         while stack:
@@ -96,11 +96,11 @@ class _Graph:
             return True
         if isinstance(node, AccumulateGrad):
             g = node.variable._grad
-            return g is not None and _dtype.is_floating(g._data.dtype) and bool(np.isnan(g._data).any())
+            return g is not None and _dtype.is_differentiable(g._data.dtype) and bool(np.isnan(g._data).any())
         result = (node.saved or {}).get("result")
         for st in result if isinstance(result, tuple) else (result,):
             data = st.data if isinstance(st, SavedTensor) else None
-            if data is not None and _dtype.is_floating(data.dtype) and np.isnan(data).any():
+            if data is not None and _dtype.is_differentiable(data.dtype) and np.isnan(data).any():
                 return True
         return False
 

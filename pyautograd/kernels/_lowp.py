@@ -129,7 +129,7 @@ def _astype(np_fn):
     float32 tie rounds to even), where ml_dtypes' direct cast gives 1.0078125."""
     def astype(x, dtype):
         if dtype == BFLOAT16 and x.dtype is not _FLOAT32 and x.dtype is not BFLOAT16:
-            x = x.astype(_FLOAT32)
+            x = (x.real if x.dtype.kind == "c" else x).astype(_FLOAT32)  # complex: the real parts
         return np_fn(x, dtype)
     astype.__doc__ = np_fn.__doc__
     return astype

@@ -45,17 +45,34 @@ def _bad_argument(op, value):
     return TypeError(f"{op.name}(): expected a Tensor or a number, got {type(value).__name__}")
 
 
+_COMPLEX_NAMES = {"c8": "ComplexFloat", "c16": "ComplexDouble"}
+
+
+def _refuse_complex(op, dtype_char):
+    """PyTorch's error for an op with no complex kernel (NotImplementedError is a RuntimeError)."""
+    return NotImplementedError(f"\"{op.name}\" not implemented for '{_COMPLEX_NAMES.get(dtype_char, 'ComplexFloat')}' "
+                               f"(pyautograd computes complex tensors only in the ops that declare it; "
+                               f"see docs/supported.md, \"Complex numbers\")")
+
+
 def _arrays(op, inputs):
-    """(arrays, tensors, numbers) for the kernel, promoted per op.promote."""
+    """(arrays, tensors, numbers) for the kernel, promoted per op.promote. Complex operands
+    of an op that does not declare complex support are refused here, before any kernel (the
+    common fast path in `call` only takes real floating arrays)."""
     tensors, nums = [], []
     skip = op.skip_index
+    refuse = not op.complex
     for i, x in enumerate(inputs):
         if isinstance(x, Tensor):
+            if refuse and x._data.dtype.kind == "c":
+                raise _refuse_complex(op, x._data.dtype.str[1:])
             if i not in skip:
                 tensors.append(x)
         elif x is not None:
             if not isinstance(x, (numbers.Number, np.bool_)):
                 raise _bad_argument(op, x)
+            if refuse and isinstance(x, (complex, np.complexfloating)):
+                raise _refuse_complex(op, _dtype.default_complex().numpy_dtype.str[1:])
             nums.append(x)
     tensors_all = [x for x in inputs if isinstance(x, Tensor)] if skip else tensors
     if not tensors_all:
@@ -68,7 +85,7 @@ def _arrays(op, inputs):
         dt = _dtype.get_default_dtype()
     else:
         dt = _dtype.result_type(tensors, nums)
-    if op.promote == "float" and not dt.is_floating_point:
+    if op.promote == "float" and not dt.is_floating_point and not dt.is_complex:
         dt = _dtype.get_default_dtype()
     npd = dt.numpy_dtype
     arrays = []
@@ -84,6 +101,10 @@ def _arrays(op, inputs):
             arrays.append(np.asarray(x, dtype=npd))
         elif x.__class__ is float or x.__class__ is int or x.__class__ is bool:
             arrays.append(x)
+        elif x.__class__ is complex:
+            # NumPy would compute a real array with a Python complex in complex128: the number goes
+            # in as a 0-d array of the result dtype (complex64 stays complex64)
+            arrays.append(np.asarray(x, dtype=npd))
         else:  # a NumPy scalar: hand the kernel a plain Python number
             arrays.append(x.item())
     return arrays, tensors_all
@@ -96,6 +117,10 @@ def call(op, inputs, params):
         if cast is not None:
             inputs = cast(op, inputs)
     arrays = None
+    if params and not op.complex:
+        for p in params:
+            if p.__class__ is complex:  # a complex number passed as a parameter (an exponent, a slope)
+                raise _refuse_complex(op, _dtype.default_complex().numpy_dtype.str[1:])
     if op.fast:
         # The common cases need no promotion work: a float tensor alone, with a Python number,
         # or with a tensor of its own dtype. They are sorted out here, inline, because this
@@ -113,7 +138,8 @@ def call(op, inputs, params):
                         arrays, rg = (a, y), x._rg
                     elif isinstance(y, Tensor) and (y._data.dtype is a.dtype or y._data.dtype == a.dtype):
                         arrays, rg = (a, y._data), x._rg or y._rg
-    if arrays is None:
+    slow = arrays is None  # the fast path above takes real floating arrays only (no complex operand)
+    if slow:
         arrays, tensors = _arrays(op, inputs)
         rg = False
         for t in tensors:
@@ -135,6 +161,10 @@ def call(op, inputs, params):
     if _observing.forward_computed is not None:
         _observing.forward_computed(op, arrays, params, out)
     requires = rg and op.differentiable and _grad_local.enabled
+    if requires and op.complex_variant is not None and (
+            _is_complex_call(inputs, out) if slow else out.__class__ is not tuple and out.dtype.kind == "c"):
+        # (the fast path's operands are real, but a complex parameter can make the result complex)
+        op = op.complex_variant  # the formulas complex operands need (same node name)
     if op.num_outputs == 1:
         result = _make(out, requires)
         if op.view:
@@ -152,6 +182,18 @@ def call(op, inputs, params):
             if r._rg:
                 r.grad_fn = node
     return results
+
+
+def _is_complex_call(inputs, out):
+    """Whether an op call had a complex operand (tensor or number) or a complex result."""
+    outs = out if isinstance(out, tuple) else (out,)
+    for x in (*inputs, *outs):
+        if isinstance(x, (Tensor, np.ndarray)):
+            if (x._data if isinstance(x, Tensor) else x).dtype.kind == "c":
+                return True
+        elif isinstance(x, complex):
+            return True
+    return False
 
 
 def record_computed(op, inputs, params, out):
@@ -380,7 +422,12 @@ def _fit(g, node, i):
     if g._data.shape != shape:
         g = sum_to(g, shape, node, i)
     if g._data.dtype != npd:
-        g = g.to(_dtype.from_numpy(npd))
+        if g._data.dtype.kind == "c" and npd.kind != "c":
+            # a real input of a complex computation gets the real part (PyTorch's handle_r_to_c),
+            # through the differentiable view, without the discarding-imaginary warning of a cast
+            g = g.real
+        if g._data.dtype != npd:
+            g = g.to(_dtype.from_numpy(npd))
     return g
 
 

@@ -20,7 +20,8 @@ from ..graph.observers import active as _observing
 
 # PyTorch's scalar type names, as its error messages print them.
 _SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long", "int32": "Int",
-                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+                 "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 _LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
@@ -105,7 +106,7 @@ def _relock(arr):
 
 
 def _castable(src, dst):
-    kinds = "buif"
+    kinds = "buifc"
     if _dtype.is_floating(src) or _dtype.is_floating(dst):  # bfloat16's NumPy kind is "V"
         src, dst = (np.dtype(np.float32) if _dtype.is_floating(d) else d for d in (src, dst))
     return kinds.index(src.kind if src.kind != "u" else "i") <= kinds.index(dst.kind if dst.kind != "u" else "i")
@@ -119,12 +120,17 @@ def apply_inplace(self, name, fn, args, kwargs):
     if recording and self._rg and _reads_self(fn):
         source = self.clone()
     result = fn(source, *args, **kwargs)
+    if self._data.dtype.kind == "c" and result._data.dtype.kind != "c":
+        # abs_ of a complex tensor: its real result would be stored as complex (PyTorch refuses)
+        raise RuntimeError(f"In-place {name.rstrip('_')} is not supported for complex tensors.")
     if result._data.dtype != self._data.dtype and not _castable(result._data.dtype, self._data.dtype):
         raise RuntimeError(f"result type {_SCALAR_NAMES[result.dtype.name]} can't be cast to the desired output "
                            f"type {_SCALAR_NAMES[self.dtype.name]}")
     if result._data.shape != self._data.shape:
         raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
                            f"{list(result._data.shape)}")
+    if result._rg and self._base is not None and self._data.dtype != self._base._data.dtype:
+        self._check_view_dtype("Writing in place into")  # ops.views installs it: before any write
     return commit(self, name, result)
 
 

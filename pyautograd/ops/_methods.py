@@ -6,6 +6,8 @@ this module adds only what belongs to the Tensor alone and is no op's surface: t
 conversions (``x.float()``), ``type_as``, iteration, unary ``+``, the fills (``fill_``,
 ``zero_``, ``copy_``, ``uniform_``, ``normal_``) and ``__setitem__``.
 """
+import warnings as _warnings
+
 import numpy as _np
 
 from .. import _dtype
@@ -55,6 +57,8 @@ def _fill_(self, value):
 def _random_fill(name, draw):
     def method(self, *args, generator=None, **kwargs):
         check_writable(self, name)
+        if self._data.dtype.kind == "c":  # real draws would leave the imaginary parts 0: refused
+            raise NotImplementedError(f"\"{name}\" not implemented for complex tensors ({self.dtype}) in pyautograd")
         self._data[...] = draw(rng(generator), self._data.shape, *args, **kwargs)
         return commit_raw(self, name)
     method.__name__ = name
@@ -76,6 +80,8 @@ def _copy_(self, src, non_blocking=False):
     """Copies `src` (broadcast, cast to this dtype) into this tensor in place."""
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
+    if src.is_complex() and not self.is_complex():
+        _warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=2)
     return apply_inplace(self, "copy_", _copy_from, (src,), {})
 
 
@@ -142,6 +148,8 @@ def _random_(self, *args, generator=None, **kwargs):
     """Fills this tensor in place with integers uniform in [from, to) (random_(to): [0, to);
     random_(): [0, 2**mantissa] for floats, [0, max] for integers)."""
     check_writable(self, "random_")
+    if self._data.dtype.kind == "c":
+        raise NotImplementedError(f"\"random_\" not implemented for complex tensors ({self.dtype}) in pyautograd")
     low = kwargs.get("from", args[0] if args else 0)
     high = kwargs.get("to", args[1] if len(args) > 1 else None)
     self._data[...] = _random_draw(rng(generator), self._data.shape, self.dtype, low, high)
@@ -154,18 +162,17 @@ _exponential_.__doc__ = "Fills this tensor in place with exponential samples of 
 TENSOR_ONLY.update({
     "T": property(_sm.T, doc="The tensor with its dims reversed."),
     "mT": property(_sm.mT, doc="The last two dims swapped."),
-    "H": property(_sm.H, doc="The conjugate transpose of a matrix (tensors are real)."),
+    "H": property(_sm.H, doc="The conjugate transpose of a matrix (of a real one, the transpose)."),
     "mH": property(_sm.mH, doc="The conjugate transpose of a batch of matrices."),
     "view_as": _sm.view_as, "reshape_as": _sm.reshape_as, "unfold": _sm.unfold,
     "new_zeros": _sm.new_zeros, "new_ones": _sm.new_ones, "new_empty": _sm.new_empty, "new_full": _sm.new_full,
     "new_tensor": _sm.new_tensor,
     "bernoulli_": _bernoulli_, "random_": _random_, "exponential_": _exponential_,
-    "is_complex": lambda self: False,
 })
 
 # issue 12 (tensormisc): resize_ / resize_as_ on the storage, the deprecated resize / resize_as.
 TENSOR_ONLY.update(_resize.METHODS)
-TENSOR_ONLY.update(_complex_real.METHODS)  # conj_physical_, is_conj, is_neg
+TENSOR_ONLY.update(_complex_real.METHODS)  # conj_physical_, is_conj, is_neg, is_complex, real, imag
 TENSOR_ONLY["storage_offset"] = _strided.storage_offset  # issue 12: the offset as_strided views from
 
 

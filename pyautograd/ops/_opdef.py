@@ -41,8 +41,14 @@ class OpDef:
 
     def __init__(self, name, signature, forward, grads, node_name, promote, differentiable,
                  view, num_outputs, out_dtype, once_differentiable, nondiff_outputs, promote_skip=(),
-                 fast_backward=None, array_backward=()):
+                 fast_backward=None, array_backward=(), complex=None):
         self.name = name
+        # complex support is opt-in: None refuses complex operands in the apply path
+        # (_apply._refuse_complex), True takes them with the same formulas, and a dict gives the
+        # formulas complex operands need (conjugates, PyTorch's conjugate Wirtinger convention),
+        # held by a variant whose nodes carry the same name (complex_variant, used when recording).
+        self.complex = complex is not None and complex is not False
+        self.complex_variant = None
         self.promote_skip = frozenset(promote_skip)
         self.signature = signature
         self.forward = forward
@@ -128,6 +134,26 @@ class OpDef:
     def _tensor_args(signature):
         return {n for n, p in signature.parameters.items() if p.annotation == "Tensor"}
 
+    def with_complex_formulas(self, grads):
+        """The variant of this op whose formulas are `grads` ({input name: formula}): recorded
+        for complex operands (the forward, surface and node name stay this op's)."""
+        variant = object.__new__(OpDef)
+        variant.__dict__.update(self.__dict__)
+        known = set(self.arg_names) | {"result", "input_shapes", "needs_input_grad"}
+        variant.formulas = tuple((grads.get(n), self._needs(grads.get(n), known, n, self.signature))
+                                 for n in self.inputs if n != self.varargs)
+        variant.saves_result = any("result" in needs for _, needs in variant.formulas)
+        variant.save_plan = variant._save_plan()
+        variant.saves = {}
+        # the declared fast paths are the real formulas': the variant runs its formulas
+        variant.fast_backward = None
+        variant.other_backward = self.once_differentiable
+        variant.arithmetic = None
+        variant.node_class = type(self.node_name, (OpNode,), {"__slots__": (), "op": variant,
+                                                              "num_outputs": self.num_outputs})
+        variant.complex_variant = None
+        return variant
+
     def __repr__(self):
         return f"<op {self.name}{self.signature}>"
 
@@ -139,7 +165,7 @@ def _default_node_name(name):
 def defop(name, signature, forward, grads=None, *, tensors=None, node_name=None, promote="common",
           differentiable=True, view=False, num_outputs=1, out_dtype=None, once_differentiable=False,
           nondiff_outputs=(), promote_skip=(), doc=None, export=False, aliases=(), method=None, inplace=None,
-          dunders=(), out=None, fast_backward=None, array_backward=()):
+          dunders=(), out=None, fast_backward=None, array_backward=(), complex=None):
     """Declares a primitive op and returns its function form.
 
     name:       the PyTorch name ("mul"); the node is named from it ("MulBackward0")
@@ -168,6 +194,12 @@ def defop(name, signature, forward, grads=None, *, tensors=None, node_name=None,
     array_backward: the inputs (or True: all) whose formulas are plain arithmetic (+, -, *,
                 /, unary minus on their arguments and numbers) and may run on the arrays when
                 no graph is built (see _arrayeval); checked when the op is declared.
+    complex:    complex support, opt-in: None (the default) refuses complex operands with
+                PyTorch's '"<op>" not implemented for \'ComplexFloat\'' (NotImplementedError,
+                a RuntimeError) before the kernel runs; True takes them with the same
+                formulas (data movement, add, sum...); a dict {input name: formula} takes them
+                with those formulas instead (PyTorch's conjugate Wirtinger convention:
+                ``grad * other.conj()`` for mul), used when an operand or the result is complex.
     export, aliases, method, inplace, dunders, out: the op's public surface, when the
                 primitive is itself a public function (``torch.exp``, ``x.exp()``, ``x.exp_()``,
                 ``out=``): see ``_surface``. A primitive with none of them is internal (an
@@ -183,7 +215,9 @@ def defop(name, signature, forward, grads=None, *, tensors=None, node_name=None,
     sig = _parse_signature(signature, set(grads) | set(tensors or ()))
     op = OpDef(name, sig, forward, grads, node_name, promote, differentiable, view, num_outputs,
                out_dtype, once_differentiable, tuple(nondiff_outputs), promote_skip, fast_backward,
-               array_backward)
+               array_backward, complex)
+    if isinstance(complex, dict):
+        op.complex_variant = op.with_complex_formulas(complex)
     op.skip_index = frozenset(op.inputs.index(n) for n in promote_skip)
     REGISTRY[name] = op
     fn = _make_function(op, doc)

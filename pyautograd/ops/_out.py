@@ -31,7 +31,8 @@ from ._surface import out_policies
 
 # PyTorch's C++ type names, as its dtype-mismatch messages print them.
 _TYPE_META = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
-              "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+              "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
+              "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
 
 
 def _requires_grad(args, kwargs, out):

@@ -910,7 +910,7 @@ def torch_vander(x, N=None, increasing=False):
     n = x.shape[0] if N is None else int(N)
     if n < 0:
         raise RuntimeError("N must be non-negative.")
-    dtype = x.dtype if x.is_floating_point() else int64
+    dtype = x.dtype if x.is_floating_point() or x.is_complex() else int64
     result = _creation.ones(x.shape[0], n, dtype=dtype)
     if n > 1:  # PyTorch writes the powers into a slice of ones (CopySlices), then flips
         result[:, 1:] = x.unsqueeze(1).expand(x.shape[0], n - 1).cumprod(1, dtype=dtype)

@@ -24,11 +24,12 @@ from ._dims import wrap_dim
 from ._inplace import apply_inplace
 from ._opdef import defop
 from ._surface import public
+from .complex_real import conj_value
 
 index_backward = defop(
     "index_backward", "grad_output, shape, key",
     lambda grad_output, shape, key: kernels.index_add_zeros(shape, key, grad_output, grad_output.dtype),
-    promote=None, grads={"grad_output": lambda grad, key: _index_any(grad, key)})
+    promote=None, complex=True, grads={"grad_output": lambda grad, key: _index_any(grad, key)})
 
 
 def _index_grad(grad, input_shapes, key):
@@ -36,7 +37,7 @@ def _index_grad(grad, input_shapes, key):
 
 
 def _view_op(name, node_name):
-    return defop(name, "input, key", kernels.getitem, view=True, promote=None, node_name=node_name,
+    return defop(name, "input, key", kernels.getitem, view=True, promote=None, complex=True, node_name=node_name,
                  grads={"input": _index_grad})
 
 
@@ -47,12 +48,26 @@ _unsqueeze_view = _view_op("_unsqueeze_view", "UnsqueezeBackward0")
 _alias_view = _view_op("_alias_view", "AliasBackward0")
 _VIEWS = {"slice": _index_view, "select": _select_view, "unsqueeze": _unsqueeze_view, "alias": _alias_view}
 
-_index_copy = defop("_index_copy", "input, key", kernels.getitem, promote=None, node_name="IndexBackward0",
+_index_copy = defop("_index_copy", "input, key", kernels.getitem, promote=None, complex=True,
+                    node_name="IndexBackward0",
                     grads={"input": _index_grad})
 
 
+def _index_put_forward(input, key, values, accumulate):
+    # Complex values into a real tensor are refused as PyTorch refuses them (never their real
+    # parts silently); complex and real tensors otherwise share the kernel.
+    if input.dtype.kind != "c" and np.iscomplexobj(values):
+        if isinstance(values, np.ndarray) and values.ndim:
+            names = {"f4": "Float", "f8": "Double", "c8": "ComplexFloat", "c16": "ComplexDouble"}
+            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                               f"{names.get(input.dtype.str[1:], input.dtype)} for the destination and "
+                               f"{names.get(values.dtype.str[1:], values.dtype)} for the source.")
+        raise RuntimeError(f"value cannot be converted to type {input.dtype} without overflow")
+    return kernels.index_put(input, key, values, accumulate)
+
+
 index_put = defop(
-    "index_put", "input, key, values, accumulate=False", kernels.index_put, promote=None,
+    "index_put", "input, key, values, accumulate=False", _index_put_forward, promote=None, complex=True,
     tensors=("values",),
     grads={"input": lambda grad, key, accumulate: grad if accumulate else index_put(grad, key, 0.0),
            "values": lambda grad, key: _index_any(grad, key)})
@@ -62,7 +77,10 @@ _index_add = defop(
     "_index_add", "input, dim, index, source, alpha", kernels.index_add, promote=None,
     tensors=("source",), node_name="IndexAddBackward0",
     grads={"input": lambda grad: grad,
-           "source": lambda grad, dim, index, alpha: _index_any(grad, (slice(None),) * dim + (index,)) * alpha})
+           "source": lambda grad, dim, index, alpha: _index_any(grad, (slice(None),) * dim + (index,)) * alpha},
+    complex={"input": lambda grad: grad,
+             "source": lambda grad, dim, index, alpha:
+             _index_any(grad, (slice(None),) * dim + (index,)) * conj_value(alpha)})
 
 
 @public(method=True, inplace=True)
@@ -392,11 +410,11 @@ def _src_grad(grad, dim, index, src_shape):
     return index_backward(g, src_shape, tuple(slice(0, n) for n in index.shape))
 
 
-_gather = defop("gather", "input, dim, index", kernels.gather, promote=None,
+_gather = defop("gather", "input, dim, index", kernels.gather, promote=None, complex=True,
                 grads={"input": lambda grad, input_shapes, dim, index:
                        _scatter_add(_zeros(input_shapes[0], grad), dim, index, grad)})
 
-_scatter_add = defop("scatter_add", "input, dim, index, src", kernels.scatter_add, promote=None,
+_scatter_add = defop("scatter_add", "input, dim, index, src", kernels.scatter_add, promote=None, complex=True,
                      tensors=("input", "src"),
                      grads={"input": lambda grad: grad,
                             "src": lambda grad, dim, index, input_shapes: _src_grad(grad, dim, index, input_shapes[1])})
@@ -511,7 +529,7 @@ def _index_select_grad(grad, input_shapes, dim, index):
     return _index_add(_zeros(input_shapes[0], grad), dim, index, grad, 1)
 
 
-_index_select = defop("index_select", "input, dim, index", kernels.index_select, promote=None,
+_index_select = defop("index_select", "input, dim, index", kernels.index_select, promote=None, complex=True,
                       grads={"input": _index_select_grad})
 
 
@@ -536,11 +554,11 @@ def index_select(input, dim, index):
 
 # -- masks -------------------------------------------------------------------------------------------
 
-_masked_fill = defop("masked_fill", "input, mask, value", kernels.masked_fill, promote=None,
+_masked_fill = defop("masked_fill", "input, mask, value", kernels.masked_fill, promote=None, complex=True,
                      grads={"input": lambda grad, mask: _masked_fill(grad, mask, 0.0)})
 
 _masked_fill_tensor = defop(
-    "masked_fill_tensor", "input, mask, value", kernels.masked_fill, promote=None,
+    "masked_fill_tensor", "input, mask, value", kernels.masked_fill, promote=None, complex=True,
     node_name="MaskedFillBackward1", tensors=("input", "value"),
     grads={"input": lambda grad, mask: _masked_fill(grad, mask, 0.0),
            "value": lambda grad, mask: _masked_fill(grad, ~mask, 0.0).sum()})
@@ -592,7 +610,7 @@ def _masked_select_grad(grad, input_shapes, mask):
     return index_backward(grad, shape, np.broadcast_to(mask, shape))
 
 
-_masked_select = defop("masked_select", "input, mask", kernels.masked_select, promote=None,
+_masked_select = defop("masked_select", "input, mask", kernels.masked_select, promote=None, complex=True,
                        grads={"input": _masked_select_grad})
 
 
@@ -644,7 +662,7 @@ def masked_scatter(input, mask, source):
 
 # -- index-valued results -------------------------------------------------------------------------
 
-_nonzero = defop("nonzero", "input", kernels.nonzero, promote=None, differentiable=False)
+_nonzero = defop("nonzero", "input", kernels.nonzero, promote=None, complex=True, differentiable=False)
 
 
 @public(method=True)

@@ -20,6 +20,7 @@ from . import autocast
 from ._apply import record_computed
 from ._opdef import defop
 from ._surface import public, reflected
+from .complex_real import conj_value as _conj
 from .pointwise import relu
 from .shape import _unsafe_view, expand, reshape, squeeze_, t, unsqueeze
 from .product_checks import SCALAR_NAMES, check_addmm, check_baddbmm, check_linear, checked_bmm, checked_dot, checked_mm, checked_mv
@@ -31,27 +32,38 @@ def _mT(x):
 
 mm_op = defop("mm", "input, mat2", checked_mm, promote=None,
               grads={"input": lambda grad, mat2: grad.mm(mat2.t()),
-                     "mat2": lambda grad, input: input.t().mm(grad)})
+                     "mat2": lambda grad, input: input.t().mm(grad)},
+              # complex: the conjugate transposes (PyTorch's convention)
+              complex={"input": lambda grad, mat2: grad.mm(_conj(mat2).t()),
+                       "mat2": lambda grad, input: _conj(input).t().mm(grad)})
 
 bmm = defop("bmm", "input, mat2", checked_bmm, promote=None,
             grads={"input": lambda grad, mat2: grad.bmm(_mT(mat2)),
                    "mat2": lambda grad, input: _mT(input).bmm(grad)},
+            complex={"input": lambda grad, mat2: grad.bmm(_mT(_conj(mat2))),
+                     "mat2": lambda grad, input: _mT(_conj(input)).bmm(grad)},
             export=True, method=True, out="exact")
 
 mv = defop("mv", "input, vec", checked_mv, promote=None,
            grads={"input": lambda grad, vec: grad.unsqueeze(-1) * vec,
                   "vec": lambda grad, input: input.t().mv(grad)},
+           complex={"input": lambda grad, vec: grad.unsqueeze(-1) * _conj(vec),
+                    "vec": lambda grad, input: _conj(input).t().mv(grad)},
            export=True, method=True, out="exact")
 
 dot = defop("dot", "input, other", checked_dot, promote=None,
             grads={"input": lambda grad, other: grad * other,
                    "other": lambda grad, input: grad * input},
+            complex={"input": lambda grad, other: grad * _conj(other),
+                     "other": lambda grad, input: grad * _conj(input)},
             export=True, method=True, out="exact",
             array_backward=True)
 
 matmul_nd = defop("matmul_nd", "input, other", checked_mm, promote=None, node_name="UnsafeViewBackward0",
                   grads={"input": lambda grad, other: grad.matmul(_mT(other)),
-                         "other": lambda grad, input: _mT(input).matmul(grad)})
+                         "other": lambda grad, input: _mT(input).matmul(grad)},
+                  complex={"input": lambda grad, other: grad.matmul(_mT(_conj(other))),
+                           "other": lambda grad, input: _mT(_conj(input)).matmul(grad)})
 
 
 def _addmm_input_grad(grad, beta, input_shapes):

@@ -10,9 +10,9 @@ def _require_matrix(op, input):
         raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions (got shape {list(input.shape)})")
 
 
-_tril = defop("tril", "input, diagonal", kernels.tril, promote=None,
+_tril = defop("tril", "input, diagonal", kernels.tril, promote=None, complex=True,
               grads={"input": lambda grad, diagonal: _tril(grad, diagonal)})
-_triu = defop("triu", "input, diagonal", kernels.triu, promote=None,
+_triu = defop("triu", "input, diagonal", kernels.triu, promote=None, complex=True,
               grads={"input": lambda grad, diagonal: _triu(grad, diagonal)})
 
 

@@ -142,7 +142,7 @@ embedding = defop(
         "padding_idx gets no gradient.")
 
 constant_pad_nd = defop(
-    "constant_pad_nd", "input, pad, value", kernels.constant_pad, promote=None,
+    "constant_pad_nd", "input, pad, value", kernels.constant_pad, promote=None, complex=True,
     grads={"input": lambda grad, pad: constant_pad_nd(grad, tuple(-p for p in pad), 0)},
     doc="`input` padded with `value` ((left, right) pairs from the last dim backwards; "
         "negative amounts crop), as torch.constant_pad_nd.")

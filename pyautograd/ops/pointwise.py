@@ -20,6 +20,7 @@ from .. import _dtype, kernels
 from .._tensor import Tensor
 from ._opdef import defop
 from ._surface import public, reflected
+from .complex_real import conj_value, sgn
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -28,6 +29,9 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
 def _scaled(other, alpha):
+    if isinstance(alpha, complex):
+        # (the formulas would need its conjugate: refused rather than differentiated wrongly)
+        raise NotImplementedError("add/sub with a complex alpha is not supported here; multiply the operand by it")
     return other * alpha if not hasattr(other, "dtype") else kernels.mul(other, alpha)
 
 
@@ -57,12 +61,14 @@ add = defop("add", "input, other, *, alpha=1",
             lambda input, other, alpha: kernels.add(input, other if alpha == 1 else _scaled(other, alpha)),
             grads={"input": lambda grad: grad,
                    "other": lambda grad, alpha: grad if alpha == 1 else grad * alpha},
+            complex=True,
             export=True, method=True, inplace=True, out="cast", dunders=("__add__", "__radd__", "__iadd__"))
 
 sub = defop("sub", "input, other, *, alpha=1",
             lambda input, other, alpha: kernels.sub(input, other if alpha == 1 else _scaled(other, alpha)),
             grads={"input": lambda grad: grad,
                    "other": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha},
+            complex=True,
             export=True, aliases=("subtract",), method=("sub", "subtract"), inplace=("sub_", "subtract_"), out="cast",
             dunders=("__sub__", "__isub__"))
 
@@ -72,16 +78,19 @@ rsub_tensor = defop("rsub_tensor", "input, other, *, alpha=1",
                     lambda input, other, alpha: kernels.sub(other, input if alpha == 1 else _scaled(input, alpha)),
                     grads={"input": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha,
                            "other": lambda grad: grad},
-                    node_name="RsubBackward0")
+                    node_name="RsubBackward0", complex=True)
 rsub_scalar = defop("rsub_scalar", "input, other, *, alpha=1",
                     lambda input, other, alpha: kernels.sub(other, input if alpha == 1 else _scaled(input, alpha)),
                     tensors=("other",),
                     grads={"input": lambda grad, alpha: -grad if alpha == 1 else grad * -alpha},
-                    node_name="RsubBackward1")
+                    node_name="RsubBackward1", complex=True)
 
 mul = defop("mul", "input, other", kernels.mul,
             grads={"input": lambda grad, other: grad * other,
                    "other": lambda grad, input: grad * input},
+            # complex: PyTorch's conjugate Wirtinger gradients (grad * conj(other))
+            complex={"input": lambda grad, other: grad * conj_value(other),
+                     "other": lambda grad, input: grad * conj_value(input)},
             export=True, aliases=("multiply",), method=("mul", "multiply"), inplace=("mul_", "multiply_"), out="cast",
             dunders=("__mul__", "__rmul__", "__imul__"),
             array_backward=True)
@@ -89,18 +98,22 @@ mul = defop("mul", "input, other", kernels.mul,
 div_op = defop("div", "input, other", kernels.div, promote="float",
                grads={"input": lambda grad, other: grad / other,
                       "other": lambda grad, input, other: -grad * input / (other * other)},
+               complex={"input": lambda grad, other: grad / conj_value(other),
+                        "other": lambda grad, input, other: -grad * conj_value(input / (other * other))},
                array_backward=True)
 
 # div.Scalar (DivBackward1): a tensor divided by a number where PyTorch's C++ composites divide
 # (e.g. cross_entropy's mean over samples). A Python `tensor / number` is div.Tensor (DivBackward0).
 div_scalar = defop("div_scalar", "input, other", kernels.div, promote="float",
                    grads={"input": lambda grad, other: grad / other}, node_name="DivBackward1",
+                   complex={"input": lambda grad, other: grad / conj_value(other)},
                    array_backward=True)
 
 # mul.Scalar (MulBackward1): a tensor times a number where PyTorch's C++ composites multiply
 # (trapezoid's `* dx`). A Python `tensor * number` is mul.Tensor (MulBackward0).
 mul_scalar = defop("mul_scalar", "input, other", kernels.mul, tensors=("other",),
                    grads={"input": lambda grad, other: grad * other}, node_name="MulBackward1",
+                   complex={"input": lambda grad, other: grad * conj_value(other)},
                    array_backward=True)
 
 # div with a rounding_mode ('trunc' or 'floor'): piecewise constant, so PyTorch's gradient is 0.
@@ -119,13 +132,18 @@ remainder_tensor = defop("remainder_tensor", "input, other", kernels.remainder, 
                                 "other": lambda grad, input, other:
                                 -grad * div_mode(input, other, rounding_mode="floor")})
 
-neg = defop("neg", "input", kernels.neg, grads={"input": lambda grad: -grad},
+neg = defop("neg", "input", kernels.neg, grads={"input": lambda grad: -grad}, complex=True,
             export=True, aliases=("negative",), method=("neg", "negative"), inplace=("neg_", "negative_"), out="cast",
             dunders=("__neg__",),
             array_backward=True)
 
 
 def _pow_forward(input, exponent):
+    if exponent.__class__ is complex and input.dtype.kind != "c":
+        # a complex power of a real tensor: computed in the complex dtype of its width (PyTorch's
+        # promotion), never by a real kernel handed a complex number
+        d = _dtype.from_numpy(input.dtype)
+        input = input.astype((d.to_complex() if d.is_floating_point else _dtype.default_complex()).numpy_dtype)
     if exponent.__class__ is float:
         if input.dtype.kind in "biu":
             # an integer tensor to a float power is a float tensor of the default dtype (PyTorch's
@@ -142,8 +160,16 @@ def _pow_scalar_grad(grad, input, exponent):
     return grad * (exponent * input ** (exponent - 1))
 
 
+def _pow_scalar_complex_grad(grad, input, exponent):
+    if exponent == 0:
+        return grad * 0
+    return grad * conj_value(exponent * input ** (exponent - 1))
+
+
+# complex: a complex input, or a real one to a complex power (its result is complex: the real
+# formula would miss the conjugate)
 pow_scalar = defop("pow_scalar", "input, exponent", _pow_forward, node_name="PowBackward0",
-                   grads={"input": _pow_scalar_grad})
+                   grads={"input": _pow_scalar_grad}, complex={"input": _pow_scalar_complex_grad})
 
 pow_tensor = defop(
     "pow_tensor", "input, exponent", _pow_forward, node_name="PowBackward1",
@@ -178,6 +204,7 @@ pow_base = defop("pow_base", "self, exponent", _pow_base_forward, node_name="Pow
 
 exp = defop("exp", "input", kernels.exp, promote="float",
             grads={"input": lambda grad, result: grad * result},
+            complex={"input": lambda grad, result: grad * conj_value(result)},
             export=True, method=True, inplace=True, out="cast",
             array_backward=True)
 exp2 = defop("exp2", "input", kernels.exp2, promote="float",
@@ -189,6 +216,7 @@ expm1 = defop("expm1", "input", kernels.expm1, promote="float",
               array_backward=True)
 log = defop("log", "input", kernels.log, promote="float",
             grads={"input": lambda grad, input: grad / input},
+            complex={"input": lambda grad, input: grad / conj_value(input)},
             export=True, method=True, inplace=True, out="cast",
             array_backward=True)
 log2 = defop("log2", "input", kernels.log2, promote="float",
@@ -203,6 +231,7 @@ log1p = defop("log1p", "input", kernels.log1p, promote="float", node_name="Log1P
               array_backward=True)
 sqrt = defop("sqrt", "input", kernels.sqrt, promote="float",
              grads={"input": lambda grad, result: grad / (2 * result)},
+             complex={"input": lambda grad, result: grad / (2 * conj_value(result))},
              export=True, method=True, inplace=True, out="cast",
              array_backward=True)
 rsqrt = defop("rsqrt", "input", kernels.rsqrt, promote="float",
@@ -211,12 +240,14 @@ rsqrt = defop("rsqrt", "input", kernels.rsqrt, promote="float",
               array_backward=True)
 reciprocal = defop("reciprocal", "input", kernels.reciprocal, promote="float",
                    grads={"input": lambda grad, result: -grad * result * result},
+                   complex={"input": lambda grad, result: -grad * conj_value(result * result)},
                    export=True, method=True, inplace=True, out="cast",
                    array_backward=True)
 
 # -- sign-like and rounding ---------------------------------------------------------------
 
 abs = defop("abs", "input", kernels.abs, grads={"input": lambda grad, input: grad * sign(input)},
+            complex={"input": lambda grad, input: grad * sgn(input)},
             export=True, aliases=("absolute",), method=("abs", "absolute"), inplace=("abs_", "absolute_"), out="cast",
             dunders=("__abs__",))
 sign = defop("sign", "input", kernels.sign, grads={"input": lambda grad: grad * 0},
@@ -446,7 +477,7 @@ def _where_forward(condition, input, other):
 
 
 where = defop("where", "condition, input, other", _where_forward, promote_skip=("condition",),
-              tensors=("condition",),
+              tensors=("condition",), complex=True,
               grads={"input": lambda grad, condition: where(condition, grad, 0.0),
                      "other": lambda grad, condition: where(condition, 0.0, grad)},
               export=True, method=_where_method, out="cast")
@@ -468,9 +499,9 @@ lerp_tensor = defop("lerp_tensor", "input, end, weight",
 
 # -- comparisons and tests (no gradient) --------------------------------------------------------
 
-eq = defop("eq", "input, other", kernels.eq, differentiable=False,
+eq = defop("eq", "input, other", kernels.eq, differentiable=False, complex=True,
            export=True, method=True, inplace=True, out="cast", dunders={"__eq__": _tensor_or(False)})
-ne = defop("ne", "input, other", kernels.ne, differentiable=False,
+ne = defop("ne", "input, other", kernels.ne, differentiable=False, complex=True,
            export=True, aliases=("not_equal",), method=("ne", "not_equal"), inplace=("ne_", "not_equal_"), out="cast",
            dunders={"__ne__": _tensor_or(True)})
 lt = defop("lt", "input, other", kernels.lt, differentiable=False,
@@ -481,11 +512,11 @@ gt = defop("gt", "input, other", kernels.gt, differentiable=False,
            export=True, aliases=("greater",), method=("gt", "greater"), inplace=("gt_", "greater_"), out="cast", dunders=("__gt__",))
 ge = defop("ge", "input, other", kernels.ge, differentiable=False,
            export=True, aliases=("greater_equal",), method=("ge", "greater_equal"), inplace=("ge_", "greater_equal_"), out="cast", dunders=("__ge__",))
-isnan = defop("isnan", "input", kernels.isnan, differentiable=False, promote=None,
+isnan = defop("isnan", "input", kernels.isnan, differentiable=False, promote=None, complex=True,
               export=True, method=True)
-isinf = defop("isinf", "input", kernels.isinf, differentiable=False, promote=None,
+isinf = defop("isinf", "input", kernels.isinf, differentiable=False, promote=None, complex=True,
               export=True, method=True)
-isfinite = defop("isfinite", "input", kernels.isfinite, differentiable=False, promote=None,
+isfinite = defop("isfinite", "input", kernels.isfinite, differentiable=False, promote=None, complex=True,
                  export=True, method=True)
 logical_not = defop("logical_not", "input", kernels.logical_not, differentiable=False, promote=None,
                     export=True, method=True, inplace=True, out="cast")
@@ -592,7 +623,7 @@ def clamp(input, min=None, max=None):
                         f" * (Tensor input, Tensor min = None, Tensor max = None)\n"
                         f" * (Tensor input, Number min = None, Number max = None)\n"
                         f"(make both bounds tensors, e.g. torch.full_like(input, max))")
-    if not input.dtype.is_floating_point and builtins.any(isinstance(b, float) for b in (min, max)):
+    if not input.dtype.is_floating_point and not input.dtype.is_complex and builtins.any(isinstance(b, float) for b in (min, max)):
         input = input.to(_dtype.get_default_dtype())  # int tensor, float bound: a float result (PyTorch)
     return clamp_scalar(input, min, max)
 

@@ -63,21 +63,22 @@ def _count(shape, dims):
 
 # -- sum, mean ----------------------------------------------------------------------------
 
-sum_all = defop("sum_all", "input", lambda input: kernels.sum(input, None, False), promote=None,
+sum_all = defop("sum_all", "input", lambda input: kernels.sum(input, None, False), promote=None, complex=True,
                 node_name="SumBackward0",
                 grads={"input": lambda grad, input_shapes: grad.expand(input_shapes[0])})
 
-sum_dim = defop("sum_dim", "input, dims, keepdim", kernels.sum, promote=None, node_name="SumBackward1",
+sum_dim = defop("sum_dim", "input, dims, keepdim", kernels.sum, promote=None, complex=True, node_name="SumBackward1",
                 grads={"input": lambda grad, input_shapes, dims, keepdim:
                        _expand_back(grad, input_shapes[0], dims, keepdim)})
 
-mean_all = defop("mean_all", "input", lambda input: kernels.mean(input, None, False), promote=None,
+mean_all = defop("mean_all", "input", lambda input: kernels.mean(input, None, False), promote=None, complex=True,
                  node_name="MeanBackward0",
                  grads={"input": lambda grad, input_shapes:
                         grad.expand(input_shapes[0])
                         / builtins.max(_count(input_shapes[0], range(len(input_shapes[0]))), 1)})
 
-mean_dim = defop("mean_dim", "input, dims, keepdim", kernels.mean, promote=None, node_name="MeanBackward1",
+mean_dim = defop("mean_dim", "input, dims, keepdim", kernels.mean, promote=None, complex=True,
+                 node_name="MeanBackward1",
                  grads={"input": lambda grad, input_shapes, dims, keepdim:
                         _expand_back(grad, input_shapes[0], dims, keepdim)
                         / builtins.max(_count(input_shapes[0], dims), 1)})
@@ -380,7 +381,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     dtype = _dtype.dtype_arg(dtype, "mean")
     if dtype is not None:
         input = input.to(dtype)
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point and not input.dtype.is_complex:
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
                            f"point or complex dtype. Got: {input.dtype.name.capitalize()}")
     if dim is None:
@@ -418,7 +419,8 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
 
 
 _TYPE_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
-               "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
+               "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool",
+               "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
 def _type_name(dtype):
@@ -615,6 +617,9 @@ def _moment(op, fn, input, dim, unbiased, keepdim, correction):
         correction = 1 if unbiased else 0
     elif correction is None:
         correction = 1
+    if input.dtype.is_complex:
+        raise NotImplementedError(f"\"{op}\" not implemented for '{_type_name(input.dtype)}' (complex tensors are not "
+                                  f"supported here; see docs/supported.md)")
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"std and var only support floating point and complex dtypes (got {input.dtype})")
     shape = input._data.shape
@@ -644,6 +649,9 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     of nonzeros) or any other number p, (sum |x|^p)^(1/p). As torch.linalg.vector_norm."""
     if dtype is not None:
         input = input.to(dtype)
+    if input.dtype.is_complex:
+        raise NotImplementedError(f"\"linalg.vector_norm\" not implemented for '{_type_name(input.dtype)}' (complex "
+                                  f"tensors are not supported here; see docs/supported.md)")
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {_type_name(input.dtype)}")

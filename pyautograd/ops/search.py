@@ -19,7 +19,7 @@ _bincount = defop("bincount", "input, weights, minlength", kernels.bincount, pro
                   tensors=("input", "weights"))
 _histc = defop("histc", "input, bins, min, max", kernels.histc, promote=None, differentiable=False,
                tensors=("input",))
-_count_nonzero = defop("count_nonzero", "input, dims", kernels.count_nonzero, promote=None, differentiable=False,
+_count_nonzero = defop("count_nonzero", "input, dims", kernels.count_nonzero, promote=None, complex=True, differentiable=False,
                        tensors=("input",))
 _isin = defop("isin", "elements, test_elements, invert", kernels.isin, promote=None, differentiable=False,
               tensors=("elements", "test_elements"))

@@ -14,6 +14,7 @@ that are compositions; a primitive sharing its public name with its front end is
 """
 import builtins
 import numbers
+import warnings
 
 import numpy as np
 
@@ -35,7 +36,7 @@ def _inverse(perm):
     return tuple(inv)
 
 
-view_op = defop("view", "input, size", kernels.view, view=True, promote=None,
+view_op = defop("view", "input, size", kernels.view, view=True, promote=None, complex=True,
                 grads={"input": lambda grad, input_shapes: grad.reshape(input_shapes[0])})
 
 
@@ -45,17 +46,17 @@ def viewable(input, shape):
 
 
 # reshape of a non-contiguous tensor whose layout still allows a view (PyTorch's _reshape_alias).
-_reshape_alias = defop("_reshape_alias", "input, size", kernels.view, view=True, promote=None,
+_reshape_alias = defop("_reshape_alias", "input, size", kernels.view, view=True, promote=None, complex=True,
                        grads={"input": lambda grad, input_shapes: grad.reshape(input_shapes[0])})
 
-_unsafe_view = defop("_unsafe_view", "input, size", kernels.reshape, promote=None,
+_unsafe_view = defop("_unsafe_view", "input, size", kernels.reshape, promote=None, complex=True,
                      node_name="UnsafeViewBackward0",
                      grads={"input": lambda grad, input_shapes: grad.reshape(input_shapes[0])})
 
-expand_op = defop("expand", "input, size", kernels.expand, view=True, promote=None,
+expand_op = defop("expand", "input, size", kernels.expand, view=True, promote=None, complex=True,
                   grads={"input": lambda grad: grad})  # the generic path sums it back down
 
-permute_op = defop("permute", "input, dims", kernels.permute, view=True, promote=None,
+permute_op = defop("permute", "input, dims", kernels.permute, view=True, promote=None, complex=True,
                    grads={"input": lambda grad, dims: grad.permute(_inverse(dims))})
 
 
@@ -69,19 +70,19 @@ def _swap(ndim, d0, d1):
 
 transpose_op = defop("transpose", "input, dim0, dim1",
                      lambda input, dim0, dim1: kernels.permute(input, _swap(input.ndim, dim0, dim1)),
-                     view=True, promote=None,
+                     view=True, promote=None, complex=True,
                      grads={"input": lambda grad, dim0, dim1: grad.transpose(dim0, dim1)})
 
 t_op = defop("t", "input", lambda input: kernels.permute(input, tuple(range(input.ndim))[::-1]),
-             view=True, promote=None, grads={"input": lambda grad: grad.t()})
+             view=True, promote=None, complex=True, grads={"input": lambda grad: grad.t()})
 # The in-place forms (t_, transpose_ and its aliases swapaxes_/swapdims_): the tensor takes the new
 # layout over the same storage (as squeeze_), nodes TBackward1 / TransposeBackward1 as PyTorch's.
 transpose_inplace_op = defop("transpose_", "input, dim0, dim1",
                              lambda input, dim0, dim1: kernels.permute(input, _swap(input.ndim, dim0, dim1)),
-                             promote=None, node_name="TransposeBackward1",
+                             promote=None, complex=True, node_name="TransposeBackward1",
                              grads={"input": lambda grad, dim0, dim1: grad.transpose(dim0, dim1)})
 t_inplace_op = defop("t_", "input", lambda input: kernels.permute(input, tuple(range(input.ndim))[::-1]),
-                     promote=None, node_name="TBackward1", grads={"input": lambda grad: grad.t()})
+                     promote=None, complex=True, node_name="TBackward1", grads={"input": lambda grad: grad.t()})
 
 def _ones(shape, dims):
     """The size-1 dims among `dims`: the ones squeeze removes."""
@@ -101,18 +102,18 @@ _SQUEEZE_FORWARDS = {
 }
 _SQUEEZE_SIGNATURES = {"": "input", "_dim": "input, dim", "_dims": "input, dims"}
 squeeze_op, squeeze_dim, squeeze_dims = (
-    defop(f"squeeze{form}", _SQUEEZE_SIGNATURES[form], _SQUEEZE_FORWARDS[form], view=True, promote=None,
+    defop(f"squeeze{form}", _SQUEEZE_SIGNATURES[form], _SQUEEZE_FORWARDS[form], view=True, promote=None, complex=True,
           node_name=f"SqueezeBackward{k}", grads={"input": _unsqueeze_to})
     for k, form in enumerate(_SQUEEZE_FORWARDS))
 # The in-place forms give the tensor a new shape over the same storage (_inplace.commit_shape).
 squeeze_inplace_op, squeeze_dim_, squeeze_dims_ = (
-    defop(f"squeeze{form}_", _SQUEEZE_SIGNATURES[form], _SQUEEZE_FORWARDS[form], promote=None,
+    defop(f"squeeze{form}_", _SQUEEZE_SIGNATURES[form], _SQUEEZE_FORWARDS[form], promote=None, complex=True,
           node_name=f"SqueezeBackward{k + 3}", grads={"input": _unsqueeze_to})
     for k, form in enumerate(_SQUEEZE_FORWARDS))
 
-unsqueeze_op = defop("unsqueeze", "input, dim", kernels.unsqueeze, view=True, promote=None,
+unsqueeze_op = defop("unsqueeze", "input, dim", kernels.unsqueeze, view=True, promote=None, complex=True,
                      grads={"input": lambda grad, dim: squeeze_dim(grad, dim)})
-unsqueeze_inplace_op = defop("unsqueeze_", "input, dim", kernels.unsqueeze, promote=None,
+unsqueeze_inplace_op = defop("unsqueeze_", "input, dim", kernels.unsqueeze, promote=None, complex=True,
                              node_name="UnsqueezeBackward1",
                              grads={"input": lambda grad, dim: squeeze_dim(grad, dim)})
 
@@ -121,30 +122,33 @@ def _clone_method(self, memory_format=None):
     return clone(self)
 
 
-clone = defop("clone", "input", kernels.copy, promote=None, grads={"input": lambda grad: grad},
+clone = defop("clone", "input", kernels.copy, promote=None, complex=True, grads={"input": lambda grad: grad},
               export=True, method=_clone_method)
 
-contiguous_copy = defop("contiguous_copy", "input", kernels.copy, promote=None,
+contiguous_copy = defop("contiguous_copy", "input", kernels.copy, promote=None, complex=True,
                         node_name="CloneBackward0", grads={"input": lambda grad: grad})
 
 # The overwritten value gets a zero gradient (not none), as in PyTorch: the backward still
 # visits its history, so a saved tensor modified before the overwrite is still caught.
-_copy_from = defop("_copy_from", "input, src", kernels.broadcast_copy, promote=None,
+_copy_from = defop("_copy_from", "input, src", kernels.broadcast_copy, promote=None, complex=True,
                    node_name="CopyBackwards",
                    grads={"input": lambda grad: grad * 0, "src": lambda grad: grad},
                    array_backward=("input",))
 
-_fill = defop("_fill", "input, value", kernels.broadcast_copy, promote=None, node_name="FillBackward2",
+_fill = defop("_fill", "input, value", kernels.broadcast_copy, promote=None, complex=True, node_name="FillBackward2",
               grads={"input": lambda grad: grad * 0},
               array_backward=True)
 
-_zero = defop("_zero", "input", lambda input: kernels.broadcast_copy(input, 0), promote=None,
+_zero = defop("_zero", "input", lambda input: kernels.broadcast_copy(input, 0), promote=None, complex=True,
               node_name="ZeroBackward0", grads={"input": lambda grad: grad * 0},
               array_backward=True)
 
 _to_copy = defop("_to_copy", "input, dtype", kernels.astype, promote=None,
                  node_name="ToCopyBackward0",
-                 grads={"input": lambda grad, input: grad.to(input.dtype)})
+                 grads={"input": lambda grad, input: grad.to(input.dtype)},
+                 # a real input cast to complex gets the real part of its gradient (no cast warning)
+                 complex={"input": lambda grad, input: grad.to(input.dtype) if not grad.is_complex() or
+                          input.is_complex() else grad.real.to(input.dtype)})
 
 
 def _cat_grads(grad, needs_input_grad, dim, sizes):
@@ -157,7 +161,7 @@ def _cat_grads(grad, needs_input_grad, dim, sizes):
 
 
 _cat_sized = defop("_cat", "*tensors, dim, sizes", lambda *args: kernels.concatenate(args[:-2], args[-2]),
-                   node_name="CatBackward0", grads={"*": _cat_grads})
+                   node_name="CatBackward0", grads={"*": _cat_grads}, complex=True)
 
 
 def _cat(*tensors, dim):
@@ -166,18 +170,18 @@ def _cat(*tensors, dim):
 
 
 _stack = defop("_stack", "*tensors, dim", lambda *args: kernels.stack(args[:-1], args[-1]),
-               node_name="StackBackward0",
+               node_name="StackBackward0", complex=True,
                grads={"*": lambda grad, needs_input_grad, dim:
                       [grad.select(dim, i) if need else None for i, need in enumerate(needs_input_grad)]})
 
-flip_op = defop("flip", "input, dims", kernels.flip, promote=None,
+flip_op = defop("flip", "input, dims", kernels.flip, promote=None, complex=True,
                 grads={"input": lambda grad, dims: flip_op(grad, dims)})
 
-roll_op = defop("roll", "input, shifts, dims", kernels.roll, promote=None,
+roll_op = defop("roll", "input, shifts, dims", kernels.roll, promote=None, complex=True,
                 grads={"input": lambda grad, shifts, dims: roll_op(
                     grad, tuple(-s for s in shifts) if isinstance(shifts, tuple) else -shifts, dims)})
 
-repeat_op = defop("repeat", "input, repeats", kernels.tile, promote=None,
+repeat_op = defop("repeat", "input, repeats", kernels.tile, promote=None, complex=True,
                   grads={"input": lambda grad, input_shapes, repeats: _untile(grad, input_shapes[0], repeats)})
 
 
@@ -195,10 +199,10 @@ def _untile(grad, shape, reps):
 
 diagonal_backward = defop(
     "diagonal_backward", "grad_output, input_sizes, offset, dim1, dim2", kernels.diagonal_backward,
-    promote=None, node_name="DiagonalBackwardBackward0",
+    promote=None, complex=True, node_name="DiagonalBackwardBackward0",
     grads={"grad_output": lambda grad, offset, dim1, dim2: diagonal_op(grad, offset, dim1, dim2)})
 
-diagonal_op = defop("diagonal", "input, offset, dim1, dim2", kernels.diagonal, view=True, promote=None,
+diagonal_op = defop("diagonal", "input, offset, dim1, dim2", kernels.diagonal, view=True, promote=None, complex=True,
                     grads={"input": lambda grad, input_shapes, offset, dim1, dim2:
                            diagonal_backward(grad, input_shapes[0], offset, dim1, dim2)})
 
@@ -249,10 +253,10 @@ def _cat_pieces(grads, dim):
 split_op = _variadic_outputs(defop(
     "split", "input, split_size, dim",
     lambda input, split_size, dim: kernels.split(input, split_sizes(input.shape[dim], split_size), dim),
-    promote=None, num_outputs=2, grads={"input": lambda grad, dim: _cat_pieces(grad, dim)}))
+    promote=None, complex=True, num_outputs=2, grads={"input": lambda grad, dim: _cat_pieces(grad, dim)}))
 
 split_with_sizes_op = _variadic_outputs(defop(
-    "split_with_sizes", "input, split_sizes, dim", kernels.split, promote=None, num_outputs=2,
+    "split_with_sizes", "input, split_sizes, dim", kernels.split, promote=None, complex=True, num_outputs=2,
     grads={"input": lambda grad, dim: _cat_pieces(grad, dim)}))
 
 # The unsafe forms: the same pieces over the input's memory, not tracked as views (so in-place
@@ -267,7 +271,7 @@ unsafe_split_with_sizes_op = _variadic_outputs(defop(
     grads={"input": lambda grad, dim: _cat_pieces(grad, dim)}))
 
 unbind_op = _variadic_outputs(defop(
-    "unbind", "input, dim", kernels.unbind, promote=None, num_outputs=2,
+    "unbind", "input, dim", kernels.unbind, promote=None, complex=True, num_outputs=2,
     grads={"input": lambda grad, dim: _stack(*grad, dim=dim)}))
 
 
@@ -280,7 +284,7 @@ def _reversed_cumsum(x, dim):
     return flip_op(cumsum_op(flip_op(x, (dim,)), dim), (dim,))
 
 
-cumsum_op = defop("cumsum", "input, dim", kernels.cumsum, promote=None,
+cumsum_op = defop("cumsum", "input, dim", kernels.cumsum, promote=None, complex=True,
                   grads={"input": lambda grad, dim: _reversed_cumsum(grad, dim)})
 
 
@@ -598,7 +602,9 @@ def to(input, *args, **kwargs):
     dtype = _dtype.to_dtype(dtype)
     if dtype is input.dtype and not kwargs.get("copy", False):
         return input
-    if not dtype.is_floating_point:
+    if input.is_complex() and dtype.is_floating_point:  # (PyTorch does not warn for integer targets)
+        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=2)
+    if not dtype.is_floating_point and not dtype.is_complex:
         # As PyTorch: an integer or bool result cannot require grad, so the graph stops here
         # (continuing it would be a straight-through estimator nobody asked for).
         input = input.detach()
@@ -795,7 +801,7 @@ def _scan_input(input, dim, dtype, op):
     dtype = _dtype.dtype_arg(dtype, op)
     if dtype is not None:
         input = to(input, dtype)
-    elif not input.dtype.is_floating_point:
+    elif not input.dtype.is_floating_point and not input.dtype.is_complex:
         input = to(input, _dtype.int64)  # PyTorch accumulates integers and bools in int64
     return input, wrap_dim(dim, input.ndim, op)
 

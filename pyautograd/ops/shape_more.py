@@ -45,18 +45,18 @@ def mT(input):
 
 
 def H(input):
-    """The conjugate transpose of a matrix (the transpose: tensors are real)."""
+    """The conjugate transpose of a matrix (of a real one, the transpose)."""
     if input.ndim not in (0, 2):
         raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {input.ndim}-D tensor.")
-    return S.transpose(input, 0, 1) if input.ndim == 2 else input
+    return (S.transpose(input, 0, 1) if input.ndim == 2 else input).conj()
 
 
 def mH(input):
-    """The conjugate transpose of a batch of matrices (the transpose of the last two dims)."""
+    """The conjugate transpose of a batch of matrices (of real ones, the transpose of the last two dims)."""
     if input.ndim < 2:
         raise RuntimeError(f"tensor.mH is only supported on matrices or batches of matrices. Got {input.ndim}-D "
                            f"tensor.")
-    return S.transpose(input, -2, -1)
+    return S.transpose(input, -2, -1).conj()
 
 
 def view_as(input, other):
@@ -153,7 +153,7 @@ def flipud(input):
     return S.flip(input, (0,))
 
 
-_rot90 = defop("rot90", "input, k, dims", kernels.rot90, promote=None,
+_rot90 = defop("rot90", "input, k, dims", kernels.rot90, promote=None, complex=True,
                grads={"input": lambda grad, k, dims: _rot90(grad, -k, dims)})
 
 
@@ -223,9 +223,9 @@ def dsplit(input, sections):
 # -- windows, traces, diagonals, cross ---------------------------------------------------------
 
 unfold_backward = defop(
-    "unfold_backward", "grad_in, input_sizes, dim, size, step", kernels.unfold_backward, promote=None,
+    "unfold_backward", "grad_in, input_sizes, dim, size, step", kernels.unfold_backward, promote=None, complex=True,
     grads={"grad_in": lambda grad, dim, size, step: _unfold(grad, dim, size, step)})
-_unfold = defop("unfold", "input, dimension, size, step", kernels.unfold, promote=None,
+_unfold = defop("unfold", "input, dimension, size, step", kernels.unfold, promote=None, complex=True,
                 grads={"input": lambda grad, input_shapes, dimension, size, step:
                        unfold_backward(grad, input_shapes[0], dimension, size, step)})
 
@@ -244,9 +244,9 @@ def unfold(input, dimension, size, step):
     return _unfold(input, d, int(size), int(step))
 
 
-_trace_backward = defop("trace_backward", "grad, sizes", kernels.trace_backward, promote=None,
+_trace_backward = defop("trace_backward", "grad, sizes", kernels.trace_backward, promote=None, complex=True,
                         grads={"grad": lambda g: _trace(g)})
-_trace = defop("trace", "input", kernels.trace, promote=None,
+_trace = defop("trace", "input", kernels.trace, promote=None, complex=True,
                grads={"input": lambda grad, input_shapes: _trace_backward(grad, input_shapes[0])})
 
 
@@ -257,7 +257,7 @@ def trace(input):
     return _trace(input)
 
 
-_diag_embed = defop("diag_embed", "input, offset, dim1, dim2", kernels.diag_embed, promote=None,
+_diag_embed = defop("diag_embed", "input, offset, dim1, dim2", kernels.diag_embed, promote=None, complex=True,
                     grads={"input": lambda grad, offset, dim1, dim2: S.diagonal(grad, offset, dim1, dim2)})
 
 
@@ -273,7 +273,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 
 
 _diag_of_matrix = defop("diag", "input, diagonal", lambda input, diagonal: kernels.diagonal(input, diagonal, 0, 1)
-                        .copy(), promote=None, node_name="DiagonalBackward0_copy",
+                        .copy(), promote=None, complex=True, node_name="DiagonalBackward0_copy",
                         grads={"input": lambda grad, input_shapes, diagonal:
                                _diagonal_backward(grad, input_shapes[0], diagonal)})
 

@@ -15,11 +15,11 @@ def _zeros(shape, like):
     return _creation.zeros(shape, dtype=like.dtype)
 
 
-_take = defop("take", "input, index", kernels.take, promote=None,
+_take = defop("take", "input, index", kernels.take, promote=None, complex=True,
               grads={"input": lambda grad, index, input_shapes: _put(_zeros(input_shapes[0], grad), index, grad,
                                                                      True)})
 
-_put = defop("put", "input, index, source, accumulate", kernels.put, promote=None,
+_put = defop("put", "input, index, source, accumulate", kernels.put, promote=None, complex=True,
              grads={"input": lambda grad, index, accumulate:
                     grad if accumulate else _put(grad, index, _zeros(index.shape, grad), False),
                     "source": lambda grad, index, input_shapes: _take(grad, index).reshape(input_shapes[1])})

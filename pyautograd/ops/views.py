@@ -91,8 +91,21 @@ def _edge(t):
     return (t.grad_fn, t._output_nr) if t.grad_fn is not None else (t._accumulator(), 0)
 
 
+def check_same_dtype(view, what):
+    """A view of another dtype than its base (view_as_real, view_as_complex, .real, .imag) has no
+    flat index into the base's elements: its history cannot be rewritten here, so it is refused
+    (never computed wrongly)."""
+    base = view._base
+    if base is not None and view._data.dtype != base._data.dtype:
+        raise RuntimeError(
+            f"{what} a {view.dtype} view of a {base.dtype} tensor (view_as_real, view_as_complex, .real or "
+            f".imag) while autograd records is not supported here: its history cannot be rewritten. Write into "
+            f"the {base.dtype} tensor itself, or into a copy of the view (.clone()).")
+
+
 def regenerate(view):
     """Gives `view` a grad_fn computed from its base's current history."""
+    check_same_dtype(view, "Using, after its base was modified in place,")
     base = view._base
     with enable_grad():
         fresh = indexing._index_copy(base.reshape(-1), view_index(base._data, view._data))
@@ -118,3 +131,4 @@ def install(tensor_cls):
     sit below the indexing ops these use, so they reach them through the tensor."""
     tensor_cls._regenerate_view = regenerate
     tensor_cls._rebase_view = rebase_view
+    tensor_cls._check_view_dtype = check_same_dtype

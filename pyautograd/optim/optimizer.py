@@ -99,6 +99,13 @@ class Optimizer:
                 raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
             if not (p.is_leaf or p._retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
+            if p._data.dtype.kind == "c":
+                # PyTorch steps a complex parameter as its view_as_real pairs; the update rules
+                # here are written for real numbers (|g|^2 is not g*g), so it is refused, never
+                # stepped wrongly.
+                raise RuntimeError(f"{type(self).__name__}: complex parameters ({p.dtype}, shape {list(p.shape)}) "
+                                   f"are not supported by pyautograd's optimizers; keep the parameter real, of "
+                                   f"last dim 2, and use torch.view_as_complex(param) in the forward")
         param_group["params"] = params
         for name, default in self.defaults.items():
             if default is required and name not in param_group:

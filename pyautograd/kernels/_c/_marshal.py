@@ -143,7 +143,10 @@ def ptr(arr):
     alone is one: a size-1 view of it is contiguous whatever the strides, and
     hands cffi the right address far faster than ``arr.ctypes.data``.
     """
-    ct = _ARRAY_TYPES[arr.dtype]
+    try:
+        ct = _ARRAY_TYPES[arr.dtype]
+    except KeyError:
+        raise _no_c_type(arr) from None
     if arr.flags.c_contiguous:
         return ffi.from_buffer(ct, arr)
     if arr.size == 0:
@@ -153,7 +156,17 @@ def ptr(arr):
 
 def out_ptr(arr):
     """A pointer to a C-contiguous output array (checked writable by prepare_out)."""
-    return ffi.from_buffer(_ARRAY_TYPES[arr.dtype], arr)
+    try:
+        return ffi.from_buffer(_ARRAY_TYPES[arr.dtype], arr)
+    except KeyError:
+        raise _no_c_type(arr) from None
+
+
+def _no_c_type(arr):
+    # The C kernels take real arrays; a complex one (or any other dtype) never reaches them as
+    # reinterpreted memory: the op layer refuses complex operands of ops without complex support,
+    # and the dispatcher sends the others to the NumPy reference.
+    return TypeError(f"the C kernels take no {arr.dtype} arrays (shape {arr.shape})")
 
 
 def int64s(values):

@@ -24,3 +24,7 @@ for _mod in (conv, image, pooling):
 from . import decompositions  # noqa: E402
 KERNELS.update({name: getattr(decompositions, name) for name in decompositions.__all__})
 globals().update(KERNELS)
+# complex numbers (issue 12): the views and constructors, NumPy only
+from . import complex as _complex  # noqa: E402
+KERNELS.update({name: getattr(_complex, name) for name in _complex.__all__})
+globals().update({name: getattr(_complex, name) for name in _complex.__all__})

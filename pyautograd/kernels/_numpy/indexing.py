@@ -36,6 +36,16 @@ def gather(x, axis, index):
     return _one_d(x)[_positions(_one_d(index), axis)].reshape(index.shape)
 
 
+def real_into(x, *values):
+    """Raises ValueError (PyTorch's RuntimeError, through the op layer) when a complex value would
+    be written into the real array `x`: NumPy would keep its real part and only warn."""
+    if x.dtype.kind != "c":
+        for v in values:
+            if np.iscomplexobj(v):
+                raise ValueError(f"value cannot be converted to type {x.dtype} without overflow "
+                                 f"(a complex value written into a real tensor)")
+
+
 def scatter(x, axis, index, src):
     """A copy of `x` with out[p with p[axis] = index[p]] = src[p] (src an array or a number).
     Where an index repeats, one of the written values remains (NumPy: the last)."""
@@ -47,6 +57,7 @@ def scatter(x, axis, index, src):
 
 def scatter_add(x, axis, index, src):
     """A copy of `x` with src[p] added at [p with p[axis] = index[p]]; repeated indices add up."""
+    real_into(x, src)
     out = np.array(x, copy=True)
     index = _one_d(index)
     np.add.at(_one_d(out), _positions(index, axis), _values(src, index))
@@ -62,6 +73,7 @@ def index_select(x, axis, index):
 
 def masked_fill(x, mask, value):
     """`x` (broadcast with `mask`) with `value` where mask is True, in x's dtype."""
+    real_into(x, value)
     return np.where(mask, np.asarray(value).astype(x.dtype), x)
 
 

@@ -1,6 +1,7 @@
 """Index kernels: index_copy and index_fill along one dim; take and put on the flattened tensor;
 fill with a broadcast value (NumPy only: memory moves)."""
 import numpy as np
+from .indexing import real_into
 
 __all__ = ["index_copy", "index_fill", "take", "put", "fill"]
 
@@ -40,6 +41,7 @@ def take(x, index):
 def put(x, index, source, accumulate):
     """A copy of x, read as a 1-D array, with source's elements written (or added, repeats adding
     up, with `accumulate`) at `index`."""
+    real_into(x, source)
     out = np.array(x, copy=True)
     flat = out.reshape(-1)  # a view of the fresh copy
     if accumulate:

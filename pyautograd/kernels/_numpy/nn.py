@@ -7,6 +7,7 @@ normalized axes, computed in the input's dtype, as PyTorch's normalization kerne
 import numpy as np
 
 from .._fp import quiet_block
+from .indexing import real_into
 from ..checks.norm import check_batch_norm, check_layer_norm
 
 __all__ = ["layer_norm", "batch_norm", "layer_norm_backward", "batch_norm_backward", "constant_pad"]
@@ -107,6 +108,7 @@ def batch_norm_backward(grad, x, weight, running_mean, running_var, eps):
 def constant_pad(x, pad, value):
     """x padded with `value`: pad = (left, right) pairs from the last axis backwards; negative
     amounts crop."""
+    real_into(x, value)
     crop, widths = [slice(None)] * x.ndim, [(0, 0)] * x.ndim
     for i in range(len(pad) // 2):
         axis = x.ndim - 1 - i

@@ -147,7 +147,10 @@ def contiguous(x):
 
 
 def astype(x, dtype):
-    """A copy of `x` converted to `dtype`."""
+    """A copy of `x` converted to `dtype` (complex to real: the real parts, as PyTorch; its
+    caller warns, NumPy's own ComplexWarning is not raised)."""
+    if x.dtype.kind == "c" and np.dtype(dtype).kind != "c":
+        x = x.real
     return x.astype(dtype)
 
 
@@ -197,7 +200,13 @@ def index_put(x, key, values, accumulate):
 
 
 def broadcast_copy(x, src):
-    """A new array of x's shape and dtype holding `src` broadcast to it."""
+    """A new array of x's shape and dtype holding `src` broadcast to it. A complex `src` into a
+    real `x`: a number is refused (PyTorch's error), an array gives its real parts (PyTorch warns
+    there, in the op layer)."""
+    if x.dtype.kind != "c" and np.iscomplexobj(src):
+        if not isinstance(src, np.ndarray):
+            raise ValueError(f"value cannot be converted to type {x.dtype} without overflow")
+        src = src.real
     out = np.empty(x.shape, x.dtype)
     out[...] = src
     return out
@@ -205,6 +214,9 @@ def broadcast_copy(x, src):
 
 def index_add(x, axis, index, source, alpha):
     """A copy of `x` with alpha * source added at positions `index` along `axis` (repeats add up)."""
+    if x.dtype.kind != "c" and (np.iscomplexobj(source) or isinstance(alpha, complex)):
+        raise ValueError(f"value cannot be converted to type {x.dtype} without overflow "
+                         f"(a complex value written into a real tensor)")
     out = np.array(x, copy=True)
     moved = np.moveaxis(out, axis, 0)
     np.add.at(moved, index, np.moveaxis(np.asarray(source, x.dtype), axis, 0) * alpha)
