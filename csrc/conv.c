@@ -18,6 +18,7 @@
 
 #include "common.h"
 #include "conv.h"
+#include "convpriv.h"
 #include "matmul.h"
 
 /* ---- per-thread column buffers ---------------------------------------------- */
@@ -47,7 +48,7 @@ static void conv_key_init(void) { (void)pthread_key_create(&conv_key, conv_buffe
 
 /* A buffer of at least `bytes` for this call, or NULL when out of memory; give it back
  * with col_release. */
-static void *col_acquire(size_t bytes) {
+void *pag_conv_scratch(size_t bytes) {
     if (bytes > CONV_KEEP_BYTES) return malloc(bytes);
     pthread_once(&conv_once, conv_key_init);
     conv_buffer *buf = pthread_getspecific(conv_key);
@@ -64,22 +65,9 @@ static void *col_acquire(size_t bytes) {
     return buf->data;
 }
 
-static void col_release(void *p, size_t bytes) {
+void pag_conv_scratch_release(void *p, size_t bytes) {
     if (bytes > CONV_KEEP_BYTES) free(p);
 }
-
-/* Below this many multiply-adds a call stays on the calling thread. */
-#define CONV_MIN_PARALLEL_FLOPS ((int64_t)1 << 18)
-
-typedef struct {
-    int64_t n, cin, d, h, w;     /* input */
-    int64_t cout, cig, kd, kh, kw; /* weight: cig = C_in / groups */
-    int64_t od, oh, ow;          /* output */
-    int64_t sd, sh, sw, pd, ph, pw, dd, dh, dw;
-    int64_t groups, cog, rows, cols; /* cog = C_out / groups, rows = R, cols = L */
-    int64_t xs[5];               /* input element strides */
-    int direct;                  /* the columns are the input rows themselves (no im2col) */
-} conv_geom;
 
 static int direct_columns(const conv_geom *g);
 
@@ -144,11 +132,28 @@ static int direct_columns(const conv_geom *g) {
            g->xs[2] == g->h * g->w && g->xs[1] == g->d * g->h * g->w;
 }
 
-/* How many threads the batch loop gets (1: the GEMM threads instead). */
-static int batch_team(const conv_geom *g, int nthreads) {
-    const double flops = (double)g->n * (double)g->cout * (double)g->rows * (double)g->cols;
-    if (nthreads <= 1 || flops < (double)CONV_MIN_PARALLEL_FLOPS || g->n < nthreads) return 1;
-    return nthreads;
+/* The stride-1 window paths (convwin.c) are float32 only: the float64 instances decline. */
+static int win_forward_f32(const conv_geom *g, const float *x, const float *w, float *out, int nthreads) {
+    return pag_conv_window_forward(g, x, w, out, nthreads);
+}
+static int win_backward_input_f32(const conv_geom *g, const float *grad, const float *w, float *dx, int nthreads) {
+    return pag_conv_window_backward_input(g, grad, w, dx, nthreads);
+}
+static int win_backward_weight_f32(const conv_geom *g, const float *x, const float *grad, float *dw, int nthreads) {
+    return pag_conv_window_backward_weight(g, x, grad, dw, nthreads);
+}
+static int win_forward_f64(const conv_geom *g, const double *x, const double *w, double *out, int nthreads) {
+    (void)g; (void)x; (void)w; (void)out; (void)nthreads;
+    return CONV_WIN_DECLINED;
+}
+static int win_backward_input_f64(const conv_geom *g, const double *grad, const double *w, double *dx, int nthreads) {
+    (void)g; (void)grad; (void)w; (void)dx; (void)nthreads;
+    return CONV_WIN_DECLINED;
+}
+static int win_backward_weight_f64(const conv_geom *g, const double *x, const double *grad, double *dw,
+                                   int nthreads) {
+    (void)g; (void)x; (void)grad; (void)dw; (void)nthreads;
+    return CONV_WIN_DECLINED;
 }
 
 #define PAG_TYPED_SELF "conv.c"
@@ -258,25 +263,27 @@ int TN(pag_conv_forward)(const T *x, const int64_t *xstrides, const T *w, T *out
         memset(out, 0, sizeof(T) * (size_t)(g.n * g.cout * g.cols));
         return PAG_OK;
     }
-    const int team = batch_team(&g, nthreads);
+    const int win = TN(win_forward)(&g, x, w, out, nthreads);
+    if (win != CONV_WIN_DECLINED) return win;
+    const int team = conv_batch_team(&g, nthreads);
     const size_t col_bytes = sizeof(T) * (size_t)(g.rows * g.cols);
     int status = PAG_OK;
     if (team <= 1) {
-        T *col = g.direct ? NULL : col_acquire(col_bytes);
+        T *col = g.direct ? NULL : pag_conv_scratch(col_bytes);
         if (!g.direct && !col) return PAG_ENOMEM;
         for (int64_t n = 0; n < g.n && status == PAG_OK; n++) status = TN(forward_item)(&g, x, w, out, n, col, nthreads);
-        col_release(col, col_bytes);
+        pag_conv_scratch_release(col, col_bytes);
         return status;
     }
     PAG_PRAGMA(omp parallel num_threads(team))
     {
-        T *col = g.direct ? NULL : col_acquire(col_bytes);
+        T *col = g.direct ? NULL : pag_conv_scratch(col_bytes);
         int mine = (!g.direct && !col) ? PAG_ENOMEM : PAG_OK;
         PAG_PRAGMA(omp for schedule(dynamic, 1))
         for (int64_t n = 0; n < g.n; n++) {
             if (mine == PAG_OK) mine = TN(forward_item)(&g, x, w, out, n, col, 1);
         }
-        col_release(col, col_bytes);
+        pag_conv_scratch_release(col, col_bytes);
         if (mine != PAG_OK) {
             PAG_PRAGMA(omp atomic write)
             status = mine;
@@ -310,30 +317,34 @@ int TN(pag_conv_backward_input)(const T *grad, const T *w, T *dx, const int64_t 
     const int64_t nx = g.n * g.cin * g.d * g.h * g.w;
     if (nx == 0) return PAG_OK;
     if (!dx) return PAG_EINVAL;
+    if (g.cout * g.cols > 0 && g.rows > 0) {
+        if (!grad || !w) return PAG_EINVAL;
+        const int win = TN(win_backward_input)(&g, grad, w, dx, nthreads);  /* writes all of dx */
+        if (win != CONV_WIN_DECLINED) return win;
+    }
     memset(dx, 0, sizeof(T) * (size_t)nx);
     if (g.cout * g.cols == 0 || g.rows == 0) return PAG_OK;
-    if (!grad || !w) return PAG_EINVAL;
     const int direct = g.direct;
-    const int team = batch_team(&g, nthreads);
+    const int team = conv_batch_team(&g, nthreads);
     const size_t col_bytes = sizeof(T) * (size_t)(g.rows * g.cols);
     int status = PAG_OK;
     if (team <= 1) {
-        T *col = direct ? NULL : col_acquire(col_bytes);
+        T *col = direct ? NULL : pag_conv_scratch(col_bytes);
         if (!direct && !col) return PAG_ENOMEM;
         for (int64_t n = 0; n < g.n && status == PAG_OK; n++)
             status = TN(backward_input_item)(&g, grad, w, dx, n, col, nthreads);
-        col_release(col, col_bytes);
+        pag_conv_scratch_release(col, col_bytes);
         return status;
     }
     PAG_PRAGMA(omp parallel num_threads(team))
     {
-        T *col = direct ? NULL : col_acquire(col_bytes);
+        T *col = direct ? NULL : pag_conv_scratch(col_bytes);
         int mine = (!direct && !col) ? PAG_ENOMEM : PAG_OK;
         PAG_PRAGMA(omp for schedule(dynamic, 1))
         for (int64_t n = 0; n < g.n; n++) {
             if (mine == PAG_OK) mine = TN(backward_input_item)(&g, grad, w, dx, n, col, 1);
         }
-        col_release(col, col_bytes);
+        pag_conv_scratch_release(col, col_bytes);
         if (mine != PAG_OK) {
             PAG_PRAGMA(omp atomic write)
             status = mine;
@@ -373,16 +384,18 @@ int TN(pag_conv_backward_weight)(const T *x, const int64_t *xstrides, const T *g
     memset(dw, 0, sizeof(T) * (size_t)nw);
     if (g.n * g.cols == 0) return PAG_OK;
     if (!x || !grad) return PAG_EINVAL;
-    const int team = batch_team(&g, nthreads);
+    const int win = TN(win_backward_weight)(&g, x, grad, dw, nthreads);
+    if (win != CONV_WIN_DECLINED) return win;
+    const int team = conv_batch_team(&g, nthreads);
     const size_t col_bytes = sizeof(T) * (size_t)(g.rows * g.cols);
     const int direct = g.direct;
     int status = PAG_OK;
     if (team <= 1) {
-        T *col = direct ? NULL : col_acquire(col_bytes);
+        T *col = direct ? NULL : pag_conv_scratch(col_bytes);
         if (!direct && !col) status = PAG_ENOMEM;
         for (int64_t n = 0; n < g.n && status == PAG_OK; n++)
             status = TN(backward_weight_item)(&g, x, grad, dw, n, col, nthreads);
-        col_release(col, col_bytes);
+        pag_conv_scratch_release(col, col_bytes);
         return status;
     }
     /* Each thread sums its batch items into its own accumulator; they are added in thread
@@ -392,13 +405,13 @@ int TN(pag_conv_backward_weight)(const T *x, const int64_t *xstrides, const T *g
     PAG_PRAGMA(omp parallel num_threads(team))
     {
         const int t = pag_thread_num();
-        T *col = direct ? NULL : col_acquire(col_bytes);
+        T *col = direct ? NULL : pag_conv_scratch(col_bytes);
         int mine = (!direct && !col) ? PAG_ENOMEM : PAG_OK;
         int64_t lo, hi;
         pag_chunk(g.n, pag_num_threads(), t, &lo, &hi);
         for (int64_t n = lo; n < hi && mine == PAG_OK; n++)
             mine = TN(backward_weight_item)(&g, x, grad, partials + (size_t)t * (size_t)nw, n, col, 1);
-        col_release(col, col_bytes);
+        pag_conv_scratch_release(col, col_bytes);
         if (mine != PAG_OK) {
             PAG_PRAGMA(omp atomic write)
             status = mine;

@@ -395,6 +395,14 @@ PAG_AVX512_FN static void k512_tile8x16(int64_t kc, const float *a, int64_t a_rs
 #undef K512_ROW_OUT
 #endif
 
+int pag_linalg_avx512(void) {
+#ifdef PAG_GEMM_AVX512
+    return gemm_avx512();
+#else
+    return 0;
+#endif
+}
+
 /* ---- expand the typed code for float and double --------------------------- */
 
 #define PAG_GEMM_TEMPLATE

@@ -48,6 +48,9 @@ int TN(pag_linalg_gemm_packed)(int64_t m, int64_t n, int64_t k, double alpha, co
 #define PAG_ACT_GELU 2
 #define PAG_ACT_GELU_TANH 3
 /* cdef-end */
+/* 1 when the float32 AVX-512 tiles run (the CPU has AVX-512F and PYAUTOGRAD_GEMM_AVX512 is
+ * not 0); the convolution's window kernels (winmm.h) follow the same switch. */
+int pag_linalg_avx512(void);
 #define PAG_TYPED_SELF "matmul.h"
 #include "typed.h"
 #endif
