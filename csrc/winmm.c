@@ -188,34 +188,46 @@ static int64_t win_ntiles(const pag_win_shape *s) {
     return s->flat ? (s->lt + 31) / 32 : s->od * s->oh * ((s->ow + 31) / 32);
 }
 
+/* Where tile t reads (l0) and writes (its runs); returns its lane count (0: nothing to store). */
+static int64_t win_tile_at(const pag_win_shape *s, int64_t t, int64_t *l0, win_run *runs, int *nruns) {
+    if (s->flat) {
+        *l0 = t * 32;
+        const int64_t lanes = WIN_MIN((int64_t)32, s->lt - *l0);
+        *nruns = win_runs(s, *l0, (int)lanes, runs);
+        return *nruns ? lanes : 0;
+    }
+    const int64_t per_row = (s->ow + 31) / 32;
+    const int64_t row = t / per_row, x = (t - row * per_row) * 32;
+    const int64_t z = row / s->oh, y = row - z * s->oh;
+    *l0 = (z * s->hp + y) * s->wp + x;
+    const int64_t lanes = WIN_MIN((int64_t)32, s->ow - x);
+    runs[0] = (win_run){0, (int)lanes, row * s->ow + x};
+    *nruns = 1;
+    return lanes;
+}
+
+#define WIN_CHUNK 4
+
+/* Tiles [t0, t1), WIN_CHUNK at a time, each A panel over the chunk's tiles (so the panel
+ * stays in L1 while the chunk's input rows come from L2). */
 static void win_tiles(const pag_win_shape *s, int64_t m, int64_t r, const float *ap, const float *b,
                       const int64_t *off, float *out, int64_t ldo, int64_t t0, int64_t t1) {
-    win_run runs[32];
-    const int64_t per_row = (s->ow + 31) / 32;
-    for (int64_t t = t0; t < t1; t++) {
-        int64_t l0, lanes;
-        int nruns;
-        if (s->flat) {
-            l0 = t * 32;
-            lanes = WIN_MIN((int64_t)32, s->lt - l0);
-            nruns = win_runs(s, l0, (int)lanes, runs);
-            if (!nruns) continue;
-        } else {
-            const int64_t row = t / per_row, x = (t - row * per_row) * 32;
-            const int64_t z = row / s->oh, y = row - z * s->oh;
-            l0 = (z * s->hp + y) * s->wp + x;
-            lanes = WIN_MIN((int64_t)32, s->ow - x);
-            runs[0] = (win_run){0, (int)lanes, row * s->ow + x};
-            nruns = 1;
-        }
-        const __mmask16 m0 = win_mask(lanes), m1 = win_mask(lanes - 16);
+    win_run runs[WIN_CHUNK][32];
+    int nruns[WIN_CHUNK];
+    int64_t l0[WIN_CHUNK], lanes[WIN_CHUNK];
+    for (int64_t c0 = t0; c0 < t1; c0 += WIN_CHUNK) {
+        const int nc = (int)WIN_MIN((int64_t)WIN_CHUNK, t1 - c0);
+        for (int q = 0; q < nc; q++) lanes[q] = win_tile_at(s, c0 + q, &l0[q], runs[q], &nruns[q]);
         for (int64_t p = 0; p < m; p += PAG_WIN_MR) {
             const int rows = (int)WIN_MIN((int64_t)PAG_WIN_MR, m - p);
             const float *app = ap + p * r;
-            if (lanes > 16)
-                win_tile32(r, app, b + l0, off, m0, m1, runs, nruns, out + p * ldo, ldo, rows);
-            else
-                win_tile16(r, app, b + l0, off, m0, runs, nruns, out + p * ldo, ldo, rows);
+            for (int q = 0; q < nc; q++) {
+                const __mmask16 m0 = win_mask(lanes[q]), m1 = win_mask(lanes[q] - 16);
+                if (lanes[q] > 16)
+                    win_tile32(r, app, b + l0[q], off, m0, m1, runs[q], nruns[q], out + p * ldo, ldo, rows);
+                else if (lanes[q] > 0)
+                    win_tile16(r, app, b + l0[q], off, m0, runs[q], nruns[q], out + p * ldo, ldo, rows);
+            }
         }
     }
 }

@@ -17,6 +17,14 @@ CASES = [  # (input shape, weight shape, stride, padding, dilation, groups)
     ((2, 8, 5, 4), (4, 8, 1, 1), (1, 1), (0, 0), (1, 1), 1),        # 1x1: no im2col
     ((2, 2, 4, 5, 3), (3, 2, 2, 3, 2), (1, 2, 1), (1, 0, 1), (2, 1, 1), 1),
     ((9, 3, 12, 12), (8, 3, 3, 3), (1, 1), (1, 1), (1, 1), 1),      # enough work for the batch team
+    # stride 1, float32: the window kernels on AVX-512 (rows of 16 and 32 lanes, masked tails,
+    # dilation, groups, 3-D, padding larger than the kernel reach, 1-D)
+    ((3, 16, 32, 32), (16, 16, 3, 3), (1, 1), (1, 1), (1, 1), 1),
+    ((2, 12, 7, 40), (20, 12, 3, 5), (1, 1), (2, 1), (1, 2), 1),
+    ((2, 16, 9, 16), (16, 8, 3, 3), (1, 1), (1, 1), (1, 1), 2),
+    ((2, 8, 4, 6, 17), (12, 8, 3, 2, 3), (1, 1, 1), (1, 1, 1), (1, 1, 1), 1),
+    ((2, 8, 5, 18), (9, 8, 2, 3), (1, 1), (3, 0), (1, 1), 1),
+    ((2, 6, 48), (8, 6, 5), (1,), (2,), (2,), 1),
 ]
 
 
@@ -142,3 +150,41 @@ def test_max_pool_nan_wins_and_bad_indices_rejected():
         cpool.max_pool_backward(np.ones((1, 1, 2)), np.array([[[0]]]), (2, 2))
     with pytest.raises(RuntimeError, match="should end in"):
         cpool.avg_pool_backward(np.ones((1, 3, 3)), (2, 2), (2, 2), (2, 2), (0, 0), False, True, None)
+
+
+def _window_case(rng, xs=(3, 16, 12, 16), ws=(16, 16, 3, 3)):
+    return rng.standard_normal(xs).astype(np.float32), rng.standard_normal(ws).astype(np.float32)
+
+
+def test_window_path_same_bits_any_thread_count(rng):
+    """Each output element is summed by one thread in one order: threads change no bit."""
+    x, w = _window_case(rng)
+    g = rng.standard_normal((3, 16, 12, 16)).astype(np.float32)
+    before = K.get_num_threads()
+    results = []
+    try:
+        for threads in (1, 2):
+            K.set_num_threads(threads)
+            results.append((c.conv_forward(x, w, (1, 1), (1, 1), (1, 1), 1),
+                            c.conv_backward_input(g, w, (12, 16), (1, 1), (1, 1), (1, 1), 1),
+                            c.conv_backward_weight(x, g, w.shape, (1, 1), (1, 1), (1, 1), 1)))
+    finally:
+        K.set_num_threads(before)
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_window_path_inf_stays_where_the_reference_puts_it(rng):
+    """An inf in the input reaches only the outputs whose windows hold it (padding lanes are
+    never multiplied into a sum)."""
+    x, w = _window_case(rng)
+    x[1, 3, 5, 15] = np.inf
+    x[2, 0, 0, 0] = -np.inf
+    g = rng.standard_normal((3, 16, 12, 16)).astype(np.float32)
+    for got, want in ((c.conv_forward(x, w, (1, 1), (1, 1), (1, 1), 1),
+                       ref.conv_forward(x, w, (1, 1), (1, 1), (1, 1), 1)),
+                      (c.conv_backward_weight(x, g, w.shape, (1, 1), (1, 1), (1, 1), 1),
+                       ref.conv_backward_weight(x, g, w.shape, (1, 1), (1, 1), (1, 1), 1))):
+        np.testing.assert_array_equal(np.isfinite(got), np.isfinite(want))
+        finite = np.isfinite(want)
+        np.testing.assert_allclose(got[finite], want[finite], rtol=1e-4, atol=1e-3)
