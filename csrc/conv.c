@@ -8,7 +8,9 @@
  *                    each col[r, l] back to the input position it was read from
  *   backward_weight: dw[g] += grad[n, g] (C_out/g x L) @ col^T (L x R), added in place by the GEMM
  * A 1x1 kernel with stride 1 and no padding over a contiguous input needs no im2col: the
- * input rows are the columns. The GEMM is pag_linalg_gemm (matmul.c).
+ * input rows are the columns. The GEMM is pag_linalg_gemm (matmul.c). A stride-1 float32
+ * convolution on AVX-512 skips all of this when convwin.c takes it (the window kernels read
+ * the columns from the padded input in place); float64 keeps im2col.
  *
  * This file includes itself twice, with T = float and T = double. */
 #ifndef PAG_TYPED_BODY

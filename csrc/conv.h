@@ -1,5 +1,6 @@
 /* Convolution kernels: forward, grad-input and grad-weight, im2col/col2im around the
- * project's GEMM (matmul.h), for 1 to 3 spatial dims.
+ * project's GEMM (matmul.h), for 1 to 3 spatial dims; stride-1 float32 ones on AVX-512
+ * through the window kernels instead (convwin.c, winmm.h).
  *
  * Every shape is given in 3-D form, the caller prepending unit dims for 1-D and 2-D:
  *   xshape = (N, C_in, D, H, W), wshape = (C_out, C_in / groups, KD, KH, KW),

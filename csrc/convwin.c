@@ -26,10 +26,10 @@
  * planes of extent dext are padded per image. */
 static int win_take(const conv_geom *g, const pag_win_shape *s, int64_t m, int64_t nchan, const int64_t dext[3]) {
     if (g->sd != 1 || g->sh != 1 || g->sw != 1 || g->direct || m < 4) return 0;
-    /* A flat walk (rows a few lanes past a multiple of 16, e.g. MNIST's 26- and 24-wide maps)
-     * measured 1.1-1.2x slower than im2col + the GEMM's packed tiles there (grad-input,
-     * grad-weight): those stay on im2col. */
-    if (s->flat || s->lanes > 2 * s->od * s->oh * s->ow) return 0;
+    /* Rows a few lanes past a multiple of 16 (MNIST's 26- and 24-wide maps) waste up to a
+     * quarter of the lanes: measured 1.1-1.2x slower there than im2col + the GEMM's packed
+     * tiles (grad-input, grad-weight), so those stay on im2col. */
+    if (s->lanes * 10 > s->od * s->oh * s->ow * 11) return 0;
     /* the padded copy's size fits easily in the int64 index arithmetic */
     if ((double)nchan * (double)dext[0] * (double)dext[1] * (double)dext[2] > 0x1p40) return 0;
     return pag_win_available();
@@ -243,22 +243,10 @@ int pag_conv_window_backward_input(const conv_geom *g, const float *grad, const 
 
 static int backward_weight_item(const win_ctx *c, int64_t n, float *buf, float *acc, int nthreads) {
     const conv_geom *g = c->g;
-    const int64_t xpad = c->inplace ? 0 : g->cig * plane_of(c->dext);
-    const int64_t gplane = c->s.od * c->dext[1] * c->dext[2];  /* a flat walk's G row */
-    for (int64_t gi = 0; gi < g->groups; gi++) {
-        const float *b = padded_input(c, n, gi, buf);
-        const float *gr = c->grad + (n * g->cout + gi * g->cog) * g->cols;
-        int64_t ldg = g->cols;
-        if (c->s.flat) {  /* lay G out as the padded input's rows */
-            const int64_t sext[4] = {g->cog, g->od, g->oh, g->ow}, ss[4] = {g->cols, g->oh * g->ow, g->ow, 1};
-            const int64_t gext[3] = {g->od, c->dext[1], c->dext[2]}, q[3] = {0, 0, 0};
-            win_pad(gr, ss, sext, buf + xpad, gext, q);
-            gr = buf + xpad;
-            ldg = gplane;
-        }
-        pag_linalg_dot_windows(g->cog, g->rows, gr, ldg, b, c->off, c->steps, c->nsteps, acc + gi * g->cog * g->rows,
+    for (int64_t gi = 0; gi < g->groups; gi++)
+        pag_linalg_dot_windows(g->cog, g->rows, c->grad + (n * g->cout + gi * g->cog) * g->cols, g->cols,
+                               padded_input(c, n, gi, buf), c->off, c->steps, c->nsteps, acc + gi * g->cog * g->rows,
                                g->rows, nthreads);
-    }
     return PAG_OK;
 }
 
@@ -274,8 +262,7 @@ int pag_conv_window_backward_weight(const conv_geom *g, const float *x, const fl
         c.steps = steps;
         win_offsets(g, g->cig, plane_of(c.dext), c.dext[1], c.dext[2], off);
         c.off = off;
-        const int64_t floats = (c.inplace ? 0 : g->cig * plane_of(c.dext)) +
-                               (c.s.flat ? g->cog * c.s.od * c.dext[1] * c.dext[2] : 0);
+        const int64_t floats = c.inplace ? 0 : g->cig * plane_of(c.dext);
         status = win_batch(&c, nthreads, sizeof(float) * (size_t)floats, backward_weight_item, dw, g->cout * g->rows);
     }
     free(steps);

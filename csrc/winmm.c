@@ -11,9 +11,6 @@
  * horizontal sum per result. Lanes outside the output (a row's padding columns, a masked
  * tail) are loaded as zeros on both sides, so an inf or NaN in the padding columns of the
  * input cannot leak into the sums. */
-#include <stdlib.h>
-#include <string.h>
-
 #include "common.h"
 #include "matmul.h"
 #include "winmm.h"
@@ -22,11 +19,7 @@
 
 void pag_win_shape_init(pag_win_shape *s, int64_t od, int64_t oh, int64_t ow, int64_t hp, int64_t wp) {
     s->hp = hp; s->wp = wp; s->od = od; s->oh = oh; s->ow = ow;
-    s->lt = ((od - 1) * hp + oh - 1) * wp + ow;
-    const int64_t by_rows = od * oh * ((ow + 15) / 16) * 16, flat = (s->lt + 15) / 16 * 16;
-    /* flat drops lanes through a stack tile when storing: take it only for a clear saving */
-    s->flat = flat * 10 < by_rows * 9;
-    s->lanes = s->flat ? flat : by_rows;
+    s->lanes = od * oh * ((ow + 15) / 16) * 16;
 }
 
 void pag_win_pack_a(int64_t m, int64_t r, const float *a, int64_t a_rs, int64_t a_cs, float *ap) {
@@ -40,28 +33,8 @@ void pag_win_pack_a(int64_t m, int64_t r, const float *a, int64_t a_rs, int64_t 
 
 int64_t pag_win_nsteps(const pag_win_shape *s) { return s->lanes / 16; }
 
-/* The (depth slice, row, column) of flat position l; in the output when y < oh and x < ow. */
-static void win_where(const pag_win_shape *s, int64_t l, int64_t *z, int64_t *y, int64_t *x) {
-    const int64_t row = l / s->wp;
-    *x = l - row * s->wp;
-    *z = row / s->hp;
-    *y = row - *z * s->hp;
-}
-
 int64_t pag_win_steps(const pag_win_shape *s, pag_win_step *steps) {
     int64_t n = 0;
-    if (s->flat) {
-        for (int64_t l0 = 0; l0 < s->lt; l0 += 16) {
-            uint32_t mask = 0;
-            for (int j = 0; j < 16 && l0 + j < s->lt; j++) {
-                int64_t z, y, x;
-                win_where(s, l0 + j, &z, &y, &x);
-                if (y < s->oh && x < s->ow) mask |= 1u << j;
-            }
-            if (mask) steps[n++] = (pag_win_step){l0, l0, mask};
-        }
-        return n;
-    }
     for (int64_t z = 0; z < s->od; z++)
         for (int64_t y = 0; y < s->oh; y++)
             for (int64_t x = 0; x < s->ow; x += 16) {
@@ -78,32 +51,6 @@ int64_t pag_win_steps(const pag_win_shape *s, pag_win_step *steps) {
 
 int pag_win_available(void) { return pag_linalg_avx512(); }
 
-/* A run of a tile's lanes that lands in the output: lanes [lane, lane + count) go to
- * output positions [dst, dst + count). */
-typedef struct {
-    int lane, count;
-    int64_t dst;
-} win_run;
-
-/* The tile of `lanes` positions from flat position l0: its runs (at most lanes of them).
- * Returns how many. */
-static int win_runs(const pag_win_shape *s, int64_t l0, int lanes, win_run *runs) {
-    int n = 0;
-    const int64_t end = WIN_MIN(l0 + lanes, s->lt);
-    for (int64_t l = l0; l < end;) {
-        int64_t z, y, x;
-        win_where(s, l, &z, &y, &x);
-        if (y < s->oh && x < s->ow) {
-            const int64_t cnt = WIN_MIN(s->ow - x, end - l);
-            runs[n++] = (win_run){(int)(l - l0), (int)cnt, (z * s->oh + y) * s->ow + x};
-            l += cnt;
-        } else {
-            l += s->wp - x;  /* the next row */
-        }
-    }
-    return n;
-}
-
 static inline __mmask16 win_mask(int64_t lanes) {
     return lanes >= 16 ? (__mmask16)0xFFFF : lanes <= 0 ? (__mmask16)0 : (__mmask16)((1u << lanes) - 1);
 }
@@ -118,22 +65,16 @@ static inline __mmask16 win_mask(int64_t lanes) {
 #define WIN_OUT(i, ci0, ci1)                                                              \
     do {                                                                                  \
         if ((i) < rows) {                                                                 \
-            if (direct) {                                                                 \
-                float *o_ = out + (i) * ldo + runs[0].dst;                                \
-                _mm512_mask_storeu_ps(o_, m0, ci0);                                       \
-                if (nb == 2) _mm512_mask_storeu_ps(o_ + 16, m1, ci1);                     \
-            } else {                                                                      \
-                _mm512_storeu_ps(t[i], ci0);                                              \
-                if (nb == 2) _mm512_storeu_ps(t[i] + 16, ci1);                            \
-            }                                                                             \
+            _mm512_mask_storeu_ps(out + (i) * ldo, m0, ci0);                              \
+            if (nb == 2) _mm512_mask_storeu_ps(out + (i) * ldo + 16, m1, ci1);            \
         }                                                                                 \
     } while (0)
 
-/* One tile: `rows` (<= 8) rows of out for the 16 * nb lanes at b (masks m0, m1 for the
- * lanes to load; the runs say where the lanes go). */
+/* One tile: `rows` (<= 8) rows of out (row stride ldo) for the 16 * nb lanes at b, masks m0
+ * and m1 the lanes in the output (the others are neither loaded nor stored). */
 WIN_FN static inline __attribute__((always_inline)) void
 win_tile(int nb, int64_t r, const float *ap, const float *b, const int64_t *off, __mmask16 m0, __mmask16 m1,
-         const win_run *runs, int nruns, float *out, int64_t ldo, int rows) {
+         float *out, int64_t ldo, int rows) {
     __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
     __m512 c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
     const float *a = ap;
@@ -150,13 +91,6 @@ win_tile(int nb, int64_t r, const float *ap, const float *b, const int64_t *off,
         WIN_ROW(6, c60, c61);
         WIN_ROW(7, c70, c71);
     }
-    /* one run from lane 0 (every by-row tile): masked stores straight from the registers */
-    const int direct = nruns == 1 && runs[0].lane == 0;
-    if (direct) {
-        m0 = win_mask(runs[0].count);
-        m1 = win_mask(runs[0].count - 16);
-    }
-    float t[PAG_WIN_MR][32] __attribute__((aligned(64)));
     WIN_OUT(0, c00, c01);
     WIN_OUT(1, c10, c11);
     WIN_OUT(2, c20, c21);
@@ -165,68 +99,49 @@ win_tile(int nb, int64_t r, const float *ap, const float *b, const int64_t *off,
     WIN_OUT(5, c50, c51);
     WIN_OUT(6, c60, c61);
     WIN_OUT(7, c70, c71);
-    if (direct) return;
-    for (int q = 0; q < nruns; q++)
-        for (int i = 0; i < rows; i++)
-            memcpy(out + i * ldo + runs[q].dst, t[i] + runs[q].lane, sizeof(float) * (size_t)runs[q].count);
 }
 #undef WIN_ROW
 #undef WIN_OUT
 
 WIN_FN static void win_tile32(int64_t r, const float *ap, const float *b, const int64_t *off, __mmask16 m0,
-                              __mmask16 m1, const win_run *runs, int nruns, float *out, int64_t ldo, int rows) {
-    win_tile(2, r, ap, b, off, m0, m1, runs, nruns, out, ldo, rows);
+                              __mmask16 m1, float *out, int64_t ldo, int rows) {
+    win_tile(2, r, ap, b, off, m0, m1, out, ldo, rows);
 }
 
 WIN_FN static void win_tile16(int64_t r, const float *ap, const float *b, const int64_t *off, __mmask16 m0,
-                              const win_run *runs, int nruns, float *out, int64_t ldo, int rows) {
-    win_tile(1, r, ap, b, off, m0, m0, runs, nruns, out, ldo, rows);
+                              float *out, int64_t ldo, int rows) {
+    win_tile(1, r, ap, b, off, m0, m0, out, ldo, rows);
 }
 
-/* Tiles [t0, t1) of the walk: by rows, ceil(ow / 32) tiles per output row; flat, 32 lanes each. */
-static int64_t win_ntiles(const pag_win_shape *s) {
-    return s->flat ? (s->lt + 31) / 32 : s->od * s->oh * ((s->ow + 31) / 32);
-}
-
-/* Where tile t reads (l0) and writes (its runs); returns its lane count (0: nothing to store). */
-static int64_t win_tile_at(const pag_win_shape *s, int64_t t, int64_t *l0, win_run *runs, int *nruns) {
-    if (s->flat) {
-        *l0 = t * 32;
-        const int64_t lanes = WIN_MIN((int64_t)32, s->lt - *l0);
-        *nruns = win_runs(s, *l0, (int)lanes, runs);
-        return *nruns ? lanes : 0;
-    }
-    const int64_t per_row = (s->ow + 31) / 32;
-    const int64_t row = t / per_row, x = (t - row * per_row) * 32;
-    const int64_t z = row / s->oh, y = row - z * s->oh;
-    *l0 = (z * s->hp + y) * s->wp + x;
-    const int64_t lanes = WIN_MIN((int64_t)32, s->ow - x);
-    runs[0] = (win_run){0, (int)lanes, row * s->ow + x};
-    *nruns = 1;
-    return lanes;
-}
+/* ceil(ow / 32) tiles per output row. */
+static int64_t win_ntiles(const pag_win_shape *s) { return s->od * s->oh * ((s->ow + 31) / 32); }
 
 #define WIN_CHUNK 4
 
-/* Tiles [t0, t1), WIN_CHUNK at a time, each A panel over the chunk's tiles (so the panel
- * stays in L1 while the chunk's input rows come from L2). */
+/* Tiles [t0, t1), WIN_CHUNK at a time, each A panel over the chunk's tiles. */
 static void win_tiles(const pag_win_shape *s, int64_t m, int64_t r, const float *ap, const float *b,
                       const int64_t *off, float *out, int64_t ldo, int64_t t0, int64_t t1) {
-    win_run runs[WIN_CHUNK][32];
-    int nruns[WIN_CHUNK];
-    int64_t l0[WIN_CHUNK], lanes[WIN_CHUNK];
+    const int64_t per_row = (s->ow + 31) / 32;
+    int64_t lb[WIN_CHUNK], lo[WIN_CHUNK], lanes[WIN_CHUNK];
     for (int64_t c0 = t0; c0 < t1; c0 += WIN_CHUNK) {
         const int nc = (int)WIN_MIN((int64_t)WIN_CHUNK, t1 - c0);
-        for (int q = 0; q < nc; q++) lanes[q] = win_tile_at(s, c0 + q, &l0[q], runs[q], &nruns[q]);
+        for (int q = 0; q < nc; q++) {
+            const int64_t row = (c0 + q) / per_row, x = (c0 + q - row * per_row) * 32;
+            const int64_t z = row / s->oh, y = row - z * s->oh;
+            lb[q] = (z * s->hp + y) * s->wp + x;
+            lo[q] = row * s->ow + x;
+            lanes[q] = WIN_MIN((int64_t)32, s->ow - x);
+        }
         for (int64_t p = 0; p < m; p += PAG_WIN_MR) {
             const int rows = (int)WIN_MIN((int64_t)PAG_WIN_MR, m - p);
             const float *app = ap + p * r;
             for (int q = 0; q < nc; q++) {
                 const __mmask16 m0 = win_mask(lanes[q]), m1 = win_mask(lanes[q] - 16);
+                float *o = out + p * ldo + lo[q];
                 if (lanes[q] > 16)
-                    win_tile32(r, app, b + l0[q], off, m0, m1, runs[q], nruns[q], out + p * ldo, ldo, rows);
-                else if (lanes[q] > 0)
-                    win_tile16(r, app, b + l0[q], off, m0, runs[q], nruns[q], out + p * ldo, ldo, rows);
+                    win_tile32(r, app, b + lb[q], off, m0, m1, o, ldo, rows);
+                else
+                    win_tile16(r, app, b + lb[q], off, m0, o, ldo, rows);
             }
         }
     }

@@ -7,11 +7,7 @@
  * row width and hp its rows per depth slice. So B is never written: a convolution's column
  * matrix is the input itself read at R offsets.
  *
- * Two ways to walk the positions (pag_win_shape_init picks the cheaper): by output row (each
- * row's positions in 16-lane vectors, the last one masked) or flat, over the padded
- * positions 0 .. lt - 1 (lt = ((od - 1) * hp + oh - 1) * wp + ow), which computes the
- * padding columns too and drops them when storing: better when a row is a few lanes longer
- * than a multiple of 16 (a 24-wide row costs 32 lanes by rows, ~26 flat).
+ * The positions are walked by output row, 16 lanes a vector, the row's last vector masked.
  *
  * Internal to the C kernels (no cdef): conv.c's stride-1 paths call it. Every caller
  * checks pag_win_available() first; the kernels exist only on x86-64 with GCC. */
@@ -25,9 +21,7 @@
 typedef struct {
     int64_t hp, wp;      /* the padded input's rows per depth slice and row width */
     int64_t od, oh, ow;  /* the output extent */
-    int64_t lt;          /* flat positions walked: ((od - 1) * hp + oh - 1) * wp + ow */
-    int flat;            /* 1: walk the flat positions, 0: by output row */
-    int64_t lanes;       /* vector lanes computed per B row (the walk's cost) */
+    int64_t lanes;       /* vector lanes computed per B row: od * oh * ceil(ow / 16) * 16 */
 } pag_win_shape;
 
 /* One 16-lane step of a dot walk: B lanes at lb, G lanes at lg, `mask` the valid ones. */
@@ -52,10 +46,9 @@ void pag_win_pack_a(int64_t m, int64_t r, const float *a, int64_t a_rs, int64_t 
 void pag_linalg_gemm_windows(const pag_win_shape *s, int64_t m, int64_t r, const float *ap, const float *b,
                              const int64_t *off, float *out, int64_t ldo, int nthreads);
 
-/* The steps of a dot walk over s. A walk by rows reads G at the output position
- * (z * oh + y) * ow + x; a flat walk reads G at the flat position, as B (the caller then
- * lays G out with the padded input's rows). steps holds pag_win_nsteps(s) entries; returns
- * how many it wrote. */
+/* The steps of a dot walk over s: B lanes at (z * hp + y) * wp + x, G lanes at the output
+ * position (z * oh + y) * ow + x. steps holds pag_win_nsteps(s) entries; returns how many
+ * it wrote. */
 int64_t pag_win_nsteps(const pag_win_shape *s);
 int64_t pag_win_steps(const pag_win_shape *s, pag_win_step *steps);
 

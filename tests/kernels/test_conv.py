@@ -17,10 +17,11 @@ CASES = [  # (input shape, weight shape, stride, padding, dilation, groups)
     ((2, 8, 5, 4), (4, 8, 1, 1), (1, 1), (0, 0), (1, 1), 1),        # 1x1: no im2col
     ((2, 2, 4, 5, 3), (3, 2, 2, 3, 2), (1, 2, 1), (1, 0, 1), (2, 1, 1), 1),
     ((9, 3, 12, 12), (8, 3, 3, 3), (1, 1), (1, 1), (1, 1), 1),      # enough work for the batch team
-    # stride 1, float32: the window kernels on AVX-512 (rows of 16 and 32 lanes, masked tails,
-    # dilation, groups, 3-D, padding larger than the kernel reach, 1-D)
+    # stride 1, float32: the window kernels on AVX-512 (rows of 16, 32 and 44 lanes, dilation,
+    # groups, 3-D, padding larger than the kernel's reach, 1-D); a 17-wide row (declined, im2col)
     ((3, 16, 32, 32), (16, 16, 3, 3), (1, 1), (1, 1), (1, 1), 1),
-    ((2, 12, 7, 40), (20, 12, 3, 5), (1, 1), (2, 1), (1, 2), 1),
+    ((2, 12, 7, 38), (20, 12, 3, 5), (1, 1), (2, 1), (1, 2), 1),
+    ((2, 8, 4, 6, 16), (12, 8, 3, 2, 3), (1, 1, 1), (1, 1, 1), (1, 1, 1), 1),
     ((2, 16, 9, 16), (16, 8, 3, 3), (1, 1), (1, 1), (1, 1), 2),
     ((2, 8, 4, 6, 17), (12, 8, 3, 2, 3), (1, 1, 1), (1, 1, 1), (1, 1, 1), 1),
     ((2, 8, 5, 18), (9, 8, 2, 3), (1, 1), (3, 0), (1, 1), 1),
