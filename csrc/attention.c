@@ -47,6 +47,23 @@ static int attn_bad(int64_t bh, int64_t L, int64_t S, int64_t E, int64_t Ev) {
 
 static int64_t attn_min(int64_t a, int64_t b) { return a < b ? a : b; }
 
+/* Where head b of operand o starts (attention.h: lay holds three strides per operand). */
+static int64_t attn_head(const int64_t *lay, int o, int64_t b, int64_t nbi) {
+    return (b / nbi) * lay[3 * o] + (b % nbi) * lay[3 * o + 1];
+}
+
+/* The layouts are valid: nbi divides bh, strides are not negative, and a row stride leaves room
+ * for the row (width[o] elements) when there is more than one row (rows[o]). */
+static int attn_bad_layout(const int64_t *lay, int n, int64_t nbi, int64_t bh, const int64_t *rows,
+                           const int64_t *width) {
+    if (!lay || nbi < 1 || bh % nbi) return 1;
+    for (int o = 0; o < n; o++) {
+        if (lay[3 * o] < 0 || lay[3 * o + 1] < 0 || lay[3 * o + 2] < 0) return 1;
+        if (rows[o] > 1 && lay[3 * o + 2] < width[o]) return 1;
+    }
+    return 0;
+}
+
 #define PAG_TYPED_SELF "attention.c"
 #include "typed.h"
 
@@ -160,9 +177,10 @@ static PAG_CLONES void TN(attn_rescale_add)(T *PAG_RESTRICT acc, const T *PAG_RE
     }
 }
 
-static int TN(attn_fwd_block)(const T *q, const T *k, const T *v, const T *bias, int64_t bias_rs, int64_t bias_cs,
-                              T *out, T *lse, int64_t i0, int64_t i1, int64_t S, int64_t E, int64_t Ev, int causal,
-                              T scale, T *scratch) {
+/* rq, rk, rv, ro: the row strides of q, k, v and out (elements). */
+static int TN(attn_fwd_block)(const T *q, int64_t rq, const T *k, int64_t rk, const T *v, int64_t rv, const T *bias,
+                              int64_t bias_rs, int64_t bias_cs, T *out, int64_t ro, T *lse, int64_t i0, int64_t i1,
+                              int64_t S, int64_t E, int64_t Ev, int causal, T scale, T *scratch) {
     const int64_t nq = i1 - i0;
     T *s = scratch, *pv = s + ATTN_FQ * ATTN_FK, *acc = pv + ATTN_FQ * Ev, *m = acc + ATTN_FQ * Ev;
     T *l = m + ATTN_FQ, *al = l + ATTN_FQ;
@@ -174,15 +192,15 @@ static int TN(attn_fwd_block)(const T *q, const T *k, const T *v, const T *bias,
     for (int64_t x = 0; x < nq * Ev; x++) acc[x] = 0;
     for (int64_t j0 = 0; j0 < jend; j0 += ATTN_FK) {
         const int64_t n = attn_min(ATTN_FK, jend - j0);
-        int st = TN(attn_gemm)(nq, n, E, scale, q + i0 * E, 0, E, k + j0 * E, 1, E, s);
+        int st = TN(attn_gemm)(nq, n, E, scale, q + i0 * rq, 0, rq, k + j0 * rk, 1, rk, s);
         if (st != PAG_OK) return st;
         TN(attn_fwd_rows)(s, nq, n, bias, bias_rs, bias_cs, i0, j0, causal, m, l, al);
-        st = TN(attn_gemm)(nq, Ev, n, 1, s, 0, n, v + j0 * Ev, 0, Ev, pv);
+        st = TN(attn_gemm)(nq, Ev, n, 1, s, 0, n, v + j0 * rv, 0, rv, pv);
         if (st != PAG_OK) return st;
         TN(attn_rescale_add)(acc, pv, al, nq, Ev);
     }
     for (int64_t r = 0; r < nq; r++) {
-        T *PAG_RESTRICT o = out + (i0 + r) * Ev;
+        T *PAG_RESTRICT o = out + (i0 + r) * ro;
         if (l[r] > 0) {
             const T inv = (T)1 / l[r];
             for (int64_t e = 0; e < Ev; e++) o[e] = acc[r * Ev + e] * inv;
@@ -196,10 +214,12 @@ static int TN(attn_fwd_block)(const T *q, const T *k, const T *v, const T *bias,
 }
 
 int TN(pag_attn_sdpa_forward)(const T *q, const T *k, const T *v, const T *bias, int64_t bias_bs, int64_t bias_rs,
-                              int64_t bias_cs, T *out, T *lse, int64_t bh, int64_t L, int64_t S, int64_t E,
-                              int64_t Ev, int causal, double scale, int nthreads) {
+                              int64_t bias_cs, T *out, T *lse, const int64_t *lay, int64_t nbi, int64_t bh,
+                              int64_t L, int64_t S, int64_t E, int64_t Ev, int causal, double scale, int nthreads) {
     if (attn_bad(bh, L, S, E, Ev)) return PAG_EINVAL;
     if (bh * L == 0) return PAG_OK;
+    const int64_t rows[4] = {L, S, S, L}, width[4] = {E, E, Ev, Ev};
+    if (attn_bad_layout(lay, 4, nbi, bh, rows, width)) return PAG_EINVAL;
     if (!out || !lse || (S > 0 && (!q || !k || !v))) return PAG_EINVAL;
     const int64_t blocks = (L + ATTN_FQ - 1) / ATTN_FQ, items = bh * blocks;
     const int team = pag_team_size(bh * L * (S > 0 ? S : 1), (E + Ev) / 4 + 1, nthreads);
@@ -216,9 +236,11 @@ int TN(pag_attn_sdpa_forward)(const T *q, const T *k, const T *v, const T *bias,
             if (!scratch) continue;
             const int64_t b = it / blocks, i0 = (it % blocks) * ATTN_FQ;
             const int64_t i1 = attn_min(i0 + ATTN_FQ, L);
-            const int st = TN(attn_fwd_block)(q + b * L * E, k + b * S * E, v + b * S * Ev,
-                                              bias ? bias + b * bias_bs : NULL, bias_rs, bias_cs, out + b * L * Ev,
-                                              lse + b * L, i0, i1, S, E, Ev, causal, (T)scale, scratch);
+            const int st = TN(attn_fwd_block)(q + attn_head(lay, 0, b, nbi), lay[2], k + attn_head(lay, 1, b, nbi),
+                                              lay[5], v + attn_head(lay, 2, b, nbi), lay[8],
+                                              bias ? bias + b * bias_bs : NULL, bias_rs, bias_cs,
+                                              out + attn_head(lay, 3, b, nbi), lay[11], lse + b * L, i0, i1, S, E,
+                                              Ev, causal, (T)scale, scratch);
             if (st != PAG_OK) {
                 PAG_PRAGMA(omp atomic write)
                 status = st;
@@ -270,43 +292,52 @@ static PAG_CLONES void TN(attn_bwd_ds)(const T *PAG_RESTRICT p, T *PAG_RESTRICT 
     }
 }
 
-/* One head's gradients, key block by key block, query block by query block. */
+/* rows x n elements at x, rows ld apart, set to 0. */
+static void TN(attn_zero)(T *x, int64_t rows, int64_t n, int64_t ld) {
+    for (int64_t r = 0; r < rows; r++)
+        for (int64_t e = 0; e < n; e++) x[r * ld + e] = 0;
+}
+
+/* One head's gradients, key block by key block, query block by query block. r[0..7]: the row
+ * strides of dout, q, k, v, out, dq, dk, dv (elements). */
 static int TN(attn_bwd_head)(const T *dout, const T *q, const T *k, const T *v, const T *bias, int64_t bias_rs,
-                             int64_t bias_cs, const T *out, const T *lse, T *dq, T *dk, T *dv, T *dbias, int64_t L,
-                             int64_t S, int64_t E, int64_t Ev, int causal, T scale, T *scratch) {
+                             int64_t bias_cs, const T *out, const T *lse, T *dq, T *dk, T *dv, T *dbias,
+                             const int64_t *r, int64_t L, int64_t S, int64_t E, int64_t Ev, int causal, T scale,
+                             T *scratch) {
     T *p = scratch, *ds = p + ATTN_BQ * ATTN_BK, *tmp = ds + ATTN_BQ * ATTN_BK;
     T *D = tmp + ATTN_BMAX * (E > Ev ? E : Ev);
-    for (int64_t x = 0; x < L * E; x++) dq[x] = 0;
-    for (int64_t x = 0; x < S * E; x++) dk[x] = 0;
-    for (int64_t x = 0; x < S * Ev; x++) dv[x] = 0;
+    const int64_t rdo = r[0], rq = r[1], rk = r[2], rv = r[3], ro = r[4], rdq = r[5], rdk = r[6], rdv = r[7];
+    TN(attn_zero)(dq, L, E, rdq);
+    TN(attn_zero)(dk, S, E, rdk);
+    TN(attn_zero)(dv, S, Ev, rdv);
     if (dbias)
         for (int64_t x = 0; x < L * S; x++) dbias[x] = 0;
-    for (int64_t i = 0; i < L; i++) D[i] = TN(attn_dot)(dout + i * Ev, out + i * Ev, Ev);
+    for (int64_t i = 0; i < L; i++) D[i] = TN(attn_dot)(dout + i * rdo, out + i * ro, Ev);
     for (int64_t j0 = 0; j0 < S; j0 += ATTN_BK) {
         const int64_t n = attn_min(ATTN_BK, S - j0);
         /* causal: query rows before j0 see none of these keys, so the blocks start at j0 */
         for (int64_t i0 = causal ? j0 : 0; i0 < L; i0 += ATTN_BQ) {
             const int64_t nq = attn_min(ATTN_BQ, L - i0);
-            const T *qi = q + i0 * E, *doi = dout + i0 * Ev, *kj = k + j0 * E, *vj = v + j0 * Ev;
-            int st = TN(attn_gemm)(nq, n, E, scale, qi, 0, E, kj, 1, E, p);
+            const T *qi = q + i0 * rq, *doi = dout + i0 * rdo, *kj = k + j0 * rk, *vj = v + j0 * rv;
+            int st = TN(attn_gemm)(nq, n, E, scale, qi, 0, rq, kj, 1, rk, p);
             if (st == PAG_OK) {
                 TN(attn_bwd_probs)(p, nq, n, bias, bias_rs, bias_cs, lse, i0, j0, causal);
-                st = TN(attn_gemm)(nq, n, Ev, 1, doi, 0, Ev, vj, 1, Ev, ds);  /* dp = dO V^T */
+                st = TN(attn_gemm)(nq, n, Ev, 1, doi, 0, rdo, vj, 1, rv, ds);  /* dp = dO V^T */
             }
             if (st == PAG_OK) {
                 TN(attn_bwd_ds)(p, ds, nq, n, D + i0, dbias ? dbias + i0 * S + j0 : NULL, S);
-                st = TN(attn_gemm)(n, Ev, nq, 1, p, 1, n, doi, 0, Ev, tmp);  /* P^T dO */
+                st = TN(attn_gemm)(n, Ev, nq, 1, p, 1, n, doi, 0, rdo, tmp);  /* P^T dO */
             }
             if (st == PAG_OK) {
-                TN(attn_add)(dv + j0 * Ev, Ev, tmp, n, Ev);
-                st = TN(attn_gemm)(n, E, nq, scale, ds, 1, n, qi, 0, E, tmp);  /* scale dS^T Q */
+                TN(attn_add)(dv + j0 * rdv, rdv, tmp, n, Ev);
+                st = TN(attn_gemm)(n, E, nq, scale, ds, 1, n, qi, 0, rq, tmp);  /* scale dS^T Q */
             }
             if (st == PAG_OK) {
-                TN(attn_add)(dk + j0 * E, E, tmp, n, E);
-                st = TN(attn_gemm)(nq, E, n, scale, ds, 0, n, kj, 0, E, tmp);  /* scale dS K */
+                TN(attn_add)(dk + j0 * rdk, rdk, tmp, n, E);
+                st = TN(attn_gemm)(nq, E, n, scale, ds, 0, n, kj, 0, rk, tmp);  /* scale dS K */
             }
             if (st != PAG_OK) return st;
-            TN(attn_add)(dq + i0 * E, E, tmp, nq, E);
+            TN(attn_add)(dq + i0 * rdq, rdq, tmp, nq, E);
         }
     }
     return PAG_OK;
@@ -314,10 +345,13 @@ static int TN(attn_bwd_head)(const T *dout, const T *q, const T *k, const T *v, 
 
 int TN(pag_attn_sdpa_backward)(const T *dout, const T *q, const T *k, const T *v, const T *bias, int64_t bias_bs,
                                int64_t bias_rs, int64_t bias_cs, const T *out, const T *lse, T *dq, T *dk, T *dv,
-                               T *dbias, int64_t bh, int64_t L, int64_t S, int64_t E, int64_t Ev, int causal,
-                               double scale, int nthreads) {
+                               T *dbias, const int64_t *lay, int64_t nbi, int64_t bh, int64_t L, int64_t S, int64_t E,
+                               int64_t Ev, int causal, double scale, int nthreads) {
     if (attn_bad(bh, L, S, E, Ev)) return PAG_EINVAL;
     if (bh == 0) return PAG_OK;
+    const int64_t rows[8] = {L, L, S, S, L, L, S, S}, width[8] = {Ev, E, E, Ev, Ev, E, E, Ev};
+    if (attn_bad_layout(lay, 8, nbi, bh, rows, width)) return PAG_EINVAL;
+    const int64_t r[8] = {lay[2], lay[5], lay[8], lay[11], lay[14], lay[17], lay[20], lay[23]};
     if ((L * E != 0 && !dq) || (S * E != 0 && !dk) || (S * Ev != 0 && !dv)) return PAG_EINVAL;
     if (L * S != 0 && (!dout || !q || !k || !v || !out || !lse)) return PAG_EINVAL;
     const int team = pag_team_size(bh * L * (S > 0 ? S : 1), (E + Ev) / 4 + 1, nthreads);
@@ -333,11 +367,13 @@ int TN(pag_attn_sdpa_backward)(const T *dout, const T *q, const T *k, const T *v
         PAG_PRAGMA(omp for schedule(dynamic, 1))
         for (int64_t b = 0; b < bh; b++) {
             if (!scratch) continue;
-            const int st = TN(attn_bwd_head)(dout + b * L * Ev, q + b * L * E, k + b * S * E, v + b * S * Ev,
-                                             bias ? bias + b * bias_bs : NULL, bias_rs, bias_cs, out + b * L * Ev,
-                                             lse + b * L, dq + b * L * E, dk + b * S * E, dv + b * S * Ev,
-                                             dbias ? dbias + b * L * S : NULL, L, S, E, Ev, causal, (T)scale,
-                                             scratch);
+            const int st = TN(attn_bwd_head)(dout + attn_head(lay, 0, b, nbi), q + attn_head(lay, 1, b, nbi),
+                                             k + attn_head(lay, 2, b, nbi), v + attn_head(lay, 3, b, nbi),
+                                             bias ? bias + b * bias_bs : NULL, bias_rs, bias_cs,
+                                             out + attn_head(lay, 4, b, nbi), lse + b * L,
+                                             dq + attn_head(lay, 5, b, nbi), dk + attn_head(lay, 6, b, nbi),
+                                             dv + attn_head(lay, 7, b, nbi), dbias ? dbias + b * L * S : NULL, r,
+                                             L, S, E, Ev, causal, (T)scale, scratch);
             if (st != PAG_OK) {
                 PAG_PRAGMA(omp atomic write)
                 status = st;

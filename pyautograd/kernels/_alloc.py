@@ -142,6 +142,19 @@ def empty(shape, dtype):
     return _new(np.ndarray, shape, dtype, lease, 0)
 
 
+def empty_heads_like(x, batch, rows, width, dtype):
+    """(buffer, view): a new (*batch, rows, width) array whose heads' rows lie side by side when
+    x's do (x a (batch, L, heads, E) array viewed as (batch, heads, L, E), as attention's inputs
+    come from a projection; PyTorch's CPU attention lays its outputs out so), else C-contiguous.
+    The buffer is the C-contiguous array behind the view (what a C kernel writes through)."""
+    if (len(batch) and x.ndim > 2 and x.shape[:-2] == tuple(batch) and batch[-1] > 1 and rows > 1
+            and 0 < x.strides[-3] < x.strides[-2]):
+        buf = empty(tuple(batch[:-1]) + (rows, batch[-1], width), dtype)
+        return buf, buf.swapaxes(-3, -2)
+    buf = empty(tuple(batch) + (rows, width), dtype)
+    return buf, buf
+
+
 def empty_cache():
     """Free every cached block (memory still in use by arrays is not affected)."""
     global _cached

@@ -168,3 +168,42 @@ def test_gru_and_rnn_layers_c_match_reference(dtype, steps, batch, hidden, rever
                 got = K.rnn_layer_backward(*args)
             for a, b in zip(got, ref.rnn_layer_backward(*args)):
                 _close(a, b, dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["projection", "three-batch", "step-rows", "one-head"])
+def test_sdpa_c_reads_strided_heads_in_place(dtype, layout):
+    """q, k, v as a Transformer's projection gives them ((B, L, 3, H, E) split and viewed as
+    (B, H, L, E)), with three batch dims, with rows that are not contiguous (copied), one head:
+    the same values as the reference on contiguous copies; out, dq, dk, dv laid out like their
+    inputs (heads side by side), as PyTorch's CPU attention lays them out."""
+    rng = np.random.default_rng(4)
+    B, L, H, E = 3, 70, 4, 8
+    if layout == "three-batch":
+        qkv = rng.standard_normal((2, B, L, 3, H, E)).astype(dtype)
+        q, k, v = (qkv[:, :, :, i].transpose(0, 1, 3, 2, 4) for i in range(3))
+    elif layout == "step-rows":
+        base = rng.standard_normal((3, B, H, 2 * L, E)).astype(dtype)
+        q, k, v = (base[i, :, :, ::2] for i in range(3))
+    else:
+        heads = 1 if layout == "one-head" else H
+        qkv = rng.standard_normal((B, L, 3 * heads * E)).astype(dtype)
+        q, k, v = (qkv[:, :, i * heads * E:(i + 1) * heads * E].reshape(B, L, heads, E).transpose(0, 2, 1, 3)
+                   for i in range(3))
+    dout = np.ascontiguousarray(rng.standard_normal(q.shape).astype(dtype).swapaxes(-3, -2)).swapaxes(-3, -2)
+    with K.use_backend("c"):
+        out, lse = K.sdpa_forward(q, k, v, None, True, 0.4)
+        grads = K.sdpa_backward(dout, q, k, v, None, out, lse, True, 0.4, False)
+    contiguous = [np.ascontiguousarray(x) for x in (q, k, v, dout)]
+    rout, rlse = ref.sdpa_forward(*contiguous[:3], None, True, 0.4)
+    rgrads = ref.sdpa_backward(contiguous[3], *contiguous[:3], None, rout, rlse, True, 0.4, False)
+    _close(out, rout, dtype)
+    _close(lse, rlse, dtype)
+    for g, r in zip(grads, rgrads):
+        _close(g, r, dtype)
+    side_by_side = layout in ("projection", "three-batch")
+    for result in (out, *grads[:3]):
+        assert (result.strides[-3] < result.strides[-2]) == side_by_side
+        assert result.strides[-1] == result.itemsize
+    # the reference lays its output out the same way
+    assert ref.sdpa_forward(q, k, v, None, True, 0.4)[0].strides == out.strides

@@ -1,7 +1,11 @@
 """C wrappers for blocked online-softmax attention (csrc/attention.c).
 
 Signatures and results are the NumPy reference's (_numpy/attention.py). The C kernel takes
-q, k, v with one batch shape (made contiguous (BH, L, E)), and a bias whose (L, S) block is
+q, k, v with one batch shape, each read in place when its rows are contiguous and its batch dims
+fold into (outer, heads) strides (the heads of a (batch, L, heads, E) projection, viewed as
+(batch, heads, L, E), are; other layouts are copied contiguous first); the outputs out, dq, dk
+and dv are laid out like q, q, k and v (rows of the heads side by side when theirs are, as
+PyTorch's CPU flash kernel lays them out), and a bias whose (L, S) block is
 addressed through element strides and which is either shared by every head or one per head;
 other layouts (batch dims that broadcast between q, k and v, a bias broadcast over only some
 batch dims, other dtypes) raise checks.Unsupported, on which the dispatcher runs the
@@ -12,7 +16,7 @@ import math
 
 import numpy as np
 
-from .._alloc import empty
+from .._alloc import empty, empty_heads_like
 from .._registry import KernelSpec
 from ..checks import Unsupported
 from . import _marshal as m
@@ -73,8 +77,41 @@ def _special(*arrays, bias=None, lse=None):
     return any(x is not None and (np.isnan(x).any() or np.isposinf(x).any()) for x in (bias, lse))
 
 
-def _c3(x, bh):
-    return np.ascontiguousarray(x).reshape(bh, *x.shape[-2:])
+def _rows_strides(x):
+    """(outer, inner, row) element strides placing x's (..., R, W) rows for the C kernel (the
+    batch dims folded into an outer dim and the last batch dim), or None when C cannot read x
+    in place: rows not contiguous, negative or misaligned strides, batch dims that do not fold."""
+    item = x.itemsize
+    if any(st % item or st < 0 for st in x.strides):
+        return None
+    shape, strides = x.shape, [st // item for st in x.strides]
+    rows, width = shape[-2:]
+    if width > 1 and strides[-1] != 1:
+        return None
+    row = strides[-2] if rows > 1 else width
+    if rows > 1 and row < width:
+        return None
+    inner = strides[-3] if x.ndim > 2 and shape[-3] > 1 else 0
+    # the dims before the last batch dim must walk as one (outer) dim
+    dims = [(n, st) for n, st in zip(shape[:-3], strides[:-3]) if n != 1]
+    for (_, st), (n2, st2) in zip(dims, dims[1:]):
+        if st != st2 * n2:
+            return None
+    outer = dims[-1][1] if dims else 0
+    return outer, inner, row
+
+
+def _placed(x, lay):
+    """x as C reads it, with its three strides appended to `lay`: in place, or a contiguous copy."""
+    strides = _rows_strides(x)
+    if strides is None:
+        copy = empty(x.shape, x.dtype)
+        copy[...] = x
+        x, strides = copy, _rows_strides(copy)
+    lay.extend(strides)
+    return x
+
+
 
 
 def _bias_ptr(bias):
@@ -88,10 +125,14 @@ def sdpa_forward(q, k, v, bias, causal, scale, block=None):
     if lay is None or _special(q, k, v, bias=lay[3]):
         raise Unsupported("sdpa_forward: operands the C kernel does not take (dtype, shape or layout)")
     dt, batch, (bh, L, S, E, Ev), b, (bs, rs, cs) = lay
-    qc, kc, vc = _c3(q, bh), _c3(k, bh), _c3(v, bh)
-    out, lse = empty(batch + (L, Ev), dt), empty(batch + (L,), dt)
-    m.check(_FORWARD[dt](m.ptr(qc), m.ptr(kc), m.ptr(vc), _bias_ptr(b), bs, rs, cs, m.out_ptr(out), m.out_ptr(lse),
-                         bh, L, S, E, Ev, int(bool(causal)), float(scale), m.threads[0]), "sdpa_forward")
+    strides = []
+    qc, kc, vc = _placed(q, strides), _placed(k, strides), _placed(v, strides)
+    buf, out = empty_heads_like(q, batch, L, Ev, dt)
+    _placed(out, strides)
+    lse = empty(batch + (L,), dt)
+    m.check(_FORWARD[dt](m.ptr(qc), m.ptr(kc), m.ptr(vc), _bias_ptr(b), bs, rs, cs, m.out_ptr(buf), m.out_ptr(lse),
+                         m.int64s(strides), max(batch[-1], 1) if batch else 1, bh, L, S, E, Ev, int(bool(causal)),
+                         float(scale), m.threads[0]), "sdpa_forward")
     return out, lse
 
 
@@ -109,14 +150,18 @@ def sdpa_backward(dout, q, k, v, bias, out, lse, causal, scale, bias_grad, block
             lay = None
     if lay is None:
         raise Unsupported("sdpa_backward: operands the C kernel does not take (dtype, shape or layout)")
-    qc, kc, vc, doc, oc = _c3(q, bh), _c3(k, bh), _c3(v, bh), _c3(dout, bh), _c3(out, bh)
+    strides = []
+    doc, qc, kc, vc, oc = (_placed(x, strides) for x in (dout, q, k, v, out))
     lc = np.ascontiguousarray(lse)
-    dq, dk, dv = empty(batch + (L, E), dt), empty(batch + (S, E), dt), empty(batch + (S, Ev), dt)
+    (bq, dq), (bk, dk), (bv, dv) = (empty_heads_like(x, batch, n, w, dt) for x, n, w in ((q, L, E), (k, S, E), (v, S, Ev)))
+    for grad in (dq, dk, dv):
+        _placed(grad, strides)
     dbias = empty(batch + (L, S), dt) if bias_grad else None
     m.check(_BACKWARD[dt](m.ptr(doc), m.ptr(qc), m.ptr(kc), m.ptr(vc), _bias_ptr(b), bs, rs, cs, m.ptr(oc),
-                          m.ptr(lc), m.out_ptr(dq), m.out_ptr(dk), m.out_ptr(dv),
-                          m.ffi.NULL if dbias is None else m.out_ptr(dbias), bh, L, S, E, Ev, int(bool(causal)),
-                          float(scale), m.threads[0]), "sdpa_backward")
+                          m.ptr(lc), m.out_ptr(bq), m.out_ptr(bk), m.out_ptr(bv),
+                          m.ffi.NULL if dbias is None else m.out_ptr(dbias), m.int64s(strides),
+                          max(batch[-1], 1) if batch else 1, bh, L, S, E, Ev, int(bool(causal)), float(scale),
+                          m.threads[0]), "sdpa_backward")
     return dq, dk, dv, dbias
 
 

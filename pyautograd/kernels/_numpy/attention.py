@@ -21,6 +21,8 @@ torch.ones(L, S).tril().
 """
 import numpy as np
 
+from .._alloc import empty_heads_like
+
 __all__ = ["sdpa_forward", "sdpa_backward"]
 
 BLOCK = 128
@@ -57,7 +59,8 @@ def sdpa_forward(q, k, v, bias, causal, scale, block=BLOCK):
     dt = np.result_type(q, k, v)
     q = np.broadcast_to(q, batch + q.shape[-2:])
     bias = None if bias is None else np.broadcast_to(bias, batch + (L, S))
-    out = np.zeros(batch + (L, Ev), dt)
+    _, out = empty_heads_like(q, batch, L, Ev, dt)  # laid out as the C kernel's
+    out[...] = 0
     lse = np.full(batch + (L,), -np.inf, dt)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         for i0 in range(0, L, block):

@@ -6,6 +6,8 @@ indexing) and copies otherwise. ``view`` never copies: it raises instead.
 """
 import numpy as np
 
+from .._alloc import empty
+
 __all__ = ["view", "reshape", "expand", "permute", "squeeze", "unsqueeze", "flip", "roll",
            "concatenate", "stack", "getitem", "copy", "contiguous", "astype", "tile", "diagonal",
            "index_add_zeros", "split", "index_put", "broadcast_copy", "index_add", "unbind",
@@ -86,8 +88,16 @@ def roll(x, shifts, axes):
 
 
 def concatenate(arrays, axis):
-    """The arrays joined along an existing axis."""
-    return np.concatenate(arrays, axis)
+    """The arrays joined along an existing axis (a large result in a buffer from the cache of
+    _alloc: a fresh one from malloc page-faults on every page, 10x the copy itself)."""
+    first = arrays[0] if len(arrays) else None
+    if (first is None or first.ndim == 0 or not -first.ndim <= axis < first.ndim
+            or any(a.dtype != first.dtype or a.ndim != first.ndim for a in arrays)):
+        return np.concatenate(arrays, axis)  # (NumPy promotes, or raises its errors)
+    shape = list(first.shape)
+    shape[axis] = sum(a.shape[axis] for a in arrays)
+    out = empty(tuple(shape), first.dtype)
+    return np.concatenate(arrays, axis, out=out)
 
 
 def stack(arrays, axis):
@@ -219,5 +229,25 @@ def index_add(x, axis, index, source, alpha):
                          f"(a complex value written into a real tensor)")
     out = np.array(x, copy=True)
     moved = np.moveaxis(out, axis, 0)
-    np.add.at(moved, index, np.moveaxis(np.asarray(source, x.dtype), axis, 0) * alpha)
+    _add_at_rows(moved, index, np.moveaxis(np.asarray(source, x.dtype), axis, 0) * alpha)
     return out
+
+
+def _add_at_rows(out, index, rows):
+    """out[index[i]] += rows[i] for every i, repeated indices adding up (np.add.at).
+
+    np.add.at adds row by row (~1.5 ms for 1024 rows of 128, an embedding's backward); for a
+    long 1-D index the rows are grouped instead: a stable sort of the index, then one
+    np.add.reduceat per group (~0.17 ms). The sums are the same up to rounding (reduceat adds a
+    group's rows pairwise rather than in sequence)."""
+    index = np.asarray(index)
+    n = len(out)
+    if (index.ndim != 1 or index.size < 64 or index.dtype.kind not in "iu" or rows.ndim < 1
+            or rows.shape[0] != index.size or (index.size and (index.min() < -n or index.max() >= n))):
+        np.add.at(out, index, rows)  # (np.add.at raises PyTorch's errors on bad indices and shapes)
+        return
+    index = np.where(index < 0, index + n, index)
+    order = np.argsort(index, kind="stable")
+    ordered = index[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    out[ordered[starts]] += np.add.reduceat(rows[order], starts, axis=0)
