@@ -117,7 +117,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     return _scatter_reduce(input, dim, idx, src, reduce, bool(include_self))
 
 
-@public(method=True, inplace=True)
+@public(method=True, inplace=True, out="exact")
 def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     """`input` with the slices of `source` along `dim` reduced ("prod", "mean", "amax" or "amin")
     into its slices at the positions of the vector `index`; include_self=False leaves the indexed
