@@ -3,7 +3,7 @@ from . import functional, init, utils
 from .module import Module
 from .modules import (ELU, GELU, BatchNorm1d, BatchNorm2d, BCELoss, BCEWithLogitsLoss, Bilinear,
                       CrossEntropyLoss, Dropout, Embedding, Flatten, Hardtanh, HuberLoss, Identity, KLDivLoss,
-                      L1Loss, LayerNorm, LeakyReLU, Linear, LogSigmoid, LogSoftmax, ModuleDict, ModuleList,
+                      L1Loss, CrossMapLRN2d, LayerNorm, LeakyReLU, Linear, LogSigmoid, LogSoftmax, ModuleDict, ModuleList,
                       MSELoss, NLLLoss, ReLU, ReLU6, Sequential, Sigmoid, SiLU, SmoothL1Loss, Softmax, Softplus,
                       Tanh, Unflatten)
 from .parameter import Parameter

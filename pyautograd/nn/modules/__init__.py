@@ -8,7 +8,7 @@ from .flatten import Flatten, Unflatten
 from .linear import Bilinear, Identity, LazyLinear, Linear
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
                    SmoothL1Loss)
-from .normalization import LayerNorm
+from .normalization import CrossMapLRN2d, LayerNorm
 from .sparse import Embedding
 # -- sequence models (issue 14) --
 from .attention import MultiheadAttention, RMSNorm  # noqa: E402,F401
