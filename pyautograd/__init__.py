@@ -45,6 +45,7 @@ from . import nn, optim  # noqa: E402
 from . import distributed  # noqa: E402
 # interop issue 17: torch.onnx (the onnx package is imported only when exporting)
 from . import onnx  # noqa: E402
+from . import multiprocessing  # noqa: E402  issue 12: torch.multiprocessing (the standard library's, and spawn)
 
 from .torch_version import __version__  # noqa: E402  a TorchVersion (compares as a version)
 

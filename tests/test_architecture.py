@@ -38,7 +38,8 @@ LAYERS = [
                  "pyautograd.testing",  # issue 12 small functions: torch.testing
                  "pyautograd.cpu",  # issue 12, mixed precision: torch.cpu.amp
                  "pyautograd.random", "pyautograd.types", "pyautograd.torch_version",  # issue 12, module paths
-                 "pyautograd.mps", "pyautograd.xpu"]),  # issue 12: the other accelerators, absent
+                 "pyautograd.mps", "pyautograd.xpu",
+                 "pyautograd.multiprocessing"]),  # issue 12: torch.multiprocessing  # issue 12: the other accelerators, absent
     ("api", ["pyautograd"]),  # the package's __init__: gathers the names users import
 ]
 

@@ -2,7 +2,19 @@
 precision as in PyTorch (True means 'high'); both are settings only on the CPU.
 The scaled_dot_product_attention backend flags are real here: the CPU kernels read them."""
 import contextlib
+import enum
 import warnings
+
+
+class SDPBackend(enum.IntEnum):
+    """The scaled_dot_product_attention implementations, with PyTorch's values."""
+
+    ERROR = -1
+    MATH = 0
+    FLASH_ATTENTION = 1
+    EFFICIENT_ATTENTION = 2
+    CUDNN_ATTENTION = 3
+    OVERRIDEABLE = 4
 
 
 def is_built():

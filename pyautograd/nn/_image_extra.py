@@ -1,4 +1,4 @@
-"""nn.functional's lp_pool1d/2d, max_unpool1d/2d/3d, unfold and fold, as compositions.
+"""nn.functional's lp_pool1d/2d/3d, max_unpool1d/2d/3d, unfold and fold, as compositions.
 
 - lp_pool: (sum over each window of x ** p) ** (1/p), through average pooling (as PyTorch).
 - max_unpool: the pooled values scattered back to their indices in a zero plane.
@@ -12,20 +12,28 @@ import math
 from .. import _creation
 from ..ops import pointwise
 from ._conv import conv2d, conv_transpose2d, expand_param
-from ._pooling import avg_pool1d, avg_pool2d
+from ._pooling import avg_pool1d, avg_pool2d, avg_pool3d
+
+
+def _lp_pool(nd, avg_pool, input, norm_type, kernel_size, stride, ceil_mode):
+    kernel = expand_param(kernel_size, nd, "kernel_size")
+    out = avg_pool(input.pow(norm_type), kernel if nd > 1 else kernel_size, stride, 0, ceil_mode)
+    return (out.sign() * pointwise.relu(out.abs())).mul(math.prod(kernel)).pow(1.0 / norm_type)
 
 
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     """(sum over each window of input ** norm_type) ** (1 / norm_type), 1-D windows."""
-    out = avg_pool1d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
-    return (out.sign() * pointwise.relu(out.abs())).mul(kernel_size).pow(1.0 / norm_type)
+    return _lp_pool(1, avg_pool1d, input, norm_type, kernel_size, stride, ceil_mode)
 
 
 def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     """(sum over each window of input ** norm_type) ** (1 / norm_type), 2-D windows."""
-    kh, kw = expand_param(kernel_size, 2, "kernel_size")
-    out = avg_pool2d(input.pow(norm_type), (kh, kw), stride, 0, ceil_mode)
-    return (out.sign() * pointwise.relu(out.abs())).mul(kh * kw).pow(1.0 / norm_type)
+    return _lp_pool(2, avg_pool2d, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """(sum over each window of input ** norm_type) ** (1 / norm_type), 3-D windows."""
+    return _lp_pool(3, avg_pool3d, input, norm_type, kernel_size, stride, ceil_mode)
 
 
 def _max_unpool(fname, nd, input, indices, kernel_size, stride, padding, output_size):

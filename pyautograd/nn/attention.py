@@ -9,22 +9,13 @@ OVERRIDEABLE are accepted names with no CPU kernel: allowing only those makes at
 as in PyTorch.
 """
 import contextlib
-import enum
 
 from ..backends import cuda
 
 __all__ = ["SDPBackend", "sdpa_kernel", "enabled_backends"]
 
 
-class SDPBackend(enum.IntEnum):
-    """The scaled_dot_product_attention implementations, with PyTorch's values."""
-
-    ERROR = -1
-    MATH = 0
-    FLASH_ATTENTION = 1
-    EFFICIENT_ATTENTION = 2
-    CUDNN_ATTENTION = 3
-    OVERRIDEABLE = 4
+SDPBackend = cuda.SDPBackend  # one enum, as in PyTorch (torch.backends.cuda.SDPBackend is this class)
 
 
 # Each backend's process-wide flag lives in torch.backends.cuda, as in PyTorch (whose CPU

@@ -97,7 +97,7 @@ from ._feature_dropout import (alpha_dropout, dropout1d, dropout2d, dropout3d,  
                                feature_alpha_dropout)
 from ._image_norm import group_norm, instance_norm, local_response_norm  # noqa: E402,F401
 from ._image import channel_shuffle, interpolate, pixel_shuffle, pixel_unshuffle  # noqa: E402,F401
-from ._image_extra import (fold, lp_pool1d, lp_pool2d, max_unpool1d, max_unpool2d, max_unpool3d,  # noqa: E402,F401
+from ._image_extra import (fold, lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d, max_unpool3d,  # noqa: E402,F401
                            unfold)
 from ._grid import affine_grid, grid_sample  # noqa: E402,F401
 # nnutils (issue 12): the loss behind nn.CosineEmbeddingLoss

@@ -27,6 +27,54 @@ class _IncompatibleKeysResult(_IncompatibleKeys):
         return super().__repr__()
 
 
+# Hooks every module runs (torch.nn.modules.module.register_module_*_hook): the forward ones
+# before each module's own, the registration ones when a buffer, parameter or submodule is
+# registered on any module.
+_global_forward_pre_hooks = HookTable()
+_global_forward_hooks = HookTable()
+_global_buffer_registration_hooks = HookTable()
+_global_parameter_registration_hooks = HookTable()
+_global_module_registration_hooks = HookTable()
+
+
+def register_module_forward_pre_hook(hook):
+    """hook(module, args) runs before every module's forward (and before its own pre-hooks); it
+    may return replacement args. Returns a handle whose remove() unregisters it."""
+    return _add_hook(_global_forward_pre_hooks, (hook, False), False)
+
+
+def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
+    """hook(module, args, output) (with_kwargs: hook(module, args, kwargs, output)) runs after
+    every module's forward, before its own forward hooks; it may return a replacement output."""
+    return _add_hook(_global_forward_hooks, (hook, with_kwargs), False)
+
+
+def register_module_buffer_registration_hook(hook):
+    """hook(module, name, buffer) runs whenever any module registers a buffer; it may return a
+    replacement buffer."""
+    return _add_hook(_global_buffer_registration_hooks, hook, False)
+
+
+def register_module_parameter_registration_hook(hook):
+    """hook(module, name, param) runs whenever any module registers a parameter; it may return
+    a replacement parameter."""
+    return _add_hook(_global_parameter_registration_hooks, hook, False)
+
+
+def register_module_module_registration_hook(hook):
+    """hook(module, name, submodule) runs whenever any module registers a submodule; it may
+    return a replacement submodule."""
+    return _add_hook(_global_module_registration_hooks, hook, False)
+
+
+def _registration_hooks(table, module, name, value):
+    for hook in list(table.values()):
+        out = hook(module, name, value)
+        if out is not None:
+            value = out
+    return value
+
+
 def _add_hook(table, entry, prepend):
     handle = RemovableHandle(table)
     if prepend:
@@ -72,6 +120,8 @@ class Module:
             _refuse_property(self, name)
             if name not in params:  # re-assigning keeps the parameter's place (state_dict order)
                 self._remove_from(name)
+            if _global_parameter_registration_hooks:
+                value = _registration_hooks(_global_parameter_registration_hooks, self, name, value)
             params[name] = value
         elif params is not None and name in params:
             if value is not None and not isinstance(value, Parameter):
@@ -83,6 +133,8 @@ class Module:
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             self._remove_from(name)
+            if _global_module_registration_hooks:
+                value = _registration_hooks(_global_module_registration_hooks, self, name, value)
             modules[name] = value
         elif self.__dict__.get("_modules") is not None and name in self._modules:
             if value is not None:
@@ -93,6 +145,8 @@ class Module:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' "
                                 f"(torch.Tensor or None expected)")
+            if _global_buffer_registration_hooks:
+                value = _registration_hooks(_global_buffer_registration_hooks, self, name, value)
             self._buffers[name] = value
         else:
             object.__setattr__(self, name, value)
@@ -135,6 +189,8 @@ class Module:
         _refuse_property(self, name)
         if name not in self._parameters:  # re-registering keeps the place (state_dict order)
             self._remove_from(name)
+        if _global_parameter_registration_hooks:
+            param = _registration_hooks(_global_parameter_registration_hooks, self, name, param)
         self._parameters[name] = param
 
     def register_buffer(self, name, tensor, persistent=True):
@@ -147,6 +203,8 @@ class Module:
         _refuse_property(self, name)
         if name not in self._buffers:  # re-registering keeps the place (state_dict order)
             self._remove_from(name)
+        if _global_buffer_registration_hooks:
+            tensor = _registration_hooks(_global_buffer_registration_hooks, self, name, tensor)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers.discard(name)
@@ -158,6 +216,8 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         self._remove_from(name)
+        if _global_module_registration_hooks:
+            module = _registration_hooks(_global_module_registration_hooks, self, name, module)
         self._modules[name] = module
 
     register_module = add_module
@@ -407,7 +467,10 @@ class Module:
         return _add_hook(self._forward_hooks, (hook, with_kwargs), prepend)
 
     def __call__(self, *args, **kwargs):
-        for hook, with_kwargs in list(self._forward_pre_hooks.values()):
+        pre_hooks = self._forward_pre_hooks.values()
+        if _global_forward_pre_hooks:  # the global ones first, as PyTorch
+            pre_hooks = (*_global_forward_pre_hooks.values(), *pre_hooks)
+        for hook, with_kwargs in list(pre_hooks):
             if with_kwargs:
                 res = hook(self, args, kwargs)
                 if res is not None:
@@ -420,7 +483,10 @@ class Module:
         if forward is None:
             raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
         out = forward(*args, **kwargs)
-        for hook, with_kwargs in list(self._forward_hooks.values()):
+        hooks = self._forward_hooks.values()
+        if _global_forward_hooks:
+            hooks = (*_global_forward_hooks.values(), *hooks)
+        for hook, with_kwargs in list(hooks):
             res = hook(self, args, kwargs, out) if with_kwargs else hook(self, args, out)
             if res is not None:
                 out = res

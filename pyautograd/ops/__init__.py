@@ -8,7 +8,7 @@ from . import einsum, indexing, linalg, loss, nn_layers, pointwise, reduction, s
 from . import (bitwise, index_more, linalg_more, matrix, pointwise_more, sampling, scans_moments,  # noqa: F401
                search, selection, shape_more, stacking)  # the everyday API's families (issue 12)
 from . import complex_real  # noqa: F401  conj, conj_physical, resolve_conj/neg (issue 12, tensormisc)
-from . import combinatorics, gamma_fns, integrate, take_put, windows  # noqa: F401  small functions (issue 12)
+from . import bessel, combinatorics, gamma_fns, quantile, renorm, scatter_reduce, integrate, take_put, windows  # noqa: F401  small functions (issue 12)
 from . import decompositions  # noqa: F401  torch.linalg's decompositions (issue 12)
 from . import shrink_distance  # noqa: F401  softshrink, hardshrink, threshold, rrelu, dist, pdist (issue 12)
 from ._apply import SPECIAL_NAMES, read_saved, special_value, sum_to  # noqa: F401  (for autograd's tools)

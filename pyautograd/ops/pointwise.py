@@ -309,6 +309,9 @@ asin = defop("asin", "input", kernels.asin, promote="float",
 erf = defop("erf", "input", kernels.erf, promote="float",
             grads={"input": lambda grad, input: grad * _TWO_OVER_SQRT_PI * exp(-(input * input))},
             export=True, method=True, inplace=True, out="cast")
+erfc = defop("erfc", "input", kernels.erfc, promote="float",
+             grads={"input": lambda grad, input: grad * -_TWO_OVER_SQRT_PI * exp(-(input * input))},
+             export=True, method=True, inplace=True, out="cast")
 
 tanh_backward = defop(
     "tanh_backward", "grad_output, output", kernels.tanh_backward,

@@ -16,6 +16,8 @@ import functools
 import warnings
 import itertools
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any, TypeAlias
 
 import numpy as np
 
@@ -29,6 +31,10 @@ from ..graph.leaf_grads import zero_grads
 # hooks every optimizer runs around step() (register_optimizer_step_pre_hook/post_hook)
 _global_step_pre_hooks = HookTable()
 _global_step_post_hooks = HookTable()
+
+# What an optimizer's `params` argument may be (PyTorch's alias): tensors, parameter-group dicts,
+# or (name, tensor) pairs.
+ParamsT: TypeAlias = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
 
 
 class _RequiredParameter:

@@ -217,6 +217,11 @@ OPS += [
     OpInfo("lp_pool2d", F.lp_pool2d,
            lambda dtype, rng: [SampleInput((make_arg((2, 2, 5, 6), dtype, rng, low=0.5, high=2), 2.0, (2, 3)))],
            ref=_lp_ref(2), torch_fn=_torch_f("lp_pool2d"), tolerances=_TOL),
+    OpInfo("lp_pool3d", F.lp_pool3d,
+           lambda dtype, rng: [SampleInput((make_arg((1, 2, 3, 4, 5), dtype, rng, low=0.5, high=2), 2.0, (2, 1, 3))),
+                               SampleInput((make_arg((2, 3, 4, 4), dtype, rng, low=0.5, high=2), 3.0, 2),
+                                           {"stride": (1, 2, 2)}, desc="unbatched, stride")],
+           ref=_lp_ref(3), torch_fn=_torch_f("lp_pool3d"), tolerances=_TOL),
 ]
 for _nd in (1, 2, 3):
     OPS.append(OpInfo(f"max_unpool{_nd}d", getattr(F, f"max_unpool{_nd}d"), _unpool_samples(_nd), ref=_unpool_ref(_nd),

@@ -269,6 +269,9 @@ OPS = [
     # asin: the domain is [-1, 1], and the gradient grows without bound at its ends
     _unary_info("asin", np.arcsin, low=-0.9, high=0.9, tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("erf", keep_dtype(_erf), tolerances=_TRANSCENDENTAL_TOL),
+    # erfc: wide enough that erfc(x) underflows toward 0 where 1 - erf(x) would lose every digit
+    _unary_info("erfc", keep_dtype(np.vectorize(math.erfc, otypes=[np.float64])), low=-4.0, high=6.0,
+                tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("tanh", np.tanh, tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("sigmoid", keep_dtype(_np_sigmoid), tolerances=_TRANSCENDENTAL_TOL),
     _unary_info("logsigmoid", keep_dtype(lambda x: -np.logaddexp(0, -x)), op=P.logsigmoid,

@@ -14,8 +14,9 @@ for _mod in (pointwise, reduce, linalg, optim, shape, scan, indexing, loss, nn, 
              attention, recurrent):  # attention, recurrent: sequence models (issue 14)
     KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
 # the gamma family (issue 12, small functions: for distributions.Beta and Multinomial)
-from . import gamma  # noqa: E402
-KERNELS.update({name: getattr(gamma, name) for name in gamma.__all__})
+from . import bessel, gamma, indexing_reduce, renorm  # noqa: E402  (issue 12: i0..i1e, scatter_reduce, renorm)
+for _mod in (gamma, bessel, indexing_reduce, renorm):
+    KERNELS.update({name: getattr(_mod, name) for name in _mod.__all__})
 # conv (issue 13): the convolution and pooling references
 from . import conv, image, pooling  # noqa: E402
 for _mod in (conv, image, pooling):

@@ -21,7 +21,6 @@ import numpy as np
 
 from .._fp import quiet, quiet_ufunc
 
-_erf = np.frompyfunc(math.erf, 1, 1)
 
 CHEAP, COSTLY, FUSED, NUMPY_FASTER = "cheap", "costly", "fused", "numpy_faster"
 
@@ -45,9 +44,18 @@ def numpy_faster(fn):
     return _Tagged(fn, NUMPY_FASTER)
 
 
-def _erf_array(x):
-    # NumPy has no erf ufunc; vectorize math.erf and keep x's dtype.
-    return np.asarray(_erf(x), dtype=x.dtype) if x.ndim else x.dtype.type(math.erf(x))
+def _per_element(scalar):
+    """A kernel applying the math-module function `scalar` to each element, in x's dtype (NumPy
+    has no erf/erfc ufunc; erfc is computed directly, as 1 - erf(x) loses every digit where
+    erf(x) is near 1)."""
+    ufunc = np.frompyfunc(scalar, 1, 1)
+
+    def kernel(x):
+        return np.asarray(ufunc(x), dtype=x.dtype) if x.ndim else x.dtype.type(scalar(x))
+    return kernel
+
+
+_erf_array, _erfc_array = _per_element(math.erf), _per_element(math.erfc)
 
 
 def _sigmoid(x):
@@ -94,6 +102,7 @@ _UNARY = {
     "asin": np.arcsin,
     "tanh": costly(np.tanh),
     "erf": _erf_array,
+    "erfc": _erfc_array,
     "floor": np.floor,
     "ceil": np.ceil,
     "trunc": np.trunc,

@@ -1,4 +1,4 @@
-"""LPPool1d/2d, MaxUnpool1d/2d/3d, Unfold and Fold, with PyTorch's signatures and reprs."""
+"""LPPool1d/2d/3d, MaxUnpool1d/2d/3d, Unfold and Fold, with PyTorch's signatures and reprs."""
 from .. import _conv
 from .. import functional as F
 from ..module import Module
@@ -32,6 +32,12 @@ class LPPool2d(_LPPoolNd):
     """Power-average pooling of (N, C, H, W) input."""
 
     _fn = staticmethod(F.lp_pool2d)
+
+
+class LPPool3d(_LPPoolNd):
+    """Power-average pooling of (N, C, D, H, W) input."""
+
+    _fn = staticmethod(F.lp_pool3d)
 
 
 class _MaxUnpoolNd(Module):

@@ -2,6 +2,7 @@
 import numbers
 
 from ... import _creation
+from .. import _cross_map_lrn
 from .. import functional as F
 from .. import init
 from ..module import Module
@@ -44,5 +45,21 @@ class LayerNorm(Module):
                 f"bias={self.bias is not None}")
 
 # torch.nn.modules.normalization also holds these (the same classes as nn.<Name>)
+class CrossMapLRN2d(Module):
+    """PyTorch's legacy cross-channel local response normalization of (N, C, H, W) input:
+    x * (k + alpha / size * (running window sum of x^2 over channels)) ** -beta (see
+    nn/_cross_map_lrn.py for the window's quirk kept from PyTorch)."""
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input):
+        return _cross_map_lrn.CrossMapLRN2d.apply(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self):
+        return "{size}, alpha={alpha}, beta={beta}, k={k}".format(**self.__dict__)
+
+
 from .attention import RMSNorm  # noqa: E402,F401
 from .image_norm import GroupNorm, LocalResponseNorm  # noqa: E402,F401
