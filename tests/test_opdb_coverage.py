@@ -11,7 +11,7 @@ from pyautograd.ops._opdef import REGISTRY
 from pyautograd.ops._surface import SURFACE
 from opdb import op_db
 
-FAMILIES = (pointwise, reduction, shape, linalg, indexing, decompositions)
+FAMILIES = (pointwise, reduction, shape, linalg, indexing, decompositions, spectral)
 
 # Public functions of the ops modules that return plain Python values, not tensors.
 NOT_OPS = {"numel": "returns an int", "is_tensor": "returns a bool", "is_floating_point": "returns a bool"}

@@ -31,7 +31,7 @@ def _pair_samples(dtype, rng):
             SampleInput((make_arg((5, 2), dtype, rng),), desc="5")]
 
 
-def _entry(name, complex_in, complex_out, ref, **kw):
+def _entry(name, complex_in, complex_out, ref, two_d=False, **kw):
     def make(lib):
         def f(x):
             x = lib.view_as_complex(x) if complex_in else x
@@ -39,7 +39,8 @@ def _entry(name, complex_in, complex_out, ref, **kw):
             return lib.view_as_real(y.resolve_conj()) if complex_out else y  # torch: ihfft is a lazy conjugate
         return f
     op = make(P)
-    return OpInfo(name, op, _pair_samples if complex_in else _real_samples,
+    samples = _pair_samples if complex_in else _real_samples
+    return OpInfo(name, op, (lambda dtype, rng: samples(dtype, rng)[:1]) if two_d else samples,
                   ref=lambda x: (_r if complex_out else (lambda y, like: y.real.astype(like.dtype)))(
                       ref(_c(x) if complex_in else x.astype(np.float64)), x),
                   torch_fn=lambda x: make(_torch())(x), variant="complex" if complex_in else "",
@@ -56,4 +57,37 @@ OPS = [
     _entry("irfft", False, False, np.fft.irfft),
     _entry("hfft", True, False, lambda z: np.fft.hfft(z, norm="forward"), norm="forward"),
     _entry("ihfft", False, True, np.fft.ihfft),
+]
+
+
+def _plain(name, samples, ref, **kw):
+    return OpInfo(name, lambda *a: getattr(P.fft, name)(*a, **kw), samples, ref=ref,
+                  torch_fn=lambda *a: getattr(_torch().fft, name)(*a, **kw))
+
+
+def _freq_entry(name, ref):
+    def samples(dtype, rng):
+        return [SampleInput((n, d), desc=f"n={n}") for n, d in ((5, 0.5), (6, 2.0), (1, 1.0))]
+    return OpInfo(name, lambda n, d: getattr(P.fft, name)(n, d, dtype=P.float64),
+                  samples, ref=ref, torch_fn=lambda n, d: getattr(_torch().fft, name)(n, d, dtype=_torch().float64),
+                  dtypes=(np.float64,), supports_autograd=False, supports_gradgrad=False)
+
+
+OPS += [
+    _entry("fft2", True, True, two_d=True, ref=lambda z: np.fft.fft2(z)),
+    _entry("ifft2", True, True, two_d=True, ref=lambda z: np.fft.ifft2(z, s=(2, 5)), s=(2, 5)),
+    _entry("fftn", False, True, lambda x: np.fft.fftn(x)),
+    _entry("ifftn", True, True, lambda z: np.fft.ifftn(z, norm="ortho"), norm="ortho"),
+    _entry("rfft2", False, True, two_d=True, ref=lambda x: np.fft.rfft2(x, s=(4, 5)), s=(4, 5)),
+    _entry("rfftn", False, True, lambda x: np.fft.rfftn(x)),
+    _entry("irfft2", True, False, two_d=True, ref=lambda z: np.fft.irfft2(z, s=(3, 5)), s=(3, 5)),
+    _entry("irfftn", True, False, lambda z: np.fft.irfftn(z)),
+    _entry("hfft2", True, False, two_d=True, ref=lambda z: np.fft.irfft2(np.conj(z), s=(3, 6), norm="forward"), s=(3, 6)),
+    _entry("hfftn", True, False, lambda z: np.fft.irfftn(np.conj(z), norm="forward")),
+    _entry("ihfft2", False, True, two_d=True, ref=lambda x: np.conj(np.fft.rfft2(x, norm="forward"))),
+    _entry("ihfftn", False, True, lambda x: np.conj(np.fft.rfftn(x, norm="forward"))),
+    _plain("fftshift", _real_samples, np.fft.fftshift),
+    _plain("ifftshift", _real_samples, lambda x: np.fft.ifftshift(x, axes=-1), dim=-1),
+    _freq_entry("fftfreq", lambda n, d: np.fft.fftfreq(n, d)),
+    _freq_entry("rfftfreq", lambda n, d: np.fft.rfftfreq(n, d)),
 ]
