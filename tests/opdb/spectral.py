@@ -91,3 +91,24 @@ OPS += [
     _freq_entry("fftfreq", lambda n, d: np.fft.fftfreq(n, d)),
     _freq_entry("rfftfreq", lambda n, d: np.fft.rfftfreq(n, d)),
 ]
+
+
+def _stft_samples(dtype, rng):
+    return [SampleInput((make_arg((40,), dtype, rng), make_arg((12,), dtype, rng)), desc="1-d, window"),
+            SampleInput((make_arg((2, 30), dtype, rng), make_arg((12,), dtype, rng)), desc="batch, window")]
+
+
+def _stft(lib):
+    return lambda x, w: lib.view_as_real(lib.stft(x, 16, hop_length=5, win_length=12, window=w, return_complex=True))
+
+
+def _stft_ref(x, w):
+    xp = np.pad(x, [(0, 0)] * (x.ndim - 1) + [(8, 8)], mode="reflect").astype(np.float64)
+    wp = np.pad(w.astype(np.float64), (2, 2))
+    starts = range(0, xp.shape[-1] - 16 + 1, 5)
+    frames = np.stack([xp[..., s:s + 16] * wp for s in starts], -2)
+    return _r(np.swapaxes(np.fft.rfft(frames), -1, -2), x)
+
+
+OPS.append(OpInfo("stft", _stft(P), _stft_samples, ref=_stft_ref, torch_fn=lambda x, w: _stft(_torch())(x, w),
+                  tolerances={"float32": (1e-4, 1e-4)}))
