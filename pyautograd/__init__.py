@@ -22,7 +22,7 @@ from ._creation import (arange, as_tensor, empty, empty_like, eye, from_dlpack, 
                         randn, randn_like, randperm, tensor, zeros, zeros_like)
 from ._random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from . import ops as _ops
-from . import linalg, return_types
+from . import fft, linalg, return_types
 from .graph.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                               no_grad, set_grad_enabled)
 from . import autograd

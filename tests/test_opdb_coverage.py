@@ -6,12 +6,12 @@ import pyautograd
 from pyautograd.nn import functional
 from pyautograd import Tensor
 from pyautograd.ops import indexing, linalg, pointwise, reduction, shape
-from pyautograd.ops import decompositions
+from pyautograd.ops import decompositions, spectral
 from pyautograd.ops._opdef import REGISTRY
 from pyautograd.ops._surface import SURFACE
 from opdb import op_db
 
-FAMILIES = (pointwise, reduction, shape, linalg, indexing, decompositions)
+FAMILIES = (pointwise, reduction, shape, linalg, indexing, decompositions, spectral)
 
 # Public functions of the ops modules that return plain Python values, not tensors.
 NOT_OPS = {"numel": "returns an int", "is_tensor": "returns a bool", "is_floating_point": "returns a bool"}
@@ -21,7 +21,7 @@ def resolve(name):
     """The function an OpInfo name stands for: pyautograd.<name>, the Tensor method <name>,
     nn.functional.<name>, a front end of an ops family module (not exported yet), or the primitive
     op <name>; else None."""
-    for owner in (pyautograd, Tensor, functional) + FAMILIES:
+    for owner in (pyautograd, Tensor, functional, spectral) + FAMILIES:  # spectral: torch.fft's functions
         fn = getattr(owner, name, None)
         if callable(fn) and not inspect.isclass(fn):
             return fn

@@ -12,7 +12,7 @@ group_norm and local_response_norm, as compositions of the existing primitives.
 from ..autograd.grad_mode import no_grad
 from ..ops.nn_layers import native_layer_norm
 from ._normalization import batch_norm
-from ._padding import pad
+from ..ops.padding import pad
 from ._pooling import avg_pool2d, avg_pool3d
 
 

@@ -1,7 +1,7 @@
 """torch.nn.functional: activations, linear, normalization and the losses (from nn/_losses.py).
 
 The layers' functional forms live in small modules beside this one (nn/_activation.py,
-_normalization.py, _dropout.py, _sparse.py, _padding.py, _bilinear.py) and are re-exported here.
+_normalization.py, _dropout.py, _sparse.py, ops/padding.py, _bilinear.py) and are re-exported here.
 """
 import math
 
@@ -14,7 +14,7 @@ from ._activation import (elu, elu_, gelu, hardtanh, leaky_relu, leaky_relu_, lo
 from ._bilinear import bilinear  # noqa: F401
 from ._dropout import dropout  # noqa: F401
 from ._normalization import batch_norm, cosine_similarity, layer_norm, normalize  # noqa: F401
-from ._padding import pad  # noqa: F401
+from ..ops.padding import pad  # noqa: F401
 from ._sparse import embedding, one_hot  # noqa: F401
 from ._losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss,  # noqa: F401
                       kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)

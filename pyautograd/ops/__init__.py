@@ -11,6 +11,8 @@ from . import complex_real  # noqa: F401  conj, conj_physical, resolve_conj/neg 
 from . import bessel, combinatorics, gamma_fns, quantile, renorm, scatter_reduce, integrate, take_put, windows  # noqa: F401  small functions (issue 12)
 from . import decompositions  # noqa: F401  torch.linalg's decompositions (issue 12)
 from . import shrink_distance  # noqa: F401  softshrink, hardshrink, threshold, rrelu, dist, pdist (issue 12)
+from . import spectral  # noqa: F401  torch.fft's transforms (issue 12)
+from . import stft  # noqa: F401  torch.stft (issue 12)
 from ._apply import SPECIAL_NAMES, read_saved, special_value, sum_to  # noqa: F401  (for autograd's tools)
 from ._inplace import apply_inplace  # noqa: F401  (nn's inplace= arguments)
 from ._methods import install as _install

@@ -16,7 +16,7 @@ a dozen recorded ops); with create_graph the same gradients come from the Tensor
 which gradgradcheck verifies. tests/test_declared_fast_paths.py checks that the two agree, on both
 kernel backends.
 
-The front ends (nn/_normalization.py, nn/_sparse.py, nn/_padding.py) check arguments and
+The front ends (nn/_normalization.py, nn/_sparse.py, ops/padding.py) check arguments and
 normalize them before calling these.
 """
 import numpy as np

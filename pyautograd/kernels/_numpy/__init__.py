@@ -29,3 +29,7 @@ globals().update(KERNELS)
 from . import complex as _complex  # noqa: E402
 KERNELS.update({name: getattr(_complex, name) for name in _complex.__all__})
 globals().update({name: getattr(_complex, name) for name in _complex.__all__})
+# the discrete Fourier transforms (issue 12): numpy.fft, NumPy only
+from . import fft as _fft  # noqa: E402
+KERNELS.update({name: getattr(_fft, name) for name in _fft.__all__})
+globals().update({name: getattr(_fft, name) for name in _fft.__all__})

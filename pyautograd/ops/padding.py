@@ -1,5 +1,6 @@
 """nn.functional.pad: constant padding (the constant_pad_nd primitive; negative amounts crop)
-and reflect, replicate and circular padding of the last 1 to 3 dims.
+and reflect, replicate and circular padding of the last 1 to 3 dims. It sits in the ops, not in
+nn/, because torch.stft (ops/stft.py) pads its signal with it too.
 
 The non-constant modes gather each padded dim through an index (index_select), so their
 backward is index_select's (the gradient of a repeated element adds up) and their grad_fn
@@ -8,9 +9,9 @@ is IndexSelectBackward0 where PyTorch has ReflectionPad1DBackward0 and the like.
 import numpy as np
 
 from .._creation import from_numpy
-from ..ops import autocast
-from ..ops.indexing import index_select
-from ..ops.nn_layers import constant_pad_nd
+from . import autocast
+from .indexing import index_select
+from .nn_layers import constant_pad_nd
 
 _MODES = ("constant", "reflect", "replicate", "circular")
 
