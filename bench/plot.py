@@ -149,6 +149,24 @@ def seq(doc):  # sequence models (issue 14)
 EXTRACTORS["seq"] = seq
 
 
+def ddp(doc):  # data-parallel training on MPI
+    """bench ddp: all-reduce against raw mpi4py (and gloo), DDP steps against PyTorch's."""
+    labels, series = [], {"pyautograd / other": []}
+    for r in doc["allreduce"]:
+        for other in ("mpi4py", "torch"):
+            if other in r:
+                labels.append(f"all-reduce {r['mbytes']:g} MiB / {other}")
+                series["pyautograd / other"].append(r["ours"] / r[other])
+    for r in doc["steps"]:
+        if "torch" in r:
+            labels.append(f"DDP step {r['model']}, {r['ranks']} ranks / PyTorch")
+            series["pyautograd / other"].append(r["ours"] / r["torch"])
+    return "Data-parallel on MPI: our time over the other's (below 1: faster)", labels, series
+
+
+EXTRACTORS["ddp"] = ddp
+
+
 def draw(suite, json_path, png_path):
     """Draws suite's ratios from its JSON file into png_path; returns png_path."""
     plt = require_matplotlib()
