@@ -112,3 +112,35 @@ def _stft_ref(x, w):
 
 OPS.append(OpInfo("stft", _stft(P), _stft_samples, ref=_stft_ref, torch_fn=lambda x, w: _stft(_torch())(x, w),
                   tolerances={"float32": (1e-4, 1e-4)}))
+
+
+_HANN16 = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(16) / 16)  # periodic: its overlap-add at hop 4 never vanishes
+
+
+def _istft_samples(dtype, rng):
+    return [SampleInput((make_arg((9, 7, 2), dtype, rng),), desc="9 bins x 7 frames"),
+            SampleInput((make_arg((2, 9, 5, 2), dtype, rng),), desc="batch of 2")]
+
+
+def _istft(lib, **kw):
+    return lambda z: lib.istft(lib.view_as_complex(z), 16, hop_length=4, window=lib.tensor(_HANN16).to(z.dtype), **kw)
+
+
+def _istft_ref(z, length=None):
+    frames = np.fft.irfft(np.swapaxes(_c(z), -1, -2), n=16) * _HANN16
+    count = frames.shape[-2]
+    full = 16 + 4 * (count - 1)
+    y = np.zeros(frames.shape[:-2] + (full,))
+    envelope = np.zeros(full)
+    for t in range(count):
+        y[..., 4 * t:4 * t + 16] += frames[..., t, :]
+        envelope[4 * t:4 * t + 16] += _HANN16 ** 2
+    end = full - 8 if length is None else 8 + length
+    return (y[..., 8:end] / envelope[8:end]).astype(z.dtype)
+
+
+OPS += [OpInfo("istft", _istft(P), _istft_samples, ref=_istft_ref, torch_fn=lambda z: _istft(_torch())(z),
+               variant="complex", tolerances={"float32": (1e-4, 1e-4)}, covers=("unfold_backward",)),
+        OpInfo("istft", _istft(P, length=20), _istft_samples, ref=lambda z: _istft_ref(z, 20),
+               torch_fn=lambda z: _istft(_torch(), length=20)(z), variant="complex, length",
+               tolerances={"float32": (1e-4, 1e-4)})]
