@@ -87,3 +87,20 @@ def test_errors_name_the_op():
         x.scatter_reduce(0, P.tensor([3]), P.ones(1), "sum")
     with pytest.raises(RuntimeError, match="Number of indices"):
         x.index_reduce(0, P.tensor([0, 1]), P.ones(3), "amax")
+
+
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+def test_scatter_with_the_legacy_reduce_argument(reduce):
+    x, src = np.arange(1.0, 11.0).reshape(2, 5), np.arange(2.0, 8.0).reshape(2, 3)
+    index = np.array([[0, 1, 0], [4, 4, 2]])
+    for make in (lambda lib, x: x.scatter(1, lib.tensor(index), lib.tensor(src), reduce=reduce),
+                 lambda lib, x: x.detach().clone().scatter_(1, lib.tensor(index), 1.5, reduce=reduce),
+                 lambda lib, x: lib.scatter(x, 1, lib.tensor(index), lib.tensor(src), reduce=reduce)):
+        (ours, _), (theirs, _) = _both(make, x, grad=False)
+        np.testing.assert_array_equal(ours, theirs)
+    # PyTorch has no derivative for this form; pyautograd's is scatter_reduce's (sum, prod)
+    xt = P.tensor(x, requires_grad=True)
+    assert P.autograd.gradcheck(lambda t: t.scatter(1, P.tensor(index), P.tensor(src), reduce=reduce), (xt,))
+    for lib in (P, torch):
+        with pytest.raises(RuntimeError, match="reduce argument must be either add or multiply"):
+            lib.ones(3).scatter(0, lib.tensor([0]), lib.ones(1), reduce="mean")

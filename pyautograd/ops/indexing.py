@@ -498,21 +498,6 @@ def _scatter_checks(op, input, dim, index, src):
 
 
 @public(method=True, inplace=True)
-def scatter(input, dim, index, src=None, *, value=None):
-    """A copy of `input` with src[p] (or the number `value`) written at position p of `index`,
-    its dim `dim` replaced by index[p]. Where an index repeats, which write remains is unspecified."""
-    Tensor = _apply.Tensor
-    if src is not None and not isinstance(src, Tensor):
-        src, value = None, src
-    if (src is None) == (value is None):
-        raise TypeError("scatter(): expected exactly one of a Tensor `src` or a number `value`")
-    dim, idx = _scatter_checks("scatter", input, dim, index, src)
-    if src is None:
-        return _scatter_value(input, dim, idx, value)
-    return _scatter_src(input, dim, idx, src)
-
-
-@public(method=True, inplace=True)
 def scatter_add(input, dim, index, src):
     """A copy of `input` with src[p] added at position p of `index`, its dim `dim` replaced by
     index[p]; repeated indices add up."""

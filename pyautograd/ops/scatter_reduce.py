@@ -117,6 +117,30 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     return _scatter_reduce(input, dim, idx, src, reduce, bool(include_self))
 
 
+@public(method=True, inplace=True)
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    """A copy of `input` with src[p] (or the number `value`) written at position p of `index`,
+    its dim `dim` replaced by index[p]. Where an index repeats, which write remains is unspecified.
+    The legacy reduce="add" or "multiply" combines the writes with the target instead (as
+    scatter_reduce's "sum" and "prod"; PyTorch has no derivative for this form, pyautograd has)."""
+    Tensor = _apply.Tensor
+    if src is not None and not isinstance(src, Tensor):
+        src, value = None, src
+    if (src is None) == (value is None):
+        raise TypeError("scatter(): expected exactly one of a Tensor `src` or a number `value`")
+    if reduce is not None:
+        legacy = {"add": "sum", "multiply": "prod"}
+        if reduce not in legacy:
+            raise RuntimeError("reduce argument must be either add or multiply.")
+        if src is None:
+            src = _creation.full(tuple(index.shape), value, dtype=input.dtype)
+        return scatter_reduce(input, dim, index, src, legacy[reduce])
+    dim, idx = indexing._scatter_checks("scatter", input, dim, index, src)
+    if src is None:
+        return _scatter_value(input, dim, idx, value)
+    return indexing._scatter_src(input, dim, idx, src)
+
+
 @public(method=True, inplace=True, out="exact")
 def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     """`input` with the slices of `source` along `dim` reduced ("prod", "mean", "amax" or "amin")
