@@ -2,6 +2,7 @@
 the CPU (``is_cpu``, ``cpu()`` is itself, ``get_device()`` is -1) and the calls that need an
 accelerator raise what that build raises (``cuda()``, ``pin_memory()``)."""
 from ._device import NO_ACCELERATOR, check_available
+from .multiprocessing import shared
 
 
 def cpu(self, memory_format=None):
@@ -30,13 +31,28 @@ def is_pinned(self, device=None):
     return False
 
 
+def share_memory_(self):
+    """Moves this tensor's elements into shared memory (a no-op when they are there already);
+    returns self. Processes forked afterwards, and those it is sent to through
+    torch.multiprocessing, see and make the same writes. Views taken before the move keep the
+    old memory (PyTorch moves the whole storage)."""
+    if shared.locate(self._data) is None:
+        self._data = shared.to_shared(self._data)
+    return self
+
+
+def is_shared(self):
+    """Whether this tensor's elements are in shared memory (share_memory_)."""
+    return shared.locate(self._data) is not None
+
+
 def data_ptr(self):
     """The address of the first element."""
     return self._data.ctypes.data
 
 
 METHODS = {"cpu": cpu, "cuda": cuda, "get_device": get_device, "pin_memory": pin_memory, "is_pinned": is_pinned,
-           "data_ptr": data_ptr,
+           "data_ptr": data_ptr, "share_memory_": share_memory_, "is_shared": is_shared,
            "is_cpu": property(lambda self: True, doc="True: every tensor is on the CPU."),
            "is_sparse": property(lambda self: False, doc="False: tensors are dense (strided)."),
            "is_quantized": property(lambda self: False, doc="False: no quantized tensors."),
