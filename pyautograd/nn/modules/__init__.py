@@ -44,3 +44,4 @@ from .distance import CosineSimilarity, PairwiseDistance  # noqa: E402
 from .loss import (CosineEmbeddingLoss, CTCLoss, GaussianNLLLoss, HingeEmbeddingLoss, MarginRankingLoss,  # noqa: E402
                    MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, NLLLoss2d, PoissonNLLLoss,
                    SoftMarginLoss, TripletMarginLoss, TripletMarginWithDistanceLoss)
+from .adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402  (issue 12)
