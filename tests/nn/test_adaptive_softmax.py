@@ -9,7 +9,7 @@ import pyautograd as P
 torch = pytest.importorskip("torch")
 
 
-def _pair(in_features=8, n_classes=20, cutoffs=(4, 10), **kw):
+def _pair(in_features=32, n_classes=20, cutoffs=(4, 10), **kw):
     ours = P.nn.AdaptiveLogSoftmaxWithLoss(in_features, n_classes, list(cutoffs), **kw).double()
     theirs = torch.nn.AdaptiveLogSoftmaxWithLoss(in_features, n_classes, list(cutoffs), **kw).double()
     theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
@@ -27,7 +27,7 @@ def test_structure_as_torch():
 @pytest.mark.parametrize("targets", [[0, 3, 4, 9, 10, 19, 2, 15], [1, 2, 3, 0], [12, 13, 19, 10], [5]])
 def test_forward_loss_and_gradients_as_torch(targets):
     ours, theirs = _pair(head_bias=True)
-    x = np.random.default_rng(len(targets)).standard_normal((len(targets), 8))
+    x = np.random.default_rng(len(targets)).standard_normal((len(targets), 32))
     results = []
     for lib, module in ((P, ours), (torch, theirs)):
         xi = lib.tensor(x, requires_grad=True)
@@ -46,7 +46,7 @@ def test_forward_loss_and_gradients_as_torch(targets):
 
 def test_unbatched_log_prob_and_predict_as_torch():
     ours, theirs = _pair()
-    x = np.random.default_rng(3).standard_normal((30, 8)) * 3
+    x = np.random.default_rng(3).standard_normal((30, 32)) * 3
     for lib, module in ((P, ours), (torch, theirs)):
         with lib.no_grad():
             out, loss = module(lib.tensor(x[0]), lib.tensor(17))
@@ -59,7 +59,7 @@ def test_unbatched_log_prob_and_predict_as_torch():
         with pytest.raises(IndexError):
             module.predict(lib.tensor(x[1]))
         with pytest.raises(RuntimeError):
-            module.log_prob(lib.tensor(x).reshape(2, 15, 8))
+            module.log_prob(lib.tensor(x).reshape(2, 15, 32))
 
 
 def test_gradcheck():
