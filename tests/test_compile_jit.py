@@ -101,6 +101,21 @@ def test_scripted_module_runs_as_the_module():
     assert P.equal(scripted(x), net(x))
 
 
+def test_traced_module_runs_once_on_the_example_and_then_as_the_module():
+    net = P.nn.Sequential(P.nn.Linear(3, 4), P.nn.BatchNorm1d(4))
+    x = P.randn(5, 3)
+    with pytest.warns(DeprecationWarning, match="torch.jit.trace` is deprecated"):
+        traced = P.jit.trace(net, x)
+    assert traced is net
+    assert net[1].num_batches_tracked.item() == 1  # the example ran through the module, as in PyTorch
+    assert P.equal(traced(x), net(x))
+    with pytest.warns(DeprecationWarning):
+        doubled = P.jit.trace(lambda a, b: a * 2 + b, (x, x))
+    assert P.equal(doubled(x, x), x * 3)
+    with pytest.warns(DeprecationWarning), pytest.raises(RuntimeError):
+        P.jit.trace(net)
+
+
 @pytest.mark.parametrize("path,name", [("nn.modules.linear", "Linear"), ("nn.modules.activation", "ReLU"),
                                        ("nn.modules.module", "Module"), ("nn.modules.container", "Sequential"),
                                        ("nn.modules.loss", "CrossEntropyLoss"), ("nn.modules.batchnorm", "BatchNorm2d"),
