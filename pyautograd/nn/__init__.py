@@ -53,3 +53,4 @@ from .modules.loss import CTCLoss  # noqa: E402
 from .modules.activation_more import Softsign, Tanhshrink  # noqa: E402
 from .modules import Container, NLLLoss2d, Softmax2d  # noqa: E402  (module paths, issue 12)
 from .modules.adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402  (issue 12)
+from .modules.pooling import FractionalMaxPool2d, FractionalMaxPool3d  # noqa: E402  (issue 13)

@@ -5,8 +5,10 @@ Arguments are normalized to one int per spatial dim (stride defaults to kernel_s
 checked here; the 2-D and 3-D primitives in ops/pooling.py do the work. The 1-D forms run the
 2-D op on input unsqueezed at dim -2 and squeeze it back, as PyTorch does (so their grad_fn is
 SqueezeBackward1, as there); adaptive average pooling to size 1 is a mean, as in PyTorch.
+fractional_max_pool2d/3d draw their window placements from torch.rand (one number per plane
+and axis) unless `_random_samples` gives them.
 """
-from .. import kernels
+from .. import _creation, kernels
 from ..ops import pooling as P
 from ..ops import reduction
 
@@ -193,3 +195,80 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
     size = _adaptive_size("adaptive_max_pool3d", 3, input, output_size)
     out, idx = P.adaptive_max_pool3d(input, size)
     return (out, idx) if return_indices else out
+
+
+def _fractional(fname, nd, input, kernel_size, output_size, output_ratio, random_samples):
+    if output_size is None and output_ratio is None:
+        raise ValueError(f"{fname} requires specifying either an output_size or an output_ratio")
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{fname}(): Expected {nd + 1}D or {nd + 2}D tensor, but got {_fmt(input.shape)}")
+    for d in range(input.ndim - nd - 1, input.ndim):  # the planes and the spatial axes
+        if input.shape[d] == 0:
+            raise RuntimeError(f"{fname}(): Expected input to have non-zero size for non-batch dimensions, but got"
+                               f"{_fmt(input.shape)} with dimension {d} being empty.")
+    kernel = _int_tuple(fname, nd, kernel_size, "kernel_size")
+    spatial = input.shape[input.ndim - nd:]
+    if output_size is None:
+        ratio = (output_ratio,) * nd if isinstance(output_ratio, (int, float)) else tuple(output_ratio)
+        if len(ratio) != nd:
+            raise RuntimeError(f"{fname}: output_ratio must either be a single number or a tuple of {nd} numbers")
+        size = tuple(int(n * r) for n, r in zip(spatial, ratio))
+    else:
+        size = _int_tuple(fname, nd, output_size, "output_size")
+    if any(k <= 0 for k in kernel) or any(o < 0 for o in size):
+        raise RuntimeError(f"{fname}(): kernel_size must be positive and output_size non-negative, got kernel_size="
+                           f"{list(kernel)} and output_size={list(size)}")
+    for name, o, k, n in zip(("time", "height", "width")[3 - nd:], size, kernel, spatial):
+        if o + k - 1 > n:
+            raise RuntimeError(f"{fname}(): pool {name} {k} too large relative to input {name} {n}")
+    planes = input.shape[input.ndim - nd - 1]
+    batch = input.shape[0] if input.ndim == nd + 2 else 1
+    if random_samples is None:  # an integer input: rand's NotImplementedError, as in PyTorch
+        random_samples = _creation.rand(batch, planes, nd, dtype=input.dtype)
+    elif random_samples.ndim != 3 or random_samples.shape[2] != nd or random_samples.shape[1] != planes:
+        raise RuntimeError(f"{fname}(): expected _random_samples of shape [{batch}, {planes}, {nd}] (batch, "
+                           f"planes, {nd}), got {_fmt(random_samples.shape)}")
+    elif random_samples.shape[0] < batch:
+        raise RuntimeError("Expect _random_samples.size(0) no less then input batch size.")
+    op = P.fractional_max_pool2d if nd == 2 else P.fractional_max_pool3d
+    return op(input, kernel, size, random_samples[:batch])
+
+
+def _int_tuple(fname, nd, value, name):
+    if isinstance(value, int):
+        return (value,) * nd
+    value = tuple(value)
+    if len(value) == 1:
+        return (int(value[0]),) * nd
+    if len(value) != nd:
+        raise RuntimeError(f"{fname}: {name} must either be a single Int or tuple of Ints")
+    return tuple(int(v) for v in value)
+
+
+def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
+                                       return_indices=False, _random_samples=None):
+    """Fractional max pooling of (N, C, H, W) or (C, H, W) input: (values, flat indices)."""
+    return _fractional("fractional_max_pool2d", 2, input, kernel_size, output_size, output_ratio, _random_samples)
+
+
+def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                          _random_samples=None):
+    """Fractional max pooling (Graham, 2014) of (N, C, H, W) input: windows of kernel_size at
+    pseudo-random positions give output_size (or input size x output_ratio) outputs per plane."""
+    out, indices = fractional_max_pool2d_with_indices(input, kernel_size, output_size, output_ratio, True,
+                                                      _random_samples)
+    return (out, indices) if return_indices else out
+
+
+def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
+                                       return_indices=False, _random_samples=None):
+    """Fractional max pooling of (N, C, T, H, W) or (C, T, H, W) input: (values, flat indices)."""
+    return _fractional("fractional_max_pool3d", 3, input, kernel_size, output_size, output_ratio, _random_samples)
+
+
+def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                          _random_samples=None):
+    """Fractional max pooling of (N, C, T, H, W) input (see fractional_max_pool2d)."""
+    out, indices = fractional_max_pool3d_with_indices(input, kernel_size, output_size, output_ratio, True,
+                                                      _random_samples)
+    return (out, indices) if return_indices else out

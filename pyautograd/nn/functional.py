@@ -109,3 +109,5 @@ from ._margin_losses import (multi_margin_loss, multilabel_margin_loss, soft_mar
                              triplet_margin_with_distance_loss)
 from ._ctc import ctc_loss  # noqa: E402,F401
 from ._shrink import (hardshrink, pdist, rrelu, rrelu_, softshrink, threshold, threshold_)  # noqa: E402, F401 -- issue 12 ops
+from ._pooling import (fractional_max_pool2d, fractional_max_pool2d_with_indices,  # noqa: E402,F401
+                       fractional_max_pool3d, fractional_max_pool3d_with_indices)

@@ -61,6 +61,22 @@ def _adaptive_max_op(nd):
 adaptive_max_pool2d = _adaptive_max_op(2)
 adaptive_max_pool3d = _adaptive_max_op(3)
 
+
+
+def _fractional_max_op(nd):
+    return defop(
+        f"fractional_max_pool{nd}d", "input, kernel_size, output_size, random_samples", kernels.fractional_max_pool,
+        promote=None, num_outputs=2, nondiff_outputs=(1,), node_name=f"FractionalMaxPool{nd}DBackward0",
+        tensors=("input", "random_samples"),
+        grads={"*": lambda grads, result, input_shapes, kernel_size: _max_pool_grads(
+            grads, result, input_shapes, kernel_size) + (None,)},
+        doc=f"{nd}-D fractional max pooling of the last {nd} axes to output_size, windows of kernel_size placed by "
+            f"random_samples: (values, flat positions).")
+
+
+fractional_max_pool2d = _fractional_max_op(2)
+fractional_max_pool3d = _fractional_max_op(3)
+
 _AVG_PARAMS = "kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override"
 
 

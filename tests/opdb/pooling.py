@@ -1,5 +1,5 @@
-"""OpInfos of pooling: max_pool1d/2d/3d, avg_pool1d/2d/3d, adaptive_avg_pool1d/2d/3d and
-adaptive_max_pool1d/2d/3d (their primitives and backward ops). References are direct loops
+"""OpInfos of pooling: max_pool1d/2d/3d, avg_pool1d/2d/3d, adaptive_avg_pool1d/2d/3d,
+adaptive_max_pool1d/2d/3d and fractional_max_pool2d/3d (their primitives and backward ops). References are direct loops
 over output positions (PyTorch's window and divisor rules written out), independent of the
 kernels' strided-window and matrix formulations. Random floats keep maxima untied."""
 import itertools
@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+import pyautograd as P
 import pyautograd.nn.functional as F
 
 from .core import OpInfo, SampleInput, make_arg
@@ -17,6 +18,11 @@ def _torch_f(name):
         import torch.nn.functional as TF
         return getattr(TF, name)(*args, **kwargs)
     return call
+
+
+def _torch():
+    import torch
+    return torch
 
 
 def _t(v, nd):
@@ -161,3 +167,50 @@ for _nd in (1, 2, 3):
     OPS.append(OpInfo(f"adaptive_max_pool{_nd}d", getattr(F, f"adaptive_max_pool{_nd}d"), _adaptive_samples(_nd, "max"),
                       ref=_naive_adaptive(_nd, "max"), torch_fn=_torch_f(f"adaptive_max_pool{_nd}d"), tolerances=_TOL,
                       covers=(f"adaptive_max_pool{max(_nd, 2)}d", "max_pool_backward")))
+
+
+# fractional max pooling: the window placements are given (_random_samples), so the entries are
+# deterministic; the reference places the windows with PyTorch's formula, one position at a time
+_FRACTIONAL_U = np.array([[[0.3, 0.8, 0.55], [0.05, 0.61, 0.9]]])  # (batch 1, 2 planes, up to 3 axes)
+
+
+def _fractional_call(lib, nd, kernel, size):
+    def call(x):
+        u = lib.tensor(_FRACTIONAL_U[..., :nd]).to(x.dtype)
+        return getattr(lib.nn.functional, f"fractional_max_pool{nd}d")(x, kernel, size, _random_samples=u)
+    return call
+
+
+def _fractional_ref(nd, kernel, size):
+    def ref(x):
+        u = _FRACTIONAL_U[..., :nd].astype(x.dtype)
+        lead = x.shape[:x.ndim - nd]
+        xb = x.reshape((-1,) + x.shape[x.ndim - nd:])
+        out = np.empty((xb.shape[0],) + size, x.dtype)
+        axis_sample = (1, 0) if nd == 2 else (0, 1, 2)
+        for plane in range(xb.shape[0]):
+            starts = []
+            for d in range(nd):
+                n, k, o, s = xb.shape[1 + d], kernel[d], size[d], u.reshape(-1, nd)[plane, axis_sample[d]]
+                alpha = x.dtype.type(n - k) / x.dtype.type(o - 1)
+                starts.append([int(x.dtype.type(i + s) * alpha) - int(s * alpha) for i in range(o - 1)] + [n - k])
+            for pos in itertools.product(*(range(o) for o in size)):
+                box = tuple(slice(starts[d][p], starts[d][p] + kernel[d]) for d, p in enumerate(pos))
+                out[(plane,) + pos] = xb[(plane,) + box].max()
+        return out.reshape(lead + size)
+    return ref
+
+
+def _fractional_samples(nd):
+    def samples(dtype, rng):
+        sp = (7, 6, 5)[:nd]
+        yield SampleInput((make_arg((1, 2) + sp, dtype, rng),), desc="batch")
+        yield SampleInput((make_arg((2,) + sp, dtype, rng),), desc="unbatched")
+    return samples
+
+
+for _nd, _kernel, _size in ((2, (2, 3), (4, 3)), (3, (2, 2, 2), (3, 3, 2))):
+    OPS.append(OpInfo(f"fractional_max_pool{_nd}d", _fractional_call(P, _nd, _kernel, _size), _fractional_samples(_nd),
+                      ref=_fractional_ref(_nd, _kernel, _size),
+                      torch_fn=lambda x, nd=_nd, k=_kernel, s=_size: _fractional_call(_torch(), nd, k, s)(x),
+                      tolerances=_TOL, covers=(f"fractional_max_pool{_nd}d", "max_pool_backward")))

@@ -19,7 +19,7 @@ from numpy.lib.stride_tricks import as_strided
 from ..checks.conv import pool_output_size
 
 __all__ = ["max_pool", "max_pool_backward", "avg_pool", "avg_pool_backward", "adaptive_avg_pool",
-           "adaptive_avg_pool_backward", "adaptive_max_pool", "pool_output_size"]
+           "adaptive_avg_pool_backward", "adaptive_max_pool", "fractional_max_pool", "pool_output_size"]
 
 
 def _split(x, nd):
@@ -182,3 +182,44 @@ def adaptive_max_pool(x, output_size):
             idx = idx * spatial[d] + taps[d] + box[d].start
         index[(slice(None),) + pos] = idx
     return values.reshape(lead + tuple(output_size)), index.reshape(lead + tuple(output_size))
+
+
+def _fractional_starts(u, size, pool, out):
+    """The first input position of each of `out` windows of `pool` along an axis of `size`, for
+    each sample u in [0, 1) (PyTorch's pseudo-random sequence: position i is
+    int((i + u) * alpha) - int(u * alpha), alpha = (size - pool) / (out - 1), computed in u's
+    dtype; the last window ends at the axis's end)."""
+    starts = np.empty((u.shape[0], out), np.int64)
+    if out > 1:
+        alpha = u.dtype.type(size - pool) / u.dtype.type(out - 1)
+        steps = np.arange(out - 1).astype(u.dtype)
+        starts[:, :-1] = ((steps[None, :] + u[:, None]) * alpha).astype(np.int64) - \
+            (u * alpha).astype(np.int64)[:, None]
+    if out > 0:
+        starts[:, -1] = size - pool
+    return starts
+
+
+def fractional_max_pool(x, kernel, output_size, samples):
+    """(max over each pseudo-random window, flat input position of that max) for fractional max
+    pooling of the last nd axes; samples holds nd numbers in [0, 1) per plane, in PyTorch's
+    order: (width, height) for 2-D, (time, height, width) for 3-D."""
+    nd = len(kernel)
+    xb, lead = _split(x, nd)
+    planes, spatial = xb.shape[0], xb.shape[1:]
+    u = samples.reshape(planes, nd)
+    axis_sample = (1, 0) if nd == 2 else tuple(range(nd))
+    index = np.zeros((planes,) + tuple(output_size) + tuple(kernel), np.int64)
+    for d in range(nd):
+        starts = _fractional_starts(u[:, axis_sample[d]], spatial[d], kernel[d], output_size[d])
+        # position along axis d of each (plane, output, tap): window start + tap
+        pos = starts[:, :, None] + np.arange(kernel[d])[None, None, :]
+        shape = [planes] + [1] * (2 * nd)
+        shape[1 + d], shape[1 + nd + d] = output_size[d], kernel[d]
+        index = index * spatial[d] + pos.reshape(shape)
+    flat_index = index.reshape((planes,) + tuple(output_size) + (-1,))
+    windows = np.take_along_axis(xb.reshape(planes, -1), flat_index.reshape(planes, -1), 1).reshape(flat_index.shape)
+    tap = windows.argmax(axis=-1)[..., None]
+    values = np.take_along_axis(windows, tap, -1)[..., 0]
+    return values.reshape(lead + tuple(output_size)), np.take_along_axis(flat_index, tap, -1)[..., 0].reshape(
+        lead + tuple(output_size))

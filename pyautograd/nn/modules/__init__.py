@@ -45,3 +45,4 @@ from .loss import (CosineEmbeddingLoss, CTCLoss, GaussianNLLLoss, HingeEmbedding
                    MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, NLLLoss2d, PoissonNLLLoss,
                    SoftMarginLoss, TripletMarginLoss, TripletMarginWithDistanceLoss)
 from .adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402  (issue 12)
+from .pooling import FractionalMaxPool2d, FractionalMaxPool3d  # noqa: E402  (issue 13)

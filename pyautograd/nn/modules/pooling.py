@@ -160,5 +160,46 @@ class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
 
     _fn = staticmethod(F.adaptive_max_pool3d)
 
+class _FractionalMaxPoolNd(Module):
+    _fn = None
+    _nd = 2
+
+    def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                 _random_samples=None):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.return_indices = return_indices
+        self.register_buffer("_random_samples", _random_samples)
+        self.output_size = output_size
+        self.output_ratio = None if output_ratio is None else \
+            ((output_ratio,) * self._nd if isinstance(output_ratio, (int, float)) else tuple(output_ratio))
+        name = type(self).__name__
+        if output_size is None and output_ratio is None:
+            raise ValueError(f"{name} requires specifying either an output size, or a pooling ratio")
+        if output_size is not None and output_ratio is not None:
+            raise ValueError("only one of output_size and output_ratio may be specified")
+        if self.output_ratio is not None and not all(0 < r < 1 for r in self.output_ratio):
+            raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
+
+    def forward(self, input):
+        return type(self)._fn(input, self.kernel_size, self.output_size, self.output_ratio, self.return_indices,
+                              _random_samples=self._random_samples)
+
+
+class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    """Fractional max pooling of (N, C, H, W) input to output_size, or to output_ratio of the input
+    size, with windows of kernel_size at pseudo-random positions drawn anew at each call."""
+
+    _fn = staticmethod(F.fractional_max_pool2d)
+    _nd = 2
+
+
+class FractionalMaxPool3d(_FractionalMaxPoolNd):
+    """Fractional max pooling of (N, C, T, H, W) input (see FractionalMaxPool2d)."""
+
+    _fn = staticmethod(F.fractional_max_pool3d)
+    _nd = 3
+
+
 # torch.nn.modules.pooling also holds these (the same classes as nn.<Name>)
 from .image_extra import LPPool1d, LPPool2d, LPPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d  # noqa: E402,F401
