@@ -14,7 +14,8 @@ from .collectives import (ReduceOp, Work, all_gather, all_gather_into_tensor, al
                           all_to_all_single, barrier, broadcast, broadcast_object_list, gather, gather_object,
                           irecv, isend, recv, reduce, reduce_scatter_tensor, scatter, scatter_object_list, send)
 from .launch_env import fill_torchrun_variables
-from .process_group import (GroupMember, ProcessGroup, destroy_process_group, get_backend, get_global_rank,
+from .process_group import (Backend, GroupMember, ProcessGroup, destroy_process_group, get_backend,
+                            get_default_backend_for_device, get_global_rank,
                             get_group_rank, get_process_group_ranks, get_rank, get_world_size, init_process_group,
                             is_available, is_gloo_available, is_initialized, is_mpi_available, is_nccl_available,
                             is_torchelastic_launched, new_group)
@@ -23,7 +24,7 @@ group = GroupMember  # torch.distributed.group.WORLD
 
 fill_torchrun_variables()
 
-__all__ = ["ReduceOp", "Work", "GroupMember", "ProcessGroup", "group", "init_process_group", "destroy_process_group",
+__all__ = ["Backend", "get_default_backend_for_device", "ReduceOp", "Work", "GroupMember", "ProcessGroup", "group", "init_process_group", "destroy_process_group",
            "is_available", "is_initialized", "is_mpi_available", "is_gloo_available", "is_nccl_available",
            "is_torchelastic_launched", "get_rank", "get_world_size", "get_backend", "get_global_rank",
            "get_group_rank", "get_process_group_ranks", "new_group", "all_reduce", "broadcast", "reduce",

@@ -126,6 +126,37 @@ def _abort_on_uncaught(comm_world):
     sys.excepthook = hook
 
 
+class Backend(str):
+    """The backend names, as torch.distributed.Backend: Backend("GLOO") is the string "gloo" (a
+    name it does not know comes back lower-cased). pyautograd runs "mpi" and accepts "gloo" on MPI."""
+
+    UNDEFINED = "undefined"
+    GLOO = "gloo"
+    NCCL = "nccl"
+    XCCL = "xccl"
+    UCC = "ucc"
+    MPI = "mpi"
+    FAKE = "fake"
+    backend_list = [UNDEFINED, GLOO, NCCL, XCCL, UCC, MPI, FAKE]
+    default_device_backend_map = {"cpu": GLOO, "cuda": NCCL, "xpu": XCCL, "mps": GLOO}
+
+    def __new__(cls, name):
+        if not isinstance(name, str):
+            raise ValueError("Backend constructor parameter must be string-ish")
+        value = getattr(Backend, name.upper(), Backend.UNDEFINED)
+        return name.lower() if value == Backend.UNDEFINED else value
+
+
+def get_default_backend_for_device(device):
+    """The backend PyTorch picks for a device type: "gloo" for the CPU (run on MPI here), "nccl"
+    for CUDA (which init_process_group then refuses, as a CPU build of PyTorch does)."""
+    kind = device if isinstance(device, str) else getattr(device, "type", None)
+    kind = str(kind).split(":")[0]
+    if kind not in Backend.default_device_backend_map:
+        raise ValueError(f"Default backend not registered for device : {device}")
+    return Backend.default_device_backend_map[kind]
+
+
 def init_process_group(backend=None, init_method=None, timeout=None, world_size=-1, rank=-1, store=None,
                        group_name="", pg_options=None, device_id=None):
     """Joins this process to the job's default group (PyTorch's signature).

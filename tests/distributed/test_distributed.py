@@ -94,6 +94,21 @@ def test_nccl_is_refused_and_apis_answer_like_a_cpu_build():
         dist.get_rank()
 
 
+def test_backend_names_as_torch():
+    import pyautograd.distributed as dist
+    torch = pytest.importorskip("torch")
+    import torch.distributed as tdist
+    for lib in (dist, tdist):
+        assert lib.Backend("GLOO") == "gloo" and lib.Backend.MPI == "mpi" and lib.Backend("Custom") == "custom"
+        assert lib.get_default_backend_for_device("cpu") == "gloo"
+        assert lib.get_default_backend_for_device("cuda") == "nccl"
+        with pytest.raises(ValueError, match="Default backend not registered for device"):
+            lib.get_default_backend_for_device("meta")
+    assert dist.get_default_backend_for_device(torch.device("cpu")) == "gloo"
+    assert dist.Backend.backend_list == tdist.Backend.backend_list
+    assert dist.Backend.default_device_backend_map == tdist.Backend.default_device_backend_map
+
+
 def test_launcher_command_line():
     from pyautograd.distributed import run
     args = run._parser().parse_args(["--nproc_per_node", "3", "--standalone", "train.py", "--lr", "0.1"])
