@@ -31,12 +31,15 @@ def _release(name):
         return
     del _OPEN[name]
     segment, _, creator = entry
+    if creator == os.getpid():  # a forked child inherits the entry: only the creator unlinks
+        try:
+            segment.unlink()  # the name goes; mappings stay valid until closed
+        except FileNotFoundError:
+            pass
     try:
         segment.close()
-        if creator == os.getpid():  # a forked child inherits the entry: only the creator unlinks
-            segment.unlink()
-    except (BufferError, FileNotFoundError, OSError):
-        pass  # still exported (interpreter exit), or unlinked already: nothing left to free
+    except BufferError:
+        pass  # still exported at interpreter exit: the process's end unmaps it
 
 
 def _map(entry, shape, dtype, offset, strides):
