@@ -141,6 +141,20 @@ def test_pool_c_matches_reference(case, dtype, rng):
                                    rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kernel, stride", [((2, 2), (2, 2)), ((2, 2), (1, 1)), ((3, 2), (2, 1))])
+def test_max_pool_ties_infinities_zeros_and_nans_inside_the_plane(kernel, stride, dtype, rng):
+    # windows wholly inside the plane take the unrolled path: the same first maximum, first NaN
+    values = np.array([-np.inf, -1.0, -0.0, 0.0, 1.0, np.inf, np.nan], dtype)
+    x = rng.choice(values[:-1], size=(3, 4, 8, 9))
+    x[0] = rng.choice(values, size=(4, 8, 9))  # NaNs in the first image only
+    v, i = cpool.max_pool(x, kernel, stride, (0, 0), (1, 1), False)
+    rv, ri = pref.max_pool(x, kernel, stride, (0, 0), (1, 1), False)
+    np.testing.assert_array_equal(i, ri)
+    np.testing.assert_array_equal(v, rv)
+    assert np.array_equal(np.signbit(v), np.signbit(rv))
+
+
 def test_max_pool_nan_wins_and_bad_indices_rejected():
     x = np.array([[[1.0, np.nan], [3.0, 2.0]]])
     v, i = cpool.max_pool(x, (2, 2), (2, 2), (0, 0), (1, 1), False)
