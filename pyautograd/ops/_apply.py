@@ -24,6 +24,7 @@ from . import _arrayeval
 from ._kernel_errors import as_torch_error
 
 _make = Tensor._make  # bound once (binding a classmethod per call costs)
+_new_node = object.__new__  # a node's slots are all set in _record (no __init__ frame)
 _NO_EDGE = (None, 0)
 _grad_local = grad_mode._local
 
@@ -234,8 +235,10 @@ def _record(op, inputs, params, results):
             edges.append(_NO_EDGE)
             meta.append(None)
         bit <<= 1
-    node = op.node_class(tuple(edges))
-    node.meta = meta
+    node = _new_node(op.node_class)  # Node.__init__ inline: a Python frame less per op
+    node.next_functions = tuple(edges)
+    node.meta = _interned_meta(tuple(meta))
+    node.site = node.extras = None
     if op.num_outputs > 1:
         node.out_meta = [(r._data.shape, r.dtype) for r in results]
     # Only the formulas of inputs that need a gradient save anything; what that is, and where
@@ -247,13 +250,13 @@ def _record(op, inputs, params, results):
         saved = {}
         saves_tensor = False
         for name, kind, index in plan:
-            if kind is _PARAM:
-                value = params[index]
-            elif kind is _INPUT:
+            if kind is _INPUT:
                 value = inputs[index]
                 if isinstance(value, Tensor):
                     value = SavedTensor(value, False)
                     saves_tensor = True
+            elif kind is _PARAM:
+                value = params[index]
             elif kind is _RESULT:
                 value = (SavedTensor(results[0], True) if op.num_outputs == 1
                          else tuple(SavedTensor(r, True) for r in results))
@@ -267,9 +270,29 @@ def _record(op, inputs, params, results):
             # The forward site is kept for the in-place error message (only nodes that
             # save tensors can raise it).
             node.site = user_site(3)
+    else:
+        node.saved = None
     if _observing.node_recorded is not None:
         _observing.node_recorded(node)
     return node
+
+
+# Input metadata, interned: a chain of ops records the same few ((shape, dtype), ...) tuples
+# over and over. A fresh one per node would be three more objects the cyclic collector tracks
+# (a dtype keeps its tuple tracked) and promotes while the graph lives; a full collection then
+# traverses every object of the process, which made it ~15% of a chain of small ops.
+_META = {}
+_META_MAX = 4096  # distinct tuples kept (cleared when full: shapes that vary per call)
+
+
+def _interned_meta(meta):
+    found = _META.get(meta)
+    if found is not None:
+        return found
+    if len(_META) >= _META_MAX:
+        _META.clear()
+    _META[meta] = meta
+    return meta
 
 
 def _saves(op, needs_grad):
