@@ -163,8 +163,9 @@ def call(op, inputs, params):
         _observing.forward_computed(op, arrays, params, out)
     requires = rg and op.differentiable and _grad_local.enabled
     if requires and op.complex_variant is not None and (
-            _is_complex_call(inputs, out) if slow else out.__class__ is not tuple and out.dtype.kind == "c"):
-        # (the fast path's operands are real, but a complex parameter can make the result complex)
+            _is_complex_call(inputs, out) if slow
+            else params and out.__class__ is not tuple and out.dtype.kind == "c"):
+        # (the fast path's operands are real: only a complex parameter can make the result complex)
         op = op.complex_variant  # the formulas complex operands need (same node name)
     if op.num_outputs == 1:
         result = _make(out, requires)
@@ -237,7 +238,9 @@ def _record(op, inputs, params, results):
         bit <<= 1
     node = _new_node(op.node_class)  # Node.__init__ inline: a Python frame less per op
     node.next_functions = tuple(edges)
-    node.meta = _interned_meta(tuple(meta))
+    meta = tuple(meta)
+    last = _META_LAST[0]
+    node.meta = last if meta == last else _interned_meta(meta)
     node.site = node.extras = None
     if op.num_outputs > 1:
         node.out_meta = [(r._data.shape, r.dtype) for r in results]
@@ -281,18 +284,20 @@ def _record(op, inputs, params, results):
 # over and over. A fresh one per node would be three more objects the cyclic collector tracks
 # (a dtype keeps its tuple tracked) and promotes while the graph lives; a full collection then
 # traverses every object of the process, which made it ~15% of a chain of small ops.
+# The last one found is compared first (cheaper than hashing: a chain repeats it).
 _META = {}
 _META_MAX = 4096  # distinct tuples kept (cleared when full: shapes that vary per call)
+_META_LAST = [None]
 
 
 def _interned_meta(meta):
     found = _META.get(meta)
-    if found is not None:
-        return found
-    if len(_META) >= _META_MAX:
-        _META.clear()
-    _META[meta] = meta
-    return meta
+    if found is None:
+        if len(_META) >= _META_MAX:
+            _META.clear()
+        found = _META[meta] = meta
+    _META_LAST[0] = found
+    return found
 
 
 def _saves(op, needs_grad):
