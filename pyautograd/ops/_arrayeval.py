@@ -165,6 +165,15 @@ def plan(op, declared=()):
     return tuple(plans)
 
 
+def _operand(value, dtype, node):
+    """Saved `value` as a formula on arrays takes it: an array of the gradient's `dtype` (unpacked
+    with the version check) or a Python number; None where neither applies."""
+    if value.__class__ is SavedTensor:
+        value = value.unpack_data(node)
+        return value if value.dtype is dtype or value.dtype == dtype else None
+    return value if value.__class__ in _NUMBERS else None
+
+
 def evaluate(fn, plan, needs, grad, saved, node):
     """fn(grad, *needs) computed on arrays (an ndarray), or None where the conditions above
     do not hold (the caller then runs the formula on Tensors)."""
@@ -173,22 +182,13 @@ def evaluate(fn, plan, needs, grad, saved, node):
     with_grad = plan.with_grad
     if with_grad is not None:
         kernel, name = with_grad
-        value = saved[name]
-        if value.__class__ is SavedTensor:
-            value = value.unpack_data(node)
-            if value.dtype is not dtype and value.dtype != dtype:
-                return None
-        elif value.__class__ not in _NUMBERS:
-            return None
-        return getattr(kernels, kernel)(data, value)  # the very kernel call the Tensor op makes
+        value = _operand(saved[name], dtype, node)
+        # the very kernel call the Tensor op makes
+        return None if value is None else getattr(kernels, kernel)(data, value)
     args = [data]
     for name in needs:
-        value = saved[name]
-        if value.__class__ is SavedTensor:
-            value = value.unpack_data(node)
-            if value.dtype is not dtype and value.dtype != dtype:
-                return None
-        elif value.__class__ not in _NUMBERS:
+        value = _operand(saved[name], dtype, node)
+        if value is None:
             return None
         args.append(value)
     single = plan.single
