@@ -35,8 +35,15 @@ class Tensor:
     other factories (zeros, ones, randn, ...); see PyTorch's documentation for semantics.
     """
 
-    __slots__ = ("_data", "_rg", "grad_fn", "_output_nr", "_grad", "_vc", "_base", "_acc",
-                 "_retains_grad", "_hooks", "_post_acc_hooks", "_view_rebase", "__weakref__", "__dict__")
+    __slots__ = ("_data", "_rg", "grad_fn", "_output_nr", "_grad", "_vc", "_base", "_view_rebase",
+                 "__weakref__", "__dict__")
+
+    # What few tensors ever set (leaves, hooked or retaining tensors) is not a slot: a class-level
+    # default, read as quickly as a slot, that every tensor an op makes need not initialise.
+    _acc = None            # a leaf's AccumulateGrad, held weakly
+    _retains_grad = False
+    _hooks = None          # HookTable of register_hook
+    _post_acc_hooks = None
 
     __array_priority__ = 1000  # NumPy defers binary operators to us
 
@@ -55,10 +62,6 @@ class Tensor:
         t._grad = None
         t._vc = None
         t._base = None
-        t._acc = None
-        t._retains_grad = False
-        t._hooks = None
-        t._post_acc_hooks = None
         t._view_rebase = 0
         return t
 

@@ -170,28 +170,32 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
                 elif needed is None or node in needed:
                     results = _run_node(node, slots, state, capture, captured, keep_graph, check, parents,
                                         recorder)
-            n_results = len(results) if results is not None else 0
-            i = 0  # the edge's index (a counter is cheaper than enumerate here)
-            for nxt, nr in node.next_functions:
+            edges = node.next_functions
+            if results is None or len(results) < len(edges):  # (an op's node gives one per edge)
+                results = _padded(results, len(edges))
+            for (nxt, nr), g in zip(edges, results):
                 if nxt is not None:
                     entry = pending[nxt]
-                    if i < n_results:
-                        g = results[i]
-                        if g is not None:  # _add_to_buffer, inline: this runs for every edge
-                            old = entry[nr]
-                            entry[nr] = g if old is None else old + g
-                            if parents is not None and nxt not in parents:
-                                parents[nxt] = node
+                    if g is not None:  # _add_to_buffer, inline: this runs for every edge
+                        old = entry[nr]
+                        entry[nr] = g if old is None else old + g
+                        if parents is not None and nxt not in parents:
+                            parents[nxt] = node
                     left = entry[-1] - 1
                     entry[-1] = left
                     if left == 0:
                         ready.append(nxt)
-                i += 1
     finally:
         grad_mode._set_enabled(previous_mode)
         if observer is not None:
             observer.backward_finished()
     return captured
+
+
+def _padded(results, n):
+    """A node's grad_inputs (None: none) padded with None to its n edges."""
+    results = tuple(results) if results is not None else ()
+    return results + (None,) * (n - len(results))
 
 
 def _add_to_buffer(entry, nr, grad):

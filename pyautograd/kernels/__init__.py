@@ -239,7 +239,8 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
                     d = getattr(b, "dtype", None)
             if d is low and low is not None:
                 return in_float32(dispatch, name, (a, b), {"out": out})
-            return np_fn(a, b, out=out)
+            # (a keyword argument costs in every call below: passed only when given)
+            return np_fn(a, b) if out is None else np_fn(a, b, out=out)
     elif len(positions) == 1:
         (p,) = positions
 

@@ -151,12 +151,17 @@ def quiet_ufunc(fn, nin):
             r = local.context.run(fn, x)
             return r if r.__class__ is ndarray else asarray(r)
 
+        f32_operands = _F32_OPERANDS
+
         def call2(a, b, *, out=None):
             if out is not None:
                 return local.context.run(fn, a, b, out=out)
             if b.__class__ is float or b.__class__ is int:
                 if a.__class__ is ndarray:
-                    b = _operand(b, a.dtype)
+                    # _operand, with its commonest hit (float32) looked up inline: a call less
+                    dtype = a.dtype
+                    z = f32_operands.get(b) if dtype is _F32 else None
+                    b = _operand(b, dtype) if z is None else z
             elif a.__class__ is float or a.__class__ is int:
                 if b.__class__ is ndarray:
                     a = _operand(a, b.dtype)

@@ -24,6 +24,7 @@ from . import _arrayeval
 from ._kernel_errors import as_torch_error
 
 _make = Tensor._make  # bound once (binding a classmethod per call costs)
+_new_node = object.__new__  # a node's slots are all set in _record (no __init__ frame)
 _NO_EDGE = (None, 0)
 _grad_local = grad_mode._local
 
@@ -162,8 +163,9 @@ def call(op, inputs, params):
         _observing.forward_computed(op, arrays, params, out)
     requires = rg and op.differentiable and _grad_local.enabled
     if requires and op.complex_variant is not None and (
-            _is_complex_call(inputs, out) if slow else out.__class__ is not tuple and out.dtype.kind == "c"):
-        # (the fast path's operands are real, but a complex parameter can make the result complex)
+            _is_complex_call(inputs, out) if slow
+            else params and out.__class__ is not tuple and out.dtype.kind == "c"):
+        # (the fast path's operands are real: only a complex parameter can make the result complex)
         op = op.complex_variant  # the formulas complex operands need (same node name)
     if op.num_outputs == 1:
         result = _make(out, requires)
@@ -234,8 +236,12 @@ def _record(op, inputs, params, results):
             edges.append(_NO_EDGE)
             meta.append(None)
         bit <<= 1
-    node = op.node_class(tuple(edges))
-    node.meta = meta
+    node = _new_node(op.node_class)  # Node.__init__ inline: a Python frame less per op
+    node.next_functions = tuple(edges)
+    meta = tuple(meta)
+    last = _META_LAST[0]
+    node.meta = last if meta == last else _interned_meta(meta)
+    node.site = node.extras = None
     if op.num_outputs > 1:
         node.out_meta = [(r._data.shape, r.dtype) for r in results]
     # Only the formulas of inputs that need a gradient save anything; what that is, and where
@@ -247,13 +253,13 @@ def _record(op, inputs, params, results):
         saved = {}
         saves_tensor = False
         for name, kind, index in plan:
-            if kind is _PARAM:
-                value = params[index]
-            elif kind is _INPUT:
+            if kind is _INPUT:
                 value = inputs[index]
                 if isinstance(value, Tensor):
                     value = SavedTensor(value, False)
                     saves_tensor = True
+            elif kind is _PARAM:
+                value = params[index]
             elif kind is _RESULT:
                 value = (SavedTensor(results[0], True) if op.num_outputs == 1
                          else tuple(SavedTensor(r, True) for r in results))
@@ -267,9 +273,31 @@ def _record(op, inputs, params, results):
             # The forward site is kept for the in-place error message (only nodes that
             # save tensors can raise it).
             node.site = user_site(3)
+    else:
+        node.saved = None
     if _observing.node_recorded is not None:
         _observing.node_recorded(node)
     return node
+
+
+# Input metadata, interned: a chain of ops records the same few ((shape, dtype), ...) tuples
+# over and over. A fresh one per node would be three more objects the cyclic collector tracks
+# (a dtype keeps its tuple tracked) and promotes while the graph lives; a full collection then
+# traverses every object of the process, which made it ~15% of a chain of small ops.
+# The last one found is compared first (cheaper than hashing: a chain repeats it).
+_META = {}
+_META_MAX = 4096  # distinct tuples kept (cleared when full: shapes that vary per call)
+_META_LAST = [None]
+
+
+def _interned_meta(meta):
+    found = _META.get(meta)
+    if found is None:
+        if len(_META) >= _META_MAX:
+            _META.clear()
+        found = _META[meta] = meta
+    _META_LAST[0] = found
+    return found
 
 
 def _saves(op, needs_grad):

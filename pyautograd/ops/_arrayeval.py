@@ -124,11 +124,16 @@ def arithmetic_kernels(fn, nargs):
 class Plan:
     """How formula `fn` may run on arrays: as one kernel call, or by calling it with arrays."""
 
-    __slots__ = ("kernels", "single")
+    __slots__ = ("kernels", "single", "with_grad")
 
-    def __init__(self, kernels_used, single):
+    def __init__(self, kernels_used, single, needs=()):
         self.kernels = kernels_used  # the kernels its operators stand for
         self.single = single         # (kernel, i, j) for a one-operator formula, else None
+        # (kernel, name) when the formula is `grad <op> name` and reads nothing else (mul's
+        # `grad * other`), the commonest form: evaluate() computes it without an argument list
+        self.with_grad = None
+        if single is not None and single[1:] == (0, 1) and len(needs) == 1:
+            self.with_grad = (single[0], needs[0])
 
 
 def plan(op, declared=()):
@@ -150,7 +155,7 @@ def plan(op, declared=()):
             raise TypeError(f"defop {op.name}: the formula for {name!r} cannot run on arrays "
                             f"(none, or it reads input_shapes / needs_input_grad)")
         try:
-            plans.append(Plan(*arithmetic_kernels(fn, 1 + len(needs))))
+            plans.append(Plan(*arithmetic_kernels(fn, 1 + len(needs)), needs))
         except NotArithmetic as exc:
             raise TypeError(f"defop {op.name}: array_backward names {name!r}, whose formula is not plain "
                             f"arithmetic on its arguments ({exc})") from None
@@ -160,19 +165,30 @@ def plan(op, declared=()):
     return tuple(plans)
 
 
+def _operand(value, dtype, node):
+    """Saved `value` as a formula on arrays takes it: an array of the gradient's `dtype` (unpacked
+    with the version check) or a Python number; None where neither applies."""
+    if value.__class__ is SavedTensor:
+        value = value.unpack_data(node)
+        return value if value.dtype is dtype or value.dtype == dtype else None
+    return value if value.__class__ in _NUMBERS else None
+
+
 def evaluate(fn, plan, needs, grad, saved, node):
     """fn(grad, *needs) computed on arrays (an ndarray), or None where the conditions above
     do not hold (the caller then runs the formula on Tensors)."""
     data = grad._data
     dtype = data.dtype
+    with_grad = plan.with_grad
+    if with_grad is not None:
+        kernel, name = with_grad
+        value = _operand(saved[name], dtype, node)
+        # the very kernel call the Tensor op makes
+        return None if value is None else getattr(kernels, kernel)(data, value)
     args = [data]
     for name in needs:
-        value = saved[name]
-        if value.__class__ is SavedTensor:
-            value = value.unpack_data(node)
-            if value.dtype is not dtype and value.dtype != dtype:
-                return None
-        elif value.__class__ not in _NUMBERS:
+        value = _operand(saved[name], dtype, node)
+        if value is None:
             return None
         args.append(value)
     single = plan.single
