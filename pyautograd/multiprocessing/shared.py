@@ -18,8 +18,13 @@ from multiprocessing import shared_memory
 
 import numpy as np
 
-# name -> [SharedMemory, live arrays mapping it in this process, pid of the creator or None]
+# name -> [SharedMemory, live arrays mapping it in this process, pid of the creator or None,
+#          the address of its first byte here]
 _OPEN = {}
+
+
+def _address(segment):
+    return np.frombuffer(segment.buf, np.uint8).__array_interface__["data"][0]
 
 
 def _release(name):
@@ -30,7 +35,7 @@ def _release(name):
     if entry[1] > 0:
         return
     del _OPEN[name]
-    segment, _, creator = entry
+    segment, _, creator, _ = entry
     if creator == os.getpid():  # a forked child inherits the entry: only the creator unlinks
         try:
             segment.unlink()  # the name goes; mappings stay valid until closed
@@ -52,7 +57,7 @@ def _map(entry, shape, dtype, offset, strides):
 def to_shared(array):
     """A C-ordered copy of `array` in a new shared-memory segment of this process."""
     segment = shared_memory.SharedMemory(create=True, size=max(array.nbytes, 1))
-    entry = _OPEN[segment.name] = [segment, 0, os.getpid()]
+    entry = _OPEN[segment.name] = [segment, 0, os.getpid(), _address(segment)]
     out = _map(entry, array.shape, array.dtype, 0, None)
     out[...] = array
     return out
@@ -62,8 +67,7 @@ def locate(array):
     """(segment name, byte offset of the first element) when `array` lies in a segment mapped
     here, else None."""
     start = array.__array_interface__["data"][0]
-    for name, (segment, _, _) in _OPEN.items():
-        base = np.frombuffer(segment.buf, np.uint8).__array_interface__["data"][0]
+    for name, (segment, _, _, base) in _OPEN.items():
         if base <= start < base + segment.size or (array.size == 0 and start == base):
             return name, start - base
     return None
@@ -87,7 +91,7 @@ def attach(name, offset, shape, strides, dtype):
         # multiprocessing started shares its parent's tracker, where that is a no-op
         segment = (shared_memory.SharedMemory(name=name, track=False) if sys.version_info >= (3, 13)
                    else shared_memory.SharedMemory(name=name))
-        entry = _OPEN[name] = [segment, 0, None]
+        entry = _OPEN[name] = [segment, 0, None, _address(segment)]
     dtype = np.dtype(dtype)
     shape, strides = tuple(int(n) for n in shape), tuple(int(s) for s in strides)
     low, high = _extent(shape, strides, dtype.itemsize)

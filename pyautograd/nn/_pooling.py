@@ -17,7 +17,9 @@ def _fmt(shape):
     return f"[{', '.join(str(s) for s in shape)}]"
 
 
-def _ints(value, nd, fname, name):
+def _ints(value, nd, fname, name, wording=None):
+    """One int per spatial dim from an int or a tuple (wording: PyTorch's phrase for the op's
+    error, when it is not the pooling ops' "a single int, or a tuple of two ints")."""
     if isinstance(value, int):
         return (value,) * nd
     value = tuple(int(v) for v in value)
@@ -25,7 +27,8 @@ def _ints(value, nd, fname, name):
         return value * nd
     if len(value) != nd:
         words = {2: "two", 3: "three"}[nd]
-        raise RuntimeError(f"{fname}: {name} must either be a single int, or a tuple of {words} ints")
+        raise RuntimeError(f"{fname}: {name} must either be "
+                           f"{wording or f'a single int, or a tuple of {words} ints'}")
     return value
 
 
@@ -197,6 +200,9 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
     return (out, idx) if return_indices else out
 
 
+_FRACTIONAL_WORDING = "a single Int or tuple of Ints"
+
+
 def _fractional(fname, nd, input, kernel_size, output_size, output_ratio, random_samples):
     if output_size is None and output_ratio is None:
         raise ValueError(f"{fname} requires specifying either an output_size or an output_ratio")
@@ -206,7 +212,7 @@ def _fractional(fname, nd, input, kernel_size, output_size, output_ratio, random
         if input.shape[d] == 0:
             raise RuntimeError(f"{fname}(): Expected input to have non-zero size for non-batch dimensions, but got"
                                f"{_fmt(input.shape)} with dimension {d} being empty.")
-    kernel = _int_tuple(fname, nd, kernel_size, "kernel_size")
+    kernel = _ints(kernel_size, nd, fname, "kernel_size", _FRACTIONAL_WORDING)
     spatial = input.shape[input.ndim - nd:]
     if output_size is None:
         ratio = (output_ratio,) * nd if isinstance(output_ratio, (int, float)) else tuple(output_ratio)
@@ -214,7 +220,7 @@ def _fractional(fname, nd, input, kernel_size, output_size, output_ratio, random
             raise RuntimeError(f"{fname}: output_ratio must either be a single number or a tuple of {nd} numbers")
         size = tuple(int(n * r) for n, r in zip(spatial, ratio))
     else:
-        size = _int_tuple(fname, nd, output_size, "output_size")
+        size = _ints(output_size, nd, fname, "output_size", _FRACTIONAL_WORDING)
     if any(k <= 0 for k in kernel) or any(o < 0 for o in size):
         raise RuntimeError(f"{fname}(): kernel_size must be positive and output_size non-negative, got kernel_size="
                            f"{list(kernel)} and output_size={list(size)}")
@@ -232,17 +238,6 @@ def _fractional(fname, nd, input, kernel_size, output_size, output_ratio, random
         raise RuntimeError("Expect _random_samples.size(0) no less then input batch size.")
     op = P.fractional_max_pool2d if nd == 2 else P.fractional_max_pool3d
     return op(input, kernel, size, random_samples[:batch])
-
-
-def _int_tuple(fname, nd, value, name):
-    if isinstance(value, int):
-        return (value,) * nd
-    value = tuple(value)
-    if len(value) == 1:
-        return (int(value[0]),) * nd
-    if len(value) != nd:
-        raise RuntimeError(f"{fname}: {name} must either be a single Int or tuple of Ints")
-    return tuple(int(v) for v in value)
 
 
 def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, output_ratio=None,

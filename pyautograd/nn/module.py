@@ -395,18 +395,13 @@ class Module:
     def share_memory(self):
         """Moves every parameter, its gradient and every buffer into shared memory
         (Tensor.share_memory_), as for Hogwild training with torch.multiprocessing; returns self."""
-        for t in self._all_tensors():
-            t.share_memory_()
+        for p in self.parameters():
+            p.share_memory_()
+            if p.grad is not None:
+                p.grad.share_memory_()
+        for b in self.buffers():
+            b.share_memory_()
         return self
-
-    def _all_tensors(self):
-        for mod in self.modules():
-            for p in mod._parameters.values():
-                if p is not None:
-                    yield p
-                    if p._grad is not None:
-                        yield p._grad
-            yield from (b for b in mod._buffers.values() if b is not None)
 
     def cpu(self):
         """Returns self (pyautograd runs on the CPU)."""
