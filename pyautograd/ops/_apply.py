@@ -19,14 +19,14 @@ from .._tensor import Tensor
 from ..graph import grad_mode
 from ..graph.grad_mode import no_grad
 from ..graph.node import Node, SavedTensor
-from ..graph.observers import active as _observing
+from ..graph.observers import active as observing
 from . import _arrayeval
 from ._kernel_errors import as_torch_error
 
 _make = Tensor._make  # bound once (binding a classmethod per call costs)
-_new_node = object.__new__  # a node's slots are all set in _record (no __init__ frame)
+_new_node = object.__new__  # a node's slots are all set in record (no __init__ frame)
 _NO_EDGE = (None, 0)
-_grad_local = grad_mode._local
+grad_local = grad_mode._local  # the grad mode's per-thread state (.enabled)
 
 
 class _AutocastSlot(threading.local):
@@ -159,9 +159,9 @@ def call(op, inputs, params):
         if error is exc:
             raise
         raise error from None
-    if _observing.forward_computed is not None:
-        _observing.forward_computed(op, arrays, params, out)
-    requires = rg and op.differentiable and _grad_local.enabled
+    if observing.forward_computed is not None:
+        observing.forward_computed(op, arrays, params, out)
+    requires = rg and op.differentiable and grad_local.enabled
     if requires and op.complex_variant is not None and (
             _is_complex_call(inputs, out) if slow
             else params and out.__class__ is not tuple and out.dtype.kind == "c"):
@@ -172,14 +172,14 @@ def call(op, inputs, params):
         if op.view:
             result._become_view_of(inputs[0])
         if requires:
-            result.grad_fn = _record(op, inputs, params, (result,))
+            result.grad_fn = record(op, inputs, params, (result,))
         return result
     results = tuple(Tensor._make(o, requires and i not in op.nondiff_outputs)
                     for i, o in enumerate(out))
     if requires:
         for i, r in enumerate(results):
             r._output_nr = i  # before saving: a saved output remembers which one it is
-        node = _record(op, inputs, params, results)
+        node = record(op, inputs, params, results)
         for r in results:
             if r._rg:
                 r.grad_fn = node
@@ -204,7 +204,7 @@ def record_computed(op, inputs, params, out):
     `out` may be a placeholder (e.g. a zero-stride array) when nothing reads it: op's formulas
     do not read its result and the caller never hands it out."""
     requires = False
-    if op.differentiable and _grad_local.enabled:
+    if op.differentiable and grad_local.enabled:
         for x in inputs:
             if isinstance(x, Tensor) and x._rg:
                 requires = True
@@ -213,11 +213,11 @@ def record_computed(op, inputs, params, out):
     if op.view:
         result._become_view_of(inputs[0])
     if requires:
-        result.grad_fn = _record(op, inputs, params, (result,))
+        result.grad_fn = record(op, inputs, params, (result,))
     return result
 
 
-def _record(op, inputs, params, results):
+def record(op, inputs, params, results):
     """Builds and returns op's node: edges to the inputs' producers, saved values, input
     metadata. The caller makes it the grad_fn of the results that require grad."""
     edges, meta = [], []
@@ -271,12 +271,13 @@ def _record(op, inputs, params, results):
         node.saved = saved
         if saves_tensor:
             # The forward site is kept for the in-place error message (only nodes that
-            # save tensors can raise it).
-            node.site = user_site(3)
+            # save tensors can raise it). Two frames up is the op's function (or `call`):
+            # the walk goes on out of pyautograd from there.
+            node.site = user_site(2)
     else:
         node.saved = None
-    if _observing.node_recorded is not None:
-        _observing.node_recorded(node)
+    if observing.node_recorded is not None:
+        observing.node_recorded(node)
     return node
 
 
@@ -323,9 +324,9 @@ def run_formulas(node, grad_outputs):
     """Backward of a defop node (its ``apply``): one formula per input that needs a gradient."""
     op = node.op
     if op.other_backward:  # one test for the common op: neither of the two below
-        if op.once_differentiable and _grad_local.enabled:
+        if op.once_differentiable and grad_local.enabled:
             return _run_once_differentiable(node, grad_outputs)
-        if op.fast_backward is not None and not _grad_local.enabled:
+        if op.fast_backward is not None and not grad_local.enabled:
             return _run_fast_backward(node, op, grad_outputs)
     if op.num_outputs == 1:
         grad = grad_outputs[0]
@@ -336,12 +337,12 @@ def run_formulas(node, grad_outputs):
     if op.joint is not None:
         fn, needs = op.joint
         grads = fn(grad, *[read_saved(n, saved, node) for n in needs])
-        return [None if edge[0] is None or g is None else _fit(g, node, i)
+        return [None if edge[0] is None or g is None else fit(g, node, i)
                 for i, (edge, g) in enumerate(zip(edges, grads))]
     out = []
     meta = node.meta
     # Without a graph to build, arithmetic-only formulas may run on the arrays (see _arrayeval).
-    arithmetic = op.arithmetic if not _grad_local.enabled else None
+    arithmetic = op.arithmetic if not grad_local.enabled else None
     i = -1  # the input's index (a counter is cheaper than enumerate, and this runs per node)
     for fn, needs in op.formulas:
         i += 1
@@ -365,7 +366,7 @@ def run_formulas(node, grad_outputs):
             shape, npd = meta[i]
             # dtype objects of one type are usually the same object: `is` first, it is cheaper.
             if data.shape != shape or (data.dtype is not npd and data.dtype != npd):
-                g = _fit(g, node, i)
+                g = fit(g, node, i)
         out.append(g)
     return out
 
@@ -386,7 +387,7 @@ def _run_fast_backward(node, op, grad_outputs):
         value = read_saved(name, saved, node)
         args.append(value._data if isinstance(value, Tensor) else value)
     grads = fn(grad, *args)
-    return [None if edge[0] is None or g is None else _fit(_make(g, False), node, i)
+    return [None if edge[0] is None or g is None else fit(_make(g, False), node, i)
             for i, (edge, g) in enumerate(zip(node.next_functions, grads))]
 
 
@@ -444,7 +445,7 @@ def special_value(name, node):
     return tuple(edge[0] is not None for edge in node.next_functions)
 
 
-def _fit(g, node, i):
+def fit(g, node, i):
     """Sums a gradient down to input i's shape and casts it to its dtype."""
     shape, npd = node.meta[i]
     if g._data.shape != shape:

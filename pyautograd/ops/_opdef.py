@@ -21,7 +21,7 @@ engine), never in a formula.
 import inspect
 
 from ..graph.node import Node
-from . import _apply, _arrayeval, _surface
+from . import _apply, _arrayeval, _codegen, _surface
 
 REGISTRY = {}  # name -> OpDef, every primitive op (the op database checks it)
 
@@ -219,6 +219,9 @@ def defop(name, signature, forward, grads=None, *, tensors=None, node_name=None,
     if isinstance(complex, dict):
         op.complex_variant = op.with_complex_formulas(complex)
     op.skip_index = frozenset(op.inputs.index(n) for n in promote_skip)
+    apply = _codegen.backward_apply(op)
+    if apply is not None:
+        op.node_class.apply = apply
     REGISTRY[name] = op
     fn = _make_function(op, doc)
     op.function = fn
@@ -253,8 +256,9 @@ def _make_function(op, doc):
     inputs = f"*{op.varargs}, " if op.varargs else "".join(f"{n}, " for n in op.inputs)
     params = "".join(f"{n}, " for n in op.params)
     src = (f"def {op.name}({', '.join(parts)}):\n"
+           f"{_codegen.plain_call_source(op, inputs, params)}"
            f"    return _call(_op, ({inputs}), ({params}))\n")
-    ns = {"_call": _apply.call, "_op": op}
+    ns = {"_call": _apply.call, "_op": op, "_forward": op.forward, **_codegen.PLAIN_CALL_NAMES}
     ns.update({f"_default_{p.name}": p.default for p in op.signature.parameters.values()
                if p.default is not inspect.Parameter.empty})
     # Compiled under this file's name, so user-site capture sees the frame as ours.

@@ -6,7 +6,7 @@ abs, sum, mean, matmul...); every other op refuses a complex operand before its 
 (ops/_apply.py), as PyTorch refuses the ops it has no complex kernel for. Gradients follow
 PyTorch's convention: the gradient of a real loss L with respect to z = x + iy is
 dL/dx + i dL/dy (the conjugate Wirtinger derivative, times two), so a real input of a complex
-computation gets the real part of its gradient (ops/_apply._fit).
+computation gets the real part of its gradient (ops/_apply.fit).
 
 - ``view_as_real`` / ``view_as_complex`` are views sharing memory (ViewAsRealBackward0,
   ViewAsComplexBackward0), with PyTorch's checks; ``Tensor.real`` / ``.imag`` are

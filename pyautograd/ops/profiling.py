@@ -1,7 +1,8 @@
 """Profiling the apply path without a check on it.
 
 While a recorder is attached, the entry point every generated op function calls (the ``_call``
-its code reads from its own globals, normally ``_apply.call``) is replaced by a wrapper that
+its code reads from its own globals, normally ``_apply.call``; its inline common case is turned
+off meanwhile, so every call goes there) is replaced by a wrapper that
 reports the op to the recorder around the call; the fused Linear paths (ops/linalg.py, which
 compute their kernel before recording the op) are wrapped the same way. Detaching puts the
 originals back, so with no profiler the ops run exactly the code they run without this module.
@@ -85,6 +86,7 @@ def attach(recorder):
         namespace = op.function.__globals__
         _saved[("call", op.name)] = namespace["_call"]
         namespace["_call"] = call
+        namespace["_inline"] = False  # the generated common case (ops/_codegen.py) would bypass _call
     for attr, name in _FUSED.items():
         fn = getattr(linalg, attr)
         _saved[("fused", attr)] = fn
@@ -96,7 +98,9 @@ def detach():
     """Puts the ops' own entry points back."""
     for (kind, name), original in _saved.items():
         if kind == "call":
-            _opdef.REGISTRY[name].function.__globals__["_call"] = original
+            namespace = _opdef.REGISTRY[name].function.__globals__
+            namespace["_call"] = original
+            namespace["_inline"] = True
         else:
             setattr(linalg, name, original)
     _saved.clear()
