@@ -165,7 +165,7 @@ def execute(edges, grads, keep_graph, create_graph, capture=None):
             if slots[0] is not None or (len(slots) > 1 and any(g is not None for g in slots)):
                 if plain and node.extras is None and node.__class__ is not AccumulateGrad:
                     results = node.apply(slots)
-                    if not keep_graph:
+                    if not keep_graph and (node.saved is not None or node.releases_more):
                         node.release()
                 elif needed is None or node in needed:
                     results = _run_node(node, slots, state, capture, captured, keep_graph, check, parents,

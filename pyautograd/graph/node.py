@@ -199,6 +199,9 @@ class Node:
     __slots__ = ("next_functions", "saved", "site", "extras", "__weakref__")
 
     num_outputs = 1
+    # release() frees what `saved` holds, so the engine skips the call for a node that saved
+    # nothing; a node that frees something else on release says so here (CopySlices).
+    releases_more = False
 
     def __init__(self, next_functions=()):
         self.next_functions = next_functions

@@ -244,6 +244,52 @@ def record(op, inputs, params, results):
     node.site = node.extras = None
     if op.num_outputs > 1:
         node.out_meta = [(r._data.shape, r.dtype) for r in results]
+    return _finish(node, op, needs_grad, inputs, params, results)
+
+
+def record_first(op, inputs, params, result):
+    """`record` for a one-output op whose first input is the only one that requires grad (a
+    Tensor; the others numbers or tensors that do not), as the generated common case of a call
+    knows it (ops/_codegen.py): no loop over the inputs, no lists."""
+    x = inputs[0]
+    if x._base is not None and x._view_rebase != x._vc.rebases:
+        x._regenerate_view()
+    fn = x.grad_fn
+    a = x._data
+    node = _new_node(op.node_class)
+    n = len(inputs)
+    node.next_functions = ((fn, x._output_nr) if fn is not None else (x._accumulator(), 0),) + _NO_EDGES[n]
+    # The metadata is ((shape, dtype), None, ...): the last one made for n inputs is compared by
+    # its parts, so that a chain of ops builds no tuple for it.
+    shape, dtype = a.shape, a.dtype
+    meta = _FIRST_META_LAST[n]
+    if meta is None or meta[0][1] is not dtype or meta[0][0] != shape:
+        meta = _FIRST_META_LAST[n] = _interned_meta(((shape, dtype),) + _NO_META[n])
+    node.meta = meta
+    node.site = node.extras = None
+    # What _finish does, without its frame, in the two commonest cases: nothing saved (add's
+    # input) and one number saved (mul's other, pow's exponent).
+    plan = op.saves.get(1)
+    if plan is not None and len(plan) < 2 and observing.node_recorded is None:
+        if not plan:
+            node.saved = None
+            return node
+        name, kind, index = plan[0]
+        value = params[index] if kind is _PARAM else inputs[index] if kind is _INPUT else None
+        if value.__class__ is float or value.__class__ is int:
+            node.saved = {name: value}
+            return node
+    return _finish(node, op, 1, inputs, params, (result,))
+
+
+# What record_first appends after the first input's edge and metadata, by the number of inputs.
+_NO_EDGES = [(_NO_EDGE,) * max(n - 1, 0) for n in range(4)]
+_NO_META = [(None,) * max(n - 1, 0) for n in range(4)]
+_FIRST_META_LAST = [None] * 4
+
+
+def _finish(node, op, needs_grad, inputs, params, results):
+    """Fills in what `node` saves, given which inputs need a gradient (bit mask), and returns it."""
     # Only the formulas of inputs that need a gradient save anything; what that is, and where
     # each value comes from, is worked out once per op and combination (_saves).
     plan = op.saves.get(needs_grad)
@@ -271,9 +317,9 @@ def record(op, inputs, params, results):
         node.saved = saved
         if saves_tensor:
             # The forward site is kept for the in-place error message (only nodes that
-            # save tensors can raise it). Two frames up is the op's function (or `call`):
+            # save tensors can raise it). Three frames up is the op's function (or `call`):
             # the walk goes on out of pyautograd from there.
-            node.site = user_site(2)
+            node.site = user_site(3)
     else:
         node.saved = None
     if observing.node_recorded is not None:

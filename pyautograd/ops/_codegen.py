@@ -28,7 +28,8 @@ from . import _apply, _arrayeval
 # (the profiler turns it off while it wraps `_call`, ops/profiling.py).
 PLAIN_CALL_NAMES = {"_inline": True, "_T": _apply.Tensor, "_F32": np.dtype(np.float32), "_F64": np.dtype(np.float64),
                     "_autocast": _apply.autocast_threads, "_observing": _apply.observing,
-                    "_grad": _apply.grad_local, "_make": _apply.Tensor._make, "_record": _apply.record}
+                    "_grad": _apply.grad_local, "_make": _apply.Tensor._make, "_record": _apply.record,
+                    "_record_first": _apply.record_first}
 
 
 def plain_call_source(op, inputs, params):
@@ -51,16 +52,16 @@ def plain_call_source(op, inputs, params):
              "    d = a.dtype",
              "    if d is _F32 or d is _F64:"]
     if len(op.inputs) == 1:
-        lines += [f"        ok, rg = True, {x}._rg"]
+        lines += [f"        ok, rg, first = True, {x}._rg, True"]
         args = f"a, {params}"
     else:
         y = op.inputs[1]
         lines += [f"        c = {y}.__class__",
                   "        ok = True",
                   "        if c is float or c is int:",
-                  f"            b, rg = {y}, {x}._rg",
+                  f"            b, rg, first = {y}, {x}._rg, True",
                   f"        elif c is _T and {y}._data.dtype is d:",
-                  f"            b, rg = {y}._data, {x}._rg or {y}._rg",
+                  f"            b, rg, first = {y}._data, {x}._rg or {y}._rg, not {y}._rg",
                   "        else:",
                   "            ok = False"]
         args = f"a, b, {params}"
@@ -72,7 +73,12 @@ def plain_call_source(op, inputs, params):
     if op.differentiable:
         lines += ["            if rg and _grad.enabled:",
                   "                t = _make(out, True)",
-                  f"                t.grad_fn = _record(_op, ({inputs}), ({params}), (t,))",
+                  # `first`: only the first input can require grad (a number or a tensor
+                  # that does not beside it), the case record_first serves
+                  "                if first:",
+                  f"                    t.grad_fn = _record_first(_op, ({inputs}), ({params}), t)",
+                  "                else:",
+                  f"                    t.grad_fn = _record(_op, ({inputs}), ({params}), (t,))",
                   "                return t"]
     lines += ["            return _make(out, False)"]
     return "".join(f"    {line}\n" for line in lines)
@@ -89,8 +95,6 @@ def backward_apply(op):
     lines = ["def apply(node, grad_outputs):",
              "    grad = grad_outputs[0]",
              "    edges = node.next_functions",
-             "    saved = node.saved or _NOTHING",
-             "    arrays = not _grad.enabled",
              "    meta = node.meta"]
     names = []
     for i, (fn, needs) in enumerate(op.formulas):
@@ -129,6 +133,10 @@ def backward_apply(op):
                   "            if data.shape != shape or (data.dtype is not npd and data.dtype != npd):",
                   f"                {g} = _fit({g}, node, {i})"]
     lines.append(f"    return [{', '.join(names)}]")
+    body = "\n".join(lines[4:])
+    # what only some formulas read, read once at the top when one does
+    lines[4:4] = (["    saved = node.saved or _NOTHING"] if "saved" in body else []) + (
+        ["    arrays = not _grad.enabled"] if "arrays" in body else [])
     # Compiled under _apply's file name, where the generic backward lives (tracebacks, site walks).
     exec(compile("\n".join(lines) + "\n", _apply.__file__, "exec"), ns)  # noqa: S102 -- from our declaration
     apply = ns["apply"]

@@ -62,6 +62,7 @@ class CopySlices(Node):
     """The base's node after an in-place op wrote through one of its views."""
 
     __slots__ = ("fn", "index", "base_shape")
+    releases_more = True  # its release frees the wrapped node's saved values
 
     def __init__(self, base_edge, fn, index, base_shape):
         Node.__init__(self, (base_edge,) + tuple(fn.next_functions[1:]))
