@@ -34,14 +34,31 @@ def user_stack(depth=2, limit=5):
     except ValueError:
         return ()
     out = []
+    ours = _OURS
     while f is not None:
         code = f.f_code
-        if not code.co_filename.startswith(_PKG):
+        name = code.co_filename
+        mine = ours.get(name)
+        if mine is None:
+            mine = _classify(name)
+        if not mine:
             out.append((code, f.f_lasti))
             if len(out) == limit:
                 break
         f = f.f_back
     return tuple(out)
+
+
+# File name -> whether it is pyautograd's own (anomaly mode walks the stack at every op: a dict
+# hit, the string's hash cached, is cheaper than a prefix test per frame).
+_OURS = {}
+
+
+def _classify(name):
+    if len(_OURS) > 4096:  # generated or temporary file names without end: start over
+        _OURS.clear()
+    mine = _OURS[name] = name.startswith(_PKG)
+    return mine
 
 
 def line_of(site):

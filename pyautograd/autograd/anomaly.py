@@ -275,8 +275,12 @@ def _suspect(data, check_inf):
     the sum of squares (np.vdot, one BLAS call) is NaN exactly when an element is NaN (a
     square is never negative, so no inf - inf arises), and is infinite when an element is
     infinite -- or when the squares overflow, which the exact test then rules out. (vdot
-    raises no floating-point warnings.)
+    raises no floating-point warnings.) The array is flattened in its memory order first: a
+    weight's gradient arrives transposed, and vdot copies a non-C-contiguous array through a
+    slow path (14x slower on a 512x784 gradient), where ravel(order="K") is a free view.
     """
+    if data.ndim > 1:  # (a 1-d array, strided or not, is one BLAS call as it is)
+        data = data.ravel(order="K")
     total = np.vdot(data, data)
     return total != total or (check_inf and total == _INF)
 
