@@ -127,7 +127,7 @@ def _allocating(fn, *args, **kwargs):
 
 def _cast(arr, np_dtype, copy=True):
     """arr converted to np_dtype; to bfloat16 through float32 (kernels.astype), as PyTorch converts."""
-    if np_dtype == _dtype.NP_BFLOAT16:
+    if _dtype.is_bfloat16(np_dtype):
         return kernels.astype(arr, np_dtype)
     return arr.astype(np_dtype, copy=copy)
 
@@ -149,7 +149,7 @@ def _infer(data, float_dtype=None):
         odd = next((x for x in (_flat(data) if isinstance(data, (list, tuple)) else (data,))
                     if not isinstance(x, (numbers.Number, np.generic))), data)
         raise RuntimeError(f"Could not infer dtype of {type(odd).__name__}")
-    kind = "f" if arr.dtype == _dtype.NP_BFLOAT16 else arr.dtype.kind
+    kind = "f" if _dtype.is_bfloat16(arr.dtype) else arr.dtype.kind
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
         if kind == "f" or kind in "biuc":
             return arr

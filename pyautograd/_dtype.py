@@ -12,7 +12,9 @@ added to a float32 vector gives float32.
 
 ``bfloat16`` is the NumPy dtype of the ``ml_dtypes`` package (a dependency):
 a 2-byte float ranked with float16 by width, and bfloat16 with float16
-promotes to float32 (neither holds the other), as in PyTorch.
+promotes to float32 (neither holds the other), as in PyTorch. ml_dtypes is
+imported the first time bfloat16's NumPy dtype is needed (``kernels.numpy_bfloat16``),
+so ``torch.bfloat16`` exists from the start and costs nothing until used.
 
 ``complex64`` and ``complex128`` (``cfloat``, ``cdouble``) rank above every real type:
 complex64 with float64 gives complex128 (the complex type that holds both), and a Python
@@ -23,22 +25,22 @@ or bfloat16 promoted with a complex operand raises TypeError rather than widenin
 """
 import builtins
 
-import ml_dtypes
 import numpy as np
+
+from .kernels import is_bfloat16, numpy_bfloat16  # noqa: F401  (the bfloat16 tests' one spelling)
 
 # ml_dtypes' bfloat16 is a NumPy dtype of kind "V" (a user-defined type), not "f": code that
 # asks whether an array is floating asks is_floating(), never dtype.kind == "f" alone.
-_NP_BFLOAT16 = NP_BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
 
 
 def is_floating(np_dtype):
     """Whether NumPy dtype `np_dtype` is a floating one (float16/32/64 or ml_dtypes' bfloat16)."""
-    return np_dtype.kind == "f" or np_dtype == _NP_BFLOAT16
+    return np_dtype.kind == "f" or is_bfloat16(np_dtype)
 
 
 def is_differentiable(np_dtype):
     """Whether NumPy dtype `np_dtype` can carry gradients: floating or complex (as PyTorch)."""
-    return np_dtype.kind in "fc" or np_dtype == _NP_BFLOAT16
+    return np_dtype.kind in "fc" or is_bfloat16(np_dtype)
 
 
 class dtype:
@@ -48,17 +50,27 @@ class dtype:
     NumPy equivalent as ``numpy_dtype``.
     """
 
-    __slots__ = ("name", "numpy_dtype", "is_floating_point", "is_complex", "is_signed", "itemsize", "_category")
+    __slots__ = ("name", "_numpy", "is_floating_point", "is_complex", "is_signed", "itemsize", "_category")
 
     def __init__(self, name, np_dtype):
         self.name = name
-        self.numpy_dtype = np.dtype(np_dtype)
-        kind = "f" if self.numpy_dtype == _NP_BFLOAT16 else self.numpy_dtype.kind
+        if np_dtype is None:  # bfloat16: its NumPy dtype is loaded on first use (numpy_dtype)
+            self._numpy, kind, self.itemsize = None, "f", 2
+        else:
+            self._numpy = np.dtype(np_dtype)
+            kind, self.itemsize = self._numpy.kind, self._numpy.itemsize
         self.is_floating_point = kind == "f"
         self.is_complex = kind == "c"
         self.is_signed = kind in "fic"
-        self.itemsize = self.numpy_dtype.itemsize
         self._category = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}[kind]
+
+    # A property, not __getattr__: a class with __getattr__ loses CPython 3.11's specialised
+    # attribute reads, which cost every op about 1% (dtype.is_floating_point and the like).
+    @property
+    def numpy_dtype(self):
+        """The NumPy dtype (bfloat16's is ml_dtypes', imported the first time it is asked for)."""
+        np_dtype = self._numpy
+        return np_dtype if np_dtype is not None else _load_bfloat16()
 
     def __repr__(self):
         return f"torch.{self.name}"
@@ -81,7 +93,7 @@ class dtype:
 
 
 float16 = dtype("float16", np.float16)
-bfloat16 = dtype("bfloat16", _NP_BFLOAT16)
+bfloat16 = dtype("bfloat16", None)
 float32 = dtype("float32", np.float32)
 float64 = dtype("float64", np.float64)
 int8 = dtype("int8", np.int8)
@@ -100,11 +112,18 @@ half, float, double, short, int, long = float16, float32, float64, int16, int32,
 cfloat, cdouble = complex64, complex128
 _TO_COMPLEX = {float32: complex64, float64: complex128}
 _TO_REAL = {complex64: float32, complex128: float64}
-_BY_NUMPY = {d.numpy_dtype: d for d in ALL}
+_BY_NUMPY = {d._numpy: d for d in ALL if d is not bfloat16}  # bfloat16: added once loaded
 _BY_NAME = {d.name: d for d in ALL}
 _BY_NAME.update(ALIASES)
 
 _default = [float32]
+
+
+def _load_bfloat16():
+    """Loads bfloat16's NumPy dtype (importing ml_dtypes) into bfloat16 and from_numpy's table."""
+    bfloat16._numpy = np_dtype = numpy_bfloat16()
+    _BY_NUMPY[np_dtype] = bfloat16
+    return np_dtype
 
 
 def _by_name(name):
@@ -118,7 +137,10 @@ def from_numpy(np_dtype):
     except KeyError:
         pass
     try:
-        return _BY_NUMPY[np.dtype(np_dtype)]
+        np_dtype = np.dtype(np_dtype)
+        if is_bfloat16(np_dtype):  # the first bfloat16 array seen (ml_dtypes imported by the user)
+            _load_bfloat16()
+        return _BY_NUMPY[np_dtype]
     except (KeyError, TypeError):
         raise TypeError(f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only supported types are: "
                         "float64, float32, float16, bfloat16, complex64, complex128, int64, int32, int16, int8, uint8, "
@@ -249,7 +271,8 @@ def scalar_dtype(value):
         return int64
     if cls is builtins.complex:
         return default_complex()
-    if isinstance(value, (np.floating, np.complexfloating, np.integer, np.bool_, ml_dtypes.bfloat16)):
+    if isinstance(value, (np.floating, np.complexfloating, np.integer, np.bool_)) or (
+            isinstance(value, np.generic) and is_bfloat16(value.dtype)):  # an ml_dtypes.bfloat16 number
         return from_numpy(value.dtype)
     raise TypeError(f"unsupported operand type {type(value).__name__}")
 

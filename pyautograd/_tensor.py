@@ -153,8 +153,8 @@ class Tensor:
     is_cuda = False
 
     def is_floating_point(self):
-        """Whether the dtype is a floating point type."""
-        return self._data.dtype.kind == "f"
+        """Whether the dtype is a floating point type (bfloat16's NumPy kind is "V")."""
+        return _dtype.is_floating(self._data.dtype)
 
     def __len__(self):
         if self._data.ndim == 0:

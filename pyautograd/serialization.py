@@ -230,7 +230,7 @@ def _name(f):
 
 
 def _write_zip(out, manifest, arrays, payload=None):
-    low = [i for i, arr in enumerate(arrays) if arr.dtype == _dtype.NP_BFLOAT16]
+    low = [i for i, arr in enumerate(arrays) if _dtype.is_bfloat16(arr.dtype)]
     if low:
         manifest = dict(manifest, bfloat16_arrays=low)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
@@ -316,7 +316,7 @@ def _as_declared(arr, index, low, name):
     if arr.dtype != _RAW_2_BYTES:
         raise RuntimeError(f"load: {name} declares array {index} bfloat16, but its entry holds {arr.dtype} "
                            f"({arr.dtype.str}), not 2-byte raw values")
-    return arr.view(_dtype.NP_BFLOAT16)
+    return arr.view(_dtype.numpy_bfloat16())
 
 
 _RAW_2_BYTES = np.dtype("V2")
@@ -352,10 +352,16 @@ def _decode(node, zf, name):
     raise RuntimeError(f"load: {name} has an entry of unknown type {kind!r}")
 
 
-# The dtypes a loaded tensor may have: pyautograd's own, in native byte order.
+# The dtypes a loaded tensor may have: pyautograd's own, in native byte order (and bfloat16,
+# which _supported() asks for apart: its NumPy dtype is loaded on first use).
 _TENSOR_DTYPES = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.float64, np.int8, np.int16,
-                                                 np.int32, np.int64, np.uint8, np.bool_, _dtype.NP_BFLOAT16,
+                                                 np.int32, np.int64, np.uint8, np.bool_,
                                                  np.complex64, np.complex128))
+
+
+def _supported(np_dtype):
+    """Whether a loaded array of NumPy dtype `np_dtype` may become a tensor."""
+    return np_dtype in _TENSOR_DTYPES or _dtype.is_bfloat16(np_dtype)
 
 
 class _Arrays:
@@ -372,10 +378,11 @@ class _Arrays:
         if index not in self.cache:
             self.cache[index] = _as_declared(self._read(f"arrays/{index}.npy"), index, self.bfloat16, self.name)
         arr = self.cache[index]
-        if tensor and arr.dtype not in _TENSOR_DTYPES:
+        if tensor and not _supported(arr.dtype):
             raise RuntimeError(f"load: {self.name} has a tensor of dtype {arr.dtype} ({arr.dtype.str}), which "
                                f"pyautograd does not support (supported: "
-                               f"{', '.join(sorted(str(d) for d in _TENSOR_DTYPES))}, native byte order)")
+                               f"{', '.join(sorted([str(d) for d in _TENSOR_DTYPES] + ['bfloat16']))}, "
+                               f"native byte order)")
         return arr
 
     def _read(self, entry):
@@ -456,6 +463,6 @@ class _MappedArrays:
             except ValueError as e:
                 raise RuntimeError(f"load: {self.name} has an array {entry} that cannot be memory-mapped ({e})") from None
         arr = self.cache[index]
-        if tensor and arr.dtype not in _TENSOR_DTYPES:
+        if tensor and not _supported(arr.dtype):
             raise RuntimeError(f"load: {self.name} has a tensor of dtype {arr.dtype}, which pyautograd does not support")
         return arr

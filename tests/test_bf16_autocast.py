@@ -40,6 +40,14 @@ def test_dtype_object():
     assert info.max == float(ml_dtypes.finfo(ml_dtypes.bfloat16).max) == -info.min
 
 
+def test_floating_predicates_see_bfloat16():
+    # bfloat16's NumPy kind is "V": the predicates that read a kind must not say "not floating"
+    x = P.tensor([1.5, float("inf"), -float("inf"), float("nan")], dtype=P.bfloat16)
+    assert x.is_floating_point() and P.is_floating_point(x)
+    assert P.isposinf(x).tolist() == [False, True, False, False]
+    assert P.isneginf(x).tolist() == [False, False, True, False]
+
+
 def test_creation_and_conversions():
     a = P.tensor([1.0, 2.0], dtype=P.bfloat16)
     assert a.dtype is P.bfloat16 and a.numpy().dtype == BF16

@@ -29,6 +29,7 @@ import numpy as np
 
 from . import _fp, _lowp, _numpy
 from ._alloc import storage as array_storage  # noqa: F401  (as_strided, storage_offset: the memory an array lives in)
+from ._lowp import is_bfloat16, numpy_bfloat16  # noqa: F401  (ml_dtypes' bfloat16, loaded on first use)
 from ._registry import spec_for
 from .checks import Unsupported
 
@@ -204,15 +205,16 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
         return _lowp.numpy_only(name, np_fn)
     limits, overrides = _limits, _overrides
     # bfloat16 never takes C (not in _C_DTYPES): on the NumPy path, a deciding argument of
-    # that dtype (tested by identity: free for the others) sends the call through _lowp,
-    # which calls this dispatcher again in float32. MOVES run on bfloat16 as they are.
-    low = None if name in _lowp.MOVES else _lowp.BFLOAT16
+    # that dtype (tested by identity against _lowp.BFLOAT16, read at call time because it is
+    # loaded on first use: free for the others) sends the call through _lowp, which calls this
+    # dispatcher again in float32. MOVES run on bfloat16 as they are.
+    widens = name not in _lowp.MOVES
     in_float32 = _lowp.call_in_float32
     ndarray = np.ndarray
     positions = spec.size_args
     shape = _call_shape(np_fn)
     if spec.grouped:
-        dispatch = _group_dispatcher(name, np_fn, c_fn, positions[0], low)
+        dispatch = _group_dispatcher(name, np_fn, c_fn, positions[0], widens)
     elif shape == "unary" and positions == (0,):
         # The two common call shapes get dispatchers with the kernel's own signature:
         # forwarding *args/**kwargs costs as much as a small ufunc call.
@@ -220,7 +222,7 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
             limit = (_thread_limits() if overrides[0] else limits)[name]
             if limit is not None and x.size >= limit and x.dtype in _C_DTYPES:
                 return c_fn(x, out=out)
-            if x.dtype is low:
+            if x.dtype is _lowp.BFLOAT16 and widens:
                 return in_float32(dispatch, name, (x,), {"out": out})
             return np_fn(x, out=out)
     elif shape == "binary" and positions == (0, 1):
@@ -237,7 +239,7 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
                 d = getattr(a, "dtype", None)
                 if d is None:
                     d = getattr(b, "dtype", None)
-            if d is low and low is not None:
+            if d is _lowp.BFLOAT16 and widens:
                 return in_float32(dispatch, name, (a, b), {"out": out})
             # (a keyword argument costs in every call below: passed only when given)
             return np_fn(a, b) if out is None else np_fn(a, b, out=out)
@@ -254,7 +256,7 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
                     except Unsupported:  # arguments only the reference takes (e.g. mixed dtypes)
                         pass
             try:  # free where nothing raises (3.11); the argument may be missing or a number
-                is_low = args[p].dtype is low
+                is_low = args[p].dtype is _lowp.BFLOAT16 and widens
             except (IndexError, AttributeError):
                 is_low = False
             if is_low:
@@ -277,9 +279,9 @@ def _make_dispatcher(name, np_fn, c_fn, spec):
                         except Unsupported:  # e.g. more dims than C takes (reliability, issue 18)
                             pass
             try:  # free where nothing raises (3.11)
-                is_low = args[i].dtype is low or args[j].dtype is low
+                is_low = (args[i].dtype is _lowp.BFLOAT16 or args[j].dtype is _lowp.BFLOAT16) and widens
             except (IndexError, AttributeError):  # a number among them, or a keyword argument
-                is_low = low is not None and _lowp.has_low(args, kwargs)
+                is_low = widens and _lowp.has_low(args, kwargs)
             if is_low:
                 return in_float32(dispatch, name, args, kwargs)
             return np_fn(*args, **kwargs)
@@ -305,7 +307,7 @@ def _call_shape(fn):
     return _SHAPES.get(key)
 
 
-def _group_dispatcher(name, np_fn, c_fn, position, low):
+def _group_dispatcher(name, np_fn, c_fn, position, widens):
     # The argument is a list of arrays: the first one's dtype and the total
     # size decide. Malformed lists go to NumPy, whose checks name the problem.
     limits, overrides = _limits, _overrides
@@ -321,7 +323,7 @@ def _group_dispatcher(name, np_fn, c_fn, position, low):
                     return c_fn(*args, **kwargs)
                 except Unsupported:  # e.g. more dims than C takes (reliability, issue 18)
                     pass
-        if low is not None and _lowp.has_low((args[position],), None):
+        if widens and _lowp.has_low((args[position],), None):
             return _lowp.call_in_float32(dispatch, name, args, kwargs)
         return np_fn(*args, **kwargs)
     return dispatch

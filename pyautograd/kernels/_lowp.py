@@ -21,11 +21,19 @@ The dispatcher (``kernels/__init__``) is the one place that calls this: a kernel
 implementation tests its deciding argument's dtype by identity on the NumPy path only, so
 a float32 call pays nothing more; a NumPy-only kernel gets a wrapper that looks for a
 bfloat16 argument.
+
+``ml_dtypes`` is imported the first time bfloat16 is asked for (``numpy_bfloat16()``), not at
+``import pyautograd``: ml_dtypes 0.7 takes 0.5 s and 8 MiB to import, which a program that never
+uses bfloat16 should not pay. Until then ``BFLOAT16`` is a placeholder no array's dtype (and
+not None) is identical to, so the dispatcher's identity test costs the same and never matches:
+every bfloat16 array reaches a kernel through a pyautograd dtype, which loads it first.
 """
-import ml_dtypes
 import numpy as np
 
-BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
+# ml_dtypes' bfloat16 NumPy dtype once numpy_bfloat16() has loaded it; until then a placeholder.
+_NOT_LOADED = object()
+BFLOAT16 = _NOT_LOADED
+_ml_dtypes = None
 _FLOAT32 = np.dtype(np.float32)
 _ndarray = np.ndarray
 
@@ -45,10 +53,26 @@ ROUNDED_NUMBERS = frozenset(("add", "sub", "pow", "remainder", "fmod", "eq", "ne
                              "atan2", "xlogy", "hypot", "logaddexp", "maximum", "minimum"))
 
 
+def numpy_bfloat16():
+    """ml_dtypes' bfloat16 NumPy dtype (its kind is "V"), importing ml_dtypes the first time."""
+    global BFLOAT16, _ml_dtypes
+    if BFLOAT16 is _NOT_LOADED:
+        import ml_dtypes  # import here: 0.5 s and 8 MiB that only a program using bfloat16 pays
+        _ml_dtypes = ml_dtypes
+        BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
+    return BFLOAT16
+
+
+def is_bfloat16(np_dtype):
+    """Whether NumPy dtype `np_dtype` is ml_dtypes' bfloat16. Only a dtype of kind "V" (raw or
+    structured bytes, and ml_dtypes' types) can be, so no other dtype loads ml_dtypes."""
+    return np_dtype.kind == "V" and np_dtype == numpy_bfloat16()
+
+
 def _rounded(value):
     """A Python number as PyTorch's bfloat16 kernels read it: rounded to bfloat16."""
     if value.__class__ is float or value.__class__ is int:
-        return float(ml_dtypes.bfloat16(value))
+        return float(_ml_dtypes.bfloat16(value))
     return value
 
 
@@ -113,6 +137,8 @@ def call_in_float32(kernel, name, args, kwargs):
 
 def has_low(args, kwargs):
     """Whether any argument (or array in a list argument) is a bfloat16 array."""
+    if BFLOAT16 is _NOT_LOADED:
+        return False
     for a in args:
         if _is_low(a):
             return True

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from .. import _creation, kernels
+from .. import _creation, _dtype, kernels
 from . import _apply
 from ._dims import wrap_dim
 from ._opdef import defop
@@ -301,10 +301,10 @@ sgn = defop("sgn", "input", kernels.sign, grads={"input": lambda grad: grad * 0}
 signbit = defop("signbit", "input", lambda input: np.signbit(input) if input.dtype.kind != "b"
                 else np.zeros(input.shape, bool),
                 differentiable=False, promote=None, export=True, method=True, out="cast")
-isposinf = defop("isposinf", "input", lambda input: input == np.inf if input.dtype.kind == "f"
+isposinf = defop("isposinf", "input", lambda input: input == np.inf if _dtype.is_floating(input.dtype)
                  else np.zeros(input.shape, bool),
                  differentiable=False, promote=None, export=True, method=True, out="cast")
-isneginf = defop("isneginf", "input", lambda input: input == -np.inf if input.dtype.kind == "f"
+isneginf = defop("isneginf", "input", lambda input: input == -np.inf if _dtype.is_floating(input.dtype)
                  else np.zeros(input.shape, bool),
                  differentiable=False, promote=None, export=True, method=True, out="cast")
 

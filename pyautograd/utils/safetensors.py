@@ -67,7 +67,7 @@ def save(tensors, metadata=None):
 
 # safetensors' dtype names -> NumPy's (little-endian, the format's byte order). safetensors.numpy.load
 # has no BF16 (its safe_open, which load_file uses, has), so load reads the deserialized views itself.
-_SAFETENSORS_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "BF16": _dtype.NP_BFLOAT16, "I64": "<i8",
+_SAFETENSORS_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "BF16": "bfloat16", "I64": "<i8",
                        "I32": "<i4", "I16": "<i2", "I8": "i1", "U8": "u1", "BOOL": "?", "U64": "<u8", "U32": "<u4",
                        "U16": "<u2"}
 
@@ -78,6 +78,8 @@ def load(data):
     arrays = {}
     for name, view in safetensors.deserialize(data):
         dtype = _SAFETENSORS_DTYPES.get(view["dtype"])
+        if dtype == "bfloat16":  # loaded on first use
+            dtype = _dtype.numpy_bfloat16()
         if dtype is None:
             raise TypeError(f"safetensors load: {name!r} has dtype {view['dtype']}, which pyautograd does not support")
         arrays[name] = np.frombuffer(view["data"], dtype=dtype).reshape(view["shape"])
