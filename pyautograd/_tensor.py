@@ -28,6 +28,11 @@ _NONLEAF_GRAD_WARNING = (
     "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead.")
 
 
+# channels_last layouts' dims from the fastest-moving in memory (C, then W, H, N), for
+# is_contiguous(memory_format=...): the names are memory_format objects' (above this layer).
+_CHANNELS_LAST_ORDER = {"channels_last": (1, 3, 2, 0), "channels_last_3d": (1, 4, 3, 2, 0)}
+
+
 class Tensor:
     """A multi-dimensional array that can record operations for automatic differentiation.
 
@@ -141,9 +146,28 @@ class Tensor:
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[self._dim(dim)]
 
-    def is_contiguous(self):
-        """Whether the elements are laid out contiguously in row-major order."""
-        return self._data.flags.c_contiguous
+    def is_contiguous(self, memory_format=None):
+        """Whether the elements are laid out contiguously in row-major order, or in the order
+        `memory_format` names: torch.channels_last (N, H, W, C) for a 4-d tensor,
+        channels_last_3d for a 5-d one (any other rank: False), by PyTorch's rule, which skips
+        dims of size 1."""
+        name = getattr(memory_format, "name", None) if memory_format is not None else "contiguous_format"
+        if name in ("contiguous_format", "preserve_format"):
+            return self._data.flags.c_contiguous
+        order = _CHANNELS_LAST_ORDER.get(name)
+        if order is None:
+            raise TypeError(f"is_contiguous(): argument 'memory_format' must be torch.memory_format, not "
+                            f"{type(memory_format).__name__}")
+        a = self._data
+        if a.ndim != len(order):
+            return False
+        expected = a.itemsize
+        for d in order:
+            if a.shape[d] != 1:
+                if a.strides[d] != expected:
+                    return False
+                expected *= a.shape[d]
+        return True
 
     @property
     def device(self):

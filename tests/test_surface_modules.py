@@ -94,6 +94,34 @@ def test_memory_formats_and_complex_as_torch(torch):
     assert P.is_complex(x) == torch.is_complex(torch.arange(4.0)) and x.is_complex() is False
 
 
+@pytest.mark.parametrize("shape", [(2, 3, 4, 5), (2, 1, 4, 5), (2, 3, 1, 1), (2, 3, 4), (2, 3, 4, 5, 6)])
+@pytest.mark.parametrize("fmt", ["contiguous_format", "channels_last", "channels_last_3d", "preserve_format"])
+def test_contiguous_memory_format_as_torch(shape, fmt, torch):
+    # contiguous(memory_format=) checks the rank as PyTorch does and returns the same values;
+    # is_contiguous(memory_format=) reads the strides by PyTorch's rule, so a tensor permuted
+    # into NHWC storage is channels_last-contiguous here too.
+    a = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    ours, theirs = P.tensor(a), torch.tensor(a)
+    ours_fmt, theirs_fmt = getattr(P, fmt), getattr(torch, fmt)
+    try:
+        expected = theirs.contiguous(memory_format=theirs_fmt)
+    except RuntimeError as e:
+        with pytest.raises(RuntimeError, match=str(e).split(" format")[0]):
+            ours.contiguous(memory_format=ours_fmt)
+    else:
+        assert np.array_equal(ours.contiguous(memory_format=ours_fmt).numpy(), expected.numpy())
+    assert ours.is_contiguous(memory_format=ours_fmt) == theirs.is_contiguous(memory_format=theirs_fmt)
+    if len(shape) == 4:  # NHWC storage, seen as NCHW
+        nhwc = (0, 2, 3, 1), (0, 3, 1, 2)
+        ours_cl = P.tensor(a.transpose(nhwc[0]).copy()).permute(*nhwc[1])
+        theirs_cl = torch.tensor(a.transpose(nhwc[0]).copy()).permute(*nhwc[1])
+        assert ours_cl.is_contiguous(memory_format=ours_fmt) == theirs_cl.is_contiguous(memory_format=theirs_fmt)
+    with pytest.raises(TypeError):
+        ours.contiguous(ours_fmt)  # keyword-only, as in PyTorch
+    with pytest.raises(TypeError):
+        ours.contiguous(memory_format=fmt)  # a name is not a memory format
+
+
 def test_random_fills():
     P.manual_seed(0)
     x = P.empty(4000)

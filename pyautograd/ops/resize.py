@@ -33,11 +33,8 @@ from .. import kernels
 from .._sites import user_site
 from .._tensor import Tensor
 from ._opdef import defop
+from ._layouts import CHANNELS_LAST, channels_last_order, format_name
 from .shape import contiguous
-
-# resize_'s memory_format: the layouts by name (memory_format objects live above the ops; the
-# ops read their names). The permutation is the order of the dims in memory (N, H, W, C).
-_CHANNELS_LAST = {"channels_last": (4, (0, 2, 3, 1)), "channels_last_3d": (5, (0, 2, 3, 4, 1))}
 
 
 def _sizes(name, sizes, size):
@@ -71,19 +68,13 @@ def _is_index(x):
 
 def _layout_of(name, shape, memory_format):
     """The permutation from the storage order to the (N, C, ...) dims, or None for row-major."""
-    fmt = getattr(memory_format, "name", memory_format)
-    if fmt is None or fmt == "contiguous_format":
+    fmt = format_name(name, memory_format)
+    if fmt == "contiguous_format":
         return None
-    if fmt in _CHANNELS_LAST:
-        rank, perm = _CHANNELS_LAST[fmt]
-        if len(shape) != rank:
-            raise RuntimeError(f"required rank {rank} tensor to use {fmt} format (got sizes {list(shape)})")
-        return perm
-    if fmt == "preserve_format":
-        raise RuntimeError(f"Unsupported memory formatPreserve ({name}() takes contiguous_format, channels_last "
-                           "or channels_last_3d)")
-    raise TypeError(f"{name}(): argument 'memory_format' must be torch.memory_format, not "
-                    f"{type(memory_format).__name__}")
+    if fmt in CHANNELS_LAST:
+        return channels_last_order(name, shape, fmt)
+    raise RuntimeError(f"Unsupported memory formatPreserve ({name}() takes contiguous_format, channels_last "
+                       "or channels_last_3d)")
 
 
 def _storage(arr):

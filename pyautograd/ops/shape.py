@@ -24,6 +24,7 @@ from .._tensor import Tensor
 from . import indexing
 from ._dims import infer_size, size_args, wrap_dim, wrap_dims
 from ._inplace import apply_shape_inplace
+from ._layouts import CHANNELS_LAST, channels_last_order, format_name
 from ._opdef import defop
 from ._surface import public
 from .indexing import _masked_fill as masked_fill
@@ -572,8 +573,14 @@ def stack(tensors, dim=0):
 
 
 @public(method=True)
-def contiguous(input):
-    """`input` itself when contiguous, else a contiguous copy."""
+def contiguous(input, *, memory_format=None):
+    """`input` itself when contiguous, else a contiguous copy. `memory_format` is checked as
+    PyTorch checks it (channels_last needs a 4-d tensor, channels_last_3d a 5-d one); the
+    result is row-major whatever it names, the layout pyautograd's ops make (same values)."""
+    if memory_format is not None:
+        name = format_name("contiguous", memory_format)
+        if name in CHANNELS_LAST:
+            channels_last_order("contiguous", input._data.shape, name)
     return input if input._data.flags.c_contiguous else contiguous_copy(input)
 
 
