@@ -105,6 +105,9 @@ from .tensor_types import is_conj, is_neg  # noqa: E402  tensormisc (issue 12)
 from . import random, types, torch_version  # noqa: E402  module paths (issue 12): torch.random, ...
 from . import mps, xpu  # noqa: E402  platform (issue 12): the other accelerators, absent as on PyTorch's CPU build
 from .tensor_types import is_nonzero, is_storage  # noqa: E402
+from ._asserts import _assert, _check, _check_index, _check_not_implemented, _check_type, _check_value  # noqa: E402,F401
+from . import _foreach  # noqa: E402  torch._foreach_*: optimizers, EMA, gradient clipping
+globals().update(_foreach.FUNCTIONS)
 Tensor.is_nonzero = is_nonzero
 # What `from pyautograd import *` gives and what static readers see: the names imported
 # above and every declared op.

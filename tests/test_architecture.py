@@ -39,7 +39,8 @@ LAYERS = [
                  "pyautograd.cpu",  # issue 12, mixed precision: torch.cpu.amp
                  "pyautograd.random", "pyautograd.types", "pyautograd.torch_version",  # issue 12, module paths
                  "pyautograd.mps", "pyautograd.xpu",
-                 "pyautograd.multiprocessing"]),  # issue 12: torch.multiprocessing  # issue 12: the other accelerators, absent
+                 "pyautograd.multiprocessing",
+                 "pyautograd._foreach", "pyautograd._asserts"]),  # torch._foreach_*, torch._assert/_check  # issue 12: torch.multiprocessing  # issue 12: the other accelerators, absent
     ("api", ["pyautograd"]),  # the package's __init__: gathers the names users import
 ]
 
