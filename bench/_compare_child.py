@@ -1,9 +1,11 @@
-"""One library's side of ``python -m bench compare``, run in a fresh process.
+"""One library's side of ``python -m bench compare`` (and of ``bench cnn`` and ``bench seq``), run
+in a fresh process.
 
-``python -m bench._compare_child WORKLOAD CANDIDATE THREADS SECONDS CPU`` builds the
+``python -m bench._compare_child WORKLOAD CANDIDATE THREADS SECONDS CPU [QUICK]`` builds the
 candidate (importing only its own library, plus NumPy), warms it up, times calls for
 about SECONDS and prints one JSON line: {"samples": [seconds per call, ...], "faults": minor
-page faults per call, "threads": what the library reports}.
+page faults per call, "threads": what the library reports}. QUICK=1 takes the workloads'
+small sizes. "pyautograd (numpy)" is pyautograd on its NumPy backend.
 """
 import json
 import os
@@ -13,14 +15,16 @@ import time
 
 import numpy as np
 
-from bench import mlp_setup, reference_numpy
+from bench import cnn_models, mlp_setup, reference_numpy, seq_models, seq_reference
 
 STEPS = 400  # the op chain: y = y * 1.0001 + 0.001, 400 times, then backward (800 ops)
 
 
 def _library(name, threads):
-    if name == "pyautograd":
+    if name.startswith("pyautograd"):
         import pyautograd as lib
+        if name == "pyautograd (numpy)":
+            lib.kernels.set_backend("numpy")
     else:
         import torch as lib
     lib.set_num_threads(threads)
@@ -60,12 +64,39 @@ def _chain(candidate, threads):
     return run, lib
 
 
-WORKLOADS = {"mlp": _mlp, "chain": _chain}
+def _model(step, reference=None):
+    """A workload whose library candidates run step(lib, quick), and its NumPy reference (if any)
+    reference(quick)."""
+    def build(candidate, threads, quick):
+        if candidate == "NumPy reference":
+            if reference is None:
+                raise SystemExit("this workload has no NumPy reference")
+            return reference(quick), None
+        lib = _library(candidate, threads)
+        return step(lib, quick), lib
+    return build
+
+
+WORKLOADS = {
+    "mlp": lambda candidate, threads, quick: _mlp(candidate, threads),
+    "chain": lambda candidate, threads, quick: _chain(candidate, threads),
+    "mnist": _model(lambda lib, quick: cnn_models.mnist_step(lib, cnn_models.MNIST_BATCH[quick]),
+                    lambda quick: cnn_models.mnist_reference_step(cnn_models.MNIST_BATCH[quick])),
+    "resnet": _model(lambda lib, quick: cnn_models.resnet_step(lib, cnn_models.RESNET_BATCH[quick])),
+    "conv2d": _model(lambda lib, quick: cnn_models.conv_step(lib, cnn_models.CONV_BATCH[quick])[0]),
+    "lstm": _model(seq_models.lstm_step, lambda quick: seq_reference.lstm_step(quick)),
+    "gpt": _model(seq_models.gpt_step),
+    "sdpa": _model(lambda lib, quick: seq_models.sdpa_step(lib, seq_models.sdpa_lengths(quick)[0]),
+                   lambda quick: seq_reference.sdpa_call(seq_models.sdpa_lengths(quick)[0])),
+    "sdpa_long": _model(lambda lib, quick: seq_models.sdpa_step(lib, seq_models.sdpa_lengths(quick)[1]),
+                        lambda quick: seq_reference.sdpa_call(seq_models.sdpa_lengths(quick)[1])),
+}
 
 
 def main(argv):
     workload, candidate, threads, seconds, cpu = argv[0], argv[1], int(argv[2]), float(argv[3]), argv[4] == "1"
-    fn, lib = WORKLOADS[workload](candidate, threads)
+    quick = len(argv) > 5 and argv[5] == "1"
+    fn, lib = WORKLOADS[workload](candidate, threads, quick)
     clock = time.process_time if cpu else time.perf_counter
     for _ in range(3):
         fn()

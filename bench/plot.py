@@ -129,24 +129,9 @@ EXTRACTORS["compare"] = compare  # perf: bench compare
 
 
 
-# conv (issue 13): the cnn suite names its own bars
-def cnn(doc):
-    from .cnn import plot_ratios
-    return plot_ratios(doc)
-
-
-EXTRACTORS["cnn"] = cnn
-
-
-def seq(doc):  # sequence models (issue 14)
-    rows = [r for r in doc["rows"] if r["timings"]]
-    labels = [f"{r['case']} {r['size']}" for r in rows]
-    series = {f"pyautograd / {b}": [_ratio(r["timings"], "pyautograd", b) for r in rows]
-              for b in ("PyTorch", "NumPy reference")}
-    return "Sequence models: our time over PyTorch's and the NumPy reference's (above 1: slower)", labels, series
-
-
-EXTRACTORS["seq"] = seq
+# the model suites (issues 13, 14) run through bench compare's children: the same bars
+EXTRACTORS["cnn"] = compare
+EXTRACTORS["seq"] = compare
 
 
 def ddp(doc):  # data-parallel training on MPI

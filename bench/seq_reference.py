@@ -4,6 +4,8 @@ through time written out, and scaled dot-product attention computed the direct w
 score matrix), forward and backward."""
 import numpy as np
 
+from . import seq_models
+
 
 def _sigmoid(x):
     return 1 / (1 + np.exp(-x))
@@ -113,3 +115,17 @@ def sdpa_step(q, k, v, dout):
     dp = dout @ np.swapaxes(v, -1, -2)
     ds = p * (dp - (dp * p).sum(-1, keepdims=True)) * scale
     return out, ds @ k, np.swapaxes(ds, -1, -2) @ q, dv
+
+
+def lstm_step(quick):
+    """bench seq's char-LSTM step (seq_models.lstm_step's sizes, tokens and weights), by hand."""
+    s = seq_models.lstm_sizes(quick)
+    idx, target = seq_models.tokens(s, 0)
+    trainer = CharLSTMTrainer(seq_models.lstm_state(s), s["layers"])
+    return lambda: trainer.step(idx, target)
+
+
+def sdpa_call(L):
+    """seq_models.sdpa_step's attention forward and backward, by hand."""
+    q, k, v, g = seq_models.sdpa_arrays(L)
+    return lambda: sdpa_step(q, k, v, g)

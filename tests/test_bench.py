@@ -189,10 +189,11 @@ def test_cpu_time_clock_leaves_out_sleeping():
 
 
 def test_quick_seq_benchmark(quick_all):  # sequence models (issue 14)
-    assert "| char-LSTM LM step |" in quick_all[0] and "score matrix MiB" in quick_all[0]
-    rows = _json(quick_all, "seq")["rows"]
-    assert [r["case"] for r in rows] == ["char-LSTM LM step", "GPT step", "SDPA fwd+bwd", "SDPA fwd+bwd"]
-    assert set(rows[0]["timings"]) == {"pyautograd", "NumPy reference"}  # --no-torch
+    assert "char-LSTM LM step" in quick_all[0] and "score matrix MiB" in quick_all[0]
+    results = _json(quick_all, "seq")["results"]
+    assert list(results) == ["lstm", "gpt", "sdpa", "sdpa_long"]
+    assert set(results["lstm"]) == {"pyautograd", "pyautograd (numpy)", "NumPy reference"}  # --no-torch
+    assert set(results["gpt"]) == {"pyautograd", "pyautograd (numpy)"}
 
 
 def test_reference_numpy_trainer_reuses_its_buffers_and_tracks_pyautograd_over_steps():

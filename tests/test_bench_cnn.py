@@ -11,7 +11,7 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from bench import cnn, reference_numpy, reference_numpy_cnn as ref  # noqa: E402
+from bench import cnn_models, reference_numpy, reference_numpy_cnn as ref  # noqa: E402
 
 
 def test_reference_cnn_matches_pyautograd():
@@ -24,7 +24,7 @@ def test_reference_cnn_matches_pyautograd():
     target = rng.integers(0, 10, 5)
     loss, grads = ref.Net(params, p1=0, p2=0).loss_and_grads(x, target)
 
-    net = cnn.mnist_net(torch, params, p1=0, p2=0)
+    net = cnn_models.mnist_net(torch, params, p1=0, p2=0)
     out = F.nll_loss(net(torch.tensor(x)), torch.tensor(target))
     out.backward()
     np.testing.assert_allclose(out.item(), loss, rtol=1e-12)
@@ -52,6 +52,8 @@ def test_quick_cnn_benchmark(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "bench", "cnn", "--quick", "--no-torch", "--only", "MNIST",
                            "--json", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
-    assert "| MNIST Net step |" in proc.stdout
-    (row,) = json.loads(out.read_text())["rows"]
-    assert set(row["timings"]) == {"pyautograd", "pyautograd (numpy)", "NumPy reference"}
+    assert "MNIST Net step" in proc.stdout and "One fresh process per library and round" in proc.stdout
+    results = json.loads(out.read_text())["results"]
+    assert set(results) == {"mnist"}
+    assert set(results["mnist"]) == {"pyautograd", "pyautograd (numpy)", "NumPy reference"}  # --no-torch
+    assert all(len(r["rounds"]) == 2 and min(r["rounds"]) > 0 for r in results["mnist"].values())
