@@ -17,7 +17,7 @@ import numpy as np
 
 from bench import cnn_models, mlp_setup, reference_numpy, seq_models, seq_reference
 
-STEPS = 400  # the op chain: y = y * 1.0001 + 0.001, 400 times, then backward (800 ops)
+STEPS = mlp_setup.CHAIN_STEPS  # the op chain: y = y * 1.0001 + 0.001, 400 times, then backward (800 ops)
 
 
 def _library(name, threads):
@@ -53,15 +53,7 @@ def _chain(candidate, threads):
                 g = g * np.float32(1.0001)
         return run, None
     lib = _library("pyautograd" if candidate == "pyautograd" else "torch", threads)
-    x = lib.tensor(a, requires_grad=True)
-
-    def run():
-        y = x
-        for _ in range(STEPS):
-            y = y * 1.0001 + 0.001
-        y.sum().backward()
-        x.grad = None
-    return run, lib
+    return mlp_setup.op_chain(lib, lib.tensor(a, requires_grad=True)), lib
 
 
 def _model(step, reference=None):

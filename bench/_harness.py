@@ -90,6 +90,14 @@ def calls_per_sample(fn, settings):
     return max(1, min(settings.max_number, wanted))
 
 
+def timings_from_json(entry):
+    """{candidate: Timing} from a child's {candidate: {"samples", "number"}} (see machine.torch_timings);
+    nothing for a case the child could not run ({"error": text})."""
+    if "error" in entry:
+        return {}
+    return {name: Timing(t["samples"], t["number"]) for name, t in entry.items()}
+
+
 def measure(candidates, settings):
     """Times each candidate (name -> zero-argument callable); returns name -> Timing.
 

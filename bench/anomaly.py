@@ -3,44 +3,23 @@
 How much slower a workload runs with ``torch.autograd.set_detect_anomaly(True)``
 than without, in pyautograd (auto backend) and in PyTorch when installed: the
 MLP training step of ``bench mlp`` and the op chain (forward + backward) of
-``bench overhead``. On and off are timed interleaved in one process, each
-from its own copy of the weights; slowdown = median(on) / median(off).
+``bench overhead``. On and off are timed interleaved, each from its own copy of the
+weights: ours in this process, PyTorch's in a process of its own (bench/_torch_child.py);
+slowdown = median(on) / median(off).
 """
 import dataclasses
 import sys
 import time
 import warnings
 
-import numpy as np
-
 import pyautograd
 import pyautograd.kernels as K
 
-from . import _harness, machine, mlp_setup, overhead, reference_numpy
+from . import _harness, machine, mlp_setup, overhead
 
 LIBS = ("pyautograd", "PyTorch")
-
-
-def _anomaly(lib, fn):
-    def run():
-        with lib.autograd.set_detect_anomaly(True):
-            return fn()
-    return run
-
-
-def _mlp_step(name, lib):
-    params = reference_numpy.init(mlp_setup.SIZES)
-    x, target = mlp_setup.data()
-    return mlp_setup.library_step(lib, params, x, target)
-
-
-def _chain(name, lib):
-    a = np.random.default_rng(0).standard_normal(64).astype(np.float32)
-    return overhead._chain(lib, lib.tensor(a, requires_grad=True), True)
-
-
-WORKLOADS = {"MLP step 784-512-512-10, batch 128": _mlp_step,
-             "op chain 400 x (mul, add) + backward": _chain}
+# the table's names -> mlp_setup.anomaly_workload's keys
+WORKLOADS = {"MLP step 784-512-512-10, batch 128": "mlp", "op chain 400 x (mul, add) + backward": "chain"}
 
 
 def markdown_table(rows):
@@ -63,28 +42,24 @@ def run(args):
     settings = overhead.settings_from(args)
     if not args.quick:
         settings = dataclasses.replace(settings, sample_seconds=0.2)
-    torch = None if args.no_torch else machine.import_torch(K.get_num_threads())
-    libs = {"pyautograd": pyautograd}
-    if torch is not None:
-        libs["PyTorch"] = torch
+    torch = None if args.no_torch else machine.torch_in_children(K.get_num_threads())
     header = machine.print_header("Anomaly mode cost", args.quick, torch)
     print("Times are medians per call with anomaly detection off / on "
           "(`autograd.set_detect_anomaly(True)` around the call); slowdown = on / off.")
     print()
     rows = []
-    for workload, make in WORKLOADS.items():
-        if args.only and args.only not in workload:
-            continue
+    workloads = {w: key for w, key in WORKLOADS.items() if not args.only or args.only in w}
+    theirs = {}
+    if torch is not None:  # PyTorch's off / on, in a process of its own
+        theirs = machine.torch_timings("anomaly", list(workloads.values()), settings, K.get_num_threads())
+    for workload, key in workloads.items():
         print(workload, end="", file=sys.stderr, flush=True)
         start = time.perf_counter()
-        cands = {}
-        for name, lib in libs.items():
-            cands[f"{name} off"] = make(name, lib)
-            cands[f"{name} on"] = _anomaly(lib, make(name, lib))
         row = _harness.Row("Anomaly mode", workload, "")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            row.timings = _harness.measure(cands, settings)
+            row.timings = _harness.measure(mlp_setup.anomaly_candidates(pyautograd, key, "pyautograd"), settings)
+        row.timings.update(_harness.timings_from_json(theirs.get(key, {})))
         rows.append(row)
         print(f" ({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
     print(markdown_table(rows))

@@ -1,6 +1,6 @@
 """The kernel benchmark: ``python -m bench kernels [--quick] [--json PATH]``.
 
-Every case times the same call four ways, side by side in one process:
+Every case times the same call four ways, the first three side by side in this process:
 
 * ``C``: the C wrapper, ``pyautograd.kernels._c.<name>`` (absent when the
   kernel has no C implementation);
@@ -8,8 +8,9 @@ Every case times the same call four ways, side by side in one process:
   at this size (the last column says which, and flags a wrong pick);
 * ``NumPy``: the NumPy reference ``pyautograd.kernels._numpy.<name>``, except
   where a case names plain NumPy code (the linear layer, the call overhead);
-* ``PyTorch``: the same operation in PyTorch on the same memory
-  (``torch.from_numpy``), when PyTorch imports, with the same thread count.
+* ``PyTorch``: the same operation in PyTorch (``torch.from_numpy`` of the same arrays), with
+  the same thread count, in a fresh process of its own (bench/_torch_child.py) that times
+  every case's PyTorch call, so that neither library runs inside the other's process.
 
 A case whose kernel is not in ``pyautograd.kernels`` yet is listed as skipped.
 """
@@ -351,35 +352,50 @@ def all_cases():
 
 # ---- running ---------------------------------------------------------------------------------------
 
-def run_case(case, torch, settings):
-    """Measures one case; returns a _harness.Row (a skipped or failed case carries a note)."""
+def case_key(case):
+    """A case's name across processes."""
+    return f"{case.section} | {case.case} | {case.size}"
+
+
+def run_case(case, settings, torch_timing=None):
+    """Measures one case's own columns; adds the PyTorch column measured elsewhere (its entry of
+    machine.torch_timings); returns a _harness.Row (a skipped or failed case carries a note)."""
     row = _harness.Row(case.section, case.case, case.size)
     missing = [name for name in case.kernels if name not in K.names()]
     if missing:
         row.note = f"skipped: kernel {missing[0]} not built yet"
         return row
     try:
-        candidates, row.work = case.setup(torch)
+        candidates, row.work = case.setup(None)
         row.picked = _harness.dispatcher_choice(candidates["dispatch"])
         row.timings = _harness.measure(candidates, settings)
     except Exception as exc:  # a kernel whose API changed must not stop the whole report
         row.timings = {}
         row.note = f"error: {type(exc).__name__}: {exc}"
+        return row
+    if torch_timing and "PyTorch" in torch_timing:
+        row.timings.update(_harness.timings_from_json(torch_timing))
     return row
 
 
 def run(args):
     """Runs the suite with the parsed command-line options; prints markdown, optionally writes JSON."""
     settings = _harness.settings_from(args)
-    torch = None if args.no_torch else machine.import_torch(K.get_num_threads())
+    torch = None if args.no_torch else machine.torch_in_children(K.get_num_threads())
     cases = [c for c in all_cases() if (c.quick or not args.quick)
              and (not args.only or args.only in f"{c.section} {c.case}")]
     header = machine.print_header("Kernel benchmark", args.quick, torch)
+    theirs = {}
+    if torch is not None:
+        print("PyTorch, every case in its own process", end="", file=sys.stderr, flush=True)
+        start = time.perf_counter()
+        theirs = machine.torch_timings("kernels", [case_key(c) for c in cases], settings, K.get_num_threads())
+        print(f" ({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
     rows = []
     for i, case in enumerate(cases, 1):
         print(f"[{i}/{len(cases)}] {case.section}: {case.case} {case.size}", end="", file=sys.stderr, flush=True)
         start = time.perf_counter()
-        rows.append(run_case(case, torch, settings))
+        rows.append(run_case(case, settings, theirs.get(case_key(case))))
         print(f" ({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
     for section in dict.fromkeys(r.section for r in rows):
         print()

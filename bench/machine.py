@@ -7,6 +7,7 @@ library was given, and the date. Timings mean little without it.
 import datetime
 import os
 import platform
+import sys
 
 import numpy as np
 
@@ -71,10 +72,39 @@ def blas_info():
 
 
 def torch_info(torch):
-    """PyTorch's version and thread count, or None when it is not installed."""
-    if torch is None:
-        return None
+    """PyTorch's version and thread count, or None when it is not installed (`torch`: the module,
+    or the {"version", "threads"} of torch_in_children)."""
+    if torch is None or isinstance(torch, dict):
+        return torch
     return {"version": torch.__version__, "threads": torch.get_num_threads()}
+
+
+def torch_timings(suite, keys, settings, threads):
+    """{key: {candidate: {"samples", "number"}} or {"error": text}}: `suite`'s PyTorch candidates for
+    each case key, timed in one fresh process (bench/_torch_child.py) with `threads` threads (set
+    for every library through the environment, as bench compare's children) and the same settings."""
+    import dataclasses  # import here: the three suites that time PyTorch apart need these, not the others
+    import json
+    import subprocess
+
+    from . import compare
+    env, root = compare.child_env(threads)
+    spec = {"suite": suite, "threads": threads, "settings": dataclasses.asdict(settings), "cases": list(keys)}
+    proc = subprocess.run([sys.executable, "-m", "bench._torch_child", json.dumps(spec)], env=env, cwd=root,
+                          capture_output=True, text=True, timeout=3600, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench {suite}: the PyTorch process failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def torch_in_children(threads):
+    """{"version", "threads"} of the PyTorch that child processes will import, without importing it
+    here (a suite that times pyautograd in this process keeps PyTorch out of it); None when absent."""
+    import importlib.metadata  # import here: only the suites that measure PyTorch elsewhere ask
+    try:
+        return {"version": importlib.metadata.version("torch"), "threads": threads}
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def load_average():

@@ -20,22 +20,11 @@ import numpy as np
 import pyautograd
 import pyautograd.kernels as K
 
-from . import _harness, machine
+from . import _harness, machine, mlp_setup
 
-STEPS = 400
+STEPS = mlp_setup.CHAIN_STEPS
 OPS = 2 * STEPS
 COLUMNS = ("pyautograd", "NumPy", "PyTorch")
-
-
-def _chain(lib, x, backward):
-    def run():
-        y = x
-        for _ in range(STEPS):
-            y = y * 1.0001 + 0.001
-        if backward:
-            y.sum().backward()
-            x.grad = None
-    return run
 
 
 def _no_grad(lib, x):
@@ -67,9 +56,9 @@ def candidates(torch):
     if torch is not None:
         libs["PyTorch"] = torch
     tensors = {name: lib.tensor(a.copy(), requires_grad=True) for name, lib in libs.items()}
-    rows["forward + backward"] = {n: _chain(lib, tensors[n], True) for n, lib in libs.items()}
+    rows["forward + backward"] = {n: mlp_setup.op_chain(lib, tensors[n], True) for n, lib in libs.items()}
     rows["forward + backward"]["NumPy"] = _numpy_chain(a, True)
-    rows["forward only (graph recorded)"] = {n: _chain(lib, tensors[n], False) for n, lib in libs.items()}
+    rows["forward only (graph recorded)"] = {n: mlp_setup.op_chain(lib, tensors[n], False) for n, lib in libs.items()}
     rows["forward only (graph recorded)"]["NumPy"] = _numpy_chain(a, False)
     rows["forward under no_grad"] = {n: _no_grad(lib, tensors[n]) for n, lib in libs.items()}
     rows["forward under no_grad"]["NumPy"] = _numpy_chain(a, False)

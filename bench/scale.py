@@ -2,7 +2,8 @@
 
 How the MLP training step (784-H-H-10, ReLU, cross-entropy, Adam, float32)
 grows with the batch size (at H = 512) and the hidden width H (at batch 128),
-pyautograd against PyTorch with fused Adam, and how much of each step is
+pyautograd against PyTorch with fused Adam (timed in a process of its own, bench/_torch_child.py),
+and how much of each step is
 matrix products: the step's eight products (three forward, five backward: the
 first layer's input needs no gradient) timed alone, with the same kernels the
 step calls (pyautograd: kernels.linear with its bias/relu epilogue and
@@ -27,62 +28,22 @@ OURS, TORCH = "pyautograd", "PyTorch fused Adam"
 OURS_MM, TORCH_MM = "pyautograd products", "PyTorch products"
 
 
-def sizes_for(width):
-    return (mlp_setup.SIZES[0], width, width, mlp_setup.SIZES[-1])
-
-
 def flops(batch, width):
     """6 x batch x weights: the step's multiply-adds counted as 2 flops, forward and backward."""
-    return 6 * batch * mlp_setup.weights(sizes_for(width))
-
-
-def products(params, x, linear, mm, t):
-    """The step's matrix products alone: forward linear (relu on hidden layers), then dW and dX per layer.
-
-    linear(h, w, b, relu), mm(a, b) and t(a) (a transposed view) are the library's.
-    The gradients are stand-ins of the right shapes (the forward outputs): only the time counts.
-    """
-    def run():
-        acts = [x]
-        for i, (w, b) in enumerate(params):
-            acts.append(linear(acts[-1], w, b, i < len(params) - 1))
-        g = acts[-1]
-        for i in range(len(params) - 1, -1, -1):
-            mm(t(g), acts[i])               # dW = g.T @ input
-            if i:
-                g = mm(g, params[i][0])     # dX = g @ W
-    return run
+    return 6 * batch * mlp_setup.weights(mlp_setup.sizes_for(width))
 
 
 def _ours_products(params, x):
-    return products(params, x, lambda h, w, b, relu: K.linear(h, w, b, activation="relu" if relu else None),
+    return mlp_setup.products(params, x, lambda h, w, b, relu: K.linear(h, w, b, activation="relu" if relu else None),
                     K.matmul, lambda a: a.T)
 
 
-def _torch_products(torch, params, x):
-    tparams = [(torch.from_numpy(w), torch.from_numpy(b)) for w, b in params]
-
-    def linear(h, w, b, relu):
-        out = torch.addmm(b, h, w.t())
-        return out.relu_() if relu else out
-
-    run = products(tparams, torch.from_numpy(x), linear, torch.mm, lambda a: a.t())
-
-    def no_grad_run():
-        with torch.no_grad():
-            run()
-    return no_grad_run
-
-
-def candidates(torch, batch, width):
-    sizes = sizes_for(width)
+def candidates(batch, width):
+    """Our step and its products alone (PyTorch's: mlp_setup.torch_scale_candidates, in its own process)."""
+    sizes = mlp_setup.sizes_for(width)
     params = reference_numpy.init(sizes)
     x, target = mlp_setup.data(batch, sizes)
-    cands = {OURS: mlp_setup.library_step(pyautograd, params, x, target), OURS_MM: _ours_products(params, x)}
-    if torch is not None:
-        cands[TORCH] = mlp_setup.library_step(torch, params, x, target, fused=True)
-        cands[TORCH_MM] = _torch_products(torch, params, x)
-    return cands
+    return {OURS: mlp_setup.library_step(pyautograd, params, x, target), OURS_MM: _ours_products(params, x)}
 
 
 def _ms(t):
@@ -119,7 +80,7 @@ def run(args):
     settings = settings_from(args)
     if not args.quick:
         settings = dataclasses.replace(settings, repeats=args.repeats or 5, sample_seconds=0.05)
-    torch = None if args.no_torch else machine.import_torch(K.get_num_threads())
+    torch = None if args.no_torch else machine.torch_in_children(K.get_num_threads())
     header = machine.print_header("Scale: step time against batch size and hidden width", args.quick, torch)
     print("MLP 784-H-H-10 (ReLU), float32, one step = zero_grad, forward, cross_entropy, backward, Adam; "
           "pyautograd against PyTorch with `fused=True` Adam. Times in ms, median (min). GEMM share: the "
@@ -128,14 +89,17 @@ def run(args):
     print(_harness.clock_note(settings))
     print()
     rows = []
-    for batch, width in configs(args.quick):
+    pairs = [(b, w) for b, w in configs(args.quick) if not args.only or args.only in f"batch {b} hidden {w}"]
+    theirs = {}
+    if torch is not None:  # PyTorch's step and products, every size, in a process of its own
+        theirs = machine.torch_timings("scale", [f"{b}x{w}" for b, w in pairs], settings, K.get_num_threads())
+    for batch, width in pairs:
         case, size = str(batch), str(width)
-        if args.only and args.only not in f"batch {case} hidden {size}":
-            continue
         print(f"batch {batch}, hidden {width}", end="", file=sys.stderr, flush=True)
         start = time.perf_counter()
         row = _harness.Row("Scale", case, size, work=("GFLOP/s", flops(batch, width)))
-        row.timings = _harness.measure(candidates(torch, batch, width), settings)
+        row.timings = _harness.measure(candidates(batch, width), settings)
+        row.timings.update(_harness.timings_from_json(theirs.get(f"{batch}x{width}", {})))
         rows.append(row)
         print(f" ({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
     print(markdown_table(rows))
