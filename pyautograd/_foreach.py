@@ -145,6 +145,13 @@ def _foreach_norm(self, ord=2, dtype=None):
     return tuple(vector_norm(x, ord, dtype=dtype) for x in _tensors("_foreach_norm", self))
 
 
+def _foreach_powsum(self, ord=2, dtype=None):
+    """sum(|x| ** ord) of each tensor of a list, in `dtype` if given (0-d tensors; ord 0 counts
+    the elements, as 0 ** 0 is 1). Differentiable here; PyTorch 2.13 has no backward for it."""
+    xs = _tensors("_foreach_powsum", self)
+    return tuple(((x if dtype is None else x.to(dtype)).abs() ** ord).sum() for x in xs)  # cast first, as PyTorch
+
+
 def _foreach_max(self):
     """The largest element of each tensor of a list (0-d tensors)."""
     return tuple(x.max() for x in _tensors("_foreach_max", self))
@@ -166,7 +173,8 @@ def _functions():
         apply.__name__ = apply.__qualname__ = fn
         apply.__doc__ = doc
         functions[fn] = apply
-    for apply in (_foreach_zero_, _foreach_copy_, _foreach_clone, _foreach_norm, _foreach_max, _foreach_mm):
+    for apply in (_foreach_zero_, _foreach_copy_, _foreach_clone, _foreach_norm, _foreach_powsum, _foreach_max,
+                  _foreach_mm):
         functions[apply.__name__] = apply
     return functions
 

@@ -107,6 +107,10 @@ def test_the_others_as_torch(torch):
     _same(P._foreach_norm(_lists(P, dtype="float32"), 2, dtype=P.float64),
           torch._foreach_norm(_lists(torch, dtype="float32"), 2, dtype=torch.float64))
     _same(P._foreach_max(_lists(P)), torch._foreach_max(_lists(torch)))
+    for ord in (2, 1, 3, 0.5, 0, float("inf")):
+        _same(P._foreach_powsum(_lists(P), ord), torch._foreach_powsum(_lists(torch), ord))
+    _same(P._foreach_powsum(_lists(P, dtype="float32"), 2, dtype=P.float64),
+          torch._foreach_powsum(_lists(torch, dtype="float32"), 2, dtype=torch.float64))
     _same(P._foreach_clone(_lists(P)), torch._foreach_clone(_lists(torch)))
     ours, theirs = _lists(P), _lists(torch)
     _same(P._foreach_zero_(ours), torch._foreach_zero_(theirs))
