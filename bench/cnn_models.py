@@ -51,13 +51,14 @@ def mnist_data(batch, dtype=np.float32, seed=0):
     return rng.standard_normal((batch, 1, 28, 28)).astype(dtype), rng.integers(0, 10, batch)
 
 
-def library_step(lib, net, x, target, opt):
-    F = lib.nn.functional
+def library_step(lib, net, x, target, opt, loss_fn=None):
+    """One training step of net on (x, target) with opt; the loss is nll_loss unless `loss_fn`."""
+    loss_fn = loss_fn or lib.nn.functional.nll_loss
     xt, tt = lib.from_numpy(x), lib.from_numpy(target)
 
     def step():
         opt.zero_grad()
-        loss = F.nll_loss(net(xt), tt)
+        loss = loss_fn(net(xt), tt)
         loss.backward()
         opt.step()
         return loss
@@ -138,17 +139,8 @@ def resnet_step(lib, batch):
     target = rng.integers(0, 10, batch)
     model = resnet_stage(lib)
     model.load_state_dict({k: lib.tensor(v) for k, v in resnet_state(model).items()}, strict=False)
-    F = lib.nn.functional
     opt = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    xt, tt = lib.from_numpy(x), lib.from_numpy(target)
-
-    def step():
-        opt.zero_grad()
-        loss = F.cross_entropy(model(xt), tt)
-        loss.backward()
-        opt.step()
-        return loss
-    return step
+    return library_step(lib, model, x, target, opt, lib.nn.functional.cross_entropy)
 
 
 def conv_step(lib, batch, channels=64, size=32):
