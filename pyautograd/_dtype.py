@@ -27,10 +27,10 @@ import builtins
 
 import numpy as np
 
-from .kernels import is_bfloat16, numpy_bfloat16  # noqa: F401  (the bfloat16 tests' one spelling)
-
 # ml_dtypes' bfloat16 is a NumPy dtype of kind "V" (a user-defined type), not "f": code that
-# asks whether an array is floating asks is_floating(), never dtype.kind == "f" alone.
+# asks whether an array is floating asks is_floating(), never dtype.kind == "f" alone. Both names
+# are re-exported for the modules above (creation, serialization) that test for bfloat16.
+from .kernels import is_bfloat16, numpy_bfloat16  # noqa: F401
 
 
 def is_floating(np_dtype):
